@@ -1,0 +1,1 @@
+"""Spona: the local response to human trafficking, for Serbian municipalities and the Centre."""

@@ -1,0 +1,96 @@
+"""Users (one institution, one role each), their second factors and their API tokens."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from spona.core.fields import EncryptedTextField
+from spona.core.locking import VersionedModel
+from spona.institutions.models import Institution
+
+
+class Role(models.TextChoices):
+    FRONTLINE = "frontline", _("Frontline professional")
+    CASE_MANAGER = "case_manager", _("Case manager")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    CENTRE_OFFICER = "centre_officer", _("Centre officer")
+    COORDINATOR = "coordinator", _("Local coordinator")
+    ANALYST = "analyst", _("Analyst")
+    INSTITUTION_ADMIN = "institution_admin", _("Institution administrator")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+class User(VersionedModel, AbstractUser):
+    """A professional of one institution, acting in one role.
+
+    Someone with two roles (say, a case manager who is also the institution admin) has
+    two accounts, so that every audit entry names the role the action was taken in.
+    """
+
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    must_change_password = models.BooleanField(default=False)
+    failed_sign_ins = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > timezone.now()
+
+
+class TOTPDevice(models.Model):
+    """An authenticator app (RFC 6238). The shared secret is encrypted at rest."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = EncryptedTextField()
+    confirmed_at = models.DateTimeField(null=True)
+    last_used_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"TOTP for user {self.user_id}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for when the phone is lost; only its hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=128)
+    used_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for other systems. Only a hash is stored; it expires."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(null=True)
+    revoked_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

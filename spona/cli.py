@@ -1,0 +1,50 @@
+"""The ``spona`` command: friendly names for the management commands.
+
+    spona serve [--host H] [--port P]   serve the app (development server)
+    spona demo                          migrate if needed, load demo data, print sign-ins
+    spona migrate                       apply database migrations
+    spona createadmin USERNAME          create a system administrator
+    spona audit verify                  check the audit log's hash chain
+    spona keys rotate                   re-encrypt all encrypted fields with the newest key
+    spona totp USERNAME                 (demo only) a demo user's current 2FA code
+    spona i18n sync | compile           update or compile the translation catalogues
+
+Anything else is passed to Django's management commands.
+"""
+
+import argparse
+import os
+import sys
+
+_TWO_WORD = {
+    ("audit", "verify"): "audit_verify",
+    ("keys", "rotate"): "keys_rotate",
+    ("i18n", "sync"): "i18n_sync",
+    ("i18n", "compile"): "i18n_compile",
+}
+
+
+def _translate(argv: list[str]) -> list[str]:
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        raise SystemExit(0)
+    if argv[0] == "serve":
+        parser = argparse.ArgumentParser(prog="spona serve")
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        args = parser.parse_args(argv[1:])
+        return ["runserver", f"{args.host}:{args.port}"]
+    if tuple(argv[:2]) in _TWO_WORD:
+        return [_TWO_WORD[(argv[0], argv[1])], *argv[2:]]
+    return argv
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spona.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["spona", *_translate(sys.argv[1:] if argv is None else argv)])
+
+
+if __name__ == "__main__":
+    main()

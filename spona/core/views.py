@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import gettext
+
+from spona.accounts.http import AuthenticatedHttpRequest
+from spona.core.phases import TOOLS, Tool
+from spona.policy import can
+
+
+def _tools_for(request: HttpRequest, phase: str) -> list[Tool]:
+    return [tool for tool in TOOLS[phase] if can(request.user, tool.action)]
+
+
+@login_required
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    phases = [(key, title, _tools_for(request, key)) for key, title in settings.PHASES]
+    return render(request, "core/home.html", {"phase_tools": phases})
+
+
+@login_required
+def phase(request: AuthenticatedHttpRequest, phase: str) -> HttpResponse:
+    titles = dict(settings.PHASES)
+    if phase not in titles:
+        raise Http404
+    context = {"phase": phase, "title": titles[phase], "tools": _tools_for(request, phase)}
+    return render(request, "core/phase.html", context)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Pages get the translated 404 page; API clients get JSON, as the schema says."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("Not found.")}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A translated error page that needs nothing from the database or the session."""
+    return HttpResponse(loader.render_to_string("500.html"), status=500)

@@ -1,0 +1,151 @@
+"""Demo data: the three municipalities of the 2014 study, the national Centre, one
+institution of every type in each municipality, a demo user for every role, and a few
+invented persons. Running it again changes nothing."""
+
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from spona.accounts import two_factor
+from spona.accounts.models import Role, TOTPDevice, User
+from spona.institutions.models import Institution, InstitutionType, Municipality
+from spona.institutions.services import reference_data_load
+from spona.people.models import Person, Sex
+from spona.people.services import person_register
+
+DEMO_PASSWORD = "spona-demo-2026"  # noqa: S105 - printed for newcomers; demo mode only
+DEMO_MUNICIPALITIES = {"70939": "pirot", "71099": "smederevo", "80403": "sremska-mitrovica"}
+
+_TYPE_NAMES = {
+    InstitutionType.SOCIAL_WELFARE: "Центар за социјални рад",
+    InstitutionType.POLICE: "Полицијска управа",
+    InstitutionType.SCHOOL: "Основна школа „Вук Караџић“",
+    InstitutionType.HEALTH: "Дом здравља",
+    InstitutionType.EMPLOYMENT: "Национална служба за запошљавање, филијала",
+    InstitutionType.PROSECUTOR: "Основно јавно тужилаштво",
+    InstitutionType.COURT: "Основни суд",
+    InstitutionType.NGO: "Удружење „Сигурна кућа“",
+    InstitutionType.LOCAL_GOVERNMENT: "Градска управа",
+    InstitutionType.SERVICE_PROVIDER: "Прихватилиште за жене и децу",
+    InstitutionType.EMPLOYER: "Предузеће „Напредак“ д.о.о.",
+}
+#: (username suffix, role, institution type) for each municipality
+_LOCAL_USERS = [
+    ("school", Role.FRONTLINE, InstitutionType.SCHOOL),
+    ("police", Role.FRONTLINE, InstitutionType.POLICE),
+    ("casemanager", Role.CASE_MANAGER, InstitutionType.SOCIAL_WELFARE),
+    ("supervisor", Role.SUPERVISOR, InstitutionType.SOCIAL_WELFARE),
+    ("coordinator", Role.COORDINATOR, InstitutionType.LOCAL_GOVERNMENT),
+    ("admin", Role.INSTITUTION_ADMIN, InstitutionType.SOCIAL_WELFARE),
+]
+_GIVEN = [
+    "Милица",
+    "Јована",
+    "Ana",
+    "Драгана",
+    "Marija",
+    "Љубица",
+    "Snežana",
+    "Ђорђе",
+    "Nikola",
+    "Стефан",
+]
+_FAMILY = [
+    "Јовановић",
+    "Petrović",
+    "Николић",
+    "Marković",
+    "Ђорђевић",
+    "Stojanović",
+    "Илић",
+    "Pavlović",
+]
+
+
+@dataclass(frozen=True)
+class DemoSignIn:
+    username: str
+    role: str
+    institution: str
+    totp_secret: str | None
+
+
+def _institution(
+    municipality: Municipality | None, type_: InstitutionType, name: str
+) -> Institution:
+    slug = municipality.name_lat.lower().replace(" ", "-") if municipality else "centar"
+    institution, _ = Institution.objects.get_or_create(
+        municipality=municipality,
+        type=type_,
+        name=name,
+        defaults={
+            "duty_phone": "+381 11 000 0000",
+            "duty_email": f"{type_.value}@{slug}.demo.spona.rs",
+        },
+    )
+    return institution
+
+
+def _user(username: str, role: Role, institution: Institution | None) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, role=role, institution=institution)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    if role != Role.ANALYST and not TOTPDevice.objects.filter(user=user).exists():
+        TOTPDevice.objects.create(
+            user=user, secret=two_factor.new_secret(), confirmed_at=user.date_joined
+        )
+    return user
+
+
+def _people(users: list[User], rng: random.Random) -> None:
+    for user in users:
+        if Person.objects.filter(registered_by=user).exists():
+            continue
+        for _ in range(3):
+            person_register(
+                user=user,
+                given_name=rng.choice(_GIVEN),
+                family_name=rng.choice(_FAMILY),
+                estimated_age=rng.randint(14, 45),
+                sex=rng.choice([Sex.FEMALE, Sex.FEMALE, Sex.MALE]),
+                citizenship="RS",
+                municipality=user.institution.municipality if user.institution else None,
+            )
+
+
+@transaction.atomic
+def demo_load() -> list[DemoSignIn]:
+    reference_data_load()
+    centre = _institution(
+        None, InstitutionType.NATIONAL_CENTRE, "Центар за заштиту жртава трговине људима"
+    )
+    users = [
+        _user("centre.officer", Role.CENTRE_OFFICER, centre),
+        _user("centre.analyst", Role.ANALYST, centre),
+        _user("sysadmin", Role.SYSTEM_ADMIN, None),
+    ]
+    for code, slug in DEMO_MUNICIPALITIES.items():
+        municipality = Municipality.objects.get(code=code)
+        by_type = {
+            t: _institution(municipality, t, f"{name} {municipality.name_cyr}")
+            for t, name in _TYPE_NAMES.items()
+        }
+        users += [_user(f"{slug}.{suffix}", role, by_type[t]) for suffix, role, t in _LOCAL_USERS]
+    person_users = [
+        u for u in users if u.role in {Role.CASE_MANAGER, Role.CENTRE_OFFICER, Role.FRONTLINE}
+    ]
+    _people(person_users, random.Random(2014))  # noqa: S311 - invented demo names
+    return [
+        DemoSignIn(
+            u.username,
+            u.get_role_display(),
+            str(u.institution or ""),
+            u.totp_device.secret if hasattr(u, "totp_device") else None,
+        )
+        for u in User.objects.filter(pk__in=[u.pk for u in users]).select_related(
+            "totp_device", "institution"
+        )
+    ]

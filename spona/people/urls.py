@@ -1,0 +1,11 @@
+from django.urls import path
+
+from spona.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.person_list, name="person_list"),
+    path("new/", views.person_create, name="person_create"),
+    path("<str:code>/", views.person_detail, name="person_detail"),
+    path("<str:code>/edit/", views.person_edit, name="person_edit"),
+]

@@ -1,0 +1,16 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("spona.core.urls")),
+    path("accounts/", include("spona.accounts.urls")),
+    path("directory/", include("spona.institutions.urls")),
+    path("people/", include("spona.people.urls")),
+    path("manage/users/", include("spona.accounts.manage_urls")),
+    path("manage/institutions/", include("spona.institutions.manage_urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/", include("spona.api.urls")),
+]
+
+handler404 = "spona.core.views.not_found"
+handler500 = "spona.core.views.server_error"

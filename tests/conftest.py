@@ -1,0 +1,63 @@
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from spona.accounts.models import Role, User
+from spona.core.i18n import compile_catalogues
+from spona.institutions.models import Institution, InstitutionType
+from tests.factories import InstitutionFactory, MunicipalityFactory, PersonFactory, UserFactory
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Tests see the translations as committed: compile the catalogues first."""
+    compile_catalogues(settings.BASE_DIR / "locale")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate limits and used-code marks live in the cache: start every test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def municipality(db: Any) -> Any:
+    return MunicipalityFactory(code="70939", name_cyr="Пирот", name_lat="Pirot")
+
+
+@pytest.fixture
+def social_welfare(municipality: Any) -> Institution:
+    return InstitutionFactory(municipality=municipality, type=InstitutionType.SOCIAL_WELFARE)
+
+
+@pytest.fixture
+def make_user(social_welfare: Institution) -> Callable[..., User]:
+    def make(
+        role: Role = Role.CASE_MANAGER, institution: Institution | None = None, **kw: Any
+    ) -> User:
+        if role == Role.SYSTEM_ADMIN and institution is None:
+            return UserFactory(role=role, institution=None, **kw)
+        return UserFactory(role=role, institution=institution or social_welfare, **kw)
+
+    return make
+
+
+@pytest.fixture
+def client_for(make_user: Callable[..., User]) -> Callable[..., Client]:
+    """A browser session of a user who has completed sign-in (both factors)."""
+
+    def make(role: Role = Role.CASE_MANAGER, **kw: Any) -> Client:
+        client = Client()
+        client.force_login(make_user(role, **kw))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def person(make_user: Callable[..., User]) -> Any:
+    return PersonFactory(registered_by=make_user(Role.CASE_MANAGER))

@@ -1,0 +1,90 @@
+"""The JSON API: expiring tokens, the same policy and audit as the pages, rate limits."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from spona.accounts.models import ApiToken, Role
+from spona.accounts.services import api_token_create, api_token_revoke
+from spona.audit.models import AuditAction, AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(url: str, raw: str | None = None):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"} if raw else {}
+    return Client().get(url, **headers)
+
+
+def test_token_reaches_the_current_user(make_user) -> None:
+    user = make_user(Role.CASE_MANAGER)
+    _token, raw = api_token_create(user=user, name="registry sync")
+    body = _get(reverse("api_me"), raw).json()
+    assert (body["username"], body["role"]) == (user.username, "case_manager")
+    assert body["institution"]["id"] == user.institution_id
+
+
+def test_token_is_stored_only_as_a_hash(make_user) -> None:
+    token, raw = api_token_create(user=make_user(), name="x")
+    assert raw not in {token.key_hash, token.prefix}
+    assert ApiToken.objects.filter(key_hash=raw).count() == 0
+
+
+def test_expired_revoked_and_unknown_tokens_are_refused(make_user) -> None:
+    user = make_user()
+    expired, raw_expired = api_token_create(user=user, name="old")
+    ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    revoked, raw_revoked = api_token_create(user=user, name="gone")
+    api_token_revoke(user=user, token=revoked)
+    for raw in [raw_expired, raw_revoked, "spona_unknown"]:
+        assert _get(reverse("api_me"), raw).status_code == 401
+
+
+def test_token_of_a_deactivated_user_is_refused(make_user) -> None:
+    user = make_user()
+    _token, raw = api_token_create(user=user, name="x")
+    user.is_active = False
+    user.save()
+    assert _get(reverse("api_me"), raw).status_code == 401
+
+
+def test_municipalities_and_institutions_are_listed(make_user, municipality) -> None:
+    _token, raw = api_token_create(user=make_user(), name="x")
+    municipalities = _get(reverse("api_municipality_list"), raw).json()
+    assert municipalities["results"][0]["code"] == "70939"
+    detail = _get(reverse("api_municipality_detail", args=["70939"]), raw).json()
+    assert detail["name_cyr"] == "Пирот"
+    institutions = _get(reverse("api_institution_list"), raw).json()
+    assert institutions["count"] == 1
+
+
+def test_token_creation_is_audited(make_user) -> None:
+    token, _raw = api_token_create(user=make_user(), name="x")
+    assert AuditEvent.objects.filter(
+        action=AuditAction.CREATE, object_type="accounts.apitoken", object_id=str(token.pk)
+    ).exists()
+
+
+def test_requests_beyond_the_rate_limit_are_refused(make_user, settings) -> None:
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import UserRateThrottle
+
+    _token, raw = api_token_create(user=make_user(), name="x")
+    original = UserRateThrottle.THROTTLE_RATES
+    UserRateThrottle.THROTTLE_RATES = {**api_settings.DEFAULT_THROTTLE_RATES, "user": "3/minute"}
+    try:
+        codes = [_get(reverse("api_me"), raw).status_code for _ in range(4)]
+    finally:
+        UserRateThrottle.THROTTLE_RATES = original
+    assert codes == [200, 200, 200, 429]
+
+
+def test_schema_and_docs_are_served() -> None:
+    schema = Client().get(reverse("api_schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    assert "/api/v1/municipalities/" in schema.content.decode()
+    docs = Client().get(reverse("api_docs"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "GET /api/v1/me/" in docs.content.decode()

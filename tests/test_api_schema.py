@@ -1,0 +1,39 @@
+"""Schemathesis over the OpenAPI schema: no server error, every response as documented."""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from drf_spectacular.generators import SchemaGenerator
+from hypothesis import HealthCheck, settings
+
+from spona.accounts.models import Role
+from spona.accounts.services import api_token_create
+from tests.factories import InstitutionFactory, MunicipalityFactory, UserFactory
+
+schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
+application = get_wsgi_application()
+schema.app = application
+
+
+@pytest.fixture
+def token(db) -> str:
+    municipality = MunicipalityFactory(code="70939")
+    institution = InstitutionFactory(municipality=municipality)
+    _token, raw = api_token_create(
+        user=UserFactory(role=Role.CASE_MANAGER, institution=institution), name="st"
+    )
+    return raw
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.django_db
+def test_api_conforms_to_its_schema(case, token) -> None:
+    case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
+
+
+@schema.parametrize()
+@settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.django_db
+def test_api_without_a_token_answers_as_documented(case) -> None:
+    case.call_and_validate()

@@ -1,0 +1,102 @@
+"""The audit log: what is written, and that tampering is detected."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+from django.urls import reverse
+
+from spona.accounts.models import Role
+from spona.audit.models import AppendOnlyError, AuditAction, AuditEvent
+from spona.audit.selectors import audit_chain_verify
+from spona.audit.services import record
+
+pytestmark = pytest.mark.django_db
+
+
+def _some_events(n: int = 5) -> list[AuditEvent]:
+    return [record(AuditAction.READ, details={"n": i}) for i in range(n)]
+
+
+def _raw(sql: str, params: list[object]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _drop_trigger() -> None:
+    """What an attacker with the database owner's rights could do first."""
+    if connection.vendor == "postgresql":
+        _raw("DROP TRIGGER audit_event_append_only ON audit_auditevent", [])
+    else:
+        _raw("DROP TRIGGER audit_event_append_only", [])
+
+
+def test_untouched_log_verifies(capsys: pytest.CaptureFixture[str]) -> None:
+    _some_events()
+    call_command("audit_verify")
+    assert "audit log intact: 5 events" in capsys.readouterr().out
+
+
+def test_edited_row_is_detected_by_audit_verify() -> None:
+    events = _some_events()
+    _drop_trigger()
+    _raw("UPDATE audit_auditevent SET object_id = %s WHERE id = %s", ["tampered", events[2].pk])
+    with pytest.raises(CommandError, match="broken at event 3: content changed"):
+        call_command("audit_verify")
+
+
+def test_deleted_row_is_detected() -> None:
+    events = _some_events()
+    _drop_trigger()
+    _raw("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
+    report = audit_chain_verify()
+    assert (report.ok, report.broken_at) == (False, 2)
+
+
+def test_rewritten_chain_from_an_edited_row_is_still_detected() -> None:
+    """Recomputing one row's hash is not enough: the next row's link breaks."""
+    events = _some_events()
+    _drop_trigger()
+    victim = AuditEvent.objects.get(pk=events[1].pk)
+    victim.object_id = "tampered"
+    new_hash = victim.compute_hash()
+    _raw(
+        "UPDATE audit_auditevent SET object_id = %s, hash = %s WHERE id = %s",
+        ["tampered", new_hash, victim.pk],
+    )
+    assert audit_chain_verify().broken_at == 3
+
+
+def test_database_refuses_to_update_an_event() -> None:
+    event = _some_events(1)[0]
+    with pytest.raises(DatabaseError), transaction.atomic():
+        _raw("UPDATE audit_auditevent SET purpose = %s WHERE id = %s", ["x", event.pk])
+
+
+def test_model_refuses_changes_and_deletes() -> None:
+    event = _some_events(1)[0]
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+
+
+def test_reading_a_person_is_audited_with_who_where_and_what(client_for, person) -> None:
+    client = client_for(Role.CASE_MANAGER, institution=person.registered_by_institution)
+    client.get(reverse("people:person_detail", args=[person.code]), REMOTE_ADDR="10.1.2.3")
+    event = AuditEvent.objects.filter(action=AuditAction.READ).last()
+    assert event is not None
+    assert (event.object_type, event.object_id) == ("people.person", str(person.pk))
+    assert event.role == Role.CASE_MANAGER
+    assert event.institution_id == person.registered_by_institution_id
+    assert event.client_address == "10.1.2.3"
+
+
+def test_audit_details_hold_no_names(client_for, person) -> None:
+    client = client_for(Role.CASE_MANAGER, institution=person.registered_by_institution)
+    client.get(reverse("people:person_list"))
+    client.get(reverse("people:person_detail", args=[person.code]))
+    dump = " ".join(e.canonical() for e in AuditEvent.objects.all())
+    assert person.given_name not in dump
+    assert person.family_name not in dump

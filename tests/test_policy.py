@@ -1,0 +1,61 @@
+"""Need-to-know: who sees which persons and accounts."""
+
+import pytest
+
+from spona.accounts.models import Role, User
+from spona.institutions.models import InstitutionType
+from spona.people.models import Person
+from spona.policy import Action, can, visible
+from tests.factories import InstitutionFactory, PersonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_case_manager_sees_only_persons_of_their_institution(make_user, social_welfare) -> None:
+    mine = PersonFactory(registered_by=make_user(Role.FRONTLINE))
+    other_institution = InstitutionFactory(
+        type=InstitutionType.POLICE, municipality=social_welfare.municipality
+    )
+    PersonFactory(registered_by=UserFactory(institution=other_institution))
+    manager = make_user(Role.CASE_MANAGER)
+    assert list(visible(manager, Person)) == [mine]
+
+
+def test_frontline_professional_sees_only_whom_they_registered(make_user) -> None:
+    me, colleague = make_user(Role.FRONTLINE), make_user(Role.FRONTLINE)
+    mine = PersonFactory(registered_by=me)
+    PersonFactory(registered_by=colleague)
+    assert list(visible(me, Person)) == [mine]
+
+
+@pytest.mark.parametrize(
+    "role", [Role.COORDINATOR, Role.ANALYST, Role.INSTITUTION_ADMIN, Role.SYSTEM_ADMIN]
+)
+def test_roles_without_case_work_see_no_person(make_user, person, role) -> None:
+    user = make_user(role)
+    assert not visible(user, Person).exists()
+    assert not can(user, Action.PERSON_VIEW, person)
+
+
+def test_institution_admin_manages_only_own_institution(make_user, social_welfare) -> None:
+    admin = make_user(Role.INSTITUTION_ADMIN)
+    colleague = make_user(Role.CASE_MANAGER)
+    stranger = UserFactory(institution=InstitutionFactory())
+    assert can(admin, Action.MANAGE_USERS, colleague)
+    assert not can(admin, Action.MANAGE_USERS, stranger)
+    assert stranger not in visible(admin, User)
+
+
+def test_system_admin_manages_only_administrators(make_user) -> None:
+    sysadmin = make_user(Role.SYSTEM_ADMIN)
+    assert can(sysadmin, Action.MANAGE_USERS, make_user(Role.INSTITUTION_ADMIN))
+    assert not can(sysadmin, Action.MANAGE_USERS, make_user(Role.CASE_MANAGER))
+
+
+def test_inactive_and_anonymous_users_may_do_nothing(make_user, person) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    inactive = make_user(Role.CASE_MANAGER, is_active=False)
+    for user in [AnonymousUser(), inactive, None]:
+        assert not can(user, Action.VIEW_DIRECTORY)
+        assert not visible(user, Person).exists()

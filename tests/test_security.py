@@ -1,0 +1,114 @@
+"""Security headers, production start-up checks, and translated error pages."""
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from spona.accounts.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_csp_allows_scripts_only_from_our_origin_or_with_the_nonce(settings) -> None:
+    from django.utils.csp import CSP
+
+    assert settings.SECURE_CSP["script-src"] == [CSP.SELF, CSP.NONCE]
+
+
+def test_pages_carry_csp_and_deny_framing() -> None:
+    response = Client().get(reverse("accounts:login"))
+    csp = response["Content-Security-Policy"]
+    # no page uses a script yet, so Django adds the per-request nonce only where one is used
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("url_name", ["core:home", "people:person_list", "institutions:directory"])
+def test_pages_have_no_inline_script_or_style(client_for, url_name: str) -> None:
+    html = client_for(Role.SUPERVISOR).get(reverse(url_name)).content.decode()
+    assert "<script" not in html
+    assert not re.search(r"<style|\sstyle=|\son[a-z]+=", html)
+
+
+def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SPONA_", "SECRET_KEY", "FIELD_", "BLIND_"))
+    }
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='spona.settings'; django.setup()",
+        ],
+        env={**clean, "DATABASE_URL": "sqlite:///:memory:", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd="/",
+    )
+
+
+def test_production_refuses_to_start_without_its_keys() -> None:
+    result = _start({"SPONA_MODE": "production"})
+    assert result.returncode != 0
+    assert "needs SECRET_KEY, FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY" in result.stderr
+
+
+def test_production_turns_on_secure_cookies_and_hsts() -> None:
+    keys = {
+        "SECRET_KEY": "s" * 50,
+        "FIELD_ENCRYPTION_KEYS": "k" * 43 + "=",
+        "BLIND_INDEX_KEY": "b" * 32,
+    }
+    probe = "from django.conf import settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)"
+    result = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-c",
+            f"import django, os; os.environ['DJANGO_SETTINGS_MODULE']='spona.settings'; django.setup(); {probe}",
+        ],
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("SPONA_")},
+            "SPONA_MODE": "production",
+            "DATABASE_URL": "sqlite:///:memory:",
+            **keys,
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd="/",
+    )
+    assert result.stdout.split() == ["False", "True", "31536000"], result.stderr
+
+
+def test_not_found_page_is_translated() -> None:
+    response = Client().get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert "This page does not exist" in response.content.decode()
+
+
+def test_server_error_shows_a_translated_page_not_a_traceback(client_for, monkeypatch) -> None:
+    from spona.core import views
+
+    def broken(request, phase):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views, "_tools_for", broken)
+    client = client_for(Role.CASE_MANAGER)
+    client.raise_request_exception = False
+    response = client.get(reverse("core:phase", args=["planning"]), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "Something went wrong" in body
+    assert "Traceback" not in body
+    assert "boom" not in body

@@ -1,0 +1,159 @@
+"""Every URL of the project, requested by an anonymous visitor and by a user of every role.
+
+A new URL pattern without an entry in ``RULES`` fails ``test_every_url_has_a_rule``.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from spona.accounts.models import Role, User
+from spona.accounts.services import api_token_create
+from spona.institutions.models import InstitutionType
+from tests.factories import InstitutionFactory, PersonFactory, UserFactory
+
+ALL_ROLES = frozenset(Role)
+PERSON_TEAM = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR})  # same institution as the person
+PERSON_ROLES = frozenset({Role.FRONTLINE, Role.CASE_MANAGER, Role.SUPERVISOR, Role.CENTRE_OFFICER})
+USER_ADMINS = frozenset({Role.INSTITUTION_ADMIN, Role.SYSTEM_ADMIN})
+
+
+@dataclass(frozen=True)
+class Rule:
+    allowed: frozenset[Role]
+    ok: int = 200
+    denied: int = 403
+    anonymous: int = 302  # to the sign-in page
+    method: str = "get"
+    args: Callable[["World"], dict[str, Any]] = field(default=lambda world: {})
+
+
+@dataclass
+class World:
+    """The objects the URLs point at: one institution's person, user and token."""
+
+    users: dict[Role, User]
+    person_code: str
+    managed_user_pk: int
+    institution_pk: int
+    token_pk: int
+
+
+RULES: dict[str, Rule] = {
+    "core:home": Rule(ALL_ROLES),
+    "core:phase": Rule(ALL_ROLES, args=lambda w: {"phase": "identification"}),
+    "accounts:login": Rule(frozenset(), denied=302, anonymous=200),
+    "accounts:verify": Rule(frozenset(), denied=302),
+    "accounts:enrol": Rule(frozenset(), denied=302),
+    "accounts:logout": Rule(ALL_ROLES, ok=302, method="post"),
+    "accounts:password_change": Rule(ALL_ROLES),
+    "accounts:recovery_codes": Rule(ALL_ROLES),
+    "accounts:api_tokens": Rule(ALL_ROLES),
+    # only the token's owner (the case manager) may revoke it; others do not find it
+    "accounts:api_token_revoke": Rule(
+        frozenset({Role.CASE_MANAGER}),
+        ok=302,
+        denied=404,
+        method="post",
+        args=lambda w: {"pk": w.token_pk},
+    ),
+    "institutions:directory": Rule(ALL_ROLES),
+    "institutions:municipality_list": Rule(ALL_ROLES),
+    "people:person_list": Rule(PERSON_ROLES),
+    "people:person_create": Rule(PERSON_ROLES),
+    "people:person_detail": Rule(PERSON_TEAM, denied=404, args=lambda w: {"code": w.person_code}),
+    "people:person_edit": Rule(PERSON_TEAM, denied=404, args=lambda w: {"code": w.person_code}),
+    "accounts_manage:user_list": Rule(USER_ADMINS),
+    "accounts_manage:user_create": Rule(USER_ADMINS),
+    # the frontline user of the institution: only its institution admin manages them
+    "accounts_manage:user_edit": Rule(
+        frozenset({Role.INSTITUTION_ADMIN}), denied=404, args=lambda w: {"pk": w.managed_user_pk}
+    ),
+    "accounts_manage:user_reset_password": Rule(
+        frozenset({Role.INSTITUTION_ADMIN}),
+        denied=404,
+        method="post",
+        args=lambda w: {"pk": w.managed_user_pk},
+    ),
+    "accounts_manage:user_reset_two_factor": Rule(
+        frozenset({Role.INSTITUTION_ADMIN}),
+        ok=302,
+        denied=404,
+        method="post",
+        args=lambda w: {"pk": w.managed_user_pk},
+    ),
+    "institutions_manage:institution_list": Rule(frozenset({Role.SYSTEM_ADMIN})),
+    "institutions_manage:institution_create": Rule(frozenset({Role.SYSTEM_ADMIN})),
+    "institutions_manage:institution_edit": Rule(
+        frozenset({Role.SYSTEM_ADMIN}), args=lambda w: {"pk": w.institution_pk}
+    ),
+    "set_language": Rule(ALL_ROLES, ok=302, denied=302, anonymous=302, method="post"),
+    "api_schema": Rule(ALL_ROLES, anonymous=200),
+    "api_docs": Rule(ALL_ROLES, anonymous=200),
+    "api_me": Rule(ALL_ROLES, anonymous=401),
+    "api_municipality_list": Rule(ALL_ROLES, anonymous=401),
+    "api_municipality_detail": Rule(ALL_ROLES, anonymous=401, args=lambda w: {"code": "70939"}),
+    "api_institution_list": Rule(ALL_ROLES, anonymous=401),
+    "api_institution_detail": Rule(
+        ALL_ROLES, anonymous=401, args=lambda w: {"pk": w.institution_pk}
+    ),
+}
+
+
+def _url_names(patterns: list[Any], prefix: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            yield from _url_names(pattern.url_patterns, namespace)
+        elif isinstance(pattern, URLPattern):
+            yield f"{prefix}{pattern.name}" if pattern.name else f"<unnamed {pattern.pattern}>"
+
+
+def test_every_url_has_a_rule() -> None:
+    names = set(_url_names(get_resolver().url_patterns))
+    assert names - RULES.keys() == set(), "add these URLs to RULES with the roles that may use them"
+    assert RULES.keys() - names == set(), "these RULES name URLs that no longer exist"
+
+
+@pytest.fixture
+def world(db: Any, social_welfare: Any) -> World:
+    centre = InstitutionFactory(type=InstitutionType.NATIONAL_CENTRE, municipality=None)
+    users = {
+        role: UserFactory(
+            role=role,
+            institution=None
+            if role == Role.SYSTEM_ADMIN
+            else centre
+            if role == Role.CENTRE_OFFICER
+            else social_welfare,
+        )
+        for role in Role
+    }
+    person = PersonFactory(registered_by=users[Role.CASE_MANAGER])
+    managed = UserFactory(role=Role.FRONTLINE, institution=social_welfare)
+    token, _raw = api_token_create(user=users[Role.CASE_MANAGER], name="test")
+    return World(users, person.code, managed.pk, social_welfare.pk, token.pk)
+
+
+def _request(client: Client, rule: Rule, url: str) -> int:
+    return getattr(client, rule.method)(url).status_code
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+@pytest.mark.parametrize("role", [None, *Role], ids=lambda r: r or "anonymous")
+def test_url_answers_each_role_as_the_policy_says(
+    world: World, name: str, role: Role | None
+) -> None:
+    rule = RULES[name]
+    url = reverse(name, kwargs=rule.args(world))
+    client = Client()
+    if role is None:
+        expected = rule.anonymous
+    else:
+        client.force_login(world.users[role])
+        expected = rule.ok if role in rule.allowed else rule.denied
+    assert _request(client, rule, url) == expected, f"{role} {rule.method.upper()} {url}"
