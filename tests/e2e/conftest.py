@@ -63,6 +63,12 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
     }
 
 
+@pytest.fixture(autouse=True)
+def _short_timeouts(page: Page) -> None:
+    """The live server answers in milliseconds; fail in seconds rather than half a minute."""
+    page.set_default_timeout(10_000)
+
+
 @pytest.fixture
 def console_errors(page: Page) -> list[str]:
     """Console errors, uncaught page errors and CSP violations seen during the test."""
