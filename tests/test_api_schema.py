@@ -2,7 +2,9 @@
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 
@@ -13,6 +15,16 @@ from tests.factories import InstitutionFactory, MunicipalityFactory, UserFactory
 schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
 application = get_wsgi_application()
 schema.app = application
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection_open():
+    """As Django's test client does: the WSGI app must not close the test's DB connection."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
