@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -6,6 +7,7 @@ from django.conf import settings
 from django.test import Client
 
 from spona.accounts.models import Role, User
+from spona.accounts.services import api_token_create
 from spona.core.i18n import compile_catalogues
 from spona.institutions.models import Institution, InstitutionType
 from tests.factories import InstitutionFactory, MunicipalityFactory, PersonFactory, UserFactory
@@ -61,3 +63,34 @@ def client_for(make_user: Callable[..., User]) -> Callable[..., Client]:
 @pytest.fixture
 def person(make_user: Callable[..., User]) -> Any:
     return PersonFactory(registered_by=make_user(Role.CASE_MANAGER))
+
+
+@dataclass
+class World:
+    """The objects the URLs point at: one institution's person, user and token."""
+
+    users: dict[Role, User]
+    person_code: str
+    managed_user_pk: int
+    institution_pk: int
+    token_pk: int
+
+
+@pytest.fixture
+def world(db: Any, social_welfare: Any) -> World:
+    centre = InstitutionFactory(type=InstitutionType.NATIONAL_CENTRE, municipality=None)
+    users = {
+        role: UserFactory(
+            role=role,
+            institution=None
+            if role == Role.SYSTEM_ADMIN
+            else centre
+            if role == Role.CENTRE_OFFICER
+            else social_welfare,
+        )
+        for role in Role
+    }
+    person = PersonFactory(registered_by=users[Role.CASE_MANAGER])
+    managed = UserFactory(role=Role.FRONTLINE, institution=social_welfare)
+    token, _raw = api_token_create(user=users[Role.CASE_MANAGER], name="test")
+    return World(users, person.code, managed.pk, social_welfare.pk, token.pk)

@@ -62,6 +62,7 @@ def test_totp_command_prints_a_demo_users_code(capsys: pytest.CaptureFixture[str
         (["serve", "--host", "0.0.0.0", "--port", "9000"], ["runserver", "0.0.0.0:9000"]),
         (["audit", "verify"], ["audit_verify"]),
         (["keys", "rotate"], ["keys_rotate"]),
+        (["reference", "load"], ["reference_load"]),
         (["createadmin", "ana"], ["createadmin", "ana"]),
         (["migrate"], ["migrate"]),
         (["demo"], ["demo"]),

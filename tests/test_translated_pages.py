@@ -12,10 +12,21 @@ from django.test import Client
 from django.urls import reverse
 
 from spona.accounts.models import Role
-from tests.test_url_roles import RULES, World, world  # noqa: F401 - the fixture is reused
+from tests.conftest import World
+from tests.test_url_roles import RULES
 
 LATIN_WORD = re.compile(r"\b[A-Za-zČĆŠŽĐčćšžđ]{3,}\b")
-TECHNICAL = {"API", "TOTP", "FreeOTP", "Aegis", "Google", "Authenticator", "Bearer", "Authorization", "OpenAPI"}
+TECHNICAL = {
+    "API",
+    "TOTP",
+    "FreeOTP",
+    "Aegis",
+    "Google",
+    "Authenticator",
+    "Bearer",
+    "Authorization",
+    "OpenAPI",
+}
 # JSON answers, and the API's pages generated from its code, are read by developers
 TECHNICAL_PAGE_PREFIX = "api_"
 VISIBLE_ATTRIBUTES = {"aria-label", "title", "placeholder", "alt"}
@@ -56,7 +67,10 @@ def english_words(html: str, allowed: set[str]) -> set[str]:
 PAGES = sorted(
     (name, min(rule.allowed, key=list(Role).index))
     for name, rule in RULES.items()
-    if rule.method == "get" and rule.allowed and rule.ok == 200 and not name.startswith(TECHNICAL_PAGE_PREFIX)
+    if rule.method == "get"
+    and rule.allowed
+    and rule.ok == 200
+    and not name.startswith(TECHNICAL_PAGE_PREFIX)
 )
 
 

@@ -11,10 +11,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from spona.accounts.models import Role, User
-from spona.accounts.services import api_token_create
-from spona.institutions.models import InstitutionType
-from tests.factories import InstitutionFactory, PersonFactory, UserFactory
+from spona.accounts.models import Role
+from tests.conftest import World
 
 ALL_ROLES = frozenset(Role)
 PERSON_TEAM = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR})  # same institution as the person
@@ -29,18 +27,7 @@ class Rule:
     denied: int = 403
     anonymous: int = 302  # to the sign-in page
     method: str = "get"
-    args: Callable[["World"], dict[str, Any]] = field(default=lambda world: {})
-
-
-@dataclass
-class World:
-    """The objects the URLs point at: one institution's person, user and token."""
-
-    users: dict[Role, User]
-    person_code: str
-    managed_user_pk: int
-    institution_pk: int
-    token_pk: int
+    args: Callable[[World], dict[str, Any]] = field(default=lambda world: {})
 
 
 RULES: dict[str, Rule] = {
@@ -117,26 +104,6 @@ def test_every_url_has_a_rule() -> None:
     names = set(_url_names(get_resolver().url_patterns))
     assert names - RULES.keys() == set(), "add these URLs to RULES with the roles that may use them"
     assert RULES.keys() - names == set(), "these RULES name URLs that no longer exist"
-
-
-@pytest.fixture
-def world(db: Any, social_welfare: Any) -> World:
-    centre = InstitutionFactory(type=InstitutionType.NATIONAL_CENTRE, municipality=None)
-    users = {
-        role: UserFactory(
-            role=role,
-            institution=None
-            if role == Role.SYSTEM_ADMIN
-            else centre
-            if role == Role.CENTRE_OFFICER
-            else social_welfare,
-        )
-        for role in Role
-    }
-    person = PersonFactory(registered_by=users[Role.CASE_MANAGER])
-    managed = UserFactory(role=Role.FRONTLINE, institution=social_welfare)
-    token, _raw = api_token_create(user=users[Role.CASE_MANAGER], name="test")
-    return World(users, person.code, managed.pk, social_welfare.pk, token.pk)
 
 
 def _request(client: Client, rule: Rule, url: str) -> int:

@@ -19,8 +19,8 @@ from spona.api.serializers import (
     InstitutionSerializer,
     MunicipalitySerializer,
 )
+from spona.institutions import selectors
 from spona.institutions.models import Institution, Municipality
-from spona.policy import Action, require, visible
 
 
 def signed_in(request: Request) -> User:
@@ -51,8 +51,7 @@ class MunicipalityList(PagedListMixin, generics.ListAPIView[Municipality]):
     serializer_class = MunicipalitySerializer
 
     def get_queryset(self) -> QuerySet[Municipality]:
-        require(self.request.user, Action.VIEW_DIRECTORY)
-        return visible(self.request.user, Municipality).select_related("district")
+        return selectors.municipality_list(user=self.request.user)
 
 
 class MunicipalityDetail(StrictQueryMixin, generics.RetrieveAPIView[Municipality]):
@@ -60,8 +59,7 @@ class MunicipalityDetail(StrictQueryMixin, generics.RetrieveAPIView[Municipality
     lookup_field = "code"
 
     def get_queryset(self) -> QuerySet[Municipality]:
-        require(self.request.user, Action.VIEW_DIRECTORY)
-        return visible(self.request.user, Municipality).select_related("district")
+        return selectors.municipality_list(user=self.request.user)
 
 
 class InstitutionList(PagedListMixin, generics.ListAPIView[Institution]):
@@ -70,24 +68,14 @@ class InstitutionList(PagedListMixin, generics.ListAPIView[Institution]):
     serializer_class = InstitutionSerializer
 
     def get_queryset(self) -> QuerySet[Institution]:
-        require(self.request.user, Action.VIEW_DIRECTORY)
-        return (
-            visible(self.request.user, Institution)
-            .filter(is_active=True)
-            .select_related("municipality")
-        )
+        return selectors.institution_directory(user=self.request.user)
 
 
 class InstitutionDetail(StrictQueryMixin, generics.RetrieveAPIView[Institution]):
     serializer_class = InstitutionSerializer
 
     def get_queryset(self) -> QuerySet[Institution]:
-        require(self.request.user, Action.VIEW_DIRECTORY)
-        return (
-            visible(self.request.user, Institution)
-            .filter(is_active=True)
-            .select_related("municipality")
-        )
+        return selectors.institution_directory(user=self.request.user)
 
 
 class CurrentUser(StrictQueryMixin, APIView):

@@ -1,16 +1,9 @@
 from spona.accounts.forms import VersionedForm
 from spona.institutions.models import Institution
+from spona.institutions.services import INSTITUTION_FIELDS
 
 
 class InstitutionForm(VersionedForm):
     class Meta:
         model = Institution
-        fields = [
-            "name",
-            "type",
-            "municipality",
-            "address",
-            "duty_phone",
-            "duty_email",
-            "is_active",
-        ]
+        fields = INSTITUTION_FIELDS

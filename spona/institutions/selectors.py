@@ -1,17 +1,24 @@
-"""Reads of reference data and institutions. Reference data is public within Spona."""
+"""Reads of reference data and of the institution directory, for pages and API alike."""
+
+from typing import Any
 
 from django.db.models import QuerySet
 
 from spona.institutions.models import Institution, Municipality
+from spona.policy import Action, require, visible
 
 
-def municipality_list() -> QuerySet[Municipality]:
-    return Municipality.objects.select_related("district")
+def municipality_list(*, user: Any) -> QuerySet[Municipality]:
+    require(user, Action.VIEW_DIRECTORY)
+    return visible(user, Municipality).select_related("district")
 
 
-def institution_directory(*, municipality: Municipality | None = None) -> QuerySet[Institution]:
-    """Active institutions with their duty contacts, national ones included."""
-    qs = Institution.objects.filter(is_active=True).select_related("municipality")
+def institution_directory(
+    *, user: Any, municipality: Municipality | None = None
+) -> QuerySet[Institution]:
+    """Active institutions with their duty contacts; national ones are in every municipality's."""
+    require(user, Action.VIEW_DIRECTORY)
+    qs = visible(user, Institution).filter(is_active=True).select_related("municipality")
     if municipality is not None:
         qs = qs.filter(municipality__in=[municipality]) | qs.filter(municipality__isnull=True)
     return qs

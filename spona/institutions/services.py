@@ -49,6 +49,7 @@ def reference_data_load() -> int:
                 "population_2022": int(row["pop2022"]),
             },
         )
+    record(AuditAction.UPDATE, details={"reference_data": "municipalities", "rows": len(rows)})
     return len(rows)
 
 

@@ -16,11 +16,13 @@ from spona.policy import Action, require, visible
 
 @login_required
 def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require(request.user, Action.VIEW_DIRECTORY)
     code = request.GET.get("municipality", "")
-    municipality = visible(request.user, Municipality).filter(code=code).first() if code else None
+    municipalities = selectors.municipality_list(user=request.user)
+    municipality = municipalities.filter(code=code).first() if code else None
     context = {
-        "institutions": selectors.institution_directory(municipality=municipality),
+        "institutions": selectors.institution_directory(
+            user=request.user, municipality=municipality
+        ),
         "municipalities": Municipality.objects.filter(institutions__isnull=False).distinct(),
         "selected": municipality,
     }
@@ -29,11 +31,9 @@ def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def municipality_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require(request.user, Action.VIEW_DIRECTORY)
+    municipalities = selectors.municipality_list(user=request.user)
     return render(
-        request,
-        "institutions/municipality_list.html",
-        {"municipalities": selectors.municipality_list()},
+        request, "institutions/municipality_list.html", {"municipalities": municipalities}
     )
 
 

@@ -3,17 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.forms import VersionedForm
 from spona.people.models import Person
-
-PERSON_FIELDS = [
-    "given_name",
-    "family_name",
-    "date_of_birth",
-    "estimated_age",
-    "sex",
-    "citizenship",
-    "municipality",
-    "settlement",
-]
+from spona.people.services import EDITABLE_FIELDS
 
 
 class PersonForm(forms.ModelForm):
@@ -29,7 +19,7 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = PERSON_FIELDS
+        fields = EDITABLE_FIELDS
         help_texts = {
             "given_name": _("As the person gives it, in either script. May stay empty."),
             "estimated_age": _("When the date of birth is not known."),

@@ -1,0 +1,15 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from spona.audit.context import AuditContext, acting
+from spona.institutions.services import reference_data_load
+
+
+class Command(BaseCommand):
+    help = "Load or refresh the official register of districts and municipalities."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with acting(AuditContext(channel="cli")):
+            count = reference_data_load()
+        self.stdout.write(f"{count} municipalities loaded")
