@@ -6,6 +6,7 @@ depend on the wording of the catalogues, only on every page using them.
 """
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -81,8 +82,6 @@ def sign_in(page: Page, base_url: str, account: TwoFactorUser, lang: str = "sr")
 
 def wrong_code(secret: str) -> str:
     """Six digits that are not this secret's code now, nor in the next step or two."""
-    import time
-
     now = time.time()
     candidates = (str(digit) * 6 for digit in range(10))
     return next(
