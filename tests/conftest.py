@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils.translation import trans_real
 
 from spona.accounts.models import Role, User
 from spona.accounts.services import api_token_create
@@ -14,8 +15,11 @@ from tests.factories import InstitutionFactory, MunicipalityFactory, PersonFacto
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Tests see the translations as committed: compile the catalogues first."""
+    """Tests see the translations as committed: compile the catalogues first, and drop any
+    catalogue Django loaded before they existed."""
     compile_catalogues(settings.BASE_DIR / "locale")
+    trans_real._translations.clear()
+    trans_real._default = None
 
 
 @pytest.fixture(autouse=True)

@@ -112,3 +112,38 @@ def test_server_error_shows_a_translated_page_not_a_traceback(client_for, monkey
     assert "Something went wrong" in body
     assert "Traceback" not in body
     assert "boom" not in body
+
+
+def test_expired_form_gets_a_translated_page() -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        reverse("accounts:login"), {"username": "x", "password": "y"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 403
+    assert "The form has expired" in response.content.decode()
+
+
+def test_no_personal_data_reaches_the_logs_even_at_debug_level(make_user, caplog) -> None:
+    """SQL statements (with their parameters) are logged at DEBUG: they hold only ciphertext."""
+    import logging
+
+    from django.db import connection
+
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="django.db.backends")
+    connection.force_debug_cursor = True
+    try:
+        client = Client()
+        user = make_user(Role.CASE_MANAGER)
+        client.force_login(user)
+        client.post(
+            reverse("people:person_create"),
+            {"given_name": "Радмила", "family_name": "Smiljanić", "sex": "female"},
+        )
+        client.get(reverse("people:person_list"), {"name": "Радмила Smiljanić"})
+    finally:
+        connection.force_debug_cursor = False
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert 'INSERT INTO "people_person"' in logged  # the statements were logged ...
+    assert "Радмила" not in logged
+    assert "Smiljanić" not in logged
