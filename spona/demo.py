@@ -13,6 +13,9 @@ from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.institutions.services import reference_data_load
 from spona.people.models import Person, Sex
 from spona.people.services import person_register
+from spona.screening.services import catalogue_load_default
+from spona.signals.models import ChildInvolved, Signal, Urgency
+from spona.signals.services import signal_raise
 
 DEMO_PASSWORD = "spona-demo-2026"  # noqa: S105 - printed for newcomers; demo mode only
 DEMO_MUNICIPALITIES = {"70939": "pirot", "71099": "smederevo", "80403": "sremska-mitrovica"}
@@ -116,9 +119,46 @@ def _people(users: list[User], rng: random.Random) -> None:
             )
 
 
+_SIGNALS = [
+    (
+        "school",
+        "Ученица осмог разреда прича да јој је познаник понудио посао конобарице у иностранству и да ће он платити пут.",
+        Urgency.NORMAL,
+        ChildInvolved.YES,
+    ),
+    (
+        "police",
+        "На бензинској пумпи три мушкарца без докумената раде ноћу; кажу да дугују послодавцу за превоз.",
+        Urgency.URGENT,
+        ChildInvolved.NO,
+    ),
+]
+
+
+def _signals(users: list[User]) -> None:
+    """One invented signal from each demo school and police user."""
+    for user in users:
+        suffix = user.username.rsplit(".", 1)[-1]
+        for kind, text, urgency, child in _SIGNALS:
+            if (
+                suffix != kind
+                or user.institution is None
+                or Signal.objects.filter(raised_by=user).exists()
+            ):
+                continue
+            signal_raise(
+                user=user,
+                municipality=user.institution.municipality,
+                what_seen=text,
+                urgency=urgency,
+                child_involved=child,
+            )
+
+
 @transaction.atomic
 def demo_load() -> list[DemoSignIn]:
     reference_data_load()
+    catalogue_load_default()
     centre = _institution(
         None, InstitutionType.NATIONAL_CENTRE, "Центар за заштиту жртава трговине људима"
     )
@@ -138,6 +178,7 @@ def demo_load() -> list[DemoSignIn]:
         u for u in users if u.role in {Role.CASE_MANAGER, Role.CENTRE_OFFICER, Role.FRONTLINE}
     ]
     _people(person_users, random.Random(2014))  # noqa: S311 - invented demo names
+    _signals(users)
     return [
         DemoSignIn(
             u.username,

@@ -15,11 +15,14 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from spona.accounts.models import Role, User
-from spona.institutions.models import Institution, Municipality
+from spona.cases.models import Case, Referral, ReferralStatus
+from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.people.models import Person
+from spona.screening.models import IndicatorCatalogue, Screening
+from spona.signals.models import ChildInvolved, Signal, Urgency
 
 
 class Action(StrEnum):
@@ -30,10 +33,24 @@ class Action(StrEnum):
     PERSON_VIEW = "person_view"
     PERSON_CHANGE = "person_change"
     USE_API_TOKENS = "use_api_tokens"
+    SIGNAL_RAISE = "signal_raise"
+    SIGNAL_VIEW = "signal_view"
+    SIGNAL_TRIAGE = "signal_triage"
+    SCREENING_START = "screening_start"
+    SCREENING_VIEW = "screening_view"
+    SCREENING_EDIT = "screening_edit"
+    CATALOGUE_MANAGE = "catalogue_manage"
+    PROTOCOL_OVERSEE = "protocol_oversee"
+    CASE_VIEW = "case_view"
 
 
 PERSON_ROLES = frozenset({Role.FRONTLINE, Role.CASE_MANAGER, Role.SUPERVISOR, Role.CENTRE_OFFICER})
 INSTITUTION_WIDE_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.CENTRE_OFFICER})
+#: Roles that raise signals: everyone who works with people or coordinates (schools and
+#: health care included: the study found they referred no victim at all).
+SIGNAL_ROLES = PERSON_ROLES | {Role.COORDINATOR}
+TRIAGE_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR})
+TRIAGE_INSTITUTION_TYPES = frozenset({InstitutionType.SOCIAL_WELFARE, InstitutionType.POLICE})
 #: Every role except the analyst, who sees aggregates only, must use a second factor.
 TWO_FACTOR_ROLES = frozenset(Role) - {Role.ANALYST}
 
@@ -67,9 +84,24 @@ def institutions_for_user_management(user: User) -> QuerySet[Institution]:
 # --- which rows ---------------------------------------------------------------------------
 
 
+def _case_team_cases(user: User) -> QuerySet[Case]:
+    """Cases the user's institution opened or received a (not revoked or declined) referral of."""
+    if user.role not in INSTITUTION_WIDE_ROLES or user.institution_id is None:
+        return Case.objects.none()
+    referred = Referral.objects.filter(to_institution=user.institution_id).exclude(
+        status__in=[ReferralStatus.REVOKED, ReferralStatus.DECLINED]
+    )
+    return Case.objects.filter(
+        Q(opened_by_institution=user.institution_id) | Q(pk__in=referred.values("case"))
+    )
+
+
 def _visible_people(user: User) -> QuerySet[Person]:
     if user.role in INSTITUTION_WIDE_ROLES:
-        return Person.objects.filter(registered_by_institution=user.institution_id)
+        return Person.objects.filter(
+            Q(registered_by_institution=user.institution_id)
+            | Q(pk__in=_case_team_cases(user).values("person"))
+        )
     if user.role == Role.FRONTLINE:
         return Person.objects.filter(registered_by=user)
     return Person.objects.none()
@@ -83,7 +115,43 @@ def _visible_users(user: User) -> QuerySet[User]:
     return User.objects.filter(pk=user.pk)
 
 
+def _triage_municipality(user: User) -> int | None:
+    """The municipality whose signals this user triages, if any."""
+    institution = user.institution
+    if user.role in TRIAGE_ROLES and institution and institution.type in TRIAGE_INSTITUTION_TYPES:
+        return institution.municipality_id
+    return None
+
+
+def _visible_signals(user: User) -> QuerySet[Signal]:
+    if user.role not in SIGNAL_ROLES:
+        return Signal.objects.none()
+    scope = Q(raised_by=user)
+    if (municipality := _triage_municipality(user)) is not None:
+        scope |= Q(municipality=municipality)
+    if user.role == Role.CENTRE_OFFICER:
+        scope |= ~Q(urgency=Urgency.NORMAL) | Q(child_involved=ChildInvolved.YES)
+    if user.role in INSTITUTION_WIDE_ROLES:
+        scope |= Q(assigned_institution=user.institution_id)
+    return Signal.objects.filter(scope)
+
+
+def _visible_screenings(user: User) -> QuerySet[Screening]:
+    if user.role not in PERSON_ROLES:
+        return Screening.objects.none()
+    scope = Q(screened_by=user)
+    if user.role in INSTITUTION_WIDE_ROLES:
+        team_people = _case_team_cases(user).values("person")
+        scope |= Q(institution=user.institution_id) | Q(person__in=team_people)
+    return Screening.objects.filter(scope)
+
+
 _VISIBLE: dict[type[Model], Callable[[User], QuerySet[Any]]] = {
+    Signal: _visible_signals,
+    Screening: _visible_screenings,
+    Case: _case_team_cases,
+    Referral: lambda user: Referral.objects.filter(case__in=_case_team_cases(user)),
+    IndicatorCatalogue: lambda user: IndicatorCatalogue.objects.all(),
     Person: _visible_people,
     User: _visible_users,
     Institution: lambda user: Institution.objects.all(),
@@ -119,6 +187,29 @@ def _may_see_person(user: User, person: Any) -> bool:
     return visible(user, Person).filter(pk=person.pk).exists()
 
 
+def _in_scope(user: User, model: type[Model], obj: Any, roles: frozenset[Role]) -> bool:
+    if obj is None:
+        return user.role in roles
+    return visible(user, model).filter(pk=obj.pk).exists()
+
+
+def _may_triage(user: User, signal: Any) -> bool:
+    if signal is None:
+        return _triage_municipality(user) is not None or user.role == Role.CENTRE_OFFICER
+    if signal.municipality_id == _triage_municipality(user):
+        return True
+    return user.role == Role.CENTRE_OFFICER and signal.needs_centre
+
+
+def _may_edit_screening(user: User, screening: Any) -> bool:
+    """The screener, or a case manager or supervisor of the screening institution."""
+    if screening is None:
+        return user.role in PERSON_ROLES
+    if screening.screened_by_id == user.pk:
+        return True
+    return user.role in INSTITUTION_WIDE_ROLES and screening.institution_id == user.institution_id
+
+
 _RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.VIEW_DIRECTORY: lambda user, obj: True,
     Action.MANAGE_USERS: _may_manage_user,
@@ -127,6 +218,19 @@ _RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.PERSON_VIEW: _may_see_person,
     Action.PERSON_CHANGE: _may_see_person,
     Action.USE_API_TOKENS: lambda user, obj: True,
+    Action.SIGNAL_RAISE: lambda user, obj: (
+        user.role in SIGNAL_ROLES and user.institution_id is not None
+    ),
+    Action.SIGNAL_VIEW: lambda user, obj: _in_scope(user, Signal, obj, SIGNAL_ROLES),
+    Action.SIGNAL_TRIAGE: _may_triage,
+    Action.SCREENING_START: lambda user, obj: (
+        user.role in PERSON_ROLES and user.institution_id is not None
+    ),
+    Action.SCREENING_VIEW: lambda user, obj: _in_scope(user, Screening, obj, PERSON_ROLES),
+    Action.SCREENING_EDIT: _may_edit_screening,
+    Action.CATALOGUE_MANAGE: lambda user, obj: user.role == Role.SYSTEM_ADMIN,
+    Action.PROTOCOL_OVERSEE: lambda user, obj: user.role == Role.SUPERVISOR,
+    Action.CASE_VIEW: lambda user, obj: _in_scope(user, Case, obj, INSTITUTION_WIDE_ROLES),
 }
 
 

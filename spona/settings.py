@@ -18,7 +18,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# The environment wins over the file; SPONA_ENV_FILE names another file (or none).
+environ.Env.read_env(env.str("SPONA_ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
 
 
 def _secret(name: str, default: str = "") -> str:
@@ -69,6 +70,9 @@ INSTALLED_APPS = [
     "spona.institutions",
     "spona.accounts",
     "spona.people",
+    "spona.signals",
+    "spona.screening",
+    "spona.cases",
     "spona.api",
 ]
 

@@ -78,6 +78,11 @@ class World:
     managed_user_pk: int
     institution_pk: int
     token_pk: int
+    signal_code: str = ""
+    draft_pk: int = 0
+    completed_pk: int = 0
+    step_pk: int = 0
+    case_code: str = ""
 
 
 @pytest.fixture
@@ -97,4 +102,30 @@ def world(db: Any, social_welfare: Any) -> World:
     person = PersonFactory(registered_by=users[Role.CASE_MANAGER])
     managed = UserFactory(role=Role.FRONTLINE, institution=social_welfare)
     token, _raw = api_token_create(user=users[Role.CASE_MANAGER], name="test")
-    return World(users, person.code, managed.pk, social_welfare.pk, token.pk)
+    world = World(users, person.code, managed.pk, social_welfare.pk, token.pk)
+    _add_identification(world, social_welfare)
+    return world
+
+
+def _add_identification(world: World, institution: Institution) -> None:
+    """A signal raised by the frontline user, a draft and a completed screening by the case
+    manager (a presumed adult victim, so a case with a protocol step)."""
+    from spona.screening.services import catalogue_load_default, screening_complete, screening_start
+    from spona.signals.services import signal_raise
+
+    catalogue_load_default()
+    manager = world.users[Role.CASE_MANAGER]
+    signal = signal_raise(
+        user=world.users[Role.FRONTLINE],
+        municipality=institution.municipality,
+        what_seen="Дете проси",
+    )
+    draft = screening_start(user=manager, signal=signal)
+    completed = screening_start(user=manager)
+    adult_presumed = ["DR01", "DR02", "EC01", "EC02", "CD01", "CD02"]
+    screening_complete(
+        user=manager, screening=completed, expected_version=1, data={"indicators": adult_presumed}
+    )
+    world.signal_code, world.draft_pk, world.completed_pk = signal.code, draft.pk, completed.pk
+    world.step_pk = completed.steps.first().pk
+    world.case_code = completed.person.cases.get().code

@@ -18,6 +18,9 @@ ALL_ROLES = frozenset(Role)
 PERSON_TEAM = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR})  # same institution as the person
 PERSON_ROLES = frozenset({Role.FRONTLINE, Role.CASE_MANAGER, Role.SUPERVISOR, Role.CENTRE_OFFICER})
 USER_ADMINS = frozenset({Role.INSTITUTION_ADMIN, Role.SYSTEM_ADMIN})
+SIGNAL_ROLES = PERSON_ROLES | {Role.COORDINATOR}
+TRIAGERS = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR})  # of the social welfare centre
+CASE_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.CENTRE_OFFICER})
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,9 @@ class Rule:
     anonymous: int = 302  # to the sign-in page
     method: str = "get"
     args: Callable[[World], dict[str, Any]] = field(default=lambda world: {})
+    #: a status for particular denied roles (e.g. 403 where the role sees the object but may
+    #: not act on it, where others do not find it at all: 404)
+    denied_as: dict[Role, int] = field(default_factory=dict)
 
 
 RULES: dict[str, Rule] = {
@@ -78,6 +84,53 @@ RULES: dict[str, Rule] = {
     "institutions_manage:institution_edit": Rule(
         frozenset({Role.SYSTEM_ADMIN}), args=lambda w: {"pk": w.institution_pk}
     ),
+    "signals:signal_list": Rule(SIGNAL_ROLES),
+    "signals:signal_create": Rule(SIGNAL_ROLES),
+    # raised by the frontline user; triaged by the centre's case manager and supervisor
+    "signals:signal_detail": Rule(
+        frozenset({Role.FRONTLINE}) | TRIAGERS, denied=404, args=lambda w: {"code": w.signal_code}
+    ),
+    **{
+        name: Rule(
+            TRIAGERS,
+            ok=302,
+            denied=404,
+            method="post",
+            args=lambda w: {"code": w.signal_code},
+            denied_as={Role.FRONTLINE: 403},
+        )
+        for name in ["signals:signal_assign", "signals:signal_dismiss", "signals:signal_merge"]
+    },
+    "report:citizen_report": Rule(ALL_ROLES, anonymous=200),
+    "report:citizen_follow_up": Rule(ALL_ROLES, anonymous=200),
+    "screening:screening_list": Rule(PERSON_ROLES),
+    "screening:screening_start": Rule(PERSON_ROLES, ok=302, method="post"),
+    "screening:overdue": Rule(frozenset({Role.SUPERVISOR})),
+    "screening:catalogue": Rule(ALL_ROLES),
+    "screening:screening_edit": Rule(PERSON_TEAM, denied=404, args=lambda w: {"pk": w.draft_pk}),
+    # the completed screening made a case referred to the Centre: the Centre reads, never edits
+    "screening:screening_result": Rule(
+        PERSON_TEAM | {Role.CENTRE_OFFICER}, denied=404, args=lambda w: {"pk": w.completed_pk}
+    ),
+    "screening:screening_amend": Rule(
+        PERSON_TEAM,
+        denied=404,
+        args=lambda w: {"pk": w.completed_pk},
+        denied_as={Role.CENTRE_OFFICER: 403},
+    ),
+    "screening:step_done": Rule(
+        PERSON_TEAM,
+        ok=302,
+        denied=404,
+        method="post",
+        args=lambda w: {"pk": w.step_pk},
+        denied_as={Role.CENTRE_OFFICER: 403},
+    ),
+    "cases:case_list": Rule(CASE_ROLES),
+    # opened by the social welfare centre and referred to the Centre
+    "cases:case_detail": Rule(
+        PERSON_TEAM | {Role.CENTRE_OFFICER}, denied=404, args=lambda w: {"code": w.case_code}
+    ),
     "set_language": Rule(ALL_ROLES, ok=302, denied=302, anonymous=302, method="post"),
     "api_schema": Rule(ALL_ROLES, anonymous=200),
     "api_docs": Rule(ALL_ROLES, anonymous=200),
@@ -122,5 +175,5 @@ def test_url_answers_each_role_as_the_policy_says(
         expected = rule.anonymous
     else:
         client.force_login(world.users[role])
-        expected = rule.ok if role in rule.allowed else rule.denied
+        expected = rule.ok if role in rule.allowed else rule.denied_as.get(role, rule.denied)
     assert _request(client, rule, url) == expected, f"{role} {rule.method.upper()} {url}"

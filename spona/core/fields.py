@@ -9,6 +9,7 @@ import hmac
 from typing import Any
 
 from cryptography.fernet import MultiFernet
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -51,6 +52,11 @@ class EncryptedTextField(models.TextField):
         self, value: str | None, expression: Expression, connection: BaseDatabaseWrapper
     ) -> str | None:
         return None if value is None else decrypt(value)
+
+    def formfield(self, **kwargs: Any) -> Any:
+        """A one-line input: most encrypted values are names and places. Long texts set a
+        ``Textarea`` in their form."""
+        return super().formfield(**{"widget": forms.TextInput, **kwargs})
 
     def get_lookup(self, lookup_name: str) -> Any:
         """Only ``isnull``: comparing ciphertexts would silently never match."""

@@ -23,6 +23,24 @@ TOOLS: dict[str, list[Tool]] = {
     "prevention": [],
     "identification": [
         Tool(
+            "signals:signal_list",
+            _("Signals"),
+            _("Raise a signal in a minute; the social welfare centre and the police triage it."),
+            Action.SIGNAL_VIEW,
+        ),
+        Tool(
+            "screening:screening_list",
+            _("Screening"),
+            _("Guided screening on the ILO/EU indicators, with the first-contact protocol."),
+            Action.SCREENING_VIEW,
+        ),
+        Tool(
+            "screening:overdue",
+            _("Overdue protocol steps"),
+            _("First-contact steps past their deadline in your institution."),
+            Action.PROTOCOL_OVERSEE,
+        ),
+        Tool(
             "people:person_list",
             _("Persons"),
             _("Register a person; their details are seen only by those who work with them."),
@@ -31,6 +49,12 @@ TOOLS: dict[str, list[Tool]] = {
     ],
     "protection": [
         Tool(
+            "cases:case_list",
+            _("Cases and referrals"),
+            _("Cases of your institution's team and the referrals it received."),
+            Action.CASE_VIEW,
+        ),
+        Tool(
             "institutions:directory",
             _("Directory of institutions"),
             _("Every institution's duty phone and e-mail, instead of personal numbers."),
@@ -38,7 +62,16 @@ TOOLS: dict[str, list[Tool]] = {
         ),
     ],
     "integration": [],
-    "planning": [],
+    "planning": [
+        Tool(
+            "screening:catalogue",
+            _("Indicator catalogue"),
+            _(
+                "The screening indicators, their weights and sources; administrators load new versions."
+            ),
+            Action.VIEW_DIRECTORY,
+        ),
+    ],
     "statistics": [
         Tool(
             "institutions:municipality_list",

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from spona.audit.context import AuditContext, acting
 from spona.institutions.services import reference_data_load
+from spona.screening.services import catalogue_load_default
 
 
 class Command(BaseCommand):
@@ -12,4 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with acting(AuditContext(channel="cli")):
             count = reference_data_load()
-        self.stdout.write(f"{count} municipalities loaded")
+            catalogue = catalogue_load_default()
+        self.stdout.write(
+            f"{count} municipalities loaded; indicator catalogue {catalogue.version} active"
+        )

@@ -1,0 +1,114 @@
+"""Cases and referrals along the national referral mechanism.
+
+This is the base the coordination module extends (team, consent, decisions, timeline);
+the identification module creates a case and its referral from a presumed-victim screening.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from spona.core.locking import VersionedModel
+from spona.institutions.models import Institution, Municipality
+from spona.people.models import Person
+
+_CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
+
+
+def new_case_code() -> str:
+    return "C-" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(7))
+
+
+class CaseStatus(models.TextChoices):
+    PRESUMED_VICTIM = "presumed_victim", _("Presumed victim (referred)")
+    IDENTIFIED = "identified", _("Identified")
+    NOT_IDENTIFIED = "not_identified", _("Not identified")
+    PROTECTION = "protection", _("Protection")
+    INTEGRATION = "integration", _("Integration")
+    CLOSED = "closed", _("Closed")
+
+
+class Case(VersionedModel):
+    code = models.CharField(
+        _("code"), max_length=12, unique=True, default=new_case_code, editable=False
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
+    status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices)
+    is_child = models.BooleanField(_("child"), default=False)
+    municipality = models.ForeignKey(Municipality, null=True, blank=True, on_delete=models.PROTECT)
+    opened_by_institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class CaseEventKind(models.TextChoices):
+    OPENED = "opened", _("Case opened")
+    REFERRAL_SENT = "referral_sent", _("Referral sent")
+
+
+class CaseEvent(models.Model):
+    """One entry of the case timeline."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=CaseEventKind.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.case_id}"
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    COMPLETED = "completed", _("Completed")
+    REVOKED = "revoked", _("Revoked")
+
+
+class Referral(VersionedModel):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
+    from_institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="referrals_sent"
+    )
+    to_institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="referrals_received"
+    )
+    reason = models.TextField(_("reason"))
+    urgency = models.CharField(_("urgency"), max_length=20)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+    due_at = models.DateTimeField(_("due"))
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.from_institution_id} → {self.to_institution_id}"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from spona.cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("<str:code>/", views.case_detail, name="case_detail"),
+]

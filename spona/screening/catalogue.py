@@ -1,0 +1,136 @@
+"""Reading and checking an indicator catalogue document (the format of ``data/README.md``).
+
+A system administrator can load a new version without a code change; a document is
+checked whole before anything is stored, and every error names where it is.
+"""
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from spona.core.translit import to_latin
+from spona.screening.engine import STRENGTH_KEYS
+
+FORMAT = "spona-indicator-catalogue/1"
+DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "catalogue_ilo_2009.json"
+WEIGHT_LISTS = ("adult_labour", "child_labour", "adult_sexual", "child_sexual")
+STRENGTHS = {"S", "M", "W", None}
+
+
+class CatalogueError(ValueError):
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def localized(text: Mapping[str, str]) -> str:
+    """A catalogue text in the active language; Serbian Latin is made from the Cyrillic."""
+    language = get_language() or "sr"
+    if language == "en":
+        return text.get("en") or text.get("sr", "")
+    serbian = text.get("sr") or text.get("en", "")
+    return to_latin(serbian) if language == "sr-latn" else serbian
+
+
+def parse(raw: bytes | str) -> dict[str, Any]:
+    try:
+        document = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise CatalogueError(
+            [_("The file is not valid JSON: %(error)s") % {"error": error}]
+        ) from error
+    if not isinstance(document, dict):
+        raise CatalogueError([_("The file must hold one JSON object.")])
+    problems = validate(document)
+    if problems:
+        raise CatalogueError(problems)
+    return document
+
+
+def _texts_missing(where: str, text: Any) -> list[str]:
+    if not isinstance(text, dict) or not text.get("en") or not text.get("sr"):
+        return [
+            _("%(where)s: a text in English (en) and Serbian (sr) is required.") % {"where": where}
+        ]
+    return []
+
+
+def validate(document: Mapping[str, Any]) -> list[str]:
+    """Every problem of the document; an empty list means it can be loaded."""
+    errors: list[str] = []
+    if document.get("format") != FORMAT:
+        errors.append(_("Unknown format: expected %(format)s.") % {"format": FORMAT})
+    for key in (
+        "version",
+        "title",
+        "provenance",
+        "dimensions",
+        "indicators",
+        "exploitation_forms",
+        "rule",
+    ):
+        if key not in document:
+            errors.append(_("The key “%(key)s” is missing.") % {"key": key})
+    if errors:
+        return errors
+    errors += _texts_missing("title", document["title"])
+    dimensions = {d.get("code") for d in document["dimensions"]}
+    for d in document["dimensions"]:
+        errors += _texts_missing(f"dimension {d.get('code')}", d.get("title"))
+    seen: set[str] = set()
+    for i, indicator in enumerate(document["indicators"], start=1):
+        errors += _indicator_errors(i, indicator, dimensions, seen)
+    for form in document["exploitation_forms"]:
+        if form.get("list") not in {"labour", "sexual"}:
+            errors.append(
+                _("Form %(code)s: list must be labour or sexual.") % {"code": form.get("code")}
+            )
+        errors += _texts_missing(f"form {form.get('code')}", form.get("title"))
+    errors += _rule_errors(document["rule"], dimensions)
+    return errors
+
+
+def _indicator_errors(
+    number: int, indicator: Mapping[str, Any], dimensions: set[str], seen: set[str]
+) -> list[str]:
+    where = _("indicator %(number)s (%(code)s)") % {"number": number, "code": indicator.get("code")}
+    errors = _texts_missing(where, indicator.get("text"))
+    if indicator.get("code") in seen:
+        errors.append(_("%(where)s: the code is used twice.") % {"where": where})
+    seen.add(indicator.get("code", ""))
+    if indicator.get("dimension") not in dimensions:
+        errors.append(_("%(where)s: unknown dimension.") % {"where": where})
+    strength = indicator.get("strength")
+    if (
+        not isinstance(strength, dict)
+        or set(strength) - set(WEIGHT_LISTS)
+        or set(strength.values()) - STRENGTHS
+    ):
+        errors.append(
+            _("%(where)s: strengths must be S, M, W or null for each list.") % {"where": where}
+        )
+    return errors
+
+
+def _rule_errors(rule: Mapping[str, Any], dimensions: set[str]) -> list[str]:
+    errors = []
+    for clause in rule.get("dimension_positive", []):
+        keys = list(clause)
+        overlapping = any(STRENGTH_KEYS[a] & STRENGTH_KEYS[b] for a in keys for b in keys if a < b)
+        if set(keys) - set(STRENGTH_KEYS) or overlapping:
+            errors.append(
+                _(
+                    "Rule: each clause counts strong, medium, weak or medium_or_weak, without overlap."
+                )
+            )
+    if not rule.get("dimension_positive"):
+        errors.append(_("Rule: dimension_positive is missing."))
+    for key in ("adult_presumed", "child_presumed"):
+        groups = rule.get(key)
+        if not groups or any(code not in dimensions for group in groups for code in group):
+            errors.append(_("Rule: %(key)s must list groups of known dimensions.") % {"key": key})
+    return errors

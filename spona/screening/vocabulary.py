@@ -1,0 +1,58 @@
+"""The legal elements (Criminal Code art. 388) and the distinguishing facts, as screeners see them."""
+
+from django.utils.translation import gettext_lazy as _
+
+ACTS = [
+    ("recruitment", _("recruitment")),
+    ("transportation", _("transportation")),
+    ("transfer", _("transfer")),
+    ("handover", _("handing over")),
+    ("sale", _("sale")),
+    ("purchase", _("purchase")),
+    ("mediation_in_sale", _("mediation in sale")),
+    ("concealment", _("concealment")),
+    ("holding", _("holding (harbouring)")),
+]
+MEANS = [
+    ("force", _("force")),
+    ("threat", _("threat")),
+    ("deception", _("deception, or keeping in deception")),
+    ("abuse_of_authority", _("abuse of authority")),
+    ("abuse_of_trust", _("abuse of trust")),
+    ("abuse_of_dependency", _("abuse of a relationship of dependency")),
+    ("abuse_of_difficult_circumstances", _("abuse of difficult circumstances")),
+    ("withholding_documents", _("withholding of personal documents")),
+    ("giving_or_receiving_benefit", _("giving or receiving money or other benefit")),
+]
+DISTINCTIONS = [
+    (
+        "consented_to_movement",
+        _("The person agreed to be taken across a border or to another place."),
+    ),
+    ("ended_on_arrival", _("The relationship with whoever moved them ended on arrival.")),
+    ("free_after_arrival", _("After arrival the person moves freely.")),
+    ("holds_own_documents", _("The person holds their own documents.")),
+    (
+        "control_continues",
+        _(
+            "Someone still controls or exploits the person after arrival (debt, documents, threats, forced work or sex)."
+        ),
+    ),
+    ("begging", _("The person begs.")),
+    (
+        "third_party_organises_or_profits",
+        _("Someone else organises the begging or takes the money (family included)."),
+    ),
+    ("domestic_violence", _("There is violence by a family member or partner.")),
+]
+NEEDS = [
+    ("immediate_danger", _("The person is in immediate danger.")),
+    ("medical_needs", _("The person needs medical care.")),
+    ("needs_interpreter", _("An interpreter is needed.")),
+    ("needs_accommodation", _("The person needs safe accommodation.")),
+]
+AGE_GROUPS = [
+    ("adult", _("Adult (18 or older)")),
+    ("child", _("Child (under 18)")),
+    ("uncertain", _("Age uncertain: may be a child (treated as a child)")),
+]

@@ -1,0 +1,123 @@
+"""Writes for signals: raising one (staff or citizen), citizens' additions, triage."""
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from spona.accounts.models import User
+from spona.audit.context import AuditContext, acting, current
+from spona.audit.models import AuditAction
+from spona.audit.services import record
+from spona.core.locking import save_versioned
+from spona.institutions.models import Institution
+from spona.policy import Action, require
+from spona.signals.models import Signal, SignalNote, Source, Status
+
+_RECEIPT_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
+
+
+def _receipt_hash(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().replace(" ", "").encode()).hexdigest()
+
+
+def new_receipt_code() -> str:
+    groups = ["".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(4)) for _ in range(3)]
+    return "-".join(groups)
+
+
+@transaction.atomic
+def signal_raise(*, user: User, **fields: Any) -> Signal:
+    """A signal from a professional of any institution."""
+    require(user, Action.SIGNAL_RAISE)
+    signal = Signal.objects.create(
+        source=Source.INSTITUTION, raised_by=user, raised_by_institution=user.institution, **fields
+    )
+    record(AuditAction.CREATE, signal, user=user)
+    return signal
+
+
+def _anonymous_audit() -> AuditContext:
+    """Citizens' submissions are audited without their address: we never asked for it."""
+    return AuditContext(user=None, client_address=None, channel=current().channel)
+
+
+@transaction.atomic
+def citizen_signal_submit(**fields: Any) -> tuple[Signal, str]:
+    """An anonymous citizen's signal; returns it with the receipt code shown once."""
+    receipt = new_receipt_code()
+    signal = Signal.objects.create(
+        source=Source.CITIZEN, receipt_hash=_receipt_hash(receipt), **fields
+    )
+    with acting(_anonymous_audit()):
+        record(AuditAction.CREATE, signal)
+    return signal, receipt
+
+
+@transaction.atomic
+def citizen_signal_add(*, receipt: str, text: str) -> Signal | None:
+    """More information from the citizen who holds the receipt code; None if it matches nothing."""
+    signal = Signal.objects.filter(
+        source=Source.CITIZEN, receipt_hash=_receipt_hash(receipt)
+    ).first()
+    if signal is None:
+        return None
+    note = SignalNote.objects.create(signal=signal, text=text, from_citizen=True)
+    with acting(_anonymous_audit()):
+        record(AuditAction.CREATE, note)
+    return signal
+
+
+@transaction.atomic
+def signal_assign(
+    *, user: User, signal: Signal, expected_version: int, institution: Institution
+) -> Signal:
+    require(user, Action.SIGNAL_TRIAGE, signal)
+    signal.assigned_institution, signal.status, signal.triaged_at = (
+        institution,
+        Status.ASSIGNED,
+        timezone.now(),
+    )
+    save_versioned(
+        signal,
+        expected_version=expected_version,
+        fields=["assigned_institution", "status", "triaged_at"],
+    )
+    record(AuditAction.UPDATE, signal, user=user, details={"assigned_institution": institution.pk})
+    return signal
+
+
+@transaction.atomic
+def signal_dismiss(*, user: User, signal: Signal, expected_version: int, reason: str) -> Signal:
+    require(user, Action.SIGNAL_TRIAGE, signal)
+    signal.status, signal.dismissed_reason, signal.triaged_at = (
+        Status.DISMISSED,
+        reason,
+        timezone.now(),
+    )
+    save_versioned(
+        signal,
+        expected_version=expected_version,
+        fields=["status", "dismissed_reason", "triaged_at"],
+    )
+    record(AuditAction.UPDATE, signal, user=user, details={"dismissed": True})
+    return signal
+
+
+@transaction.atomic
+def signal_merge(*, user: User, signal: Signal, expected_version: int, into: Signal) -> Signal:
+    """Mark ``signal`` a duplicate of ``into``; both stay, the duplicate points to the original."""
+    require(user, Action.SIGNAL_TRIAGE, signal)
+    require(user, Action.SIGNAL_TRIAGE, into)
+    if into.pk == signal.pk or into.merged_into_id:
+        raise PermissionDenied
+    signal.status, signal.merged_into, signal.triaged_at = Status.MERGED, into, timezone.now()
+    save_versioned(
+        signal, expected_version=expected_version, fields=["status", "merged_into", "triaged_at"]
+    )
+    SignalNote.objects.filter(signal=signal).update(signal=into)
+    record(AuditAction.UPDATE, signal, user=user, details={"merged_into": into.pk})
+    return signal

@@ -1,0 +1,201 @@
+"""Signals: raising one (staff or citizen), one's own, the triage queue and triage actions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from spona.accounts.http import AuthenticatedHttpRequest
+from spona.core.locking import StaleEditError
+from spona.institutions.models import Institution
+from spona.policy import Action, can, require, visible
+from spona.signals import ratelimit, selectors, services
+from spona.signals.forms import (
+    SIGNAL_FIELDS,
+    AssignForm,
+    CitizenSignalForm,
+    DismissForm,
+    FollowUpForm,
+    MergeForm,
+    SignalForm,
+)
+from spona.signals.models import Signal
+
+CITIZEN_LIMIT, CITIZEN_WINDOW = 5, 60 * 60
+
+
+@login_required
+def signal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Action.SIGNAL_RAISE)
+    institution = request.user.institution
+    initial = {"municipality": institution.municipality_id if institution else None}
+    form = SignalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        signal = services.signal_raise(user=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            _(
+                "Thank you. The signal %(code)s was sent to the social welfare centre and the police."
+            )
+            % {"code": signal.code},
+        )
+        return redirect("signals:signal_detail", code=signal.code)
+    return render(request, "signals/signal_form.html", {"form": form})
+
+
+@login_required
+def signal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Action.SIGNAL_VIEW)
+    context = {
+        "queue": selectors.triage_queue(user=request.user),
+        "mine": selectors.my_signals(user=request.user),
+        "may_triage": can(request.user, Action.SIGNAL_TRIAGE),
+        "may_raise": can(request.user, Action.SIGNAL_RAISE),
+    }
+    return render(request, "signals/signal_list.html", context)
+
+
+def _assignable(signal: Signal) -> QuerySet[Institution]:
+    """Institutions of the signal's municipality, and the national ones."""
+    return Institution.objects.filter(is_active=True).filter(
+        Q(municipality=signal.municipality_id) | Q(municipality__isnull=True)
+    )
+
+
+def _triage_forms(signal: Signal) -> dict[str, object]:
+    initial = {"version": signal.version}
+    return {
+        "assign_form": AssignForm(initial=initial, institutions=_assignable(signal)),
+        "dismiss_form": DismissForm(initial=initial),
+        "merge_form": MergeForm(initial=initial),
+    }
+
+
+@login_required
+def signal_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    signal = selectors.signal_get(user=request.user, code=code)
+    may_triage = can(request.user, Action.SIGNAL_TRIAGE, signal)
+    context = {"signal": signal, "may_triage": may_triage, "notes": signal.notes.all()}
+    if may_triage:
+        context.update(_triage_forms(signal))
+    return render(request, "signals/signal_detail.html", context)
+
+
+def _triage_target(request: AuthenticatedHttpRequest, code: str) -> Signal:
+    signal = get_object_or_404(visible(request.user, Signal), code=code)
+    require(request.user, Action.SIGNAL_TRIAGE, signal)
+    return signal
+
+
+@login_required
+@require_POST
+def signal_assign(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    signal = _triage_target(request, code)
+    form = AssignForm(request.POST, institutions=_assignable(signal))
+    if form.is_valid():
+        return _triaged(
+            request,
+            signal,
+            lambda: services.signal_assign(
+                user=request.user,
+                signal=signal,
+                expected_version=form.cleaned_data["version"],
+                institution=form.cleaned_data["institution"],
+            ),
+        )
+    return _invalid(request, signal)
+
+
+@login_required
+@require_POST
+def signal_dismiss(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    signal = _triage_target(request, code)
+    form = DismissForm(request.POST)
+    if form.is_valid():
+        return _triaged(
+            request,
+            signal,
+            lambda: services.signal_dismiss(
+                user=request.user,
+                signal=signal,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+    return _invalid(request, signal)
+
+
+@login_required
+@require_POST
+def signal_merge(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    signal = _triage_target(request, code)
+    form = MergeForm(request.POST)
+    if form.is_valid():
+        into = (
+            visible(request.user, Signal)
+            .filter(code=form.cleaned_data["into"].strip().upper())
+            .first()
+        )
+        if into is not None and into.pk != signal.pk:
+            return _triaged(
+                request,
+                signal,
+                lambda: services.signal_merge(
+                    user=request.user,
+                    signal=signal,
+                    expected_version=form.cleaned_data["version"],
+                    into=into,
+                ),
+            )
+        messages.error(request, _("No other signal you may see has that code."))
+        return redirect("signals:signal_detail", code=code)
+    return _invalid(request, signal)
+
+
+def _triaged(request: HttpRequest, signal: Signal, action: object) -> HttpResponse:
+    try:
+        action()  # type: ignore[operator]
+    except StaleEditError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The signal was updated."))
+    return redirect("signals:signal_detail", code=signal.code)
+
+
+def _invalid(request: HttpRequest, signal: Signal) -> HttpResponse:
+    messages.error(request, _("Fill in the form completely."))
+    return redirect("signals:signal_detail", code=signal.code)
+
+
+def citizen_report(request: HttpRequest) -> HttpResponse:
+    """The public form: no sign-in, limited per client, nothing identifying required."""
+    form = CitizenSignalForm(request.POST or None)
+    if request.method == "POST":
+        if not ratelimit.allow(
+            request, scope="citizen", limit=CITIZEN_LIMIT, window_seconds=CITIZEN_WINDOW
+        ):
+            return render(request, "signals/too_many.html", status=429)
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in SIGNAL_FIELDS}
+            _signal, receipt = services.citizen_signal_submit(**fields)
+            return render(request, "signals/citizen_thanks.html", {"receipt": receipt})
+    return render(request, "signals/citizen_form.html", {"form": form})
+
+
+def citizen_follow_up(request: HttpRequest) -> HttpResponse:
+    form = FollowUpForm(request.POST or None)
+    if request.method == "POST":
+        if not ratelimit.allow(
+            request, scope="follow-up", limit=CITIZEN_LIMIT, window_seconds=CITIZEN_WINDOW
+        ):
+            return render(request, "signals/too_many.html", status=429)
+        if form.is_valid():
+            if services.citizen_signal_add(
+                receipt=form.cleaned_data["receipt"], text=form.cleaned_data["text"]
+            ):
+                return render(request, "signals/citizen_thanks.html", {"added": True})
+            form.add_error("receipt", _("No signal has this receipt code. Check it and try again."))
+    return render(request, "signals/citizen_follow_up.html", {"form": form})
