@@ -10,15 +10,15 @@ import os
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import ConsoleMessage, Page
+from playwright.sync_api import Page
 
 from spona.accounts import two_factor
-from spona.accounts.models import Role, TOTPDevice, User
+from spona.accounts.models import Role, TOTPDevice
+from tests.e2e.helpers import TwoFactorUser, watch_console
 from tests.factories import InstitutionFactory, MunicipalityFactory, UserFactory
 
 CHROMIUM = "/usr/bin/chromium"
@@ -35,11 +35,6 @@ CHROMIUM_ARGS = [
 # Reports every Content-Security-Policy violation to the test, in addition to the
 # console error Chromium logs for it. Playwright injects this script itself, so the
 # page's own CSP (no inline script) does not apply to it.
-_CSP_LISTENER = """
-document.addEventListener("securitypolicyviolation", (event) => {
-  window.__sponaCspViolation(`${event.violatedDirective} blocked ${event.blockedURI}`);
-});
-"""
 
 
 @pytest.fixture(scope="session")
@@ -73,22 +68,8 @@ def _short_timeouts(page: Page) -> None:
 def console_errors(page: Page) -> list[str]:
     """Console errors, uncaught page errors and CSP violations seen during the test."""
     errors: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(f"console: {message.text} ({message.location.get('url', '')})")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-    page.expose_function("__sponaCspViolation", lambda text: errors.append(f"CSP: {text}"))
-    page.add_init_script(_CSP_LISTENER)
+    watch_console(page, errors)
     return errors
-
-
-@dataclass(frozen=True)
-class TwoFactorUser:
-    user: User
-    secret: str
 
 
 @pytest.fixture

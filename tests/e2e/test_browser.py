@@ -6,93 +6,29 @@ depend on the wording of the catalogues, only on every page using them.
 """
 
 import re
-import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
-from spona.accounts import two_factor
-from spona.accounts.forms import CodeForm, SignInForm
 from spona.accounts.services import BAD_CODE
-from tests.factories import PASSWORD
 
-from .conftest import TwoFactorUser
+from .helpers import (
+    HTML_LANG,
+    LANGUAGES,
+    assert_no_console_errors,
+    choose_language,
+    code_step,
+    password_step,
+    phase_labels,
+    screenshot,
+    sign_in,
+    translated,
+    welcome,
+    wrong_code,
+)
 
 pytestmark = pytest.mark.browser
-
-LANGUAGES = ["sr", "sr-latn", "en"]
-HTML_LANG = {"sr": "sr", "sr-latn": "sr-Latn", "en": "en"}
-LANGUAGE_NAMES = dict(settings.LANGUAGES)
-SCREENSHOTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
-
-
-def translated(lang: str, text: object) -> str:
-    """``text`` (a lazy translation or a msgid) as the page in ``lang`` shows it."""
-    with translation.override(lang):
-        return gettext(text) if isinstance(text, str) else str(text)
-
-
-def phase_labels(lang: str) -> list[str]:
-    return [translated(lang, label) for _key, label in settings.PHASES]
-
-
-def welcome(lang: str, name: str) -> str:
-    return translated(lang, "Welcome, %(name)s") % {"name": name}
-
-
-def screenshot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
-
-
-def choose_language(page: Page, lang: str) -> None:
-    """Click the switcher's button for ``lang`` and wait for the page to come back in it."""
-    page.get_by_role("button", name=LANGUAGE_NAMES[lang], exact=True).click()
-    expect(page.locator("html")).to_have_attribute("lang", HTML_LANG[lang])
-    expect(page.locator(f'form.language-switcher button[value="{lang}"]')).to_have_attribute(
-        "aria-pressed", "true"
-    )
-
-
-def password_step(page: Page, base_url: str, account: TwoFactorUser, lang: str) -> None:
-    """Enter username and password (found by their translated labels) on the sign-in page."""
-    fields = SignInForm.base_fields
-    page.get_by_label(translated(lang, fields["username"].label)).fill(account.user.username)
-    page.get_by_label(translated(lang, fields["password"].label)).fill(PASSWORD)
-    page.get_by_role("button", name=translated(lang, "Continue"), exact=True).click()
-    expect(page).to_have_url(base_url + reverse("accounts:verify"))
-
-
-def code_step(page: Page, lang: str, code: str) -> None:
-    page.get_by_label(translated(lang, CodeForm.base_fields["code"].label)).fill(code)
-    page.get_by_role("button", name=translated(lang, "Sign in"), exact=True).click()
-
-
-def sign_in(page: Page, base_url: str, account: TwoFactorUser, lang: str = "sr") -> None:
-    """The whole sign-in, in the language the page is already in; ends on the home page."""
-    password_step(page, base_url, account, lang)
-    code_step(page, lang, two_factor.current_code(account.secret))
-    expect(page).to_have_url(base_url + reverse("core:home"))
-
-
-def wrong_code(secret: str) -> str:
-    """Six digits that are not this secret's code now, nor in the next step or two."""
-    now = time.time()
-    candidates = (str(digit) * 6 for digit in range(10))
-    return next(
-        code
-        for code in candidates
-        if all(two_factor.matching_step(secret, code, at=now + 30 * k) is None for k in range(3))
-    )
-
-
-def assert_no_console_errors(errors: list[str]) -> None:
-    assert errors == [], "console errors or CSP violations:\n" + "\n".join(errors)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
