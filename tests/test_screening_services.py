@@ -301,3 +301,41 @@ def test_only_a_system_administrator_loads_a_catalogue(setting) -> None:
     upload = SimpleUploadedFile("new.json", json.dumps(_new_version()).encode())
     assert client.post(reverse("screening:catalogue"), {"file": upload}).status_code == 403
     assert IndicatorCatalogue.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "title"),
+    [
+        ({"indicators": PRESUMED_ADULT}, "Presumed victim (adult)"),
+        (
+            {"age_group": "child", "acts": ["recruitment"], "purposes": ["forced_marriage"]},
+            "Presumed victim (child)",
+        ),
+        ({"indicators": ["DR01", "DR02"]}, "At risk: prevention track"),
+        ({"indicators": ["DR01"]}, "Insufficient information"),
+        (
+            {
+                "flags": {
+                    "consented_to_movement": True,
+                    "ended_on_arrival": True,
+                    "free_after_arrival": True,
+                    "holds_own_documents": True,
+                }
+            },
+            "Not trafficking",
+        ),
+    ],
+)
+def test_every_outcome_is_explained_on_screen(setting, data, title) -> None:
+    screening = services.screening_start(user=setting["manager"])
+    services.screening_complete(
+        user=setting["manager"], screening=screening, expected_version=1, data=data
+    )
+    client = Client()
+    client.force_login(setting["manager"])
+    page = client.get(
+        reverse("screening:screening_result", args=[screening.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert title in page.content.decode()
+    assert page.context["reasons"]
+    assert page.context["steps"]

@@ -180,6 +180,8 @@ def _catalogue_dimensions(document: dict[str, Any]) -> list[dict[str, Any]]:
                     "code": i["code"],
                     "text": catalogue_io.localized(i["text"]),
                     "strength": i["strength"],
+                    "ilo11": i.get("ilo11", []),
+                    "methods": i.get("methods_of_control", []),
                 }
                 for i in document["indicators"]
                 if i["dimension"] == d["code"]
