@@ -8,7 +8,7 @@ PORT ?= 8000
 .PHONY: help run test lint messages install clean
 
 help:
-	@echo "make run       install into .venv, migrate, load demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make run       install into .venv, migrate, load demo data, start the worker, serve on http://$(HOST):$(PORT)"
 	@echo "make test      the whole test suite (SQLite; DATABASE_URL=postgres://... for PostgreSQL)"
 	@echo "make lint      ruff and mypy"
 	@echo "make messages  update the translation catalogues (sr is the source; sr-latn is generated)"
@@ -28,7 +28,9 @@ install: $(BIN)/.installed
 run: $(BIN)/.installed .env
 	$(BIN)/spona i18n compile
 	$(BIN)/spona demo
-	@echo "Serving on http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
+	@echo "Serving on http://$(HOST):$(PORT)/ with a background worker (stop both with Ctrl-C)"
+	$(BIN)/spona worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/spona serve --host $(HOST) --port $(PORT)
 
 test: $(BIN)/.installed

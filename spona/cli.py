@@ -1,6 +1,7 @@
 """The ``spona`` command: friendly names for the management commands.
 
     spona serve [--host H] [--port P]   serve the app (development server)
+    spona worker                        run the background worker (imports, reports, exports)
     spona demo                          migrate if needed, load demo data, print sign-ins
     spona migrate                       apply database migrations
     spona createadmin USERNAME          create a system administrator
@@ -30,6 +31,8 @@ def _translate(argv: list[str]) -> list[str]:
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print(__doc__)
         raise SystemExit(0)
+    if argv[0] == "worker":
+        return ["db_worker", *argv[1:]]
     if argv[0] == "serve":
         parser = argparse.ArgumentParser(prog="spona serve")
         parser.add_argument("--host", default="127.0.0.1")

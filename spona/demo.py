@@ -13,6 +13,7 @@ from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.institutions.services import reference_data_load
 from spona.people.models import Person, Sex
 from spona.people.services import person_register
+from spona.prevention.demo import prevention_demo_load
 from spona.screening.services import catalogue_load_default
 from spona.signals.models import ChildInvolved, Signal, Urgency
 from spona.signals.services import signal_raise
@@ -179,6 +180,7 @@ def demo_load() -> list[DemoSignIn]:
     ]
     _people(person_users, random.Random(2014))  # noqa: S311 - invented demo names
     _signals(users)
+    prevention_demo_load(random.Random(2014))  # noqa: S311 - invented counts
     return [
         DemoSignIn(
             u.username,

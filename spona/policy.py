@@ -42,6 +42,11 @@ class Action(StrEnum):
     CATALOGUE_MANAGE = "catalogue_manage"
     PROTOCOL_OVERSEE = "protocol_oversee"
     CASE_VIEW = "case_view"
+    PREVENTION_VIEW = "prevention_view"
+    RISK_GROUPS_MANAGE = "risk_groups_manage"
+    COUNTS_REPORT = "counts_report"
+    CAMPAIGN_MANAGE = "campaign_manage"
+    OUTREACH_RECORD = "outreach_record"
 
 
 PERSON_ROLES = frozenset({Role.FRONTLINE, Role.CASE_MANAGER, Role.SUPERVISOR, Role.CENTRE_OFFICER})
@@ -210,6 +215,35 @@ def _may_edit_screening(user: User, screening: Any) -> bool:
     return user.role in INSTITUTION_WIDE_ROLES and screening.institution_id == user.institution_id
 
 
+def _home_municipality(user: User) -> int | None:
+    return user.institution.municipality_id if user.institution else None
+
+
+def _coordinates(user: User, municipality: Any) -> bool:
+    """The local coordinator acts for their own municipality."""
+    if user.role != Role.COORDINATOR or _home_municipality(user) is None:
+        return False
+    return municipality is None or municipality.pk == _home_municipality(user)
+
+
+COUNT_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.COORDINATOR})
+
+
+def _reports_counts(user: User, municipality: Any) -> bool:
+    """Institutions of a municipality report counts for it."""
+    if user.role not in COUNT_ROLES or _home_municipality(user) is None:
+        return False
+    return municipality is None or municipality.pk == _home_municipality(user)
+
+
+def _records_outreach(user: User, campaign: Any) -> bool:
+    if campaign is None:
+        return user.role in SIGNAL_ROLES
+    if _coordinates(user, campaign.municipality):
+        return True
+    return user.role in SIGNAL_ROLES and campaign.partners.filter(pk=user.institution_id).exists()
+
+
 _RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.VIEW_DIRECTORY: lambda user, obj: True,
     Action.MANAGE_USERS: _may_manage_user,
@@ -231,6 +265,12 @@ _RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.CATALOGUE_MANAGE: lambda user, obj: user.role == Role.SYSTEM_ADMIN,
     Action.PROTOCOL_OVERSEE: lambda user, obj: user.role == Role.SUPERVISOR,
     Action.CASE_VIEW: lambda user, obj: _in_scope(user, Case, obj, INSTITUTION_WIDE_ROLES),
+    # prevention works with aggregates only, protected before they are shown
+    Action.PREVENTION_VIEW: lambda user, obj: True,
+    Action.RISK_GROUPS_MANAGE: lambda user, obj: _coordinates(user, obj),
+    Action.COUNTS_REPORT: lambda user, obj: _reports_counts(user, obj),
+    Action.CAMPAIGN_MANAGE: lambda user, obj: _coordinates(user, obj),
+    Action.OUTREACH_RECORD: lambda user, obj: _records_outreach(user, obj),
 }
 
 

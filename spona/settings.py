@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "spona.signals",
     "spona.screening",
     "spona.cases",
+    "spona.jobs",
+    "spona.prevention",
+    "django_tasks_db",
     "spona.api",
 ]
 
@@ -120,6 +123,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Long work runs in a real worker (`spona worker`) from a queue kept in the database.
+TASKS = {
+    "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
+}
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://spona")}
 

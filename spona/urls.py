@@ -10,6 +10,8 @@ urlpatterns = [
     path("report/", include("spona.signals.public_urls")),
     path("screening/", include("spona.screening.urls")),
     path("cases/", include("spona.cases.urls")),
+    path("jobs/", include("spona.jobs.urls")),
+    path("prevention/", include("spona.prevention.urls")),
     path("manage/users/", include("spona.accounts.manage_urls")),
     path("manage/institutions/", include("spona.institutions.manage_urls")),
     path("i18n/setlang/", set_language, name="set_language"),

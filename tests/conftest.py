@@ -83,6 +83,8 @@ class World:
     completed_pk: int = 0
     step_pk: int = 0
     case_code: str = ""
+    job_pk: int = 0
+    campaign_pk: int = 0
 
 
 @pytest.fixture
@@ -104,7 +106,33 @@ def world(db: Any, social_welfare: Any) -> World:
     token, _raw = api_token_create(user=users[Role.CASE_MANAGER], name="test")
     world = World(users, person.code, managed.pk, social_welfare.pk, token.pk)
     _add_identification(world, social_welfare)
+    _add_prevention(world, social_welfare)
     return world
+
+
+def _add_prevention(world: World, institution: Institution) -> None:
+    """A campaign of the municipality's coordinator, and a job of the case manager."""
+    from datetime import date
+
+    from spona.jobs.models import Job
+    from spona.prevention.services import campaign_create, default_groups
+
+    groups = default_groups(institution.municipality)
+    campaign = campaign_create(
+        user=world.users[Role.COORDINATOR],
+        municipality=institution.municipality,
+        groups=groups,
+        settlements=[],
+        partners=[],
+        name="Кампања",
+        goal="Циљ",
+        channels=["door_to_door"],
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 3, 1),
+        funder="local_government",
+    )
+    world.campaign_pk = campaign.pk
+    world.job_pk = Job.objects.create(kind="test", owner=world.users[Role.CASE_MANAGER]).pk
 
 
 def _add_identification(world: World, institution: Institution) -> None:

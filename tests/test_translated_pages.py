@@ -60,12 +60,25 @@ class VisibleText(HTMLParser):
 
 
 RECORD_CODE = re.compile(r"\b[PSC]-[A-Z0-9]{7}\b")  # persons, signals, cases
+SLUG = re.compile(r"\b[a-z]+(?:-[a-z0-9]+)+\b")  # codes such as women-20-30
+#: the columns of import files are literal names a file must carry
+IMPORT_COLUMNS = {
+    "municipality_code",
+    "settlement",
+    "group",
+    "period",
+    "count",
+    "CSV",
+    "XLSX",
+    "UTF",
+}
 
 
 def english_words(html: str, allowed: set[str]) -> set[str]:
     parser = VisibleText("sr")
     parser.feed(html)
-    words = set(LATIN_WORD.findall(RECORD_CODE.sub(" ", " ".join(parser.chunks))))
+    text = SLUG.sub(" ", RECORD_CODE.sub(" ", " ".join(parser.chunks)))
+    words = set(LATIN_WORD.findall(text)) - IMPORT_COLUMNS
     return {w for w in words if w not in TECHNICAL and w not in allowed}
 
 

@@ -21,6 +21,7 @@ USER_ADMINS = frozenset({Role.INSTITUTION_ADMIN, Role.SYSTEM_ADMIN})
 SIGNAL_ROLES = PERSON_ROLES | {Role.COORDINATOR}
 TRIAGERS = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR})  # of the social welfare centre
 CASE_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.CENTRE_OFFICER})
+COUNT_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.COORDINATOR})  # of a municipality
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,21 @@ RULES: dict[str, Rule] = {
     # opened by the social welfare centre and referred to the Centre
     "cases:case_detail": Rule(
         PERSON_TEAM | {Role.CENTRE_OFFICER}, denied=404, args=lambda w: {"code": w.case_code}
+    ),
+    "jobs:job_detail": Rule(
+        frozenset({Role.CASE_MANAGER}), denied=404, args=lambda w: {"pk": w.job_pk}
+    ),
+    "prevention:overview": Rule(ALL_ROLES),
+    "prevention:municipality": Rule(ALL_ROLES, args=lambda w: {"code": "70939"}),
+    "prevention:group_create": Rule(frozenset({Role.COORDINATOR})),
+    "prevention:settlement_create": Rule(frozenset({Role.COORDINATOR})),
+    "prevention:count_create": Rule(COUNT_ROLES),
+    "prevention:count_import": Rule(COUNT_ROLES),
+    "prevention:campaign_list": Rule(ALL_ROLES),
+    "prevention:campaign_create": Rule(frozenset({Role.COORDINATOR})),
+    "prevention:campaign_detail": Rule(ALL_ROLES, args=lambda w: {"pk": w.campaign_pk}),
+    "prevention:outreach_create": Rule(
+        frozenset({Role.COORDINATOR}), args=lambda w: {"pk": w.campaign_pk}
     ),
     "set_language": Rule(ALL_ROLES, ok=302, denied=302, anonymous=302, method="post"),
     "api_schema": Rule(ALL_ROLES, anonymous=200),

@@ -20,7 +20,22 @@ class Tool:
 
 
 TOOLS: dict[str, list[Tool]] = {
-    "prevention": [],
+    "prevention": [
+        Tool(
+            "prevention:overview",
+            _("Risk map"),
+            _(
+                "Risk groups per settlement and municipality, from institutions' counts; small numbers hidden."
+            ),
+            Action.PREVENTION_VIEW,
+        ),
+        Tool(
+            "prevention:campaign_list",
+            _("Campaigns and outreach"),
+            _("Targeted campaigns, outreach in the field and the reach they achieved."),
+            Action.PREVENTION_VIEW,
+        ),
+    ],
     "identification": [
         Tool(
             "signals:signal_list",

@@ -1,0 +1,210 @@
+"""Importing institutions' aggregate counts from CSV or XLSX: all or nothing.
+
+Every row is checked first; any error stops the import with a list of row-numbered
+errors in the uploader's language, and nothing is saved. Runs as a background job.
+"""
+
+import base64
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from spona.accounts.models import User
+from spona.audit.models import AuditAction
+from spona.audit.services import record
+from spona.core.translit import fold
+from spona.institutions.models import Institution, Municipality
+from spona.jobs.models import Job
+from spona.jobs.services import JobFailedError, register
+from spona.prevention.models import AggregateCount, RiskGroup, Settlement
+
+COLUMNS = ["municipality_code", "settlement", "group", "period", "count"]
+PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$")
+MAX_BYTES = 5 * 1024 * 1024
+JOB_KIND = "prevention.counts_import"
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int
+    values: dict[str, str]
+
+
+def encode_upload(name: str, content: bytes) -> dict[str, str]:
+    return {"name": name, "content": base64.b64encode(content).decode()}
+
+
+def _csv_rows(content: bytes) -> tuple[list[str], Iterator[Row]]:
+    text = content.decode("utf-8-sig")
+    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
+    reader = csv.reader(io.StringIO(text), dialect)
+    header = [h.strip().lower() for h in next(reader, [])]
+    rows = (
+        Row(n, dict(zip(header, (v.strip() for v in values), strict=False)))
+        for n, values in enumerate(reader, start=2)
+        if any(values)
+    )
+    return header, rows
+
+
+def _xlsx_rows(content: bytes) -> tuple[list[str], Iterator[Row]]:
+    sheet = load_workbook(io.BytesIO(content), read_only=False, data_only=False).worksheets[0]
+    rows = list(sheet.iter_rows())
+    formulas = [f"{c.coordinate}" for r in rows for c in r if c.data_type == "f"]
+    if formulas:
+        raise JobFailedError(
+            [
+                _("The sheet contains formulas (%(cells)s); upload values only.")
+                % {"cells": ", ".join(formulas[:10])}
+            ]
+        )
+    header = [str(c.value or "").strip().lower() for c in rows[0]] if rows else []
+
+    def text(value: Any) -> str:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return "" if value is None else str(value).strip()
+
+    data = (
+        Row(n, dict(zip(header, (text(c.value) for c in r), strict=False)))
+        for n, r in enumerate(rows[1:], start=2)
+        if any(c.value is not None for c in r)
+    )
+    return header, data
+
+
+def read_rows(name: str, content: bytes) -> tuple[list[str], list[Row]]:
+    """The header and the data rows of a CSV or XLSX file."""
+    if len(content) > MAX_BYTES:
+        raise JobFailedError([_("The file is larger than 5 MB.")])
+    try:
+        header, rows = _xlsx_rows(content) if name.lower().endswith(".xlsx") else _csv_rows(content)
+        return header, list(rows)
+    except (UnicodeDecodeError, csv.Error, ValueError, KeyError, OSError) as error:
+        raise JobFailedError(
+            [_("The file cannot be read as CSV (UTF-8) or XLSX: %(error)s") % {"error": error}]
+        ) from error
+
+
+class Checker:
+    """Checks one row at a time against the reference data, collecting every error."""
+
+    def __init__(self, institution: Institution) -> None:
+        self.institution = institution
+        self.municipalities = {m.code: m for m in Municipality.objects.all()}
+        self.settlements = {
+            (s.municipality.code, fold(s.name)): s
+            for s in Settlement.objects.select_related("municipality")
+        }
+        self.groups = {
+            (g.municipality.code, g.code): g
+            for g in RiskGroup.objects.select_related("municipality")
+        }
+        self.errors: list[str] = []
+
+    def _error(self, row: Row, message: str) -> None:
+        self.errors.append(_("Row %(row)s: %(message)s") % {"row": row.number, "message": message})
+
+    def check(self, row: Row) -> AggregateCount | None:
+        code = row.values.get("municipality_code", "")
+        municipality = self.municipalities.get(code)
+        if municipality is None:
+            self._error(row, _("unknown municipality code “%(code)s”.") % {"code": code})
+            return None
+        settlement = self.settlements.get((code, fold(row.values.get("settlement", ""))))
+        group = self.groups.get((code, row.values.get("group", "")))
+        period = _period(row.values.get("period", ""))
+        count = _count(row.values.get("count", ""))
+        problems = [
+            (
+                settlement is None,
+                _("“%(value)s” is not a settlement of this municipality.")
+                % {"value": row.values.get("settlement", "")},
+            ),
+            (
+                group is None,
+                _("“%(value)s” is not a risk group of this municipality.")
+                % {"value": row.values.get("group", "")},
+            ),
+            (
+                period is None,
+                _("the period must be a past year (2024), quarter (2024-Q3) or month (2024-07)."),
+            ),
+            (count is None, _("the count must be a whole number of zero or more.")),
+        ]
+        for failed, message in problems:
+            if failed:
+                self._error(row, message)
+        if settlement is None or group is None or period is None or count is None:
+            return None
+        return AggregateCount(
+            institution=self.institution,
+            group=group,
+            settlement=settlement,
+            period=period,
+            count=count,
+        )
+
+
+def _period(value: str) -> str | None:
+    match = PERIOD.match(value)
+    if not match or int(match.group(1)) > timezone.now().year or int(match.group(1)) < 2000:
+        return None
+    return value
+
+
+def _count(value: str) -> int | None:
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+@register(JOB_KIND)
+def run_counts_import(job: Job, progress: Callable[[int, int], None]) -> dict[str, Any]:
+    with translation.override(job.payload.get("language", "sr")):
+        return _import(job, progress)
+
+
+def _import(job: Job, progress: Callable[[int, int], None]) -> dict[str, Any]:
+    header, rows = read_rows(job.payload["name"], base64.b64decode(job.payload["content"]))
+    if header[: len(COLUMNS)] != COLUMNS or len(header) != len(COLUMNS):
+        raise JobFailedError(
+            [_("The columns must be exactly: %(columns)s.") % {"columns": ", ".join(COLUMNS)}]
+        )
+    if not rows:
+        raise JobFailedError([_("The file has no data rows.")])
+    institution = Institution.objects.get(pk=job.payload["institution"])
+    checker = Checker(institution)
+    checked = []
+    for i, row in enumerate(rows, start=1):
+        checked.append(checker.check(row))
+        if i % 200 == 0:
+            progress(i, len(rows) * 2)
+    if checker.errors:
+        raise JobFailedError(checker.errors[:200])
+    _save([c for c in checked if c is not None], job.owner, progress, len(rows))
+    return {"message": _("%(count)s rows imported.") % {"count": len(rows)}, "rows": len(rows)}
+
+
+@transaction.atomic
+def _save(
+    counts: list[AggregateCount], user: User, progress: Callable[[int, int], None], total: int
+) -> None:
+    for i, count in enumerate(counts, start=1):
+        AggregateCount.objects.update_or_create(
+            institution=count.institution,
+            group=count.group,
+            settlement=count.settlement,
+            period=count.period,
+            defaults={"count": count.count, "reported_by": user},
+        )
+        if i % 200 == 0:
+            progress(total + i, total * 2)
+    progress(total * 2, total * 2)
+    record(AuditAction.CREATE, details={"aggregate_counts": len(counts)}, user=user)

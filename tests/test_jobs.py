@@ -1,0 +1,56 @@
+"""Long work runs in a real worker: Django's task framework with the database queue and the
+``db_worker`` command that ``spona worker`` starts."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from spona.accounts.models import Role
+from spona.institutions.models import InstitutionType
+from spona.jobs.models import Job, JobStatus
+from spona.prevention.models import AggregateCount, Settlement
+from spona.prevention.services import default_groups
+from tests.factories import InstitutionFactory, UserFactory
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_waits_for_the_worker_then_completes(municipality, settings) -> None:
+    settings.TASKS = DATABASE_QUEUE
+    Settlement.objects.create(municipality=municipality, name="Пирот")
+    default_groups(municipality)
+    user = UserFactory(
+        role=Role.SUPERVISOR,
+        institution=InstitutionFactory(type=InstitutionType.SCHOOL, municipality=municipality),
+    )
+    client = Client()
+    client.force_login(user)
+    content = b"municipality_code,settlement,group,period,count\n70939,\xd0\x9f\xd0\xb8\xd1\x80\xd0\xbe\xd1\x82,girls-14-18,2025,12\n"
+    response = client.post(
+        reverse("prevention:count_import"), {"file": SimpleUploadedFile("c.csv", content)}
+    )
+    job = Job.objects.get()
+    assert response["Location"] == reverse("jobs:job_detail", args=[job.pk])
+    assert job.status == JobStatus.QUEUED
+    waiting = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<meta http-equiv="refresh"' in waiting
+
+    call_command(
+        "db_worker",
+        "--batch",
+        "--no-startup-delay",
+        "--no-reload",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total) == (JobStatus.SUCCEEDED, 2, 2)
+    assert AggregateCount.objects.get().count == 12
+    done = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<meta http-equiv="refresh"' not in done
