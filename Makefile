@@ -26,6 +26,7 @@ install: $(BIN)/.installed
 	$(BIN)/python -c "from spona.core.keys import write_development_env; write_development_env('.env')"
 
 run: $(BIN)/.installed .env
+	scripts/system-deps run
 	$(BIN)/spona i18n compile
 	$(BIN)/spona demo
 	@echo "Serving on http://$(HOST):$(PORT)/ with a background worker (stop both with Ctrl-C)"
@@ -34,7 +35,7 @@ run: $(BIN)/.installed .env
 	$(BIN)/spona serve --host $(HOST) --port $(PORT)
 
 test: $(BIN)/.installed
-	scripts/system-deps
+	scripts/system-deps test
 	$(BIN)/pytest
 
 lint: $(BIN)/.installed

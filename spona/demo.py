@@ -17,6 +17,7 @@ from spona.prevention.demo import prevention_demo_load
 from spona.screening.services import catalogue_load_default
 from spona.signals.models import ChildInvolved, Signal, Urgency
 from spona.signals.services import signal_raise
+from spona.surveys.demo import surveys_demo_load
 
 DEMO_PASSWORD = "spona-demo-2026"  # noqa: S105 - printed for newcomers; demo mode only
 DEMO_MUNICIPALITIES = {"70939": "pirot", "71099": "smederevo", "80403": "sremska-mitrovica"}
@@ -181,6 +182,7 @@ def demo_load() -> list[DemoSignIn]:
     _people(person_users, random.Random(2014))  # noqa: S311 - invented demo names
     _signals(users)
     prevention_demo_load(random.Random(2014))  # noqa: S311 - invented counts
+    surveys_demo_load()
     return [
         DemoSignIn(
             u.username,

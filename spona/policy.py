@@ -47,6 +47,9 @@ class Action(StrEnum):
     COUNTS_REPORT = "counts_report"
     CAMPAIGN_MANAGE = "campaign_manage"
     OUTREACH_RECORD = "outreach_record"
+    SURVEY_VIEW = "survey_view"
+    SURVEY_MANAGE = "survey_manage"
+    SURVEY_ENTER = "survey_enter"
 
 
 PERSON_ROLES = frozenset({Role.FRONTLINE, Role.CASE_MANAGER, Role.SUPERVISOR, Role.CENTRE_OFFICER})
@@ -244,6 +247,18 @@ def _records_outreach(user: User, campaign: Any) -> bool:
     return user.role in SIGNAL_ROLES and campaign.partners.filter(pk=user.institution_id).exists()
 
 
+def _wave_is_local(user: User, wave: Any) -> bool:
+    home = _home_municipality(user)
+    if home is None:
+        return False
+    return wave is None or wave.municipalities.filter(pk=home).exists()
+
+
+def _manages_wave(user: User, wave: Any) -> bool:
+    """Coordinators run the waves of their municipality."""
+    return user.role == Role.COORDINATOR and _wave_is_local(user, wave)
+
+
 _RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.VIEW_DIRECTORY: lambda user, obj: True,
     Action.MANAGE_USERS: _may_manage_user,
@@ -271,6 +286,12 @@ _RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.COUNTS_REPORT: lambda user, obj: _reports_counts(user, obj),
     Action.CAMPAIGN_MANAGE: lambda user, obj: _coordinates(user, obj),
     Action.OUTREACH_RECORD: lambda user, obj: _records_outreach(user, obj),
+    # survey results are aggregates, protected (n < 11 hidden) for everyone
+    Action.SURVEY_VIEW: lambda user, obj: True,
+    Action.SURVEY_MANAGE: lambda user, obj: _manages_wave(user, obj),
+    Action.SURVEY_ENTER: lambda user, obj: (
+        _manages_wave(user, obj) or (user.role in SIGNAL_ROLES and _wave_is_local(user, obj))
+    ),
 }
 
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "spona.cases",
     "spona.jobs",
     "spona.prevention",
+    "spona.surveys",
     "django_tasks_db",
     "spona.api",
 ]

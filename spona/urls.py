@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/", include("spona.cases.urls")),
     path("jobs/", include("spona.jobs.urls")),
     path("prevention/", include("spona.prevention.urls")),
+    path("surveys/", include("spona.surveys.urls")),
     path("manage/users/", include("spona.accounts.manage_urls")),
     path("manage/institutions/", include("spona.institutions.manage_urls")),
     path("i18n/setlang/", set_language, name="set_language"),

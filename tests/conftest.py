@@ -1,5 +1,6 @@
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -84,6 +85,8 @@ class World:
     step_pk: int = 0
     case_code: str = ""
     job_pk: int = 0
+    artifact_pk: int = 0
+    wave_pk: int = 0
     campaign_pk: int = 0
 
 
@@ -112,9 +115,7 @@ def world(db: Any, social_welfare: Any) -> World:
 
 def _add_prevention(world: World, institution: Institution) -> None:
     """A campaign of the municipality's coordinator, and a job of the case manager."""
-    from datetime import date
-
-    from spona.jobs.models import Job
+    from spona.jobs.models import Artifact, Job
     from spona.prevention.services import campaign_create, default_groups
 
     groups = default_groups(institution.municipality)
@@ -132,7 +133,28 @@ def _add_prevention(world: World, institution: Institution) -> None:
         funder="local_government",
     )
     world.campaign_pk = campaign.pk
-    world.job_pk = Job.objects.create(kind="test", owner=world.users[Role.CASE_MANAGER]).pk
+    job = Job.objects.create(kind="test", owner=world.users[Role.CASE_MANAGER])
+    world.job_pk = job.pk
+    world.artifact_pk = Artifact.objects.create(
+        job=job, filename="a.txt", content_type="text/plain", data=b"x"
+    ).pk
+    _add_survey(world, institution)
+
+
+def _add_survey(world: World, institution: Institution) -> None:
+    """A citizens' wave of the municipality, with a handful of interviews."""
+    from spona.surveys.services import instruments_load_default, wave_create
+
+    citizens = next(i for i in instruments_load_default() if i.code == "citizens")
+    wave = wave_create(
+        user=world.users[Role.COORDINATOR],
+        municipalities=[institution.municipality],
+        instrument=citizens,
+        name="Талас 2026",
+        starts_on=date(2026, 6, 1),
+        ends_on=date(2026, 8, 1),
+    )
+    world.wave_pk = wave.pk
 
 
 def _add_identification(world: World, institution: Institution) -> None:

@@ -326,12 +326,16 @@ def test_demo_campaign_dashboard_shows_reach_and_signals(db) -> None:
     coordinator = campaign.created_by
     client = Client()
     client.force_login(coordinator)
-    page = client.get(reverse("prevention:campaign_detail", args=[campaign.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get(
+        reverse("prevention:campaign_detail", args=[campaign.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
     effect = page.context["effect"]
     (row,) = effect["rows"]
     assert row["reached"] == 12 + 17 + 22
-    assert row["size"] and row["share"] == round(100 * row["reached"] / row["size"], 1)
-    assert effect["signals_before"] is not None and effect["signals_after"] is not None
+    assert row["size"]
+    assert row["share"] == round(100 * row["reached"] / row["size"], 1)
+    assert effect["signals_before"] is not None
+    assert effect["signals_after"] is not None
     html = page.content.decode()
     assert "Reach against the mapped group size" in html
     assert "Signals in the campaign" in html

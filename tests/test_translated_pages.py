@@ -19,6 +19,9 @@ LATIN_WORD = re.compile(r"\b[A-Za-zČĆŠŽĐčćšžđ]{3,}\b")
 TECHNICAL = {
     "API",
     "HTCDS",
+    "PDF",
+    "KoboToolbox",
+    "ODK",
     "JSON",
     "TOTP",
     "FreeOTP",

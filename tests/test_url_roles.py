@@ -147,6 +147,21 @@ RULES: dict[str, Rule] = {
     "prevention:outreach_create": Rule(
         frozenset({Role.COORDINATOR}), args=lambda w: {"pk": w.campaign_pk}
     ),
+    "surveys:wave_list": Rule(ALL_ROLES),
+    "surveys:wave_create": Rule(frozenset({Role.COORDINATOR})),
+    "surveys:wave_detail": Rule(ALL_ROLES, args=lambda w: {"pk": w.wave_pk}),
+    "surveys:wave_import": Rule(frozenset({Role.COORDINATOR}), args=lambda w: {"pk": w.wave_pk}),
+    # any role that raises signals in the wave's municipality interviews; the Centre is national
+    "surveys:response_create": Rule(
+        SIGNAL_ROLES - {Role.CENTRE_OFFICER}, args=lambda w: {"pk": w.wave_pk}
+    ),
+    "surveys:wave_report": Rule(ALL_ROLES, ok=302, method="post", args=lambda w: {"pk": w.wave_pk}),
+    "surveys:compare": Rule(ALL_ROLES, args=lambda w: {"pk": w.wave_pk, "other": w.wave_pk}),
+    "jobs:artifact_download": Rule(
+        frozenset({Role.CASE_MANAGER}),
+        denied=404,
+        args=lambda w: {"pk": w.job_pk, "artifact": w.artifact_pk},
+    ),
     "set_language": Rule(ALL_ROLES, ok=302, denied=302, anonymous=302, method="post"),
     "api_schema": Rule(ALL_ROLES, anonymous=200),
     "api_docs": Rule(ALL_ROLES, anonymous=200),

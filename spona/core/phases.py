@@ -79,6 +79,14 @@ TOOLS: dict[str, list[Tool]] = {
     "integration": [],
     "planning": [
         Tool(
+            "surveys:wave_list",
+            _("Awareness surveys"),
+            _(
+                "Citizen and professional surveys, per municipality and wave, with weighted estimates."
+            ),
+            Action.SURVEY_VIEW,
+        ),
+        Tool(
             "screening:catalogue",
             _("Indicator catalogue"),
             _(

@@ -3,7 +3,20 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from spona.accounts.http import AuthenticatedHttpRequest
-from spona.jobs.models import Job
+from spona.audit.models import AuditAction
+from spona.audit.services import record
+from spona.jobs.models import Artifact, Job
+
+
+@login_required
+def artifact_download(request: AuthenticatedHttpRequest, pk: int, artifact: int) -> HttpResponse:
+    """A file the job produced; downloading it is an export, so it is audited."""
+    job = get_object_or_404(Job, pk=pk, owner=request.user)
+    item = get_object_or_404(Artifact, pk=artifact, job=job)
+    record(AuditAction.EXPORT, item, user=request.user, details={"kind": job.kind})
+    response = HttpResponse(bytes(item.data), content_type=item.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{item.filename}"'
+    return response
 
 
 @login_required

@@ -5,21 +5,18 @@ errors in the uploader's language, and nothing is saved. Runs as a background jo
 """
 
 import base64
-import csv
-import io
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import record
+from spona.core.tabular import Row, TabularError, read_rows
 from spona.core.translit import fold
 from spona.institutions.models import Institution, Municipality
 from spona.jobs.models import Job
@@ -28,70 +25,7 @@ from spona.prevention.models import AggregateCount, RiskGroup, Settlement
 
 COLUMNS = ["municipality_code", "settlement", "group", "period", "count"]
 PERIOD = re.compile(r"^(\d{4})(?:-Q([1-4])|-(0[1-9]|1[0-2]))?$")
-MAX_BYTES = 5 * 1024 * 1024
 JOB_KIND = "prevention.counts_import"
-
-
-@dataclass(frozen=True)
-class Row:
-    number: int
-    values: dict[str, str]
-
-
-def encode_upload(name: str, content: bytes) -> dict[str, str]:
-    return {"name": name, "content": base64.b64encode(content).decode()}
-
-
-def _csv_rows(content: bytes) -> tuple[list[str], Iterator[Row]]:
-    text = content.decode("utf-8-sig")
-    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
-    reader = csv.reader(io.StringIO(text), dialect)
-    header = [h.strip().lower() for h in next(reader, [])]
-    rows = (
-        Row(n, dict(zip(header, (v.strip() for v in values), strict=False)))
-        for n, values in enumerate(reader, start=2)
-        if any(values)
-    )
-    return header, rows
-
-
-def _xlsx_rows(content: bytes) -> tuple[list[str], Iterator[Row]]:
-    sheet = load_workbook(io.BytesIO(content), read_only=False, data_only=False).worksheets[0]
-    rows = list(sheet.iter_rows())
-    formulas = [f"{c.coordinate}" for r in rows for c in r if c.data_type == "f"]
-    if formulas:
-        raise JobFailedError(
-            [
-                _("The sheet contains formulas (%(cells)s); upload values only.")
-                % {"cells": ", ".join(formulas[:10])}
-            ]
-        )
-    header = [str(c.value or "").strip().lower() for c in rows[0]] if rows else []
-
-    def text(value: Any) -> str:
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return "" if value is None else str(value).strip()
-
-    data = (
-        Row(n, dict(zip(header, (text(c.value) for c in r), strict=False)))
-        for n, r in enumerate(rows[1:], start=2)
-        if any(c.value is not None for c in r)
-    )
-    return header, data
-
-
-def read_rows(name: str, content: bytes) -> tuple[list[str], list[Row]]:
-    """The header and the data rows of a CSV or XLSX file."""
-    if len(content) > MAX_BYTES:
-        raise JobFailedError([_("The file is larger than 5 MB.")])
-    try:
-        header, rows = _xlsx_rows(content) if name.lower().endswith(".xlsx") else _csv_rows(content)
-        return header, list(rows)
-    except (UnicodeDecodeError, csv.Error, ValueError, KeyError, OSError) as error:
-        raise JobFailedError(
-            [_("The file cannot be read as CSV (UTF-8) or XLSX: %(error)s") % {"error": error}]
-        ) from error
 
 
 class Checker:
@@ -172,7 +106,10 @@ def run_counts_import(job: Job, progress: Callable[[int, int], None]) -> dict[st
 
 
 def _import(job: Job, progress: Callable[[int, int], None]) -> dict[str, Any]:
-    header, rows = read_rows(job.payload["name"], base64.b64decode(job.payload["content"]))
+    try:
+        header, rows = read_rows(job.payload["name"], base64.b64decode(job.payload["content"]))
+    except TabularError as error:
+        raise JobFailedError(error.errors) from error
     if header[: len(COLUMNS)] != COLUMNS or len(header) != len(COLUMNS):
         raise JobFailedError(
             [_("The columns must be exactly: %(columns)s.") % {"columns": ", ".join(COLUMNS)}]

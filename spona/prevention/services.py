@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import record
+from spona.core.tabular import encode_upload
 from spona.institutions.models import Municipality
 from spona.jobs.models import Job
 from spona.jobs.services import job_start
 from spona.policy import Action, require
-from spona.prevention.imports import JOB_KIND, encode_upload
+from spona.prevention.imports import JOB_KIND
 from spona.prevention.models import (
     AggregateCount,
     Campaign,

@@ -1,0 +1,95 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from spona.surveys.instruments import localized
+from spona.surveys.models import SurveyInstrument, SurveyWave
+
+
+class WaveForm(forms.ModelForm):
+    class Meta:
+        model = SurveyWave
+        fields = [
+            "instrument",
+            "name",
+            "municipalities",
+            "starts_on",
+            "ends_on",
+            "weighting",
+            "trim_at",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "municipalities": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, municipalities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipalities"].queryset = municipalities  # type: ignore[attr-defined]
+        self.fields["instrument"].queryset = SurveyInstrument.objects.all()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            cleaned.get("starts_on")
+            and cleaned.get("ends_on")
+            and cleaned["ends_on"] < cleaned["starts_on"]
+        ):
+            self.add_error("ends_on", _("The wave cannot end before it starts."))
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (CSV or XLSX, as KoboToolbox or ODK export it)"),
+        help_text=_(
+            "One row per respondent; the columns the instrument names, and sex, age, municipality, stratum, psu and weight."
+        ),
+    )
+
+
+SEX_CHOICES = [("female", _("female")), ("male", _("male"))]
+
+
+class ResponseForm(forms.Form):
+    """The interviewer's form, built from the instrument: one field per question."""
+
+    def __init__(self, *args: Any, wave: SurveyWave, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"] = forms.ModelChoiceField(
+            label=_("Municipality"), queryset=wave.municipalities.all()
+        )
+        self.fields["sex"] = forms.ChoiceField(
+            label=_("Sex"), choices=SEX_CHOICES, widget=forms.RadioSelect
+        )
+        self.fields["age"] = forms.IntegerField(label=_("Age"), min_value=15, max_value=110)
+        self.question_codes = []
+        for question in wave.instrument.data["questions"]:
+            self.fields[f"q_{question['code']}"] = self._field(question)
+            self.question_codes.append(question["code"])
+
+    @staticmethod
+    def _field(question: dict[str, Any]) -> forms.Field:
+        label = localized(question["text"])
+        choices = [(o["code"], localized(o["text"])) for o in question.get("options", [])]
+        if question["type"] == "multiple":
+            return forms.MultipleChoiceField(
+                label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple
+            )
+        if question["type"] == "number":
+            return forms.IntegerField(label=label, required=False, min_value=0)
+        return forms.ChoiceField(
+            label=label, choices=choices, required=False, widget=forms.RadioSelect
+        )
+
+    def answers(self) -> dict[str, str]:
+        """Answers stored as Kobo exports them: one code, or space-separated codes."""
+        result = {}
+        for code in self.question_codes:
+            value = self.cleaned_data.get(f"q_{code}")
+            if value in (None, "", []):
+                continue
+            result[code] = " ".join(value) if isinstance(value, list) else str(value)
+        return result

@@ -1,0 +1,168 @@
+"""Survey estimates as people may see them: weighted, with design-based confidence
+intervals; fewer than 30 respondents flagged, fewer than 11 not shown at all."""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from django.utils.translation import gettext_lazy as _
+
+from spona.accounts.models import User
+from spona.disclosure import K
+from spona.policy import Action, require
+from spona.surveys import estimation, instruments
+from spona.surveys.models import SurveyWave
+
+FLAG_BELOW = 30
+DOMAINS = ("municipality", "sex", "age_band")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One estimate, or the reason it is not shown."""
+
+    indicator: str
+    title: str
+    domain: str  # "" for everyone, else "municipality", "sex", "age_band"
+    level: str
+    n: int
+    estimate: float | None  # None: fewer than 11 respondents
+    ci_low: float | None
+    ci_high: float | None
+    se: float | None
+    deff: float | None
+    flagged: bool  # fewer than 30 respondents: read with care
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.estimate is None else 100 * self.estimate
+
+
+def _arrays(
+    wave: SurveyWave,
+) -> tuple[dict[str, np.ndarray], estimation.Design, dict[str, np.ndarray]] | None:
+    rows = list(
+        wave.responses.values_list(
+            "answers", "sex", "age", "municipality__code", "stratum", "psu", "weight", "base_weight"
+        )
+    )
+    if not rows:
+        return None
+    answers, sexes, ages, codes, strata, psus, weights, base = zip(*rows, strict=True)
+    columns = instruments.indicator_values(wave.instrument.data, list(answers))
+    w = np.array(
+        [fw if fw is not None else bw for fw, bw in zip(weights, base, strict=True)], dtype=float
+    )
+    design = estimation.Design(
+        np.array(strata, dtype=object) if any(strata) else None,
+        np.array([f"{s}/{p}" for s, p in zip(strata, psus, strict=True)], dtype=object)
+        if any(psus)
+        else None,
+        w,
+        singleton="center",
+    )
+    domains = {
+        "municipality": np.array(codes, dtype=object),
+        "sex": np.array(sexes, dtype=object),
+        "age_band": np.array([instruments.age_band(a) if a else None for a in ages], dtype=object),
+    }
+    return columns, design, domains
+
+
+def _raw(wave: SurveyWave) -> list[estimation.Estimate]:
+    arrays = _arrays(wave)
+    if arrays is None:
+        return []
+    columns, design, domains = arrays
+    return estimation.table(columns, design, domains)
+
+
+def _level_names(wave: SurveyWave) -> dict[str, str]:
+    """Domain levels as people read them: municipality names, translated sexes."""
+    names = {m.code: str(m) for m in wave.municipalities.all()}
+    return {**names, "female": str(_("women")), "male": str(_("men"))}
+
+
+def _titles(wave: SurveyWave) -> dict[str, str]:
+    return {
+        i["code"]: instruments.localized(i["title"]) for i in wave.instrument.data["indicators"]
+    }
+
+
+def wave_estimates(*, user: User, wave: SurveyWave) -> list[Shown]:
+    """The full indicator table of a wave: everyone, and by municipality, sex and age band."""
+    require(user, Action.SURVEY_VIEW, wave)
+    titles, levels = _titles(wave), _level_names(wave)
+    return [_shown(e, titles, levels) for e in _raw(wave)]
+
+
+def _finite(value: float) -> float | None:
+    """NaN (an interval with no degrees of freedom, a logit bound at 0 or 1) is not shown."""
+    return None if math.isnan(value) else value
+
+
+def _shown(
+    e: estimation.Estimate, titles: dict[str, str], levels: dict[str, str] | None = None
+) -> Shown:
+    hidden = e.n < K
+    domain, level = (e.domain[0], str(e.domain[1])) if e.domain else ("", "")
+    level = (levels or {}).get(level, level)
+    return Shown(
+        indicator=e.name,
+        title=titles.get(e.name, e.name),
+        domain=domain,
+        level=level,
+        n=e.n,
+        estimate=None if hidden else e.estimate,
+        ci_low=None if hidden else _finite(e.ci_low),
+        ci_high=None if hidden else _finite(e.ci_high),
+        se=None if hidden else _finite(e.se),
+        deff=None if hidden or math.isnan(e.deff) else e.deff,
+        flagged=not hidden and e.n < FLAG_BELOW,
+    )
+
+
+def by_indicator(shown: list[Shown]) -> dict[str, list[Shown]]:
+    grouped: dict[str, list[Shown]] = defaultdict(list)
+    for item in shown:
+        grouped[item.indicator].append(item)
+    return dict(grouped)
+
+
+@dataclass(frozen=True)
+class Difference:
+    title: str
+    a: Shown
+    b: Shown
+    difference: float | None
+    p_value: float | None
+
+
+def compare(*, user: User, first: SurveyWave, second: SurveyWave) -> list[Difference]:
+    """Everyone's estimate of each indicator both waves share, and the test of the difference
+    (independent samples). Nothing is compared where either side has fewer than 11 answers."""
+    require(user, Action.SURVEY_VIEW, first)
+    require(user, Action.SURVEY_VIEW, second)
+    titles = _titles(first)
+    a = {e.name: e for e in _raw(first) if e.domain is None}
+    b = {e.name: e for e in _raw(second) if e.domain is None}
+    result = []
+    for code in sorted(a.keys() & b.keys()):
+        x, y = a[code], b[code]
+        if min(x.n, y.n) < K:
+            result.append(
+                Difference(titles.get(code, code), _shown(x, titles), _shown(y, titles), None, None)
+            )
+            continue
+        test = estimation.difference(x, y)
+        result.append(
+            Difference(
+                titles.get(code, code),
+                _shown(x, titles),
+                _shown(y, titles),
+                test.difference,
+                test.p_value,
+            )
+        )
+    return result

@@ -1,0 +1,209 @@
+"""Surveys as people use them: instruments in three languages, waves imported from Kobo-style
+CSV and XLSX (all or nothing), interviews, protected estimates, reports and comparisons."""
+
+import io
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import Workbook, load_workbook
+
+from spona.accounts.models import Role
+from spona.institutions.models import InstitutionType
+from spona.jobs.models import Job, JobStatus
+from spona.surveys import demo_data, instruments, selectors, services
+from spona.surveys.models import SurveyResponse, Weighting
+from tests.factories import InstitutionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def survey(municipality):
+    coordinator = UserFactory(
+        role=Role.COORDINATOR,
+        institution=InstitutionFactory(
+            type=InstitutionType.LOCAL_GOVERNMENT, municipality=municipality
+        ),
+    )
+    citizens = next(i for i in services.instruments_load_default() if i.code == "citizens")
+    wave = services.wave_create(
+        user=coordinator,
+        municipalities=[municipality],
+        instrument=citizens,
+        name="Талас 2026",
+        starts_on=date(2026, 6, 1),
+        ends_on=date(2026, 8, 1),
+    )
+    return {"coordinator": coordinator, "wave": wave, "instrument": citizens}
+
+
+def _rows(survey, n=600, seed=7):
+    return demo_data.generate_wave(
+        survey["instrument"].data, municipality_code="70939", n=n, seed=seed
+    )
+
+
+def _xlsx(rows) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    header = list(rows[0])
+    sheet.append(header)
+    for row in rows:
+        sheet.append([row[h] for h in header])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _import(survey, name: str, content: bytes, language: str = "en") -> Job:
+    client = Client()
+    client.force_login(survey["coordinator"])
+    client.post(
+        reverse("surveys:wave_import", args=[survey["wave"].pk]),
+        {"file": SimpleUploadedFile(name, content)},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    return Job.objects.latest("pk")
+
+
+@pytest.mark.parametrize("code", ["citizens", "professionals"])
+def test_default_instruments_exist_in_three_languages(code) -> None:
+    instrument = instruments.load_default(code)
+    question = instrument["questions"][0]
+    texts = {}
+    for language in ["sr", "sr-latn", "en"]:
+        with translation.override(language):
+            texts[language] = instruments.localized(question["text"])
+    assert len(set(texts.values())) == 3
+    assert not any("a" <= c.lower() <= "z" for c in texts["sr"])
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_kobo_export_is_imported_whole(survey, kind) -> None:
+    rows = _rows(survey)
+    content = demo_data.write_csv(rows) if kind == "csv" else _xlsx(rows)
+    job = _import(survey, f"kobo.{kind}", content)
+    assert (job.status, job.errors) == (JobStatus.SUCCEEDED, [])
+    assert SurveyResponse.objects.count() == 600
+    shown = selectors.wave_estimates(user=survey["coordinator"], wave=survey["wave"])
+    aware = next(s for s in shown if s.indicator == "aware" and not s.domain)
+    assert 0.90 < aware.estimate < 0.98
+    assert aware.ci_low < aware.estimate < aware.ci_high
+
+
+def test_a_bad_row_rejects_the_whole_file(survey) -> None:
+    rows = _rows(survey, n=50)
+    rows[3][survey["instrument"].data["kobo"]["heard"]] = "perhaps"
+    rows[7][instruments.STANDARD_COLUMNS["municipality"]] = "99999"
+    rows[9][instruments.STANDARD_COLUMNS["age"]] = "7"
+    job = _import(survey, "kobo.csv", demo_data.write_csv(rows))
+    assert job.status == JobStatus.FAILED
+    assert [e.split(":")[0] for e in job.errors] == ["Row 5", "Row 9", "Row 11"]
+    assert "“perhaps” is not an answer to heard." in job.errors[0]
+    assert not SurveyResponse.objects.exists()
+
+
+def test_missing_columns_are_named(survey) -> None:
+    rows = [
+        {k: v for k, v in r.items() if k != instruments.STANDARD_COLUMNS["sex"]}
+        for r in _rows(survey, n=5)
+    ]
+    job = _import(survey, "kobo.csv", demo_data.write_csv(rows))
+    assert job.errors == [f"These columns are missing: {instruments.STANDARD_COLUMNS['sex']}."]
+
+
+def test_small_groups_are_flagged_or_hidden(survey) -> None:
+    _import(survey, "kobo.csv", demo_data.write_csv(_rows(survey, n=40)))
+    shown = selectors.wave_estimates(user=survey["coordinator"], wave=survey["wave"])
+    for s in shown:
+        assert (s.estimate is None) == (s.n < 11)
+        assert s.flagged == (11 <= s.n < 30)
+    assert any(s.estimate is None for s in shown)
+    assert any(s.flagged for s in shown)
+
+
+def test_interviewer_enters_a_response(survey) -> None:
+    client = Client()
+    client.force_login(survey["coordinator"])
+    data = {
+        "municipality": survey["wave"].municipalities.get().pk,
+        "sex": "female",
+        "age": "34",
+        "q_heard": "yes",
+    }
+    response = client.post(reverse("surveys:response_create", args=[survey["wave"].pk]), data)
+    assert response.status_code == 302
+    saved = SurveyResponse.objects.get()
+    assert (saved.answers["heard"], saved.sex, saved.age, saved.weight) == (
+        "yes",
+        "female",
+        34,
+        1.0,
+    )
+
+
+def test_raking_meets_the_population_margins(survey) -> None:
+    wave = survey["wave"]
+    _import(survey, "kobo.csv", demo_data.write_csv(_rows(survey, n=300)))
+    bands = dict.fromkeys(["15-19", "20-29", "30-44", "45-64", "65+"], 0)
+    ages = [instruments.age_band(r.age) for r in SurveyResponse.objects.all()]
+    for band, share in zip(bands, [0.06, 0.15, 0.25, 0.33, 0.21], strict=True):
+        bands[band] = 50000 * share if band in ages else 0
+    total = sum(bands.values())
+    wave.margins = {
+        "70939": {"sex": {"female": total * 0.52, "male": total * 0.48}, "age_band": bands}
+    }
+    wave.weighting = Weighting.RAKED
+    wave.save()
+    services.wave_reweight(wave)
+    women = sum(r.weight for r in SurveyResponse.objects.filter(sex="female"))
+    assert women == pytest.approx(total * 0.52, rel=1e-6)
+
+
+def test_pdf_report_and_spreadsheet_are_made_by_jobs(survey) -> None:
+    _import(survey, "kobo.csv", demo_data.write_csv(_rows(survey, n=200)))
+    client = Client()
+    client.force_login(survey["coordinator"])
+    for fmt, magic in [("pdf", b"%PDF"), ("xlsx", b"PK")]:
+        client.post(
+            reverse("surveys:wave_report", args=[survey["wave"].pk]),
+            {"format": fmt},
+            HTTP_ACCEPT_LANGUAGE="sr",
+        )
+        job = Job.objects.latest("pk")
+        artifact = job.artifacts.get()
+        assert job.status == JobStatus.SUCCEEDED
+        assert bytes(artifact.data).startswith(magic)
+        download = client.get(reverse("jobs:artifact_download", args=[job.pk, artifact.pk]))
+        assert download.status_code == 200
+    sheet = load_workbook(io.BytesIO(bytes(artifact.data))).active
+    assert sheet.cell(1, 1).value == "Индикатор"
+
+
+def test_two_waves_are_compared_with_a_test(survey, municipality) -> None:
+    _import(survey, "kobo.csv", demo_data.write_csv(_rows(survey, n=600, seed=1)))
+    later = services.wave_create(
+        user=survey["coordinator"],
+        municipalities=[municipality],
+        instrument=survey["instrument"],
+        name="Талас 2027",
+        starts_on=date(2027, 6, 1),
+        ends_on=date(2027, 8, 1),
+    )
+    rows = _rows(survey, n=600, seed=2)
+    client = Client()
+    client.force_login(survey["coordinator"])
+    client.post(
+        reverse("surveys:wave_import", args=[later.pk]),
+        {"file": SimpleUploadedFile("k.csv", demo_data.write_csv(rows))},
+    )
+    differences = selectors.compare(user=survey["coordinator"], first=survey["wave"], second=later)
+    aware = next(d for d in differences if d.a.indicator == "aware")
+    assert aware.difference == pytest.approx(aware.a.estimate - aware.b.estimate)
+    assert 0 <= aware.p_value <= 1
+    page = client.get(reverse("surveys:compare", args=[survey["wave"].pk, later.pk]))
+    assert page.status_code == 200
