@@ -207,3 +207,32 @@ def test_two_waves_are_compared_with_a_test(survey, municipality) -> None:
     assert 0 <= aware.p_value <= 1
     page = client.get(reverse("surveys:compare", args=[survey["wave"].pk, later.pk]))
     assert page.status_code == 200
+
+
+def test_coordinator_enters_margins_and_the_wave_is_raked(survey) -> None:
+    _import(survey, "kobo.csv", demo_data.write_csv(_rows(survey, n=300)))
+    code = survey["wave"].municipalities.get().code
+    data = {f"{code}__sex__female": 26000, f"{code}__sex__male": 24000}
+    data |= {
+        f"{code}__age_band__{band}": n
+        for band, n in zip(
+            ["15-19", "20-29", "30-44", "45-64", "65+"],
+            [3000, 7500, 12500, 16500, 10500],
+            strict=True,
+        )
+    }
+    client = Client()
+    client.force_login(survey["coordinator"])
+    assert (
+        client.post(reverse("surveys:wave_margins", args=[survey["wave"].pk]), data).status_code
+        == 302
+    )
+    women = sum(r.weight for r in SurveyResponse.objects.filter(sex="female"))
+    assert women == pytest.approx(26000, rel=1e-6)
+    unequal = {**data, f"{code}__sex__male": 1}
+    page = client.post(
+        reverse("surveys:wave_margins", args=[survey["wave"].pk]),
+        unequal,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "must add up to the same population" in page.content.decode()

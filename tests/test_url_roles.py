@@ -151,6 +151,7 @@ RULES: dict[str, Rule] = {
     "surveys:wave_create": Rule(frozenset({Role.COORDINATOR})),
     "surveys:wave_detail": Rule(ALL_ROLES, args=lambda w: {"pk": w.wave_pk}),
     "surveys:wave_import": Rule(frozenset({Role.COORDINATOR}), args=lambda w: {"pk": w.wave_pk}),
+    "surveys:wave_margins": Rule(frozenset({Role.COORDINATOR}), args=lambda w: {"pk": w.wave_pk}),
     # any role that raises signals in the wave's municipality interviews; the Centre is national
     "surveys:response_create": Rule(
         SIGNAL_ROLES - {Role.CENTRE_OFFICER}, args=lambda w: {"pk": w.wave_pk}

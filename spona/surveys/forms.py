@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from spona.surveys import instruments
 from spona.surveys.instruments import localized
 from spona.surveys.models import SurveyInstrument, SurveyWave
 
@@ -50,7 +51,58 @@ class ImportForm(forms.Form):
     )
 
 
+class MarginsForm(forms.Form):
+    """Population totals per municipality: by sex and by age band (for raking), from the
+    census or another source the coordinator names."""
+
+    def __init__(self, *args: Any, wave: SurveyWave, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.layout = []
+        for municipality in wave.municipalities.all():
+            current = wave.margins.get(municipality.code, {})
+            names = []
+            for margin, levels in [
+                ("sex", ["female", "male"]),
+                ("age_band", [b for _lower, b in instruments.AGE_BANDS]),
+            ]:
+                for level in levels:
+                    name = f"{municipality.code}__{margin}__{level}"
+                    label = f"{municipality} · {SEX_LABELS.get(level, level)}"
+                    self.fields[name] = forms.IntegerField(
+                        label=label,
+                        min_value=0,
+                        required=False,
+                        initial=current.get(margin, {}).get(level),
+                    )
+                    names.append(name)
+            self.layout.append((municipality, names))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for municipality, names in self.layout:
+            sums: dict[str, int] = {}
+            for name in names:
+                _code, margin, _level = name.split("__")
+                sums[margin] = sums.get(margin, 0) + (cleaned.get(name) or 0)
+            if sums.get("sex") != sums.get("age_band"):
+                raise forms.ValidationError(
+                    _(
+                        "%(place)s: the totals by sex and by age band must add up to the same population."
+                    )
+                    % {"place": municipality}
+                )
+        return cleaned
+
+    def margins(self) -> dict[str, dict[str, dict[str, int]]]:
+        result: dict[str, dict[str, dict[str, int]]] = {}
+        for name, value in self.cleaned_data.items():
+            code, margin, level = name.split("__")
+            result.setdefault(code, {}).setdefault(margin, {})[level] = value or 0
+        return result
+
+
 SEX_CHOICES = [("female", _("female")), ("male", _("male"))]
+SEX_LABELS = dict(SEX_CHOICES)
 
 
 class ResponseForm(forms.Form):

@@ -50,6 +50,17 @@ def response_enter(*, user: User, wave: SurveyWave, **fields: Any) -> SurveyResp
     return response
 
 
+@transaction.atomic
+def wave_margins_set(*, user: User, wave: SurveyWave, margins: dict[str, Any]) -> SurveyWave:
+    """New population margins; the wave is raked to them and its weights recomputed."""
+    require(user, Action.SURVEY_MANAGE, wave)
+    wave.margins, wave.weighting = margins, Weighting.RAKED
+    wave.save(update_fields=["margins", "weighting"])
+    wave_reweight(wave)
+    record(AuditAction.UPDATE, wave, user=user, details={"margins": sorted(margins)})
+    return wave
+
+
 def import_start(*, user: User, wave: SurveyWave, name: str, content: bytes) -> Job:
     require(user, Action.SURVEY_MANAGE, wave)
     payload = {

@@ -13,9 +13,10 @@ from spona.institutions.models import Municipality
 from spona.policy import Action, can, require
 from spona.surveys import selectors, services
 from spona.surveys.charts import Bar, bar_chart
-from spona.surveys.forms import ImportForm, ResponseForm, WaveForm
+from spona.surveys.forms import ImportForm, MarginsForm, ResponseForm, WaveForm
 from spona.surveys.jobs import overall_chart
 from spona.surveys.models import SurveyWave
+from spona.surveys.weighting import WeightingError
 
 
 @login_required
@@ -81,6 +82,25 @@ def wave_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "surveys/form.html",
         {"form": form, "title": _("Import responses"), "multipart": True},
     )
+
+
+@login_required
+def wave_margins(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    wave = get_object_or_404(SurveyWave, pk=pk)
+    require(request.user, Action.SURVEY_MANAGE, wave)
+    form = MarginsForm(request.POST or None, wave=wave)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.wave_margins_set(user=request.user, wave=wave, margins=form.margins())
+        except WeightingError as error:
+            form.add_error(
+                None,
+                _("The weights cannot be raked to these margins: %(reason)s") % {"reason": error},
+            )
+        else:
+            messages.success(request, _("The weights were raked to the new margins."))
+            return redirect("surveys:wave_detail", pk=pk)
+    return render(request, "surveys/form.html", {"form": form, "title": _("Population margins")})
 
 
 @login_required
