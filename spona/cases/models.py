@@ -4,21 +4,18 @@ This is the base the coordination module extends (team, consent, decisions, time
 the identification module creates a case and its referral from a presumed-victim screening.
 """
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from spona.core.codes import new_code
 from spona.core.locking import VersionedModel
 from spona.institutions.models import Institution, Municipality
 from spona.people.models import Person
 
-_CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
-
 
 def new_case_code() -> str:
-    return "C-" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(7))
+    return new_code("C")
 
 
 class CaseStatus(models.TextChoices):

@@ -5,21 +5,18 @@ in; a blind index of the folded full name (Cyrillic and Latin fold alike) allows
 exact-match search without decrypting anything.
 """
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from spona.core.codes import new_code
 from spona.core.fields import EncryptedTextField
 from spona.core.locking import VersionedModel
 from spona.institutions.models import Institution, Municipality
 
-_CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"  # no look-alikes: 0/O, 1/I/L, 2/Z, 5/S, 8/B
-
 
 def new_person_code() -> str:
-    return "P-" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(7))
+    return new_code("P")
 
 
 class Sex(models.TextChoices):

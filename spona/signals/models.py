@@ -1,22 +1,19 @@
 """Signals (prijave): what someone saw that may be trafficking, raised by any institution
 or by a citizen, anonymously. Everything that may identify someone is encrypted."""
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from spona.core.codes import new_code
 from spona.core.fields import EncryptedTextField
 from spona.core.locking import VersionedModel
 from spona.institutions.models import Institution, Municipality
 from spona.people.models import Person
 
-_CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
-
 
 def new_signal_code() -> str:
-    return "S-" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(7))
+    return new_code("S")
 
 
 class Source(models.TextChoices):

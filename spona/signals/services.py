@@ -12,12 +12,11 @@ from spona.accounts.models import User
 from spona.audit.context import AuditContext, acting, current
 from spona.audit.models import AuditAction
 from spona.audit.services import record
+from spona.core.codes import ALPHABET
 from spona.core.locking import save_versioned
 from spona.institutions.models import Institution
 from spona.policy import Action, require
 from spona.signals.models import Signal, SignalNote, Source, Status
-
-_RECEIPT_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
 
 
 def _receipt_hash(code: str) -> str:
@@ -25,7 +24,7 @@ def _receipt_hash(code: str) -> str:
 
 
 def new_receipt_code() -> str:
-    groups = ["".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(4)) for _ in range(3)]
+    groups = ["".join(secrets.choice(ALPHABET) for _ in range(4)) for _ in range(3)]
     return "-".join(groups)
 
 
