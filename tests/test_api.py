@@ -88,3 +88,55 @@ def test_schema_and_docs_are_served() -> None:
     assert "/api/v1/municipalities/" in schema.content.decode()
     docs = Client().get(reverse("api_docs"), HTTP_ACCEPT_LANGUAGE="en")
     assert "GET /api/v1/me/" in docs.content.decode()
+
+
+def test_another_system_raises_a_signal_and_reads_it_back(make_user, municipality) -> None:
+    from spona.audit.models import AuditAction, AuditEvent
+    from spona.signals.models import Signal
+
+    user = make_user(Role.CASE_MANAGER)
+    _token, raw = api_token_create(user=user, name="hotline")
+    created = Client().post(
+        reverse("api_signal_list"),
+        {
+            "what_seen": "Позив на линију за помоћ",
+            "municipality": "70939",
+            "urgency": "urgent",
+            "child_involved": "no",
+        },
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert created.status_code == 201
+    signal = Signal.objects.get()
+    assert (created.json()["code"], signal.raised_by) == (signal.code, user)
+    read = _get(reverse("api_signal_detail", args=[signal.code]), raw)
+    assert read.json()["what_seen"] == "Позив на линију за помоћ"
+    assert AuditEvent.objects.filter(
+        action=AuditAction.READ, object_id=str(signal.pk), details__channel="api"
+    ).exists()
+
+
+def test_unknown_municipality_is_refused_naming_the_field(make_user) -> None:
+    _token, raw = api_token_create(user=make_user(Role.CASE_MANAGER), name="x")
+    response = Client().post(
+        reverse("api_signal_list"),
+        {"what_seen": "x", "municipality": "00000"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {raw}",
+    )
+    assert response.status_code == 400
+    assert "municipality" in response.json()
+
+
+def test_risk_map_api_never_returns_a_small_number(make_user, municipality) -> None:
+    from spona.prevention.models import Settlement
+    from spona.prevention.services import count_enter, default_groups
+
+    user = make_user(Role.CASE_MANAGER)
+    group = default_groups(municipality)[0]
+    settlement = Settlement.objects.create(municipality=municipality, name="Пирот")
+    count_enter(user=user, group=group, settlement=settlement, period="2025", count=7)
+    _token, raw = api_token_create(user=user, name="x")
+    body = _get(reverse("api_risk_map") + "?group=women-20-30&period=2025", raw).json()
+    assert body == [{"municipality": "70939", "count": None, "rate_per_1000": None}]

@@ -7,6 +7,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from spona.accounts.models import Role
 from spona.accounts.services import api_token_create
@@ -41,7 +42,11 @@ def token(db) -> str:
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @pytest.mark.django_db
 def test_api_conforms_to_its_schema(case, token) -> None:
-    case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
+    # A reference to another record (a municipality code) can be valid by the schema and
+    # still unknown: the API then answers 400 naming the field, which this check would flag.
+    references = case.method == "POST" and case.path == "/api/v1/signals/"
+    excluded = [positive_data_acceptance] if references else []
+    case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, excluded_checks=excluded)
 
 
 @schema.parametrize()

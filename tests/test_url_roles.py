@@ -35,6 +35,7 @@ class Rule:
     #: a status for particular denied roles (e.g. 403 where the role sees the object but may
     #: not act on it, where others do not find it at all: 404)
     denied_as: dict[Role, int] = field(default_factory=dict)
+    query: str = ""
 
 
 RULES: dict[str, Rule] = {
@@ -163,6 +164,16 @@ RULES: dict[str, Rule] = {
         denied=404,
         args=lambda w: {"pk": w.job_pk, "artifact": w.artifact_pk},
     ),
+    "api_signal_list": Rule(SIGNAL_ROLES, anonymous=401),
+    "api_signal_detail": Rule(
+        frozenset({Role.FRONTLINE}) | TRIAGERS,
+        denied=404,
+        anonymous=401,
+        args=lambda w: {"code": w.signal_code},
+    ),
+    "api_wave_list": Rule(ALL_ROLES, anonymous=401),
+    "api_wave_estimates": Rule(ALL_ROLES, anonymous=401, args=lambda w: {"pk": w.wave_pk}),
+    "api_risk_map": Rule(ALL_ROLES, anonymous=401, query="group=women-20-30&period=2025"),
     "set_language": Rule(ALL_ROLES, ok=302, denied=302, anonymous=302, method="post"),
     "api_schema": Rule(ALL_ROLES, anonymous=200),
     "api_docs": Rule(ALL_ROLES, anonymous=200),
@@ -201,7 +212,7 @@ def test_url_answers_each_role_as_the_policy_says(
     world: World, name: str, role: Role | None
 ) -> None:
     rule = RULES[name]
-    url = reverse(name, kwargs=rule.args(world))
+    url = reverse(name, kwargs=rule.args(world)) + (f"?{rule.query}" if rule.query else "")
     client = Client()
     if role is None:
         expected = rule.anonymous

@@ -30,11 +30,15 @@ def add_error_responses(
             if operation.get("security") == [{}]:
                 continue
             errors = {code: (text, "Error") for code, text in _ERRORS.items()}
-            if operation.get("parameters"):
-                errors["400"] = ("A parameter is malformed; the answer names it.", "FieldErrors")
+            if operation.get("parameters") or operation.get("requestBody"):
+                errors["400"] = (
+                    "A parameter or field is malformed; the answer names it.",
+                    "FieldErrors",
+                )
             for code, (text, schema) in errors.items():
-                content = {
-                    "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}
-                }
+                reference: dict[str, Any] = {"$ref": f"#/components/schemas/{schema}"}
+                if code == "400":  # field errors, or a body that could not be parsed at all
+                    reference = {"anyOf": [reference, {"$ref": "#/components/schemas/Error"}]}
+                content = {"application/json": {"schema": reference}}
                 operation["responses"].setdefault(code, {"description": text, "content": content})
     return result

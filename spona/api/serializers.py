@@ -1,7 +1,11 @@
+from typing import Any
+
 from rest_framework import serializers
 
 from spona.accounts.models import User
 from spona.institutions.models import Institution, Municipality
+from spona.signals.models import Signal
+from spona.surveys.models import SurveyWave
 
 
 class MunicipalitySerializer(serializers.ModelSerializer[Municipality]):
@@ -28,3 +32,57 @@ class CurrentUserSerializer(serializers.ModelSerializer[User]):
     class Meta:
         model = User
         fields = ["username", "first_name", "last_name", "role", "institution"]
+
+
+class SignalSerializer(serializers.ModelSerializer[Signal]):
+    """A signal as other systems send and read it (the same fields as the one-minute form)."""
+
+    municipality = serializers.SlugRelatedField(
+        slug_field="code", queryset=Municipality.objects.all()
+    )
+
+    class Meta:
+        model = Signal
+        fields = [
+            "code",
+            "what_seen",
+            "municipality",
+            "settlement",
+            "who",
+            "urgency",
+            "child_involved",
+            "contact",
+            "status",
+            "created_at",
+        ]
+        read_only_fields = ["code", "status", "created_at"]
+
+
+class EstimateSerializer(serializers.Serializer[Any]):
+    indicator = serializers.CharField()
+    title = serializers.CharField()
+    domain = serializers.CharField()
+    level = serializers.CharField()
+    n = serializers.IntegerField()
+    estimate = serializers.FloatField(allow_null=True)
+    ci_low = serializers.FloatField(allow_null=True)
+    ci_high = serializers.FloatField(allow_null=True)
+    se = serializers.FloatField(allow_null=True)
+    deff = serializers.FloatField(allow_null=True)
+    flagged = serializers.BooleanField()
+
+
+class WaveSerializer(serializers.ModelSerializer[SurveyWave]):
+    instrument = serializers.CharField(source="instrument.code", read_only=True)
+
+    class Meta:
+        model = SurveyWave
+        fields = ["id", "name", "instrument", "starts_on", "ends_on", "weighting"]
+
+
+class RiskValueSerializer(serializers.Serializer[Any]):
+    """A municipality's protected count: null where it is hidden (fewer than 11, or to protect one)."""
+
+    municipality = serializers.CharField(source="municipality.code")
+    count = serializers.IntegerField(allow_null=True)
+    rate_per_1000 = serializers.FloatField(source="rate", allow_null=True)

@@ -19,4 +19,13 @@ urlpatterns = [
         views.InstitutionDetail.as_view(),
         name="api_institution_detail",
     ),
+    path("v1/signals/", views.SignalList.as_view(), name="api_signal_list"),
+    path("v1/signals/<str:code>/", views.SignalDetail.as_view(), name="api_signal_detail"),
+    path("v1/surveys/waves/", views.WaveList.as_view(), name="api_wave_list"),
+    path(
+        "v1/surveys/waves/<int:pk>/estimates/",
+        views.WaveEstimates.as_view(),
+        name="api_wave_estimates",
+    ),
+    path("v1/prevention/risk-map/", views.RiskMap.as_view(), name="api_risk_map"),
 ]
