@@ -50,6 +50,7 @@ class Action(StrEnum):
     SURVEY_VIEW = "survey_view"
     SURVEY_MANAGE = "survey_manage"
     SURVEY_ENTER = "survey_enter"
+    MANDATE_MANAGE = "mandate_manage"
 
 
 PERSON_ROLES = frozenset({Role.FRONTLINE, Role.CASE_MANAGER, Role.SUPERVISOR, Role.CENTRE_OFFICER})
@@ -287,6 +288,7 @@ _RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.CAMPAIGN_MANAGE: lambda user, obj: _coordinates(user, obj),
     Action.OUTREACH_RECORD: lambda user, obj: _records_outreach(user, obj),
     # survey results are aggregates, protected (n < 11 hidden) for everyone
+    Action.MANDATE_MANAGE: lambda user, obj: _coordinates(user, obj),
     Action.SURVEY_VIEW: lambda user, obj: True,
     Action.SURVEY_MANAGE: lambda user, obj: _manages_wave(user, obj),
     Action.SURVEY_ENTER: lambda user, obj: (

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "spona.signals",
     "spona.screening",
     "spona.cases",
+    "spona.coordination",
     "spona.jobs",
     "spona.prevention",
     "spona.surveys",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("report/", include("spona.signals.public_urls")),
     path("screening/", include("spona.screening.urls")),
     path("cases/", include("spona.cases.urls")),
+    path("coordination/", include("spona.coordination.urls")),
     path("jobs/", include("spona.jobs.urls")),
     path("prevention/", include("spona.prevention.urls")),
     path("surveys/", include("spona.surveys.urls")),

@@ -174,6 +174,8 @@ RULES: dict[str, Rule] = {
     "api_wave_list": Rule(ALL_ROLES, anonymous=401),
     "api_wave_estimates": Rule(ALL_ROLES, anonymous=401, args=lambda w: {"pk": w.wave_pk}),
     "api_risk_map": Rule(ALL_ROLES, anonymous=401, query="group=women-20-30&period=2025"),
+    "coordination:who_does_what": Rule(ALL_ROLES),
+    "coordination:mandate_edit": Rule(frozenset({Role.COORDINATOR})),
     "set_language": Rule(ALL_ROLES, ok=302, denied=302, anonymous=302, method="post"),
     "api_schema": Rule(ALL_ROLES, anonymous=200),
     "api_docs": Rule(ALL_ROLES, anonymous=200),

@@ -79,6 +79,14 @@ TOOLS: dict[str, list[Tool]] = {
     "integration": [],
     "planning": [
         Tool(
+            "coordination:who_does_what",
+            _("Who does what"),
+            _(
+                "Who leads, contributes and is informed in each phase, with every institution's duty line."
+            ),
+            Action.VIEW_DIRECTORY,
+        ),
+        Tool(
             "surveys:wave_list",
             _("Awareness surveys"),
             _(

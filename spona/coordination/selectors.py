@@ -1,0 +1,59 @@
+"""Reading the mandate matrix of a municipality: the study's default, with its own choices."""
+
+from dataclasses import dataclass
+
+from spona.coordination.defaults import CODES, DEFAULT_MATRIX, PHASES
+from spona.coordination.models import Mandate, MandateRole
+from spona.institutions.models import Institution, InstitutionType, Municipality
+
+
+@dataclass(frozen=True)
+class Cell:
+    role: str  # MandateRole value
+    note: str
+    local: bool  # the municipality changed the default
+
+    @property
+    def role_label(self) -> str:
+        return str(MandateRole(self.role).label)
+
+
+def matrix(municipality: Municipality | None) -> dict[str, list[Cell]]:
+    """Institution type -> one cell per phase (prevention, identification, protection, integration)."""
+    local = {}
+    if municipality is not None:
+        local = {
+            (m.institution_type, m.phase): m
+            for m in Mandate.objects.filter(municipality=municipality)
+        }
+    result = {}
+    for kind, cells in DEFAULT_MATRIX.items():
+        row = []
+        for phase, (code, note) in zip(PHASES, cells, strict=True):
+            own = local.get((kind.value, phase))
+            row.append(
+                Cell(own.role, own.note, True) if own else Cell(CODES[code], str(note), False)
+            )
+        result[kind.value] = row
+    return result
+
+
+def leads(municipality: Municipality | None, phase: str) -> list[str]:
+    """The institution types that lead ``phase`` here (the matrix drives suggestions)."""
+    index = PHASES.index(phase)
+    return [
+        kind for kind, row in matrix(municipality).items() if row[index].role == MandateRole.LEADS
+    ]
+
+
+def duty_contacts(municipality: Municipality | None) -> dict[str, list[Institution]]:
+    """Each type's active institutions here (and the national ones), with their duty lines."""
+    institutions = Institution.objects.filter(is_active=True)
+    if municipality is not None:
+        institutions = institutions.filter(municipality=municipality) | institutions.filter(
+            municipality__isnull=True
+        )
+    contacts: dict[str, list[Institution]] = {kind.value: [] for kind in InstitutionType}
+    for institution in institutions.order_by("name"):
+        contacts[institution.type].append(institution)
+    return contacts
