@@ -1,3 +1,4 @@
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -7,12 +8,19 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils.translation import trans_real
+from hypothesis import settings as hypothesis_settings
 
 from spona.accounts.models import Role, User
 from spona.accounts.services import api_token_create
 from spona.core.i18n import compile_catalogues
 from spona.institutions.models import Institution, InstitutionType
 from tests.factories import InstitutionFactory, MunicipalityFactory, PersonFactory, UserFactory
+
+# CI replays the same examples on every run (a red CI must mean a change broke something);
+# a developer's runs explore new examples each time.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
