@@ -51,6 +51,8 @@ class Action(StrEnum):
     SURVEY_MANAGE = "survey_manage"
     SURVEY_ENTER = "survey_enter"
     MANDATE_MANAGE = "mandate_manage"
+    CASE_TRANSITION = "case_transition"  # obj: (case, target status)
+    CASE_REOPEN = "case_reopen"
 
 
 PERSON_ROLES = frozenset({Role.FRONTLINE, Role.CASE_MANAGER, Role.SUPERVISOR, Role.CENTRE_OFFICER})
@@ -219,6 +221,41 @@ def _may_edit_screening(user: User, screening: Any) -> bool:
     return user.role in INSTITUTION_WIDE_ROLES and screening.institution_id == user.institution_id
 
 
+def _is_case_supervisor(user: User, case: Any) -> bool:
+    return user.role == Role.SUPERVISOR and case.opened_by_institution_id == user.institution_id
+
+
+def _identifies(user: User, case: Any) -> bool:
+    """Formal identification: the Centre for adults, the guardianship authority for children."""
+    institution = user.institution
+    if user.role not in INSTITUTION_WIDE_ROLES or institution is None:
+        return False
+    if case.is_child:
+        return (
+            institution.type == InstitutionType.SOCIAL_WELFARE
+            and institution.municipality_id == case.municipality_id
+        )
+    return institution.type == InstitutionType.NATIONAL_CENTRE
+
+
+def _may_transition(user: User, case: Any, target: str) -> bool:
+    from spona.cases.workflow import TRANSITIONS
+
+    who = TRANSITIONS.get(case.status, {}).get(target)
+    if who == "identifier":
+        return _identifies(user, case)
+    if who == "supervisor":
+        return _is_case_supervisor(user, case)
+    if who == "team":
+        institution = user.institution
+        on_team = institution is not None and (
+            case.opened_by_institution_id == institution.pk
+            or institution.type == InstitutionType.NATIONAL_CENTRE
+        )
+        return user.role in {Role.CASE_MANAGER, Role.SUPERVISOR} and on_team
+    return False
+
+
 def _home_municipality(user: User) -> int | None:
     return user.institution.municipality_id if user.institution else None
 
@@ -289,6 +326,8 @@ _RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.OUTREACH_RECORD: lambda user, obj: _records_outreach(user, obj),
     # survey results are aggregates, protected (n < 11 hidden) for everyone
     Action.MANDATE_MANAGE: lambda user, obj: _coordinates(user, obj),
+    Action.CASE_TRANSITION: lambda user, obj: obj is not None and _may_transition(user, *obj),
+    Action.CASE_REOPEN: lambda user, obj: obj is not None and _is_case_supervisor(user, obj),
     Action.SURVEY_VIEW: lambda user, obj: True,
     Action.SURVEY_MANAGE: lambda user, obj: _manages_wave(user, obj),
     Action.SURVEY_ENTER: lambda user, obj: (

@@ -129,6 +129,23 @@ RULES: dict[str, Rule] = {
         denied_as={Role.CENTRE_OFFICER: 403},
     ),
     "cases:case_list": Rule(CASE_ROLES),
+    # the adult's case: the Centre identifies, the opening centre's supervisor may close
+    "cases:case_transition": Rule(
+        frozenset({Role.CENTRE_OFFICER, Role.SUPERVISOR}),
+        ok=302,
+        denied=404,
+        method="post",
+        args=lambda w: {"code": w.case_code},
+        denied_as={Role.CASE_MANAGER: 403},
+    ),
+    "cases:case_reopen": Rule(
+        frozenset({Role.SUPERVISOR}),
+        ok=302,
+        denied=404,
+        method="post",
+        args=lambda w: {"code": w.case_code},
+        denied_as={Role.CASE_MANAGER: 403, Role.CENTRE_OFFICER: 403},
+    ),
     # opened by the social welfare centre and referred to the Centre
     "cases:case_detail": Rule(
         PERSON_TEAM | {Role.CENTRE_OFFICER}, denied=404, args=lambda w: {"code": w.case_code}

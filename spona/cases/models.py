@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from spona.core.codes import new_code
+from spona.core.fields import EncryptedTextField
 from spona.core.locking import VersionedModel
 from spona.institutions.models import Institution, Municipality
 from spona.people.models import Person
@@ -27,6 +28,16 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class CloseReason(models.TextChoices):
+    INTEGRATED = "integrated", _("integrated")
+    RETURNED = "returned", _("returned to the country of origin")
+    MOVED = "moved", _("moved away")
+    LOST_CONTACT = "lost_contact", _("contact lost")
+    DECEASED = "deceased", _("deceased")
+    NOT_A_VICTIM = "not_a_victim", _("not a victim")
+    TRANSFERRED = "transferred", _("transferred")
+
+
 class Case(VersionedModel):
     code = models.CharField(
         _("code"), max_length=12, unique=True, default=new_case_code, editable=False
@@ -42,6 +53,12 @@ class Case(VersionedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    decided_on = models.DateField(_("date of the identification decision"), null=True, blank=True)
+    decision_panel = models.CharField(_("who decided"), max_length=200, blank=True)
+    decision_reasons = EncryptedTextField(_("reasons"), blank=True)
+    close_reason = models.CharField(
+        _("reason for closing"), max_length=20, choices=CloseReason.choices, blank=True
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -55,6 +72,7 @@ class Case(VersionedModel):
 class CaseEventKind(models.TextChoices):
     OPENED = "opened", _("Case opened")
     REFERRAL_SENT = "referral_sent", _("Referral sent")
+    STATUS_CHANGED = "status_changed", _("Status changed")
 
 
 class CaseEvent(models.Model):

@@ -1,17 +1,24 @@
 """Writes for cases and referrals. The coordination module adds the rest of the workflow."""
 
 from datetime import timedelta
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import record
-from spona.cases.models import Case, CaseEvent, CaseStatus, Referral
+from spona.cases.models import Case, CaseEvent, CaseEventKind, CaseStatus, Referral
+from spona.cases.workflow import NEEDS
+from spona.core.locking import save_versioned
 from spona.institutions.models import Institution, InstitutionType
 from spona.people.models import Person
+from spona.policy import Action, require
 
+REQUIRED = _("This field is required for this change of status.")
 REFERRAL_DUE = {
     "immediate": timedelta(hours=1),
     "urgent": timedelta(hours=24),
@@ -77,4 +84,47 @@ def case_open_for_presumed_victim(
     if centre and centre.pk != by.institution_id:
         reason = "coordination_child" if is_child else "identification_adult"
         _referral_send(case=case, by=by, to=centre, reason=reason, urgency="urgent")
+    return case
+
+
+@transaction.atomic
+def case_transition(
+    *, by: User, case: Case, expected_version: int, to: str, **details: Any
+) -> Case:
+    """Move the case along the workflow table; the timeline and the audit log record it."""
+    require(by, Action.CASE_TRANSITION, (case, to))
+    missing = [name for name in NEEDS.get(to, ()) if not details.get(name)]
+    if missing:
+        raise ValidationError(dict.fromkeys(missing, REQUIRED))
+    before = case.status
+    case.status = to
+    for name, value in details.items():
+        setattr(case, name, value)
+    save_versioned(case, expected_version=expected_version, fields=["status", *details])
+    CaseEvent.objects.create(
+        case=case, kind=CaseEventKind.STATUS_CHANGED, actor=by, details={"from": before, "to": to}
+    )
+    record(AuditAction.UPDATE, case, user=by, details={"from": before, "to": to})
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, by: User, case: Case, expected_version: int, reason: str) -> Case:
+    """A closed case goes back to the status it had when it was closed."""
+    require(by, Action.CASE_REOPEN, case)
+    if case.status != CaseStatus.CLOSED or not reason.strip():
+        raise ValidationError({"reason": REQUIRED})
+    closing = case.events.filter(
+        kind=CaseEventKind.STATUS_CHANGED, details__to=CaseStatus.CLOSED
+    ).last()
+    case.status = closing.details["from"] if closing else CaseStatus.PRESUMED_VICTIM
+    case.close_reason = ""
+    save_versioned(case, expected_version=expected_version, fields=["status", "close_reason"])
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEventKind.STATUS_CHANGED,
+        actor=by,
+        details={"from": CaseStatus.CLOSED, "to": case.status, "reopened": True},
+    )
+    record(AuditAction.UPDATE, case, user=by, details={"reopened": True})
     return case

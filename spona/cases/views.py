@@ -1,10 +1,17 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
-from spona.cases import selectors
-from spona.policy import Action, require
+from spona.cases import selectors, services
+from spona.cases.forms import ReopenForm, TransitionForm, allowed_targets
+from spona.cases.models import CaseStatus
+from spona.core.locking import StaleEditError
+from spona.policy import Action, can, require
 
 
 @login_required
@@ -20,9 +27,78 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     case = selectors.case_get(user=request.user, code=code)
+    targets = allowed_targets(request.user, case)
     context = {
         "case": case,
         "referrals": case.referrals.select_related("from_institution", "to_institution"),
         "events": case.events.all(),
+        "transition_form": TransitionForm(initial={"version": case.version}, targets=targets)
+        if targets
+        else None,
+        "reopen_form": ReopenForm(initial={"version": case.version})
+        if case.status == CaseStatus.CLOSED and can(request.user, Action.CASE_REOPEN, case)
+        else None,
     }
     return render(request, "cases/case_detail.html", context)
+
+
+def _done(request: AuthenticatedHttpRequest, code: str, action: object) -> HttpResponse:
+    try:
+        action()  # type: ignore[operator]
+    except StaleEditError as error:
+        messages.error(request, error.message)
+    except ValidationError:
+        messages.error(
+            request,
+            _(
+                "Fill in the decision: its date, who decided and the reasons, or the reason for closing."
+            ),
+        )
+    else:
+        messages.success(request, _("The status of the case was changed."))
+    return redirect("cases:case_detail", code=code)
+
+
+@login_required
+@require_POST
+def case_transition(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    case = selectors.case_get(user=request.user, code=code)
+    targets = allowed_targets(request.user, case)
+    if not targets:
+        raise PermissionDenied
+    form = TransitionForm(request.POST, targets=targets)
+    if not form.is_valid():
+        messages.error(request, _("Fill in the form completely."))
+        return redirect("cases:case_detail", code=code)
+    return _done(
+        request,
+        code,
+        lambda: services.case_transition(
+            by=request.user,
+            case=case,
+            expected_version=form.cleaned_data["version"],
+            to=form.cleaned_data["to"],
+            **form.details(),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def case_reopen(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    case = selectors.case_get(user=request.user, code=code)
+    require(request.user, Action.CASE_REOPEN, case)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Fill in the form completely."))
+        return redirect("cases:case_detail", code=code)
+    return _done(
+        request,
+        code,
+        lambda: services.case_reopen(
+            by=request.user,
+            case=case,
+            expected_version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+        ),
+    )

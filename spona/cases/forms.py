@@ -1,0 +1,54 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from spona.cases.models import Case, CaseStatus, CloseReason
+from spona.cases.workflow import TRANSITIONS
+from spona.policy import Action, can
+
+
+def allowed_targets(user: Any, case: Case) -> list[tuple[str, str]]:
+    return [
+        (target, str(CaseStatus(target).label))
+        for target in TRANSITIONS.get(case.status, {})
+        if can(user, Action.CASE_TRANSITION, (case, target))
+    ]
+
+
+class TransitionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    to = forms.ChoiceField(label=_("New status"))
+    decided_on = forms.DateField(
+        label=_("Date of the decision"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    decision_panel = forms.CharField(
+        label=_("Who decided (the panel)"), max_length=200, required=False
+    )
+    decision_reasons = forms.CharField(
+        label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    close_reason = forms.ChoiceField(
+        label=_("Reason for closing"), choices=[("", "—"), *CloseReason.choices], required=False
+    )
+
+    def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = targets  # type: ignore[attr-defined]
+
+    def details(self) -> dict[str, Any]:
+        wanted = {
+            "identified": ["decided_on", "decision_panel", "decision_reasons"],
+            "closed": ["close_reason"],
+        }
+        wanted["not_identified"] = wanted["identified"]
+        return {name: self.cleaned_data[name] for name in wanted.get(self.cleaned_data["to"], [])}
+
+
+class ReopenForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why is the case reopened?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
