@@ -53,6 +53,7 @@ class Action(StrEnum):
     MANDATE_MANAGE = "mandate_manage"
     CASE_TRANSITION = "case_transition"  # obj: (case, target status)
     CASE_REOPEN = "case_reopen"
+    REFERRAL_ACT = "referral_act"  # obj: (referral, action)
 
 
 PERSON_ROLES = frozenset({Role.FRONTLINE, Role.CASE_MANAGER, Role.SUPERVISOR, Role.CENTRE_OFFICER})
@@ -256,6 +257,18 @@ def _may_transition(user: User, case: Any, target: str) -> bool:
     return False
 
 
+def _may_act_on_referral(user: User, referral: Any, action: str) -> bool:
+    from spona.cases.referrals import ACTIONS
+
+    if action not in ACTIONS or user.role not in INSTITUTION_WIDE_ROLES:
+        return False
+    source, _target, who, _event = ACTIONS[action]
+    if referral.status != source:
+        return False
+    side = referral.to_institution_id if who == "receiver" else referral.from_institution_id
+    return side == user.institution_id
+
+
 def _home_municipality(user: User) -> int | None:
     return user.institution.municipality_id if user.institution else None
 
@@ -328,6 +341,7 @@ _RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.MANDATE_MANAGE: lambda user, obj: _coordinates(user, obj),
     Action.CASE_TRANSITION: lambda user, obj: obj is not None and _may_transition(user, *obj),
     Action.CASE_REOPEN: lambda user, obj: obj is not None and _is_case_supervisor(user, obj),
+    Action.REFERRAL_ACT: lambda user, obj: obj is not None and _may_act_on_referral(user, *obj),
     Action.SURVEY_VIEW: lambda user, obj: True,
     Action.SURVEY_MANAGE: lambda user, obj: _manages_wave(user, obj),
     Action.SURVEY_ENTER: lambda user, obj: (

@@ -93,6 +93,7 @@ class World:
     step_pk: int = 0
     case_code: str = ""
     job_pk: int = 0
+    referral_pk: int = 0
     artifact_pk: int = 0
     wave_pk: int = 0
     campaign_pk: int = 0
@@ -186,4 +187,5 @@ def _add_identification(world: World, institution: Institution) -> None:
     )
     world.signal_code, world.draft_pk, world.completed_pk = signal.code, draft.pk, completed.pk
     world.step_pk = completed.steps.first().pk
-    world.case_code = completed.person.cases.get().code
+    case = completed.person.cases.get()
+    world.case_code, world.referral_pk = case.code, case.referrals.get().pk

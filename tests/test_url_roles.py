@@ -138,6 +138,15 @@ RULES: dict[str, Rule] = {
         args=lambda w: {"code": w.case_code},
         denied_as={Role.CASE_MANAGER: 403},
     ),
+    # the referral of that case to the Centre: the Centre answers; the sender sees, may not accept
+    "cases:referral_act": Rule(
+        frozenset({Role.CENTRE_OFFICER}),
+        ok=302,
+        denied=404,
+        method="post",
+        args=lambda w: {"pk": w.referral_pk, "action": "accept"},
+        denied_as={Role.CASE_MANAGER: 403, Role.SUPERVISOR: 403},
+    ),
     "cases:case_reopen": Rule(
         frozenset({Role.SUPERVISOR}),
         ok=302,

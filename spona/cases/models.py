@@ -73,6 +73,10 @@ class CaseEventKind(models.TextChoices):
     OPENED = "opened", _("Case opened")
     REFERRAL_SENT = "referral_sent", _("Referral sent")
     STATUS_CHANGED = "status_changed", _("Status changed")
+    REFERRAL_ACCEPTED = "referral_accepted", _("Referral accepted")
+    REFERRAL_DECLINED = "referral_declined", _("Referral declined")
+    REFERRAL_COMPLETED = "referral_completed", _("Referral completed")
+    REFERRAL_REVOKED = "referral_revoked", _("Referral revoked")
 
 
 class CaseEvent(models.Model):
@@ -119,6 +123,12 @@ class Referral(VersionedModel):
     )
     sent_at = models.DateTimeField(auto_now_add=True)
     due_at = models.DateTimeField(_("due"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-sent_at"]

@@ -12,6 +12,7 @@ from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import record
 from spona.cases.models import Case, CaseEvent, CaseEventKind, CaseStatus, Referral
+from spona.cases.referrals import ACTIONS
 from spona.cases.workflow import NEEDS
 from spona.core.locking import save_versioned
 from spona.institutions.models import Institution, InstitutionType
@@ -128,3 +129,29 @@ def case_reopen(*, by: User, case: Case, expected_version: int, reason: str) -> 
     )
     record(AuditAction.UPDATE, case, user=by, details={"reopened": True})
     return case
+
+
+@transaction.atomic
+def referral_act(
+    *, by: User, referral: Referral, expected_version: int, action: str, reason: str = ""
+) -> Referral:
+    """Accept, decline (with a reason), complete or revoke a referral, as the table allows."""
+    require(by, Action.REFERRAL_ACT, (referral, action))
+    _from, to, _who, event = ACTIONS[action]
+    if action == "decline" and not reason.strip():
+        raise ValidationError({"reason": REQUIRED})
+    now = timezone.now()
+    referral.status = to
+    fields = ["status"]
+    if action in {"accept", "decline"}:
+        referral.answered_at, referral.answered_by, referral.decline_reason = now, by, reason
+        fields += ["answered_at", "answered_by", "decline_reason"]
+    if action == "complete":
+        referral.completed_at = now
+        fields.append("completed_at")
+    save_versioned(referral, expected_version=expected_version, fields=fields)
+    CaseEvent.objects.create(
+        case=referral.case, kind=event, actor=by, details={"referral": referral.pk}
+    )
+    record(AuditAction.UPDATE, referral, user=by, details={"action": action})
+    return referral

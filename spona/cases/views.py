@@ -2,16 +2,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.cases import selectors, services
 from spona.cases.forms import ReopenForm, TransitionForm, allowed_targets
-from spona.cases.models import CaseStatus
+from spona.cases.models import CaseStatus, Referral
+from spona.cases.referrals import ACTIONS
 from spona.core.locking import StaleEditError
-from spona.policy import Action, can, require
+from spona.policy import Action, can, require, visible
 
 
 @login_required
@@ -30,7 +31,13 @@ def case_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     targets = allowed_targets(request.user, case)
     context = {
         "case": case,
-        "referrals": case.referrals.select_related("from_institution", "to_institution"),
+        "referrals": [
+            (
+                referral,
+                [a for a in ACTIONS if can(request.user, Action.REFERRAL_ACT, (referral, a))],
+            )
+            for referral in case.referrals.select_related("from_institution", "to_institution")
+        ],
         "events": case.events.all(),
         "transition_form": TransitionForm(initial={"version": case.version}, targets=targets)
         if targets
@@ -55,7 +62,7 @@ def _done(request: AuthenticatedHttpRequest, code: str, action: object) -> HttpR
             ),
         )
     else:
-        messages.success(request, _("The status of the case was changed."))
+        messages.success(request, _("Saved."))
     return redirect("cases:case_detail", code=code)
 
 
@@ -79,6 +86,28 @@ def case_transition(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
             expected_version=form.cleaned_data["version"],
             to=form.cleaned_data["to"],
             **form.details(),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def referral_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    referral = get_object_or_404(visible(request.user, Referral).select_related("case"), pk=pk)
+    require(request.user, Action.REFERRAL_ACT, (referral, action))
+    version = request.POST.get("version", "")
+    if not version.isdigit():
+        messages.error(request, _("Fill in the form completely."))
+        return redirect("cases:case_detail", code=referral.case.code)
+    return _done(
+        request,
+        referral.case.code,
+        lambda: services.referral_act(
+            by=request.user,
+            referral=referral,
+            expected_version=int(version),
+            action=action,
+            reason=request.POST.get("reason", ""),
         ),
     )
 
