@@ -54,3 +54,25 @@ def test_an_import_waits_for_the_worker_then_completes(municipality, settings) -
     assert AggregateCount.objects.get().count == 12
     done = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<meta http-equiv="refresh"' not in done
+
+
+@pytest.mark.django_db
+def test_a_crashing_job_ends_failed_with_a_plain_message(municipality) -> None:
+    from spona.jobs import services
+
+    def broken(job, progress):
+        raise RuntimeError("a bug")
+
+    services.RUNNERS["test.broken"] = broken
+    try:
+        owner = UserFactory(
+            role=Role.SUPERVISOR, institution=InstitutionFactory(municipality=municipality)
+        )
+        job = services.job_start(kind="test.broken", owner=owner, payload={"language": "en"})
+    finally:
+        del services.RUNNERS["test.broken"]
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert job.errors == [
+        "Something went wrong, and nothing was saved. The error has been recorded; try again later."
+    ]

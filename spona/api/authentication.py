@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import (
     BaseAuthentication,
@@ -24,10 +25,10 @@ class ExpiringTokenAuthentication(BaseAuthentication):
         if not parts or parts[0].decode().lower() != self.keyword.lower():
             return None
         if len(parts) != 2:
-            raise AuthenticationFailed("Malformed Authorization header.")
+            raise AuthenticationFailed(_("Malformed Authorization header."))
         token = api_token_authenticate(parts[1].decode(errors="replace"))
         if token is None:
-            raise AuthenticationFailed("Invalid or expired token.")
+            raise AuthenticationFailed(_("Invalid or expired token."))
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

@@ -1,8 +1,10 @@
-from django.contrib import messages
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,7 +13,7 @@ from spona.cases import selectors, services
 from spona.cases.forms import ReopenForm, TransitionForm, allowed_targets
 from spona.cases.models import CaseStatus, Referral
 from spona.cases.referrals import ACTIONS
-from spona.core.locking import StaleEditError
+from spona.core.actions import act_and_return, incomplete_and_return
 from spona.policy import Action, can, require, visible
 
 
@@ -49,21 +51,18 @@ def case_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return render(request, "cases/case_detail.html", context)
 
 
-def _done(request: AuthenticatedHttpRequest, code: str, action: object) -> HttpResponse:
-    try:
-        action()  # type: ignore[operator]
-    except StaleEditError as error:
-        messages.error(request, error.message)
-    except ValidationError:
-        messages.error(
-            request,
-            _(
-                "Fill in the decision: its date, who decided and the reasons, or the reason for closing."
-            ),
-        )
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("cases:case_detail", code=code)
+def _done(
+    request: AuthenticatedHttpRequest, code: str, action: Callable[[], object]
+) -> HttpResponse:
+    return act_and_return(
+        request,
+        action,
+        to=reverse("cases:case_detail", args=[code]),
+        done=_("Saved."),
+        incomplete=_(
+            "Fill in the decision: its date, who decided and the reasons, or the reason for closing."
+        ),
+    )
 
 
 @login_required
@@ -75,8 +74,7 @@ def case_transition(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
         raise PermissionDenied
     form = TransitionForm(request.POST, targets=targets)
     if not form.is_valid():
-        messages.error(request, _("Fill in the form completely."))
-        return redirect("cases:case_detail", code=code)
+        return incomplete_and_return(request, to=reverse("cases:case_detail", args=[code]))
     return _done(
         request,
         code,
@@ -97,8 +95,9 @@ def referral_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> Htt
     require(request.user, Action.REFERRAL_ACT, (referral, action))
     version = request.POST.get("version", "")
     if not version.isdigit():
-        messages.error(request, _("Fill in the form completely."))
-        return redirect("cases:case_detail", code=referral.case.code)
+        return incomplete_and_return(
+            request, to=reverse("cases:case_detail", args=[referral.case.code])
+        )
     return _done(
         request,
         referral.case.code,
@@ -119,8 +118,7 @@ def case_reopen(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     require(request.user, Action.CASE_REOPEN, case)
     form = ReopenForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Fill in the form completely."))
-        return redirect("cases:case_detail", code=code)
+        return incomplete_and_return(request, to=reverse("cases:case_detail", args=[code]))
     return _done(
         request,
         code,

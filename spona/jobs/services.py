@@ -1,13 +1,20 @@
 """Queueing jobs, running them in the worker, and reporting progress."""
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
 from spona.jobs.models import Job, JobStatus
+
+logger = logging.getLogger(__name__)
+UNEXPECTED = _(
+    "Something went wrong, and nothing was saved. The error has been recorded; try again later."
+)
 
 #: kind -> the function that does the work; it gets the job and a ``progress(done, total)``
 #: callback and returns the result (a JSON-able dict). Apps register their kinds.
@@ -37,6 +44,12 @@ def job_start(*, kind: str, owner: User, payload: dict[str, Any]) -> Job:
     return job
 
 
+def _fail(job: Job, errors: list[str]) -> None:
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.FAILED, errors=errors, finished_at=timezone.now()
+    )
+
+
 def _progress(job_id: int) -> Callable[[int, int], None]:
     def report(done: int, total: int) -> None:
         Job.objects.filter(pk=job_id).update(done=done, total=total)
@@ -52,9 +65,14 @@ def run_job(job_id: int) -> None:
     try:
         result = RUNNERS[job.kind](job, _progress(job_id))
     except JobFailedError as failure:
-        Job.objects.filter(pk=job_id).update(
-            status=JobStatus.FAILED, errors=failure.errors, finished_at=timezone.now()
-        )
+        _fail(job, failure.errors)
+        return
+    except Exception:
+        # A bug, not bad input: the job must not look "running" forever. The log names the
+        # job only (its payload may hold personal data); the user gets a plain message.
+        logger.exception("job %s (%s) crashed", job_id, job.kind)
+        with translation.override(job.payload.get("language", "sr")):
+            _fail(job, [str(UNEXPECTED)])
         return
     Job.objects.filter(pk=job_id).update(
         status=JobStatus.SUCCEEDED, result=result, finished_at=timezone.now()

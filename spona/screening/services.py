@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
@@ -67,7 +68,9 @@ def catalogue_load(*, document: dict[str, Any], by: User | None) -> IndicatorCat
     if problems:
         raise catalogue_io.CatalogueError(problems)
     if IndicatorCatalogue.objects.filter(version=document["version"]).exists():
-        raise catalogue_io.CatalogueError([f"version {document['version']} is already loaded"])
+        raise catalogue_io.CatalogueError(
+            [_("Version %(version)s is already loaded.") % {"version": document["version"]}]
+        )
     IndicatorCatalogue.objects.filter(is_active=True).update(is_active=False)
     catalogue = IndicatorCatalogue.objects.create(
         version=document["version"],

@@ -1,15 +1,18 @@
 """Signals: raising one (staff or citizen), one's own, the triage queue and triage actions."""
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
-from spona.core.locking import StaleEditError
+from spona.core.actions import act_and_return, incomplete_and_return
 from spona.institutions.models import Institution
 from spona.policy import Action, can, require, visible
 from spona.signals import ratelimit, selectors, services
@@ -155,19 +158,13 @@ def signal_merge(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return _invalid(request, signal)
 
 
-def _triaged(request: HttpRequest, signal: Signal, action: object) -> HttpResponse:
-    try:
-        action()  # type: ignore[operator]
-    except StaleEditError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The signal was updated."))
-    return redirect("signals:signal_detail", code=signal.code)
+def _triaged(request: HttpRequest, signal: Signal, action: Callable[[], object]) -> HttpResponse:
+    to = reverse("signals:signal_detail", args=[signal.code])
+    return act_and_return(request, action, to=to, done=_("The signal was updated."))
 
 
 def _invalid(request: HttpRequest, signal: Signal) -> HttpResponse:
-    messages.error(request, _("Fill in the form completely."))
-    return redirect("signals:signal_detail", code=signal.code)
+    return incomplete_and_return(request, to=reverse("signals:signal_detail", args=[signal.code]))
 
 
 def citizen_report(request: HttpRequest) -> HttpResponse:

@@ -110,16 +110,23 @@ def response_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.SURVEY_ENTER, wave)
     form = ResponseForm(request.POST or None, wave=wave)
     if request.method == "POST" and form.is_valid():
-        services.response_enter(
-            user=request.user,
-            wave=wave,
-            municipality=form.cleaned_data["municipality"],
-            sex=form.cleaned_data["sex"],
-            age=form.cleaned_data["age"],
-            answers=form.answers(),
-        )
-        messages.success(request, _("The interview was saved. Thank you."))
-        return redirect("surveys:response_create", pk=pk)
+        try:
+            services.response_enter(
+                user=request.user,
+                wave=wave,
+                municipality=form.cleaned_data["municipality"],
+                sex=form.cleaned_data["sex"],
+                age=form.cleaned_data["age"],
+                answers=form.answers(),
+            )
+        except WeightingError as error:  # the wave's margins have no cell for this respondent
+            form.add_error(
+                None,
+                _("The weights cannot be raked to these margins: %(reason)s") % {"reason": error},
+            )
+        else:
+            messages.success(request, _("The interview was saved. Thank you."))
+            return redirect("surveys:response_create", pk=pk)
     return render(request, "surveys/form.html", {"form": form, "title": _("Interview")})
 
 
