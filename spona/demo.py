@@ -1,6 +1,7 @@
 """Demo data: the three municipalities of the 2014 study, the national Centre, one
 institution of every type in each municipality, a demo user for every role, and a few
-invented persons. Running it again changes nothing."""
+invented persons, and one case per social welfare centre, referred to the Centre. Running it
+again changes nothing."""
 
 import random
 from dataclasses import dataclass
@@ -9,6 +10,8 @@ from django.db import transaction
 
 from spona.accounts import two_factor
 from spona.accounts.models import Role, TOTPDevice, User
+from spona.cases.models import Case, ConsentMethod, DataCategory
+from spona.cases.services import case_open_for_presumed_victim, consent_record
 from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.institutions.services import reference_data_load
 from spona.people.models import Person, Sex
@@ -157,6 +160,28 @@ def _signals(users: list[User]) -> None:
             )
 
 
+def _cases(users: list[User]) -> None:
+    """Each social welfare case manager opens one case, referred to the Centre, with the
+    person's written consent to share identity and case details with the Centre."""
+    for user in users:
+        if user.role != Role.CASE_MANAGER or Case.objects.filter(opened_by=user).exists():
+            continue
+        person = Person.objects.filter(registered_by=user).order_by("pk").first()
+        if person is None:
+            continue
+        case = case_open_for_presumed_victim(
+            by=user, person=person, is_child=False, origin={"demo": 1}
+        )
+        for category in (DataCategory.IDENTITY, DataCategory.CASE_DETAILS):
+            consent_record(
+                by=user,
+                case=case,
+                institution_type=InstitutionType.NATIONAL_CENTRE,
+                category=category,
+                method=ConsentMethod.WRITTEN,
+            )
+
+
 @transaction.atomic
 def demo_load() -> list[DemoSignIn]:
     reference_data_load()
@@ -181,6 +206,7 @@ def demo_load() -> list[DemoSignIn]:
     ]
     _people(person_users, random.Random(2014))  # noqa: S311 - invented demo names
     _signals(users)
+    _cases(users)
     prevention_demo_load(random.Random(2014))  # noqa: S311 - invented counts
     surveys_demo_load()
     return [

@@ -8,6 +8,12 @@ Two questions, asked by every view, API endpoint and command:
 Rules follow need-to-know. Person-level data is seen only by the roles that work with
 people, and only for the people their institution registered (the case modules widen
 this to the case team, within consent). Administrators and analysts never see a person.
+
+Consent. The institution that opened a case leads it and sees its person. Every other
+institution on the case team sees the case itself (code, status, referrals, timeline) but the
+person's identity and the case details only where the person consented to share that category
+with that type of institution. Consent is checked on every read, so a withdrawal takes effect
+at the next page load. A break-glass grant opens one case to one user, for a short time.
 """
 
 from collections.abc import Callable
@@ -16,9 +22,18 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 
 from spona.accounts.models import Role, User
-from spona.cases.models import Case, Referral, ReferralStatus
+from spona.cases.models import (
+    BreakGlassGrant,
+    Case,
+    Consent,
+    DataCategory,
+    Referral,
+    ReferralStatus,
+)
+from spona.conferences.models import Conference, Task, TaskStatus
 from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.people.models import Person
 from spona.screening.models import IndicatorCatalogue, Screening
@@ -51,9 +66,19 @@ class Action(StrEnum):
     SURVEY_MANAGE = "survey_manage"
     SURVEY_ENTER = "survey_enter"
     MANDATE_MANAGE = "mandate_manage"
+    CONFERENCE_VIEW = "conference_view"
+    CONFERENCE_CONVENE = "conference_convene"  # obj: a case, or a municipality (local topic)
+    CONFERENCE_RUN = "conference_run"  # minutes, decisions, tasks, cancelling
+    CONFERENCE_MINUTES = "conference_minutes"
+    TASK_VIEW = "task_view"
+    TASK_ACT = "task_act"  # obj: (task, "complete" | "cancel" | "change")
     CASE_TRANSITION = "case_transition"  # obj: (case, target status)
     CASE_REOPEN = "case_reopen"
     REFERRAL_ACT = "referral_act"  # obj: (referral, action)
+    REFERRAL_SEND = "referral_send"  # obj: case
+    CONSENT_MANAGE = "consent_manage"  # obj: case
+    BREAK_GLASS = "break_glass"
+    REFERRAL_STATISTICS = "referral_statistics"
 
 
 PERSON_ROLES = frozenset({Role.FRONTLINE, Role.CASE_MANAGER, Role.SUPERVISOR, Role.CENTRE_OFFICER})
@@ -96,26 +121,52 @@ def institutions_for_user_management(user: User) -> QuerySet[Institution]:
 # --- which rows ---------------------------------------------------------------------------
 
 
+def _glass_cases(user: User) -> QuerySet[Case]:
+    """Cases this user opened with a break-glass grant that has not expired."""
+    grants = BreakGlassGrant.objects.filter(user=user.pk, expires_at__gt=timezone.now())
+    return Case.objects.filter(pk__in=grants.values("case"))
+
+
 def _case_team_cases(user: User) -> QuerySet[Case]:
-    """Cases the user's institution opened or received a (not revoked or declined) referral of."""
-    if user.role not in INSTITUTION_WIDE_ROLES or user.institution_id is None:
+    """Cases the user's institution opened or received a (not revoked or declined) referral of,
+    and the cases of the user's own break-glass grants."""
+    if user.role not in PERSON_ROLES:
         return Case.objects.none()
+    glass = Q(pk__in=_glass_cases(user).values("pk"))
+    if user.role not in INSTITUTION_WIDE_ROLES or user.institution_id is None:
+        return Case.objects.filter(glass)
     referred = Referral.objects.filter(to_institution=user.institution_id).exclude(
         status__in=[ReferralStatus.REVOKED, ReferralStatus.DECLINED]
     )
     return Case.objects.filter(
-        Q(opened_by_institution=user.institution_id) | Q(pk__in=referred.values("case"))
+        Q(opened_by_institution=user.institution_id) | Q(pk__in=referred.values("case")) | glass
+    )
+
+
+def cases_sharing(user: User, category: str) -> QuerySet[Case]:
+    """Team cases whose ``category`` of data this user may see: the lead institution's, those
+    whose person consented to share it with this user's type of institution, and the user's
+    break-glass cases."""
+    team = _case_team_cases(user)
+    institution = user.institution
+    if institution is None:
+        return team.filter(pk__in=_glass_cases(user).values("pk"))
+    consented = Consent.objects.filter(
+        institution_type=institution.type, category=category, withdrawn_at__isnull=True
+    )
+    return team.filter(
+        Q(opened_by_institution=institution.pk)
+        | Q(pk__in=consented.values("case"))
+        | Q(pk__in=_glass_cases(user).values("pk"))
     )
 
 
 def _visible_people(user: User) -> QuerySet[Person]:
+    shared = Q(pk__in=cases_sharing(user, DataCategory.IDENTITY).values("person"))
     if user.role in INSTITUTION_WIDE_ROLES:
-        return Person.objects.filter(
-            Q(registered_by_institution=user.institution_id)
-            | Q(pk__in=_case_team_cases(user).values("person"))
-        )
+        return Person.objects.filter(Q(registered_by_institution=user.institution_id) | shared)
     if user.role == Role.FRONTLINE:
-        return Person.objects.filter(registered_by=user)
+        return Person.objects.filter(Q(registered_by=user) | shared)
     return Person.objects.none()
 
 
@@ -152,10 +203,43 @@ def _visible_screenings(user: User) -> QuerySet[Screening]:
     if user.role not in PERSON_ROLES:
         return Screening.objects.none()
     scope = Q(screened_by=user)
+    team_people = cases_sharing(user, DataCategory.CASE_DETAILS).values("person")
+    scope |= Q(person__in=team_people)
     if user.role in INSTITUTION_WIDE_ROLES:
-        team_people = _case_team_cases(user).values("person")
-        scope |= Q(institution=user.institution_id) | Q(person__in=team_people)
+        scope |= Q(institution=user.institution_id)
     return Screening.objects.filter(scope)
+
+
+# --- conferences and tasks ----------------------------------------------------------------
+
+#: Roles that meet on cases and local topics: the case team's roles and the local coordinator.
+CONFERENCE_ROLES = INSTITUTION_WIDE_ROLES | {Role.COORDINATOR}
+#: Roles that may hold a task: the conference roles, and a frontline professional named in one.
+TASK_ROLES = CONFERENCE_ROLES | {Role.FRONTLINE}
+
+
+def _visible_conferences(user: User) -> QuerySet[Conference]:
+    """A case conference: the case team, the convener and the invited institutions. A local
+    one: also every institution of its municipality. The coordinator sees all of its
+    municipality's conferences (a case appears by its pseudonymous code only)."""
+    scope = Q(case__in=_case_team_cases(user))
+    if user.role in CONFERENCE_ROLES and user.institution_id is not None:
+        invited = Conference.participants.through.objects.filter(institution=user.institution_id)
+        scope |= Q(convened_by_institution=user.institution_id)
+        scope |= Q(pk__in=invited.values("conference"))
+        if (home := _home_municipality(user)) is not None:
+            local_only = Q() if user.role == Role.COORDINATOR else Q(case__isnull=True)
+            scope |= Q(municipality=home) & local_only
+    return Conference.objects.filter(scope)
+
+
+def _visible_tasks(user: User) -> QuerySet[Task]:
+    """A task: its person and institution, its creator, whoever sees its conference or case."""
+    scope = Q(owner_user=user.pk) | Q(created_by=user.pk) | Q(case__in=_case_team_cases(user))
+    if user.role in CONFERENCE_ROLES and user.institution_id is not None:
+        scope |= Q(owner_institution=user.institution_id)
+        scope |= Q(conference__in=_visible_conferences(user).values("pk"))
+    return Task.objects.filter(scope)
 
 
 _VISIBLE: dict[type[Model], Callable[[User], QuerySet[Any]]] = {
@@ -168,6 +252,8 @@ _VISIBLE: dict[type[Model], Callable[[User], QuerySet[Any]]] = {
     User: _visible_users,
     Institution: lambda user: Institution.objects.all(),
     Municipality: lambda user: Municipality.objects.all(),
+    Conference: _visible_conferences,
+    Task: _visible_tasks,
 }
 
 
@@ -269,6 +355,26 @@ def _may_act_on_referral(user: User, referral: Any, action: str) -> bool:
     return side == user.institution_id
 
 
+def shares(user: Any, case: Case, category: str) -> bool:
+    """May this user see ``category`` of this case's data (consent, lead or break-glass)?"""
+    return _active(user) and cases_sharing(user, category).filter(pk=case.pk).exists()
+
+
+def _leads_case(user: User, case: Any) -> bool:
+    return (
+        user.role in INSTITUTION_WIDE_ROLES and case.opened_by_institution_id == user.institution_id
+    )
+
+
+def _may_refer(user: User, case: Any) -> bool:
+    """Case managers and supervisors of the team refer a case on (not by break-glass)."""
+    if user.role not in INSTITUTION_WIDE_ROLES or user.institution_id is None:
+        return False
+    if case is None:
+        return True
+    return _case_team_cases(user).filter(pk=case.pk).exclude(pk__in=_glass_cases(user)).exists()
+
+
 def _home_municipality(user: User) -> int | None:
     return user.institution.municipality_id if user.institution else None
 
@@ -280,7 +386,64 @@ def _coordinates(user: User, municipality: Any) -> bool:
     return municipality is None or municipality.pk == _home_municipality(user)
 
 
+def _may_convene(user: User, subject: Any) -> bool:
+    """On a case: the case managers, supervisors and Centre officers of its team (not by
+    break-glass). On a local topic (``subject`` a municipality): the coordinator and the case
+    managers and supervisors of the municipality's institutions."""
+    if user.role not in CONFERENCE_ROLES or user.institution_id is None:
+        return False
+    if subject is None:
+        return True
+    if isinstance(subject, Case):
+        team = _case_team_cases(user).exclude(pk__in=_glass_cases(user).values("pk"))
+        return user.role in INSTITUTION_WIDE_ROLES and team.filter(pk=subject.pk).exists()
+    return subject.pk == _home_municipality(user)
+
+
+def _reads_minutes(user: User, conference: Any) -> bool:
+    """The minutes of a case conference are case details: shared within consent."""
+    if conference.case_id is None:
+        return visible(user, Conference).filter(pk=conference.pk).exists()
+    return shares(user, conference.case, DataCategory.CASE_DETAILS)
+
+
+def _convenes(user: User, conference: Any) -> bool:
+    """The convening institution, and for a local conference its municipality's coordinator."""
+    if user.role not in CONFERENCE_ROLES:
+        return False
+    if conference.convened_by_institution_id == user.institution_id:
+        return True
+    local = conference.case_id is None and conference.municipality_id is not None
+    return local and _coordinates(user, conference.municipality)
+
+
+def _runs_conference(user: User, conference: Any) -> bool:
+    """Recording minutes and decisions, creating tasks, cancelling: the convener, if it may
+    read the minutes."""
+    if conference is None:
+        return user.role in CONFERENCE_ROLES
+    return _convenes(user, conference) and _reads_minutes(user, conference)
+
+
+def _may_act_on_task(user: User, task: Any, action: str) -> bool:
+    """The owner (person or institution) or the convener completes an open task; only the
+    convener (or the task's creator, for a task without a conference) cancels or changes it."""
+    if task.status != TaskStatus.OPEN:
+        return False
+    if task.conference_id is not None:
+        manages = _convenes(user, task.conference)
+    else:
+        manages = task.created_by_id == user.pk
+    if action == "complete":
+        owns = task.owner_user_id == user.pk or (
+            user.role in CONFERENCE_ROLES and task.owner_institution_id == user.institution_id
+        )
+        return owns or manages
+    return action in {"cancel", "change"} and manages
+
+
 COUNT_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.COORDINATOR})
+STATISTICS_ROLES = frozenset({Role.CENTRE_OFFICER, Role.COORDINATOR, Role.ANALYST})
 
 
 def _reports_counts(user: User, municipality: Any) -> bool:
@@ -339,9 +502,23 @@ _RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.OUTREACH_RECORD: lambda user, obj: _records_outreach(user, obj),
     # survey results are aggregates, protected (n < 11 hidden) for everyone
     Action.MANDATE_MANAGE: lambda user, obj: _coordinates(user, obj),
+    Action.CONFERENCE_VIEW: lambda user, obj: _in_scope(user, Conference, obj, CONFERENCE_ROLES),
+    Action.CONFERENCE_CONVENE: lambda user, obj: _may_convene(user, obj),
+    Action.CONFERENCE_RUN: lambda user, obj: _runs_conference(user, obj),
+    Action.CONFERENCE_MINUTES: lambda user, obj: obj is not None and _reads_minutes(user, obj),
+    Action.TASK_VIEW: lambda user, obj: _in_scope(user, Task, obj, TASK_ROLES),
+    Action.TASK_ACT: lambda user, obj: obj is not None and _may_act_on_task(user, *obj),
     Action.CASE_TRANSITION: lambda user, obj: obj is not None and _may_transition(user, *obj),
     Action.CASE_REOPEN: lambda user, obj: obj is not None and _is_case_supervisor(user, obj),
     Action.REFERRAL_ACT: lambda user, obj: obj is not None and _may_act_on_referral(user, *obj),
+    Action.REFERRAL_SEND: _may_refer,
+    # the lead institution records and withdraws what the person agreed to share
+    Action.CONSENT_MANAGE: lambda user, obj: obj is not None and _leads_case(user, obj),
+    Action.BREAK_GLASS: lambda user, obj: (
+        user.role in PERSON_ROLES and user.institution_id is not None
+    ),
+    # who refers, how fast: exact for those who see cases, k-suppressed for analysts
+    Action.REFERRAL_STATISTICS: lambda user, obj: user.role in STATISTICS_ROLES,
     Action.SURVEY_VIEW: lambda user, obj: True,
     Action.SURVEY_MANAGE: lambda user, obj: _manages_wave(user, obj),
     Action.SURVEY_ENTER: lambda user, obj: (

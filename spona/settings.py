@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "spona.cases",
     "spona.coordination",
     "spona.jobs",
+    "spona.inbox",
+    "spona.conferences",
     "spona.prevention",
     "spona.surveys",
     "django_tasks_db",
@@ -130,6 +132,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASKS = {
     "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
 }
+#: Task reminders (spona.conferences.reminders): one this long before the due date, one the
+#: day after it, each sent at this hour (local time).
+TASK_REMINDER_BEFORE = timedelta(days=env.int("TASK_REMINDER_BEFORE_DAYS", default=1))
+TASK_REMINDER_HOUR = env.int("TASK_REMINDER_HOUR", default=8)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://spona")}
 
@@ -203,6 +209,12 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+#: how long a break-glass (emergency) grant opens a case
+BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=120)
+
+#: the address of this installation, for links in e-mails
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 MAILERS = {
     "default": {

@@ -12,6 +12,8 @@ urlpatterns = [
     path("cases/", include("spona.cases.urls")),
     path("coordination/", include("spona.coordination.urls")),
     path("jobs/", include("spona.jobs.urls")),
+    path("inbox/", include("spona.inbox.urls")),
+    path("conferences/", include("spona.conferences.urls")),
     path("prevention/", include("spona.prevention.urls")),
     path("surveys/", include("spona.surveys.urls")),
     path("manage/users/", include("spona.accounts.manage_urls")),

@@ -97,6 +97,10 @@ class World:
     artifact_pk: int = 0
     wave_pk: int = 0
     campaign_pk: int = 0
+    conference_code: str = ""
+    decision_pk: int = 0
+    task_code: str = ""
+    consent_pk: int = 0
 
 
 @pytest.fixture
@@ -119,6 +123,7 @@ def world(db: Any, social_welfare: Any) -> World:
     world = World(users, person.code, managed.pk, social_welfare.pk, token.pk)
     _add_identification(world, social_welfare)
     _add_prevention(world, social_welfare)
+    _add_conference(world, social_welfare)
     return world
 
 
@@ -169,6 +174,8 @@ def _add_survey(world: World, institution: Institution) -> None:
 def _add_identification(world: World, institution: Institution) -> None:
     """A signal raised by the frontline user, a draft and a completed screening by the case
     manager (a presumed adult victim, so a case with a protocol step)."""
+    from spona.cases.models import ConsentMethod, DataCategory
+    from spona.cases.services import consent_record
     from spona.screening.services import catalogue_load_default, screening_complete, screening_start
     from spona.signals.services import signal_raise
 
@@ -189,3 +196,54 @@ def _add_identification(world: World, institution: Institution) -> None:
     world.step_pk = completed.steps.first().pk
     case = completed.person.cases.get()
     world.case_code, world.referral_pk = case.code, case.referrals.get().pk
+    for category in (DataCategory.IDENTITY, DataCategory.CASE_DETAILS):
+        consent = consent_record(
+            by=manager,
+            case=case,
+            institution_type=InstitutionType.NATIONAL_CENTRE,
+            category=category,
+            method=ConsentMethod.WRITTEN,
+        )
+    world.consent_pk = consent.pk
+
+
+def _add_conference(world: World, institution: Institution) -> None:
+    """The case manager's conference on the world's case, with the Centre invited: held, with
+    one decision whose task the social welfare centre owns."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from spona.cases.models import Case
+    from spona.conferences import services
+
+    manager = world.users[Role.CASE_MANAGER]
+    centre = world.users[Role.CENTRE_OFFICER].institution
+    assert centre is not None
+    conference = services.conference_convene(
+        by=manager,
+        case=Case.objects.get(code=world.case_code),
+        topic="Заштита",
+        phase="protection",
+        held_on=timezone.now() + timedelta(days=1),
+        participants=[institution, centre],
+    )
+    [decision] = services.conference_record(
+        by=manager,
+        conference=conference,
+        expected_version=conference.version,
+        minutes="Записник",
+        decisions=["Обезбедити смештај"],
+    )
+    task = services.task_create(
+        by=manager,
+        decision=decision,
+        title="Смештај",
+        owner_institution=institution,
+        due_on=timezone.localdate() + timedelta(days=7),
+    )
+    world.conference_code, world.decision_pk, world.task_code = (
+        conference.code,
+        decision.pk,
+        task.code,
+    )

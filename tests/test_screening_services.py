@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from spona.accounts.models import Role
-from spona.cases.models import Case, CaseStatus, Referral
+from spona.cases.models import Case, CaseStatus, ConsentMethod, DataCategory, Referral
+from spona.cases.services import consent_record
 from spona.core.locking import StaleEditError
 from spona.institutions.models import InstitutionType
 from spona.policy import visible
@@ -97,6 +98,15 @@ def test_presumed_adult_opens_a_case_referred_to_the_centre(setting) -> None:
     referral = Referral.objects.get()
     assert (referral.to_institution, referral.reason) == (setting["centre"], "identification_adult")
     assert case in visible(setting["officer"], Case)
+    # the Centre sees the case at once, the person once they agree to share their identity
+    assert screening.person not in visible(setting["officer"], type(screening.person))
+    consent_record(
+        by=setting["manager"],
+        case=case,
+        institution_type=InstitutionType.NATIONAL_CENTRE,
+        category=DataCategory.IDENTITY,
+        method=ConsentMethod.WRITTEN,
+    )
     assert screening.person in visible(setting["officer"], type(screening.person))
 
 

@@ -22,6 +22,7 @@ SIGNAL_ROLES = PERSON_ROLES | {Role.COORDINATOR}
 TRIAGERS = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR})  # of the social welfare centre
 CASE_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.CENTRE_OFFICER})
 COUNT_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.COORDINATOR})  # of a municipality
+CONFERENCE_ROLES = CASE_ROLES | {Role.COORDINATOR}
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,31 @@ RULES: dict[str, Rule] = {
         args=lambda w: {"code": w.case_code},
         denied_as={Role.CASE_MANAGER: 403, Role.CENTRE_OFFICER: 403},
     ),
+    "cases:break_glass": Rule(PERSON_ROLES),
+    "cases:referral_statistics": Rule(
+        frozenset({Role.CENTRE_OFFICER, Role.COORDINATOR, Role.ANALYST})
+    ),
+    # the team refers the case on (an empty form comes back with a message)
+    "cases:referral_send": Rule(
+        CASE_ROLES, ok=302, denied=404, method="post", args=lambda w: {"code": w.case_code}
+    ),
+    # the lead (the social welfare centre that opened the case) records and withdraws consent
+    **{
+        name: Rule(
+            PERSON_TEAM,
+            ok=302,
+            denied=404,
+            method="post",
+            args=args,
+            denied_as={Role.CENTRE_OFFICER: 403},
+        )
+        for name, args in [
+            ("cases:consent_record", lambda w: {"code": w.case_code}),
+            ("cases:consent_withdraw", lambda w: {"pk": w.consent_pk}),
+        ]
+    },
+    "inbox:inbox": Rule(ALL_ROLES),
+    "inbox:mark_read": Rule(ALL_ROLES, ok=302, method="post"),
     # opened by the social welfare centre and referred to the Centre
     "cases:case_detail": Rule(
         PERSON_TEAM | {Role.CENTRE_OFFICER}, denied=404, args=lambda w: {"code": w.case_code}
@@ -201,6 +227,51 @@ RULES: dict[str, Rule] = {
     "api_wave_estimates": Rule(ALL_ROLES, anonymous=401, args=lambda w: {"pk": w.wave_pk}),
     "api_risk_map": Rule(ALL_ROLES, anonymous=401, query="group=women-20-30&period=2025"),
     "coordination:who_does_what": Rule(ALL_ROLES),
+    "conferences:conference_list": Rule(CONFERENCE_ROLES),
+    # a local topic: the institutions of the municipality (the Centre is national)
+    "conferences:conference_convene": Rule(CONFERENCE_ROLES - {Role.CENTRE_OFFICER}),
+    # the case manager's conference on the case, the Centre invited; the coordinator of the
+    # convening institution sees it but not its minutes, so may not record them
+    "conferences:conference_detail": Rule(
+        CONFERENCE_ROLES, denied=404, args=lambda w: {"code": w.conference_code}
+    ),
+    **{
+        name: Rule(
+            PERSON_TEAM,
+            ok=302,
+            denied=404,
+            method="post",
+            args=lambda w: {"code": w.conference_code},
+            denied_as={Role.CENTRE_OFFICER: 403, Role.COORDINATOR: 403},
+        )
+        for name in ["conferences:conference_record", "conferences:conference_cancel"]
+    },
+    "conferences:decision_task": Rule(
+        PERSON_TEAM,
+        denied=404,
+        args=lambda w: {"pk": w.decision_pk},
+        denied_as={Role.CENTRE_OFFICER: 403, Role.COORDINATOR: 403},
+    ),
+    "conferences:task_list": Rule(CONFERENCE_ROLES | {Role.FRONTLINE}),
+    # the social welfare centre's task: its people act on it, the invited Centre only reads
+    "conferences:task_detail": Rule(
+        CONFERENCE_ROLES, denied=404, args=lambda w: {"code": w.task_code}
+    ),
+    **{
+        name: Rule(
+            PERSON_TEAM | {Role.COORDINATOR},
+            ok=302,
+            denied=404,
+            method="post",
+            args=lambda w: {"code": w.task_code},
+            denied_as={Role.CENTRE_OFFICER: 403},
+        )
+        for name in [
+            "conferences:task_complete",
+            "conferences:task_cancel",
+            "conferences:task_reassign",
+        ]
+    },
     "coordination:mandate_edit": Rule(frozenset({Role.COORDINATOR})),
     "set_language": Rule(ALL_ROLES, ok=302, denied=302, anonymous=302, method="post"),
     "api_schema": Rule(ALL_ROLES, anonymous=200),

@@ -25,6 +25,7 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("Deleted")
     EXPORT = "export", _("Exported")
     KEY_ROTATION = "key_rotation", _("Encryption keys rotated")
+    BREAK_GLASS = "break_glass", _("EMERGENCY ACCESS")
 
 
 class AppendOnlyError(Exception):

@@ -3,8 +3,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from spona.cases.models import Case, CaseStatus, CloseReason
+from spona.cases.models import (
+    Case,
+    CaseStatus,
+    CloseReason,
+    ConsentMethod,
+    DataCategory,
+    Urgency,
+)
 from spona.cases.workflow import TRANSITIONS
+from spona.institutions.models import Institution, InstitutionType
 from spona.policy import Action, can
 
 
@@ -51,4 +59,36 @@ class ReopenForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Why is the case reopened?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReferralForm(forms.Form):
+    to = forms.ModelChoiceField(label=_("Refer to"), queryset=Institution.objects.none())
+    reason = forms.CharField(
+        label=_("Reason for the referral"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+
+    def __init__(self, *args: Any, sender_id: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = (  # type: ignore[attr-defined]
+            Institution.objects.filter(is_active=True)
+            .exclude(pk__in=[sender_id] if sender_id else [])
+            .select_related("municipality")
+            .order_by("name")
+        )
+
+
+class ConsentForm(forms.Form):
+    institution_type = forms.ChoiceField(
+        label=_("Share with institutions of the type"), choices=InstitutionType.choices
+    )
+    category = forms.ChoiceField(label=_("Data"), choices=DataCategory.choices)
+    method = forms.ChoiceField(label=_("How the consent was given"), choices=ConsentMethod.choices)
+
+
+class BreakGlassForm(forms.Form):
+    code = forms.CharField(label=_("Case code"), max_length=12)
+    reason = forms.CharField(
+        label=_("Why do you need this case now?"), widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from spona.core.codes import new_code
 from spona.core.fields import EncryptedTextField
 from spona.core.locking import VersionedModel
-from spona.institutions.models import Institution, Municipality
+from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.people.models import Person
 
 
@@ -77,6 +77,13 @@ class CaseEventKind(models.TextChoices):
     REFERRAL_DECLINED = "referral_declined", _("Referral declined")
     REFERRAL_COMPLETED = "referral_completed", _("Referral completed")
     REFERRAL_REVOKED = "referral_revoked", _("Referral revoked")
+    CONSENT_GIVEN = "consent_given", _("Consent recorded")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    BREAK_GLASS = "break_glass", _("Emergency access")
+    CONFERENCE = "conference", _("Case conference")
+    TASK_CREATED = "task_created", _("Task created")
+    TASK_DONE = "task_done", _("Task done")
+    PERSON_MERGED = "person_merged", _("Duplicate person records merged")
 
 
 class CaseEvent(models.Model):
@@ -105,6 +112,20 @@ class ReferralStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
+#: reasons written by Spona itself when it refers a case (shown translated)
+AUTOMATIC_REASONS = {
+    "identification_adult": _("formal identification of an adult presumed victim"),
+    "identification_child": _("identification of a child presumed victim (guardianship authority)"),
+    "coordination_child": _("a child presumed victim: for the Centre's coordination"),
+}
+
+
+class Urgency(models.TextChoices):
+    IMMEDIATE = "immediate", _("immediate (within an hour)")
+    URGENT = "urgent", _("urgent (within 24 hours)")
+    NORMAL = "normal", _("normal (within 7 days)")
+
+
 class Referral(VersionedModel):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
     from_institution = models.ForeignKey(
@@ -114,7 +135,7 @@ class Referral(VersionedModel):
         Institution, on_delete=models.PROTECT, related_name="referrals_received"
     )
     reason = models.TextField(_("reason"))
-    urgency = models.CharField(_("urgency"), max_length=20)
+    urgency = models.CharField(_("urgency"), max_length=20, choices=Urgency.choices)
     status = models.CharField(
         _("status"), max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.SENT
     )
@@ -129,6 +150,7 @@ class Referral(VersionedModel):
     )
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    overdue_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-sent_at"]
@@ -137,3 +159,69 @@ class Referral(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.from_institution_id} → {self.to_institution_id}"
+
+    @property
+    def reason_text(self) -> str:
+        return str(AUTOMATIC_REASONS.get(self.reason, self.reason))
+
+
+class DataCategory(models.TextChoices):
+    """What a person may agree to share with an institution of the case team."""
+
+    IDENTITY = "identity", _("identity: name, date of birth, settlement")
+    CASE_DETAILS = "case_details", _("case details: screenings, decisions, minutes")
+    HEALTH = "health", _("health")
+
+
+class ConsentMethod(models.TextChoices):
+    WRITTEN = "written", _("signed in writing")
+    ORAL_WITNESSED = "oral_witnessed", _("given orally, with a witness")
+    GUARDIAN = "guardian", _("given by the guardian (for a child)")
+
+
+class Consent(models.Model):
+    """The person agreed to share one category of data with one type of institution.
+
+    Withdrawal is a new fact on the same record (``withdrawn_at``); it takes effect at the
+    next read, because the policy checks consent on every read.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consents")
+    institution_type = models.CharField(
+        _("institution type"), max_length=32, choices=InstitutionType.choices
+    )
+    category = models.CharField(_("data"), max_length=20, choices=DataCategory.choices)
+    method = models.CharField(_("how it was given"), max_length=20, choices=ConsentMethod.choices)
+    given_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["institution_type", "category", "-given_at"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.category} → {self.institution_type}"
+
+
+class BreakGlassGrant(models.Model):
+    """Emergency, time-limited access of one user to one case, with the reason given."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="break_glass_grants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = EncryptedTextField(_("reason"))
+    granted_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("until"))
+
+    class Meta:
+        ordering = ["-granted_at"]
+        indexes = [models.Index(fields=["user", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.case_id} until {self.expires_at}"

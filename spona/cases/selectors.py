@@ -1,13 +1,31 @@
-"""Reads of cases: the case team's list, one case (audited) with its referrals and timeline."""
+"""Reads of cases: the case team's list, one case (audited) with its referrals and timeline,
+the team and its consent, and who should lead the next step."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-from spona.accounts.models import User
+from spona.accounts.models import Role, User
 from spona.audit.models import AuditAction
 from spona.audit.services import record
-from spona.cases.models import Case, Referral
+from spona.cases.models import BreakGlassGrant, Case, CaseStatus, Referral, ReferralStatus
+from spona.coordination.selectors import leads
+from spona.institutions.models import Institution
 from spona.policy import visible
+
+#: the phase of the response a case is in, by status (for the mandate matrix)
+PHASE_OF_STATUS = {
+    CaseStatus.PRESUMED_VICTIM: "identification",
+    CaseStatus.IDENTIFIED: "protection",
+    CaseStatus.NOT_IDENTIFIED: "identification",
+    CaseStatus.PROTECTION: "protection",
+    CaseStatus.INTEGRATION: "integration",
+    CaseStatus.CLOSED: "integration",
+}
 
 
 def case_list(*, user: User) -> QuerySet[Case]:
@@ -28,3 +46,59 @@ def case_get(*, user: User, code: str) -> Case:
         raise Http404
     record(AuditAction.READ, case, user=user)
     return case
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    institution: Institution
+    role: Promise
+
+
+def case_team(case: Case) -> list[TeamMember]:
+    """The institutions on the case: the lead (who opened it) and those it was referred to."""
+    team = [TeamMember(case.opened_by_institution, _("leads the case"))]
+    on_team = {case.opened_by_institution_id}
+    roles: dict[str, Promise] = {
+        ReferralStatus.SENT: _("referred, not answered yet"),
+        ReferralStatus.ACCEPTED: _("accepted the referral"),
+        ReferralStatus.COMPLETED: _("completed its part"),
+    }
+    for referral in case.referrals.select_related("to_institution").order_by("sent_at"):
+        if referral.status in roles and referral.to_institution_id not in on_team:
+            on_team.add(referral.to_institution_id)
+            team.append(TeamMember(referral.to_institution, roles[referral.status]))
+    return team
+
+
+def next_step_leads(case: Case) -> list[Institution]:
+    """Who should lead the case's current phase here, by the municipality's mandate matrix."""
+    phase = PHASE_OF_STATUS[CaseStatus(case.status)]
+    types = leads(case.municipality, phase)
+    here = Q(municipality=case.municipality_id) | Q(municipality__isnull=True)
+    return list(Institution.objects.filter(here, type__in=types, is_active=True).order_by("name"))
+
+
+def active_grants(case: Case) -> QuerySet[BreakGlassGrant]:
+    return case.break_glass_grants.filter(expires_at__gt=timezone.now()).select_related("user")
+
+
+def answerers(institution: Institution) -> list[User]:
+    """Who answers for an institution: its case managers, supervisors and Centre officers."""
+    return list(
+        institution.users.filter(
+            is_active=True, role__in=[Role.CASE_MANAGER, Role.SUPERVISOR, Role.CENTRE_OFFICER]
+        )
+    )
+
+
+def overdue_referrals(*, user: User) -> QuerySet[Referral]:
+    """Referrals of the user's institution, sent or received, unanswered past their due time."""
+    if user.institution_id is None:
+        return Referral.objects.none()
+    return (
+        visible(user, Referral)
+        .filter(status=ReferralStatus.SENT, due_at__lt=timezone.now())
+        .filter(Q(from_institution=user.institution_id) | Q(to_institution=user.institution_id))
+        .select_related("case", "from_institution", "to_institution")
+        .order_by("due_at")
+    )

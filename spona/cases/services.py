@@ -1,25 +1,41 @@
-"""Writes for cases and referrals. The coordination module adds the rest of the workflow."""
+"""Writes for cases and referrals: the workflow, referrals, consent and break-glass access."""
 
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from spona.accounts.models import User
+from spona.accounts.models import Role, User
 from spona.audit.models import AuditAction
 from spona.audit.services import record
-from spona.cases.models import Case, CaseEvent, CaseEventKind, CaseStatus, Referral
+from spona.cases.models import (
+    BreakGlassGrant,
+    Case,
+    CaseEvent,
+    CaseEventKind,
+    CaseStatus,
+    Consent,
+    Referral,
+    ReferralStatus,
+)
 from spona.cases.referrals import ACTIONS
+from spona.cases.reminders import schedule_overdue_reminder
+from spona.cases.selectors import answerers
 from spona.cases.workflow import NEEDS
 from spona.core.locking import save_versioned
+from spona.inbox.services import notify
 from spona.institutions.models import Institution, InstitutionType
 from spona.people.models import Person
 from spona.policy import Action, require
 
 REQUIRED = _("This field is required for this change of status.")
+OPEN_REFERRALS = [ReferralStatus.SENT, ReferralStatus.ACCEPTED]
 REFERRAL_DUE = {
     "immediate": timedelta(hours=1),
     "urgent": timedelta(hours=24),
@@ -42,7 +58,40 @@ def _referral_send(*, case: Case, by: User, to: Institution, reason: str, urgenc
         case=case, kind="referral_sent", actor=by, details={"to": to.pk, "referral": referral.pk}
     )
     record(AuditAction.CREATE, referral, user=by)
+    notify(
+        recipients=answerers(to),
+        kind="referral_received",
+        params={
+            "case": case.code,
+            "institution": by.institution.name,
+            "due": timezone.localtime(referral.due_at).strftime("%d.%m.%Y %H:%M"),
+        },
+        link=reverse("cases:case_detail", args=[case.code]),
+    )
+    schedule_overdue_reminder(referral)
     return referral
+
+
+@transaction.atomic
+def referral_send(*, by: User, case: Case, to: Institution, reason: str, urgency: str) -> Referral:
+    """Refer a case on to another institution; the due date follows from the urgency.
+
+    The receiver joins the case team at once and sees the person only within the consent
+    recorded for its type of institution (the policy checks it on every read).
+    """
+    require(by, Action.REFERRAL_SEND, case)
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = REQUIRED
+    if urgency not in REFERRAL_DUE:
+        errors["urgency"] = REQUIRED
+    if to.pk == by.institution_id or not to.is_active:
+        errors["to"] = _("Choose another, active institution.")
+    elif case.referrals.filter(to_institution=to, status__in=OPEN_REFERRALS).exists():
+        errors["to"] = _("This institution already has an open referral of this case.")
+    if errors:
+        raise ValidationError(errors)
+    return _referral_send(case=case, by=by, to=to, reason=reason.strip(), urgency=urgency)
 
 
 def _centre() -> Institution | None:
@@ -155,3 +204,92 @@ def referral_act(
     )
     record(AuditAction.UPDATE, referral, user=by, details={"action": action})
     return referral
+
+
+@transaction.atomic
+def consent_record(
+    *, by: User, case: Case, institution_type: str, category: str, method: str
+) -> Consent:
+    """Record that the person agreed to share ``category`` with ``institution_type``."""
+    require(by, Action.CONSENT_MANAGE, case)
+    existing = case.consents.filter(
+        institution_type=institution_type, category=category, withdrawn_at__isnull=True
+    ).first()
+    if existing:
+        return existing
+    consent = Consent(
+        case=case,
+        institution_type=institution_type,
+        category=category,
+        method=method,
+        recorded_by=by,
+    )
+    consent.full_clean(exclude=["case", "recorded_by"])
+    consent.save()
+    details = {"consent": consent.pk, "type": institution_type, "category": category}
+    CaseEvent.objects.create(case=case, kind=CaseEventKind.CONSENT_GIVEN, actor=by, details=details)
+    record(AuditAction.CREATE, consent, user=by, details=details)
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, by: User, consent: Consent) -> Consent:
+    """Withdraw a consent; from the next read on, the institutions it covered lose that data."""
+    require(by, Action.CONSENT_MANAGE, consent.case)
+    if consent.withdrawn_at is None:
+        consent.withdrawn_at, consent.withdrawn_by = timezone.now(), by
+        consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        details = {"consent": consent.pk, "type": consent.institution_type}
+        details["category"] = consent.category
+        CaseEvent.objects.create(
+            case=consent.case, kind=CaseEventKind.CONSENT_WITHDRAWN, actor=by, details=details
+        )
+        record(AuditAction.UPDATE, consent, user=by, details={**details, "withdrawn": True})
+    return consent
+
+
+def _break_glass_alerted(by: User, case: Case) -> list[User]:
+    """The user's own supervisors, and the case lead: who opened it and the lead's supervisors."""
+    supervisors = Q(role=Role.SUPERVISOR, is_active=True)
+    alerted = list(
+        User.objects.filter(
+            supervisors
+            & (Q(institution=by.institution_id) | Q(institution=case.opened_by_institution_id))
+        )
+    )
+    return [*alerted, case.opened_by]
+
+
+@transaction.atomic
+def break_glass_open(*, by: User, code: str, reason: str) -> BreakGlassGrant:
+    """Emergency access to a case outside the user's team: time-limited, alerted, audited."""
+    require(by, Action.BREAK_GLASS)
+    errors = {}
+    case = Case.objects.filter(code=code.strip().upper()).first()
+    if case is None:
+        errors["code"] = _("There is no case with this code.")
+    if len(reason.strip()) < 10:
+        errors["reason"] = _("Say why you need the case now, in a sentence.")
+    if errors:
+        raise ValidationError(errors)
+    assert case is not None  # noqa: S101 - checked above
+    assert by.institution is not None  # noqa: S101 - BREAK_GLASS requires one
+    until = timezone.now() + timedelta(minutes=settings.BREAK_GLASS_MINUTES)
+    grant = BreakGlassGrant.objects.create(
+        case=case, user=by, reason=reason.strip(), expires_at=until
+    )
+    details = {"grant": grant.pk, "until": until.isoformat()}
+    CaseEvent.objects.create(case=case, kind=CaseEventKind.BREAK_GLASS, actor=by, details=details)
+    record(AuditAction.BREAK_GLASS, case, user=by, details=details)
+    notify(
+        recipients=[u for u in _break_glass_alerted(by, case) if u.pk != by.pk],
+        kind="break_glass",
+        params={
+            "user": by.get_full_name() or by.username,
+            "institution": by.institution.name,
+            "case": case.code,
+            "until": timezone.localtime(until).strftime("%d.%m.%Y %H:%M"),
+        },
+        link=reverse("cases:case_detail", args=[case.code]),
+    )
+    return grant

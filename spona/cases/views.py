@@ -1,20 +1,31 @@
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.cases import selectors, services
-from spona.cases.forms import ReopenForm, TransitionForm, allowed_targets
-from spona.cases.models import CaseStatus, Referral
+from spona.cases.forms import (
+    BreakGlassForm,
+    ConsentForm,
+    ReferralForm,
+    ReopenForm,
+    TransitionForm,
+    allowed_targets,
+)
+from spona.cases.models import Case, CaseStatus, Consent, DataCategory, Referral
 from spona.cases.referrals import ACTIONS
+from spona.cases.statistics import referral_statistics
 from spona.core.actions import act_and_return, incomplete_and_return
-from spona.policy import Action, can, require, visible
+from spona.disclosure import K
+from spona.policy import Action, can, require, shares, visible
 
 
 @login_required
@@ -27,25 +38,38 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "cases/case_list.html", context)
 
 
+def _sharing(user: object, case: Case) -> dict[str, bool]:
+    return {category.value: shares(user, case, category) for category in DataCategory}
+
+
 @login_required
 def case_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     case = selectors.case_get(user=request.user, code=code)
-    targets = allowed_targets(request.user, case)
+    user = request.user
+    targets = allowed_targets(user, case)
+    leads_case = can(user, Action.CONSENT_MANAGE, case)
     context = {
         "case": case,
+        "team": selectors.case_team(case),
+        "next_leads": selectors.next_step_leads(case),
+        "sharing": _sharing(user, case),
+        "consents": case.consents.select_related("recorded_by") if leads_case else None,
+        "consent_form": ConsentForm() if leads_case else None,
+        "grants": selectors.active_grants(case) if leads_case else None,
+        "referral_form": ReferralForm(sender_id=user.institution_id)
+        if can(user, Action.REFERRAL_SEND, case)
+        else None,
         "referrals": [
-            (
-                referral,
-                [a for a in ACTIONS if can(request.user, Action.REFERRAL_ACT, (referral, a))],
-            )
+            (referral, [a for a in ACTIONS if can(user, Action.REFERRAL_ACT, (referral, a))])
             for referral in case.referrals.select_related("from_institution", "to_institution")
         ],
         "events": case.events.all(),
+        "may_convene": can(user, Action.CONFERENCE_CONVENE, case),
         "transition_form": TransitionForm(initial={"version": case.version}, targets=targets)
         if targets
         else None,
         "reopen_form": ReopenForm(initial={"version": case.version})
-        if case.status == CaseStatus.CLOSED and can(request.user, Action.CASE_REOPEN, case)
+        if case.status == CaseStatus.CLOSED and can(user, Action.CASE_REOPEN, case)
         else None,
     }
     return render(request, "cases/case_detail.html", context)
@@ -129,3 +153,79 @@ def case_reopen(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         ),
     )
+
+
+@login_required
+@require_POST
+def referral_send(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    case = selectors.case_get(user=request.user, code=code)
+    require(request.user, Action.REFERRAL_SEND, case)
+    form = ReferralForm(request.POST, sender_id=request.user.institution_id)
+    if not form.is_valid():
+        return incomplete_and_return(request, to=reverse("cases:case_detail", args=[code]))
+    try:
+        services.referral_send(by=request.user, case=case, **form.cleaned_data)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The referral was sent."))
+    return redirect("cases:case_detail", code=code)
+
+
+@login_required
+@require_POST
+def consent_record(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    case = selectors.case_get(user=request.user, code=code)
+    require(request.user, Action.CONSENT_MANAGE, case)
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        return incomplete_and_return(request, to=reverse("cases:case_detail", args=[code]))
+    services.consent_record(by=request.user, case=case, **form.cleaned_data)
+    messages.success(request, _("The consent was recorded."))
+    return redirect("cases:case_detail", code=code)
+
+
+@login_required
+@require_POST
+def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    consent = get_object_or_404(
+        Consent.objects.filter(case__in=visible(request.user, Case)).select_related("case"), pk=pk
+    )
+    services.consent_withdraw(by=request.user, consent=consent)
+    messages.success(request, _("The consent was withdrawn; it takes effect at once."))
+    return redirect("cases:case_detail", code=consent.case.code)
+
+
+@login_required
+def break_glass(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Emergency access to a case outside one's team: a reason, a time limit, alerts."""
+    require(request.user, Action.BREAK_GLASS)
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.break_glass_open(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.warning(
+                request,
+                _("Emergency access is open until %(until)s; your supervisor has been alerted.")
+                % {
+                    "until": formats.date_format(
+                        timezone.localtime(grant.expires_at), "SHORT_DATETIME_FORMAT"
+                    )
+                },
+            )
+            return redirect("cases:case_detail", code=grant.case.code)
+    return render(request, "cases/break_glass.html", {"form": form})
+
+
+@login_required
+def referral_statistics_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Who refers, how fast: exact for roles that see cases, suppressed for analysts."""
+    require(request.user, Action.REFERRAL_STATISTICS)
+    stats = referral_statistics(user=request.user)
+    return render(request, "cases/referral_statistics.html", {"stats": stats, "k": K})

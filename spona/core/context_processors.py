@@ -3,6 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from spona.inbox.selectors import unread_count
 from spona.policy import Action, can
 
 
@@ -14,4 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "may_manage_users": can(user, Action.MANAGE_USERS),
         "may_manage_institutions": can(user, Action.MANAGE_INSTITUTIONS),
         "demo_mode": settings.DEMO,
+        "unread_notifications": unread_count(user=user)
+        if user is not None and user.is_authenticated
+        else 0,
     }

@@ -70,6 +70,34 @@ TOOLS: dict[str, list[Tool]] = {
             Action.CASE_VIEW,
         ),
         Tool(
+            "cases:referral_statistics",
+            _("Who refers, how fast"),
+            _("Referrals by referring institution, times to referral and decision, overdue ones."),
+            Action.REFERRAL_STATISTICS,
+        ),
+        Tool(
+            "cases:break_glass",
+            _("Emergency access to a case"),
+            _("Open a case outside your team in an emergency: a reason, a time limit, alerts."),
+            Action.BREAK_GLASS,
+        ),
+        Tool(
+            "conferences:conference_list",
+            _("Case conferences"),
+            _(
+                "Meetings on a case or a local topic, with the matrix's participants, decisions and tasks."
+            ),
+            Action.CONFERENCE_VIEW,
+        ),
+        Tool(
+            "conferences:task_list",
+            _("Tasks"),
+            _(
+                "Your institution's tasks from conferences, with reminders before and after the due date."
+            ),
+            Action.TASK_VIEW,
+        ),
+        Tool(
             "institutions:directory",
             _("Directory of institutions"),
             _("Every institution's duty phone and e-mail, instead of personal numbers."),

@@ -6,6 +6,8 @@ from django.template import loader
 from django.utils.translation import gettext
 
 from spona.accounts.http import AuthenticatedHttpRequest
+from spona.cases.selectors import overdue_referrals
+from spona.conferences.selectors import overdue_tasks
 from spona.core.phases import TOOLS, Tool
 from spona.policy import can
 
@@ -17,7 +19,12 @@ def _tools_for(request: HttpRequest, phase: str) -> list[Tool]:
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     phases = [(key, title, _tools_for(request, key)) for key, title in settings.PHASES]
-    return render(request, "core/home.html", {"phase_tools": phases})
+    context = {
+        "phase_tools": phases,
+        "overdue_tasks": overdue_tasks(user=request.user)[:50],
+        "overdue_referrals": overdue_referrals(user=request.user)[:50],
+    }
+    return render(request, "core/home.html", context)
 
 
 @login_required

@@ -1,0 +1,168 @@
+"""Reads: conferences and tasks a user may see, the participants the mandate matrix
+suggests, and who answers for a task or an invitation."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from spona.accounts.models import User
+from spona.audit.models import AuditAction
+from spona.audit.services import record
+from spona.cases.models import Case, CaseStatus, ReferralStatus
+from spona.conferences.models import Conference, Task, TaskStatus
+from spona.coordination.defaults import PHASES
+from spona.coordination.models import MandateRole, Phase
+from spona.coordination.selectors import Cell, duty_contacts, matrix
+from spona.institutions.models import Institution, InstitutionType, Municipality
+from spona.policy import CONFERENCE_ROLES, TASK_ROLES, visible
+
+#: the phase of the response a case is in, by its status (a closed case has none)
+CASE_PHASE = {
+    CaseStatus.PRESUMED_VICTIM: Phase.IDENTIFICATION,
+    CaseStatus.IDENTIFIED: Phase.IDENTIFICATION,
+    CaseStatus.NOT_IDENTIFIED: Phase.IDENTIFICATION,
+    CaseStatus.PROTECTION: Phase.PROTECTION,
+    CaseStatus.INTEGRATION: Phase.INTEGRATION,
+}
+SUGGESTED_ROLES = frozenset({MandateRole.LEADS, MandateRole.CONTRIBUTES})
+
+
+# --- conferences ------------------------------------------------------------------------
+
+
+def conference_list(*, user: User) -> QuerySet[Conference]:
+    return visible(user, Conference).select_related(
+        "case", "municipality", "convened_by_institution"
+    )
+
+
+def conference_get(*, user: User, code: str) -> Conference:
+    """One conference the user may see; reading a case conference is audited like the case."""
+    conference = conference_list(user=user).filter(code=code).first()
+    if conference is None:
+        raise Http404
+    if conference.case is not None:
+        record(AuditAction.READ, conference, user=user, details={"case": conference.case.code})
+    return conference
+
+
+def case_phase(case: Case) -> str:
+    return CASE_PHASE.get(CaseStatus(case.status), Phase.PROTECTION)
+
+
+@dataclass(frozen=True)
+class Option:
+    """An institution that may be invited, with what the matrix says of it in the phase."""
+
+    institution: Institution
+    cell: Cell | None
+    on_team: bool = False
+
+    @property
+    def suggested(self) -> bool:
+        return self.on_team or (self.cell is not None and self.cell.role in SUGGESTED_ROLES)
+
+
+def _case_team(case: Case) -> list[Institution]:
+    referred = case.referrals.exclude(
+        status__in=[ReferralStatus.REVOKED, ReferralStatus.DECLINED]
+    ).values("to_institution")
+    return list(
+        Institution.objects.filter(Q(pk=case.opened_by_institution_id) | Q(pk__in=referred))
+    )
+
+
+def participant_options(
+    *, municipality: Municipality | None, phase: str, case: Case | None = None
+) -> list[Option]:
+    """The active institutions of the municipality and the national ones (the Centre), each
+    with its mandate in ``phase``. Those that lead or contribute, and the case team, are
+    suggested; the rest may be ticked by hand."""
+    cells = matrix(municipality)
+    index = PHASES.index(phase)
+    team = _case_team(case) if case is not None else []
+    team_pks = {institution.pk for institution in team}
+    if municipality is not None:
+        institutions = [i for group in duty_contacts(municipality).values() for i in group]
+    else:
+        institutions = list(Institution.objects.filter(is_active=True, municipality__isnull=True))
+    institutions += [i for i in team if i.pk not in {x.pk for x in institutions}]
+    options = [
+        Option(i, cells[i.type][index] if i.type in cells else None, i.pk in team_pks)
+        for i in institutions
+    ]
+    return sorted(
+        options, key=lambda o: (not o.suggested, _type_order(o.institution), o.institution.name)
+    )
+
+
+def _type_order(institution: Institution) -> int:
+    return list(InstitutionType).index(InstitutionType(institution.type))
+
+
+def invitees(conference: Conference) -> list[User]:
+    """Who is told of a conference: the conference roles of the invited institutions."""
+    return list(
+        User.objects.filter(
+            institution__in=conference.participants.all(),
+            role__in=CONFERENCE_ROLES,
+            is_active=True,
+        ).exclude(pk=conference.convened_by_id)
+    )
+
+
+# --- tasks --------------------------------------------------------------------------------
+
+
+def _tasks(user: User) -> QuerySet[Task]:
+    return visible(user, Task).select_related(
+        "owner_institution", "owner_user", "conference", "case"
+    )
+
+
+def tasks_for(*, user: User) -> QuerySet[Task]:
+    """The tasks the user's institution (or the user in person) holds, open ones first."""
+    mine = Q(owner_user=user.pk)
+    if user.role in CONFERENCE_ROLES and user.institution_id is not None:
+        mine |= Q(owner_institution=user.institution_id)
+    # "open" sorts after "done" and "cancelled": descending puts the open tasks first
+    return _tasks(user).filter(mine).order_by("-status", "due_on", "pk")
+
+
+def tasks_asked_by(*, user: User) -> QuerySet[Task]:
+    """Open tasks that conferences of the user's institution gave to other institutions."""
+    if user.institution_id is None:
+        return Task.objects.none()
+    return (
+        _tasks(user)
+        .filter(conference__convened_by_institution=user.institution_id, status=TaskStatus.OPEN)
+        .exclude(owner_institution=user.institution_id)
+    )
+
+
+def overdue_tasks(*, user: User) -> QuerySet[Task]:
+    """Open tasks of the user's institution (or the user) past their due date."""
+    return tasks_for(user=user).filter(status=TaskStatus.OPEN, due_on__lt=timezone.localdate())
+
+
+def task_get(*, user: User, code: str) -> Task:
+    task = _tasks(user).filter(code=code).first()
+    if task is None:
+        raise Http404
+    return task
+
+
+def task_owners(task: Task) -> list[User]:
+    """Who answers for a task: the person named, or the institution's conference roles."""
+    if task.owner_user is not None:
+        return [task.owner_user] if task.owner_user.is_active else []
+    return list(task.owner_institution.users.filter(role__in=CONFERENCE_ROLES, is_active=True))
+
+
+def assignable_users(institutions: QuerySet[Institution]) -> QuerySet[User]:
+    """People a task may name: the task roles of the given institutions."""
+    return User.objects.filter(
+        institution__in=institutions, role__in=TASK_ROLES, is_active=True
+    ).select_related("institution")

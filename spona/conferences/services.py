@@ -1,0 +1,284 @@
+"""Writes: convening a conference, recording its minutes and decisions, and the tasks the
+decisions create (complete, cancel, reassign). Every write is audited; on a case, the case
+timeline records conferences and tasks; reminders are scheduled in ``reminders``."""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from spona.accounts.models import User
+from spona.audit.models import AuditAction
+from spona.audit.services import record
+from spona.cases.models import Case, CaseEvent, CaseEventKind
+from spona.conferences import reminders
+from spona.conferences.forms import NOT_IN_INSTITUTION
+from spona.conferences.models import (
+    Conference,
+    ConferenceStatus,
+    Decision,
+    Task,
+    TaskStatus,
+)
+from spona.conferences.selectors import invitees, task_owners
+from spona.core.locking import save_versioned
+from spona.inbox.services import notify
+from spona.institutions.models import Institution
+from spona.policy import Action, require
+
+NOT_PLANNED = _("Only a planned conference can be cancelled.")
+CANCELLED = _("This conference was cancelled.")
+NO_PARTICIPANTS = _("Invite at least one institution.")
+
+
+def _when(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
+
+
+def _case_event(case: Case | None, by: User, kind: str, **details: Any) -> None:
+    """A line on the case timeline, when the conference or task is on a case."""
+    if case is not None:
+        CaseEvent.objects.create(case=case, kind=kind, actor=by, details=details)
+
+
+# --- conferences ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def conference_convene(
+    *,
+    by: User,
+    case: Case | None,
+    topic: str,
+    phase: str,
+    held_on: datetime,
+    participants: Iterable[Institution],
+    agenda: str = "",
+) -> Conference:
+    """Plan a conference on a case (its municipality) or a local topic (the convener's), and
+    invite the participants' case managers, supervisors and coordinators."""
+    home = by.institution.municipality if by.institution else None
+    if case is None and home is None:
+        raise PermissionDenied  # a national institution has no local topics
+    require(by, Action.CONFERENCE_CONVENE, case if case is not None else home)
+    assert by.institution is not None  # noqa: S101 - the policy requires an institution
+    invited = list(participants)
+    if not invited:
+        raise ValidationError({"participants": NO_PARTICIPANTS})
+    conference = Conference.objects.create(
+        case=case,
+        municipality=case.municipality if case is not None and case.municipality else home,
+        topic=topic,
+        phase=phase,
+        held_on=held_on,
+        agenda=agenda,
+        convened_by_institution=by.institution,
+        convened_by=by,
+    )
+    conference.participants.set(invited)
+    details = {"phase": phase, "participants": sorted(i.pk for i in invited)}
+    record(AuditAction.CREATE, conference, user=by, details=details)
+    _case_event(case, by, CaseEventKind.CONFERENCE, conference=conference.code, status="planned")
+    notify(
+        recipients=invitees(conference),
+        kind="conference_invitation",
+        params={
+            "date": _when(held_on),
+            "institution": by.institution.name,
+            "topic": f"{conference.code} · {case.code}" if case else conference.code,
+        },
+        link=reverse("conferences:conference_detail", args=[conference.code]),
+    )
+    return conference
+
+
+@transaction.atomic
+def conference_record(
+    *,
+    by: User,
+    conference: Conference,
+    expected_version: int,
+    minutes: str,
+    decisions: Iterable[str] = (),
+) -> list[Decision]:
+    """Write the minutes and add the decisions taken; the conference is then held.
+
+    Minutes may be corrected later (a stale copy is refused); decisions are only added, since
+    tasks hang on them.
+    """
+    require(by, Action.CONFERENCE_RUN, conference)
+    if conference.status == ConferenceStatus.CANCELLED:
+        raise ValidationError(CANCELLED)
+    first = conference.status == ConferenceStatus.PLANNED
+    conference.minutes, conference.status = minutes, ConferenceStatus.HELD
+    save_versioned(conference, expected_version=expected_version, fields=["minutes", "status"])
+    start = conference.decisions.count()
+    added = [
+        Decision.objects.create(conference=conference, text=text.strip(), order=start + number)
+        for number, text in enumerate((t for t in decisions if t.strip()), start=1)
+    ]
+    record(
+        AuditAction.UPDATE,
+        conference,
+        user=by,
+        details={"fields": ["minutes", "status"], "decisions_added": len(added)},
+    )
+    if first:
+        _case_event(
+            conference.case,
+            by,
+            CaseEventKind.CONFERENCE,
+            conference=conference.code,
+            status="held",
+            decisions=len(added),
+        )
+    return added
+
+
+@transaction.atomic
+def conference_cancel(*, by: User, conference: Conference, expected_version: int) -> Conference:
+    """Call off a planned conference; the invited institutions are told."""
+    require(by, Action.CONFERENCE_RUN, conference)
+    if conference.status != ConferenceStatus.PLANNED:
+        raise ValidationError(NOT_PLANNED)
+    conference.status = ConferenceStatus.CANCELLED
+    save_versioned(conference, expected_version=expected_version, fields=["status"])
+    record(AuditAction.UPDATE, conference, user=by, details={"status": "cancelled"})
+    _case_event(
+        conference.case,
+        by,
+        CaseEventKind.CONFERENCE,
+        conference=conference.code,
+        status="cancelled",
+    )
+    notify(
+        recipients=invitees(conference),
+        kind="conference_cancelled",
+        params={"date": _when(conference.held_on), "topic": conference.code},
+        link=reverse("conferences:conference_detail", args=[conference.code]),
+    )
+    return conference
+
+
+# --- tasks --------------------------------------------------------------------------------
+
+
+def _check_owner(owner_institution: Institution, owner_user: User | None) -> None:
+    if owner_user is not None and owner_user.institution_id != owner_institution.pk:
+        raise ValidationError({"owner_user": NOT_IN_INSTITUTION})
+
+
+def _tell_owners(task: Task) -> None:
+    notify(
+        recipients=task_owners(task),
+        kind="task_assigned",
+        params={
+            "task": task.code,
+            "institution": task.owner_institution.name,
+            "due": task.due_on.strftime("%d.%m.%Y"),
+        },
+        link=reverse("conferences:task_detail", args=[task.code]),
+    )
+
+
+@transaction.atomic
+def task_create(
+    *,
+    by: User,
+    decision: Decision,
+    title: str,
+    owner_institution: Institution,
+    due_on: date,
+    owner_user: User | None = None,
+    details: str = "",
+) -> Task:
+    """A task that carries out a decision; its owner is told, its reminders are queued."""
+    conference = decision.conference
+    require(by, Action.CONFERENCE_RUN, conference)
+    _check_owner(owner_institution, owner_user)
+    task = Task.objects.create(
+        title=title,
+        details=details,
+        owner_institution=owner_institution,
+        owner_user=owner_user,
+        due_on=due_on,
+        created_by=by,
+        conference=conference,
+        decision=decision,
+        case=conference.case,
+    )
+    record(
+        AuditAction.CREATE,
+        task,
+        user=by,
+        details={"conference": conference.code, "owner": owner_institution.pk},
+    )
+    _case_event(task.case, by, CaseEventKind.TASK_CREATED, task=task.code)
+    _tell_owners(task)
+    reminders.schedule(task)
+    return task
+
+
+def _close(by: User, task: Task, expected_version: int, action: str, status: str) -> Task:
+    require(by, Action.TASK_ACT, (task, action))
+    task.status = status
+    task.done_at = timezone.now()
+    save_versioned(task, expected_version=expected_version, fields=["status", "done_at"])
+    record(AuditAction.UPDATE, task, user=by, details={"status": status})
+    return task
+
+
+@transaction.atomic
+def task_complete(*, by: User, task: Task, expected_version: int) -> Task:
+    _close(by, task, expected_version, "complete", TaskStatus.DONE)
+    _case_event(task.case, by, CaseEventKind.TASK_DONE, task=task.code)
+    return task
+
+
+@transaction.atomic
+def task_cancel(*, by: User, task: Task, expected_version: int) -> Task:
+    return _close(by, task, expected_version, "cancel", TaskStatus.CANCELLED)
+
+
+@transaction.atomic
+def task_reassign(
+    *,
+    by: User,
+    task: Task,
+    expected_version: int,
+    owner_institution: Institution,
+    owner_user: User | None,
+    due_on: date,
+) -> Task:
+    """Give the task to another owner or move its due date. A new owner is told; a new due
+    date clears the reminder stamps and queues fresh reminders (the old ones find the date
+    moved and do nothing)."""
+    require(by, Action.TASK_ACT, (task, "change"))
+    _check_owner(owner_institution, owner_user)
+    new_owner = (owner_institution.pk, getattr(owner_user, "pk", None)) != (
+        task.owner_institution_id,
+        task.owner_user_id,
+    )
+    moved = due_on != task.due_on
+    task.owner_institution, task.owner_user, task.due_on = owner_institution, owner_user, due_on
+    fields = ["owner_institution", "owner_user", "due_on"]
+    if moved:
+        task.reminded_before_at = task.reminded_after_at = None
+        fields += ["reminded_before_at", "reminded_after_at"]
+    save_versioned(task, expected_version=expected_version, fields=fields)
+    record(
+        AuditAction.UPDATE,
+        task,
+        user=by,
+        details={"owner": owner_institution.pk, "owner_changed": new_owner, "due_moved": moved},
+    )
+    if new_owner:
+        _tell_owners(task)
+    if moved:
+        reminders.schedule(task)
+    return task

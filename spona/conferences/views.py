@@ -1,0 +1,289 @@
+"""Conference and task pages: thin views over ``selectors`` (reads) and ``services`` (writes)."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from spona.accounts.http import AuthenticatedHttpRequest
+from spona.accounts.models import User
+from spona.cases.models import Case
+from spona.conferences import selectors, services
+from spona.conferences.forms import ConveneForm, ReassignForm, RecordForm, TaskForm, VersionForm
+from spona.conferences.models import Conference, ConferenceStatus, Decision, Task
+from spona.coordination.models import Phase
+from spona.core.actions import act_and_return, incomplete_and_return
+from spona.institutions.models import Institution, Municipality
+from spona.policy import Action, can, require, visible
+
+
+def _home(user: User) -> Municipality | None:
+    return user.institution.municipality if user.institution else None
+
+
+# --- conferences ------------------------------------------------------------------------
+
+
+@login_required
+def conference_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Action.CONFERENCE_VIEW)
+    home = _home(request.user)
+    context = {
+        "conferences": selectors.conference_list(user=request.user)[:200],
+        "may_convene": home is not None and can(request.user, Action.CONFERENCE_CONVENE, home),
+    }
+    return render(request, "conferences/conference_list.html", context)
+
+
+def _convene_subject(request: AuthenticatedHttpRequest) -> tuple[Case | None, Municipality]:
+    """The case named by ``?case=`` (one the user sees) or a local topic, and the
+    municipality whose institutions may be invited."""
+    case = None
+    if code := request.GET.get("case", ""):
+        case = visible(request.user, Case).filter(code=code).select_related("municipality").first()
+        if case is None:
+            raise Http404
+    place = (case.municipality if case is not None else None) or _home(request.user)
+    if place is None:
+        raise PermissionDenied  # a national institution has no local topics
+    require(request.user, Action.CONFERENCE_CONVENE, case if case is not None else place)
+    return case, place
+
+
+@login_required
+def conference_convene(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The convening form; the matrix pre-ticks who leads or contributes in the phase."""
+    case, place = _convene_subject(request)
+    default = selectors.case_phase(case) if case is not None else Phase.PREVENTION
+    phase = request.GET.get("phase", default)
+    if phase not in Phase.values:
+        phase = default
+    options = selectors.participant_options(municipality=place, phase=phase, case=case)
+    institutions = Institution.objects.filter(pk__in=[o.institution.pk for o in options])
+    form = ConveneForm(request.POST or None, initial={"phase": phase}, institutions=institutions)
+    if request.method == "POST" and form.is_valid():
+        conference = services.conference_convene(by=request.user, case=case, **form.cleaned_data)
+        messages.success(request, _("The conference is planned and the participants invited."))
+        return redirect("conferences:conference_detail", conference.code)
+    checked = (
+        {int(pk) for pk in request.POST.getlist("participants") if pk.isdigit()}
+        if form.is_bound
+        else {o.institution.pk for o in options if o.suggested}
+    )
+    context = {
+        "form": form,
+        "case": case,
+        "place": place,
+        "phase": phase,
+        "phases": Phase.choices,
+        "options": options,
+        "checked": checked,
+    }
+    return render(request, "conferences/conference_form.html", context)
+
+
+@login_required
+def conference_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    conference = selectors.conference_get(user=request.user, code=code)
+    runs = can(request.user, Action.CONFERENCE_RUN, conference)
+    status = conference.status
+    context = {
+        "conference": conference,
+        "participants": conference.participants.all(),
+        "decisions": conference.decisions.prefetch_related("tasks__owner_institution"),
+        "may_read_minutes": can(request.user, Action.CONFERENCE_MINUTES, conference),
+        "may_run": runs and status != ConferenceStatus.CANCELLED,
+        "record_form": RecordForm(
+            initial={"version": conference.version, "minutes": conference.minutes}
+        )
+        if runs and status != ConferenceStatus.CANCELLED
+        else None,
+        "may_cancel": runs and status == ConferenceStatus.PLANNED,
+    }
+    return render(request, "conferences/conference_detail.html", context)
+
+
+def _back_to(
+    request: AuthenticatedHttpRequest, to: str, action: Callable[[], object]
+) -> HttpResponse:
+    return act_and_return(request, action, to=to, done=_("Saved."))
+
+
+@login_required
+@require_POST
+def conference_record(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    conference = selectors.conference_get(user=request.user, code=code)
+    require(request.user, Action.CONFERENCE_RUN, conference)
+    to = reverse("conferences:conference_detail", args=[code])
+    form = RecordForm(request.POST)
+    if not form.is_valid():
+        return incomplete_and_return(request, to=to)
+    return _back_to(
+        request,
+        to,
+        lambda: services.conference_record(
+            by=request.user,
+            conference=conference,
+            expected_version=form.cleaned_data["version"],
+            minutes=form.cleaned_data["minutes"],
+            decisions=form.decision_texts(),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def conference_cancel(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    conference = selectors.conference_get(user=request.user, code=code)
+    require(request.user, Action.CONFERENCE_RUN, conference)
+    to = reverse("conferences:conference_detail", args=[code])
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return incomplete_and_return(request, to=to)
+    return _back_to(
+        request,
+        to,
+        lambda: services.conference_cancel(
+            by=request.user, conference=conference, expected_version=form.cleaned_data["version"]
+        ),
+    )
+
+
+def _owner_choices(conference: Conference) -> tuple[QuerySet[Institution], QuerySet[User]]:
+    """A task goes to an invited institution or the convener, and optionally one of its people."""
+    institutions = Institution.objects.filter(
+        pk__in=[
+            conference.convened_by_institution_id,
+            *conference.participants.values_list("pk", flat=True),
+        ]
+    )
+    return institutions, selectors.assignable_users(institutions)
+
+
+@login_required
+def decision_task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The form that turns a decision into a task."""
+    conferences = selectors.conference_list(user=request.user)
+    decision = get_object_or_404(
+        Decision.objects.select_related("conference"), pk=pk, conference__in=conferences
+    )
+    conference = decision.conference
+    require(request.user, Action.CONFERENCE_RUN, conference)
+    if conference.status == ConferenceStatus.CANCELLED:
+        raise PermissionDenied
+    institutions, users = _owner_choices(conference)
+    form = TaskForm(
+        request.POST or None,
+        initial={"title": decision.text[:300]},
+        institutions=institutions,
+        users=users,
+    )
+    if request.method == "POST" and form.is_valid():
+        task = services.task_create(by=request.user, decision=decision, **form.cleaned_data)
+        messages.success(request, _("The task was created and its owner told."))
+        return redirect("conferences:task_detail", task.code)
+    context = {"form": form, "decision": decision, "conference": conference}
+    return render(request, "conferences/task_form.html", context)
+
+
+# --- tasks --------------------------------------------------------------------------------
+
+
+@login_required
+def task_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    require(request.user, Action.TASK_VIEW)
+    context = {
+        "tasks": selectors.tasks_for(user=request.user)[:200],
+        "asked": selectors.tasks_asked_by(user=request.user)[:200],
+    }
+    return render(request, "conferences/task_list.html", context)
+
+
+def _reassign_form(task: Task, data: object = None) -> ReassignForm | None:
+    if task.conference is None:
+        return None
+    initial = {
+        "version": task.version,
+        "owner_institution": task.owner_institution_id,
+        "owner_user": task.owner_user_id,
+        "due_on": task.due_on,
+    }
+    institutions, users = _owner_choices(task.conference)
+    return ReassignForm(data, initial=initial, institutions=institutions, users=users)
+
+
+@login_required
+def task_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    task = selectors.task_get(user=request.user, code=code)
+    acts = {
+        a: can(request.user, Action.TASK_ACT, (task, a)) for a in ("complete", "cancel", "change")
+    }
+    context = {
+        "task": task,
+        "may": acts,
+        "reassign_form": _reassign_form(task) if acts["change"] else None,
+    }
+    return render(request, "conferences/task_detail.html", context)
+
+
+def _task_action(
+    request: AuthenticatedHttpRequest, code: str, action: str, write: Callable[..., Task]
+) -> HttpResponse:
+    task = selectors.task_get(user=request.user, code=code)
+    require(request.user, Action.TASK_ACT, (task, action))
+    to = reverse("conferences:task_detail", args=[code])
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        return incomplete_and_return(request, to=to)
+    version = form.cleaned_data["version"]
+    return _back_to(
+        request, to, lambda: write(by=request.user, task=task, expected_version=version)
+    )
+
+
+@login_required
+@require_POST
+def task_complete(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    return _task_action(request, code, "complete", services.task_complete)
+
+
+@login_required
+@require_POST
+def task_cancel(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    return _task_action(request, code, "cancel", services.task_cancel)
+
+
+@login_required
+@require_POST
+def task_reassign(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    task = selectors.task_get(user=request.user, code=code)
+    require(request.user, Action.TASK_ACT, (task, "change"))
+    to = reverse("conferences:task_detail", args=[code])
+    form = _reassign_form(task, request.POST)
+    if form is None or not form.is_valid():
+        if form is not None and "due_on" in form.errors:
+            messages.error(request, " ".join(str(e) for e in form.errors["due_on"]))
+            return redirect(to)
+        return incomplete_and_return(request, to=to)
+    data = form.cleaned_data
+    return act_and_return(
+        request,
+        lambda: services.task_reassign(
+            by=request.user,
+            task=task,
+            expected_version=data["version"],
+            owner_institution=data["owner_institution"],
+            owner_user=data["owner_user"],
+            due_on=data["due_on"],
+        ),
+        to=to,
+        done=_("Saved."),
+        incomplete=str(services.NOT_IN_INSTITUTION),
+    )

@@ -1,0 +1,56 @@
+"""What a notification says, per kind: one table, so every message is translated.
+
+Parameters carry codes (case, task, referral), never names: a notification is shown in an
+inbox and sent by e-mail, both outside the audited record views.
+"""
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+#: kind -> (subject, body); both are %-formatted with the notification's parameters.
+KINDS: dict[str, tuple[Promise, Promise]] = {
+    "break_glass": (
+        _("Emergency access to case %(case)s"),
+        _(
+            "%(user)s of %(institution)s opened case %(case)s with emergency access until "
+            "%(until)s. The reason is shown on the case page."
+        ),
+    ),
+    "duplicate_suspected": (
+        _("Possible duplicate person %(person)s"),
+        _(
+            "A person registered as %(person)s by %(institution)s may already be known as "
+            "%(match)s. Please check and reconcile the records."
+        ),
+    ),
+    "task_due_soon": (
+        _("Task due soon: %(task)s"),
+        _("The task %(task)s is due on %(due)s."),
+    ),
+    "task_overdue": (
+        _("Task overdue: %(task)s"),
+        _("The task %(task)s was due on %(due)s and is not done yet."),
+    ),
+    "task_assigned": (
+        _("New task: %(task)s"),
+        _("The task %(task)s was assigned to %(institution)s, due on %(due)s."),
+    ),
+    "referral_received": (
+        _("New referral on case %(case)s"),
+        _("%(institution)s referred case %(case)s to you; please answer by %(due)s."),
+    ),
+    "referral_overdue": (
+        _("Referral overdue on case %(case)s"),
+        _(
+            "The referral of case %(case)s to %(institution)s was due on %(due)s and is not answered."
+        ),
+    ),
+    "conference_invitation": (
+        _("Case conference on %(date)s"),
+        _("%(institution)s invites you to a conference on %(date)s: %(topic)s"),
+    ),
+    "conference_cancelled": (
+        _("Conference cancelled: %(topic)s"),
+        _("The conference %(topic)s planned for %(date)s has been cancelled."),
+    ),
+}
