@@ -2,7 +2,7 @@
 
     spona serve [--host H] [--port P]   serve the app (development server)
     spona worker                        run the background worker (imports, reports, e-mail, reminders)
-    spona reminders                     send any task reminder that is due and was missed
+    spona reminders                     send any task or referral reminder that is due and was missed
     spona demo                          migrate if needed, load demo data, print sign-ins
     spona migrate                       apply database migrations
     spona createadmin USERNAME          create a system administrator
