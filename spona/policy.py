@@ -312,6 +312,11 @@ def _is_case_supervisor(user: User, case: Any) -> bool:
     return user.role == Role.SUPERVISOR and case.opened_by_institution_id == user.institution_id
 
 
+def decides_identification(user: Any, case: Case) -> bool:
+    """Is this user's institution the one that decides this case's formal identification?"""
+    return _active(user) and _identifies(user, case)
+
+
 def _identifies(user: User, case: Any) -> bool:
     """Formal identification: the Centre for adults, the guardianship authority for children."""
     institution = user.institution

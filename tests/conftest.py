@@ -101,6 +101,7 @@ class World:
     decision_pk: int = 0
     task_code: str = ""
     consent_pk: int = 0
+    notification_pk: int = 0
 
 
 @pytest.fixture
@@ -205,6 +206,7 @@ def _add_identification(world: World, institution: Institution) -> None:
             method=ConsentMethod.WRITTEN,
         )
     world.consent_pk = consent.pk
+    world.notification_pk = world.users[Role.CENTRE_OFFICER].notifications.get().pk
 
 
 def _add_conference(world: World, institution: Institution) -> None:

@@ -31,6 +31,7 @@ from spona.cases.reminders import sweep as sweep_referrals
 from spona.cases.services import (
     break_glass_open,
     case_open_for_presumed_victim,
+    case_transition,
     consent_record,
     consent_withdraw,
     referral_act,
@@ -332,3 +333,33 @@ def test_an_answered_referral_is_not_reminded(team) -> None:
     Referral.objects.filter(pk=police.pk).update(due_at=timezone.now() - timedelta(hours=1))
     assert sweep_referrals() == 1
     assert Notification.objects.filter(kind="referral_overdue").count() == 3  # police + csr
+
+
+def test_following_a_notification_marks_it_read_and_opens_its_page(team) -> None:
+    message = Notification.objects.get(recipient=team["officer"], kind="referral_received")
+    client = Client()
+    client.force_login(team["officer"])
+    response = client.get(reverse("inbox:open", args=[message.pk]))
+    assert response.url == reverse("cases:case_detail", args=[team["case"].code])
+    assert Notification.objects.get(pk=message.pk).read_at is not None
+    client.force_login(team["manager"])
+    assert client.get(reverse("inbox:open", args=[message.pk])).status_code == 404
+
+
+def test_the_identifier_sees_the_reasons_it_recorded_without_a_details_consent(team) -> None:
+    referral = team["case"].referrals.get(to_institution=team["centre"])
+    referral_act(by=team["officer"], referral=referral, expected_version=1, action="accept")
+    case_transition(
+        by=team["officer"],
+        case=team["case"],
+        expected_version=1,
+        to="identified",
+        decided_on=timezone.localdate(),
+        decision_panel="Комисија",
+        decision_reasons="Принудни рад потврђен",
+    )
+    client = Client()
+    for user, sees in ((team["officer"], True), (team["inspector"], False)):
+        client.force_login(user)
+        page = client.get(reverse("cases:case_detail", args=[team["case"].code]))
+        assert ("Принудни рад потврђен" in page.content.decode()) is sees

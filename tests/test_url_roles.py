@@ -181,6 +181,13 @@ RULES: dict[str, Rule] = {
     },
     "inbox:inbox": Rule(ALL_ROLES),
     "inbox:mark_read": Rule(ALL_ROLES, ok=302, method="post"),
+    # the Centre officer's notification of the world's referral: nobody else finds it
+    "inbox:open": Rule(
+        frozenset({Role.CENTRE_OFFICER}),
+        ok=302,
+        denied=404,
+        args=lambda w: {"pk": w.notification_pk},
+    ),
     # opened by the social welfare centre and referred to the Centre
     "cases:case_detail": Rule(
         PERSON_TEAM | {Role.CENTRE_OFFICER}, denied=404, args=lambda w: {"code": w.case_code}

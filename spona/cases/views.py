@@ -23,9 +23,10 @@ from spona.cases.forms import (
 from spona.cases.models import Case, CaseStatus, Consent, DataCategory, Referral
 from spona.cases.referrals import ACTIONS
 from spona.cases.statistics import referral_statistics
+from spona.conferences.models import Conference
 from spona.core.actions import act_and_return, incomplete_and_return
 from spona.disclosure import K
-from spona.policy import Action, can, require, shares, visible
+from spona.policy import Action, can, decides_identification, require, shares, visible
 
 
 @login_required
@@ -53,10 +54,12 @@ def case_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "team": selectors.case_team(case),
         "next_leads": selectors.next_step_leads(case),
         "sharing": _sharing(user, case),
+        "sees_decision": shares(user, case, DataCategory.CASE_DETAILS)
+        or decides_identification(user, case),
         "consents": case.consents.select_related("recorded_by") if leads_case else None,
-        "consent_form": ConsentForm() if leads_case else None,
+        "consent_form": ConsentForm(auto_id="consent_%s") if leads_case else None,
         "grants": selectors.active_grants(case) if leads_case else None,
-        "referral_form": ReferralForm(sender_id=user.institution_id)
+        "referral_form": ReferralForm(sender_id=user.institution_id, auto_id="referral_%s")
         if can(user, Action.REFERRAL_SEND, case)
         else None,
         "referrals": [
@@ -65,6 +68,7 @@ def case_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         ],
         "events": case.events.all(),
         "may_convene": can(user, Action.CONFERENCE_CONVENE, case),
+        "conferences": visible(user, Conference).filter(case=case).order_by("held_on"),
         "transition_form": TransitionForm(initial={"version": case.version}, targets=targets)
         if targets
         else None,

@@ -99,6 +99,8 @@ def conference_detail(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
         "participants": conference.participants.all(),
         "decisions": conference.decisions.prefetch_related("tasks__owner_institution"),
         "may_read_minutes": can(request.user, Action.CONFERENCE_MINUTES, conference),
+        "may_open_case": conference.case is not None
+        and can(request.user, Action.CASE_VIEW, conference.case),
         "may_run": runs and status != ConferenceStatus.CANCELLED,
         "record_form": RecordForm(
             initial={"version": conference.version, "minutes": conference.minutes}

@@ -6,4 +6,5 @@ app_name = "inbox"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("read/", views.mark_read, name="mark_read"),
+    path("<int:pk>/", views.open_notification, name="open"),
 ]
