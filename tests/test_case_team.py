@@ -37,6 +37,7 @@ from spona.cases.services import (
     referral_act,
     referral_send,
 )
+from spona.coordination.models import MandateRole
 from spona.inbox.models import Notification
 from spona.inbox.services import mark_read
 from spona.institutions.models import InstitutionType
@@ -363,3 +364,14 @@ def test_the_identifier_sees_the_reasons_it_recorded_without_a_details_consent(t
         client.force_login(user)
         page = client.get(reverse("cases:case_detail", args=[team["case"].code]))
         assert ("Принудни рад потврђен" in page.content.decode()) is sees
+
+
+def test_the_matrix_names_who_leads_and_who_is_informed_in_the_case_phase(
+    team, municipality
+) -> None:
+    employment = InstitutionFactory(type=InstitutionType.EMPLOYMENT, municipality=municipality)
+    leads = selectors.phase_institutions(team["case"])  # presumed victim: identification
+    assert team["centre"] in leads
+    assert employment not in leads
+    informed = selectors.phase_institutions(team["case"], MandateRole.INFORMED)
+    assert team["csr"] not in informed

@@ -8,6 +8,7 @@ from django.urls import reverse
 from spona.accounts.models import Role
 from spona.audit.models import AuditAction, AuditEvent
 from spona.coordination import selectors, services
+from spona.coordination.models import MandateRole
 from spona.institutions.models import InstitutionType
 from tests.factories import InstitutionFactory, MunicipalityFactory, UserFactory
 
@@ -19,7 +20,10 @@ def test_default_matrix_follows_the_study(municipality) -> None:
     assert cells["local_government"][0].role == "leads"  # prevention campaigns
     assert cells["social_welfare"][2].role == "leads"  # protection of each victim
     assert cells["national_centre"][1].role == "leads"  # formal identification of adults
-    assert selectors.leads(municipality, "integration") == ["local_government", "employment"]
+    assert selectors.with_role(municipality, "integration", MandateRole.LEADS) == [
+        "local_government",
+        "employment",
+    ]
 
 
 def test_coordinator_adapts_own_matrix_and_it_is_audited(municipality) -> None:

@@ -13,7 +13,8 @@ from spona.accounts.models import Role, User
 from spona.audit.models import AuditAction
 from spona.audit.services import record
 from spona.cases.models import BreakGlassGrant, Case, CaseStatus, Referral, ReferralStatus
-from spona.coordination.selectors import leads
+from spona.coordination.models import MandateRole
+from spona.coordination.selectors import with_role
 from spona.institutions.models import Institution
 from spona.policy import visible
 
@@ -70,10 +71,11 @@ def case_team(case: Case) -> list[TeamMember]:
     return team
 
 
-def next_step_leads(case: Case) -> list[Institution]:
-    """Who should lead the case's current phase here, by the municipality's mandate matrix."""
+def phase_institutions(case: Case, role: str = MandateRole.LEADS) -> list[Institution]:
+    """The institutions here with ``role`` (leads, is informed...) in the case's current
+    phase, by the municipality's mandate matrix."""
     phase = PHASE_OF_STATUS[CaseStatus(case.status)]
-    types = leads(case.municipality, phase)
+    types = with_role(case.municipality, phase, role)
     here = Q(municipality=case.municipality_id) | Q(municipality__isnull=True)
     return list(Institution.objects.filter(here, type__in=types, is_active=True).order_by("name"))
 

@@ -24,6 +24,7 @@ from spona.cases.models import Case, CaseStatus, Consent, DataCategory, Referral
 from spona.cases.referrals import ACTIONS
 from spona.cases.statistics import referral_statistics
 from spona.conferences.models import Conference
+from spona.coordination.models import MandateRole
 from spona.core.actions import act_and_return, incomplete_and_return
 from spona.disclosure import K
 from spona.policy import Action, can, decides_identification, require, shares, visible
@@ -52,7 +53,8 @@ def case_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     context = {
         "case": case,
         "team": selectors.case_team(case),
-        "next_leads": selectors.next_step_leads(case),
+        "next_leads": selectors.phase_institutions(case),
+        "informed": selectors.phase_institutions(case, MandateRole.INFORMED),
         "sharing": _sharing(user, case),
         "sees_decision": shares(user, case, DataCategory.CASE_DETAILS)
         or decides_identification(user, case),

@@ -38,12 +38,11 @@ def matrix(municipality: Municipality | None) -> dict[str, list[Cell]]:
     return result
 
 
-def leads(municipality: Municipality | None, phase: str) -> list[str]:
-    """The institution types that lead ``phase`` here (the matrix drives suggestions)."""
+def with_role(municipality: Municipality | None, phase: str, role: str) -> list[str]:
+    """The institution types that have ``role`` in ``phase`` here (the matrix drives
+    suggestions: who leads the next step, whom to invite, who is informed)."""
     index = PHASES.index(phase)
-    return [
-        kind for kind, row in matrix(municipality).items() if row[index].role == MandateRole.LEADS
-    ]
+    return [kind for kind, row in matrix(municipality).items() if row[index].role == role]
 
 
 def duty_contacts(municipality: Municipality | None) -> dict[str, list[Institution]]:
