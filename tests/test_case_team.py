@@ -375,3 +375,14 @@ def test_the_matrix_names_who_leads_and_who_is_informed_in_the_case_phase(
     assert employment not in leads
     informed = selectors.phase_institutions(team["case"], MandateRole.INFORMED)
     assert team["csr"] not in informed
+
+
+def test_the_timeline_says_what_each_event_concerns(team) -> None:
+    consent = _share(team, InstitutionType.NATIONAL_CENTRE)
+    consent_withdraw(by=team["manager"], consent=consent)
+    entries = {e.event.kind: e for e in selectors.timeline(team["case"])}
+    sent = entries[CaseEventKind.REFERRAL_SENT]
+    assert sent.detail.startswith(str(team["csr"]))
+    assert " → " in sent.detail
+    withdrawn = entries[CaseEventKind.CONSENT_WITHDRAWN].detail
+    assert withdrawn == (f"{DataCategory.IDENTITY.label} · {InstitutionType.NATIONAL_CENTRE.label}")

@@ -3,8 +3,10 @@ the team and its consent, and who should lead the next step."""
 
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -12,10 +14,19 @@ from django.utils.translation import gettext_lazy as _
 from spona.accounts.models import Role, User
 from spona.audit.models import AuditAction
 from spona.audit.services import record
-from spona.cases.models import BreakGlassGrant, Case, CaseStatus, Referral, ReferralStatus
+from spona.cases.models import (
+    BreakGlassGrant,
+    Case,
+    CaseEvent,
+    CaseEventKind,
+    CaseStatus,
+    DataCategory,
+    Referral,
+    ReferralStatus,
+)
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import with_role
-from spona.institutions.models import Institution
+from spona.institutions.models import Institution, InstitutionType
 from spona.policy import visible
 
 #: the phase of the response a case is in, by status (for the mandate matrix)
@@ -104,3 +115,42 @@ def overdue_referrals(*, user: User) -> QuerySet[Referral]:
         .select_related("case", "from_institution", "to_institution")
         .order_by("due_at")
     )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    event: CaseEvent
+    detail: str
+    link: str = ""
+
+
+def _label(choices: type[models.TextChoices], value: object) -> str:
+    return str(choices(value).label) if value in choices.values else ""
+
+
+def _detail(event: CaseEvent, referrals: dict[int, Referral]) -> tuple[str, str]:
+    """What one timeline event says beyond its kind, and where it links (codes, not names)."""
+    d = event.details
+    kind = event.kind
+    if kind == CaseEventKind.STATUS_CHANGED:
+        return f"{_label(CaseStatus, d.get('from'))} → {_label(CaseStatus, d.get('to'))}", ""
+    if kind.startswith("referral_") and (referral := referrals.get(d.get("referral", 0))):
+        return f"{referral.from_institution} → {referral.to_institution}", ""
+    if kind in {CaseEventKind.CONSENT_GIVEN, CaseEventKind.CONSENT_WITHDRAWN}:
+        category = _label(DataCategory, d.get("category"))
+        return f"{category} · {_label(InstitutionType, d.get('type'))}", ""
+    if kind == CaseEventKind.CONFERENCE and d.get("conference"):
+        return d["conference"], reverse("conferences:conference_detail", args=[d["conference"]])
+    if kind in {CaseEventKind.TASK_CREATED, CaseEventKind.TASK_DONE} and d.get("task"):
+        return d["task"], reverse("conferences:task_detail", args=[d["task"]])
+    if kind == CaseEventKind.PERSON_MERGED:
+        return f"{d.get('from', '')} → {d.get('into', '')}", ""
+    return "", ""
+
+
+def timeline(case: Case) -> list[TimelineEntry]:
+    """Every event of the case in order, each with what it concerns."""
+    referrals = {
+        r.pk: r for r in case.referrals.select_related("from_institution", "to_institution")
+    }
+    return [TimelineEntry(event, *_detail(event, referrals)) for event in case.events.all()]

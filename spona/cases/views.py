@@ -68,7 +68,7 @@ def case_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             (referral, [a for a in ACTIONS if can(user, Action.REFERRAL_ACT, (referral, a))])
             for referral in case.referrals.select_related("from_institution", "to_institution")
         ],
-        "events": case.events.all(),
+        "timeline": selectors.timeline(case),
         "may_convene": can(user, Action.CONFERENCE_CONVENE, case),
         "conferences": visible(user, Conference).filter(case=case).order_by("held_on"),
         "transition_form": TransitionForm(initial={"version": case.version}, targets=targets)

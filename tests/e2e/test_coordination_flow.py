@@ -226,7 +226,7 @@ def test_referral_identification_conference_task_and_reminder(
     timeline = officer.locator("ol.timeline li")
     expect(timeline).to_have_text(
         [
-            re.compile(re.escape(sr(kind.label)) + "$")
+            re.compile(" · " + re.escape(sr(kind.label)) + "(: |$)")
             for kind in (
                 CaseEventKind.OPENED,
                 CaseEventKind.REFERRAL_SENT,
