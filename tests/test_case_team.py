@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from spona.accounts.models import Role
@@ -386,3 +386,11 @@ def test_the_timeline_says_what_each_event_concerns(team) -> None:
     assert " → " in sent.detail
     withdrawn = entries[CaseEventKind.CONSENT_WITHDRAWN].detail
     assert withdrawn == (f"{DataCategory.IDENTITY.label} · {InstitutionType.NATIONAL_CENTRE.label}")
+
+
+def test_notification_dates_are_shown_in_the_readers_language(team) -> None:
+    message = Notification.objects.get(recipient=team["officer"], kind="referral_received")
+    due = timezone.localtime(team["case"].referrals.get(to_institution=team["centre"]).due_at)
+    for language in ("sr", "en"):
+        with translation.override(language):
+            assert formats.date_format(due, "SHORT_DATETIME_FORMAT") in message.body

@@ -445,7 +445,7 @@ def test_the_worker_reminds_of_a_task_due_soon_and_keeps_the_overdue_reminder(
     assert _mailed("task_due_soon") == [[place["inspector"].email]]
     assert Notification.objects.get(kind="task_due_soon").params == {
         "task": task.code,
-        "due": task.due_on.strftime("%d.%m.%Y"),
+        "due": {"date": task.due_on.isoformat()},
     }
     task.refresh_from_db()
     assert task.reminded_before_at is not None

@@ -54,7 +54,7 @@ def remind_overdue(*, referral_id: int, now: datetime | None = None) -> bool:
         params={
             "case": referral.case.code,
             "institution": referral.to_institution.name,
-            "due": timezone.localtime(referral.due_at).strftime("%d.%m.%Y %H:%M"),
+            "due": referral.due_at,
         },
         link=reverse("cases:case_detail", args=[referral.case.code]),
     )

@@ -64,7 +64,7 @@ def _referral_send(*, case: Case, by: User, to: Institution, reason: str, urgenc
         params={
             "case": case.code,
             "institution": by.institution.name,
-            "due": timezone.localtime(referral.due_at).strftime("%d.%m.%Y %H:%M"),
+            "due": referral.due_at,
         },
         link=reverse("cases:case_detail", args=[case.code]),
     )
@@ -288,7 +288,7 @@ def break_glass_open(*, by: User, code: str, reason: str) -> BreakGlassGrant:
             "user": by.get_full_name() or by.username,
             "institution": by.institution.name,
             "case": case.code,
-            "until": timezone.localtime(until).strftime("%d.%m.%Y %H:%M"),
+            "until": until,
         },
         link=reverse("cases:case_detail", args=[case.code]),
     )

@@ -87,7 +87,7 @@ def remind(*, task_id: int, which: str, due_on: date, now: datetime | None = Non
     notify(
         recipients=task_owners(task_),
         kind=KINDS[which],
-        params={"task": task_.code, "due": task_.due_on.strftime("%d.%m.%Y")},
+        params={"task": task_.code, "due": task_.due_on},
         link=reverse("conferences:task_detail", args=[task_.code]),
     )
     with acting(AuditContext(channel="worker")):

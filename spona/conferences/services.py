@@ -36,10 +36,6 @@ CANCELLED = _("This conference was cancelled.")
 NO_PARTICIPANTS = _("Invite at least one institution.")
 
 
-def _when(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
-
-
 def _case_event(case: Case | None, by: User, kind: str, **details: Any) -> None:
     """A line on the case timeline, when the conference or task is on a case."""
     if case is not None:
@@ -88,7 +84,7 @@ def conference_convene(
         recipients=invitees(conference),
         kind="conference_invitation",
         params={
-            "date": _when(held_on),
+            "date": held_on,
             "institution": by.institution.name,
             "topic": f"{conference.code} · {case.code}" if case else conference.code,
         },
@@ -159,7 +155,7 @@ def conference_cancel(*, by: User, conference: Conference, expected_version: int
     notify(
         recipients=invitees(conference),
         kind="conference_cancelled",
-        params={"date": _when(conference.held_on), "topic": conference.code},
+        params={"date": conference.held_on, "topic": conference.code},
         link=reverse("conferences:conference_detail", args=[conference.code]),
     )
     return conference
@@ -180,7 +176,7 @@ def _tell_owners(task: Task) -> None:
         params={
             "task": task.code,
             "institution": task.owner_institution.name,
-            "due": task.due_on.strftime("%d.%m.%Y"),
+            "due": task.due_on,
         },
         link=reverse("conferences:task_detail", args=[task.code]),
     )

@@ -1,7 +1,8 @@
 """What a notification says, per kind: one table, so every message is translated.
 
-Parameters carry codes (case, task, referral), never names: a notification is shown in an
-inbox and sent by e-mail, both outside the audited record views.
+Parameters carry codes (case, task, referral), institution and professional names and dates,
+never anything about a person Spona protects: a notification is shown in an inbox and sent by
+e-mail, both outside the audited record views.
 """
 
 from django.utils.functional import Promise
@@ -46,7 +47,7 @@ KINDS: dict[str, tuple[Promise, Promise]] = {
         ),
     ),
     "conference_invitation": (
-        _("Case conference on %(date)s"),
+        _("Invitation to a meeting on %(date)s"),
         _("%(institution)s invites you to a conference on %(date)s: %(topic)s"),
     ),
     "conference_cancelled": (

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 
 from spona.accounts.models import User
 from spona.inbox.kinds import KINDS
-from spona.inbox.models import Notification
+from spona.inbox.models import Notification, stored
 
 logger = logging.getLogger(__name__)
 
@@ -21,11 +21,13 @@ def notify(
 ) -> list[Notification]:
     """Put a notification in each recipient's inbox and queue its e-mail.
 
-    ``params`` must hold codes and dates only, never a name: see ``spona.inbox.kinds``.
+    ``params`` hold codes, institution and professional names, and dates (``date`` and
+    ``datetime`` values are shown in the reader's language and time zone); never anything
+    about the persons Spona protects: see ``spona.inbox.kinds``.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
-    text_params = {key: str(value) for key, value in params.items()}
+    text_params = {key: stored(value) for key, value in params.items()}
     sent = []
     for user in {u.pk: u for u in recipients if u.is_active}.values():
         notification = Notification.objects.create(
