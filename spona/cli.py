@@ -9,6 +9,7 @@
     spona audit verify                  check the audit log's hash chain
     spona keys rotate                   re-encrypt all encrypted fields with the newest key
     spona reference load                load or refresh the register of municipalities
+    spona people reindex                recompute the duplicate-search keys of every person
     spona totp USERNAME                 (demo only) a demo user's current 2FA code
     spona i18n sync | compile           update or compile the translation catalogues
 
@@ -23,6 +24,7 @@ _TWO_WORD = {
     ("audit", "verify"): "audit_verify",
     ("keys", "rotate"): "keys_rotate",
     ("reference", "load"): "reference_load",
+    ("people", "reindex"): "people_reindex",
     ("i18n", "sync"): "i18n_sync",
     ("i18n", "compile"): "i18n_compile",
 }

@@ -47,6 +47,7 @@ class Action(StrEnum):
     PERSON_CREATE = "person_create"
     PERSON_VIEW = "person_view"
     PERSON_CHANGE = "person_change"
+    PERSON_MERGE = "person_merge"  # obj: (kept person, duplicate)
     USE_API_TOKENS = "use_api_tokens"
     SIGNAL_RAISE = "signal_raise"
     SIGNAL_VIEW = "signal_view"
@@ -248,7 +249,8 @@ _VISIBLE: dict[type[Model], Callable[[User], QuerySet[Any]]] = {
     Case: _case_team_cases,
     Referral: lambda user: Referral.objects.filter(case__in=_case_team_cases(user)),
     IndicatorCatalogue: lambda user: IndicatorCatalogue.objects.all(),
-    Person: _visible_people,
+    # a person merged into another is seen only as that other (the row stays, for history)
+    Person: lambda user: _visible_people(user).filter(merged_into__isnull=True),
     User: _visible_users,
     Institution: lambda user: Institution.objects.all(),
     Municipality: lambda user: Municipality.objects.all(),
@@ -283,6 +285,13 @@ def _may_see_person(user: User, person: Any) -> bool:
     if person is None:
         return user.role in PERSON_ROLES
     return visible(user, Person).filter(pk=person.pk).exists()
+
+
+def _may_merge_people(user: User, pair: Any) -> bool:
+    """Merging re-points cases and screenings: institution-wide roles, both persons seen."""
+    if user.role not in INSTITUTION_WIDE_ROLES:
+        return False
+    return pair is None or all(_may_see_person(user, person) for person in pair)
 
 
 def _in_scope(user: User, model: type[Model], obj: Any, roles: frozenset[Role]) -> bool:
@@ -485,6 +494,7 @@ _RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.PERSON_CREATE: lambda user, obj: user.role in PERSON_ROLES,
     Action.PERSON_VIEW: _may_see_person,
     Action.PERSON_CHANGE: _may_see_person,
+    Action.PERSON_MERGE: _may_merge_people,
     Action.USE_API_TOKENS: lambda user, obj: True,
     Action.SIGNAL_RAISE: lambda user, obj: (
         user.role in SIGNAL_ROLES and user.institution_id is not None

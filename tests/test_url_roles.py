@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from spona.accounts.models import Role
+from spona.screening.models import Screening
 from tests.conftest import World
 
 ALL_ROLES = frozenset(Role)
@@ -63,6 +64,15 @@ RULES: dict[str, Rule] = {
     "people:person_create": Rule(PERSON_ROLES),
     "people:person_detail": Rule(PERSON_TEAM, denied=404, args=lambda w: {"code": w.person_code}),
     "people:person_edit": Rule(PERSON_TEAM, denied=404, args=lambda w: {"code": w.person_code}),
+    # the world's person and the screened one: the Centre sees only the latter, so 404
+    "people:person_duplicate": Rule(
+        PERSON_TEAM,
+        denied=404,
+        args=lambda w: {
+            "code": w.person_code,
+            "other": Screening.objects.get(pk=w.completed_pk).person.code,
+        },
+    ),
     "accounts_manage:user_list": Rule(USER_ADMINS),
     "accounts_manage:user_create": Rule(USER_ADMINS),
     # the frontline user of the institution: only its institution admin manages them

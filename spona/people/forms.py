@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -37,3 +39,21 @@ class PersonSearchForm(forms.Form):
         required=False,
         help_text=_("Given and family name; Cyrillic and Latin spelling find the same person."),
     )
+
+
+class DuplicateForm(forms.Form):
+    """Two records of the same person: which to keep (the other is merged into it).
+
+    Carries the version of both records as compared, so a merge made from a stale
+    comparison is refused."""
+
+    keep = forms.ChoiceField(label=_("Keep the record"), widget=forms.RadioSelect)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    other_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, data: Any = None, *, person: Person, other: Person) -> None:
+        older = min((person, other), key=lambda p: (p.created_at, p.pk))
+        initial = {"keep": older.code, "version": person.version, "other_version": other.version}
+        super().__init__(data, initial=initial)
+        keep = cast(forms.ChoiceField, self.fields["keep"])
+        keep.choices = [(person.code, person.code), (other.code, other.code)]

@@ -2,7 +2,8 @@
 
 Identifying fields are encrypted at rest. Names are kept in the script they were given
 in; a blind index of the folded full name (Cyrillic and Latin fold alike) allows an
-exact-match search without decrypting anything.
+exact-match search without decrypting anything, and hashed blocking keys
+(``PersonMatchKey``) find likely duplicates the same way (``spona.people.duplicates``).
 """
 
 from django.conf import settings
@@ -53,6 +54,17 @@ class Person(VersionedModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    #: set when this record was found to be a duplicate and merged: the row stays (its
+    #: history is kept), but the person is seen only as the one it was merged into
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -65,3 +77,59 @@ class Person(VersionedModel):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
+
+
+class PersonMatchKey(models.Model):
+    """One blocking key of a person (``spona.people.matching.blocking_keys``), stored only
+    as a keyed hash: persons sharing a key are compared, no name leaves encryption.
+
+    The hash is 64 bits of an HMAC (a ``bigint``, not 64 hex characters): a million
+    persons have about ten million keys, and the table and its index stay a third of the
+    size. A collision only adds one person to compare. The primary key is (key, person),
+    so a look-up by key reads the index alone.
+    """
+
+    pk = models.CompositePrimaryKey("key", "person")
+    key = models.BigIntegerField()
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.key}"
+
+
+class Resolution(models.TextChoices):
+    MERGED = "merged", _("merged")
+    NOT_DUPLICATE = "not_duplicate", _("not the same person")
+
+
+class DuplicateSuspicion(models.Model):
+    """A newly registered (or edited) person looks like a person already known.
+
+    Raised by ``spona.people.services.duplicate_check``; resolved by merging the two
+    records or by deciding they are different people.
+    """
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="duplicate_suspicions"
+    )
+    match = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("likelihood"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(
+        _("resolution"), max_length=16, choices=Resolution.choices, blank=True
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "match"], name="duplicate_suspicion_pair")
+        ]
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} ~ {self.match_id}"

@@ -1,13 +1,15 @@
 """Reads of person records. Every read of one person is audited, with its purpose."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import record
 from spona.core.fields import blind_index
-from spona.people.models import Person
+from spona.people.models import DuplicateSuspicion, Person
 from spona.policy import Action, require, visible
 
 LIST_LIMIT = 200
@@ -33,3 +35,31 @@ def person_get(*, user: User, code: str, purpose: str = "") -> Person:
         raise Http404
     record(AuditAction.READ, person, user=user, purpose=purpose)
     return person
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    other: Person
+    score: float
+
+
+def person_duplicates(*, user: User, person: Person) -> list[PossibleDuplicate]:
+    """Open suspicions that ``person`` is someone else already known, limited to the other
+    persons this user may see (the rest are the reconcilers' to see). Showing them is a
+    read of each: it is audited."""
+    open_ = DuplicateSuspicion.objects.filter(
+        Q(person=person) | Q(match=person), resolved_at__isnull=True
+    )
+    scores = {
+        (s.match_id if s.person_id == person.pk else s.person_id): s.score
+        for s in open_.order_by("created_at")
+    }
+    others = visible(user, Person).filter(pk__in=scores).select_related("municipality")
+    listed = sorted(
+        (PossibleDuplicate(other, scores[other.pk]) for other in others),
+        key=lambda d: (-d.score, d.other.code),
+    )
+    if listed:
+        codes = [d.other.code for d in listed]
+        record(AuditAction.READ, user=user, purpose="duplicates", details={"persons": codes})
+    return listed

@@ -1,18 +1,31 @@
-"""Writes to person records: every change is audited and guarded by optimistic locking."""
+"""Writes to person records: every change is audited and guarded by optimistic locking.
+
+The duplicate check runs right after a registration (and an edit of identifying data).
+A likely duplicate the user may see is shown to them to merge; one they may not see is
+never hinted at: the Centre's officers and the coordinators of the person's municipality
+are alerted instead, with codes only.
+"""
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from spona.accounts.models import User
+from spona.accounts.models import Role, User
 from spona.audit.models import AuditAction
 from spona.audit.services import record
+from spona.cases.models import Case, CaseEvent, CaseEventKind
 from spona.core.fields import blind_index
 from spona.core.locking import save_versioned
-from spona.people.models import Person
-from spona.policy import Action, require
+from spona.inbox.services import notify
+from spona.institutions.models import InstitutionType
+from spona.people.duplicates import Candidate, find_candidates, record_of, refresh_match_keys
+from spona.people.models import DuplicateSuspicion, Person, PersonMatchKey, Resolution
+from spona.policy import Action, require, visible
+from spona.screening.models import Screening
+from spona.signals.models import Signal
 
 EDITABLE_FIELDS = [
     "given_name",
@@ -38,6 +51,7 @@ def person_register(*, user: User, **fields: Any) -> Person:
     person = Person(registered_by=user, registered_by_institution=user.institution, **fields)
     _refresh_index(person)
     person.save()
+    refresh_match_keys(person)
     record(AuditAction.CREATE, person, user=user)
     return person
 
@@ -55,5 +69,139 @@ def person_update(
         expected_version=expected_version,
         fields=[*EDITABLE_FIELDS, "name_index", "updated_at"],
     )
+    refresh_match_keys(person)
     record(AuditAction.UPDATE, person, user=user, details={"fields": changed})
     return person
+
+
+# --- duplicates --------------------------------------------------------------------------
+
+#: a change to any of these may make (or unmake) a duplicate
+IDENTIFYING_FIELDS = frozenset(
+    {"given_name", "family_name", "date_of_birth", "estimated_age", "sex", "municipality"}
+)
+
+
+def _reconcilers(person: Person, registrant: User) -> list[User]:
+    """Who reconciles a duplicate the registrant may not see: the Centre's officers and the
+    coordinators of the person's municipality (never the registrant)."""
+    centre = Q(role=Role.CENTRE_OFFICER, institution__type=InstitutionType.NATIONAL_CENTRE)
+    local = Q(role=Role.COORDINATOR, institution__municipality=person.municipality_id)
+    scope = centre | local if person.municipality_id else centre
+    return list(User.objects.filter(scope, is_active=True).exclude(pk=registrant.pk))
+
+
+def _suspect(
+    user: User, person: Person, candidate: Candidate, code: str
+) -> tuple[DuplicateSuspicion, bool]:
+    """The suspicion between the two persons (either way round), created if new."""
+    pair = Q(person=person, match_id=candidate.person_id) | Q(
+        person_id=candidate.person_id, match=person
+    )
+    existing = DuplicateSuspicion.objects.filter(pair).first()
+    if existing is not None:
+        return existing, False
+    suspicion = DuplicateSuspicion.objects.create(
+        person=person, match_id=candidate.person_id, score=candidate.score
+    )
+    details = {"person": person.code, "match": code, "score": round(candidate.score, 3)}
+    record(AuditAction.CREATE, suspicion, user=user, details=details)
+    return suspicion, True
+
+
+def _alert(person: Person, matches: list[str], registrant: User) -> None:
+    recipients = _reconcilers(person, registrant)
+    institution = person.registered_by_institution.name
+    for match in matches:
+        params = {"person": person.code, "institution": institution, "match": match}
+        notify(recipients=recipients, kind="duplicate_suspected", params=params)
+
+
+@transaction.atomic
+def duplicate_check(*, user: User, person: Person) -> list[DuplicateSuspicion]:
+    """Look for persons already known who are likely ``person``, among all persons.
+
+    Returns the open suspicions whose other person ``user`` may see, to show them. The
+    others are recorded and sent to the reconcilers, once, and nothing about them is
+    returned: the caller must answer the same whether there were any or not.
+    """
+    candidates = find_candidates(record_of(person), exclude_pk=person.pk)
+    if not candidates:
+        return []
+    ids = [c.person_id for c in candidates]
+    seen = set(visible(user, Person).filter(pk__in=ids).values_list("pk", flat=True))
+    codes = dict(Person.objects.filter(pk__in=ids).values_list("pk", "code"))
+    shown, hidden = [], []
+    for candidate in candidates:
+        code = codes[candidate.person_id]
+        suspicion, created = _suspect(user, person, candidate, code)
+        if suspicion.resolved_at is not None:
+            continue
+        if candidate.person_id in seen:
+            shown.append(suspicion)
+        elif created:
+            hidden.append(code)
+    if hidden:
+        _alert(person, hidden, user)
+    return shown
+
+
+def _resolve(user: User, a: Person, b: Person, resolution: Resolution) -> None:
+    pair = Q(person=a, match=b) | Q(person=b, match=a)
+    DuplicateSuspicion.objects.filter(pair, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolution=resolution, resolved_by=user
+    )
+
+
+@transaction.atomic
+def duplicate_dismiss(*, user: User, person: Person, other: Person) -> None:
+    """``person`` and ``other`` are not the same person: close any suspicion between them."""
+    require(user, Action.PERSON_CHANGE, person)
+    require(user, Action.PERSON_CHANGE, other)
+    _resolve(user, person, other, Resolution.NOT_DUPLICATE)
+    record(AuditAction.UPDATE, person, user=user, details={"not_duplicate_of": other.code})
+
+
+def _move_history(user: User, keep: Person, duplicate: Person) -> dict[str, Any]:
+    """Re-point the duplicate's cases, screenings and signals to ``keep``; note the merge
+    on each case's timeline."""
+    cases = list(Case.objects.filter(person=duplicate))
+    Case.objects.filter(person=duplicate).update(person=keep)
+    details = {"from": duplicate.code, "into": keep.code}
+    CaseEvent.objects.bulk_create(
+        CaseEvent(case=case, kind=CaseEventKind.PERSON_MERGED, actor=user, details=details)
+        for case in cases
+    )
+    return {
+        "cases": [case.code for case in cases],
+        "screenings": Screening.objects.filter(person=duplicate).update(person=keep),
+        "signals": Signal.objects.filter(person=duplicate).update(person=keep),
+    }
+
+
+@transaction.atomic
+def person_merge(
+    *, user: User, keep: Person, duplicate: Person, keep_version: int, duplicate_version: int
+) -> Person:
+    """Merge ``duplicate`` into ``keep``: both histories are kept.
+
+    The duplicate's row stays, marked ``merged_into`` (and no longer listed or searched);
+    its cases, screenings and signals now belong to ``keep``, and each case's timeline
+    says so. Refused (``StaleEditError``) if either record changed since the user
+    compared them.
+    """
+    require(user, Action.PERSON_MERGE, (keep, duplicate))
+    if keep.pk == duplicate.pk:
+        raise ValueError("a person cannot be merged into itself")
+    keep.updated_at = duplicate.updated_at = timezone.now()
+    duplicate.merged_into = keep
+    save_versioned(keep, expected_version=keep_version, fields=["updated_at"])
+    save_versioned(
+        duplicate, expected_version=duplicate_version, fields=["merged_into", "updated_at"]
+    )
+    moved = _move_history(user, keep, duplicate)
+    PersonMatchKey.objects.filter(person=duplicate).delete()
+    _resolve(user, keep, duplicate, Resolution.MERGED)
+    record(AuditAction.UPDATE, duplicate, user=user, details={"merged_into": keep.code})
+    record(AuditAction.UPDATE, keep, user=user, details={"merged_from": duplicate.code, **moved})
+    return keep

@@ -8,4 +8,5 @@ urlpatterns = [
     path("new/", views.person_create, name="person_create"),
     path("<str:code>/", views.person_detail, name="person_detail"),
     path("<str:code>/edit/", views.person_edit, name="person_edit"),
+    path("<str:code>/duplicate/<str:other>/", views.person_duplicate, name="person_duplicate"),
 ]

@@ -1,15 +1,20 @@
-"""Person register: list, register, view (audited) and edit (optimistic locking)."""
+"""Person register: list, register, view (audited), edit (optimistic locking), and the
+possible duplicates found at registration: compare, merge or keep apart.
+
+Registering answers the same whether or not a likely duplicate exists that the user
+may not see: only those the user may see are shown (``services.duplicate_check``)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.core.locking import StaleEditError
 from spona.people import selectors, services
-from spona.people.forms import PersonEditForm, PersonForm, PersonSearchForm
+from spona.people.forms import DuplicateForm, PersonEditForm, PersonForm, PersonSearchForm
+from spona.people.models import Person
 from spona.policy import Action, can, require
 
 
@@ -32,6 +37,7 @@ def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person = services.person_register(user=request.user, **form.cleaned_data)
+        services.duplicate_check(user=request.user, person=person)  # shown on the detail page
         messages.success(
             request, _("The person was registered as %(code)s.") % {"code": person.code}
         )
@@ -42,7 +48,11 @@ def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def person_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     person = selectors.person_get(user=request.user, code=code)
-    return render(request, "people/person_detail.html", {"person": person})
+    context = {
+        "person": person,
+        "duplicates": selectors.person_duplicates(user=request.user, person=person),
+    }
+    return render(request, "people/person_detail.html", context)
 
 
 @login_required
@@ -62,6 +72,63 @@ def person_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         except StaleEditError as error:
             form.add_error(None, error.message)
         else:
+            if services.IDENTIFYING_FIELDS.intersection(form.changed_data):
+                services.duplicate_check(user=request.user, person=form.instance)
             messages.success(request, _("The changes were saved."))
             return redirect("people:person_detail", code=person.code)
     return render(request, "people/person_form.html", {"form": form, "person": person})
+
+
+def _merge(
+    request: AuthenticatedHttpRequest, form: DuplicateForm, person: Person, other: Person
+) -> HttpResponse | None:
+    """Merge as the form says; ``None`` (with the form's error) if either record changed."""
+    keep, duplicate = (
+        (person, other) if form.cleaned_data["keep"] == person.code else (other, person)
+    )
+    versions = {
+        person.pk: form.cleaned_data["version"],
+        other.pk: form.cleaned_data["other_version"],
+    }
+    try:
+        services.person_merge(
+            user=request.user,
+            keep=keep,
+            duplicate=duplicate,
+            keep_version=versions[keep.pk],
+            duplicate_version=versions[duplicate.pk],
+        )
+    except StaleEditError as error:
+        form.add_error(None, error.message)
+        return None
+    messages.success(
+        request,
+        _("%(duplicate)s was merged into %(keep)s.")
+        % {"duplicate": duplicate.code, "keep": keep.code},
+    )
+    return redirect("people:person_detail", code=keep.code)
+
+
+@login_required
+def person_duplicate(request: AuthenticatedHttpRequest, code: str, other: str) -> HttpResponse:
+    """Two records side by side: merge them, or record that they are different people."""
+    person = selectors.person_get(user=request.user, code=code, purpose="duplicates")
+    match = selectors.person_get(user=request.user, code=other, purpose="duplicates")
+    if person.pk == match.pk:
+        raise Http404
+    form = DuplicateForm(request.POST or None, person=person, other=match)
+    if request.method == "POST" and request.POST.get("action") == "different":
+        services.duplicate_dismiss(user=request.user, person=person, other=match)
+        messages.success(request, _("Recorded: these are different people."))
+        return redirect("people:person_detail", code=person.code)
+    if request.method == "POST":
+        require(request.user, Action.PERSON_MERGE, (person, match))
+        if form.is_valid() and (response := _merge(request, form, person, match)):
+            return response
+    context = {
+        "person": person,
+        "other": match,
+        "form": form,
+        "may_merge": can(request.user, Action.PERSON_MERGE, (person, match)),
+    }
+    return render(request, "people/person_duplicate.html", context)

@@ -1,0 +1,638 @@
+"""Duplicate detection at registration: quality (precision, recall) and speed (p50/p95 ms).
+
+    .venv/bin/python bench/duplicates.py                           # smoke run: 20,000 persons
+    .venv/bin/python bench/duplicates.py --sizes 100000,1000000    # the targets' sizes
+    .venv/bin/python bench/duplicates.py --memory --sizes 100000   # quality only, no database
+
+Needs PostgreSQL (``--server``, default ``postgres://postgres@127.0.0.1:5432``); the bench
+drops and re-creates its own database ``spona_bench`` there and migrates it.
+
+What is generated (seeded, ``--seed``): Serbian persons (common given names by sex,
+common surnames with a long tail, dates of birth, municipalities with unequal weights),
+each written in Cyrillic or in Latin (with diacritics, without, or with Dj for Đ;
+sometimes in capitals). Stored persons carry a light layer of errors; for queries:
+
+* **duplicates**: a stored person written anew with errors: typos, given and family
+  fields swapped, a patronymic, a married surname (added or instead), the date of
+  birth missing (sometimes an estimated age instead) or off (a day, a year, day and
+  month swapped), another municipality, sex unknown;
+* **hard negatives**: new persons sharing names with a stored person: the same full
+  name (born another day), the same given name and date of birth, or the same surname
+  and birth year.
+
+Each query is one registration check, ``spona.people.duplicates.find_candidates``:
+one indexed query on the hashed blocking keys, decrypting the candidates' names and
+dates (Fernet, as the app stores them) and scoring them. Recall: duplicates whose
+stored person came back at or above the threshold. Precision: of all persons returned,
+the share that were the query's own. Times: per call, wall clock, after a warm-up.
+
+Loading: persons are written with COPY, their names and dates encrypted one by one
+with the app's cipher and their keys hashed with the app's key (test-mode keys made
+at start-up); the 1,000,000 run adds 900,000 to the 100,000 already loaded. ``--memory``
+instead keeps the blocking index in a dict and scores the same way, to tune quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from spona.people import matching
+from spona.people.matching import PersonRecord
+
+# --- names -------------------------------------------------------------------------------
+
+# fmt: off
+FEMALE = [
+    "Milica", "Jelena", "Marija", "Ana", "Jovana", "Ivana", "Dragana", "Snežana", "Tijana",
+    "Teodora", "Katarina", "Nevena", "Sanja", "Maja", "Gordana", "Jasmina", "Biljana", "Vesna",
+    "Danijela", "Mirjana", "Ljiljana", "Nataša", "Aleksandra", "Sofija", "Anđela", "Milena",
+    "Valentina", "Sara", "Kristina", "Marina", "Tamara", "Jovanka", "Dušica", "Slađana", "Zorica",
+    "Svetlana", "Olivera", "Ljubica", "Radmila", "Nada", "Vera", "Branka", "Dragica", "Mila",
+    "Nina", "Anja", "Isidora", "Natalija", "Lena", "Dunja", "Đurđa", "Anastasija", "Emilija",
+    "Hristina", "Petra", "Bojana", "Violeta", "Stanislava", "Dejana", "Njegosava", "Ljubinka",
+    "Mina", "Andrijana", "Jasna", "Sonja", "Željka", "Vesna", "Zlata"
+]
+MALE = [
+    "Nikola", "Marko", "Stefan", "Aleksandar", "Luka", "Milan", "Nemanja", "Dragan", "Zoran",
+    "Miloš", "Dušan", "Vladimir", "Nenad", "Dejan", "Ivan", "Goran", "Srđan", "Đorđe", "Petar",
+    "Lazar", "Jovan", "Uroš", "Filip", "Vuk", "Dimitrije", "Mihajlo", "Bogdan", "Ognjen",
+    "Predrag", "Miroslav", "Slobodan", "Branislav", "Bojan", "Darko", "Aleksa", "Veljko",
+    "Andrija", "Pavle", "Radovan", "Mladen", "Saša", "Vladan", "Željko", "Živko", "Ljubomir",
+    "Ljubiša", "Njegoš", "Đurađ", "Stevan", "Stojan", "Milorad", "Radoslav", "Dragoljub",
+    "Momčilo", "Tihomir", "Vukašin", "Sava", "Strahinja", "Jakov", "Ilija", "Nebojša", "Đuro",
+    "Zdravko", "Radomir", "Miodrag", "Dobrivoje", "Života", "Čedomir", "Ratko", "Boško"
+]
+SURNAMES = [
+    "Jovanović", "Petrović", "Nikolić", "Marković", "Đorđević", "Stojanović", "Ilić", "Stanković",
+    "Pavlović", "Milošević", "Popović", "Todorović", "Đurić", "Živković", "Kostić", "Ristić",
+    "Lazić", "Marinković", "Simić", "Jović", "Petković", "Antić", "Mitrović", "Savić", "Lukić",
+    "Obradović", "Kovačević", "Ivanović", "Radovanović", "Milovanović", "Stevanović", "Tomić",
+    "Vasić", "Mladenović", "Pešić", "Janković", "Vuković", "Marić", "Milenković", "Đokić",
+    "Bogdanović", "Stojković", "Filipović", "Radosavljević", "Krstić", "Mihajlović", "Knežević",
+    "Cvetković", "Babić", "Aleksić", "Ranković", "Grujić", "Živanović", "Radić", "Veličković",
+    "Lazarević", "Perić", "Nedeljković", "Miljković", "Matić", "Gajić", "Milić", "Milojević",
+    "Nešić", "Đukić", "Bošković", "Ćirić", "Vučković", "Milanović", "Zdravković", "Tasić",
+    "Dimitrijević", "Stamenković", "Ljubisavljević", "Njegovan", "Šarić", "Čolić", "Jevtić",
+    "Arsić", "Stefanović", "Rakić", "Spasić", "Ignjatović", "Pantić", "Dragović", "Nenadović",
+    "Jakovljević", "Vujić", "Andrić", "Gavrilović", "Stojiljković", "Trajković", "Mićić", "Dukić",
+    "Blagojević", "Dragićević", "Jeremić", "Jokić", "Kojić", "Mišić", "Nedić", "Protić",
+    "Rajković", "Sretenović", "Tošić", "Urošević", "Vidić", "Zorić", "Ćosić", "Šćepanović",
+    "Ljubić", "Njegić", "Džodić", "Đuričić", "Ćurčić", "Čačić", "Žugić"
+]
+_ROOTS = [
+    "Rad", "Mil", "Drag", "Stan", "Vuk", "Bog", "Ljub", "Dobr", "Živ", "Slav", "Bran", "Mir",
+    "Vel", "Pet", "Nov", "Jak", "Zlat", "Cvet", "Đur", "Stoj", "Mar", "Jan", "Kos", "Ran", "Lal",
+    "Mat", "Sim", "Vas", "Tod", "Pop", "Kov", "Dim", "Raš", "Ned", "Tih", "Grad", "Vlad", "Bož",
+    "Već", "Nen", "Sret", "Mlad", "Prod", "Pred", "Ostoj", "Bel", "Crn", "Sek", "Tešan", "Glig",
+    "Maksim", "Bud", "Luk", "Vit", "Voj", "Zar", "Hadž", "Ars", "Bab", "Blag", "Cvij", "Čol",
+    "Dam", "Dan", "Dej", "Dok", "Duš", "Đok", "Ešk", "Gaj", "Gav", "Grb", "Ign", "Ilij", "Jev",
+    "Jok", "Kal", "Kar", "Kned", "Krst", "Lek", "Lep", "Ljuš", "Mak", "Man", "Mih", "Miš", "Mitr",
+    "Mom", "Mrk", "Nik", "Njeg", "Obr", "Ogn", "Pan", "Pav", "Peš", "Prok", "Rak", "Ras", "Rist",
+    "Sav", "Spas", "Srb", "Stef", "Šar", "Šeš", "Tad", "Taš", "Tom", "Trif", "Uroš", "Vas", "Ves",
+    "Vid", "Vuč", "Zdrav", "Zec", "Žar", "Žug"
+]
+# fmt: on
+_MIDDLES = (
+    "o",
+    "ojev",
+    "ičev",
+    "osavlj",
+    "enk",
+    "ov",
+    "an",
+    "ul",
+    "oj",
+    "ak",
+    "in",
+    "",
+    "ar",
+    "et",
+    "il",
+    "ut",
+    "ol",
+    "ašin",
+)  # fmt: skip
+_ENDS = ("ić", "ović", "ević", "ić", "ović")
+MUNICIPALITIES = 170
+#: how often a duplicate registration has each error (per name field for typos); the
+#: stored registration has 0.3 times as many. Near the research anchors (10% typos per
+#: field, 5% missing: ../shared/research/performance.md, 1.4), missing dates a little
+#: more often: victims often have no documents.
+RATES = {
+    "typo": 0.10,
+    "swapped": 0.05,
+    "patronymic": 0.08,
+    "married": 0.30,  # of married women: her husband's surname, added (60%) or instead
+    "born_missing": 0.07,
+    "born_off": 0.05,  # a day off, a year off, or day and month swapped
+    "moved": 0.10,
+    "place_missing": 0.03,
+    "sex_unknown": 0.03,
+}
+
+_CYRILLIC = {
+    "a": "а", "b": "б", "v": "в", "g": "г", "d": "д", "đ": "ђ", "e": "е", "ž": "ж",
+    "z": "з", "i": "и", "j": "ј", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о",
+    "p": "п", "r": "р", "s": "с", "t": "т", "ć": "ћ", "u": "у", "f": "ф", "h": "х",
+    "c": "ц", "č": "ч", "š": "ш",
+}  # fmt: skip
+_CYR_DIGRAPHS = {"lj": "љ", "nj": "њ", "dž": "џ"}
+_LATIN_LETTERS = "abcčćdđefghijklmnoprsštuvzž"
+_CYRILLIC_LETTERS = "абвгдђежзијклљмнњопрстћуфхцчџш"
+
+
+def surname_list() -> list[str]:
+    """The real common surnames, then a long tail made of roots and endings."""
+    tail = {f"{r}{m}{e}" for r in _ROOTS for m in _MIDDLES for e in _ENDS}
+    return SURNAMES + sorted(tail - set(SURNAMES))
+
+
+def zipf_weights(count: int, exponent: float, offset: float) -> list[float]:
+    """Zipf-Mandelbrot weights. As used: the commonest surname is 0.5% of persons and the
+    ten commonest 4.5% (Jovanović is about 0.55% of Serbia's people, the ten commonest
+    about 4%); the commonest given name is 2.9% of one sex, the ten commonest 24%."""
+    return [1 / ((rank + offset) ** exponent) for rank in range(1, count + 1)]
+
+
+def to_cyrillic(text: str) -> str:
+    """Serbian Latin to Cyrillic (names only: every lj, nj, dž is one letter)."""
+    out, i = [], 0
+    while i < len(text):
+        pair = text[i : i + 2]
+        if pair.lower() in _CYR_DIGRAPHS:
+            letter = _CYR_DIGRAPHS[pair.lower()]
+            out.append(letter.upper() if pair[0].isupper() else letter)
+            i += 2
+            continue
+        char = text[i]
+        letter = _CYRILLIC.get(char.lower(), char)
+        out.append(letter.upper() if char.isupper() else letter)
+        i += 1
+    return "".join(out)
+
+
+def ascii_latin(text: str, dj: str = "dj") -> str:
+    """Latin as typed on a keyboard without Serbian letters: Đ as Dj (or D), č as c."""
+    text = text.replace("Đ", dj.capitalize()).replace("đ", dj)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# --- persons -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A real person, in canonical Latin spelling."""
+
+    given: str
+    family: str
+    sex: str
+    born: date
+    municipality: int
+    father: str
+    married: str = ""  # a woman's husband's surname, if she may use it
+
+
+class Generator:
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.surnames = surname_list()
+        self.surname_weights = zipf_weights(len(self.surnames), 1.0, 40)
+        self.female_weights = zipf_weights(len(FEMALE), 0.6, 12)
+        self.male_weights = zipf_weights(len(MALE), 0.6, 12)
+        self.place_weights = zipf_weights(MUNICIPALITIES, 1.0, 3)
+
+    def _pick(self, names: list[str], weights: list[float]) -> str:
+        return self.rng.choices(names, weights)[0]
+
+    def given_name(self, sex: str) -> str:
+        if sex == "female":
+            return self._pick(FEMALE, self.female_weights)
+        return self._pick(MALE, self.male_weights)
+
+    def surname(self) -> str:
+        return self._pick(self.surnames, self.surname_weights)
+
+    def birth_date(self) -> date:
+        year = min(2012, max(1950, round(self.rng.gauss(1990, 12))))
+        return date(year, 1, 1) + timedelta(days=self.rng.randrange(365))
+
+    def place(self) -> int:
+        return self.rng.choices(range(1, MUNICIPALITIES + 1), self.place_weights)[0]
+
+    def entity(self) -> Entity:
+        sex = "female" if self.rng.random() < 0.6 else "male"
+        married = self.surname() if sex == "female" and self.rng.random() < 0.5 else ""
+        return Entity(
+            given=self.given_name(sex),
+            family=self.surname(),
+            sex=sex,
+            born=self.birth_date(),
+            municipality=self.place(),
+            father=self.given_name("male"),
+            married=married,
+        )
+
+    # --- writing a person down -------------------------------------------------------
+
+    def spell(self, text: str) -> str:
+        """One way of writing a name: Cyrillic, Latin, ASCII Latin, Dj for Đ; capitals."""
+        roll = self.rng.random()
+        if roll < 0.45:
+            written = to_cyrillic(text)
+        elif roll < 0.75:
+            written = text
+        elif roll < 0.9:
+            written = ascii_latin(text)
+        elif roll < 0.97:
+            written = text.replace("Đ", "Dj").replace("đ", "dj")
+        else:
+            written = ascii_latin(text, dj="d")
+        return written.upper() if self.rng.random() < 0.05 else written
+
+    def typo(self, text: str) -> str:
+        """One slip: a wrong, missing, extra or swapped letter, rarely the first one."""
+        letters = _CYRILLIC_LETTERS if any(c in _CYRILLIC_LETTERS for c in text.lower()) else ""
+        alphabet = letters or _LATIN_LETTERS
+        if len(text) < 3:
+            return text
+        at = 0 if self.rng.random() < 0.1 else self.rng.randrange(1, len(text) - 1)
+        kind = self.rng.choice(("replace", "delete", "insert", "swap"))
+        new = self.rng.choice(alphabet)
+        new = new.upper() if text[at].isupper() else new
+        if kind == "replace":
+            return text[:at] + new + text[at + 1 :]
+        if kind == "delete":
+            return text[:at] + text[at + 1 :]
+        if kind == "insert":
+            return text[:at] + new + text[at:]
+        return text[:at] + text[at + 1] + text[at] + text[at + 2 :]
+
+    def record(self, entity: Entity, noisy: bool) -> PersonRecord:
+        """The person as one registration writes them: ``RATES`` of errors for a
+        duplicate registration, 0.3 times those for the stored one."""
+        rate = 1.0 if noisy else 0.3
+        rng = self.rng
+        given, family = entity.given, entity.family
+        if entity.married and rng.random() < RATES["married"] * rate:
+            family = entity.married if rng.random() < 0.4 else f"{family} {entity.married}"
+        if rng.random() < RATES["patronymic"] * rate:
+            given = f"{given} {entity.father}"
+        given, family = self.spell(given), self.spell(family)
+        if rng.random() < RATES["typo"] * rate:
+            given = self.typo(given)
+        if rng.random() < RATES["typo"] * rate:
+            family = self.typo(family)
+        if rng.random() < RATES["swapped"] * rate:
+            given, family = family, given
+        born, estimate = self.birth_record(entity.born, rate)
+        sex = "unknown" if rng.random() < RATES["sex_unknown"] * rate else entity.sex
+        place: int | None = entity.municipality
+        if rng.random() < RATES["moved"] * rate:
+            place = self.place()
+        elif rng.random() < RATES["place_missing"] * rate:
+            place = None
+        return PersonRecord(given, family, born, estimate, sex, place)
+
+    def birth_record(self, born: date, rate: float) -> tuple[date | None, int | None]:
+        """A date of birth as given: missing (half the time an age is estimated
+        instead), off, or right."""
+        rng = self.rng
+        if rng.random() < RATES["born_missing"] * rate:
+            estimate = born.year + rng.randint(-3, 3) if rng.random() < 0.5 else None
+            return None, estimate
+        if rng.random() < RATES["born_off"] * rate:
+            return self.wrong_date(born), None
+        return born, None
+
+    def wrong_date(self, born: date) -> date:
+        kind = self.rng.choice(("day", "year", "swap"))
+        if kind == "swap" and born.day <= 12 and born.day != born.month:
+            return born.replace(month=born.day, day=born.month)
+        if kind == "year" and not (born.month == 2 and born.day == 29):
+            return born.replace(year=born.year + self.rng.choice((-1, 1)))
+        return born + timedelta(days=self.rng.choice((-1, 1)))
+
+    def hard_negative(self, other: Entity) -> Entity:
+        """Someone else who shares names with ``other``."""
+        kind = self.rng.random()
+        fresh = self.entity()
+        if kind < 0.5:  # the same full name, born another day
+            return replace(fresh, given=other.given, family=other.family, sex=other.sex)
+        if kind < 0.75:  # the same given name and date of birth
+            return replace(fresh, given=other.given, sex=other.sex, born=other.born)
+        born = fresh.born + timedelta(days=365 * (other.born.year - fresh.born.year))
+        return replace(fresh, family=other.family, born=born)  # the same surname, born near
+
+
+# --- the labelled sample -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Query:
+    record: PersonRecord
+    truth: int | None  # the stored person's index, None for a new person
+
+
+def queries(gen: Generator, entities: list[Entity], count: int) -> list[Query]:
+    """Half duplicates of stored persons, half hard negatives."""
+    out = []
+    for n in range(count):
+        index = gen.rng.randrange(len(entities))
+        if n % 2 == 0:
+            out.append(Query(gen.record(entities[index], noisy=True), index))
+        else:
+            other = gen.hard_negative(entities[index])
+            out.append(Query(gen.record(other, noisy=True), None))
+    return out
+
+
+@dataclass
+class Tally:
+    true_positives: int = 0
+    false_positives: int = 0
+    duplicates: int = 0
+    candidates: int = 0
+
+    def add(self, query: Query, found: list[int], scored: int) -> None:
+        self.candidates += scored
+        if query.truth is not None:
+            self.duplicates += 1
+        hit = query.truth is not None and query.truth in found
+        self.true_positives += hit
+        self.false_positives += len(found) - hit
+
+    @property
+    def precision(self) -> float:
+        returned = self.true_positives + self.false_positives
+        return self.true_positives / returned if returned else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / self.duplicates if self.duplicates else 1.0
+
+
+# --- in memory (no database) -------------------------------------------------------------
+
+
+class MemoryIndex:
+    """The blocking index as a dict, ranked and capped like ``find_candidates``."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.keys: dict[str, list[int]] = defaultdict(list)
+        self.records: list[PersonRecord] = []
+
+    def add(self, record: PersonRecord) -> None:
+        for key in matching.blocking_keys(record):
+            self.keys[key].append(len(self.records))
+        self.records.append(record)
+
+    def find(self, record: PersonRecord) -> tuple[list[int], int]:
+        weights: dict[int, int] = defaultdict(int)
+        for key in matching.blocking_keys(record):
+            for index in self.keys.get(key, ()):
+                weights[index] += matching.key_weight(key)
+        ranked = sorted(weights, key=lambda i: (-weights[i], i))[: self.limit]
+        names = {key: len(self.keys.get(key, ())) for key in matching.name_keys(record)}
+        found = []
+        for index in ranked:
+            stored = self.records[index]
+            shared = [names[k] for k in matching.name_keys(stored) if k in names]
+            namesakes = min(shared) if shared else None
+            if matching.score(record, stored, namesakes=namesakes) >= matching.THRESHOLD:
+                found.append(index)
+        return found, len(ranked)
+
+    def block_sizes(self) -> list[int]:
+        return sorted(len(v) for v in self.keys.values())
+
+
+def run_memory(gen: Generator, size: int, sample: int, limit: int) -> None:
+    entities = [gen.entity() for _ in range(size)]
+    index = MemoryIndex(limit)
+    for entity in entities:
+        index.add(gen.record(entity, noisy=False))
+    tally, times = Tally(), []
+    for query in queries(gen, entities, sample):
+        start = time.perf_counter()
+        found, scored = index.find(query.record)
+        times.append(time.perf_counter() - start)
+        tally.add(query, found, scored)
+    blocks = index.block_sizes()
+    print(
+        f"{size:>10,} persons (memory): precision {tally.precision:.3f}, recall "
+        f"{tally.recall:.3f}; {len(blocks):,} keys, largest block {blocks[-1]:,}, "
+        f"p99 block {blocks[int(len(blocks) * 0.99)]:,}; "
+        f"{tally.candidates / sample:.0f} scored per check, "
+        f"p50 {1e3 * statistics.median(times):.1f} ms (Python only)"
+    )
+
+
+# --- PostgreSQL --------------------------------------------------------------------------
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def setup_django(server: str, database: str) -> None:
+    """A fresh, migrated bench database; test-mode keys made for this run."""
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
+        connection.execute(f'CREATE DATABASE "{database}"')
+    os.environ["DATABASE_URL"] = f"{server}/{database}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "spona.settings_test"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+@dataclass
+class Store:
+    """What is loaded: reference rows and the entities written so far."""
+
+    municipalities: dict[int, int]  # generator number -> Municipality pk
+    user_id: int
+    institution_id: int
+    entities: list[Entity]
+
+
+def reference_rows() -> Store:
+    from spona.accounts.models import Role, User
+    from spona.institutions.models import District, Institution, InstitutionType, Municipality
+
+    district = District.objects.create(code="99", name_cyr="Округ", name_lat="Okrug")
+    places = {
+        n: Municipality.objects.create(
+            code=f"{n:05d}", name_cyr=f"Општина {n}", name_lat=f"Opština {n}", district=district
+        ).pk
+        for n in range(1, MUNICIPALITIES + 1)
+    }
+    institution = Institution.objects.create(
+        name="Bench", type=InstitutionType.SOCIAL_WELFARE, municipality_id=places[1]
+    )
+    user = User.objects.create(username="bench", role=Role.CASE_MANAGER, institution=institution)
+    return Store(places, user.pk, institution.pk, [])
+
+
+_PERSON_COLUMNS = (
+    "id, version, code, given_name, family_name, name_index, date_of_birth, estimated_age, "
+    "sex, citizenship, municipality_id, settlement, registered_by_id, "
+    "registered_by_institution_id, created_at, updated_at"
+)
+
+
+def person_row(store: Store, pk: int, record: PersonRecord, now: Any, blank: str) -> tuple:
+    from spona.core.fields import blind_index, encrypt
+
+    full = f"{record.given} {record.family}".strip()
+    age = now.year - record.birth_year_estimate if record.birth_year_estimate else None
+    born = record.date_of_birth.isoformat() if record.date_of_birth else ""
+    place = store.municipalities.get(record.municipality_id or 0)
+    return (
+        pk, 1, f"B-{pk:09d}", encrypt(record.given), encrypt(record.family),
+        blind_index(full), encrypt(born), age, record.sex, "RS", place, blank,
+        store.user_id, store.institution_id, now, now,
+    )  # fmt: skip
+
+
+def load(store: Store, gen: Generator, upto: int, batch: int = 20_000) -> float:
+    """Add entities until ``upto`` persons are stored; returns the seconds taken."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from spona.core.fields import encrypt
+    from spona.people.duplicates import match_keys
+
+    start, now, blank = time.perf_counter(), timezone.now(), encrypt("")
+    while len(store.entities) < upto:
+        chunk = [gen.entity() for _ in range(min(batch, upto - len(store.entities)))]
+        first = len(store.entities) + 1
+        store.entities.extend(chunk)
+        persons, keys = [], []
+        for offset, entity in enumerate(chunk):
+            pk, record = first + offset, gen.record(entity, noisy=False)
+            persons.append(person_row(store, pk, record, now, blank))
+            keys.extend((key, pk) for key in match_keys(record))
+        with connection.cursor() as cursor:
+            copy_rows(cursor, f"people_person ({_PERSON_COLUMNS})", persons)
+            copy_rows(cursor, "people_personmatchkey (key, person_id)", keys)
+        print(f"  loaded {len(store.entities):,} persons", end="\r", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE people_person")
+        cursor.execute("ANALYZE people_personmatchkey")
+    return time.perf_counter() - start
+
+
+def copy_rows(cursor: Any, target: str, rows: list[tuple]) -> None:
+    with cursor.cursor.copy(f"COPY {target} FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def run_database(store: Store, gen: Generator, sample: int) -> tuple[Tally, list[float], int]:
+    """Time ``sample`` registration checks against the stored persons."""
+    from django.db import connection
+
+    from spona.people.duplicates import find_candidates
+
+    sample_queries = queries(gen, store.entities, sample)
+    for query in sample_queries[:20]:  # warm up: caches, plans
+        find_candidates(query.record)
+    tally, times = Tally(), []
+    for query in sample_queries:
+        start = time.perf_counter()
+        candidates = find_candidates(query.record)
+        times.append(time.perf_counter() - start)
+        tally.add(query, [c.person_id - 1 for c in candidates], 0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM people_personmatchkey")
+        (key_rows,) = cursor.fetchone()
+    print(
+        f"  {len(store.entities):,} persons: precision {tally.precision:.3f}, recall "
+        f"{tally.recall:.3f}, p50 {1e3 * percentile(times, 0.5):.1f} ms, "
+        f"p95 {1e3 * percentile(times, 0.95):.1f} ms"
+    )
+    return tally, times, key_rows
+
+
+def report(rows: list[tuple[int, Tally, list[float], int, float]]) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        (version,) = cursor.fetchone()
+        cursor.execute("SELECT pg_total_relation_size('people_personmatchkey')")
+        (key_bytes,) = cursor.fetchone()
+    print(f"\nPostgreSQL {version}; the key table and its indexes: {key_bytes / 2**20:,.0f} MiB")
+    print(
+        f"{'persons':>10}  {'key rows':>11}  {'load s':>7}  {'precision':>9}  {'recall':>6}  "
+        f"{'p50 ms':>7}  {'p95 ms':>7}  {'checks':>6}"
+    )
+    for size, tally, times, key_rows, seconds in rows:
+        print(
+            f"{size:>10,}  {key_rows:>11,}  {seconds:>7.0f}  {tally.precision:>9.3f}  "
+            f"{tally.recall:>6.3f}  {1e3 * percentile(times, 0.5):>7.1f}  "
+            f"{1e3 * percentile(times, 0.95):>7.1f}  {len(times):>6}"
+        )
+    print("targets: precision >= 0.95, recall >= 0.95, p95 <= 200 ms at 1,000,000")
+
+
+def sizes_in(text: str) -> Iterator[int]:
+    return (int(s) for s in text.split(","))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="20000", help="stored persons, ascending")
+    parser.add_argument("--sample", type=int, default=2000, help="checks per size (half dups)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--memory", action="store_true", help="quality only, in memory")
+    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--database", default="spona_bench")
+    args = parser.parse_args()
+    sizes = sorted(sizes_in(args.sizes))
+    print(
+        f"python {platform.python_version()}; {os.cpu_count()} cores; seed {args.seed}; "
+        f"{args.sample} checks per size (half duplicates, half hard negatives)"
+    )
+    if args.memory:
+        for size in sizes:
+            run_memory(Generator(args.seed), size, args.sample, matching.CANDIDATE_LIMIT)
+        return
+    setup_django(args.server, args.database)
+    gen = Generator(args.seed)
+    store, rows = reference_rows(), []
+    for size in sizes:
+        seconds = load(store, gen, size)
+        print(f"\r  loaded {size:,} persons in {seconds:.0f} s")
+        tally, times, key_rows = run_database(store, Generator(args.seed + size), args.sample)
+        rows.append((size, tally, times, key_rows, seconds))
+    report(rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+"""Finding likely duplicates of a person among all stored persons, without decrypting them all.
+
+Each person's blocking keys (``matching.blocking_keys``) are stored as 64-bit keyed
+hashes in ``PersonMatchKey``, kept up to date by the person services. A check hashes
+the new record's keys, asks the database once for the persons sharing any of them,
+ranked by the weight of the keys they share (``matching.KEY_WEIGHTS``) and capped at
+``CANDIDATE_LIMIT``, counts how many persons share each of its exact name pairs (name
+rarity), then decrypts only those candidates and scores them in Python.
+
+The hashing key is derived from ``BLIND_INDEX_KEY`` (never the same bytes as the name
+index): changing that key means running ``spona people reindex``.
+"""
+
+import hashlib
+import hmac
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Case, Count, IntegerField, Sum, Value, When
+from django.utils import timezone
+
+from spona.people import matching
+from spona.people.matching import CANDIDATE_LIMIT, THRESHOLD, PersonRecord
+from spona.people.models import Person, PersonMatchKey
+
+__all__ = ["CANDIDATE_LIMIT", "THRESHOLD", "Candidate", "find_candidates", "record_of"]
+
+#: the fields a check reads (and decrypts) of each candidate
+MATCH_FIELDS = (
+    "id",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "estimated_age",
+    "sex",
+    "municipality",
+    "created_at",
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    person_id: int
+    score: float
+
+
+# --- records and keys --------------------------------------------------------------------
+
+
+def _birth_date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:  # a date typed some other way: compared by name only
+        return None
+
+
+def record_of(person: Any) -> PersonRecord:
+    """What matching compares of a stored person (any object with Person's fields)."""
+    estimate = None
+    if person.estimated_age is not None:
+        registered = person.created_at or timezone.now()
+        estimate = registered.year - person.estimated_age
+    return PersonRecord(
+        given=person.given_name or "",
+        family=person.family_name or "",
+        date_of_birth=_birth_date(person.date_of_birth),
+        birth_year_estimate=estimate,
+        sex=person.sex or "",
+        municipality_id=person.municipality_id,
+    )
+
+
+@lru_cache(maxsize=4)
+def _hashing_key(secret: str) -> bytes:
+    return hmac.new(secret.encode(), b"spona.people.match-keys", hashlib.sha256).digest()
+
+
+def hash_key(key: str) -> int:
+    """The stored form of a blocking key: the first 64 bits of its HMAC, signed."""
+    digest = hmac.new(_hashing_key(settings.BLIND_INDEX_KEY), key.encode(), hashlib.sha256)
+    return int.from_bytes(digest.digest()[:8], "big", signed=True)
+
+
+def match_keys(record: PersonRecord) -> dict[int, int]:
+    """The record's hashed blocking keys, each with its weight."""
+    return {hash_key(key): matching.key_weight(key) for key in matching.blocking_keys(record)}
+
+
+def refresh_match_keys(person: Person) -> None:
+    """Store the keys of ``person`` as it is now (after a registration or an edit)."""
+    PersonMatchKey.objects.filter(person=person).delete()
+    if person.merged_into_id is None:
+        PersonMatchKey.objects.bulk_create(
+            PersonMatchKey(key=key, person=person) for key in match_keys(record_of(person))
+        )
+
+
+def rebuild_match_keys(
+    person_model: Any = Person, key_model: Any = PersonMatchKey, batch: int = 500
+) -> int:
+    """Recompute every person's keys (new installation of this feature, key change).
+    The models are parameters so a data migration can pass its historical ones."""
+    key_model.objects.all().delete()
+    persons = person_model.objects.filter(merged_into__isnull=True).only(*MATCH_FIELDS)
+    rows: list[Any] = []
+    count = 0
+    for person in persons.order_by("pk").iterator(chunk_size=batch):
+        rows.extend(key_model(key=k, person_id=person.pk) for k in match_keys(record_of(person)))
+        count += 1
+        if len(rows) >= batch * 10:
+            key_model.objects.bulk_create(rows)
+            rows = []
+    key_model.objects.bulk_create(rows)
+    return count
+
+
+# --- the check ---------------------------------------------------------------------------
+
+
+def _ranked(keys: dict[int, int], exclude_pk: int | None, limit: int) -> list[int]:
+    """Persons sharing at least one key, the most telling shares first (one query)."""
+    by_weight: dict[int, list[int]] = defaultdict(list)
+    for key, weight in keys.items():
+        by_weight[weight].append(key)
+    shared = Case(
+        *(When(key__in=hashes, then=Value(w)) for w, hashes in by_weight.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    rows = PersonMatchKey.objects.filter(key__in=list(keys))
+    if exclude_pk is not None:
+        rows = rows.exclude(person_id=exclude_pk)
+    ranked = rows.values("person_id").annotate(weight=Sum(shared)).order_by("-weight", "person_id")
+    return [row["person_id"] for row in ranked[:limit]]
+
+
+def _namesakes(record: PersonRecord, exclude_pk: int | None) -> dict[str, int]:
+    """How many stored persons bear each name pair of the record (plain key -> count)."""
+    plain = {hash_key(key): key for key in matching.name_keys(record)}
+    if not plain:
+        return {}
+    rows = PersonMatchKey.objects.filter(key__in=list(plain))
+    if exclude_pk is not None:
+        rows = rows.exclude(person_id=exclude_pk)
+    counts = rows.values("key").annotate(persons=Count("person_id"))
+    return {plain[row["key"]]: row["persons"] for row in counts}
+
+
+def _rarest_shared(namesakes: dict[str, int], other: PersonRecord) -> int | None:
+    shared = [namesakes[key] for key in matching.name_keys(other) if key in namesakes]
+    return min(shared) if shared else None
+
+
+def score_all(
+    record: PersonRecord, people: Iterable[Person], namesakes: dict[str, int]
+) -> list[Candidate]:
+    """The people likely to be ``record``'s person, most likely first."""
+    found = []
+    for person in people:
+        other = record_of(person)
+        likelihood = matching.score(record, other, namesakes=_rarest_shared(namesakes, other))
+        if likelihood >= THRESHOLD:
+            found.append(Candidate(person.pk, likelihood))
+    return sorted(found, key=lambda c: (-c.score, c.person_id))
+
+
+def find_candidates(
+    record: PersonRecord, *, exclude_pk: int | None = None, limit: int = CANDIDATE_LIMIT
+) -> list[Candidate]:
+    """Stored persons (not merged away) likely to be the person of ``record``, at or above
+    ``THRESHOLD``, most likely first. Sees every person: callers decide what to show."""
+    keys = match_keys(record)
+    if not keys:
+        return []
+    ranked = _ranked(keys, exclude_pk, limit)
+    if not ranked:
+        return []
+    people = Person.objects.filter(pk__in=ranked, merged_into__isnull=True)
+    people = people.only(*MATCH_FIELDS).order_by()
+    return score_all(record, people, _namesakes(record, exclude_pk))

@@ -1,0 +1,22 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from spona.audit.context import AuditContext, acting
+from spona.audit.models import AuditAction
+from spona.audit.services import record
+from spona.people.duplicates import rebuild_match_keys
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute the duplicate-search keys of every person (after BLIND_INDEX_KEY changed, "
+        "or after the matching rules changed)."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with acting(AuditContext(channel="cli")), transaction.atomic():
+            persons = rebuild_match_keys()
+            record(AuditAction.UPDATE, details={"duplicate_search_keys": persons})
+        self.stdout.write(f"recomputed the duplicate-search keys of {persons} persons")

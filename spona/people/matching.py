@@ -1,0 +1,301 @@
+"""Is this newly registered person someone already known? The matching rules, as a library.
+
+Pure Python, no Django and no database: the same rules serve the registration check
+(``spona.people.duplicates`` stores the blocking keys, hashed, and scores the few
+persons that share one) and can be handed to a batch linker later (Splink on DuckDB:
+``blocking_keys`` are its blocking rules, ``score`` its comparison).
+
+Names
+    Compared on folded tokens (``spona.core.translit.fold``: Cyrillic and Latin alike,
+    diacritics dropped, đ → dj), in any order: the given and family name fields are one
+    bag of tokens, so swapped fields, a patronymic or middle name and a second (married)
+    surname still match. A looser form also maps dj/ch/sh/zh to d/c/s/z for people who
+    type Đorđević as "Dordevic" or "Petrovich". Two tokens agree exactly, with one typo
+    (optimal string alignment distance 1), or not; two typos count neither way. Tokens
+    are paired by the best one-to-one assignment; tokens left over (a middle name, a
+    second surname) count neither way, a token that matches nothing counts against
+    (less for women, who may have taken a husband's surname). Edit distance rather than
+    Jaro-Winkler, because Serbian surnames are built from given names: Jaro-Winkler rates
+    "Jovan" and "Jovanović" 0.91 alike, and "Populović"/"Božulović" 0.85.
+
+Evidence
+    Each comparison adds points (log-odds-like weights, set by hand and checked with
+    ``bench/duplicates.py``): names; how common the shared full name is (``namesakes``,
+    counted by the caller from the stored keys: a name borne by hundreds is weak
+    evidence, a rare one is not penalised); date of birth with tolerance (exact; day and
+    month swapped, a day off or a year off; missing is neutral; an estimated age is
+    compared by year); sex (a conflict counts against, but a slip is possible);
+    municipality (people move). ``score`` maps the sum to [0, 1]; ``THRESHOLD`` is its
+    midpoint. So the same names with another date of birth are not a match; the same
+    names without a date are a match only in the same municipality and if not common;
+    a replaced surname needs the same date of birth and municipality.
+
+Blocking
+    ``blocking_keys`` are plain strings; a record is a candidate for another when they
+    share one. No key is one name alone (Jovanović is about 1% of persons: 10,000 at a
+    million): a pair of name tokens (any order), a pair of their consonant skeletons
+    (survives many typos), a name token with the date of birth (day and month in either
+    order) or with the birth year, and the date of birth alone (about 45 persons a day at
+    a million; catches typos in both names). ``KEY_WEIGHTS`` rank the persons that share
+    keys, most telling first, so that at most ``CANDIDATE_LIMIT`` are decrypted and scored.
+    Measured (the bench): 98% of true duplicates share a key with their record.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from itertools import combinations, permutations
+from math import exp, log
+
+from spona.core.translit import fold
+
+#: score() at or above this is a likely duplicate
+THRESHOLD = 0.5
+#: at most this many tokens per person are compared and blocked on (longer names are rare)
+MAX_TOKENS = 4
+#: how telling a shared key of each kind is, to rank candidates before scoring
+KEY_WEIGHTS = {"d": 4, "n": 3, "b": 2, "y": 2, "e": 1, "s": 1}
+#: at most this many persons sharing keys are scored (the best ranked)
+CANDIDATE_LIMIT = 200
+
+_TOKEN = re.compile(r"[a-z]+")
+_LOOSE = (("dj", "d"), ("ch", "c"), ("sh", "s"), ("zh", "z"))
+_SKELETON_DROP = re.compile(r"[aeiouyjh]")
+_KNOWN_SEXES = frozenset({"female", "male"})
+
+# points (see the module docstring); the midpoint of score() is _MIDPOINT points
+_NAME_EXACT, _NAME_ONE_TYPO, _NAME_MARRIED, _NAME_DIFFERENT = 4.0, 2.5, -2.5, -4.0
+_SURNAME_ENDINGS = ("ic",)  # -ić, -ović, -ević: nearly every Serbian surname
+_RARITY_BASE, _COMMON_MIN = 5.0, -4.0  # up to 5 namesakes: no penalty
+_DOB_EXACT, _DOB_NEAR, _DOB_SAME_MONTH, _DOB_DIFFERENT = 6.0, 3.0, -1.0, -7.0
+_YEAR_CLOSE, _YEAR_FAR = 0.5, -3.0
+_SEX_SAME, _SEX_CONFLICT = 0.5, -4.0
+_PLACE_SAME, _PLACE_DIFFERENT = 2.0, -0.5
+_MIDPOINT = 8.75
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """What matching knows of a person: decrypted names, never stored in this form."""
+
+    given: str = ""
+    family: str = ""
+    date_of_birth: date | None = None
+    #: when only an age was estimated: the year of registration minus that age
+    birth_year_estimate: int | None = None
+    sex: str = ""
+    municipality_id: int | None = None
+
+
+# --- normalisation -----------------------------------------------------------------------
+
+
+def loose(token: str) -> str:
+    """Also equate the ASCII spellings of đ, č/ć, š, ž: "dordevic", "petrovich"."""
+    for digraph, letter in _LOOSE:
+        token = token.replace(digraph, letter)
+    return token
+
+
+def normalise_tokens(record: PersonRecord) -> tuple[str, ...]:
+    """The folded name tokens of both name fields, sorted (order carries no meaning),
+    without repeats or one-letter initials; at most ``MAX_TOKENS`` (the longest kept)."""
+    words = set(_TOKEN.findall(fold(f"{record.given} {record.family}")))
+    tokens = sorted(w for w in words if len(w) > 1)
+    if len(tokens) > MAX_TOKENS:
+        tokens = sorted(sorted(tokens, key=lambda t: (-len(t), t))[:MAX_TOKENS])
+    return tuple(tokens)
+
+
+def skeleton(token: str) -> str:
+    """The first letter and the remaining consonants, doubled letters once: most vowel
+    slips, a dropped j or h and doubled letters give the same skeleton."""
+    rest = _SKELETON_DROP.sub("", loose(token)[1:])
+    collapsed = "".join(c for i, c in enumerate(rest) if i == 0 or c != rest[i - 1])
+    return token[0] + collapsed
+
+
+# --- blocking ----------------------------------------------------------------------------
+
+
+def _date_key(born: date) -> str:
+    """The date with day and month in either order (a common slip) giving one key."""
+    low, high = sorted((born.month, born.day))
+    return f"{born.year}-{low:02d}-{high:02d}"
+
+
+def blocking_keys(record: PersonRecord) -> set[str]:
+    """Plain-text keys (hash them before storing); records sharing one are compared.
+
+    The first letter of each key is its kind (see ``KEY_WEIGHTS``).
+    """
+    keys = name_keys(record) | _one_typo_keys(record)
+    born = record.date_of_birth
+    if born is not None:
+        when = _date_key(born)
+        keys.add(f"b:{when}")
+        for token in _loose_tokens(record):
+            keys.add(f"d:{token}|{when}")
+            keys.add(f"y:{token}|{born.year}")
+    return keys
+
+
+def _deletions(token: str) -> set[str]:
+    """The token and the token less any one letter: two words one typo apart (a letter
+    wrong, missing, extra, or two swapped) share one of these."""
+    return {token} | {token[:i] + token[i + 1 :] for i in range(len(token))}
+
+
+def _one_typo_keys(record: PersonRecord) -> set[str]:
+    """One token as written, the other within a typo: for when the date of birth cannot
+    help (missing, or wrong) and a name has a typo."""
+    keys = set()
+    for a, b in combinations(_loose_tokens(record), 2):
+        keys.update(f"e:{a}|{variant}" for variant in _deletions(b))
+        keys.update(f"e:{b}|{variant}" for variant in _deletions(a))
+    return keys
+
+
+def _loose_tokens(record: PersonRecord) -> list[str]:
+    return sorted({loose(t) for t in normalise_tokens(record)})
+
+
+def name_keys(record: PersonRecord) -> set[str]:
+    """The keys of two name tokens, as written and as skeletons. How many persons share
+    one tells how common the name is (``namesakes`` in ``score``)."""
+    keys = set()
+    for a, b in combinations(_loose_tokens(record), 2):
+        keys.add(f"n:{a}|{b}")
+        keys.add("s:{}|{}".format(*sorted((skeleton(a), skeleton(b)))))
+    return keys
+
+
+def key_weight(key: str) -> int:
+    return KEY_WEIGHTS[key[0]]
+
+
+# --- comparison --------------------------------------------------------------------------
+
+
+def edit_distance(a: str, b: str, limit: int = 2) -> int:
+    """Optimal string alignment distance (a swap of neighbours is one edit), or
+    ``limit + 1`` as soon as it must exceed ``limit``."""
+    if a == b:
+        return 0
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                best = min(best, previous2[j - 2] + 1)
+            current[j] = best
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return min(previous[-1], limit + 1)
+
+
+def _surname_like(token: str) -> bool:
+    return token.endswith(_SURNAME_ENDINGS)
+
+
+def token_points(a: str, b: str, *, may_have_married: bool = False) -> float:
+    """How two name tokens agree: the same, one typo apart, or not. Two typos are not
+    tolerated: they make another name too often (Populović, Božulović). Two different
+    surnames count less against where a woman may have taken her husband's."""
+    la, lb = loose(a), loose(b)
+    if la == lb:
+        return _NAME_EXACT
+    if min(len(la), len(lb)) >= 3 and edit_distance(la, lb, limit=1) == 1:
+        return _NAME_ONE_TYPO
+    if may_have_married and _surname_like(la) and _surname_like(lb):
+        return _NAME_MARRIED
+    return _NAME_DIFFERENT
+
+
+def name_points(a: Iterable[str], b: Iterable[str], *, may_have_married: bool = True) -> float:
+    """The best one-to-one pairing of the shorter name's tokens with the longer's; tokens
+    left over (a patronymic, a second surname) count neither way."""
+    short, long_ = sorted((tuple(a), tuple(b)), key=len)
+    if not short:
+        return 0.0
+    table = [[token_points(s, t, may_have_married=may_have_married) for t in long_] for s in short]
+    return max(
+        sum(table[i][j] for i, j in enumerate(chosen))
+        for chosen in permutations(range(len(long_)), len(short))
+    )
+
+
+def rarity_points(namesakes: int | None) -> float:
+    """Two names alike say less when many persons bear them: ``namesakes`` is how many
+    stored persons have the rarest name key (``name_keys``) the two records share."""
+    if not namesakes:
+        return 0.0
+    return max(_COMMON_MIN, min(0.0, log(_RARITY_BASE / namesakes)))
+
+
+def _dates_near(a: date, b: date) -> bool:
+    """Day and month swapped, a day off, or the same day a year off."""
+    swapped = a.year == b.year and (a.month, a.day) == (b.day, b.month)
+    a_day_off = abs((a - b).days) == 1
+    a_year_off = (a.month, a.day) == (b.month, b.day) and abs(a.year - b.year) == 1
+    return swapped or a_day_off or a_year_off
+
+
+def _birth_year(record: PersonRecord) -> int | None:
+    if record.date_of_birth is not None:
+        return record.date_of_birth.year
+    return record.birth_year_estimate
+
+
+def birth_points(a: PersonRecord, b: PersonRecord) -> float:
+    """Dates of birth with tolerance; an estimated year against anything, loosely; a
+    missing date counts neither way."""
+    if a.date_of_birth is not None and b.date_of_birth is not None:
+        x, y = a.date_of_birth, b.date_of_birth
+        if x == y:
+            return _DOB_EXACT
+        if _dates_near(x, y):
+            return _DOB_NEAR
+        if (x.year, x.month) == (y.year, y.month):
+            return _DOB_SAME_MONTH
+        return _DOB_DIFFERENT
+    year_a, year_b = _birth_year(a), _birth_year(b)
+    if year_a is None or year_b is None:
+        return 0.0
+    return _YEAR_CLOSE if abs(year_a - year_b) <= 3 else _YEAR_FAR
+
+
+def other_points(a: PersonRecord, b: PersonRecord) -> float:
+    """Sex (a conflict between two known values counts against) and municipality."""
+    points = 0.0
+    if a.sex in _KNOWN_SEXES and b.sex in _KNOWN_SEXES:
+        points += _SEX_SAME if a.sex == b.sex else _SEX_CONFLICT
+    if a.municipality_id is not None and b.municipality_id is not None:
+        same = a.municipality_id == b.municipality_id
+        points += _PLACE_SAME if same else _PLACE_DIFFERENT
+    return points
+
+
+def points(a: PersonRecord, b: PersonRecord, *, namesakes: int | None = None) -> float:
+    """All the evidence, summed: above ``_MIDPOINT`` means more likely the same person."""
+    married = "male" not in {a.sex, b.sex}
+    names = name_points(normalise_tokens(a), normalise_tokens(b), may_have_married=married)
+    return names + rarity_points(namesakes) + birth_points(a, b) + other_points(a, b)
+
+
+def score(a: PersonRecord, b: PersonRecord, *, namesakes: int | None = None) -> float:
+    """How likely ``a`` and ``b`` are the same person, in [0, 1]; compare with THRESHOLD.
+
+    ``namesakes``: how many stored persons have the rarest name key ``a`` and ``b`` share
+    (see ``name_keys``); unknown or none leaves rarity out.
+    """
+    if not normalise_tokens(a) or not normalise_tokens(b):
+        return 0.0  # without a name there is nothing to go on
+    return 1.0 / (1.0 + exp(_MIDPOINT - points(a, b, namesakes=namesakes)))

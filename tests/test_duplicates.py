@@ -1,0 +1,389 @@
+"""Duplicate persons: the matching library, the registration check, the alerts and merging.
+
+The acceptance test of the issue: a likely duplicate in another institution's records is
+never revealed to the registering user (the same response as with no duplicate), and the
+Centre's officers and the municipality's coordinator get the alert.
+"""
+
+import re
+from datetime import date
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from bench.duplicates import Generator, MemoryIndex, Tally, queries
+from spona.accounts.models import Role, User
+from spona.audit.models import AuditEvent
+from spona.cases.models import Case, CaseEvent, CaseEventKind, CaseStatus
+from spona.inbox.models import Notification
+from spona.institutions.models import Institution, InstitutionType
+from spona.people import matching
+from spona.people.duplicates import find_candidates, record_of
+from spona.people.matching import PersonRecord, blocking_keys, normalise_tokens, score
+from spona.people.models import DuplicateSuspicion, Person, PersonMatchKey, Resolution
+from spona.people.services import duplicate_check, person_merge, person_register, person_update
+from spona.policy import visible
+from spona.screening.services import catalogue_load_default, screening_start
+from tests.factories import InstitutionFactory, MunicipalityFactory, UserFactory
+
+BORN = date(1990, 5, 3)
+
+
+def likely(a: PersonRecord, b: PersonRecord) -> bool:
+    return score(a, b) >= matching.THRESHOLD
+
+
+def rec(given: str, family: str, born: date | None = BORN, **kw: Any) -> PersonRecord:
+    return PersonRecord(given=given, family=family, date_of_birth=born, **kw)
+
+
+# --- the matching library (no database) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Đorđe Đorđević",
+        "Djordje Djordjević",
+        "Ђорђе Ђорђевић",
+        "DJORDJE DJORDJEVIC",
+        "Dordje Dordevic",
+    ],
+)
+def test_dj_spellings_and_scripts_match(written: str) -> None:
+    given, family = written.split()
+    assert likely(rec("Đorđe", "Đorđević"), rec(given, family))
+    assert blocking_keys(rec("Đorđe", "Đorđević")) & blocking_keys(rec(given, family))
+
+
+def test_capital_digraphs_fold_like_their_latin_spelling() -> None:
+    assert normalise_tokens(rec("ЉУБИЦА", "ЊЕГОВАН")) == normalise_tokens(
+        rec("Ljubica", "Njegovan")
+    )
+    assert normalise_tokens(rec("Љубица", "Џодић")) == normalise_tokens(rec("LJUBICA", "DŽODIĆ"))
+    assert likely(rec("ЉУБИЦА", "ЊЕГОВАН"), rec("Ljubica", "Njegovan"))
+
+
+@pytest.mark.parametrize(
+    ("stored", "registered"),
+    [
+        (rec("Milica", "Jovanović"), rec("Јовановић", "Милица")),  # fields swapped
+        (rec("Milica", "Jovanović"), rec("Milica Dragan", "Jovanović")),  # patronymic
+        (rec("Milica", "Petrović"), rec("Milica", "Petrović Marković")),  # married, added
+        (  # married, instead: the same date and place must back it
+            rec("Milica", "Petrović", sex="female", municipality_id=3),
+            rec("Milica", "Marković", sex="female", municipality_id=3),
+        ),
+        (rec("Milica", "Jovanović"), rec("Milcia", "Jovanovic")),  # a typo
+        (rec("Stefan", "Nikolić"), rec("Stefan", "Nikolc", date(1990, 3, 5))),  # day/month
+        (rec("Stefan", "Nikolić"), rec("Stefan", "Nikolić", date(1990, 5, 4))),  # a day off
+        (rec("Stefan", "Nikolić"), rec("Stefan", "Nikolić", date(1991, 5, 3))),  # a year off
+        (
+            rec("Stefan", "Nikolić", municipality_id=1),
+            rec("Stefan", "Nikolić", None, municipality_id=1),
+        ),
+    ],
+)
+def test_realistic_differences_still_match(stored: PersonRecord, registered: PersonRecord) -> None:
+    assert likely(stored, registered)
+    assert blocking_keys(stored) & blocking_keys(registered), "they must meet in a block"
+
+
+@pytest.mark.parametrize(
+    ("stored", "registered"),
+    [
+        (rec("Milica", "Jovanović"), rec("Milica", "Jovanović", date(1975, 11, 20))),
+        (rec("Jovan", "Marković"), rec("Marko", "Jovanović")),  # patronymic surnames
+        (rec("Stefan", "Nikolić", sex="male"), rec("Stefan", "Petrović", sex="male")),
+        (rec("", ""), rec("", "")),  # nothing to go on
+    ],
+)
+def test_different_people_do_not_match(stored: PersonRecord, registered: PersonRecord) -> None:
+    assert not likely(stored, registered)
+
+
+def test_sex_and_municipality_are_weaker_evidence() -> None:
+    woman = rec("Milica", "Jovanović", sex="female", municipality_id=1)
+    assert score(woman, rec("Milica", "Jovanović", sex="male")) < score(
+        woman, rec("Milica", "Jovanović")
+    )
+    assert likely(woman, rec("Milica", "Jovanović", sex="male"))  # a slip when recording sex
+    assert score(woman, rec("Milica", "Jovanović", None, municipality_id=1)) > score(
+        woman, rec("Milica", "Jovanović", None, municipality_id=2)
+    )
+
+
+def test_a_missing_date_of_birth_is_neutral_and_common_names_need_more() -> None:
+    stored = rec("Milica", "Jovanović", municipality_id=7)
+    undated = rec("Milica", "Jovanović", None, municipality_id=7)
+    assert likely(stored, undated)
+    assert score(stored, undated, namesakes=1) == score(stored, undated)
+    assert not likely(stored, rec("Milica", "Jovanović", None, municipality_id=8))
+    assert score(stored, undated, namesakes=500) < matching.THRESHOLD  # a very common name
+
+
+def test_no_key_is_one_name_alone() -> None:
+    """A key always joins two pieces of evidence, so Jovanović is never a block of its own."""
+    for key in blocking_keys(rec("Milica Dragana", "Jovanović Petrović")):
+        assert key.startswith("b:") or key.count("|") == 1, key
+
+
+def test_generated_names_are_matched_well_in_memory() -> None:
+    """Seeded Serbian persons in both scripts with typos, swaps, patronymics, married
+    surnames, missing and wrong dates (the bench's generator, small)."""
+    gen = Generator(seed=11)
+    entities = [gen.entity() for _ in range(5000)]
+    index = MemoryIndex(matching.CANDIDATE_LIMIT)
+    for entity in entities:
+        index.add(gen.record(entity, noisy=False))
+    tally = Tally()
+    for query in queries(gen, entities, 600):
+        found, scored = index.find(query.record)
+        tally.add(query, found, scored)
+    assert tally.precision >= 0.95
+    assert tally.recall >= 0.93
+
+
+# --- the registration check --------------------------------------------------------------
+
+
+@pytest.fixture
+def place(db: Any) -> Any:
+    return MunicipalityFactory(code="70009", name_cyr="Алексинац", name_lat="Aleksinac")
+
+
+@pytest.fixture
+def centre_officer(db: Any) -> User:
+    centre = InstitutionFactory(type=InstitutionType.NATIONAL_CENTRE, municipality=None)
+    return UserFactory(role=Role.CENTRE_OFFICER, institution=centre)
+
+
+@pytest.fixture
+def coordinator(place: Any) -> User:
+    office = InstitutionFactory(type=InstitutionType.LOCAL_GOVERNMENT, municipality=place)
+    return UserFactory(role=Role.COORDINATOR, institution=office)
+
+
+def _manager(place: Any, institution: Institution | None = None) -> User:
+    institution = institution or InstitutionFactory(municipality=place)
+    return UserFactory(role=Role.CASE_MANAGER, institution=institution)
+
+
+def _register(user: User, place: Any, given: str, family: str, born: str = "1990-05-03") -> Person:
+    return person_register(
+        user=user,
+        given_name=given,
+        family_name=family,
+        date_of_birth=born,
+        sex="female",
+        municipality=place,
+    )
+
+
+FORM = {
+    "given_name": "Djurdja",
+    "family_name": "Djordjevic",
+    "date_of_birth": "1990-05-03",
+    "sex": "female",
+    "citizenship": "RS",
+    "settlement": "",
+    "estimated_age": "",
+}
+
+
+def test_keys_are_stored_hashed_and_follow_edits(place: Any) -> None:
+    person = _register(_manager(place), place, "Ђурђа", "Ђорђевић")
+    keys = set(PersonMatchKey.objects.filter(person=person).values_list("key", flat=True))
+    assert len(keys) == len(blocking_keys(record_of(person)))
+    person.family_name = "Petrović"
+    person_update(user=person.registered_by, person=person, expected_version=1, changed=[])
+    after = set(PersonMatchKey.objects.filter(person=person).values_list("key", flat=True))
+    assert after
+    assert after != keys
+
+
+def test_candidates_are_found_across_scripts_and_institutions(place: Any) -> None:
+    known = _register(_manager(place), place, "Ђурђа", "Ђорђевић")
+    _register(_manager(place), place, "Ђурђа", "Ђорђевић", born="1971-01-09")  # namesake
+    new = _register(_manager(place), place, "Djurdja", "Djordjevic")
+    found = find_candidates(record_of(new), exclude_pk=new.pk)
+    assert [c.person_id for c in found] == [known.pk]
+
+
+def test_reindex_rebuilds_the_keys(place: Any) -> None:
+    person = _register(_manager(place), place, "Ђурђа", "Ђорђевић")
+    count = PersonMatchKey.objects.filter(person=person).count()
+    PersonMatchKey.objects.all().delete()
+    call_command("people_reindex", verbosity=0)
+    assert PersonMatchKey.objects.filter(person=person).count() == count
+
+
+def _detail_after_registering(client: Client, place: Any) -> tuple[Any, Any, str]:
+    """POST the form, follow to the person's page; the page with the new code blanked."""
+    posted = client.post(reverse("people:person_create"), {**FORM, "municipality": place.pk})
+    page = client.get(posted["Location"])
+    code = posted["Location"].rstrip("/").rsplit("/", 1)[-1]
+    text = page.content.decode().replace(code, "CODE")
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
+    return posted, page, text
+
+
+def test_a_hidden_duplicate_is_never_revealed_and_reaches_the_reconcilers(
+    place: Any, centre_officer: User, coordinator: User
+) -> None:
+    registrant = _manager(place)
+    client = Client()
+    client.force_login(registrant)
+
+    # no duplicate anywhere: the baseline answer
+    plain_post, plain_page, plain_text = _detail_after_registering(client, place)
+    Person.objects.filter(registered_by=registrant).delete()
+    # the same person, known to another institution: the registrant may not see them
+    other = _register(_manager(place), place, "Ђурђа", "Ђорђевић")
+    assert not visible(registrant, Person).filter(pk=other.pk).exists()
+    post, page, text = _detail_after_registering(client, place)
+
+    assert post.status_code == plain_post.status_code == 302
+    assert text == plain_text
+    assert page.context["duplicates"] == plain_page.context["duplicates"] == []
+    assert sorted(page.context.keys()) == sorted(plain_page.context.keys())
+    assert not Notification.objects.filter(recipient=registrant).exists()
+
+    new = Person.objects.get(registered_by=registrant)
+    assert DuplicateSuspicion.objects.filter(person=new, match=other).exists()
+    for reconciler in (centre_officer, coordinator):
+        alert = Notification.objects.get(recipient=reconciler, kind="duplicate_suspected")
+        assert alert.params["person"] == new.code
+        assert alert.params["match"] == other.code
+        assert "Ђурђа" not in alert.body
+        assert "Djurdja" not in alert.body
+    assert AuditEvent.objects.filter(object_type="people.duplicatesuspicion").exists()
+
+
+def test_coordinators_of_other_municipalities_are_not_alerted(
+    place: Any, centre_officer: User, coordinator: User
+) -> None:
+    elsewhere = MunicipalityFactory()
+    office = InstitutionFactory(type=InstitutionType.LOCAL_GOVERNMENT, municipality=elsewhere)
+    far = UserFactory(role=Role.COORDINATOR, institution=office)
+    _register(_manager(place), place, "Ђурђа", "Ђорђевић")
+    new = _register(_manager(place), place, "Djurdja", "Djordjevic")
+    duplicate_check(user=new.registered_by, person=new)
+    assert Notification.objects.filter(recipient=coordinator).count() == 1
+    assert not Notification.objects.filter(recipient=far).exists()
+    duplicate_check(user=new.registered_by, person=new)  # checked again: alerted once
+    assert Notification.objects.filter(recipient=coordinator).count() == 1
+
+
+def test_duplicates_in_the_users_own_scope_are_shown(place: Any, centre_officer: User) -> None:
+    registrant = _manager(place)
+    colleague = _manager(place, registrant.institution)
+    known = _register(colleague, place, "Ђурђа", "Ђорђевић")
+    client = Client()
+    client.force_login(registrant)
+    _post, page, _text = _detail_after_registering(client, place)
+    assert [d.other for d in page.context["duplicates"]] == [known]
+    assert known.code in page.content.decode()
+    assert not Notification.objects.exists()  # handled in scope: nobody else is alerted
+
+
+# --- merging -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pair(place: Any) -> tuple[User, Person, Person]:
+    """A case manager's two records of one person; the newer has a case and a screening."""
+    manager = _manager(place)
+    keep = _register(manager, place, "Ђурђа", "Ђорђевић")
+    duplicate = _register(manager, place, "Djurdja", "Djordjevic")
+    Case.objects.create(
+        person=duplicate,
+        status=CaseStatus.PRESUMED_VICTIM,
+        opened_by_institution=manager.institution,
+        opened_by=manager,
+    )
+    catalogue_load_default()
+    screening_start(user=manager, person=duplicate)
+    duplicate_check(user=manager, person=duplicate)
+    return manager, keep, duplicate
+
+
+def test_merge_keeps_both_histories(pair: tuple[User, Person, Person]) -> None:
+    manager, keep, duplicate = pair
+    client = Client()
+    client.force_login(manager)
+    url = reverse("people:person_duplicate", args=[duplicate.code, keep.code])
+    assert client.get(url).status_code == 200
+    form = {"action": "merge", "keep": keep.code, "version": 1, "other_version": 1}
+    response = client.post(url, form)
+    assert response.status_code == 302
+
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into == keep  # the row stays, pointing at the kept record
+    assert duplicate.given_name == "Djurdja"
+    case = keep.cases.get()
+    assert keep.screenings.count() == 1
+    event = CaseEvent.objects.get(case=case, kind=CaseEventKind.PERSON_MERGED)
+    assert event.details == {"from": duplicate.code, "into": keep.code}
+    assert not visible(manager, Person).filter(pk=duplicate.pk).exists()
+    assert not PersonMatchKey.objects.filter(person=duplicate).exists()
+    merged = AuditEvent.objects.filter(object_type="people.person", object_id=str(duplicate.pk))
+    assert merged.filter(details__merged_into=keep.code).exists()
+    suspicion = DuplicateSuspicion.objects.get(person=duplicate, match=keep)
+    assert suspicion.resolution == Resolution.MERGED
+
+
+def test_a_stale_merge_is_refused(pair: tuple[User, Person, Person]) -> None:
+    manager, keep, duplicate = pair
+    client = Client()
+    client.force_login(manager)
+    url = reverse("people:person_duplicate", args=[duplicate.code, keep.code])
+    person_update(user=manager, person=keep, expected_version=1, changed=[])  # someone edits
+    form = {"action": "merge", "keep": keep.code, "version": 1, "other_version": 1}
+    response = client.post(url, form)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into is None
+    assert duplicate.cases.count() == 1
+
+
+def test_merging_needs_both_persons_in_scope(pair: tuple[User, Person, Person], place: Any) -> None:
+    manager, keep, _duplicate = pair
+    stranger = _register(_manager(place), place, "Ђурђа", "Ђорђевић")
+    with pytest.raises(PermissionDenied):
+        person_merge(
+            user=manager, keep=keep, duplicate=stranger, keep_version=1, duplicate_version=1
+        )
+    stranger.refresh_from_db()
+    assert stranger.merged_into is None
+
+
+def test_frontline_may_compare_but_not_merge(place: Any) -> None:
+    frontline = UserFactory(role=Role.FRONTLINE, institution=InstitutionFactory(municipality=place))
+    a = _register(frontline, place, "Ђурђа", "Ђорђевић")
+    b = _register(frontline, place, "Djurdja", "Djordjevic")
+    client = Client()
+    client.force_login(frontline)
+    url = reverse("people:person_duplicate", args=[b.code, a.code])
+    assert client.get(url).status_code == 200
+    form = {"action": "merge", "keep": a.code, "version": 1, "other_version": 1}
+    assert client.post(url, form).status_code == 403
+
+
+def test_different_people_are_kept_apart(pair: tuple[User, Person, Person]) -> None:
+    manager, keep, duplicate = pair
+    client = Client()
+    client.force_login(manager)
+    page = client.get(reverse("people:person_detail", args=[duplicate.code]))
+    assert [d.other for d in page.context["duplicates"]] == [keep]
+    url = reverse("people:person_duplicate", args=[duplicate.code, keep.code])
+    assert client.post(url, {"action": "different"}).status_code == 302
+    page = client.get(reverse("people:person_detail", args=[duplicate.code]))
+    assert page.context["duplicates"] == []
+    suspicion = DuplicateSuspicion.objects.get(person=duplicate, match=keep)
+    assert suspicion.resolution == Resolution.NOT_DUPLICATE
