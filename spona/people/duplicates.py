@@ -4,8 +4,8 @@ Each person's blocking keys (``matching.blocking_keys``) are stored as 64-bit ke
 hashes in ``PersonMatchKey``, kept up to date by the person services. A check hashes
 the new record's keys, asks the database once for the persons sharing any of them,
 ranked by the weight of the keys they share (``matching.KEY_WEIGHTS``) and capped at
-``CANDIDATE_LIMIT``, counts how many persons share each of its exact name pairs (name
-rarity), then decrypts only those candidates and scores them in Python.
+``CANDIDATE_LIMIT``, counts how many persons share each of its name keys (how common
+the name is), then decrypts only those candidates and scores them in Python.
 
 The hashing key is derived from ``BLIND_INDEX_KEY`` (never the same bytes as the name
 index): changing that key means running ``spona people reindex``.
@@ -140,7 +140,7 @@ def _ranked(keys: dict[int, int], exclude_pk: int | None, limit: int) -> list[in
 
 
 def _namesakes(record: PersonRecord, exclude_pk: int | None) -> dict[str, int]:
-    """How many stored persons bear each name pair of the record (plain key -> count)."""
+    """How many stored persons share each name key of the record (plain key -> count)."""
     plain = {hash_key(key): key for key in matching.name_keys(record)}
     if not plain:
         return {}

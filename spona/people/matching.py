@@ -10,35 +10,37 @@ Names
     diacritics dropped, đ → dj), in any order: the given and family name fields are one
     bag of tokens, so swapped fields, a patronymic or middle name and a second (married)
     surname still match. A looser form also maps dj/ch/sh/zh to d/c/s/z for people who
-    type Đorđević as "Dordevic" or "Petrovich". Two tokens agree exactly, with one typo
-    (optimal string alignment distance 1), or not; two typos count neither way. Tokens
-    are paired by the best one-to-one assignment; tokens left over (a middle name, a
-    second surname) count neither way, a token that matches nothing counts against
-    (less for women, who may have taken a husband's surname). Edit distance rather than
-    Jaro-Winkler, because Serbian surnames are built from given names: Jaro-Winkler rates
-    "Jovan" and "Jovanović" 0.91 alike, and "Populović"/"Božulović" 0.85.
+    type Đorđević as "Dordevic" or "Petrovich". Two tokens agree exactly, within one typo
+    (optimal string alignment distance 1: a letter wrong, missing, extra, or two
+    swapped), or not: two typos too often make another name (Populović, Božulović).
+    Tokens are paired by the best one-to-one assignment; tokens left over (a patronymic,
+    a second surname) count neither way; a token matching nothing counts against, less
+    when both are surnames of a woman (she may have taken her husband's). Edit distance
+    rather than Jaro-Winkler, because Serbian surnames are built from given names:
+    Jaro-Winkler rates "Jovan" and "Jovanović" 0.91 alike.
 
 Evidence
     Each comparison adds points (log-odds-like weights, set by hand and checked with
-    ``bench/duplicates.py``): names; how common the shared full name is (``namesakes``,
+    ``bench/duplicates.py``): names; how common the shared name is (``namesakes``,
     counted by the caller from the stored keys: a name borne by hundreds is weak
-    evidence, a rare one is not penalised); date of birth with tolerance (exact; day and
-    month swapped, a day off or a year off; missing is neutral; an estimated age is
-    compared by year); sex (a conflict counts against, but a slip is possible);
-    municipality (people move). ``score`` maps the sum to [0, 1]; ``THRESHOLD`` is its
-    midpoint. So the same names with another date of birth are not a match; the same
-    names without a date are a match only in the same municipality and if not common;
-    a replaced surname needs the same date of birth and municipality.
+    evidence); date of birth with tolerance (exact; day and month swapped, a day off or
+    a year off; missing is neutral; an estimated age is compared by year); sex (a
+    conflict counts against, but a slip is possible); municipality (people move).
+    ``score`` maps the sum to [0, 1]; ``THRESHOLD`` is its midpoint. So the same names
+    with another date of birth are not a match; the same names without a date are a
+    match only in the same municipality and if not common; a replaced surname needs the
+    same date of birth and municipality.
 
 Blocking
     ``blocking_keys`` are plain strings; a record is a candidate for another when they
-    share one. No key is one name alone (Jovanović is about 1% of persons: 10,000 at a
-    million): a pair of name tokens (any order), a pair of their consonant skeletons
-    (survives many typos), a name token with the date of birth (day and month in either
-    order) or with the birth year, and the date of birth alone (about 45 persons a day at
-    a million; catches typos in both names). ``KEY_WEIGHTS`` rank the persons that share
-    keys, most telling first, so that at most ``CANDIDATE_LIMIT`` are decrypted and scored.
-    Measured (the bench): 98% of true duplicates share a key with their record.
+    share one. No key is one name alone (Jovanović is about 0.5% of persons: 5,000 at a
+    million): two name tokens as written (any order); one as written and the other
+    within one typo (its deletion neighbourhood, as in SymSpell: for a name with a typo
+    and no usable date); a name token with the date of birth (day and month in either
+    order) or with the birth year; the date of birth alone (about 45 persons a day at a
+    million; catches typos in both names). About 25 keys a person. ``KEY_WEIGHTS`` rank
+    the persons sharing keys, most telling first, so that at most ``CANDIDATE_LIMIT``
+    are decrypted and scored.
 """
 
 import re
@@ -55,13 +57,12 @@ THRESHOLD = 0.5
 #: at most this many tokens per person are compared and blocked on (longer names are rare)
 MAX_TOKENS = 4
 #: how telling a shared key of each kind is, to rank candidates before scoring
-KEY_WEIGHTS = {"d": 4, "n": 3, "b": 2, "y": 2, "e": 1, "s": 1}
+KEY_WEIGHTS = {"d": 40, "n": 30, "b": 20, "y": 20, "e": 1}
 #: at most this many persons sharing keys are scored (the best ranked)
 CANDIDATE_LIMIT = 200
 
 _TOKEN = re.compile(r"[a-z]+")
 _LOOSE = (("dj", "d"), ("ch", "c"), ("sh", "s"), ("zh", "z"))
-_SKELETON_DROP = re.compile(r"[aeiouyjh]")
 _KNOWN_SEXES = frozenset({"female", "male"})
 
 # points (see the module docstring); the midpoint of score() is _MIDPOINT points
@@ -108,14 +109,6 @@ def normalise_tokens(record: PersonRecord) -> tuple[str, ...]:
     return tuple(tokens)
 
 
-def skeleton(token: str) -> str:
-    """The first letter and the remaining consonants, doubled letters once: most vowel
-    slips, a dropped j or h and doubled letters give the same skeleton."""
-    rest = _SKELETON_DROP.sub("", loose(token)[1:])
-    collapsed = "".join(c for i, c in enumerate(rest) if i == 0 or c != rest[i - 1])
-    return token[0] + collapsed
-
-
 # --- blocking ----------------------------------------------------------------------------
 
 
@@ -130,7 +123,7 @@ def blocking_keys(record: PersonRecord) -> set[str]:
 
     The first letter of each key is its kind (see ``KEY_WEIGHTS``).
     """
-    keys = name_keys(record) | _one_typo_keys(record)
+    keys = name_keys(record)
     born = record.date_of_birth
     if born is not None:
         when = _date_key(born)
@@ -147,27 +140,19 @@ def _deletions(token: str) -> set[str]:
     return {token} | {token[:i] + token[i + 1 :] for i in range(len(token))}
 
 
-def _one_typo_keys(record: PersonRecord) -> set[str]:
-    """One token as written, the other within a typo: for when the date of birth cannot
-    help (missing, or wrong) and a name has a typo."""
-    keys = set()
-    for a, b in combinations(_loose_tokens(record), 2):
-        keys.update(f"e:{a}|{variant}" for variant in _deletions(b))
-        keys.update(f"e:{b}|{variant}" for variant in _deletions(a))
-    return keys
-
-
 def _loose_tokens(record: PersonRecord) -> list[str]:
     return sorted({loose(t) for t in normalise_tokens(record)})
 
 
 def name_keys(record: PersonRecord) -> set[str]:
-    """The keys of two name tokens, as written and as skeletons. How many persons share
-    one tells how common the name is (``namesakes`` in ``score``)."""
+    """Two name tokens, as written (``n``) and with one of them within a typo (``e``: one
+    token as written, the other less one letter or whole). How many persons share one
+    tells how common the name is (``namesakes`` in ``score``)."""
     keys = set()
     for a, b in combinations(_loose_tokens(record), 2):
         keys.add(f"n:{a}|{b}")
-        keys.add("s:{}|{}".format(*sorted((skeleton(a), skeleton(b)))))
+        keys.update(f"e:{a}|{variant}" for variant in _deletions(b))
+        keys.update(f"e:{b}|{variant}" for variant in _deletions(a))
     return keys
 
 
