@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Sum, Value, When
 from django.utils import timezone
 
 from spona.people import matching
@@ -86,9 +86,9 @@ def hash_key(key: str) -> int:
     return int.from_bytes(digest.digest()[:8], "big", signed=True)
 
 
-def match_keys(record: PersonRecord) -> dict[int, int]:
-    """The record's hashed blocking keys, each with its weight."""
-    return {hash_key(key): matching.key_weight(key) for key in matching.blocking_keys(record)}
+def match_keys(record: PersonRecord) -> dict[int, str]:
+    """The record's blocking keys: hashed -> plain (the plain key never leaves memory)."""
+    return {hash_key(key): key for key in matching.blocking_keys(record)}
 
 
 def refresh_match_keys(person: Person) -> None:
@@ -122,20 +122,38 @@ def rebuild_match_keys(
 # --- the check ---------------------------------------------------------------------------
 
 
-def _ranked(keys: dict[int, int], exclude_pk: int | None, limit: int) -> list[int]:
-    """Persons sharing at least one key, the most telling shares first (one query)."""
-    by_weight: dict[int, list[int]] = defaultdict(list)
-    for key, weight in keys.items():
-        by_weight[weight].append(key)
-    shared = Case(
-        *(When(key__in=hashes, then=Value(w)) for w, hashes in by_weight.items()),
+def _weight(keys: dict[int, str]) -> Any:
+    """Each shared key's weight, summed, except that the kinds in ``matching.ONCE``
+    count once: the SQL expression of ``matching.rank_weight``."""
+    by_weight: dict[tuple[bool, int], list[int]] = defaultdict(list)
+    for key, plain in keys.items():
+        by_weight[plain[0] in matching.ONCE, matching.key_weight(plain)].append(key)
+
+    def weights(once: bool) -> Case:
+        whens = [When(key__in=h, then=Value(w)) for (o, w), h in by_weight.items() if o == once]
+        return Case(*whens, default=Value(0), output_field=IntegerField())
+
+    return Sum(weights(once=False)) + Max(weights(once=True))
+
+
+def _ranked(
+    keys: dict[int, str], municipality_id: int | None, exclude_pk: int | None, limit: int
+) -> list[int]:
+    """Persons sharing at least one key, the most telling shares first, then those of the
+    same municipality (one query)."""
+    local = Case(
+        When(person__municipality_id=municipality_id, then=Value(1)),
         default=Value(0),
         output_field=IntegerField(),
     )
     rows = PersonMatchKey.objects.filter(key__in=list(keys))
     if exclude_pk is not None:
         rows = rows.exclude(person_id=exclude_pk)
-    ranked = rows.values("person_id").annotate(weight=Sum(shared)).order_by("-weight", "person_id")
+    ranked = (
+        rows.values("person_id")
+        .annotate(weight=_weight(keys), local=Max(local))
+        .order_by("-weight", "-local", "person_id")
+    )
     return [row["person_id"] for row in ranked[:limit]]
 
 
@@ -177,7 +195,7 @@ def find_candidates(
     keys = match_keys(record)
     if not keys:
         return []
-    ranked = _ranked(keys, exclude_pk, limit)
+    ranked = _ranked(keys, record.municipality_id, exclude_pk, limit)
     if not ranked:
         return []
     people = Person.objects.filter(pk__in=ranked, merged_into__isnull=True)

@@ -9,9 +9,10 @@ Names
     Compared on folded tokens (``spona.core.translit.fold``: Cyrillic and Latin alike,
     diacritics dropped, đ → dj), in any order: the given and family name fields are one
     bag of tokens, so swapped fields, a patronymic or middle name and a second (married)
-    surname still match. A looser form also maps dj/ch/sh/zh to d/c/s/z for people who
-    type Đorđević as "Dordevic" or "Petrovich". Two tokens agree exactly, within one typo
-    (optimal string alignment distance 1: a letter wrong, missing, extra, or two
+    surname still match. Tokens are compared as Serbian letters (``letters``): dj, ch,
+    sh, zh as d, c, s, z for people who type Đorđević as "Dordevic" or "Petrovich", and
+    lj, nj, dž as one letter each, as in Cyrillic. Two tokens agree exactly, within one
+    typo (optimal string alignment distance 1: a letter wrong, missing, extra, or two
     swapped), or not: two typos too often make another name (Populović, Božulović).
     Tokens are paired by the best one-to-one assignment; tokens left over (a patronymic,
     a second surname) count neither way; a token matching nothing counts against, less
@@ -56,24 +57,28 @@ from spona.core.translit import fold
 THRESHOLD = 0.5
 #: at most this many tokens per person are compared and blocked on (longer names are rare)
 MAX_TOKENS = 4
-#: how telling a shared key of each kind is, to rank candidates before scoring
-KEY_WEIGHTS = {"d": 40, "n": 30, "b": 20, "y": 20, "e": 1}
+#: how telling a shared key of each kind is, to rank candidates before scoring; the keys
+#: of a kind in ONCE count once (a namesake shares all the typo keys of a name)
+KEY_WEIGHTS = {"d": 40, "n": 30, "e": 25, "b": 20, "y": 10}
+ONCE = frozenset({"e"})
 #: at most this many persons sharing keys are scored (the best ranked)
 CANDIDATE_LIMIT = 200
 
 _TOKEN = re.compile(r"[a-z]+")
 _LOOSE = (("dj", "d"), ("ch", "c"), ("sh", "s"), ("zh", "z"))
+#: Serbian letters that Latin writes with two (љ, њ, џ), each made one symbol
+_DIGRAPHS = (("lj", "L"), ("nj", "N"), ("dz", "Z"))
 _KNOWN_SEXES = frozenset({"female", "male"})
 
 # points (see the module docstring); the midpoint of score() is _MIDPOINT points
-_NAME_EXACT, _NAME_ONE_TYPO, _NAME_MARRIED, _NAME_DIFFERENT = 4.0, 2.5, -2.5, -4.0
+_NAME_EXACT, _NAME_ONE_TYPO, _NAME_MARRIED, _NAME_DIFFERENT = 4.0, 3.5, -2.5, -4.5
 _SURNAME_ENDINGS = ("ic",)  # -ić, -ović, -ević: nearly every Serbian surname
-_RARITY_BASE, _COMMON_MIN = 5.0, -4.0  # up to 5 namesakes: no penalty
+_RARITY_BASE, _RARE_MAX, _COMMON_MIN = 3.0, 1.0, -4.0  # 3 namesakes: neither way
 _DOB_EXACT, _DOB_NEAR, _DOB_SAME_MONTH, _DOB_DIFFERENT = 6.0, 3.0, -1.0, -7.0
 _YEAR_CLOSE, _YEAR_FAR = 0.5, -3.0
 _SEX_SAME, _SEX_CONFLICT = 0.5, -4.0
-_PLACE_SAME, _PLACE_DIFFERENT = 2.0, -0.5
-_MIDPOINT = 8.75
+_PLACE_SAME, _PLACE_DIFFERENT = 3.0, -0.5
+_MIDPOINT = 9.25
 
 
 @dataclass(frozen=True)
@@ -92,11 +97,27 @@ class PersonRecord:
 # --- normalisation -----------------------------------------------------------------------
 
 
-def loose(token: str) -> str:
-    """Also equate the ASCII spellings of đ, č/ć, š, ž: "dordevic", "petrovich"."""
-    for digraph, letter in _LOOSE:
-        token = token.replace(digraph, letter)
+def letters(token: str) -> str:
+    """A folded token as Serbian letters, for comparing: the ASCII spellings of đ, č/ć,
+    š, ž equated ("dordevic", "petrovich"), and lj, nj, dž one symbol each, so that a
+    slip on one of them (Милиљца, Теодњора) is one edit, as it is in Cyrillic."""
+    for pair, letter in _LOOSE + _DIGRAPHS:
+        token = token.replace(pair, letter)
     return token
+
+
+def latin(token: str) -> str:
+    """``letters`` written out in Latin again, for slips typed in Latin ("Ognejn")."""
+    for pair, letter in _DIGRAPHS:
+        token = token.replace(letter, pair)
+    return token
+
+
+def one_typo_apart(a: str, b: str) -> bool:
+    """Two tokens (as ``letters``) one slip apart, typed in either script."""
+    if min(len(a), len(b)) < 3:
+        return False
+    return edit_distance(a, b, limit=1) == 1 or edit_distance(latin(a), latin(b), limit=1) == 1
 
 
 def normalise_tokens(record: PersonRecord) -> tuple[str, ...]:
@@ -124,24 +145,26 @@ def blocking_keys(record: PersonRecord) -> set[str]:
     The first letter of each key is its kind (see ``KEY_WEIGHTS``).
     """
     keys = name_keys(record)
+    tokens = _letter_tokens(record)
     born = record.date_of_birth
-    if born is not None:
+    if born is not None and tokens:  # without a name, nothing could match
         when = _date_key(born)
         keys.add(f"b:{when}")
-        for token in _loose_tokens(record):
+        for token in tokens:
             keys.add(f"d:{token}|{when}")
             keys.add(f"y:{token}|{born.year}")
     return keys
 
 
 def _deletions(token: str) -> set[str]:
-    """The token and the token less any one letter: two words one typo apart (a letter
-    wrong, missing, extra, or two swapped) share one of these."""
-    return {token} | {token[:i] + token[i + 1 :] for i in range(len(token))}
+    """The token and the token less any one letter, in either script: two words one typo
+    apart (a letter wrong, missing, extra, or two swapped) share one of these."""
+    spellings = {token, latin(token)}
+    return spellings | {t[:i] + t[i + 1 :] for t in spellings for i in range(len(t))}
 
 
-def _loose_tokens(record: PersonRecord) -> list[str]:
-    return sorted({loose(t) for t in normalise_tokens(record)})
+def _letter_tokens(record: PersonRecord) -> list[str]:
+    return sorted({letters(t) for t in normalise_tokens(record)})
 
 
 def name_keys(record: PersonRecord) -> set[str]:
@@ -149,7 +172,7 @@ def name_keys(record: PersonRecord) -> set[str]:
     token as written, the other less one letter or whole). How many persons share one
     tells how common the name is (``namesakes`` in ``score``)."""
     keys = set()
-    for a, b in combinations(_loose_tokens(record), 2):
+    for a, b in combinations(_letter_tokens(record), 2):
         keys.add(f"n:{a}|{b}")
         keys.update(f"e:{a}|{variant}" for variant in _deletions(b))
         keys.update(f"e:{b}|{variant}" for variant in _deletions(a))
@@ -158,6 +181,15 @@ def name_keys(record: PersonRecord) -> set[str]:
 
 def key_weight(key: str) -> int:
     return KEY_WEIGHTS[key[0]]
+
+
+def rank_weight(shared: Iterable[str]) -> int:
+    """How telling a set of shared keys is: their weights summed, the kinds in ``ONCE``
+    counted once."""
+    kinds = {key[0] for key in shared if key[0] in ONCE}
+    return sum(key_weight(k) for k in shared if k[0] not in ONCE) + sum(
+        KEY_WEIGHTS[kind] for kind in kinds
+    )
 
 
 # --- comparison --------------------------------------------------------------------------
@@ -194,10 +226,10 @@ def token_points(a: str, b: str, *, may_have_married: bool = False) -> float:
     """How two name tokens agree: the same, one typo apart, or not. Two typos are not
     tolerated: they make another name too often (Populović, Božulović). Two different
     surnames count less against where a woman may have taken her husband's."""
-    la, lb = loose(a), loose(b)
+    la, lb = letters(a), letters(b)
     if la == lb:
         return _NAME_EXACT
-    if min(len(la), len(lb)) >= 3 and edit_distance(la, lb, limit=1) == 1:
+    if one_typo_apart(la, lb):
         return _NAME_ONE_TYPO
     if may_have_married and _surname_like(la) and _surname_like(lb):
         return _NAME_MARRIED
@@ -222,7 +254,7 @@ def rarity_points(namesakes: int | None) -> float:
     stored persons have the rarest name key (``name_keys``) the two records share."""
     if not namesakes:
         return 0.0
-    return max(_COMMON_MIN, min(0.0, log(_RARITY_BASE / namesakes)))
+    return max(_COMMON_MIN, min(_RARE_MAX, log(_RARITY_BASE / namesakes)))
 
 
 def _dates_near(a: date, b: date) -> bool:
