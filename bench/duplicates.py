@@ -433,9 +433,11 @@ class MemoryIndex:
             stored = self.records[index]
             shared = [names[k] for k in matching.name_keys(stored) if k in names]
             namesakes = min(shared) if shared else None
-            if matching.score(record, stored, namesakes=namesakes) >= matching.THRESHOLD:
-                found.append(index)
-        return found, len(ranked)
+            likelihood = matching.score(record, stored, namesakes=namesakes)
+            if likelihood >= matching.THRESHOLD:
+                found.append((likelihood, index))
+        best = max(found, default=(0.0, 0))[0]
+        return [i for s, i in found if not matching.explained_away(best, s)], len(ranked)
 
     def block_sizes(self) -> list[int]:
         return sorted(len(v) for v in self.keys.values())

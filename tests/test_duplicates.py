@@ -6,6 +6,7 @@ Centre's officers and the municipality's coordinator get the alert.
 """
 
 import re
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -423,3 +424,14 @@ def test_on_equal_shares_the_same_municipality_is_scored_first(place: Any) -> No
     assert far.pk < near.pk  # so the order is not the primary keys'
     query = PersonRecord(given="Djurdja", family="Djordjevic", municipality_id=place.pk)
     assert [c.person_id for c in find_candidates(query, limit=1)] == [near.pk]
+
+
+def test_a_much_likelier_candidate_explains_the_others_away(place: Any) -> None:
+    """A new person is at most one stored person: a namesake without a date of birth is
+    a candidate on its own, but not beside the one born on the same day."""
+    dated = _register(_manager(place), place, "Ђурђа", "Ђорђевић")
+    undated = _register(_manager(place), place, "Ђурђа", "Ђорђевић", born="")
+    query = PersonRecord(given="Djurdja", family="Djordjevic", municipality_id=place.pk)
+    assert {c.person_id for c in find_candidates(query)} == {dated.pk, undated.pk}
+    query = replace(query, date_of_birth=BORN)
+    assert [c.person_id for c in find_candidates(query)] == [dated.pk]

@@ -177,14 +177,16 @@ def _rarest_shared(namesakes: dict[str, int], other: PersonRecord) -> int | None
 def score_all(
     record: PersonRecord, people: Iterable[Person], namesakes: dict[str, int]
 ) -> list[Candidate]:
-    """The people likely to be ``record``'s person, most likely first."""
+    """The people likely to be ``record``'s person, most likely first, without those
+    the likeliest explains away (``matching.explained_away``)."""
     found = []
     for person in people:
         other = record_of(person)
         likelihood = matching.score(record, other, namesakes=_rarest_shared(namesakes, other))
         if likelihood >= THRESHOLD:
             found.append(Candidate(person.pk, likelihood))
-    return sorted(found, key=lambda c: (-c.score, c.person_id))
+    found.sort(key=lambda c: (-c.score, c.person_id))
+    return [c for c in found if not matching.explained_away(found[0].score, c.score)]
 
 
 def find_candidates(

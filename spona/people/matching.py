@@ -63,6 +63,8 @@ KEY_WEIGHTS = {"d": 40, "n": 30, "e": 25, "b": 20, "y": 10}
 ONCE = frozenset({"e"})
 #: at most this many persons sharing keys are scored (the best ranked)
 CANDIDATE_LIMIT = 200
+#: a candidate this many points less likely than the best is explained away by it
+RUNNER_UP_MARGIN = 3.0
 
 _TOKEN = re.compile(r"[a-z]+")
 _LOOSE = (("dj", "d"), ("ch", "c"), ("sh", "s"), ("zh", "z"))
@@ -305,6 +307,19 @@ def points(a: PersonRecord, b: PersonRecord, *, namesakes: int | None = None) ->
     married = "male" not in {a.sex, b.sex}
     names = name_points(normalise_tokens(a), normalise_tokens(b), may_have_married=married)
     return names + rarity_points(namesakes) + birth_points(a, b) + other_points(a, b)
+
+
+def explained_away(best: float, other: float) -> bool:
+    """Whether a candidate scored ``other`` drops out beside one scored ``best``: a new
+    person is at most one stored person, so a candidate ``RUNNER_UP_MARGIN`` points
+    (e**3, about 20 times) less likely than the best is not shown. Candidates about as
+    likely as the best all stay: they may be duplicates of each other."""
+    return _log_odds(best) - _log_odds(other) > RUNNER_UP_MARGIN
+
+
+def _log_odds(likelihood: float) -> float:
+    likelihood = min(max(likelihood, 1e-12), 1 - 1e-12)
+    return log(likelihood / (1 - likelihood))
 
 
 def score(a: PersonRecord, b: PersonRecord, *, namesakes: int | None = None) -> float:
