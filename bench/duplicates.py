@@ -34,12 +34,12 @@ after it. The 1,000,000 run adds 900,000 to the 100,000 already loaded (about 13
 minutes in all on 2 cores). ``--memory`` instead keeps the blocking index in a dict
 and ranks and scores the same way, to tune quickly (quality only).
 
-Measured (2 cores, PostgreSQL 15, seed 7, 4,000 checks per size, idle machine): at
-100,000 persons precision 0.984, recall 0.972, p50 8.2 ms, p95 13.8 ms; at 1,000,000
-precision 0.959, recall 0.962, p50 35.2 ms, p95 46.6 ms (26 million key rows, 2.0 GiB
-with indexes; loading took 41 s and 374 s). With ``--seed 8`` at 1,000,000: precision
-0.939, recall 0.954, p95 45.5 ms: at a million the precision target is met only
-narrowly or not, depending on the sample.
+Measured (2 cores, PostgreSQL 15, 4,000 checks per size; two benches side by side, so
+times are pessimistic): seed 7 at 100,000 persons precision 0.988, recall 0.972, p50
+8.5 ms, p95 14.6 ms; at 1,000,000 precision 0.968, recall 0.962, p50 36.7 ms, p95
+52.5 ms (26 million key rows, 2.0 GiB with indexes). Seed 8 at 1,000,000: precision
+0.946, recall 0.953, p95 58.7 ms. Precision at a million varies by about two points
+between samples (false matches come in clusters of namesakes).
 """
 
 from __future__ import annotations

@@ -21,16 +21,17 @@ Names
     Jaro-Winkler rates "Jovan" and "Jovanović" 0.91 alike.
 
 Evidence
-    Each comparison adds points (log-odds-like weights, set by hand and checked with
-    ``bench/duplicates.py``): names; how common the shared name is (``namesakes``,
-    counted by the caller from the stored keys: a name borne by hundreds is weak
-    evidence); date of birth with tolerance (exact; day and month swapped, a day off or
-    a year off; missing is neutral; an estimated age is compared by year); sex (a
-    conflict counts against, but a slip is possible); municipality (people move).
+    Each comparison adds points (log-odds-like weights, set by hand and tuned on the
+    labelled sample of ``bench/duplicates.py``): names; how common the shared name is
+    (``namesakes``, counted by the caller from the stored keys: a name borne by hundreds
+    is weak evidence); date of birth with tolerance (exact; day and month swapped, a
+    day off or a year off; missing is neutral; an estimated age is compared by year);
+    sex (a conflict counts against, but a slip is possible); municipality (people move).
     ``score`` maps the sum to [0, 1]; ``THRESHOLD`` is its midpoint. So the same names
     with another date of birth are not a match; the same names without a date are a
     match only in the same municipality and if not common; a replaced surname needs the
-    same date of birth and municipality.
+    same date of birth and municipality. A new person is at most one stored person, so a
+    candidate far less likely than the best is explained away (``explained_away``).
 
 Blocking
     ``blocking_keys`` are plain strings; a record is a candidate for another when they
