@@ -37,9 +37,10 @@ and ranks and scores the same way, to tune quickly (quality only).
 Measured (2 cores, PostgreSQL 15, 4,000 checks per size; two benches side by side, so
 times are pessimistic): seed 7 at 100,000 persons precision 0.988, recall 0.972, p50
 8.5 ms, p95 14.6 ms; at 1,000,000 precision 0.968, recall 0.962, p50 36.7 ms, p95
-52.5 ms (26 million key rows, 2.0 GiB with indexes). Seed 8 at 1,000,000: precision
-0.946, recall 0.953, p95 58.7 ms. Precision at a million varies by about two points
-between samples (false matches come in clusters of namesakes).
+52.5 ms (26 million key rows, 2.0 GiB with indexes). At 1,000,000, seed 8: precision
+0.946, recall 0.953, p95 58.7 ms; seed 9: precision 0.970, recall 0.962, p95 46.3 ms.
+Precision at a million varies by about two points between samples (false matches come
+in clusters of namesakes).
 """
 
 from __future__ import annotations
