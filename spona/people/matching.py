@@ -147,8 +147,8 @@ def blocking_keys(record: PersonRecord) -> set[str]:
 
     The first letter of each key is its kind (see ``KEY_WEIGHTS``).
     """
-    keys = name_keys(record)
     tokens = _letter_tokens(record)
+    keys = _pair_keys(tokens)
     born = record.date_of_birth
     if born is not None and tokens:  # without a name, nothing could match
         when = _date_key(born)
@@ -174,8 +174,12 @@ def name_keys(record: PersonRecord) -> set[str]:
     """Two name tokens, as written (``n``) and with one of them within a typo (``e``: one
     token as written, the other less one letter or whole). How many persons share one
     tells how common the name is (``namesakes`` in ``score``)."""
+    return _pair_keys(_letter_tokens(record))
+
+
+def _pair_keys(tokens: list[str]) -> set[str]:
     keys = set()
-    for a, b in combinations(_letter_tokens(record), 2):
+    for a, b in combinations(tokens, 2):
         keys.add(f"n:{a}|{b}")
         keys.update(f"e:{a}|{variant}" for variant in _deletions(b))
         keys.update(f"e:{b}|{variant}" for variant in _deletions(a))

@@ -2,13 +2,12 @@
 no date keys for a person without a name). Whenever ``matching.blocking_keys`` changes, a
 migration like this one (or ``spona people reindex``) brings the stored keys up to date."""
 
+from importlib import import_module
+
 from django.db import migrations
 
-
-def rebuild(apps, schema_editor):
-    from spona.people.duplicates import rebuild_match_keys
-
-    rebuild_match_keys(apps.get_model("people", "Person"), apps.get_model("people", "PersonMatchKey"))
+# the same rebuild as the first backfill, with this migration's historical models
+backfill = import_module("spona.people.migrations.0003_backfill_match_keys").backfill
 
 
 class Migration(migrations.Migration):
@@ -17,4 +16,4 @@ class Migration(migrations.Migration):
         ("people", "0003_backfill_match_keys"),
     ]
 
-    operations = [migrations.RunPython(rebuild, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(backfill, migrations.RunPython.noop)]
