@@ -12,7 +12,6 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -81,6 +80,7 @@ INSTALLED_APPS = [
     "spona.surveys",
     "django_tasks_db",
     "spona.api",
+    "spona.workspace",
 ]
 
 MIDDLEWARE = [
@@ -112,7 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "spona.core.context_processors.navigation",
+                "spona.workspace.context_processors.navigation",
             ],
         },
     },
@@ -155,7 +155,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sign-in hardening (spona.accounts.services).
@@ -265,12 +265,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
-
-PHASES = [
-    ("prevention", _("Prevention")),
-    ("identification", _("Identification")),
-    ("protection", _("Protection")),
-    ("integration", _("Integration")),
-    ("planning", _("Planning")),
-    ("statistics", _("Statistics")),
-]

@@ -39,6 +39,19 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _apps_write_only_their_own_tables() -> Any:
+    """Every write the suite makes must come from the app that owns the table."""
+    from django.db import connection
+
+    from tests.architecture import OwnTablesGuard
+
+    guard = OwnTablesGuard()
+    with connection.execute_wrapper(guard):
+        yield
+    assert guard.violations == [], sorted(set(guard.violations))
+
+
 @pytest.fixture
 def municipality(db: Any) -> Any:
     return MunicipalityFactory(code="70939", name_cyr="Пирот", name_lat="Pirot")

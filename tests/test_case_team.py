@@ -17,6 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from spona.accounts.models import Role
 from spona.audit.models import AuditAction, AuditEvent
 from spona.cases import selectors
+from spona.cases.access import shares
 from spona.cases.models import (
     BreakGlassGrant,
     Case,
@@ -42,7 +43,7 @@ from spona.inbox.models import Notification
 from spona.inbox.services import mark_read
 from spona.institutions.models import InstitutionType
 from spona.people.models import Person
-from spona.policy import shares, visible
+from spona.policy import visible
 from spona.screening.models import Screening
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory
 
@@ -274,7 +275,11 @@ def test_the_case_page_shows_team_consent_and_the_referral_form_to_the_lead(team
     client.force_login(team["inspector"])
     page = client.get(reverse("cases:case_detail", args=[team["case"].code]))
     assert page.context["consent_form"] is None
-    assert page.context["sharing"] == {"identity": False, "case_details": False, "health": False}
+    assert page.context["may"].sharing == {
+        "identity": False,
+        "case_details": False,
+        "health": False,
+    }
     assert team["person"].given_name not in page.content.decode()
 
 

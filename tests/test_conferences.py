@@ -24,11 +24,12 @@ from spona.audit.models import AuditAction, AuditEvent
 from spona.cases.models import Case, CaseEvent, CaseEventKind, CaseStatus
 from spona.cases.services import case_open_for_presumed_victim
 from spona.conferences import reminders, selectors, services
+from spona.conferences.access import CONFERENCE_MINUTES, CONFERENCE_RUN, TASK_CANCEL, TASK_COMPLETE
 from spona.conferences.models import Conference, ConferenceStatus, Task, TaskStatus
 from spona.core.locking import StaleEditError
 from spona.inbox.models import Notification
 from spona.institutions.models import InstitutionType
-from spona.policy import Action, can, visible
+from spona.policy import can, visible
 from tests.factories import InstitutionFactory, MunicipalityFactory, PersonFactory, UserFactory
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -212,8 +213,8 @@ def test_a_local_topic_conference_is_seen_across_the_municipality(place) -> None
     # any institution of the municipality sees it; one elsewhere does not
     assert conference in visible(place["inspector"], Conference)
     assert conference not in visible(place["outsider"], Conference)
-    assert can(place["coordinator"], Action.CONFERENCE_RUN, conference)
-    assert not can(place["inspector"], Action.CONFERENCE_RUN, conference)
+    assert can(place["coordinator"], CONFERENCE_RUN, conference)
+    assert not can(place["inspector"], CONFERENCE_RUN, conference)
 
 
 # --- minutes, decisions, visibility -------------------------------------------------------
@@ -272,7 +273,7 @@ def test_only_the_team_reads_the_minutes_and_outsiders_find_nothing(place) -> No
     assert "Записник" in _client(place["manager"]).get(detail).content.decode()
     # the coordinator sees its municipality's case conferences by code, never the minutes
     assert conference in visible(place["coordinator"], Conference)
-    assert not can(place["coordinator"], Action.CONFERENCE_MINUTES, conference)
+    assert not can(place["coordinator"], CONFERENCE_MINUTES, conference)
     # reading a case conference is audited like reading the case
     assert AuditEvent.objects.filter(
         action=AuditAction.READ, object_type="conferences.conference"
@@ -335,7 +336,7 @@ def test_a_decision_becomes_a_task_that_its_owner_completes(place) -> None:
         action=AuditAction.UPDATE, object_type="conferences.task", details__status="done"
     ).exists()
     # a done task is not done twice, and the police may not cancel another's task
-    assert not can(place["inspector"], Action.TASK_ACT, (task, "complete"))
+    assert not can(place["inspector"], TASK_COMPLETE, task)
 
 
 @pytest.mark.django_db
@@ -374,7 +375,7 @@ def test_stale_task_edits_are_refused(place) -> None:
 @pytest.mark.django_db
 def test_overdue_tasks_show_on_the_owners_home_page(place) -> None:
     task = _task(place, _convene(place), due_in_days=-3)
-    home = _client(place["inspector"]).get(reverse("core:home"), HTTP_ACCEPT_LANGUAGE="en")
+    home = _client(place["inspector"]).get(reverse("workspace:home"), HTTP_ACCEPT_LANGUAGE="en")
     assert task.code in home.content.decode()
     assert list(selectors.overdue_tasks(user=place["inspector"])) == [task]
     assert not selectors.overdue_tasks(user=place["manager"]).exists()  # not its task
@@ -394,7 +395,7 @@ def test_cancelling_a_conference_tells_the_invited_and_a_task_can_be_called_off(
     )
     task = _task(place, _convene(place))
     # the owner may complete, not cancel; the convener cancels
-    assert not can(place["inspector"], Action.TASK_ACT, (task, "cancel"))
+    assert not can(place["inspector"], TASK_CANCEL, task)
     client.post(reverse("conferences:task_cancel", args=[task.code]), {"version": 1})
     task.refresh_from_db()
     assert task.status == TaskStatus.CANCELLED

@@ -8,35 +8,34 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from spona.accounts import services
+from spona.accounts.access import (
+    MANAGE_USERS,
+    institutions_for_user_management,
+    manageable_roles,
+)
 from spona.accounts.forms import UserCreateForm, UserEditForm
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.accounts.models import User
 from spona.core.locking import StaleEditError
-from spona.policy import (
-    Action,
-    institutions_for_user_management,
-    manageable_roles,
-    require,
-    visible,
-)
+from spona.policy import require, visible
 
 
 def _target(request: HttpRequest, pk: int) -> User:
     user = get_object_or_404(visible(request.user, User), pk=pk)
-    require(request.user, Action.MANAGE_USERS, user)
+    require(request.user, MANAGE_USERS, user)
     return user
 
 
 @login_required
 def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require(request.user, Action.MANAGE_USERS)
+    require(request.user, MANAGE_USERS)
     users = visible(request.user, User).select_related("institution")
     return render(request, "accounts/manage/user_list.html", {"users": users})
 
 
 @login_required
 def user_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require(request.user, Action.MANAGE_USERS)
+    require(request.user, MANAGE_USERS)
     me: User = request.user
     form = UserCreateForm(
         request.POST or None,

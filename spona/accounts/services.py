@@ -15,11 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts import two_factor
+from spona.accounts.access import MANAGE_USERS, USE_API_TOKENS, manageable_roles
 from spona.accounts.models import ApiToken, Role, TOTPDevice, User
 from spona.audit.models import AuditAction
 from spona.audit.services import record
 from spona.core.locking import save_versioned
-from spona.policy import Action, manageable_roles, require
+from spona.institutions.models import Institution
+from spona.policy import require
 
 USER_EDITABLE_FIELDS = ["first_name", "last_name", "email", "role", "is_active"]
 
@@ -122,7 +124,7 @@ class IssuedPassword:
 @transaction.atomic
 def user_create(*, by: User, **fields: Any) -> IssuedPassword:
     """A new account with a one-time password the user must change at first sign-in."""
-    require(by, Action.MANAGE_USERS, fields.get("institution"))
+    require(by, MANAGE_USERS, fields.get("institution"))
     if fields.get("role") not in manageable_roles(by):
         raise PermissionDenied
     user = User(must_change_password=True, **fields)
@@ -135,7 +137,7 @@ def user_create(*, by: User, **fields: Any) -> IssuedPassword:
 
 @transaction.atomic
 def user_update(*, by: User, target: User, expected_version: int, changed: list[str]) -> User:
-    require(by, Action.MANAGE_USERS, target)
+    require(by, MANAGE_USERS, target)
     save_versioned(target, expected_version=expected_version, fields=USER_EDITABLE_FIELDS)
     record(AuditAction.UPDATE, target, user=by, details={"fields": changed})
     return target
@@ -143,7 +145,7 @@ def user_update(*, by: User, target: User, expected_version: int, changed: list[
 
 @transaction.atomic
 def user_reset_password(*, by: User, target: User) -> IssuedPassword:
-    require(by, Action.MANAGE_USERS, target)
+    require(by, MANAGE_USERS, target)
     password = _temporary_password()
     target.set_password(password)
     target.must_change_password = True
@@ -159,7 +161,7 @@ def user_reset_password(*, by: User, target: User) -> IssuedPassword:
 @transaction.atomic
 def user_reset_two_factor(*, by: User, target: User) -> None:
     """Remove the authenticator and recovery codes: the user enrols again at next sign-in."""
-    require(by, Action.MANAGE_USERS, target)
+    require(by, MANAGE_USERS, target)
     TOTPDevice.objects.filter(user=target).delete()
     target.recovery_codes.all().delete()
     record(AuditAction.UPDATE, target, user=by, details={"two_factor": "reset"})
@@ -177,7 +179,7 @@ def _token_hash(raw: str) -> str:
 @transaction.atomic
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token; the raw key is returned once and never stored."""
-    require(user, Action.USE_API_TOKENS)
+    require(user, USE_API_TOKENS)
     raw = "spona_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
@@ -201,7 +203,7 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
 @transaction.atomic
 def api_token_revoke(*, user: User, token: ApiToken) -> None:
     if token.user_id != user.pk:
-        require(user, Action.MANAGE_USERS, token.user)
+        require(user, MANAGE_USERS, token.user)
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
     record(AuditAction.UPDATE, token, user=user, details={"revoked": True})
 
@@ -213,4 +215,25 @@ def system_admin_create(*, username: str, password: str) -> User:
     user.set_password(password)
     user.save()
     record(AuditAction.CREATE, user, details={"role": user.role})
+    return user
+
+
+@transaction.atomic
+def demo_user_ensure(
+    *, username: str, role: Role, institution: Institution | None, password: str
+) -> User:
+    """Demo installations: the account exists, with the demo password and an enrolled
+    authenticator (its key printed by ``spona totp``). Running it again changes nothing."""
+    if not settings.DEMO:
+        raise PermissionDenied
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, role=role, institution=institution)
+        user.set_password(password)
+        user.save()
+        record(AuditAction.CREATE, user, details={"role": role, "demo": True})
+    if role != Role.ANALYST and not TOTPDevice.objects.filter(user=user).exists():
+        TOTPDevice.objects.create(
+            user=user, secret=two_factor.new_secret(), confirmed_at=user.date_joined
+        )
     return user

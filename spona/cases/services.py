@@ -14,6 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from spona.accounts.models import Role, User
 from spona.audit.models import AuditAction
 from spona.audit.services import record
+from spona.cases.access import (
+    BREAK_GLASS,
+    CASE_REOPEN,
+    CASE_TRANSITION,
+    CONSENT_MANAGE,
+    REFERRAL_ACT,
+    REFERRAL_SEND,
+)
 from spona.cases.models import (
     BreakGlassGrant,
     Case,
@@ -24,15 +32,15 @@ from spona.cases.models import (
     Referral,
     ReferralStatus,
 )
-from spona.cases.referrals import ACTIONS
+from spona.cases.referrals import STEPS, ReferralMove, ReferralStep
 from spona.cases.reminders import schedule_overdue_reminder
 from spona.cases.selectors import answerers
-from spona.cases.workflow import NEEDS
+from spona.cases.workflow import NEEDS, Transition
 from spona.core.locking import save_versioned
 from spona.inbox.services import notify
 from spona.institutions.models import Institution, InstitutionType
 from spona.people.models import Person
-from spona.policy import Action, require
+from spona.policy import require
 
 REQUIRED = _("This field is required for this change of status.")
 OPEN_REFERRALS = [ReferralStatus.SENT, ReferralStatus.ACCEPTED]
@@ -79,7 +87,7 @@ def referral_send(*, by: User, case: Case, to: Institution, reason: str, urgency
     The receiver joins the case team at once and sees the person only within the consent
     recorded for its type of institution (the policy checks it on every read).
     """
-    require(by, Action.REFERRAL_SEND, case)
+    require(by, REFERRAL_SEND, case)
     errors = {}
     if not reason.strip():
         errors["reason"] = REQUIRED
@@ -142,8 +150,8 @@ def case_transition(
     *, by: User, case: Case, expected_version: int, to: str, **details: Any
 ) -> Case:
     """Move the case along the workflow table; the timeline and the audit log record it."""
-    require(by, Action.CASE_TRANSITION, (case, to))
-    missing = [name for name in NEEDS.get(to, ()) if not details.get(name)]
+    require(by, CASE_TRANSITION, Transition(case, to))
+    missing = [name for name in NEEDS.get(CaseStatus(to), ()) if not details.get(name)]
     if missing:
         raise ValidationError(dict.fromkeys(missing, REQUIRED))
     before = case.status
@@ -161,7 +169,7 @@ def case_transition(
 @transaction.atomic
 def case_reopen(*, by: User, case: Case, expected_version: int, reason: str) -> Case:
     """A closed case goes back to the status it had when it was closed."""
-    require(by, Action.CASE_REOPEN, case)
+    require(by, CASE_REOPEN, case)
     if case.status != CaseStatus.CLOSED or not reason.strip():
         raise ValidationError({"reason": REQUIRED})
     closing = case.events.filter(
@@ -185,8 +193,9 @@ def referral_act(
     *, by: User, referral: Referral, expected_version: int, action: str, reason: str = ""
 ) -> Referral:
     """Accept, decline (with a reason), complete or revoke a referral, as the table allows."""
-    require(by, Action.REFERRAL_ACT, (referral, action))
-    _from, to, _who, event = ACTIONS[action]
+    step = ReferralStep(action)
+    require(by, REFERRAL_ACT, ReferralMove(referral, step))
+    to, event = STEPS[step].target, STEPS[step].event
     if action == "decline" and not reason.strip():
         raise ValidationError({"reason": REQUIRED})
     now = timezone.now()
@@ -211,7 +220,7 @@ def consent_record(
     *, by: User, case: Case, institution_type: str, category: str, method: str
 ) -> Consent:
     """Record that the person agreed to share ``category`` with ``institution_type``."""
-    require(by, Action.CONSENT_MANAGE, case)
+    require(by, CONSENT_MANAGE, case)
     existing = case.consents.filter(
         institution_type=institution_type, category=category, withdrawn_at__isnull=True
     ).first()
@@ -235,7 +244,7 @@ def consent_record(
 @transaction.atomic
 def consent_withdraw(*, by: User, consent: Consent) -> Consent:
     """Withdraw a consent; from the next read on, the institutions it covered lose that data."""
-    require(by, Action.CONSENT_MANAGE, consent.case)
+    require(by, CONSENT_MANAGE, consent.case)
     if consent.withdrawn_at is None:
         consent.withdrawn_at, consent.withdrawn_by = timezone.now(), by
         consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
@@ -263,7 +272,7 @@ def _break_glass_alerted(by: User, case: Case) -> list[User]:
 @transaction.atomic
 def break_glass_open(*, by: User, code: str, reason: str) -> BreakGlassGrant:
     """Emergency access to a case outside the user's team: time-limited, alerted, audited."""
-    require(by, Action.BREAK_GLASS)
+    require(by, BREAK_GLASS)
     errors = {}
     case = Case.objects.filter(code=code.strip().upper()).first()
     if case is None:
@@ -293,3 +302,22 @@ def break_glass_open(*, by: User, code: str, reason: str) -> BreakGlassGrant:
         link=reverse("cases:case_detail", args=[case.code]),
     )
     return grant
+
+
+def timeline_add(*, case: Case, kind: CaseEventKind, by: User | None, **details: Any) -> CaseEvent:
+    """A line on the case's timeline, for what another app did on the case (a conference, a
+    task, a merge)."""
+    return CaseEvent.objects.create(case=case, kind=kind, actor=by, details=details)
+
+
+def cases_repoint_person(*, by: User, keep: Person, duplicate: Person) -> list[str]:
+    """A merge: the duplicate's cases now concern ``keep``, and each case's timeline says so.
+    Returns the codes of the cases moved."""
+    cases = list(Case.objects.filter(person=duplicate))
+    Case.objects.filter(person=duplicate).update(person=keep)
+    details = {"from": duplicate.code, "into": keep.code}
+    CaseEvent.objects.bulk_create(
+        CaseEvent(case=case, kind=CaseEventKind.PERSON_MERGED, actor=by, details=details)
+        for case in cases
+    )
+    return [case.code for case in cases]

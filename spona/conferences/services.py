@@ -15,8 +15,16 @@ from django.utils.translation import gettext_lazy as _
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import record
-from spona.cases.models import Case, CaseEvent, CaseEventKind
+from spona.cases.models import Case, CaseEventKind
+from spona.cases.services import timeline_add
 from spona.conferences import reminders
+from spona.conferences.access import (
+    CONFERENCE_CONVENE,
+    CONFERENCE_RUN,
+    TASK_CANCEL,
+    TASK_CHANGE,
+    TASK_COMPLETE,
+)
 from spona.conferences.forms import NOT_IN_INSTITUTION
 from spona.conferences.models import (
     Conference,
@@ -28,18 +36,18 @@ from spona.conferences.models import (
 from spona.conferences.selectors import invitees, task_owners
 from spona.core.locking import save_versioned
 from spona.inbox.services import notify
-from spona.institutions.models import Institution
-from spona.policy import Action, require
+from spona.institutions.models import Institution, Municipality
+from spona.policy import Permission, require
 
 NOT_PLANNED = _("Only a planned conference can be cancelled.")
 CANCELLED = _("This conference was cancelled.")
 NO_PARTICIPANTS = _("Invite at least one institution.")
 
 
-def _case_event(case: Case | None, by: User, kind: str, **details: Any) -> None:
+def _case_event(case: Case | None, by: User, kind: CaseEventKind, **details: Any) -> None:
     """A line on the case timeline, when the conference or task is on a case."""
     if case is not None:
-        CaseEvent.objects.create(case=case, kind=kind, actor=by, details=details)
+        timeline_add(case=case, kind=kind, by=by, **details)
 
 
 # --- conferences ------------------------------------------------------------------------
@@ -61,7 +69,8 @@ def conference_convene(
     home = by.institution.municipality if by.institution else None
     if case is None and home is None:
         raise PermissionDenied  # a national institution has no local topics
-    require(by, Action.CONFERENCE_CONVENE, case if case is not None else home)
+    subject: Case | Municipality | None = case if case is not None else home
+    require(by, CONFERENCE_CONVENE, subject)
     assert by.institution is not None  # noqa: S101 - the policy requires an institution
     invited = list(participants)
     if not invited:
@@ -107,7 +116,7 @@ def conference_record(
     Minutes may be corrected later (a stale copy is refused); decisions are only added, since
     tasks hang on them.
     """
-    require(by, Action.CONFERENCE_RUN, conference)
+    require(by, CONFERENCE_RUN, conference)
     if conference.status == ConferenceStatus.CANCELLED:
         raise ValidationError(CANCELLED)
     first = conference.status == ConferenceStatus.PLANNED
@@ -139,7 +148,7 @@ def conference_record(
 @transaction.atomic
 def conference_cancel(*, by: User, conference: Conference, expected_version: int) -> Conference:
     """Call off a planned conference; the invited institutions are told."""
-    require(by, Action.CONFERENCE_RUN, conference)
+    require(by, CONFERENCE_RUN, conference)
     if conference.status != ConferenceStatus.PLANNED:
         raise ValidationError(NOT_PLANNED)
     conference.status = ConferenceStatus.CANCELLED
@@ -195,7 +204,7 @@ def task_create(
 ) -> Task:
     """A task that carries out a decision; its owner is told, its reminders are queued."""
     conference = decision.conference
-    require(by, Action.CONFERENCE_RUN, conference)
+    require(by, CONFERENCE_RUN, conference)
     _check_owner(owner_institution, owner_user)
     task = Task.objects.create(
         title=title,
@@ -220,8 +229,10 @@ def task_create(
     return task
 
 
-def _close(by: User, task: Task, expected_version: int, action: str, status: str) -> Task:
-    require(by, Action.TASK_ACT, (task, action))
+def _close(
+    by: User, task: Task, expected_version: int, permission: Permission[Task], status: str
+) -> Task:
+    require(by, permission, task)
     task.status = status
     task.done_at = timezone.now()
     save_versioned(task, expected_version=expected_version, fields=["status", "done_at"])
@@ -231,14 +242,14 @@ def _close(by: User, task: Task, expected_version: int, action: str, status: str
 
 @transaction.atomic
 def task_complete(*, by: User, task: Task, expected_version: int) -> Task:
-    _close(by, task, expected_version, "complete", TaskStatus.DONE)
+    _close(by, task, expected_version, TASK_COMPLETE, TaskStatus.DONE)
     _case_event(task.case, by, CaseEventKind.TASK_DONE, task=task.code)
     return task
 
 
 @transaction.atomic
 def task_cancel(*, by: User, task: Task, expected_version: int) -> Task:
-    return _close(by, task, expected_version, "cancel", TaskStatus.CANCELLED)
+    return _close(by, task, expected_version, TASK_CANCEL, TaskStatus.CANCELLED)
 
 
 @transaction.atomic
@@ -254,7 +265,7 @@ def task_reassign(
     """Give the task to another owner or move its due date. A new owner is told; a new due
     date clears the reminder stamps and queues fresh reminders (the old ones find the date
     moved and do nothing)."""
-    require(by, Action.TASK_ACT, (task, "change"))
+    require(by, TASK_CHANGE, task)
     _check_owner(owner_institution, owner_user)
     new_owner = (owner_institution.pk, getattr(owner_user, "pk", None)) != (
         task.owner_institution_id,

@@ -54,6 +54,19 @@ def reference_data_load() -> int:
 
 
 @transaction.atomic
+def institution_ensure(
+    *, municipality: Municipality | None, type: str, name: str, **defaults: Any
+) -> Institution:
+    """The institution of this name and type in this municipality, created if it is new."""
+    institution, created = Institution.objects.get_or_create(
+        municipality=municipality, type=type, name=name, defaults=defaults
+    )
+    if created:
+        record(AuditAction.CREATE, institution)
+    return institution
+
+
+@transaction.atomic
 def institution_create(**fields: Any) -> Institution:
     institution = Institution.objects.create(**fields)
     record(AuditAction.CREATE, institution)

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
-from spona.jobs.models import Job, JobStatus
+from spona.jobs.models import Artifact, Job, JobStatus
 
 logger = logging.getLogger(__name__)
 UNEXPECTED = _(
@@ -77,3 +77,8 @@ def run_job(job_id: int) -> None:
     Job.objects.filter(pk=job_id).update(
         status=JobStatus.SUCCEEDED, result=result, finished_at=timezone.now()
     )
+
+
+def artifact_save(*, job: Job, filename: str, content_type: str, data: bytes) -> Artifact:
+    """A file the job produced, for its owner to download."""
+    return Artifact.objects.create(job=job, filename=filename, content_type=content_type, data=data)

@@ -9,8 +9,9 @@ from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import record
 from spona.core.fields import blind_index
+from spona.people.access import PERSON_VIEW
 from spona.people.models import DuplicateSuspicion, Person
-from spona.policy import Action, require, visible
+from spona.policy import require, visible
 
 LIST_LIMIT = 200
 
@@ -18,7 +19,7 @@ LIST_LIMIT = 200
 def person_list(*, user: User, name: str = "") -> list[Person]:
     """The persons this user may see (newest first), optionally only those with exactly
     this name. Showing names is a read of each listed person: it is audited."""
-    require(user, Action.PERSON_VIEW)
+    require(user, PERSON_VIEW)
     people: QuerySet[Person] = visible(user, Person).select_related("municipality")
     if name.strip():
         people = people.filter(name_index=blind_index(name))

@@ -13,7 +13,13 @@ from spona.core.tabular import encode_upload
 from spona.institutions.models import Municipality
 from spona.jobs.models import Job
 from spona.jobs.services import job_start
-from spona.policy import Action, require
+from spona.policy import require
+from spona.prevention.access import (
+    CAMPAIGN_MANAGE,
+    COUNTS_REPORT,
+    OUTREACH_RECORD,
+    RISK_GROUPS_MANAGE,
+)
 from spona.prevention.imports import JOB_KIND
 from spona.prevention.models import (
     AggregateCount,
@@ -63,7 +69,7 @@ def default_groups(municipality: Municipality) -> list[RiskGroup]:
 
 @transaction.atomic
 def risk_group_create(*, user: User, municipality: Municipality, **fields: Any) -> RiskGroup:
-    require(user, Action.RISK_GROUPS_MANAGE, municipality)
+    require(user, RISK_GROUPS_MANAGE, municipality)
     group = RiskGroup.objects.create(municipality=municipality, **fields)
     record(AuditAction.CREATE, group, user=user)
     return group
@@ -73,7 +79,7 @@ def risk_group_create(*, user: User, municipality: Municipality, **fields: Any) 
 def settlement_add(
     *, user: User, municipality: Municipality, name: str, population: int | None
 ) -> Settlement:
-    require(user, Action.RISK_GROUPS_MANAGE, municipality)
+    require(user, RISK_GROUPS_MANAGE, municipality)
     settlement = Settlement.objects.create(
         municipality=municipality, name=name, population=population
     )
@@ -85,7 +91,7 @@ def settlement_add(
 def count_enter(
     *, user: User, group: RiskGroup, settlement: Settlement, period: str, count: int
 ) -> AggregateCount:
-    require(user, Action.COUNTS_REPORT, group.municipality)
+    require(user, COUNTS_REPORT, group.municipality)
     assert user.institution is not None  # noqa: S101 - required by COUNTS_REPORT
     entry, _created = AggregateCount.objects.update_or_create(
         institution=user.institution,
@@ -100,7 +106,7 @@ def count_enter(
 
 def counts_import_start(*, user: User, name: str, content: bytes) -> Job:
     """Queue the import; the worker checks every row and saves all or nothing."""
-    require(user, Action.COUNTS_REPORT)
+    require(user, COUNTS_REPORT)
     assert user.institution is not None  # noqa: S101
     payload = {
         **encode_upload(name, content),
@@ -114,7 +120,7 @@ def counts_import_start(*, user: User, name: str, content: bytes) -> Job:
 def campaign_create(
     *, user: User, groups: Any, settlements: Any, partners: Any, **fields: Any
 ) -> Campaign:
-    require(user, Action.CAMPAIGN_MANAGE, fields["municipality"])
+    require(user, CAMPAIGN_MANAGE, fields["municipality"])
     campaign = Campaign.objects.create(created_by=user, **fields)
     campaign.groups.set(groups)
     campaign.settlements.set(settlements)
@@ -125,7 +131,7 @@ def campaign_create(
 
 @transaction.atomic
 def outreach_record(*, user: User, campaign: Campaign, **fields: Any) -> OutreachActivity:
-    require(user, Action.OUTREACH_RECORD, campaign)
+    require(user, OUTREACH_RECORD, campaign)
     activity = OutreachActivity.objects.create(campaign=campaign, recorded_by=user, **fields)
     record(AuditAction.CREATE, activity, user=user)
     return activity

@@ -6,7 +6,8 @@ from django.http import Http404
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import record
-from spona.policy import Action, can, visible
+from spona.policy import can, visible
+from spona.signals.access import SIGNAL_TRIAGE
 from spona.signals.models import Signal, Status, Urgency
 
 OPEN = [Status.NEW, Status.ASSIGNED]
@@ -14,7 +15,7 @@ OPEN = [Status.NEW, Status.ASSIGNED]
 
 def triage_queue(*, user: User) -> QuerySet[Signal]:
     """Open signals this user triages, most urgent and oldest first."""
-    if not can(user, Action.SIGNAL_TRIAGE):
+    if not can(user, SIGNAL_TRIAGE):
         return Signal.objects.none()
     urgency_order = Case(
         When(urgency=Urgency.IMMEDIATE_DANGER, then=0),

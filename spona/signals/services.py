@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from spona.accounts.models import User
@@ -15,7 +16,9 @@ from spona.audit.services import record
 from spona.core.codes import ALPHABET
 from spona.core.locking import save_versioned
 from spona.institutions.models import Institution
-from spona.policy import Action, require
+from spona.people.models import Person
+from spona.policy import require
+from spona.signals.access import SIGNAL_RAISE, SIGNAL_TRIAGE
 from spona.signals.models import Signal, SignalNote, Source, Status
 
 
@@ -31,7 +34,7 @@ def new_receipt_code() -> str:
 @transaction.atomic
 def signal_raise(*, user: User, **fields: Any) -> Signal:
     """A signal from a professional of any institution."""
-    require(user, Action.SIGNAL_RAISE)
+    require(user, SIGNAL_RAISE)
     signal = Signal.objects.create(
         source=Source.INSTITUTION, raised_by=user, raised_by_institution=user.institution, **fields
     )
@@ -74,7 +77,7 @@ def citizen_signal_add(*, receipt: str, text: str) -> Signal | None:
 def signal_assign(
     *, user: User, signal: Signal, expected_version: int, institution: Institution
 ) -> Signal:
-    require(user, Action.SIGNAL_TRIAGE, signal)
+    require(user, SIGNAL_TRIAGE, signal)
     signal.assigned_institution, signal.status, signal.triaged_at = (
         institution,
         Status.ASSIGNED,
@@ -91,7 +94,7 @@ def signal_assign(
 
 @transaction.atomic
 def signal_dismiss(*, user: User, signal: Signal, expected_version: int, reason: str) -> Signal:
-    require(user, Action.SIGNAL_TRIAGE, signal)
+    require(user, SIGNAL_TRIAGE, signal)
     signal.status, signal.dismissed_reason, signal.triaged_at = (
         Status.DISMISSED,
         reason,
@@ -109,8 +112,8 @@ def signal_dismiss(*, user: User, signal: Signal, expected_version: int, reason:
 @transaction.atomic
 def signal_merge(*, user: User, signal: Signal, expected_version: int, into: Signal) -> Signal:
     """Mark ``signal`` a duplicate of ``into``; both stay, the duplicate points to the original."""
-    require(user, Action.SIGNAL_TRIAGE, signal)
-    require(user, Action.SIGNAL_TRIAGE, into)
+    require(user, SIGNAL_TRIAGE, signal)
+    require(user, SIGNAL_TRIAGE, into)
     if into.pk == signal.pk or into.merged_into_id:
         raise PermissionDenied
     signal.status, signal.merged_into, signal.triaged_at = Status.MERGED, into, timezone.now()
@@ -120,3 +123,19 @@ def signal_merge(*, user: User, signal: Signal, expected_version: int, into: Sig
     SignalNote.objects.filter(signal=signal).update(signal=into)
     record(AuditAction.UPDATE, signal, user=user, details={"merged_into": into.pk})
     return signal
+
+
+def signal_screening_started(*, signal: Signal, person: Person) -> None:
+    """A screening began on this signal (the caller checked the policy): it now concerns
+    ``person`` and is no longer waiting for triage."""
+    Signal.objects.filter(pk=signal.pk).update(
+        person=person,
+        status=Status.SCREENING,
+        triaged_at=timezone.now(),
+        version=F("version") + 1,
+    )
+
+
+def signals_repoint_person(*, keep: Person, duplicate: Person) -> int:
+    """A merge: the duplicate's signals now concern ``keep``. Returns how many moved."""
+    return Signal.objects.filter(person=duplicate).update(person=keep)

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from spona.accounts import two_factor
-from spona.accounts.models import Role, TOTPDevice, User
+from spona.accounts.models import Role, User
+from spona.accounts.services import demo_user_ensure
 from spona.cases.models import Case, ConsentMethod, DataCategory
 from spona.cases.services import case_open_for_presumed_victim, consent_record
 from spona.institutions.models import Institution, InstitutionType, Municipality
-from spona.institutions.services import reference_data_load
+from spona.institutions.services import institution_ensure, reference_data_load
 from spona.people.models import Person, Sex
 from spona.people.services import person_register
 from spona.prevention.demo import prevention_demo_load
@@ -83,29 +83,19 @@ def _institution(
     municipality: Municipality | None, type_: InstitutionType, name: str
 ) -> Institution:
     slug = municipality.name_lat.lower().replace(" ", "-") if municipality else "centar"
-    institution, _ = Institution.objects.get_or_create(
+    return institution_ensure(
         municipality=municipality,
         type=type_,
         name=name,
-        defaults={
-            "duty_phone": "+381 11 000 0000",
-            "duty_email": f"{type_.value}@{slug}.demo.spona.rs",
-        },
+        duty_phone="+381 11 000 0000",
+        duty_email=f"{type_.value}@{slug}.demo.spona.rs",
     )
-    return institution
 
 
 def _user(username: str, role: Role, institution: Institution | None) -> User:
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = User(username=username, role=role, institution=institution)
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    if role != Role.ANALYST and not TOTPDevice.objects.filter(user=user).exists():
-        TOTPDevice.objects.create(
-            user=user, secret=two_factor.new_secret(), confirmed_at=user.date_joined
-        )
-    return user
+    return demo_user_ensure(
+        username=username, role=role, institution=institution, password=DEMO_PASSWORD
+    )
 
 
 def _people(users: list[User], rng: random.Random) -> None:
