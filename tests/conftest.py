@@ -212,7 +212,7 @@ def _add_identification(world: World, institution: Institution) -> None:
     world.case_code, world.referral_pk = case.code, case.referrals.get().pk
     for category in (DataCategory.IDENTITY, DataCategory.CASE_DETAILS):
         consent = consent_record(
-            by=manager,
+            user=manager,
             case=case,
             institution_type=InstitutionType.NATIONAL_CENTRE,
             category=category,
@@ -236,7 +236,7 @@ def _add_conference(world: World, institution: Institution) -> None:
     centre = world.users[Role.CENTRE_OFFICER].institution
     assert centre is not None
     conference = services.conference_convene(
-        by=manager,
+        user=manager,
         case=Case.objects.get(code=world.case_code),
         topic="Заштита",
         phase="protection",
@@ -244,14 +244,14 @@ def _add_conference(world: World, institution: Institution) -> None:
         participants=[institution, centre],
     )
     [decision] = services.conference_record(
-        by=manager,
+        user=manager,
         conference=conference,
         expected_version=conference.version,
         minutes="Записник",
         decisions=["Обезбедити смештај"],
     )
     task = services.task_create(
-        by=manager,
+        user=manager,
         decision=decision,
         title="Смештај",
         owner_institution=institution,

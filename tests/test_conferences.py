@@ -63,7 +63,7 @@ def place(municipality, social_welfare):
     }
     person = PersonFactory(registered_by=people["manager"])
     case = case_open_for_presumed_victim(
-        by=people["manager"], person=person, is_child=False, origin={}
+        user=people["manager"], person=person, is_child=False, origin={}
     )
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.PROTECTION)
     case.refresh_from_db()
@@ -78,7 +78,7 @@ def _client(user) -> Client:
 
 def _convene(place, **overrides) -> Conference:
     data = {
-        "by": place["manager"],
+        "user": place["manager"],
         "case": place["case"],
         "topic": "План заштите",
         "phase": "protection",
@@ -90,14 +90,14 @@ def _convene(place, **overrides) -> Conference:
 
 def _task(place, conference: Conference, *, due_in_days: int = 7, **overrides) -> Task:
     [decision] = services.conference_record(
-        by=place["manager"],
+        user=place["manager"],
         conference=conference,
         expected_version=conference.version,
         minutes="Записник",
         decisions=["Проценити безбедност"],
     )
     data = {
-        "by": place["manager"],
+        "user": place["manager"],
         "decision": decision,
         "title": "Процена безбедности",
         "owner_institution": place["police"],
@@ -192,17 +192,17 @@ def test_convening_needs_participants_and_the_right_to_convene(place) -> None:
     police = _client(place["inspector"])
     assert police.get(url).status_code == 404
     with pytest.raises(PermissionDenied):
-        _convene(place, by=place["inspector"])
+        _convene(place, user=place["inspector"])
     # the national Centre has no local topics
     with pytest.raises(PermissionDenied):
-        _convene(place, by=place["officer"], case=None)
+        _convene(place, user=place["officer"], case=None)
 
 
 @pytest.mark.django_db
 def test_a_local_topic_conference_is_seen_across_the_municipality(place) -> None:
     conference = _convene(
         place,
-        by=place["coordinator"],
+        user=place["coordinator"],
         case=None,
         topic="Превенција у школама",
         phase="prevention",
@@ -297,7 +297,7 @@ def test_only_the_team_reads_the_minutes_and_outsiders_find_nothing(place) -> No
 def test_a_decision_becomes_a_task_that_its_owner_completes(place) -> None:
     conference = _convene(place)
     services.conference_record(
-        by=place["manager"],
+        user=place["manager"],
         conference=conference,
         expected_version=1,
         minutes="Записник",
@@ -343,7 +343,11 @@ def test_a_decision_becomes_a_task_that_its_owner_completes(place) -> None:
 def test_a_past_due_date_is_refused_and_a_person_must_work_in_the_owner(place) -> None:
     conference = _convene(place)
     services.conference_record(
-        by=place["manager"], conference=conference, expected_version=1, minutes="", decisions=["О"]
+        user=place["manager"],
+        conference=conference,
+        expected_version=1,
+        minutes="",
+        decisions=["О"],
     )
     url = reverse("conferences:decision_task", args=[conference.decisions.get().pk])
     yesterday = timezone.localdate() - timedelta(days=1)
@@ -360,7 +364,7 @@ def test_a_past_due_date_is_refused_and_a_person_must_work_in_the_owner(place) -
 def test_stale_task_edits_are_refused(place) -> None:
     task = _task(place, _convene(place))
     services.task_reassign(
-        by=place["manager"],
+        user=place["manager"],
         task=task,
         expected_version=1,
         owner_institution=place["police"],
@@ -368,7 +372,7 @@ def test_stale_task_edits_are_refused(place) -> None:
         due_on=task.due_on,
     )
     with pytest.raises(StaleEditError):
-        services.task_complete(by=place["inspector"], task=task, expected_version=1)
+        services.task_complete(user=place["inspector"], task=task, expected_version=1)
     assert Notification.objects.filter(kind="task_assigned", recipient=place["inspector"]).count()
 
 
@@ -379,7 +383,7 @@ def test_overdue_tasks_show_on_the_owners_home_page(place) -> None:
     assert task.code in home.content.decode()
     assert list(selectors.overdue_tasks(user=place["inspector"])) == [task]
     assert not selectors.overdue_tasks(user=place["manager"]).exists()  # not its task
-    services.task_complete(by=place["inspector"], task=task, expected_version=task.version)
+    services.task_complete(user=place["inspector"], task=task, expected_version=task.version)
     assert not selectors.overdue_tasks(user=place["inspector"]).exists()
 
 
@@ -483,9 +487,9 @@ def test_a_done_task_or_a_moved_due_date_cancels_the_queued_notified(place, sett
     settings.TASKS = DATABASE_QUEUE
     conference = _convene(place)
     done = _task(place, conference, due_in_days=-2)
-    services.task_complete(by=place["inspector"], task=done, expected_version=1)
+    services.task_complete(user=place["inspector"], task=done, expected_version=1)
     moved = services.task_create(
-        by=place["manager"],
+        user=place["manager"],
         decision=conference.decisions.get(),
         title="Друго",
         owner_institution=place["police"],
@@ -493,7 +497,7 @@ def test_a_done_task_or_a_moved_due_date_cancels_the_queued_notified(place, sett
         due_on=timezone.localdate() - timedelta(days=2),
     )
     services.task_reassign(
-        by=place["manager"],
+        user=place["manager"],
         task=moved,
         expected_version=1,
         owner_institution=place["police"],

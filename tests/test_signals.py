@@ -101,7 +101,7 @@ def test_triage_queue_puts_immediate_danger_first(people_of, municipality) -> No
 
     raiser = people_of(InstitutionType.SCHOOL)
     normal = _raise(raiser, municipality)
-    danger = _raise(raiser, municipality, urgency=Urgency.IMMEDIATE_DANGER)
+    danger = _raise(raiser, municipality, urgency=Urgency.IMMEDIATE)
     urgent = _raise(raiser, municipality, urgency=Urgency.URGENT)
     csr = people_of(InstitutionType.SOCIAL_WELFARE, Role.CASE_MANAGER)
     assert list(triage_queue(user=csr)) == [danger, urgent, normal]

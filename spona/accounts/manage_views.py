@@ -43,7 +43,7 @@ def user_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         institutions=institutions_for_user_management(me),
     )
     if request.method == "POST" and form.is_valid():
-        issued = services.user_create(by=me, **form.cleaned_data)
+        issued = services.user_create(user=me, **form.cleaned_data)
         return render(request, "accounts/manage/password_issued.html", {"issued": issued})
     return render(request, "accounts/manage/user_form.html", {"form": form})
 
@@ -61,7 +61,7 @@ def user_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(
-                by=me,
+                user=me,
                 target=form.instance,
                 expected_version=form.cleaned_data["version"],
                 changed=form.changed_data,
@@ -77,14 +77,14 @@ def user_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def user_reset_password(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    issued = services.user_reset_password(by=request.user, target=_target(request, pk))
+    issued = services.user_reset_password(user=request.user, target=_target(request, pk))
     return render(request, "accounts/manage/password_issued.html", {"issued": issued})
 
 
 @login_required
 @require_POST
 def user_reset_two_factor(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    services.user_reset_two_factor(by=request.user, target=_target(request, pk))
+    services.user_reset_two_factor(user=request.user, target=_target(request, pk))
     messages.success(
         request,
         _("Two-factor authentication was reset; the user sets it up again at the next sign-in."),

@@ -7,8 +7,8 @@ from spona.cases.models import (
     CloseReason,
     ConsentMethod,
     DataCategory,
-    Urgency,
 )
+from spona.core.urgency import Urgency
 from spona.institutions.models import Institution, InstitutionType
 
 

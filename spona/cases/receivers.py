@@ -12,6 +12,6 @@ from spona.people.models import Person
 
 @receiver(person_merged)
 def _repoint_after_merge(
-    sender: type[Person], *, by: User, keep: Person, duplicate: Person, **kwargs: Any
+    sender: type[Person], *, user: User, keep: Person, duplicate: Person, **kwargs: Any
 ) -> dict[str, Any]:
-    return {"cases": cases_repoint_person(by=by, keep=keep, duplicate=duplicate)}
+    return {"cases": cases_repoint_person(user=user, keep=keep, duplicate=duplicate)}

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import Role, User
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
 from spona.cases.access import (
     CASE_REOPEN,
     CASE_TRANSITION,
@@ -57,7 +57,7 @@ def case_get(*, user: User, code: str) -> Case:
     case = case_list(user=user).filter(code=code).first()
     if case is None:
         raise Http404
-    record(AuditAction.READ, case, user=user)
+    audit(AuditAction.READ, case, user=user)
     return case
 
 

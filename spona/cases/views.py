@@ -105,7 +105,7 @@ def case_transition(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
         request,
         code,
         lambda: services.case_transition(
-            by=request.user,
+            user=request.user,
             case=case,
             expected_version=form.cleaned_data["version"],
             to=form.cleaned_data["to"],
@@ -130,7 +130,7 @@ def referral_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> Htt
         request,
         referral.case.code,
         lambda: services.referral_act(
-            by=request.user,
+            user=request.user,
             referral=referral,
             expected_version=int(version),
             action=action,
@@ -151,7 +151,7 @@ def case_reopen(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         request,
         code,
         lambda: services.case_reopen(
-            by=request.user,
+            user=request.user,
             case=case,
             expected_version=form.cleaned_data["version"],
             reason=form.cleaned_data["reason"],
@@ -168,7 +168,7 @@ def referral_send(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         return incomplete_and_return(request, to=reverse("cases:case_detail", args=[code]))
     try:
-        services.referral_send(by=request.user, case=case, **form.cleaned_data)
+        services.referral_send(user=request.user, case=case, **form.cleaned_data)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -185,7 +185,7 @@ def consent_record(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
     form = ConsentForm(request.POST)
     if not form.is_valid():
         return incomplete_and_return(request, to=reverse("cases:case_detail", args=[code]))
-    services.consent_record(by=request.user, case=case, **form.cleaned_data)
+    services.consent_record(user=request.user, case=case, **form.cleaned_data)
     messages.success(request, _("The consent was recorded."))
     return redirect("cases:case_detail", code=code)
 
@@ -196,7 +196,7 @@ def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     consent = get_object_or_404(
         Consent.objects.filter(case__in=visible(request.user, Case)).select_related("case"), pk=pk
     )
-    services.consent_withdraw(by=request.user, consent=consent)
+    services.consent_withdraw(user=request.user, consent=consent)
     messages.success(request, _("The consent was withdrawn; it takes effect at once."))
     return redirect("cases:case_detail", code=consent.case.code)
 
@@ -208,7 +208,7 @@ def break_glass(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            grant = services.break_glass_open(by=request.user, **form.cleaned_data)
+            grant = services.break_glass_open(user=request.user, **form.cleaned_data)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 for message in errors:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
 from spona.cases.models import Case, ReferralStatus
 from spona.cases.workflow import phase_of
 from spona.conferences.models import Conference, Task, TaskStatus
@@ -38,7 +38,7 @@ def conference_get(*, user: User, code: str) -> Conference:
     if conference is None:
         raise Http404
     if conference.case is not None:
-        record(AuditAction.READ, conference, user=user, details={"case": conference.case.code})
+        audit(AuditAction.READ, conference, user=user, details={"case": conference.case.code})
     return conference
 
 

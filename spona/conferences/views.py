@@ -81,7 +81,7 @@ def conference_convene(request: AuthenticatedHttpRequest) -> HttpResponse:
     institutions = Institution.objects.filter(pk__in=[o.institution.pk for o in options])
     form = ConveneForm(request.POST or None, initial={"phase": phase}, institutions=institutions)
     if request.method == "POST" and form.is_valid():
-        conference = services.conference_convene(by=request.user, case=case, **form.cleaned_data)
+        conference = services.conference_convene(user=request.user, case=case, **form.cleaned_data)
         messages.success(request, _("The conference is planned and the participants invited."))
         return redirect("conferences:conference_detail", conference.code)
     checked = (
@@ -143,7 +143,7 @@ def conference_record(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
         request,
         to,
         lambda: services.conference_record(
-            by=request.user,
+            user=request.user,
             conference=conference,
             expected_version=form.cleaned_data["version"],
             minutes=form.cleaned_data["minutes"],
@@ -165,7 +165,7 @@ def conference_cancel(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
         request,
         to,
         lambda: services.conference_cancel(
-            by=request.user, conference=conference, expected_version=form.cleaned_data["version"]
+            user=request.user, conference=conference, expected_version=form.cleaned_data["version"]
         ),
     )
 
@@ -200,7 +200,7 @@ def decision_task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         users=users,
     )
     if request.method == "POST" and form.is_valid():
-        task = services.task_create(by=request.user, decision=decision, **form.cleaned_data)
+        task = services.task_create(user=request.user, decision=decision, **form.cleaned_data)
         messages.success(request, _("The task was created and its owner told."))
         return redirect("conferences:task_detail", task.code)
     context = {"form": form, "decision": decision, "conference": conference}
@@ -263,7 +263,7 @@ def _task_action(
         return incomplete_and_return(request, to=to)
     version = form.cleaned_data["version"]
     return _back_to(
-        request, to, lambda: write(by=request.user, task=task, expected_version=version)
+        request, to, lambda: write(user=request.user, task=task, expected_version=version)
     )
 
 
@@ -295,7 +295,7 @@ def task_reassign(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return act_and_return(
         request,
         lambda: services.task_reassign(
-            by=request.user,
+            user=request.user,
             task=task,
             expected_version=data["version"],
             owner_institution=data["owner_institution"],

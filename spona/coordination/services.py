@@ -4,7 +4,7 @@ from django.db import transaction
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
 from spona.coordination.access import MANDATE_MANAGE
 from spona.coordination.defaults import PHASES
 from spona.coordination.models import Mandate
@@ -33,5 +33,5 @@ def mandate_set(
         defaults={"role": role, "note": note},
     )
     details = {"type": institution_type, "phase": phase, "from": before.role, "to": role}
-    record(AuditAction.UPDATE, mandate, user=user, details=details)
+    audit(AuditAction.UPDATE, mandate, user=user, details=details)
     return mandate

@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from spona.accounts.models import Role, User
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
 from spona.core.fields import blind_index
 from spona.core.locking import save_versioned
+from spona.inbox.kinds import NotificationKind
 from spona.inbox.services import notify
 from spona.institutions.models import InstitutionType
 from spona.people.access import PERSON_CHANGE, PERSON_CREATE, PERSON_MERGE, Merge
@@ -51,7 +52,7 @@ def person_register(*, user: User, **fields: Any) -> Person:
     _refresh_index(person)
     person.save()
     refresh_match_keys(person)
-    record(AuditAction.CREATE, person, user=user)
+    audit(AuditAction.CREATE, person, user=user)
     return person
 
 
@@ -69,7 +70,7 @@ def person_update(
         fields=[*EDITABLE_FIELDS, "name_index", "updated_at"],
     )
     refresh_match_keys(person)
-    record(AuditAction.UPDATE, person, user=user, details={"fields": changed})
+    audit(AuditAction.UPDATE, person, user=user, details={"fields": changed})
     return person
 
 
@@ -104,7 +105,7 @@ def _suspect(
         person=person, match_id=candidate.person_id, score=candidate.score
     )
     details = {"person": person.code, "match": code, "score": round(candidate.score, 3)}
-    record(AuditAction.CREATE, suspicion, user=user, details=details)
+    audit(AuditAction.CREATE, suspicion, user=user, details=details)
     return suspicion, True
 
 
@@ -113,7 +114,7 @@ def _alert(person: Person, matches: list[str], registrant: User) -> None:
     institution = person.registered_by_institution.name
     for match in matches:
         params = {"person": person.code, "institution": institution, "match": match}
-        notify(recipients=recipients, kind="duplicate_suspected", params=params)
+        notify(recipients=recipients, kind=NotificationKind.DUPLICATE_SUSPECTED, params=params)
 
 
 @transaction.atomic
@@ -158,14 +159,14 @@ def duplicate_dismiss(*, user: User, person: Person, other: Person) -> None:
     require(user, PERSON_CHANGE, person)
     require(user, PERSON_CHANGE, other)
     _resolve(user, person, other, Resolution.NOT_DUPLICATE)
-    record(AuditAction.UPDATE, person, user=user, details={"not_duplicate_of": other.code})
+    audit(AuditAction.UPDATE, person, user=user, details={"not_duplicate_of": other.code})
 
 
 def _move_history(user: User, keep: Person, duplicate: Person) -> dict[str, Any]:
     """Ask the apps that keep records about a person to re-point them to ``keep``."""
     moved: dict[str, Any] = {}
     for _receiver, response in person_merged.send(
-        sender=Person, by=user, keep=keep, duplicate=duplicate
+        sender=Person, user=user, keep=keep, duplicate=duplicate
     ):
         assert isinstance(response, dict)  # noqa: S101 - every receiver says what it moved
         moved.update(response)
@@ -195,6 +196,6 @@ def person_merge(
     moved = _move_history(user, keep, duplicate)
     PersonMatchKey.objects.filter(person=duplicate).delete()
     _resolve(user, keep, duplicate, Resolution.MERGED)
-    record(AuditAction.UPDATE, duplicate, user=user, details={"merged_into": keep.code})
-    record(AuditAction.UPDATE, keep, user=user, details={"merged_from": duplicate.code, **moved})
+    audit(AuditAction.UPDATE, duplicate, user=user, details={"merged_into": keep.code})
+    audit(AuditAction.UPDATE, keep, user=user, details={"merged_from": duplicate.code, **moved})
     return keep

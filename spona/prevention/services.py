@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
 from spona.core.tabular import encode_upload
 from spona.institutions.models import Municipality
 from spona.jobs.models import Job
@@ -71,7 +71,7 @@ def default_groups(municipality: Municipality) -> list[RiskGroup]:
 def risk_group_create(*, user: User, municipality: Municipality, **fields: Any) -> RiskGroup:
     require(user, RISK_GROUPS_MANAGE, municipality)
     group = RiskGroup.objects.create(municipality=municipality, **fields)
-    record(AuditAction.CREATE, group, user=user)
+    audit(AuditAction.CREATE, group, user=user)
     return group
 
 
@@ -83,7 +83,7 @@ def settlement_add(
     settlement = Settlement.objects.create(
         municipality=municipality, name=name, population=population
     )
-    record(AuditAction.CREATE, settlement, user=user)
+    audit(AuditAction.CREATE, settlement, user=user)
     return settlement
 
 
@@ -100,7 +100,7 @@ def count_enter(
         period=period,
         defaults={"count": count, "reported_by": user},
     )
-    record(AuditAction.CREATE, entry, user=user)
+    audit(AuditAction.CREATE, entry, user=user)
     return entry
 
 
@@ -125,7 +125,7 @@ def campaign_create(
     campaign.groups.set(groups)
     campaign.settlements.set(settlements)
     campaign.partners.set(partners)
-    record(AuditAction.CREATE, campaign, user=user)
+    audit(AuditAction.CREATE, campaign, user=user)
     return campaign
 
 
@@ -133,5 +133,5 @@ def campaign_create(
 def outreach_record(*, user: User, campaign: Campaign, **fields: Any) -> OutreachActivity:
     require(user, OUTREACH_RECORD, campaign)
     activity = OutreachActivity.objects.create(campaign=campaign, recorded_by=user, **fields)
-    record(AuditAction.CREATE, activity, user=user)
+    audit(AuditAction.CREATE, activity, user=user)
     return activity

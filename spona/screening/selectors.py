@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
 from spona.policy import require, visible
 from spona.screening.access import PROTOCOL_OVERSEE, SCREENING_VIEW
 from spona.screening.catalogue import localized
@@ -35,7 +35,7 @@ def screening_get(*, user: User, pk: int) -> Screening:
     )
     if screening is None:
         raise Http404
-    record(AuditAction.READ, screening, user=user)
+    audit(AuditAction.READ, screening, user=user)
     return screening
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
 from spona.cases.models import Case
 from spona.cases.services import case_open_for_presumed_victim
 from spona.core.locking import save_versioned
@@ -61,10 +61,10 @@ def active_catalogue() -> IndicatorCatalogue:
 
 
 @transaction.atomic
-def catalogue_load(*, document: dict[str, Any], by: User | None) -> IndicatorCatalogue:
+def catalogue_load(*, document: dict[str, Any], user: User | None) -> IndicatorCatalogue:
     """Store a checked catalogue document as the new active version."""
-    if by is not None:
-        require(by, CATALOGUE_MANAGE)
+    if user is not None:
+        require(user, CATALOGUE_MANAGE)
     problems = catalogue_io.validate(document)
     if problems:
         raise catalogue_io.CatalogueError(problems)
@@ -78,9 +78,9 @@ def catalogue_load(*, document: dict[str, Any], by: User | None) -> IndicatorCat
         data=document,
         is_active=True,
         verified=bool(document["provenance"].get("verified")),
-        loaded_by=by,
+        loaded_by=user,
     )
-    record(AuditAction.CREATE, catalogue, user=by, details={"version": catalogue.version})
+    audit(AuditAction.CREATE, catalogue, user=user, details={"version": catalogue.version})
     return catalogue
 
 
@@ -90,7 +90,7 @@ def catalogue_load_default() -> IndicatorCatalogue:
     if existing:
         return existing
     document = catalogue_io.parse(catalogue_io.DEFAULT_PATH.read_text(encoding="utf-8"))
-    return catalogue_load(document=document, by=None)
+    return catalogue_load(document=document, user=None)
 
 
 def facts_of(screening: Screening) -> Facts:
@@ -132,7 +132,7 @@ def screening_start(
         screened_by=user,
         age_group=AgeGroup.CHILD if signal and signal.child_involved == "yes" else AgeGroup.ADULT,
     )
-    record(AuditAction.CREATE, screening, user=user)
+    audit(AuditAction.CREATE, screening, user=user)
     return screening
 
 
@@ -153,7 +153,7 @@ def screening_save_draft(
     save_versioned(
         screening, expected_version=expected_version, fields=[*INPUT_FIELDS, "updated_at"]
     )
-    record(AuditAction.UPDATE, screening, user=user, details={"fields": sorted(data)})
+    audit(AuditAction.UPDATE, screening, user=user, details={"fields": sorted(data)})
     return screening
 
 
@@ -191,7 +191,7 @@ def _open_case_if_presumed(
         **({"signal": screening.signal_id} if screening.signal_id else {}),
     }
     return case_open_for_presumed_victim(
-        by=user, person=screening.person, is_child=facts.treated_as_child, origin=origin
+        user=user, person=screening.person, is_child=facts.treated_as_child, origin=origin
     )
 
 
@@ -220,7 +220,7 @@ def screening_complete(
     save_versioned(screening, expected_version=expected_version, fields=fields)
     _add_steps(screening, outcome, facts)
     _open_case_if_presumed(user, screening, outcome, facts)
-    record(AuditAction.UPDATE, screening, user=user, details={"completed": outcome.code})
+    audit(AuditAction.UPDATE, screening, user=user, details={"completed": outcome.code})
     return outcome
 
 
@@ -255,7 +255,7 @@ def screening_amend(
     save_versioned(screening, expected_version=expected_version, fields=fields)
     _add_steps(screening, outcome, facts)
     _open_case_if_presumed(user, screening, outcome, facts)
-    record(
+    audit(
         AuditAction.UPDATE,
         screening,
         user=user,
@@ -270,7 +270,7 @@ def protocol_step_done(*, user: User, step: ProtocolStep) -> None:
     ProtocolStep.objects.filter(pk=step.pk, done_at__isnull=True).update(
         done_at=timezone.now(), done_by=user
     )
-    record(AuditAction.UPDATE, step.screening, user=user, details={"step_done": step.code})
+    audit(AuditAction.UPDATE, step.screening, user=user, details={"step_done": step.code})
 
 
 def screenings_repoint_person(*, keep: Person, duplicate: Person) -> int:

@@ -153,7 +153,7 @@ def catalogue(request: AuthenticatedHttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 document = catalogue_io.parse(form.cleaned_data["file"].read())
-                services.catalogue_load(document=document, by=request.user)
+                services.catalogue_load(document=document, user=request.user)
             except catalogue_io.CatalogueError as error:
                 for problem in error.errors:
                     form.add_error("file", problem)

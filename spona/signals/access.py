@@ -9,9 +9,10 @@ from django.db.models import Q
 
 from spona.accounts.models import User
 from spona.core.roles import INSTITUTION_WIDE_ROLES, SIGNAL_ROLES, Role
+from spona.core.urgency import Urgency
 from spona.institutions.models import InstitutionType
 from spona.policy import Permission, rows, sees
-from spona.signals.models import ChildInvolved, Signal, Urgency
+from spona.signals.models import ChildInvolved, Signal
 
 SIGNAL_RAISE = Permission[None]("signal_raise")
 SIGNAL_VIEW = Permission[Signal]("signal_view")

@@ -12,6 +12,6 @@ from spona.signals.services import signals_repoint_person
 
 @receiver(person_merged)
 def _repoint_after_merge(
-    sender: type[Person], *, by: User, keep: Person, duplicate: Person, **kwargs: Any
+    sender: type[Person], *, user: User, keep: Person, duplicate: Person, **kwargs: Any
 ) -> dict[str, Any]:
     return {"signals": signals_repoint_person(keep=keep, duplicate=duplicate)}

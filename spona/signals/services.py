@@ -12,7 +12,7 @@ from django.utils import timezone
 from spona.accounts.models import User
 from spona.audit.context import AuditContext, acting, current
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
 from spona.core.codes import ALPHABET
 from spona.core.locking import save_versioned
 from spona.institutions.models import Institution
@@ -38,7 +38,7 @@ def signal_raise(*, user: User, **fields: Any) -> Signal:
     signal = Signal.objects.create(
         source=Source.INSTITUTION, raised_by=user, raised_by_institution=user.institution, **fields
     )
-    record(AuditAction.CREATE, signal, user=user)
+    audit(AuditAction.CREATE, signal, user=user)
     return signal
 
 
@@ -55,7 +55,7 @@ def citizen_signal_submit(**fields: Any) -> tuple[Signal, str]:
         source=Source.CITIZEN, receipt_hash=_receipt_hash(receipt), **fields
     )
     with acting(_anonymous_audit()):
-        record(AuditAction.CREATE, signal)
+        audit(AuditAction.CREATE, signal)
     return signal, receipt
 
 
@@ -69,7 +69,7 @@ def citizen_signal_add(*, receipt: str, text: str) -> Signal | None:
         return None
     note = SignalNote.objects.create(signal=signal, text=text, from_citizen=True)
     with acting(_anonymous_audit()):
-        record(AuditAction.CREATE, note)
+        audit(AuditAction.CREATE, note)
     return signal
 
 
@@ -88,7 +88,7 @@ def signal_assign(
         expected_version=expected_version,
         fields=["assigned_institution", "status", "triaged_at"],
     )
-    record(AuditAction.UPDATE, signal, user=user, details={"assigned_institution": institution.pk})
+    audit(AuditAction.UPDATE, signal, user=user, details={"assigned_institution": institution.pk})
     return signal
 
 
@@ -105,7 +105,7 @@ def signal_dismiss(*, user: User, signal: Signal, expected_version: int, reason:
         expected_version=expected_version,
         fields=["status", "dismissed_reason", "triaged_at"],
     )
-    record(AuditAction.UPDATE, signal, user=user, details={"dismissed": True})
+    audit(AuditAction.UPDATE, signal, user=user, details={"dismissed": True})
     return signal
 
 
@@ -121,7 +121,7 @@ def signal_merge(*, user: User, signal: Signal, expected_version: int, into: Sig
         signal, expected_version=expected_version, fields=["status", "merged_into", "triaged_at"]
     )
     SignalNote.objects.filter(signal=signal).update(signal=into)
-    record(AuditAction.UPDATE, signal, user=user, details={"merged_into": into.pk})
+    audit(AuditAction.UPDATE, signal, user=user, details={"merged_into": into.pk})
     return signal
 
 

@@ -8,7 +8,7 @@ from django.utils import translation
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
 from spona.core.tabular import encode_upload
 from spona.jobs.models import Job
 from spona.jobs.services import job_start
@@ -37,7 +37,7 @@ def wave_create(*, user: User, municipalities: Any, **fields: Any) -> SurveyWave
     wave = SurveyWave.objects.create(created_by=user, **fields)
     wave.municipalities.set(municipalities)
     require(user, SURVEY_MANAGE, wave)  # inside the transaction: refused means not created
-    record(AuditAction.CREATE, wave, user=user)
+    audit(AuditAction.CREATE, wave, user=user)
     return wave
 
 
@@ -47,7 +47,7 @@ def response_enter(*, user: User, wave: SurveyWave, **fields: Any) -> SurveyResp
     require(user, SURVEY_ENTER, wave)
     response = SurveyResponse.objects.create(wave=wave, entered_by=user, **fields)
     wave_reweight(wave)
-    record(AuditAction.CREATE, response, user=user)
+    audit(AuditAction.CREATE, response, user=user)
     return response
 
 
@@ -58,7 +58,7 @@ def wave_margins_set(*, user: User, wave: SurveyWave, margins: dict[str, Any]) -
     wave.margins, wave.weighting = margins, Weighting.RAKED
     wave.save(update_fields=["margins", "weighting"])
     wave_reweight(wave)
-    record(AuditAction.UPDATE, wave, user=user, details={"margins": sorted(margins)})
+    audit(AuditAction.UPDATE, wave, user=user, details={"margins": sorted(margins)})
     return wave
 
 

@@ -12,13 +12,14 @@ from spona.accounts.models import Role, User
 from spona.accounts.services import demo_user_ensure
 from spona.cases.models import Case, ConsentMethod, DataCategory
 from spona.cases.services import case_open_for_presumed_victim, consent_record
+from spona.core.urgency import Urgency
 from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.institutions.services import institution_ensure, reference_data_load
 from spona.people.models import Person, Sex
 from spona.people.services import person_register
 from spona.prevention.demo import prevention_demo_load
 from spona.screening.services import catalogue_load_default
-from spona.signals.models import ChildInvolved, Signal, Urgency
+from spona.signals.models import ChildInvolved, Signal
 from spona.signals.services import signal_raise
 from spona.surveys.demo import surveys_demo_load
 
@@ -160,11 +161,11 @@ def _cases(users: list[User]) -> None:
         if person is None:
             continue
         case = case_open_for_presumed_victim(
-            by=user, person=person, is_child=False, origin={"demo": 1}
+            user=user, person=person, is_child=False, origin={"demo": 1}
         )
         for category in (DataCategory.IDENTITY, DataCategory.CASE_DETAILS):
             consent_record(
-                by=user,
+                user=user,
                 case=case,
                 institution_type=InstitutionType.NATIONAL_CENTRE,
                 category=category,
