@@ -26,7 +26,7 @@ def _secret(name: str, default: str = "") -> str:
     path = env.str(f"{name}_FILE", default="")
     if path:
         return Path(path).read_text(encoding="utf-8").strip()
-    return env.str(name, default=default)
+    return str(env.str(name, default=default))
 
 
 MODE = env.str("SPONA_MODE", default="production")

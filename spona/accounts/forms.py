@@ -41,7 +41,7 @@ class ApiTokenForm(forms.Form):
     )
 
 
-class UserCreateForm(forms.ModelForm):
+class UserCreateForm(forms.ModelForm[User]):
     class Meta:
         model = User
         fields = ["username", "first_name", "last_name", "email", "role", "institution"]

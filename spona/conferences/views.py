@@ -27,7 +27,14 @@ from spona.conferences.access import (
     TASK_COMPLETE,
     TASK_VIEW,
 )
-from spona.conferences.forms import ConveneForm, ReassignForm, RecordForm, TaskForm, VersionForm
+from spona.conferences.forms import (
+    NOT_IN_INSTITUTION,
+    ConveneForm,
+    ReassignForm,
+    RecordForm,
+    TaskForm,
+    VersionForm,
+)
 from spona.conferences.models import Conference, ConferenceStatus, Decision, Task
 from spona.core.actions import act_and_return, incomplete_and_return
 from spona.core.phases import RESPONSE_PHASE_CHOICES, Phase
@@ -304,5 +311,5 @@ def task_reassign(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         ),
         to=to,
         done=_("Saved."),
-        incomplete=str(services.NOT_IN_INSTITUTION),
+        incomplete=str(NOT_IN_INSTITUTION),
     )

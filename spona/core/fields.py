@@ -37,7 +37,7 @@ def blind_index(value: str) -> str:
     return hmac.new(key, fold(value).encode(), hashlib.sha256).hexdigest()
 
 
-class EncryptedTextField(models.TextField):
+class EncryptedTextField(models.TextField[str, str]):
     """Text stored as a Fernet token. Not searchable: pair it with a blind index."""
 
     description = "Text encrypted at rest"

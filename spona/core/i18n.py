@@ -106,7 +106,7 @@ def _is_stale_fill(entry: polib.POEntry) -> bool:
         return entry.msgstr_plural.get(0) == entry.previous_msgid and all(
             text == previous_plural for index, text in entry.msgstr_plural.items() if index
         )
-    return entry.msgstr == entry.previous_msgid
+    return bool(entry.msgstr == entry.previous_msgid)
 
 
 def fill_english(en_po_path: PathLike) -> int:

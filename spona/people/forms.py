@@ -8,7 +8,7 @@ from spona.people.models import Person
 from spona.people.services import EDITABLE_FIELDS
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(forms.ModelForm[Person]):
     date_of_birth = forms.DateField(
         label=_("date of birth"),
         required=False,

@@ -14,6 +14,7 @@ from spona.prevention.models import (
     Channel,
     Funder,
     OutreachActivity,
+    RiskGroup,
     Settlement,
 )
 from spona.prevention.services import default_groups
@@ -65,7 +66,10 @@ def prevention_demo_load(rng: random.Random) -> None:
 
 
 def _campaign(
-    municipality: Municipality, settlements: list[Settlement], groups: list, reporter: User
+    municipality: Municipality,
+    settlements: list[Settlement],
+    groups: list[RiskGroup],
+    reporter: User,
 ) -> None:
     if Campaign.objects.filter(municipality=municipality).exists():
         return

@@ -14,7 +14,7 @@ from spona.prevention.models import (
 )
 
 
-class RiskGroupForm(forms.ModelForm):
+class RiskGroupForm(forms.ModelForm[RiskGroup]):
     factors = forms.MultipleChoiceField(
         label=_("Risk factors"), choices=RiskFactor.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -25,7 +25,7 @@ class RiskGroupForm(forms.ModelForm):
         help_texts = {"code": _("A short code used in import files, e.g. women-20-30.")}
 
 
-class SettlementForm(forms.ModelForm):
+class SettlementForm(forms.ModelForm[Settlement]):
     class Meta:
         model = Settlement
         fields = ["name", "population"]
@@ -59,7 +59,7 @@ class ImportForm(forms.Form):
     )
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(forms.ModelForm[Campaign]):
     channels = forms.MultipleChoiceField(
         label=_("Channels"), choices=Channel.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -106,7 +106,7 @@ class CampaignForm(forms.ModelForm):
         return cleaned
 
 
-class OutreachForm(forms.ModelForm):
+class OutreachForm(forms.ModelForm[OutreachActivity]):
     """Quick entry from a phone in the field: one number per target group."""
 
     class Meta:

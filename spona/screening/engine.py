@@ -133,7 +133,7 @@ def _strength(
     if value is None:
         fallback = catalogue["rule"].get("fallback_lists", {}).get(weights)
         value = indicator["strength"].get(fallback) if fallback else None
-    return value
+    return None if value is None else str(value)
 
 
 def _is_positive(counts: Mapping[str, int], clauses: Iterable[Mapping[str, int]]) -> bool:

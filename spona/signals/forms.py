@@ -21,7 +21,7 @@ MIN_SECONDS, MAX_SECONDS = 3, 2 * 60 * 60
 _SALT = "spona.citizen-signal"
 
 
-class SignalForm(forms.ModelForm):
+class SignalForm(forms.ModelForm[Signal]):
     """The one-minute signal: what, where, who (if known), how urgent."""
 
     class Meta:

@@ -56,7 +56,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from statistics import NormalDist
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -606,7 +606,7 @@ def mean(
     )
 
 
-def _domain_levels(labels: npt.ArrayLike, design: Design, what: str) -> tuple[IntArray, list]:
+def _domain_levels(labels: npt.ArrayLike, design: Design, what: str) -> tuple[IntArray, list[Any]]:
     """Each respondent's level of a domain variable (-1: none), and the levels."""
     arr = np.asarray(labels)
     if arr.shape != (design.n,):

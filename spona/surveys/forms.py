@@ -8,7 +8,7 @@ from spona.surveys.instruments import localized
 from spona.surveys.models import SurveyInstrument, SurveyWave
 
 
-class WaveForm(forms.ModelForm):
+class WaveForm(forms.ModelForm[SurveyWave]):
     class Meta:
         model = SurveyWave
         fields = [

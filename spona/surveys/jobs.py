@@ -63,7 +63,8 @@ def run_export(job: Job, progress: Callable[[int, int], None]) -> dict[str, Any]
         wave = SurveyWave.objects.select_related("instrument").get(pk=job.payload["wave"])
         shown = selectors.wave_estimates(user=job.owner, wave=wave)
         book = Workbook()
-        sheet = book.active
+        sheet = book.create_sheet(index=0)
+        book.remove(book.worksheets[1])  # the empty default sheet
         sheet.title = _("Estimates")[:31]
         sheet.append(
             [
