@@ -165,3 +165,37 @@ def test_decision_reasons_are_encrypted_at_rest(actors) -> None:
         cursor.execute("SELECT decision_reasons FROM cases_case WHERE id = %s", [case.pk])
         (raw,) = cursor.fetchone()
     assert "Индикатори" not in raw
+
+
+def test_protection_is_decided_by_a_team_member_who_sees_the_case_details(actors) -> None:
+    """ "The team" moves an identified case into protection: an institution on the case team
+    (not any Centre), and only if it may read the case details (lead, or the person's consent)."""
+    from spona.cases.models import ConsentMethod, DataCategory
+    from spona.cases.services import consent_record, referral_act, referral_send
+
+    case = _case(actors, CaseStatus.IDENTIFIED)
+    centre_manager = UserFactory(role=Role.CASE_MANAGER, institution=actors["centre"].institution)
+    with pytest.raises(PermissionDenied):  # the Centre, not on this case's team
+        case_transition(user=centre_manager, case=case, expected_version=1, to="protection")
+
+    referral = referral_send(
+        user=actors["manager"],
+        case=case,
+        to=actors["centre"].institution,
+        reason="Координација заштите",
+        urgency="urgent",
+    )
+    referral_act(user=centre_manager, referral=referral, expected_version=1, action="accept")
+    with pytest.raises(PermissionDenied):  # on the team, but the person shared no case details
+        case_transition(user=centre_manager, case=case, expected_version=1, to="protection")
+
+    consent_record(
+        user=actors["manager"],
+        case=case,
+        institution_type=InstitutionType.NATIONAL_CENTRE,
+        category=DataCategory.CASE_DETAILS,
+        method=ConsentMethod.WRITTEN,
+    )
+    case_transition(user=centre_manager, case=case, expected_version=1, to="protection")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.PROTECTION

@@ -1,5 +1,3 @@
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
@@ -77,18 +76,13 @@ def case_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return render(request, "cases/case_detail.html", context)
 
 
-def _done(
-    request: AuthenticatedHttpRequest, code: str, action: Callable[[], object]
-) -> HttpResponse:
-    return act_and_return(
-        request,
-        action,
-        to=reverse("cases:case_detail", args=[code]),
-        done=_("Saved."),
-        incomplete=_(
-            "Fill in the decision: its date, who decided and the reasons, or the reason for closing."
-        ),
-    )
+DECISION_INCOMPLETE = gettext_lazy(
+    "Fill in the decision: its date, who decided and the reasons, or the reason for closing."
+)
+
+
+def _case_page(code: str) -> str:
+    return reverse("cases:case_detail", args=[code])
 
 
 @login_required
@@ -100,10 +94,9 @@ def case_transition(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
         raise PermissionDenied
     form = TransitionForm(request.POST, targets=targets)
     if not form.is_valid():
-        return incomplete_and_return(request, to=reverse("cases:case_detail", args=[code]))
-    return _done(
+        return incomplete_and_return(request, to=_case_page(code))
+    return act_and_return(
         request,
-        code,
         lambda: services.case_transition(
             user=request.user,
             case=case,
@@ -111,6 +104,8 @@ def case_transition(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
             to=form.cleaned_data["to"],
             **form.details(),
         ),
+        to=_case_page(code),
+        incomplete=DECISION_INCOMPLETE,
     )
 
 
@@ -123,12 +118,9 @@ def referral_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> Htt
     require(request.user, REFERRAL_ACT, ReferralMove(referral, ReferralStep(action)))
     version = request.POST.get("version", "")
     if not version.isdigit():
-        return incomplete_and_return(
-            request, to=reverse("cases:case_detail", args=[referral.case.code])
-        )
-    return _done(
+        return incomplete_and_return(request, to=_case_page(referral.case.code))
+    return act_and_return(
         request,
-        referral.case.code,
         lambda: services.referral_act(
             user=request.user,
             referral=referral,
@@ -136,6 +128,7 @@ def referral_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> Htt
             action=action,
             reason=request.POST.get("reason", ""),
         ),
+        to=_case_page(referral.case.code),
     )
 
 
@@ -146,16 +139,16 @@ def case_reopen(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     require(request.user, CASE_REOPEN, case)
     form = ReopenForm(request.POST)
     if not form.is_valid():
-        return incomplete_and_return(request, to=reverse("cases:case_detail", args=[code]))
-    return _done(
+        return incomplete_and_return(request, to=_case_page(code))
+    return act_and_return(
         request,
-        code,
         lambda: services.case_reopen(
             user=request.user,
             case=case,
             expected_version=form.cleaned_data["version"],
             reason=form.cleaned_data["reason"],
         ),
+        to=_case_page(code),
     )
 
 
@@ -166,7 +159,7 @@ def referral_send(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     require(request.user, REFERRAL_SEND, case)
     form = ReferralForm(request.POST, sender_id=request.user.institution_id)
     if not form.is_valid():
-        return incomplete_and_return(request, to=reverse("cases:case_detail", args=[code]))
+        return incomplete_and_return(request, to=_case_page(code))
     try:
         services.referral_send(user=request.user, case=case, **form.cleaned_data)
     except ValidationError as error:
@@ -184,7 +177,7 @@ def consent_record(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
     require(request.user, CONSENT_MANAGE, case)
     form = ConsentForm(request.POST)
     if not form.is_valid():
-        return incomplete_and_return(request, to=reverse("cases:case_detail", args=[code]))
+        return incomplete_and_return(request, to=_case_page(code))
     services.consent_record(user=request.user, case=case, **form.cleaned_data)
     messages.success(request, _("The consent was recorded."))
     return redirect("cases:case_detail", code=code)

@@ -131,12 +131,6 @@ def conference_detail(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
     return render(request, "conferences/conference_detail.html", context)
 
 
-def _back_to(
-    request: AuthenticatedHttpRequest, to: str, action: Callable[[], object]
-) -> HttpResponse:
-    return act_and_return(request, action, to=to, done=_("Saved."))
-
-
 @login_required
 @require_POST
 def conference_record(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
@@ -146,9 +140,8 @@ def conference_record(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
     form = RecordForm(request.POST)
     if not form.is_valid():
         return incomplete_and_return(request, to=to)
-    return _back_to(
+    return act_and_return(
         request,
-        to,
         lambda: services.conference_record(
             user=request.user,
             conference=conference,
@@ -156,6 +149,7 @@ def conference_record(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
             minutes=form.cleaned_data["minutes"],
             decisions=form.decision_texts(),
         ),
+        to=to,
     )
 
 
@@ -168,12 +162,12 @@ def conference_cancel(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
     form = VersionForm(request.POST)
     if not form.is_valid():
         return incomplete_and_return(request, to=to)
-    return _back_to(
+    return act_and_return(
         request,
-        to,
         lambda: services.conference_cancel(
             user=request.user, conference=conference, expected_version=form.cleaned_data["version"]
         ),
+        to=to,
     )
 
 
@@ -269,8 +263,8 @@ def _task_action(
     if not form.is_valid():
         return incomplete_and_return(request, to=to)
     version = form.cleaned_data["version"]
-    return _back_to(
-        request, to, lambda: write(user=request.user, task=task, expected_version=version)
+    return act_and_return(
+        request, lambda: write(user=request.user, task=task, expected_version=version), to=to
     )
 
 
@@ -310,6 +304,5 @@ def task_reassign(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             due_on=data["due_on"],
         ),
         to=to,
-        done=_("Saved."),
         incomplete=str(NOT_IN_INSTITUTION),
     )

@@ -1,6 +1,7 @@
 """Running a write from a small POST form and telling the user what came of it."""
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,11 +11,20 @@ from django.utils.translation import gettext_lazy as _
 
 from spona.core.locking import StaleEditError
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 INCOMPLETE = _("Fill in the form completely.")
+SAVED = _("Saved.")
 
 
 def act_and_return(
-    request: HttpRequest, action: Callable[[], object], *, to: str, done: str, incomplete: str = ""
+    request: HttpRequest,
+    action: Callable[[], object],
+    *,
+    to: str,
+    done: "StrOrPromise" = SAVED,
+    incomplete: "StrOrPromise" = INCOMPLETE,
 ) -> HttpResponse:
     """Run ``action``; a stale edit or missing data becomes a message, never an error page."""
     try:
@@ -22,7 +32,7 @@ def act_and_return(
     except StaleEditError as error:
         messages.error(request, error.message)
     except ValidationError:
-        messages.error(request, incomplete or INCOMPLETE)
+        messages.error(request, incomplete)
     else:
         messages.success(request, done)
     return redirect(to)

@@ -87,7 +87,3 @@ class Institution(VersionedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def is_national(self) -> bool:
-        return self.municipality_id is None

@@ -1,7 +1,5 @@
 """Signals: raising one (staff or citizen), one's own, the triage queue and triage actions."""
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
@@ -9,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
@@ -100,15 +99,16 @@ def signal_assign(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     signal = _triage_target(request, code)
     form = AssignForm(request.POST, institutions=_assignable(signal))
     if form.is_valid():
-        return _triaged(
+        return act_and_return(
             request,
-            signal,
             lambda: services.signal_assign(
                 user=request.user,
                 signal=signal,
                 expected_version=form.cleaned_data["version"],
                 institution=form.cleaned_data["institution"],
             ),
+            to=_signal_page(signal),
+            done=SIGNAL_UPDATED,
         )
     return _invalid(request, signal)
 
@@ -119,15 +119,16 @@ def signal_dismiss(request: AuthenticatedHttpRequest, code: str) -> HttpResponse
     signal = _triage_target(request, code)
     form = DismissForm(request.POST)
     if form.is_valid():
-        return _triaged(
+        return act_and_return(
             request,
-            signal,
             lambda: services.signal_dismiss(
                 user=request.user,
                 signal=signal,
                 expected_version=form.cleaned_data["version"],
                 reason=form.cleaned_data["reason"],
             ),
+            to=_signal_page(signal),
+            done=SIGNAL_UPDATED,
         )
     return _invalid(request, signal)
 
@@ -144,28 +145,31 @@ def signal_merge(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             .first()
         )
         if into is not None and into.pk != signal.pk:
-            return _triaged(
+            return act_and_return(
                 request,
-                signal,
                 lambda: services.signal_merge(
                     user=request.user,
                     signal=signal,
                     expected_version=form.cleaned_data["version"],
                     into=into,
                 ),
+                to=_signal_page(signal),
+                done=SIGNAL_UPDATED,
             )
         messages.error(request, _("No other signal you may see has that code."))
         return redirect("signals:signal_detail", code=code)
     return _invalid(request, signal)
 
 
-def _triaged(request: HttpRequest, signal: Signal, action: Callable[[], object]) -> HttpResponse:
-    to = reverse("signals:signal_detail", args=[signal.code])
-    return act_and_return(request, action, to=to, done=_("The signal was updated."))
+SIGNAL_UPDATED = gettext_lazy("The signal was updated.")
+
+
+def _signal_page(signal: Signal) -> str:
+    return reverse("signals:signal_detail", args=[signal.code])
 
 
 def _invalid(request: HttpRequest, signal: Signal) -> HttpResponse:
-    return incomplete_and_return(request, to=reverse("signals:signal_detail", args=[signal.code]))
+    return incomplete_and_return(request, to=_signal_page(signal))
 
 
 def citizen_report(request: HttpRequest) -> HttpResponse:
