@@ -326,48 +326,40 @@ def _rule_problems(document: Instrument) -> list[Located]:
     questions = {q["code"]: q for q in document["questions"]}
     found: list[Located] = []
     for i, indicator in enumerate(document["indicators"]):
-        rule = indicator["rule"]
-        where: list[str | int] = ["indicators", i, "rule"]
-        question = questions.get(rule["question"])
-        if question is None:
-            message = _("refers to question %(question)s, which the instrument does not have")
-            found.append((where, message % {"question": _shown(rule["question"])}))
-            continue
-        kind = next(k for k in _RULE_FOR_TYPE.values() if k in rule)
-        expected = _RULE_FOR_TYPE[question["type"]]
-        if kind != expected:
-            message = _(
-                "question %(question)s is of type %(type)s and takes %(expected)s, not %(kind)s"
-            )
-            found.append(
-                (
-                    where,
-                    message
-                    % {
-                        "question": _shown(question["code"]),
-                        "type": _shown(question["type"]),
-                        "expected": _shown(expected),
-                        "kind": _shown(kind),
-                    },
-                )
-            )
-            continue
-        known = [option["code"] for option in question.get("options", [])]
-        unknown = [code for code in rule.get(kind, []) if code not in known] if known else []
-        if unknown:
-            message = _("question %(question)s has no options %(codes)s (its options: %(known)s)")
-            found.append(
-                (
-                    where,
-                    message
-                    % {
-                        "question": _shown(question["code"]),
-                        "codes": _keys(unknown),
-                        "known": _keys(sorted(known)),
-                    },
-                )
-            )
+        problem = _rule_problem(indicator["rule"], questions)
+        if problem is not None:
+            found.append((["indicators", i, "rule"], problem))
     return found
+
+
+def _rule_problem(rule: Mapping[str, Any], questions: Mapping[str, Question]) -> str | None:
+    """What is wrong with a well-shaped rule: its question, its kind or its option codes."""
+    question = questions.get(rule["question"])
+    if question is None:
+        message = _("refers to question %(question)s, which the instrument does not have")
+        return message % {"question": _shown(rule["question"])}
+    kind = next(k for k in _RULE_FOR_TYPE.values() if k in rule)
+    expected = _RULE_FOR_TYPE[question["type"]]
+    if kind != expected:
+        message = _(
+            "question %(question)s is of type %(type)s and takes %(expected)s, not %(kind)s"
+        )
+        return message % {
+            "question": _shown(question["code"]),
+            "type": _shown(question["type"]),
+            "expected": _shown(expected),
+            "kind": _shown(kind),
+        }
+    known = [option["code"] for option in question.get("options", [])]
+    unknown = [code for code in rule[kind] if code not in known] if kind != "at_least" else []
+    if not unknown:
+        return None
+    message = _("question %(question)s has no options %(codes)s (its options: %(known)s)")
+    return message % {
+        "question": _shown(question["code"]),
+        "codes": _keys(unknown),
+        "known": _keys(sorted(known)),
+    }
 
 
 def _kobo_problems(document: Instrument) -> list[Located]:
