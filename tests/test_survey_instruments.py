@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 from django.utils import translation
+from jsonschema import Draft202012Validator
 
 from spona.surveys import demo_data, instruments
 from spona.surveys.instruments import (
@@ -58,6 +59,13 @@ def shipped(request: pytest.FixtureRequest) -> dict[str, Any]:
 @pytest.fixture
 def citizens() -> instruments.Instrument:
     return load_default("citizens")
+
+
+@pytest.fixture
+def english() -> Any:
+    """Validation messages are translated; these tests read them in English."""
+    with translation.override("en"):
+        yield
 
 
 # --- the shipped instruments ---------------------------------------------------------------
@@ -139,60 +147,98 @@ def _broken(document: dict[str, Any], change: Any) -> list[str]:
     return validate(copy_)
 
 
-def test_validate_reports_a_broken_reference(citizens: instruments.Instrument) -> None:
+def test_validate_reports_a_broken_reference(citizens: instruments.Instrument, english) -> None:
     def to_missing_question(doc: dict[str, Any]) -> None:
         doc["indicators"][0]["rule"]["question"] = "heard_of"
 
     problems = _broken(dict(citizens), to_missing_question)
     assert problems == [
-        "indicator 'aware'.rule: refers to question 'heard_of', which the instrument does not have"
+        "indicator “aware” › rule: refers to question “heard_of”, which the instrument does not have"
     ]
 
     def to_missing_option(doc: dict[str, Any]) -> None:
         doc["indicators"][0]["rule"]["in"] = ["yes", "maybe"]
 
     (problem,) = _broken(dict(citizens), to_missing_option)
-    assert "option code(s) ['maybe'] do not exist in question 'heard'" in problem
+    assert problem == (
+        "indicator “aware” › rule: question “heard” has no options “maybe” (its options: “no”, “yes”)"
+    )
 
 
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda d: d["questions"][0].update(type="slider"), "unknown type 'slider'"),
-        (lambda d: d["questions"][0].pop("options"), "needs a non-empty 'options' list"),
-        (lambda d: d["questions"][0]["text"].pop("sr"), "the 'sr' text is missing"),
-        (lambda d: d["questions"][0]["text"].update(sr="Da li ste"), "must be in Cyrillic"),
-        (lambda d: d["kobo"].pop("heard"), "no export column for question(s) ['heard']"),
-        (lambda d: d["kobo"].update(ghost="x/ghost"), "maps question(s) ['ghost']"),
-        (lambda d: d["kobo"].update(heard="awareness/what_is"), "is also used by"),
-        (lambda d: d["kobo"].update(heard="_respondent/sex"), "standard column"),
+        (
+            lambda d: d["questions"][0].update(type="slider"),
+            "question “heard” › type: must be one of “single”, “multiple”, “likert”, “number”, "
+            "“coded_text”, found “slider”",
+        ),
+        (lambda d: d["questions"][0].pop("options"), "question “heard”: missing “options”"),
+        (lambda d: d["questions"][0]["text"].pop("sr"), "question “heard” › text: missing “sr”"),
+        (
+            lambda d: d["questions"][0]["text"].update(sr="Da li ste"),
+            "question “heard” › text › sr: must be a non-empty text in Serbian Cyrillic, "
+            "without Latin letters, found “Da li ste”",
+        ),
+        (
+            lambda d: d["questions"][0]["text"].update(sr_latn="Da li ste"),
+            "(Serbian Latin is generated, never stored), found “sr_latn”",
+        ),
+        (
+            lambda d: d["questions"][2]["options"][1].update(code="Bad Code"),
+            "question “can_recognise” › option “Bad Code” › code: must be an option code",
+        ),
+        (lambda d: d["kobo"].pop("heard"), "kobo: no export column for the questions “heard”"),
+        (lambda d: d["kobo"].update(ghost="x/ghost"), "does not have: “ghost”"),
+        (
+            lambda d: d["kobo"].update(heard="awareness/what_is"),
+            "kobo › what_is: column “awareness/what_is” is also the column of question “heard”",
+        ),
+        (
+            lambda d: d["kobo"].update(heard="_respondent/sex"),
+            "kobo › heard: “_respondent/sex” is a standard column of every wave",
+        ),
         (
             lambda d: d["indicators"][0]["rule"].update({"includes_any": ["yes"]}),
             "exactly one of",
         ),
         (
             lambda d: d["indicators"][4]["rule"].update(weight=2),
-            "unknown key",
+            "indicator “knows_false_job” › rule: unknown keys “weight”",
         ),
-        (lambda d: d["indicators"].append(copy.deepcopy(d["indicators"][0])), "duplicate"),
-        (lambda d: d.update(format="kobo"), "format must be"),
-        (lambda d: d.update(population="everyone"), "population must be"),
+        (
+            lambda d: d["indicators"].append(copy.deepcopy(d["indicators"][0])),
+            "indicator “aware”: this code is used twice",
+        ),
+        (
+            lambda d: d.update(format="kobo"),
+            "format: must be “spona-survey-instrument/1”, found “kobo”",
+        ),
+        (lambda d: d.update(population="everyone"), "population: must be one of"),
+        (lambda d: d.update(questions=[]), "questions: must not be an empty list"),
+        (lambda d: d.pop("kobo"), "the instrument: missing “kobo”"),
     ],
 )
-def test_validate_catches(citizens: instruments.Instrument, change: Any, expected: str) -> None:
+def test_validate_catches(
+    citizens: instruments.Instrument, change: Any, expected: str, english
+) -> None:
     problems = _broken(dict(citizens), change)
     assert any(expected in p for p in problems), problems
 
 
-def test_validate_rule_kind_must_fit_the_question(citizens: instruments.Instrument) -> None:
+def test_validate_rule_kind_must_fit_the_question(
+    citizens: instruments.Instrument, english
+) -> None:
     def multiple_with_in(doc: dict[str, Any]) -> None:
         doc["indicators"][4]["rule"] = {"question": "recruitment", "in": ["kidnapping"]}
 
     (problem,) = _broken(dict(citizens), multiple_with_in)
-    assert "a multiple question 'recruitment' takes 'includes_any', not 'in'" in problem
+    assert "question “recruitment” is of type “multiple” and takes “includes_any”, not “in”" in (
+        problem
+    )
 
 
-def test_validate_refuses_an_ethnicity_question(citizens: instruments.Instrument) -> None:
+def test_validate_refuses_an_ethnicity_question(citizens: instruments.Instrument, english) -> None:
     def add(doc: dict[str, Any]) -> None:
         doc["questions"].append(
             {
@@ -208,15 +254,21 @@ def test_validate_refuses_an_ethnicity_question(citizens: instruments.Instrument
     assert sum("never asks about" in p for p in problems) >= 3, problems
 
 
-def test_validate_number_and_likert_shapes() -> None:
+def test_validate_number_and_likert_shapes(english) -> None:
+    """The shape of a document is checked first; its Likert codes once the shape is right."""
     doc = _tiny()
     assert validate(doc) == []
     doc["questions"][2]["options"] = [{"code": "a", "text": {"en": "A", "sr": "А"}}]
     doc["questions"][1]["options"] = doc["questions"][1]["options"][::-1]
-    problems = validate(doc)
-    assert any("a number question has no options" in p for p in problems)
-    assert any("likert option codes must be '1'..'k'" in p for p in problems)
-    assert validate([]) == ["the instrument must be a JSON object"]
+    assert validate(doc) == ["question “years”: a number question has no options"]
+    del doc["questions"][2]["options"]
+    assert validate(doc) == [
+        "question “agree”: Likert options are coded “1” to “k” in order, 3 ≤ k ≤ 11; "
+        "found “5”, “4”, “3”, “2”, “1”"
+    ]
+    assert validate([]) == [
+        "the instrument: must be a JSON object in the format spona-survey-instrument/1, found “[]”"
+    ]
 
 
 def test_load_raises_with_every_problem(tmp_path: Any, citizens: instruments.Instrument) -> None:
@@ -229,6 +281,60 @@ def test_load_raises_with_every_problem(tmp_path: Any, citizens: instruments.Ins
         load(path)
     assert len(caught.value.problems) == 2
     assert str(path) in str(caught.value)
+
+
+def test_the_schema_is_valid_and_each_of_its_titles_has_a_message() -> None:
+    schema = json.loads(instruments.SCHEMA_PATH.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    titles: set[str] = set()
+
+    def collect(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("title"), str):
+                titles.add(node["title"])
+            for key, value in node.items():
+                if key != "properties":
+                    collect(value)
+                else:  # property names such as "title" are not annotations
+                    for subschema in value.values():
+                        collect(subschema)
+        elif isinstance(node, list):
+            for item in node:
+                collect(item)
+
+    collect(schema)
+    assert titles == set(instruments._EXPECTED) | set(instruments._STATED)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("sr", "индикатор „aware“ › rule: позива се на питање „heard_of“, којег у упитнику нема"),
+        (
+            "sr-latn",
+            "indikator „aware“ › rule: poziva se na pitanje „heard_of“, kojeg u upitniku nema",
+        ),
+    ],
+)
+def test_problems_are_told_in_the_active_language(
+    citizens: instruments.Instrument, language: str, expected: str
+) -> None:
+    def to_missing_question(doc: dict[str, Any]) -> None:
+        doc["indicators"][0]["rule"]["question"] = "heard_of"
+
+    with translation.override(language):
+        assert _broken(dict(citizens), to_missing_question) == [expected]
+
+
+def test_load_refuses_numbers_json_does_not_have(
+    tmp_path: Any, citizens: instruments.Instrument, english
+) -> None:
+    doc = copy.deepcopy(dict(citizens))
+    doc["indicators"][0]["rule"] = {"question": "heard", "at_least": float("nan")}
+    path = tmp_path / "nan.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(InstrumentError, match="NaN is not a JSON number"):
+        load(path)
 
 
 # --- indicator values ----------------------------------------------------------------------

@@ -2,14 +2,18 @@
 CSV and XLSX (all or nothing), interviews, protected estimates, reports and comparisons."""
 
 import io
+import math
 from datetime import date
 
+import polars as pl
 import pytest
+import svy
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
+from scipy import stats
 
 from spona.accounts.models import Role
 from spona.institutions.models import InstitutionType
@@ -184,8 +188,46 @@ def test_pdf_report_and_spreadsheet_are_made_by_jobs(survey) -> None:
     assert sheet.cell(1, 1).value == "Индикатор"
 
 
+def _flipped(rows, column: str, old: str, new: str, count: int):
+    """The rows with the first ``count`` answers ``old`` to ``column`` changed to ``new``."""
+    changed, left = [], count
+    for row in rows:
+        if left and row[column] == old:
+            row, left = {**row, column: new}, left - 1
+        changed.append(row)
+    assert left == 0
+    return changed
+
+
+def _svy_share(wave, indicator: str) -> tuple[float, float]:
+    """svy's weighted share and standard error of an indicator in a wave, on the design and
+    final weights Spona stored for it."""
+    rows = list(wave.responses.values_list("answers", "stratum", "psu", "weight"))
+    answers, strata, psus, weights = zip(*rows, strict=True)
+    values = instruments.indicator_values(wave.instrument.data, list(answers))[indicator]
+    frame = pl.DataFrame(
+        {
+            "y": values,
+            "stratum": strata,
+            "psu": [f"{s}/{p}" for s, p in zip(strata, psus, strict=True)],
+            "w": weights,
+        }
+    ).with_columns(pl.col("y").fill_nan(None))
+    sample = svy.Sample(frame, svy.Design(stratum="stratum", psu="psu", wgt="w"))
+    result = sample.estimation.prop("y", drop_nulls=True).to_polars()
+    row = result.filter(pl.col("y") == 1).row(0, named=True)
+    return row["est"], row["se"]
+
+
 def test_two_waves_are_compared_with_a_test(survey, municipality) -> None:
-    _import(survey, "kobo.csv", demo_data.write_csv(_rows(survey, n=600, seed=1)))
+    """The second wave repeats the first with 150 people fewer aware of trafficking (a known
+    significant drop) and 3 more who would mind a former victim as a neighbour (a known
+    non-significant change). The tests agree with svy's estimates of each wave and SciPy's
+    two-sided z test of independent samples."""
+    first_rows = _rows(survey, n=600, seed=1)
+    second_rows = _flipped(first_rows, "awareness/heard", "yes", "no", 150)
+    second_rows = _flipped(second_rows, "attitudes/neighbour", "no", "yes", 3)
+    _import(survey, "kobo.csv", demo_data.write_csv(first_rows))
     later = services.wave_create(
         user=survey["coordinator"],
         municipalities=[municipality],
@@ -194,19 +236,33 @@ def test_two_waves_are_compared_with_a_test(survey, municipality) -> None:
         starts_on=date(2027, 6, 1),
         ends_on=date(2027, 8, 1),
     )
-    rows = _rows(survey, n=600, seed=2)
     client = Client()
     client.force_login(survey["coordinator"])
     client.post(
         reverse("surveys:wave_import", args=[later.pk]),
-        {"file": SimpleUploadedFile("k.csv", demo_data.write_csv(rows))},
+        {"file": SimpleUploadedFile("k.csv", demo_data.write_csv(second_rows))},
     )
-    differences = selectors.compare(user=survey["coordinator"], first=survey["wave"], second=later)
-    aware = next(d for d in differences if d.a.indicator == "aware")
-    assert aware.difference == pytest.approx(aware.a.estimate - aware.b.estimate)
-    assert 0 <= aware.p_value <= 1
-    page = client.get(reverse("surveys:compare", args=[survey["wave"].pk, later.pk]))
-    assert page.status_code == 200
+
+    differences = {
+        d.a.indicator: d
+        for d in selectors.compare(user=survey["coordinator"], first=survey["wave"], second=later)
+    }
+    for indicator in ("aware", "social_distance"):
+        (a, se_a), (b, se_b) = _svy_share(survey["wave"], indicator), _svy_share(later, indicator)
+        expected_p = 2 * stats.norm.sf(abs(a - b) / math.hypot(se_a, se_b))
+        assert differences[indicator].difference == pytest.approx(a - b, abs=1e-9)
+        assert differences[indicator].p_value == pytest.approx(expected_p, rel=1e-6)
+    assert differences["aware"].difference > 0.2
+    assert differences["aware"].p_value < 1e-6
+    assert -0.01 < differences["social_distance"].difference < 0
+    assert differences["social_distance"].p_value > 0.5
+    unchanged = differences["victim_blaming"]
+    assert (unchanged.difference, unchanged.p_value) == (0.0, 1.0)
+
+    page = client.get(
+        reverse("surveys:compare", args=[survey["wave"].pk, later.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert f"{differences['social_distance'].p_value:.4f}" in page.content.decode()
 
 
 def test_coordinator_enters_margins_and_the_wave_is_raked(survey) -> None:

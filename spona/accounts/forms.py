@@ -1,16 +1,20 @@
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import Role, User
-from spona.core.forms import VersionedForm
+from spona.core.forms import VersionedForm, limit_choices
+from spona.institutions.models import Institution
 
 
 class SignInForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update(autocomplete="username", autofocus=True)
         self.fields["password"].widget.attrs.update(autocomplete="current-password")
 
@@ -22,15 +26,15 @@ class CodeForm(forms.Form):
         help_text=_("The six digits from your authenticator app, or one of your recovery codes."),
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["code"].widget.attrs.update(
             autocomplete="one-time-code", inputmode="text", autofocus=True
         )
 
 
 class EnrolForm(CodeForm):
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["code"].help_text = _("The six digits your authenticator app shows now.")
 
@@ -47,16 +51,14 @@ class UserCreateForm(forms.ModelForm[User]):
         fields = ["username", "first_name", "last_name", "email", "role", "institution"]
 
     def __init__(
-        self, *args: object, roles: list[Role], institutions: object, **kwargs: object
+        self, *args: Any, roles: list[Role], institutions: QuerySet[Institution], **kwargs: Any
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         role_field = self.fields["role"]
         assert isinstance(role_field, forms.ChoiceField)  # noqa: S101
         role_field.choices = [(r.value, r.label) for r in roles]
-        institution_field = self.fields["institution"]
-        assert isinstance(institution_field, forms.ModelChoiceField)  # noqa: S101
-        institution_field.queryset = institutions  # type: ignore[assignment]
-        institution_field.required = True
+        limit_choices(self, "institution", institutions)
+        self.fields["institution"].required = True
 
 
 class UserEditForm(VersionedForm):
@@ -64,8 +66,8 @@ class UserEditForm(VersionedForm):
         model = User
         fields = ["first_name", "last_name", "email", "role", "is_active"]
 
-    def __init__(self, *args: object, roles: list[Role], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, roles: list[Role], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         role_field = self.fields["role"]
         assert isinstance(role_field, forms.ChoiceField)  # noqa: S101
         role_field.choices = [(r.value, r.label) for r in roles]

@@ -51,7 +51,7 @@ class StrictQueryMixin:
     allowed_query_params: frozenset[str] = frozenset()
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]  # a mixin for APIView
         unknown = sorted(set(request.query_params) - self.allowed_query_params)
         if unknown:
             raise ValidationError({name: [_("Unknown parameter.")] for name in unknown})

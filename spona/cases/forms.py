@@ -8,6 +8,7 @@ from spona.cases.models import (
     ConsentMethod,
     DataCategory,
 )
+from spona.core.forms import limit_choices
 from spona.core.urgency import Urgency
 from spona.institutions.models import Institution, InstitutionType
 
@@ -32,7 +33,9 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].choices = targets  # type: ignore[attr-defined]
+        to = self.fields["to"]
+        assert isinstance(to, forms.ChoiceField)  # noqa: S101 - declared above
+        to.choices = targets
 
     def details(self) -> dict[str, Any]:
         wanted = {
@@ -59,11 +62,13 @@ class ReferralForm(forms.Form):
 
     def __init__(self, *args: Any, sender_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = (  # type: ignore[attr-defined]
+        limit_choices(
+            self,
+            "to",
             Institution.objects.filter(is_active=True)
             .exclude(pk__in=[sender_id] if sender_id else [])
             .select_related("municipality")
-            .order_by("name")
+            .order_by("name"),
         )
 
 

@@ -16,7 +16,7 @@ durations are withheld and the overdue list is not shown.
 import statistics
 from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -92,7 +92,7 @@ def _sources(referrals: QuerySet[Referral], exact: bool) -> tuple[list[SourceRow
 
 def _signal_to_referral(referrals: QuerySet[Referral]) -> list[timedelta]:
     """For each case opened from a signal: from the signal to the case's first referral."""
-    first: dict[int, object] = {}
+    first: dict[int, datetime] = {}
     for case_id, sent_at in referrals.order_by("sent_at").values_list("case", "sent_at"):
         first.setdefault(case_id, sent_at)
     opened = CaseEvent.objects.filter(
@@ -101,9 +101,7 @@ def _signal_to_referral(referrals: QuerySet[Referral]) -> list[timedelta]:
     signal_of = {case_id: details["signal"] for case_id, details in opened}
     raised = dict(Signal.objects.filter(pk__in=signal_of.values()).values_list("pk", "created_at"))
     return [
-        first[case_id] - raised[signal]  # type: ignore[operator]
-        for case_id, signal in signal_of.items()
-        if signal in raised
+        first[case_id] - raised[signal] for case_id, signal in signal_of.items() if signal in raised
     ]
 
 

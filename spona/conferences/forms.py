@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
+from spona.core.forms import limit_choices
 from spona.core.phases import RESPONSE_PHASE_CHOICES
 from spona.institutions.models import Institution
 
@@ -32,7 +33,7 @@ class ConveneForm(forms.Form):
 
     def __init__(self, *args: Any, institutions: QuerySet[Institution], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["participants"].queryset = institutions  # type: ignore[attr-defined]
+        limit_choices(self, "participants", institutions)
 
 
 class RecordForm(forms.Form):
@@ -85,8 +86,8 @@ class _OwnerForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner_institution"].queryset = institutions  # type: ignore[attr-defined]
-        self.fields["owner_user"].queryset = users  # type: ignore[attr-defined]
+        limit_choices(self, "owner_institution", institutions)
+        limit_choices(self, "owner_user", users)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

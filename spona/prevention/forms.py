@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from spona.core.forms import limit_choices
 from spona.prevention.imports import PERIOD
 from spona.prevention.models import (
     Campaign,
@@ -46,8 +47,8 @@ class CountForm(forms.Form):
 
     def __init__(self, *args: Any, municipality: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = RiskGroup.objects.filter(municipality=municipality)  # type: ignore[attr-defined]
-        self.fields["settlement"].queryset = Settlement.objects.filter(municipality=municipality)  # type: ignore[attr-defined]
+        limit_choices(self, "group", RiskGroup.objects.filter(municipality=municipality))
+        limit_choices(self, "settlement", Settlement.objects.filter(municipality=municipality))
 
 
 class ImportForm(forms.Form):
@@ -91,9 +92,9 @@ class CampaignForm(forms.ModelForm[Campaign]):
 
     def __init__(self, *args: Any, municipality: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["groups"].queryset = RiskGroup.objects.filter(municipality=municipality)  # type: ignore[attr-defined]
-        self.fields["settlements"].queryset = Settlement.objects.filter(municipality=municipality)  # type: ignore[attr-defined]
-        self.fields["partners"].queryset = municipality.institutions.filter(is_active=True)  # type: ignore[attr-defined]
+        limit_choices(self, "groups", RiskGroup.objects.filter(municipality=municipality))
+        limit_choices(self, "settlements", Settlement.objects.filter(municipality=municipality))
+        limit_choices(self, "partners", municipality.institutions.filter(is_active=True))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -117,7 +118,7 @@ class OutreachForm(forms.ModelForm[OutreachActivity]):
     def __init__(self, *args: Any, campaign: Campaign, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         settlements = Settlement.objects.filter(municipality=campaign.municipality)
-        self.fields["settlement"].queryset = settlements  # type: ignore[attr-defined]
+        limit_choices(self, "settlement", settlements)
         self.group_fields = []
         for group in campaign.groups.all():
             name = f"reached_{group.code}"

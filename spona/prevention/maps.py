@@ -1,8 +1,10 @@
 """Server-side SVG choropleth maps of Serbia's municipalities.
 
-Pure Python, no Django models: ``load_boundaries`` reads the municipal boundaries once and
-keys them by official municipality code; ``render`` draws a ``Layer`` of values as an SVG
-string that can be inlined in a page.
+No Django models: ``load_boundaries`` reads the municipal boundaries once and keys them by
+official municipality code; ``render`` computes where everything goes (small dataclasses of
+formatted numbers and cleaned text) and draws a ``Layer`` of values through the Django
+template ``prevention/risk_map.svg`` (autoescaped) as an SVG string that can be inlined in
+a page.
 
 Projection: equirectangular, x scaled by the cosine of the latitude at the middle of the
 data's bounding box (about 44° N), north up. Over Serbia's 4°×4° the difference from a
@@ -34,7 +36,8 @@ from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from xml.sax.saxutils import escape
+
+from django.template.loader import render_to_string
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_PATH = DATA_DIR / "opstine-osm.geojson"
@@ -341,6 +344,87 @@ def _clean_values(
 
 # Rendering -----------------------------------------------------------------------------------
 
+TEMPLATE = "prevention/risk_map.svg"
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A line of text placed at ``x``, ``y`` (pixels, formatted)."""
+
+    x: str
+    y: str
+    text: str
+
+
+@dataclass(frozen=True)
+class _Area:
+    """A municipality as drawn: its colour, the title shown on hover, focused or not."""
+
+    code: str
+    fill: str
+    title: str
+    d: str
+    focus: bool
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """The map itself: a window (``view_box``, map units) placed at a box in pixels."""
+
+    x: str
+    y: str
+    width: str
+    height: str
+    view_box: str
+    border_width: str
+    focus_width: str
+    outline: Shape | None
+    outline_width: str
+    outline_dash: str
+    areas: list[_Area]
+
+
+@dataclass(frozen=True)
+class _LegendRow:
+    swatch_x: str
+    swatch_y: str
+    fill: str
+    label: _Line
+
+
+@dataclass(frozen=True)
+class _Drawing:
+    """Everything ``TEMPLATE`` draws, with numbers formatted and text cleaned."""
+
+    id: str
+    width: str
+    height: str
+    name: str
+    description: str
+    heading: list[_Line]
+    frame: _Frame
+    legend_title: list[_Line]
+    legend: list[_LegendRow]
+    attribution: _Line
+
+
+@dataclass(frozen=True)
+class _Colouring:
+    """How a municipality gets its colour and its hover text."""
+
+    layer: Layer
+    values: Mapping[str, float | None]
+    edges: Sequence[float]
+    number_format: NumberFormat
+
+    def area(self, shape: Shape, *, focus: bool) -> _Area:
+        value = self.values[shape.key]
+        palette = YLORRD[len(self.edges) - 1] if len(self.edges) > 1 else ()
+        fill = NO_DATA_FILL if value is None else palette[class_index(value, self.edges)]
+        shown = self.layer.suppressed_label if value is None else self.number_format(value)
+        label = self.layer.labels.get(shape.key) or shape.name
+        return _Area(_clean(shape.key), fill, _clean(f"{label}: {shown}"), shape.d, focus)
+
 
 def render(
     boundaries: Boundaries,
@@ -372,21 +456,26 @@ def render(
     heading = _wrap(title, _chars_fitting(width, HEADING_FONT))
     legend_title = _wrap(layer.value_label, _chars_fitting(width, LEGEND_TITLE_FONT))
     layout = _layout(width, view, len(heading), len(legend_title), len(legend))
-    prefix = _id_prefix(layer, title, focus_codes, width, classes)
-    name = title or layer.value_label
-    desc = description or _describe(layer.value_label, legend)
-    parts = [
-        _open_svg(layout, prefix),
-        f'<title id="{prefix}-title">{_text(name)}</title>',
-        f'<desc id="{prefix}-desc">{_text(desc)}</desc>',
-        f'<rect width="{_px(layout.width)}" height="{_px(layout.height)}" fill="{BACKGROUND}"/>',
-        *_heading(heading, layout),
-        *_map(boundaries, layer, values, edges, view, focus_codes, layout, number_format),
-        *_legend(legend_title, legend, layout),
-        _attribution(layer.attribution.strip() or ATTRIBUTION, layout),
-        "</svg>",
-    ]
-    return "\n".join(parts) + "\n"
+    colouring = _Colouring(layer, values, edges, number_format)
+    drawing = _Drawing(
+        id=_id_prefix(layer, title, focus_codes, width, classes),
+        width=_px(layout.width),
+        height=_px(layout.height),
+        name=_clean(title or layer.value_label),
+        description=_clean(description or _describe(layer.value_label, legend)),
+        heading=_lines(heading, layout.heading_y, HEADING_FONT * LINE_GAP),
+        frame=_frame(boundaries, colouring, view=view, focus=focus_codes, layout=layout),
+        legend_title=_lines(legend_title, layout.legend_y, LEGEND_TITLE_FONT * LINE_GAP),
+        legend=_legend_rows(
+            legend, top=layout.legend_y + len(legend_title) * LEGEND_TITLE_FONT * LINE_GAP
+        ),
+        attribution=_Line(
+            _px(layout.width - MARGIN_PX),
+            _px(layout.attribution_y),
+            _clean(layer.attribution.strip() or ATTRIBUTION),
+        ),
+    )
+    return render_to_string(TEMPLATE, {"map": drawing, "style": _STYLE})
 
 
 def _focus_codes(boundaries: Boundaries, focus: Collection[str]) -> tuple[str, ...]:
@@ -441,104 +530,60 @@ def _layout(
     )
 
 
-def _open_svg(layout: _Layout, prefix: str) -> str:
-    w, h = _px(layout.width), _px(layout.height)
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
-        f'viewBox="0 0 {w} {h}" role="img" aria-labelledby="{prefix}-title {prefix}-desc" '
-        f'font-family="sans-serif">'
-    )
-
-
-def _heading(lines: Sequence[str], layout: _Layout) -> list[str]:
+def _lines(texts: Sequence[str], top: float, line_height: float) -> list[_Line]:
+    """Lines of text under ``top``, each baseline at 0.8 of its line."""
     return [
-        f'<text x="{_px(MARGIN_PX)}" y="{_px(layout.heading_y + (i + 0.8) * HEADING_FONT * LINE_GAP)}" '
-        f'font-size="{_px(HEADING_FONT)}" font-weight="bold" fill="{TEXT_FILL}">{_text(line)}</text>'
-        for i, line in enumerate(lines)
+        _Line(_px(MARGIN_PX), _px(top + (i + 0.8) * line_height), _clean(text))
+        for i, text in enumerate(texts)
     ]
 
 
-def _map(
+def _frame(
     boundaries: Boundaries,
-    layer: Layer,
-    values: Mapping[str, float | None],
-    edges: Sequence[float],
+    colouring: _Colouring,
+    *,
     view: BBox,
     focus: Sequence[str],
     layout: _Layout,
-    number_format: NumberFormat,
-) -> list[str]:
+) -> _Frame:
+    """The municipalities inside the window (the focus last, on top) and the outline."""
     x, y, w, h = layout.map_box
     unit = view[2] / w  # map units per pixel
-    palette = YLORRD[len(edges) - 1] if len(edges) > 1 else ()
-    parts = [
-        f'<svg x="{_px(x)}" y="{_px(y)}" width="{_px(w)}" height="{_px(h)}" '
-        f'viewBox="{" ".join(_coord(v) for v in view)}" preserveAspectRatio="xMidYMid meet">',
-        f'<g stroke="{BORDER_STROKE}" stroke-width="{_width(BORDER_PX * unit)}" '
-        f'stroke-linejoin="round" fill-rule="evenodd">',
-    ]
     outline = boundaries.outline
-    if outline is not None and _intersects(outline.bbox, view):
-        dash = " ".join(_width(v * unit) for v in OUTLINE_DASH_PX)
-        parts.append(
-            f'<path data-outline="{_attr(outline.key)}" fill="{OUTLINE_FILL}" '
-            f'stroke="{OUTLINE_STROKE}" stroke-width="{_width(OUTLINE_PX * unit)}" '
-            f'stroke-dasharray="{dash}" d="{outline.d}"/>'
-        )
     visible = [
-        shape
+        colouring.area(shape, focus=False)
         for code, shape in boundaries.municipalities.items()
         if code not in focus and _intersects(shape.bbox, view)
     ]
-    focused = [boundaries.municipalities[code] for code in focus]
-    focus_stroke = f' stroke="{FOCUS_STROKE}" stroke-width="{_width(FOCUS_PX * unit)}"'
-    for shape, extra in [*((s, "") for s in visible), *((s, focus_stroke) for s in focused)]:
-        value = values[shape.key]
-        fill = NO_DATA_FILL if value is None else palette[class_index(value, edges)]
-        shown = layer.suppressed_label if value is None else number_format(value)
-        label = layer.labels.get(shape.key) or shape.name
-        parts.append(_path(shape, fill, f"{label}: {shown}", extra))
-    return [*parts, "</g>", "</svg>"]
-
-
-def _path(shape: Shape, fill: str, title: str, extra_attributes: str = "") -> str:
-    return (
-        f'<path data-code="{_attr(shape.key)}" fill="{fill}"{extra_attributes} d="{shape.d}">'
-        f"<title>{_text(title)}</title></path>"
+    focused = [colouring.area(boundaries.municipalities[code], focus=True) for code in focus]
+    return _Frame(
+        x=_px(x),
+        y=_px(y),
+        width=_px(w),
+        height=_px(h),
+        view_box=" ".join(_coord(v) for v in view),
+        border_width=_width(BORDER_PX * unit),
+        focus_width=_width(FOCUS_PX * unit),
+        outline=outline if outline is not None and _intersects(outline.bbox, view) else None,
+        outline_width=_width(OUTLINE_PX * unit),
+        outline_dash=" ".join(_width(v * unit) for v in OUTLINE_DASH_PX),
+        areas=[*visible, *focused],
     )
 
 
-def _legend(
-    title_lines: Sequence[str], entries: Sequence[LegendEntry], layout: _Layout
-) -> list[str]:
-    line_h = LEGEND_TITLE_FONT * LINE_GAP
-    parts = ['<g data-part="legend">']
-    for i, line in enumerate(title_lines):
-        parts.append(
-            f'<text x="{_px(MARGIN_PX)}" y="{_px(layout.legend_y + (i + 0.8) * line_h)}" '
-            f'font-size="{_px(LEGEND_TITLE_FONT)}" font-weight="bold" fill="{TEXT_FILL}">'
-            f"{_text(line)}</text>"
-        )
-    top = layout.legend_y + len(title_lines) * line_h
-    row_h = LEGEND_ROW
+def _legend_rows(entries: Sequence[LegendEntry], *, top: float) -> list[_LegendRow]:
+    rows = []
     for i, entry in enumerate(entries):
-        x, y = MARGIN_PX, top + i * row_h
-        parts.append(
-            f'<g data-part="legend-entry"><rect x="{_px(x)}" y="{_px(y + (row_h - SWATCH_H) / 2)}" '
-            f'width="{_px(SWATCH_W)}" height="{_px(SWATCH_H)}" fill="{entry.fill}" '
-            f'stroke="{BORDER_STROKE}" stroke-width="{_width(BORDER_PX)}"/>'
-            f'<text x="{_px(x + SWATCH_W + SWATCH_GAP)}" y="{_px(y + row_h / 2 + LEGEND_FONT * 0.35)}" '
-            f'font-size="{_px(LEGEND_FONT)}" fill="{TEXT_FILL}">{_text(entry.text)}</text></g>'
+        y = top + i * LEGEND_ROW
+        label = _Line(
+            _px(MARGIN_PX + SWATCH_W + SWATCH_GAP),
+            _px(y + LEGEND_ROW / 2 + LEGEND_FONT * 0.35),
+            _clean(entry.text),
         )
-    return [*parts, "</g>"]
-
-
-def _attribution(text: str, layout: _Layout) -> str:
-    return (
-        f'<text data-part="attribution" x="{_px(layout.width - MARGIN_PX)}" '
-        f'y="{_px(layout.attribution_y)}" text-anchor="end" font-size="{_px(ATTRIBUTION_FONT)}" '
-        f'fill="{ATTRIBUTION_FILL}">{_text(text)}</text>'
-    )
+        rows.append(
+            _LegendRow(_px(MARGIN_PX), _px(y + (LEGEND_ROW - SWATCH_H) / 2), entry.fill, label)
+        )
+    return rows
 
 
 def _describe(value_label: str, entries: Sequence[LegendEntry]) -> str:
@@ -557,13 +602,9 @@ def _id_prefix(layer: Layer, title: str, focus: Sequence[str], width: int, class
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _text(value: str) -> str:
-    """Character data: characters XML cannot carry are dropped, markup is escaped."""
-    return escape(_NOT_XML.sub("", value))
-
-
-def _attr(value: str) -> str:
-    return escape(_NOT_XML.sub("", value), {'"': "&quot;"})
+def _clean(value: str) -> str:
+    """Text without the characters XML cannot carry (the template escapes markup)."""
+    return _NOT_XML.sub("", value)
 
 
 def _wrap(text: str, limit: int) -> list[str]:
@@ -588,3 +629,24 @@ def _px(value: float) -> str:
 def _width(value: float) -> str:
     text = f"{value:.3f}".rstrip("0").rstrip(".")
     return text if text not in ("", "0") else "0.001"
+
+
+# Colours and sizes the template uses, formatted.
+_STYLE: Mapping[str, str] = MappingProxyType(
+    {
+        "background": BACKGROUND,
+        "text_fill": TEXT_FILL,
+        "attribution_fill": ATTRIBUTION_FILL,
+        "border_stroke": BORDER_STROKE,
+        "outline_fill": OUTLINE_FILL,
+        "outline_stroke": OUTLINE_STROKE,
+        "focus_stroke": FOCUS_STROKE,
+        "legend_border_width": _width(BORDER_PX),
+        "heading_font": _px(HEADING_FONT),
+        "legend_title_font": _px(LEGEND_TITLE_FONT),
+        "legend_font": _px(LEGEND_FONT),
+        "attribution_font": _px(ATTRIBUTION_FONT),
+        "swatch_width": _px(SWATCH_W),
+        "swatch_height": _px(SWATCH_H),
+    }
+)

@@ -4,6 +4,7 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from spona.core.forms import limit_choices
 from spona.institutions.models import Institution, Municipality
 from spona.signals.models import Signal
 
@@ -43,7 +44,7 @@ class SignalForm(forms.ModelForm[Signal]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = Municipality.objects.order_by("name_lat")  # type: ignore[attr-defined]
+        limit_choices(self, "municipality", Municipality.objects.order_by("name_lat"))
 
 
 class CitizenSignalForm(SignalForm):
@@ -98,7 +99,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+        limit_choices(self, "institution", institutions)
 
 
 class DismissForm(forms.Form):

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from spona.core.forms import limit_choices
 from spona.surveys import instruments
 from spona.surveys.instruments import localized
 from spona.surveys.models import SurveyInstrument, SurveyWave
@@ -28,8 +29,8 @@ class WaveForm(forms.ModelForm[SurveyWave]):
 
     def __init__(self, *args: Any, municipalities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["municipalities"].queryset = municipalities  # type: ignore[attr-defined]
-        self.fields["instrument"].queryset = SurveyInstrument.objects.all()  # type: ignore[attr-defined]
+        limit_choices(self, "municipalities", municipalities)
+        limit_choices(self, "instrument", SurveyInstrument.objects.all())
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

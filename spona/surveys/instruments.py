@@ -10,32 +10,35 @@ Demographics and the sample design are not questions of an instrument: every wav
 same standard columns (:data:`STANDARD_COLUMNS`). No instrument may ask about ethnicity
 (:func:`validate` refuses it).
 
-Only numpy and :mod:`spona.core.translit` are needed here, apart from Django's active
-language in :func:`localized`; nothing touches the database.
+The shape of an instrument is a JSON Schema (``data/instrument.schema.json``, checked with
+jsonschema); :func:`validate` adds the rules a schema cannot say and reports every problem
+translated into the active language. Nothing here touches the database.
 """
 
 import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, NotRequired, TypedDict
 
 import numpy as np
 import numpy.typing as npt
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+from jsonschema import Draft202012Validator, ValidationError
 
 from spona.core.translit import to_latin
 
-FORMAT = "spona-survey-instrument/1"
 DATA_DIR = Path(__file__).resolve().parent / "data"
+SCHEMA_PATH = DATA_DIR / "instrument.schema.json"
 #: The instruments Spona ships, by instrument code.
 DEFAULT_INSTRUMENTS: dict[str, Path] = {
     "citizens": DATA_DIR / "instrument_citizens.json",
     "professionals": DATA_DIR / "instrument_professionals.json",
 }
-QUESTION_TYPES = ("single", "multiple", "likert", "number", "coded_text")
-POPULATIONS = ("citizens", "professionals")
-LANGUAGES = ("en", "sr")
 
 #: Columns every wave has besides the questions, as a KoboToolbox/ODK export names them
 #: (group/name): field -> export column. ``sex`` is ``female`` or ``male``; ``age`` whole
@@ -62,10 +65,6 @@ AGE_BANDS: tuple[tuple[int, str], ...] = (
     (65, "65+"),
 )
 
-_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
-_OPTION_CODE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
-_KOBO_COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*(/[A-Za-z_][A-Za-z0-9_.\-]*)*$")
-_LATIN = re.compile(r"[A-Za-z]")
 # Word starts that would make a question about ethnicity, in English, Serbian Cyrillic and
 # Serbian Latin. Checked against codes, texts and export columns.
 _ETHNICITY = re.compile(
@@ -73,7 +72,6 @@ _ETHNICITY = re.compile(
     r"|etni|romi\b|romsk|romkinj|nacionaln?ost)",
     re.IGNORECASE,
 )
-_RULE_KINDS = ("in", "includes_any", "at_least")
 _RULE_FOR_TYPE = {
     "single": "in",
     "likert": "in",
@@ -134,12 +132,20 @@ class AnswerError(ValueError):
 
 def load(path: str | Path) -> Instrument:
     """Read and validate an instrument file; raises :class:`InstrumentError` if invalid."""
-    document = json.loads(Path(path).read_text(encoding="utf-8"))
+    document = json.loads(
+        Path(path).read_text(encoding="utf-8"), parse_constant=lambda name: _not_json(name, path)
+    )
     problems = validate(document)
     if problems:
         raise InstrumentError(problems, where=str(path))
     instrument: Instrument = document
     return instrument
+
+
+def _not_json(constant: str, path: str | Path) -> None:
+    """Python reads NaN and Infinity, which JSON does not have: the file is refused."""
+    problem = _("%(constant)s is not a JSON number") % {"constant": constant}
+    raise InstrumentError([problem], where=str(path))
 
 
 def load_default(code: str) -> Instrument:
@@ -151,224 +157,266 @@ def load_default(code: str) -> Instrument:
 
 # --- validation ----------------------------------------------------------------------------
 
-
-def _text_problems(value: Any, where: str) -> list[str]:
-    if not isinstance(value, Mapping):
-        return [f"{where}: must be an object with 'en' and 'sr' texts"]
-    problems = []
-    for language in LANGUAGES:
-        text = value.get(language)
-        if not isinstance(text, str) or not text.strip():
-            problems.append(f"{where}: the {language!r} text is missing or empty")
-    extra = sorted(set(value) - set(LANGUAGES))
-    if extra:
-        problems.append(
-            f"{where}: unknown language(s) {extra} (Serbian Latin is generated, never stored)"
-        )
-    sr = value.get("sr")
-    if isinstance(sr, str) and _LATIN.search(sr):
-        problems.append(f"{where}: the 'sr' text must be in Cyrillic, found Latin letters")
-    return problems
-
-
-def _ethnicity_problems(value: Any, where: str) -> list[str]:
-    if isinstance(value, str) and _ETHNICITY.search(value):
-        return [f"{where}: refers to ethnicity or nationality, which Spona never asks about"]
-    return []
-
-
-def _options_problems(question: Mapping[str, Any], where: str) -> list[str]:
-    kind = question.get("type")
-    options = question.get("options")
-    if kind == "number":
-        return [] if options is None else [f"{where}: a number question has no options"]
-    if not isinstance(options, list) or not options:
-        return [f"{where}: a {kind} question needs a non-empty 'options' list"]
-    problems: list[str] = []
-    seen: set[str] = set()
-    for j, option in enumerate(options):
-        at = f"{where}.options[{j}]"
-        if not isinstance(option, Mapping):
-            problems.append(f"{at}: must be an object")
-            continue
-        code = option.get("code")
-        if not isinstance(code, str) or not _OPTION_CODE.match(code):
-            problems.append(f"{at}: code {code!r} must be lower-case letters, digits, '_'")
-            continue
-        if code in seen:
-            problems.append(f"{at}: duplicate option code {code!r}")
-        seen.add(code)
-        problems += _text_problems(option.get("text"), f"{at} ({code})")
-        problems += _ethnicity_problems(code, f"{at}.code")
-        for language in LANGUAGES:
-            text = (option.get("text") or {}).get(language)
-            problems += _ethnicity_problems(text, f"{at} ({code}).{language}")
-    if kind == "likert":
-        codes = [o.get("code") for o in options if isinstance(o, Mapping)]
-        expected = [str(k) for k in range(1, len(codes) + 1)]
-        if codes != expected or not 3 <= len(codes) <= 11:
-            problems.append(
-                f"{where}: likert option codes must be '1'..'k' in order (3 <= k <= 11), "
-                f"found {codes}"
-            )
-    return problems
+# What a value must be, by the title of the schema it breaks (instrument.schema.json);
+# the value found is quoted after it.
+_EXPECTED: dict[str, Promise] = {
+    "instrument": gettext_lazy("must be a JSON object in the format spona-survey-instrument/1"),
+    "code": gettext_lazy(
+        "must be a code: lower-case letters, digits and “_”, starting with a letter"
+    ),
+    "option code": gettext_lazy("must be an option code: lower-case letters, digits and “_”"),
+    "export column": gettext_lazy("must be an export column name such as “group/name”"),
+    "non-empty text": gettext_lazy("must be a non-empty text"),
+    "Cyrillic text": gettext_lazy(
+        "must be a non-empty text in Serbian Cyrillic, without Latin letters"
+    ),
+    "language": gettext_lazy(
+        "texts are given in “en” and “sr” only (Serbian Latin is generated, never stored)"
+    ),
+}
+# Breaking these schemas needs no value quoted: the message says it all.
+_STATED: dict[str, Promise] = {
+    "number question": gettext_lazy("a number question has no options"),
+    "rule": gettext_lazy("needs “question” and exactly one of “in”, “includes_any” and “at_least”"),
+}
+_TYPES: dict[str, Promise] = {
+    "object": gettext_lazy("an object"),
+    "array": gettext_lazy("a list"),
+    "string": gettext_lazy("a text"),
+    "number": gettext_lazy("a number"),
+}
+# Items of these lists are named by their code (or their number when it has none).
+_ITEMS: dict[str, tuple[Promise, Promise]] = {
+    "questions": (gettext_lazy("question %(code)s"), gettext_lazy("question %(number)s")),
+    "options": (gettext_lazy("option %(code)s"), gettext_lazy("option %(number)s")),
+    "indicators": (gettext_lazy("indicator %(code)s"), gettext_lazy("indicator %(number)s")),
+}
 
 
-def _question_problems(question: Any, index: int) -> list[str]:
-    where = f"questions[{index}]"
-    if not isinstance(question, Mapping):
-        return [f"{where}: must be an object"]
-    code = question.get("code")
-    if isinstance(code, str):
-        where = f"question {code!r}"
-    if not isinstance(code, str) or not _CODE.match(code):
-        return [f"{where}: code {code!r} must start with a letter; lower-case letters, digits, '_'"]
-    problems = _ethnicity_problems(code, f"{where}.code")
-    kind = question.get("type")
-    if kind not in QUESTION_TYPES:
-        problems.append(f"{where}: unknown type {kind!r} (known: {', '.join(QUESTION_TYPES)})")
-    problems += _text_problems(question.get("text"), f"{where}.text")
-    for language in LANGUAGES:
-        problems += _ethnicity_problems(
-            (question.get("text") or {}).get(language), f"{where}.text.{language}"
-        )
-    if kind in QUESTION_TYPES:
-        problems += _options_problems(question, where)
-    extra = sorted(set(question) - {"code", "type", "text", "options"})
-    if extra:
-        problems.append(f"{where}: unknown key(s) {extra}")
-    return problems
-
-
-def _rule_problems(rule: Any, where: str, questions: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    if not isinstance(rule, Mapping):
-        return [f"{where}.rule: must be an object"]
-    target = rule.get("question")
-    if not isinstance(target, str) or target not in questions:
-        return [f"{where}.rule: refers to question {target!r}, which the instrument does not have"]
-    kinds = [k for k in _RULE_KINDS if k in rule]
-    extra = sorted(set(rule) - {"question", *_RULE_KINDS})
-    if extra:
-        return [f"{where}.rule: unknown key(s) {extra}"]
-    if len(kinds) != 1:
-        return [f"{where}.rule: needs exactly one of 'in', 'includes_any', 'at_least'"]
-    kind = kinds[0]
-    question = questions[target]
-    qtype = question.get("type")
-    expected = _RULE_FOR_TYPE.get(str(qtype))
-    if expected is not None and kind != expected:
-        return [f"{where}.rule: a {qtype} question {target!r} takes {expected!r}, not {kind!r}"]
-    value = rule[kind]
-    if kind == "at_least":
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
-            return [f"{where}.rule: 'at_least' must be a finite number, found {value!r}"]
-        return []
-    if not isinstance(value, list) or not value or not all(isinstance(c, str) for c in value):
-        return [f"{where}.rule: {kind!r} must be a non-empty list of option codes"]
-    known = {o.get("code") for o in question.get("options") or [] if isinstance(o, Mapping)}
-    unknown = [c for c in value if c not in known]
-    if unknown:
-        return [
-            f"{where}.rule: option code(s) {unknown} do not exist in question {target!r} "
-            f"(options: {sorted(c for c in known if isinstance(c, str))})"
-        ]
-    return []
+@lru_cache(maxsize=1)
+def _schema_validator() -> Draft202012Validator:
+    return Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
 
 
 def validate(document: Any) -> list[str]:
-    """Every problem of an instrument document, as readable messages; empty when valid.
+    """Every problem of an instrument document, as translated messages; empty when valid.
 
-    Checks the format tag, codes and texts (English and Cyrillic Serbian everywhere), question
-    types and their options, that every indicator rule refers to an existing question and its
-    options with the rule kind that fits the question type, that the Kobo mapping names every
-    question exactly once with distinct columns, and that nothing asks about ethnicity.
+    First the document's shape, against ``instrument.schema.json`` (format tag, codes,
+    texts in English and Cyrillic Serbian, question types and their options, indicator
+    rules); then, for a well-shaped document, what a schema cannot say: unique codes,
+    Likert codes, that every rule refers to an existing question and its options with the
+    rule kind that fits the question type, that the Kobo mapping names every question
+    exactly once with distinct columns, and that nothing asks about ethnicity.
     """
-    if not isinstance(document, Mapping):
-        return ["the instrument must be a JSON object"]
     problems: list[str] = []
-    if document.get("format") != FORMAT:
-        problems.append(f"format must be {FORMAT!r}, found {document.get('format')!r}")
-    for key in ("code", "version"):
-        value = document.get(key)
-        if not isinstance(value, str) or not value.strip():
-            problems.append(f"{key!r} must be a non-empty string")
-    if document.get("population") not in POPULATIONS:
-        problems.append(
-            f"population must be one of {list(POPULATIONS)}, found {document.get('population')!r}"
-        )
-    problems += _text_problems(document.get("title"), "title")
-    problems += _text_problems(document.get("source"), "source")
-    extra = sorted(set(document) - set(Instrument.__annotations__))
-    if extra:
-        problems.append(f"unknown top-level key(s) {extra}")
+    for error in _schema_validator().iter_errors(document):
+        problem = _say(document, list(error.absolute_path), _problem(error))
+        if problem not in problems:  # a text both empty and not Cyrillic, said once
+            problems.append(problem)
+    if problems:
+        return problems
+    checks = (
+        _code_problems,
+        _likert_problems,
+        _rule_problems,
+        _kobo_problems,
+        _ethnicity_problems,
+    )
+    return [_say(document, path, message) for check in checks for path, message in check(document)]
 
-    questions: dict[str, Mapping[str, Any]] = {}
-    raw_questions = document.get("questions")
-    if not isinstance(raw_questions, list) or not raw_questions:
-        problems.append("'questions' must be a non-empty list")
-        raw_questions = []
-    for i, question in enumerate(raw_questions):
-        problems += _question_problems(question, i)
-        if isinstance(question, Mapping) and isinstance(question.get("code"), str):
-            code = question["code"]
-            if code in questions:
-                problems.append(f"question {code!r}: duplicate question code")
-            questions[code] = question
 
-    raw_indicators = document.get("indicators")
-    if not isinstance(raw_indicators, list):
-        problems.append("'indicators' must be a list")
-        raw_indicators = []
+def _say(document: Any, path: Sequence[str | int], problem: str) -> str:
+    return _("%(where)s: %(problem)s") % {"where": _where(document, path), "problem": problem}
+
+
+def _where(document: Any, path: Sequence[str | int]) -> str:
+    """A location in the document as people read it: ``question “heard” › text › sr``."""
+    parts: list[str] = []
+    node, parent = document, None
+    for key in path:
+        node = node[key]
+        if isinstance(key, int) and parent in _ITEMS:
+            named, numbered = _ITEMS[str(parent)]
+            code = node.get("code") if isinstance(node, Mapping) else None
+            parts[-1] = (
+                str(named) % {"code": _shown(code)}
+                if isinstance(code, str)
+                else str(numbered) % {"number": key + 1}
+            )
+        else:
+            parts.append(str(key))
+        parent = key
+    return " › ".join(parts) or str(_("the instrument"))
+
+
+def _shown(value: Any) -> str:
+    """A value quoted in the active language's quotation marks, shortened when long."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    short = text if len(text) <= 60 else text[:59] + "…"
+    return pgettext("a value quoted in a message", "“%(value)s”") % {"value": short}
+
+
+def _problem(error: ValidationError) -> str:
+    """What is wrong, for one schema error: translated, saying what is expected."""
+    keyword = error.validator
+    value: Any = error.instance
+    schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
+    rule: Any = error.validator_value
+    if keyword == "required":
+        missing = [key for key in rule if key not in value]
+        return _("missing %(keys)s") % {"keys": _keys(missing)}
+    if keyword == "additionalProperties":
+        unknown = sorted(set(value) - set(schema.get("properties", {})))
+        return _("unknown keys %(keys)s") % {"keys": _keys(unknown)}
+    title = schema.get("title")
+    if title in _STATED:
+        return str(_STATED[title])
+    if title in _EXPECTED:
+        expected = str(_EXPECTED[title])
+    elif keyword == "type":
+        kind = _TYPES.get(str(rule), rule)
+        expected = _("must be %(type)s") % {"type": kind}
+    elif keyword == "enum":
+        expected = _("must be one of %(values)s") % {"values": _keys(rule)}
+    elif keyword == "const":
+        expected = _("must be %(value)s") % {"value": _shown(rule)}
+    elif keyword == "minItems":
+        return _("must not be an empty list")
+    else:  # a keyword this schema does not use
+        expected = _("does not have the required form")
+    return _("%(expected)s, found %(value)s") % {"expected": expected, "value": _shown(value)}
+
+
+def _keys(keys: Iterable[Any]) -> str:
+    return ", ".join(_shown(key) for key in keys)
+
+
+#: A message or a text, and where it is in the document.
+Located = tuple[list[str | int], str]
+
+
+def _duplicates(items: Sequence[Mapping[str, Any]], where: list[str | int]) -> list[Located]:
     seen: set[str] = set()
-    for i, indicator in enumerate(raw_indicators):
-        where = f"indicators[{i}]"
-        if not isinstance(indicator, Mapping):
-            problems.append(f"{where}: must be an object")
-            continue
-        code = indicator.get("code")
-        if not isinstance(code, str) or not _CODE.match(code):
-            problems.append(f"{where}: code {code!r} must be lower-case letters, digits, '_'")
-            continue
-        where = f"indicator {code!r}"
-        if code in seen:
-            problems.append(f"{where}: duplicate indicator code")
-        seen.add(code)
-        problems += _text_problems(indicator.get("title"), f"{where}.title")
-        problems += _ethnicity_problems(code, f"{where}.code")
-        problems += _rule_problems(indicator.get("rule"), where, questions)
-        extra = sorted(set(indicator) - {"code", "title", "rule"})
-        if extra:
-            problems.append(f"{where}: unknown key(s) {extra}")
+    found: list[Located] = []
+    for i, item in enumerate(items):
+        if item["code"] in seen:
+            found.append(([*where, i], str(_("this code is used twice"))))
+        seen.add(item["code"])
+    return found
 
-    kobo = document.get("kobo")
-    if not isinstance(kobo, Mapping):
-        problems.append("'kobo' must be an object mapping question codes to export columns")
-        kobo = {}
+
+def _code_problems(document: Instrument) -> list[Located]:
+    found = _duplicates(document["questions"], ["questions"])
+    found += _duplicates(document["indicators"], ["indicators"])
+    for i, question in enumerate(document["questions"]):
+        found += _duplicates(question.get("options", []), ["questions", i, "options"])
+    return found
+
+
+def _likert_problems(document: Instrument) -> list[Located]:
+    found: list[Located] = []
+    for i, question in enumerate(document["questions"]):
+        codes = [option["code"] for option in question.get("options", [])]
+        if question["type"] == "likert" and (
+            codes != [str(k) for k in range(1, len(codes) + 1)] or not 3 <= len(codes) <= 11
+        ):
+            message = _("Likert options are coded “1” to “k” in order, 3 ≤ k ≤ 11; found %(codes)s")
+            found.append((["questions", i], message % {"codes": _keys(codes)}))
+    return found
+
+
+def _rule_problems(document: Instrument) -> list[Located]:
+    questions = {q["code"]: q for q in document["questions"]}
+    found: list[Located] = []
+    for i, indicator in enumerate(document["indicators"]):
+        problem = _rule_problem(indicator["rule"], questions)
+        if problem is not None:
+            found.append((["indicators", i, "rule"], problem))
+    return found
+
+
+def _rule_problem(rule: Mapping[str, Any], questions: Mapping[str, Question]) -> str | None:
+    """What is wrong with a well-shaped rule: its question, its kind or its option codes."""
+    question = questions.get(rule["question"])
+    if question is None:
+        message = _("refers to question %(question)s, which the instrument does not have")
+        return message % {"question": _shown(rule["question"])}
+    kind = next(k for k in _RULE_FOR_TYPE.values() if k in rule)
+    expected = _RULE_FOR_TYPE[question["type"]]
+    if kind != expected:
+        message = _(
+            "question %(question)s is of type %(type)s and takes %(expected)s, not %(kind)s"
+        )
+        return message % {
+            "question": _shown(question["code"]),
+            "type": _shown(question["type"]),
+            "expected": _shown(expected),
+            "kind": _shown(kind),
+        }
+    known = [option["code"] for option in question.get("options", [])]
+    unknown = [code for code in rule[kind] if code not in known] if kind != "at_least" else []
+    if not unknown:
+        return None
+    message = _("question %(question)s has no options %(codes)s (its options: %(known)s)")
+    return message % {
+        "question": _shown(question["code"]),
+        "codes": _keys(unknown),
+        "known": _keys(sorted(known)),
+    }
+
+
+def _kobo_problems(document: Instrument) -> list[Located]:
+    kobo = document["kobo"]
+    questions = [q["code"] for q in document["questions"]]
+    found: list[Located] = []
     missing = [code for code in questions if code not in kobo]
     if missing:
-        problems.append(f"kobo: no export column for question(s) {missing}")
+        message = _("no export column for the questions %(codes)s")
+        found.append((["kobo"], message % {"codes": _keys(missing)}))
     unknown = [code for code in kobo if code not in questions]
     if unknown:
-        problems.append(f"kobo: maps question(s) {unknown}, which the instrument does not have")
-    columns: dict[str, str] = {}
+        message = _("export columns for questions the instrument does not have: %(codes)s")
+        found.append((["kobo"], message % {"codes": _keys(unknown)}))
     standard = set(STANDARD_COLUMNS.values())
+    used: dict[str, str] = {}
     for code, column in kobo.items():
-        if not isinstance(column, str) or not _KOBO_COLUMN.match(column):
-            problems.append(f"kobo[{code!r}]: {column!r} is not a group/name column name")
-            continue
         if column in standard:
-            problems.append(f"kobo[{code!r}]: {column!r} is a standard column of every wave")
-        if column in columns:
-            problems.append(
-                f"kobo[{code!r}]: column {column!r} is also used by {columns[column]!r}"
+            message = _("%(column)s is a standard column of every wave")
+            found.append((["kobo", code], message % {"column": _shown(column)}))
+        if column in used:
+            message = _("column %(column)s is also the column of question %(other)s")
+            found.append(
+                (
+                    ["kobo", code],
+                    message % {"column": _shown(column), "other": _shown(used[column])},
+                )
             )
-        columns[column] = code
-        problems += _ethnicity_problems(column, f"kobo[{code!r}]")
-    return problems
+        used[column] = code
+    return found
+
+
+def _ethnicity_problems(document: Instrument) -> list[Located]:
+    """Codes, texts and export columns that refer to ethnicity or nationality."""
+    places: list[Located] = []
+    for i, question in enumerate(document["questions"]):
+        at: list[str | int] = ["questions", i]
+        places += [([*at, "code"], question["code"]), *_texts([*at, "text"], question["text"])]
+        for j, option in enumerate(question.get("options", [])):
+            there: list[str | int] = [*at, "options", j]
+            places += [
+                ([*there, "code"], option["code"]),
+                *_texts([*there, "text"], option["text"]),
+            ]
+    for i, indicator in enumerate(document["indicators"]):
+        places.append((["indicators", i, "code"], indicator["code"]))
+    places += [(["kobo", code], column) for code, column in document["kobo"].items()]
+    message = _("refers to ethnicity or nationality, which Spona never asks about")
+    return [(where, message) for where, text in places if _ETHNICITY.search(text)]
+
+
+def _texts(where: list[str | int], text: Text) -> list[Located]:
+    """The English and the Serbian text, each with its place."""
+    return [([*where, "en"], text["en"]), ([*where, "sr"], text["sr"])]
 
 
 # --- answers and indicators ----------------------------------------------------------------
