@@ -8,6 +8,7 @@ from spona.cases.models import (
     ConsentMethod,
     DataCategory,
 )
+from spona.core.collation import in_serbian_order
 from spona.core.forms import limit_choices
 from spona.core.urgency import Urgency
 from spona.institutions.models import Institution, InstitutionType
@@ -65,10 +66,12 @@ class ReferralForm(forms.Form):
         limit_choices(
             self,
             "to",
-            Institution.objects.filter(is_active=True)
-            .exclude(pk__in=[sender_id] if sender_id else [])
-            .select_related("municipality")
-            .order_by("name"),
+            in_serbian_order(
+                Institution.objects.filter(is_active=True)
+                .exclude(pk__in=[sender_id] if sender_id else [])
+                .select_related("municipality"),
+                str,
+            ),
         )
 
 

@@ -37,6 +37,7 @@ from spona.cases.referrals import ReferralMove, ReferralStep
 from spona.cases.workflow import Transition, phase_of, targets
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import with_role
+from spona.core.collation import serbian_sorted
 from spona.institutions.models import Institution, InstitutionType
 from spona.policy import can, visible
 
@@ -89,7 +90,7 @@ def phase_institutions(case: Case, role: str = MandateRole.LEADS) -> list[Instit
     phase = phase_of(case)
     types = with_role(case.municipality, phase, role)
     here = Q(municipality=case.municipality_id) | Q(municipality__isnull=True)
-    return list(Institution.objects.filter(here, type__in=types, is_active=True).order_by("name"))
+    return serbian_sorted(Institution.objects.filter(here, type__in=types, is_active=True), str)
 
 
 def active_grants(case: Case) -> QuerySet[BreakGlassGrant]:

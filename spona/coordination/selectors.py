@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from spona.coordination.defaults import CODES, DEFAULT_MATRIX, PHASES
 from spona.coordination.models import Mandate, MandateRole
+from spona.core.collation import serbian_sorted
 from spona.institutions.models import Institution, InstitutionType, Municipality
 
 
@@ -53,6 +54,6 @@ def duty_contacts(municipality: Municipality | None) -> dict[str, list[Instituti
             municipality__isnull=True
         )
     contacts: dict[str, list[Institution]] = {kind.value: [] for kind in InstitutionType}
-    for institution in institutions.order_by("name"):
+    for institution in serbian_sorted(institutions, str):
         contacts[institution.type].append(institution)
     return contacts

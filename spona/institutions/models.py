@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from spona.core.locking import VersionedModel
+from spona.core.translit import to_latin
 
 
 def _localised(cyrillic: str, latin: str) -> str:
@@ -86,4 +87,6 @@ class Institution(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        """The name in the page's script: names are kept as written (Cyrillic, as the register
+        has them) and shown in Latin on Latin and English pages."""
+        return _localised(self.name, to_latin(self.name))

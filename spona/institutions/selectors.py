@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from spona.core.collation import in_serbian_order
 from spona.institutions.access import VIEW_DIRECTORY
 from spona.institutions.models import Institution, Municipality
 from spona.policy import require, visible
@@ -11,7 +12,7 @@ from spona.policy import require, visible
 
 def municipality_list(*, user: Any) -> QuerySet[Municipality]:
     require(user, VIEW_DIRECTORY)
-    return visible(user, Municipality).select_related("district")
+    return in_serbian_order(visible(user, Municipality).select_related("district"), str)
 
 
 def institution_directory(
@@ -22,4 +23,4 @@ def institution_directory(
     qs = visible(user, Institution).filter(is_active=True).select_related("municipality")
     if municipality is not None:
         qs = qs.filter(municipality__in=[municipality]) | qs.filter(municipality__isnull=True)
-    return qs
+    return in_serbian_order(qs, str)

@@ -4,6 +4,7 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from spona.core.collation import in_serbian_order
 from spona.core.forms import limit_choices
 from spona.institutions.models import Institution, Municipality
 from spona.signals.models import Signal
@@ -44,7 +45,7 @@ class SignalForm(forms.ModelForm[Signal]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        limit_choices(self, "municipality", Municipality.objects.order_by("name_lat"))
+        limit_choices(self, "municipality", in_serbian_order(Municipality.objects.all(), str))
 
 
 class CitizenSignalForm(SignalForm):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.core.actions import act_and_return, incomplete_and_return
+from spona.core.collation import in_serbian_order
 from spona.institutions.models import Institution
 from spona.policy import can, require, visible
 from spona.signals import ratelimit, selectors, services
@@ -63,9 +64,8 @@ def signal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _assignable(signal: Signal) -> QuerySet[Institution]:
     """Institutions of the signal's municipality, and the national ones."""
-    return Institution.objects.filter(is_active=True).filter(
-        Q(municipality=signal.municipality_id) | Q(municipality__isnull=True)
-    )
+    here = Q(municipality=signal.municipality_id) | Q(municipality__isnull=True)
+    return in_serbian_order(Institution.objects.filter(here, is_active=True), str)
 
 
 def _triage_forms(signal: Signal) -> dict[str, object]:
