@@ -23,6 +23,31 @@ class RiskFactor(models.TextChoices):
     VIOLENCE_NO_INCOME = "violence_no_income", _("victim of domestic violence without own income")
     STREET_SITUATION = "street_situation", _("child in a street situation")
     LEAVING_CARE = "leaving_care", _("leaving care")
+    JOB_OFFER_ABROAD_PAID_TRAVEL = (
+        "job_offer_abroad_paid_travel",
+        _("a job offer abroad with the travel paid by the recruiter"),
+    )
+    EARLIER_VICTIMISATION = "earlier_victimisation", _("earlier victim of trafficking or violence")
+    HOMELESS = "homeless", _("homeless")
+    DISABILITY = "disability", _("with a disability")
+    ADDICTION = "addiction", _("addiction (alcohol, drugs, gambling)")
+
+
+#: The factors that describe a person rather than define a group by sex and age: the
+#: screening records these (``spona.screening``), groups combine them with sex and age.
+PERSON_RISK_FACTORS = [
+    factor
+    for factor in RiskFactor
+    if factor
+    not in {
+        RiskFactor.FEMALE,
+        RiskFactor.MALE,
+        RiskFactor.AGE_UNDER_14,
+        RiskFactor.AGE_14_18,
+        RiskFactor.AGE_20_30,
+        RiskFactor.AGE_31_PLUS,
+    }
+]
 
 
 class Settlement(models.Model):

@@ -67,12 +67,19 @@ class Facts:
     acts: frozenset[str] = frozenset()
     means: frozenset[str] = frozenset()
     purposes: frozenset[str] = frozenset()  # forms of exploitation (catalogue codes)
+    #: circumstances that make trafficking likelier (never an element of it)
+    risk_factors: frozenset[str] = frozenset()
+    #: offences the person committed, possibly while exploited (non-punishment)
+    offences: frozenset[str] = frozenset()
     # smuggling of migrants
     consented_to_movement: bool = False
     ended_on_arrival: bool = False
     free_after_arrival: bool = False
     holds_own_documents: bool = False
     control_continues: bool = False
+    # regular migration or work
+    own_will: bool = False
+    paid_as_agreed: bool = False
     # begging
     begging: bool = False
     third_party_organises_or_profits: bool = False
@@ -83,6 +90,8 @@ class Facts:
     medical_needs: bool = False
     needs_interpreter: bool = False
     needs_accommodation: bool = False
+    crime_in_progress: bool = False
+    missing_child: bool = False
 
     @property
     def treated_as_child(self) -> bool:

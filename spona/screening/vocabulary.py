@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from spona.prevention.models import PERSON_RISK_FACTORS
+
 ACTS = [
     ("recruitment", _("recruitment")),
     ("transportation", _("transportation")),
@@ -44,6 +46,23 @@ DISTINCTIONS = [
         _("Someone else organises the begging or takes the money (family included)."),
     ),
     ("domestic_violence", _("There is violence by a family member or partner.")),
+]
+#: Circumstances that make trafficking likelier: never an element of it, never enough for
+#: "presumed victim"; they put a person on the at-risk (prevention) track. One vocabulary
+#: with the risk groups of prevention, so that a screened person can be matched to a group.
+RISK_FACTORS = [(factor.value, factor.label) for factor in PERSON_RISK_FACTORS]
+#: Offences a person may have committed while exploited: the non-punishment principle
+#: (Council of Europe Convention art. 26) applies to them once the person is a presumed victim.
+CRIMINAL_OFFENCES = ["theft", "drugs", "false_documents"]
+MISDEMEANOURS = ["begging_misdemeanour", "prostitution_misdemeanour"]
+IMMIGRATION_OFFENCES = ["irregular_stay"]
+OFFENCES = [
+    ("theft", _("theft, pickpocketing or other property offences")),
+    ("drugs", _("carrying, selling or growing drugs")),
+    ("false_documents", _("using false documents")),
+    ("begging_misdemeanour", _("begging (a misdemeanour)")),
+    ("prostitution_misdemeanour", _("prostitution (a misdemeanour)")),
+    ("irregular_stay", _("irregular entry or stay in the country")),
 ]
 NEEDS = [
     ("immediate_danger", _("The person is in immediate danger.")),
