@@ -36,6 +36,7 @@ from spona.cases.models import (
 from spona.conferences.models import Conference, Task, TaskStatus
 from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.people.models import Person
+from spona.prevention.models import PreventionFollowUp
 from spona.screening.models import IndicatorCatalogue, Screening
 from spona.signals.models import ChildInvolved, Signal, Urgency
 
@@ -80,6 +81,9 @@ class Action(StrEnum):
     CONSENT_MANAGE = "consent_manage"  # obj: case
     BREAK_GLASS = "break_glass"
     REFERRAL_STATISTICS = "referral_statistics"
+    FOLLOW_UP_VIEW = "follow_up_view"
+    FOLLOW_UP_OPEN = "follow_up_open"  # obj: the screening that found the person at risk
+    FOLLOW_UP_CLOSE = "follow_up_close"
 
 
 PERSON_ROLES = frozenset({Role.FRONTLINE, Role.CASE_MANAGER, Role.SUPERVISOR, Role.CENTRE_OFFICER})
@@ -243,6 +247,33 @@ def _visible_tasks(user: User) -> QuerySet[Task]:
     return Task.objects.filter(scope)
 
 
+#: Who works with people at risk: those who screen, and the local coordinator.
+FOLLOW_UP_ROLES = PERSON_ROLES | {Role.COORDINATOR}
+
+
+def _visible_follow_ups(user: User) -> QuerySet[PreventionFollowUp]:
+    """The coordinator sees the follow-ups of their municipality (persons by code only); the
+    screening institution's case managers and supervisors, and the screener, see theirs."""
+    if user.role not in FOLLOW_UP_ROLES:
+        return PreventionFollowUp.objects.none()
+    scope = Q(opened_by=user.pk)
+    if user.role == Role.COORDINATOR and (home := _home_municipality(user)) is not None:
+        scope |= Q(municipality=home)
+    if user.role in INSTITUTION_WIDE_ROLES:
+        scope |= Q(institution=user.institution_id)
+    return PreventionFollowUp.objects.filter(scope)
+
+
+def _closes_follow_up(user: User, follow_up: Any) -> bool:
+    """The coordinator of its municipality, or a case manager or supervisor of the institution
+    that screened the person."""
+    if follow_up is None:
+        return user.role in {Role.COORDINATOR, *INSTITUTION_WIDE_ROLES}
+    if user.role == Role.COORDINATOR:
+        return follow_up.municipality_id is not None and _coordinates(user, follow_up.municipality)
+    return user.role in INSTITUTION_WIDE_ROLES and follow_up.institution_id == user.institution_id
+
+
 _VISIBLE: dict[type[Model], Callable[[User], QuerySet[Any]]] = {
     Signal: _visible_signals,
     Screening: _visible_screenings,
@@ -256,6 +287,7 @@ _VISIBLE: dict[type[Model], Callable[[User], QuerySet[Any]]] = {
     Municipality: lambda user: Municipality.objects.all(),
     Conference: _visible_conferences,
     Task: _visible_tasks,
+    PreventionFollowUp: _visible_follow_ups,
 }
 
 
@@ -539,6 +571,12 @@ _RULES: dict[Action, Callable[[User, Any], bool]] = {
     Action.SURVEY_ENTER: lambda user, obj: (
         _manages_wave(user, obj) or (user.role in SIGNAL_ROLES and _wave_is_local(user, obj))
     ),
+    Action.FOLLOW_UP_VIEW: lambda user, obj: _in_scope(
+        user, PreventionFollowUp, obj, FOLLOW_UP_ROLES
+    ),
+    # whoever may complete the screening puts the person on the prevention track
+    Action.FOLLOW_UP_OPEN: lambda user, obj: _may_edit_screening(user, obj),
+    Action.FOLLOW_UP_CLOSE: _closes_follow_up,
 }
 
 

@@ -32,8 +32,16 @@ from spona.screening.engine import (
     evaluate,
 )
 from spona.screening.protocol import protocol_for
-from spona.screening.vocabulary import ACTS, MEANS, OFFENCES, RISK_FACTORS
-from tests.screening_scenarios import ADULT, INSUFFICIENT, SCENARIOS, Scenario, facts
+from spona.screening.vocabulary import ACTS, DISTINCTIONS, MEANS, NEEDS, OFFENCES, RISK_FACTORS
+from tests.screening_scenarios import (
+    ADULT,
+    INSUFFICIENT,
+    NOT_TRAFFICKING,
+    SCENARIOS,
+    Scenario,
+    facts,
+)
+from tests.screening_scenarios import EC as EXPLOITATION
 
 CATALOGUE_PATH = Path(engine.__file__).resolve().parent / "data" / "catalogue_ilo_2009.json"
 CATALOGUE: dict[str, Any] = json.loads(CATALOGUE_PATH.read_text(encoding="utf-8"))
@@ -148,28 +156,37 @@ def test_four_weak_in_one_dimension_is_not_positive() -> None:
 
 
 def facts_strategy(
-    *, age: st.SearchStrategy[AgeGroup] | None = None, indicators: bool = True
+    *,
+    age: st.SearchStrategy[AgeGroup] | None = None,
+    indicators: bool = True,
+    means: bool = True,
+    risk_factors: bool = True,
 ) -> st.SearchStrategy[Facts]:
+    def codes(values: list[str], on: bool = True, size: int = 4) -> st.SearchStrategy[Any]:
+        return st.frozensets(st.sampled_from(values), max_size=size) if on else st.just(frozenset())
+
+    flags = {name: st.booleans() for name in FLAG_FIELDS}
+    if not means:  # facts that are themselves a means
+        flags |= {"control_continues": st.just(False), "domestic_violence": st.just(False)}
     return st.builds(
         Facts,
         age_group=age if age is not None else st.sampled_from(list(AgeGroup)),
-        indicators=(
-            st.frozensets(st.sampled_from(INDICATOR_CODES), max_size=14)
-            if indicators
-            else st.just(frozenset())
-        ),
-        acts=st.frozensets(st.sampled_from(ACT_CODES)),
-        means=st.frozensets(st.sampled_from(MEANS_CODES)),
-        purposes=st.frozensets(st.sampled_from(PURPOSE_CODES), max_size=3),
-        **{name: st.booleans() for name in FLAG_FIELDS},
+        indicators=codes(INDICATOR_CODES, indicators, 14),
+        acts=codes(ACT_CODES),
+        means=codes(MEANS_CODES, means),
+        purposes=codes(PURPOSE_CODES, size=3),
+        risk_factors=codes(RISK_CODES, risk_factors),
+        offences=codes(OFFENCE_CODES, size=2),
+        **flags,
     )
 
 
 def test_the_strategy_varies_every_flag() -> None:
     # Guards the property tests: FLAG_FIELDS must find the boolean fields of Facts.
     assert "control_continues" in FLAG_FIELDS
-    assert "third_party_organises_or_profits" in FLAG_FIELDS
-    assert len(FLAG_FIELDS) == len(dataclasses.fields(Facts)) - 5
+    assert "own_will" in FLAG_FIELDS
+    assert "missing_child" in FLAG_FIELDS
+    assert len(FLAG_FIELDS) == len(dataclasses.fields(Facts)) - 7
 
 
 @settings(max_examples=300, deadline=None)
@@ -183,18 +200,79 @@ def test_adding_an_indicator_never_lowers_the_outcome(f: Facts) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(facts_strategy(age=st.just(AgeGroup.ADULT), indicators=False))
-def test_adult_without_indicators_is_never_presumed_victim(f: Facts) -> None:
+@given(facts_strategy())
+def test_the_legal_route_is_monotone(f: Facts) -> None:
+    """Recording one more act, means or purpose never lowers the outcome."""
+    rank = evaluate(CATALOGUE, f).rank
+    for field, values in (("acts", ACT_CODES), ("means", MEANS_CODES), ("purposes", PURPOSE_CODES)):
+        for code in set(values) - getattr(f, field):
+            more = replace(f, **{field: getattr(f, field) | {code}})
+            assert rank <= evaluate(CATALOGUE, more).rank, (field, code)
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts_strategy(), st.frozensets(st.sampled_from(RISK_CODES), min_size=1))
+def test_risk_factors_never_make_anyone_a_presumed_victim(f: Facts, risks: frozenset[str]) -> None:
+    without = evaluate(CATALOGUE, replace(f, risk_factors=frozenset()))
+    with_risks = evaluate(CATALOGUE, replace(f, risk_factors=risks))
+    assert (with_risks.rank == Rank.PRESUMED_VICTIM) == (without.rank == Rank.PRESUMED_VICTIM)
+    assert with_risks.rank >= without.rank  # ... but they may put the person on the risk track
+    assert with_risks.code != NOT_TRAFFICKING or with_risks.prevention
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts_strategy(age=st.just(AgeGroup.ADULT), indicators=False, means=False))
+def test_an_adult_without_any_means_is_never_a_presumed_victim(f: Facts) -> None:
+    assert evaluate(CATALOGUE, f).code != ADULT
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts_strategy(indicators=False))
+def test_without_indicators_presumed_needs_recorded_act_and_purpose(f: Facts) -> None:
     outcome = evaluate(CATALOGUE, f)
-    assert outcome.rank < Rank.PRESUMED_VICTIM
-    assert outcome.code != ADULT
+    if outcome.rank == Rank.PRESUMED_VICTIM:
+        assert outcome.route == "legal"
+        assert f.acts or f.control_continues or f.organised_begging
+        assert f.purposes or f.organised_begging
 
 
-def test_facts_have_no_ethnicity_nationality_or_culture_input() -> None:
+@settings(max_examples=300, deadline=None)
+@given(facts_strategy(), st.booleans(), st.booleans())
+def test_consent_never_changes_the_outcome_once_a_means_is_recorded(
+    f: Facts, agreed_to_move: bool, own_will: bool
+) -> None:
+    with_means = replace(f, means=f.means | {"threat"})
+    consented = replace(with_means, consented_to_movement=agreed_to_move, own_will=own_will)
+    plain = replace(with_means, consented_to_movement=False, own_will=False)
+    assert evaluate(CATALOGUE, consented).code == evaluate(CATALOGUE, plain).code
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts_strategy())
+def test_a_case_is_closed_only_without_any_sign_of_exploitation(f: Facts) -> None:
+    outcome = evaluate(CATALOGUE, f)
+    if outcome.code == NOT_TRAFFICKING:
+        assert not f.purposes
+        assert not f.organised_begging
+        assert not f.control_continues
+        purpose = {i["code"] for i in CATALOGUE["indicators"] if i["dimension"] == EXPLOITATION}
+        assert not f.indicators & purpose
+        assert outcome.closures
+        assert outcome.not_trafficking_reason == outcome.closures[0]
+        assert not outcome.missing
+        assert not outcome.suspected
+
+
+def test_no_input_can_be_ethnicity_or_culture() -> None:
+    """No field, flag or code of what a screener records names a person's origin or culture
+    (the catalogue's ILO indicator "abuse of cultural/religious beliefs" is about what an
+    exploiter does, and is an indicator text, not an input name)."""
     forbidden = ("ethnic", "nationality", "citizenship", "roma", "culture", "cultural", "race")
-    names = [f.name.lower() for f in dataclasses.fields(Facts)]
-    assert names  # the check reads real fields
-    assert [n for n in names if any(word in n for word in forbidden)] == []
+    inputs = [f.name for f in dataclasses.fields(Facts)]
+    inputs += ACT_CODES + MEANS_CODES + RISK_CODES + OFFENCE_CODES + PURPOSE_CODES
+    inputs += [code for code, _label in DISTINCTIONS + NEEDS]
+    assert len(inputs) > 60  # the check reads real inputs
+    assert [n for n in inputs if any(word in n.lower() for word in forbidden)] == []
 
 
 @settings(max_examples=300, deadline=None)

@@ -35,6 +35,15 @@ TOOLS: dict[str, list[Tool]] = {
             _("Targeted campaigns, outreach in the field and the reach they achieved."),
             Action.PREVENTION_VIEW,
         ),
+        Tool(
+            "prevention:follow_up_list",
+            _("People at risk"),
+            _(
+                "Follow-ups of the people a screening found at risk, by code, with their risk "
+                "group and campaign."
+            ),
+            Action.FOLLOW_UP_VIEW,
+        ),
     ],
     "identification": [
         Tool(

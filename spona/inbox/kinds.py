@@ -50,6 +50,13 @@ KINDS: dict[str, tuple[Promise, Promise]] = {
         _("Invitation to a meeting on %(date)s"),
         _("%(institution)s invites you to a conference on %(date)s: %(topic)s"),
     ),
+    "prevention_follow_up": (
+        _("Prevention follow-up for %(person)s"),
+        _(
+            "%(institution)s screened %(person)s and found them at risk of trafficking. A "
+            "prevention follow-up is due by %(due)s; risk group: %(group)s."
+        ),
+    ),
     "conference_cancelled": (
         _("Conference cancelled: %(topic)s"),
         _("The conference %(topic)s planned for %(date)s has been cancelled."),

@@ -5,6 +5,7 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from spona.institutions.models import Institution, Municipality
+from spona.screening.selectors import warning_signs
 from spona.signals.models import Signal
 
 SIGNAL_FIELDS = [
@@ -41,9 +42,18 @@ class SignalForm(forms.ModelForm):
             "contact": _("How we can reach you with questions (phone or e-mail)."),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, institution_type: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = Municipality.objects.order_by("name_lat")  # type: ignore[attr-defined]
+        signs = warning_signs(institution_type) if institution_type else []
+        if signs:  # the short checklist for the reporter's kind of institution
+            self.fields["indicators"] = forms.MultipleChoiceField(
+                label=_("Warning signs you noticed"),
+                help_text=_("Tick the signs you saw; they help whoever screens the person."),
+                choices=signs,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
 
 
 class CitizenSignalForm(SignalForm):

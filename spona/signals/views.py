@@ -15,6 +15,7 @@ from spona.accounts.http import AuthenticatedHttpRequest
 from spona.core.actions import act_and_return, incomplete_and_return
 from spona.institutions.models import Institution
 from spona.policy import Action, can, require, visible
+from spona.screening.selectors import warning_sign_texts
 from spona.signals import ratelimit, selectors, services
 from spona.signals.forms import (
     SIGNAL_FIELDS,
@@ -35,7 +36,11 @@ def signal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, Action.SIGNAL_RAISE)
     institution = request.user.institution
     initial = {"municipality": institution.municipality_id if institution else None}
-    form = SignalForm(request.POST or None, initial=initial)
+    form = SignalForm(
+        request.POST or None,
+        initial=initial,
+        institution_type=institution.type if institution else "",
+    )
     if request.method == "POST" and form.is_valid():
         signal = services.signal_raise(user=request.user, **form.cleaned_data)
         messages.success(
@@ -81,7 +86,12 @@ def _triage_forms(signal: Signal) -> dict[str, object]:
 def signal_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     signal = selectors.signal_get(user=request.user, code=code)
     may_triage = can(request.user, Action.SIGNAL_TRIAGE, signal)
-    context = {"signal": signal, "may_triage": may_triage, "notes": signal.notes.all()}
+    context = {
+        "signal": signal,
+        "may_triage": may_triage,
+        "notes": signal.notes.all(),
+        "signs": warning_sign_texts(signal.indicators),
+    }
     if may_triage:
         context.update(_triage_forms(signal))
     return render(request, "signals/signal_detail.html", context)
