@@ -1133,6 +1133,54 @@ SCENARIOS = [
         classes=c(2),
         reasons=("voluntary_begging",),
     ),
+    Scenario(
+        "regular_worker_with_long_hours_is_still_regular_work",
+        "A 30-year-old bricklayer works for a German firm through a licensed agency: long "
+        "days, but paid as agreed with overtime, his passport in his pocket, and he changed "
+        "sites when he wanted. The screener ticked 'excessive working days or hours'.",
+        facts("EC01", acts=("recruitment",), **REGULAR),
+        NOT_TRAFFICKING,
+        (REGULAR_WORK,),
+        "regular_migration_or_work",
+        classes=c(2),
+        reasons=("regular_migration_or_work",),
+    ),
+    Scenario(
+        "regular_work_with_exploitative_conditions_stays_open",
+        "A seasonal worker came of her own will, is free and has her documents, but works "
+        "without days off in hazardous conditions and lives in a shed: the exploitation "
+        "dimension is positive, so the case is not closed as regular work.",
+        facts("EC01", "EC04", "EC06", **REGULAR),
+        AT_RISK,
+        (PREVENTION, COLLECT, *GUIDANCE),
+        classes=c(2),
+        absent_reasons=("regular_migration_or_work",),
+        positive=frozenset({EC}),
+    ),
+    Scenario(
+        "mother_begging_with_her_baby_and_keeping_the_money",
+        "A 32-year-old woman begs in front of a supermarket with her baby in her arms; she "
+        "keeps what she gets, nobody brings her or watches her, and she has no income.",
+        facts("BG05", "BG01", begging=True, risks=("unemployed",)),
+        NOT_TRAFFICKING,
+        (PREVENTION, SOCIAL),
+        "voluntary_begging",
+        classes=c(2, 4),
+        reasons=("voluntary_begging", "situation_only"),
+        prevention=True,
+    ),
+    Scenario(
+        "smuggled_migrant_with_a_poorly_paid_job_is_smuggling",
+        "A 27-year-old man paid to be brought across the border; the smuggler is gone, he "
+        "holds his papers and moves freely, and works in a car wash for little money while he "
+        "waits to go on.",
+        facts("EC02", **SMUGGLED_FREE),
+        NOT_TRAFFICKING,
+        (MIGRANT,),
+        "smuggling",
+        classes=c(2),
+        reasons=("smuggling",),
+    ),
     # === class 3: the catalogue's lists ====================================================
     Scenario(
         "forced_clients_are_strong_on_the_adult_sexual_list",

@@ -255,8 +255,8 @@ def test_a_case_is_closed_only_without_any_sign_of_exploitation(f: Facts) -> Non
         assert not f.purposes
         assert not f.organised_begging
         assert not f.control_continues
-        purpose = {i["code"] for i in CATALOGUE["indicators"] if i["dimension"] == EXPLOITATION}
-        assert not f.indicators & purpose
+        assert EXPLOITATION not in outcome.positive_dimensions
+        assert not f.means or outcome.closures == ("domestic_violence",)
         assert outcome.closures
         assert outcome.not_trafficking_reason == outcome.closures[0]
         assert not outcome.missing

@@ -336,38 +336,48 @@ def _elements(index: Index, facts: Facts, positive: set[str]) -> _Elements:
     return _Elements(needed, recorded, shown)
 
 
-def _signs(index: Index, facts: Facts) -> tuple[bool, bool]:
-    """(exploitation, anything else that points to trafficking). Circumstances ("situation"
-    indicators such as economic reasons) describe vulnerability, not what anyone did."""
-    observed = index.observed(facts)
+@dataclass(frozen=True)
+class _Signs:
+    """What the facts and indicators point to, beyond the scoring.
+
+    Indicators marked ``situation`` (economic reasons, family situation, begging long hours
+    ...) describe the person or what they do, not what anyone does to them: they point to
+    nothing. A single indicator of exploitative conditions (long hours, low pay) does not show
+    a purpose either; a positive exploitation dimension does."""
+
+    exploitation: bool  # a purpose of exploitation is recorded or shown
+    other: bool  # a means, a trade in the person, or what someone does to the person
+    any: bool  # anything at all that points to trafficking (something to find out)
+
+
+def _signs(index: Index, facts: Facts, positive: set[str]) -> _Signs:
+    pointing = [i for i in index.observed(facts) if not i.get("situation")]
     purpose_dimensions = set(index.elements[Element.PURPOSE])
     exploitation = bool(
         facts.purposes
         or facts.organised_begging
         or facts.control_continues
-        or any(
-            i["dimension"] in purpose_dimensions or i.get("exploitation") or "form" in i
-            for i in observed
-        )
+        or positive & purpose_dimensions
+        or any(i.get("exploitation") or "form" in i for i in pointing)
     )
     other = bool(
         facts.means
         or facts.domestic_violence
         or facts.acts & TRADING_ACTS
-        or any(not i.get("situation") for i in observed)
+        or any(i["dimension"] not in purpose_dimensions for i in pointing)
     )
-    return exploitation, other
+    return _Signs(exploitation, other, exploitation or other or bool(facts.acts or pointing))
 
 
-def closures(index: Index, facts: Facts) -> tuple[NotTraffickingReason, ...]:
+def closures(index: Index, facts: Facts, positive: set[str]) -> tuple[NotTraffickingReason, ...]:
     """Every reason that rules trafficking out: a fact excludes an element, and nothing
     recorded points the other way (consent is irrelevant once a means is used, so any means
     keeps the case open; domestic violence rules out only the purpose)."""
-    exploitation, other = _signs(index, facts)
+    signs = _signs(index, facts, positive)
     found = []
-    if facts.domestic_violence and not exploitation and not facts.acts & TRADING_ACTS:
+    if facts.domestic_violence and not signs.exploitation and not facts.acts & TRADING_ACTS:
         found.append(NotTraffickingReason.DOMESTIC_VIOLENCE)
-    if exploitation or other:
+    if signs.exploitation or signs.other:
         return tuple(found)
     free = facts.free_after_arrival and facts.holds_own_documents
     if free and facts.own_will and facts.paid_as_agreed:
@@ -413,8 +423,7 @@ def _evaluate_with(index: Index, facts: Facts, weights: str) -> Outcome:
     dimensions = score_dimensions(index, facts.indicators, weights)
     positive = {d.code for d in dimensions if d.positive}
     elements = _elements(index, facts, positive)
-    exploitation, other = _signs(index, facts)
-    signs = exploitation or other or bool(facts.acts)
+    signs = _signs(index, facts, positive).any
     police = police_grounds(index, facts)
     reasons = [
         Reason("dimension_positive", {"dimension": d.code, **d.counts})
@@ -451,7 +460,7 @@ def _evaluate_with(index: Index, facts: Facts, weights: str) -> Outcome:
             signs,
             common,
         )
-    closed = closures(index, facts)
+    closed = closures(index, facts, positive)
     if closed:
         return _closed(closed, reasons, index, facts, common)
     if positive:

@@ -26,7 +26,13 @@ MEANS = [
     ("abuse_of_dependency", _("abuse of a relationship of dependency")),
     ("abuse_of_difficult_circumstances", _("abuse of difficult circumstances (e.g. a debt)")),
     ("withholding_documents", _("withholding of personal documents")),
-    ("giving_or_receiving_benefit", _("giving or receiving money or other benefit")),
+    (
+        "giving_or_receiving_benefit",
+        _(
+            "giving or receiving money or another benefit to win over someone who has control "
+            "over the person (e.g. paying the parents)"
+        ),
+    ),
 ]
 #: The facts that tell trafficking apart from smuggling, regular migration or work, begging
 #: and violence in the family, in the groups the form shows them in.
