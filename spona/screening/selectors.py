@@ -24,7 +24,7 @@ from spona.screening.explanations import (
 )
 from spona.screening.models import IndicatorCatalogue, ProtocolStep, Screening
 from spona.screening.protocol import STEPS, protocol_for
-from spona.screening.services import explanation_of, facts_of
+from spona.screening.services import active_catalogue, explanation_of, facts_of
 from spona.screening.vocabulary import (
     ACTS,
     ELEMENTS,
@@ -141,7 +141,7 @@ def rescreen(*, user: User, pk: int) -> dict[str, Any]:
     """What the screening would be under the current rules and the active catalogue, beside
     what was decided; nothing is written but the audited read."""
     screening = screening_get(user=user, pk=pk)
-    current = IndicatorCatalogue.objects.filter(is_active=True).first() or screening.catalogue
+    current = active_catalogue()
     facts = facts_of(screening)
     outcome = evaluate(current.data, facts)
     stored = screening.explanation or {}
