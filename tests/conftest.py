@@ -115,6 +115,7 @@ class World:
     task_code: str = ""
     consent_pk: int = 0
     notification_pk: int = 0
+    follow_up_code: str = ""
 
 
 @pytest.fixture
@@ -220,6 +221,14 @@ def _add_identification(world: World, institution: Institution) -> None:
         )
     world.consent_pk = consent.pk
     world.notification_pk = world.users[Role.CENTRE_OFFICER].notifications.get().pk
+    at_risk = screening_start(user=manager)
+    screening_complete(
+        user=manager,
+        screening=at_risk,
+        expected_version=1,
+        data={"risk_factors": ["unemployed", "job_offer_abroad_paid_travel"]},
+    )
+    world.follow_up_code = at_risk.prevention_follow_ups.get().code
 
 
 def _add_conference(world: World, institution: Institution) -> None:

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from spona.accounts.models import Role
 from spona.cases.models import Case, CaseStatus, ConsentMethod, DataCategory, Referral
@@ -268,8 +268,18 @@ def _new_version() -> dict:
 def test_shipped_catalogue_carries_provenance_and_version(setting) -> None:
     active = IndicatorCatalogue.objects.get(is_active=True)
     assert active.data["provenance"]["source"].startswith("ILO/European Commission")
-    assert len(active.data["indicators"]) == 67
+    delphi = [i for i in active.data["indicators"] if "form" not in i]
+    assert len(delphi) == 67
     assert not active.verified
+    # every form of exploitation has its own list for adults and for children, each naming
+    # its source and marked unverified
+    lists = active.data["lists"]
+    kinds = {"labour", "sexual", "begging", "criminal_activity", "forced_marriage", "organ_removal"}
+    assert {(entry["age"], entry["kind"]) for entry in lists} == {
+        (age, kind) for age in ("adult", "child") for kind in kinds
+    }
+    assert all(entry["source"] and entry["verified"] is False for entry in lists)
+    assert {f["kind"] for f in active.data["exploitation_forms"]} == kinds
 
 
 def test_administrator_replaces_the_catalogue_and_old_screenings_keep_theirs(setting) -> None:
@@ -349,3 +359,220 @@ def test_every_outcome_is_explained_on_screen(setting, data, title) -> None:
     assert title in page.content.decode()
     assert page.context["reasons"]
     assert page.context["steps"]
+
+
+# --- versions: every outcome keeps the rules and catalogue it was decided under ------------
+
+
+def _first_pass_catalogue() -> IndicatorCatalogue:
+    """A catalogue of the first format (issue 3), as installations stored it."""
+    document = json.loads(catalogue_io.DEFAULT_PATH.read_text(encoding="utf-8"))
+    old = {
+        key: document[key]
+        for key in ("title", "provenance", "dimensions", "ilo11", "methods_of_control")
+    }
+    old |= {"format": "spona-indicator-catalogue/1", "version": "ilo-ec-2009-delphi/2026-11"}
+    old["indicators"] = [i for i in document["indicators"] if "form" not in i]
+    old["exploitation_forms"] = [
+        {"code": f["code"], "list": "sexual" if f["kind"] == "sexual" else "labour", **f}
+        for f in document["exploitation_forms"]
+    ]
+    return IndicatorCatalogue.objects.create(version=old["version"], data=old)
+
+
+def _decided_under_the_first_rules(setting) -> Screening:
+    """An adult with act, means and purpose recorded and no indicator: the first rules said
+    'insufficient information', and advised recording indicators."""
+    screening = services.screening_start(user=setting["manager"])
+    Screening.objects.filter(pk=screening.pk).update(
+        status="completed",
+        catalogue=_first_pass_catalogue(),
+        acts=["recruitment"],
+        means=["deception"],
+        purposes=["labour_exploitation"],
+        outcome="insufficient_information",
+        rules_version="1",
+        explanation={
+            "weights": "adult_labour",
+            "dimensions": [],
+            "reasons": [
+                {"code": "adult_rule_missing", "values": {}},
+                {"code": "legal_elements_need_indicators", "values": {}},
+            ],
+            "ask_about": [],
+        },
+    )
+    return Screening.objects.get(pk=screening.pk)
+
+
+def test_the_first_rules_version_is_stored_on_screenings_decided_before_it(setting) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("spona.screening.migrations.0003_rules_version_risk_factors_offences")
+    done = services.screening_start(user=setting["manager"])
+    Screening.objects.filter(pk=done.pk).update(outcome="at_risk", status="completed")
+    draft = services.screening_start(user=setting["manager"])
+    migration.decided_under_the_first_rules(apps, None)
+    assert Screening.objects.get(pk=done.pk).rules_version == "1"
+    assert Screening.objects.get(pk=draft.pk).rules_version == ""
+
+
+def test_an_old_screening_keeps_its_rules_and_catalogue_and_shows_them(setting) -> None:
+    old = _decided_under_the_first_rules(setting)
+    new = services.screening_start(user=setting["manager"])
+    services.screening_complete(
+        user=setting["manager"], screening=new, expected_version=1, data={"indicators": ["DR01"]}
+    )
+    assert (old.rules_version, old.catalogue.version) == ("1", "ilo-ec-2009-delphi/2026-11")
+    assert (new.rules_version, new.catalogue.version) == ("2", "ilo-ec-2009-delphi/2026-12")
+    client = Client()
+    client.force_login(setting["manager"])
+    page = client.get(
+        reverse("screening:screening_result", args=[old.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert (
+        "Decided under rules version 1 and indicator catalogue ilo-ec-2009-delphi/2026-11." in page
+    )
+    assert "Under the rules of this screening (version 1)" in page
+    assert "record the indicators that support them" not in page
+    assert Screening.objects.get(pk=old.pk).outcome == "insufficient_information"
+
+
+def test_rescreening_shows_what_would_change_and_why_without_rewriting(setting) -> None:
+    old = _decided_under_the_first_rules(setting)
+    stored = Screening.objects.filter(pk=old.pk).values().get()
+    client = Client()
+    client.force_login(setting["manager"])
+    page = client.get(
+        reverse("screening:screening_rescreen", args=[old.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert page.context["changed"] == ["outcome", "route", "forms", "steps"]
+    assert (page.context["then"]["outcome"], page.context["now"]["outcome"]) == (
+        "insufficient_information",
+        "presumed_victim_adult",
+    )
+    html = page.content.decode()
+    assert "As decided (rules 1, catalogue ilo-ec-2009-delphi/2026-11)" in html
+    assert "Now (rules 2, catalogue ilo-ec-2009-delphi/2026-12)" in html
+    assert "Route: the legal elements." in html
+    assert Screening.objects.filter(pk=old.pk).values().get() == stored
+    assert not Case.objects.exists()
+
+
+def test_an_amendment_is_decided_under_the_current_rules_and_keeps_the_old_versions(
+    setting,
+) -> None:
+    old = _decided_under_the_first_rules(setting)
+    services.screening_amend(
+        user=setting["manager"],
+        screening=old,
+        expected_version=old.version,
+        data={"indicators": []},
+        reason="Поново, по новим правилима",
+    )
+    snapshot = old.revisions.get().snapshot
+    assert (snapshot["rules_version"], snapshot["catalogue_version"], snapshot["outcome"]) == (
+        "1",
+        "ilo-ec-2009-delphi/2026-11",
+        "insufficient_information",
+    )
+    assert (old.rules_version, old.catalogue.version, old.outcome) == (
+        "2",
+        "ilo-ec-2009-delphi/2026-12",
+        "presumed_victim_adult",
+    )
+
+
+def test_an_installation_with_the_first_catalogue_moves_to_the_shipped_one(setting) -> None:
+    IndicatorCatalogue.objects.update(is_active=False)
+    first = _first_pass_catalogue()
+    IndicatorCatalogue.objects.filter(pk=first.pk).update(is_active=True)
+    screening = services.screening_start(user=setting["manager"])
+    assert screening.catalogue.data["format"] == catalogue_io.FORMAT
+    assert IndicatorCatalogue.objects.get(is_active=True) == screening.catalogue
+
+
+# --- the result page -----------------------------------------------------------------------
+
+
+def test_the_result_names_the_route_and_the_form_and_the_unverified_catalogue(setting) -> None:
+    screening = services.screening_start(user=setting["manager"])
+    services.screening_complete(
+        user=setting["manager"],
+        screening=screening,
+        expected_version=1,
+        data={"indicators": ["CD07", "CD09"], "purposes": ["prostitution"]},
+    )
+    client = Client()
+    client.force_login(setting["manager"])
+    url = reverse("screening:screening_result", args=[screening.pk])
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Route: the legal elements, completed by the indicators" in html
+    assert "Form of exploitation: Prostitution or other sexual exploitation" in html
+    caveat = "is not yet verified against its sources: its weights may change."
+    assert html.count(caveat) == 1
+    IndicatorCatalogue.objects.filter(pk=screening.catalogue_id).update(verified=True)
+    assert caveat not in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_the_form_records_risk_factors_offences_facts_and_form_indicators(setting) -> None:
+    client = Client()
+    client.force_login(setting["manager"])
+    client.post(reverse("screening:screening_start"))
+    screening = Screening.objects.get()
+    form = {
+        "version": 1,
+        "age_group": "adult",
+        "purposes": ["criminal_activity"],
+        "form_criminal_activity": ["CA01", "CA03", "CA04"],
+        "dim_coercion_at_destination": ["CD04"],
+        "risk_factors": ["leaving_care"],
+        "offences": ["theft"],
+        "distinctions_1": ["own_will"],
+        "needs": ["crime_in_progress"],
+        "complete": "1",
+    }
+    response = client.post(reverse("screening:screening_edit", args=[screening.pk]), form)
+    assert response["Location"] == reverse("screening:screening_result", args=[screening.pk])
+    screening.refresh_from_db()
+    assert (screening.outcome, screening.explanation["route"]) == (
+        "presumed_victim_adult",
+        "indicators",
+    )
+    assert (screening.risk_factors, screening.offences) == (["leaving_care"], ["theft"])
+    assert screening.flags["own_will"] is True
+    assert screening.flags["crime_in_progress"] is True
+    steps = [s.code for s in screening.steps.all()]
+    assert {"police_now", "non_punishment_prosecutor"} <= set(steps)
+
+
+@pytest.mark.parametrize(
+    ("break_it", "message"),
+    [
+        (
+            lambda d: d["lists"][4].pop("source"),
+            "list adult_begging: age (adult or child), kind, source",
+        ),
+        (
+            lambda d: d["lists"][4].update(extends="child_labour"),
+            "may extend only a list of the same age",
+        ),
+        (lambda d: d["lists"].pop(0), "The list adult_labour is missing."),
+        (lambda d: d["indicators"][70].update(form="tradition"), "unknown form"),
+        (lambda d: d["indicators"][0]["strength"].update(adult_tradition="S"), "for known lists"),
+        (lambda d: d["rule"]["elements"].pop("means"), "Rule: elements must name the dimensions"),
+        (lambda d: d["warning_signs"].pop("default"), "and a default list, are required"),
+        (
+            lambda d: d["exploitation_forms"][0].update(kind="tradition"),
+            "its kind has no indicator list",
+        ),
+    ],
+)
+def test_a_catalogue_must_name_each_lists_source_and_every_code_it_uses(break_it, message) -> None:
+    broken = _new_version()
+    break_it(broken)
+    with translation.override("en"):
+        problems = catalogue_io.validate(broken)
+    assert any(message in problem for problem in problems), problems

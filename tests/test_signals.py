@@ -235,3 +235,99 @@ def test_citizen_reports_are_rate_limited_per_client(municipality) -> None:
     )
     assert other.status_code == 200
     assert Signal.objects.count() == 6
+
+
+# --- warning signs that fit the reporter's institution (schools and health care referred
+# no one in the study year: they get the signs they can see) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "shown", "not_shown"),
+    [
+        (
+            InstitutionType.SCHOOL,
+            [
+                "Sudden or repeated absences",
+                "An older ‘boyfriend’",
+                "job, modelling or marriage abroad",
+            ],
+            ["Injuries that do not fit the story told"],
+        ),
+        (
+            InstitutionType.HEALTH,
+            [
+                "Injuries that do not fit the story told",
+                "A companion who speaks for the patient",
+                "No identity document",
+            ],
+            ["Sudden or repeated absences"],
+        ),
+        (
+            InstitutionType.EMPLOYMENT,
+            ["Someone else holds the person’s documents"],
+            ["Sudden or repeated absences", "Injuries that do not fit the story told"],
+        ),
+    ],
+)
+def test_the_signal_form_offers_the_warning_signs_of_the_reporters_institution(
+    people_of, kind, shown, not_shown
+) -> None:
+    from spona.screening.services import catalogue_load_default
+
+    catalogue_load_default()
+    client = Client()
+    client.force_login(people_of(kind))
+    html = client.get(reverse("signals:signal_create"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for text in shown:
+        assert text in html
+    for text in not_shown:
+        assert text not in html
+
+
+def test_ticked_warning_signs_are_kept_and_shown_to_the_triage(people_of, municipality) -> None:
+    from spona.screening.services import catalogue_load_default
+
+    catalogue_load_default()
+    teacher = people_of(InstitutionType.SCHOOL)
+    client = Client()
+    client.force_login(teacher)
+    client.post(
+        reverse("signals:signal_create"),
+        {
+            "municipality": municipality.pk,
+            "what_seen": "Ученица не долази на наставу",
+            "urgency": "normal",
+            "child_involved": "yes",
+            "indicators": ["SC01", "SC02"],
+        },
+    )
+    signal = Signal.objects.get()
+    assert signal.indicators == ["SC01", "SC02"]
+    manager = people_of(InstitutionType.SOCIAL_WELFARE, Role.CASE_MANAGER)
+    triage = Client()
+    triage.force_login(manager)
+    html = triage.get(
+        reverse("signals:signal_detail", args=[signal.code]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Sudden or repeated absences, or stops coming to school" in html
+    # a sign the school's list does not offer is refused, and nothing is raised
+    response = client.post(
+        reverse("signals:signal_create"),
+        {
+            "municipality": municipality.pk,
+            "what_seen": "x",
+            "urgency": "normal",
+            "child_involved": "no",
+            "indicators": ["HC01"],
+        },
+    )
+    assert response.status_code == 200
+    assert Signal.objects.count() == 1
+
+
+def test_the_citizen_form_has_no_professional_checklist(client) -> None:
+    from spona.screening.services import catalogue_load_default
+
+    catalogue_load_default()
+    html = client.get(reverse("report:citizen_report"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Warning signs you noticed" not in html

@@ -131,6 +131,9 @@ RULES: dict[str, Rule] = {
         args=lambda w: {"pk": w.completed_pk},
         denied_as={Role.CENTRE_OFFICER: 403},
     ),
+    "screening:screening_rescreen": Rule(
+        PERSON_TEAM | {Role.CENTRE_OFFICER}, denied=404, args=lambda w: {"pk": w.completed_pk}
+    ),
     "screening:step_done": Rule(
         PERSON_TEAM,
         ok=302,
@@ -217,6 +220,17 @@ RULES: dict[str, Rule] = {
     "prevention:outreach_create": Rule(
         frozenset({Role.COORDINATOR}), args=lambda w: {"pk": w.campaign_pk}
     ),
+    # people at risk: those who screen and the coordinator see the list
+    "prevention:follow_up_list": Rule(PERSON_ROLES | {Role.COORDINATOR}),
+    # the case manager's at-risk screening: the coordinator of the municipality and the
+    # screening institution close its follow-up; nobody else finds it
+    "prevention:follow_up_done": Rule(
+        PERSON_TEAM | {Role.COORDINATOR},
+        ok=302,
+        denied=404,
+        method="post",
+        args=lambda w: {"code": w.follow_up_code},
+    ),
     "surveys:wave_list": Rule(ALL_ROLES),
     "surveys:wave_create": Rule(frozenset({Role.COORDINATOR})),
     "surveys:wave_detail": Rule(ALL_ROLES, args=lambda w: {"pk": w.wave_pk}),
@@ -240,6 +254,18 @@ RULES: dict[str, Rule] = {
         anonymous=401,
         args=lambda w: {"code": w.signal_code},
     ),
+    "api_screening_list": Rule(PERSON_ROLES, anonymous=401),
+    # as the result page: the screening institution and the Centre it was referred to; a
+    # frontline professional (a teacher who raised a signal) never reads a screening
+    **{
+        name: Rule(
+            PERSON_TEAM | {Role.CENTRE_OFFICER},
+            denied=404,
+            anonymous=401,
+            args=lambda w: {"pk": w.completed_pk},
+        )
+        for name in ["api_screening_detail", "api_screening_rescreen"]
+    },
     "api_wave_list": Rule(ALL_ROLES, anonymous=401),
     "api_wave_estimates": Rule(ALL_ROLES, anonymous=401, args=lambda w: {"pk": w.wave_pk}),
     "api_risk_map": Rule(ALL_ROLES, anonymous=401, query="group=women-20-30&period=2025"),

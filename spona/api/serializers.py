@@ -1,9 +1,12 @@
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from spona.accounts.models import User
 from spona.institutions.models import Institution, Municipality
+from spona.screening.services import FLAG_NAMES, INPUT_FIELDS
+from spona.screening.vocabulary import ACTS, AGE_GROUPS, MEANS, OFFENCES, RISK_FACTORS
 from spona.signals.models import Signal
 from spona.surveys.models import SurveyWave
 
@@ -86,3 +89,144 @@ class RiskValueSerializer(serializers.Serializer[Any]):
     municipality = serializers.CharField(source="municipality.code")
     count = serializers.IntegerField(allow_null=True)
     rate_per_1000 = serializers.FloatField(source="rate", allow_null=True)
+
+
+# --- screenings ----------------------------------------------------------------------------
+
+CODE = r"^[A-Za-z0-9_]{1,40}$"
+
+
+class CodeListField(serializers.ListField):
+    """A list of codes whose errors come back as one flat list of messages, as every field
+    error of the API does (not one entry per position)."""
+
+    def to_internal_value(self, data: Any) -> list[Any]:
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            detail = error.detail
+            messages = (
+                {str(m) for problems in detail.values() for m in problems}
+                if isinstance(detail, dict)
+                else {str(m) for m in detail}
+            )
+            raise serializers.ValidationError(sorted(messages)) from error
+
+
+def _codes(choices: list[tuple[str, Any]] | None = None) -> CodeListField:
+    child: serializers.Field[Any, Any, Any, Any] = (
+        serializers.ChoiceField(choices=[code for code, _label in choices])
+        if choices is not None
+        else serializers.RegexField(CODE, max_length=40)
+    )
+    return CodeListField(child=child, required=False, max_length=200)
+
+
+class ScreeningInputSerializer(serializers.Serializer[Any]):
+    """A screening as another system records it: the person (a code) or the signal it comes
+    from, the age group, indicators, legal elements, risk factors, offences and the facts that
+    tell trafficking apart (the names of those observed). Unknown fields are refused."""
+
+    person = serializers.RegexField(r"^P-[A-Z0-9]{7}$", required=False)
+    signal = serializers.RegexField(r"^S-[A-Z0-9]{7}$", required=False)
+    age_group = serializers.ChoiceField(choices=[code for code, _label in AGE_GROUPS])
+    indicators = _codes()
+    acts = _codes(ACTS)
+    means = _codes(MEANS)
+    purposes = _codes()
+    risk_factors = _codes(RISK_FACTORS)
+    offences = _codes(OFFENCES)
+    flags = CodeListField(
+        child=serializers.ChoiceField(choices=FLAG_NAMES), required=False, max_length=50
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    complete = serializers.BooleanField(required=False, default=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
+        return attrs
+
+    def service_data(self) -> dict[str, Any]:
+        """The input as the screening services take it."""
+        data = {k: v for k, v in self.validated_data.items() if k in INPUT_FIELDS}
+        if "flags" in data:
+            data["flags"] = {name: name in data["flags"] for name in FLAG_NAMES}
+        return data
+
+
+class ScreeningSummarySerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    person = serializers.CharField(source="person.code")
+    status = serializers.CharField()
+    outcome = serializers.CharField()
+    not_trafficking_reason = serializers.CharField()
+    rules_version = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+
+
+class ReasonSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    text = serializers.CharField()
+
+
+class StepSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    due_at = serializers.DateTimeField(allow_null=True)
+    done_at = serializers.DateTimeField(allow_null=True)
+
+
+class FollowUpSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    due_on = serializers.DateField()
+    risk_group = serializers.CharField(allow_null=True)
+    campaign = serializers.CharField(allow_null=True)
+
+
+class ScreeningSerializer(ScreeningSummarySerializer):
+    """A screening with its outcome, explained, and its protocol, in the reader's language."""
+
+    signal = serializers.CharField(source="signal.code", allow_null=True)
+    age_group = serializers.CharField()
+    indicators = serializers.ListField(child=serializers.CharField())
+    acts = serializers.ListField(child=serializers.CharField())
+    means = serializers.ListField(child=serializers.CharField())
+    purposes = serializers.ListField(child=serializers.CharField())
+    risk_factors = serializers.ListField(child=serializers.CharField())
+    offences = serializers.ListField(child=serializers.CharField())
+    flags = serializers.ListField(child=serializers.CharField())
+    notes = serializers.CharField()
+    outcome_title = serializers.CharField()
+    route = serializers.CharField()
+    forms = serializers.ListField(child=serializers.CharField())
+    missing = serializers.ListField(child=serializers.CharField())
+    prevention = serializers.BooleanField()
+    catalogue_version = serializers.CharField()
+    catalogue_verified = serializers.BooleanField()
+    reasons = ReasonSerializer(many=True)
+    protocol = StepSerializer(many=True)
+    follow_up = FollowUpSerializer(allow_null=True)
+
+
+class OutcomeSideSerializer(serializers.Serializer[Any]):
+    outcome = serializers.CharField()
+    outcome_title = serializers.CharField()
+    not_trafficking_reason = serializers.CharField()
+    route = serializers.CharField()
+    forms = serializers.ListField(child=serializers.CharField())
+    prevention = serializers.BooleanField()
+    steps = serializers.ListField(child=serializers.CharField())
+    rules_version = serializers.CharField()
+    catalogue_version = serializers.CharField()
+
+
+class RescreeningSerializer(serializers.Serializer[Any]):
+    """A screening's stored outcome beside the one the current rules give; nothing changes."""
+
+    decided = OutcomeSideSerializer()
+    current = OutcomeSideSerializer()
+    changed = serializers.ListField(child=serializers.CharField())
+    reasons = serializers.ListField(child=serializers.CharField())

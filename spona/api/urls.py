@@ -28,4 +28,11 @@ urlpatterns = [
         name="api_wave_estimates",
     ),
     path("v1/prevention/risk-map/", views.RiskMap.as_view(), name="api_risk_map"),
+    path("v1/screenings/", views.ScreeningList.as_view(), name="api_screening_list"),
+    path("v1/screenings/<int:pk>/", views.ScreeningDetail.as_view(), name="api_screening_detail"),
+    path(
+        "v1/screenings/<int:pk>/rescreen/",
+        views.ScreeningRescreen.as_view(),
+        name="api_screening_rescreen",
+    ),
 ]

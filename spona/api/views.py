@@ -21,15 +21,25 @@ from spona.api.serializers import (
     EstimateSerializer,
     InstitutionSerializer,
     MunicipalitySerializer,
+    RescreeningSerializer,
     RiskValueSerializer,
+    ScreeningInputSerializer,
+    ScreeningSerializer,
+    ScreeningSummarySerializer,
     SignalSerializer,
     WaveSerializer,
 )
 from spona.institutions import selectors
 from spona.institutions.models import Institution, Municipality
+from spona.people.models import Person
 from spona.policy import require, visible
 from spona.prevention import selectors as prevention_selectors
 from spona.prevention.imports import PERIOD
+from spona.screening import selectors as screening_selectors
+from spona.screening import services as screening_services
+from spona.screening.access import SCREENING_START
+from spona.screening.models import Screening
+from spona.screening.services import FLAG_NAMES
 from spona.signals import selectors as signal_selectors
 from spona.signals import services as signal_services
 from spona.signals.access import SIGNAL_VIEW
@@ -204,3 +214,150 @@ class RiskMap(StrictQueryMixin, APIView):
             period=request.query_params.get("period", ""),
         )
         return Response(RiskValueSerializer(values, many=True).data)
+
+
+# --- screenings ----------------------------------------------------------------------------
+
+
+def _screening_reference(user: User, model: type[Any], code: str, field: str) -> Any:
+    """A person or signal by its code, among those this user may see."""
+    found = visible(user, model).filter(code=code).first()
+    if found is None:
+        raise ValidationError({field: [_("Unknown code, or not visible to you.")]})
+    return found
+
+
+#: What the API shows of a screening as stored.
+RECORDED = [
+    "id",
+    "person",
+    "signal",
+    "status",
+    "outcome",
+    "not_trafficking_reason",
+    "rules_version",
+    "created_at",
+    "completed_at",
+    "age_group",
+    "indicators",
+    "acts",
+    "means",
+    "purposes",
+    "risk_factors",
+    "offences",
+]
+
+
+def screening_body(screening: Screening) -> dict[str, Any]:
+    """A screening as the API shows it: what was recorded, the outcome explained and the
+    protocol, in the reader's language (the same view model as the result page)."""
+    shown = screening_selectors.result_view_model(screening)
+    explanation = screening.explanation or {}
+    follow_up = shown["follow_up"]
+    return {
+        **{name: getattr(screening, name) for name in RECORDED},
+        "flags": [name for name in FLAG_NAMES if screening.flags.get(name)],
+        "notes": screening.notes,
+        "outcome_title": str(shown["outcome_title"]),
+        "route": explanation.get("route", ""),
+        "forms": explanation.get("forms", []),
+        "missing": explanation.get("missing", []),
+        "prevention": explanation.get("prevention", False),
+        "catalogue_version": screening.catalogue.version,
+        "catalogue_verified": screening.catalogue.verified,
+        "reasons": [
+            {"code": reason["code"], "text": text}
+            for reason, text in zip(explanation.get("reasons", []), shown["reasons"], strict=True)
+        ],
+        "protocol": [
+            {
+                "code": item["step"].code,
+                "title": item["step"].title,
+                "due_at": item["step"].due_at,
+                "done_at": item["step"].done_at,
+            }
+            for item in shown["steps"]
+        ],
+        "follow_up": {
+            "code": follow_up.code,
+            "due_on": follow_up.due_on,
+            "risk_group": follow_up.risk_group.name if follow_up.risk_group else None,
+            "campaign": follow_up.campaign.name if follow_up.campaign else None,
+        }
+        if follow_up
+        else None,
+    }
+
+
+class ScreeningList(PagedListMixin, generics.ListAPIView[Screening]):
+    """Screenings this user may see (the list read is audited); POST records one, with its
+    indicators, legal elements, risk factors and facts, and completes it unless told not to."""
+
+    serializer_class = ScreeningSummarySerializer
+
+    def get_queryset(self) -> QuerySet[Screening]:
+        return screening_selectors.screening_list(user=signed_in(self.request))
+
+    @extend_schema(request=ScreeningInputSerializer, responses={201: ScreeningSerializer})
+    def post(self, request: Request) -> Response:
+        user = signed_in(request)
+        require(user, SCREENING_START)
+        given = ScreeningInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        references = given.validated_data
+        person = (
+            _screening_reference(user, Person, references["person"], "person")
+            if "person" in references
+            else None
+        )
+        signal = (
+            _screening_reference(user, Signal, references["signal"], "signal")
+            if "signal" in references
+            else None
+        )
+        try:
+            created = screening_services.screening_create(
+                user=user,
+                data=given.service_data(),
+                signal=signal,
+                person=person,
+                complete=references["complete"],
+            )
+        except screening_services.ScreeningInputError as error:
+            raise ValidationError(error.errors) from error
+        except screening_services.NoActiveCatalogueError as error:
+            raise ValidationError(
+                {"catalogue": [_("No indicator catalogue is loaded.")]}
+            ) from error
+        screening = screening_selectors.screening_get(user=user, pk=created.pk)
+        return Response(ScreeningSerializer(screening_body(screening)).data, status=201)
+
+
+class ScreeningDetail(StrictQueryMixin, APIView):
+    """One screening with its explained outcome and protocol; the read is audited."""
+
+    serializer_class = ScreeningSerializer
+
+    def get(self, request: Request, pk: int) -> Response:
+        screening = screening_selectors.screening_get(user=signed_in(request), pk=pk)
+        return Response(ScreeningSerializer(screening_body(screening)).data)
+
+
+class ScreeningRescreen(StrictQueryMixin, APIView):
+    """What the screening would be under the current rules and catalogue, beside what was
+    decided and under which versions; nothing is changed."""
+
+    serializer_class = RescreeningSerializer
+
+    def get(self, request: Request, pk: int) -> Response:
+        compared = screening_selectors.rescreen(user=signed_in(request), pk=pk)
+        sides = {
+            name: {
+                **compared[side],
+                "rules_version": compared["rules"][side],
+                "catalogue_version": compared["catalogues"][side],
+            }
+            for name, side in (("decided", "then"), ("current", "now"))
+        }
+        body = {**sides, "changed": compared["changed"], "reasons": compared["why"]}
+        return Response(RescreeningSerializer(body).data)

@@ -21,6 +21,7 @@ class NotificationKind(StrEnum):
     REFERRAL_OVERDUE = "referral_overdue"
     CONFERENCE_INVITATION = "conference_invitation"
     CONFERENCE_CANCELLED = "conference_cancelled"
+    PREVENTION_FOLLOW_UP = "prevention_follow_up"
 
 
 #: kind -> (subject, body); both are %-formatted with the notification's parameters.
@@ -64,6 +65,13 @@ KINDS: dict[NotificationKind, tuple[Promise, Promise]] = {
     NotificationKind.CONFERENCE_INVITATION: (
         _("Invitation to a meeting on %(date)s"),
         _("%(institution)s invites you to a conference on %(date)s: %(topic)s"),
+    ),
+    NotificationKind.PREVENTION_FOLLOW_UP: (
+        _("Prevention follow-up for %(person)s"),
+        _(
+            "%(institution)s screened %(person)s and found them at risk of trafficking. A "
+            "prevention follow-up is due by %(due)s; risk group: %(group)s."
+        ),
     ),
     NotificationKind.CONFERENCE_CANCELLED: (
         _("Conference cancelled: %(topic)s"),

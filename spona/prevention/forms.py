@@ -8,6 +8,7 @@ from spona.prevention.imports import PERIOD
 from spona.prevention.models import (
     Campaign,
     Channel,
+    FollowUpResult,
     OutreachActivity,
     RiskFactor,
     RiskGroup,
@@ -129,3 +130,7 @@ class OutreachForm(forms.ModelForm[OutreachActivity]):
 
     def reached(self) -> dict[str, int]:
         return {code: self.cleaned_data[name] for code, name in self.group_fields}
+
+
+class FollowUpDoneForm(forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=FollowUpResult.choices)

@@ -5,8 +5,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from spona.core.codes import new_code
 from spona.core.locking import VersionedModel
 from spona.institutions.models import Institution, Municipality
+from spona.people.models import Person
 
 
 class RiskFactor(models.TextChoices):
@@ -23,6 +25,31 @@ class RiskFactor(models.TextChoices):
     VIOLENCE_NO_INCOME = "violence_no_income", _("victim of domestic violence without own income")
     STREET_SITUATION = "street_situation", _("child in a street situation")
     LEAVING_CARE = "leaving_care", _("leaving care")
+    JOB_OFFER_ABROAD_PAID_TRAVEL = (
+        "job_offer_abroad_paid_travel",
+        _("a job offer abroad with the travel paid by the recruiter"),
+    )
+    EARLIER_VICTIMISATION = "earlier_victimisation", _("earlier victim of trafficking or violence")
+    HOMELESS = "homeless", _("homeless")
+    DISABILITY = "disability", _("with a disability")
+    ADDICTION = "addiction", _("addiction (alcohol, drugs, gambling)")
+
+
+#: The factors that describe a person rather than define a group by sex and age: the
+#: screening records these (``spona.screening``), groups combine them with sex and age.
+PERSON_RISK_FACTORS = [
+    factor
+    for factor in RiskFactor
+    if factor
+    not in {
+        RiskFactor.FEMALE,
+        RiskFactor.MALE,
+        RiskFactor.AGE_UNDER_14,
+        RiskFactor.AGE_14_18,
+        RiskFactor.AGE_20_30,
+        RiskFactor.AGE_31_PLUS,
+    }
+]
 
 
 class Settlement(models.Model):
@@ -155,3 +182,72 @@ class OutreachActivity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id} {self.held_on}"
+
+
+def new_follow_up_code() -> str:
+    return new_code("F")
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+
+
+class FollowUpResult(models.TextChoices):
+    SUPPORTED = "supported", _("included in a programme or campaign")
+    REFERRED = "referred", _("referred to a service")
+    NOT_REACHED = "not_reached", _("not reached")
+
+
+class PreventionFollowUp(VersionedModel):
+    """A person at risk, from a screening, on the municipality's prevention track: a date to
+    see them again and, where the municipality has one, the risk group they belong to and
+    the campaign that reaches it. The coordinator sees the person only by code."""
+
+    code = models.CharField(
+        _("code"), max_length=12, unique=True, default=new_follow_up_code, editable=False
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    screening = models.ForeignKey(
+        "screening.Screening", on_delete=models.PROTECT, related_name="prevention_follow_ups"
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), null=True, on_delete=models.PROTECT
+    )
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("screened by"), on_delete=models.PROTECT, related_name="+"
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField(_("follow up by"))
+    risk_factors = models.JSONField(_("risk factors"), default=list)
+    risk_group = models.ForeignKey(
+        RiskGroup, verbose_name=_("risk group"), null=True, on_delete=models.PROTECT
+    )
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), null=True, on_delete=models.PROTECT
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
+    )
+    result = models.CharField(
+        _("result"), max_length=16, choices=FollowUpResult.choices, blank=True
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("prevention follow-up")
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def risk_factor_names(self) -> list[str]:
+        names = dict(RiskFactor.choices)
+        return [str(names.get(code, code)) for code in self.risk_factors]

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from spona.core.phases import Phase, Tool, offer
-from spona.prevention.access import PREVENTION_VIEW
+from spona.prevention.access import FOLLOW_UP_VIEW, PREVENTION_VIEW
 
 offer(
     Tool(
@@ -21,5 +21,15 @@ offer(
         _("Campaigns and outreach"),
         _("Targeted campaigns, outreach in the field and the reach they achieved."),
         PREVENTION_VIEW,
+    ),
+    Tool(
+        Phase.PREVENTION,
+        "prevention:follow_up_list",
+        _("People at risk"),
+        _(
+            "Follow-ups of the people a screening found at risk, by code, with their risk "
+            "group and campaign."
+        ),
+        FOLLOW_UP_VIEW,
     ),
 )

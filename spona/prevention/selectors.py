@@ -10,12 +10,22 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from spona.accounts.models import Role, User
+from spona.audit.models import AuditAction
+from spona.audit.services import audit
 from spona.core.translit import fold
 from spona.disclosure import K, protect, protect_vector
 from spona.institutions.models import Municipality
-from spona.policy import require
-from spona.prevention.access import PREVENTION_VIEW
-from spona.prevention.models import AggregateCount, Campaign, RiskGroup, Settlement
+from spona.people.models import Person
+from spona.policy import require, visible
+from spona.prevention.access import FOLLOW_UP_VIEW, PREVENTION_VIEW
+from spona.prevention.models import (
+    AggregateCount,
+    Campaign,
+    PreventionFollowUp,
+    RiskFactor,
+    RiskGroup,
+    Settlement,
+)
 from spona.signals.models import Signal
 
 PER = 1000
@@ -186,3 +196,68 @@ def campaigns_for(*, user: User, municipality: Municipality | None = None) -> Qu
     require(user, PREVENTION_VIEW)
     campaigns = Campaign.objects.select_related("municipality")
     return campaigns.filter(municipality=municipality) if municipality else campaigns
+
+
+# --- the prevention track: people at risk --------------------------------------------------
+
+AGE_BANDS = [
+    (0, 13, RiskFactor.AGE_UNDER_14),
+    (14, 18, RiskFactor.AGE_14_18),
+    (20, 30, RiskFactor.AGE_20_30),
+    (31, 200, RiskFactor.AGE_31_PLUS),
+]
+
+
+def _age(person: Person, on: date) -> int | None:
+    try:
+        born = date.fromisoformat(person.date_of_birth) if person.date_of_birth else None
+    except ValueError:
+        born = None
+    if born is not None:
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return person.estimated_age
+
+
+def person_factors(person: Person, risk_factors: list[str], on: date) -> set[str]:
+    """What a group could be defined by: the person's risk factors, sex and age band."""
+    factors = set(risk_factors)
+    if person.sex in {RiskFactor.FEMALE, RiskFactor.MALE}:
+        factors.add(person.sex)
+    age = _age(person, on)
+    if age is not None:
+        factors |= {band for low, high, band in AGE_BANDS if low <= age <= high}
+    return factors
+
+
+def matching_group(
+    municipality: Municipality, person: Person, risk_factors: list[str]
+) -> RiskGroup | None:
+    """The municipality's most specific risk group whose every factor the person has."""
+    factors = person_factors(person, risk_factors, timezone.localdate())
+    groups = [g for g in municipality.risk_groups.order_by("pk") if set(g.factors) <= factors]
+    return max(groups, key=lambda g: len(g.factors), default=None)
+
+
+def campaign_reaching(group: RiskGroup, *, on: date) -> Campaign | None:
+    """The group's campaign that runs now, or failing that the next one to start."""
+    campaigns = group.campaigns.filter(ends_on__gte=on).order_by("starts_on", "pk")
+    running = campaigns.filter(starts_on__lte=on).order_by("ends_on", "pk").first()
+    return running or campaigns.first()
+
+
+def follow_ups(*, user: User) -> QuerySet[PreventionFollowUp]:
+    """The follow-ups this user may see, open first; the list read is audited (persons by
+    code only)."""
+    require(user, FOLLOW_UP_VIEW)
+    listed = (
+        visible(user, PreventionFollowUp)
+        .select_related("person", "institution", "risk_group", "campaign", "municipality")
+        .order_by("-status", "due_on", "pk")
+    )
+    audit(
+        AuditAction.READ,
+        user=user,
+        purpose="prevention follow-ups",
+        details={"persons": [f.person.code for f in listed]},
+    )
+    return listed

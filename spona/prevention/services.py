@@ -1,15 +1,19 @@
 """Writes for prevention: risk groups, settlements, counts (entered or imported), campaigns."""
 
+from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from spona.accounts.models import User
+from spona.accounts.models import Role, User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.core.tabular import encode_upload
+from spona.inbox.kinds import NotificationKind
+from spona.inbox.services import notify
 from spona.institutions.models import Municipality
 from spona.jobs.models import Job
 from spona.jobs.services import job_start
@@ -17,6 +21,8 @@ from spona.policy import require
 from spona.prevention.access import (
     CAMPAIGN_MANAGE,
     COUNTS_REPORT,
+    FOLLOW_UP_CLOSE,
+    FOLLOW_UP_OPEN,
     OUTREACH_RECORD,
     RISK_GROUPS_MANAGE,
 )
@@ -24,11 +30,14 @@ from spona.prevention.imports import JOB_KIND
 from spona.prevention.models import (
     AggregateCount,
     Campaign,
+    FollowUpStatus,
     OutreachActivity,
+    PreventionFollowUp,
     RiskFactor,
     RiskGroup,
     Settlement,
 )
+from spona.prevention.selectors import campaign_reaching, matching_group
 
 
 def default_groups(municipality: Municipality) -> list[RiskGroup]:
@@ -135,3 +144,60 @@ def outreach_record(*, user: User, campaign: Campaign, **fields: Any) -> Outreac
     activity = OutreachActivity.objects.create(campaign=campaign, recorded_by=user, **fields)
     audit(AuditAction.CREATE, activity, user=user)
     return activity
+
+
+@transaction.atomic
+def follow_up_open(
+    *,
+    user: User,
+    screening: Any,
+    municipality: Municipality | None,
+    risk_factors: list[str],
+    due_on: date,
+) -> PreventionFollowUp:
+    """A person at risk goes on the prevention track: a follow-up by ``due_on`` with the risk
+    group they match in the municipality and the campaign that reaches it (where there are
+    such), which the municipality's coordinators are told of (by codes, never by name)."""
+    require(user, FOLLOW_UP_OPEN)
+    person = screening.person
+    group = matching_group(municipality, person, risk_factors) if municipality else None
+    follow_up = PreventionFollowUp.objects.create(
+        person=person,
+        screening=screening,
+        municipality=municipality,
+        institution=screening.institution,
+        opened_by=user,
+        due_on=due_on,
+        risk_factors=sorted(risk_factors),
+        risk_group=group,
+        campaign=campaign_reaching(group, on=timezone.localdate()) if group else None,
+    )
+    audit(AuditAction.CREATE, follow_up, user=user, details={"screening": screening.pk})
+    if municipality is not None:
+        notify(
+            recipients=User.objects.filter(
+                role=Role.COORDINATOR, institution__municipality=municipality, is_active=True
+            ),
+            kind=NotificationKind.PREVENTION_FOLLOW_UP,
+            params={
+                "person": person.code,
+                "institution": screening.institution.name,
+                "due": due_on,
+                "group": group.name if group else "—",
+            },
+            link=reverse("prevention:follow_up_list"),
+        )
+    return follow_up
+
+
+@transaction.atomic
+def follow_up_done(*, user: User, follow_up: PreventionFollowUp, result: str) -> PreventionFollowUp:
+    """The follow-up took place (or the person could not be reached)."""
+    require(user, FOLLOW_UP_CLOSE, follow_up)
+    updated = PreventionFollowUp.objects.filter(pk=follow_up.pk, status=FollowUpStatus.OPEN).update(
+        status=FollowUpStatus.DONE, result=result, done_at=timezone.now(), done_by=user
+    )
+    if updated:
+        audit(AuditAction.UPDATE, follow_up, user=user, details={"done": result})
+    follow_up.refresh_from_db()
+    return follow_up

@@ -14,4 +14,6 @@ urlpatterns = [
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/outreach/", views.outreach_create, name="outreach_create"),
+    path("follow-ups/", views.follow_up_list, name="follow_up_list"),
+    path("follow-ups/<str:code>/done/", views.follow_up_done, name="follow_up_done"),
 ]

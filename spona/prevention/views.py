@@ -9,14 +9,16 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.institutions.models import Municipality
-from spona.policy import can, require
+from spona.policy import can, require, visible
 from spona.prevention import maps, selectors, services
 from spona.prevention.access import (
     CAMPAIGN_MANAGE,
     COUNTS_REPORT,
+    FOLLOW_UP_CLOSE,
     OUTREACH_RECORD,
     PREVENTION_VIEW,
     RISK_GROUPS_MANAGE,
@@ -24,12 +26,13 @@ from spona.prevention.access import (
 from spona.prevention.forms import (
     CampaignForm,
     CountForm,
+    FollowUpDoneForm,
     ImportForm,
     OutreachForm,
     RiskGroupForm,
     SettlementForm,
 )
-from spona.prevention.models import Campaign
+from spona.prevention.models import Campaign, FollowUpStatus, PreventionFollowUp
 
 ATTRIBUTION = "© OpenStreetMap contributors, geoBoundaries"
 
@@ -237,3 +240,28 @@ def outreach_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The activity was recorded."))
         return redirect("prevention:campaign_detail", pk=pk)
     return render(request, "prevention/form.html", {"form": form, "title": _("Record outreach")})
+
+
+@login_required
+def follow_up_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """People at risk on the prevention track, by code: due dates, groups and campaigns."""
+    listed = selectors.follow_ups(user=request.user)
+    rows = [{"follow_up": f, "may_close": can(request.user, FOLLOW_UP_CLOSE, f)} for f in listed]
+    context = {"rows": rows, "form": FollowUpDoneForm(), "open": FollowUpStatus.OPEN}
+    return render(request, "prevention/follow_up_list.html", context)
+
+
+@login_required
+@require_POST
+def follow_up_done(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    follow_up = get_object_or_404(visible(request.user, PreventionFollowUp), code=code)
+    require(request.user, FOLLOW_UP_CLOSE, follow_up)
+    form = FollowUpDoneForm(request.POST)
+    if form.is_valid():
+        services.follow_up_done(
+            user=request.user, follow_up=follow_up, result=form.cleaned_data["result"]
+        )
+        messages.success(request, _("The follow-up is recorded as done."))
+    else:
+        messages.error(request, _("Choose how the follow-up ended."))
+    return redirect("prevention:follow_up_list")

@@ -6,4 +6,10 @@ class ScreeningConfig(AppConfig):
     label = "screening"
 
     def ready(self) -> None:
+        from spona.signals import warning_signs
+
         from . import access, navigation, receivers  # noqa: F401 - registers rules, tools, receivers
+        from .selectors import warning_sign_texts
+        from .selectors import warning_signs as signs_for
+
+        warning_signs.provide(choices=signs_for, texts=warning_sign_texts)

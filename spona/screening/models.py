@@ -67,6 +67,8 @@ class Screening(VersionedModel):
     acts = models.JSONField(default=list, blank=True)
     means = models.JSONField(default=list, blank=True)
     purposes = models.JSONField(default=list, blank=True)
+    risk_factors = models.JSONField(default=list, blank=True)
+    offences = models.JSONField(default=list, blank=True)
     flags = models.JSONField(default=dict, blank=True)
     notes = EncryptedTextField(_("notes"), blank=True)
     outcome = models.CharField(
@@ -74,6 +76,9 @@ class Screening(VersionedModel):
     )
     not_trafficking_reason = models.CharField(max_length=32, blank=True)
     explanation = models.JSONField(default=dict, blank=True)
+    #: the version of the rules (``engine.RULES_VERSION``) the outcome was decided under;
+    #: the catalogue version is the ``catalogue``'s
+    rules_version = models.CharField(max_length=16, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,5 +1,7 @@
-"""Reads of screenings and protocol steps (person-level: audited)."""
+"""Reads of screenings and protocol steps (person-level: audited), the outcome as the pages
+and the API show it, re-screening under the current rules, and the catalogue's warning signs."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
@@ -12,24 +14,40 @@ from spona.audit.services import audit
 from spona.policy import require, visible
 from spona.screening.access import PROTOCOL_OVERSEE, SCREENING_VIEW
 from spona.screening.catalogue import localized
+from spona.screening.engine import RULES_VERSION, evaluate
 from spona.screening.explanations import (
     NOT_TRAFFICKING_REASONS,
     OUTCOME_NOTE,
     OUTCOME_TITLES,
+    ROUTES,
+    UNVERIFIED_CATALOGUE,
     explain,
 )
-from spona.screening.models import ProtocolStep, Screening
+from spona.screening.models import IndicatorCatalogue, ProtocolStep, Screening
+from spona.screening.protocol import STEPS, protocol_for
+from spona.screening.services import active_catalogue, explanation_of, facts_of
+from spona.screening.vocabulary import (
+    ACTS,
+    ELEMENTS,
+    FACT_NAMES,
+    MEANS,
+    OFFENCES,
+    RISK_FACTORS,
+)
 
 
 def screening_list(*, user: User) -> QuerySet[Screening]:
+    """The screenings this user may see; the list read is audited (persons by code only)."""
     require(user, SCREENING_VIEW)
-    return visible(user, Screening).select_related("person", "institution")
+    listed = visible(user, Screening).select_related("person", "institution")
+    audit(AuditAction.READ, user=user, details={"persons": [s.person.code for s in listed]})
+    return listed
 
 
 def screening_get(*, user: User, pk: int) -> Screening:
     screening = (
         visible(user, Screening)
-        .select_related("person", "catalogue", "signal")
+        .select_related("person", "catalogue", "signal", "institution")
         .filter(pk=pk)
         .first()
     )
@@ -53,12 +71,41 @@ def overdue_steps(*, user: User) -> QuerySet[ProtocolStep]:
     )
 
 
+def names(catalogue: Mapping[str, Any]) -> dict[str, str]:
+    """The display name, in the active language, of every code an explanation may carry."""
+    shown: dict[str, str] = {}
+    for choices in (ACTS, MEANS, OFFENCES, RISK_FACTORS):
+        shown |= {code: str(label) for code, label in choices}
+    shown |= {code: str(label) for code, label in FACT_NAMES.items()}
+    shown |= {code: str(label) for code, label in ELEMENTS.items()}
+    shown |= {i["code"]: localized(i["text"]) for i in catalogue["indicators"]}
+    shown |= {d["code"]: localized(d["title"]) for d in catalogue["dimensions"]}
+    shown |= {f["code"]: localized(f["title"]) for f in catalogue["exploitation_forms"]}
+    return shown
+
+
+def explained(explanation: Mapping[str, Any], catalogue: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored explanation as sentences and titles in the active language."""
+    shown = names(catalogue)
+    return {
+        "route": str(ROUTES.get(explanation.get("route", ""), "")),
+        "forms": [shown.get(code, code) for code in explanation.get("forms", [])],
+        "reasons": [explain(r["code"], r["values"], shown) for r in explanation.get("reasons", [])],
+        "dimensions": [
+            {
+                "title": shown[d["code"]],
+                "positive": d["positive"],
+                "indicators": [shown.get(c, c) for c in d["indicators"]],
+            }
+            for d in explanation.get("dimensions", [])
+        ],
+        "ask_about": [shown[c] for c in explanation.get("ask_about", [])],
+    }
+
+
 def result_view_model(screening: Screening) -> dict[str, Any]:
-    """Everything the result page shows, in the active language."""
-    catalogue = screening.catalogue.data
-    dimension_titles = {d["code"]: localized(d["title"]) for d in catalogue["dimensions"]}
-    indicator_texts = {i["code"]: localized(i["text"]) for i in catalogue["indicators"]}
-    explanation = screening.explanation or {}
+    """Everything the result page (and the API) shows, in the active language."""
+    catalogue = screening.catalogue
     now = timezone.now()
     steps = [
         {
@@ -67,22 +114,89 @@ def result_view_model(screening: Screening) -> dict[str, Any]:
         }
         for step in screening.steps.all()
     ]
+    closures = (screening.explanation or {}).get("closures") or (
+        [screening.not_trafficking_reason] if screening.not_trafficking_reason else []
+    )
     return {
         "outcome_title": OUTCOME_TITLES.get(screening.outcome, ""),
-        "not_trafficking_reason": NOT_TRAFFICKING_REASONS.get(screening.not_trafficking_reason, ""),
+        "not_trafficking_reason": ", ".join(
+            str(NOT_TRAFFICKING_REASONS[code])
+            for code in closures
+            if code in NOT_TRAFFICKING_REASONS
+        ),
         "note": OUTCOME_NOTE,
-        "reasons": [
-            explain(r["code"], r["values"], dimension_titles)
-            for r in explanation.get("reasons", [])
-        ],
-        "dimensions": [
-            {
-                "title": dimension_titles[d["code"]],
-                "positive": d["positive"],
-                "indicators": [indicator_texts[c] for c in d["indicators"]],
-            }
-            for d in explanation.get("dimensions", [])
-        ],
-        "ask_about": [dimension_titles[c] for c in explanation.get("ask_about", [])],
+        "caveat": ""
+        if catalogue.verified
+        else UNVERIFIED_CATALOGUE % {"version": catalogue.version},
+        "rules_version": screening.rules_version,
+        "catalogue_version": catalogue.version,
+        "follow_up": screening.prevention_follow_ups.select_related(
+            "risk_group", "campaign"
+        ).first(),
         "steps": steps,
+        **explained(screening.explanation or {}, catalogue.data),
     }
+
+
+def rescreen(*, user: User, pk: int) -> dict[str, Any]:
+    """What the screening would be under the current rules and the active catalogue, beside
+    what was decided; nothing is written but the audited read."""
+    screening = screening_get(user=user, pk=pk)
+    current = active_catalogue()
+    facts = facts_of(screening)
+    outcome = evaluate(current.data, facts)
+    stored = screening.explanation or {}
+    then = {
+        "outcome": screening.outcome,
+        "not_trafficking_reason": screening.not_trafficking_reason,
+        "route": stored.get("route", ""),
+        "forms": stored.get("forms", []),
+        "prevention": stored.get("prevention", screening.outcome == "at_risk"),
+        "steps": sorted({step.code for step in screening.steps.all()}),
+    }
+    now = {
+        "outcome": outcome.code.value,
+        "not_trafficking_reason": outcome.not_trafficking_reason,
+        "route": outcome.route,
+        "forms": list(outcome.forms),
+        "prevention": outcome.prevention,
+        "steps": sorted(step.code for step in protocol_for(outcome, facts)),
+    }
+    return {
+        "screening": screening,
+        "then": _shown(then, screening.catalogue.data),
+        "now": _shown(now, current.data),
+        "changed": [key for key in then if then[key] != now[key]],
+        "rules": {"then": screening.rules_version or "1", "now": RULES_VERSION},
+        "catalogues": {"then": screening.catalogue.version, "now": current.version},
+        "why": explained(explanation_of(outcome), current.data)["reasons"],
+    }
+
+
+def _shown(side: Mapping[str, Any], catalogue: Mapping[str, Any]) -> dict[str, Any]:
+    shown = names(catalogue)
+    return {
+        **side,
+        "outcome_title": str(OUTCOME_TITLES.get(side["outcome"], "")),
+        "reason_title": str(NOT_TRAFFICKING_REASONS.get(side["not_trafficking_reason"], "")),
+        "route_title": str(ROUTES.get(side["route"], "")),
+        "form_titles": [shown.get(code, code) for code in side["forms"]],
+        "step_titles": [str(STEPS[code].title) for code in side["steps"] if code in STEPS],
+    }
+
+
+def warning_signs(institution_type: str) -> list[tuple[str, str]]:
+    """The active catalogue's warning signs for an institution type (its own list, else the
+    default list), as (code, text) in the active language; none without a catalogue."""
+    catalogue = IndicatorCatalogue.objects.filter(is_active=True).first()
+    signs = (catalogue.data.get("warning_signs") if catalogue else None) or {}
+    listed = signs.get(institution_type) or signs.get("default", [])
+    return [(sign["code"], localized(sign["text"])) for sign in listed]
+
+
+def warning_sign_texts(codes: list[str]) -> list[str]:
+    """The texts of recorded warning signs, from the active catalogue (codes are kept)."""
+    catalogue = IndicatorCatalogue.objects.filter(is_active=True).first()
+    signs = (catalogue.data.get("warning_signs") if catalogue else None) or {}
+    texts = {s["code"]: localized(s["text"]) for listed in signs.values() for s in listed}
+    return [texts.get(code, code) for code in codes]

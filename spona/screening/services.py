@@ -1,6 +1,9 @@
-"""Writes for screenings: drafts, completion (outcome, protocol, case), amendments, steps."""
+"""Writes for screenings: drafts, completion (outcome, protocol, case, prevention follow-up),
+amendments, steps, and the indicator catalogue."""
 
+from collections.abc import Mapping
 from dataclasses import asdict
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -17,9 +20,10 @@ from spona.core.locking import save_versioned
 from spona.people.models import Person
 from spona.people.services import person_register
 from spona.policy import require
+from spona.prevention.services import follow_up_open
 from spona.screening import catalogue as catalogue_io
 from spona.screening.access import CATALOGUE_MANAGE, SCREENING_EDIT, SCREENING_START
-from spona.screening.engine import AgeGroup, Facts, Outcome, Rank, evaluate
+from spona.screening.engine import RULES_VERSION, AgeGroup, Facts, Outcome, Rank, evaluate
 from spona.screening.models import (
     IndicatorCatalogue,
     ProtocolStep,
@@ -27,26 +31,88 @@ from spona.screening.models import (
     ScreeningRevision,
     ScreeningStatus,
 )
-from spona.screening.protocol import protocol_for
+from spona.screening.protocol import STEPS, protocol_for
+from spona.screening.vocabulary import ACTS, DISTINCTIONS, MEANS, NEEDS, OFFENCES, RISK_FACTORS
 from spona.signals.access import SIGNAL_TRIAGE
 from spona.signals.models import Signal
 from spona.signals.services import signal_screening_started
 
-INPUT_FIELDS = ["age_group", "indicators", "acts", "means", "purposes", "flags", "notes"]
-FLAG_NAMES = [
-    "consented_to_movement",
-    "ended_on_arrival",
-    "free_after_arrival",
-    "holds_own_documents",
-    "control_continues",
-    "begging",
-    "third_party_organises_or_profits",
-    "domestic_violence",
-    "immediate_danger",
-    "medical_needs",
-    "needs_interpreter",
-    "needs_accommodation",
+INPUT_FIELDS = [
+    "age_group",
+    "indicators",
+    "acts",
+    "means",
+    "purposes",
+    "risk_factors",
+    "offences",
+    "flags",
+    "notes",
 ]
+FLAG_NAMES = [code for code, _label in DISTINCTIONS + NEEDS]
+CODE_LISTS = ["indicators", "acts", "means", "purposes", "risk_factors", "offences"]
+
+
+class ScreeningInputError(Exception):
+    """Input that names an unknown field or code; ``errors`` maps each field to its problems."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def _allowed_codes(catalogue: Mapping[str, Any]) -> dict[str, set[str]]:
+    def codes(choices: list[tuple[str, Any]]) -> set[str]:
+        return {code for code, _label in choices}
+
+    return {
+        "indicators": {i["code"] for i in catalogue["indicators"]},
+        "acts": codes(ACTS),
+        "means": codes(MEANS),
+        "purposes": {f["code"] for f in catalogue["exploitation_forms"]},
+        "risk_factors": codes(RISK_FACTORS),
+        "offences": codes(OFFENCES),
+    }
+
+
+def clean_input(catalogue: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
+    """The screener's input, checked whole against the vocabularies and the catalogue: every
+    unknown field, code or flag is named, and nothing is stored unless all of it is known
+    (there is no field for anything else, such as a person's origin)."""
+    errors: dict[str, list[str]] = {
+        name: [_("Unknown field.")] for name in sorted(set(data) - set(INPUT_FIELDS))
+    }
+    cleaned: dict[str, Any] = {}
+    for name, allowed in _allowed_codes(catalogue).items():
+        if name not in data:
+            continue
+        value = data[name]
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            errors[name] = [_("A list of codes is expected.")]
+        elif unknown := sorted(set(value) - allowed):
+            errors[name] = [_("Unknown codes: %(codes)s.") % {"codes": ", ".join(unknown)}]
+        else:
+            cleaned[name] = sorted(set(value))
+    if "flags" in data:
+        flags = data["flags"]
+        if not isinstance(flags, Mapping) or not all(isinstance(v, bool) for v in flags.values()):
+            errors["flags"] = [_("The facts are expected as names with true or false.")]
+        elif unknown := sorted(set(flags) - set(FLAG_NAMES)):
+            errors["flags"] = [_("Unknown codes: %(codes)s.") % {"codes": ", ".join(unknown)}]
+        else:
+            cleaned["flags"] = {name: bool(flags.get(name)) for name in FLAG_NAMES}
+    if "age_group" in data:
+        if data["age_group"] in set(AgeGroup):
+            cleaned["age_group"] = data["age_group"]
+        else:
+            errors["age_group"] = [_("Choose adult, child or uncertain.")]
+    if "notes" in data:
+        if isinstance(data["notes"], str):
+            cleaned["notes"] = data["notes"]
+        else:
+            errors["notes"] = [_("Text is expected.")]
+    if errors:
+        raise ScreeningInputError(errors)
+    return cleaned
 
 
 class NoActiveCatalogueError(Exception):
@@ -54,9 +120,13 @@ class NoActiveCatalogueError(Exception):
 
 
 def active_catalogue() -> IndicatorCatalogue:
+    """The catalogue screenings are decided under now. One of an older format than the rules
+    read is replaced by the shipped catalogue (an upgraded installation)."""
     catalogue = IndicatorCatalogue.objects.filter(is_active=True).first()
     if catalogue is None:
         raise NoActiveCatalogueError
+    if catalogue.data.get("format") != catalogue_io.FORMAT:
+        return catalogue_load_default()
     return catalogue
 
 
@@ -85,12 +155,20 @@ def catalogue_load(*, document: dict[str, Any], user: User | None) -> IndicatorC
 
 
 def catalogue_load_default() -> IndicatorCatalogue:
-    """The shipped catalogue, unless some catalogue is active already."""
+    """The shipped catalogue, unless a catalogue of the current format is active already
+    (one an administrator loaded stays active)."""
     existing = IndicatorCatalogue.objects.filter(is_active=True).first()
-    if existing:
+    if existing and existing.data.get("format") == catalogue_io.FORMAT:
         return existing
     document = catalogue_io.parse(catalogue_io.DEFAULT_PATH.read_text(encoding="utf-8"))
-    return catalogue_load(document=document, user=None)
+    shipped = IndicatorCatalogue.objects.filter(version=document["version"]).first()
+    if shipped is None:
+        return catalogue_load(document=document, user=None)
+    IndicatorCatalogue.objects.filter(is_active=True).update(is_active=False)
+    IndicatorCatalogue.objects.filter(pk=shipped.pk).update(is_active=True)
+    shipped.is_active = True
+    audit(AuditAction.UPDATE, shipped, details={"version": shipped.version, "active": True})
+    return shipped
 
 
 def facts_of(screening: Screening) -> Facts:
@@ -101,6 +179,8 @@ def facts_of(screening: Screening) -> Facts:
         acts=frozenset(screening.acts),
         means=frozenset(screening.means),
         purposes=frozenset(screening.purposes),
+        risk_factors=frozenset(screening.risk_factors),
+        offences=frozenset(screening.offences),
         **flags,
     )
 
@@ -136,36 +216,57 @@ def screening_start(
     return screening
 
 
-def _apply(screening: Screening, data: dict[str, Any]) -> None:
-    for name in INPUT_FIELDS:
-        if name in data:
-            setattr(screening, name, data[name])
+def _apply(screening: Screening, data: Mapping[str, Any]) -> IndicatorCatalogue:
+    """Check the input against the active catalogue and put it on the screening, which is
+    then decided (or saved) under that catalogue."""
+    catalogue = active_catalogue()
+    for name, value in clean_input(catalogue.data, data).items():
+        setattr(screening, name, value)
+    screening.catalogue = catalogue
+    return catalogue
 
 
 @transaction.atomic
 def screening_save_draft(
-    *, user: User, screening: Screening, expected_version: int, data: dict[str, Any]
+    *, user: User, screening: Screening, expected_version: int, data: Mapping[str, Any]
 ) -> Screening:
     require(user, SCREENING_EDIT, screening)
     if screening.status != ScreeningStatus.DRAFT:
         raise PermissionDenied
     _apply(screening, data)
     save_versioned(
-        screening, expected_version=expected_version, fields=[*INPUT_FIELDS, "updated_at"]
+        screening,
+        expected_version=expected_version,
+        fields=[*INPUT_FIELDS, "catalogue", "updated_at"],
     )
     audit(AuditAction.UPDATE, screening, user=user, details={"fields": sorted(data)})
     return screening
 
 
-def _store_outcome(screening: Screening, outcome: Outcome) -> None:
-    screening.outcome = outcome.code
-    screening.not_trafficking_reason = outcome.not_trafficking_reason
-    screening.explanation = {
+OUTCOME_FIELDS = ["outcome", "not_trafficking_reason", "explanation", "rules_version", "catalogue"]
+
+
+def explanation_of(outcome: Outcome) -> dict[str, Any]:
+    """What is stored of an outcome beyond its code: enough to show it as it was decided."""
+    return {
+        "route": outcome.route,
         "weights": outcome.weights,
+        "forms": list(outcome.forms),
+        "closures": list(outcome.closures),
+        "missing": list(outcome.missing),
+        "prevention": outcome.prevention,
+        "police": list(outcome.police),
         "dimensions": [asdict(d) for d in outcome.dimensions],
         "reasons": [{"code": r.code, "values": dict(r.values)} for r in outcome.reasons],
         "ask_about": list(outcome.ask_about),
     }
+
+
+def _store_outcome(screening: Screening, outcome: Outcome) -> None:
+    screening.outcome = outcome.code
+    screening.not_trafficking_reason = outcome.not_trafficking_reason
+    screening.explanation = explanation_of(outcome)
+    screening.rules_version = RULES_VERSION
 
 
 def _add_steps(screening: Screening, outcome: Outcome, facts: Facts) -> None:
@@ -195,45 +296,82 @@ def _open_case_if_presumed(
     )
 
 
+def _open_follow_up_if_at_risk(user: User, screening: Screening, outcome: Outcome) -> None:
+    """The at-risk track: a prevention follow-up on the date of the protocol's step, in the
+    person's municipality (else the signal's, else the screening institution's)."""
+    if not outcome.prevention or screening.prevention_follow_ups.exists():
+        return
+    due_in = STEPS["prevention_follow_up"].due_in or timedelta(days=7)
+    municipality = (
+        screening.person.municipality
+        or (screening.signal.municipality if screening.signal else None)
+        or screening.institution.municipality
+    )
+    follow_up_open(
+        user=user,
+        screening=screening,
+        municipality=municipality,
+        risk_factors=screening.risk_factors,
+        due_on=timezone.localdate() + due_in,
+    )
+
+
 @transaction.atomic
 def screening_complete(
-    *, user: User, screening: Screening, expected_version: int, data: dict[str, Any]
+    *, user: User, screening: Screening, expected_version: int, data: Mapping[str, Any]
 ) -> Outcome:
     """Evaluate, store the explained outcome, start the protocol, open the case if presumed."""
     require(user, SCREENING_EDIT, screening)
     if screening.status != ScreeningStatus.DRAFT:
         raise PermissionDenied
-    _apply(screening, data)
+    catalogue = _apply(screening, data)
     facts = facts_of(screening)
-    outcome = evaluate(screening.catalogue.data, facts)
+    outcome = evaluate(catalogue.data, facts)
     _store_outcome(screening, outcome)
     screening.status, screening.completed_at = ScreeningStatus.COMPLETED, timezone.now()
-    fields = [
-        *INPUT_FIELDS,
-        "outcome",
-        "not_trafficking_reason",
-        "explanation",
-        "status",
-        "completed_at",
-        "updated_at",
-    ]
+    fields = [*INPUT_FIELDS, *OUTCOME_FIELDS, "status", "completed_at", "updated_at"]
     save_versioned(screening, expected_version=expected_version, fields=fields)
     _add_steps(screening, outcome, facts)
     _open_case_if_presumed(user, screening, outcome, facts)
+    _open_follow_up_if_at_risk(user, screening, outcome)
     audit(AuditAction.UPDATE, screening, user=user, details={"completed": outcome.code})
     return outcome
 
 
+@transaction.atomic
+def screening_create(
+    *,
+    user: User,
+    data: Mapping[str, Any],
+    signal: Signal | None = None,
+    person: Person | None = None,
+    complete: bool = True,
+) -> Screening:
+    """A screening recorded in one go (as other systems send it): started, filled in and,
+    unless ``complete`` is false, completed. The input is checked first; nothing is written
+    unless all of it is known."""
+    clean_input(active_catalogue().data, data)
+    screening = screening_start(user=user, signal=signal, person=person)
+    if complete:
+        screening_complete(user=user, screening=screening, expected_version=1, data=data)
+    else:
+        screening_save_draft(user=user, screening=screening, expected_version=1, data=data)
+    return screening
+
+
 def _snapshot(screening: Screening) -> dict[str, Any]:
+    """The screening as it was: its input, its outcome, and the rules and catalogue it was
+    decided under."""
+    kept = [*INPUT_FIELDS, "outcome", "not_trafficking_reason", "explanation", "rules_version"]
     return {
-        name: getattr(screening, name)
-        for name in [*INPUT_FIELDS, "outcome", "not_trafficking_reason"]
+        **{name: getattr(screening, name) for name in kept},
+        "catalogue_version": screening.catalogue.version,
     }
 
 
 @transaction.atomic
 def screening_amend(
-    *, user: User, screening: Screening, expected_version: int, data: dict[str, Any], reason: str
+    *, user: User, screening: Screening, expected_version: int, data: Mapping[str, Any], reason: str
 ) -> Outcome:
     """Change a completed screening: the previous version is kept, the outcome re-evaluated."""
     require(user, SCREENING_EDIT, screening)
@@ -247,14 +385,15 @@ def screening_amend(
         reason=reason,
         created_by=user,
     )
-    _apply(screening, data)
+    catalogue = _apply(screening, data)
     facts = facts_of(screening)
-    outcome = evaluate(screening.catalogue.data, facts)
+    outcome = evaluate(catalogue.data, facts)
     _store_outcome(screening, outcome)
-    fields = [*INPUT_FIELDS, "outcome", "not_trafficking_reason", "explanation", "updated_at"]
+    fields = [*INPUT_FIELDS, *OUTCOME_FIELDS, "updated_at"]
     save_versioned(screening, expected_version=expected_version, fields=fields)
     _add_steps(screening, outcome, facts)
     _open_case_if_presumed(user, screening, outcome, facts)
+    _open_follow_up_if_at_risk(user, screening, outcome)
     audit(
         AuditAction.UPDATE,
         screening,

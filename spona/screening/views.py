@@ -16,6 +16,7 @@ from spona.policy import can, require, visible
 from spona.screening import catalogue as catalogue_io
 from spona.screening import selectors, services
 from spona.screening.access import CATALOGUE_MANAGE, SCREENING_EDIT
+from spona.screening.engine import Index
 from spona.screening.forms import AmendForm, CatalogueUploadForm, ScreeningForm
 from spona.screening.models import IndicatorCatalogue, ProtocolStep, ScreeningStatus
 from spona.signals.models import Signal
@@ -47,8 +48,28 @@ def _form_context(form: ScreeningForm, screening: Any) -> dict[str, Any]:
     return {
         "form": form,
         "screening": screening,
-        "dimension_fields": [form[name] for name in form.dimension_fields],
+        "dimension_fields": [
+            form[name] for name in form.indicator_fields if name not in form.form_fields
+        ],
+        "form_fields": [form[name] for name in form.form_fields],
+        "distinction_fields": [form[name] for name in form.distinction_fields],
+        "signal_signs": selectors.warning_sign_texts(screening.signal.indicators)
+        if screening.signal
+        else [],
     }
+
+
+def _form_for(
+    form_class: type[ScreeningForm], request: AuthenticatedHttpRequest, screening: Any
+) -> ScreeningForm:
+    """The form on the active catalogue: a screening is completed under the catalogue in
+    force, whatever it was started with."""
+    catalogue = services.active_catalogue().data
+    return form_class(
+        request.POST or None,
+        catalogue=catalogue,
+        initial=form_class.initial_from(screening, catalogue),
+    )
 
 
 @login_required
@@ -57,11 +78,7 @@ def screening_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if screening.status == ScreeningStatus.COMPLETED:
         return redirect("screening:screening_result", pk=pk)
     require(request.user, SCREENING_EDIT, screening)
-    form = ScreeningForm(
-        request.POST or None,
-        catalogue=screening.catalogue.data,
-        initial=ScreeningForm.initial_from(screening),
-    )
+    form = _form_for(ScreeningForm, request, screening)
     if request.method == "POST" and form.is_valid():
         data, version = form.data_for_service(), form.cleaned_data["version"]
         try:
@@ -75,6 +92,8 @@ def screening_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             )
         except StaleEditError as error:
             form.add_error(None, error.message)
+        except services.ScreeningInputError as error:
+            _add_input_errors(form, error)
         else:
             messages.success(request, _("The draft was saved."))
             return redirect("screening:screening_edit", pk=pk)
@@ -87,11 +106,7 @@ def screening_amend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(request.user, SCREENING_EDIT, screening)
     if screening.status != ScreeningStatus.COMPLETED:
         return redirect("screening:screening_edit", pk=pk)
-    form = AmendForm(
-        request.POST or None,
-        catalogue=screening.catalogue.data,
-        initial=AmendForm.initial_from(screening),
-    )
+    form = _form_for(AmendForm, request, screening)
     if request.method == "POST" and form.is_valid():
         try:
             services.screening_amend(
@@ -103,6 +118,8 @@ def screening_amend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             )
         except StaleEditError as error:
             form.add_error(None, error.message)
+        except services.ScreeningInputError as error:
+            _add_input_errors(form, error)
         else:
             messages.success(request, _("The screening was amended; the previous version is kept."))
             return redirect("screening:screening_result", pk=pk)
@@ -111,6 +128,12 @@ def screening_amend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "screening/screening_form.html",
         {**_form_context(form, screening), "amending": True},
     )
+
+
+def _add_input_errors(form: ScreeningForm, error: Any) -> None:
+    for problems in error.errors.values():
+        for problem in problems:
+            form.add_error(None, problem)
 
 
 @login_required
@@ -126,6 +149,15 @@ def screening_result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         **selectors.result_view_model(screening),
     }
     return render(request, "screening/screening_result.html", context)
+
+
+@login_required
+def screening_rescreen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """What the screening would be under the current rules and catalogue; nothing changes."""
+    context = selectors.rescreen(user=request.user, pk=pk)
+    if context["screening"].status != ScreeningStatus.COMPLETED:
+        return redirect("screening:screening_edit", pk=pk)
+    return render(request, "screening/screening_rescreen.html", context)
 
 
 @login_required
@@ -160,7 +192,10 @@ def catalogue(request: AuthenticatedHttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("The new catalogue is active."))
                 return redirect("screening:catalogue")
-    active = visible(request.user, IndicatorCatalogue).filter(is_active=True).first()
+    try:
+        active: IndicatorCatalogue | None = services.active_catalogue()
+    except services.NoActiveCatalogueError:
+        active = None
     context = {
         "active": active,
         "versions": visible(request.user, IndicatorCatalogue),
@@ -169,11 +204,20 @@ def catalogue(request: AuthenticatedHttpRequest) -> HttpResponse:
         if active
         else "",
         "dimensions": _catalogue_dimensions(active.data) if active else [],
+        "lists": _catalogue_lists(active.data) if active else [],
     }
     return render(request, "screening/catalogue.html", context)
 
 
+def _catalogue_lists(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {**entry, "title": catalogue_io.localized(entry["title"])}
+        for entry in document.get("lists", [])
+    ]
+
+
 def _catalogue_dimensions(document: dict[str, Any]) -> list[dict[str, Any]]:
+    index = Index(document)
     return [
         {
             "title": catalogue_io.localized(d["title"]),
@@ -181,7 +225,7 @@ def _catalogue_dimensions(document: dict[str, Any]) -> list[dict[str, Any]]:
                 {
                     "code": i["code"],
                     "text": catalogue_io.localized(i["text"]),
-                    "strength": i["strength"],
+                    "strengths": [index.strength(i["code"], code) for code in index.lists],
                     "ilo11": i.get("ilo11", []),
                     "methods": i.get("methods_of_control", []),
                 }

@@ -8,6 +8,7 @@ from spona.core.collation import in_serbian_order
 from spona.core.forms import limit_choices
 from spona.institutions.models import Institution, Municipality
 from spona.signals.models import Signal
+from spona.signals.warning_signs import choices_for
 
 SIGNAL_FIELDS = [
     "what_seen",
@@ -43,9 +44,18 @@ class SignalForm(forms.ModelForm[Signal]):
             "contact": _("How we can reach you with questions (phone or e-mail)."),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, institution_type: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit_choices(self, "municipality", in_serbian_order(Municipality.objects.all(), str))
+        signs = choices_for(institution_type) if institution_type else []
+        if signs:  # the short checklist for the reporter's kind of institution
+            self.fields["indicators"] = forms.MultipleChoiceField(
+                label=_("Warning signs you noticed"),
+                help_text=_("Tick the signs you saw; they help whoever screens the person."),
+                choices=signs,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
 
 
 class CitizenSignalForm(SignalForm):

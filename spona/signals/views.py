@@ -27,6 +27,7 @@ from spona.signals.forms import (
     SignalForm,
 )
 from spona.signals.models import Signal
+from spona.signals.warning_signs import texts_of
 
 CITIZEN_LIMIT, CITIZEN_WINDOW = 5, 60 * 60
 
@@ -36,7 +37,11 @@ def signal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, SIGNAL_RAISE)
     institution = request.user.institution
     initial = {"municipality": institution.municipality_id if institution else None}
-    form = SignalForm(request.POST or None, initial=initial)
+    form = SignalForm(
+        request.POST or None,
+        initial=initial,
+        institution_type=institution.type if institution else "",
+    )
     if request.method == "POST" and form.is_valid():
         signal = services.signal_raise(user=request.user, **form.cleaned_data)
         messages.success(
@@ -81,7 +86,12 @@ def _triage_forms(signal: Signal) -> dict[str, object]:
 def signal_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     signal = selectors.signal_get(user=request.user, code=code)
     may_triage = can(request.user, SIGNAL_TRIAGE, signal)
-    context = {"signal": signal, "may_triage": may_triage, "notes": signal.notes.all()}
+    context = {
+        "signal": signal,
+        "may_triage": may_triage,
+        "notes": signal.notes.all(),
+        "signs": texts_of(signal.indicators),
+    }
     if may_triage:
         context.update(_triage_forms(signal))
     return render(request, "signals/signal_detail.html", context)

@@ -19,6 +19,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from spona.accounts import two_factor
 from spona.accounts.models import Role, TOTPDevice
 from spona.cases.models import Case, Referral
+from spona.core.translit import to_latin
 from spona.institutions.models import Institution, InstitutionType
 from spona.screening.engine import OutcomeCode
 from spona.screening.explanations import OUTCOME_TITLES
@@ -198,7 +199,9 @@ def test_signal_to_screening_to_centre_referral(
         has=officer.get_by_role("link", name=case.code, exact=True)
     )
     expect(referral_row).to_have_count(1)
-    expect(referral_row.get_by_role("cell").nth(1)).to_have_text(str(welfare))
+    expect(referral_row.get_by_role("cell").nth(1)).to_have_text(
+        to_latin(welfare.name)
+    )  # an English page
     referral_row.get_by_role("link", name=case.code, exact=True).click()
     expect(officer).to_have_url(base + reverse("cases:case_detail", args=[case.code]))
     expect(officer.get_by_role("heading", level=1)).to_have_text(
