@@ -35,7 +35,7 @@ def _translate(argv: list[str]) -> list[str]:
         print(__doc__)
         raise SystemExit(0)
     if argv[0] == "worker":
-        return ["db_worker", *argv[1:]]
+        return ["worker", *argv[1:]]
     if argv[0] == "serve":
         parser = argparse.ArgumentParser(prog="spona serve")
         parser.add_argument("--host", default="127.0.0.1")

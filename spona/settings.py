@@ -136,6 +136,11 @@ TASKS = {
 #: day after it, each sent at this hour (local time).
 TASK_REMINDER_BEFORE = timedelta(days=env.int("TASK_REMINDER_BEFORE_DAYS", default=1))
 TASK_REMINDER_HOUR = env.int("TASK_REMINDER_HOUR", default=8)
+#: Each task runs in a child process of the worker under these limits (spona.jobs.worker).
+JOB_MEMORY_LIMIT_MB = env.int("JOB_MEMORY_LIMIT_MB", default=2048)
+JOB_TIME_LIMIT_SECONDS = env.float("JOB_TIME_LIMIT_SECONDS", default=900)
+#: A worker renews its heartbeat this often; one silent for six beats is taken for dead.
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://spona")}
 
