@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from spona.ops.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -81,9 +83,11 @@ INSTALLED_APPS = [
     "spona.surveys",
     "django_tasks_db",
     "spona.api",
+    "spona.ops",
 ]
 
 MIDDLEWARE = [
+    "spona.ops.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -121,6 +125,11 @@ TEMPLATES = [
 VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'spona.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Keep each server process's connection (no connect per request); check it before each
+    # request's first use, so a restarted database is picked up without a restart.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=300))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
@@ -184,9 +193,14 @@ USE_TZ = True
 TIME_ZONE = "Europe/Belgrade"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "spona" / "static"]
-if not PRODUCTION:  # serve straight from the source folders; production runs collectstatic
+if PRODUCTION:  # `spona serve` collects them; file names carry a hash, so caches keep them
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+else:  # serve straight from the source folders
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = DEBUG
     STATIC_ROOT.mkdir(exist_ok=True)
@@ -214,6 +228,8 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The load balancer's health checks reach the app server over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
 
 #: how long a break-glass (emergency) grant opens a case
 BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=120)
@@ -262,14 +278,13 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# Application logs carry no personal data: only request method, path, status and
-# the audit log's own identifiers (see docs/security.md).
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-}
+# Application logs carry no personal data: one JSON line per request (method, path without
+# the query, status, time, request id) and the audit log's own identifiers (spona.ops.logs).
+LOGGING = logging_config(
+    level=env.str("LOG_LEVEL", default="WARNING"), json_lines=env.bool("LOG_JSON", default=True)
+)
+#: readiness reports the job queue late once a ready task has waited this long
+READY_QUEUE_MAX_AGE_SECONDS = env.int("READY_QUEUE_MAX_AGE_SECONDS", default=300)
 
 PHASES = [
     ("prevention", _("Prevention")),

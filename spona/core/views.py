@@ -1,3 +1,5 @@
+import sys
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -9,6 +11,7 @@ from spona.accounts.http import AuthenticatedHttpRequest
 from spona.cases.selectors import overdue_referrals
 from spona.conferences.selectors import overdue_tasks
 from spona.core.phases import TOOLS, Tool
+from spona.ops.faults import UNAVAILABLE, database_unavailable
 from spona.policy import can
 
 
@@ -44,5 +47,13 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """A translated error page that needs nothing from the database or the session."""
+    """A translated error page that needs nothing from the database or the session; while
+    the database cannot be reached, a 503 "try again" page (JSON for the API)."""
+    if database_unavailable(sys.exception()):
+        if request.path.startswith("/api/"):
+            response: HttpResponse = JsonResponse({"detail": gettext(UNAVAILABLE)}, status=503)
+        else:
+            response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
     return HttpResponse(loader.render_to_string("500.html"), status=500)
