@@ -53,6 +53,10 @@ if not (SECRET_KEY and FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY):
     )
 if BLIND_INDEX_KEY in [*FIELD_ENCRYPTION_KEYS, SECRET_KEY]:
     raise ImproperlyConfigured("BLIND_INDEX_KEY must differ from every other key.")
+#: encrypts `spona backup` archives; needed only by `spona backup` and `spona restore`
+BACKUP_KEY = _secret("BACKUP_KEY")
+if BACKUP_KEY and BACKUP_KEY in [*FIELD_ENCRYPTION_KEYS, SECRET_KEY, BLIND_INDEX_KEY]:
+    raise ImproperlyConfigured("BACKUP_KEY must differ from every other key.")
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
@@ -195,6 +199,8 @@ TIME_ZONE = "Europe/Belgrade"
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "spona" / "static"]
+#: uploaded files kept on disk (part of every backup)
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 if PRODUCTION:  # `spona serve` collects them; file names carry a hash, so caches keep them
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

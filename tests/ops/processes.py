@@ -44,6 +44,7 @@ def spona_env(**extra: str) -> dict[str, str]:
     env.update(
         {
             "PYTHONPATH": str(ROOT),
+            "DJANGO_SETTINGS_MODULE": "spona.settings",
             "SPONA_MODE": "test",
             "SPONA_ENV_FILE": os.devnull,
             "DATABASE_URL": database_url(),
