@@ -8,6 +8,8 @@ import logging
 from contextvars import ContextVar
 from typing import Any
 
+from pythonjsonlogger.core import RESERVED_ATTRS
+
 #: the id of the request being served (spona.ops.requestid sets it)
 request_id: ContextVar[str] = ContextVar("spona_request_id", default="")
 
@@ -27,6 +29,8 @@ def logging_config(level: str, json_lines: bool) -> dict[str, Any]:
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
             "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+            # Django puts the request on its error records; its repr holds the query string.
+            "reserved_attrs": [*RESERVED_ATTRS, "request"],
             "timestamp": False,
         }
         if json_lines

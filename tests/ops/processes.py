@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -110,3 +111,50 @@ def children(pid: int) -> list[int]:
     """The child processes of ``pid`` (Linux)."""
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+class FormFields(HTMLParser):
+    """The fields of the page's form that holds ``marker`` (a field name), as a browser
+    would submit them unchanged."""
+
+    def __init__(self, marker: str) -> None:
+        super().__init__()
+        self.marker = marker
+        self.forms: list[dict[str, str]] = []
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.forms.append({})
+        elif tag == "option" and self._select and "selected" in a:
+            self.forms[-1][self._select] = a.get("value", "")
+        elif not self.forms or "name" not in a:
+            return
+        elif tag == "input" and a.get("type") not in {"submit", "button", "checkbox", "radio"}:
+            self.forms[-1][a["name"]] = a.get("value", "")
+        elif tag == "input" and "checked" in a:
+            self.forms[-1][a["name"]] = a.get("value", "on")
+        elif tag == "select":
+            self._select = a["name"]
+            self.forms[-1].setdefault(a["name"], "")
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.forms[-1][a["name"]] = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.forms[-1][self._textarea] += data
+
+    def fields(self, html: str) -> dict[str, str]:
+        self.feed(html)
+        found = [form for form in self.forms if self.marker in form]
+        assert found, f"no form with {self.marker!r} on the page: {html[:2000]}"
+        return found[0]
