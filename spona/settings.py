@@ -201,6 +201,13 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "spona" / "static"]
 #: uploaded files kept on disk (part of every backup)
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+#: where uploads larger than 2.5 MB are received before a job takes them (the system's
+#: temporary folder by default); when it is full, the upload is refused with a message
+FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "spona.ops.uploads.TidyTemporaryFileUploadHandler",
+]
 if PRODUCTION:  # `spona serve` collects them; file names carry a hash, so caches keep them
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -11,7 +11,7 @@ from spona.accounts.http import AuthenticatedHttpRequest
 from spona.cases.selectors import overdue_referrals
 from spona.conferences.selectors import overdue_tasks
 from spona.core.phases import TOOLS, Tool
-from spona.ops.faults import UNAVAILABLE, database_unavailable
+from spona.ops.faults import temporary_failure
 from spona.policy import can
 
 
@@ -48,12 +48,19 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """A translated error page that needs nothing from the database or the session; while
-    the database cannot be reached, a 503 "try again" page (JSON for the API)."""
-    if database_unavailable(sys.exception()):
-        if request.path.startswith("/api/"):
-            response: HttpResponse = JsonResponse({"detail": gettext(UNAVAILABLE)}, status=503)
-        else:
-            response = HttpResponse(loader.render_to_string("503.html"), status=503)
-        response["Retry-After"] = "30"
-        return response
-    return HttpResponse(loader.render_to_string("500.html"), status=500)
+    the database cannot be reached or the upload disk is full, a "try again" page (JSON for
+    the API) with its own status."""
+    failure = temporary_failure(sys.exception())
+    if failure is None:
+        return HttpResponse(loader.render_to_string("500.html"), status=500)
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"detail": str(failure.message)}, status=failure.status
+        )
+    else:
+        context = {"heading": failure.heading, "message": failure.message}
+        response = HttpResponse(
+            loader.render_to_string("unavailable.html", context), status=failure.status
+        )
+    response["Retry-After"] = "30"
+    return response
