@@ -294,7 +294,9 @@ SPECTACULAR_SETTINGS = {
 # Application logs carry no personal data: one JSON line per request (method, path without
 # the query, status, time, request id) and the audit log's own identifiers (spona.ops.logs).
 LOGGING = logging_config(
-    level=env.str("LOG_LEVEL", default="WARNING"), json_lines=env.bool("LOG_JSON", default=True)
+    level=env.str("LOG_LEVEL", default="WARNING"),
+    json_lines=env.bool("LOG_JSON", default=True),
+    requests=env.bool("LOG_REQUESTS", default=True),
 )
 #: readiness reports the job queue late once a ready task has waited this long
 READY_QUEUE_MAX_AGE_SECONDS = env.int("READY_QUEUE_MAX_AGE_SECONDS", default=300)

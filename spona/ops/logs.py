@@ -22,7 +22,7 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-def logging_config(level: str, json_lines: bool) -> dict[str, Any]:
+def logging_config(level: str, json_lines: bool, requests: bool = True) -> dict[str, Any]:
     formatter = (
         {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -50,5 +50,8 @@ def logging_config(level: str, json_lines: bool) -> dict[str, Any]:
         },
         "root": {"handlers": ["console"], "level": level},
         # One line per request at INFO, whatever the root level (LOG_REQUESTS=false: none).
-        "loggers": {"spona.requests": {"level": "INFO"}, "spona.jobs": {"level": "INFO"}},
+        "loggers": {
+            "spona.requests": {"level": "INFO" if requests else "WARNING"},
+            "spona.jobs": {"level": "INFO"},
+        },
     }
