@@ -43,7 +43,9 @@ settings.configure(
     TEMPLATES=[
         {
             "BACKEND": "django.template.backends.django.DjangoTemplates",
-            "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", {"page.html": PAGE})]},
+            "OPTIONS": {
+                "loaders": [("django.template.loaders.locmem.Loader", {"page.html": PAGE})]
+            },
         }
     ],
     LOGGING_CONFIG=None,

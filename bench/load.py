@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import loadsetup  # noqa: E402
+import loadsetup
 
 ROOT = loadsetup.ROOT
 PORT = 8790
@@ -68,7 +68,7 @@ def start_server(target: str, workers: int, log: Path) -> subprocess.Popen[bytes
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/", timeout=2):  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/", timeout=2):
                 return server
         except OSError as error:
             if getattr(error, "code", None):  # an HTTP answer (a redirect to sign in): up
@@ -92,13 +92,31 @@ def run_locust(user_class: str, users: int, rate: float, warmup: int, duration: 
     }
     locust = subprocess.run(  # noqa: S603 - locust against our own server on 127.0.0.1
         [
-            sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "load_users.py"),
-            user_class, "--headless", "--users", str(users), "--spawn-rate", str(users),
-            "--run-time", f"{SIGN_IN_BUDGET + warmup + duration}s",
-            "--host", f"http://127.0.0.1:{PORT}",
-            "--only-summary", "--loglevel", "ERROR", "--stop-timeout", "5",
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            str(ROOT / "bench" / "load_users.py"),
+            user_class,
+            "--headless",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(users),
+            "--run-time",
+            f"{SIGN_IN_BUDGET + warmup + duration}s",
+            "--host",
+            f"http://127.0.0.1:{PORT}",
+            "--only-summary",
+            "--loglevel",
+            "ERROR",
+            "--stop-timeout",
+            "5",
         ],
-        env=env, cwd=ROOT, check=False, capture_output=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
         timeout=SIGN_IN_BUDGET + warmup + duration + 120,
     )
     first, *lines = path.read_text().splitlines() or ["{}"]

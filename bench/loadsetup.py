@@ -18,7 +18,7 @@ USERS_FILE = ROOT / "var" / "bench-load-users.json"
 DATABASE = "spona_bench_load"
 PG = "postgres://postgres@127.0.0.1:5432"
 REDIS = "rediscache://127.0.0.1:6379/14"
-PASSWORD = "bench-load-password-2026"
+PASSWORD = "bench-load-password-2026"  # noqa: S105 - the bench users' password
 
 MAKE_USERS = """
 import json, sys, django

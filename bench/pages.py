@@ -21,11 +21,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import loadsetup  # noqa: E402
+import loadsetup
 
 os.environ.update(loadsetup.environment())
 os.environ["LOG_REQUESTS"] = "false"
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -34,27 +34,31 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-
 SIGNAL = {"what_seen": "Дете проси испред продавнице", "urgency": "normal", "child_involved": "yes"}
 
 
 def signed_in(account: dict[str, str]) -> Client:
     client = Client()
-    client.post("/accounts/sign-in/", {"username": account["username"], "password": loadsetup.PASSWORD})
+    client.post(
+        "/accounts/sign-in/", {"username": account["username"], "password": loadsetup.PASSWORD}
+    )
     answer = client.post("/accounts/sign-in/verify/", {"code": pyotp.TOTP(account["secret"]).now()})
-    assert answer.status_code == 302, "sign-in failed"
+    if answer.status_code != 302:
+        raise SystemExit("sign-in failed (a code is valid once: wait 30 seconds and run again)")
     return client
 
 
 def pages(client: Client) -> dict[str, Callable[[], int]]:
     case = re.search(r'href="/cases/([A-Za-z0-9-]+)/"', client.get("/cases/").content.decode())
     wave = re.search(r'href="/surveys/(\d+)/"', client.get("/surveys/").content.decode())
-    assert case and wave, "the bench user sees no case or no survey wave"
+    if not (case and wave):
+        raise SystemExit("the bench user sees no case or no survey wave")
 
     def new_signal() -> int:
         form = client.get("/signals/new/").content.decode()
         municipality = re.search(r'<option value="(\d+)" selected>', form)
-        assert municipality, "no municipality chosen in the signal form"
+        if not municipality:
+            raise SystemExit("no municipality chosen in the signal form")
         return client.post("/signals/new/", {**SIGNAL, "municipality": municipality[1]}).status_code
 
     return {
@@ -92,7 +96,8 @@ def main() -> None:
                     profiler.disable()
                 times.append((time.perf_counter() - started) * 1000)
             queries.append(len(captured))
-            assert status in {200, 302}, f"{name}: {status}"
+            if status not in {200, 302}:
+                raise SystemExit(f"{name}: HTTP {status}")
         times.sort()
         print(
             f"{name:16} median {statistics.median(times):6.1f} ms  "

@@ -12,7 +12,6 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 from spona.ops.logs import logging_config
 
@@ -87,6 +86,7 @@ INSTALLED_APPS = [
     "spona.surveys",
     "django_tasks_db",
     "spona.api",
+    "spona.workspace",
     "spona.ops",
 ]
 
@@ -120,7 +120,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "spona.core.context_processors.navigation",
+                "spona.workspace.context_processors.navigation",
             ],
         },
     },
@@ -173,7 +173,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sign-in hardening (spona.accounts.services).
@@ -300,12 +300,3 @@ LOGGING = logging_config(
 )
 #: readiness reports the job queue late once a ready task has waited this long
 READY_QUEUE_MAX_AGE_SECONDS = env.int("READY_QUEUE_MAX_AGE_SECONDS", default=300)
-
-PHASES = [
-    ("prevention", _("Prevention")),
-    ("identification", _("Identification")),
-    ("protection", _("Protection")),
-    ("integration", _("Integration")),
-    ("planning", _("Planning")),
-    ("statistics", _("Statistics")),
-]

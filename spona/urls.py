@@ -2,7 +2,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 urlpatterns = [
-    path("", include("spona.core.urls")),
+    path("", include("spona.workspace.urls")),
     path("accounts/", include("spona.accounts.urls")),
     path("directory/", include("spona.institutions.urls")),
     path("people/", include("spona.people.urls")),

@@ -39,6 +39,19 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _apps_write_only_their_own_tables() -> Any:
+    """Every write the suite makes must come from the app that owns the table."""
+    from django.db import connection
+
+    from tests.architecture import OwnTablesGuard
+
+    guard = OwnTablesGuard()
+    with connection.execute_wrapper(guard):
+        yield
+    assert guard.violations == [], sorted(set(guard.violations))
+
+
 @pytest.fixture
 def municipality(db: Any) -> Any:
     return MunicipalityFactory(code="70939", name_cyr="Пирот", name_lat="Pirot")
@@ -199,7 +212,7 @@ def _add_identification(world: World, institution: Institution) -> None:
     world.case_code, world.referral_pk = case.code, case.referrals.get().pk
     for category in (DataCategory.IDENTITY, DataCategory.CASE_DETAILS):
         consent = consent_record(
-            by=manager,
+            user=manager,
             case=case,
             institution_type=InstitutionType.NATIONAL_CENTRE,
             category=category,
@@ -223,7 +236,7 @@ def _add_conference(world: World, institution: Institution) -> None:
     centre = world.users[Role.CENTRE_OFFICER].institution
     assert centre is not None
     conference = services.conference_convene(
-        by=manager,
+        user=manager,
         case=Case.objects.get(code=world.case_code),
         topic="Заштита",
         phase="protection",
@@ -231,14 +244,14 @@ def _add_conference(world: World, institution: Institution) -> None:
         participants=[institution, centre],
     )
     [decision] = services.conference_record(
-        by=manager,
+        user=manager,
         conference=conference,
         expected_version=conference.version,
         minutes="Записник",
         decisions=["Обезбедити смештај"],
     )
     task = services.task_create(
-        by=manager,
+        user=manager,
         decision=decision,
         title="Смештај",
         owner_institution=institution,

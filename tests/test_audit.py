@@ -10,13 +10,13 @@ from django.urls import reverse
 from spona.accounts.models import Role
 from spona.audit.models import AppendOnlyError, AuditAction, AuditEvent
 from spona.audit.selectors import audit_chain_verify
-from spona.audit.services import record
+from spona.audit.services import audit
 
 pytestmark = pytest.mark.django_db
 
 
 def _some_events(n: int = 5) -> list[AuditEvent]:
-    return [record(AuditAction.READ, details={"n": i}) for i in range(n)]
+    return [audit(AuditAction.READ, details={"n": i}) for i in range(n)]
 
 
 def _raw(sql: str, params: list[object]) -> None:

@@ -17,6 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from spona.accounts.models import Role
 from spona.audit.models import AuditAction, AuditEvent
 from spona.cases import selectors
+from spona.cases.access import shares
 from spona.cases.models import (
     BreakGlassGrant,
     Case,
@@ -42,7 +43,7 @@ from spona.inbox.models import Notification
 from spona.inbox.services import mark_read
 from spona.institutions.models import InstitutionType
 from spona.people.models import Person
-from spona.policy import shares, visible
+from spona.policy import visible
 from spona.screening.models import Screening
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory
 
@@ -60,8 +61,8 @@ def team(municipality):
     officer = UserFactory(role=Role.CENTRE_OFFICER, institution=centre, email="o@c.invalid")
     inspector = UserFactory(role=Role.CASE_MANAGER, institution=police)
     person = PersonFactory(registered_by=manager)
-    case = case_open_for_presumed_victim(by=manager, person=person, is_child=False, origin={})
-    referral_send(by=manager, case=case, to=police, reason="Заштита", urgency="urgent")
+    case = case_open_for_presumed_victim(user=manager, person=person, is_child=False, origin={})
+    referral_send(user=manager, case=case, to=police, reason="Заштита", urgency="urgent")
     screening = Screening.objects.create(
         institution=csr, screened_by=manager, person=person, catalogue=_catalogue()
     )
@@ -87,7 +88,7 @@ def _catalogue():
 
 def _share(team, institution_type, category=DataCategory.IDENTITY):
     return consent_record(
-        by=team["manager"],
+        user=team["manager"],
         case=team["case"],
         institution_type=institution_type,
         category=category,
@@ -112,8 +113,8 @@ def test_withdrawn_consent_hides_the_data_at_once_and_is_logged(team) -> None:
     identity = _share(team, InstitutionType.NATIONAL_CENTRE)
     _share(team, InstitutionType.POLICE)
     details = _share(team, InstitutionType.NATIONAL_CENTRE, DataCategory.CASE_DETAILS)
-    consent_withdraw(by=team["manager"], consent=identity)
-    consent_withdraw(by=team["manager"], consent=details)
+    consent_withdraw(user=team["manager"], consent=identity)
+    consent_withdraw(user=team["manager"], consent=details)
     assert team["person"] not in visible(team["officer"], Person)
     assert team["screening"] not in visible(team["officer"], Screening)
     assert team["person"] in visible(team["inspector"], Person)  # its own consent stands
@@ -131,14 +132,14 @@ def test_the_person_page_follows_consent(team) -> None:
     assert client.get(url).status_code == 404
     consent = _share(team, InstitutionType.NATIONAL_CENTRE)
     assert client.get(url).status_code == 200
-    consent_withdraw(by=team["manager"], consent=consent)
+    consent_withdraw(user=team["manager"], consent=consent)
     assert client.get(url).status_code == 404
 
 
 def test_only_the_lead_records_or_withdraws_consent(team) -> None:
     with pytest.raises(PermissionDenied):
         consent_record(
-            by=team["officer"],
+            user=team["officer"],
             case=team["case"],
             institution_type=InstitutionType.NATIONAL_CENTRE,
             category=DataCategory.IDENTITY,
@@ -146,14 +147,14 @@ def test_only_the_lead_records_or_withdraws_consent(team) -> None:
         )
     consent = _share(team, InstitutionType.NATIONAL_CENTRE)
     with pytest.raises(PermissionDenied):
-        consent_withdraw(by=team["officer"], consent=consent)
+        consent_withdraw(user=team["officer"], consent=consent)
 
 
 def test_a_declined_referral_takes_the_case_and_its_shared_data_away(team) -> None:
     _share(team, InstitutionType.NATIONAL_CENTRE)
     referral = team["case"].referrals.get(to_institution=team["centre"])
     referral_act(
-        by=team["officer"], referral=referral, expected_version=1, action="decline", reason="Не"
+        user=team["officer"], referral=referral, expected_version=1, action="decline", reason="Не"
     )
     assert team["case"] not in visible(team["officer"], Case)
     assert team["person"] not in visible(team["officer"], Person)
@@ -169,7 +170,7 @@ def test_break_glass_opens_the_case_for_a_limited_time_and_alerts(team) -> None:
     officer = UserFactory(role=Role.FRONTLINE, institution=stranger_police)
     assert team["case"] not in visible(officer, Case)
     grant = break_glass_open(
-        by=officer, code=team["case"].code.lower(), reason="Особа је у непосредној опасности"
+        user=officer, code=team["case"].code.lower(), reason="Особа је у непосредној опасности"
     )
     assert team["case"] in visible(officer, Case)
     assert team["person"] in visible(officer, Person)
@@ -189,12 +190,12 @@ def test_break_glass_opens_the_case_for_a_limited_time_and_alerts(team) -> None:
 
 def test_break_glass_needs_a_reason_and_a_real_case(team) -> None:
     with pytest.raises(ValidationError) as error:
-        break_glass_open(by=team["inspector"], code="C-NOSUCH", reason="кратко")
+        break_glass_open(user=team["inspector"], code="C-NOSUCH", reason="кратко")
     assert set(error.value.message_dict) == {"code", "reason"}
     assert not BreakGlassGrant.objects.exists()
     analyst = UserFactory(role=Role.ANALYST, institution=team["csr"])
     with pytest.raises(PermissionDenied):
-        break_glass_open(by=analyst, code=team["case"].code, reason="Хитно, особа је у опасности")
+        break_glass_open(user=analyst, code=team["case"].code, reason="Хитно, особа је у опасности")
 
 
 def test_break_glass_page_opens_the_case_and_warns(team) -> None:
@@ -224,7 +225,7 @@ def test_a_referral_is_due_by_its_urgency_and_the_receiver_is_told(team, urgency
     receiver = UserFactory(role=Role.SUPERVISOR, institution=employment)
     before = timezone.now()
     referral = referral_send(
-        by=team["manager"], case=team["case"], to=employment, reason="Посао", urgency=urgency
+        user=team["manager"], case=team["case"], to=employment, reason="Посао", urgency=urgency
     )
     expected = before + timedelta(hours=hours)
     assert abs((referral.due_at - expected).total_seconds()) < 5
@@ -235,17 +236,17 @@ def test_a_referral_is_due_by_its_urgency_and_the_receiver_is_told(team, urgency
 def test_referrals_refuse_self_duplicates_empty_reasons_and_outsiders(team) -> None:
     with pytest.raises(ValidationError) as error:
         referral_send(
-            by=team["manager"], case=team["case"], to=team["police"], reason="", urgency="soon"
+            user=team["manager"], case=team["case"], to=team["police"], reason="", urgency="soon"
         )
     assert set(error.value.message_dict) == {"to", "reason", "urgency"}
     with pytest.raises(ValidationError):
         referral_send(
-            by=team["manager"], case=team["case"], to=team["csr"], reason="x", urgency="normal"
+            user=team["manager"], case=team["case"], to=team["csr"], reason="x", urgency="normal"
         )
     outsider = UserFactory(role=Role.CASE_MANAGER, institution=InstitutionFactory())
     with pytest.raises(PermissionDenied):
         referral_send(
-            by=outsider, case=team["case"], to=team["police"], reason="x", urgency="normal"
+            user=outsider, case=team["case"], to=team["police"], reason="x", urgency="normal"
         )
     assert Referral.objects.count() == 2
 
@@ -274,7 +275,11 @@ def test_the_case_page_shows_team_consent_and_the_referral_form_to_the_lead(team
     client.force_login(team["inspector"])
     page = client.get(reverse("cases:case_detail", args=[team["case"].code]))
     assert page.context["consent_form"] is None
-    assert page.context["sharing"] == {"identity": False, "case_details": False, "health": False}
+    assert page.context["may"].sharing == {
+        "identity": False,
+        "case_details": False,
+        "health": False,
+    }
     assert team["person"].given_name not in page.content.decode()
 
 
@@ -308,7 +313,7 @@ def test_the_worker_reminds_both_sides_of_an_overdue_referral_once(team, setting
     employment = InstitutionFactory(type=InstitutionType.EMPLOYMENT)
     receiver = UserFactory(role=Role.CASE_MANAGER, institution=employment, email="e@nsz.invalid")
     referral = referral_send(
-        by=team["manager"], case=team["case"], to=employment, reason="Посао", urgency="immediate"
+        user=team["manager"], case=team["case"], to=employment, reason="Посао", urgency="immediate"
     )
     _run_worker()  # not due yet: the e-mail of the new referral goes, no reminder
     assert not Notification.objects.filter(kind="referral_overdue").exists()
@@ -329,7 +334,7 @@ def test_the_worker_reminds_both_sides_of_an_overdue_referral_once(team, setting
 def test_an_answered_referral_is_not_reminded(team) -> None:
     referral = team["case"].referrals.get(to_institution=team["centre"])
     Referral.objects.filter(pk=referral.pk).update(due_at=timezone.now() - timedelta(hours=1))
-    referral_act(by=team["officer"], referral=referral, expected_version=1, action="accept")
+    referral_act(user=team["officer"], referral=referral, expected_version=1, action="accept")
     police = team["case"].referrals.get(to_institution=team["police"])
     Referral.objects.filter(pk=police.pk).update(due_at=timezone.now() - timedelta(hours=1))
     assert sweep_referrals() == 1
@@ -349,9 +354,9 @@ def test_following_a_notification_marks_it_read_and_opens_its_page(team) -> None
 
 def test_the_identifier_sees_the_reasons_it_recorded_without_a_details_consent(team) -> None:
     referral = team["case"].referrals.get(to_institution=team["centre"])
-    referral_act(by=team["officer"], referral=referral, expected_version=1, action="accept")
+    referral_act(user=team["officer"], referral=referral, expected_version=1, action="accept")
     case_transition(
-        by=team["officer"],
+        user=team["officer"],
         case=team["case"],
         expected_version=1,
         to="identified",
@@ -379,7 +384,7 @@ def test_the_matrix_names_who_leads_and_who_is_informed_in_the_case_phase(
 
 def test_the_timeline_says_what_each_event_concerns(team) -> None:
     consent = _share(team, InstitutionType.NATIONAL_CENTRE)
-    consent_withdraw(by=team["manager"], consent=consent)
+    consent_withdraw(user=team["manager"], consent=consent)
     entries = {e.event.kind: e for e in selectors.timeline(team["case"])}
     sent = entries[CaseEventKind.REFERRAL_SENT]
     assert sent.detail.startswith(str(team["csr"]))

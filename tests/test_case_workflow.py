@@ -69,11 +69,11 @@ def test_only_the_table_allows_a_transition(actors, start, target) -> None:
         for user in [actors["manager"], actors["supervisor"], actors["centre"]]:
             with pytest.raises(PermissionDenied):
                 case_transition(
-                    by=user, case=case, expected_version=1, to=target, **DETAILS.get(target, {})
+                    user=user, case=case, expected_version=1, to=target, **DETAILS.get(target, {})
                 )
         return
     case_transition(
-        by=_who(actors, rule, False),
+        user=_who(actors, rule, False),
         case=case,
         expected_version=1,
         to=target,
@@ -92,7 +92,7 @@ def test_the_centre_identifies_adults_and_the_guardianship_authority_children(ac
     )
     with pytest.raises(PermissionDenied):
         case_transition(
-            by=actors["manager"],
+            user=actors["manager"],
             case=adult,
             expected_version=1,
             to=CaseStatus.IDENTIFIED,
@@ -100,17 +100,17 @@ def test_the_centre_identifies_adults_and_the_guardianship_authority_children(ac
         )
     with pytest.raises(PermissionDenied):
         case_transition(
-            by=actors["centre"],
+            user=actors["centre"],
             case=child,
             expected_version=1,
             to=CaseStatus.IDENTIFIED,
             **DECISION,
         )
     case_transition(
-        by=actors["centre"], case=adult, expected_version=1, to=CaseStatus.IDENTIFIED, **DECISION
+        user=actors["centre"], case=adult, expected_version=1, to=CaseStatus.IDENTIFIED, **DECISION
     )
     case_transition(
-        by=actors["manager"], case=child, expected_version=1, to=CaseStatus.IDENTIFIED, **DECISION
+        user=actors["manager"], case=child, expected_version=1, to=CaseStatus.IDENTIFIED, **DECISION
     )
     other = UserFactory(
         role=Role.CASE_MANAGER, institution=InstitutionFactory(type=InstitutionType.SOCIAL_WELFARE)
@@ -118,7 +118,7 @@ def test_the_centre_identifies_adults_and_the_guardianship_authority_children(ac
     late = _case(actors, CaseStatus.PRESUMED_VICTIM, child=True)
     with pytest.raises(PermissionDenied):  # another municipality's centre is not the guardian here
         case_transition(
-            by=other, case=late, expected_version=1, to=CaseStatus.NOT_IDENTIFIED, **DECISION
+            user=other, case=late, expected_version=1, to=CaseStatus.NOT_IDENTIFIED, **DECISION
         )
 
 
@@ -126,7 +126,7 @@ def test_a_decision_needs_its_date_panel_and_reasons(actors) -> None:
     case = _case(actors, CaseStatus.PRESUMED_VICTIM)
     with pytest.raises(ValidationError):
         case_transition(
-            by=actors["centre"],
+            user=actors["centre"],
             case=case,
             expected_version=1,
             to=CaseStatus.IDENTIFIED,
@@ -134,22 +134,22 @@ def test_a_decision_needs_its_date_panel_and_reasons(actors) -> None:
         )
     with pytest.raises(ValidationError):
         case_transition(
-            by=actors["supervisor"], case=case, expected_version=1, to=CaseStatus.CLOSED
+            user=actors["supervisor"], case=case, expected_version=1, to=CaseStatus.CLOSED
         )
 
 
 def test_reopening_returns_to_the_status_before_closing(actors) -> None:
     case = _case(actors, CaseStatus.PROTECTION)
     case_transition(
-        by=actors["supervisor"],
+        user=actors["supervisor"],
         case=case,
         expected_version=1,
         to=CaseStatus.CLOSED,
         close_reason="lost_contact",
     )
     with pytest.raises(PermissionDenied):
-        case_reopen(by=actors["manager"], case=case, expected_version=2, reason="Јавила се")
-    case_reopen(by=actors["supervisor"], case=case, expected_version=2, reason="Јавила се")
+        case_reopen(user=actors["manager"], case=case, expected_version=2, reason="Јавила се")
+    case_reopen(user=actors["supervisor"], case=case, expected_version=2, reason="Јавила се")
     case.refresh_from_db()
     assert (case.status, case.close_reason) == (CaseStatus.PROTECTION, "")
 
@@ -159,7 +159,7 @@ def test_decision_reasons_are_encrypted_at_rest(actors) -> None:
 
     case = _case(actors, CaseStatus.PRESUMED_VICTIM)
     case_transition(
-        by=actors["centre"], case=case, expected_version=1, to=CaseStatus.IDENTIFIED, **DECISION
+        user=actors["centre"], case=case, expected_version=1, to=CaseStatus.IDENTIFIED, **DECISION
     )
     with connection.cursor() as cursor:
         cursor.execute("SELECT decision_reasons FROM cases_case WHERE id = %s", [case.pk])

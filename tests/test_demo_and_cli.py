@@ -5,10 +5,10 @@ from django.core.management import call_command
 
 from spona.accounts.models import Role, User
 from spona.cli import _translate
-from spona.demo import DEMO_MUNICIPALITIES, demo_load
 from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.institutions.services import reference_data_load
 from spona.people.models import Person
+from spona.workspace.demo import DEMO_MUNICIPALITIES, demo_load
 
 pytestmark = pytest.mark.django_db
 

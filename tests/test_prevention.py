@@ -319,7 +319,7 @@ def test_campaign_dashboard_shows_reach_and_signals_before_and_after(town) -> No
 
 
 def test_demo_campaign_dashboard_shows_reach_and_signals(db) -> None:
-    from spona.demo import demo_load
+    from spona.workspace.demo import demo_load
 
     demo_load()
     campaign = Campaign.objects.get(municipality__code="70939")

@@ -20,10 +20,10 @@ from tests.factories import InstitutionFactory, MunicipalityFactory, PersonFacto
 pytestmark = pytest.mark.django_db
 
 
-def _open(by, *, signal=None):
-    person = PersonFactory(registered_by=by)
+def _open(user, *, signal=None):
+    person = PersonFactory(registered_by=user)
     origin = {"signal": signal.pk} if signal else {}
-    return case_open_for_presumed_victim(by=by, person=person, is_child=False, origin=origin)
+    return case_open_for_presumed_victim(user=user, person=person, is_child=False, origin=origin)
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def test_medians_from_signal_to_referral_to_answer_and_to_decision(referrals) ->
             answered_at=referral.sent_at + timedelta(hours=hours)
         )
     case_transition(
-        by=officer,
+        user=officer,
         case=decided,
         expected_version=1,
         to="identified",

@@ -23,16 +23,16 @@ def sent(municipality):
     manager = UserFactory(role=Role.CASE_MANAGER, institution=csr)
     officer = UserFactory(role=Role.CENTRE_OFFICER, institution=centre)
     person = PersonFactory(registered_by=manager)
-    case = case_open_for_presumed_victim(by=manager, person=person, is_child=False, origin={})
+    case = case_open_for_presumed_victim(user=manager, person=person, is_child=False, origin={})
     return {"manager": manager, "officer": officer, "case": case, "referral": case.referrals.get()}
 
 
 def test_the_centre_accepts_then_completes(sent) -> None:
     referral = referral_act(
-        by=sent["officer"], referral=sent["referral"], expected_version=1, action="accept"
+        user=sent["officer"], referral=sent["referral"], expected_version=1, action="accept"
     )
     assert (referral.status, referral.answered_by) == (ReferralStatus.ACCEPTED, sent["officer"])
-    referral_act(by=sent["officer"], referral=referral, expected_version=2, action="complete")
+    referral_act(user=sent["officer"], referral=referral, expected_version=2, action="complete")
     kinds = list(CaseEvent.objects.filter(case=sent["case"]).values_list("kind", flat=True))
     assert kinds[-2:] == ["referral_accepted", "referral_completed"]
 
@@ -40,21 +40,21 @@ def test_the_centre_accepts_then_completes(sent) -> None:
 def test_the_sender_may_not_answer_and_the_receiver_may_not_revoke(sent) -> None:
     with pytest.raises(PermissionDenied):
         referral_act(
-            by=sent["manager"], referral=sent["referral"], expected_version=1, action="accept"
+            user=sent["manager"], referral=sent["referral"], expected_version=1, action="accept"
         )
     with pytest.raises(PermissionDenied):
         referral_act(
-            by=sent["officer"], referral=sent["referral"], expected_version=1, action="revoke"
+            user=sent["officer"], referral=sent["referral"], expected_version=1, action="revoke"
         )
 
 
 def test_declining_needs_a_reason_and_hides_the_case_from_the_receiver(sent) -> None:
     with pytest.raises(ValidationError):
         referral_act(
-            by=sent["officer"], referral=sent["referral"], expected_version=1, action="decline"
+            user=sent["officer"], referral=sent["referral"], expected_version=1, action="decline"
         )
     referral_act(
-        by=sent["officer"],
+        user=sent["officer"],
         referral=sent["referral"],
         expected_version=1,
         action="decline",
@@ -64,11 +64,13 @@ def test_declining_needs_a_reason_and_hides_the_case_from_the_receiver(sent) -> 
 
 
 def test_revoked_before_an_answer_then_nothing_more(sent) -> None:
-    referral_act(by=sent["manager"], referral=sent["referral"], expected_version=1, action="revoke")
+    referral_act(
+        user=sent["manager"], referral=sent["referral"], expected_version=1, action="revoke"
+    )
     assert sent["case"] not in visible(sent["officer"], Case)
     with pytest.raises(PermissionDenied):
         referral_act(
-            by=sent["officer"], referral=sent["referral"], expected_version=2, action="accept"
+            user=sent["officer"], referral=sent["referral"], expected_version=2, action="accept"
         )
 
 

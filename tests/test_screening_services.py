@@ -101,7 +101,7 @@ def test_presumed_adult_opens_a_case_referred_to_the_centre(setting) -> None:
     # the Centre sees the case at once, the person once they agree to share their identity
     assert screening.person not in visible(setting["officer"], type(screening.person))
     consent_record(
-        by=setting["manager"],
+        user=setting["manager"],
         case=case,
         institution_type=InstitutionType.NATIONAL_CENTRE,
         category=DataCategory.IDENTITY,

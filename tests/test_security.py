@@ -34,7 +34,9 @@ def test_pages_carry_csp_and_deny_framing() -> None:
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-@pytest.mark.parametrize("url_name", ["core:home", "people:person_list", "institutions:directory"])
+@pytest.mark.parametrize(
+    "url_name", ["workspace:home", "people:person_list", "institutions:directory"]
+)
 def test_pages_have_no_inline_script_or_style(client_for, url_name: str) -> None:
     html = client_for(Role.SUPERVISOR).get(reverse(url_name)).content.decode()
     assert "<script" not in html
@@ -107,15 +109,15 @@ def test_not_found_page_is_translated() -> None:
 
 
 def test_server_error_shows_a_translated_page_not_a_traceback(client_for, monkeypatch) -> None:
-    from spona.core import views
+    from spona.workspace import views
 
-    def broken(request, phase):
+    def broken(user, phase):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(views, "_tools_for", broken)
+    monkeypatch.setattr(views, "tools_for", broken)
     client = client_for(Role.CASE_MANAGER)
     client.raise_request_exception = False
-    response = client.get(reverse("core:phase", args=["planning"]), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(reverse("workspace:phase", args=["planning"]), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 500
     body = response.content.decode()
     assert "Something went wrong" in body

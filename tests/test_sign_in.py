@@ -31,12 +31,12 @@ def test_case_manager_signs_in_with_password_and_code(make_user) -> None:
     device = _with_device(user)
     client = Client()
     assert _password_step(client, user)["Location"] == reverse("accounts:verify")
-    assert client.get(reverse("core:home")).status_code == 302  # not signed in yet
+    assert client.get(reverse("workspace:home")).status_code == 302  # not signed in yet
     response = client.post(
         reverse("accounts:verify"), {"code": two_factor.current_code(device.secret)}
     )
-    assert response["Location"] == reverse("core:home")
-    assert client.get(reverse("core:home")).status_code == 200
+    assert response["Location"] == reverse("workspace:home")
+    assert client.get(reverse("workspace:home")).status_code == 200
     assert AuditEvent.objects.filter(action=AuditAction.SIGN_IN, actor=user).exists()
 
 
@@ -53,7 +53,7 @@ def test_first_sign_in_enrols_an_authenticator_and_shows_recovery_codes(make_use
     device = TOTPDevice.objects.get(user=user)
     assert device.secret == secret
     assert device.confirmed_at is not None
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("workspace:home")).status_code == 200
 
 
 def test_a_code_cannot_be_used_twice(make_user) -> None:
@@ -67,7 +67,7 @@ def test_a_code_cannot_be_used_twice(make_user) -> None:
     response = second.post(reverse("accounts:verify"), {"code": code})
     assert response.status_code == 200
     assert response.context["form"].errors
-    assert second.get(reverse("core:home")).status_code == 302
+    assert second.get(reverse("workspace:home")).status_code == 302
 
 
 def test_recovery_code_works_once(make_user) -> None:
@@ -77,7 +77,7 @@ def test_recovery_code_works_once(make_user) -> None:
     client = Client()
     _password_step(client, user)
     assert client.post(reverse("accounts:verify"), {"code": codes[0]})["Location"] == reverse(
-        "core:home"
+        "workspace:home"
     )
     other = Client()
     _password_step(other, user)
@@ -86,7 +86,7 @@ def test_recovery_code_works_once(make_user) -> None:
 
 def test_analyst_signs_in_without_second_factor(make_user) -> None:
     user = make_user(Role.ANALYST)
-    assert _password_step(Client(), user)["Location"] == reverse("core:home")
+    assert _password_step(Client(), user)["Location"] == reverse("workspace:home")
 
 
 def test_wrong_password_is_refused_and_audited_without_revealing_which_part(make_user) -> None:
@@ -155,18 +155,18 @@ def test_institution_admin_sets_a_one_time_password_the_user_must_change(make_us
     temporary = response.context["issued"].password
 
     client = Client()
-    assert _password_step(client, worker, temporary)["Location"] == reverse("core:home")
-    assert client.get(reverse("core:home"))["Location"] == reverse("accounts:password_change")
+    assert _password_step(client, worker, temporary)["Location"] == reverse("workspace:home")
+    assert client.get(reverse("workspace:home"))["Location"] == reverse("accounts:password_change")
     new = "a much better passphrase 2026"
     client.post(
         reverse("accounts:password_change"),
         {"old_password": temporary, "new_password1": new, "new_password2": new},
     )
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("workspace:home")).status_code == 200
 
 
 def test_signing_out_is_audited(client_for) -> None:
     client = client_for(Role.CASE_MANAGER)
     client.post(reverse("accounts:logout"))
     assert AuditEvent.objects.filter(action=AuditAction.SIGN_OUT).exists()
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("workspace:home")).status_code == 302

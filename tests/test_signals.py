@@ -12,8 +12,9 @@ from django.urls import reverse
 from spona.accounts.models import Role
 from spona.audit.models import AuditEvent
 from spona.institutions.models import InstitutionType
-from spona.policy import Action, can, visible
+from spona.policy import can, visible
 from spona.signals import services
+from spona.signals.access import SIGNAL_TRIAGE
 from spona.signals.models import Signal, Source, Status, Urgency
 from tests.factories import InstitutionFactory, UserFactory
 
@@ -72,9 +73,9 @@ def test_social_welfare_and_police_of_the_municipality_triage(people_of, municip
     elsewhere = UserFactory(
         role=Role.CASE_MANAGER, institution=InstitutionFactory(type=InstitutionType.SOCIAL_WELFARE)
     )
-    assert can(csr, Action.SIGNAL_TRIAGE, signal)
-    assert can(police, Action.SIGNAL_TRIAGE, signal)
-    assert not can(health, Action.SIGNAL_TRIAGE, signal)
+    assert can(csr, SIGNAL_TRIAGE, signal)
+    assert can(police, SIGNAL_TRIAGE, signal)
+    assert not can(health, SIGNAL_TRIAGE, signal)
     assert signal not in visible(elsewhere, Signal)
 
 
@@ -100,7 +101,7 @@ def test_triage_queue_puts_immediate_danger_first(people_of, municipality) -> No
 
     raiser = people_of(InstitutionType.SCHOOL)
     normal = _raise(raiser, municipality)
-    danger = _raise(raiser, municipality, urgency=Urgency.IMMEDIATE_DANGER)
+    danger = _raise(raiser, municipality, urgency=Urgency.IMMEDIATE)
     urgent = _raise(raiser, municipality, urgency=Urgency.URGENT)
     csr = people_of(InstitutionType.SOCIAL_WELFARE, Role.CASE_MANAGER)
     assert list(triage_queue(user=csr)) == [danger, urgent, normal]

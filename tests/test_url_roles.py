@@ -41,8 +41,8 @@ class Rule:
 
 
 RULES: dict[str, Rule] = {
-    "core:home": Rule(ALL_ROLES),
-    "core:phase": Rule(ALL_ROLES, args=lambda w: {"phase": "identification"}),
+    "workspace:home": Rule(ALL_ROLES),
+    "workspace:phase": Rule(ALL_ROLES, args=lambda w: {"phase": "identification"}),
     "accounts:login": Rule(frozenset(), denied=302, anonymous=200),
     "accounts:verify": Rule(frozenset(), denied=302),
     "accounts:enrol": Rule(frozenset(), denied=302),

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import Role, User
+from spona.core.forms import VersionedForm
 
 
 class SignInForm(forms.Form):
@@ -38,12 +39,6 @@ class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=100, help_text=_("Which system will use this token.")
     )
-
-
-class VersionedForm(forms.ModelForm):
-    """Carries the version the edit began from, for optimistic locking."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class UserCreateForm(forms.ModelForm):

@@ -8,35 +8,34 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from spona.accounts import services
+from spona.accounts.access import (
+    MANAGE_USERS,
+    institutions_for_user_management,
+    manageable_roles,
+)
 from spona.accounts.forms import UserCreateForm, UserEditForm
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.accounts.models import User
 from spona.core.locking import StaleEditError
-from spona.policy import (
-    Action,
-    institutions_for_user_management,
-    manageable_roles,
-    require,
-    visible,
-)
+from spona.policy import require, visible
 
 
 def _target(request: HttpRequest, pk: int) -> User:
     user = get_object_or_404(visible(request.user, User), pk=pk)
-    require(request.user, Action.MANAGE_USERS, user)
+    require(request.user, MANAGE_USERS, user)
     return user
 
 
 @login_required
 def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require(request.user, Action.MANAGE_USERS)
+    require(request.user, MANAGE_USERS)
     users = visible(request.user, User).select_related("institution")
     return render(request, "accounts/manage/user_list.html", {"users": users})
 
 
 @login_required
 def user_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require(request.user, Action.MANAGE_USERS)
+    require(request.user, MANAGE_USERS)
     me: User = request.user
     form = UserCreateForm(
         request.POST or None,
@@ -44,7 +43,7 @@ def user_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         institutions=institutions_for_user_management(me),
     )
     if request.method == "POST" and form.is_valid():
-        issued = services.user_create(by=me, **form.cleaned_data)
+        issued = services.user_create(user=me, **form.cleaned_data)
         return render(request, "accounts/manage/password_issued.html", {"issued": issued})
     return render(request, "accounts/manage/user_form.html", {"form": form})
 
@@ -62,7 +61,7 @@ def user_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.user_update(
-                by=me,
+                user=me,
                 target=form.instance,
                 expected_version=form.cleaned_data["version"],
                 changed=form.changed_data,
@@ -78,14 +77,14 @@ def user_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def user_reset_password(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    issued = services.user_reset_password(by=request.user, target=_target(request, pk))
+    issued = services.user_reset_password(user=request.user, target=_target(request, pk))
     return render(request, "accounts/manage/password_issued.html", {"issued": issued})
 
 
 @login_required
 @require_POST
 def user_reset_two_factor(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    services.user_reset_two_factor(by=request.user, target=_target(request, pk))
+    services.user_reset_two_factor(user=request.user, target=_target(request, pk))
     messages.success(
         request,
         _("Two-factor authentication was reset; the user sets it up again at the next sign-in."),

@@ -7,18 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from spona.core.fields import EncryptedTextField
 from spona.core.locking import VersionedModel
+from spona.core.roles import Role as Role
 from spona.institutions.models import Institution
-
-
-class Role(models.TextChoices):
-    FRONTLINE = "frontline", _("Frontline professional")
-    CASE_MANAGER = "case_manager", _("Case manager")
-    SUPERVISOR = "supervisor", _("Supervisor")
-    CENTRE_OFFICER = "centre_officer", _("Centre officer")
-    COORDINATOR = "coordinator", _("Local coordinator")
-    ANALYST = "analyst", _("Analyst")
-    INSTITUTION_ADMIN = "institution_admin", _("Institution administrator")
-    SYSTEM_ADMIN = "system_admin", _("System administrator")
 
 
 class User(VersionedModel, AbstractUser):

@@ -15,11 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts import two_factor
+from spona.accounts.access import MANAGE_USERS, USE_API_TOKENS, manageable_roles
 from spona.accounts.models import ApiToken, Role, TOTPDevice, User
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
 from spona.core.locking import save_versioned
-from spona.policy import Action, manageable_roles, require
+from spona.institutions.models import Institution
+from spona.policy import require
 
 USER_EDITABLE_FIELDS = ["first_name", "last_name", "email", "role", "is_active"]
 
@@ -40,7 +42,7 @@ LOCKED = _(
 
 def _register_failure(user: User | None, username: str, reason: str) -> None:
     """Count a failed attempt; lock the account once the limit is reached."""
-    record(AuditAction.SIGN_IN_FAILED, user, username=username, details={"reason": reason})
+    audit(AuditAction.SIGN_IN_FAILED, user, username=username, details={"reason": reason})
     if user is None:
         return
     User.objects.filter(pk=user.pk).update(failed_sign_ins=F("failed_sign_ins") + 1)
@@ -48,14 +50,14 @@ def _register_failure(user: User | None, username: str, reason: str) -> None:
     if user.failed_sign_ins >= settings.LOGIN_FAILURE_LIMIT:
         until = timezone.now() + settings.LOGIN_LOCKOUT
         User.objects.filter(pk=user.pk).update(locked_until=until, failed_sign_ins=0)
-        record(AuditAction.LOCKED_OUT, user, username=username)
+        audit(AuditAction.LOCKED_OUT, user, username=username)
 
 
 def sign_in_check_password(request: HttpRequest, *, username: str, password: str) -> User:
     """First step of sign-in. Raises ``SignInError`` with a message for the user."""
     user = User.objects.filter(username=username).first()
     if user is not None and user.is_locked:
-        record(AuditAction.SIGN_IN_FAILED, user, username=username, details={"reason": "locked"})
+        audit(AuditAction.SIGN_IN_FAILED, user, username=username, details={"reason": "locked"})
         raise SignInError(LOCKED)
     authenticated = authenticate(request, username=username, password=password)
     if authenticated is None:
@@ -73,7 +75,7 @@ def sign_in_check_code(user: User, code: str) -> None:
     if device is not None and two_factor.device_verify(device, code):
         return
     if two_factor.recovery_code_use(user, code):
-        record(AuditAction.UPDATE, user, user=user, details={"recovery_code": "used"})
+        audit(AuditAction.UPDATE, user, user=user, details={"recovery_code": "used"})
         return
     _register_failure(user, user.username, "second_factor")
     raise SignInError(BAD_CODE)
@@ -89,7 +91,7 @@ def two_factor_enrol(user: User, *, secret: str, code: str) -> list[str]:
     TOTPDevice.objects.create(
         user=user, secret=secret, confirmed_at=timezone.now(), last_used_step=step
     )
-    record(AuditAction.UPDATE, user, user=user, details={"two_factor": "enrolled"})
+    audit(AuditAction.UPDATE, user, user=user, details={"two_factor": "enrolled"})
     return two_factor.recovery_codes_issue(user)
 
 
@@ -100,12 +102,12 @@ def has_two_factor(user: User) -> bool:
 def sign_in_complete(request: HttpRequest, user: User) -> None:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     User.objects.filter(pk=user.pk).update(failed_sign_ins=0, locked_until=None)
-    record(AuditAction.SIGN_IN, user, user=user)
+    audit(AuditAction.SIGN_IN, user, user=user)
 
 
 def sign_out(request: HttpRequest) -> None:
     if request.user.is_authenticated:
-        record(AuditAction.SIGN_OUT, request.user, user=request.user)
+        audit(AuditAction.SIGN_OUT, request.user, user=request.user)
     logout(request)
 
 
@@ -120,30 +122,30 @@ class IssuedPassword:
 
 
 @transaction.atomic
-def user_create(*, by: User, **fields: Any) -> IssuedPassword:
+def user_create(*, user: User, **fields: Any) -> IssuedPassword:
     """A new account with a one-time password the user must change at first sign-in."""
-    require(by, Action.MANAGE_USERS, fields.get("institution"))
-    if fields.get("role") not in manageable_roles(by):
+    require(user, MANAGE_USERS, fields.get("institution"))
+    if fields.get("role") not in manageable_roles(user):
         raise PermissionDenied
     user = User(must_change_password=True, **fields)
     password = _temporary_password()
     user.set_password(password)
     user.save()
-    record(AuditAction.CREATE, user, user=by, details={"role": user.role})
+    audit(AuditAction.CREATE, user, user=user, details={"role": user.role})
     return IssuedPassword(user, password)
 
 
 @transaction.atomic
-def user_update(*, by: User, target: User, expected_version: int, changed: list[str]) -> User:
-    require(by, Action.MANAGE_USERS, target)
+def user_update(*, user: User, target: User, expected_version: int, changed: list[str]) -> User:
+    require(user, MANAGE_USERS, target)
     save_versioned(target, expected_version=expected_version, fields=USER_EDITABLE_FIELDS)
-    record(AuditAction.UPDATE, target, user=by, details={"fields": changed})
+    audit(AuditAction.UPDATE, target, user=user, details={"fields": changed})
     return target
 
 
 @transaction.atomic
-def user_reset_password(*, by: User, target: User) -> IssuedPassword:
-    require(by, Action.MANAGE_USERS, target)
+def user_reset_password(*, user: User, target: User) -> IssuedPassword:
+    require(user, MANAGE_USERS, target)
     password = _temporary_password()
     target.set_password(password)
     target.must_change_password = True
@@ -152,22 +154,22 @@ def user_reset_password(*, by: User, target: User) -> IssuedPassword:
     target.save(
         update_fields=["password", "must_change_password", "locked_until", "failed_sign_ins"]
     )
-    record(AuditAction.UPDATE, target, user=by, details={"password": "reset"})
+    audit(AuditAction.UPDATE, target, user=user, details={"password": "reset"})
     return IssuedPassword(target, password)
 
 
 @transaction.atomic
-def user_reset_two_factor(*, by: User, target: User) -> None:
+def user_reset_two_factor(*, user: User, target: User) -> None:
     """Remove the authenticator and recovery codes: the user enrols again at next sign-in."""
-    require(by, Action.MANAGE_USERS, target)
+    require(user, MANAGE_USERS, target)
     TOTPDevice.objects.filter(user=target).delete()
     target.recovery_codes.all().delete()
-    record(AuditAction.UPDATE, target, user=by, details={"two_factor": "reset"})
+    audit(AuditAction.UPDATE, target, user=user, details={"two_factor": "reset"})
 
 
 def password_changed(user: User) -> None:
     User.objects.filter(pk=user.pk).update(must_change_password=False)
-    record(AuditAction.UPDATE, user, user=user, details={"password": "changed"})
+    audit(AuditAction.UPDATE, user, user=user, details={"password": "changed"})
 
 
 def _token_hash(raw: str) -> str:
@@ -177,7 +179,7 @@ def _token_hash(raw: str) -> str:
 @transaction.atomic
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token; the raw key is returned once and never stored."""
-    require(user, Action.USE_API_TOKENS)
+    require(user, USE_API_TOKENS)
     raw = "spona_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
@@ -186,7 +188,7 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
         key_hash=_token_hash(raw),
         expires_at=timezone.now() + settings.API_TOKEN_LIFETIME,
     )
-    record(AuditAction.CREATE, token, user=user)
+    audit(AuditAction.CREATE, token, user=user)
     return token, raw
 
 
@@ -201,9 +203,9 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
 @transaction.atomic
 def api_token_revoke(*, user: User, token: ApiToken) -> None:
     if token.user_id != user.pk:
-        require(user, Action.MANAGE_USERS, token.user)
+        require(user, MANAGE_USERS, token.user)
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
-    record(AuditAction.UPDATE, token, user=user, details={"revoked": True})
+    audit(AuditAction.UPDATE, token, user=user, details={"revoked": True})
 
 
 @transaction.atomic
@@ -212,5 +214,26 @@ def system_admin_create(*, username: str, password: str) -> User:
     user = User(username=username, role=Role.SYSTEM_ADMIN)
     user.set_password(password)
     user.save()
-    record(AuditAction.CREATE, user, details={"role": user.role})
+    audit(AuditAction.CREATE, user, details={"role": user.role})
+    return user
+
+
+@transaction.atomic
+def demo_user_ensure(
+    *, username: str, role: Role, institution: Institution | None, password: str
+) -> User:
+    """Demo installations: the account exists, with the demo password and an enrolled
+    authenticator (its key printed by ``spona totp``). Running it again changes nothing."""
+    if not settings.DEMO:
+        raise PermissionDenied
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, role=role, institution=institution)
+        user.set_password(password)
+        user.save()
+        audit(AuditAction.CREATE, user, details={"role": role, "demo": True})
+    if role != Role.ANALYST and not TOTPDevice.objects.filter(user=user).exists():
+        TOTPDevice.objects.create(
+            user=user, secret=two_factor.new_secret(), confirmed_at=user.date_joined
+        )
     return user

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from spona.accounts import services, two_factor
+from spona.accounts.access import requires_two_factor
 from spona.accounts.forms import ApiTokenForm, CodeForm, EnrolForm, SignInForm
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.accounts.models import ApiToken, User
-from spona.policy import requires_two_factor
 
 PENDING = "spona.pending_sign_in"
 ENROL_SECRET = "spona.enrol_secret"  # noqa: S105 - a session key name, not a secret
@@ -33,7 +33,7 @@ def _pending_user(request: HttpRequest) -> User | None:
 
 def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("core:home")
+        return redirect("workspace:home")
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -48,7 +48,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 request.session[PENDING] = {"user": user.pk, "at": time.time()}
                 return redirect("accounts:enrol")
             services.sign_in_complete(request, user)
-            return redirect("core:home")
+            return redirect("workspace:home")
     return render(request, "accounts/sign_in.html", {"form": form})
 
 
@@ -65,7 +65,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         else:
             request.session.pop(PENDING, None)
             services.sign_in_complete(request, user)
-            return redirect("core:home")
+            return redirect("workspace:home")
     return render(request, "accounts/verify.html", {"form": form})
 
 
@@ -106,7 +106,7 @@ def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
         update_session_auth_hash(request, user)
         services.password_changed(user)
         messages.success(request, _("Your password has been changed."))
-        return redirect("core:home")
+        return redirect("workspace:home")
     return render(request, "accounts/password_change.html", {"form": form})
 
 

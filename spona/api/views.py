@@ -27,13 +27,15 @@ from spona.api.serializers import (
 )
 from spona.institutions import selectors
 from spona.institutions.models import Institution, Municipality
-from spona.policy import Action, require, visible
+from spona.policy import require, visible
 from spona.prevention import selectors as prevention_selectors
 from spona.prevention.imports import PERIOD
 from spona.signals import selectors as signal_selectors
 from spona.signals import services as signal_services
+from spona.signals.access import SIGNAL_VIEW
 from spona.signals.models import Signal
 from spona.surveys import selectors as survey_selectors
+from spona.surveys.access import SURVEY_VIEW
 from spona.surveys.models import SurveyWave
 
 
@@ -118,7 +120,7 @@ class SignalList(PagedListMixin, generics.ListCreateAPIView[Signal]):
     serializer_class = SignalSerializer
 
     def get_queryset(self) -> QuerySet[Signal]:
-        require(self.request.user, Action.SIGNAL_VIEW)
+        require(self.request.user, SIGNAL_VIEW)
         return visible(self.request.user, Signal).select_related("municipality")
 
     def perform_create(self, serializer: Any) -> None:
@@ -142,7 +144,7 @@ class WaveList(PagedListMixin, generics.ListAPIView[SurveyWave]):
     serializer_class = WaveSerializer
 
     def get_queryset(self) -> QuerySet[SurveyWave]:
-        require(self.request.user, Action.SURVEY_VIEW)
+        require(self.request.user, SURVEY_VIEW)
         return SurveyWave.objects.select_related("instrument")
 
 

@@ -1,5 +1,5 @@
 """Writing to the audit log. Every sensitive read, every change and every export calls
-``record``; sign-ins are recorded by ``spona.accounts.services``."""
+``audit``; sign-ins are audited by ``spona.accounts.services``."""
 
 from typing import Any
 
@@ -30,7 +30,7 @@ def _actor_fields(user: Any) -> dict[str, Any]:
     }
 
 
-def record(
+def audit(
     action: AuditAction,
     obj: models.Model | None = None,
     *,

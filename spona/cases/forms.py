@@ -4,24 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from spona.cases.models import (
-    Case,
-    CaseStatus,
     CloseReason,
     ConsentMethod,
     DataCategory,
-    Urgency,
 )
-from spona.cases.workflow import TRANSITIONS
+from spona.core.urgency import Urgency
 from spona.institutions.models import Institution, InstitutionType
-from spona.policy import Action, can
-
-
-def allowed_targets(user: Any, case: Case) -> list[tuple[str, str]]:
-    return [
-        (target, str(CaseStatus(target).label))
-        for target in TRANSITIONS.get(case.status, {})
-        if can(user, Action.CASE_TRANSITION, (case, target))
-    ]
 
 
 class TransitionForm(forms.Form):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from spona.core.codes import new_code
 from spona.core.fields import EncryptedTextField
 from spona.core.locking import VersionedModel
+from spona.core.urgency import Urgency
 from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.people.models import Person
 
@@ -118,12 +119,6 @@ AUTOMATIC_REASONS = {
     "identification_child": _("identification of a child presumed victim (guardianship authority)"),
     "coordination_child": _("a child presumed victim: for the Centre's coordination"),
 }
-
-
-class Urgency(models.TextChoices):
-    IMMEDIATE = "immediate", _("immediate (within an hour)")
-    URGENT = "urgent", _("urgent (within 24 hours)")
-    NORMAL = "normal", _("normal (within 7 days)")
 
 
 class Referral(VersionedModel):

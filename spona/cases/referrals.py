@@ -4,32 +4,54 @@ sent → accepted / declined (with a reason) by the receiving institution; accep
 by the receiver; sent → revoked by the sending institution, before anyone answers.
 """
 
-from spona.cases.models import CaseEventKind, ReferralStatus
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import NamedTuple
 
-#: action -> (from status, to status, who: "receiver" or "sender", timeline event)
-ACTIONS: dict[str, tuple[str, str, str, str]] = {
-    "accept": (
-        ReferralStatus.SENT,
-        ReferralStatus.ACCEPTED,
-        "receiver",
-        CaseEventKind.REFERRAL_ACCEPTED,
+from spona.cases.models import CaseEventKind, Referral, ReferralStatus
+
+
+class ReferralStep(StrEnum):
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    COMPLETE = "complete"
+    REVOKE = "revoke"
+
+
+class Side(StrEnum):
+    RECEIVER = "receiver"
+    SENDER = "sender"
+
+
+class StepRule(NamedTuple):
+    source: ReferralStatus
+    target: ReferralStatus
+    side: Side
+    event: CaseEventKind
+
+
+STEPS: dict[ReferralStep, StepRule] = {
+    ReferralStep.ACCEPT: StepRule(
+        ReferralStatus.SENT, ReferralStatus.ACCEPTED, Side.RECEIVER, CaseEventKind.REFERRAL_ACCEPTED
     ),
-    "decline": (
-        ReferralStatus.SENT,
-        ReferralStatus.DECLINED,
-        "receiver",
-        CaseEventKind.REFERRAL_DECLINED,
+    ReferralStep.DECLINE: StepRule(
+        ReferralStatus.SENT, ReferralStatus.DECLINED, Side.RECEIVER, CaseEventKind.REFERRAL_DECLINED
     ),
-    "complete": (
+    ReferralStep.COMPLETE: StepRule(
         ReferralStatus.ACCEPTED,
         ReferralStatus.COMPLETED,
-        "receiver",
+        Side.RECEIVER,
         CaseEventKind.REFERRAL_COMPLETED,
     ),
-    "revoke": (
-        ReferralStatus.SENT,
-        ReferralStatus.REVOKED,
-        "sender",
-        CaseEventKind.REFERRAL_REVOKED,
+    ReferralStep.REVOKE: StepRule(
+        ReferralStatus.SENT, ReferralStatus.REVOKED, Side.SENDER, CaseEventKind.REFERRAL_REVOKED
     ),
 }
+
+
+@dataclass(frozen=True)
+class ReferralMove:
+    """Taking ``step`` on ``referral``."""
+
+    referral: Referral
+    step: ReferralStep

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from spona.cases.models import Referral, ReferralStatus
+from spona.inbox.kinds import NotificationKind
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def remind_overdue(*, referral_id: int, now: datetime | None = None) -> bool:
     )
     notify(
         recipients=answerers(referral.to_institution) + answerers(referral.from_institution),
-        kind="referral_overdue",
+        kind=NotificationKind.REFERRAL_OVERDUE,
         params={
             "case": referral.case.code,
             "institution": referral.to_institution.name,

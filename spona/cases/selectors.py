@@ -13,7 +13,16 @@ from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import Role, User
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
+from spona.cases.access import (
+    CASE_REOPEN,
+    CASE_TRANSITION,
+    CONSENT_MANAGE,
+    REFERRAL_ACT,
+    REFERRAL_SEND,
+    decides_identification,
+    shares,
+)
 from spona.cases.models import (
     BreakGlassGrant,
     Case,
@@ -24,20 +33,12 @@ from spona.cases.models import (
     Referral,
     ReferralStatus,
 )
+from spona.cases.referrals import ReferralMove, ReferralStep
+from spona.cases.workflow import Transition, phase_of, targets
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import with_role
 from spona.institutions.models import Institution, InstitutionType
-from spona.policy import visible
-
-#: the phase of the response a case is in, by status (for the mandate matrix)
-PHASE_OF_STATUS = {
-    CaseStatus.PRESUMED_VICTIM: "identification",
-    CaseStatus.IDENTIFIED: "protection",
-    CaseStatus.NOT_IDENTIFIED: "identification",
-    CaseStatus.PROTECTION: "protection",
-    CaseStatus.INTEGRATION: "integration",
-    CaseStatus.CLOSED: "integration",
-}
+from spona.policy import can, visible
 
 
 def case_list(*, user: User) -> QuerySet[Case]:
@@ -56,7 +57,7 @@ def case_get(*, user: User, code: str) -> Case:
     case = case_list(user=user).filter(code=code).first()
     if case is None:
         raise Http404
-    record(AuditAction.READ, case, user=user)
+    audit(AuditAction.READ, case, user=user)
     return case
 
 
@@ -85,7 +86,7 @@ def case_team(case: Case) -> list[TeamMember]:
 def phase_institutions(case: Case, role: str = MandateRole.LEADS) -> list[Institution]:
     """The institutions here with ``role`` (leads, is informed...) in the case's current
     phase, by the municipality's mandate matrix."""
-    phase = PHASE_OF_STATUS[CaseStatus(case.status)]
+    phase = phase_of(case)
     types = with_role(case.municipality, phase, role)
     here = Q(municipality=case.municipality_id) | Q(municipality__isnull=True)
     return list(Institution.objects.filter(here, type__in=types, is_active=True).order_by("name"))
@@ -154,3 +155,49 @@ def timeline(case: Case) -> list[TimelineEntry]:
         r.pk: r for r in case.referrals.select_related("from_institution", "to_institution")
     }
     return [TimelineEntry(event, *_detail(event, referrals)) for event in case.events.all()]
+
+
+@dataclass(frozen=True)
+class CasePermissions:
+    """Everything one user may do on and see of one case, asked once for the case page."""
+
+    sharing: dict[str, bool]
+    """Per data category: may the user see it (lead, consent or break-glass)?"""
+    see_decision: bool
+    lead: bool
+    """The lead institution: records consent, sees the emergency grants."""
+    refer: bool
+    reopen: bool
+    targets: list[tuple[str, str]]
+    """The statuses the user may move the case to, with their labels."""
+    referral_steps: dict[int, list[ReferralStep]]
+    """Per referral of the case: the steps the user may take on it."""
+
+
+def allowed_targets(user: User, case: Case) -> list[tuple[str, str]]:
+    """The statuses this user may move the case to, with their labels."""
+    return [
+        (target, str(target.label))
+        for target in targets(case)
+        if can(user, CASE_TRANSITION, Transition(case, target))
+    ]
+
+
+def case_permissions(user: User, case: Case) -> CasePermissions:
+    sharing = {category.value: shares(user, case, category) for category in DataCategory}
+    return CasePermissions(
+        sharing=sharing,
+        see_decision=sharing[DataCategory.CASE_DETAILS] or decides_identification(user, case),
+        lead=can(user, CONSENT_MANAGE, case),
+        refer=can(user, REFERRAL_SEND, case),
+        reopen=case.status == CaseStatus.CLOSED and can(user, CASE_REOPEN, case),
+        targets=allowed_targets(user, case),
+        referral_steps={
+            referral.pk: [
+                step
+                for step in ReferralStep
+                if can(user, REFERRAL_ACT, ReferralMove(referral, step))
+            ]
+            for referral in case.referrals.all()
+        },
+    )

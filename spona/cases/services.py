@@ -13,7 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import Role, User
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
+from spona.cases.access import (
+    BREAK_GLASS,
+    CASE_REOPEN,
+    CASE_TRANSITION,
+    CONSENT_MANAGE,
+    REFERRAL_ACT,
+    REFERRAL_SEND,
+)
 from spona.cases.models import (
     BreakGlassGrant,
     Case,
@@ -24,46 +32,48 @@ from spona.cases.models import (
     Referral,
     ReferralStatus,
 )
-from spona.cases.referrals import ACTIONS
+from spona.cases.referrals import STEPS, ReferralMove, ReferralStep
 from spona.cases.reminders import schedule_overdue_reminder
 from spona.cases.selectors import answerers
-from spona.cases.workflow import NEEDS
+from spona.cases.workflow import NEEDS, Transition
 from spona.core.locking import save_versioned
+from spona.core.urgency import Urgency
+from spona.inbox.kinds import NotificationKind
 from spona.inbox.services import notify
 from spona.institutions.models import Institution, InstitutionType
 from spona.people.models import Person
-from spona.policy import Action, require
+from spona.policy import require
 
 REQUIRED = _("This field is required for this change of status.")
 OPEN_REFERRALS = [ReferralStatus.SENT, ReferralStatus.ACCEPTED]
-REFERRAL_DUE = {
-    "immediate": timedelta(hours=1),
-    "urgent": timedelta(hours=24),
-    "normal": timedelta(days=7),
-}
 
 
-def _referral_send(*, case: Case, by: User, to: Institution, reason: str, urgency: str) -> Referral:
-    assert by.institution is not None  # noqa: S101 - only institution users open cases
+def _referral_send(
+    *, case: Case, user: User, to: Institution, reason: str, urgency: str
+) -> Referral:
+    assert user.institution is not None  # noqa: S101 - only institution users open cases
     referral = Referral.objects.create(
         case=case,
-        from_institution=by.institution,
+        from_institution=user.institution,
         to_institution=to,
         reason=reason,
         urgency=urgency,
-        sent_by=by,
-        due_at=timezone.now() + REFERRAL_DUE[urgency],
+        sent_by=user,
+        due_at=timezone.now() + Urgency(urgency).allowed_time,
     )
     CaseEvent.objects.create(
-        case=case, kind="referral_sent", actor=by, details={"to": to.pk, "referral": referral.pk}
+        case=case,
+        kind=CaseEventKind.REFERRAL_SENT,
+        actor=user,
+        details={"to": to.pk, "referral": referral.pk},
     )
-    record(AuditAction.CREATE, referral, user=by)
+    audit(AuditAction.CREATE, referral, user=user)
     notify(
         recipients=answerers(to),
-        kind="referral_received",
+        kind=NotificationKind.REFERRAL_RECEIVED,
         params={
             "case": case.code,
-            "institution": by.institution.name,
+            "institution": user.institution.name,
             "due": referral.due_at,
         },
         link=reverse("cases:case_detail", args=[case.code]),
@@ -73,25 +83,27 @@ def _referral_send(*, case: Case, by: User, to: Institution, reason: str, urgenc
 
 
 @transaction.atomic
-def referral_send(*, by: User, case: Case, to: Institution, reason: str, urgency: str) -> Referral:
+def referral_send(
+    *, user: User, case: Case, to: Institution, reason: str, urgency: str
+) -> Referral:
     """Refer a case on to another institution; the due date follows from the urgency.
 
     The receiver joins the case team at once and sees the person only within the consent
     recorded for its type of institution (the policy checks it on every read).
     """
-    require(by, Action.REFERRAL_SEND, case)
+    require(user, REFERRAL_SEND, case)
     errors = {}
     if not reason.strip():
         errors["reason"] = REQUIRED
-    if urgency not in REFERRAL_DUE:
+    if urgency not in Urgency.values:
         errors["urgency"] = REQUIRED
-    if to.pk == by.institution_id or not to.is_active:
+    if to.pk == user.institution_id or not to.is_active:
         errors["to"] = _("Choose another, active institution.")
     elif case.referrals.filter(to_institution=to, status__in=OPEN_REFERRALS).exists():
         errors["to"] = _("This institution already has an open referral of this case.")
     if errors:
         raise ValidationError(errors)
-    return _referral_send(case=case, by=by, to=to, reason=reason.strip(), urgency=urgency)
+    return _referral_send(case=case, user=user, to=to, reason=reason.strip(), urgency=urgency)
 
 
 def _centre() -> Institution | None:
@@ -106,7 +118,7 @@ def _guardianship(case: Case) -> Institution | None:
 
 @transaction.atomic
 def case_open_for_presumed_victim(
-    *, by: User, person: Person, is_child: bool, origin: dict[str, int]
+    *, user: User, person: Person, is_child: bool, origin: dict[str, int]
 ) -> Case:
     """Open the case and refer it in one step.
 
@@ -114,36 +126,40 @@ def case_open_for_presumed_victim(
     social welfare centre (guardianship authority) decides, so it receives a referral too,
     unless it is the one opening the case; the Centre is always informed.
     """
-    assert by.institution is not None  # noqa: S101
+    assert user.institution is not None  # noqa: S101
     case = Case.objects.create(
         person=person,
         status=CaseStatus.PRESUMED_VICTIM,
         is_child=is_child,
-        municipality=person.municipality or by.institution.municipality,
-        opened_by_institution=by.institution,
-        opened_by=by,
+        municipality=person.municipality or user.institution.municipality,
+        opened_by_institution=user.institution,
+        opened_by=user,
     )
-    CaseEvent.objects.create(case=case, kind="opened", actor=by, details=origin)
-    record(AuditAction.CREATE, case, user=by)
+    CaseEvent.objects.create(case=case, kind=CaseEventKind.OPENED, actor=user, details=origin)
+    audit(AuditAction.CREATE, case, user=user)
     guardianship = _guardianship(case) if is_child else None
-    if guardianship and guardianship.pk != by.institution_id:
+    if guardianship and guardianship.pk != user.institution_id:
         _referral_send(
-            case=case, by=by, to=guardianship, reason="identification_child", urgency="immediate"
+            case=case,
+            user=user,
+            to=guardianship,
+            reason="identification_child",
+            urgency=Urgency.IMMEDIATE,
         )
     centre = _centre()
-    if centre and centre.pk != by.institution_id:
+    if centre and centre.pk != user.institution_id:
         reason = "coordination_child" if is_child else "identification_adult"
-        _referral_send(case=case, by=by, to=centre, reason=reason, urgency="urgent")
+        _referral_send(case=case, user=user, to=centre, reason=reason, urgency=Urgency.URGENT)
     return case
 
 
 @transaction.atomic
 def case_transition(
-    *, by: User, case: Case, expected_version: int, to: str, **details: Any
+    *, user: User, case: Case, expected_version: int, to: str, **details: Any
 ) -> Case:
     """Move the case along the workflow table; the timeline and the audit log record it."""
-    require(by, Action.CASE_TRANSITION, (case, to))
-    missing = [name for name in NEEDS.get(to, ()) if not details.get(name)]
+    require(user, CASE_TRANSITION, Transition(case, to))
+    missing = [name for name in NEEDS.get(CaseStatus(to), ()) if not details.get(name)]
     if missing:
         raise ValidationError(dict.fromkeys(missing, REQUIRED))
     before = case.status
@@ -152,16 +168,16 @@ def case_transition(
         setattr(case, name, value)
     save_versioned(case, expected_version=expected_version, fields=["status", *details])
     CaseEvent.objects.create(
-        case=case, kind=CaseEventKind.STATUS_CHANGED, actor=by, details={"from": before, "to": to}
+        case=case, kind=CaseEventKind.STATUS_CHANGED, actor=user, details={"from": before, "to": to}
     )
-    record(AuditAction.UPDATE, case, user=by, details={"from": before, "to": to})
+    audit(AuditAction.UPDATE, case, user=user, details={"from": before, "to": to})
     return case
 
 
 @transaction.atomic
-def case_reopen(*, by: User, case: Case, expected_version: int, reason: str) -> Case:
+def case_reopen(*, user: User, case: Case, expected_version: int, reason: str) -> Case:
     """A closed case goes back to the status it had when it was closed."""
-    require(by, Action.CASE_REOPEN, case)
+    require(user, CASE_REOPEN, case)
     if case.status != CaseStatus.CLOSED or not reason.strip():
         raise ValidationError({"reason": REQUIRED})
     closing = case.events.filter(
@@ -173,45 +189,46 @@ def case_reopen(*, by: User, case: Case, expected_version: int, reason: str) -> 
     CaseEvent.objects.create(
         case=case,
         kind=CaseEventKind.STATUS_CHANGED,
-        actor=by,
+        actor=user,
         details={"from": CaseStatus.CLOSED, "to": case.status, "reopened": True},
     )
-    record(AuditAction.UPDATE, case, user=by, details={"reopened": True})
+    audit(AuditAction.UPDATE, case, user=user, details={"reopened": True})
     return case
 
 
 @transaction.atomic
 def referral_act(
-    *, by: User, referral: Referral, expected_version: int, action: str, reason: str = ""
+    *, user: User, referral: Referral, expected_version: int, action: str, reason: str = ""
 ) -> Referral:
     """Accept, decline (with a reason), complete or revoke a referral, as the table allows."""
-    require(by, Action.REFERRAL_ACT, (referral, action))
-    _from, to, _who, event = ACTIONS[action]
+    step = ReferralStep(action)
+    require(user, REFERRAL_ACT, ReferralMove(referral, step))
+    to, event = STEPS[step].target, STEPS[step].event
     if action == "decline" and not reason.strip():
         raise ValidationError({"reason": REQUIRED})
     now = timezone.now()
     referral.status = to
     fields = ["status"]
     if action in {"accept", "decline"}:
-        referral.answered_at, referral.answered_by, referral.decline_reason = now, by, reason
+        referral.answered_at, referral.answered_by, referral.decline_reason = now, user, reason
         fields += ["answered_at", "answered_by", "decline_reason"]
     if action == "complete":
         referral.completed_at = now
         fields.append("completed_at")
     save_versioned(referral, expected_version=expected_version, fields=fields)
     CaseEvent.objects.create(
-        case=referral.case, kind=event, actor=by, details={"referral": referral.pk}
+        case=referral.case, kind=event, actor=user, details={"referral": referral.pk}
     )
-    record(AuditAction.UPDATE, referral, user=by, details={"action": action})
+    audit(AuditAction.UPDATE, referral, user=user, details={"action": action})
     return referral
 
 
 @transaction.atomic
 def consent_record(
-    *, by: User, case: Case, institution_type: str, category: str, method: str
+    *, user: User, case: Case, institution_type: str, category: str, method: str
 ) -> Consent:
     """Record that the person agreed to share ``category`` with ``institution_type``."""
-    require(by, Action.CONSENT_MANAGE, case)
+    require(user, CONSENT_MANAGE, case)
     existing = case.consents.filter(
         institution_type=institution_type, category=category, withdrawn_at__isnull=True
     ).first()
@@ -222,48 +239,50 @@ def consent_record(
         institution_type=institution_type,
         category=category,
         method=method,
-        recorded_by=by,
+        recorded_by=user,
     )
     consent.full_clean(exclude=["case", "recorded_by"])
     consent.save()
     details = {"consent": consent.pk, "type": institution_type, "category": category}
-    CaseEvent.objects.create(case=case, kind=CaseEventKind.CONSENT_GIVEN, actor=by, details=details)
-    record(AuditAction.CREATE, consent, user=by, details=details)
+    CaseEvent.objects.create(
+        case=case, kind=CaseEventKind.CONSENT_GIVEN, actor=user, details=details
+    )
+    audit(AuditAction.CREATE, consent, user=user, details=details)
     return consent
 
 
 @transaction.atomic
-def consent_withdraw(*, by: User, consent: Consent) -> Consent:
+def consent_withdraw(*, user: User, consent: Consent) -> Consent:
     """Withdraw a consent; from the next read on, the institutions it covered lose that data."""
-    require(by, Action.CONSENT_MANAGE, consent.case)
+    require(user, CONSENT_MANAGE, consent.case)
     if consent.withdrawn_at is None:
-        consent.withdrawn_at, consent.withdrawn_by = timezone.now(), by
+        consent.withdrawn_at, consent.withdrawn_by = timezone.now(), user
         consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
         details = {"consent": consent.pk, "type": consent.institution_type}
         details["category"] = consent.category
         CaseEvent.objects.create(
-            case=consent.case, kind=CaseEventKind.CONSENT_WITHDRAWN, actor=by, details=details
+            case=consent.case, kind=CaseEventKind.CONSENT_WITHDRAWN, actor=user, details=details
         )
-        record(AuditAction.UPDATE, consent, user=by, details={**details, "withdrawn": True})
+        audit(AuditAction.UPDATE, consent, user=user, details={**details, "withdrawn": True})
     return consent
 
 
-def _break_glass_alerted(by: User, case: Case) -> list[User]:
+def _break_glass_alerted(user: User, case: Case) -> list[User]:
     """The user's own supervisors, and the case lead: who opened it and the lead's supervisors."""
     supervisors = Q(role=Role.SUPERVISOR, is_active=True)
     alerted = list(
         User.objects.filter(
             supervisors
-            & (Q(institution=by.institution_id) | Q(institution=case.opened_by_institution_id))
+            & (Q(institution=user.institution_id) | Q(institution=case.opened_by_institution_id))
         )
     )
     return [*alerted, case.opened_by]
 
 
 @transaction.atomic
-def break_glass_open(*, by: User, code: str, reason: str) -> BreakGlassGrant:
+def break_glass_open(*, user: User, code: str, reason: str) -> BreakGlassGrant:
     """Emergency access to a case outside the user's team: time-limited, alerted, audited."""
-    require(by, Action.BREAK_GLASS)
+    require(user, BREAK_GLASS)
     errors = {}
     case = Case.objects.filter(code=code.strip().upper()).first()
     if case is None:
@@ -273,23 +292,44 @@ def break_glass_open(*, by: User, code: str, reason: str) -> BreakGlassGrant:
     if errors:
         raise ValidationError(errors)
     assert case is not None  # noqa: S101 - checked above
-    assert by.institution is not None  # noqa: S101 - BREAK_GLASS requires one
+    assert user.institution is not None  # noqa: S101 - BREAK_GLASS requires one
     until = timezone.now() + timedelta(minutes=settings.BREAK_GLASS_MINUTES)
     grant = BreakGlassGrant.objects.create(
-        case=case, user=by, reason=reason.strip(), expires_at=until
+        case=case, user=user, reason=reason.strip(), expires_at=until
     )
     details = {"grant": grant.pk, "until": until.isoformat()}
-    CaseEvent.objects.create(case=case, kind=CaseEventKind.BREAK_GLASS, actor=by, details=details)
-    record(AuditAction.BREAK_GLASS, case, user=by, details=details)
+    CaseEvent.objects.create(case=case, kind=CaseEventKind.BREAK_GLASS, actor=user, details=details)
+    audit(AuditAction.BREAK_GLASS, case, user=user, details=details)
     notify(
-        recipients=[u for u in _break_glass_alerted(by, case) if u.pk != by.pk],
-        kind="break_glass",
+        recipients=[u for u in _break_glass_alerted(user, case) if u.pk != user.pk],
+        kind=NotificationKind.BREAK_GLASS,
         params={
-            "user": by.get_full_name() or by.username,
-            "institution": by.institution.name,
+            "user": user.get_full_name() or user.username,
+            "institution": user.institution.name,
             "case": case.code,
             "until": until,
         },
         link=reverse("cases:case_detail", args=[case.code]),
     )
     return grant
+
+
+def timeline_add(
+    *, case: Case, kind: CaseEventKind, user: User | None, **details: Any
+) -> CaseEvent:
+    """A line on the case's timeline, for what another app did on the case (a conference, a
+    task, a merge)."""
+    return CaseEvent.objects.create(case=case, kind=kind, actor=user, details=details)
+
+
+def cases_repoint_person(*, user: User, keep: Person, duplicate: Person) -> list[str]:
+    """A merge: the duplicate's cases now concern ``keep``, and each case's timeline says so.
+    Returns the codes of the cases moved."""
+    cases = list(Case.objects.filter(person=duplicate))
+    Case.objects.filter(person=duplicate).update(person=keep)
+    details = {"from": duplicate.code, "into": keep.code}
+    CaseEvent.objects.bulk_create(
+        CaseEvent(case=case, kind=CaseEventKind.PERSON_MERGED, actor=user, details=details)
+        for case in cases
+    )
+    return [case.code for case in cases]

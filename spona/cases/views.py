@@ -3,7 +3,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -12,27 +12,35 @@ from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.cases import selectors, services
+from spona.cases.access import (
+    BREAK_GLASS,
+    CASE_REOPEN,
+    CASE_VIEW,
+    CONSENT_MANAGE,
+    REFERRAL_ACT,
+    REFERRAL_SEND,
+    REFERRAL_STATISTICS,
+)
 from spona.cases.forms import (
     BreakGlassForm,
     ConsentForm,
     ReferralForm,
     ReopenForm,
     TransitionForm,
-    allowed_targets,
 )
-from spona.cases.models import Case, CaseStatus, Consent, DataCategory, Referral
-from spona.cases.referrals import ACTIONS
+from spona.cases.models import Case, Consent, Referral
+from spona.cases.panels import panels_for
+from spona.cases.referrals import ReferralMove, ReferralStep
 from spona.cases.statistics import referral_statistics
-from spona.conferences.models import Conference
 from spona.coordination.models import MandateRole
 from spona.core.actions import act_and_return, incomplete_and_return
 from spona.disclosure import K
-from spona.policy import Action, can, decides_identification, require, shares, visible
+from spona.policy import require, visible
 
 
 @login_required
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require(request.user, Action.CASE_VIEW)
+    require(request.user, CASE_VIEW)
     context = {
         "cases": selectors.case_list(user=request.user),
         "referrals": selectors.incoming_referrals(user=request.user),
@@ -40,43 +48,31 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "cases/case_list.html", context)
 
 
-def _sharing(user: object, case: Case) -> dict[str, bool]:
-    return {category.value: shares(user, case, category) for category in DataCategory}
-
-
 @login_required
 def case_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     case = selectors.case_get(user=request.user, code=code)
     user = request.user
-    targets = allowed_targets(user, case)
-    leads_case = can(user, Action.CONSENT_MANAGE, case)
+    may = selectors.case_permissions(user, case)
+    referrals = case.referrals.select_related("from_institution", "to_institution")
     context = {
         "case": case,
+        "may": may,
         "team": selectors.case_team(case),
         "next_leads": selectors.phase_institutions(case),
         "informed": selectors.phase_institutions(case, MandateRole.INFORMED),
-        "sharing": _sharing(user, case),
-        "sees_decision": shares(user, case, DataCategory.CASE_DETAILS)
-        or decides_identification(user, case),
-        "consents": case.consents.select_related("recorded_by") if leads_case else None,
-        "consent_form": ConsentForm(auto_id="consent_%s") if leads_case else None,
-        "grants": selectors.active_grants(case) if leads_case else None,
+        "consents": case.consents.select_related("recorded_by") if may.lead else None,
+        "consent_form": ConsentForm(auto_id="consent_%s") if may.lead else None,
+        "grants": selectors.active_grants(case) if may.lead else None,
         "referral_form": ReferralForm(sender_id=user.institution_id, auto_id="referral_%s")
-        if can(user, Action.REFERRAL_SEND, case)
+        if may.refer
         else None,
-        "referrals": [
-            (referral, [a for a in ACTIONS if can(user, Action.REFERRAL_ACT, (referral, a))])
-            for referral in case.referrals.select_related("from_institution", "to_institution")
-        ],
+        "referrals": [(referral, may.referral_steps[referral.pk]) for referral in referrals],
         "timeline": selectors.timeline(case),
-        "may_convene": can(user, Action.CONFERENCE_CONVENE, case),
-        "conferences": visible(user, Conference).filter(case=case).order_by("held_on"),
-        "transition_form": TransitionForm(initial={"version": case.version}, targets=targets)
-        if targets
+        "panels": panels_for(user, case),
+        "transition_form": TransitionForm(initial={"version": case.version}, targets=may.targets)
+        if may.targets
         else None,
-        "reopen_form": ReopenForm(initial={"version": case.version})
-        if case.status == CaseStatus.CLOSED and can(user, Action.CASE_REOPEN, case)
-        else None,
+        "reopen_form": ReopenForm(initial={"version": case.version}) if may.reopen else None,
     }
     return render(request, "cases/case_detail.html", context)
 
@@ -99,7 +95,7 @@ def _done(
 @require_POST
 def case_transition(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     case = selectors.case_get(user=request.user, code=code)
-    targets = allowed_targets(request.user, case)
+    targets = selectors.allowed_targets(request.user, case)
     if not targets:
         raise PermissionDenied
     form = TransitionForm(request.POST, targets=targets)
@@ -109,7 +105,7 @@ def case_transition(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
         request,
         code,
         lambda: services.case_transition(
-            by=request.user,
+            user=request.user,
             case=case,
             expected_version=form.cleaned_data["version"],
             to=form.cleaned_data["to"],
@@ -122,7 +118,9 @@ def case_transition(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
 @require_POST
 def referral_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     referral = get_object_or_404(visible(request.user, Referral).select_related("case"), pk=pk)
-    require(request.user, Action.REFERRAL_ACT, (referral, action))
+    if action not in ReferralStep:
+        raise Http404
+    require(request.user, REFERRAL_ACT, ReferralMove(referral, ReferralStep(action)))
     version = request.POST.get("version", "")
     if not version.isdigit():
         return incomplete_and_return(
@@ -132,7 +130,7 @@ def referral_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> Htt
         request,
         referral.case.code,
         lambda: services.referral_act(
-            by=request.user,
+            user=request.user,
             referral=referral,
             expected_version=int(version),
             action=action,
@@ -145,7 +143,7 @@ def referral_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> Htt
 @require_POST
 def case_reopen(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     case = selectors.case_get(user=request.user, code=code)
-    require(request.user, Action.CASE_REOPEN, case)
+    require(request.user, CASE_REOPEN, case)
     form = ReopenForm(request.POST)
     if not form.is_valid():
         return incomplete_and_return(request, to=reverse("cases:case_detail", args=[code]))
@@ -153,7 +151,7 @@ def case_reopen(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         request,
         code,
         lambda: services.case_reopen(
-            by=request.user,
+            user=request.user,
             case=case,
             expected_version=form.cleaned_data["version"],
             reason=form.cleaned_data["reason"],
@@ -165,12 +163,12 @@ def case_reopen(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 @require_POST
 def referral_send(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     case = selectors.case_get(user=request.user, code=code)
-    require(request.user, Action.REFERRAL_SEND, case)
+    require(request.user, REFERRAL_SEND, case)
     form = ReferralForm(request.POST, sender_id=request.user.institution_id)
     if not form.is_valid():
         return incomplete_and_return(request, to=reverse("cases:case_detail", args=[code]))
     try:
-        services.referral_send(by=request.user, case=case, **form.cleaned_data)
+        services.referral_send(user=request.user, case=case, **form.cleaned_data)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -183,11 +181,11 @@ def referral_send(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 @require_POST
 def consent_record(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     case = selectors.case_get(user=request.user, code=code)
-    require(request.user, Action.CONSENT_MANAGE, case)
+    require(request.user, CONSENT_MANAGE, case)
     form = ConsentForm(request.POST)
     if not form.is_valid():
         return incomplete_and_return(request, to=reverse("cases:case_detail", args=[code]))
-    services.consent_record(by=request.user, case=case, **form.cleaned_data)
+    services.consent_record(user=request.user, case=case, **form.cleaned_data)
     messages.success(request, _("The consent was recorded."))
     return redirect("cases:case_detail", code=code)
 
@@ -198,7 +196,7 @@ def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     consent = get_object_or_404(
         Consent.objects.filter(case__in=visible(request.user, Case)).select_related("case"), pk=pk
     )
-    services.consent_withdraw(by=request.user, consent=consent)
+    services.consent_withdraw(user=request.user, consent=consent)
     messages.success(request, _("The consent was withdrawn; it takes effect at once."))
     return redirect("cases:case_detail", code=consent.case.code)
 
@@ -206,11 +204,11 @@ def consent_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 @login_required
 def break_glass(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Emergency access to a case outside one's team: a reason, a time limit, alerts."""
-    require(request.user, Action.BREAK_GLASS)
+    require(request.user, BREAK_GLASS)
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            grant = services.break_glass_open(by=request.user, **form.cleaned_data)
+            grant = services.break_glass_open(user=request.user, **form.cleaned_data)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 for message in errors:
@@ -232,6 +230,6 @@ def break_glass(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def referral_statistics_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who refers, how fast: exact for roles that see cases, suppressed for analysts."""
-    require(request.user, Action.REFERRAL_STATISTICS)
+    require(request.user, REFERRAL_STATISTICS)
     stats = referral_statistics(user=request.user)
     return render(request, "cases/referral_statistics.html", {"stats": stats, "k": K})

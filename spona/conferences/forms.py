@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
-from spona.coordination.models import Phase
+from spona.core.phases import RESPONSE_PHASE_CHOICES
 from spona.institutions.models import Institution
 
 PAST = _("The date cannot be in the past.")
@@ -16,7 +16,7 @@ NOT_IN_INSTITUTION = _("This person does not work in the institution that owns t
 
 class ConveneForm(forms.Form):
     topic = forms.CharField(label=_("Topic"), max_length=300)
-    phase = forms.ChoiceField(label=_("Phase"), choices=Phase.choices)
+    phase = forms.ChoiceField(label=_("Phase"), choices=RESPONSE_PHASE_CHOICES)
     held_on = forms.DateTimeField(
         label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )

@@ -9,10 +9,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from spona.cases.models import Case
-from spona.coordination.models import Phase
 from spona.core.codes import new_code
 from spona.core.fields import EncryptedTextField
 from spona.core.locking import VersionedModel
+from spona.core.phases import RESPONSE_PHASE_CHOICES
 from spona.institutions.models import Institution, Municipality
 
 
@@ -43,7 +43,7 @@ class Conference(VersionedModel):
         Municipality, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     topic = models.CharField(_("topic"), max_length=300)
-    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
+    phase = models.CharField(_("phase"), max_length=20, choices=RESPONSE_PHASE_CHOICES)
     held_on = models.DateTimeField(_("date and time"))
     convened_by_institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="conferences_convened"

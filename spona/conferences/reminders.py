@@ -24,15 +24,16 @@ from django.utils import timezone
 
 from spona.audit.context import AuditContext, acting
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
 from spona.conferences.models import Task, TaskStatus
 from spona.conferences.selectors import task_owners
+from spona.inbox.kinds import NotificationKind
 from spona.inbox.services import notify
 
 logger = logging.getLogger(__name__)
 
 BEFORE, AFTER = "before", "after"
-KINDS = {BEFORE: "task_due_soon", AFTER: "task_overdue"}
+KINDS = {BEFORE: NotificationKind.TASK_DUE_SOON, AFTER: NotificationKind.TASK_OVERDUE}
 STAMPS = {BEFORE: "reminded_before_at", AFTER: "reminded_after_at"}
 
 
@@ -91,7 +92,7 @@ def remind(*, task_id: int, which: str, due_on: date, now: datetime | None = Non
         link=reverse("conferences:task_detail", args=[task_.code]),
     )
     with acting(AuditContext(channel="worker")):
-        record(AuditAction.UPDATE, task_, details={"reminder": which})
+        audit(AuditAction.UPDATE, task_, details={"reminder": which})
     logger.info("task %s: %s reminder sent", task_id, which)
     return True
 

@@ -9,23 +9,17 @@ from django.utils import timezone
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import record
-from spona.cases.models import Case, CaseStatus, ReferralStatus
+from spona.audit.services import audit
+from spona.cases.models import Case, ReferralStatus
+from spona.cases.workflow import phase_of
 from spona.conferences.models import Conference, Task, TaskStatus
 from spona.coordination.defaults import PHASES
-from spona.coordination.models import MandateRole, Phase
+from spona.coordination.models import MandateRole
 from spona.coordination.selectors import Cell, duty_contacts, matrix
+from spona.core.roles import CONFERENCE_ROLES, TASK_ROLES
 from spona.institutions.models import Institution, InstitutionType, Municipality
-from spona.policy import CONFERENCE_ROLES, TASK_ROLES, visible
+from spona.policy import visible
 
-#: the phase of the response a case is in, by its status (a closed case has none)
-CASE_PHASE = {
-    CaseStatus.PRESUMED_VICTIM: Phase.IDENTIFICATION,
-    CaseStatus.IDENTIFIED: Phase.IDENTIFICATION,
-    CaseStatus.NOT_IDENTIFIED: Phase.IDENTIFICATION,
-    CaseStatus.PROTECTION: Phase.PROTECTION,
-    CaseStatus.INTEGRATION: Phase.INTEGRATION,
-}
 SUGGESTED_ROLES = frozenset({MandateRole.LEADS, MandateRole.CONTRIBUTES})
 
 
@@ -44,12 +38,12 @@ def conference_get(*, user: User, code: str) -> Conference:
     if conference is None:
         raise Http404
     if conference.case is not None:
-        record(AuditAction.READ, conference, user=user, details={"case": conference.case.code})
+        audit(AuditAction.READ, conference, user=user, details={"case": conference.case.code})
     return conference
 
 
 def case_phase(case: Case) -> str:
-    return CASE_PHASE.get(CaseStatus(case.status), Phase.PROTECTION)
+    return phase_of(case)
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,17 @@ from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import record
-from spona.cases.models import Case, CaseEvent, CaseEventKind
+from spona.audit.services import audit
+from spona.cases.models import Case, CaseEventKind
+from spona.cases.services import timeline_add
 from spona.conferences import reminders
+from spona.conferences.access import (
+    CONFERENCE_CONVENE,
+    CONFERENCE_RUN,
+    TASK_CANCEL,
+    TASK_CHANGE,
+    TASK_COMPLETE,
+)
 from spona.conferences.forms import NOT_IN_INSTITUTION
 from spona.conferences.models import (
     Conference,
@@ -27,19 +35,20 @@ from spona.conferences.models import (
 )
 from spona.conferences.selectors import invitees, task_owners
 from spona.core.locking import save_versioned
+from spona.inbox.kinds import NotificationKind
 from spona.inbox.services import notify
-from spona.institutions.models import Institution
-from spona.policy import Action, require
+from spona.institutions.models import Institution, Municipality
+from spona.policy import Permission, require
 
 NOT_PLANNED = _("Only a planned conference can be cancelled.")
 CANCELLED = _("This conference was cancelled.")
 NO_PARTICIPANTS = _("Invite at least one institution.")
 
 
-def _case_event(case: Case | None, by: User, kind: str, **details: Any) -> None:
+def _case_event(case: Case | None, user: User, kind: CaseEventKind, **details: Any) -> None:
     """A line on the case timeline, when the conference or task is on a case."""
     if case is not None:
-        CaseEvent.objects.create(case=case, kind=kind, actor=by, details=details)
+        timeline_add(case=case, kind=kind, user=user, **details)
 
 
 # --- conferences ------------------------------------------------------------------------
@@ -48,7 +57,7 @@ def _case_event(case: Case | None, by: User, kind: str, **details: Any) -> None:
 @transaction.atomic
 def conference_convene(
     *,
-    by: User,
+    user: User,
     case: Case | None,
     topic: str,
     phase: str,
@@ -58,11 +67,12 @@ def conference_convene(
 ) -> Conference:
     """Plan a conference on a case (its municipality) or a local topic (the convener's), and
     invite the participants' case managers, supervisors and coordinators."""
-    home = by.institution.municipality if by.institution else None
+    home = user.institution.municipality if user.institution else None
     if case is None and home is None:
         raise PermissionDenied  # a national institution has no local topics
-    require(by, Action.CONFERENCE_CONVENE, case if case is not None else home)
-    assert by.institution is not None  # noqa: S101 - the policy requires an institution
+    subject: Case | Municipality | None = case if case is not None else home
+    require(user, CONFERENCE_CONVENE, subject)
+    assert user.institution is not None  # noqa: S101 - the policy requires an institution
     invited = list(participants)
     if not invited:
         raise ValidationError({"participants": NO_PARTICIPANTS})
@@ -73,19 +83,19 @@ def conference_convene(
         phase=phase,
         held_on=held_on,
         agenda=agenda,
-        convened_by_institution=by.institution,
-        convened_by=by,
+        convened_by_institution=user.institution,
+        convened_by=user,
     )
     conference.participants.set(invited)
     details = {"phase": phase, "participants": sorted(i.pk for i in invited)}
-    record(AuditAction.CREATE, conference, user=by, details=details)
-    _case_event(case, by, CaseEventKind.CONFERENCE, conference=conference.code, status="planned")
+    audit(AuditAction.CREATE, conference, user=user, details=details)
+    _case_event(case, user, CaseEventKind.CONFERENCE, conference=conference.code, status="planned")
     notify(
         recipients=invitees(conference),
-        kind="conference_invitation",
+        kind=NotificationKind.CONFERENCE_INVITATION,
         params={
             "date": held_on,
-            "institution": by.institution.name,
+            "institution": user.institution.name,
             "topic": f"{conference.code} · {case.code}" if case else conference.code,
         },
         link=reverse("conferences:conference_detail", args=[conference.code]),
@@ -96,7 +106,7 @@ def conference_convene(
 @transaction.atomic
 def conference_record(
     *,
-    by: User,
+    user: User,
     conference: Conference,
     expected_version: int,
     minutes: str,
@@ -107,7 +117,7 @@ def conference_record(
     Minutes may be corrected later (a stale copy is refused); decisions are only added, since
     tasks hang on them.
     """
-    require(by, Action.CONFERENCE_RUN, conference)
+    require(user, CONFERENCE_RUN, conference)
     if conference.status == ConferenceStatus.CANCELLED:
         raise ValidationError(CANCELLED)
     first = conference.status == ConferenceStatus.PLANNED
@@ -118,16 +128,16 @@ def conference_record(
         Decision.objects.create(conference=conference, text=text.strip(), order=start + number)
         for number, text in enumerate((t for t in decisions if t.strip()), start=1)
     ]
-    record(
+    audit(
         AuditAction.UPDATE,
         conference,
-        user=by,
+        user=user,
         details={"fields": ["minutes", "status"], "decisions_added": len(added)},
     )
     if first:
         _case_event(
             conference.case,
-            by,
+            user,
             CaseEventKind.CONFERENCE,
             conference=conference.code,
             status="held",
@@ -137,24 +147,24 @@ def conference_record(
 
 
 @transaction.atomic
-def conference_cancel(*, by: User, conference: Conference, expected_version: int) -> Conference:
+def conference_cancel(*, user: User, conference: Conference, expected_version: int) -> Conference:
     """Call off a planned conference; the invited institutions are told."""
-    require(by, Action.CONFERENCE_RUN, conference)
+    require(user, CONFERENCE_RUN, conference)
     if conference.status != ConferenceStatus.PLANNED:
         raise ValidationError(NOT_PLANNED)
     conference.status = ConferenceStatus.CANCELLED
     save_versioned(conference, expected_version=expected_version, fields=["status"])
-    record(AuditAction.UPDATE, conference, user=by, details={"status": "cancelled"})
+    audit(AuditAction.UPDATE, conference, user=user, details={"status": "cancelled"})
     _case_event(
         conference.case,
-        by,
+        user,
         CaseEventKind.CONFERENCE,
         conference=conference.code,
         status="cancelled",
     )
     notify(
         recipients=invitees(conference),
-        kind="conference_cancelled",
+        kind=NotificationKind.CONFERENCE_CANCELLED,
         params={"date": conference.held_on, "topic": conference.code},
         link=reverse("conferences:conference_detail", args=[conference.code]),
     )
@@ -172,7 +182,7 @@ def _check_owner(owner_institution: Institution, owner_user: User | None) -> Non
 def _tell_owners(task: Task) -> None:
     notify(
         recipients=task_owners(task),
-        kind="task_assigned",
+        kind=NotificationKind.TASK_ASSIGNED,
         params={
             "task": task.code,
             "institution": task.owner_institution.name,
@@ -185,7 +195,7 @@ def _tell_owners(task: Task) -> None:
 @transaction.atomic
 def task_create(
     *,
-    by: User,
+    user: User,
     decision: Decision,
     title: str,
     owner_institution: Institution,
@@ -195,7 +205,7 @@ def task_create(
 ) -> Task:
     """A task that carries out a decision; its owner is told, its reminders are queued."""
     conference = decision.conference
-    require(by, Action.CONFERENCE_RUN, conference)
+    require(user, CONFERENCE_RUN, conference)
     _check_owner(owner_institution, owner_user)
     task = Task.objects.create(
         title=title,
@@ -203,48 +213,50 @@ def task_create(
         owner_institution=owner_institution,
         owner_user=owner_user,
         due_on=due_on,
-        created_by=by,
+        created_by=user,
         conference=conference,
         decision=decision,
         case=conference.case,
     )
-    record(
+    audit(
         AuditAction.CREATE,
         task,
-        user=by,
+        user=user,
         details={"conference": conference.code, "owner": owner_institution.pk},
     )
-    _case_event(task.case, by, CaseEventKind.TASK_CREATED, task=task.code)
+    _case_event(task.case, user, CaseEventKind.TASK_CREATED, task=task.code)
     _tell_owners(task)
     reminders.schedule(task)
     return task
 
 
-def _close(by: User, task: Task, expected_version: int, action: str, status: str) -> Task:
-    require(by, Action.TASK_ACT, (task, action))
+def _close(
+    user: User, task: Task, expected_version: int, permission: Permission[Task], status: str
+) -> Task:
+    require(user, permission, task)
     task.status = status
     task.done_at = timezone.now()
     save_versioned(task, expected_version=expected_version, fields=["status", "done_at"])
-    record(AuditAction.UPDATE, task, user=by, details={"status": status})
+    audit(AuditAction.UPDATE, task, user=user, details={"status": status})
     return task
 
 
 @transaction.atomic
-def task_complete(*, by: User, task: Task, expected_version: int) -> Task:
-    _close(by, task, expected_version, "complete", TaskStatus.DONE)
-    _case_event(task.case, by, CaseEventKind.TASK_DONE, task=task.code)
+def task_complete(*, user: User, task: Task, expected_version: int) -> Task:
+    _close(user, task, expected_version, TASK_COMPLETE, TaskStatus.DONE)
+    _case_event(task.case, user, CaseEventKind.TASK_DONE, task=task.code)
     return task
 
 
 @transaction.atomic
-def task_cancel(*, by: User, task: Task, expected_version: int) -> Task:
-    return _close(by, task, expected_version, "cancel", TaskStatus.CANCELLED)
+def task_cancel(*, user: User, task: Task, expected_version: int) -> Task:
+    return _close(user, task, expected_version, TASK_CANCEL, TaskStatus.CANCELLED)
 
 
 @transaction.atomic
 def task_reassign(
     *,
-    by: User,
+    user: User,
     task: Task,
     expected_version: int,
     owner_institution: Institution,
@@ -254,7 +266,7 @@ def task_reassign(
     """Give the task to another owner or move its due date. A new owner is told; a new due
     date clears the reminder stamps and queues fresh reminders (the old ones find the date
     moved and do nothing)."""
-    require(by, Action.TASK_ACT, (task, "change"))
+    require(user, TASK_CHANGE, task)
     _check_owner(owner_institution, owner_user)
     new_owner = (owner_institution.pk, getattr(owner_user, "pk", None)) != (
         task.owner_institution_id,
@@ -267,10 +279,10 @@ def task_reassign(
         task.reminded_before_at = task.reminded_after_at = None
         fields += ["reminded_before_at", "reminded_after_at"]
     save_versioned(task, expected_version=expected_version, fields=fields)
-    record(
+    audit(
         AuditAction.UPDATE,
         task,
-        user=by,
+        user=user,
         details={"owner": owner_institution.pk, "owner_changed": new_owner, "due_moved": moved},
     )
     if new_owner:

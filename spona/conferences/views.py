@@ -14,14 +14,25 @@ from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.accounts.models import User
+from spona.cases.access import CASE_VIEW
 from spona.cases.models import Case
 from spona.conferences import selectors, services
+from spona.conferences.access import (
+    CONFERENCE_CONVENE,
+    CONFERENCE_MINUTES,
+    CONFERENCE_RUN,
+    CONFERENCE_VIEW,
+    TASK_CANCEL,
+    TASK_CHANGE,
+    TASK_COMPLETE,
+    TASK_VIEW,
+)
 from spona.conferences.forms import ConveneForm, ReassignForm, RecordForm, TaskForm, VersionForm
 from spona.conferences.models import Conference, ConferenceStatus, Decision, Task
-from spona.coordination.models import Phase
 from spona.core.actions import act_and_return, incomplete_and_return
+from spona.core.phases import RESPONSE_PHASE_CHOICES, Phase
 from spona.institutions.models import Institution, Municipality
-from spona.policy import Action, can, require, visible
+from spona.policy import Permission, can, require, visible
 
 
 def _home(user: User) -> Municipality | None:
@@ -33,11 +44,11 @@ def _home(user: User) -> Municipality | None:
 
 @login_required
 def conference_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require(request.user, Action.CONFERENCE_VIEW)
+    require(request.user, CONFERENCE_VIEW)
     home = _home(request.user)
     context = {
         "conferences": selectors.conference_list(user=request.user)[:200],
-        "may_convene": home is not None and can(request.user, Action.CONFERENCE_CONVENE, home),
+        "may_convene": home is not None and can(request.user, CONFERENCE_CONVENE, home),
     }
     return render(request, "conferences/conference_list.html", context)
 
@@ -53,7 +64,8 @@ def _convene_subject(request: AuthenticatedHttpRequest) -> tuple[Case | None, Mu
     place = (case.municipality if case is not None else None) or _home(request.user)
     if place is None:
         raise PermissionDenied  # a national institution has no local topics
-    require(request.user, Action.CONFERENCE_CONVENE, case if case is not None else place)
+    subject: Case | Municipality = case if case is not None else place
+    require(request.user, CONFERENCE_CONVENE, subject)
     return case, place
 
 
@@ -63,13 +75,13 @@ def conference_convene(request: AuthenticatedHttpRequest) -> HttpResponse:
     case, place = _convene_subject(request)
     default = selectors.case_phase(case) if case is not None else Phase.PREVENTION
     phase = request.GET.get("phase", default)
-    if phase not in Phase.values:
+    if phase not in dict(RESPONSE_PHASE_CHOICES):
         phase = default
     options = selectors.participant_options(municipality=place, phase=phase, case=case)
     institutions = Institution.objects.filter(pk__in=[o.institution.pk for o in options])
     form = ConveneForm(request.POST or None, initial={"phase": phase}, institutions=institutions)
     if request.method == "POST" and form.is_valid():
-        conference = services.conference_convene(by=request.user, case=case, **form.cleaned_data)
+        conference = services.conference_convene(user=request.user, case=case, **form.cleaned_data)
         messages.success(request, _("The conference is planned and the participants invited."))
         return redirect("conferences:conference_detail", conference.code)
     checked = (
@@ -82,7 +94,7 @@ def conference_convene(request: AuthenticatedHttpRequest) -> HttpResponse:
         "case": case,
         "place": place,
         "phase": phase,
-        "phases": Phase.choices,
+        "phases": RESPONSE_PHASE_CHOICES,
         "options": options,
         "checked": checked,
     }
@@ -92,15 +104,15 @@ def conference_convene(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def conference_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     conference = selectors.conference_get(user=request.user, code=code)
-    runs = can(request.user, Action.CONFERENCE_RUN, conference)
+    runs = can(request.user, CONFERENCE_RUN, conference)
     status = conference.status
     context = {
         "conference": conference,
         "participants": conference.participants.all(),
         "decisions": conference.decisions.prefetch_related("tasks__owner_institution"),
-        "may_read_minutes": can(request.user, Action.CONFERENCE_MINUTES, conference),
+        "may_read_minutes": can(request.user, CONFERENCE_MINUTES, conference),
         "may_open_case": conference.case is not None
-        and can(request.user, Action.CASE_VIEW, conference.case),
+        and can(request.user, CASE_VIEW, conference.case),
         "may_run": runs and status != ConferenceStatus.CANCELLED,
         "record_form": RecordForm(
             initial={"version": conference.version, "minutes": conference.minutes}
@@ -122,7 +134,7 @@ def _back_to(
 @require_POST
 def conference_record(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     conference = selectors.conference_get(user=request.user, code=code)
-    require(request.user, Action.CONFERENCE_RUN, conference)
+    require(request.user, CONFERENCE_RUN, conference)
     to = reverse("conferences:conference_detail", args=[code])
     form = RecordForm(request.POST)
     if not form.is_valid():
@@ -131,7 +143,7 @@ def conference_record(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
         request,
         to,
         lambda: services.conference_record(
-            by=request.user,
+            user=request.user,
             conference=conference,
             expected_version=form.cleaned_data["version"],
             minutes=form.cleaned_data["minutes"],
@@ -144,7 +156,7 @@ def conference_record(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
 @require_POST
 def conference_cancel(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     conference = selectors.conference_get(user=request.user, code=code)
-    require(request.user, Action.CONFERENCE_RUN, conference)
+    require(request.user, CONFERENCE_RUN, conference)
     to = reverse("conferences:conference_detail", args=[code])
     form = VersionForm(request.POST)
     if not form.is_valid():
@@ -153,7 +165,7 @@ def conference_cancel(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
         request,
         to,
         lambda: services.conference_cancel(
-            by=request.user, conference=conference, expected_version=form.cleaned_data["version"]
+            user=request.user, conference=conference, expected_version=form.cleaned_data["version"]
         ),
     )
 
@@ -177,7 +189,7 @@ def decision_task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         Decision.objects.select_related("conference"), pk=pk, conference__in=conferences
     )
     conference = decision.conference
-    require(request.user, Action.CONFERENCE_RUN, conference)
+    require(request.user, CONFERENCE_RUN, conference)
     if conference.status == ConferenceStatus.CANCELLED:
         raise PermissionDenied
     institutions, users = _owner_choices(conference)
@@ -188,7 +200,7 @@ def decision_task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         users=users,
     )
     if request.method == "POST" and form.is_valid():
-        task = services.task_create(by=request.user, decision=decision, **form.cleaned_data)
+        task = services.task_create(user=request.user, decision=decision, **form.cleaned_data)
         messages.success(request, _("The task was created and its owner told."))
         return redirect("conferences:task_detail", task.code)
     context = {"form": form, "decision": decision, "conference": conference}
@@ -200,7 +212,7 @@ def decision_task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def task_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require(request.user, Action.TASK_VIEW)
+    require(request.user, TASK_VIEW)
     context = {
         "tasks": selectors.tasks_for(user=request.user)[:200],
         "asked": selectors.tasks_asked_by(user=request.user)[:200],
@@ -225,7 +237,9 @@ def _reassign_form(task: Task, data: object = None) -> ReassignForm | None:
 def task_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     task = selectors.task_get(user=request.user, code=code)
     acts = {
-        a: can(request.user, Action.TASK_ACT, (task, a)) for a in ("complete", "cancel", "change")
+        "complete": can(request.user, TASK_COMPLETE, task),
+        "cancel": can(request.user, TASK_CANCEL, task),
+        "change": can(request.user, TASK_CHANGE, task),
     }
     context = {
         "task": task,
@@ -236,37 +250,40 @@ def task_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 
 
 def _task_action(
-    request: AuthenticatedHttpRequest, code: str, action: str, write: Callable[..., Task]
+    request: AuthenticatedHttpRequest,
+    code: str,
+    permission: Permission[Task],
+    write: Callable[..., Task],
 ) -> HttpResponse:
     task = selectors.task_get(user=request.user, code=code)
-    require(request.user, Action.TASK_ACT, (task, action))
+    require(request.user, permission, task)
     to = reverse("conferences:task_detail", args=[code])
     form = VersionForm(request.POST)
     if not form.is_valid():
         return incomplete_and_return(request, to=to)
     version = form.cleaned_data["version"]
     return _back_to(
-        request, to, lambda: write(by=request.user, task=task, expected_version=version)
+        request, to, lambda: write(user=request.user, task=task, expected_version=version)
     )
 
 
 @login_required
 @require_POST
 def task_complete(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    return _task_action(request, code, "complete", services.task_complete)
+    return _task_action(request, code, TASK_COMPLETE, services.task_complete)
 
 
 @login_required
 @require_POST
 def task_cancel(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
-    return _task_action(request, code, "cancel", services.task_cancel)
+    return _task_action(request, code, TASK_CANCEL, services.task_cancel)
 
 
 @login_required
 @require_POST
 def task_reassign(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     task = selectors.task_get(user=request.user, code=code)
-    require(request.user, Action.TASK_ACT, (task, "change"))
+    require(request.user, TASK_CHANGE, task)
     to = reverse("conferences:task_detail", args=[code])
     form = _reassign_form(task, request.POST)
     if form is None or not form.is_valid():
@@ -278,7 +295,7 @@ def task_reassign(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     return act_and_return(
         request,
         lambda: services.task_reassign(
-            by=request.user,
+            user=request.user,
             task=task,
             expected_version=data["version"],
             owner_institution=data["owner_institution"],

@@ -6,10 +6,11 @@ L = leads, C = contributes, I = is informed, - = no role. The notes say what the
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from spona.core.phases import RESPONSE_PHASES
 from spona.institutions.models import InstitutionType as T
 
 CODES = {"L": "leads", "C": "contributes", "I": "informed", "-": "none"}
-PHASES = ("prevention", "identification", "protection", "integration")
+PHASES = RESPONSE_PHASES
 
 #: institution type -> one (role, note) per phase, in the order of PHASES
 DEFAULT_MATRIX: dict[T, list[tuple[str, Promise | str]]] = {

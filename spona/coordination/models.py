@@ -5,14 +5,8 @@ a municipality's own choice for one cell, set by its coordinator and audited."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from spona.core.phases import RESPONSE_PHASE_CHOICES
 from spona.institutions.models import InstitutionType, Municipality
-
-
-class Phase(models.TextChoices):
-    PREVENTION = "prevention", _("Prevention")
-    IDENTIFICATION = "identification", _("Identification")
-    PROTECTION = "protection", _("Protection")
-    INTEGRATION = "integration", _("Integration")
 
 
 class MandateRole(models.TextChoices):
@@ -31,7 +25,7 @@ class Mandate(models.Model):
     institution_type = models.CharField(
         _("institution type"), max_length=32, choices=InstitutionType.choices
     )
-    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
+    phase = models.CharField(_("phase"), max_length=20, choices=RESPONSE_PHASE_CHOICES)
     role = models.CharField(_("role"), max_length=12, choices=MandateRole.choices)
     note = models.CharField(_("what this means"), max_length=300, blank=True)
 

@@ -4,12 +4,13 @@ from django.db import transaction
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
+from spona.coordination.access import MANDATE_MANAGE
 from spona.coordination.defaults import PHASES
 from spona.coordination.models import Mandate
 from spona.coordination.selectors import matrix
 from spona.institutions.models import Municipality
-from spona.policy import Action, require
+from spona.policy import require
 
 
 @transaction.atomic
@@ -23,7 +24,7 @@ def mandate_set(
     note: str,
 ) -> Mandate:
     """Set one cell; the audit keeps what it was before."""
-    require(user, Action.MANDATE_MANAGE, municipality)
+    require(user, MANDATE_MANAGE, municipality)
     before = matrix(municipality)[institution_type][PHASES.index(phase)]
     mandate, _created = Mandate.objects.update_or_create(
         municipality=municipality,
@@ -32,5 +33,5 @@ def mandate_set(
         defaults={"role": role, "note": note},
     )
     details = {"type": institution_type, "phase": phase, "from": before.role, "to": role}
-    record(AuditAction.UPDATE, mandate, user=user, details=details)
+    audit(AuditAction.UPDATE, mandate, user=user, details=details)
     return mandate

@@ -8,10 +8,12 @@ from django.utils.translation import gettext as _
 
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.coordination import selectors, services
+from spona.coordination.access import MANDATE_MANAGE
 from spona.coordination.forms import MandateForm
-from spona.coordination.models import Phase
+from spona.core.phases import RESPONSE_PHASE_CHOICES
+from spona.institutions.access import VIEW_DIRECTORY
 from spona.institutions.models import InstitutionType, Municipality
-from spona.policy import Action, can, require
+from spona.policy import can, require
 
 
 def _place(request: AuthenticatedHttpRequest) -> Municipality | None:
@@ -24,17 +26,17 @@ def _place(request: AuthenticatedHttpRequest) -> Municipality | None:
 
 @login_required
 def who_does_what(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require(request.user, Action.VIEW_DIRECTORY)
+    require(request.user, VIEW_DIRECTORY)
     place = _place(request)
     cells = selectors.matrix(place)
     contacts = selectors.duty_contacts(place)
     rows = [(InstitutionType(kind).label, cells[kind], contacts[kind]) for kind in cells]
     context = {
         "place": place,
-        "phases": Phase.choices,
+        "phases": RESPONSE_PHASE_CHOICES,
         "rows": rows,
         "municipalities": Municipality.objects.filter(institutions__isnull=False).distinct(),
-        "may_adapt": place is not None and can(request.user, Action.MANDATE_MANAGE, place),
+        "may_adapt": place is not None and can(request.user, MANDATE_MANAGE, place),
     }
     return render(request, "coordination/who_does_what.html", context)
 
@@ -43,7 +45,7 @@ def who_does_what(request: AuthenticatedHttpRequest) -> HttpResponse:
 def mandate_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     institution = request.user.institution
     place = institution.municipality if institution else None
-    require(request.user, Action.MANDATE_MANAGE, place)
+    require(request.user, MANDATE_MANAGE, place)
     assert place is not None  # noqa: S101 - required by MANDATE_MANAGE
     form = MandateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -4,7 +4,7 @@ from django.apps import apps
 from django.db import transaction
 
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
 from spona.core.fields import encrypted_fields
 
 
@@ -24,5 +24,5 @@ def keys_rotate() -> int:
             pk = row.pop("pk")
             model._default_manager.filter(pk=pk).update(**row)
             rewritten += 1
-    record(AuditAction.KEY_ROTATION, details={"rows": rewritten})
+    audit(AuditAction.KEY_ROTATION, details={"rows": rewritten})
     return rewritten

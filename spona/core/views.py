@@ -1,42 +1,11 @@
 import sys
 
-from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext
 
-from spona.accounts.http import AuthenticatedHttpRequest
-from spona.cases.selectors import overdue_referrals
-from spona.conferences.selectors import overdue_tasks
-from spona.core.phases import TOOLS, Tool
 from spona.ops.faults import temporary_failure
-from spona.policy import can
-
-
-def _tools_for(request: HttpRequest, phase: str) -> list[Tool]:
-    return [tool for tool in TOOLS[phase] if can(request.user, tool.action)]
-
-
-@login_required
-def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    phases = [(key, title, _tools_for(request, key)) for key, title in settings.PHASES]
-    context = {
-        "phase_tools": phases,
-        "overdue_tasks": overdue_tasks(user=request.user)[:50],
-        "overdue_referrals": overdue_referrals(user=request.user)[:50],
-    }
-    return render(request, "core/home.html", context)
-
-
-@login_required
-def phase(request: AuthenticatedHttpRequest, phase: str) -> HttpResponse:
-    titles = dict(settings.PHASES)
-    if phase not in titles:
-        raise Http404
-    context = {"phase": phase, "title": titles[phase], "tools": _tools_for(request, phase)}
-    return render(request, "core/phase.html", context)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from spona.inbox.kinds import KINDS, NotificationKind
+
 
 def stored(value: Any) -> Any:
     """A parameter as kept in JSON: dates tagged, so that they are shown localised."""
@@ -52,15 +54,11 @@ class Notification(models.Model):
 
     @property
     def subject(self) -> str:
-        from spona.inbox.kinds import KINDS
-
-        return str(KINDS[self.kind][0]) % self._shown_params()
+        return str(KINDS[NotificationKind(self.kind)][0]) % self._shown_params()
 
     @property
     def body(self) -> str:
-        from spona.inbox.kinds import KINDS
-
-        return str(KINDS[self.kind][1]) % self._shown_params()
+        return str(KINDS[NotificationKind(self.kind)][1]) % self._shown_params()
 
     def _shown_params(self) -> dict[str, str]:
         return {key: shown(value) for key, value in self.params.items()}

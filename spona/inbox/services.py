@@ -10,14 +10,14 @@ from django.tasks import task
 from django.utils import timezone, translation
 
 from spona.accounts.models import User
-from spona.inbox.kinds import KINDS
+from spona.inbox.kinds import KINDS, NotificationKind
 from spona.inbox.models import Notification, stored
 
 logger = logging.getLogger(__name__)
 
 
 def notify(
-    *, recipients: Iterable[User], kind: str, params: dict[str, Any], link: str = ""
+    *, recipients: Iterable[User], kind: NotificationKind, params: dict[str, Any], link: str = ""
 ) -> list[Notification]:
     """Put a notification in each recipient's inbox and queue its e-mail.
 

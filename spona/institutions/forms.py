@@ -1,4 +1,4 @@
-from spona.accounts.forms import VersionedForm
+from spona.core.forms import VersionedForm
 from spona.institutions.models import Institution
 from spona.institutions.services import INSTITUTION_FIELDS
 

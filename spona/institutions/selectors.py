@@ -4,12 +4,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from spona.institutions.access import VIEW_DIRECTORY
 from spona.institutions.models import Institution, Municipality
-from spona.policy import Action, require, visible
+from spona.policy import require, visible
 
 
 def municipality_list(*, user: Any) -> QuerySet[Municipality]:
-    require(user, Action.VIEW_DIRECTORY)
+    require(user, VIEW_DIRECTORY)
     return visible(user, Municipality).select_related("district")
 
 
@@ -17,7 +18,7 @@ def institution_directory(
     *, user: Any, municipality: Municipality | None = None
 ) -> QuerySet[Institution]:
     """Active institutions with their duty contacts; national ones are in every municipality's."""
-    require(user, Action.VIEW_DIRECTORY)
+    require(user, VIEW_DIRECTORY)
     qs = visible(user, Institution).filter(is_active=True).select_related("municipality")
     if municipality is not None:
         qs = qs.filter(municipality__in=[municipality]) | qs.filter(municipality__isnull=True)

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
 from spona.core.locking import save_versioned
 from spona.institutions.models import District, Institution, Municipality
 
@@ -49,14 +49,27 @@ def reference_data_load() -> int:
                 "population_2022": int(row["pop2022"]),
             },
         )
-    record(AuditAction.UPDATE, details={"reference_data": "municipalities", "rows": len(rows)})
+    audit(AuditAction.UPDATE, details={"reference_data": "municipalities", "rows": len(rows)})
     return len(rows)
+
+
+@transaction.atomic
+def institution_ensure(
+    *, municipality: Municipality | None, type: str, name: str, **defaults: Any
+) -> Institution:
+    """The institution of this name and type in this municipality, created if it is new."""
+    institution, created = Institution.objects.get_or_create(
+        municipality=municipality, type=type, name=name, defaults=defaults
+    )
+    if created:
+        audit(AuditAction.CREATE, institution)
+    return institution
 
 
 @transaction.atomic
 def institution_create(**fields: Any) -> Institution:
     institution = Institution.objects.create(**fields)
-    record(AuditAction.CREATE, institution)
+    audit(AuditAction.CREATE, institution)
     return institution
 
 
@@ -66,5 +79,5 @@ def institution_update(
 ) -> Institution:
     """Save the changed fields of ``institution`` unless someone saved it meanwhile."""
     save_versioned(institution, expected_version=expected_version, fields=INSTITUTION_FIELDS)
-    record(AuditAction.UPDATE, institution, details={"fields": changed})
+    audit(AuditAction.UPDATE, institution, details={"fields": changed})
     return institution

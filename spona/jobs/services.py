@@ -10,7 +10,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
-from spona.jobs.models import Job, JobStatus
+from spona.jobs.models import Artifact, Job, JobStatus
 
 logger = logging.getLogger(__name__)
 UNEXPECTED = _(
@@ -106,3 +106,8 @@ def job_interrupted(job_id: int, reason: Promise) -> None:
         return
     with translation.override(job.payload.get("language", "sr")):
         _fail(job, [str(reason)])
+
+
+def artifact_save(*, job: Job, filename: str, content_type: str, data: bytes) -> Artifact:
+    """A file the job produced, for its owner to download."""
+    return Artifact.objects.create(job=job, filename=filename, content_type=content_type, data=data)

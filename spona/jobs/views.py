@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
 from spona.jobs.models import Artifact, Job
 
 
@@ -13,7 +13,7 @@ def artifact_download(request: AuthenticatedHttpRequest, pk: int, artifact: int)
     """A file the job produced; downloading it is an export, so it is audited."""
     job = get_object_or_404(Job, pk=pk, owner=request.user)
     item = get_object_or_404(Artifact, pk=artifact, job=job)
-    record(AuditAction.EXPORT, item, user=request.user, details={"kind": job.kind})
+    audit(AuditAction.EXPORT, item, user=request.user, details={"kind": job.kind})
     response = HttpResponse(bytes(item.data), content_type=item.content_type)
     response["Content-Disposition"] = f'attachment; filename="{item.filename}"'
     return response

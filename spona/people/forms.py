@@ -3,7 +3,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from spona.accounts.forms import VersionedForm
+from spona.core.forms import VersionedForm
 from spona.people.models import Person
 from spona.people.services import EDITABLE_FIELDS
 

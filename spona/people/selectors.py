@@ -7,10 +7,11 @@ from django.http import Http404
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
 from spona.core.fields import blind_index
+from spona.people.access import PERSON_VIEW
 from spona.people.models import DuplicateSuspicion, Person
-from spona.policy import Action, require, visible
+from spona.policy import require, visible
 
 LIST_LIMIT = 200
 
@@ -18,13 +19,13 @@ LIST_LIMIT = 200
 def person_list(*, user: User, name: str = "") -> list[Person]:
     """The persons this user may see (newest first), optionally only those with exactly
     this name. Showing names is a read of each listed person: it is audited."""
-    require(user, Action.PERSON_VIEW)
+    require(user, PERSON_VIEW)
     people: QuerySet[Person] = visible(user, Person).select_related("municipality")
     if name.strip():
         people = people.filter(name_index=blind_index(name))
     listed = list(people[:LIST_LIMIT])
     if listed:
-        record(AuditAction.READ, user=user, details={"persons": [p.code for p in listed]})
+        audit(AuditAction.READ, user=user, details={"persons": [p.code for p in listed]})
     return listed
 
 
@@ -33,7 +34,7 @@ def person_get(*, user: User, code: str, purpose: str = "") -> Person:
     person = visible(user, Person).select_related("municipality").filter(code=code).first()
     if person is None:
         raise Http404
-    record(AuditAction.READ, person, user=user, purpose=purpose)
+    audit(AuditAction.READ, person, user=user, purpose=purpose)
     return person
 
 
@@ -61,5 +62,5 @@ def person_duplicates(*, user: User, person: Person) -> list[PossibleDuplicate]:
     )
     if listed:
         codes = [d.other.code for d in listed]
-        record(AuditAction.READ, user=user, purpose="duplicates", details={"persons": codes})
+        audit(AuditAction.READ, user=user, purpose="duplicates", details={"persons": codes})
     return listed

@@ -15,17 +15,17 @@ from django.utils import timezone
 
 from spona.accounts.models import Role, User
 from spona.audit.models import AuditAction
-from spona.audit.services import record
-from spona.cases.models import Case, CaseEvent, CaseEventKind
+from spona.audit.services import audit
 from spona.core.fields import blind_index
 from spona.core.locking import save_versioned
+from spona.inbox.kinds import NotificationKind
 from spona.inbox.services import notify
 from spona.institutions.models import InstitutionType
+from spona.people.access import PERSON_CHANGE, PERSON_CREATE, PERSON_MERGE, Merge
 from spona.people.duplicates import Candidate, find_candidates, record_of, refresh_match_keys
+from spona.people.events import person_merged
 from spona.people.models import DuplicateSuspicion, Person, PersonMatchKey, Resolution
-from spona.policy import Action, require, visible
-from spona.screening.models import Screening
-from spona.signals.models import Signal
+from spona.policy import require, visible
 
 EDITABLE_FIELDS = [
     "given_name",
@@ -45,14 +45,14 @@ def _refresh_index(person: Person) -> None:
 
 @transaction.atomic
 def person_register(*, user: User, **fields: Any) -> Person:
-    require(user, Action.PERSON_CREATE)
+    require(user, PERSON_CREATE)
     if user.institution is None:  # a person is always registered by an institution
         raise PermissionDenied
     person = Person(registered_by=user, registered_by_institution=user.institution, **fields)
     _refresh_index(person)
     person.save()
     refresh_match_keys(person)
-    record(AuditAction.CREATE, person, user=user)
+    audit(AuditAction.CREATE, person, user=user)
     return person
 
 
@@ -61,7 +61,7 @@ def person_update(
     *, user: User, person: Person, expected_version: int, changed: list[str]
 ) -> Person:
     """Save ``person`` as edited, unless someone else saved it after ``expected_version``."""
-    require(user, Action.PERSON_CHANGE, person)
+    require(user, PERSON_CHANGE, person)
     _refresh_index(person)
     person.updated_at = timezone.now()
     save_versioned(
@@ -70,7 +70,7 @@ def person_update(
         fields=[*EDITABLE_FIELDS, "name_index", "updated_at"],
     )
     refresh_match_keys(person)
-    record(AuditAction.UPDATE, person, user=user, details={"fields": changed})
+    audit(AuditAction.UPDATE, person, user=user, details={"fields": changed})
     return person
 
 
@@ -105,7 +105,7 @@ def _suspect(
         person=person, match_id=candidate.person_id, score=candidate.score
     )
     details = {"person": person.code, "match": code, "score": round(candidate.score, 3)}
-    record(AuditAction.CREATE, suspicion, user=user, details=details)
+    audit(AuditAction.CREATE, suspicion, user=user, details=details)
     return suspicion, True
 
 
@@ -114,7 +114,7 @@ def _alert(person: Person, matches: list[str], registrant: User) -> None:
     institution = person.registered_by_institution.name
     for match in matches:
         params = {"person": person.code, "institution": institution, "match": match}
-        notify(recipients=recipients, kind="duplicate_suspected", params=params)
+        notify(recipients=recipients, kind=NotificationKind.DUPLICATE_SUSPECTED, params=params)
 
 
 @transaction.atomic
@@ -156,27 +156,21 @@ def _resolve(user: User, a: Person, b: Person, resolution: Resolution) -> None:
 @transaction.atomic
 def duplicate_dismiss(*, user: User, person: Person, other: Person) -> None:
     """``person`` and ``other`` are not the same person: close any suspicion between them."""
-    require(user, Action.PERSON_CHANGE, person)
-    require(user, Action.PERSON_CHANGE, other)
+    require(user, PERSON_CHANGE, person)
+    require(user, PERSON_CHANGE, other)
     _resolve(user, person, other, Resolution.NOT_DUPLICATE)
-    record(AuditAction.UPDATE, person, user=user, details={"not_duplicate_of": other.code})
+    audit(AuditAction.UPDATE, person, user=user, details={"not_duplicate_of": other.code})
 
 
 def _move_history(user: User, keep: Person, duplicate: Person) -> dict[str, Any]:
-    """Re-point the duplicate's cases, screenings and signals to ``keep``; note the merge
-    on each case's timeline."""
-    cases = list(Case.objects.filter(person=duplicate))
-    Case.objects.filter(person=duplicate).update(person=keep)
-    details = {"from": duplicate.code, "into": keep.code}
-    CaseEvent.objects.bulk_create(
-        CaseEvent(case=case, kind=CaseEventKind.PERSON_MERGED, actor=user, details=details)
-        for case in cases
-    )
-    return {
-        "cases": [case.code for case in cases],
-        "screenings": Screening.objects.filter(person=duplicate).update(person=keep),
-        "signals": Signal.objects.filter(person=duplicate).update(person=keep),
-    }
+    """Ask the apps that keep records about a person to re-point them to ``keep``."""
+    moved: dict[str, Any] = {}
+    for _receiver, response in person_merged.send(
+        sender=Person, user=user, keep=keep, duplicate=duplicate
+    ):
+        assert isinstance(response, dict)  # noqa: S101 - every receiver says what it moved
+        moved.update(response)
+    return moved
 
 
 @transaction.atomic
@@ -190,7 +184,7 @@ def person_merge(
     says so. Refused (``StaleEditError``) if either record changed since the user
     compared them.
     """
-    require(user, Action.PERSON_MERGE, (keep, duplicate))
+    require(user, PERSON_MERGE, Merge(keep, duplicate))
     if keep.pk == duplicate.pk:
         raise ValueError("a person cannot be merged into itself")
     keep.updated_at = duplicate.updated_at = timezone.now()
@@ -202,6 +196,6 @@ def person_merge(
     moved = _move_history(user, keep, duplicate)
     PersonMatchKey.objects.filter(person=duplicate).delete()
     _resolve(user, keep, duplicate, Resolution.MERGED)
-    record(AuditAction.UPDATE, duplicate, user=user, details={"merged_into": keep.code})
-    record(AuditAction.UPDATE, keep, user=user, details={"merged_from": duplicate.code, **moved})
+    audit(AuditAction.UPDATE, duplicate, user=user, details={"merged_into": keep.code})
+    audit(AuditAction.UPDATE, keep, user=user, details={"merged_from": duplicate.code, **moved})
     return keep

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.core.locking import StaleEditError
 from spona.people import selectors, services
+from spona.people.access import PERSON_CREATE, PERSON_MERGE, Merge
 from spona.people.forms import DuplicateForm, PersonEditForm, PersonForm, PersonSearchForm
 from spona.people.models import Person
-from spona.policy import Action, can, require
+from spona.policy import can, require
 
 
 @login_required
@@ -26,14 +27,14 @@ def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "people": people,
         "search": search,
-        "may_register": can(request.user, Action.PERSON_CREATE),
+        "may_register": can(request.user, PERSON_CREATE),
     }
     return render(request, "people/person_list.html", context)
 
 
 @login_required
 def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require(request.user, Action.PERSON_CREATE)
+    require(request.user, PERSON_CREATE)
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person = services.person_register(user=request.user, **form.cleaned_data)
@@ -122,13 +123,13 @@ def person_duplicate(request: AuthenticatedHttpRequest, code: str, other: str) -
         messages.success(request, _("Recorded: these are different people."))
         return redirect("people:person_detail", code=person.code)
     if request.method == "POST":
-        require(request.user, Action.PERSON_MERGE, (person, match))
+        require(request.user, PERSON_MERGE, Merge(person, match))
         if form.is_valid() and (response := _merge(request, form, person, match)):
             return response
     context = {
         "person": person,
         "other": match,
         "form": form,
-        "may_merge": can(request.user, Action.PERSON_MERGE, (person, match)),
+        "may_merge": can(request.user, PERSON_MERGE, Merge(person, match)),
     }
     return render(request, "people/person_duplicate.html", context)

@@ -7,3 +7,5 @@ class PreventionConfig(AppConfig):
 
     def ready(self) -> None:
         from spona.prevention import imports  # noqa: F401 - registers the import job
+
+        from . import access, navigation  # noqa: F401 - registers permissions, row scopes, tools

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
 from spona.core.tabular import Row, TabularError, read_rows
 from spona.core.translit import fold
 from spona.institutions.models import Institution, Municipality
@@ -144,4 +144,4 @@ def _save(
         if i % 200 == 0:
             progress(total + i, total * 2)
     progress(total * 2, total * 2)
-    record(AuditAction.CREATE, details={"aggregate_counts": len(counts)}, user=user)
+    audit(AuditAction.CREATE, details={"aggregate_counts": len(counts)}, user=user)

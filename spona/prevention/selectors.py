@@ -13,7 +13,8 @@ from spona.accounts.models import Role, User
 from spona.core.translit import fold
 from spona.disclosure import K, protect, protect_vector
 from spona.institutions.models import Municipality
-from spona.policy import Action, require
+from spona.policy import require
+from spona.prevention.access import PREVENTION_VIEW
 from spona.prevention.models import AggregateCount, Campaign, RiskGroup, Settlement
 from spona.signals.models import Signal
 
@@ -55,7 +56,7 @@ class MunicipalityValue:
 def national_layer(*, user: User, group_code: str, period: str) -> list[MunicipalityValue]:
     """Group size per municipality, protected: small counts are suppressed with enough others
     that the national total cannot reveal them."""
-    require(user, Action.PREVENTION_VIEW)
+    require(user, PREVENTION_VIEW)
     counts = AggregateCount.objects.filter(group__code=group_code, period=period)
     by_municipality: dict[int, int] = defaultdict(int)
     settlements = dict(Settlement.objects.values_list("pk", "municipality_id"))
@@ -80,7 +81,7 @@ class RankedCell:
 
 def settlement_ranking(*, user: User, municipality: Municipality, period: str) -> list[RankedCell]:
     """Settlements × groups for targeting, largest first; suppressed cells last."""
-    require(user, Action.PREVENTION_VIEW)
+    require(user, PREVENTION_VIEW)
     groups = list(municipality.risk_groups.order_by("name"))
     settlements = list(municipality.settlements.order_by("name"))
     sizes = _group_sizes(
@@ -132,7 +133,7 @@ def _signals_between(municipality: Municipality, names: set[str], start: date, e
 
 def campaign_effect(*, user: User, campaign: Campaign) -> dict[str, Any]:
     """Reach against the mapped group size, and signals before and after the campaign began."""
-    require(user, Action.PREVENTION_VIEW)
+    require(user, PREVENTION_VIEW)
     settlements = list(campaign.settlements.all()) or list(campaign.municipality.settlements.all())
     groups = list(campaign.groups.all())
     reached: dict[str, int] = defaultdict(int)
@@ -182,6 +183,6 @@ def campaign_effect(*, user: User, campaign: Campaign) -> dict[str, Any]:
 
 
 def campaigns_for(*, user: User, municipality: Municipality | None = None) -> QuerySet[Campaign]:
-    require(user, Action.PREVENTION_VIEW)
+    require(user, PREVENTION_VIEW)
     campaigns = Campaign.objects.select_related("municipality")
     return campaigns.filter(municipality=municipality) if municipality else campaigns

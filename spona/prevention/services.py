@@ -8,12 +8,18 @@ from django.utils.translation import gettext as _
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
 from spona.core.tabular import encode_upload
 from spona.institutions.models import Municipality
 from spona.jobs.models import Job
 from spona.jobs.services import job_start
-from spona.policy import Action, require
+from spona.policy import require
+from spona.prevention.access import (
+    CAMPAIGN_MANAGE,
+    COUNTS_REPORT,
+    OUTREACH_RECORD,
+    RISK_GROUPS_MANAGE,
+)
 from spona.prevention.imports import JOB_KIND
 from spona.prevention.models import (
     AggregateCount,
@@ -63,9 +69,9 @@ def default_groups(municipality: Municipality) -> list[RiskGroup]:
 
 @transaction.atomic
 def risk_group_create(*, user: User, municipality: Municipality, **fields: Any) -> RiskGroup:
-    require(user, Action.RISK_GROUPS_MANAGE, municipality)
+    require(user, RISK_GROUPS_MANAGE, municipality)
     group = RiskGroup.objects.create(municipality=municipality, **fields)
-    record(AuditAction.CREATE, group, user=user)
+    audit(AuditAction.CREATE, group, user=user)
     return group
 
 
@@ -73,11 +79,11 @@ def risk_group_create(*, user: User, municipality: Municipality, **fields: Any) 
 def settlement_add(
     *, user: User, municipality: Municipality, name: str, population: int | None
 ) -> Settlement:
-    require(user, Action.RISK_GROUPS_MANAGE, municipality)
+    require(user, RISK_GROUPS_MANAGE, municipality)
     settlement = Settlement.objects.create(
         municipality=municipality, name=name, population=population
     )
-    record(AuditAction.CREATE, settlement, user=user)
+    audit(AuditAction.CREATE, settlement, user=user)
     return settlement
 
 
@@ -85,7 +91,7 @@ def settlement_add(
 def count_enter(
     *, user: User, group: RiskGroup, settlement: Settlement, period: str, count: int
 ) -> AggregateCount:
-    require(user, Action.COUNTS_REPORT, group.municipality)
+    require(user, COUNTS_REPORT, group.municipality)
     assert user.institution is not None  # noqa: S101 - required by COUNTS_REPORT
     entry, _created = AggregateCount.objects.update_or_create(
         institution=user.institution,
@@ -94,13 +100,13 @@ def count_enter(
         period=period,
         defaults={"count": count, "reported_by": user},
     )
-    record(AuditAction.CREATE, entry, user=user)
+    audit(AuditAction.CREATE, entry, user=user)
     return entry
 
 
 def counts_import_start(*, user: User, name: str, content: bytes) -> Job:
     """Queue the import; the worker checks every row and saves all or nothing."""
-    require(user, Action.COUNTS_REPORT)
+    require(user, COUNTS_REPORT)
     assert user.institution is not None  # noqa: S101
     payload = {
         **encode_upload(name, content),
@@ -114,18 +120,18 @@ def counts_import_start(*, user: User, name: str, content: bytes) -> Job:
 def campaign_create(
     *, user: User, groups: Any, settlements: Any, partners: Any, **fields: Any
 ) -> Campaign:
-    require(user, Action.CAMPAIGN_MANAGE, fields["municipality"])
+    require(user, CAMPAIGN_MANAGE, fields["municipality"])
     campaign = Campaign.objects.create(created_by=user, **fields)
     campaign.groups.set(groups)
     campaign.settlements.set(settlements)
     campaign.partners.set(partners)
-    record(AuditAction.CREATE, campaign, user=user)
+    audit(AuditAction.CREATE, campaign, user=user)
     return campaign
 
 
 @transaction.atomic
 def outreach_record(*, user: User, campaign: Campaign, **fields: Any) -> OutreachActivity:
-    require(user, Action.OUTREACH_RECORD, campaign)
+    require(user, OUTREACH_RECORD, campaign)
     activity = OutreachActivity.objects.create(campaign=campaign, recorded_by=user, **fields)
-    record(AuditAction.CREATE, activity, user=user)
+    audit(AuditAction.CREATE, activity, user=user)
     return activity

@@ -12,8 +12,15 @@ from django.utils.translation import gettext as _
 
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.institutions.models import Municipality
-from spona.policy import Action, can, require
+from spona.policy import can, require
 from spona.prevention import maps, selectors, services
+from spona.prevention.access import (
+    CAMPAIGN_MANAGE,
+    COUNTS_REPORT,
+    OUTREACH_RECORD,
+    PREVENTION_VIEW,
+    RISK_GROUPS_MANAGE,
+)
 from spona.prevention.forms import (
     CampaignForm,
     CountForm,
@@ -54,7 +61,7 @@ def _chosen(request: AuthenticatedHttpRequest, options: list[str], name: str) ->
 @login_required
 def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """All municipalities: the size of a risk group per 1,000 inhabitants."""
-    require(request.user, Action.PREVENTION_VIEW)
+    require(request.user, PREVENTION_VIEW)
     groups = selectors.group_choices()
     group = _chosen(request, [code for code, _name in groups], "group")
     periods = selectors.periods(group_code=group)
@@ -80,7 +87,7 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def municipality(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """One municipality: its neighbourhood on the map and the ranked settlements × groups."""
-    require(request.user, Action.PREVENTION_VIEW)
+    require(request.user, PREVENTION_VIEW)
     place = get_object_or_404(Municipality, code=code)
     periods = selectors.periods(municipality=place)
     period = _chosen(request, periods, "period")
@@ -107,8 +114,8 @@ def municipality(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             title=f"{place} · {first_group}" if first_group else str(place),
             focus=(place.code,),
         ),
-        "may_manage": can(request.user, Action.RISK_GROUPS_MANAGE, place),
-        "may_report": can(request.user, Action.COUNTS_REPORT, place),
+        "may_manage": can(request.user, RISK_GROUPS_MANAGE, place),
+        "may_report": can(request.user, COUNTS_REPORT, place),
     }
     return render(request, "prevention/municipality.html", context)
 
@@ -124,7 +131,7 @@ def _home(request: AuthenticatedHttpRequest) -> Municipality:
 @login_required
 def group_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     place = _home(request)
-    require(request.user, Action.RISK_GROUPS_MANAGE, place)
+    require(request.user, RISK_GROUPS_MANAGE, place)
     form = RiskGroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.risk_group_create(user=request.user, municipality=place, **form.cleaned_data)
@@ -140,7 +147,7 @@ def group_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def settlement_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     place = _home(request)
-    require(request.user, Action.RISK_GROUPS_MANAGE, place)
+    require(request.user, RISK_GROUPS_MANAGE, place)
     form = SettlementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.settlement_add(user=request.user, municipality=place, **form.cleaned_data)
@@ -152,7 +159,7 @@ def settlement_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def count_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     place = _home(request)
-    require(request.user, Action.COUNTS_REPORT, place)
+    require(request.user, COUNTS_REPORT, place)
     form = CountForm(request.POST or None, municipality=place)
     if request.method == "POST" and form.is_valid():
         services.count_enter(user=request.user, **form.cleaned_data)
@@ -163,7 +170,7 @@ def count_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def count_import(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require(request.user, Action.COUNTS_REPORT)
+    require(request.user, COUNTS_REPORT)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -181,7 +188,7 @@ def count_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def campaign_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     campaigns = selectors.campaigns_for(user=request.user)
-    may_create = can(request.user, Action.CAMPAIGN_MANAGE)
+    may_create = can(request.user, CAMPAIGN_MANAGE)
     return render(
         request, "prevention/campaign_list.html", {"campaigns": campaigns, "may_create": may_create}
     )
@@ -190,7 +197,7 @@ def campaign_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def campaign_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     place = _home(request)
-    require(request.user, Action.CAMPAIGN_MANAGE, place)
+    require(request.user, CAMPAIGN_MANAGE, place)
     form = CampaignForm(request.POST or None, municipality=place)
     if request.method == "POST" and form.is_valid():
         fields: dict[str, Any] = dict(form.cleaned_data)
@@ -212,7 +219,7 @@ def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     context = {
         "campaign": campaign,
         "effect": selectors.campaign_effect(user=request.user, campaign=campaign),
-        "may_record": can(request.user, Action.OUTREACH_RECORD, campaign),
+        "may_record": can(request.user, OUTREACH_RECORD, campaign),
     }
     return render(request, "prevention/campaign_detail.html", context)
 
@@ -220,7 +227,7 @@ def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def outreach_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=pk)
-    require(request.user, Action.OUTREACH_RECORD, campaign)
+    require(request.user, OUTREACH_RECORD, campaign)
     form = OutreachForm(request.POST or None, campaign=campaign)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if not k.startswith("reached_")}

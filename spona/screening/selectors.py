@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import record
-from spona.policy import Action, require, visible
+from spona.audit.services import audit
+from spona.policy import require, visible
+from spona.screening.access import PROTOCOL_OVERSEE, SCREENING_VIEW
 from spona.screening.catalogue import localized
 from spona.screening.explanations import (
     NOT_TRAFFICKING_REASONS,
@@ -21,7 +22,7 @@ from spona.screening.models import ProtocolStep, Screening
 
 
 def screening_list(*, user: User) -> QuerySet[Screening]:
-    require(user, Action.SCREENING_VIEW)
+    require(user, SCREENING_VIEW)
     return visible(user, Screening).select_related("person", "institution")
 
 
@@ -34,13 +35,13 @@ def screening_get(*, user: User, pk: int) -> Screening:
     )
     if screening is None:
         raise Http404
-    record(AuditAction.READ, screening, user=user)
+    audit(AuditAction.READ, screening, user=user)
     return screening
 
 
 def overdue_steps(*, user: User) -> QuerySet[ProtocolStep]:
     """Steps past their deadline in the supervisor's institution."""
-    require(user, Action.PROTOCOL_OVERSEE)
+    require(user, PROTOCOL_OVERSEE)
     return (
         ProtocolStep.objects.filter(
             screening__institution=user.institution_id,

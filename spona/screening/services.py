@@ -5,20 +5,20 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
 from spona.cases.models import Case
 from spona.cases.services import case_open_for_presumed_victim
 from spona.core.locking import save_versioned
 from spona.people.models import Person
 from spona.people.services import person_register
-from spona.policy import Action, require
+from spona.policy import require
 from spona.screening import catalogue as catalogue_io
+from spona.screening.access import CATALOGUE_MANAGE, SCREENING_EDIT, SCREENING_START
 from spona.screening.engine import AgeGroup, Facts, Outcome, Rank, evaluate
 from spona.screening.models import (
     IndicatorCatalogue,
@@ -28,8 +28,9 @@ from spona.screening.models import (
     ScreeningStatus,
 )
 from spona.screening.protocol import protocol_for
+from spona.signals.access import SIGNAL_TRIAGE
 from spona.signals.models import Signal
-from spona.signals.models import Status as SignalStatus
+from spona.signals.services import signal_screening_started
 
 INPUT_FIELDS = ["age_group", "indicators", "acts", "means", "purposes", "flags", "notes"]
 FLAG_NAMES = [
@@ -60,10 +61,10 @@ def active_catalogue() -> IndicatorCatalogue:
 
 
 @transaction.atomic
-def catalogue_load(*, document: dict[str, Any], by: User | None) -> IndicatorCatalogue:
+def catalogue_load(*, document: dict[str, Any], user: User | None) -> IndicatorCatalogue:
     """Store a checked catalogue document as the new active version."""
-    if by is not None:
-        require(by, Action.CATALOGUE_MANAGE)
+    if user is not None:
+        require(user, CATALOGUE_MANAGE)
     problems = catalogue_io.validate(document)
     if problems:
         raise catalogue_io.CatalogueError(problems)
@@ -77,9 +78,9 @@ def catalogue_load(*, document: dict[str, Any], by: User | None) -> IndicatorCat
         data=document,
         is_active=True,
         verified=bool(document["provenance"].get("verified")),
-        loaded_by=by,
+        loaded_by=user,
     )
-    record(AuditAction.CREATE, catalogue, user=by, details={"version": catalogue.version})
+    audit(AuditAction.CREATE, catalogue, user=user, details={"version": catalogue.version})
     return catalogue
 
 
@@ -89,7 +90,7 @@ def catalogue_load_default() -> IndicatorCatalogue:
     if existing:
         return existing
     document = catalogue_io.parse(catalogue_io.DEFAULT_PATH.read_text(encoding="utf-8"))
-    return catalogue_load(document=document, by=None)
+    return catalogue_load(document=document, user=None)
 
 
 def facts_of(screening: Screening) -> Facts:
@@ -109,9 +110,9 @@ def screening_start(
     *, user: User, signal: Signal | None = None, person: Person | None = None
 ) -> Screening:
     """A new draft, for the signal's person (registered unnamed if unknown) or a given person."""
-    require(user, Action.SCREENING_START)
+    require(user, SCREENING_START)
     if signal is not None:
-        require(user, Action.SIGNAL_TRIAGE, signal)
+        require(user, SIGNAL_TRIAGE, signal)
         person = person or signal.person
     if person is None:
         municipality = (
@@ -121,12 +122,7 @@ def screening_start(
         )
         person = person_register(user=user, municipality=municipality)
     if signal is not None:
-        Signal.objects.filter(pk=signal.pk).update(
-            person=person,
-            status=SignalStatus.SCREENING,
-            triaged_at=timezone.now(),
-            version=F("version") + 1,
-        )
+        signal_screening_started(signal=signal, person=person)
     assert user.institution is not None  # noqa: S101 - required by SCREENING_START
     screening = Screening.objects.create(
         person=person,
@@ -136,7 +132,7 @@ def screening_start(
         screened_by=user,
         age_group=AgeGroup.CHILD if signal and signal.child_involved == "yes" else AgeGroup.ADULT,
     )
-    record(AuditAction.CREATE, screening, user=user)
+    audit(AuditAction.CREATE, screening, user=user)
     return screening
 
 
@@ -150,14 +146,14 @@ def _apply(screening: Screening, data: dict[str, Any]) -> None:
 def screening_save_draft(
     *, user: User, screening: Screening, expected_version: int, data: dict[str, Any]
 ) -> Screening:
-    require(user, Action.SCREENING_EDIT, screening)
+    require(user, SCREENING_EDIT, screening)
     if screening.status != ScreeningStatus.DRAFT:
         raise PermissionDenied
     _apply(screening, data)
     save_versioned(
         screening, expected_version=expected_version, fields=[*INPUT_FIELDS, "updated_at"]
     )
-    record(AuditAction.UPDATE, screening, user=user, details={"fields": sorted(data)})
+    audit(AuditAction.UPDATE, screening, user=user, details={"fields": sorted(data)})
     return screening
 
 
@@ -195,7 +191,7 @@ def _open_case_if_presumed(
         **({"signal": screening.signal_id} if screening.signal_id else {}),
     }
     return case_open_for_presumed_victim(
-        by=user, person=screening.person, is_child=facts.treated_as_child, origin=origin
+        user=user, person=screening.person, is_child=facts.treated_as_child, origin=origin
     )
 
 
@@ -204,7 +200,7 @@ def screening_complete(
     *, user: User, screening: Screening, expected_version: int, data: dict[str, Any]
 ) -> Outcome:
     """Evaluate, store the explained outcome, start the protocol, open the case if presumed."""
-    require(user, Action.SCREENING_EDIT, screening)
+    require(user, SCREENING_EDIT, screening)
     if screening.status != ScreeningStatus.DRAFT:
         raise PermissionDenied
     _apply(screening, data)
@@ -224,7 +220,7 @@ def screening_complete(
     save_versioned(screening, expected_version=expected_version, fields=fields)
     _add_steps(screening, outcome, facts)
     _open_case_if_presumed(user, screening, outcome, facts)
-    record(AuditAction.UPDATE, screening, user=user, details={"completed": outcome.code})
+    audit(AuditAction.UPDATE, screening, user=user, details={"completed": outcome.code})
     return outcome
 
 
@@ -240,7 +236,7 @@ def screening_amend(
     *, user: User, screening: Screening, expected_version: int, data: dict[str, Any], reason: str
 ) -> Outcome:
     """Change a completed screening: the previous version is kept, the outcome re-evaluated."""
-    require(user, Action.SCREENING_EDIT, screening)
+    require(user, SCREENING_EDIT, screening)
     if screening.status != ScreeningStatus.COMPLETED:
         raise PermissionDenied
     number = screening.revisions.count() + 1
@@ -259,7 +255,7 @@ def screening_amend(
     save_versioned(screening, expected_version=expected_version, fields=fields)
     _add_steps(screening, outcome, facts)
     _open_case_if_presumed(user, screening, outcome, facts)
-    record(
+    audit(
         AuditAction.UPDATE,
         screening,
         user=user,
@@ -270,8 +266,13 @@ def screening_amend(
 
 @transaction.atomic
 def protocol_step_done(*, user: User, step: ProtocolStep) -> None:
-    require(user, Action.SCREENING_EDIT, step.screening)
+    require(user, SCREENING_EDIT, step.screening)
     ProtocolStep.objects.filter(pk=step.pk, done_at__isnull=True).update(
         done_at=timezone.now(), done_by=user
     )
-    record(AuditAction.UPDATE, step.screening, user=user, details={"step_done": step.code})
+    audit(AuditAction.UPDATE, step.screening, user=user, details={"step_done": step.code})
+
+
+def screenings_repoint_person(*, keep: Person, duplicate: Person) -> int:
+    """A merge: the duplicate's screenings now concern ``keep``. Returns how many moved."""
+    return Screening.objects.filter(person=duplicate).update(person=keep)

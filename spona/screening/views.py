@@ -11,9 +11,11 @@ from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.core.locking import StaleEditError
-from spona.policy import Action, can, require, visible
+from spona.institutions.access import VIEW_DIRECTORY
+from spona.policy import can, require, visible
 from spona.screening import catalogue as catalogue_io
 from spona.screening import selectors, services
+from spona.screening.access import CATALOGUE_MANAGE, SCREENING_EDIT
 from spona.screening.forms import AmendForm, CatalogueUploadForm, ScreeningForm
 from spona.screening.models import IndicatorCatalogue, ProtocolStep, ScreeningStatus
 from spona.signals.models import Signal
@@ -54,7 +56,7 @@ def screening_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     screening = selectors.screening_get(user=request.user, pk=pk)
     if screening.status == ScreeningStatus.COMPLETED:
         return redirect("screening:screening_result", pk=pk)
-    require(request.user, Action.SCREENING_EDIT, screening)
+    require(request.user, SCREENING_EDIT, screening)
     form = ScreeningForm(
         request.POST or None,
         catalogue=screening.catalogue.data,
@@ -82,7 +84,7 @@ def screening_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def screening_amend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     screening = selectors.screening_get(user=request.user, pk=pk)
-    require(request.user, Action.SCREENING_EDIT, screening)
+    require(request.user, SCREENING_EDIT, screening)
     if screening.status != ScreeningStatus.COMPLETED:
         return redirect("screening:screening_edit", pk=pk)
     form = AmendForm(
@@ -118,7 +120,7 @@ def screening_result(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         return redirect("screening:screening_edit", pk=pk)
     context = {
         "screening": screening,
-        "may_edit": can(request.user, Action.SCREENING_EDIT, screening),
+        "may_edit": can(request.user, SCREENING_EDIT, screening),
         "cases": screening.person.cases.all(),
         "revisions": screening.revisions.all(),
         **selectors.result_view_model(screening),
@@ -143,15 +145,15 @@ def overdue(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def catalogue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require(request.user, Action.VIEW_DIRECTORY)
-    may_manage = can(request.user, Action.CATALOGUE_MANAGE)
+    require(request.user, VIEW_DIRECTORY)
+    may_manage = can(request.user, CATALOGUE_MANAGE)
     form = CatalogueUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        require(request.user, Action.CATALOGUE_MANAGE)
+        require(request.user, CATALOGUE_MANAGE)
         if form.is_valid():
             try:
                 document = catalogue_io.parse(form.cleaned_data["file"].read())
-                services.catalogue_load(document=document, by=request.user)
+                services.catalogue_load(document=document, user=request.user)
             except catalogue_io.CatalogueError as error:
                 for problem in error.errors:
                     form.add_error("file", problem)

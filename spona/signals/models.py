@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from spona.core.codes import new_code
 from spona.core.fields import EncryptedTextField
 from spona.core.locking import VersionedModel
+from spona.core.urgency import Urgency
 from spona.institutions.models import Institution, Municipality
 from spona.people.models import Person
 
@@ -19,12 +20,6 @@ def new_signal_code() -> str:
 class Source(models.TextChoices):
     INSTITUTION = "institution", _("Institution")
     CITIZEN = "citizen", _("Citizen")
-
-
-class Urgency(models.TextChoices):
-    NORMAL = "normal", _("Normal")
-    URGENT = "urgent", _("Urgent")
-    IMMEDIATE_DANGER = "immediate_danger", _("Immediate danger")
 
 
 class ChildInvolved(models.TextChoices):

@@ -5,19 +5,21 @@ from django.http import Http404
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import record
-from spona.policy import Action, can, visible
-from spona.signals.models import Signal, Status, Urgency
+from spona.audit.services import audit
+from spona.core.urgency import Urgency
+from spona.policy import can, visible
+from spona.signals.access import SIGNAL_TRIAGE
+from spona.signals.models import Signal, Status
 
 OPEN = [Status.NEW, Status.ASSIGNED]
 
 
 def triage_queue(*, user: User) -> QuerySet[Signal]:
     """Open signals this user triages, most urgent and oldest first."""
-    if not can(user, Action.SIGNAL_TRIAGE):
+    if not can(user, SIGNAL_TRIAGE):
         return Signal.objects.none()
     urgency_order = Case(
-        When(urgency=Urgency.IMMEDIATE_DANGER, then=0),
+        When(urgency=Urgency.IMMEDIATE, then=0),
         When(urgency=Urgency.URGENT, then=1),
         default=2,
     )
@@ -42,5 +44,5 @@ def signal_get(*, user: User, code: str) -> Signal:
     )
     if signal is None:
         raise Http404
-    record(AuditAction.READ, signal, user=user)
+    audit(AuditAction.READ, signal, user=user)
     return signal

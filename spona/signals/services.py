@@ -6,16 +6,19 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from spona.accounts.models import User
 from spona.audit.context import AuditContext, acting, current
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
 from spona.core.codes import ALPHABET
 from spona.core.locking import save_versioned
 from spona.institutions.models import Institution
-from spona.policy import Action, require
+from spona.people.models import Person
+from spona.policy import require
+from spona.signals.access import SIGNAL_RAISE, SIGNAL_TRIAGE
 from spona.signals.models import Signal, SignalNote, Source, Status
 
 
@@ -31,11 +34,11 @@ def new_receipt_code() -> str:
 @transaction.atomic
 def signal_raise(*, user: User, **fields: Any) -> Signal:
     """A signal from a professional of any institution."""
-    require(user, Action.SIGNAL_RAISE)
+    require(user, SIGNAL_RAISE)
     signal = Signal.objects.create(
         source=Source.INSTITUTION, raised_by=user, raised_by_institution=user.institution, **fields
     )
-    record(AuditAction.CREATE, signal, user=user)
+    audit(AuditAction.CREATE, signal, user=user)
     return signal
 
 
@@ -52,7 +55,7 @@ def citizen_signal_submit(**fields: Any) -> tuple[Signal, str]:
         source=Source.CITIZEN, receipt_hash=_receipt_hash(receipt), **fields
     )
     with acting(_anonymous_audit()):
-        record(AuditAction.CREATE, signal)
+        audit(AuditAction.CREATE, signal)
     return signal, receipt
 
 
@@ -66,7 +69,7 @@ def citizen_signal_add(*, receipt: str, text: str) -> Signal | None:
         return None
     note = SignalNote.objects.create(signal=signal, text=text, from_citizen=True)
     with acting(_anonymous_audit()):
-        record(AuditAction.CREATE, note)
+        audit(AuditAction.CREATE, note)
     return signal
 
 
@@ -74,7 +77,7 @@ def citizen_signal_add(*, receipt: str, text: str) -> Signal | None:
 def signal_assign(
     *, user: User, signal: Signal, expected_version: int, institution: Institution
 ) -> Signal:
-    require(user, Action.SIGNAL_TRIAGE, signal)
+    require(user, SIGNAL_TRIAGE, signal)
     signal.assigned_institution, signal.status, signal.triaged_at = (
         institution,
         Status.ASSIGNED,
@@ -85,13 +88,13 @@ def signal_assign(
         expected_version=expected_version,
         fields=["assigned_institution", "status", "triaged_at"],
     )
-    record(AuditAction.UPDATE, signal, user=user, details={"assigned_institution": institution.pk})
+    audit(AuditAction.UPDATE, signal, user=user, details={"assigned_institution": institution.pk})
     return signal
 
 
 @transaction.atomic
 def signal_dismiss(*, user: User, signal: Signal, expected_version: int, reason: str) -> Signal:
-    require(user, Action.SIGNAL_TRIAGE, signal)
+    require(user, SIGNAL_TRIAGE, signal)
     signal.status, signal.dismissed_reason, signal.triaged_at = (
         Status.DISMISSED,
         reason,
@@ -102,15 +105,15 @@ def signal_dismiss(*, user: User, signal: Signal, expected_version: int, reason:
         expected_version=expected_version,
         fields=["status", "dismissed_reason", "triaged_at"],
     )
-    record(AuditAction.UPDATE, signal, user=user, details={"dismissed": True})
+    audit(AuditAction.UPDATE, signal, user=user, details={"dismissed": True})
     return signal
 
 
 @transaction.atomic
 def signal_merge(*, user: User, signal: Signal, expected_version: int, into: Signal) -> Signal:
     """Mark ``signal`` a duplicate of ``into``; both stay, the duplicate points to the original."""
-    require(user, Action.SIGNAL_TRIAGE, signal)
-    require(user, Action.SIGNAL_TRIAGE, into)
+    require(user, SIGNAL_TRIAGE, signal)
+    require(user, SIGNAL_TRIAGE, into)
     if into.pk == signal.pk or into.merged_into_id:
         raise PermissionDenied
     signal.status, signal.merged_into, signal.triaged_at = Status.MERGED, into, timezone.now()
@@ -118,5 +121,21 @@ def signal_merge(*, user: User, signal: Signal, expected_version: int, into: Sig
         signal, expected_version=expected_version, fields=["status", "merged_into", "triaged_at"]
     )
     SignalNote.objects.filter(signal=signal).update(signal=into)
-    record(AuditAction.UPDATE, signal, user=user, details={"merged_into": into.pk})
+    audit(AuditAction.UPDATE, signal, user=user, details={"merged_into": into.pk})
     return signal
+
+
+def signal_screening_started(*, signal: Signal, person: Person) -> None:
+    """A screening began on this signal (the caller checked the policy): it now concerns
+    ``person`` and is no longer waiting for triage."""
+    Signal.objects.filter(pk=signal.pk).update(
+        person=person,
+        status=Status.SCREENING,
+        triaged_at=timezone.now(),
+        version=F("version") + 1,
+    )
+
+
+def signals_repoint_person(*, keep: Person, duplicate: Person) -> int:
+    """A merge: the duplicate's signals now concern ``keep``. Returns how many moved."""
+    return Signal.objects.filter(person=duplicate).update(person=keep)

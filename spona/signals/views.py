@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.core.actions import act_and_return, incomplete_and_return
 from spona.institutions.models import Institution
-from spona.policy import Action, can, require, visible
+from spona.policy import can, require, visible
 from spona.signals import ratelimit, selectors, services
+from spona.signals.access import SIGNAL_RAISE, SIGNAL_TRIAGE, SIGNAL_VIEW
 from spona.signals.forms import (
     SIGNAL_FIELDS,
     AssignForm,
@@ -32,7 +33,7 @@ CITIZEN_LIMIT, CITIZEN_WINDOW = 5, 60 * 60
 
 @login_required
 def signal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require(request.user, Action.SIGNAL_RAISE)
+    require(request.user, SIGNAL_RAISE)
     institution = request.user.institution
     initial = {"municipality": institution.municipality_id if institution else None}
     form = SignalForm(request.POST or None, initial=initial)
@@ -51,12 +52,12 @@ def signal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def signal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require(request.user, Action.SIGNAL_VIEW)
+    require(request.user, SIGNAL_VIEW)
     context = {
         "queue": selectors.triage_queue(user=request.user),
         "mine": selectors.my_signals(user=request.user),
-        "may_triage": can(request.user, Action.SIGNAL_TRIAGE),
-        "may_raise": can(request.user, Action.SIGNAL_RAISE),
+        "may_triage": can(request.user, SIGNAL_TRIAGE),
+        "may_raise": can(request.user, SIGNAL_RAISE),
     }
     return render(request, "signals/signal_list.html", context)
 
@@ -80,7 +81,7 @@ def _triage_forms(signal: Signal) -> dict[str, object]:
 @login_required
 def signal_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     signal = selectors.signal_get(user=request.user, code=code)
-    may_triage = can(request.user, Action.SIGNAL_TRIAGE, signal)
+    may_triage = can(request.user, SIGNAL_TRIAGE, signal)
     context = {"signal": signal, "may_triage": may_triage, "notes": signal.notes.all()}
     if may_triage:
         context.update(_triage_forms(signal))
@@ -89,7 +90,7 @@ def signal_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 
 def _triage_target(request: AuthenticatedHttpRequest, code: str) -> Signal:
     signal = get_object_or_404(visible(request.user, Signal), code=code)
-    require(request.user, Action.SIGNAL_TRIAGE, signal)
+    require(request.user, SIGNAL_TRIAGE, signal)
     return signal
 
 

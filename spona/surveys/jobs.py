@@ -9,8 +9,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from spona.jobs.models import Artifact, Job
-from spona.jobs.services import register
+from spona.jobs.models import Job
+from spona.jobs.services import artifact_save, register
 from spona.surveys import imports, selectors
 from spona.surveys.charts import Bar, bar_chart
 from spona.surveys.models import SurveyWave
@@ -49,7 +49,7 @@ def run_report(job: Job, progress: Callable[[int, int], None]) -> dict[str, Any]
         )
         progress(2, 3)
         pdf = HTML(string=html).write_pdf()
-        Artifact.objects.create(
+        artifact_save(
             job=job, filename=f"spona-wave-{wave.pk}.pdf", content_type="application/pdf", data=pdf
         )
         progress(3, 3)
@@ -96,7 +96,7 @@ def run_export(job: Job, progress: Callable[[int, int], None]) -> dict[str, Any]
             )
         out = io.BytesIO()
         book.save(out)
-        Artifact.objects.create(
+        artifact_save(
             job=job,
             filename=f"spona-wave-{wave.pk}.xlsx",
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
 from spona.disclosure import K
-from spona.policy import Action, require
+from spona.policy import require
 from spona.surveys import estimation, instruments
+from spona.surveys.access import SURVEY_VIEW
 from spona.surveys.models import SurveyWave
 
 FLAG_BELOW = 30
@@ -92,7 +93,7 @@ def _titles(wave: SurveyWave) -> dict[str, str]:
 
 def wave_estimates(*, user: User, wave: SurveyWave) -> list[Shown]:
     """The full indicator table of a wave: everyone, and by municipality, sex and age band."""
-    require(user, Action.SURVEY_VIEW, wave)
+    require(user, SURVEY_VIEW, wave)
     titles, levels = _titles(wave), _level_names(wave)
     return [_shown(e, titles, levels) for e in _raw(wave)]
 
@@ -142,8 +143,8 @@ class Difference:
 def compare(*, user: User, first: SurveyWave, second: SurveyWave) -> list[Difference]:
     """Everyone's estimate of each indicator both waves share, and the test of the difference
     (independent samples). Nothing is compared where either side has fewer than 11 answers."""
-    require(user, Action.SURVEY_VIEW, first)
-    require(user, Action.SURVEY_VIEW, second)
+    require(user, SURVEY_VIEW, first)
+    require(user, SURVEY_VIEW, second)
     titles = _titles(first)
     a = {e.name: e for e in _raw(first) if e.domain is None}
     b = {e.name: e for e in _raw(second) if e.domain is None}

@@ -8,12 +8,13 @@ from django.utils import translation
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
 from spona.core.tabular import encode_upload
 from spona.jobs.models import Job
 from spona.jobs.services import job_start
-from spona.policy import Action, require
+from spona.policy import require
 from spona.surveys import instruments, weighting
+from spona.surveys.access import SURVEY_ENTER, SURVEY_MANAGE, SURVEY_VIEW
 from spona.surveys.models import SurveyInstrument, SurveyResponse, SurveyWave, Weighting
 
 IMPORT_JOB, REPORT_JOB, EXPORT_JOB = "surveys.import", "surveys.report", "surveys.export"
@@ -35,34 +36,34 @@ def instruments_load_default() -> list[SurveyInstrument]:
 def wave_create(*, user: User, municipalities: Any, **fields: Any) -> SurveyWave:
     wave = SurveyWave.objects.create(created_by=user, **fields)
     wave.municipalities.set(municipalities)
-    require(user, Action.SURVEY_MANAGE, wave)  # inside the transaction: refused means not created
-    record(AuditAction.CREATE, wave, user=user)
+    require(user, SURVEY_MANAGE, wave)  # inside the transaction: refused means not created
+    audit(AuditAction.CREATE, wave, user=user)
     return wave
 
 
 @transaction.atomic
 def response_enter(*, user: User, wave: SurveyWave, **fields: Any) -> SurveyResponse:
     """One interview entered in the field (weights are recomputed for the wave)."""
-    require(user, Action.SURVEY_ENTER, wave)
+    require(user, SURVEY_ENTER, wave)
     response = SurveyResponse.objects.create(wave=wave, entered_by=user, **fields)
     wave_reweight(wave)
-    record(AuditAction.CREATE, response, user=user)
+    audit(AuditAction.CREATE, response, user=user)
     return response
 
 
 @transaction.atomic
 def wave_margins_set(*, user: User, wave: SurveyWave, margins: dict[str, Any]) -> SurveyWave:
     """New population margins; the wave is raked to them and its weights recomputed."""
-    require(user, Action.SURVEY_MANAGE, wave)
+    require(user, SURVEY_MANAGE, wave)
     wave.margins, wave.weighting = margins, Weighting.RAKED
     wave.save(update_fields=["margins", "weighting"])
     wave_reweight(wave)
-    record(AuditAction.UPDATE, wave, user=user, details={"margins": sorted(margins)})
+    audit(AuditAction.UPDATE, wave, user=user, details={"margins": sorted(margins)})
     return wave
 
 
 def import_start(*, user: User, wave: SurveyWave, name: str, content: bytes) -> Job:
-    require(user, Action.SURVEY_MANAGE, wave)
+    require(user, SURVEY_MANAGE, wave)
     payload = {
         **encode_upload(name, content),
         "wave": wave.pk,
@@ -73,7 +74,7 @@ def import_start(*, user: User, wave: SurveyWave, name: str, content: bytes) -> 
 
 def report_start(*, user: User, wave: SurveyWave, kind: str) -> Job:
     """A PDF report or an XLSX of all estimates, made by the worker."""
-    require(user, Action.SURVEY_VIEW, wave)
+    require(user, SURVEY_VIEW, wave)
     payload = {"wave": wave.pk, "language": translation.get_language()}
     return job_start(kind=kind, owner=user, payload=payload)
 

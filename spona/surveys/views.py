@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.institutions.models import Municipality
-from spona.policy import Action, can, require
+from spona.policy import can, require
 from spona.surveys import selectors, services
+from spona.surveys.access import SURVEY_ENTER, SURVEY_MANAGE, SURVEY_VIEW
 from spona.surveys.charts import Bar, bar_chart
 from spona.surveys.forms import ImportForm, MarginsForm, ResponseForm, WaveForm
 from spona.surveys.jobs import overall_chart
@@ -21,17 +22,17 @@ from spona.surveys.weighting import WeightingError
 
 @login_required
 def wave_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require(request.user, Action.SURVEY_VIEW)
+    require(request.user, SURVEY_VIEW)
     waves = SurveyWave.objects.select_related("instrument").annotate(
         responses_count=Count("responses")
     )
-    context = {"waves": waves, "may_create": can(request.user, Action.SURVEY_MANAGE)}
+    context = {"waves": waves, "may_create": can(request.user, SURVEY_MANAGE)}
     return render(request, "surveys/wave_list.html", context)
 
 
 @login_required
 def wave_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require(request.user, Action.SURVEY_MANAGE)
+    require(request.user, SURVEY_MANAGE)
     home = Municipality.objects.filter(institutions__users=request.user)
     form = WaveForm(request.POST or None, municipalities=home)
     if request.method == "POST" and form.is_valid():
@@ -59,8 +60,8 @@ def wave_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "other_waves": SurveyWave.objects.filter(instrument__code=wave.instrument.code).exclude(
             pk=wave.pk
         ),
-        "may_manage": can(request.user, Action.SURVEY_MANAGE, wave),
-        "may_enter": can(request.user, Action.SURVEY_ENTER, wave),
+        "may_manage": can(request.user, SURVEY_MANAGE, wave),
+        "may_enter": can(request.user, SURVEY_ENTER, wave),
         "responses": wave.responses.count(),
     }
     return render(request, "surveys/wave_detail.html", context)
@@ -69,7 +70,7 @@ def wave_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def wave_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     wave = get_object_or_404(SurveyWave, pk=pk)
-    require(request.user, Action.SURVEY_MANAGE, wave)
+    require(request.user, SURVEY_MANAGE, wave)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -87,7 +88,7 @@ def wave_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def wave_margins(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     wave = get_object_or_404(SurveyWave, pk=pk)
-    require(request.user, Action.SURVEY_MANAGE, wave)
+    require(request.user, SURVEY_MANAGE, wave)
     form = MarginsForm(request.POST or None, wave=wave)
     if request.method == "POST" and form.is_valid():
         try:
@@ -107,7 +108,7 @@ def wave_margins(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def response_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The interviewer's form, for a phone in the field."""
     wave = get_object_or_404(SurveyWave.objects.select_related("instrument"), pk=pk)
-    require(request.user, Action.SURVEY_ENTER, wave)
+    require(request.user, SURVEY_ENTER, wave)
     form = ResponseForm(request.POST or None, wave=wave)
     if request.method == "POST" and form.is_valid():
         try:

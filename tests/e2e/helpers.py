@@ -13,6 +13,7 @@ from playwright.sync_api import ConsoleMessage, Page, expect
 from spona.accounts import two_factor
 from spona.accounts.forms import CodeForm, SignInForm
 from spona.accounts.models import User
+from spona.core.phases import Phase
 from tests.factories import PASSWORD
 
 
@@ -35,7 +36,7 @@ def translated(lang: str, text: object) -> str:
 
 
 def phase_labels(lang: str) -> list[str]:
-    return [translated(lang, label) for _key, label in settings.PHASES]
+    return [translated(lang, phase.label) for phase in Phase]
 
 
 def welcome(lang: str, name: str) -> str:
@@ -74,7 +75,7 @@ def sign_in(page: Page, base_url: str, account: TwoFactorUser, lang: str = "sr")
     """The whole sign-in, in the language the page is already in; ends on the home page."""
     password_step(page, base_url, account, lang)
     code_step(page, lang, two_factor.current_code(account.secret))
-    expect(page).to_have_url(base_url + reverse("core:home"))
+    expect(page).to_have_url(base_url + reverse("workspace:home"))
 
 
 def wrong_code(secret: str) -> str:

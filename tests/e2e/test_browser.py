@@ -59,7 +59,7 @@ def test_switching_language_while_signed_in_keeps_the_page(
 
     protection = phase_labels("sr")[2]
     page.locator("nav.phase-nav").get_by_role("link", name=protection, exact=True).click()
-    phase_url = live_server.url + reverse("core:phase", args=["protection"])
+    phase_url = live_server.url + reverse("workspace:phase", args=["protection"])
     expect(page).to_have_url(phase_url)
     expect(page.locator("nav.phase-nav a")).to_have_text(phase_labels("sr"))
 
@@ -85,7 +85,7 @@ def test_wrong_code_does_not_sign_in(
     expect(page).to_have_url(verify_url)
     expect(page.locator("#id_code_error")).to_have_text(translated("sr", BAD_CODE))
     expect(page.locator("nav.phase-nav")).to_have_count(0)
-    page.goto(live_server.url + reverse("core:home"))
+    page.goto(live_server.url + reverse("workspace:home"))
     expect(page).to_have_url(re.compile(re.escape(live_server.url + reverse("accounts:login"))))
     assert_no_console_errors(console_errors)
 

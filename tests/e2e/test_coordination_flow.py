@@ -175,10 +175,10 @@ def test_referral_identification_conference_task_and_reminder(
         user=manager, given_name="Милица", family_name="Јовановић", municipality=municipality
     )
     case = case_open_for_presumed_victim(
-        by=manager, person=person, is_child=False, origin={"person": person.pk}
+        user=manager, person=person, is_child=False, origin={"person": person.pk}
     )
     consent_record(
-        by=manager,
+        user=manager,
         case=case,
         institution_type=InstitutionType.NATIONAL_CENTRE,
         category=DataCategory.IDENTITY,

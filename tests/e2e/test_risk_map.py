@@ -58,7 +58,7 @@ def _sign_in(page: Page, base_url: str, username: str) -> None:
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name=translated("en", "Continue"), exact=True).click()
-    expect(page).to_have_url(base_url + reverse("core:home"))
+    expect(page).to_have_url(base_url + reverse("workspace:home"))
 
 
 def test_risk_map_of_serbia_and_of_each_study_municipality(

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from spona.audit.context import AuditContext, acting
 from spona.audit.models import AuditAction
-from spona.audit.services import record
+from spona.audit.services import audit
 from spona.people.duplicates import rebuild_match_keys
 
 
@@ -18,5 +18,5 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with acting(AuditContext(channel="cli")), transaction.atomic():
             persons = rebuild_match_keys()
-            record(AuditAction.UPDATE, details={"duplicate_search_keys": persons})
+            audit(AuditAction.UPDATE, details={"duplicate_search_keys": persons})
         self.stdout.write(f"recomputed the duplicate-search keys of {persons} persons")

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from spona.audit.context import AuditContext, acting
-from spona.demo import DEMO_PASSWORD, demo_load
+from spona.workspace.demo import DEMO_PASSWORD, demo_load
 
 
 class Command(BaseCommand):

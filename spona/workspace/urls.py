@@ -1,8 +1,8 @@
 from django.urls import path
 
-from spona.core import views
+from spona.workspace import views
 
-app_name = "core"
+app_name = "workspace"
 urlpatterns = [
     path("", views.home, name="home"),
     path("phase/<slug:phase>/", views.phase, name="phase"),

@@ -3,17 +3,20 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from spona.accounts.access import MANAGE_USERS
+from spona.core.phases import Phase
 from spona.inbox.selectors import unread_count
-from spona.policy import Action, can
+from spona.institutions.access import MANAGE_INSTITUTIONS
+from spona.policy import can
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The phase navigation and the administration links this user may use."""
     user = getattr(request, "user", None)
     return {
-        "phases": settings.PHASES,
-        "may_manage_users": can(user, Action.MANAGE_USERS),
-        "may_manage_institutions": can(user, Action.MANAGE_INSTITUTIONS),
+        "phases": Phase.choices,
+        "may_manage_users": can(user, MANAGE_USERS),
+        "may_manage_institutions": can(user, MANAGE_INSTITUTIONS),
         "demo_mode": settings.DEMO,
         "unread_notifications": unread_count(user=user)
         if user is not None and user.is_authenticated

@@ -8,7 +8,7 @@ from spona.screening.services import catalogue_load_default
 
 
 class Command(BaseCommand):
-    help = "Load or refresh the official register of districts and municipalities."
+    help = "Load or refresh the official register of municipalities and the default indicator catalogue."
 
     def handle(self, *args: Any, **options: Any) -> None:
         with acting(AuditContext(channel="cli")):

@@ -8,17 +8,18 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from spona.accounts import two_factor
-from spona.accounts.models import Role, TOTPDevice, User
+from spona.accounts.models import Role, User
+from spona.accounts.services import demo_user_ensure
 from spona.cases.models import Case, ConsentMethod, DataCategory
 from spona.cases.services import case_open_for_presumed_victim, consent_record
+from spona.core.urgency import Urgency
 from spona.institutions.models import Institution, InstitutionType, Municipality
-from spona.institutions.services import reference_data_load
+from spona.institutions.services import institution_ensure, reference_data_load
 from spona.people.models import Person, Sex
 from spona.people.services import person_register
 from spona.prevention.demo import prevention_demo_load
 from spona.screening.services import catalogue_load_default
-from spona.signals.models import ChildInvolved, Signal, Urgency
+from spona.signals.models import ChildInvolved, Signal
 from spona.signals.services import signal_raise
 from spona.surveys.demo import surveys_demo_load
 
@@ -83,29 +84,19 @@ def _institution(
     municipality: Municipality | None, type_: InstitutionType, name: str
 ) -> Institution:
     slug = municipality.name_lat.lower().replace(" ", "-") if municipality else "centar"
-    institution, _ = Institution.objects.get_or_create(
+    return institution_ensure(
         municipality=municipality,
         type=type_,
         name=name,
-        defaults={
-            "duty_phone": "+381 11 000 0000",
-            "duty_email": f"{type_.value}@{slug}.demo.spona.rs",
-        },
+        duty_phone="+381 11 000 0000",
+        duty_email=f"{type_.value}@{slug}.demo.spona.rs",
     )
-    return institution
 
 
 def _user(username: str, role: Role, institution: Institution | None) -> User:
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        user = User(username=username, role=role, institution=institution)
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-    if role != Role.ANALYST and not TOTPDevice.objects.filter(user=user).exists():
-        TOTPDevice.objects.create(
-            user=user, secret=two_factor.new_secret(), confirmed_at=user.date_joined
-        )
-    return user
+    return demo_user_ensure(
+        username=username, role=role, institution=institution, password=DEMO_PASSWORD
+    )
 
 
 def _people(users: list[User], rng: random.Random) -> None:
@@ -170,11 +161,11 @@ def _cases(users: list[User]) -> None:
         if person is None:
             continue
         case = case_open_for_presumed_victim(
-            by=user, person=person, is_child=False, origin={"demo": 1}
+            user=user, person=person, is_child=False, origin={"demo": 1}
         )
         for category in (DataCategory.IDENTITY, DataCategory.CASE_DETAILS):
             consent_record(
-                by=user,
+                user=user,
                 case=case,
                 institution_type=InstitutionType.NATIONAL_CENTRE,
                 category=category,

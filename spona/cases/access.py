@@ -1,0 +1,207 @@
+"""Need-to-know on cases.
+
+The case team is derived, not stored: the institution that opened the case (it leads), the
+institutions that received a referral of it that was not declined or revoked, and, for one user
+and a short time, a break-glass grant. The lead institution sees the person; every other team
+member sees the case itself (code, status, referrals, timeline) but the person's identity and
+the case details only where the person consented to share that category with that type of
+institution. Consent is checked on every read, so a withdrawal takes effect at the next page load.
+"""
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from spona.accounts.models import User
+from spona.cases.models import (
+    BreakGlassGrant,
+    Case,
+    CaseStatus,
+    Consent,
+    DataCategory,
+    Referral,
+    ReferralStatus,
+)
+from spona.cases.referrals import STEPS, ReferralMove, Side
+from spona.cases.workflow import TRANSITIONS, Decider, Transition
+from spona.core.roles import INSTITUTION_WIDE_ROLES, PERSON_ROLES, Role
+from spona.institutions.models import InstitutionType
+from spona.people.models import Person
+from spona.policy import Permission, active, rows, sees
+
+CASE_VIEW = Permission[Case]("case_view")
+CASE_TRANSITION = Permission[Transition]("case_transition")
+CASE_REOPEN = Permission[Case]("case_reopen")
+REFERRAL_ACT = Permission[ReferralMove]("referral_act")
+REFERRAL_SEND = Permission[Case]("referral_send")
+CONSENT_MANAGE = Permission[Case]("consent_manage")
+"""The lead institution records and withdraws what the person agreed to share."""
+BREAK_GLASS = Permission[None]("break_glass")
+REFERRAL_STATISTICS = Permission[None]("referral_statistics")
+"""Who refers, how fast: exact for those who see cases, k-suppressed for analysts."""
+
+STATISTICS_ROLES = frozenset({Role.CENTRE_OFFICER, Role.COORDINATOR, Role.ANALYST})
+
+
+def glass_cases(user: User) -> QuerySet[Case]:
+    """Cases this user opened with a break-glass grant that has not expired."""
+    grants = BreakGlassGrant.objects.filter(user=user.pk, expires_at__gt=timezone.now())
+    return Case.objects.filter(pk__in=grants.values("case"))
+
+
+def team_cases(user: User) -> QuerySet[Case]:
+    """Cases the user's institution opened or received a (not revoked or declined) referral of,
+    and the cases of the user's own break-glass grants."""
+    if user.role not in PERSON_ROLES:
+        return Case.objects.none()
+    glass = Q(pk__in=glass_cases(user).values("pk"))
+    if user.role not in INSTITUTION_WIDE_ROLES or user.institution_id is None:
+        return Case.objects.filter(glass)
+    referred = Referral.objects.filter(to_institution=user.institution_id).exclude(
+        status__in=[ReferralStatus.REVOKED, ReferralStatus.DECLINED]
+    )
+    return Case.objects.filter(
+        Q(opened_by_institution=user.institution_id) | Q(pk__in=referred.values("case")) | glass
+    )
+
+
+def cases_sharing(user: User, category: str) -> QuerySet[Case]:
+    """Team cases whose ``category`` of data this user may see: the lead institution's, those
+    whose person consented to share it with this user's type of institution, and the user's
+    break-glass cases."""
+    team = team_cases(user)
+    institution = user.institution
+    if institution is None:
+        return team.filter(pk__in=glass_cases(user).values("pk"))
+    consented = Consent.objects.filter(
+        institution_type=institution.type, category=category, withdrawn_at__isnull=True
+    )
+    return team.filter(
+        Q(opened_by_institution=institution.pk)
+        | Q(pk__in=consented.values("case"))
+        | Q(pk__in=glass_cases(user).values("pk"))
+    )
+
+
+def shares(user: object, case: Case, category: str) -> bool:
+    """May this user see ``category`` of this case's data (consent, lead or break-glass)?"""
+    return (
+        active(user)
+        and isinstance(user, User)
+        and cases_sharing(user, category).filter(pk=case.pk).exists()
+    )
+
+
+def decides_identification(user: object, case: Case) -> bool:
+    """Is this user's institution the one that decides this case's formal identification?"""
+    return active(user) and isinstance(user, User) and _identifies(user, case)
+
+
+@rows(Case)
+def _team(user: User) -> Q:
+    return Q(pk__in=team_cases(user).values("pk"))
+
+
+@rows(Referral)
+def _team_referrals(user: User) -> Q:
+    return Q(case__in=team_cases(user).values("pk"))
+
+
+@rows(Person)
+def _team_people(user: User) -> Q:
+    """The case team sees the persons of its cases whose identity it may see."""
+    return Q(pk__in=cases_sharing(user, DataCategory.IDENTITY).values("person"))
+
+
+@CASE_VIEW.rule
+def _may_view(user: User, case: Case | None) -> bool:
+    if case is None:
+        return user.role in INSTITUTION_WIDE_ROLES
+    return sees(user, case)
+
+
+def _is_case_supervisor(user: User, case: Case) -> bool:
+    return user.role == Role.SUPERVISOR and case.opened_by_institution_id == user.institution_id
+
+
+def _identifies(user: User, case: Case) -> bool:
+    """Formal identification: the Centre for adults, the guardianship authority for children."""
+    institution = user.institution
+    if user.role not in INSTITUTION_WIDE_ROLES or institution is None:
+        return False
+    if case.is_child:
+        return (
+            institution.type == InstitutionType.SOCIAL_WELFARE
+            and institution.municipality_id == case.municipality_id
+        )
+    return institution.type == InstitutionType.NATIONAL_CENTRE
+
+
+def _works_on(user: User, case: Case) -> bool:
+    """A case manager or supervisor of a team institution (not by break-glass) who may see the
+    case's details."""
+    if user.role not in {Role.CASE_MANAGER, Role.SUPERVISOR}:
+        return False
+    own_team = team_cases(user).exclude(pk__in=glass_cases(user).values("pk"))
+    return own_team.filter(pk=case.pk).exists() and shares(user, case, DataCategory.CASE_DETAILS)
+
+
+@CASE_TRANSITION.rule
+def _may_transition(user: User, move: Transition | None) -> bool:
+    if move is None:
+        return False
+    decider = TRANSITIONS[CaseStatus(move.case.status)].get(CaseStatus(move.target))
+    if decider == Decider.IDENTIFIER:
+        return _identifies(user, move.case)
+    if decider == Decider.SUPERVISOR:
+        return _is_case_supervisor(user, move.case)
+    if decider == Decider.TEAM:
+        return _works_on(user, move.case)
+    return False
+
+
+@CASE_REOPEN.rule
+def _may_reopen(user: User, case: Case | None) -> bool:
+    return case is not None and _is_case_supervisor(user, case)
+
+
+@REFERRAL_ACT.rule
+def _may_act_on_referral(user: User, move: ReferralMove | None) -> bool:
+    if move is None or user.role not in INSTITUTION_WIDE_ROLES:
+        return False
+    rule = STEPS[move.step]
+    referral = move.referral
+    if referral.status != rule.source:
+        return False
+    side = (
+        referral.to_institution_id if rule.side == Side.RECEIVER else referral.from_institution_id
+    )
+    return side == user.institution_id
+
+
+@REFERRAL_SEND.rule
+def _may_refer(user: User, case: Case | None) -> bool:
+    """Case managers and supervisors of the team refer a case on (not by break-glass)."""
+    if user.role not in INSTITUTION_WIDE_ROLES or user.institution_id is None:
+        return False
+    if case is None:
+        return True
+    return team_cases(user).filter(pk=case.pk).exclude(pk__in=glass_cases(user)).exists()
+
+
+@CONSENT_MANAGE.rule
+def _leads_case(user: User, case: Case | None) -> bool:
+    return (
+        case is not None
+        and user.role in INSTITUTION_WIDE_ROLES
+        and case.opened_by_institution_id == user.institution_id
+    )
+
+
+@BREAK_GLASS.rule
+def _may_break_glass(user: User, obj: None) -> bool:
+    return user.role in PERSON_ROLES and user.institution_id is not None
+
+
+@REFERRAL_STATISTICS.rule
+def _may_see_referral_statistics(user: User, obj: None) -> bool:
+    return user.role in STATISTICS_ROLES
