@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "spona.ops.sessions.SessionTouchMiddleware",
     "spona.core.middleware.SerbianLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -181,9 +182,11 @@ LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_LOCKOUT = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 API_TOKEN_LIFETIME = timedelta(days=env.int("API_TOKEN_DAYS", default=30))
 
-# Idle sessions expire: the cookie's age is renewed on every request.
+# Idle sessions expire after this long without a request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed at most once a minute (spona.ops.sessions), not written on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = env.int("SESSION_TOUCH_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
