@@ -131,6 +131,8 @@ VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'spona.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend plus work run just before a commit (the audit chain's append).
+    DATABASES["default"]["ENGINE"] = "spona.core.postgresql"
     # Keep each server process's connection (no connect per request); check it before each
     # request's first use, so a restarted database is picked up without a restart.
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=300))
