@@ -4,7 +4,8 @@ forms, against the benchmark database (bench/loadsetup.py; run bench/load.py onc
 
     .venv/bin/python bench/pages.py [--repeats 50] [--profile PAGE]
 
-Prints per page the median and p95 milliseconds and the SQL queries per request; with
+Prints per page the median and p95 milliseconds, the median CPU milliseconds of this
+process (Python's share, whatever else the machine runs) and the SQL queries per request; with
 ``--profile`` the 20 functions with the most time of their own for that page, and
 Spona's 40 functions with the most cumulative time.
 """
@@ -84,24 +85,26 @@ def main() -> None:
         if args.profile and name != args.profile:
             continue
         request()  # warm
-        times, queries = [], []
+        times, cpu, queries = [], [], []
         profiler = cProfile.Profile() if args.profile else None
         for _ in range(args.repeats):
             with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 if profiler:
                     profiler.enable()
                 status = request()
                 if profiler:
                     profiler.disable()
                 times.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - started_cpu) * 1000)
             queries.append(len(captured))
             if status not in {200, 302}:
                 raise SystemExit(f"{name}: HTTP {status}")
         times.sort()
         print(
             f"{name:16} median {statistics.median(times):6.1f} ms  "
-            f"p95 {times[int(0.95 * (len(times) - 1))]:6.1f} ms  queries {statistics.median(queries):4.0f}"
+            f"p95 {times[int(0.95 * (len(times) - 1))]:6.1f} ms  "
+            f"CPU {statistics.median(cpu):5.1f} ms  queries {statistics.median(queries):4.0f}"
         )
         if profiler:
             stats = pstats.Stats(profiler)
