@@ -32,7 +32,7 @@ run: $(BIN)/.installed .env
 	@echo "Serving on http://$(HOST):$(PORT)/ with a background worker (stop both with Ctrl-C)"
 	$(BIN)/spona worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/spona serve --host $(HOST) --port $(PORT)
+	$(BIN)/spona serve --dev --host $(HOST) --port $(PORT)
 
 test: $(BIN)/.installed
 	scripts/system-deps test

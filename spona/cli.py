@@ -1,6 +1,7 @@
 """The ``spona`` command: friendly names for the management commands.
 
-    spona serve [--host H] [--port P]   serve the app (development server)
+    spona serve [--host H] [--port P]   serve the app (Gunicorn, the production server)
+    spona serve --dev                   the development server, reloading on code changes
     spona worker                        run the background worker (imports, reports, e-mail, reminders)
     spona reminders                     send any task or referral reminder that is due and was missed
     spona demo                          migrate if needed, load demo data, print sign-ins
@@ -16,7 +17,6 @@
 Anything else is passed to Django's management commands.
 """
 
-import argparse
 import os
 import sys
 
@@ -35,13 +35,7 @@ def _translate(argv: list[str]) -> list[str]:
         print(__doc__)
         raise SystemExit(0)
     if argv[0] == "worker":
-        return ["db_worker", *argv[1:]]
-    if argv[0] == "serve":
-        parser = argparse.ArgumentParser(prog="spona serve")
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
-        args = parser.parse_args(argv[1:])
-        return ["runserver", f"{args.host}:{args.port}"]
+        return ["worker", *argv[1:]]
     if tuple(argv[:2]) in _TWO_WORD:
         return [_TWO_WORD[(argv[0], argv[1])], *argv[2:]]
     return argv
@@ -49,9 +43,15 @@ def _translate(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spona.settings")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:
+        from spona.ops.serve import serve
+
+        serve(argv[1:])  # runs the development server, or becomes Gunicorn
+        return
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["spona", *_translate(sys.argv[1:] if argv is None else argv)])
+    execute_from_command_line(["spona", *_translate(argv)])
 
 
 if __name__ == "__main__":

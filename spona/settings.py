@@ -13,6 +13,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from spona.ops.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -50,6 +52,10 @@ if not (SECRET_KEY and FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY):
     )
 if BLIND_INDEX_KEY in [*FIELD_ENCRYPTION_KEYS, SECRET_KEY]:
     raise ImproperlyConfigured("BLIND_INDEX_KEY must differ from every other key.")
+#: encrypts `spona backup` archives; needed only by `spona backup` and `spona restore`
+BACKUP_KEY = _secret("BACKUP_KEY")
+if BACKUP_KEY and BACKUP_KEY in [*FIELD_ENCRYPTION_KEYS, SECRET_KEY, BLIND_INDEX_KEY]:
+    raise ImproperlyConfigured("BACKUP_KEY must differ from every other key.")
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
@@ -81,13 +87,16 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "spona.api",
     "spona.workspace",
+    "spona.ops",
 ]
 
 MIDDLEWARE = [
+    "spona.ops.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "spona.ops.sessions.SessionTouchMiddleware",
     "spona.core.middleware.SerbianLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -121,6 +130,13 @@ TEMPLATES = [
 VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'spona.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend plus work run just before a commit (the audit chain's append).
+    DATABASES["default"]["ENGINE"] = "spona.core.postgresql"
+    # Keep each server process's connection (no connect per request); check it before each
+    # request's first use, so a restarted database is picked up without a restart.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=300))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
@@ -136,6 +152,11 @@ TASKS = {
 #: day after it, each sent at this hour (local time).
 TASK_REMINDER_BEFORE = timedelta(days=env.int("TASK_REMINDER_BEFORE_DAYS", default=1))
 TASK_REMINDER_HOUR = env.int("TASK_REMINDER_HOUR", default=8)
+#: Each task runs in a child process of the worker under these limits (spona.jobs.worker).
+JOB_MEMORY_LIMIT_MB = env.int("JOB_MEMORY_LIMIT_MB", default=2048)
+JOB_TIME_LIMIT_SECONDS = env.float("JOB_TIME_LIMIT_SECONDS", default=900)
+#: A worker renews its heartbeat this often; one silent for six beats is taken for dead.
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://spona")}
 
@@ -163,9 +184,11 @@ LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_LOCKOUT = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 API_TOKEN_LIFETIME = timedelta(days=env.int("API_TOKEN_DAYS", default=30))
 
-# Idle sessions expire: the cookie's age is renewed on every request.
+# Idle sessions expire after this long without a request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed at most once a minute (spona.ops.sessions), not written on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = env.int("SESSION_TOUCH_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -179,9 +202,23 @@ USE_TZ = True
 TIME_ZONE = "Europe/Belgrade"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "spona" / "static"]
-if not PRODUCTION:  # serve straight from the source folders; production runs collectstatic
+#: uploaded files kept on disk (part of every backup)
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+#: where uploads larger than 2.5 MB are received before a job takes them (the system's
+#: temporary folder by default); when it is full, the upload is refused with a message
+FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "spona.ops.uploads.TidyTemporaryFileUploadHandler",
+]
+if PRODUCTION:  # `spona serve` collects them; file names carry a hash, so caches keep them
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+else:  # serve straight from the source folders
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = DEBUG
     STATIC_ROOT.mkdir(exist_ok=True)
@@ -209,6 +246,8 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The load balancer's health checks reach the app server over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
 
 #: how long a break-glass (emergency) grant opens a case
 BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=120)
@@ -257,11 +296,12 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# Application logs carry no personal data: only request method, path, status and
-# the audit log's own identifiers (see docs/security.md).
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
-}
+# Application logs carry no personal data: one JSON line per request (method, path without
+# the query, status, time, request id) and the audit log's own identifiers (spona.ops.logs).
+LOGGING = logging_config(
+    level=env.str("LOG_LEVEL", default="WARNING"),
+    json_lines=env.bool("LOG_JSON", default=True),
+    requests=env.bool("LOG_REQUESTS", default=True),
+)
+#: readiness reports the job queue late once a ready task has waited this long
+READY_QUEUE_MAX_AGE_SECONDS = env.int("READY_QUEUE_MAX_AGE_SECONDS", default=300)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("manage/institutions/", include("spona.institutions.manage_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", include("spona.api.urls")),
+    path("health/", include("spona.ops.urls")),
 ]
 
 handler404 = "spona.core.views.not_found"

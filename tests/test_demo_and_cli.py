@@ -58,8 +58,7 @@ def test_totp_command_prints_a_demo_users_code(capsys: pytest.CaptureFixture[str
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (["serve"], ["runserver", "127.0.0.1:8000"]),
-        (["serve", "--host", "0.0.0.0", "--port", "9000"], ["runserver", "0.0.0.0:9000"]),
+        (["worker", "--no-reload"], ["worker", "--no-reload"]),
         (["audit", "verify"], ["audit_verify"]),
         (["keys", "rotate"], ["keys_rotate"]),
         (["reference", "load"], ["reference_load"]),

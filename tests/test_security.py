@@ -1,5 +1,6 @@
 """Security headers, production start-up checks, and translated error pages."""
 
+import logging
 import os
 import re
 import subprocess
@@ -8,8 +9,10 @@ import sys
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pythonjsonlogger.json import JsonFormatter
 
 from spona.accounts.models import Role
+from spona.ops.logs import logging_config
 
 pytestmark = pytest.mark.django_db
 
@@ -128,10 +131,14 @@ def test_expired_form_gets_a_translated_page() -> None:
     assert "The form has expired" in response.content.decode()
 
 
+def json_line(record: logging.LogRecord) -> str:
+    """A log record as the production log writes it (spona.ops.logs)."""
+    options = logging_config(level="DEBUG", json_lines=True)["formatters"]["spona"]
+    return JsonFormatter(**{k: v for k, v in options.items() if k != "()"}).format(record)
+
+
 def test_no_personal_data_reaches_the_logs_even_at_debug_level(make_user, caplog) -> None:
     """SQL statements (with their parameters) are logged at DEBUG: they hold only ciphertext."""
-    import logging
-
     from django.db import connection
 
     caplog.set_level(logging.DEBUG)
@@ -152,3 +159,9 @@ def test_no_personal_data_reaches_the_logs_even_at_debug_level(make_user, caplog
     assert 'INSERT INTO "people_person"' in logged  # the statements were logged ...
     assert "Радмила" not in logged
     assert "Smiljanić" not in logged
+    # ... and so are the JSON lines written from them (request lines: path, never the query)
+    as_json = "\n".join(json_line(r) for r in caplog.records)
+    assert '"path": "/people/"' in as_json
+    assert "Радмила" not in as_json
+    assert "Smiljanić" not in as_json
+    assert "\\u0420\\u0430\\u0434" not in as_json  # nor escaped

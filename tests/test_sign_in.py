@@ -1,6 +1,7 @@
 """Signing in: password, then a second factor; enrolment; lockout; one-time passwords."""
 
 import time
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -135,9 +136,34 @@ def test_pending_sign_in_expires(make_user, monkeypatch) -> None:
     assert response["Location"] == LOGIN
 
 
-def test_sessions_expire_after_thirty_idle_minutes(settings) -> None:
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+def test_sessions_expire_after_thirty_idle_minutes_and_live_on_while_used(make_user) -> None:
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+
+    from spona.ops.sessions import TOUCHED
+
+    client = Client()
+    client.force_login(make_user(Role.CASE_MANAGER))
+    key = client.session.session_key
+
+    def expires() -> Any:
+        return Session.objects.get(session_key=key).expire_date
+
+    client.get(reverse("workspace:home"))
+    first = expires()
+    assert timedelta(minutes=29) < first - timezone.now() <= timedelta(minutes=30)
+    client.get(reverse("workspace:home"))
+    assert expires() == first  # not written again within the minute
+
+    session = client.session
+    session[TOUCHED] -= 61  # a minute later, the next request renews it
+    session.save()
+    client.get(reverse("workspace:home"))
+    assert expires() > first
+
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now())  # 30 idle minutes
+    assert client.get(reverse("workspace:home"))["Location"].startswith(LOGIN)
 
 
 def test_passwords_are_hashed_with_argon2() -> None:

@@ -32,8 +32,9 @@ TECHNICAL = {
     "Authorization",
     "OpenAPI",
 }
-# JSON answers, and the API's pages generated from its code, are read by developers
-TECHNICAL_PAGE_PREFIX = "api_"
+# JSON answers, and the API's pages generated from its code, are read by developers; the
+# health checks by load balancers and monitoring
+TECHNICAL_PAGE_PREFIX = ("api_", "ops:")
 VISIBLE_ATTRIBUTES = {"aria-label", "title", "placeholder", "alt"}
 
 

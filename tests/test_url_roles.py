@@ -317,6 +317,8 @@ RULES: dict[str, Rule] = {
     },
     "coordination:mandate_edit": Rule(frozenset({Role.COORDINATOR})),
     "set_language": Rule(ALL_ROLES, ok=302, denied=302, anonymous=302, method="post"),
+    "ops:live": Rule(ALL_ROLES, anonymous=200),
+    "ops:ready": Rule(ALL_ROLES, anonymous=200),
     "api_schema": Rule(ALL_ROLES, anonymous=200),
     "api_docs": Rule(ALL_ROLES, anonymous=200),
     "api_me": Rule(ALL_ROLES, anonymous=401),

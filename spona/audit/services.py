@@ -1,7 +1,8 @@
 """Writing to the audit log. Every sensitive read, every change and every export calls
 ``audit``; sign-ins are audited by ``spona.accounts.services``."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol, runtime_checkable
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -11,6 +12,15 @@ from spona.audit.models import AuditAction, AuditEvent
 
 GENESIS_HASH = "0" * 64
 _POSTGRES_LOCK_ID = 0x5B0A_A0D1  # serialises appends so the chain never forks
+
+
+@runtime_checkable
+class _DefersToCommit(Protocol):
+    """A database connection that runs work just before it commits (spona.core.postgresql)."""
+
+    def in_application_transaction(self) -> bool: ...
+
+    def before_commit(self, func: Callable[[], None]) -> None: ...
 
 
 def _lock_chain() -> None:
@@ -41,27 +51,40 @@ def audit(
 ) -> AuditEvent:
     """Append one event. ``user`` defaults to the current request's user.
 
-    ``details`` must never hold personal data: field names, counts and codes only.
+    ``details`` must never hold personal data: field names, counts and codes only. Inside a
+    transaction on PostgreSQL the event takes its place in the chain when the transaction
+    commits (until then it has no ``seq`` or ``hash``); elsewhere at once.
     """
     ctx = current()
     actor = _actor_fields(user if user is not None else ctx.user)
     if username and not actor["actor_username"]:
         actor["actor_username"] = username
-    with transaction.atomic():
-        _lock_chain()
-        last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
-        event = AuditEvent(
-            seq=(last["seq"] + 1) if last else 1,
-            at=timezone.now(),
-            action=action,
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            purpose=purpose,
-            client_address=ctx.client_address,
-            details={"channel": ctx.channel, **(details or {})},
-            prev_hash=last["hash"] if last else GENESIS_HASH,
-            **actor,
-        )
-        event.hash = event.compute_hash()
-        event.save()
+    event = AuditEvent(
+        at=timezone.now(),
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        purpose=purpose,
+        client_address=ctx.client_address,
+        details={"channel": ctx.channel, **(details or {})},
+        **actor,
+    )
+    database = transaction.get_connection()
+    if isinstance(database, _DefersToCommit) and database.in_application_transaction():
+        # PostgreSQL inside a transaction: chain it at commit, so that the chain's lock is
+        # held for the append and the commit only (spona.core.postgresql).
+        database.before_commit(lambda: _append(event))
+    else:
+        with transaction.atomic():
+            _append(event)
     return event
+
+
+def _append(event: AuditEvent) -> None:
+    """Give ``event`` the next place in the chain and store it (under the chain's lock)."""
+    _lock_chain()
+    last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
+    event.seq = (last["seq"] + 1) if last else 1
+    event.prev_hash = last["hash"] if last else GENESIS_HASH
+    event.hash = event.compute_hash()
+    event.save()

@@ -1,7 +1,11 @@
+import sys
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext
+
+from spona.ops.faults import temporary_failure
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -12,5 +16,20 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """A translated error page that needs nothing from the database or the session."""
-    return HttpResponse(loader.render_to_string("500.html"), status=500)
+    """A translated error page that needs nothing from the database or the session; while
+    the database cannot be reached or the upload disk is full, a "try again" page (JSON for
+    the API) with its own status."""
+    failure = temporary_failure(sys.exception())
+    if failure is None:
+        return HttpResponse(loader.render_to_string("500.html"), status=500)
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"detail": str(failure.message)}, status=failure.status
+        )
+    else:
+        context = {"heading": failure.heading, "message": failure.message}
+        response = HttpResponse(
+            loader.render_to_string("unavailable.html", context), status=failure.status
+        )
+    response["Retry-After"] = "30"
+    return response

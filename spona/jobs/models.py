@@ -62,3 +62,17 @@ class Artifact(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class WorkerProcess(models.Model):
+    """A running ``spona worker``: it renews ``seen_at`` while it lives, so that a task left
+    "running" by a worker that stopped beating (killed, or its machine gone) can be failed."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid}"

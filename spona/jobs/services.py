@@ -6,6 +6,7 @@ from typing import Any
 
 from django.tasks import task
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
@@ -14,6 +15,19 @@ from spona.jobs.models import Artifact, Job, JobStatus
 logger = logging.getLogger(__name__)
 UNEXPECTED = _(
     "Something went wrong, and nothing was saved. The error has been recorded; try again later."
+)
+TOO_MUCH_MEMORY = _(
+    "The job needed more memory than a job may use, and was stopped; nothing was saved. "
+    "If it was an import, split the file into smaller ones."
+)
+TOO_LONG = _(
+    "The job took longer than a job may take, and was stopped; nothing was saved. "
+    "If it was an import, split the file into smaller ones."
+)
+STOPPED = _(
+    "The job stopped before it finished: the background worker stopped, or the job needed "
+    "more memory than a job may use. Nothing was saved; start it again, with a smaller file "
+    "if it was an import."
 )
 
 #: kind -> the function that does the work; it gets the job and a ``progress(done, total)``
@@ -67,6 +81,11 @@ def run_job(job_id: int) -> None:
     except JobFailedError as failure:
         _fail(job, failure.errors)
         return
+    except MemoryError:
+        # The worker runs each job under a memory limit (spona.jobs.worker); this job hit it.
+        logger.warning("job %s (%s) ran out of memory", job_id, job.kind)
+        job_interrupted(job_id, TOO_MUCH_MEMORY)
+        return
     except Exception:
         # A bug, not bad input: the job must not look "running" forever. The log names the
         # job only (its payload may hold personal data); the user gets a plain message.
@@ -77,6 +96,16 @@ def run_job(job_id: int) -> None:
     Job.objects.filter(pk=job_id).update(
         status=JobStatus.SUCCEEDED, result=result, finished_at=timezone.now()
     )
+
+
+def job_interrupted(job_id: int, reason: Promise) -> None:
+    """End a job that did not finish by itself (killed at its limit, or its worker died) with
+    ``reason`` in its owner's language; a job that already ended keeps its outcome."""
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None or job.is_finished:
+        return
+    with translation.override(job.payload.get("language", "sr")):
+        _fail(job, [str(reason)])
 
 
 def artifact_save(*, job: Job, filename: str, content_type: str, data: bytes) -> Artifact:

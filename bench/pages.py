@@ -1,0 +1,116 @@
+"""Where a request's time goes: each page of the load mix (bench/load.py), requested in
+this process through Django's test client by a bench user signed in through the real
+forms, against the benchmark database (bench/loadsetup.py; run bench/load.py once first).
+
+    .venv/bin/python bench/pages.py [--repeats 50] [--profile PAGE]
+
+Prints per page the median and p95 milliseconds, the median CPU milliseconds of this
+process (Python's share, whatever else the machine runs) and the SQL queries per request; with
+``--profile`` the 20 functions with the most time of their own for that page, and
+Spona's 40 functions with the most cumulative time.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import loadsetup
+
+os.environ.update(loadsetup.environment())
+os.environ["LOG_REQUESTS"] = "false"
+import django
+
+django.setup()
+
+import pyotp  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+SIGNAL = {"what_seen": "Дете проси испред продавнице", "urgency": "normal", "child_involved": "yes"}
+
+
+def signed_in(account: dict[str, str]) -> Client:
+    client = Client()
+    client.post(
+        "/accounts/sign-in/", {"username": account["username"], "password": loadsetup.PASSWORD}
+    )
+    answer = client.post("/accounts/sign-in/verify/", {"code": pyotp.TOTP(account["secret"]).now()})
+    if answer.status_code != 302:
+        raise SystemExit("sign-in failed (a code is valid once: wait 30 seconds and run again)")
+    return client
+
+
+def pages(client: Client) -> dict[str, Callable[[], int]]:
+    case = re.search(r'href="/cases/([A-Za-z0-9-]+)/"', client.get("/cases/").content.decode())
+    wave = re.search(r'href="/surveys/(\d+)/"', client.get("/surveys/").content.decode())
+    if not (case and wave):
+        raise SystemExit("the bench user sees no case or no survey wave")
+
+    def new_signal() -> int:
+        form = client.get("/signals/new/").content.decode()
+        municipality = re.search(r'<option value="(\d+)" selected>', form)
+        if not municipality:
+            raise SystemExit("no municipality chosen in the signal form")
+        return client.post("/signals/new/", {**SIGNAL, "municipality": municipality[1]}).status_code
+
+    return {
+        "home": lambda: client.get("/").status_code,
+        "person list": lambda: client.get("/people/").status_code,
+        "case list": lambda: client.get("/cases/").status_code,
+        "case": lambda: client.get(f"/cases/{case[1]}/").status_code,
+        "risk map": lambda: client.get("/prevention/").status_code,
+        "survey results": lambda: client.get(f"/surveys/{wave[1]}/").status_code,
+        "API signals": lambda: client.get("/api/v1/signals/").status_code,
+        "new signal": new_signal,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=50)
+    parser.add_argument("--profile", help="a page name from the list")
+    args = parser.parse_args()
+    accounts = loadsetup.users()
+    client = signed_in(accounts[int(time.time() // 30) % len(accounts)])  # a code is used once
+    for name, request in pages(client).items():
+        if args.profile and name != args.profile:
+            continue
+        request()  # warm
+        times, cpu, queries = [], [], []
+        profiler = cProfile.Profile() if args.profile else None
+        for _ in range(args.repeats):
+            with CaptureQueriesContext(connection) as captured:
+                started, started_cpu = time.perf_counter(), time.process_time()
+                if profiler:
+                    profiler.enable()
+                status = request()
+                if profiler:
+                    profiler.disable()
+                times.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - started_cpu) * 1000)
+            queries.append(len(captured))
+            if status not in {200, 302}:
+                raise SystemExit(f"{name}: HTTP {status}")
+        times.sort()
+        print(
+            f"{name:16} median {statistics.median(times):6.1f} ms  "
+            f"p95 {times[int(0.95 * (len(times) - 1))]:6.1f} ms  "
+            f"CPU {statistics.median(cpu):5.1f} ms  queries {statistics.median(queries):4.0f}"
+        )
+        if profiler:
+            stats = pstats.Stats(profiler)
+            stats.sort_stats("tottime").print_stats(20)
+            stats.sort_stats("cumulative").print_stats("spona/", 40)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""Django's PostgreSQL backend with ``before_commit``: callbacks that run inside the
+transaction, after everything else it did, just before it commits.
+
+Why: appending to the audit log's hash chain takes a lock that serialises every writer until
+its transaction ends. Taken where the event is recorded (early in a request), the lock was
+held through the rest of the request, rendering included, so audited requests ran one at a
+time across all servers. Appended at commit, the lock is held for the append and the
+commit alone (bench/load.py, docs/decisions.md).
+
+The transaction the callbacks belong to is the outermost one the application opened: its
+commit, or, inside a test case's own blocks, the release of the application's outermost
+savepoint. A callback registered in a savepoint that is rolled back is dropped with it.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.backends.postgresql import base
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.before_commit_callbacks: list[tuple[set[str], Callable[[], None]]] = []
+
+    def in_application_transaction(self) -> bool:
+        """Whether an atomic block of the application (not only a test case's) is open."""
+        return any(not getattr(block, "_from_testcase", False) for block in self.atomic_blocks)
+
+    def before_commit(self, func: Callable[[], None]) -> None:
+        """Run ``func`` inside the current transaction just before it commits."""
+        self.before_commit_callbacks.append((set(self.savepoint_ids), func))
+
+    def _run_before_commit(self) -> None:
+        if self.in_application_transaction():
+            return  # an inner savepoint: the outer block commits them
+        while self.before_commit_callbacks:
+            _, func = self.before_commit_callbacks.pop(0)
+            func()
+
+    def commit(self) -> None:
+        self._run_before_commit()
+        super().commit()
+
+    def savepoint_commit(self, sid: str) -> None:
+        self._run_before_commit()
+        super().savepoint_commit(sid)
+
+    def savepoint_rollback(self, sid: str) -> None:
+        super().savepoint_rollback(sid)
+        self.before_commit_callbacks = [
+            (sids, func) for sids, func in self.before_commit_callbacks if sid not in sids
+        ]
+
+    def rollback(self) -> None:
+        self.before_commit_callbacks = []
+        super().rollback()
+
+    def close(self) -> None:
+        self.before_commit_callbacks = []
+        super().close()
