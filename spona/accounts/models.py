@@ -9,6 +9,7 @@ from spona.core.fields import EncryptedTextField
 from spona.core.locking import VersionedModel
 from spona.core.roles import Role as Role
 from spona.institutions.models import Institution
+from spona.institutions.roles import role_title
 
 
 class User(VersionedModel, AbstractUser):
@@ -34,6 +35,11 @@ class User(VersionedModel, AbstractUser):
         ordering = ["username"]
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    @property
+    def role_title(self) -> str:
+        """The role as this user's institution calls it (a police case manager: duty officer)."""
+        return role_title(self.role, self.institution.type if self.institution else None)
 
     @property
     def is_locked(self) -> bool:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -15,7 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts import two_factor
-from spona.accounts.access import MANAGE_USERS, USE_API_TOKENS, manageable_roles
+from spona.accounts.access import (
+    MANAGE_USERS,
+    USE_API_TOKENS,
+    grantable_roles,
+    manageable_roles,
+)
 from spona.accounts.models import ApiToken, Role, TOTPDevice, User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
@@ -115,6 +120,14 @@ def _temporary_password() -> str:
     return secrets.token_urlsafe(12)
 
 
+def _check_role_grantable(user: User, role: object, institution: Institution | None) -> None:
+    """Refuse a role the institution's type does not have or the granter may not give."""
+    if role not in manageable_roles(user):
+        raise PermissionDenied
+    if role not in grantable_roles(user, institution):
+        raise ValidationError({"role": _("An account in this institution cannot have this role.")})
+
+
 @dataclass(frozen=True)
 class IssuedPassword:
     user: User
@@ -125,8 +138,7 @@ class IssuedPassword:
 def user_create(*, user: User, **fields: Any) -> IssuedPassword:
     """A new account with a one-time password the user must change at first sign-in."""
     require(user, MANAGE_USERS, fields.get("institution"))
-    if fields.get("role") not in manageable_roles(user):
-        raise PermissionDenied
+    _check_role_grantable(user, fields.get("role"), fields.get("institution"))
     user = User(must_change_password=True, **fields)
     password = _temporary_password()
     user.set_password(password)
@@ -138,6 +150,8 @@ def user_create(*, user: User, **fields: Any) -> IssuedPassword:
 @transaction.atomic
 def user_update(*, user: User, target: User, expected_version: int, changed: list[str]) -> User:
     require(user, MANAGE_USERS, target)
+    if "role" in changed:
+        _check_role_grantable(user, target.role, target.institution)
     save_versioned(target, expected_version=expected_version, fields=USER_EDITABLE_FIELDS)
     audit(AuditAction.UPDATE, target, user=user, details={"fields": changed})
     return target

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from spona.accounts.models import Role, User
+from spona.accounts.models import User
+from spona.accounts.selectors import receiving_users, without_receivers
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.cases.access import (
@@ -99,11 +100,17 @@ def active_grants(case: Case) -> QuerySet[BreakGlassGrant]:
 
 def answerers(institution: Institution) -> list[User]:
     """Who answers for an institution: its case managers, supervisors and Centre officers."""
-    return list(
-        institution.users.filter(
-            is_active=True, role__in=[Role.CASE_MANAGER, Role.SUPERVISOR, Role.CENTRE_OFFICER]
-        )
-    )
+    return list(receiving_users(institution))
+
+
+def unreachable_institutions(case: Case, *, sender: Institution | None) -> list[Institution]:
+    """Institutions of the case's municipality, and national ones, that nobody can answer for:
+    the referral form says so instead of offering them."""
+    here = Q(municipality=case.municipality_id) | Q(municipality__isnull=True)
+    idle = without_receivers(Institution.objects.filter(here, is_active=True))
+    if sender is not None:
+        idle = idle.exclude(pk=sender.pk)
+    return serbian_sorted(idle.select_related("municipality"), str)
 
 
 def overdue_referrals(*, user: User) -> QuerySet[Referral]:

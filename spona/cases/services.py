@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import Role, User
+from spona.accounts.selectors import can_receive, receiving_users
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.cases.access import (
@@ -34,8 +35,8 @@ from spona.cases.models import (
 )
 from spona.cases.referrals import STEPS, ReferralMove, ReferralStep
 from spona.cases.reminders import schedule_overdue_reminder
-from spona.cases.selectors import answerers
 from spona.cases.workflow import NEEDS, Transition
+from spona.coordination.services import cannot_receive_alert
 from spona.core.locking import save_versioned
 from spona.core.urgency import Urgency
 from spona.inbox.kinds import NotificationKind
@@ -46,6 +47,11 @@ from spona.policy import require
 
 REQUIRED = _("This field is required for this change of status.")
 OPEN_REFERRALS = [ReferralStatus.SENT, ReferralStatus.ACCEPTED]
+CANNOT_RECEIVE = _(
+    "Nobody at this institution can answer a referral yet, so it cannot be sent there. The "
+    "coordinator and the institution's administrator have been told; choose another institution "
+    "or call its duty line."
+)
 
 
 def _referral_send(
@@ -69,7 +75,7 @@ def _referral_send(
     )
     audit(AuditAction.CREATE, referral, user=user)
     notify(
-        recipients=answerers(to),
+        recipients=receiving_users(to),
         kind=NotificationKind.REFERRAL_RECEIVED,
         params={
             "case": case.code,
@@ -79,19 +85,32 @@ def _referral_send(
         link=reverse("cases:case_detail", args=[case.code]),
     )
     schedule_overdue_reminder(referral)
+    if not can_receive(to):
+        # the referrals the law requires (guardianship, the Centre) go out regardless
+        cannot_receive_alert(to)
     return referral
 
 
-@transaction.atomic
 def referral_send(
     *, user: User, case: Case, to: Institution, reason: str, urgency: str
 ) -> Referral:
     """Refer a case on to another institution; the due date follows from the urgency.
 
     The receiver joins the case team at once and sees the person only within the consent
-    recorded for its type of institution (the policy checks it on every read).
+    recorded for its type of institution (the policy checks it on every read). An institution
+    where nobody can answer is refused (no referral waits forever) and its coordinator alerted.
     """
     require(user, REFERRAL_SEND, case)
+    if to.is_active and not can_receive(to):
+        cannot_receive_alert(to)
+        raise ValidationError({"to": CANNOT_RECEIVE})
+    return _referral_send_checked(user=user, case=case, to=to, reason=reason, urgency=urgency)
+
+
+@transaction.atomic
+def _referral_send_checked(
+    *, user: User, case: Case, to: Institution, reason: str, urgency: str
+) -> Referral:
     errors = {}
     if not reason.strip():
         errors["reason"] = REQUIRED

@@ -22,6 +22,7 @@ class NotificationKind(StrEnum):
     CONFERENCE_INVITATION = "conference_invitation"
     CONFERENCE_CANCELLED = "conference_cancelled"
     PREVENTION_FOLLOW_UP = "prevention_follow_up"
+    CANNOT_RECEIVE = "cannot_receive"
 
 
 #: kind -> (subject, body); both are %-formatted with the notification's parameters.
@@ -76,5 +77,13 @@ KINDS: dict[NotificationKind, tuple[Promise, Promise]] = {
     NotificationKind.CONFERENCE_CANCELLED: (
         _("Conference cancelled: %(topic)s"),
         _("The conference %(topic)s planned for %(date)s has been cancelled."),
+    ),
+    NotificationKind.CANNOT_RECEIVE: (
+        _("%(institution)s cannot receive referrals"),
+        _(
+            "Nobody at %(institution)s has an account that can answer a referral or a signal, "
+            "so nothing can be sent there. Its administrator can give a professional the role "
+            "that acts for the institution (for example a case manager or a duty officer)."
+        ),
     ),
 }

@@ -8,15 +8,17 @@ from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.core.urgency import Urgency
 from spona.policy import can, visible
-from spona.signals.access import SIGNAL_TRIAGE
+from spona.signals.access import SIGNAL_TRIAGE, triage_scope
 from spona.signals.models import Signal, Status
 
 OPEN = [Status.NEW, Status.ASSIGNED]
 
 
 def triage_queue(*, user: User) -> QuerySet[Signal]:
-    """Open signals this user triages, most urgent and oldest first."""
-    if not can(user, SIGNAL_TRIAGE):
+    """Open signals this user triages (their municipality's, those routed to their institution,
+    the Centre's share), most urgent and oldest first."""
+    scope = triage_scope(user)
+    if scope is None or not can(user, SIGNAL_TRIAGE):
         return Signal.objects.none()
     urgency_order = Case(
         When(urgency=Urgency.IMMEDIATE, then=0),
@@ -25,7 +27,7 @@ def triage_queue(*, user: User) -> QuerySet[Signal]:
     )
     signals = (
         visible(user, Signal)
-        .filter(status__in=OPEN)
+        .filter(scope, status__in=OPEN)
         .select_related("municipality", "raised_by_institution")
     )
     return signals.annotate(urgency_order=urgency_order).order_by("urgency_order", "created_at")

@@ -4,12 +4,14 @@ import hashlib
 import secrets
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
+from spona.accounts.selectors import can_receive
 from spona.audit.context import AuditContext, acting, current
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
@@ -78,6 +80,10 @@ def signal_assign(
     *, user: User, signal: Signal, expected_version: int, institution: Institution
 ) -> Signal:
     require(user, SIGNAL_TRIAGE, signal)
+    if not can_receive(institution):
+        raise ValidationError(
+            _("Nobody at this institution can receive a signal yet; choose another one.")
+        )
     signal.assigned_institution, signal.status, signal.triaged_at = (
         institution,
         Status.ASSIGNED,

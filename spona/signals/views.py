@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
+from spona.accounts.selectors import with_receivers
 from spona.core.actions import act_and_return, incomplete_and_return
 from spona.core.collation import in_serbian_order
 from spona.institutions.models import Institution
@@ -68,9 +69,10 @@ def signal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _assignable(signal: Signal) -> QuerySet[Institution]:
-    """Institutions of the signal's municipality, and the national ones."""
+    """Institutions of the signal's municipality, and the national ones, that have someone to
+    receive it (a signal routed where nobody answers would wait forever)."""
     here = Q(municipality=signal.municipality_id) | Q(municipality__isnull=True)
-    return in_serbian_order(Institution.objects.filter(here, is_active=True), str)
+    return in_serbian_order(with_receivers(Institution.objects.filter(here, is_active=True)), str)
 
 
 def _triage_forms(signal: Signal) -> dict[str, object]:
