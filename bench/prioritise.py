@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from spona.planning.prioritise import Candidate, greedy, solve  # noqa: E402
+from spona.planning.prioritise import Candidate, greedy, solve
 
 FUNDERS = ("municipality", "ministry", "donor", "eu")
 
@@ -46,8 +46,10 @@ def instance(n: int, rng: random.Random) -> tuple[list[Candidate], float, dict[s
     mandatory = sum(c.cost for c in candidates if c.mandatory)
     budget = max(0.3 * total, 1.2 * mandatory)
     funder_budgets = {
-        f: max(0.4 * sum(c.cost for c in candidates if c.funder == f),
-               sum(c.cost for c in candidates if c.funder == f and c.mandatory))
+        f: max(
+            0.4 * sum(c.cost for c in candidates if c.funder == f),
+            sum(c.cost for c in candidates if c.funder == f and c.mandatory),
+        )
         for f in FUNDERS
     }
     return candidates, budget, funder_budgets
@@ -61,8 +63,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=17)
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    print(f"{'n':>6} {'exact p50 ms':>13} {'greedy p50 ms':>14} {'exact benefit':>14} "
-          f"{'greedy benefit':>15} {'greedy loses':>13}")
+    print(
+        f"{'n':>6} {'exact p50 ms':>13} {'greedy p50 ms':>14} {'exact benefit':>14} "
+        f"{'greedy benefit':>15} {'greedy loses':>13}"
+    )
     for n in (int(s) for s in args.sizes.split(",")):
         for _ in range(args.instances):
             candidates, budget, funders = instance(n, rng)

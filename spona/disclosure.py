@@ -101,6 +101,20 @@ def shown(value: int | None, *, k: int = K) -> str:
     return f"<{k}" if value is None else str(value)
 
 
+def share(part: int, whole: int, *, k: int = K) -> int | None:
+    """A share in whole per cent as it may be published, or ``None`` when it must not be.
+
+    A share is a derived value: with the whole published it gives the part back (part = share
+    × whole), and 100 % minus it gives the rest. So it is withheld when the part, the rest or
+    the whole is a small cell (1 to k-1), exactly as the counts themselves would be. A share
+    of an empty whole is ``None`` too (there is nothing to measure).
+    """
+    _check_k(k)
+    if whole <= 0 or any(_is_small(value, k) for value in (part, whole - part, whole)):
+        return None
+    return round(100 * part / whole)
+
+
 @dataclass(frozen=True)
 class ProtectedTable:
     """A table ready to publish: ``None`` marks a suppressed entry.

@@ -116,6 +116,9 @@ class World:
     consent_pk: int = 0
     notification_pk: int = 0
     follow_up_code: str = ""
+    assessment_pk: int = 0
+    interview_pk: int = 0
+    activity_pk: int = 0
 
 
 @pytest.fixture
@@ -139,7 +142,43 @@ def world(db: Any, social_welfare: Any) -> World:
     _add_identification(world, social_welfare)
     _add_prevention(world, social_welfare)
     _add_conference(world, social_welfare)
+    _add_planning(world, social_welfare)
     return world
+
+
+def _add_planning(world: World, institution: Institution) -> None:
+    """The coordinator's readiness assessment with one interview, and one activity."""
+    import datetime
+    from decimal import Decimal
+
+    from spona.planning.models import Activity
+    from spona.planning.services import activity_save, assessment_start, interview_add
+
+    coordinator = world.users[Role.COORDINATOR]
+    assessment = assessment_start(
+        user=coordinator, municipality=institution.municipality, year=2026
+    )
+    world.assessment_pk = assessment.pk
+    world.interview_pk = interview_add(
+        user=coordinator,
+        assessment=assessment,
+        sector="school",
+        interviewed_on=datetime.date(2026, 3, 2),
+        notes="The head teacher knows of two girls recruited online.",
+    ).pk
+    activity = Activity(
+        municipality=institution.municipality,
+        year=2026,
+        title="School workshops on false job offers",
+        kind="school_programme",
+        phase="prevention",
+        cost=Decimal("120000"),
+        need=0.8,
+        evidence=0.6,
+        evidence_source="Evaluation of the 2015 programme",
+        reach=0.5,
+    )
+    world.activity_pk = activity_save(user=coordinator, activity=activity).pk
 
 
 def _add_prevention(world: World, institution: Institution) -> None:

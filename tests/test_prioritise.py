@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from spona.planning.prioritise import (
     Candidate,
-    Infeasible,
+    InfeasibleError,
     LeftOut,
     greedy,
     sensitivity,
@@ -72,7 +72,7 @@ def test_the_choice_equals_brute_force_and_respects_every_constraint(instance) -
     candidates, budget, funder_budgets = instance
     best = brute_force(candidates, budget, funder_budgets)
     if best is None:
-        with pytest.raises(Infeasible):
+        with pytest.raises(InfeasibleError):
             solve(candidates, budget, funder_budgets)
         return
     choice = solve(candidates, budget, funder_budgets)
@@ -107,7 +107,7 @@ def test_dependencies_mandatory_and_overrides() -> None:
         "training": LeftOut.OVERRIDDEN,
         "follow_up": LeftOut.NEEDS_LEFT_OUT,
     }
-    with pytest.raises(Infeasible):
+    with pytest.raises(InfeasibleError):
         solve(candidates, budget=20)
 
 
@@ -125,6 +125,7 @@ def test_a_funder_budget_is_a_limit_of_its_own() -> None:
 def test_sensitivity_shows_the_choice_at_plus_and_minus_twenty_percent() -> None:
     candidates = [Candidate(f"a{i}", cost=10, benefit=10 - i) for i in range(10)]
     result = sensitivity(candidates, budget=50)
-    assert result.lower is not None and result.higher is not None
+    assert result.lower is not None
+    assert result.higher is not None
     assert len(result.lower.chosen) == 4
     assert len(result.higher.chosen) == 6

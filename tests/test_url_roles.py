@@ -24,6 +24,9 @@ TRIAGERS = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR})  # of the social welf
 CASE_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.CENTRE_OFFICER})
 COUNT_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.COORDINATOR})  # of a municipality
 CONFERENCE_ROLES = CASE_ROLES | {Role.COORDINATOR}
+COORDINATOR = frozenset({Role.COORDINATOR})
+NATIONAL_PLAN_READERS = frozenset({Role.CENTRE_OFFICER, Role.ANALYST})
+PLAN_VIEWERS = COORDINATOR | NATIONAL_PLAN_READERS
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,36 @@ RULES: dict[str, Rule] = {
     ),
     "jobs:job_detail": Rule(
         frozenset({Role.CASE_MANAGER}), denied=404, args=lambda w: {"pk": w.job_pk}
+    ),
+    "planning:readiness_list": Rule(PLAN_VIEWERS),
+    "planning:assessment_detail": Rule(PLAN_VIEWERS, args=lambda w: {"pk": w.assessment_pk}),
+    "planning:interview_add": Rule(
+        COORDINATOR,
+        ok=302,
+        method="post",
+        denied=404,
+        denied_as=dict.fromkeys(NATIONAL_PLAN_READERS, 403),
+        args=lambda w: {"pk": w.assessment_pk},
+    ),
+    "planning:score_record": Rule(
+        COORDINATOR,
+        ok=302,
+        method="post",
+        denied=404,
+        denied_as=dict.fromkeys(NATIONAL_PLAN_READERS, 403),
+        args=lambda w: {"pk": w.interview_pk},
+    ),
+    "planning:action_plan": Rule(PLAN_VIEWERS),
+    "planning:activity_add": Rule(COORDINATOR, ok=302, method="post"),
+    "planning:budget_set": Rule(COORDINATOR, ok=302, method="post"),
+    "planning:prioritise": Rule(COORDINATOR, ok=302, method="post"),
+    "planning:activity_override": Rule(
+        COORDINATOR,
+        ok=302,
+        method="post",
+        denied=404,
+        denied_as=dict.fromkeys(NATIONAL_PLAN_READERS, 403),
+        args=lambda w: {"pk": w.activity_pk},
     ),
     "prevention:overview": Rule(ALL_ROLES),
     "prevention:municipality": Rule(ALL_ROLES, args=lambda w: {"code": "70939"}),

@@ -43,7 +43,12 @@ class Candidate:
     requires: tuple[str, ...] = ()
 
 
-def benefit(need: float, evidence: float, reach: float, weights: Weights = Weights()) -> float:
+DEFAULT_WEIGHTS = Weights()
+
+
+def benefit(
+    need: float, evidence: float, reach: float, weights: Weights = DEFAULT_WEIGHTS
+) -> float:
     """An activity's expected benefit from its need, evidence and reach, each on 0–1."""
     return weights.need * need + weights.evidence * evidence + weights.reach * reach
 
@@ -65,7 +70,7 @@ class Choice:
     reasons: Mapping[str, LeftOut] = field(default_factory=dict)
 
 
-class Infeasible(ValueError):
+class InfeasibleError(ValueError):
     """The mandatory and forced activities alone do not fit the budget (or require each other
     in a way that cannot hold)."""
 
@@ -105,11 +110,11 @@ def solve(
     result = milp(
         c=-np.array([c.benefit for c in candidates], dtype=float),
         constraints=LinearConstraint(np.vstack(rows), -np.inf, np.array(upper)),
-        integrality=np.ones(n),
+        integrality=np.ones(n, dtype=np.int64),
         bounds=Bounds(lower_bounds, upper_bounds),
     )
     if result.status != 0 or result.x is None:
-        raise Infeasible(result.message)
+        raise InfeasibleError(result.message)
     chosen = frozenset(c.key for c, x in zip(candidates, result.x, strict=True) if x > 0.5)
     return Choice(
         chosen=chosen,
@@ -137,9 +142,10 @@ def _reasons(
             reasons[c.key] = LeftOut.OVERRIDDEN
         elif any(needed not in chosen for needed in c.requires):
             reasons[c.key] = LeftOut.NEEDS_LEFT_OUT
-        elif c.funder in funder_budgets and spent.get(c.funder, 0.0) + c.cost > funder_budgets[
-            c.funder
-        ]:
+        elif (
+            c.funder in funder_budgets
+            and spent.get(c.funder, 0.0) + c.cost > funder_budgets[c.funder]
+        ):
             reasons[c.key] = LeftOut.OVER_FUNDER_BUDGET
         else:
             reasons[c.key] = LeftOut.LESS_BENEFIT_PER_COST
@@ -190,13 +196,14 @@ def sensitivity(
     budget: float,
     funder_budgets: Mapping[str, float] | None = None,
     change: float = 0.2,
-    **overrides: Iterable[str],
+    forced_in: Iterable[str] = (),
+    forced_out: Iterable[str] = (),
 ) -> Sensitivity:
     def at(factor: float) -> Choice | None:
         scaled = {f: b * factor for f, b in (funder_budgets or {}).items()}
         try:
-            return solve(candidates, budget * factor, scaled, **overrides)
-        except Infeasible:
+            return solve(candidates, budget * factor, scaled, forced_in, forced_out)
+        except InfeasibleError:
             return None
 
     return Sensitivity(lower=at(1 - change), higher=at(1 + change))
