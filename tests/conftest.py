@@ -164,18 +164,18 @@ def _add_planning(world: World, institution: Institution) -> None:
         assessment=assessment,
         sector="school",
         interviewed_on=datetime.date(2026, 3, 2),
-        notes="The head teacher knows of two girls recruited online.",
+        notes="Директор школе зна за две девојчице врбоване преко интернета.",
     ).pk
     activity = Activity(
         municipality=institution.municipality,
         year=2026,
-        title="School workshops on false job offers",
+        title="Радионице у школама о лажним понудама за посао",
         kind="school_programme",
         phase="prevention",
         cost=Decimal("120000"),
         need=0.8,
         evidence=0.6,
-        evidence_source="Evaluation of the 2015 programme",
+        evidence_source="Евалуација програма из 2015.",
         reach=0.5,
     )
     world.activity_pk = activity_save(user=coordinator, activity=activity).pk
