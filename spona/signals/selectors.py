@@ -1,15 +1,18 @@
 """Reads of signals: the triage queue, one's own signals, one signal (audited)."""
 
-from django.db.models import Case, QuerySet, When
-from django.http import Http404
+from datetime import datetime, timedelta
 
-from spona.accounts.models import User
+from django.db.models import Case, DateTimeField, F, Q, QuerySet, When
+from django.http import Http404
+from django.utils import timezone
+
+from spona.accounts.models import Role, User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.core.urgency import Urgency
 from spona.policy import can, visible
-from spona.signals.access import SIGNAL_TRIAGE
-from spona.signals.models import Signal, Status
+from spona.signals.access import SIGNAL_TRIAGE, triage_municipality
+from spona.signals.models import ChildInvolved, Signal, Status
 
 OPEN = [Status.NEW, Status.ASSIGNED]
 
@@ -31,6 +34,51 @@ def triage_queue(*, user: User) -> QuerySet[Signal]:
     return signals.annotate(urgency_order=urgency_order).order_by("urgency_order", "created_at")
 
 
+def _due() -> Case:
+    """When a signal should be triaged: its time of arrival plus what its urgency allows."""
+    return Case(
+        *(
+            When(urgency=urgency, then=F("created_at") + urgency.allowed_time)
+            for urgency in Urgency
+        ),
+        output_field=DateTimeField(),
+    )
+
+
+def triage_waiting(*, user: User) -> QuerySet[Signal]:
+    """Signals nobody has triaged yet that this user triages (the home page's first section):
+    the ones of the user's municipality, and for the Centre the urgent ones and those about a
+    child; annotated with ``due`` (arrival plus what the urgency allows), soonest first."""
+    if not can(user, SIGNAL_TRIAGE):
+        return Signal.objects.none()
+    mine = Q(pk__in=[])
+    if (municipality := triage_municipality(user)) is not None:
+        mine |= Q(municipality=municipality)
+    if user.role == Role.CENTRE_OFFICER:
+        mine |= ~Q(urgency=Urgency.NORMAL) | Q(child_involved=ChildInvolved.YES)
+    return (
+        visible(user, Signal)
+        .filter(mine, status=Status.NEW)
+        .select_related("municipality", "raised_by_institution")
+        .annotate(due=_due())
+        .order_by("due", "pk")
+    )
+
+
+def triage_overdue() -> Q:
+    """The signals past the time their urgency allows for triage."""
+    now = timezone.now()
+    late = Q(pk__in=[])
+    for urgency in Urgency:
+        late |= Q(urgency=urgency, created_at__lt=now - urgency.allowed_time)
+    return late
+
+
+def triage_due(signal: Signal) -> datetime:
+    """When the signal should be triaged: its arrival plus what its urgency allows."""
+    return signal.created_at + Urgency(signal.urgency).allowed_time
+
+
 def my_signals(*, user: User) -> QuerySet[Signal]:
     return visible(user, Signal).filter(raised_by=user).select_related("municipality")
 
@@ -46,3 +94,10 @@ def signal_get(*, user: User, code: str) -> Signal:
         raise Http404
     audit(AuditAction.READ, signal, user=user)
     return signal
+
+
+def signals_raised_count(municipality: int) -> int:
+    """How many signals the municipality had in the last 12 months (an aggregate: publish it
+    through ``spona.disclosure``)."""
+    since = timezone.now() - timedelta(days=365)
+    return Signal.objects.filter(municipality=municipality, created_at__gte=since).count()
