@@ -188,6 +188,7 @@ def test_the_coordinator_sees_the_municipality_in_numbers_with_small_counts_hidd
         "Referrals overdue": "0",
         "Tasks overdue": "0",
     }
+    assert "shown as &lt;11 to protect" in html
     assert town["case"].code not in html
     assert town["normal"].code not in html
 
