@@ -11,7 +11,7 @@ Items name things by code, never by a person's name: the home page is seen over 
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -109,19 +109,7 @@ def sections_for(user: object) -> list[Section]:
     """This user's work, most urgent first: sections with overdue items, then by the soonest
     due time, then the rest; the items of each section likewise."""
     sections = [section for provider in _PROVIDERS if (section := provider(user)) is not None]
-    ordered = [
-        Section(
-            key=s.key,
-            title=s.title,
-            count=s.count,
-            items=sorted(s.items, key=Item.sort_key),
-            url=s.url,
-            overdue_count=s.overdue_count,
-            empty=s.empty,
-            figures=s.figures,
-        )
-        for s in sections
-    ]
+    ordered = [replace(s, items=sorted(s.items, key=Item.sort_key)) for s in sections]
     return sorted(ordered, key=Section.sort_key)
 
 

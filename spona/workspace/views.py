@@ -40,8 +40,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     sections = sections_for(user)
     summary = municipality_summary(user)
-    if summary is not None:
-        sections.append(summary)
+    if summary is not None:  # after the sections with work waiting, before the empty ones
+        sections = sorted([*sections, summary], key=Section.sort_key)
     tools = [(phase, tools_for(user, phase)) for phase in Phase]
     context = {
         "sections": sections,
