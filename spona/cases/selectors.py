@@ -39,6 +39,7 @@ from spona.cases.workflow import Transition, phase_of, targets
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import with_role
 from spona.core.collation import serbian_sorted
+from spona.core.roles import INSTITUTION_WIDE_ROLES
 from spona.institutions.models import Institution, InstitutionType
 from spona.policy import can, visible
 
@@ -124,6 +125,38 @@ def overdue_referrals(*, user: User) -> QuerySet[Referral]:
         .select_related("case", "from_institution", "to_institution")
         .order_by("due_at")
     )
+
+
+def referrals_to_answer(*, user: User) -> QuerySet[Referral]:
+    """Referrals to the user's institution nobody has answered yet, soonest due first (for
+    those who answer for it: case managers, supervisors, Centre officers)."""
+    if user.role not in INSTITUTION_WIDE_ROLES or user.institution_id is None:
+        return Referral.objects.none()
+    return incoming_referrals(user=user).filter(status=ReferralStatus.SENT).order_by("due_at", "pk")
+
+
+def referrals_unanswered(*, user: User) -> QuerySet[Referral]:
+    """Referrals the user's institution sent that are not answered yet, soonest due first."""
+    if user.role not in INSTITUTION_WIDE_ROLES or user.institution_id is None:
+        return Referral.objects.none()
+    return (
+        visible(user, Referral)
+        .filter(from_institution=user.institution_id, status=ReferralStatus.SENT)
+        .select_related("case", "to_institution")
+        .order_by("due_at", "pk")
+    )
+
+
+def open_cases_count(municipality: int) -> int:
+    """Open cases of the municipality (an aggregate: publish it through ``spona.disclosure``)."""
+    return Case.objects.filter(municipality=municipality).exclude(status=CaseStatus.CLOSED).count()
+
+
+def overdue_referrals_count(municipality: int) -> int:
+    """Referrals on the municipality's cases unanswered past their due time (an aggregate)."""
+    return Referral.objects.filter(
+        case__municipality=municipality, status=ReferralStatus.SENT, due_at__lt=timezone.now()
+    ).count()
 
 
 @dataclass(frozen=True)

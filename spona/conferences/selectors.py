@@ -141,6 +141,20 @@ def overdue_tasks(*, user: User) -> QuerySet[Task]:
     return tasks_for(user=user).filter(status=TaskStatus.OPEN, due_on__lt=timezone.localdate())
 
 
+def open_tasks(*, user: User) -> QuerySet[Task]:
+    """Open tasks of the user's institution (or the user), soonest due first."""
+    return tasks_for(user=user).filter(status=TaskStatus.OPEN).order_by("due_on", "pk")
+
+
+def overdue_tasks_count(municipality: int) -> int:
+    """Open tasks of the municipality's institutions past their due date (an aggregate)."""
+    return Task.objects.filter(
+        owner_institution__municipality=municipality,
+        status=TaskStatus.OPEN,
+        due_on__lt=timezone.localdate(),
+    ).count()
+
+
 def task_get(*, user: User, code: str) -> Task:
     task = _tasks(user).filter(code=code).first()
     if task is None:
