@@ -17,6 +17,7 @@ from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.core.codes import ALPHABET
 from spona.core.locking import save_versioned
+from spona.core.urgency import Urgency
 from spona.institutions.models import Institution
 from spona.people.models import Person
 from spona.policy import require
@@ -77,9 +78,18 @@ def citizen_signal_add(*, receipt: str, text: str) -> Signal | None:
 
 @transaction.atomic
 def signal_assign(
-    *, user: User, signal: Signal, expected_version: int, institution: Institution
+    *,
+    user: User,
+    signal: Signal,
+    expected_version: int,
+    institution: Institution,
+    urgency: str = "",
 ) -> Signal:
+    """Route a signal to the institution that acts on it next, with the urgency the triage
+    decided (empty: as the reporter chose)."""
     require(user, SIGNAL_TRIAGE, signal)
+    if urgency and urgency not in Urgency.values:
+        raise ValidationError({"urgency": _("Choose an urgency.")})
     if not can_receive(institution):
         raise ValidationError(
             _("Nobody at this institution can receive a signal yet; choose another one.")
@@ -89,12 +99,14 @@ def signal_assign(
         Status.ASSIGNED,
         timezone.now(),
     )
-    save_versioned(
-        signal,
-        expected_version=expected_version,
-        fields=["assigned_institution", "status", "triaged_at"],
-    )
-    audit(AuditAction.UPDATE, signal, user=user, details={"assigned_institution": institution.pk})
+    fields = ["assigned_institution", "status", "triaged_at"]
+    details: dict[str, object] = {"assigned_institution": institution.pk}
+    if urgency and urgency != signal.urgency:
+        details["urgency"] = {"from": signal.urgency, "to": urgency}
+        signal.urgency = urgency
+        fields.append("urgency")
+    save_versioned(signal, expected_version=expected_version, fields=fields)
+    audit(AuditAction.UPDATE, signal, user=user, details=details)
     return signal
 
 

@@ -78,7 +78,9 @@ def _assignable(signal: Signal) -> QuerySet[Institution]:
 def _triage_forms(signal: Signal) -> dict[str, object]:
     initial = {"version": signal.version}
     return {
-        "assign_form": AssignForm(initial=initial, institutions=_assignable(signal)),
+        "assign_form": AssignForm(
+            initial={**initial, "urgency": signal.urgency}, institutions=_assignable(signal)
+        ),
         "dismiss_form": DismissForm(initial=initial),
         "merge_form": MergeForm(initial=initial),
     }
@@ -118,6 +120,7 @@ def signal_assign(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
                 signal=signal,
                 expected_version=form.cleaned_data["version"],
                 institution=form.cleaned_data["institution"],
+                urgency=form.cleaned_data["urgency"],
             ),
             to=_signal_page(signal),
             done=SIGNAL_UPDATED,
