@@ -179,6 +179,14 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+#: The client's address (rate limits, sign-in delays, the audit log: spona.ops.clients). Behind
+#: a reverse proxy, name the header it sets (X-Real-IP; or X-Forwarded-For with the number of
+#: proxies that append to it); it is believed only from FORWARDED_ALLOW_IPS (Gunicorn's own
+#: setting). Unset: REMOTE_ADDR, and no header is ever read.
+TRUSTED_PROXY_HEADER = env.str("SPONA_TRUSTED_PROXY_HEADER", default="")
+TRUSTED_PROXY_COUNT = env.int("SPONA_TRUSTED_PROXY_COUNT", default=1)
+TRUSTED_PROXY_ADDRESSES = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
+
 # Sign-in hardening (spona.accounts.services).
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_LOCKOUT = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
@@ -273,8 +281,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "spona.api.throttling.AnonRateThrottle",
+        "spona.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_RATE_ANON", default="30/minute"),
