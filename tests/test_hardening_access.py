@@ -92,3 +92,59 @@ def test_finding_14_api_throttles_ignore_a_forwarded_header_from_a_client(settin
     request = Request(_request("198.51.100.7", HTTP_X_FORWARDED_FOR="10.9.9.9"))
     for throttle in api_settings.DEFAULT_THROTTLE_CLASSES:
         assert throttle().get_ident(request) == "198.51.100.7", throttle
+
+
+# --- finding 7: a password or second-factor reset revokes every token and ends every session
+
+
+def _signed_in_with_token(user: Any) -> tuple[Client, str]:
+    from spona.accounts.services import api_token_create
+
+    browser = Client()
+    browser.force_login(user)
+    assert browser.get(reverse("workspace:home")).status_code == 200
+    _token, raw = api_token_create(user=user, name="records system")
+    assert _api_me(raw) == 200
+    return browser, raw
+
+
+def _api_me(raw: str) -> int:
+    return Client().get(reverse("api_me"), HTTP_AUTHORIZATION=f"Bearer {raw}").status_code
+
+
+@pytest.mark.parametrize("reset", ["user_reset_password", "user_reset_two_factor"])
+def test_finding_07_an_admins_reset_revokes_tokens_and_ends_sessions(make_user, reset) -> None:
+    from spona.accounts.models import ApiToken, Role
+
+    user = make_user(Role.CASE_MANAGER)
+    browser, raw = _signed_in_with_token(user)
+    admin = Client()
+    admin.force_login(make_user(Role.INSTITUTION_ADMIN))
+    admin.post(reverse(f"accounts_manage:{reset}", args=[user.pk]))
+
+    assert _api_me(raw) == 401
+    assert not ApiToken.objects.filter(user=user, revoked_at__isnull=True).exists()
+    assert browser.get(reverse("workspace:home"))["Location"].startswith(reverse("accounts:login"))
+    assert AuditEvent.objects.filter(
+        object_id=str(user.pk), details__credentials_revoked__isnull=False
+    ).exists()
+
+
+def test_finding_07_own_password_change_revokes_tokens_and_ends_other_sessions(
+    make_user,
+) -> None:
+    from tests.factories import PASSWORD
+
+    user = make_user()
+    other_browser, raw = _signed_in_with_token(user)
+    browser = Client()
+    browser.force_login(user)
+    new = "a brand new long passphrase 42"
+    response = browser.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    assert _api_me(raw) == 401
+    assert browser.get(reverse("workspace:home")).status_code == 200  # this one goes on
+    assert other_browser.get(reverse("workspace:home")).status_code == 302  # that one ended

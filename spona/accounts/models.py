@@ -1,8 +1,11 @@
 """Users (one institution, one role each), their second factors and their API tokens."""
 
+from collections.abc import Iterator
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from spona.core.fields import EncryptedTextField
@@ -29,11 +32,30 @@ class User(VersionedModel, AbstractUser):
     must_change_password = models.BooleanField(default=False)
     failed_sign_ins = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    #: raised to end every session of the account (a password or second-factor reset)
+    session_generation = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["username"]
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def _with_generation(self, session_hash: str) -> str:
+        if not self.session_generation:
+            return session_hash  # sessions from before the field existed stay valid
+        value = f"{session_hash}:{self.session_generation}"
+        return salted_hmac(
+            "spona.accounts.session_generation", value, algorithm="sha256"
+        ).hexdigest()
+
+    def get_session_auth_hash(self) -> str:
+        """Django's hash (it changes with the password), and the session generation: a
+        session whose stored hash no longer matches is ended at its next request."""
+        return self._with_generation(super().get_session_auth_hash())
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for session_hash in super().get_session_auth_fallback_hash():
+            yield self._with_generation(session_hash)
 
     @property
     def is_locked(self) -> bool:

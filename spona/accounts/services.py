@@ -143,6 +143,24 @@ def user_update(*, user: User, target: User, expected_version: int, changed: lis
     return target
 
 
+def _credentials_revoked(target: User, *, user: User, why: str, end_sessions: bool = True) -> None:
+    """After a password or second-factor reset (or a password change): every API token of the
+    account is revoked and, unless the user changed their own password in this session, every
+    session ends (at its next request: the session's auth hash no longer matches)."""
+    revoked = ApiToken.objects.filter(user=target, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if end_sessions:
+        User.objects.filter(pk=target.pk).update(session_generation=F("session_generation") + 1)
+        target.refresh_from_db(fields=["session_generation"])
+    audit(
+        AuditAction.UPDATE,
+        target,
+        user=user,
+        details={"credentials_revoked": why, "tokens": revoked, "sessions_ended": end_sessions},
+    )
+
+
 @transaction.atomic
 def user_reset_password(*, user: User, target: User) -> IssuedPassword:
     require(user, MANAGE_USERS, target)
@@ -155,6 +173,7 @@ def user_reset_password(*, user: User, target: User) -> IssuedPassword:
         update_fields=["password", "must_change_password", "locked_until", "failed_sign_ins"]
     )
     audit(AuditAction.UPDATE, target, user=user, details={"password": "reset"})
+    _credentials_revoked(target, user=user, why="password_reset")
     return IssuedPassword(target, password)
 
 
@@ -165,11 +184,16 @@ def user_reset_two_factor(*, user: User, target: User) -> None:
     TOTPDevice.objects.filter(user=target).delete()
     target.recovery_codes.all().delete()
     audit(AuditAction.UPDATE, target, user=user, details={"two_factor": "reset"})
+    _credentials_revoked(target, user=user, why="two_factor_reset")
 
 
+@transaction.atomic
 def password_changed(user: User) -> None:
+    """The user changed their own password: their API tokens are revoked; their other
+    sessions end with the old password's hash (Django's session check), this one goes on."""
     User.objects.filter(pk=user.pk).update(must_change_password=False)
     audit(AuditAction.UPDATE, user, user=user, details={"password": "changed"})
+    _credentials_revoked(user, user=user, why="password_changed", end_sessions=False)
 
 
 def _token_hash(raw: str) -> str:
