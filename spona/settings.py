@@ -188,8 +188,13 @@ TRUSTED_PROXY_COUNT = env.int("SPONA_TRUSTED_PROXY_COUNT", default=1)
 TRUSTED_PROXY_ADDRESSES = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
 
 # Sign-in hardening (spona.accounts.services).
-LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
-LOGIN_LOCKOUT = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+# No lock: after some free failures, each attempt waits twice as long as the one before, up
+# to a cap, per account and per client address (docs/decisions.md, "Sign-in delays").
+LOGIN_FREE_FAILURES = env.int("LOGIN_FREE_FAILURES", default=5)
+LOGIN_ADDRESS_FREE_FAILURES = env.int("LOGIN_ADDRESS_FREE_FAILURES", default=20)
+LOGIN_DELAY_BASE_SECONDS = env.float("LOGIN_DELAY_BASE_SECONDS", default=1.0)
+LOGIN_ACCOUNT_DELAY_CAP_SECONDS = env.int("LOGIN_ACCOUNT_DELAY_CAP_SECONDS", default=60)
+LOGIN_ADDRESS_DELAY_CAP_SECONDS = env.int("LOGIN_ADDRESS_DELAY_CAP_SECONDS", default=300)
 API_TOKEN_LIFETIME = timedelta(days=env.int("API_TOKEN_DAYS", default=30))
 
 # Idle sessions expire after this long without a request.

@@ -148,3 +148,159 @@ def test_finding_07_own_password_change_revokes_tokens_and_ends_other_sessions(
     assert _api_me(raw) == 401
     assert browser.get(reverse("workspace:home")).status_code == 200  # this one goes on
     assert other_browser.get(reverse("workspace:home")).status_code == 302  # that one ended
+
+
+# --- finding 10: one message for every failure; delays instead of a lock --------------------
+
+
+class _Clock:
+    """``timezone.now`` for the sign-in delays, moved by hand."""
+
+    def __init__(self, monkeypatch: Any) -> None:
+        from django.utils import timezone
+
+        self.now = timezone.now()
+        monkeypatch.setattr(timezone, "now", lambda: self.now)
+
+    def advance(self, seconds: float) -> None:
+        from datetime import timedelta
+
+        self.now += timedelta(seconds=seconds)
+
+
+def _sign_in(username: str, password: str, address: str = "198.51.100.7") -> Any:
+    return Client().post(
+        reverse("accounts:login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=address,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+
+def _passed(response: Any) -> bool:
+    """The password step was passed (on to the second factor, or to enrol one)."""
+    steps = {reverse("accounts:verify"), reverse("accounts:enrol")}
+    return response.status_code == 302 and response["Location"] in steps
+
+
+def test_finding_10_every_sign_in_failure_gets_the_same_message(make_user, monkeypatch) -> None:
+    from spona.accounts.models import Role, TOTPDevice
+    from spona.accounts.two_factor import new_secret
+    from tests.factories import PASSWORD
+
+    _Clock(monkeypatch)
+    user = make_user(Role.CASE_MANAGER)
+    TOTPDevice.objects.create(user=user, secret=new_secret(), confirmed_at=user.date_joined)
+    inactive = make_user(Role.CASE_MANAGER, is_active=False)
+    messages = {
+        str(_sign_in("nobody", "x", "203.0.113.1").context["form"].non_field_errors()),
+        str(_sign_in(user.username, "wrong", "203.0.113.2").context["form"].non_field_errors()),
+        str(
+            _sign_in(inactive.username, PASSWORD, "203.0.113.3").context["form"].non_field_errors()
+        ),
+    }
+    for _ in range(10):  # the account is now delayed: even the right password gets the same
+        _sign_in(user.username, "wrong", "203.0.113.4")
+    delayed = _sign_in(user.username, PASSWORD, "203.0.113.5")
+    assert not _passed(delayed)
+    messages.add(str(delayed.context["form"].non_field_errors()))
+    assert len(messages) == 1
+    assert "wait a minute" in messages.pop()
+    assert not AuditEvent.objects.filter(action="locked_out").exists()
+
+
+def test_finding_10_waits_double_after_the_free_failures_up_to_a_cap(settings) -> None:
+    from spona.accounts.services import _backoff_seconds
+
+    settings.LOGIN_DELAY_BASE_SECONDS = 1
+    waits = [_backoff_seconds(n, free=5, cap=60) for n in range(14)]
+    assert waits == [0, 0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 60, 60, 60]
+    assert _backoff_seconds(10**6, free=5, cap=60) == 60
+
+
+def test_finding_10_a_stranger_cannot_keep_a_colleague_out(
+    make_user, monkeypatch, settings
+) -> None:
+    from tests.factories import PASSWORD
+
+    clock = _Clock(monkeypatch)
+    colleague = make_user()
+    for _ in range(200):  # a stranger hammers the colleague's account from one address
+        _sign_in(colleague.username, "guess", "203.0.113.66")
+        clock.advance(0.5)
+    colleague.refresh_from_db()
+    assert colleague.failed_sign_ins < 25  # most attempts were refused unchecked
+    # the colleague, from their own desk, waits at most the account's cap
+    clock.advance(settings.LOGIN_ACCOUNT_DELAY_CAP_SECONDS)
+    assert _passed(_sign_in(colleague.username, PASSWORD, "198.51.100.20"))
+
+
+def test_finding_10_guessing_from_many_addresses_is_held_to_one_try_a_minute(
+    make_user, monkeypatch, settings
+) -> None:
+    """An attacker who tries the moment each delay ends, from a fresh address every time:
+    in one hour the password is checked at most free + ramp + 60 minutes / cap times."""
+    from spona.accounts.services import SignInError, sign_in_check_password, sign_in_delayed
+
+    clock = _Clock(monkeypatch)
+    victim = make_user()
+    checked = 0
+    start = clock.now
+    for attempt in range(400):
+        if (clock.now - start).total_seconds() > 3600:
+            break
+        address = f"10.{attempt // 250}.{attempt % 250}.1"
+        while sign_in_delayed(victim, address):
+            clock.advance(1)
+            victim.refresh_from_db()
+        request = RequestFactory().post("/", REMOTE_ADDR=address)
+        with pytest.raises(SignInError):
+            sign_in_check_password(request, username=victim.username, password=f"guess{attempt}")
+        checked += 1
+        victim.refresh_from_db()
+    assert victim.failed_sign_ins == checked
+    assert checked <= settings.LOGIN_FREE_FAILURES + 6 + 60
+
+
+def test_finding_10_wrong_codes_count_towards_the_delay(make_user, monkeypatch) -> None:
+    from spona.accounts import two_factor
+    from spona.accounts.models import TOTPDevice
+
+    _Clock(monkeypatch)
+    user = make_user()
+    device = TOTPDevice.objects.create(
+        user=user, secret=two_factor.new_secret(), confirmed_at=user.date_joined
+    )
+    client = Client()
+    from tests.factories import PASSWORD
+
+    client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
+    for _ in range(6):
+        client.post(reverse("accounts:verify"), {"code": "000000"})
+    user.refresh_from_db()
+    assert user.failed_sign_ins == 5  # the sixth came inside the first delay: not checked
+    response = client.post(
+        reverse("accounts:verify"), {"code": two_factor.current_code(device.secret)}
+    )
+    assert response.status_code == 200  # even the right code waits for the delay
+
+
+def test_finding_10_the_admin_sees_repeated_failures_on_their_users(
+    make_user, monkeypatch, settings
+) -> None:
+    from spona.accounts.models import Role
+
+    clock = _Clock(monkeypatch)
+    user = make_user(Role.CASE_MANAGER, username="ana.petrovic")
+    calm = make_user(Role.CASE_MANAGER, username="marko.jovanovic")
+    for _ in range(settings.LOGIN_FREE_FAILURES + 1):
+        _sign_in(user.username, "guess")
+        clock.advance(120)
+    _sign_in(calm.username, "typo")
+    admin = Client()
+    admin.force_login(make_user(Role.INSTITUTION_ADMIN))
+    page = admin.get(reverse("accounts_manage:user_list"), HTTP_ACCEPT_LANGUAGE="en")
+    assert [u.username for u in page.context["failing"]] == ["ana.petrovic"]
+    html = page.content.decode()
+    assert 'id="repeated-failures"' in html
+    assert "1 account has had repeated failed sign-ins" in html

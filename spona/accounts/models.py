@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -30,8 +31,9 @@ class User(VersionedModel, AbstractUser):
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     must_change_password = models.BooleanField(default=False)
+    #: failed sign-in attempts since the last successful sign-in (shown to the admin)
     failed_sign_ins = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
+    last_failed_sign_in_at = models.DateTimeField(null=True, blank=True)
     #: raised to end every session of the account (a password or second-factor reset)
     session_generation = models.PositiveIntegerField(default=0)
 
@@ -58,8 +60,9 @@ class User(VersionedModel, AbstractUser):
             yield self._with_generation(session_hash)
 
     @property
-    def is_locked(self) -> bool:
-        return self.locked_until is not None and self.locked_until > timezone.now()
+    def repeated_sign_in_failures(self) -> bool:
+        """Enough failures in a row that sign-in is being delayed: worth the admin's look."""
+        return self.failed_sign_ins >= int(settings.LOGIN_FREE_FAILURES)
 
 
 class TOTPDevice(models.Model):
