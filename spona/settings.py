@@ -264,6 +264,8 @@ if PRODUCTION:
 
 #: how long a break-glass (emergency) grant opens a case
 BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=120)
+#: how many break-glass grants one user may open in 24 hours
+BREAK_GLASS_DAILY_LIMIT = env.int("BREAK_GLASS_DAILY_LIMIT", default=3)
 
 #: the address of this installation, for links in e-mails
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

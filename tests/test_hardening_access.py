@@ -304,3 +304,166 @@ def test_finding_10_the_admin_sees_repeated_failures_on_their_users(
     html = page.content.decode()
     assert 'id="repeated-failures"' in html
     assert "1 account has had repeated failed sign-ins" in html
+
+
+# --- finding 12: break-glass for roles that work on cases, capped, alerted, reviewed ---------
+
+
+@pytest.fixture
+def far_case(municipality) -> Any:
+    """A case of a social welfare centre elsewhere, a police station here with its people, and
+    the Centre."""
+    from spona.accounts.models import Role
+    from spona.cases.services import case_open_for_presumed_victim
+    from spona.institutions.models import InstitutionType
+    from tests.factories import InstitutionFactory, PersonFactory, UserFactory
+
+    far = InstitutionFactory(type=InstitutionType.SOCIAL_WELFARE)
+    lead = UserFactory(role=Role.CASE_MANAGER, institution=far)
+    case = case_open_for_presumed_victim(
+        user=lead, person=PersonFactory(registered_by=lead), is_child=True, origin={}
+    )
+    police = InstitutionFactory(type=InstitutionType.POLICE, municipality=municipality)
+    school = InstitutionFactory(type=InstitutionType.SCHOOL, municipality=municipality)
+    centre = InstitutionFactory(type=InstitutionType.NATIONAL_CENTRE, municipality=None)
+    return {
+        "case": case,
+        "lead": lead,
+        "police": police,
+        "inspector": UserFactory(role=Role.CASE_MANAGER, institution=police),
+        "police_supervisor": UserFactory(role=Role.SUPERVISOR, institution=police),
+        "teacher": UserFactory(role=Role.FRONTLINE, institution=school),
+        "school_supervisor": UserFactory(role=Role.SUPERVISOR, institution=school),
+        "centre_officer": UserFactory(role=Role.CENTRE_OFFICER, institution=centre),
+        "centre_supervisor": UserFactory(role=Role.SUPERVISOR, institution=centre),
+    }
+
+
+REASON = "Дете је нестало, хитна потрага"
+
+
+def _break_glass(user: Any, code: str) -> Any:
+    client = Client()
+    client.force_login(user)
+    return client.post(
+        reverse("cases:break_glass"),
+        {"code": code, "reason": REASON},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+
+def test_finding_12_a_teacher_cannot_open_a_case_by_break_glass(far_case) -> None:
+    from spona.cases.models import BreakGlassGrant, Case
+    from spona.policy import visible
+
+    response = _break_glass(far_case["teacher"], far_case["case"].code)
+    assert response.status_code == 403
+    assert not BreakGlassGrant.objects.exists()
+    assert far_case["case"] not in visible(far_case["teacher"], Case)
+
+
+def test_finding_12_break_glass_is_capped_per_day(far_case, settings, monkeypatch) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from spona.audit.models import AuditAction
+    from spona.cases.models import BreakGlassGrant
+
+    settings.BREAK_GLASS_DAILY_LIMIT = 2
+    inspector, code = far_case["inspector"], far_case["case"].code
+    assert _break_glass(inspector, code).status_code == 302
+    assert _break_glass(inspector, code).status_code == 302
+    refused = _break_glass(inspector, code)
+    assert refused.status_code == 200
+    assert "2 times in the last 24 hours" in str(refused.context["form"].non_field_errors())
+    assert BreakGlassGrant.objects.filter(user=inspector).count() == 2
+    assert AuditEvent.objects.filter(
+        action=AuditAction.BREAK_GLASS, actor=inspector, details__refused="daily_limit"
+    ).exists()
+    # a day later the count starts again
+    later = timezone.now() + timedelta(hours=24, minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert _break_glass(inspector, code).status_code == 302
+
+
+def test_finding_12_own_supervisors_and_the_centre_are_really_alerted(far_case) -> None:
+    from spona.inbox.models import Notification
+
+    response = _break_glass(far_case["inspector"], far_case["case"].code)
+    assert response.status_code == 302
+    review = set(
+        Notification.objects.filter(kind="break_glass_review").values_list("recipient", flat=True)
+    )
+    assert review == {
+        far_case["police_supervisor"].pk,
+        far_case["centre_officer"].pk,
+        far_case["centre_supervisor"].pk,
+    }
+    lead = set(Notification.objects.filter(kind="break_glass").values_list("recipient", flat=True))
+    assert lead == {far_case["lead"].pk}
+    note = Notification.objects.get(recipient=far_case["police_supervisor"])
+    assert note.link == reverse("cases:break_glass_review")
+    assert REASON not in note.body  # the reason stays on the review page
+
+
+def test_finding_12_the_message_says_who_was_alerted(far_case) -> None:
+    from django.contrib.messages import get_messages
+
+    from spona.accounts.models import Role
+    from tests.factories import InstitutionFactory, UserFactory
+
+    client = Client()
+    client.force_login(far_case["inspector"])
+    response = client.post(
+        reverse("cases:break_glass"),
+        {"code": far_case["case"].code, "reason": REASON},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "Your supervisors, the case's lead institution and the Centre" in message
+    alone = UserFactory(role=Role.CASE_MANAGER, institution=InstitutionFactory())
+    lonely = Client()
+    lonely.force_login(alone)
+    response = lonely.post(
+        reverse("cases:break_glass"),
+        {"code": far_case["case"].code, "reason": REASON},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "no supervisor account" in message
+
+
+def test_finding_12_supervisors_review_their_users_uses_and_the_centre_all(far_case) -> None:
+    from spona.accounts.models import Role
+    from spona.audit.models import AuditAction
+    from spona.cases.models import BreakGlassGrant
+    from tests.factories import UserFactory
+
+    _break_glass(far_case["inspector"], far_case["case"].code)
+    other = UserFactory(role=Role.SUPERVISOR, institution=far_case["case"].opened_by_institution)
+    # a supervisor of a third institution opens the case too (the lead's own supervisor
+    # would not need to)
+    third = UserFactory(role=Role.CASE_MANAGER)
+    _break_glass(third, far_case["case"].code)
+    inspector_grant = BreakGlassGrant.objects.get(user=far_case["inspector"])
+
+    def listed(user: Any) -> list[Any]:
+        client = Client()
+        client.force_login(user)
+        page = client.get(reverse("cases:break_glass_review"), HTTP_ACCEPT_LANGUAGE="en")
+        assert page.status_code == 200
+        return list(page.context["grants"])
+
+    police_view = listed(far_case["police_supervisor"])
+    assert police_view == [inspector_grant]
+    assert listed(other) == []
+    assert len(listed(far_case["centre_officer"])) == 2
+    assert len(listed(far_case["centre_supervisor"])) == 2
+    read = AuditEvent.objects.filter(
+        action=AuditAction.READ, actor=far_case["police_supervisor"], purpose="break_glass_review"
+    ).get()
+    assert read.details["break_glass_grants"] == [inspector_grant.pk]
+    client = Client()
+    client.force_login(far_case["inspector"])
+    assert client.get(reverse("cases:break_glass_review")).status_code == 403

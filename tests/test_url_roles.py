@@ -169,7 +169,9 @@ RULES: dict[str, Rule] = {
         args=lambda w: {"code": w.case_code},
         denied_as={Role.CASE_MANAGER: 403, Role.CENTRE_OFFICER: 403},
     ),
-    "cases:break_glass": Rule(PERSON_ROLES),
+    "cases:break_glass": Rule(CASE_ROLES),
+    # supervisors review their institution's uses, the Centre every use
+    "cases:break_glass_review": Rule(frozenset({Role.SUPERVISOR, Role.CENTRE_OFFICER})),
     "cases:referral_statistics": Rule(
         frozenset({Role.CENTRE_OFFICER, Role.COORDINATOR, Role.ANALYST})
     ),

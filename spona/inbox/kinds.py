@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 class NotificationKind(StrEnum):
     BREAK_GLASS = "break_glass"
+    BREAK_GLASS_REVIEW = "break_glass_review"
     DUPLICATE_SUSPECTED = "duplicate_suspected"
     TASK_DUE_SOON = "task_due_soon"
     TASK_OVERDUE = "task_overdue"
@@ -31,6 +32,14 @@ KINDS: dict[NotificationKind, tuple[Promise, Promise]] = {
         _(
             "%(user)s of %(institution)s opened case %(case)s with emergency access until "
             "%(until)s. The reason is shown on the case page."
+        ),
+    ),
+    NotificationKind.BREAK_GLASS_REVIEW: (
+        _("Emergency access used by %(user)s"),
+        _(
+            "%(user)s of %(institution)s opened case %(case)s with emergency access until "
+            "%(until)s (use %(uses)s in the last 24 hours). Review the reason on the list of "
+            "emergency accesses."
         ),
     ),
     NotificationKind.DUPLICATE_SUSPECTED: (
