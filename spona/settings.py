@@ -37,6 +37,12 @@ if MODE not in {"production", "development", "test"}:
 PRODUCTION = MODE == "production"
 DEBUG = env.bool("DEBUG", default=MODE == "development")
 DEMO = env.bool("SPONA_DEMO", default=not PRODUCTION)
+if PRODUCTION and DEMO:
+    # A demo's banner, its invented data and `spona totp` (a user's current code) have no
+    # place in production; a `.env` left from `make run` must not switch them on.
+    raise ImproperlyConfigured(
+        "SPONA_DEMO=true is refused in production mode: run a demo with SPONA_MODE=development."
+    )
 
 SECRET_KEY = _secret("SECRET_KEY")
 FIELD_ENCRYPTION_KEYS = [k for k in _secret("FIELD_ENCRYPTION_KEYS").split(",") if k]
@@ -304,6 +310,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "JSON API of Spona: the same access policy and audit as the pages.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema (and /api/docs/) only for those signed in or holding a token: it names every
+    # endpoint and field, which helps no one outside (docs/decisions.md, issue 14).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

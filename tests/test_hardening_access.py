@@ -467,3 +467,113 @@ def test_finding_12_supervisors_review_their_users_uses_and_the_centre_all(far_c
     client = Client()
     client.force_login(far_case["inspector"])
     assert client.get(reverse("cases:break_glass_review")).status_code == 403
+
+
+# --- finding 15: static traversal, the demo banner in production, the API schema -----------
+
+
+def test_finding_15_the_development_server_answers_404_to_a_static_traversal(
+    monkeypatch, settings
+) -> None:
+    """``spona serve --dev`` builds the handler Django's runserver would; the traversal is
+    a 404 (Django's own static handler raised SuspiciousFileOperation: a 500)."""
+    from django.contrib.staticfiles.management.commands.runserver import Command
+
+    from spona.ops import serve as serve_module
+
+    started: list[list[str]] = []
+    monkeypatch.setattr(serve_module, "execute_from_command_line", started.append)
+    serve_module.serve(["--dev"])
+    [argv] = started
+    settings.DEBUG = True  # as in development
+    settings.WHITENOISE_AUTOREFRESH = True
+    command = Command()
+    options = command.create_parser("spona", "runserver").parse_args(argv[2:])
+    handler = command.get_handler(**vars(options))
+
+    def status(path: str) -> str:
+        environ = RequestFactory()._base_environ(PATH_INFO=path, REQUEST_METHOD="GET")
+        answered: list[str] = []
+        handler(environ, lambda status, headers, exc_info=None: answered.append(status))
+        return answered[0]
+
+    assert status("/static/../../.env").startswith("404")  # ..%2f..%2f decoded
+    assert status("/static/..%2f..%2f.env").startswith("404")
+    assert status("/static/spona.css").startswith("200")
+
+
+def _settings_in_a_new_process(env: dict[str, str], probe: str) -> Any:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    keep = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SPONA_", "SECRET_KEY", "FIELD_", "BLIND_", "DEBUG", "DJANGO_"))
+    }
+    keys = {
+        "SECRET_KEY": "s" * 50,
+        "FIELD_ENCRYPTION_KEYS": "k" * 43 + "=",
+        "BLIND_INDEX_KEY": "b" * 32,
+    }
+    return subprocess.run(  # noqa: S603 - our own settings module
+        [sys.executable, "-c", f"import django; django.setup(); {probe}"],
+        env={
+            **keep,
+            **keys,
+            "PYTHONPATH": str(root),
+            "DJANGO_SETTINGS_MODULE": "spona.settings",
+            "DATABASE_URL": "sqlite:///:memory:",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd="/",
+    )
+
+
+def test_finding_15_production_refuses_a_demo_env_file(tmp_path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("SPONA_DEMO=true\n", encoding="utf-8")  # left over from `make run`
+    probe = "from django.conf import settings; print(settings.DEMO)"
+    refused = _settings_in_a_new_process(
+        {"SPONA_MODE": "production", "SPONA_ENV_FILE": str(env_file)}, probe
+    )
+    assert refused.returncode != 0
+    assert "SPONA_DEMO=true is refused in production mode" in refused.stderr
+    plain = _settings_in_a_new_process(
+        {"SPONA_MODE": "production", "SPONA_ENV_FILE": "/nonexistent"}, probe
+    )
+    assert plain.stdout.split() == ["False"], plain.stderr
+    development = _settings_in_a_new_process(
+        {"SPONA_MODE": "development", "SPONA_ENV_FILE": str(env_file)}, probe
+    )
+    assert development.stdout.split() == ["True"], development.stderr
+
+
+def test_finding_15_the_demo_banner_follows_the_demo_setting(client_for, settings) -> None:
+    settings.DEMO = False
+    page = client_for().get(reverse("workspace:home"), HTTP_ACCEPT_LANGUAGE="en")
+    assert 'class="demo"' not in page.content.decode()
+    settings.DEMO = True
+    page = client_for().get(reverse("workspace:home"), HTTP_ACCEPT_LANGUAGE="en")
+    assert 'class="demo"' in page.content.decode()
+
+
+def test_finding_15_the_api_schema_and_docs_need_sign_in(client_for) -> None:
+    from spona.accounts.services import api_token_create
+
+    anonymous = Client()
+    assert anonymous.get(reverse("api_schema")).status_code == 401
+    assert anonymous.get(reverse("api_docs"))["Location"].startswith(reverse("accounts:login"))
+    signed_in = client_for()
+    assert signed_in.get(reverse("api_schema")).status_code == 200
+    assert signed_in.get(reverse("api_docs")).status_code == 200
+    user = signed_in.get(reverse("workspace:home")).wsgi_request.user
+    _token, raw = api_token_create(user=user, name="integration")
+    with_token = Client().get(reverse("api_schema"), HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert with_token.status_code == 200  # an integrator's system reads it with its token

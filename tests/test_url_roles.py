@@ -321,8 +321,9 @@ RULES: dict[str, Rule] = {
     "set_language": Rule(ALL_ROLES, ok=302, denied=302, anonymous=302, method="post"),
     "ops:live": Rule(ALL_ROLES, anonymous=200),
     "ops:ready": Rule(ALL_ROLES, anonymous=200),
-    "api_schema": Rule(ALL_ROLES, anonymous=200),
-    "api_docs": Rule(ALL_ROLES, anonymous=200),
+    # the schema and its page only for those signed in (issue 14, finding 15)
+    "api_schema": Rule(ALL_ROLES, anonymous=401),
+    "api_docs": Rule(ALL_ROLES),
     "api_me": Rule(ALL_ROLES, anonymous=401),
     "api_municipality_list": Rule(ALL_ROLES, anonymous=401),
     "api_municipality_detail": Rule(ALL_ROLES, anonymous=401, args=lambda w: {"code": "70939"}),
