@@ -201,6 +201,9 @@ LOGIN_ADDRESS_FREE_FAILURES = env.int("LOGIN_ADDRESS_FREE_FAILURES", default=20)
 LOGIN_DELAY_BASE_SECONDS = env.float("LOGIN_DELAY_BASE_SECONDS", default=1.0)
 LOGIN_ACCOUNT_DELAY_CAP_SECONDS = env.int("LOGIN_ACCOUNT_DELAY_CAP_SECONDS", default=60)
 LOGIN_ADDRESS_DELAY_CAP_SECONDS = env.int("LOGIN_ADDRESS_DELAY_CAP_SECONDS", default=300)
+#: an institution admin whose own account is younger than this many days is "new": when they
+#: give an account access to person data, the Centre is alerted too (spona.inbox.receivers)
+NEW_ADMIN_DAYS = env.int("NEW_ADMIN_DAYS", default=30)
 API_TOKEN_LIFETIME = timedelta(days=env.int("API_TOKEN_DAYS", default=30))
 
 # Idle sessions expire after this long without a request.

@@ -577,3 +577,120 @@ def test_finding_15_the_api_schema_and_docs_need_sign_in(client_for) -> None:
     _token, raw = api_token_create(user=user, name="integration")
     with_token = Client().get(reverse("api_schema"), HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert with_token.status_code == 200  # an integrator's system reads it with its token
+
+
+# --- finding 13: giving an account access to person data alerts other admins and the Centre --
+
+
+@pytest.fixture
+def admins(social_welfare) -> Any:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from spona.accounts.models import Role
+    from spona.institutions.models import InstitutionType
+    from tests.factories import InstitutionFactory, UserFactory
+
+    long_ago = timezone.now() - timedelta(days=400)
+    centre = InstitutionFactory(type=InstitutionType.NATIONAL_CENTRE, municipality=None)
+    return {
+        "system": UserFactory(role=Role.SYSTEM_ADMIN, institution=None, date_joined=long_ago),
+        "colleague": UserFactory(
+            role=Role.INSTITUTION_ADMIN, institution=social_welfare, date_joined=long_ago
+        ),
+        "centre_admin": UserFactory(
+            role=Role.INSTITUTION_ADMIN, institution=centre, date_joined=long_ago
+        ),
+        "centre_supervisor": UserFactory(role=Role.SUPERVISOR, institution=centre),
+        "centre_officer": UserFactory(role=Role.CENTRE_OFFICER, institution=centre),
+    }
+
+
+def _alerted(kind: str) -> set[int]:
+    from spona.inbox.models import Notification
+
+    return set(Notification.objects.filter(kind=kind).values_list("recipient", flat=True))
+
+
+def _create(admin: Any, role: Any, institution: Any, username: str) -> Any:
+    from spona.accounts.services import user_create
+
+    return user_create(
+        user=admin, username=username, role=role, institution=institution, email=""
+    ).user
+
+
+def test_finding_13_a_system_admins_two_steps_to_person_data_alert_the_centre(
+    admins, social_welfare
+) -> None:
+    from spona.accounts.models import Role
+    from spona.audit.models import AuditAction
+
+    # step one: the system admin creates an institution admin; step two: that admin (a
+    # brand-new account) creates a case manager, who would read the institution's cases
+    new_admin = _create(admins["system"], Role.INSTITUTION_ADMIN, social_welfare, "new.admin")
+    assert _alerted("person_access_by_new_admin") == set()  # an admin sees no person data
+    manager = _create(new_admin, Role.CASE_MANAGER, social_welfare, "case.manager")
+
+    assert _alerted("person_access_by_new_admin") == {
+        admins["colleague"].pk,  # the institution's other admin
+        admins["centre_admin"].pk,  # and the Centre
+        admins["centre_supervisor"].pk,
+    }
+    event = AuditEvent.objects.get(object_id=str(manager.pk), details__person_access="created")
+    assert (event.actor_id, event.details["by_new_admin"]) == (new_admin.pk, True)
+    created = AuditEvent.objects.get(action=AuditAction.CREATE, object_id=str(manager.pk))
+    assert created.actor_id == new_admin.pk  # the admin who did it, not the new account
+
+
+def test_finding_13_an_established_admin_alerts_the_other_admins_only(
+    admins, social_welfare, make_user
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from spona.accounts.models import Role
+
+    admin = make_user(Role.INSTITUTION_ADMIN, date_joined=timezone.now() - timedelta(days=365))
+    _create(admin, Role.SUPERVISOR, social_welfare, "supervisor.two")
+    assert _alerted("person_access_granted") == {admins["colleague"].pk}
+    _create(admin, Role.ANALYST, social_welfare, "analyst.two")  # aggregates only: no alert
+    assert _alerted("person_access_granted") == {admins["colleague"].pk}
+
+
+def test_finding_13_an_institutions_only_admin_alerts_the_centre(admins, make_user) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from spona.accounts.models import Role
+    from tests.factories import InstitutionFactory
+
+    school = InstitutionFactory()
+    alone = make_user(
+        Role.INSTITUTION_ADMIN, institution=school, date_joined=timezone.now() - timedelta(days=90)
+    )
+    _create(alone, Role.FRONTLINE, school, "teacher.one")
+    assert _alerted("person_access_granted") == {
+        admins["centre_admin"].pk,
+        admins["centre_supervisor"].pk,
+    }
+
+
+def test_finding_13_a_role_change_into_person_data_alerts_too(admins, social_welfare) -> None:
+    from spona.accounts.models import Role
+    from spona.accounts.services import user_update
+
+    analyst = _create(admins["colleague"], Role.ANALYST, social_welfare, "analyst.three")
+    assert _alerted("person_access_granted") == set()
+    analyst.role = Role.CASE_MANAGER
+    user_update(
+        user=admins["colleague"], target=analyst, expected_version=analyst.version, changed=["role"]
+    )
+    # the colleague is the only admin of the institution, so the Centre hears of it
+    assert _alerted("person_access_granted") == {
+        admins["centre_admin"].pk,
+        admins["centre_supervisor"].pk,
+    }

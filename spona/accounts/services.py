@@ -18,10 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from spona.accounts import two_factor
 from spona.accounts.access import MANAGE_USERS, USE_API_TOKENS, manageable_roles
+from spona.accounts.events import person_access_granted
 from spona.accounts.models import ApiToken, Role, TOTPDevice, User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.core.locking import save_versioned
+from spona.core.roles import PERSON_ROLES
 from spona.institutions.models import Institution
 from spona.ops.clients import client_address
 from spona.policy import require
@@ -186,17 +188,37 @@ class IssuedPassword:
     password: str
 
 
+def person_access_announce(*, by: User, account: User, how: str) -> None:
+    """An admin gave an account access to data about persons (finding 13): tell the apps
+    above, whose receivers alert the institution's other admins and, where needed, the Centre.
+    A system admin cannot give such a role, but can create an institution admin who does;
+    the alert is what makes that second step seen."""
+    if account.role not in PERSON_ROLES or not account.is_active:
+        return
+    new_since = timezone.now() - timedelta(days=settings.NEW_ADMIN_DAYS)
+    new_admin = by.date_joined > new_since
+    audit(
+        AuditAction.UPDATE,
+        account,
+        user=by,
+        details={"person_access": how, "role": account.role, "by_new_admin": new_admin},
+    )
+    person_access_granted.send(sender=User, by=by, account=account, how=how, new_admin=new_admin)
+
+
 @transaction.atomic
 def user_create(*, user: User, **fields: Any) -> IssuedPassword:
     """A new account with a one-time password the user must change at first sign-in."""
     require(user, MANAGE_USERS, fields.get("institution"))
     if fields.get("role") not in manageable_roles(user):
         raise PermissionDenied
+    admin = user
     user = User(must_change_password=True, **fields)
     password = _temporary_password()
     user.set_password(password)
     user.save()
-    audit(AuditAction.CREATE, user, user=user, details={"role": user.role})
+    audit(AuditAction.CREATE, user, user=admin, details={"role": user.role})
+    person_access_announce(by=admin, account=user, how="created")
     return IssuedPassword(user, password)
 
 
@@ -205,6 +227,10 @@ def user_update(*, user: User, target: User, expected_version: int, changed: lis
     require(user, MANAGE_USERS, target)
     save_versioned(target, expected_version=expected_version, fields=USER_EDITABLE_FIELDS)
     audit(AuditAction.UPDATE, target, user=user, details={"fields": changed})
+    if "role" in changed:
+        person_access_announce(by=user, account=target, how="role_changed")
+    elif "is_active" in changed:
+        person_access_announce(by=user, account=target, how="reactivated")
     return target
 
 

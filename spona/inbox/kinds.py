@@ -23,6 +23,8 @@ class NotificationKind(StrEnum):
     CONFERENCE_INVITATION = "conference_invitation"
     CONFERENCE_CANCELLED = "conference_cancelled"
     PREVENTION_FOLLOW_UP = "prevention_follow_up"
+    PERSON_ACCESS_GRANTED = "person_access_granted"
+    PERSON_ACCESS_BY_NEW_ADMIN = "person_access_by_new_admin"
 
 
 #: kind -> (subject, body); both are %-formatted with the notification's parameters.
@@ -80,6 +82,22 @@ KINDS: dict[NotificationKind, tuple[Promise, Promise]] = {
         _(
             "%(institution)s screened %(person)s and found them at risk of trafficking. A "
             "prevention follow-up is due by %(due)s; risk group: %(group)s."
+        ),
+    ),
+    NotificationKind.PERSON_ACCESS_GRANTED: (
+        _("Account with access to personal data: %(account)s"),
+        _(
+            "%(admin)s gave the account %(account)s of %(institution)s a role that sees data "
+            "about persons. If you did not expect this, check it with them, and deactivate the "
+            "account if it should not exist."
+        ),
+    ),
+    NotificationKind.PERSON_ACCESS_BY_NEW_ADMIN: (
+        _("New administrator gave access to personal data: %(account)s"),
+        _(
+            "%(admin)s, an administrator whose own account was created on %(joined)s, gave the "
+            "account %(account)s of %(institution)s a role that sees data about persons. Check "
+            "with the institution that both accounts are expected, and deactivate them if not."
         ),
     ),
     NotificationKind.CONFERENCE_CANCELLED: (
