@@ -64,7 +64,7 @@ def servers(municipality) -> Iterator[tuple[str, str]]:
 def _answers(url: str) -> bool:
     try:
         return requests.get(url, timeout=5).status_code == 200
-    except requests.ConnectionError:
+    except (requests.ConnectionError, requests.Timeout):
         return False
 
 
