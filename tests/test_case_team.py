@@ -167,7 +167,7 @@ def test_a_declined_referral_takes_the_case_and_its_shared_data_away(team) -> No
 def test_break_glass_opens_the_case_for_a_limited_time_and_alerts(team) -> None:
     stranger_police = InstitutionFactory(type=InstitutionType.POLICE)
     own_supervisor = UserFactory(role=Role.SUPERVISOR, institution=stranger_police)
-    officer = UserFactory(role=Role.FRONTLINE, institution=stranger_police)
+    officer = UserFactory(role=Role.CASE_MANAGER, institution=stranger_police)
     assert team["case"] not in visible(officer, Case)
     grant = break_glass_open(
         user=officer, code=team["case"].code.lower(), reason="Особа је у непосредној опасности"
@@ -177,7 +177,11 @@ def test_break_glass_opens_the_case_for_a_limited_time_and_alerts(team) -> None:
     alerted = set(
         Notification.objects.filter(kind="break_glass").values_list("recipient", flat=True)
     )
-    assert alerted == {own_supervisor.pk, team["supervisor"].pk, team["manager"].pk}
+    assert alerted == {team["supervisor"].pk, team["manager"].pk}  # the case's lead
+    reviewers = set(
+        Notification.objects.filter(kind="break_glass_review").values_list("recipient", flat=True)
+    )
+    assert reviewers == {own_supervisor.pk, team["officer"].pk}  # own supervisor, the Centre
     event = AuditEvent.objects.filter(action=AuditAction.BREAK_GLASS).get()
     assert (event.actor_id, event.details["grant"]) == (officer.pk, grant.pk)
     assert CaseEvent.objects.filter(case=team["case"], kind=CaseEventKind.BREAK_GLASS).exists()
@@ -200,7 +204,7 @@ def test_break_glass_needs_a_reason_and_a_real_case(team) -> None:
 
 def test_break_glass_page_opens_the_case_and_warns(team) -> None:
     client = Client()
-    officer = UserFactory(role=Role.FRONTLINE, institution=InstitutionFactory())
+    officer = UserFactory(role=Role.CASE_MANAGER, institution=InstitutionFactory())
     client.force_login(officer)
     response = client.post(
         reverse("cases:break_glass"),

@@ -172,7 +172,9 @@ RULES: dict[str, Rule] = {
         args=lambda w: {"code": w.case_code},
         denied_as={Role.CASE_MANAGER: 403, Role.CENTRE_OFFICER: 403},
     ),
-    "cases:break_glass": Rule(PERSON_ROLES),
+    "cases:break_glass": Rule(CASE_ROLES),
+    # supervisors review their institution's uses, the Centre every use
+    "cases:break_glass_review": Rule(frozenset({Role.SUPERVISOR, Role.CENTRE_OFFICER})),
     "cases:referral_statistics": Rule(
         frozenset({Role.CENTRE_OFFICER, Role.COORDINATOR, Role.ANALYST})
     ),
@@ -352,8 +354,9 @@ RULES: dict[str, Rule] = {
     "set_language": Rule(ALL_ROLES, ok=302, denied=302, anonymous=302, method="post"),
     "ops:live": Rule(ALL_ROLES, anonymous=200),
     "ops:ready": Rule(ALL_ROLES, anonymous=200),
-    "api_schema": Rule(ALL_ROLES, anonymous=200),
-    "api_docs": Rule(ALL_ROLES, anonymous=200),
+    # the schema and its page only for those signed in (issue 14, finding 15)
+    "api_schema": Rule(ALL_ROLES, anonymous=401),
+    "api_docs": Rule(ALL_ROLES),
     "api_me": Rule(ALL_ROLES, anonymous=401),
     "api_municipality_list": Rule(ALL_ROLES, anonymous=401),
     "api_municipality_detail": Rule(ALL_ROLES, anonymous=401, args=lambda w: {"code": "70939"}),

@@ -31,8 +31,9 @@ def _target(request: HttpRequest, pk: int) -> User:
 @login_required
 def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, MANAGE_USERS)
-    users = visible(request.user, User).select_related("institution")
-    return render(request, "accounts/manage/user_list.html", {"users": users})
+    users = list(visible(request.user, User).select_related("institution"))
+    failing = [u for u in users if u.repeated_sign_in_failures]
+    return render(request, "accounts/manage/user_list.html", {"users": users, "failing": failing})
 
 
 @login_required

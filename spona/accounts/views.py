@@ -59,7 +59,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.sign_in_check_code(user, form.cleaned_data["code"])
+            services.sign_in_check_code(request, user, form.cleaned_data["code"])
         except services.SignInError as error:
             form.add_error("code", error.message)
         else:

@@ -3,6 +3,7 @@
 import re
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -113,8 +114,10 @@ class CurrentUser(StrictQueryMixin, APIView):
         return Response(CurrentUserSerializer(signed_in(request)).data)
 
 
+@login_required
 def api_docs(request: HttpRequest) -> HttpResponse:
-    """A readable page of the OpenAPI schema, rendered on the server (no script)."""
+    """A readable page of the OpenAPI schema, rendered on the server (no script); for those
+    signed in, like the schema itself."""
     schema: dict[str, Any] = SchemaGenerator().get_schema(request=None, public=True)
     operations = [
         {"path": path, "method": method.upper(), **operation}

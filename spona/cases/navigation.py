@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
-from spona.cases.access import BREAK_GLASS, CASE_VIEW, REFERRAL_STATISTICS
+from spona.cases.access import BREAK_GLASS, BREAK_GLASS_REVIEW, CASE_VIEW, REFERRAL_STATISTICS
 from spona.cases.models import Referral
 from spona.cases.selectors import (
     open_cases_count,
@@ -40,6 +40,13 @@ offer(
         _("Emergency access to a case"),
         _("Open a case outside your team in an emergency: a reason, a time limit, alerts."),
         BREAK_GLASS,
+    ),
+    Tool(
+        Phase.PROTECTION,
+        "cases:break_glass_review",
+        _("Emergency accesses to review"),
+        _("Every emergency access by your institution's users (the Centre: by anyone)."),
+        BREAK_GLASS_REVIEW,
     ),
 )
 

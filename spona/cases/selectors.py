@@ -16,6 +16,7 @@ from spona.accounts.selectors import receiving_users, without_receivers
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.cases.access import (
+    BREAK_GLASS_REVIEW,
     CASE_REOPEN,
     CASE_TRANSITION,
     CONSENT_MANAGE,
@@ -41,7 +42,7 @@ from spona.coordination.selectors import with_role
 from spona.core.collation import serbian_sorted
 from spona.core.roles import INSTITUTION_WIDE_ROLES
 from spona.institutions.models import Institution, InstitutionType
-from spona.policy import can, visible
+from spona.policy import can, require, visible
 
 
 def case_list(*, user: User) -> QuerySet[Case]:
@@ -97,6 +98,31 @@ def phase_institutions(case: Case, role: str = MandateRole.LEADS) -> list[Instit
 
 def active_grants(case: Case) -> QuerySet[BreakGlassGrant]:
     return case.break_glass_grants.filter(expires_at__gt=timezone.now()).select_related("user")
+
+
+#: at most this many uses on one page of the review list
+BREAK_GLASS_REVIEW_PAGE = 100
+
+
+def break_glass_review(*, user: User, page: int = 1) -> tuple[list[BreakGlassGrant], bool]:
+    """Break-glass uses this user reviews (``BREAK_GLASS_REVIEW``), newest first, a page at a
+    time; whether an older page follows. Audited: the reasons may speak of a person."""
+    require(user, BREAK_GLASS_REVIEW)
+    start = (max(page, 1) - 1) * BREAK_GLASS_REVIEW_PAGE
+    listed = list(
+        visible(user, BreakGlassGrant)
+        .select_related("case", "user", "user__institution")
+        .order_by("-granted_at", "-pk")[start : start + BREAK_GLASS_REVIEW_PAGE + 1]
+    )
+    more = len(listed) > BREAK_GLASS_REVIEW_PAGE
+    listed = listed[:BREAK_GLASS_REVIEW_PAGE]
+    audit(
+        AuditAction.READ,
+        user=user,
+        purpose="break_glass_review",
+        details={"break_glass_grants": [g.pk for g in listed]},
+    )
+    return listed, more
 
 
 def answerers(institution: Institution) -> list[User]:

@@ -1,12 +1,12 @@
 """Writes for cases and referrals: the workflow, referrals, consent and break-glass access."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -286,21 +286,50 @@ def consent_withdraw(*, user: User, consent: Consent) -> Consent:
     return consent
 
 
-def _break_glass_alerted(user: User, case: Case) -> list[User]:
-    """The user's own supervisors, and the case lead: who opened it and the lead's supervisors."""
-    supervisors = Q(role=Role.SUPERVISOR, is_active=True)
-    alerted = list(
-        User.objects.filter(
-            supervisors
-            & (Q(institution=user.institution_id) | Q(institution=case.opened_by_institution_id))
-        )
+@dataclass(frozen=True)
+class BreakGlassAlerts:
+    """Who is told of a break-glass use: the user's own supervisors and the Centre (they
+    review it), and the case's lead (who opened it, and the lead institution's supervisors)."""
+
+    own_supervisors: list[User]
+    centre: list[User]
+    case_lead: list[User]
+
+
+def break_glass_alerts(user: User, case: Case) -> BreakGlassAlerts:
+    active_users = User.objects.filter(is_active=True).exclude(pk=user.pk)
+    supervisors = active_users.filter(role=Role.SUPERVISOR)
+    centre = active_users.filter(
+        role__in=[Role.CENTRE_OFFICER, Role.SUPERVISOR],
+        institution__type=InstitutionType.NATIONAL_CENTRE,
     )
-    return [*alerted, case.opened_by]
+    lead = list(supervisors.filter(institution=case.opened_by_institution_id))
+    if case.opened_by.is_active and case.opened_by.pk != user.pk:
+        lead.append(case.opened_by)
+    return BreakGlassAlerts(
+        own_supervisors=list(supervisors.filter(institution=user.institution_id)),
+        centre=list(centre),
+        case_lead=lead,
+    )
 
 
-@transaction.atomic
+def break_glass_uses_today(user: User) -> int:
+    """Break-glass grants this user received in the last 24 hours."""
+    since = timezone.now() - timedelta(hours=24)
+    return BreakGlassGrant.objects.filter(user=user, granted_at__gte=since).count()
+
+
+def _daily_limit_reached(uses: int) -> ValidationError:
+    message = _(
+        "You have used emergency access %(count)s times in the last 24 hours, the most "
+        "allowed. Ask the case's lead institution or the Centre for help."
+    )
+    return ValidationError({NON_FIELD_ERRORS: [message % {"count": uses}]})
+
+
 def break_glass_open(*, user: User, code: str, reason: str) -> BreakGlassGrant:
-    """Emergency access to a case outside the user's team: time-limited, alerted, audited."""
+    """Emergency access to a case outside the user's team: for roles that work on cases, at
+    most ``BREAK_GLASS_DAILY_LIMIT`` times in 24 hours, time-limited, alerted, audited."""
     require(user, BREAK_GLASS)
     errors = {}
     case = Case.objects.filter(code=code.strip().upper()).first()
@@ -312,6 +341,27 @@ def break_glass_open(*, user: User, code: str, reason: str) -> BreakGlassGrant:
         raise ValidationError(errors)
     assert case is not None  # noqa: S101 - checked above
     assert user.institution is not None  # noqa: S101 - BREAK_GLASS requires one
+    uses = break_glass_uses_today(user)
+    if uses >= settings.BREAK_GLASS_DAILY_LIMIT:
+        # refused, and recorded (outside the grant's transaction, so the refusal stays)
+        audit(
+            AuditAction.BREAK_GLASS,
+            case,
+            user=user,
+            details={"refused": "daily_limit", "uses": uses},
+        )
+        raise _daily_limit_reached(uses)
+    return _break_glass_grant(user=user, case=case, reason=reason)
+
+
+@transaction.atomic
+def _break_glass_grant(*, user: User, case: Case, reason: str) -> BreakGlassGrant:
+    assert user.institution is not None  # noqa: S101 - BREAK_GLASS requires one
+    # two requests at once must not both pass the cap: hold the user's row, count again
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    uses = break_glass_uses_today(user)
+    if uses >= settings.BREAK_GLASS_DAILY_LIMIT:
+        raise _daily_limit_reached(uses)
     until = timezone.now() + timedelta(minutes=settings.BREAK_GLASS_MINUTES)
     grant = BreakGlassGrant.objects.create(
         case=case, user=user, reason=reason.strip(), expires_at=until
@@ -319,16 +369,26 @@ def break_glass_open(*, user: User, code: str, reason: str) -> BreakGlassGrant:
     details = {"grant": grant.pk, "until": until.isoformat()}
     CaseEvent.objects.create(case=case, kind=CaseEventKind.BREAK_GLASS, actor=user, details=details)
     audit(AuditAction.BREAK_GLASS, case, user=user, details=details)
+    alerts = break_glass_alerts(user, case)
+    params = {
+        "user": user.get_full_name() or user.username,
+        "institution": user.institution.name,
+        "case": case.code,
+        "until": until,
+        "uses": uses + 1,
+    }
     notify(
-        recipients=[u for u in _break_glass_alerted(user, case) if u.pk != user.pk],
+        recipients=alerts.case_lead,
         kind=NotificationKind.BREAK_GLASS,
-        params={
-            "user": user.get_full_name() or user.username,
-            "institution": user.institution.name,
-            "case": case.code,
-            "until": until,
-        },
+        params=params,
         link=reverse("cases:case_detail", args=[case.code]),
+    )
+    lead_pks = {u.pk for u in alerts.case_lead}
+    notify(
+        recipients=[u for u in alerts.own_supervisors + alerts.centre if u.pk not in lead_pks],
+        kind=NotificationKind.BREAK_GLASS_REVIEW,
+        params=params,
+        link=reverse("cases:break_glass_review"),
     )
     return grant
 

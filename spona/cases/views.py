@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,12 +15,14 @@ from spona.accounts.models import User
 from spona.cases import selectors, services
 from spona.cases.access import (
     BREAK_GLASS,
+    BREAK_GLASS_REVIEW,
     CASE_REOPEN,
     CASE_VIEW,
     CONSENT_MANAGE,
     REFERRAL_ACT,
     REFERRAL_SEND,
     REFERRAL_STATISTICS,
+    reviews_all_break_glass,
 )
 from spona.cases.forms import (
     BreakGlassForm,
@@ -220,17 +223,45 @@ def break_glass(request: AuthenticatedHttpRequest) -> HttpResponse:
                 for message in errors:
                     form.add_error(field if field in form.fields else None, message)
         else:
-            messages.warning(
-                request,
-                _("Emergency access is open until %(until)s; your supervisor has been alerted.")
-                % {
-                    "until": formats.date_format(
-                        timezone.localtime(grant.expires_at), "SHORT_DATETIME_FORMAT"
-                    )
-                },
+            until = formats.date_format(
+                timezone.localtime(grant.expires_at), "SHORT_DATETIME_FORMAT"
             )
+            alerts = services.break_glass_alerts(request.user, grant.case)
+            if alerts.own_supervisors:
+                text = _(
+                    "Emergency access is open until %(until)s. Your supervisors, the case's "
+                    "lead institution and the Centre have been alerted."
+                )
+            else:
+                text = _(
+                    "Emergency access is open until %(until)s. Your institution has no "
+                    "supervisor account: the case's lead institution and the Centre have been "
+                    "alerted."
+                )
+            messages.warning(request, text % {"until": until})
             return redirect("cases:case_detail", code=grant.case.code)
-    return render(request, "cases/break_glass.html", {"form": form})
+    context = {"form": form, "daily_limit": settings.BREAK_GLASS_DAILY_LIMIT}
+    return render(request, "cases/break_glass.html", context)
+
+
+@login_required
+def break_glass_review(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every break-glass use a supervisor (their institution's users) or the Centre (all)
+    reviews: who, when, which case, why."""
+    require(request.user, BREAK_GLASS_REVIEW)
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    grants, more = selectors.break_glass_review(user=request.user, page=page)
+    context = {
+        "grants": grants,
+        "page": max(page, 1),
+        "more": more,
+        "all_institutions": reviews_all_break_glass(request.user),
+        "daily_limit": settings.BREAK_GLASS_DAILY_LIMIT,
+    }
+    return render(request, "cases/break_glass_review.html", context)
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 class NotificationKind(StrEnum):
     BREAK_GLASS = "break_glass"
+    BREAK_GLASS_REVIEW = "break_glass_review"
     DUPLICATE_SUSPECTED = "duplicate_suspected"
     TASK_DUE_SOON = "task_due_soon"
     TASK_OVERDUE = "task_overdue"
@@ -23,6 +24,8 @@ class NotificationKind(StrEnum):
     CONFERENCE_CANCELLED = "conference_cancelled"
     PREVENTION_FOLLOW_UP = "prevention_follow_up"
     CANNOT_RECEIVE = "cannot_receive"
+    PERSON_ACCESS_GRANTED = "person_access_granted"
+    PERSON_ACCESS_BY_NEW_ADMIN = "person_access_by_new_admin"
 
 
 #: kind -> (subject, body); both are %-formatted with the notification's parameters.
@@ -32,6 +35,14 @@ KINDS: dict[NotificationKind, tuple[Promise, Promise]] = {
         _(
             "%(user)s of %(institution)s opened case %(case)s with emergency access until "
             "%(until)s. The reason is shown on the case page."
+        ),
+    ),
+    NotificationKind.BREAK_GLASS_REVIEW: (
+        _("Emergency access used by %(user)s"),
+        _(
+            "%(user)s of %(institution)s opened case %(case)s with emergency access until "
+            "%(until)s (use %(uses)s in the last 24 hours). Review the reason on the list of "
+            "emergency accesses."
         ),
     ),
     NotificationKind.DUPLICATE_SUSPECTED: (
@@ -72,6 +83,22 @@ KINDS: dict[NotificationKind, tuple[Promise, Promise]] = {
         _(
             "%(institution)s screened %(person)s and found them at risk of trafficking. A "
             "prevention follow-up is due by %(due)s; risk group: %(group)s."
+        ),
+    ),
+    NotificationKind.PERSON_ACCESS_GRANTED: (
+        _("Account with access to personal data: %(account)s"),
+        _(
+            "%(admin)s gave the account %(account)s of %(institution)s a role that sees data "
+            "about persons. If you did not expect this, check it with them, and deactivate the "
+            "account if it should not exist."
+        ),
+    ),
+    NotificationKind.PERSON_ACCESS_BY_NEW_ADMIN: (
+        _("New administrator gave access to personal data: %(account)s"),
+        _(
+            "%(admin)s, an administrator whose own account was created on %(joined)s, gave the "
+            "account %(account)s of %(institution)s a role that sees data about persons. Check "
+            "with the institution that both accounts are expected, and deactivate them if not."
         ),
     ),
     NotificationKind.CONFERENCE_CANCELLED: (
