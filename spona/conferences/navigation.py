@@ -8,9 +8,9 @@ from spona.accounts.models import User
 from spona.cases.models import Case
 from spona.cases.panels import Panel, add_panel
 from spona.conferences.access import CONFERENCE_CONVENE, CONFERENCE_VIEW, TASK_VIEW
-from spona.conferences.models import Conference
+from spona.conferences.selectors import conference_list
 from spona.core.phases import Phase, Tool, offer
-from spona.policy import can, visible
+from spona.policy import can
 
 offer(
     Tool(
@@ -35,7 +35,7 @@ offer(
 
 
 def _case_conferences(user: User, case: Case) -> dict[str, Any] | None:
-    conferences = visible(user, Conference).filter(case=case).order_by("held_on")
+    conferences = conference_list(user=user).filter(case=case).order_by("held_on")
     may_convene = can(user, CONFERENCE_CONVENE, case)
     if not may_convene and not conferences.exists():
         return None

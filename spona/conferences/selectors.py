@@ -3,7 +3,7 @@ suggests, and who answers for a task or an invitation."""
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -12,6 +12,7 @@ from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.cases.models import Case, ReferralStatus
 from spona.cases.workflow import phase_of
+from spona.conferences.access import content_shared
 from spona.conferences.models import Conference, Task, TaskStatus
 from spona.coordination.defaults import PHASES
 from spona.coordination.models import MandateRole
@@ -27,8 +28,13 @@ SUGGESTED_ROLES = frozenset({MandateRole.LEADS, MandateRole.CONTRIBUTES})
 
 
 def conference_list(*, user: User) -> QuerySet[Conference]:
-    return visible(user, Conference).select_related(
-        "case", "municipality", "convened_by_institution"
+    """Conferences the user sees, each with ``content_shared``: may it read the topic, agenda,
+    decisions and tasks (a case conference's follow the case's consent)?"""
+    shared = ExpressionWrapper(content_shared(user), output_field=BooleanField())
+    return (
+        visible(user, Conference)
+        .select_related("case", "municipality", "convened_by_institution")
+        .annotate(content_shared=shared)
     )
 
 

@@ -26,6 +26,7 @@ from spona.conferences.access import (
     TASK_CHANGE,
     TASK_COMPLETE,
     TASK_VIEW,
+    may_own_task,
 )
 from spona.conferences.forms import (
     NOT_IN_INSTITUTION,
@@ -116,7 +117,10 @@ def conference_detail(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
     context = {
         "conference": conference,
         "participants": conference.participants.all(),
-        "decisions": conference.decisions.prefetch_related("tasks__owner_institution"),
+        "content_shared": conference.content_shared,
+        "decisions": conference.decisions.prefetch_related("tasks__owner_institution")
+        if conference.content_shared
+        else [],
         "may_read_minutes": can(request.user, CONFERENCE_MINUTES, conference),
         "may_open_case": conference.case is not None
         and can(request.user, CASE_VIEW, conference.case),
@@ -172,11 +176,16 @@ def conference_cancel(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
 
 
 def _owner_choices(conference: Conference) -> tuple[QuerySet[Institution], QuerySet[User]]:
-    """A task goes to an invited institution or the convener, and optionally one of its people."""
+    """A task goes to an invited institution or the convener that may read the case details,
+    and optionally one of its people."""
     institutions = Institution.objects.filter(
         pk__in=[
-            conference.convened_by_institution_id,
-            *conference.participants.values_list("pk", flat=True),
+            institution.pk
+            for institution in [
+                conference.convened_by_institution,
+                *conference.participants.all(),
+            ]
+            if may_own_task(institution, conference.case)
         ]
     )
     return institutions, selectors.assignable_users(institutions)
