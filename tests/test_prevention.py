@@ -359,7 +359,8 @@ def test_finding_16_the_campaign_dashboard_cannot_reveal_a_suppressed_group_size
         ] + [town["coordinator"]]
         for reader in blind:
             (row,) = selectors.campaign_effect(user=reader, campaign=campaign)["rows"]
-            assert row["size"] is None and row["share"] is None
+            assert row["size"] is None
+            assert row["share"] is None
             page = Client()
             page.force_login(reader)
             html = page.get(
@@ -369,7 +370,8 @@ def test_finding_16_the_campaign_dashboard_cannot_reveal_a_suppressed_group_size
             for leak in ("285.7", "285,7", "342.9", "342,9"):  # reached × 100 / 7
                 assert leak not in html
         # derived values only ever come from published counts
-        assert derived_share(20, None) is None and derived_share(None, 150) is None
+        assert derived_share(20, None) is None
+        assert derived_share(None, 150) is None
     manager = UserFactory(role=Role.CASE_MANAGER, institution=town["reporter"].institution)
     (row,) = selectors.campaign_effect(user=manager, campaign=campaign)["rows"]
     assert (row["size"], row["reached"]) == (7, 24)  # with case access: exact
