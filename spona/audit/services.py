@@ -1,7 +1,7 @@
 """Writing to the audit log. Every sensitive read, every change and every export calls
 ``audit``; sign-ins are audited by ``spona.accounts.services``."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol, runtime_checkable
 
 from django.db import connection, models, transaction
@@ -90,6 +90,20 @@ def _next_id() -> int:
             cursor.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM audit_auditevent")
         (value,) = cursor.fetchone()
     return int(value)
+
+
+def _named(obj: models.Model) -> str:
+    return str(getattr(obj, "code", "") or obj.pk)
+
+
+def audit_listed(*, user: Any, purpose: str, **shown: Iterable[models.Model]) -> None:
+    """A list (a page or a page of the API) that shows person-level data: ONE read event naming
+    every object it shows, by code (else id), grouped by the list's name. Nothing shown,
+    nothing written."""
+    named = {key: [_named(obj) for obj in objects] for key, objects in shown.items()}
+    named = {key: codes for key, codes in named.items() if codes}
+    if named:
+        audit(AuditAction.READ, user=user, purpose=purpose, details={"listed": named})
 
 
 def _append(event: AuditEvent) -> None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import audit
+from spona.audit.services import audit, audit_listed
 from spona.cases.models import Case, ReferralStatus
 from spona.cases.workflow import phase_of
 from spona.conferences.access import content_shared
@@ -36,6 +36,16 @@ def conference_list(*, user: User) -> QuerySet[Conference]:
         .select_related("case", "municipality", "convened_by_institution")
         .annotate(content_shared=shared)
     )
+
+
+LIST_LIMIT = 200
+
+
+def conference_list_page(*, user: User) -> list[Conference]:
+    """The conferences page (at most ``LIST_LIMIT``): one audited read naming each shown."""
+    shown = list(conference_list(user=user)[:LIST_LIMIT])
+    audit_listed(user=user, purpose="conference list", conferences=shown)
+    return shown
 
 
 def conference_get(*, user: User, code: str) -> Conference:
@@ -147,10 +157,29 @@ def overdue_tasks(*, user: User) -> QuerySet[Task]:
     return tasks_for(user=user).filter(status=TaskStatus.OPEN, due_on__lt=timezone.localdate())
 
 
+def task_list_page(*, user: User) -> dict[str, list[Task]]:
+    """The tasks page: the institution's tasks and those it asked of others (at most
+    ``LIST_LIMIT`` each), audited as one read naming each task shown."""
+    tasks = list(tasks_for(user=user)[:LIST_LIMIT])
+    asked = list(tasks_asked_by(user=user)[:LIST_LIMIT])
+    audit_listed(user=user, purpose="task list", tasks=tasks, asked=asked)
+    return {"tasks": tasks, "asked": asked}
+
+
+def overdue_tasks_shown(*, user: User, limit: int = 50) -> list[Task]:
+    """The overdue tasks a page (the home page) shows, audited as one read."""
+    shown = list(overdue_tasks(user=user)[:limit])
+    audit_listed(user=user, purpose="overdue tasks", tasks=shown)
+    return shown
+
+
 def task_get(*, user: User, code: str) -> Task:
+    """One task; reading a task about a case is audited like the case."""
     task = _tasks(user).filter(code=code).first()
     if task is None:
         raise Http404
+    if task.case is not None:
+        audit(AuditAction.READ, task, user=user, details={"case": task.case.code})
     return task
 
 

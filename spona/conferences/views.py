@@ -18,6 +18,7 @@ from spona.cases.access import CASE_VIEW
 from spona.cases.models import Case
 from spona.conferences import selectors, services
 from spona.conferences.access import (
+    CONFERENCE_CONTENT,
     CONFERENCE_CONVENE,
     CONFERENCE_MINUTES,
     CONFERENCE_RUN,
@@ -55,7 +56,7 @@ def conference_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, CONFERENCE_VIEW)
     home = _home(request.user)
     context = {
-        "conferences": selectors.conference_list(user=request.user)[:200],
+        "conferences": selectors.conference_list_page(user=request.user),
         "may_convene": home is not None and can(request.user, CONFERENCE_CONVENE, home),
     }
     return render(request, "conferences/conference_list.html", context)
@@ -113,13 +114,14 @@ def conference_convene(request: AuthenticatedHttpRequest) -> HttpResponse:
 def conference_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     conference = selectors.conference_get(user=request.user, code=code)
     runs = can(request.user, CONFERENCE_RUN, conference)
+    shared = can(request.user, CONFERENCE_CONTENT, conference)
     status = conference.status
     context = {
         "conference": conference,
         "participants": conference.participants.all(),
-        "content_shared": conference.content_shared,
+        "content_shared": shared,
         "decisions": conference.decisions.prefetch_related("tasks__owner_institution")
-        if conference.content_shared
+        if shared
         else [],
         "may_read_minutes": can(request.user, CONFERENCE_MINUTES, conference),
         "may_open_case": conference.case is not None
@@ -224,8 +226,7 @@ def decision_task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def task_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, TASK_VIEW)
     context = {
-        "tasks": selectors.tasks_for(user=request.user)[:200],
-        "asked": selectors.tasks_asked_by(user=request.user)[:200],
+        **selectors.task_list_page(user=request.user),
     }
     return render(request, "conferences/task_list.html", context)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import audit
+from spona.audit.services import audit, audit_listed
 from spona.policy import require, visible
 from spona.screening.access import PROTOCOL_OVERSEE, SCREENING_VIEW
 from spona.screening.catalogue import localized
@@ -69,6 +69,13 @@ def overdue_steps(*, user: User) -> QuerySet[ProtocolStep]:
         .select_related("screening", "screening__person", "screening__screened_by")
         .order_by("due_at")
     )
+
+
+def overdue_steps_page(*, user: User) -> list[ProtocolStep]:
+    """The overdue page: each step names its person; one audited read naming the persons."""
+    steps = list(overdue_steps(user=user))
+    audit_listed(user=user, purpose="overdue steps", persons=[s.screening.person for s in steps])
+    return steps
 
 
 def names(catalogue: Mapping[str, Any]) -> dict[str, str]:

@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.cases.selectors import overdue_referrals
-from spona.conferences.selectors import overdue_tasks
+from spona.conferences.selectors import overdue_tasks_shown
 from spona.core.phases import Phase, tools_for
 
 
@@ -13,7 +13,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     phases = [(phase, phase.label, tools_for(request.user, phase)) for phase in Phase]
     context = {
         "phase_tools": phases,
-        "overdue_tasks": overdue_tasks(user=request.user)[:50],
+        "overdue_tasks": overdue_tasks_shown(user=request.user),
         "overdue_referrals": overdue_referrals(user=request.user)[:50],
     }
     return render(request, "workspace/home.html", context)
