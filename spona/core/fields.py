@@ -70,6 +70,8 @@ class EncryptedJSONField(models.TextField[Any, Any]):
     """A JSON value (a snapshot, a history entry) stored as one Fernet token of its text."""
 
     description = "JSON encrypted at rest"
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
 
     def get_prep_value(self, value: Any) -> Any:
         if value is None:
