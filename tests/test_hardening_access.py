@@ -682,7 +682,6 @@ def test_finding_13_an_institutions_only_admin_alerts_the_centre(admins, make_us
 def test_finding_13_a_role_change_into_person_data_alerts_too(admins, social_welfare) -> None:
     from spona.accounts.models import Role
     from spona.accounts.services import user_update
-
     from tests.factories import UserFactory
 
     # an analyst account made before roles followed the institution's type

@@ -27,6 +27,7 @@ CONFERENCE_ROLES = CASE_ROLES | {Role.COORDINATOR}
 COORDINATOR = frozenset({Role.COORDINATOR})
 NATIONAL_PLAN_READERS = frozenset({Role.CENTRE_OFFICER, Role.ANALYST})
 PLAN_VIEWERS = COORDINATOR | NATIONAL_PLAN_READERS
+AGGREGATE_ROLES = SIGNAL_ROLES | {Role.ANALYST}  # not the administrators (issue 14, finding 16)
 
 
 @dataclass(frozen=True)
@@ -243,15 +244,15 @@ RULES: dict[str, Rule] = {
         denied_as=dict.fromkeys(NATIONAL_PLAN_READERS, 403),
         args=lambda w: {"pk": w.activity_pk},
     ),
-    "prevention:overview": Rule(ALL_ROLES),
-    "prevention:municipality": Rule(ALL_ROLES, args=lambda w: {"code": "70939"}),
+    "prevention:overview": Rule(AGGREGATE_ROLES),
+    "prevention:municipality": Rule(AGGREGATE_ROLES, args=lambda w: {"code": "70939"}),
     "prevention:group_create": Rule(frozenset({Role.COORDINATOR})),
     "prevention:settlement_create": Rule(frozenset({Role.COORDINATOR})),
     "prevention:count_create": Rule(COUNT_ROLES),
     "prevention:count_import": Rule(COUNT_ROLES),
-    "prevention:campaign_list": Rule(ALL_ROLES),
+    "prevention:campaign_list": Rule(AGGREGATE_ROLES),
     "prevention:campaign_create": Rule(frozenset({Role.COORDINATOR})),
-    "prevention:campaign_detail": Rule(ALL_ROLES, args=lambda w: {"pk": w.campaign_pk}),
+    "prevention:campaign_detail": Rule(AGGREGATE_ROLES, args=lambda w: {"pk": w.campaign_pk}),
     "prevention:outreach_create": Rule(
         frozenset({Role.COORDINATOR}), args=lambda w: {"pk": w.campaign_pk}
     ),
@@ -266,17 +267,19 @@ RULES: dict[str, Rule] = {
         method="post",
         args=lambda w: {"code": w.follow_up_code},
     ),
-    "surveys:wave_list": Rule(ALL_ROLES),
+    "surveys:wave_list": Rule(AGGREGATE_ROLES),
     "surveys:wave_create": Rule(frozenset({Role.COORDINATOR})),
-    "surveys:wave_detail": Rule(ALL_ROLES, args=lambda w: {"pk": w.wave_pk}),
+    "surveys:wave_detail": Rule(AGGREGATE_ROLES, args=lambda w: {"pk": w.wave_pk}),
     "surveys:wave_import": Rule(frozenset({Role.COORDINATOR}), args=lambda w: {"pk": w.wave_pk}),
     "surveys:wave_margins": Rule(frozenset({Role.COORDINATOR}), args=lambda w: {"pk": w.wave_pk}),
     # any role that raises signals in the wave's municipality interviews; the Centre is national
     "surveys:response_create": Rule(
         SIGNAL_ROLES - {Role.CENTRE_OFFICER}, args=lambda w: {"pk": w.wave_pk}
     ),
-    "surveys:wave_report": Rule(ALL_ROLES, ok=302, method="post", args=lambda w: {"pk": w.wave_pk}),
-    "surveys:compare": Rule(ALL_ROLES, args=lambda w: {"pk": w.wave_pk, "other": w.wave_pk}),
+    "surveys:wave_report": Rule(
+        AGGREGATE_ROLES, ok=302, method="post", args=lambda w: {"pk": w.wave_pk}
+    ),
+    "surveys:compare": Rule(AGGREGATE_ROLES, args=lambda w: {"pk": w.wave_pk, "other": w.wave_pk}),
     "jobs:artifact_download": Rule(
         frozenset({Role.CASE_MANAGER}),
         denied=404,
@@ -301,9 +304,9 @@ RULES: dict[str, Rule] = {
         )
         for name in ["api_screening_detail", "api_screening_rescreen"]
     },
-    "api_wave_list": Rule(ALL_ROLES, anonymous=401),
-    "api_wave_estimates": Rule(ALL_ROLES, anonymous=401, args=lambda w: {"pk": w.wave_pk}),
-    "api_risk_map": Rule(ALL_ROLES, anonymous=401, query="group=women-20-30&period=2025"),
+    "api_wave_list": Rule(AGGREGATE_ROLES, anonymous=401),
+    "api_wave_estimates": Rule(AGGREGATE_ROLES, anonymous=401, args=lambda w: {"pk": w.wave_pk}),
+    "api_risk_map": Rule(AGGREGATE_ROLES, anonymous=401, query="group=women-20-30&period=2025"),
     "coordination:who_does_what": Rule(ALL_ROLES),
     "conferences:conference_list": Rule(CONFERENCE_ROLES),
     # a local topic: the institutions of the municipality (the Centre is national)

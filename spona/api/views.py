@@ -30,6 +30,7 @@ from spona.api.serializers import (
     SignalSerializer,
     WaveSerializer,
 )
+from spona.audit.services import audit_listed
 from spona.institutions import selectors
 from spona.institutions.models import Institution, Municipality
 from spona.people.models import Person
@@ -135,6 +136,13 @@ class SignalList(PagedListMixin, generics.ListCreateAPIView[Signal]):
     def get_queryset(self) -> QuerySet[Signal]:
         require(self.request.user, SIGNAL_VIEW)
         return visible(self.request.user, Signal).select_related("municipality")
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        """The page of signals (contact details included) is one audited read naming each."""
+        page = super().paginate_queryset(queryset)
+        shown = page if page is not None else list(queryset)
+        audit_listed(user=signed_in(self.request), purpose="signal list (API)", signals=shown)
+        return page
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = signal_services.signal_raise(

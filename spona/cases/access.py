@@ -24,7 +24,7 @@ from spona.cases.models import (
 from spona.cases.referrals import STEPS, ReferralMove, Side
 from spona.cases.workflow import TRANSITIONS, Decider, Transition
 from spona.core.roles import INSTITUTION_WIDE_ROLES, PERSON_ROLES, Role
-from spona.institutions.models import InstitutionType
+from spona.institutions.models import Institution, InstitutionType
 from spona.people.models import Person
 from spona.policy import ALL, Permission, active, rows, sees
 
@@ -83,6 +83,29 @@ def cases_sharing(user: User, category: str) -> QuerySet[Case]:
         | Q(pk__in=consented.values("case"))
         | Q(pk__in=glass_cases(user).values("pk"))
     )
+
+
+def consented_cases(institution: Institution | None, category: str) -> QuerySet[Case]:
+    """Cases whose ``category`` of data the person lets ``institution`` read: those it leads
+    and those with a live consent for its type of institution (team membership aside: a case
+    conference also reaches invited institutions, and its content follows this scope)."""
+    if institution is None:
+        return Case.objects.none()
+    consented = Consent.objects.filter(
+        institution_type=institution.type, category=category, withdrawn_at__isnull=True
+    )
+    return Case.objects.filter(
+        Q(opened_by_institution=institution.pk) | Q(pk__in=consented.values("case"))
+    )
+
+
+def consent_scope(user: User, category: str) -> QuerySet[Case]:
+    """:func:`consented_cases` for the user's institution, and the user's break-glass cases."""
+    glass = glass_cases(user).values("pk")
+    if user.institution is None:
+        return Case.objects.filter(pk__in=glass)
+    scope = consented_cases(user.institution, category).values("pk")
+    return Case.objects.filter(Q(pk__in=scope) | Q(pk__in=glass))
 
 
 def shares(user: object, case: Case, category: str) -> bool:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from spona.accounts.models import User
 from spona.accounts.selectors import receiving_users, without_receivers
 from spona.audit.models import AuditAction
-from spona.audit.services import audit
+from spona.audit.services import audit, audit_listed
 from spona.cases.access import (
     BREAK_GLASS_REVIEW,
     CASE_REOPEN,
@@ -55,6 +55,14 @@ def incoming_referrals(*, user: User) -> QuerySet[Referral]:
         .filter(to_institution=user.institution_id)
         .select_related("case", "from_institution")
     )
+
+
+def case_list_page(*, user: User) -> dict[str, list[Case] | list[Referral]]:
+    """The case list page: the team's cases and the referrals waiting for this institution,
+    read once and audited as one event naming each case and referral shown."""
+    cases, referrals = list(case_list(user=user)), list(incoming_referrals(user=user))
+    audit_listed(user=user, purpose="case list", cases=cases, referrals=referrals)
+    return {"cases": cases, "referrals": referrals}
 
 
 def case_get(*, user: User, code: str) -> Case:

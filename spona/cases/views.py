@@ -46,10 +46,7 @@ from spona.policy import require, visible
 @login_required
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, CASE_VIEW)
-    context = {
-        "cases": selectors.case_list(user=request.user),
-        "referrals": selectors.incoming_referrals(user=request.user),
-    }
+    context = selectors.case_list_page(user=request.user)
     return render(request, "cases/case_list.html", context)
 
 

@@ -8,15 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
+from spona.audit.services import audit_listed
 from spona.cases.models import Case
 from spona.cases.panels import Panel, add_panel
 from spona.conferences.access import CONFERENCE_CONVENE, CONFERENCE_VIEW, TASK_VIEW
-from spona.conferences.models import Conference
-from spona.conferences.selectors import open_tasks, overdue_tasks_count
+from spona.conferences.selectors import conference_list, open_tasks, overdue_tasks_count
 from spona.core.phases import Phase, Tool, offer
 from spona.core.roles import TASK_ROLES
 from spona.core.work import SHOWN, Figure, Item, Section, provide, summarise
-from spona.policy import can, visible
+from spona.policy import can
 
 offer(
     Tool(
@@ -41,7 +41,7 @@ offer(
 
 
 def _case_conferences(user: User, case: Case) -> dict[str, Any] | None:
-    conferences = visible(user, Conference).filter(case=case).order_by("held_on")
+    conferences = conference_list(user=user).filter(case=case).order_by("held_on")
     may_convene = can(user, CONFERENCE_CONVENE, case)
     if not may_convene and not conferences.exists():
         return None
@@ -56,6 +56,9 @@ def _my_tasks(user: User) -> Section | None:
     if user.role not in TASK_ROLES:
         return None
     waiting = open_tasks(user=user)
+    shown = list(waiting[:SHOWN])
+    # a task's title can describe the person it is about: the home page's list is a read
+    audit_listed(user=user, purpose="home: my tasks", tasks=shown)
     return Section(
         key="tasks",
         title=_("My tasks"),
@@ -68,7 +71,7 @@ def _my_tasks(user: User) -> Section | None:
                 url=reverse("conferences:task_detail", args=[task.code]),
                 due=task.due_on,
             )
-            for task in waiting[:SHOWN]
+            for task in shown
         ],
         url=reverse("conferences:task_list"),
         empty=_("No open task. Tasks agreed at a conference appear here until they are done."),

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from spona.core.fields import EncryptedTextField
+from spona.core.fields import EncryptedJSONField, EncryptedTextField
 from spona.core.locking import VersionedModel
 from spona.institutions.models import Institution
 from spona.people.models import Person
@@ -99,8 +99,8 @@ class ScreeningRevision(models.Model):
 
     screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
-    snapshot = models.JSONField()
-    reason = models.TextField(_("reason for the amendment"))
+    snapshot = EncryptedJSONField()
+    reason = EncryptedTextField(_("reason for the amendment"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import audit
+from spona.audit.services import audit, audit_listed
 from spona.core.roles import PERSON_ROLES
 from spona.policy import can, require, visible
 from spona.screening.access import PROTOCOL_OVERSEE, SCREENING_VIEW
@@ -101,6 +101,13 @@ def steps_shown(*, user: User, steps: QuerySet[ProtocolStep]) -> list[ProtocolSt
         persons = sorted({step.screening.person.code for step in shown})
         audit(AuditAction.READ, user=user, details={"persons": persons})
     return shown
+
+
+def overdue_steps_page(*, user: User) -> list[ProtocolStep]:
+    """The overdue page: each step names its person; one audited read naming the persons."""
+    steps = list(overdue_steps(user=user))
+    audit_listed(user=user, purpose="overdue steps", persons=[s.screening.person for s in steps])
+    return steps
 
 
 def names(catalogue: Mapping[str, Any]) -> dict[str, str]:

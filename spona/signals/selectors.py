@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import audit
+from spona.audit.services import audit, audit_listed
 from spona.core.urgency import Urgency
 from spona.policy import can, visible
 from spona.signals.access import SIGNAL_TRIAGE, triage_scope
@@ -83,6 +83,13 @@ def triage_due(signal: Signal) -> datetime:
 
 def my_signals(*, user: User) -> QuerySet[Signal]:
     return visible(user, Signal).filter(raised_by=user).select_related("municipality")
+
+
+def signal_list_page(*, user: User) -> dict[str, list[Signal]]:
+    """The signals page: the triage queue and one's own signals, audited as one read."""
+    queue, mine = list(triage_queue(user=user)), list(my_signals(user=user))
+    audit_listed(user=user, purpose="signal list", queue=queue, mine=mine)
+    return {"queue": queue, "mine": mine}
 
 
 def signal_get(*, user: User, code: str) -> Signal:

@@ -60,8 +60,7 @@ def signal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def signal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, SIGNAL_VIEW)
     context = {
-        "queue": selectors.triage_queue(user=request.user),
-        "mine": selectors.my_signals(user=request.user),
+        **selectors.signal_list_page(user=request.user),
         "may_triage": can(request.user, SIGNAL_TRIAGE),
         "may_raise": can(request.user, SIGNAL_RAISE),
     }
