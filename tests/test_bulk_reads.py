@@ -77,7 +77,7 @@ def test_finding_08_the_home_page_overdue_tasks_and_overdue_steps_are_audited(
     Task.objects.filter(code=world.task_code).update(due_on=timezone.localdate() - timedelta(1))
     since = _last_seq()
     _page(world, Role.CASE_MANAGER, reverse("workspace:home"))
-    assert _one_listing("overdue tasks", since) == {"tasks": [world.task_code]}
+    assert _one_listing("home: my tasks", since) == {"tasks": [world.task_code]}
 
     ProtocolStep.objects.filter(pk=world.step_pk).update(
         due_at=timezone.now() - timedelta(days=1), done_at=None
@@ -105,4 +105,4 @@ def test_finding_08_the_signals_api_audits_the_page_it_returns(world: World) -> 
 def test_finding_08_an_empty_list_writes_nothing(world: World) -> None:
     since = _last_seq()
     _page(world, Role.ANALYST, reverse("workspace:home"))
-    assert not AuditEvent.objects.filter(seq__gt=since, purpose__in=["overdue tasks"]).exists()
+    assert not AuditEvent.objects.filter(seq__gt=since, purpose__in=["home: my tasks"]).exists()

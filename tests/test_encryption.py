@@ -108,7 +108,7 @@ def test_finding_03_no_free_text_of_the_demo_and_its_amendments_is_stored_in_pla
     from spona.screening.services import screening_amend, screening_complete, screening_start
     from spona.signals.models import Signal
     from spona.signals.services import citizen_signal_submit, signal_dismiss
-    from spona.workspace.demo import _SIGNALS
+    from spona.workspace.demo_story import SIGNALS
 
     call_command("demo")
     manager = User.objects.get(username="pirot.casemanager")
@@ -211,7 +211,7 @@ def test_finding_03_no_free_text_of_the_demo_and_its_amendments_is_stored_in_pla
 
     raw = _every_raw_text()
     assert "Центар за заштиту жртава трговине људима" in raw  # the scan sees plain text
-    demo_texts = [text for _kind, text, _urgency, _child in _SIGNALS]
+    demo_texts = [signal.text for signal in SIGNALS]
     found = [text for text in [*demo_texts, *stories.values()] if text in raw]
     assert found == []
     # and every one of them still reads back through the models

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from spona.accounts.models import Role
 from spona.audit.models import AuditAction, AuditEvent
-from spona.cases.models import Referral
-from spona.cases.services import case_open_for_presumed_victim
+from spona.cases.models import ConsentMethod, DataCategory, Referral
+from spona.cases.services import case_open_for_presumed_victim, consent_record
 from spona.conferences import services as conferences
 from spona.core.urgency import Urgency
 from spona.core.work import Section
@@ -117,6 +117,13 @@ def test_the_centre_officer_sees_the_national_referral_queue_and_urgent_signals(
 
 
 def test_the_police_duty_officer_triages_and_sees_the_tasks_of_the_police(town) -> None:
+    consent_record(  # tasks about a case go only where the person agreed to share its details
+        user=town["manager"],
+        case=town["case"],
+        institution_type=InstitutionType.POLICE,
+        category=DataCategory.CASE_DETAILS,
+        method=ConsentMethod.WRITTEN,
+    )
     conference = conferences.conference_convene(
         user=town["manager"],
         case=town["case"],
