@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -48,7 +49,15 @@ class ApiTokenForm(forms.Form):
 class UserCreateForm(forms.ModelForm[User]):
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "email", "role", "institution"]
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "language",
+            "role",
+            "institution",
+        ]
 
     def __init__(
         self, *args: Any, roles: list[Role], institutions: QuerySet[Institution], **kwargs: Any
@@ -64,10 +73,20 @@ class UserCreateForm(forms.ModelForm[User]):
 class UserEditForm(VersionedForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "email", "role", "is_active"]
+        fields = ["first_name", "last_name", "email", "language", "role", "is_active"]
 
     def __init__(self, *args: Any, roles: list[Role], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         role_field = self.fields["role"]
         assert isinstance(role_field, forms.ChoiceField)  # noqa: S101
         role_field.choices = [(r.value, r.label) for r in roles]
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        help_text=_(
+            "Your e-mails come in this language, and the site shows it each time you sign in."
+        ),
+    )

@@ -1,5 +1,6 @@
 """Users (one institution, one role each), their second factors and their API tokens."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -26,6 +27,10 @@ class User(VersionedModel, AbstractUser):
         null=True,
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    #: the language of the user's e-mails, and of the site after they sign in
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     must_change_password = models.BooleanField(default=False)
     failed_sign_ins = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts import two_factor
@@ -23,7 +23,7 @@ from spona.core.locking import save_versioned
 from spona.institutions.models import Institution
 from spona.policy import require
 
-USER_EDITABLE_FIELDS = ["first_name", "last_name", "email", "role", "is_active"]
+USER_EDITABLE_FIELDS = ["first_name", "last_name", "email", "language", "role", "is_active"]
 
 
 class SignInError(Exception):
@@ -100,7 +100,10 @@ def has_two_factor(user: User) -> bool:
 
 
 def sign_in_complete(request: HttpRequest, user: User) -> None:
+    """Sign the user in; the view then sets their language (``remember_language``)."""
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    translation.activate(user.language)
+    request.LANGUAGE_CODE = user.language
     User.objects.filter(pk=user.pk).update(failed_sign_ins=0, locked_until=None)
     audit(AuditAction.SIGN_IN, user, user=user)
 
@@ -165,6 +168,18 @@ def user_reset_two_factor(*, user: User, target: User) -> None:
     TOTPDevice.objects.filter(user=target).delete()
     target.recovery_codes.all().delete()
     audit(AuditAction.UPDATE, target, user=user, details={"two_factor": "reset"})
+
+
+@transaction.atomic
+def language_set(*, user: User, language: str) -> None:
+    """The user's own language preference (their e-mails; the site at each sign-in)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"unknown language {language!r}")
+    if user.language != language:
+        # a new version: an administrator's form opened before this does not undo it
+        User.objects.filter(pk=user.pk).update(language=language, version=F("version") + 1)
+        audit(AuditAction.UPDATE, user, user=user, details={"language": language})
+        user.language = language
 
 
 def password_changed(user: User) -> None:
