@@ -1,16 +1,34 @@
 """Notices (issue 13): each user's language, e-mails in the recipient's language, notices to
 the receiving institution and its duty address, and the sweeps the worker runs by itself."""
 
+import unicodedata
+from datetime import date, datetime, time, timedelta
+from types import SimpleNamespace
+
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from spona.accounts import two_factor
 from spona.accounts.models import Role, TOTPDevice, User
 from spona.audit.models import AuditEvent
-from tests.factories import PASSWORD
+from spona.cases.models import Referral
+from spona.cases.reminders import sweep as sweep_referrals
+from spona.cases.services import case_open_for_presumed_victim, referral_act, referral_send
+from spona.conferences import reminders as conference_reminders
+from spona.conferences.models import Task
+from spona.inbox.kinds import NotificationKind
+from spona.inbox.models import DutyNotice, Notification
+from spona.inbox.services import notify
+from spona.institutions.models import Institution, InstitutionType
+from spona.screening import reminders as screening_reminders
+from spona.screening.models import ProtocolStep, Screening
+from spona.screening.services import catalogue_load_default
+from tests.factories import PASSWORD, InstitutionFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +86,224 @@ def test_the_institution_admin_sets_a_users_language(make_user) -> None:
     client.force_login(admin)
     form = client.get(reverse("accounts_manage:user_edit", args=[target.pk]))
     assert 'name="language"' in form.content.decode()
+
+
+# --- 2. e-mail in the recipient's language -------------------------------------------------------
+
+
+@pytest.fixture
+def chain(municipality):
+    """A case of the social welfare centre; the police and the Centre can receive referrals."""
+    csr = InstitutionFactory(
+        type=InstitutionType.SOCIAL_WELFARE,
+        municipality=municipality,
+        name="Центар за социјални рад Пирот",
+        duty_email="duty@csr.invalid",
+    )
+    police = InstitutionFactory(
+        type=InstitutionType.POLICE,
+        municipality=municipality,
+        name="Полицијска станица Пирот",
+        duty_email="duty@police.invalid",
+    )
+    manager = UserFactory(role=Role.CASE_MANAGER, institution=csr, email="m@csr.invalid")
+    supervisor = UserFactory(
+        role=Role.SUPERVISOR, institution=csr, email="s@csr.invalid", language="en"
+    )
+    inspector = UserFactory(
+        role=Role.CASE_MANAGER, institution=police, email="i@police.invalid", language="sr-latn"
+    )
+    frontline = UserFactory(role=Role.FRONTLINE, institution=police, email="f@police.invalid")
+    person = PersonFactory(registered_by=manager)
+    case = case_open_for_presumed_victim(user=manager, person=person, is_child=False, origin={})
+    mail.outbox.clear()
+    return SimpleNamespace(
+        csr=csr,
+        police=police,
+        manager=manager,
+        supervisor=supervisor,
+        inspector=inspector,
+        frontline=frontline,
+        person=person,
+        case=case,
+    )
+
+
+def _is_cyrillic(char: str) -> bool:
+    return "CYRILLIC" in unicodedata.name(char, "")
+
+
+def _sent_to(address: str) -> list[mail.EmailMessage]:
+    return [message for message in mail.outbox if address in message.to]
+
+
+def _refer(chain) -> Referral:
+    return referral_send(
+        user=chain.manager, case=chain.case, to=chain.police, reason="Заштита", urgency="urgent"
+    )
+
+
+def test_each_recipient_reads_the_email_in_their_own_language(chain) -> None:
+    _refer(chain)
+    referral = Referral.objects.get(to_institution=chain.police)
+    Referral.objects.filter(pk=referral.pk).update(due_at=timezone.now() - timedelta(minutes=1))
+    assert sweep_referrals() == 1
+    code = chain.case.code
+
+    [english] = _sent_to("s@csr.invalid")  # the supervisor waits for the police: English
+    assert english.subject == f"No answer yet to the referral of case {code}"
+    assert "You referred case" in english.body
+    assert "Policijska stanica Pirot" in english.body  # names in Latin on a Latin page too
+    [cyrillic] = _sent_to("m@csr.invalid")  # the case manager: Serbian, Cyrillic
+    assert cyrillic.subject == f"Још нема одговора на упућивање: случај {code}"
+    assert "Полицијска станица Пирот" in cyrillic.body
+    latin = _sent_to("i@police.invalid")  # the police inspector: Serbian, Latin
+    assert [m.subject for m in latin] == [
+        f"Novo upućivanje: slučaj {code}",
+        f"Rok za upućivanje je istekao: slučaj {code}",
+    ]
+    assert not any(_is_cyrillic(char) for m in latin for char in m.subject + m.body)
+
+
+def test_dates_in_an_email_follow_the_recipients_language(chain) -> None:
+    due = date(2026, 12, 24)
+    params = {"task": "T-1", "due": due}
+    for user in (chain.supervisor, chain.manager):
+        notify(recipients=[user], kind=NotificationKind.TASK_OVERDUE, params=params)
+    [english] = _sent_to("s@csr.invalid")
+    [serbian] = _sent_to("m@csr.invalid")
+    with translation.override("en"):
+        in_english = date_format(due, "SHORT_DATE_FORMAT")
+    with translation.override("sr"):
+        in_serbian = date_format(due, "SHORT_DATE_FORMAT")
+    assert in_english != in_serbian
+    assert in_english in english.body
+    assert in_serbian not in english.body
+    assert in_serbian in serbian.body
+    assert in_english not in serbian.body
+
+
+# --- 3. notices reach the receiving institution and its duty address -----------------------------
+
+
+def _duty(address: str) -> list[DutyNotice]:
+    return list(DutyNotice.objects.filter(address=address))
+
+
+def test_a_new_referral_reaches_the_receivers_and_the_duty_address_once(chain) -> None:
+    _refer(chain)
+    received = Notification.objects.filter(kind="referral_received", params__case=chain.case.code)
+    police_received = received.filter(recipient__institution=chain.police)
+    assert [n.recipient for n in police_received] == [chain.inspector]  # not the frontline
+    [notice] = _duty("duty@police.invalid")
+    assert notice.kind == "referral_received"
+    assert notice.emailed_at is not None
+    [email] = _sent_to("duty@police.invalid")
+    code = chain.case.code
+    assert email.subject == f"Ново упућивање: случај {code}"
+    cyrillic, latin = email.body.split("\n\n* * *\n\n")
+    assert "Центар за социјални рад Пирот" in cyrillic
+    assert latin.startswith("Ustanova Centar za socijalni rad Pirot uputila")
+    assert email.body.endswith(f"/cases/{code}/")
+    assert chain.person.code not in email.body  # the case code only, nothing about the person
+
+
+def test_a_decline_reaches_the_senders_institution(chain) -> None:
+    referral = _refer(chain)
+    mail.outbox.clear()
+    referral_act(
+        user=chain.inspector,
+        referral=referral,
+        expected_version=referral.version,
+        action="decline",
+        reason="Није у нашој надлежности",
+    )
+    declined = Notification.objects.filter(kind="referral_declined")
+    assert {n.recipient for n in declined} == {chain.manager, chain.supervisor}
+    [email] = _sent_to("duty@csr.invalid")
+    assert email.subject == f"Упућивање одбијено: случај {chain.case.code}"
+    assert "надлежности" not in email.body  # the reason stays on the case page
+    [english] = _sent_to("s@csr.invalid")
+    assert english.subject == f"Referral of case {chain.case.code} declined"
+    assert not _duty("duty@police.invalid")[1:]  # the police got only the new referral
+
+
+def test_an_overdue_referral_reaches_both_sides_and_both_duty_addresses(chain) -> None:
+    referral = _refer(chain)
+    Referral.objects.filter(pk=referral.pk).update(due_at=timezone.now() - timedelta(minutes=1))
+    assert sweep_referrals() == 1
+    assert sweep_referrals() == 0  # once
+    overdue = Notification.objects.filter(kind="referral_overdue")
+    waiting = Notification.objects.filter(kind="referral_waiting")
+    assert [n.recipient for n in overdue] == [chain.inspector]
+    assert {n.recipient for n in waiting} == {chain.manager, chain.supervisor}
+    assert [n.kind for n in _duty("duty@police.invalid")] == [
+        "referral_overdue",
+        "referral_received",
+    ]
+    assert [n.kind for n in _duty("duty@csr.invalid")] == ["referral_waiting"]
+
+
+def test_a_task_due_and_overdue_reach_the_owner_institutions_duty_address(chain) -> None:
+    task = Task.objects.create(
+        title="Посета породици",
+        owner_institution=chain.police,
+        due_on=timezone.localdate() - timedelta(days=3),
+        created_by=chain.manager,
+    )
+    assert conference_reminders.sweep() == 1  # overdue (too late for "due soon")
+    assert [n.kind for n in _duty("duty@police.invalid")] == ["task_overdue"]
+    [email] = _sent_to("duty@police.invalid")
+    assert email.subject == f"Рок за задатак је истекао: {task.code}"
+    soon = Task.objects.create(
+        title="Позив",
+        owner_institution=chain.police,
+        due_on=timezone.localdate() + timedelta(days=1),
+        created_by=chain.manager,
+    )
+    later = timezone.make_aware(datetime.combine(soon.due_on, time(hour=23)))
+    assert conference_reminders.remind(
+        task_id=soon.pk, which="before", due_on=soon.due_on, now=later - timedelta(days=1)
+    )
+    assert [n.kind for n in _duty("duty@police.invalid")] == ["task_due_soon", "task_overdue"]
+
+
+def test_an_overdue_protocol_step_reaches_the_screening_institution(chain) -> None:
+    screening = Screening.objects.create(
+        institution=chain.csr,
+        screened_by=chain.manager,
+        person=chain.person,
+        catalogue=catalogue_load_default(),
+    )
+    late = ProtocolStep.objects.create(
+        screening=screening, code="police_now", due_at=timezone.now() - timedelta(minutes=5)
+    )
+    ProtocolStep.objects.create(  # done in time: no notice
+        screening=screening,
+        code="notify_centre_24h",
+        due_at=timezone.now() - timedelta(minutes=5),
+        done_at=timezone.now(),
+    )
+    ProtocolStep.objects.create(screening=screening, code="no_confrontation")  # no deadline
+    assert screening_reminders.sweep() == 1
+    assert screening_reminders.sweep() == 0
+    notices = Notification.objects.filter(kind="protocol_step_overdue")
+    assert {n.recipient for n in notices} == {chain.manager, chain.supervisor}
+    english = notices.get(recipient=chain.supervisor)
+    with translation.override("en"):
+        assert english.subject == f"Protocol step overdue: screening {screening.pk}"
+        assert english.body.endswith("Call the police (192) now: see 'Why' for the reason.")
+    [email] = _sent_to("duty@csr.invalid")
+    assert email.subject == f"Корак протокола касни: процена {screening.pk}"
+    assert "(192)" in email.body  # the step, in both scripts
+    assert chain.person.code not in email.body
+    late.refresh_from_db()
+    assert late.overdue_reminded_at is not None
+
+
+def test_an_institution_without_a_duty_address_gets_the_inbox_notices_only(chain) -> None:
+    Institution.objects.filter(pk=chain.police.pk).update(duty_email="")
+    chain.police.refresh_from_db()
+    _refer(chain)
+    assert not _duty("duty@police.invalid")
+    assert Notification.objects.filter(recipient=chain.inspector).exists()

@@ -77,6 +77,7 @@ def _referral_send(
             "due": referral.due_at,
         },
         link=reverse("cases:case_detail", args=[case.code]),
+        duty=[to],
     )
     schedule_overdue_reminder(referral)
     return referral
@@ -220,6 +221,14 @@ def referral_act(
         case=referral.case, kind=event, actor=user, details={"referral": referral.pk}
     )
     audit(AuditAction.UPDATE, referral, user=user, details={"action": action})
+    if step == ReferralStep.DECLINE:
+        notify(
+            recipients=answerers(referral.from_institution),
+            kind=NotificationKind.REFERRAL_DECLINED,
+            params={"case": referral.case.code, "institution": referral.to_institution.name},
+            link=reverse("cases:case_detail", args=[referral.case.code]),
+            duty=[referral.from_institution],
+        )
     return referral
 
 
