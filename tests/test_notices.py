@@ -1,6 +1,7 @@
 """Notices (issue 13): each user's language, e-mails in the recipient's language, notices to
 the receiving institution and its duty address, and the sweeps the worker runs by itself."""
 
+import io
 import unicodedata
 from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
@@ -8,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,6 +27,9 @@ from spona.inbox.kinds import NotificationKind
 from spona.inbox.models import DutyNotice, Notification
 from spona.inbox.services import notify
 from spona.institutions.models import Institution, InstitutionType
+from spona.jobs import schedule
+from spona.jobs.models import SweepRun
+from spona.jobs.worker import IsolatingWorker, Limits
 from spona.screening import reminders as screening_reminders
 from spona.screening.models import ProtocolStep, Screening
 from spona.screening.services import catalogue_load_default
@@ -307,3 +312,67 @@ def test_an_institution_without_a_duty_address_gets_the_inbox_notices_only(chain
     _refer(chain)
     assert not _duty("duty@police.invalid")
     assert Notification.objects.filter(recipient=chain.inspector).exists()
+
+
+# --- 4. the sweeps the worker runs by itself -----------------------------------------------------
+
+
+def _overdue_referral(chain) -> Referral:
+    referral = _refer(chain)
+    Referral.objects.filter(pk=referral.pk).update(due_at=timezone.now() - timedelta(minutes=1))
+    return referral
+
+
+def test_every_app_registers_its_sweep_with_the_jobs_app() -> None:
+    assert set(schedule.SWEEPS) == {
+        "task reminders",
+        "referral reminders",
+        "protocol step reminders",
+    }
+
+
+def test_a_due_sweep_is_claimed_once_per_period_and_runs(chain, settings) -> None:
+    settings.SWEEP_INTERVAL_MINUTES = 60
+    _overdue_referral(chain)
+    now = timezone.now()
+    assert sorted(schedule.due(now)) == sorted(schedule.SWEEPS)  # the first run: at once
+    assert Notification.objects.filter(kind="referral_overdue").count() == 1
+    run = SweepRun.objects.get(name="referral reminders")
+    assert (run.result, run.next_run_at) == (1, now + timedelta(hours=1))
+    assert run.finished_at is not None
+    # another worker looking in the same period finds nothing to do
+    assert schedule.due(now + timedelta(minutes=59)) == []
+    assert not schedule.claim("referral reminders", now + timedelta(minutes=59))
+    # the next period runs again (and finds the reminder already sent)
+    assert sorted(schedule.due(now + timedelta(minutes=61))) == sorted(schedule.SWEEPS)
+    assert SweepRun.objects.get(name="referral reminders").result == 0
+    assert Notification.objects.filter(kind="referral_overdue").count() == 1
+
+
+def test_spona_reminders_runs_every_registered_sweep_now(chain) -> None:
+    _overdue_referral(chain)
+    out = io.StringIO()
+    call_command("reminders", stdout=out)
+    assert "referral reminders sent: 1" in out.getvalue()
+    assert "protocol step reminders sent: 0" in out.getvalue()
+    assert "task reminders sent: 0" in out.getvalue()
+
+
+def test_no_sweep_is_queued_when_the_interval_is_zero(chain, settings) -> None:
+    settings.SWEEP_INTERVAL_MINUTES = 0
+    _overdue_referral(chain)
+    worker = IsolatingWorker(
+        limits=Limits(memory_bytes=2**30, seconds=60),
+        heartbeat=1,
+        queue_names=["default"],
+        interval=0.1,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test",
+        excluded_queue_names=[],
+    )
+    worker.beat()
+    assert not SweepRun.objects.exists()
+    assert not Notification.objects.filter(kind="referral_overdue").exists()
