@@ -10,6 +10,18 @@ from spona.core.forms import VersionedForm, limit_choices
 from spona.institutions.models import Institution
 
 
+class LanguageSelect(forms.Select):
+    """The languages, each in its own name and marked with its language (``lang``), so that
+    a screen reader says "English" in English on a Serbian page."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)
+        code = str(option["value"])
+        if code:
+            option["attrs"]["lang"] = "sr-Latn" if code == "sr-latn" else code
+        return option
+
+
 class SignInForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
@@ -58,6 +70,7 @@ class UserCreateForm(forms.ModelForm[User]):
             "role",
             "institution",
         ]
+        widgets = {"language": LanguageSelect}
 
     def __init__(
         self, *args: Any, roles: list[Role], institutions: QuerySet[Institution], **kwargs: Any
@@ -74,6 +87,7 @@ class UserEditForm(VersionedForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email", "language", "role", "is_active"]
+        widgets = {"language": LanguageSelect}
 
     def __init__(self, *args: Any, roles: list[Role], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -86,6 +100,7 @@ class LanguageForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language"),
         choices=settings.LANGUAGES,
+        widget=LanguageSelect,
         help_text=_(
             "Your e-mails come in this language, and the site shows it each time you sign in."
         ),
