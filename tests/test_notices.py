@@ -45,20 +45,31 @@ def test_a_new_user_speaks_the_site_language(make_user) -> None:
     assert make_user(Role.FRONTLINE).language == settings.LANGUAGE_CODE == "sr"
 
 
-def test_signing_in_switches_the_site_to_the_users_language(make_user) -> None:
-    user = make_user(Role.FRONTLINE)
-    User.objects.filter(pk=user.pk).update(language="en")
+def _sign_in(client: Client, user: User):
     device = TOTPDevice.objects.create(
         user=user, secret=two_factor.new_secret(), confirmed_at=timezone.now()
     )
-    client = Client()
     client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
-    response = client.post(
-        reverse("accounts:verify"), {"code": two_factor.current_code(device.secret)}
-    )
+    return client.post(reverse("accounts:verify"), {"code": two_factor.current_code(device.secret)})
+
+
+def test_signing_in_switches_the_site_to_the_users_language(make_user) -> None:
+    user = make_user(Role.FRONTLINE, language="en")
+    client = Client()
+    response = _sign_in(client, user)
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     home = client.get(reverse("workspace:home"), HTTP_ACCEPT_LANGUAGE="sr")
     assert '<html lang="en"' in home.content.decode()
+
+
+def test_a_language_chosen_on_the_sign_in_page_is_kept(make_user) -> None:
+    user = make_user(Role.FRONTLINE)  # prefers Serbian in Cyrillic
+    client = Client()
+    client.post(reverse("set_language"), {"language": "sr-latn", "next": "/"})
+    response = _sign_in(client, user)
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies  # left as chosen
+    home = client.get(reverse("workspace:home"))
+    assert '<html lang="sr-Latn"' in home.content.decode()
 
 
 def test_without_a_sign_in_the_browser_language_still_decides(make_user) -> None:
@@ -89,8 +100,15 @@ def test_the_institution_admin_sets_a_users_language(make_user) -> None:
     target = make_user(Role.FRONTLINE)
     client = Client()
     client.force_login(admin)
-    form = client.get(reverse("accounts_manage:user_edit", args=[target.pk]))
-    assert 'name="language"' in form.content.decode()
+    url = reverse("accounts_manage:user_edit", args=[target.pk])
+    assert 'name="language"' in client.get(url).content.decode()
+    fields = {"first_name": "Ана", "last_name": "Петровић", "email": "", "role": target.role}
+    response = client.post(
+        url, {**fields, "language": "en", "is_active": "on", "version": target.version}
+    )
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.language == "en"
 
 
 # --- 2. e-mail in the recipient's language -------------------------------------------------------

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts import two_factor
@@ -100,10 +100,7 @@ def has_two_factor(user: User) -> bool:
 
 
 def sign_in_complete(request: HttpRequest, user: User) -> None:
-    """Sign the user in; the view then sets their language (``remember_language``)."""
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    translation.activate(user.language)
-    request.LANGUAGE_CODE = user.language
     User.objects.filter(pk=user.pk).update(failed_sign_ins=0, locked_until=None)
     audit(AuditAction.SIGN_IN, user, user=user)
 

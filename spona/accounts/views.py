@@ -25,12 +25,25 @@ ENROL_SECRET = "spona.enrol_secret"  # noqa: S105 - a session key name, not a se
 PENDING_SECONDS = 300
 
 
-def remember_language(response: HttpResponse, user: User) -> HttpResponse:
-    """The browser keeps the user's language (the cookie the language switcher sets), so the
-    site follows their preference from sign-in on; the switcher still changes it."""
+def language_at_sign_in(request: HttpRequest, user: User) -> str | None:
+    """The language the site takes when ``user`` signs in: their preference, unless this
+    browser has already chosen one with the language switcher (the latest explicit choice
+    wins, such as English picked on the sign-in page). Activated for this response; returns
+    the language to remember in the browser, or None to keep the browser's."""
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) in dict(settings.LANGUAGES):
+        return None
+    translation.activate(user.language)
+    request.LANGUAGE_CODE = user.language
+    return user.language
+
+
+def remember_language(response: HttpResponse, language: str | None) -> HttpResponse:
+    """Keep ``language`` in the browser: the cookie the language switcher sets."""
+    if language is None:
+        return response
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
-        user.language,
+        language,
         max_age=settings.LANGUAGE_COOKIE_AGE,
         path=settings.LANGUAGE_COOKIE_PATH,
         domain=settings.LANGUAGE_COOKIE_DOMAIN,
@@ -66,7 +79,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 request.session[PENDING] = {"user": user.pk, "at": time.time()}
                 return redirect("accounts:enrol")
             services.sign_in_complete(request, user)
-            return remember_language(redirect("workspace:home"), user)
+            language = language_at_sign_in(request, user)
+            return remember_language(redirect("workspace:home"), language)
     return render(request, "accounts/sign_in.html", {"form": form})
 
 
@@ -83,7 +97,8 @@ def verify(request: HttpRequest) -> HttpResponse:
         else:
             request.session.pop(PENDING, None)
             services.sign_in_complete(request, user)
-            return remember_language(redirect("workspace:home"), user)
+            language = language_at_sign_in(request, user)
+            return remember_language(redirect("workspace:home"), language)
     return render(request, "accounts/verify.html", {"form": form})
 
 
@@ -104,8 +119,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
             request.session.pop(PENDING, None)
             request.session.pop(ENROL_SECRET, None)
             services.sign_in_complete(request, user)
+            language = language_at_sign_in(request, user)
             shown = render(request, "accounts/recovery_codes.html", {"codes": codes})
-            return remember_language(shown, user)
+            return remember_language(shown, language)
     uri = two_factor.provisioning_uri(user, secret)
     context: dict[str, Any] = {"form": form, "secret": secret, "qr_svg": two_factor.qr_svg(uri)}
     return render(request, "accounts/enrol.html", context)
@@ -126,7 +142,7 @@ def account(request: AuthenticatedHttpRequest) -> HttpResponse:
         services.language_set(user=user, language=form.cleaned_data["language"])
         translation.activate(user.language)
         messages.success(request, _("Your language has been saved."))
-        return remember_language(redirect("accounts:account"), user)
+        return remember_language(redirect("accounts:account"), user.language)
     return render(request, "accounts/account.html", {"form": form})
 
 
