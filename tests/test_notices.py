@@ -23,6 +23,7 @@ from spona.cases.reminders import sweep as sweep_referrals
 from spona.cases.services import case_open_for_presumed_victim, referral_act, referral_send
 from spona.conferences import reminders as conference_reminders
 from spona.conferences.models import Task
+from spona.inbox.apps import duty_email_languages
 from spona.inbox.kinds import NotificationKind
 from spona.inbox.models import DutyNotice, Notification
 from spona.inbox.services import notify
@@ -394,3 +395,22 @@ def test_no_sweep_is_queued_when_the_interval_is_zero(chain, settings) -> None:
     worker.beat()
     assert not SweepRun.objects.exists()
     assert not Notification.objects.filter(kind="referral_overdue").exists()
+
+
+def test_duty_email_languages_must_be_languages_spona_speaks(settings) -> None:
+    assert duty_email_languages() == []
+    settings.DUTY_EMAIL_LANGUAGES = ["sr", "de"]
+    [error] = duty_email_languages()
+    assert "de" in error.msg
+    settings.DUTY_EMAIL_LANGUAGES = []
+    assert duty_email_languages()
+
+
+def test_an_installation_may_write_duty_emails_in_other_languages(chain, settings) -> None:
+    settings.DUTY_EMAIL_LANGUAGES = ["sr-latn", "en"]
+    _refer(chain)
+    [email] = _sent_to("duty@police.invalid")
+    assert email.subject == f"Novo upućivanje: slučaj {chain.case.code}"
+    latin, english = email.body.split("\n\n* * *\n\n")
+    assert latin.startswith("Ustanova Centar za socijalni rad Pirot")
+    assert english.startswith("Centar za socijalni rad Pirot referred case")
