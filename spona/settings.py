@@ -164,6 +164,8 @@ JOB_MEMORY_LIMIT_MB = env.int("JOB_MEMORY_LIMIT_MB", default=2048)
 JOB_TIME_LIMIT_SECONDS = env.float("JOB_TIME_LIMIT_SECONDS", default=900)
 #: A worker renews its heartbeat this often; one silent for six beats is taken for dead.
 WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10)
+#: how often the worker runs the periodic sweeps (missed reminders; ``spona.jobs.schedule``)
+SWEEP_INTERVAL_MINUTES = env.float("SWEEP_INTERVAL_MINUTES", default=60)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://spona")}
 
@@ -276,6 +278,10 @@ if PRODUCTION:
 BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=120)
 #: how many break-glass grants one user may open in 24 hours
 BREAK_GLASS_DAILY_LIMIT = env.int("BREAK_GLASS_DAILY_LIMIT", default=3)
+
+#: the languages of an e-mail to an institution's duty address, one after the other (the
+#: subject in the first): whoever is on duty reads it (docs/decisions.md, "Notices")
+DUTY_EMAIL_LANGUAGES = env.list("DUTY_EMAIL_LANGUAGES", default=["sr", "sr-latn"])
 
 #: the address of this installation, for links in e-mails
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -327,9 +327,11 @@ def test_the_worker_reminds_both_sides_of_an_overdue_referral_once(team, setting
     )
     _run_worker()
     _run_worker()
-    reminded = Notification.objects.filter(kind="referral_overdue")
-    assert sorted(reminded.values_list("recipient", flat=True)) == sorted(
-        [receiver.pk, team["manager"].pk, team["supervisor"].pk]
+    overdue = Notification.objects.filter(kind="referral_overdue")  # to the receiver
+    assert list(overdue.values_list("recipient", flat=True)) == [receiver.pk]
+    waiting = Notification.objects.filter(kind="referral_waiting")  # to the sender
+    assert sorted(waiting.values_list("recipient", flat=True)) == sorted(
+        [team["manager"].pk, team["supervisor"].pk]
     )
     assert any("e@nsz.invalid" in m.to and referral.case.code in m.subject for m in mail.outbox)
     assert sweep_referrals() == 0  # the worker already sent it
@@ -342,7 +344,8 @@ def test_an_answered_referral_is_not_reminded(team) -> None:
     police = team["case"].referrals.get(to_institution=team["police"])
     Referral.objects.filter(pk=police.pk).update(due_at=timezone.now() - timedelta(hours=1))
     assert sweep_referrals() == 1
-    assert Notification.objects.filter(kind="referral_overdue").count() == 3  # police + csr
+    assert Notification.objects.filter(kind="referral_overdue").count() == 1  # the police
+    assert Notification.objects.filter(kind="referral_waiting").count() == 2  # the csr
 
 
 def test_following_a_notification_marks_it_read_and_opens_its_page(team) -> None:

@@ -51,6 +51,7 @@ RULES: dict[str, Rule] = {
     "accounts:verify": Rule(frozenset(), denied=302),
     "accounts:enrol": Rule(frozenset(), denied=302),
     "accounts:logout": Rule(ALL_ROLES, ok=302, method="post"),
+    "accounts:account": Rule(ALL_ROLES),
     "accounts:password_change": Rule(ALL_ROLES),
     "accounts:recovery_codes": Rule(ALL_ROLES),
     "accounts:api_tokens": Rule(ALL_ROLES),

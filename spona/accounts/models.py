@@ -31,6 +31,10 @@ class User(VersionedModel, AbstractUser):
         null=True,
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    #: the language of the user's e-mails, and of the site after they sign in
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     must_change_password = models.BooleanField(default=False)
     #: failed sign-in attempts since the last successful sign-in (shown to the admin)
     failed_sign_ins = models.PositiveIntegerField(default=0)

@@ -35,7 +35,7 @@ from spona.policy import require
 
 #: how long a client address's failures are remembered after its last one
 ADDRESS_MEMORY_SECONDS = 24 * 60 * 60
-USER_EDITABLE_FIELDS = ["first_name", "last_name", "email", "role", "is_active"]
+USER_EDITABLE_FIELDS = ["first_name", "last_name", "email", "language", "role", "is_active"]
 
 
 class SignInError(Exception):
@@ -297,6 +297,17 @@ def user_reset_two_factor(*, user: User, target: User) -> None:
 
 
 @transaction.atomic
+def language_set(*, user: User, language: str) -> None:
+    """The user's own language preference (their e-mails; the site at each sign-in)."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"unknown language {language!r}")
+    if user.language != language:
+        # a new version: an administrator's form opened before this does not undo it
+        User.objects.filter(pk=user.pk).update(language=language, version=F("version") + 1)
+        audit(AuditAction.UPDATE, user, user=user, details={"language": language})
+        user.language = language
+
+
 def password_changed(user: User) -> None:
     """The user changed their own password: their API tokens are revoked; their other
     sessions end with the old password's hash (Django's session check), this one goes on."""

@@ -83,6 +83,7 @@ def _referral_send(
             "due": referral.due_at,
         },
         link=reverse("cases:case_detail", args=[case.code]),
+        duty=[to],
     )
     schedule_overdue_reminder(referral)
     if not can_receive(to):
@@ -239,6 +240,14 @@ def referral_act(
         case=referral.case, kind=event, actor=user, details={"referral": referral.pk}
     )
     audit(AuditAction.UPDATE, referral, user=user, details={"action": action})
+    if step == ReferralStep.DECLINE:
+        notify(
+            recipients=receiving_users(referral.from_institution),
+            kind=NotificationKind.REFERRAL_DECLINED,
+            params={"case": referral.case.code, "institution": referral.to_institution.name},
+            link=reverse("cases:case_detail", args=[referral.case.code]),
+            duty=[referral.from_institution],
+        )
     return referral
 
 

@@ -19,7 +19,10 @@ class NotificationKind(StrEnum):
     TASK_OVERDUE = "task_overdue"
     TASK_ASSIGNED = "task_assigned"
     REFERRAL_RECEIVED = "referral_received"
-    REFERRAL_OVERDUE = "referral_overdue"
+    REFERRAL_OVERDUE = "referral_overdue"  # to the receiver, who has not answered
+    REFERRAL_WAITING = "referral_waiting"  # to the sender, who waits for the answer
+    REFERRAL_DECLINED = "referral_declined"
+    PROTOCOL_STEP_OVERDUE = "protocol_step_overdue"
     CONFERENCE_INVITATION = "conference_invitation"
     CONFERENCE_CANCELLED = "conference_cancelled"
     PREVENTION_FOLLOW_UP = "prevention_follow_up"
@@ -72,6 +75,28 @@ KINDS: dict[NotificationKind, tuple[Promise, Promise]] = {
         _("Referral overdue on case %(case)s"),
         _(
             "The referral of case %(case)s to %(institution)s was due on %(due)s and is not answered."
+        ),
+    ),
+    NotificationKind.REFERRAL_WAITING: (
+        _("No answer yet to the referral of case %(case)s"),
+        _(
+            "You referred case %(case)s to %(institution)s; the answer was due on %(due)s and "
+            "has not come. Call their duty number (see the directory), or refer the case "
+            "elsewhere."
+        ),
+    ),
+    NotificationKind.REFERRAL_DECLINED: (
+        _("Referral of case %(case)s declined"),
+        _(
+            "%(institution)s declined the referral of case %(case)s. Their reason is on the case "
+            "page; refer the case to another institution if it still needs this help."
+        ),
+    ),
+    NotificationKind.PROTOCOL_STEP_OVERDUE: (
+        _("Protocol step overdue: screening %(screening)s"),
+        _(
+            "A step of the first-contact protocol of screening %(screening)s was due on %(due)s "
+            "and is not marked done: %(step)s"
         ),
     ),
     NotificationKind.CONFERENCE_INVITATION: (

@@ -124,6 +124,8 @@ class ProtocolStep(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    #: when the "step overdue" notice went out (``spona.screening.reminders``)
+    overdue_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = [models.F("due_at").asc(nulls_last=True), "pk"]

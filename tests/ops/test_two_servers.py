@@ -64,7 +64,7 @@ def servers(municipality) -> Iterator[tuple[str, str]]:
 def _answers(url: str) -> bool:
     try:
         return requests.get(url, timeout=5).status_code == 200
-    except (requests.ConnectionError, requests.Timeout):
+    except (requests.ConnectionError, requests.Timeout):  # not up yet, or still starting
         return False
 
 
@@ -156,6 +156,7 @@ def test_rate_limits_and_failed_sign_ins_count_across_both_servers(servers, case
 def test_a_stale_edit_made_on_one_server_is_refused_on_the_other(servers, case_manager) -> None:
     a, b = servers
     user, secret = case_manager
+    User.objects.filter(pk=user.pk).update(language="en")  # signing in switches to English
     person = PersonFactory(registered_by=user)
     on_a, on_b = requests.Session(), requests.Session()
     sign_in(on_a, a, user, secret)
