@@ -23,5 +23,6 @@ urlpatterns = [
     path("health/", include("spona.ops.urls")),
 ]
 
+handler400 = "spona.core.views.bad_request"
 handler404 = "spona.core.views.not_found"
 handler500 = "spona.core.views.server_error"

@@ -4,7 +4,6 @@ Every row is checked first; any error stops the import with a list of row-number
 errors in the uploader's language, and nothing is saved. Runs as a background job.
 """
 
-import base64
 import re
 from collections.abc import Callable
 from typing import Any
@@ -16,8 +15,9 @@ from django.utils.translation import gettext as _
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
-from spona.core.tabular import Row, TabularError, read_rows
+from spona.core.tabular import Row, read_job_upload
 from spona.core.translit import fold
+from spona.core.uploads import UploadError
 from spona.institutions.models import Institution, Municipality
 from spona.jobs.models import Job
 from spona.jobs.services import JobFailedError, register
@@ -107,8 +107,8 @@ def run_counts_import(job: Job, progress: Callable[[int, int], None]) -> dict[st
 
 def _import(job: Job, progress: Callable[[int, int], None]) -> dict[str, Any]:
     try:
-        header, rows = read_rows(job.payload["name"], base64.b64decode(job.payload["content"]))
-    except TabularError as error:
+        header, rows = read_job_upload(job.payload)
+    except UploadError as error:
         raise JobFailedError(error.errors) from error
     if header[: len(COLUMNS)] != COLUMNS or len(header) != len(COLUMNS):
         raise JobFailedError(
