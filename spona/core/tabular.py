@@ -84,7 +84,10 @@ class _Reader:
                         "Row %(row)s, column %(column)s: the cell holds more than %(limit)s "
                         "characters."
                     )
-                    % {**where, "limit": number_format(self.limits.max_cell_chars)}
+                    % {
+                        **where,
+                        "limit": number_format(self.limits.max_cell_chars, force_grouping=True),
+                    }
                 )
             elif looks_like_formula(value):
                 self.error(
@@ -92,7 +95,7 @@ class _Reader:
                         "Row %(row)s, column %(column)s: “%(value)s” would be taken for a formula; "
                         "upload values only."
                     )
-                    % {**where, "value": value[:40]}
+                    % {**where, "value": value if len(value) <= 60 else f"{value[:60]}…"}
                 )
         return values
 
@@ -148,7 +151,7 @@ def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:
         if "field larger than field limit" in str(error):
             message = _(
                 "Line %(line)s of the CSV file: a cell holds more than %(limit)s characters."
-            ) % {"line": line, "limit": number_format(limits().max_cell_chars)}
+            ) % {"line": line, "limit": number_format(limits().max_cell_chars, force_grouping=True)}
         else:
             message = _(
                 "Line %(line)s of the CSV file cannot be read: a quotation mark is not closed, "

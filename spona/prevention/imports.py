@@ -21,6 +21,8 @@ from spona.core.uploads import UploadError
 from spona.institutions.models import Institution, Municipality
 from spona.jobs.models import Job
 from spona.jobs.services import JobFailedError, register
+from spona.policy import can
+from spona.prevention.access import COUNTS_REPORT
 from spona.prevention.models import AggregateCount, RiskGroup, Settlement
 
 COLUMNS = ["municipality_code", "settlement", "group", "period", "count"]
@@ -29,10 +31,13 @@ JOB_KIND = "prevention.counts_import"
 
 
 class Checker:
-    """Checks one row at a time against the reference data, collecting every error."""
+    """Checks one row at a time against the reference data and against the policy a count
+    entered by hand passes (``COUNTS_REPORT`` for the row's municipality), collecting every
+    error."""
 
-    def __init__(self, institution: Institution) -> None:
+    def __init__(self, institution: Institution, user: User) -> None:
         self.institution = institution
+        self.user = user
         self.municipalities = {m.code: m for m in Municipality.objects.all()}
         self.settlements = {
             (s.municipality.code, fold(s.name)): s
@@ -52,6 +57,13 @@ class Checker:
         municipality = self.municipalities.get(code)
         if municipality is None:
             self._error(row, _("unknown municipality code “%(code)s”.") % {"code": code})
+            return None
+        if not can(self.user, COUNTS_REPORT, municipality):
+            self._error(
+                row,
+                _("you may not report counts for %(municipality)s (code %(code)s).")
+                % {"municipality": municipality, "code": code},
+            )
             return None
         settlement = self.settlements.get((code, fold(row.values.get("settlement", ""))))
         group = self.groups.get((code, row.values.get("group", "")))
@@ -117,7 +129,7 @@ def _import(job: Job, progress: Callable[[int, int], None]) -> dict[str, Any]:
     if not rows:
         raise JobFailedError([_("The file has no data rows.")])
     institution = Institution.objects.get(pk=job.payload["institution"])
-    checker = Checker(institution)
+    checker = Checker(institution, job.owner)
     checked = []
     for i, row in enumerate(rows, start=1):
         checked.append(checker.check(row))
