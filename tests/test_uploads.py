@@ -446,3 +446,13 @@ def test_finding_11_malformed_content_fails_the_job_with_a_specific_message(piro
         assert job.errors[0].startswith(says), job.errors
         assert SOMETHING_WENT_WRONG not in job.errors
     assert not AggregateCount.objects.exists()
+
+
+def test_finding_06_a_body_over_the_proxys_limit_gets_the_same_translated_page() -> None:
+    """nginx refuses a body over ``client_max_body_size`` before reading it and shows this page
+    (``error_page 413``), in the visitor's language."""
+    config = (Path(__file__).resolve().parents[1] / "deploy/nginx/spona.conf").read_text()
+    assert "error_page 413 /upload-too-large/;" in config
+    page = Client().get(reverse("upload_too_large"), HTTP_ACCEPT_LANGUAGE="sr")
+    assert page.status_code == 413
+    assert "Датотека је већа од 5 MB" in page.content.decode()

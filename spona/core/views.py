@@ -22,6 +22,12 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     return render(request, "413.html", {"message": message}, status=413)
 
 
+def upload_too_large(request: HttpRequest) -> HttpResponse:
+    """The page the reverse proxy shows for a request body over its own limit
+    (``error_page 413``, deploy/nginx/spona.conf): the same translated answer as Spona's."""
+    return bad_request(request, RequestDataTooBig())
+
+
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Pages get the translated 404 page; API clients get JSON, as the schema says."""
     if request.path.startswith("/api/"):
