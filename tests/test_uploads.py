@@ -216,6 +216,21 @@ def _table(kind: str, rows: list[list[object]]) -> bytes:
     return csv_bytes(rows) if kind == "csv" else xlsx_bytes(rows)
 
 
+def test_finding_02_a_forged_sheet_dimension_is_not_believed(pirot) -> None:
+    """A sheet claiming to span A1:XFD1048576 is read row by row as wide as each row is (not
+    padded to 16,384 cells a row, which a forged dimension would otherwise cost)."""
+    plain = zipfile.ZipFile(io.BytesIO(xlsx_bytes(GOOD * 3)))
+    members = {info.filename: plain.read(info.filename) for info in plain.infolist()}
+    sheet = members["xl/worksheets/sheet1.xml"]
+    assert b'<dimension ref="A1:E4" />' in sheet
+    members["xl/worksheets/sheet1.xml"] = sheet.replace(
+        b'<dimension ref="A1:E4" />', b'<dimension ref="A1:XFD1048576" />'
+    )
+    post_counts(pirot["manager"], "counts.xlsx", _zip(members))
+    job = Job.objects.get()
+    assert (job.status, job.errors) == (JobStatus.SUCCEEDED, [])
+
+
 def test_finding_02_every_import_uses_the_shared_checker() -> None:
     """No form takes a file except through ``spona.core.uploads.UploadField``."""
     from spona.prevention.forms import ImportForm as CountsImport

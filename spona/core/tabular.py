@@ -178,8 +178,14 @@ def _xlsx_rows(content: bytes, reader: _Reader) -> Iterator[tuple[int, list[str]
                 [_("The workbook has no sheet. The data must be on its first sheet.")]
             )
         sheet = book.worksheets[0]
-        cells = sheet.iter_rows(max_row=limit.max_rows + 2, max_col=limit.max_columns + 1)
+        # The sheet's own dimension is not believed (a forged "A1:XFD1048576" would have every
+        # row padded to 16,384 cells): each row is as wide as its last cell, rows are bounded.
+        sheet.reset_dimensions()
+        cells = sheet.iter_rows(max_row=limit.max_rows + 2)
         for number, row in enumerate(_guarded(cells), start=1):
+            if len(row) > limit.max_columns:
+                yield number, [""] * (limit.max_columns + 1)  # refused by its width alone
+                continue
             values = []
             for index, cell in enumerate(row, start=1):
                 if cell.data_type == "f":
