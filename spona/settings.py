@@ -235,9 +235,21 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 #: temporary folder by default); when it is full, the upload is refused with a message
 FILE_UPLOAD_TEMP_DIR = env.str("FILE_UPLOAD_TEMP_DIR", default=None)
 FILE_UPLOAD_HANDLERS = [
+    "spona.core.uploads.LimitedUploadHandler",  # refuses an upload over the limit as it comes
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "spona.ops.uploads.TidyTemporaryFileUploadHandler",
 ]
+# Limits of every upload (spona.core.uploads): checked at the request, in the form and in the job.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", default=5) * 1024 * 1024
+UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=100_000)
+UPLOAD_MAX_COLUMNS = env.int("UPLOAD_MAX_COLUMNS", default=1000)
+UPLOAD_MAX_CELL_CHARS = env.int("UPLOAD_MAX_CELL_CHARS", default=4000)
+#: an XLSX may unpack to this much in all, no member more than this many times its packed size
+XLSX_MAX_UNCOMPRESSED_BYTES = env.int("XLSX_MAX_UNCOMPRESSED_MB", default=100) * 1024 * 1024
+XLSX_MAX_COMPRESSION_RATIO = env.int("XLSX_MAX_COMPRESSION_RATIO", default=100)
+XLSX_MAX_MEMBERS = env.int("XLSX_MAX_MEMBERS", default=1000)
+#: form fields other than files (Django's default, written down)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 if PRODUCTION:  # `spona serve` collects them; file names carry a hash, so caches keep them
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,6 +1,8 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from spona.core.views import upload_too_large
+
 urlpatterns = [
     path("", include("spona.workspace.urls")),
     path("accounts/", include("spona.accounts.urls")),
@@ -22,7 +24,9 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", include("spona.api.urls")),
     path("health/", include("spona.ops.urls")),
+    path("upload-too-large/", upload_too_large, name="upload_too_large"),
 ]
 
+handler400 = "spona.core.views.bad_request"
 handler404 = "spona.core.views.not_found"
 handler500 = "spona.core.views.server_error"

@@ -357,6 +357,7 @@ RULES: dict[str, Rule] = {
     "coordination:mandate_edit": Rule(frozenset({Role.COORDINATOR})),
     "set_language": Rule(ALL_ROLES, ok=302, denied=302, anonymous=302, method="post"),
     "ops:live": Rule(ALL_ROLES, anonymous=200),
+    "upload_too_large": Rule(ALL_ROLES, ok=413, anonymous=413),
     "ops:ready": Rule(ALL_ROLES, anonymous=200),
     # the schema and its page only for those signed in (issue 14, finding 15)
     "api_schema": Rule(ALL_ROLES, anonymous=401),

@@ -10,6 +10,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
+from spona.core.uploads import without_content
 from spona.jobs.models import Artifact, Job, JobStatus
 
 logger = logging.getLogger(__name__)
@@ -59,8 +60,14 @@ def job_start(*, kind: str, owner: User, payload: dict[str, Any]) -> Job:
 
 
 def _fail(job: Job, errors: list[str]) -> None:
+    _end(job, status=JobStatus.FAILED, errors=errors)
+
+
+def _end(job: Job, **outcome: Any) -> None:
+    """Record how the job ended; the uploaded file it carried goes (whatever the outcome:
+    it was read, or it never will be)."""
     Job.objects.filter(pk=job.pk).update(
-        status=JobStatus.FAILED, errors=errors, finished_at=timezone.now()
+        payload=without_content(job.payload), finished_at=timezone.now(), **outcome
     )
 
 
@@ -93,9 +100,7 @@ def run_job(job_id: int) -> None:
         with translation.override(job.payload.get("language", "sr")):
             _fail(job, [str(UNEXPECTED)])
         return
-    Job.objects.filter(pk=job_id).update(
-        status=JobStatus.SUCCEEDED, result=result, finished_at=timezone.now()
-    )
+    _end(job, status=JobStatus.SUCCEEDED, result=result)
 
 
 def job_interrupted(job_id: int, reason: Promise) -> None:

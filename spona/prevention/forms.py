@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from spona.core.forms import limit_choices
+from spona.core.uploads import UploadField
 from spona.prevention.imports import PERIOD
 from spona.prevention.models import (
     Campaign,
@@ -53,7 +54,7 @@ class CountForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
         label=_("File (CSV or XLSX)"),
         help_text=_(
             "Columns: municipality_code, settlement, group, period, count. Values only, no formulas."

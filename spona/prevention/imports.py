@@ -4,7 +4,6 @@ Every row is checked first; any error stops the import with a list of row-number
 errors in the uploader's language, and nothing is saved. Runs as a background job.
 """
 
-import base64
 import re
 from collections.abc import Callable
 from typing import Any
@@ -16,11 +15,14 @@ from django.utils.translation import gettext as _
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
-from spona.core.tabular import Row, TabularError, read_rows
+from spona.core.tabular import Row, read_job_upload
 from spona.core.translit import fold
+from spona.core.uploads import UploadError
 from spona.institutions.models import Institution, Municipality
 from spona.jobs.models import Job
 from spona.jobs.services import JobFailedError, register
+from spona.policy import can
+from spona.prevention.access import COUNTS_REPORT
 from spona.prevention.models import AggregateCount, RiskGroup, Settlement
 
 COLUMNS = ["municipality_code", "settlement", "group", "period", "count"]
@@ -29,10 +31,13 @@ JOB_KIND = "prevention.counts_import"
 
 
 class Checker:
-    """Checks one row at a time against the reference data, collecting every error."""
+    """Checks one row at a time against the reference data and against the policy a count
+    entered by hand passes (``COUNTS_REPORT`` for the row's municipality), collecting every
+    error."""
 
-    def __init__(self, institution: Institution) -> None:
+    def __init__(self, institution: Institution, user: User) -> None:
         self.institution = institution
+        self.user = user
         self.municipalities = {m.code: m for m in Municipality.objects.all()}
         self.settlements = {
             (s.municipality.code, fold(s.name)): s
@@ -52,6 +57,13 @@ class Checker:
         municipality = self.municipalities.get(code)
         if municipality is None:
             self._error(row, _("unknown municipality code “%(code)s”.") % {"code": code})
+            return None
+        if not can(self.user, COUNTS_REPORT, municipality):
+            self._error(
+                row,
+                _("you may not report counts for %(municipality)s (code %(code)s).")
+                % {"municipality": municipality, "code": code},
+            )
             return None
         settlement = self.settlements.get((code, fold(row.values.get("settlement", ""))))
         group = self.groups.get((code, row.values.get("group", "")))
@@ -107,8 +119,8 @@ def run_counts_import(job: Job, progress: Callable[[int, int], None]) -> dict[st
 
 def _import(job: Job, progress: Callable[[int, int], None]) -> dict[str, Any]:
     try:
-        header, rows = read_rows(job.payload["name"], base64.b64decode(job.payload["content"]))
-    except TabularError as error:
+        header, rows = read_job_upload(job.payload)
+    except UploadError as error:
         raise JobFailedError(error.errors) from error
     if header[: len(COLUMNS)] != COLUMNS or len(header) != len(COLUMNS):
         raise JobFailedError(
@@ -117,7 +129,7 @@ def _import(job: Job, progress: Callable[[int, int], None]) -> dict[str, Any]:
     if not rows:
         raise JobFailedError([_("The file has no data rows.")])
     institution = Institution.objects.get(pk=job.payload["institution"])
-    checker = Checker(institution)
+    checker = Checker(institution, job.owner)
     checked = []
     for i, row in enumerate(rows, start=1):
         checked.append(checker.check(row))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from spona.accounts.models import Role, User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
-from spona.core.tabular import encode_upload
+from spona.core.uploads import CheckedUpload
 from spona.inbox.kinds import NotificationKind
 from spona.inbox.services import notify
 from spona.institutions.models import Municipality
@@ -113,12 +113,14 @@ def count_enter(
     return entry
 
 
-def counts_import_start(*, user: User, name: str, content: bytes) -> Job:
-    """Queue the import; the worker checks every row and saves all or nothing."""
+def counts_import_start(*, user: User, upload: CheckedUpload) -> Job:
+    """Queue the import of a file checked at the edge (``spona.core.uploads``); the worker
+    checks every row, against the same policy as a count entered by hand, and saves all or
+    nothing."""
     require(user, COUNTS_REPORT)
     assert user.institution is not None  # noqa: S101
     payload = {
-        **encode_upload(name, content),
+        **upload.payload(),
         "institution": user.institution.pk,
         "language": translation.get_language(),
     }

@@ -176,10 +176,7 @@ def count_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, COUNTS_REPORT)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        job = services.counts_import_start(
-            user=request.user, name=upload.name, content=upload.read()
-        )
+        job = services.counts_import_start(user=request.user, upload=form.cleaned_data["file"])
         return redirect("jobs:job_detail", pk=job.pk)
     return render(
         request,

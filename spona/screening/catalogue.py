@@ -55,6 +55,10 @@ def parse(raw: bytes | str) -> dict[str, Any]:
         raise CatalogueError(
             [_("The file is not valid JSON: %(error)s") % {"error": error}]
         ) from error
+    except RecursionError as error:
+        raise CatalogueError(
+            [_("The file is not a catalogue: its JSON is nested far too deeply.")]
+        ) from error
     if not isinstance(document, dict):
         raise CatalogueError([_("The file must hold one JSON object.")])
     problems = validate(document)
@@ -73,6 +77,20 @@ def _texts_missing(where: str, text: Any) -> list[str]:
 
 def validate(document: Mapping[str, Any]) -> list[str]:
     """Every problem of the document; an empty list means it can be loaded."""
+    try:
+        return _validate(document)
+    except (TypeError, AttributeError, KeyError, ValueError, IndexError) as error:
+        # A part holds the wrong kind of value (a number where a list belongs...).
+        return [
+            _(
+                "The file does not have the structure of a catalogue: a part holds the wrong "
+                "kind of value (%(error)s). Start from the shipped catalogue file."
+            )
+            % {"error": type(error).__name__}
+        ]
+
+
+def _validate(document: Mapping[str, Any]) -> list[str]:
     errors: list[str] = []
     if document.get("format") != FORMAT:
         errors.append(_("Unknown format: expected %(format)s.") % {"format": FORMAT})

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from spona.core.uploads import Kind, UploadField
 from spona.screening.catalogue import localized
 from spona.screening.models import Screening
 from spona.screening.services import FLAG_NAMES
@@ -156,4 +157,4 @@ class AmendForm(ScreeningForm):
 
 
 class CatalogueUploadForm(forms.Form):
-    file = forms.FileField(label=_("Catalogue file (JSON)"))
+    file = UploadField(label=_("Catalogue file (JSON)"), kinds={Kind.JSON})

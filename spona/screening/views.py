@@ -184,7 +184,7 @@ def catalogue(request: AuthenticatedHttpRequest) -> HttpResponse:
         require(request.user, CATALOGUE_MANAGE)
         if form.is_valid():
             try:
-                document = catalogue_io.parse(form.cleaned_data["file"].read())
+                document = catalogue_io.parse(form.cleaned_data["file"].content)
                 services.catalogue_load(document=document, user=request.user)
             except catalogue_io.CatalogueError as error:
                 for problem in error.errors:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from spona.core.forms import limit_choices
+from spona.core.uploads import UploadField
 from spona.surveys import instruments
 from spona.surveys.instruments import localized
 from spona.surveys.models import SurveyInstrument, SurveyWave
@@ -44,7 +45,7 @@ class WaveForm(forms.ModelForm[SurveyWave]):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
         label=_("File (CSV or XLSX, as KoboToolbox or ODK export it)"),
         help_text=_(
             "One row per respondent; the columns the instrument names, and sex, age, municipality, stratum, psu and weight."

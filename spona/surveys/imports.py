@@ -1,6 +1,5 @@
 """Importing a wave's responses from a KoboToolbox/ODK export (CSV or XLSX): all or nothing."""
 
-import base64
 from collections.abc import Callable
 from typing import Any
 
@@ -8,7 +7,8 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from spona.core.tabular import Row, TabularError, read_rows
+from spona.core.tabular import Row, read_job_upload
+from spona.core.uploads import UploadError
 from spona.jobs.models import Job
 from spona.jobs.services import JobFailedError
 from spona.surveys import instruments
@@ -93,8 +93,8 @@ def run_import(job: Job, progress: Callable[[int, int], None]) -> dict[str, Any]
 def _import(job: Job, progress: Callable[[int, int], None]) -> dict[str, Any]:
     wave = SurveyWave.objects.select_related("instrument").get(pk=job.payload["wave"])
     try:
-        header, rows = read_rows(job.payload["name"], base64.b64decode(job.payload["content"]))
-    except TabularError as error:
+        header, rows = read_job_upload(job.payload)
+    except UploadError as error:
         raise JobFailedError(error.errors) from error
     needed = set(STANDARD.values()) | set(wave.instrument.data["kobo"].values())
     missing = sorted(needed - set(header))

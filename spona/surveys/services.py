@@ -9,7 +9,7 @@ from django.utils import translation
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
-from spona.core.tabular import encode_upload
+from spona.core.uploads import CheckedUpload
 from spona.jobs.models import Job
 from spona.jobs.services import job_start
 from spona.policy import require
@@ -62,10 +62,11 @@ def wave_margins_set(*, user: User, wave: SurveyWave, margins: dict[str, Any]) -
     return wave
 
 
-def import_start(*, user: User, wave: SurveyWave, name: str, content: bytes) -> Job:
+def import_start(*, user: User, wave: SurveyWave, upload: CheckedUpload) -> Job:
+    """Queue the import of a file checked at the edge (``spona.core.uploads``)."""
     require(user, SURVEY_MANAGE, wave)
     payload = {
-        **encode_upload(name, content),
+        **upload.payload(),
         "wave": wave.pk,
         "language": translation.get_language(),
     }

@@ -73,10 +73,7 @@ def wave_import(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(request.user, SURVEY_MANAGE, wave)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        job = services.import_start(
-            user=request.user, wave=wave, name=upload.name, content=upload.read()
-        )
+        job = services.import_start(user=request.user, wave=wave, upload=form.cleaned_data["file"])
         return redirect("jobs:job_detail", pk=job.pk)
     return render(
         request,
