@@ -336,7 +336,7 @@ def test_finding_06_uploads_kept_by_jobs_that_ended_earlier_are_deleted_by_the_m
     queued = JobModel.objects.create(
         kind=JOB_KIND, owner=pirot["manager"], payload={"name": "c.csv", "content": "QUJD"}
     )
-    migration = importlib.import_module("spona.jobs.migrations.0004_drop_ended_jobs_uploads")
+    migration = importlib.import_module("spona.jobs.migrations.0005_drop_ended_jobs_uploads")
     migration.drop_uploads(django_apps, None)
     old.refresh_from_db()
     queued.refresh_from_db()
