@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from spona.accounts.models import Role, User
 from spona.cases.models import Case, ConsentMethod, DataCategory, Referral, ReferralStatus
@@ -35,7 +35,6 @@ from spona.providers.models import (
     OfferKind,
     Provider,
     Service,
-    ServiceRequest,
     SupportType,
 )
 from spona.providers.needs import unmet_needs
@@ -149,18 +148,24 @@ def test_an_import_with_a_bad_row_imports_nothing_and_names_the_rows(db: Any) ->
     bad = json.loads(json.dumps(document))
     bad["services"].append({**bad["services"][0], "id": "not-a-uuid"})
     bad["services"].append(
-        {**bad["services"][0], "id": "0d7d8c38-8a62-4f55-b8a3-6a0b0a8f3d11", "organization_id": "3b1f7c0e-2a4d-4a8e-9c77-1c2d3e4f5a6b"}
+        {
+            **bad["services"][0],
+            "id": "0d7d8c38-8a62-4f55-b8a3-6a0b0a8f3d11",
+            "organization_id": "3b1f7c0e-2a4d-4a8e-9c77-1c2d3e4f5a6b",
+        }
     )
     with pytest.raises(exchange.HsdsError) as refused:
         exchange.import_document(user=None, document=bad)
     assert any(e.startswith("services 2 id") for e in refused.value.errors)
-    assert Provider.objects.count() == 0 and Service.objects.count() == 0
+    assert Provider.objects.count() == 0
+    assert Service.objects.count() == 0
 
     del bad["services"][1]
-    with pytest.raises(exchange.HsdsError) as refused:
+    with translation.override("en"), pytest.raises(exchange.HsdsError) as refused:
         exchange.import_document(user=None, document=bad)
     assert refused.value.errors == ["service 2: its organization is not in the file."]
-    assert Provider.objects.count() == 0 and Service.objects.count() == 0
+    assert Provider.objects.count() == 0
+    assert Service.objects.count() == 0
 
 
 def test_the_import_page_refuses_a_large_file_or_one_that_is_not_json(
@@ -169,10 +174,10 @@ def test_the_import_page_refuses_a_large_file_or_one_that_is_not_json(
     client = client_for(Role.SYSTEM_ADMIN)
     url = reverse("providers:import_hsds")
     png = SimpleUploadedFile("directory.json", b"\x89PNG\r\n\x1a\n" + b"0" * 100)
-    response = client.post(url, {"file": png})
+    response = client.post(url, {"file": png}, HTTP_ACCEPT_LANGUAGE="en")
     assert "The file is not a JSON document." in response.content.decode()
     large = SimpleUploadedFile("directory.json", b"{" + b" " * exchange.MAX_BYTES + b"}")
-    response = client.post(url, {"file": large})
+    response = client.post(url, {"file": large}, HTTP_ACCEPT_LANGUAGE="en")
     assert "The file is larger than 2 MB." in response.content.decode()
     assert Provider.objects.count() == 0
 
@@ -227,7 +232,12 @@ def test_coordinators_keep_their_municipality_and_admins_their_institution(
     )
     with pytest.raises(ValidationError):
         service_add(
-            user=coordinator, provider=provider, name="y", domain=Domain.HEALTH, capacity=1, free_places=2
+            user=coordinator,
+            provider=provider,
+            name="y",
+            domain=Domain.HEALTH,
+            capacity=1,
+            free_places=2,
         )
     analyst = make_user(Role.ANALYST)
     listed = provider_directory(user=analyst, municipality=social_welfare.municipality)
@@ -247,7 +257,8 @@ def test_a_stale_edit_of_a_service_is_refused(make_user: Any, social_welfare: In
     data = {"name": "B", "domain": "health", "version": 1, "is_active": "on"}
     assert client.post(url, data).status_code == 302
     response = client.post(url, {**data, "name": "C"})  # from the same, now stale, copy
-    assert response.status_code == 200 and 'class="errors"' in response.content.decode()
+    assert response.status_code == 200
+    assert 'class="errors"' in response.content.decode()
     service.refresh_from_db()
     assert service.name == "B"
 
@@ -303,7 +314,10 @@ def test_offers_are_suggested_for_the_case_municipality_and_go_as_a_referral(
     coordinator = make_user(Role.COORDINATOR)
     open_offer = _employer_offer(municipality, coordinator)
     _employer_offer(
-        municipality, coordinator, title="Истекла", apply_by=timezone.localdate() - timedelta(days=1)
+        municipality,
+        coordinator,
+        title="Истекла",
+        apply_by=timezone.localdate() - timedelta(days=1),
     )
     elsewhere = MunicipalityFactory()
     _employer_offer(
@@ -319,7 +333,8 @@ def test_offers_are_suggested_for_the_case_municipality_and_go_as_a_referral(
     )
     referral = request.referral
     assert referral.to_institution == open_offer.provider.institution
-    assert referral.status == ReferralStatus.SENT and request.domain == Domain.EMPLOYMENT
+    assert referral.status == ReferralStatus.SENT
+    assert request.domain == Domain.EMPLOYMENT
     assert list(offer_suggestions(user=lead, case=case)) == []  # asked already
 
     employer_user = make_user(Role.CASE_MANAGER, institution=open_offer.provider.institution)
@@ -375,7 +390,9 @@ def test_only_the_lead_requests_and_only_the_team_records_services(
     delivery_update(user=case.opened_by, delivery=delivery, expected_version=1, changed=["status"])
     delivery.status = DeliveryStatus.STOPPED
     with pytest.raises(StaleEditError):
-        delivery_update(user=case.opened_by, delivery=delivery, expected_version=1, changed=["status"])
+        delivery_update(
+            user=case.opened_by, delivery=delivery, expected_version=1, changed=["status"]
+        )
 
 
 # Cost and unmet needs (acceptance 4)
@@ -395,7 +412,9 @@ def _requests(case_count: int, domain: Domain, status: str, municipality: Any) -
     )
     service = Service.objects.create(provider=provider, name=str(domain), domain=domain)
     for _ in range(case_count):
-        lead = UserFactory(role=Role.CASE_MANAGER, institution=InstitutionFactory(municipality=municipality))
+        lead = UserFactory(
+            role=Role.CASE_MANAGER, institution=InstitutionFactory(municipality=municipality)
+        )
         case = case_open_for_presumed_victim(
             user=lead, person=PersonFactory(registered_by=lead), is_child=False, origin={}
         )
@@ -433,10 +452,13 @@ def test_unmet_needs_never_show_a_small_count_to_roles_without_case_access(
 
     for role in [Role.COORDINATOR, Role.ANALYST]:
         needs = unmet_needs(user=make_user(role), municipality=municipality, year=year)
-        assert not needs.exact and needs.per_case is None
+        assert not needs.exact
+        assert needs.per_case is None
         assert [n for n in _numbers(needs) if 1 <= n <= 10] == [], role
         legal = next(r for r in needs.rows if r.domain == Domain.LEGAL)
-        assert legal.all_declined and legal.declined is None and legal.cost is None
+        assert legal.all_declined
+        assert legal.declined is None
+        assert legal.cost is None
         assert legal.median_wait_days is None  # 3 answers: too few to show
         assert Domain.ACCOMMODATION in needs.missing
 
@@ -446,12 +468,24 @@ def test_unmet_needs_never_show_a_small_count_to_roles_without_case_access(
     psychological = next(r for r in exact.rows if r.domain == Domain.PSYCHOLOGICAL)
     assert (legal.declined, legal.requests, legal.cases, legal.cost) == (3, 3, 3, Decimal(3000))
     assert (psychological.accepted, psychological.waiting, psychological.cases) == (12, 2, 14)
-    assert exact.cases_total == 17 and exact.cost_total == Decimal(17000)
+    assert exact.cases_total == 17
+    assert exact.cost_total == Decimal(17000)
     assert exact.cost_per_case == Decimal("1000.00")
-    assert Domain.LEGAL not in exact.missing and Domain.ACCOMMODATION in exact.missing
+    assert Domain.LEGAL not in exact.missing
+    assert Domain.ACCOMMODATION in exact.missing
 
 
-def test_the_unmet_needs_page_reproduces_from_the_demo(demo_directory: None, client_for: Any) -> None:
-    response = client_for(Role.COORDINATOR).get(reverse("providers:needs"))
-    assert response.status_code == 200
-    assert "Domains with no provider here" in response.content.decode()
+def test_the_unmet_needs_page_reproduces_from_the_demo(
+    demo_directory: None, make_user: Any
+) -> None:
+    coordinator = make_user(Role.COORDINATOR)  # of Pirot, a study municipality
+    needs = unmet_needs(
+        user=coordinator, municipality=coordinator.institution.municipality, year=2026
+    )
+    served = {Domain.ACCOMMODATION, Domain.PSYCHOLOGICAL, Domain.EMPLOYMENT, Domain.LEGAL}
+    assert needs.missing == [d for d in Domain if d not in served]
+    client = Client()
+    client.force_login(coordinator)
+    page = client.get(reverse("providers:needs"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Domains with no provider here" in page
+    assert "Family and return" in page

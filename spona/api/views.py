@@ -21,6 +21,8 @@ from spona.api.serializers import (
     EstimateSerializer,
     InstitutionSerializer,
     MunicipalitySerializer,
+    OfferSerializer,
+    ProviderSerializer,
     RescreeningSerializer,
     RiskValueSerializer,
     ScreeningInputSerializer,
@@ -35,6 +37,8 @@ from spona.people.models import Person
 from spona.policy import require, visible
 from spona.prevention import selectors as prevention_selectors
 from spona.prevention.imports import PERIOD
+from spona.providers import selectors as provider_selectors
+from spona.providers.models import Domain, Offer, Provider
 from spona.screening import selectors as screening_selectors
 from spona.screening import services as screening_services
 from spona.screening.access import SCREENING_START
@@ -102,6 +106,60 @@ class InstitutionDetail(StrictQueryMixin, generics.RetrieveAPIView[Institution])
 
     def get_queryset(self) -> QuerySet[Institution]:
         return selectors.institution_directory(user=self.request.user)
+
+
+def _municipality_param(request: Request) -> Municipality | None:
+    code = request.query_params.get("municipality")
+    if not code:
+        return None
+    municipality = Municipality.objects.filter(code=code).first()
+    if municipality is None:
+        raise ValidationError({"municipality": [_("No municipality has this code.")]})
+    return municipality
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("municipality", str, description="a municipality's code"),
+        OpenApiParameter("domain", str, enum=Domain.values),
+    ]
+)
+class ProviderList(PagedListMixin, generics.ListAPIView[Provider]):
+    """The directory: providers serving a municipality (national ones included), their active
+    services and open offers. The whole directory as HSDS 3.0: ``/providers/hsds/export/``."""
+
+    serializer_class = ProviderSerializer
+    allowed_query_params = frozenset({"limit", "offset", "municipality", "domain"})
+
+    def get_queryset(self) -> QuerySet[Provider]:
+        domain = self.request.query_params.get("domain", "")
+        if domain and domain not in Domain.values:
+            raise ValidationError({"domain": [_("Unknown domain.")]})
+        return provider_selectors.provider_directory(
+            user=signed_in(self.request),
+            municipality=_municipality_param(self.request),
+            domain=domain,
+        ).order_by("pk")
+
+
+class ProviderDetail(StrictQueryMixin, generics.RetrieveAPIView[Provider]):
+    serializer_class = ProviderSerializer
+
+    def get_queryset(self) -> QuerySet[Provider]:
+        return provider_selectors.provider_directory(user=signed_in(self.request))
+
+
+@extend_schema(parameters=[OpenApiParameter("municipality", str)])
+class OfferList(PagedListMixin, generics.ListAPIView[Offer]):
+    """Employers' open offers (jobs, internships, trainings), in a municipality if given."""
+
+    serializer_class = OfferSerializer
+    allowed_query_params = frozenset({"limit", "offset", "municipality"})
+
+    def get_queryset(self) -> QuerySet[Offer]:
+        return provider_selectors.open_offers(
+            user=signed_in(self.request), municipality=_municipality_param(self.request)
+        ).order_by("pk")
 
 
 class CurrentUser(StrictQueryMixin, APIView):

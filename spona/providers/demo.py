@@ -80,7 +80,9 @@ def providers_demo_load() -> int:
         city = municipality.name_cyr
         shelter = _provider_for(
             _institution(
-                municipality, InstitutionType.SERVICE_PROVIDER, f"Прихватилиште за жене и децу {city}"
+                municipality,
+                InstitutionType.SERVICE_PROVIDER,
+                f"Прихватилиште за жене и децу {city}",
             ),
             user=None,
             description="Сигуран смештај за жене и децу.",

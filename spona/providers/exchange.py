@@ -103,7 +103,9 @@ def _attribute(owner: uuid.UUID, entity: str, code: str, value: str, label: str)
     }
 
 
-def _location(owner: uuid.UUID, key: str, address: str, municipality: Municipality | None) -> dict[str, Any]:
+def _location(
+    owner: uuid.UUID, key: str, address: str, municipality: Municipality | None
+) -> dict[str, Any]:
     location_id = _id(owner, f"location/{key}")
     location: dict[str, Any] = {
         "id": location_id,
@@ -139,9 +141,7 @@ def _organization(provider: Provider) -> dict[str, Any]:
         "name": institution.name,
         "description": provider.description,
         "attributes": [
-            _attribute(
-                owner, "organization", TYPE, institution.type, "Spona institution type"
-            )
+            _attribute(owner, "organization", TYPE, institution.type, "Spona institution type")
         ],
         "locations": [_location(owner, "seat", institution.address, institution.municipality)],
     }
@@ -289,12 +289,17 @@ def _attributes(record: dict[str, Any]) -> dict[str, str]:
     return found
 
 
-def _municipality_of(location: dict[str, Any], errors: list[str], where: str) -> Municipality | None:
+def _municipality_of(
+    location: dict[str, Any], errors: list[str], where: str
+) -> Municipality | None:
     code = location.get("external_identifier")
     if code:
         municipality = Municipality.objects.filter(code=code).first()
         if municipality is None:
-            errors.append(_("%(where)s: no municipality has the code %(code)s.") % {"where": where, "code": code})
+            errors.append(
+                _("%(where)s: no municipality has the code %(code)s.")
+                % {"where": where, "code": code}
+            )
         return municipality
     for address in location.get("addresses") or []:
         city = str(address.get("city", "")).strip()
@@ -317,7 +322,9 @@ def _read_orgs(rows: list[dict[str, Any]], errors: list[str]) -> list[_Org]:
         where = _("organization %(n)s") % {"n": n}
         kind = _attributes(row).get(TYPE, InstitutionType.SERVICE_PROVIDER)
         if kind not in InstitutionType.values:
-            errors.append(_("%(where)s: unknown institution type %(type)s.") % {"where": where, "type": kind})
+            errors.append(
+                _("%(where)s: unknown institution type %(type)s.") % {"where": where, "type": kind}
+            )
         locations = row.get("locations") or [{}]
         municipality = _municipality_of(locations[0], errors, where)
         phones = row.get("phones") or []
@@ -339,7 +346,9 @@ def _read_orgs(rows: list[dict[str, Any]], errors: list[str]) -> list[_Org]:
             errors.append(_("%(where)s: already in the directory.") % {"where": where})
         existing = Institution.objects.filter(municipality=municipality, type=kind, name=org.name)
         if Provider.objects.filter(institution__in=existing).exists():
-            errors.append(_("%(where)s: this institution is already in the directory.") % {"where": where})
+            errors.append(
+                _("%(where)s: this institution is already in the directory.") % {"where": where}
+            )
         orgs.append(org)
     ids = [org.id for org in orgs]
     for org in orgs:
@@ -353,20 +362,29 @@ def _service_fields(row: dict[str, Any], n: int, errors: list[str]) -> dict[str,
     attributes = _attributes(row)
     domain = attributes.get(DOMAIN, Domain.COMMUNITY)
     if domain not in Domain.values:
-        errors.append(_("%(where)s: unknown domain %(domain)s.") % {"where": where, "domain": domain})
+        errors.append(
+            _("%(where)s: unknown domain %(domain)s.") % {"where": where, "domain": domain}
+        )
     numbers = {}
     for code in (CAPACITY, FREE_PLACES):
         value = attributes.get(code)
         if value is not None and not value.isdigit():
-            errors.append(_("%(where)s: %(field)s must be a whole number.") % {"where": where, "field": code})
+            errors.append(
+                _("%(where)s: %(field)s must be a whole number.") % {"where": where, "field": code}
+            )
         numbers[code] = int(value) if value is not None and value.isdigit() else None
     contact = (row.get("contacts") or [{}])[0]
     phones = contact.get("phones") or []
     place = (row.get("service_at_locations") or [{}])[0].get("location") or {}
-    municipality = _municipality_of(place, errors, where) if place.get("addresses") or place.get("external_identifier") else None
+    municipality = (
+        _municipality_of(place, errors, where)
+        if place.get("addresses") or place.get("external_identifier")
+        else None
+    )
     languages = [str(lang.get("code", "")).strip() for lang in row.get("languages") or []]
-    fields = {
-        "hsds_id": uuid.UUID(row["id"]),
+    hsds_id = uuid.UUID(row["id"])
+    fields: dict[str, Any] = {
+        "hsds_id": hsds_id,
         "name": str(row["name"]).strip()[:200],
         "description": str(row.get("description", "")),
         "domain": domain,
@@ -381,7 +399,7 @@ def _service_fields(row: dict[str, Any], n: int, errors: list[str]) -> dict[str,
         "municipality": municipality,
         "is_active": row.get("status") == "active",
     }
-    if Service.objects.filter(hsds_id=fields["hsds_id"]).exists():
+    if Service.objects.filter(hsds_id=hsds_id).exists():
         errors.append(_("%(where)s: already in the directory.") % {"where": where})
     return fields
 

@@ -25,9 +25,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class ProviderAddForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    type = forms.ChoiceField(
-        label=_("Type"), choices=[(t.value, t.label) for t in DIRECTORY_TYPES]
-    )
+    type = forms.ChoiceField(label=_("Type"), choices=[(t.value, t.label) for t in DIRECTORY_TYPES])
     description = forms.CharField(
         label=_("What it does"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -67,9 +65,7 @@ class OfferForm(forms.Form):
         required=False,
         empty_label=_("— a new employer —"),
     )
-    employer_name = forms.CharField(
-        label=_("New employer's name"), max_length=200, required=False
-    )
+    employer_name = forms.CharField(label=_("New employer's name"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=OfferKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     places = forms.IntegerField(label=_("Places"), min_value=1, initial=1)
@@ -130,11 +126,11 @@ class DeliveryForm(VersionedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["support_type"].required = False
-        self.fields["support_type"].help_text = _(
-            "Left empty: the usual type for the domain."
-        )
+        self.fields["support_type"].help_text = _("Left empty: the usual type for the domain.")
         limit_choices(
-            self, "provider", Provider.objects.select_related("institution").order_by("institution__name")
+            self,
+            "provider",
+            Provider.objects.select_related("institution").order_by("institution__name"),
         )
         limit_choices(self, "service", Service.objects.select_related("provider__institution"))
 

@@ -40,14 +40,16 @@ class SupportType(models.TextChoices):
     EDUCATION = "Education", _("Education")
     FINANCIAL = "Financial", _("Financial")
     HEALTH = "Health", _("Health")
-    LABOUR_REHABILITATION = "LabourExploitationRehabilitation", _(
-        "Labour exploitation rehabilitation"
+    LABOUR_REHABILITATION = (
+        "LabourExploitationRehabilitation",
+        _("Labour exploitation rehabilitation"),
     )
     LEGAL = "Legal", _("Legal")
     LIVELIHOOD = "Livelihood", _("Livelihood")
     RIGHTS_TRAINING = "RightsBasedTraining", _("Rights-based training")
-    SEXUAL_REHABILITATION = "SexualExploitationRehabilitation", _(
-        "Sexual exploitation rehabilitation"
+    SEXUAL_REHABILITATION = (
+        "SexualExploitationRehabilitation",
+        _("Sexual exploitation rehabilitation"),
     )
     SOCIAL_CARE = "SocialCare", _("Social care")
 
@@ -72,7 +74,10 @@ class Provider(VersionedModel):
     """An institution as it appears in the directory (HSDS: an organization)."""
 
     institution = models.OneToOneField(
-        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="provider"
+        Institution,
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        related_name="provider",
     )
     hsds_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     description = models.TextField(_("description"), blank=True)

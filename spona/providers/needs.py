@@ -160,7 +160,7 @@ def unmet_needs(*, user: User, municipality: Municipality | None, year: int) -> 
     services = Service.objects.filter(is_active=True, provider__institution__is_active=True)
     if municipality is not None:
         services = services.filter(serving(municipality))
-    service_counts = defaultdict(int)
+    service_counts: dict[str, int] = defaultdict(int)
     for domain in services.values_list("domain", flat=True):
         service_counts[domain] += 1
 
@@ -186,14 +186,9 @@ def unmet_needs(*, user: User, municipality: Municipality | None, year: int) -> 
         )
     per_case = None
     if exact:
-        seen = set(
-            visible(user, Case).filter(pk__in=list(cost_of_case)).values_list("pk", "code")
-        )
+        seen = set(visible(user, Case).filter(pk__in=list(cost_of_case)).values_list("pk", "code"))
         per_case = sorted(
-            (
-                CaseCost(code, cost_of_case[pk], sorted(domains_of_case[pk]))
-                for pk, code in seen
-            ),
+            (CaseCost(code, cost_of_case[pk], sorted(domains_of_case[pk])) for pk, code in seen),
             key=lambda c: (-c.cost, c.code),
         )
     return Needs(

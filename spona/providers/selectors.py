@@ -94,9 +94,7 @@ def services_for_case(*, user: User, case: Case) -> QuerySet[Service]:
 
 def case_deliveries(*, user: User, case: Case) -> QuerySet[Delivery]:
     return (
-        visible(user, Delivery)
-        .filter(case=case)
-        .select_related("provider__institution", "service")
+        visible(user, Delivery).filter(case=case).select_related("provider__institution", "service")
     )
 
 

@@ -206,7 +206,7 @@ def _check_delivery(delivery: Delivery) -> None:
     errors: dict[str, Any] = {}
     if delivery.ended_on and delivery.ended_on < delivery.started_on:
         errors["ended_on"] = _("The end cannot be before the start.")
-    if delivery.service_id and delivery.service.provider_id != delivery.provider_id:
+    if delivery.service is not None and delivery.service.provider_id != delivery.provider_id:
         errors["service"] = _("This service is not the provider's.")
     if delivery.cost is not None and delivery.cost < Decimal(0):
         errors["cost"] = _("A cost cannot be negative.")

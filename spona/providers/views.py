@@ -105,7 +105,9 @@ def provider_add(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _editable(request: AuthenticatedHttpRequest, pk: int) -> Provider:
-    provider = get_object_or_404(visible(request.user, Provider).select_related("institution"), pk=pk)
+    provider = get_object_or_404(
+        visible(request.user, Provider).select_related("institution"), pk=pk
+    )
     require(request.user, PROVIDER_EDIT, provider)
     return provider
 
@@ -113,7 +115,9 @@ def _editable(request: AuthenticatedHttpRequest, pk: int) -> Provider:
 @login_required
 def provider_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     provider = _editable(request, pk)
-    form = ProviderForm(request.POST or None, instance=provider, initial={"version": provider.version})
+    form = ProviderForm(
+        request.POST or None, instance=provider, initial={"version": provider.version}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.provider_update(
@@ -261,9 +265,7 @@ def needs(request: AuthenticatedHttpRequest) -> HttpResponse:
         "providers/needs.html",
         {
             "needs": report,
-            "municipalities": Municipality.objects.filter(
-                institutions__isnull=False
-            ).distinct(),
+            "municipalities": Municipality.objects.filter(institutions__isnull=False).distinct(),
         },
     )
 
