@@ -489,3 +489,27 @@ def test_the_unmet_needs_page_reproduces_from_the_demo(
     page = client.get(reverse("providers:needs"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Domains with no provider here" in page
     assert "Family and return" in page
+
+
+@pytest.mark.parametrize(
+    ("role", "tools"),
+    [
+        (Role.COORDINATOR, {"providers:directory", "providers:offer_add", "providers:needs"}),
+        (Role.CASE_MANAGER, {"providers:directory", "providers:needs"}),
+        (Role.ANALYST, {"providers:directory", "providers:needs"}),
+        (Role.FRONTLINE, {"providers:directory"}),
+        (Role.INSTITUTION_ADMIN, {"providers:directory"}),
+    ],
+)
+def test_the_integration_phase_lists_the_tools_of_each_role(
+    make_user: Any, role: Role, tools: set[str]
+) -> None:
+    from spona.core.phases import Phase, tools_for
+
+    user = make_user(role)
+    assert {t.url_name for t in tools_for(user, Phase.INTEGRATION)} == tools
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("workspace:phase", args=["integration"])).content.decode()
+    for name in tools:
+        assert f'href="{reverse(name)}"' in page

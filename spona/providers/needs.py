@@ -188,7 +188,14 @@ def unmet_needs(*, user: User, municipality: Municipality | None, year: int) -> 
     if exact:
         seen = set(visible(user, Case).filter(pk__in=list(cost_of_case)).values_list("pk", "code"))
         per_case = sorted(
-            (CaseCost(code, cost_of_case[pk], sorted(domains_of_case[pk])) for pk, code in seen),
+            (
+                CaseCost(
+                    code,
+                    cost_of_case[pk],
+                    [str(d.label) for d in Domain if d.value in domains_of_case[pk]],
+                )
+                for pk, code in seen
+            ),
             key=lambda c: (-c.cost, c.code),
         )
     return Needs(
