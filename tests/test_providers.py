@@ -35,6 +35,7 @@ from spona.providers.models import (
     OfferKind,
     Provider,
     Service,
+    ServiceRequest,
     SupportType,
 )
 from spona.providers.needs import unmet_needs
@@ -513,3 +514,47 @@ def test_the_integration_phase_lists_the_tools_of_each_role(
     page = client.get(reverse("workspace:phase", args=["integration"])).content.decode()
     for name in tools:
         assert f'href="{reverse(name)}"' in page
+
+
+def test_the_case_page_suggests_offers_to_the_lead_and_the_request_goes_as_a_referral(
+    case: Case, make_user: Any
+) -> None:
+    offer = _employer_offer(case.municipality, make_user(Role.COORDINATOR))
+    client = Client()
+    client.force_login(case.opened_by)
+    page = client.get(
+        reverse("cases:case_detail", args=[case.code]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Send a referral to the employer" in page
+    assert f"?target=offer:{offer.pk}" in page
+    response = client.post(
+        reverse("providers:service_request", args=[case.code]),
+        {"target": f"offer:{offer.pk}", "reason": "Посао у магацину", "urgency": "normal"},
+    )
+    assert response.status_code == 302
+    request = ServiceRequest.objects.get()
+    assert request.offer == offer
+    assert request.referral.to_institution == offer.provider.institution
+    assert request.referral.reason == "Посао у магацину"
+
+
+def test_the_api_lists_the_directory_and_open_offers(
+    make_user: Any, social_welfare: Institution
+) -> None:
+    coordinator = make_user(Role.COORDINATOR)
+    ngo = provider_add(
+        user=coordinator, municipality=social_welfare.municipality, name="Исход", type="ngo"
+    )
+    service_add(user=coordinator, provider=ngo, name="Саветовање", domain=Domain.PSYCHOLOGICAL)
+    offer = _employer_offer(social_welfare.municipality, coordinator)
+    client = Client()
+    client.force_login(make_user(Role.FRONTLINE))
+    code = social_welfare.municipality.code
+    listed = client.get(
+        reverse("api_provider_list"), {"municipality": code, "domain": "psychological"}
+    )
+    assert [p["hsds_id"] for p in listed.json()["results"]] == [str(ngo.hsds_id)]
+    assert listed.json()["results"][0]["services"][0]["domain"] == "psychological"
+    assert client.get(reverse("api_provider_list"), {"domain": "nope"}).status_code == 400
+    offers = client.get(reverse("api_offer_list"), {"municipality": code}).json()["results"]
+    assert [o["id"] for o in offers] == [offer.pk]
