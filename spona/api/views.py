@@ -108,14 +108,14 @@ class InstitutionDetail(StrictQueryMixin, generics.RetrieveAPIView[Institution])
         return selectors.institution_directory(user=self.request.user)
 
 
-def _municipality_param(request: Request) -> Municipality | None:
+def _municipality_param(request: Request) -> tuple[Municipality | None, bool]:
+    """The municipality of the ``municipality`` code, and whether the code is unknown (then
+    the list is empty, as for any filter that matches nothing)."""
     code = request.query_params.get("municipality")
     if not code:
-        return None
+        return None, False
     municipality = Municipality.objects.filter(code=code).first()
-    if municipality is None:
-        raise ValidationError({"municipality": [_("No municipality has this code.")]})
-    return municipality
+    return municipality, municipality is None
 
 
 @extend_schema(
@@ -135,11 +135,11 @@ class ProviderList(PagedListMixin, generics.ListAPIView[Provider]):
         domain = self.request.query_params.get("domain", "")
         if domain and domain not in Domain.values:
             raise ValidationError({"domain": [_("Unknown domain.")]})
-        return provider_selectors.provider_directory(
-            user=signed_in(self.request),
-            municipality=_municipality_param(self.request),
-            domain=domain,
+        municipality, unknown = _municipality_param(self.request)
+        providers = provider_selectors.provider_directory(
+            user=signed_in(self.request), municipality=municipality, domain=domain
         ).order_by("pk")
+        return providers.none() if unknown else providers
 
 
 class ProviderDetail(StrictQueryMixin, generics.RetrieveAPIView[Provider]):
@@ -157,9 +157,11 @@ class OfferList(PagedListMixin, generics.ListAPIView[Offer]):
     allowed_query_params = frozenset({"limit", "offset", "municipality"})
 
     def get_queryset(self) -> QuerySet[Offer]:
-        return provider_selectors.open_offers(
-            user=signed_in(self.request), municipality=_municipality_param(self.request)
+        municipality, unknown = _municipality_param(self.request)
+        offers = provider_selectors.open_offers(
+            user=signed_in(self.request), municipality=municipality
         ).order_by("pk")
+        return offers.none() if unknown else offers
 
 
 class CurrentUser(StrictQueryMixin, APIView):
