@@ -161,6 +161,17 @@ def test_an_import_with_a_bad_row_imports_nothing_and_names_the_rows(db: Any) ->
     assert Provider.objects.count() == 0
     assert Service.objects.count() == 0
 
+    twice = json.loads(json.dumps(document))
+    twice["organizations"].append(
+        {**twice["organizations"][0], "id": "5c0c8e38-8a62-4f55-b8a3-6a0b0a8f3d12"}
+    )
+    with translation.override("en"), pytest.raises(exchange.HsdsError) as refused:
+        exchange.import_document(user=None, document=twice)
+    assert refused.value.errors == [
+        "organization 1: the same institution is in the file twice.",
+        "organization 2: the same institution is in the file twice.",
+    ]
+
     del bad["services"][1]
     with translation.override("en"), pytest.raises(exchange.HsdsError) as refused:
         exchange.import_document(user=None, document=bad)
@@ -451,8 +462,15 @@ def test_unmet_needs_never_show_a_small_count_to_roles_without_case_access(
     _requests(2, Domain.PSYCHOLOGICAL, ReferralStatus.SENT, municipality)
     year = timezone.localdate().year
 
-    for role in [Role.COORDINATOR, Role.ANALYST]:
-        needs = unmet_needs(user=make_user(role), municipality=municipality, year=year)
+    elsewhere = InstitutionFactory(municipality=MunicipalityFactory())
+    without_access = [
+        make_user(Role.COORDINATOR),
+        make_user(Role.ANALYST),
+        make_user(Role.CASE_MANAGER, institution=elsewhere),  # no access to Pirot's cases
+    ]
+    for user in without_access:
+        role = user.role
+        needs = unmet_needs(user=user, municipality=municipality, year=year)
         assert not needs.exact
         assert needs.per_case is None
         assert [n for n in _numbers(needs) if 1 <= n <= 10] == [], role
@@ -463,6 +481,12 @@ def test_unmet_needs_never_show_a_small_count_to_roles_without_case_access(
         assert legal.median_wait_days is None  # 3 answers: too few to show
         assert Domain.ACCOMMODATION in needs.missing
 
+    centre = InstitutionFactory(type=InstitutionType.NATIONAL_CENTRE, municipality=None)
+    assert unmet_needs(
+        user=make_user(Role.CENTRE_OFFICER, institution=centre),
+        municipality=municipality,
+        year=year,
+    ).exact
     exact = unmet_needs(user=make_user(Role.CASE_MANAGER), municipality=municipality, year=year)
     assert exact.exact
     legal = next(r for r in exact.rows if r.domain == Domain.LEGAL)

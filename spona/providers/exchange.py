@@ -351,9 +351,14 @@ def _read_orgs(rows: list[dict[str, Any]], errors: list[str]) -> list[_Org]:
             )
         orgs.append(org)
     ids = [org.id for org in orgs]
+    keys = [(org.municipality, org.type, org.name) for org in orgs]
     for org in orgs:
         if ids.count(org.id) > 1:
             errors.append(_("organization %(n)s: the identifier is used twice.") % {"n": org.row})
+        elif keys.count((org.municipality, org.type, org.name)) > 1:
+            errors.append(
+                _("organization %(n)s: the same institution is in the file twice.") % {"n": org.row}
+            )
     return orgs
 
 

@@ -8,8 +8,9 @@ From the records, for one municipality (or the whole country) and one year:
   declined, still waiting, the median days to an answer, and the domains where every request
   was declined.
 
-Roles with access to cases (``cases.access.CASE_VIEW``) get exact numbers and the cost per case
-by pseudonymous case code (only cases they see). Every other role (the coordinator, the analyst)
+Roles with access to cases (``cases.access.CASE_VIEW``) get exact numbers for their own
+municipality (national institutions for any) and the cost per case by pseudonymous case code
+(only cases they see). Every other role (the coordinator, the analyst)
 gets the counts through ``spona.disclosure``: the request table with ``protect`` (cells and
 totals, secondary suppression), the cases per domain with ``protect_vector``; a cost is shown
 only where its count is, medians of fewer than 11 answers are withheld, and no count from 1 to
@@ -28,6 +29,7 @@ from spona.accounts.models import User
 from spona.cases.access import CASE_VIEW
 from spona.cases.models import Case, ReferralStatus
 from spona.disclosure import K, protect, protect_vector
+from spona.institutions.access import home_municipality
 from spona.institutions.models import Municipality
 from spona.policy import can, require, visible
 from spona.providers.access import NEEDS_VIEW
@@ -116,9 +118,18 @@ def _deliveries(municipality: Municipality | None, year: int) -> QuerySet[Delive
     return Delivery.objects.filter(_cases(municipality), started_on__year=year)
 
 
+def sees_cases_of(user: User, municipality: Municipality | None) -> bool:
+    """Exact numbers: roles with access to cases, for their own municipality (national
+    institutions, such as the Centre, for every municipality and the whole country)."""
+    if not can(user, CASE_VIEW):
+        return False
+    home = home_municipality(user)
+    return home is None or (municipality is not None and municipality.pk == home)
+
+
 def unmet_needs(*, user: User, municipality: Municipality | None, year: int) -> Needs:
     require(user, NEEDS_VIEW)
-    exact = can(user, CASE_VIEW)
+    exact = sees_cases_of(user, municipality)
     counts, waits = _request_counts(_requests(municipality))
     if exact:
         table = [[*row] for row in counts]

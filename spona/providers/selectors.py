@@ -41,6 +41,8 @@ def provider_directory(
         elif domain == "employment":
             scope |= Q(pk__in=offers.values("provider"))
         providers = providers.filter(scope)
+    if domain not in {"", "employment"}:
+        offers = offers.none()
     return providers.select_related("institution__municipality").prefetch_related(
         Prefetch("services", queryset=services.order_by("name")),
         Prefetch("offers", queryset=offers),

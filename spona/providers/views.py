@@ -208,9 +208,12 @@ def offer_add(request: AuthenticatedHttpRequest) -> HttpResponse:
 def offer_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     offer = get_object_or_404(visible(request.user, Offer).select_related("provider"), pk=pk)
     require(request.user, PROVIDER_EDIT, offer.provider)
+    version = request.POST.get("version", "")
     try:
         services.offer_close(
-            user=request.user, offer=offer, expected_version=int(request.POST.get("version", 0))
+            user=request.user,
+            offer=offer,
+            expected_version=int(version) if version.isdigit() else 0,
         )
     except StaleEditError as error:
         messages.error(request, str(error.message))
