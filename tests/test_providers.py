@@ -582,3 +582,42 @@ def test_the_api_lists_the_directory_and_open_offers(
     assert client.get(reverse("api_provider_list"), {"domain": "nope"}).status_code == 400
     offers = client.get(reverse("api_offer_list"), {"municipality": code}).json()["results"]
     assert [o["id"] for o in offers] == [offer.pk]
+
+
+def test_the_demo_directory_joins_the_workspace_demo_and_is_safe_to_run_twice(db: Any) -> None:
+    from spona.workspace.demo import demo_load
+
+    demo_load()
+    providers_demo_load()
+    counts = (
+        Provider.objects.count(),
+        Service.objects.count(),
+        Offer.objects.count(),
+        ServiceRequest.objects.count(),
+        Delivery.objects.count(),
+    )
+    providers_demo_load()
+    assert counts == (
+        Provider.objects.count(),
+        Service.objects.count(),
+        Offer.objects.count(),
+        ServiceRequest.objects.count(),
+        Delivery.objects.count(),
+    )
+    cases = Case.objects.count()
+    assert counts == (16, 10, 6, cases, cases)
+    # the demo's shelters are the workspace demo's own institutions, not copies
+    assert Institution.objects.filter(type=InstitutionType.SERVICE_PROVIDER).count() == 3
+    pirot = User.objects.get(username="pirot.casemanager")
+    needs = unmet_needs(
+        user=pirot, municipality=pirot.institution.municipality, year=timezone.localdate().year
+    )
+    accommodation = next(r for r in needs.rows if r.domain == Domain.ACCOMMODATION)
+    in_pirot = Case.objects.filter(municipality=pirot.institution.municipality).count()
+    assert accommodation.cases == in_pirot
+    assert accommodation.cost == Decimal(45000) * in_pirot
+    coordinator = User.objects.get(username="pirot.coordinator")
+    suppressed = unmet_needs(
+        user=coordinator, municipality=coordinator.institution.municipality, year=needs.year
+    )
+    assert [n for n in _numbers(suppressed) if 1 <= n <= 10] == []

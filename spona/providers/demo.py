@@ -165,7 +165,7 @@ def _demo_cases(municipality: Municipality, ngo: Provider, shelter: Provider) ->
                 provider=shelter,
                 service=shelter.services.first(),
                 domain=Domain.ACCOMMODATION,
-                started_on=date(timezone.localdate().year, 1, 15),
+                started_on=min(date(timezone.localdate().year, 1, 15), timezone.localdate()),
                 status=DeliveryStatus.ONGOING,
                 cost=Decimal("45000.00"),
                 funder="Градска управа",
