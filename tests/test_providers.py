@@ -17,7 +17,12 @@ from django.utils import timezone, translation
 
 from spona.accounts.models import Role, User
 from spona.cases.models import Case, ConsentMethod, DataCategory, Referral, ReferralStatus
-from spona.cases.services import case_open_for_presumed_victim, consent_record, referral_act
+from spona.cases.services import (
+    case_open_for_presumed_victim,
+    consent_record,
+    referral_act,
+    referral_send,
+)
 from spona.core.locking import StaleEditError
 from spona.core.urgency import Urgency
 from spona.institutions.models import Institution, InstitutionType
@@ -353,6 +358,16 @@ def test_offers_are_suggested_for_the_case_municipality_and_go_as_a_referral(
     assert not visible(employer_user, Person).filter(pk=case.person_id).exists()
     referral_act(user=employer_user, referral=referral, expected_version=1, action="accept")
     assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.ACCEPTED
+    job = delivery_record(
+        user=lead,
+        case=case,
+        provider=open_offer.provider,
+        referral=referral,
+        domain=Domain.EMPLOYMENT,
+        started_on=timezone.localdate(),
+        status=DeliveryStatus.ONGOING,
+    )
+    assert job.support_type == SupportType.LIVELIHOOD
     assert not visible(employer_user, Person).filter(pk=case.person_id).exists()
     consent_record(
         user=lead,
@@ -397,6 +412,24 @@ def test_only_the_lead_requests_and_only_the_team_records_services(
         outcome="Смештена, безбедна.",
     )
     assert delivery.support_type == SupportType.SOCIAL_CARE  # the domain's HTCDS type
+    to_the_centre = referral_send(
+        user=case.opened_by,
+        case=case,
+        to=InstitutionFactory(type=InstitutionType.NATIONAL_CENTRE, municipality=None),
+        reason="identification_adult",
+        urgency=Urgency.URGENT,
+    )
+    with pytest.raises(ValidationError) as refused:
+        delivery_record(
+            user=case.opened_by,
+            case=case,
+            provider=provider,
+            referral=to_the_centre,
+            domain=Domain.ACCOMMODATION,
+            started_on=date(2026, 1, 2),
+            status=DeliveryStatus.ONGOING,
+        )
+    assert "referral" in refused.value.message_dict
     assert not visible(outsider, Delivery).exists()
     delivery.status = DeliveryStatus.COMPLETED
     delivery_update(user=case.opened_by, delivery=delivery, expected_version=1, changed=["status"])

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from spona.cases.models import Case, Referral
 from spona.core.forms import VersionedForm, limit_choices
 from spona.core.urgency import Urgency
 from spona.institutions.models import Institution, InstitutionType, Municipality
@@ -113,7 +114,16 @@ class ServiceRequestForm(forms.Form):
         self.fields["target"].choices = choices  # type: ignore[attr-defined]
 
 
+class RequestChoiceField(forms.ModelChoiceField[Referral]):
+    def label_from_instance(self, obj: Referral) -> str:
+        return f"{obj.to_institution} · {obj.get_status_display()}"
+
+
 class DeliveryForm(VersionedForm):
+    referral = RequestChoiceField(
+        label=_("The request it answers"), queryset=Referral.objects.none(), required=False
+    )
+
     class Meta:
         model = Delivery
         fields = DELIVERY_FIELDS
@@ -123,8 +133,15 @@ class DeliveryForm(VersionedForm):
             "outcome": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        limit_choices(
+            self,
+            "referral",
+            Referral.objects.filter(case=case, service_request__isnull=False).select_related(
+                "to_institution"
+            ),
+        )
         self.fields["support_type"].required = False
         self.fields["support_type"].help_text = _("Left empty: the usual type for the domain.")
         limit_choices(

@@ -48,6 +48,7 @@ SERVICE_FIELDS = [
 OFFER_FIELDS = ["kind", "title", "places", "requirements", "starts_on", "apply_by", "is_open"]
 DELIVERY_FIELDS = [
     "provider",
+    "referral",
     "service",
     "domain",
     "support_type",
@@ -208,6 +209,12 @@ def _check_delivery(delivery: Delivery) -> None:
         errors["ended_on"] = _("The end cannot be before the start.")
     if delivery.service is not None and delivery.service.provider_id != delivery.provider_id:
         errors["service"] = _("This service is not the provider's.")
+    referral = delivery.referral
+    if referral is not None and (
+        referral.case_id != delivery.case_id
+        or referral.to_institution_id != delivery.provider.institution_id
+    ):
+        errors["referral"] = _("This request went to another provider or case.")
     if delivery.cost is not None and delivery.cost < Decimal(0):
         errors["cost"] = _("A cost cannot be negative.")
     if errors:
@@ -241,7 +248,7 @@ def delivery_record(
         **fields,
     )
     _check_delivery(delivery)
-    delivery.full_clean(exclude=["case", "recorded_by", "referral"])
+    delivery.full_clean(exclude=["case", "recorded_by"])
     delivery.save()
     audit(AuditAction.CREATE, delivery, user=user, details={"case": case.code})
     return delivery

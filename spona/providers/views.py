@@ -314,7 +314,7 @@ def service_request(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
 def delivery_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     case = case_selectors.case_get(user=request.user, code=code)
     require(request.user, DELIVERY_RECORD, case)
-    form = DeliveryForm(request.POST or None, initial={"version": 1})
+    form = DeliveryForm(request.POST or None, initial={"version": 1}, case=case)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
@@ -336,7 +336,10 @@ def delivery_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     delivery = get_object_or_404(visible(request.user, Delivery).select_related("case"), pk=pk)
     require(request.user, DELIVERY_RECORD, delivery.case)
     form = DeliveryForm(
-        request.POST or None, instance=delivery, initial={"version": delivery.version}
+        request.POST or None,
+        instance=delivery,
+        initial={"version": delivery.version},
+        case=delivery.case,
     )
     if request.method == "POST" and form.is_valid():
         try:
