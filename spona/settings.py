@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "spona.prevention",
     "spona.surveys",
     "spona.planning",
+    "spona.providers",
     "django_tasks_db",
     "spona.api",
     "spona.workspace",

@@ -125,6 +125,10 @@ class World:
     assessment_pk: int = 0
     interview_pk: int = 0
     activity_pk: int = 0
+    provider_pk: int = 0
+    service_pk: int = 0
+    offer_pk: int = 0
+    delivery_pk: int = 0
 
 
 @pytest.fixture
@@ -149,6 +153,7 @@ def world(db: Any, social_welfare: Any) -> World:
     _add_prevention(world, social_welfare)
     _add_conference(world, social_welfare)
     _add_planning(world, social_welfare)
+    _add_providers(world, social_welfare)
     return world
 
 
@@ -185,6 +190,40 @@ def _add_planning(world: World, institution: Institution) -> None:
         reach=0.5,
     )
     world.activity_pk = activity_save(user=coordinator, activity=activity).pk
+
+
+def _add_providers(world: World, institution: Institution) -> None:
+    """An NGO of the municipality with a service, an employer's offer (both kept by the
+    coordinator), and a service delivered on the world's case, recorded by its case manager."""
+    from datetime import date
+
+    from spona.cases.models import Case
+    from spona.providers.models import DeliveryStatus, Domain
+    from spona.providers.services import delivery_record, offer_add, provider_add, service_add
+
+    coordinator = world.users[Role.COORDINATOR]
+    ngo = provider_add(
+        user=coordinator, municipality=institution.municipality, name="Сигурна кућа", type="ngo"
+    )
+    service = service_add(user=coordinator, provider=ngo, name="Саветовалиште", domain="health")
+    offer = offer_add(
+        user=coordinator,
+        municipality=institution.municipality,
+        employer_name="Напредак",
+        kind="job",
+        title="Магационер",
+        places=1,
+    )
+    delivery = delivery_record(
+        user=world.users[Role.CASE_MANAGER],
+        case=Case.objects.get(code=world.case_code),
+        provider=ngo,
+        domain=Domain.HEALTH,
+        started_on=date(2026, 1, 5),
+        status=DeliveryStatus.ONGOING,
+    )
+    world.provider_pk, world.service_pk = ngo.pk, service.pk
+    world.offer_pk, world.delivery_pk = offer.pk, delivery.pk
 
 
 def _add_prevention(world: World, institution: Institution) -> None:

@@ -19,6 +19,8 @@ LATIN_WORD = re.compile(r"\b[A-Za-zČĆŠŽĐčćšžđ]{3,}\b")
 TECHNICAL = {
     "API",
     "HTCDS",
+    "HSDS",
+    "ISO",
     "PDF",
     "KoboToolbox",
     "ODK",
@@ -34,7 +36,7 @@ TECHNICAL = {
 }
 # JSON answers, and the API's pages generated from its code, are read by developers; the
 # health checks by load balancers and monitoring
-TECHNICAL_PAGE_PREFIX = ("api_", "ops:")
+TECHNICAL_PAGE_PREFIX = ("api_", "ops:", "providers:export_hsds")
 VISIBLE_ATTRIBUTES = {"aria-label", "title", "placeholder", "alt"}
 
 

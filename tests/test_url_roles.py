@@ -355,6 +355,47 @@ RULES: dict[str, Rule] = {
         ]
     },
     "coordination:mandate_edit": Rule(frozenset({Role.COORDINATOR})),
+    # the directory: everyone reads; the coordinator keeps the municipality's NGO and offers
+    "providers:directory": Rule(ALL_ROLES),
+    "providers:export_hsds": Rule(ALL_ROLES),
+    "providers:provider_detail": Rule(ALL_ROLES, args=lambda w: {"pk": w.provider_pk}),
+    "providers:provider_add": Rule(frozenset({Role.COORDINATOR})),
+    "providers:offer_add": Rule(frozenset({Role.COORDINATOR})),
+    **{
+        name: Rule(frozenset({Role.COORDINATOR}), args=lambda w: {"pk": w.provider_pk})
+        for name in ["providers:provider_edit", "providers:service_add"]
+    },
+    "providers:service_edit": Rule(
+        frozenset({Role.COORDINATOR}), args=lambda w: {"pk": w.service_pk}
+    ),
+    "providers:offer_close": Rule(
+        frozenset({Role.COORDINATOR}), ok=302, method="post", args=lambda w: {"pk": w.offer_pk}
+    ),
+    "providers:import_hsds": Rule(frozenset({Role.SYSTEM_ADMIN})),
+    "providers:needs": Rule(
+        frozenset(
+            {
+                Role.COORDINATOR,
+                Role.ANALYST,
+                Role.CENTRE_OFFICER,
+                Role.CASE_MANAGER,
+                Role.SUPERVISOR,
+            }
+        )
+    ),
+    # the world's case: its lead (the social welfare centre) asks for services; the team that
+    # sees its details (the Centre has consent) records services delivered; nobody else finds it
+    "providers:service_request": Rule(
+        PERSON_TEAM,
+        denied=404,
+        args=lambda w: {"code": w.case_code},
+        denied_as={Role.CENTRE_OFFICER: 403},
+    ),
+    "providers:delivery_add": Rule(CASE_ROLES, denied=404, args=lambda w: {"code": w.case_code}),
+    "providers:delivery_edit": Rule(CASE_ROLES, denied=404, args=lambda w: {"pk": w.delivery_pk}),
+    "api_provider_list": Rule(ALL_ROLES, anonymous=401),
+    "api_provider_detail": Rule(ALL_ROLES, anonymous=401, args=lambda w: {"pk": w.provider_pk}),
+    "api_offer_list": Rule(ALL_ROLES, anonymous=401),
     "set_language": Rule(ALL_ROLES, ok=302, denied=302, anonymous=302, method="post"),
     "ops:live": Rule(ALL_ROLES, anonymous=200),
     "upload_too_large": Rule(ALL_ROLES, ok=413, anonymous=413),

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from spona.accounts.models import User
 from spona.institutions.models import Institution, Municipality
+from spona.providers.models import Offer, Provider, Service
 from spona.screening.services import FLAG_NAMES, INPUT_FIELDS
 from spona.screening.vocabulary import ACTS, AGE_GROUPS, MEANS, OFFENCES, RISK_FACTORS
 from spona.signals.models import Signal
@@ -230,3 +231,62 @@ class RescreeningSerializer(serializers.Serializer[Any]):
     current = OutcomeSideSerializer()
     changed = serializers.ListField(child=serializers.CharField())
     reasons = serializers.ListField(child=serializers.CharField())
+
+
+class ServiceSerializer(serializers.ModelSerializer[Service]):
+    id = serializers.UUIDField(source="hsds_id", read_only=True)
+    municipality = serializers.CharField(
+        source="municipality.code", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Service
+        fields = [
+            "id",
+            "name",
+            "description",
+            "domain",
+            "eligibility",
+            "capacity",
+            "free_places",
+            "languages",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "address",
+            "municipality",
+        ]
+
+
+class OfferSerializer(serializers.ModelSerializer[Offer]):
+    provider = serializers.IntegerField(source="provider_id", read_only=True)
+    employer = serializers.CharField(source="provider.institution.name", read_only=True)
+    municipality = serializers.CharField(
+        source="provider.institution.municipality.code", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Offer
+        fields = [
+            "id",
+            "provider",
+            "employer",
+            "municipality",
+            "kind",
+            "title",
+            "places",
+            "requirements",
+            "starts_on",
+            "apply_by",
+        ]
+
+
+class ProviderSerializer(serializers.ModelSerializer[Provider]):
+    hsds_id = serializers.UUIDField(read_only=True)
+    institution = InstitutionSerializer(read_only=True)
+    services = ServiceSerializer(many=True, read_only=True)
+    offers = OfferSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Provider
+        fields = ["id", "hsds_id", "institution", "description", "website", "services", "offers"]

@@ -22,6 +22,8 @@ from spona.api.serializers import (
     EstimateSerializer,
     InstitutionSerializer,
     MunicipalitySerializer,
+    OfferSerializer,
+    ProviderSerializer,
     RescreeningSerializer,
     RiskValueSerializer,
     ScreeningInputSerializer,
@@ -37,6 +39,8 @@ from spona.people.models import Person
 from spona.policy import require, visible
 from spona.prevention import selectors as prevention_selectors
 from spona.prevention.imports import PERIOD
+from spona.providers import selectors as provider_selectors
+from spona.providers.models import Domain, Offer, Provider
 from spona.screening import selectors as screening_selectors
 from spona.screening import services as screening_services
 from spona.screening.access import SCREENING_START
@@ -104,6 +108,62 @@ class InstitutionDetail(StrictQueryMixin, generics.RetrieveAPIView[Institution])
 
     def get_queryset(self) -> QuerySet[Institution]:
         return selectors.institution_directory(user=self.request.user)
+
+
+def _municipality_param(request: Request) -> tuple[Municipality | None, bool]:
+    """The municipality of the ``municipality`` code, and whether the code is unknown (then
+    the list is empty, as for any filter that matches nothing)."""
+    code = request.query_params.get("municipality")
+    if not code:
+        return None, False
+    municipality = Municipality.objects.filter(code=code).first()
+    return municipality, municipality is None
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("municipality", str, description="a municipality's code"),
+        OpenApiParameter("domain", str, enum=Domain.values),
+    ]
+)
+class ProviderList(PagedListMixin, generics.ListAPIView[Provider]):
+    """The directory: providers serving a municipality (national ones included), their active
+    services and open offers. The whole directory as HSDS 3.0: ``/providers/hsds/export/``."""
+
+    serializer_class = ProviderSerializer
+    allowed_query_params = frozenset({"limit", "offset", "municipality", "domain"})
+
+    def get_queryset(self) -> QuerySet[Provider]:
+        domain = self.request.query_params.get("domain", "")
+        if domain and domain not in Domain.values:
+            raise ValidationError({"domain": [_("Unknown domain.")]})
+        municipality, unknown = _municipality_param(self.request)
+        providers = provider_selectors.provider_directory(
+            user=signed_in(self.request), municipality=municipality, domain=domain
+        ).order_by("pk")
+        return providers.none() if unknown else providers
+
+
+class ProviderDetail(StrictQueryMixin, generics.RetrieveAPIView[Provider]):
+    serializer_class = ProviderSerializer
+
+    def get_queryset(self) -> QuerySet[Provider]:
+        return provider_selectors.provider_directory(user=signed_in(self.request))
+
+
+@extend_schema(parameters=[OpenApiParameter("municipality", str)])
+class OfferList(PagedListMixin, generics.ListAPIView[Offer]):
+    """Employers' open offers (jobs, internships, trainings), in a municipality if given."""
+
+    serializer_class = OfferSerializer
+    allowed_query_params = frozenset({"limit", "offset", "municipality"})
+
+    def get_queryset(self) -> QuerySet[Offer]:
+        municipality, unknown = _municipality_param(self.request)
+        offers = provider_selectors.open_offers(
+            user=signed_in(self.request), municipality=municipality
+        ).order_by("pk")
+        return offers.none() if unknown else offers
 
 
 class CurrentUser(StrictQueryMixin, APIView):

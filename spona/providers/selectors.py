@@ -1,0 +1,108 @@
+"""Reads of the directory, of offers matched to a case, and of a case's services."""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from spona.accounts.models import User
+from spona.cases.access import CASE_VIEW
+from spona.cases.models import Case
+from spona.institutions.models import Municipality
+from spona.policy import require, visible
+from spona.providers.access import DIRECTORY_VIEW
+from spona.providers.models import Delivery, Offer, Provider, Service, ServiceRequest
+
+
+def serving(municipality: Municipality) -> Q:
+    """Services given in ``municipality``: there, at a seat there, or nationwide."""
+    return (
+        Q(municipality=municipality)
+        | Q(municipality__isnull=True, provider__institution__municipality=municipality)
+        | Q(municipality__isnull=True, provider__institution__municipality__isnull=True)
+    )
+
+
+def provider_directory(
+    *, user: User, municipality: Municipality | None = None, domain: str = ""
+) -> QuerySet[Provider]:
+    """Providers of active institutions with their active services (and open offers); with a
+    municipality, those serving it (national ones included)."""
+    require(user, DIRECTORY_VIEW)
+    services = visible(user, Service).filter(is_active=True)
+    if municipality is not None:
+        services = services.filter(serving(municipality))
+    if domain:
+        services = services.filter(domain=domain)
+    providers = visible(user, Provider).filter(institution__is_active=True)
+    offers = visible(user, Offer).filter(is_open=True)
+    if municipality is not None or domain:
+        scope = Q(pk__in=services.values("provider"))
+        if municipality is not None and domain in {"", "employment"}:
+            scope |= Q(pk__in=offers.filter(_offer_in(municipality)).values("provider"))
+        elif domain == "employment":
+            scope |= Q(pk__in=offers.values("provider"))
+        providers = providers.filter(scope)
+    if domain not in {"", "employment"}:
+        offers = offers.none()
+    return providers.select_related("institution__municipality").prefetch_related(
+        Prefetch("services", queryset=services.order_by("name")),
+        Prefetch("offers", queryset=offers),
+    )
+
+
+def provider_get(*, user: User, pk: int) -> Provider:
+    require(user, DIRECTORY_VIEW)
+    return visible(user, Provider).select_related("institution__municipality").get(pk=pk)
+
+
+def _offer_in(municipality: Municipality) -> Q:
+    return Q(provider__institution__municipality=municipality) | Q(
+        provider__institution__municipality__isnull=True
+    )
+
+
+def open_offers(*, user: User, municipality: Municipality | None = None) -> QuerySet[Offer]:
+    """Open offers whose application date has not passed."""
+    require(user, DIRECTORY_VIEW)
+    today = timezone.localdate()
+    offers = visible(user, Offer).filter(is_open=True, provider__institution__is_active=True)
+    offers = offers.filter(Q(apply_by__isnull=True) | Q(apply_by__gte=today))
+    if municipality is not None:
+        offers = offers.filter(_offer_in(municipality))
+    return offers.select_related("provider__institution__municipality")
+
+
+def offer_suggestions(*, user: User, case: Case) -> QuerySet[Offer]:
+    """Open offers in the case's municipality (and national employers'): suggestions for the
+    case lead, who decides whether to send a referral. Nothing about the person leaves."""
+    require(user, CASE_VIEW, case)
+    if case.municipality is None:
+        return Offer.objects.none()
+    asked = ServiceRequest.objects.filter(referral__case=case, offer__isnull=False)
+    return (
+        open_offers(user=user, municipality=case.municipality)
+        .exclude(pk__in=asked.values("offer"))
+        .order_by("apply_by", "-created_at")
+    )
+
+
+def services_for_case(*, user: User, case: Case) -> QuerySet[Service]:
+    """Active services given in the case's municipality or nationwide, to request."""
+    require(user, CASE_VIEW, case)
+    services = visible(user, Service).filter(is_active=True, provider__institution__is_active=True)
+    if case.municipality is not None:
+        services = services.filter(serving(case.municipality))
+    return services.select_related("provider__institution").order_by("domain", "name")
+
+
+def case_deliveries(*, user: User, case: Case) -> QuerySet[Delivery]:
+    return (
+        visible(user, Delivery).filter(case=case).select_related("provider__institution", "service")
+    )
+
+
+def case_requests(*, user: User, case: Case) -> QuerySet[ServiceRequest]:
+    return (
+        visible(user, ServiceRequest)
+        .filter(referral__case=case)
+        .select_related("referral__to_institution", "service", "offer")
+    )
