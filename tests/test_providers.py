@@ -315,13 +315,16 @@ def case(make_user: Any, social_welfare: Institution) -> Case:
 
 
 def _employer_offer(municipality: Any, coordinator: User, **fields: Any) -> Offer:
+    """An employer's offer, and the employer's contact person who answers its referrals."""
     defaults = {"kind": OfferKind.JOB, "title": "Магационер", "places": 1}
-    return offer_add(
+    offer = offer_add(
         user=coordinator,
         municipality=municipality,
         employer_name=fields.pop("employer_name", "Предузеће „Напредак“"),
         **{**defaults, **fields},
     )
+    UserFactory(role=Role.CASE_MANAGER, institution=offer.provider.institution)
+    return offer
 
 
 def test_offers_are_suggested_for_the_case_municipality_and_go_as_a_referral(
@@ -412,10 +415,12 @@ def test_only_the_lead_requests_and_only_the_team_records_services(
         outcome="Смештена, безбедна.",
     )
     assert delivery.support_type == SupportType.SOCIAL_CARE  # the domain's HTCDS type
+    centre = InstitutionFactory(type=InstitutionType.NATIONAL_CENTRE, municipality=None)
+    UserFactory(role=Role.CENTRE_OFFICER, institution=centre)  # someone answers there
     to_the_centre = referral_send(
         user=case.opened_by,
         case=case,
-        to=InstitutionFactory(type=InstitutionType.NATIONAL_CENTRE, municipality=None),
+        to=centre,
         reason="identification_adult",
         urgency=Urgency.URGENT,
     )
@@ -463,10 +468,10 @@ def _requests(case_count: int, domain: Domain, status: str, municipality: Any) -
         case = case_open_for_presumed_victim(
             user=lead, person=PersonFactory(registered_by=lead), is_child=False, origin={}
         )
+        receiver = UserFactory(role=Role.CASE_MANAGER, institution=provider.institution)
         request = service_request_send(
             user=lead, case=case, service=service, urgency=Urgency.NORMAL, reason="x"
         )
-        receiver = UserFactory(role=Role.CASE_MANAGER, institution=provider.institution)
         if status != ReferralStatus.SENT:
             referral_act(
                 user=receiver,

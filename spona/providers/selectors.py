@@ -4,9 +4,10 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from spona.accounts.models import User
+from spona.accounts.selectors import with_receivers
 from spona.cases.access import CASE_VIEW
 from spona.cases.models import Case
-from spona.institutions.models import Municipality
+from spona.institutions.models import Institution, Municipality
 from spona.policy import require, visible
 from spona.providers.access import DIRECTORY_VIEW
 from spona.providers.models import Delivery, Offer, Provider, Service, ServiceRequest
@@ -72,14 +73,17 @@ def open_offers(*, user: User, municipality: Municipality | None = None) -> Quer
 
 
 def offer_suggestions(*, user: User, case: Case) -> QuerySet[Offer]:
-    """Open offers in the case's municipality (and national employers'): suggestions for the
-    case lead, who decides whether to send a referral. Nothing about the person leaves."""
+    """Open offers in the case's municipality (and national employers'), of employers someone
+    answers for: suggestions for the case lead, who decides whether to send a referral. Nothing
+    about the person leaves."""
     require(user, CASE_VIEW, case)
     if case.municipality is None:
         return Offer.objects.none()
     asked = ServiceRequest.objects.filter(referral__case=case, offer__isnull=False)
+    answering = with_receivers(Institution.objects.all())  # no referral that waits forever
     return (
         open_offers(user=user, municipality=case.municipality)
+        .filter(provider__institution__in=answering)
         .exclude(pk__in=asked.values("offer"))
         .order_by("apply_by", "-created_at")
     )

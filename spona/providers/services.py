@@ -10,10 +10,12 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
+from spona.accounts.selectors import can_receive
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.cases.models import Case, Referral
-from spona.cases.services import referral_send
+from spona.cases.services import CANNOT_RECEIVE, referral_send
+from spona.coordination.services import cannot_receive_alert
 from spona.core.locking import save_versioned
 from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.institutions.services import institution_ensure
@@ -168,7 +170,6 @@ def offer_close(*, user: User, offer: Offer, expected_version: int) -> Offer:
     return offer
 
 
-@transaction.atomic
 def service_request_send(
     *,
     user: User,
@@ -193,13 +194,17 @@ def service_request_send(
         provider, domain = offer.provider, Domain.EMPLOYMENT
         if not offer.is_open:
             raise ValidationError(_("This offer is closed."))
-    referral = referral_send(
-        user=user, case=case, to=provider.institution, reason=reason, urgency=urgency
-    )
-    request = ServiceRequest.objects.create(
-        referral=referral, service=service, offer=offer, domain=domain
-    )
-    audit(AuditAction.CREATE, request, user=user, details={"referral": referral.pk})
+    if not can_receive(provider.institution):  # alerted outside the transaction: it stays
+        cannot_receive_alert(provider.institution)
+        raise ValidationError(CANNOT_RECEIVE)
+    with transaction.atomic():
+        referral = referral_send(
+            user=user, case=case, to=provider.institution, reason=reason, urgency=urgency
+        )
+        request = ServiceRequest.objects.create(
+            referral=referral, service=service, offer=offer, domain=domain
+        )
+        audit(AuditAction.CREATE, request, user=user, details={"referral": referral.pk})
     return request
 
 
