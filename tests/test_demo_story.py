@@ -115,3 +115,40 @@ def test_the_demo_home_pages_show_work_waiting_and_overdue(demo) -> None:
         client.force_login(User.objects.get(username=username))
         sections = {s.key: s for s in client.get(reverse("workspace:home")).context["sections"]}
         assert sections[key].overdue_count > 0, username
+
+
+def test_the_demo_plan_of_pirot_reproduces_its_readiness_and_fits_its_budget(demo) -> None:
+    """Issue 17, acceptance 1: the readiness stages and the five evidence scores come from
+    the demo data; the prioritised activities fit the total and every funder's budget."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from spona.planning.demo import INTERVIEWS
+    from spona.planning.evidence import five_problems
+    from spona.planning.models import Activity, ActivityStatus, Assessment, Budget, Problem
+    from spona.planning.readiness import readiness
+    from spona.planning.selectors import assessment_readiness
+
+    year = timezone.localdate().year
+    assessment = Assessment.objects.get(municipality__code="70939", year=year)
+    expected = readiness(
+        {d: int(v) for d, v in zip("ABCDEF", agreed, strict=True)}
+        for _sector, _notes, (_first, _other, agreed) in INTERVIEWS
+    )
+    assert assessment_readiness(assessment) == expected
+    assert expected.stage() == 3  # vague awareness: 3.43 overall, never rounded up
+    problems = {e.problem: e for e in five_problems(assessment.municipality, year)}
+    assert set(problems) == set(Problem)
+    assert all(e.facts for e in problems.values())
+
+    budget = Budget.objects.get(municipality=assessment.municipality, year=year)
+    chosen = Activity.objects.filter(
+        municipality=assessment.municipality, year=year, status=ActivityStatus.CHOSEN
+    )
+    assert sum(a.cost for a in chosen) <= budget.total
+    for funder, limit in budget.by_funder.items():
+        assert sum(a.cost for a in chosen if a.funder == funder) <= Decimal(limit)
+    assert chosen.filter(mandatory=True).count() == 1
+    left_out = Activity.objects.get(municipality=assessment.municipality, override="out")
+    assert left_out.status == ActivityStatus.LEFT_OUT

@@ -15,6 +15,7 @@ from spona.coordination.defaults import DEFAULT_MATRIX
 from spona.core.roles import INSTITUTION_WIDE_ROLES
 from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.institutions.services import institution_ensure, reference_data_load
+from spona.planning.demo import planning_demo_load
 from spona.prevention.demo import prevention_demo_load
 from spona.providers.demo import providers_demo_load
 from spona.screening.services import catalogue_load_default
@@ -154,6 +155,13 @@ def demo_load() -> list[DemoSignIn]:
         if not demo_story.played(municipality):
             cast = _cast(municipality, by_type, local, receivers, centre, centre_officer)
             demo_story.play(cast, index, rng)
+        if slug == "pirot":  # the local action plan, scored by two coordinators
+            coordinator = next(u for u in local if u.username == "pirot.coordinator")
+            second = _user(
+                "pirot.coordinator2", Role.COORDINATOR, by_type[InstitutionType.LOCAL_GOVERNMENT]
+            )
+            users.append(second)
+            planning_demo_load(municipality, coordinator, second)
     prevention_demo_load(random.Random(2014))  # noqa: S311 - invented counts
     surveys_demo_load()
     providers_demo_load()
