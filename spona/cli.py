@@ -13,6 +13,8 @@
     spona people reindex                recompute the duplicate-search keys of every person
     spona totp USERNAME                 (demo only) a demo user's current 2FA code
     spona i18n sync | compile           update or compile the translation catalogues
+    spona export htcds [-o FILE]        the cases as an anonymised HTCDS CSV (k = 11)
+    spona import ctdc FILE              load CTDC's public CSV as a reference dataset
 
 Anything else is passed to Django's management commands.
 """
@@ -27,6 +29,8 @@ _TWO_WORD = {
     ("people", "reindex"): "people_reindex",
     ("i18n", "sync"): "i18n_sync",
     ("i18n", "compile"): "i18n_compile",
+    ("export", "htcds"): "export_htcds",
+    ("import", "ctdc"): "import_ctdc",
 }
 
 

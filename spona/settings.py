@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "spona.conferences",
     "spona.prevention",
     "spona.surveys",
+    "spona.statistics",
     "django_tasks_db",
     "spona.api",
     "spona.workspace",

@@ -1,0 +1,1 @@
+"""What this app offers on the Statistics phase page."""
