@@ -16,6 +16,7 @@ urlpatterns = [
     path("conferences/", include("spona.conferences.urls")),
     path("prevention/", include("spona.prevention.urls")),
     path("surveys/", include("spona.surveys.urls")),
+    path("statistics/", include("spona.statistics.urls")),
     path("manage/users/", include("spona.accounts.manage_urls")),
     path("manage/institutions/", include("spona.institutions.manage_urls")),
     path("i18n/setlang/", set_language, name="set_language"),

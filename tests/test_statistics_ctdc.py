@@ -72,3 +72,16 @@ def test_a_file_that_is_not_ctdcs_is_refused(tmp_path):
 
 def test_spona_import_ctdc_is_the_command():
     assert _translate(["import", "ctdc", "f.csv"]) == ["import_ctdc", "f.csv"]
+
+
+def test_the_dashboard_sets_the_global_reference_apart(client):
+    from spona.accounts.models import Role
+    from tests.factories import UserFactory
+
+    call_command("import_ctdc", str(CTDC_FILE))
+    client.force_login(UserFactory(role=Role.ANALYST))
+    page = client.get("/statistics/").content.decode()
+    assert 'id="reference"' in page
+    assert "CTDC" in page
+    assert "21195" in page or "21.195" in page
+    assert "54,5" in page or "54.5" in page  # women and girls: 9589 of 17584 recorded

@@ -19,6 +19,7 @@ LATIN_WORD = re.compile(r"\b[A-Za-zČĆŠŽĐčćšžđ]{3,}\b")
 TECHNICAL = {
     "API",
     "HTCDS",
+    "CTDC",
     "PDF",
     "KoboToolbox",
     "ODK",
@@ -75,6 +76,8 @@ IMPORT_COLUMNS = {
     "CSV",
     "XLSX",
     "UTF",
+    "ageBroad",  # the HTCDS export's CTDC columns
+    "yearRegister",
 }
 
 

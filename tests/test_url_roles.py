@@ -24,6 +24,7 @@ TRIAGERS = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR})  # of the social welf
 CASE_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.CENTRE_OFFICER})
 COUNT_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.COORDINATOR})  # of a municipality
 CONFERENCE_ROLES = CASE_ROLES | {Role.COORDINATOR}
+STATISTICS_ROLES = frozenset({Role.CENTRE_OFFICER, Role.ANALYST, Role.COORDINATOR})
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,9 @@ class Rule:
 
 RULES: dict[str, Rule] = {
     "workspace:home": Rule(ALL_ROLES),
+    "statistics:dashboard": Rule(STATISTICS_ROLES),
+    "statistics:open_data": Rule(frozenset({Role.CENTRE_OFFICER})),
+    "statistics:htcds_export": Rule(frozenset({Role.CENTRE_OFFICER}), method="post"),
     "workspace:phase": Rule(ALL_ROLES, args=lambda w: {"phase": "identification"}),
     "accounts:login": Rule(frozenset(), denied=302, anonymous=200),
     "accounts:verify": Rule(frozenset(), denied=302),
@@ -269,6 +273,7 @@ RULES: dict[str, Rule] = {
     "api_wave_list": Rule(ALL_ROLES, anonymous=401),
     "api_wave_estimates": Rule(ALL_ROLES, anonymous=401, args=lambda w: {"pk": w.wave_pk}),
     "api_risk_map": Rule(ALL_ROLES, anonymous=401, query="group=women-20-30&period=2025"),
+    "api_statistics_dashboard": Rule(STATISTICS_ROLES, anonymous=401),
     "coordination:who_does_what": Rule(ALL_ROLES),
     "conferences:conference_list": Rule(CONFERENCE_ROLES),
     # a local topic: the institutions of the municipality (the Centre is national)

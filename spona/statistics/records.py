@@ -25,7 +25,7 @@ def victim_cases() -> QuerySet[Case]:
     )
 
 
-def _latest_screening(field: str) -> Subquery:
+def latest_screening(field: str) -> Subquery:
     latest = Screening.objects.filter(
         person=OuterRef("person"), status=ScreeningStatus.COMPLETED
     ).order_by("-completed_at", "-pk")
@@ -59,8 +59,8 @@ def htcds_counts(cases: QuerySet[Case] | None = None) -> Counter[tuple[str, ...]
     grouped = (
         cases.annotate(
             year=ExtractYear("created_at"),
-            purposes=_latest_screening("purposes"),
-            means=_latest_screening("means"),
+            purposes=latest_screening("purposes"),
+            means=latest_screening("means"),
         )
         .values(
             "person__sex",
