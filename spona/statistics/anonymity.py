@@ -191,8 +191,17 @@ def _evaluate(
 ) -> _Outcome:
     if len(weights) == 0:
         return _Outcome(0.0, 0, 0, [])
-    stacked = np.stack([codes[c][level] for c, level in enumerate(node)], axis=1)
-    classes, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    columns_at = [codes[c][level] for c, level in enumerate(node)]
+    cardinalities = [int(column.max()) + 1 for column in columns_at]
+    if np.prod(np.array(cardinalities, dtype=np.float64)) < 2**62:
+        # one integer per combination (mixed radix): a 1-d unique, far faster than rows
+        key = np.zeros(len(weights), dtype=np.int64)
+        for column, cardinality in zip(columns_at, cardinalities, strict=True):
+            key = key * cardinality + column
+        first, inverse = np.unique(key, return_index=True, return_inverse=True)[1:]
+        classes = np.stack(columns_at, axis=1)[first]
+    else:
+        classes, inverse = np.unique(np.stack(columns_at, axis=1), axis=0, return_inverse=True)
     sizes = np.bincount(inverse.reshape(-1), weights=weights, minlength=len(classes)).astype(
         np.int64
     )

@@ -19,9 +19,11 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as datetime_time
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +41,7 @@ from spona.signals.models import Signal, Source
 from spona.signals.models import Status as SignalStatus
 from spona.statistics import htcds
 from spona.statistics.access import EXACT_ROLES, NATIONAL_ROLES
-from spona.statistics.records import latest_screening
+from spona.statistics.records import grouped_with_screening
 from spona.surveys.charts import Bar, bar_chart
 
 NATION, DISTRICT, MUNICIPALITY = "nation", "district", "municipality"
@@ -231,9 +233,18 @@ def citizenship_of(code: str) -> str:
 # Counting
 
 
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime_time.min))
+
+
 def _in_period(queryset: QuerySet, field_name: str, period: Period) -> QuerySet:  # type: ignore[type-arg]
+    """Rows of ``field_name`` (a moment) on the period's days, in the local time zone (as
+    plain comparisons of the column, so that the planner can estimate and use an index)."""
     return queryset.filter(
-        **{f"{field_name}__date__gte": period.start, f"{field_name}__date__lt": period.end}
+        **{
+            f"{field_name}__gte": _midnight(period.start),
+            f"{field_name}__lt": _midnight(period.end),
+        }
     )
 
 
@@ -278,18 +289,10 @@ def case_counts(area: Area, period: Period) -> dict[str, Counter[str]]:
     """Cases opened in the period, by status, form, sex, age band and citizenship: one
     grouped query, the breakdowns derived from it."""
     cases = _in_period(Case.objects.filter(_area_q(area, "municipality")), "created_at", period)
-    grouped = (
-        cases.annotate(purposes=latest_screening("purposes"))
-        .values(
-            "status",
-            "person__sex",
-            "person__estimated_age",
-            "is_child",
-            "person__citizenship",
-            "purposes",
-        )
-        .annotate(n=Count("pk"))
-        .order_by()
+    grouped = grouped_with_screening(
+        cases,
+        ["status", "person__sex", "person__estimated_age", "is_child", "person__citizenship"],
+        ["purposes"],
     )
     counts: dict[str, Counter[str]] = {
         key: Counter() for key in ("status", "form", "sex", "age", "citizenship")
