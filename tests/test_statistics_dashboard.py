@@ -264,3 +264,52 @@ def test_the_previous_period_is_as_long():
     assert Period(date(2025, 3, 10), date(2025, 3, 20)).previous == Period(
         date(2025, 2, 28), date(2025, 3, 10)
     )
+
+
+def test_the_annual_report_has_exactly_the_dashboards_numbers(data, client):
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from spona.jobs.models import Job, JobStatus
+
+    analyst = _user(Role.ANALYST, data["csr"])
+    client.force_login(analyst)
+    board = dashboard(user=analyst, area=area_for(analyst, ""), period=PERIOD)
+    for fmt, language in (("xlsx", "sr"), ("pdf", "sr"), ("pdf", "sr-latn")):
+        response = client.post(
+            reverse("statistics:annual_report"),
+            {"area": "nation", "year": "2025", "format": fmt},
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        job = Job.objects.latest("pk")
+        assert response.url == reverse("jobs:job_detail", args=[job.pk])
+        assert job.status == JobStatus.SUCCEEDED
+        data_ = bytes(job.artifacts.get().data)
+        if fmt == "xlsx":
+            rows = list(load_workbook(io.BytesIO(data_)).active.iter_rows(values_only=True))
+            for b in board.breakdowns:
+                start = rows.index((b.title, "Овај период", "%", "Претходни период", "%"))
+                for offset, line in enumerate(b.lines, start=1):
+                    shown_row = rows[start + offset]
+                    assert shown_row[0] == line.label
+                    assert shown_row[1] == ("<11" if line.count is None else line.count)
+                    assert shown_row[3] == ("<11" if line.previous is None else line.previous)
+                total = rows[start + len(b.lines) + 1]
+                assert total[1] == ("<11" if b.total is None else b.total)
+        else:
+            text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data_)).pages)
+            if language == "sr":
+                assert "Случајеви према полу" in text
+            else:
+                assert "Slučajevi prema polu" in text
+            assert str(board.breakdown("cases_form").total) in text
+
+
+def test_a_coordinator_cannot_report_on_the_nation(data, client):
+    client.force_login(_user(Role.COORDINATOR, data["csr"]))
+    response = client.post(
+        reverse("statistics:annual_report"), {"area": "nation", "year": "2025", "format": "pdf"}
+    )
+    assert response.status_code == 403

@@ -44,6 +44,8 @@ class Rule:
 RULES: dict[str, Rule] = {
     "workspace:home": Rule(ALL_ROLES),
     "statistics:dashboard": Rule(STATISTICS_ROLES),
+    # posted without fields: the user's own area, last year
+    "statistics:annual_report": Rule(STATISTICS_ROLES, ok=302, method="post"),
     "statistics:open_data": Rule(frozenset({Role.CENTRE_OFFICER})),
     "statistics:htcds_export": Rule(frozenset({Role.CENTRE_OFFICER}), method="post"),
     "workspace:phase": Rule(ALL_ROLES, args=lambda w: {"phase": "identification"}),

@@ -6,4 +6,4 @@ class StatisticsConfig(AppConfig):
     label = "statistics"
 
     def ready(self) -> None:
-        from . import access, navigation  # noqa: F401 - registers permissions, tools
+        from . import access, jobs, navigation  # noqa: F401 - permissions, the job, tools

@@ -1,12 +1,20 @@
-"""Every write of the statistics app: reference datasets."""
+"""Every write of the statistics app: reference datasets; the annual report's job."""
 
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import translation
 
+from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
+from spona.jobs.models import Job
+from spona.jobs.services import job_start
+from spona.policy import require
 from spona.statistics import ctdc
+from spona.statistics.access import STATISTICS_VIEW
+from spona.statistics.dashboard import area_for
 from spona.statistics.models import CtdcRecord, ReferenceDataset
 
 CTDC_TITLE = "CTDC victim–perpetrator synthetic data (condensed)"
@@ -49,3 +57,21 @@ def ctdc_import(path: Path, *, user: object = None) -> ReferenceDataset:
             user=user,
         )
     return dataset
+
+
+ANNUAL_REPORT_JOB = "statistics.annual_report"
+
+
+def annual_report_start(*, user: User, area_key: str, year: int, file_format: str) -> Job:
+    """The year's report of an area the user may see (PDF or XLSX), made by the worker with
+    exactly the dashboard's numbers for that year, in the user's language and script."""
+    require(user, STATISTICS_VIEW)
+    if area_for(user, area_key) is None or file_format not in {"pdf", "xlsx"}:
+        raise PermissionDenied
+    payload = {
+        "area": area_key,
+        "year": year,
+        "format": file_format,
+        "language": translation.get_language(),
+    }
+    return job_start(kind=ANNUAL_REPORT_JOB, owner=user, payload=payload)

@@ -1,13 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.disclosure import K
 from spona.policy import require
-from spona.statistics import selectors
+from spona.statistics import selectors, services
 from spona.statistics.access import HTCDS_EXPORT, STATISTICS_VIEW
 from spona.statistics.dashboard import area_for, areas_for, dashboard, default_period
 from spona.statistics.export import levels, write_csv
@@ -30,7 +30,13 @@ def dashboard_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "statistics/dashboard.html",
-        {"form": form, "board": board, "k": K, "reference": selectors.ctdc_summary()},
+        {
+            "form": form,
+            "board": board,
+            "k": K,
+            "reference": selectors.ctdc_summary(),
+            "years": range(timezone.localdate().year, 2013, -1),
+        },
     )
 
 
@@ -51,3 +57,23 @@ def htcds_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     response["Content-Disposition"] = 'attachment; filename="spona-htcds.csv"'
     write_csv(result, response)
     return response
+
+
+@require_POST
+@login_required
+def annual_report(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Start the year's report (PDF or XLSX) of an area (default: the user's, last year);
+    the job's page shows its progress."""
+    try:
+        year = int(request.POST.get("year") or timezone.localdate().year - 1)
+    except ValueError:
+        raise Http404 from None
+    if not 2000 <= year <= timezone.localdate().year:
+        raise Http404
+    job = services.annual_report_start(
+        user=request.user,
+        area_key=request.POST.get("area", ""),
+        year=year,
+        file_format=request.POST.get("format", "pdf"),
+    )
+    return redirect("jobs:job_detail", pk=job.pk)
