@@ -15,6 +15,8 @@
     spona providers import-hsds FILE    add an HSDS 3.0 file's providers (all or nothing)
     spona totp USERNAME                 (demo only) a demo user's current 2FA code
     spona i18n sync | compile           update or compile the translation catalogues
+    spona export htcds [-o FILE]        the cases as an anonymised HTCDS CSV (k = 11)
+    spona import ctdc FILE              load CTDC's public CSV as a reference dataset
 
 Anything else is passed to Django's management commands.
 """
@@ -31,6 +33,8 @@ _TWO_WORD = {
     ("providers", "import-hsds"): "providers_import_hsds",
     ("i18n", "sync"): "i18n_sync",
     ("i18n", "compile"): "i18n_compile",
+    ("export", "htcds"): "export_htcds",
+    ("import", "ctdc"): "import_ctdc",
 }
 
 

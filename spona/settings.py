@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "spona.surveys",
     "spona.planning",
     "spona.providers",
+    "spona.statistics",
     "django_tasks_db",
     "spona.api",
     "spona.workspace",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("surveys/", include("spona.surveys.urls")),
     path("planning/", include("spona.planning.urls")),
     path("providers/", include("spona.providers.urls")),
+    path("statistics/", include("spona.statistics.urls")),
     path("manage/users/", include("spona.accounts.manage_urls")),
     path("manage/institutions/", include("spona.institutions.manage_urls")),
     path("i18n/setlang/", set_language, name="set_language"),

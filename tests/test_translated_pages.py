@@ -21,6 +21,7 @@ TECHNICAL = {
     "HTCDS",
     "HSDS",
     "ISO",
+    "CTDC",
     "PDF",
     "KoboToolbox",
     "ODK",
@@ -77,6 +78,8 @@ IMPORT_COLUMNS = {
     "CSV",
     "XLSX",
     "UTF",
+    "ageBroad",  # the HTCDS export's CTDC columns
+    "yearRegister",
 }
 
 

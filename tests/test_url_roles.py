@@ -28,6 +28,7 @@ COORDINATOR = frozenset({Role.COORDINATOR})
 NATIONAL_PLAN_READERS = frozenset({Role.CENTRE_OFFICER, Role.ANALYST})
 PLAN_VIEWERS = COORDINATOR | NATIONAL_PLAN_READERS
 AGGREGATE_ROLES = SIGNAL_ROLES | {Role.ANALYST}  # not the administrators (issue 14, finding 16)
+STATISTICS_ROLES = frozenset({Role.CENTRE_OFFICER, Role.ANALYST, Role.COORDINATOR})
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,11 @@ class Rule:
 
 RULES: dict[str, Rule] = {
     "workspace:home": Rule(ALL_ROLES),
+    "statistics:dashboard": Rule(STATISTICS_ROLES),
+    # posted without fields: the user's own area, last year
+    "statistics:annual_report": Rule(STATISTICS_ROLES, ok=302, method="post"),
+    "statistics:open_data": Rule(frozenset({Role.CENTRE_OFFICER})),
+    "statistics:htcds_export": Rule(frozenset({Role.CENTRE_OFFICER}), method="post"),
     "workspace:phase": Rule(ALL_ROLES, args=lambda w: {"phase": "identification"}),
     "accounts:login": Rule(frozenset(), denied=302, anonymous=200),
     "accounts:verify": Rule(frozenset(), denied=302),
@@ -308,6 +314,7 @@ RULES: dict[str, Rule] = {
     "api_wave_list": Rule(AGGREGATE_ROLES, anonymous=401),
     "api_wave_estimates": Rule(AGGREGATE_ROLES, anonymous=401, args=lambda w: {"pk": w.wave_pk}),
     "api_risk_map": Rule(AGGREGATE_ROLES, anonymous=401, query="group=women-20-30&period=2025"),
+    "api_statistics_dashboard": Rule(STATISTICS_ROLES, anonymous=401),
     "coordination:who_does_what": Rule(ALL_ROLES),
     "conferences:conference_list": Rule(CONFERENCE_ROLES),
     # a local topic: the institutions of the municipality (the Centre is national)

@@ -290,3 +290,53 @@ class ProviderSerializer(serializers.ModelSerializer[Provider]):
     class Meta:
         model = Provider
         fields = ["id", "hsds_id", "institution", "description", "website", "services", "offers"]
+
+
+# --- statistics ----------------------------------------------------------------------------
+
+
+class StatisticsLineSerializer(serializers.Serializer[Any]):
+    """One category: its count and share now and in the previous period (null: hidden)."""
+
+    key = serializers.CharField()
+    title = serializers.CharField(source="label")
+    count = serializers.IntegerField(allow_null=True)
+    share = serializers.FloatField(allow_null=True)
+    previous = serializers.IntegerField(allow_null=True)
+    previous_share = serializers.FloatField(allow_null=True)
+
+
+class StatisticsBreakdownSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    total = serializers.IntegerField(allow_null=True)
+    previous_total = serializers.IntegerField(allow_null=True)
+    lines = StatisticsLineSerializer(many=True)
+
+
+class StatisticsTimeSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    title = serializers.CharField(source="label")
+    hours = serializers.FloatField(allow_null=True)
+    n = serializers.IntegerField(allow_null=True)
+    previous_hours = serializers.FloatField(allow_null=True)
+    previous_n = serializers.IntegerField(allow_null=True)
+
+
+class StatisticsAreaSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    level = serializers.CharField()
+    name = serializers.CharField()
+
+
+class StatisticsDashboardSerializer(serializers.Serializer[Any]):
+    """The dashboard's numbers; for roles without case access protected (null where hidden)."""
+
+    area = StatisticsAreaSerializer()
+    start = serializers.DateField(source="period.start")
+    end = serializers.DateField(source="period.last_day")
+    previous_start = serializers.DateField(source="period.previous.start")
+    previous_end = serializers.DateField(source="period.previous.last_day")
+    exact = serializers.BooleanField()
+    breakdowns = StatisticsBreakdownSerializer(many=True)
+    referral_times = StatisticsTimeSerializer(many=True)

@@ -38,4 +38,9 @@ urlpatterns = [
         views.ScreeningRescreen.as_view(),
         name="api_screening_rescreen",
     ),
+    path(
+        "v1/statistics/dashboard/",
+        views.StatisticsDashboard.as_view(),
+        name="api_statistics_dashboard",
+    ),
 ]

@@ -7,11 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,6 +32,7 @@ from spona.api.serializers import (
     ScreeningSerializer,
     ScreeningSummarySerializer,
     SignalSerializer,
+    StatisticsDashboardSerializer,
     WaveSerializer,
 )
 from spona.audit.services import audit_listed
@@ -50,6 +53,9 @@ from spona.signals import selectors as signal_selectors
 from spona.signals import services as signal_services
 from spona.signals.access import SIGNAL_VIEW
 from spona.signals.models import Signal
+from spona.statistics.access import STATISTICS_VIEW
+from spona.statistics.dashboard import area_for, dashboard, default_period
+from spona.statistics.forms import DashboardFilter
 from spona.surveys import selectors as survey_selectors
 from spona.surveys.access import SURVEY_VIEW
 from spona.surveys.models import SurveyWave
@@ -432,3 +438,40 @@ class ScreeningRescreen(StrictQueryMixin, APIView):
         }
         body = {**sides, "changed": compared["changed"], "reasons": compared["why"]}
         return Response(RescreeningSerializer(body).data)
+
+
+# --- statistics ----------------------------------------------------------------------------
+
+
+class StatisticsDashboard(StrictQueryMixin, APIView):
+    """The statistics dashboard of an area for a period and the one before it (as the page)."""
+
+    serializer_class = StatisticsDashboardSerializer
+    allowed_query_params = frozenset({"area", "start", "end"})
+
+    @extend_schema(
+        responses=StatisticsDashboardSerializer,
+        parameters=[
+            OpenApiParameter(
+                "area",
+                str,
+                pattern=r"^(nation|district-[0-9]+|municipality-[0-9]+)$",
+                description="nation, district-<id> or municipality-<id>; default: the user's",
+            ),
+            OpenApiParameter("start", OpenApiTypes.DATE, description="first day"),
+            OpenApiParameter("end", OpenApiTypes.DATE, description="last day"),
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        user = signed_in(request)
+        require(user, STATISTICS_VIEW)
+        default = default_period(timezone.localdate())
+        form = DashboardFilter(request.query_params, areas=[], default=default)
+        form.fields.pop("area")
+        if not form.is_valid():
+            raise ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
+        area = area_for(user, request.query_params.get("area", ""))
+        if area is None:
+            raise NotFound
+        board = dashboard(user=user, area=area, period=form.cleaned_data["period"])
+        return Response(StatisticsDashboardSerializer(board).data)

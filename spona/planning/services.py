@@ -145,7 +145,7 @@ def budget_set(
     municipality: Municipality,
     year: int,
     total: Decimal,
-    by_funder: dict[str, str],
+    by_funder: dict[str, Decimal],
     weights: Weights = DEFAULT_WEIGHTS,
 ) -> Budget:
     require(user, PLAN_MANAGE, municipality)

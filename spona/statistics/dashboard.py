@@ -1,0 +1,453 @@
+"""The statistics dashboard of a municipality, a district or the nation, for a period and the
+period before it.
+
+Every breakdown is a fixed list of categories (zeros included), counted for the period and
+for the previous period of the same length. For a role that does not see cases
+(``access.EXACT_ROLES``) each breakdown of each period goes through ``spona.disclosure``
+(``protect_vector``: counts 1-10 and the total suppressed, plus a second count where one
+alone would be given away by the total), and shares are computed only from published counts.
+Referral times: the median hours from a referral to its answer, per type of the receiving
+institution; for protected roles withheld under 11 referrals.
+
+Scope of the numbers: signals by the municipality they were raised in, screenings by the
+screening institution's municipality (a national institution's only in the nation), cases
+by the case's municipality, referrals by their case's municipality; each in the period by
+the date it was raised, completed, opened or sent.
+"""
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from datetime import time as datetime_time
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from spona.accounts.models import User
+from spona.cases.models import Case, CaseStatus, Referral, ReferralStatus
+from spona.core.roles import Role
+from spona.disclosure import K, protect_vector
+from spona.institutions.models import District, InstitutionType, Municipality
+from spona.people.models import Sex
+from spona.screening.engine import OutcomeCode
+from spona.screening.explanations import OUTCOME_TITLES
+from spona.screening.models import Screening, ScreeningStatus
+from spona.signals.models import Signal, Source
+from spona.signals.models import Status as SignalStatus
+from spona.statistics import htcds
+from spona.statistics.access import EXACT_ROLES, NATIONAL_ROLES
+from spona.statistics.records import grouped_with_screening
+from spona.surveys.charts import Bar, bar_chart
+
+NATION, DISTRICT, MUNICIPALITY = "nation", "district", "municipality"
+
+
+@dataclass(frozen=True)
+class Area:
+    level: str
+    pk: int | None
+    name: str
+
+    @property
+    def key(self) -> str:
+        return NATION if self.pk is None else f"{self.level}-{self.pk}"
+
+
+def _nation() -> Area:
+    return Area(NATION, None, gettext("Serbia"))
+
+
+def areas_for(user: User) -> list[Area]:
+    """The areas this user may see, the default first: the nation for the Centre and
+    analysts (then every district and municipality), a coordinator's municipality and its
+    district."""
+    if user.role in NATIONAL_ROLES:
+        return [
+            _nation(),
+            *(Area(DISTRICT, d.pk, str(d)) for d in District.objects.all()),
+            *(Area(MUNICIPALITY, m.pk, str(m)) for m in Municipality.objects.all()),
+        ]
+    if user.role == Role.COORDINATOR and user.institution and user.institution.municipality:
+        municipality = user.institution.municipality
+        return [
+            Area(MUNICIPALITY, municipality.pk, str(municipality)),
+            Area(DISTRICT, municipality.district_id, str(municipality.district)),
+        ]
+    return []
+
+
+def area_for(user: User, key: str) -> Area | None:
+    """The area of ``key`` ("nation", "district-3", "municipality-12") if this user may see
+    it; the user's default area for an empty key."""
+    areas = areas_for(user)
+    if not areas:
+        return None
+    if not key:
+        return areas[0]
+    return next((area for area in areas if area.key == key), None)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # exclusive
+
+    @property
+    def previous(self) -> "Period":
+        """The period just before, as long: in whole months when this one is whole months
+        (a calendar year is compared with the calendar year before), else in days."""
+        if self.start.day == 1 and self.end.day == 1:
+            months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month
+            index = self.start.year * 12 + self.start.month - 1 - months
+            return Period(date(index // 12, index % 12 + 1, 1), self.start)
+        return Period(self.start - (self.end - self.start), self.start)
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+
+def default_period(today: date) -> Period:
+    """The last 365 days, today included."""
+    return Period(today - timedelta(days=364), today + timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class Line:
+    key: str
+    label: str
+    count: int | None  # None: suppressed
+    share: float | None  # percent of the total, when both are published
+    previous: int | None
+    previous_share: float | None
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    key: str
+    title: str
+    lines: list[Line]
+    total: int | None
+    previous_total: int | None
+    chart: str = ""
+
+
+@dataclass(frozen=True)
+class Time:
+    key: str
+    label: str
+    hours: float | None  # median; None: none, or too few to show
+    n: int | None
+    previous_hours: float | None
+    previous_n: int | None
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    area: Area
+    period: Period
+    exact: bool
+    breakdowns: list[Breakdown]
+    referral_times: list[Time] = field(default_factory=list)
+
+    def breakdown(self, key: str) -> Breakdown:
+        return next(b for b in self.breakdowns if b.key == key)
+
+
+# Categories
+
+
+Categories = Sequence[tuple[str, str | Promise]]
+
+CITIZEN = "citizen"
+NOT_RECORDED = "not_recorded"
+SEVERAL = "several"
+SERBIA = "RS"
+
+SOURCE_TYPES: Categories = [
+    *((t.value, t.label) for t in InstitutionType),
+    (CITIZEN, _("Citizen (public form)")),
+]
+CHANNELS: Categories = [(s.value, s.label) for s in Source]
+OUTCOMES: Categories = [(o.value, OUTCOME_TITLES[o]) for o in OutcomeCode]
+STATUSES: Categories = [(s.value, s.label) for s in CaseStatus]
+SEXES: Categories = [(s.value, s.label) for s in Sex]
+FORMS: Categories = [
+    ("sexual", _("Sexual exploitation")),
+    ("labour", _("Labour exploitation")),
+    ("begging", _("Forced begging")),
+    ("criminal_activity", _("Forced criminal activity")),
+    ("forced_marriage", _("Forced marriage")),
+    ("organ_removal", _("Organ removal")),
+    (SEVERAL, _("Several forms")),
+    (NOT_RECORDED, _("Not recorded")),
+]
+#: the catalogue's forms of exploitation by kind (``catalogue_ilo_2009.json``)
+FORM_KIND = {
+    "labour_exploitation": "labour",
+    "forced_labour": "labour",
+    "slavery": "labour",
+    "armed_conflict": "labour",
+    "criminal_activity": "criminal_activity",
+    "prostitution": "sexual",
+    "pornography": "sexual",
+    "begging": "begging",
+    "organ_removal": "organ_removal",
+    "forced_marriage": "forced_marriage",
+}
+AGES: Categories = [
+    *((name, name.replace("--", "–")) for _low, _high, name in htcds.AGE_BANDS),
+    (htcds.MINOR, _("Child, age not recorded")),
+    (htcds.UNKNOWN, _("Not recorded")),
+]
+CITIZENSHIPS: Categories = [
+    (SERBIA, _("Serbia")),
+    ("Europe", _("Europe (other countries)")),
+    ("Africa", _("Africa")),
+    ("Americas", _("Americas")),
+    ("Asia", _("Asia")),
+    ("Oceania", _("Oceania")),
+    (NOT_RECORDED, _("Not recorded")),
+]
+
+
+def form_of(purposes: list[str] | None) -> str:
+    kinds = {FORM_KIND.get(p, "labour") for p in purposes or []}
+    if not kinds:
+        return NOT_RECORDED
+    return kinds.pop() if len(kinds) == 1 else SEVERAL
+
+
+def citizenship_of(code: str) -> str:
+    code = (code or "").strip().upper()
+    if code == SERBIA:
+        return SERBIA
+    return htcds.REGION.get(code, NOT_RECORDED)
+
+
+# Counting
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime_time.min))
+
+
+def _in_period(queryset: QuerySet, field_name: str, period: Period) -> QuerySet:  # type: ignore[type-arg]
+    """Rows of ``field_name`` (a moment) on the period's days, in the local time zone (as
+    plain comparisons of the column, so that the planner can estimate and use an index)."""
+    return queryset.filter(
+        **{
+            f"{field_name}__gte": _midnight(period.start),
+            f"{field_name}__lt": _midnight(period.end),
+        }
+    )
+
+
+def _area_q(area: Area, municipality_field: str) -> Q:
+    if area.level == MUNICIPALITY:
+        return Q(**{municipality_field: area.pk})
+    if area.level == DISTRICT:
+        return Q(**{f"{municipality_field}__district": area.pk})
+    return Q()
+
+
+def signal_counts(area: Area, period: Period) -> tuple[Counter[str], Counter[str]]:
+    """Signals by the type of the raising institution (citizens apart) and by channel."""
+    signals = _in_period(
+        Signal.objects.filter(_area_q(area, "municipality")).exclude(status=SignalStatus.MERGED),
+        "created_at",
+        period,
+    )
+    by_type: Counter[str] = Counter()
+    by_channel: Counter[str] = Counter()
+    grouped = signals.values("source", "raised_by_institution__type").annotate(n=Count("pk"))
+    for row in grouped.order_by():
+        kind = CITIZEN if row["source"] == Source.CITIZEN else row["raised_by_institution__type"]
+        by_type[kind or CITIZEN] += row["n"]
+        by_channel[row["source"]] += row["n"]
+    return by_type, by_channel
+
+
+def outcome_counts(area: Area, period: Period) -> Counter[str]:
+    screenings = _in_period(
+        Screening.objects.filter(
+            _area_q(area, "institution__municipality"), status=ScreeningStatus.COMPLETED
+        ),
+        "completed_at",
+        period,
+    )
+    grouped = screenings.values("outcome").annotate(n=Count("pk")).order_by()
+    return Counter({row["outcome"]: row["n"] for row in grouped})
+
+
+def case_counts(area: Area, period: Period) -> dict[str, Counter[str]]:
+    """Cases opened in the period, by status, form, sex, age band and citizenship: one
+    grouped query, the breakdowns derived from it."""
+    cases = _in_period(Case.objects.filter(_area_q(area, "municipality")), "created_at", period)
+    grouped = grouped_with_screening(
+        cases,
+        ["status", "person__sex", "person__estimated_age", "is_child", "person__citizenship"],
+        ["purposes"],
+    )
+    counts: dict[str, Counter[str]] = {
+        key: Counter() for key in ("status", "form", "sex", "age", "citizenship")
+    }
+    for row in grouped:
+        n = row["n"]
+        counts["status"][row["status"]] += n
+        counts["form"][form_of(row["purposes"])] += n
+        counts["sex"][row["person__sex"]] += n
+        counts["age"][htcds.age_band(row["person__estimated_age"], row["is_child"])] += n
+        counts["citizenship"][citizenship_of(row["person__citizenship"])] += n
+    return counts
+
+
+def answer_times(area: Area, period: Period) -> dict[str, list[float]]:
+    """Hours from each referral sent in the period to its answer, by the receiver's type."""
+    referrals = _in_period(
+        Referral.objects.filter(
+            _area_q(area, "case__municipality"), answered_at__isnull=False
+        ).exclude(status=ReferralStatus.REVOKED),
+        "sent_at",
+        period,
+    )
+    hours: dict[str, list[float]] = {}
+    for kind, sent, answered in referrals.values_list(
+        "to_institution__type", "sent_at", "answered_at"
+    ):
+        hours.setdefault(kind, []).append((answered - sent).total_seconds() / 3600)
+    return hours
+
+
+# Protecting and assembling
+
+
+def _published(
+    counts: Counter[str], categories: Categories, exact: bool
+) -> tuple[tuple[int | None, ...], int | None]:
+    values = [counts.get(key, 0) for key, _label in categories]
+    if exact:
+        return tuple(values), sum(values)
+    return protect_vector(values)
+
+
+def _share(count: int | None, total: int | None) -> float | None:
+    if count is None or not total:
+        return None
+    return round(100 * count / total, 1)
+
+
+def breakdown(
+    key: str,
+    title: str,
+    categories: Categories,
+    current: Counter[str],
+    previous: Counter[str],
+    *,
+    exact: bool,
+    period_names: tuple[str, str] = ("", ""),
+) -> Breakdown:
+    cells, total = _published(current, categories, exact)
+    before, before_total = _published(previous, categories, exact)
+    lines = [
+        Line(
+            key=category,
+            label=str(label),
+            count=cell,
+            share=_share(cell, total),
+            previous=old,
+            previous_share=_share(old, before_total),
+        )
+        for (category, label), cell, old in zip(categories, cells, before, strict=True)
+    ]
+    bars: list[Bar] = []
+    for line in lines:
+        bars.append(Bar(line.label, None if line.share is None else line.share / 100, series=0))
+        bars.append(
+            Bar(
+                "",
+                None if line.previous_share is None else line.previous_share / 100,
+                series=1,
+            )
+        )
+    chart = bar_chart(bars, title=title, legend=period_names, hidden_text=f"<{K}")
+    return Breakdown(key, title, lines, total, before_total, chart)
+
+
+def _median(values: list[float], exact: bool) -> tuple[float | None, int | None]:
+    if not values:
+        return None, 0
+    if not exact and len(values) < K:
+        return None, None
+    return round(statistics.median(values), 1), len(values)
+
+
+def times(
+    current: dict[str, list[float]], previous: dict[str, list[float]], *, exact: bool
+) -> list[Time]:
+    rows = []
+    for kind in InstitutionType:
+        hours, n = _median(current.get(kind.value, []), exact)
+        old_hours, old_n = _median(previous.get(kind.value, []), exact)
+        if n == 0 and old_n == 0:
+            continue
+        rows.append(Time(kind.value, str(kind.label), hours, n, old_hours, old_n))
+    return rows
+
+
+def period_name(period: Period) -> str:
+    return f"{period.start:%d.%m.%Y}–{period.last_day:%d.%m.%Y}"
+
+
+def dashboard(*, user: User, area: Area, period: Period) -> Dashboard:
+    """The dashboard of ``area`` (one this user may see: ``area_for``) for ``period``."""
+    exact = user.role in EXACT_ROLES
+    names = (period_name(period), period_name(period.previous))
+    now_types, now_channels = signal_counts(area, period)
+    old_types, old_channels = signal_counts(area, period.previous)
+    now_cases = case_counts(area, period)
+    old_cases = case_counts(area, period.previous)
+    sections: Iterable[tuple[str, str, Categories, Counter[str], Counter[str]]] = [
+        (
+            "signal_sources",
+            gettext("Signals by who raised them"),
+            SOURCE_TYPES,
+            now_types,
+            old_types,
+        ),
+        ("signal_channels", gettext("Signals by channel"), CHANNELS, now_channels, old_channels),
+        (
+            "screening_outcomes",
+            gettext("Screening outcomes"),
+            OUTCOMES,
+            outcome_counts(area, period),
+            outcome_counts(area, period.previous),
+        ),
+        *(
+            (f"cases_{key}", title, categories, now_cases[key], old_cases[key])
+            for key, title, categories in (
+                ("status", gettext("Cases by status"), STATUSES),
+                ("form", gettext("Cases by form of exploitation"), FORMS),
+                ("sex", gettext("Cases by sex"), SEXES),
+                ("age", gettext("Cases by age"), AGES),
+                ("citizenship", gettext("Cases by citizenship"), CITIZENSHIPS),
+            )
+        ),
+    ]
+    return Dashboard(
+        area=area,
+        period=period,
+        exact=exact,
+        breakdowns=[
+            breakdown(key, title, categories, now, old, exact=exact, period_names=names)
+            for key, title, categories, now, old in sections
+        ],
+        referral_times=times(
+            answer_times(area, period), answer_times(area, period.previous), exact=exact
+        ),
+    )

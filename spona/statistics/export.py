@@ -1,0 +1,55 @@
+"""The anonymised HTCDS release: the case records (``records.htcds_counts``) made
+k-anonymous (``anonymity.anonymise``) and written as CSV, one line per released case."""
+
+import csv
+from collections import Counter
+from typing import Protocol
+
+from django.utils.translation import gettext_lazy as _
+
+from spona.statistics import htcds
+from spona.statistics.anonymity import K, Release, anonymise
+
+
+def release(counts: Counter[tuple[str, ...]], *, k: int = K) -> Release:
+    return anonymise(counts, htcds.HIERARCHIES, k=k)
+
+
+class Writable(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
+def write_csv(result: Release, out: Writable) -> int:
+    """Write the release (HTCDS/CTDC column names); returns the number of lines written."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*result.columns, *htcds.NOT_RECORDED_COLUMNS])
+    blanks = [htcds.NOT_RECORDED] * len(htcds.NOT_RECORDED_COLUMNS)
+    lines = 0
+    for values, count in result.rows:
+        line = [*values, *blanks]
+        writer.writerows([line] * count)
+        lines += count
+    return lines
+
+
+LEVEL_TITLES = {
+    "gender": _("sex"),
+    "age band": _("age band"),
+    "minor or adult": _("child or adult"),
+    "country": _("country"),
+    "UN region": _("UN region"),
+    "year": _("year"),
+    "five-year period": _("five-year period"),
+    "form": _("form of exploitation"),
+    "broad form": _("broad form (sexual, labour, other)"),
+    "methods": _("methods of control"),
+    "any": _("any (*)"),
+}
+
+
+def levels() -> list[tuple[str, list[str]]]:
+    """Each released column and its generalisation levels (translated), for the page."""
+    return [
+        (h.column, [str(LEVEL_TITLES.get(level, level)) for level in h.levels])
+        for h in htcds.HIERARCHIES
+    ]

@@ -1,0 +1,78 @@
+"""Reference datasets: public data from outside Spona (CTDC's case data), kept apart.
+
+A reference record is never a Spona case: it lives in its own table, belongs to a labelled
+dataset (source, licence, file hash) and is shown only beside Spona's own numbers, labelled.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+#: CTDC's columns in the victim–perpetrator file, in its order (the model's fields too).
+CTDC_COLUMNS = (
+    "yearRegister",
+    "gender",
+    "majorityStatus",
+    "isForcedLabour",
+    "isSexualExploit",
+    "UN_COO_Region",
+    "UN_COE_Region",
+    "IP_Exploiter",
+    "IP_Gender",
+    "IP_ageBroad",
+    "IP_citizen_UNRegion",
+    "IP_Relation",
+    "IP_PayMoney",
+    "IP_RecruiterBroker",
+    "IP_TransactionProcess",
+    "IP_ControlAbuseKidnap",
+)
+
+
+class ReferenceDataset(models.Model):
+    title = models.CharField(_("title"), max_length=200)
+    source = models.CharField(_("source"), max_length=300)
+    licence = models.CharField(_("terms of use"), max_length=300)
+    file_name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64, unique=True)
+    rows = models.PositiveIntegerField(_("records"))
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-loaded_at"]
+        verbose_name = _("reference dataset")
+        verbose_name_plural = _("reference datasets")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CtdcRecord(models.Model):
+    """One row of a CTDC file, as published (blank: not recorded; ";" joins several values)."""
+
+    dataset = models.ForeignKey(ReferenceDataset, on_delete=models.CASCADE, related_name="ctdc")
+    row = models.PositiveIntegerField()  # the line's number in the file (header = 1)
+    yearRegister = models.CharField(max_length=32, blank=True)  # noqa: N815 - CTDC's names
+    gender = models.CharField(max_length=32, blank=True)
+    majorityStatus = models.CharField(max_length=16, blank=True)  # noqa: N815
+    isForcedLabour = models.CharField(max_length=1, blank=True)  # noqa: N815
+    isSexualExploit = models.CharField(max_length=1, blank=True)  # noqa: N815
+    UN_COO_Region = models.CharField(max_length=64, blank=True)
+    UN_COE_Region = models.CharField(max_length=64, blank=True)
+    IP_Exploiter = models.CharField(max_length=1, blank=True)
+    IP_Gender = models.CharField(max_length=32, blank=True)
+    IP_ageBroad = models.CharField(max_length=64, blank=True)
+    IP_citizen_UNRegion = models.CharField(max_length=128, blank=True)
+    IP_Relation = models.CharField(max_length=128, blank=True)
+    IP_PayMoney = models.CharField(max_length=16, blank=True)
+    IP_RecruiterBroker = models.CharField(max_length=1, blank=True)
+    IP_TransactionProcess = models.CharField(max_length=1, blank=True)
+    IP_ControlAbuseKidnap = models.CharField(max_length=1, blank=True)
+
+    class Meta:
+        ordering = ["dataset", "row"]
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "row"], name="ctdc_record_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset_id}:{self.row}"

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from spona.statistics import views
+
+app_name = "statistics"
+urlpatterns = [
+    path("", views.dashboard_page, name="dashboard"),
+    path("report/", views.annual_report, name="annual_report"),
+    path("open-data/", views.open_data, name="open_data"),
+    path("open-data/htcds.csv", views.htcds_export, name="htcds_export"),
+]

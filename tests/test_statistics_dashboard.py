@@ -1,0 +1,315 @@
+"""The statistics dashboards: who sees which area, exact or protected numbers, the period and
+the one before it, the charts, the API, the Statistics phase page."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+
+from spona.accounts.models import Role
+from spona.cases.models import Case, CaseStatus, Referral, ReferralStatus
+from spona.disclosure import recoverable_vector
+from spona.institutions.models import InstitutionType
+from spona.screening.models import Screening, ScreeningStatus
+from spona.signals.models import Signal, Source
+from spona.statistics.dashboard import (
+    MUNICIPALITY,
+    NATION,
+    Area,
+    Period,
+    area_for,
+    areas_for,
+    dashboard,
+)
+from tests.factories import InstitutionFactory, MunicipalityFactory, PersonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PERIOD = Period(date(2025, 1, 1), date(2026, 1, 1))
+IN_PERIOD = datetime(2025, 6, 1, 12, tzinfo=UTC)
+BEFORE = datetime(2024, 6, 1, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def places(municipality):
+    police = InstitutionFactory(type=InstitutionType.POLICE, municipality=municipality)
+    centre = InstitutionFactory(type=InstitutionType.NATIONAL_CENTRE, municipality=None)
+    elsewhere = MunicipalityFactory()
+    return {
+        "home": municipality,
+        "elsewhere": elsewhere,
+        "police": police,
+        "csr": InstitutionFactory(type=InstitutionType.SOCIAL_WELFARE, municipality=municipality),
+        "other_csr": InstitutionFactory(
+            type=InstitutionType.SOCIAL_WELFARE, municipality=elsewhere
+        ),
+        "centre": centre,
+    }
+
+
+@pytest.fixture
+def data(places):
+    """In 2025 in the home municipality: 14 cases of women (12 sexual exploitation, 2 not
+    screened), 3 of men; 15 signals by the police, 2 from citizens; 12 referrals to the
+    police answered in 5 hours. Elsewhere: 4 cases. In 2024 at home: 11 cases of women."""
+    from spona.screening.services import catalogue_load_default
+
+    catalogue = catalogue_load_default()
+    manager = UserFactory(role=Role.CASE_MANAGER, institution=places["csr"])
+    other = UserFactory(role=Role.CASE_MANAGER, institution=places["other_csr"])
+    police_officer = UserFactory(role=Role.CASE_MANAGER, institution=places["police"])
+
+    def case(user, municipality, sex, at, purposes=(), age=25, citizenship="RS"):
+        person = PersonFactory(
+            registered_by=user, sex=sex, estimated_age=age, citizenship=citizenship
+        )
+        opened = Case.objects.create(
+            person=person,
+            status=CaseStatus.PRESUMED_VICTIM,
+            municipality=municipality,
+            opened_by_institution=user.institution,
+            opened_by=user,
+        )
+        Case.objects.filter(pk=opened.pk).update(created_at=at)
+        if purposes:
+            Screening.objects.create(
+                institution=user.institution,
+                screened_by=user,
+                person=person,
+                catalogue=catalogue,
+                status=ScreeningStatus.COMPLETED,
+                completed_at=at,
+                outcome="presumed_victim_adult",
+                purposes=list(purposes),
+            )
+        return opened
+
+    home_cases = [
+        case(manager, places["home"], "female", IN_PERIOD, ["prostitution"]) for _ in range(12)
+    ]
+    home_cases += [case(manager, places["home"], "female", IN_PERIOD) for _ in range(2)]
+    home_cases += [
+        case(manager, places["home"], "male", IN_PERIOD, age=40, citizenship="BA") for _ in range(3)
+    ]
+    for _ in range(4):
+        case(other, places["elsewhere"], "female", IN_PERIOD)
+    for _ in range(11):
+        case(manager, places["home"], "female", BEFORE)
+    for i in range(17):
+        signal = Signal.objects.create(
+            source=Source.INSTITUTION if i < 15 else Source.CITIZEN,
+            raised_by=police_officer if i < 15 else None,
+            raised_by_institution=places["police"] if i < 15 else None,
+            municipality=places["home"],
+            what_seen="…",
+        )
+        Signal.objects.filter(pk=signal.pk).update(created_at=IN_PERIOD)
+    for opened in home_cases[:12]:
+        referral = Referral.objects.create(
+            case=opened,
+            from_institution=places["csr"],
+            to_institution=places["police"],
+            reason="Заштита",
+            urgency="normal",
+            status=ReferralStatus.ACCEPTED,
+            sent_by=manager,
+            due_at=IN_PERIOD + timedelta(days=1),
+        )
+        Referral.objects.filter(pk=referral.pk).update(
+            sent_at=IN_PERIOD, answered_at=IN_PERIOD + timedelta(hours=5)
+        )
+    return places
+
+
+def _user(role, institution):
+    return UserFactory(role=role, institution=institution)
+
+
+def _line(board, breakdown, key):
+    return next(line for line in board.breakdown(breakdown).lines if line.key == key)
+
+
+def test_the_centre_sees_the_nation_exactly(data):
+    officer = _user(Role.CENTRE_OFFICER, data["centre"])
+    area = area_for(officer, "")
+    assert area == Area(NATION, None, area.name)
+    board = dashboard(user=officer, area=area, period=PERIOD)
+    assert board.exact
+    assert board.breakdown("cases_sex").total == 21  # 17 at home, 4 elsewhere
+    assert _line(board, "cases_sex", "female").count == 18
+    assert _line(board, "cases_sex", "female").previous == 11
+    assert _line(board, "cases_sex", "male").count == 3  # exact, though under 11
+    assert _line(board, "cases_form", "sexual").count == 12
+    assert _line(board, "cases_form", "not_recorded").count == 9
+    assert _line(board, "cases_citizenship", "Europe").count == 3  # Bosnia and Herzegovina
+    assert _line(board, "signal_sources", "police").count == 15
+    assert _line(board, "signal_sources", "citizen").count == 2
+    assert _line(board, "signal_channels", "citizen").count == 2
+    assert _line(board, "screening_outcomes", "presumed_victim_adult").count == 12
+    assert _line(board, "cases_age", "24--26").count == 18
+    police = next(t for t in board.referral_times if t.key == "police")
+    assert (police.hours, police.n, police.previous_n) == (5.0, 12, 0)
+
+
+def test_an_analyst_gets_protected_numbers_that_cannot_be_recovered(data):
+    analyst = _user(Role.ANALYST, data["csr"])
+    board = dashboard(user=analyst, area=area_for(analyst, ""), period=PERIOD)
+    assert not board.exact
+    sexes = board.breakdown("cases_sex")
+    assert _line(board, "cases_sex", "male").count is None  # 3: suppressed
+    # the total would give the 3 men away next to the 18 women: a second count is hidden
+    shown = [line.count for line in sexes.lines]
+    true = [18, 3, 0, 0]
+    assert recoverable_vector(shown, sexes.total, true) == set()
+    # shares only from published counts
+    for line in sexes.lines:
+        assert (line.share is None) == (line.count is None or sexes.total is None)
+    assert _line(board, "signal_sources", "citizen").count is None
+    # 9 cases without a screening are hidden, so the 12 of sexual exploitation are too:
+    # the published total (21) would give the 9 away
+    assert _line(board, "cases_form", "not_recorded").count is None
+    assert _line(board, "cases_form", "sexual").count is None
+    assert board.breakdown("cases_form").total == 21
+    assert board.referral_times[0].n == 12
+    for b in board.breakdowns:
+        for line in b.lines:
+            for value in (line.count, line.previous):
+                assert value is None or value == 0 or value >= 11
+
+
+def test_a_coordinator_sees_their_municipality_and_district_only(data):
+    coordinator = _user(Role.COORDINATOR, data["csr"])
+    areas = areas_for(coordinator)
+    assert [a.level for a in areas] == [MUNICIPALITY, "district"]
+    assert area_for(coordinator, "") == areas[0]
+    assert area_for(coordinator, "nation") is None
+    assert area_for(coordinator, f"municipality-{data['elsewhere'].pk}") is None
+    board = dashboard(user=coordinator, area=areas[0], period=PERIOD)
+    assert not board.exact
+    assert board.breakdown("cases_sex").total == 17
+    assert _line(board, "cases_sex", "female").count is None  # 14 beside 3 men: both hidden
+    assert _line(board, "cases_sex", "female").previous == 11  # 2024: 11 women, no one else
+
+
+def test_the_page_draws_a_chart_per_breakdown_and_compares_periods(data, client):
+    coordinator = _user(Role.COORDINATOR, data["csr"])
+    client.force_login(coordinator)
+    response = client.get(
+        reverse("statistics:dashboard"), {"start": "2025-01-01", "end": "2025-12-31"}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count("<svg") == 8
+    assert "01.01.2024" in page  # the previous period
+    assert "&lt;11" in page
+    other = client.get(
+        reverse("statistics:dashboard"), {"area": f"municipality-{data['elsewhere'].pk}"}
+    )
+    assert other.status_code == 404
+    wrong = client.get(
+        reverse("statistics:dashboard"), {"start": "2025-12-31", "end": "2025-01-01"}
+    )
+    assert "Период се завршава пре него што почне." in wrong.content.decode()
+
+
+def test_the_api_gives_the_dashboards_numbers(data, client):
+    analyst = _user(Role.ANALYST, data["csr"])
+    client.force_login(analyst)
+    response = client.get(
+        reverse("api_statistics_dashboard"), {"start": "2025-01-01", "end": "2025-12-31"}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    board = dashboard(user=analyst, area=area_for(analyst, ""), period=PERIOD)
+    assert body["exact"] is False
+    assert body["previous_start"] == "2024-01-01"
+    for shown, expected in zip(body["breakdowns"], board.breakdowns, strict=True):
+        assert shown["total"] == expected.total
+        assert [line["count"] for line in shown["lines"]] == [line.count for line in expected.lines]
+    assert (
+        client.get(reverse("api_statistics_dashboard"), {"area": "district-x"}).status_code == 404
+    )
+
+
+def test_the_statistics_phase_lists_the_dashboard_and_the_export(data, client):
+    client.force_login(_user(Role.CENTRE_OFFICER, data["centre"]))
+    page = client.get(reverse("workspace:phase", kwargs={"phase": "statistics"})).content.decode()
+    assert reverse("statistics:dashboard") in page
+    assert reverse("statistics:open_data") in page
+    client.force_login(_user(Role.ANALYST, data["csr"]))
+    page = client.get(reverse("workspace:phase", kwargs={"phase": "statistics"})).content.decode()
+    assert reverse("statistics:dashboard") in page
+    assert reverse("statistics:open_data") not in page
+
+
+def test_the_centre_downloads_the_k_anonymous_csv(data, client):
+    client.force_login(_user(Role.CENTRE_OFFICER, data["centre"]))
+    page = client.get(reverse("statistics:open_data")).content.decode()
+    assert reverse("statistics:htcds_export") in page
+    response = client.post(reverse("statistics:htcds_export"))
+    assert response.status_code == 200
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("prs_Gender,ageBroad,prs_Citizenship,yearRegister")
+    # 14 + 11 women of the same age and citizenship in 2024-2025; the rest suppressed
+    assert len(lines) - 1 >= 11
+
+
+def test_the_previous_period_is_as_long():
+    assert Period(date(2025, 1, 1), date(2026, 1, 1)).previous == Period(
+        date(2024, 1, 1), date(2025, 1, 1)
+    )
+    assert Period(date(2025, 3, 1), date(2025, 4, 1)).previous == Period(
+        date(2025, 2, 1), date(2025, 3, 1)
+    )
+    assert Period(date(2025, 3, 10), date(2025, 3, 20)).previous == Period(
+        date(2025, 2, 28), date(2025, 3, 10)
+    )
+
+
+def test_the_annual_report_has_exactly_the_dashboards_numbers(data, client):
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from spona.jobs.models import Job, JobStatus
+
+    analyst = _user(Role.ANALYST, data["csr"])
+    client.force_login(analyst)
+    board = dashboard(user=analyst, area=area_for(analyst, ""), period=PERIOD)
+    for fmt, language in (("xlsx", "sr"), ("pdf", "sr"), ("pdf", "sr-latn")):
+        response = client.post(
+            reverse("statistics:annual_report"),
+            {"area": "nation", "year": "2025", "format": fmt},
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        job = Job.objects.latest("pk")
+        assert response.url == reverse("jobs:job_detail", args=[job.pk])
+        assert job.status == JobStatus.SUCCEEDED
+        data_ = bytes(job.artifacts.get().data)
+        if fmt == "xlsx":
+            rows = list(load_workbook(io.BytesIO(data_)).active.iter_rows(values_only=True))
+            for b in board.breakdowns:
+                start = rows.index((b.title, "Овај период", "%", "Претходни период", "%"))
+                for offset, line in enumerate(b.lines, start=1):
+                    shown_row = rows[start + offset]
+                    assert shown_row[0] == line.label
+                    assert shown_row[1] == ("<11" if line.count is None else line.count)
+                    assert shown_row[3] == ("<11" if line.previous is None else line.previous)
+                total = rows[start + len(b.lines) + 1]
+                assert total[1] == ("<11" if b.total is None else b.total)
+        else:
+            text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data_)).pages)
+            if language == "sr":
+                assert "Случајеви према полу" in text
+            else:
+                assert "Slučajevi prema polu" in text
+            assert str(board.breakdown("cases_form").total) in text
+
+
+def test_a_coordinator_cannot_report_on_the_nation(data, client):
+    client.force_login(_user(Role.COORDINATOR, data["csr"]))
+    response = client.post(
+        reverse("statistics:annual_report"), {"area": "nation", "year": "2025", "format": "pdf"}
+    )
+    assert response.status_code == 403
