@@ -112,7 +112,10 @@ def test_the_triage_assign_list_is_sorted(municipality) -> None:
     from tests.factories import UserFactory
 
     for name in ["Школа Жарко Зрењанин", "Дом здравља", "Центар за социјални рад", "Полиција"]:
-        InstitutionFactory(municipality=municipality, type=InstitutionType.SCHOOL, name=name)
+        institution = InstitutionFactory(
+            municipality=municipality, type=InstitutionType.SCHOOL, name=name
+        )
+        UserFactory(role=Role.CASE_MANAGER, institution=institution)  # it can receive
     raiser = UserFactory(
         role=Role.FRONTLINE, institution=InstitutionFactory(municipality=municipality)
     )
