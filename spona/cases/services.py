@@ -22,6 +22,7 @@ from spona.cases.access import (
     REFERRAL_ACT,
     REFERRAL_SEND,
 )
+from spona.cases.events import referral_moved
 from spona.cases.models import (
     BreakGlassGrant,
     Case,
@@ -220,6 +221,7 @@ def referral_act(
         case=referral.case, kind=event, actor=user, details={"referral": referral.pk}
     )
     audit(AuditAction.UPDATE, referral, user=user, details={"action": action})
+    referral_moved.send(Referral, referral=referral, step=step, user=user)
     return referral
 
 

@@ -22,6 +22,8 @@ class NotificationKind(StrEnum):
     CONFERENCE_INVITATION = "conference_invitation"
     CONFERENCE_CANCELLED = "conference_cancelled"
     PREVENTION_FOLLOW_UP = "prevention_follow_up"
+    PLAN_REVIEW_OVERDUE = "plan_review_overdue"
+    PLAN_SUBMITTED = "plan_submitted"
 
 
 #: kind -> (subject, body); both are %-formatted with the notification's parameters.
@@ -72,6 +74,17 @@ KINDS: dict[NotificationKind, tuple[Promise, Promise]] = {
             "%(institution)s screened %(person)s and found them at risk of trafficking. A "
             "prevention follow-up is due by %(due)s; risk group: %(group)s."
         ),
+    ),
+    NotificationKind.PLAN_REVIEW_OVERDUE: (
+        _("Plan review overdue: %(plan)s"),
+        _(
+            "The review of plan %(plan)s (case %(case)s) was due on %(due)s and has not been "
+            "held yet."
+        ),
+    ),
+    NotificationKind.PLAN_SUBMITTED: (
+        _("Plan submitted for approval: %(plan)s"),
+        _("%(user)s submitted plan %(plan)s (case %(case)s) for your approval."),
     ),
     NotificationKind.CONFERENCE_CANCELLED: (
         _("Conference cancelled: %(topic)s"),
