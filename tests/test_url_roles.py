@@ -24,6 +24,8 @@ TRIAGERS = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR})  # of the social welf
 CASE_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.CENTRE_OFFICER})
 COUNT_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.COORDINATOR})  # of a municipality
 CONFERENCE_ROLES = CASE_ROLES | {Role.COORDINATOR}
+PLAN_VIEWERS = PERSON_TEAM | {Role.CENTRE_OFFICER, Role.COORDINATOR}
+PLAN_READERS_ONLY = {Role.CENTRE_OFFICER: 403, Role.COORDINATOR: 403}
 
 
 @dataclass(frozen=True)
@@ -316,6 +318,41 @@ RULES: dict[str, Rule] = {
         ]
     },
     "coordination:mandate_edit": Rule(frozenset({Role.COORDINATOR})),
+    # the world's plan: drafted by the social welfare centre (the case lead), shared with the
+    # Centre by consent, coordinated by the local coordinator, under review
+    "plans:plan_list": Rule(PLAN_VIEWERS),
+    "plans:plan_create": Rule(
+        PERSON_TEAM,
+        denied=404,
+        args=lambda w: {"case_code": w.case_code},
+        denied_as={Role.CENTRE_OFFICER: 403},
+    ),
+    "plans:plan_detail": Rule(PLAN_VIEWERS, denied=404, args=lambda w: {"code": w.plan_code}),
+    "plans:plan_pdf": Rule(PLAN_VIEWERS, denied=404, args=lambda w: {"code": w.plan_code}),
+    "plans:review_pdf": Rule(PLAN_VIEWERS, denied=404, args=lambda w: {"pk": w.review_pk}),
+    "plans:review_record": Rule(
+        PERSON_TEAM, denied=404, args=lambda w: {"pk": w.review_pk}, denied_as=PLAN_READERS_ONLY
+    ),
+    # the lead's writes; an empty form comes back with a message
+    **{
+        name: Rule(
+            PERSON_TEAM,
+            ok=302,
+            denied=404,
+            method="post",
+            args=args,
+            denied_as=PLAN_READERS_ONLY,
+        )
+        for name, args in [
+            ("plans:plan_edit", lambda w: {"code": w.plan_code}),
+            ("plans:plan_move", lambda w: {"code": w.plan_code, "step": "close"}),
+            ("plans:goal_add", lambda w: {"code": w.plan_code}),
+            ("plans:goal_edit", lambda w: {"pk": w.goal_pk}),
+            ("plans:goal_refer", lambda w: {"pk": w.goal_pk}),
+            ("plans:review_request", lambda w: {"code": w.plan_code}),
+            ("plans:outcome_add", lambda w: {"code": w.plan_code}),
+        ]
+    },
     "set_language": Rule(ALL_ROLES, ok=302, denied=302, anonymous=302, method="post"),
     "ops:live": Rule(ALL_ROLES, anonymous=200),
     "ops:ready": Rule(ALL_ROLES, anonymous=200),
