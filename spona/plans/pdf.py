@@ -29,6 +29,10 @@ def _data(text: str, language: str) -> str:
     return text if language == "sr" else to_latin(text)
 
 
+def _pair(label: str, value: object) -> str:
+    return f"{label}: {value}"
+
+
 def _date(value: date | datetime | None) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT") if value else "—"
 
@@ -38,18 +42,18 @@ def plan_document(plan: Plan, language: str, review: Review | None = None) -> li
     with translation.override(language):
         lines = [
             Line("h1", f"{plan.get_kind_display()} {plan.code}"),
-            Line("p", f"{_('Case')}: {plan.case.code}"),
-            Line("p", f"{_('Status')}: {plan.get_status_display()}"),
-            Line("p", f"{_('Lead institution')}: {plan.lead_institution}"),
+            Line("p", _pair(_("Case"), plan.case.code)),
+            Line("p", _pair(_("Status"), plan.get_status_display())),
+            Line("p", _pair(_("Lead institution"), plan.lead_institution)),
         ]
         if plan.coordinator is not None:
             name = plan.coordinator.get_full_name() or plan.coordinator.username
-            lines.append(Line("p", f"{_('Integration coordinator')}: {_data(name, language)}"))
+            lines.append(Line("p", _pair(_("Integration coordinator"), _data(name, language))))
         if plan.approved_at is not None:
-            lines.append(Line("p", f"{_('Approved')}: {_date(plan.approved_at)}"))
+            lines.append(Line("p", _pair(_("Approved"), _date(plan.approved_at))))
         if plan.guardianship_decision:
             text = _data(plan.guardianship_decision, language)
-            lines.append(Line("p", f"{_('Guardianship authority decision')}: {text}"))
+            lines.append(Line("p", _pair(_("Guardianship authority decision"), text)))
         if plan.summary:
             lines.append(Line("p", _data(plan.summary, language)))
         if review is None:
@@ -61,7 +65,11 @@ def plan_document(plan: Plan, language: str, review: Review | None = None) -> li
                     text = f"{outcome.get_domain_display()}: {outcome.get_kind_display()}, {_date(outcome.on)}"
                     lines.append(Line("p", text))
         else:
-            lines.append(Line("h2", f"{_('Review')} {_date(review.held_at or review.due_on)}"))
+            lines.append(
+                Line(
+                    "h2", _("Review of %(date)s") % {"date": _date(review.held_at or review.due_on)}
+                )
+            )
             if review.summary:
                 lines.append(Line("p", _data(review.summary, language)))
             for number, progress in enumerate(review.progress.select_related("goal"), start=1):
@@ -71,7 +79,7 @@ def plan_document(plan: Plan, language: str, review: Review | None = None) -> li
                         "h3", f"{number}. {goal.get_domain_display()}: {_data(goal.text, language)}"
                     )
                 )
-                lines.append(Line("p", f"{_('Status')}: {progress.get_status_display()}"))
+                lines.append(Line("p", _pair(_("Status"), progress.get_status_display())))
                 if progress.note:
                     lines.append(Line("p", _data(progress.note, language)))
     return lines
@@ -85,14 +93,16 @@ def _goals(plan: Plan, language: str) -> list[Line]:
         )
         if goal.own_words:
             lines.append(
-                Line("p", f"{_('In the person’s own words')}: {_data(goal.own_words, language)}")
+                Line("p", _pair(_("In the person's own words"), _data(goal.own_words, language)))
             )
         who = str(goal.responsible_institution) if goal.responsible_institution else "—"
-        lines.append(Line("p", f"{_('Responsible institution')}: {who}"))
+        lines.append(Line("p", _pair(_("Responsible institution"), who)))
         lines.append(
             Line(
                 "p",
-                f"{_('Target date')}: {_date(goal.target_date)} · {_('Status')}: {goal.get_status_display()}",
+                _pair(_("Target date"), _date(goal.target_date))
+                + " · "
+                + _pair(_("Status"), goal.get_status_display()),
             )
         )
     return lines

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
@@ -296,7 +296,7 @@ def goal_refer(
     due dates and reminders) whose reason names the plan and the goal, linked to the goal."""
     require(user, GOAL_REFER, goal)
     number = list(goal.plan.goals.values_list("pk", flat=True)).index(goal.pk) + 1
-    named = _gettext("Plan %(plan)s, goal %(number)s (%(domain)s)") % {
+    named = gettext("Plan %(plan)s, goal %(number)s (%(domain)s)") % {
         "plan": goal.plan.code,
         "number": number,
         "domain": goal.get_domain_display(),
