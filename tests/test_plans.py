@@ -617,3 +617,44 @@ def test_the_protection_and_integration_phases_offer_plans_to_who_uses_them(plac
     analyst.force_login(UserFactory(role=Role.ANALYST, institution=place["csr"]))
     page = analyst.get(reverse("workspace:phase", args=["integration"])).content.decode()
     assert reverse("plans:plan_list") not in page
+
+
+# --- the API ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_api_reads_plans_and_adds_goals_through_the_same_rules(place) -> None:
+    from spona.accounts.services import api_token_create
+
+    plan = _plan(place)
+    _token, raw = api_token_create(user=place["manager"], name="t")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    listing = api.get("/api/v1/plans/").json()
+    assert [p["code"] for p in listing["results"]] == [plan.code]
+    detail = api.get(f"/api/v1/plans/{plan.code}/").json()
+    assert detail["goals"][0]["text"] == "Посао у струци, корак 1"
+    assert detail["goals"][0]["responsible_institution"] == place["employment"].pk
+    added = api.post(
+        f"/api/v1/plans/{plan.code}/goals/",
+        {"domain": "health", "text": "Стоматолог", "target_date": "2027-01-15"},
+        content_type="application/json",
+    )
+    assert added.status_code == 201
+    assert added.json()["domain"] == "health"
+    bad = api.post(
+        f"/api/v1/plans/{plan.code}/goals/", {"domain": "moon", "text": "x"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert bad.status_code == 400
+    assert "domain" in bad.json()
+    services.plan_submit(user=place["manager"], plan=plan, expected_version=plan.version)
+    frozen = api.post(
+        f"/api/v1/plans/{plan.code}/goals/", {"domain": "health", "text": "Лекар"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert frozen.status_code == 403  # a submitted plan is not changed
+    assert api.get(f"/api/v1/plans/{plan.code}/reviews/").json() == []
+    _token, other = api_token_create(user=place["inspector"], name="t")
+    outsider = Client(HTTP_AUTHORIZATION=f"Bearer {other}")
+    assert outsider.get(f"/api/v1/plans/{plan.code}/").status_code == 404
+    assert outsider.get("/api/v1/plans/").json()["results"] == []

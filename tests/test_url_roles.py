@@ -318,6 +318,11 @@ RULES: dict[str, Rule] = {
         ]
     },
     "coordination:mandate_edit": Rule(frozenset({Role.COORDINATOR})),
+    "api_plan_list": Rule(PLAN_VIEWERS, anonymous=401),
+    **{
+        name: Rule(PLAN_VIEWERS, denied=404, anonymous=401, args=lambda w: {"code": w.plan_code})
+        for name in ["api_plan_detail", "api_plan_goals", "api_plan_reviews"]
+    },
     # the world's plan: drafted by the social welfare centre (the case lead), shared with the
     # Centre by consent, coordinated by the local coordinator, under review
     "plans:plan_list": Rule(PLAN_VIEWERS),
