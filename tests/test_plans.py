@@ -658,3 +658,18 @@ def test_the_api_reads_plans_and_adds_goals_through_the_same_rules(place) -> Non
     outsider = Client(HTTP_AUTHORIZATION=f"Bearer {other}")
     assert outsider.get(f"/api/v1/plans/{plan.code}/").status_code == 404
     assert outsider.get("/api/v1/plans/").json()["results"] == []
+
+
+@pytest.mark.django_db
+def test_demo_plans_are_at_different_stages_and_load_once() -> None:
+    from spona.plans.demo import plans_demo_load
+    from spona.workspace.demo import demo_load
+
+    demo_load()
+    added = plans_demo_load()
+    assert plans_demo_load() == []  # safe to run twice
+    statuses = sorted(Plan.objects.filter(code__in=added).values_list("status", flat=True))
+    assert statuses == ["approved", "closed", "draft", "submitted"]
+    active = Plan.objects.get(status=PlanStatus.APPROVED)
+    assert active.goals.filter(referrals__isnull=False).exists()
+    assert Plan.objects.get(status=PlanStatus.CLOSED).outcomes.exists()
