@@ -13,7 +13,7 @@ from spona.accounts.models import User
 from spona.cases.access import REFERRAL_SEND, cases_sharing, shares
 from spona.cases.models import Case, CaseStatus, DataCategory
 from spona.core.roles import INSTITUTION_WIDE_ROLES, Role
-from spona.plans.models import Goal, Plan, PlanStatus, Review
+from spona.plans.models import Goal, GoalStatus, Plan, PlanStatus, Review
 from spona.plans.workflow import ACTIVE, EDITABLE, TRANSITIONS, Decider, PlanMove
 from spona.policy import Permission, can, rows, sees
 
@@ -24,7 +24,8 @@ PLAN_EDIT = Permission[Plan]("plan_edit")
 """Change the plan and its goals: the case lead, while drafting or reviewing."""
 PLAN_MOVE = Permission[PlanMove]("plan_move")
 GOAL_REFER = Permission[Goal]("goal_refer")
-"""Send a service request (a referral) for a goal of an active plan."""
+"""Send a service request (a referral) for an open goal (planned or in progress) of an
+active plan."""
 REVIEW_MANAGE = Permission[Plan]("review_manage")
 """Ask for an earlier review, hold a review: the case lead, on an active plan."""
 OUTCOME_RECORD = Permission[Plan]("outcome_record")
@@ -129,7 +130,13 @@ def _may_refer(user: User, goal: Goal | None) -> bool:
     if goal is None:
         return False
     plan = goal.plan
-    return plan.status in ACTIVE and _leads_plan(user, plan) and can(user, REFERRAL_SEND, plan.case)
+    open_goal = goal.status in {GoalStatus.PLANNED, GoalStatus.IN_PROGRESS}
+    return (
+        open_goal
+        and plan.status in ACTIVE
+        and _leads_plan(user, plan)
+        and can(user, REFERRAL_SEND, plan.case)
+    )
 
 
 @REVIEW_MANAGE.rule

@@ -72,7 +72,7 @@ class MoveForm(forms.Form):
 
 class ReferForm(forms.Form):
     to = forms.ModelChoiceField(label=_("To"), queryset=Institution.objects.none())
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
     reason = forms.CharField(label=_("What is asked"), required=False, max_length=500)
 
     def __init__(self, *args: Any, institutions: QuerySet[Institution], **kwargs: Any) -> None:
