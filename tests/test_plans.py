@@ -654,6 +654,21 @@ def test_the_api_reads_plans_and_adds_goals_through_the_same_rules(place) -> Non
     )  # fmt: skip
     assert frozen.status_code == 403  # a submitted plan is not changed
     assert api.get(f"/api/v1/plans/{plan.code}/reviews/").json() == []
+    move = f"/api/v1/plans/{plan.code}/move/"
+    denied = api.post(move, {"step": "approve", "version": 2}, content_type="application/json")
+    assert denied.status_code == 403  # the case manager does not approve
+    _token, boss = api_token_create(user=place["supervisor"], name="t")
+    supervisor = Client(HTTP_AUTHORIZATION=f"Bearer {boss}")
+    stale = supervisor.post(
+        move, {"step": "approve", "version": 1}, content_type="application/json"
+    )
+    assert stale.status_code == 409
+    approved = supervisor.post(
+        move, {"step": "approve", "version": 2}, content_type="application/json"
+    )
+    assert approved.status_code == 200
+    assert approved.json()["status"] == "approved"
+    assert len(api.get(f"/api/v1/plans/{plan.code}/reviews/").json()) == 1
     _token, other = api_token_create(user=place["inspector"], name="t")
     outsider = Client(HTTP_AUTHORIZATION=f"Bearer {other}")
     assert outsider.get(f"/api/v1/plans/{plan.code}/").status_code == 404

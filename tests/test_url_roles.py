@@ -323,6 +323,15 @@ RULES: dict[str, Rule] = {
         name: Rule(PLAN_VIEWERS, denied=404, anonymous=401, args=lambda w: {"code": w.plan_code})
         for name in ["api_plan_detail", "api_plan_goals", "api_plan_reviews"]
     },
+    # an empty move is malformed (400) for whoever sees the plan; the policy decides the step
+    "api_plan_move": Rule(
+        PLAN_VIEWERS,
+        ok=400,
+        denied=404,
+        anonymous=401,
+        method="post",
+        args=lambda w: {"code": w.plan_code},
+    ),
     # the world's plan: drafted by the social welfare centre (the case lead), shared with the
     # Centre by consent, coordinated by the local coordinator, under review
     "plans:plan_list": Rule(PLAN_VIEWERS),

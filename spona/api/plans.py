@@ -1,6 +1,7 @@
 """The plans API: plans, their goals and reviews (issue 15), on the plans app's selectors and
 services: the same policy, audit and stale-edit rules as the pages."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -14,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from spona.api.views import PagedListMixin, StrictQueryMixin, signed_in
+from spona.core.locking import StaleEditError
 from spona.plans import selectors, services
 from spona.plans.access import PLAN_VIEW
 from spona.plans.models import Domain, Goal, Plan
@@ -153,6 +155,57 @@ class PlanGoals(StrictQueryMixin, APIView):
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from error
         return Response(GoalSerializer(selectors.goals_of(plan).get(pk=goal.pk)).data, status=201)
+
+
+class PlanMoveInputSerializer(serializers.Serializer[Any]):
+    step = serializers.ChoiceField(choices=["submit", "approve", "refuse", "review", "close"])
+    version = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField(max_length=2000, required=False, default="")
+
+
+class StaleSerializer(serializers.Serializer[Any]):
+    detail = serializers.CharField()
+
+
+class PlanMove(StrictQueryMixin, APIView):
+    """Move the plan along its lifecycle: submit (the case lead), approve or refuse with a
+    reason (a supervisor of the lead institution who did not draft it), review (open the
+    pending review), close. ``version`` is the plan's version the client saw: a stale one is
+    refused (409)."""
+
+    serializer_class = PlanSerializer
+
+    @extend_schema(request=PlanMoveInputSerializer, responses={200: PlanSerializer, 409: StaleSerializer})
+    def post(self, request: Request, code: str) -> Response:
+        user = signed_in(request)
+        plan = _plan(request, code)
+        given = PlanMoveInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        step, version = given.validated_data["step"], given.validated_data["version"]
+        moves: dict[str, Callable[[], object]] = {
+            "submit": lambda: services.plan_submit(user=user, plan=plan, expected_version=version),
+            "approve": lambda: services.plan_approve(
+                user=user, plan=plan, expected_version=version
+            ),
+            "refuse": lambda: services.plan_refuse(
+                user=user,
+                plan=plan,
+                expected_version=version,
+                reason=given.validated_data["reason"],
+            ),
+            "review": lambda: services.review_start(user=user, plan=plan, expected_version=version),
+            "close": lambda: services.plan_close(user=user, plan=plan, expected_version=version),
+        }
+        try:
+            moves[step]()
+        except StaleEditError as error:
+            return Response({"detail": str(error.message)}, status=409)
+        except DjangoValidationError as error:
+            detail = (
+                error.message_dict if hasattr(error, "error_dict") else {"step": error.messages}
+            )
+            raise ValidationError(detail) from error
+        return Response(PlanSerializer(selectors.plan_list(user=user).get(pk=plan.pk)).data)
 
 
 class PlanReviews(StrictQueryMixin, APIView):

@@ -39,4 +39,5 @@ urlpatterns = [
     path("v1/plans/<str:code>/", plans.PlanDetail.as_view(), name="api_plan_detail"),
     path("v1/plans/<str:code>/goals/", plans.PlanGoals.as_view(), name="api_plan_goals"),
     path("v1/plans/<str:code>/reviews/", plans.PlanReviews.as_view(), name="api_plan_reviews"),
+    path("v1/plans/<str:code>/move/", plans.PlanMove.as_view(), name="api_plan_move"),
 ]
