@@ -175,7 +175,9 @@ class PlanMove(StrictQueryMixin, APIView):
 
     serializer_class = PlanSerializer
 
-    @extend_schema(request=PlanMoveInputSerializer, responses={200: PlanSerializer, 409: StaleSerializer})
+    @extend_schema(
+        request=PlanMoveInputSerializer, responses={200: PlanSerializer, 409: StaleSerializer}
+    )
     def post(self, request: Request, code: str) -> Response:
         user = signed_in(request)
         plan = _plan(request, code)

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -334,7 +335,7 @@ def goal_referral_moved(*, referral: Referral, user: User) -> Goal | None:
     sources, target = _GOAL_AFTER_REFERRAL.get(referral.status, (frozenset(), ""))
     if goal.status in sources:
         before = goal.status
-        Goal.objects.filter(pk=goal.pk).update(status=target, version=goal.version + 1)
+        Goal.objects.filter(pk=goal.pk).update(status=target, version=F("version") + 1)
         goal.refresh_from_db()
         audit(
             AuditAction.UPDATE,
@@ -421,7 +422,7 @@ def review_record(
             review=review, goal=goal, status=found.status, note=found.note.strip()
         )
         updated = Goal.objects.filter(pk=goal.pk).update(
-            status=found.status, progress=found.note.strip(), version=goal.version + 1
+            status=found.status, progress=found.note.strip(), version=F("version") + 1
         )
         assert updated == 1  # noqa: S101
     _move(user, plan, plan_version, PlanStatus.APPROVED)
