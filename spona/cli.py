@@ -3,7 +3,7 @@
     spona serve [--host H] [--port P]   serve the app (Gunicorn, the production server)
     spona serve --dev                   the development server, reloading on code changes
     spona worker                        run the background worker (imports, reports, e-mail, reminders)
-    spona reminders                     send any task or referral reminder that is due and was missed
+    spona reminders                     send any reminder that is due and was missed (the worker does it hourly)
     spona demo                          migrate if needed, load demo data, print sign-ins
     spona migrate                       apply database migrations
     spona createadmin USERNAME          create a system administrator

@@ -101,6 +101,42 @@ def shown(value: int | None, *, k: int = K) -> str:
     return f"<{k}" if value is None else str(value)
 
 
+def share(part: int, whole: int, *, k: int = K) -> int | None:
+    """A share of a whole in whole per cent, from the true counts, as it may be published (or
+    ``None``). The pair is a two-cell table (part, rest, whole); for a rate between two counts
+    published on their own, see ``derived_share``.
+
+    A share is a derived value: with the whole published it gives the part back (part = share
+    × whole), and 100 % minus it gives the rest. So it is withheld when the part, the rest or
+    the whole is a small cell (1 to k-1), exactly as the counts themselves would be. A share
+    of an empty whole is ``None`` too (there is nothing to measure).
+    """
+    _check_k(k)
+    if whole <= 0 or any(_is_small(value, k) for value in (part, whole - part, whole)):
+        return None
+    return round(100 * part / whole)
+
+
+def published(value: int, *, k: int = K) -> int | None:
+    """One count on its own (no total published with it): ``None`` when from 1 to k-1."""
+    _check_k(k)
+    return None if _is_small(_count(value), k) else value
+
+
+def derived_share(
+    part: int | None, whole: int | None, *, scale: int = 100, digits: int = 1
+) -> float | None:
+    """A share or rate (``scale`` × part / whole) from two *published* counts.
+
+    ``None`` when either count is suppressed: a derived value published next to one of its
+    counts gives the other away (size = reached × 100 / share), so it is never computed from a
+    true value that is not itself published. ``None`` too when ``whole`` is 0.
+    """
+    if part is None or whole is None or whole == 0:
+        return None
+    return round(scale * part / whole, digits)
+
+
 @dataclass(frozen=True)
 class ProtectedTable:
     """A table ready to publish: ``None`` marks a suppressed entry.

@@ -37,6 +37,12 @@ if MODE not in {"production", "development", "test"}:
 PRODUCTION = MODE == "production"
 DEBUG = env.bool("DEBUG", default=MODE == "development")
 DEMO = env.bool("SPONA_DEMO", default=not PRODUCTION)
+if PRODUCTION and DEMO:
+    # A demo's banner, its invented data and `spona totp` (a user's current code) have no
+    # place in production; a `.env` left from `make run` must not switch them on.
+    raise ImproperlyConfigured(
+        "SPONA_DEMO=true is refused in production mode: run a demo with SPONA_MODE=development."
+    )
 
 SECRET_KEY = _secret("SECRET_KEY")
 FIELD_ENCRYPTION_KEYS = [k for k in _secret("FIELD_ENCRYPTION_KEYS").split(",") if k]
@@ -85,6 +91,7 @@ INSTALLED_APPS = [
     "spona.plans",
     "spona.prevention",
     "spona.surveys",
+    "spona.planning",
     "django_tasks_db",
     "spona.api",
     "spona.workspace",
@@ -162,6 +169,8 @@ JOB_MEMORY_LIMIT_MB = env.int("JOB_MEMORY_LIMIT_MB", default=2048)
 JOB_TIME_LIMIT_SECONDS = env.float("JOB_TIME_LIMIT_SECONDS", default=900)
 #: A worker renews its heartbeat this often; one silent for six beats is taken for dead.
 WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10)
+#: how often the worker runs the periodic sweeps (missed reminders; ``spona.jobs.schedule``)
+SWEEP_INTERVAL_MINUTES = env.float("SWEEP_INTERVAL_MINUTES", default=60)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://spona")}
 
@@ -184,9 +193,25 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workspace:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+#: The client's address (rate limits, sign-in delays, the audit log: spona.ops.clients). Behind
+#: a reverse proxy, name the header it sets (X-Real-IP; or X-Forwarded-For with the number of
+#: proxies that append to it); it is believed only from FORWARDED_ALLOW_IPS (Gunicorn's own
+#: setting). Unset: REMOTE_ADDR, and no header is ever read.
+TRUSTED_PROXY_HEADER = env.str("SPONA_TRUSTED_PROXY_HEADER", default="")
+TRUSTED_PROXY_COUNT = env.int("SPONA_TRUSTED_PROXY_COUNT", default=1)
+TRUSTED_PROXY_ADDRESSES = env.list("FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
+
 # Sign-in hardening (spona.accounts.services).
-LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
-LOGIN_LOCKOUT = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+# No lock: after some free failures, each attempt waits twice as long as the one before, up
+# to a cap, per account and per client address (docs/decisions.md, "Sign-in delays").
+LOGIN_FREE_FAILURES = env.int("LOGIN_FREE_FAILURES", default=5)
+LOGIN_ADDRESS_FREE_FAILURES = env.int("LOGIN_ADDRESS_FREE_FAILURES", default=20)
+LOGIN_DELAY_BASE_SECONDS = env.float("LOGIN_DELAY_BASE_SECONDS", default=1.0)
+LOGIN_ACCOUNT_DELAY_CAP_SECONDS = env.int("LOGIN_ACCOUNT_DELAY_CAP_SECONDS", default=60)
+LOGIN_ADDRESS_DELAY_CAP_SECONDS = env.int("LOGIN_ADDRESS_DELAY_CAP_SECONDS", default=300)
+#: an institution admin whose own account is younger than this many days is "new": when they
+#: give an account access to person data, the Centre is alerted too (spona.inbox.receivers)
+NEW_ADMIN_DAYS = env.int("NEW_ADMIN_DAYS", default=30)
 API_TOKEN_LIFETIME = timedelta(days=env.int("API_TOKEN_DAYS", default=30))
 
 # Idle sessions expire after this long without a request.
@@ -256,6 +281,12 @@ if PRODUCTION:
 
 #: how long a break-glass (emergency) grant opens a case
 BREAK_GLASS_MINUTES = env.int("BREAK_GLASS_MINUTES", default=120)
+#: how many break-glass grants one user may open in 24 hours
+BREAK_GLASS_DAILY_LIMIT = env.int("BREAK_GLASS_DAILY_LIMIT", default=3)
+
+#: the languages of an e-mail to an institution's duty address, one after the other (the
+#: subject in the first): whoever is on duty reads it (docs/decisions.md, "Notices")
+DUTY_EMAIL_LANGUAGES = env.list("DUTY_EMAIL_LANGUAGES", default=["sr", "sr-latn"])
 
 #: the address of this installation, for links in e-mails
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -278,8 +309,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "spona.api.throttling.AnonRateThrottle",
+        "spona.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_RATE_ANON", default="30/minute"),
@@ -294,6 +325,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "JSON API of Spona: the same access policy and audit as the pages.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema (and /api/docs/) only for those signed in or holding a token: it names every
+    # endpoint and field, which helps no one outside (docs/decisions.md, issue 14).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

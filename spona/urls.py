@@ -17,6 +17,7 @@ urlpatterns = [
     path("plans/", include("spona.plans.urls")),
     path("prevention/", include("spona.prevention.urls")),
     path("surveys/", include("spona.surveys.urls")),
+    path("planning/", include("spona.planning.urls")),
     path("manage/users/", include("spona.accounts.manage_urls")),
     path("manage/institutions/", include("spona.institutions.manage_urls")),
     path("i18n/setlang/", set_language, name="set_language"),

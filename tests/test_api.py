@@ -82,11 +82,12 @@ def test_requests_beyond_the_rate_limit_are_refused(make_user, settings) -> None
     assert codes == [200, 200, 200, 429]
 
 
-def test_schema_and_docs_are_served() -> None:
-    schema = Client().get(reverse("api_schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
+def test_schema_and_docs_are_served(client_for) -> None:
+    client = client_for()
+    schema = client.get(reverse("api_schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
     assert "/api/v1/municipalities/" in schema.content.decode()
-    docs = Client().get(reverse("api_docs"), HTTP_ACCEPT_LANGUAGE="en")
+    docs = client.get(reverse("api_docs"), HTTP_ACCEPT_LANGUAGE="en")
     assert "GET /api/v1/me/" in docs.content.decode()
 
 

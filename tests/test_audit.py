@@ -11,6 +11,7 @@ from spona.accounts.models import Role
 from spona.audit.models import AppendOnlyError, AuditAction, AuditEvent
 from spona.audit.selectors import audit_chain_verify
 from spona.audit.services import audit
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +101,92 @@ def test_audit_details_hold_no_names(client_for, person) -> None:
     dump = " ".join(e.canonical() for e in AuditEvent.objects.all())
     assert person.given_name not in dump
     assert person.family_name not in dump
+
+
+# --- issue 14, finding 9: the hash covers every stored column ------------------------------
+
+
+def _tampered_value(column: str, event: AuditEvent) -> object:
+    """A different value of the right type for each column of the audit table."""
+    other_user = UserFactory()
+    values: dict[str, object] = {
+        "id": event.pk + 1000,
+        "seq": event.seq + 1000,
+        "at": "2020-01-01 00:00:00",
+        "actor_id": other_user.pk,
+        "actor_username": "mallory",
+        "institution_id": 424242,
+        "role": "system_admin",
+        "action": "export",
+        "object_type": "people.person",
+        "object_id": "tampered",
+        "purpose": "tampered",
+        "client_address": "10.9.9.9",
+        "details": '{"channel": "api"}',
+        "prev_hash": "f" * 64,
+        "hash": "e" * 64,
+        "hash_version": 3,
+    }
+    return values[column]
+
+
+def test_finding_09_the_hash_covers_every_stored_column(make_user) -> None:
+    """The probe changed ``actor_id`` with the trigger dropped and ``spona audit verify``
+    did not notice. Now every column of the table, edited in turn, breaks the chain."""
+    columns = [field.column for field in AuditEvent._meta.concrete_fields]
+    assert "actor_id" in columns
+    assert "hash_version" in columns
+    user = make_user(Role.CASE_MANAGER)
+    _drop_trigger()
+    for column in columns:
+        AuditEvent.objects.all()._raw_delete(AuditEvent.objects.db)
+        events = [audit(AuditAction.READ, user=user, details={"n": i}) for i in range(5)]
+        call_command("audit_verify")  # intact before the edit
+        _raw(
+            f"UPDATE audit_auditevent SET {column} = %s WHERE id = %s",  # noqa: S608 - own columns
+            [_tampered_value(column, events[2]), events[2].pk],
+        )
+        report = audit_chain_verify()
+        assert not report.ok, f"editing {column} went unnoticed"
+        with pytest.raises(CommandError, match="audit log broken"):
+            call_command("audit_verify")
+
+
+def test_finding_09_events_hashed_before_the_change_still_verify() -> None:
+    """Events written with the first hash (its fields only) keep verifying; a newer event
+    cannot be passed off as an old one."""
+    events = _some_events(4)
+    _drop_trigger()
+    previous = events[0].prev_hash
+    for event in events[:2]:  # what the log held before issue 14
+        legacy = AuditEvent.objects.get(pk=event.pk)
+        legacy.hash_version = None
+        legacy.prev_hash = previous
+        _raw(
+            "UPDATE audit_auditevent SET hash_version = NULL, prev_hash = %s, hash = %s "
+            "WHERE id = %s",
+            [legacy.prev_hash, legacy.compute_hash(), legacy.pk],
+        )
+        previous = legacy.compute_hash()
+    # re-link the third event (the first new one) to the last legacy event
+    third = AuditEvent.objects.get(pk=events[2].pk)
+    third.prev_hash = previous
+    _raw(
+        "UPDATE audit_auditevent SET prev_hash = %s, hash = %s WHERE id = %s",
+        [previous, third.compute_hash(), third.pk],
+    )
+    fourth = AuditEvent.objects.get(pk=events[3].pk)
+    fourth.prev_hash = third.compute_hash()
+    _raw(
+        "UPDATE audit_auditevent SET prev_hash = %s, hash = %s WHERE id = %s",
+        [fourth.prev_hash, fourth.compute_hash(), fourth.pk],
+    )
+    assert audit_chain_verify().ok
+    # lowering a new event's version (and recomputing its hash the old way) is caught
+    fourth.hash_version = None
+    _raw(
+        "UPDATE audit_auditevent SET hash_version = NULL, hash = %s WHERE id = %s",
+        [fourth.compute_hash(), fourth.pk],
+    )
+    report = audit_chain_verify()
+    assert (report.ok, report.broken_at, report.reason) == (False, 4, "hash version lowered")

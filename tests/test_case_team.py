@@ -167,7 +167,7 @@ def test_a_declined_referral_takes_the_case_and_its_shared_data_away(team) -> No
 def test_break_glass_opens_the_case_for_a_limited_time_and_alerts(team) -> None:
     stranger_police = InstitutionFactory(type=InstitutionType.POLICE)
     own_supervisor = UserFactory(role=Role.SUPERVISOR, institution=stranger_police)
-    officer = UserFactory(role=Role.FRONTLINE, institution=stranger_police)
+    officer = UserFactory(role=Role.CASE_MANAGER, institution=stranger_police)
     assert team["case"] not in visible(officer, Case)
     grant = break_glass_open(
         user=officer, code=team["case"].code.lower(), reason="Особа је у непосредној опасности"
@@ -177,7 +177,11 @@ def test_break_glass_opens_the_case_for_a_limited_time_and_alerts(team) -> None:
     alerted = set(
         Notification.objects.filter(kind="break_glass").values_list("recipient", flat=True)
     )
-    assert alerted == {own_supervisor.pk, team["supervisor"].pk, team["manager"].pk}
+    assert alerted == {team["supervisor"].pk, team["manager"].pk}  # the case's lead
+    reviewers = set(
+        Notification.objects.filter(kind="break_glass_review").values_list("recipient", flat=True)
+    )
+    assert reviewers == {own_supervisor.pk, team["officer"].pk}  # own supervisor, the Centre
     event = AuditEvent.objects.filter(action=AuditAction.BREAK_GLASS).get()
     assert (event.actor_id, event.details["grant"]) == (officer.pk, grant.pk)
     assert CaseEvent.objects.filter(case=team["case"], kind=CaseEventKind.BREAK_GLASS).exists()
@@ -200,7 +204,7 @@ def test_break_glass_needs_a_reason_and_a_real_case(team) -> None:
 
 def test_break_glass_page_opens_the_case_and_warns(team) -> None:
     client = Client()
-    officer = UserFactory(role=Role.FRONTLINE, institution=InstitutionFactory())
+    officer = UserFactory(role=Role.CASE_MANAGER, institution=InstitutionFactory())
     client.force_login(officer)
     response = client.post(
         reverse("cases:break_glass"),
@@ -323,9 +327,11 @@ def test_the_worker_reminds_both_sides_of_an_overdue_referral_once(team, setting
     )
     _run_worker()
     _run_worker()
-    reminded = Notification.objects.filter(kind="referral_overdue")
-    assert sorted(reminded.values_list("recipient", flat=True)) == sorted(
-        [receiver.pk, team["manager"].pk, team["supervisor"].pk]
+    overdue = Notification.objects.filter(kind="referral_overdue")  # to the receiver
+    assert list(overdue.values_list("recipient", flat=True)) == [receiver.pk]
+    waiting = Notification.objects.filter(kind="referral_waiting")  # to the sender
+    assert sorted(waiting.values_list("recipient", flat=True)) == sorted(
+        [team["manager"].pk, team["supervisor"].pk]
     )
     assert any("e@nsz.invalid" in m.to and referral.case.code in m.subject for m in mail.outbox)
     assert sweep_referrals() == 0  # the worker already sent it
@@ -338,7 +344,8 @@ def test_an_answered_referral_is_not_reminded(team) -> None:
     police = team["case"].referrals.get(to_institution=team["police"])
     Referral.objects.filter(pk=police.pk).update(due_at=timezone.now() - timedelta(hours=1))
     assert sweep_referrals() == 1
-    assert Notification.objects.filter(kind="referral_overdue").count() == 3  # police + csr
+    assert Notification.objects.filter(kind="referral_overdue").count() == 1  # the police
+    assert Notification.objects.filter(kind="referral_waiting").count() == 2  # the csr
 
 
 def test_following_a_notification_marks_it_read_and_opens_its_page(team) -> None:

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings as django_settings
 from django.core import mail
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -21,10 +21,23 @@ from django_tasks_db.models import DBTaskResult
 
 from spona.accounts.models import Role
 from spona.audit.models import AuditAction, AuditEvent
-from spona.cases.models import Case, CaseEvent, CaseEventKind, CaseStatus
-from spona.cases.services import case_open_for_presumed_victim
+from spona.cases.models import (
+    Case,
+    CaseEvent,
+    CaseEventKind,
+    CaseStatus,
+    ConsentMethod,
+    DataCategory,
+)
+from spona.cases.services import case_open_for_presumed_victim, consent_record, consent_withdraw
 from spona.conferences import reminders, selectors, services
-from spona.conferences.access import CONFERENCE_MINUTES, CONFERENCE_RUN, TASK_CANCEL, TASK_COMPLETE
+from spona.conferences.access import (
+    CONFERENCE_CONTENT,
+    CONFERENCE_MINUTES,
+    CONFERENCE_RUN,
+    TASK_CANCEL,
+    TASK_COMPLETE,
+)
 from spona.conferences.models import Conference, ConferenceStatus, Task, TaskStatus
 from spona.core.locking import StaleEditError
 from spona.inbox.models import Notification
@@ -67,6 +80,14 @@ def place(municipality, social_welfare):
     )
     Case.objects.filter(pk=case.pk).update(status=CaseStatus.PROTECTION)
     case.refresh_from_db()
+    # the person agreed to share the case details with the police (tasks go to it)
+    consent_record(
+        user=people["manager"],
+        case=case,
+        institution_type=InstitutionType.POLICE,
+        category=DataCategory.CASE_DETAILS,
+        method=ConsentMethod.WRITTEN,
+    )
     return {"csr": csr, "centre": centre, "case": case, **local, **people}
 
 
@@ -549,3 +570,95 @@ def test_reminder_moments_follow_the_settings(settings) -> None:
     assert not reminders.is_due(due, reminders.BEFORE, after)  # overdue by then
     assert reminders.is_due(due, reminders.AFTER, after)
     assert not reminders.is_due(due, reminders.AFTER, after - timedelta(minutes=1))
+
+
+# --- issue 14: conference content follows consent ---------------------------------------
+
+
+@pytest.mark.django_db
+def test_finding_04_conference_content_follows_consent_after_withdrawal(place) -> None:
+    """The probe: after consent was withdrawn, the invited police still read the case
+    conference's topic, agenda, decisions and tasks. Now they follow the case's consent scope
+    at every read; the lead institution reads them, a local meeting is unchanged."""
+    secrets = [
+        "Смештај жртве у склониште",
+        "ујак осумњичен",
+        "Сместити жртву у склониште",
+        "Одвести жртву од ујака",
+        "ујак прети",
+    ]
+    conference = _convene(place, topic=secrets[0], agenda=secrets[1])
+    [decision] = services.conference_record(
+        user=place["manager"],
+        conference=conference,
+        expected_version=conference.version,
+        minutes="Записник",
+        decisions=[secrets[2]],
+    )
+    task = services.task_create(
+        user=place["manager"],
+        decision=decision,
+        title=secrets[3],
+        details=secrets[4],
+        owner_institution=place["police"],
+        due_on=timezone.localdate() + timedelta(days=3),
+    )
+    police, coordinator, lead = (
+        _client(place[who]) for who in ["inspector", "coordinator", "manager"]
+    )
+    pages = [
+        reverse("conferences:conference_detail", args=[conference.code]),
+        reverse("conferences:conference_list"),
+        reverse("conferences:task_list"),
+        reverse("workspace:home"),
+    ]
+
+    def shown(client: Client) -> str:
+        return " ".join(client.get(page).content.decode() for page in pages)
+
+    # within consent the police read everything but the minutes
+    before = shown(police)
+    assert all(secret in before for secret in secrets[:4])
+    assert (
+        _client(place["inspector"])
+        .get(reverse("conferences:task_detail", args=[task.code]))
+        .status_code
+        == 200
+    )
+
+    consent = place["case"].consents.get(institution_type=InstitutionType.POLICE)
+    consent_withdraw(user=place["manager"], consent=consent)
+
+    for client in (police, coordinator):
+        after = shown(client)
+        assert conference.code in after  # the meeting itself is still known to the invited
+        assert not [secret for secret in secrets if secret in after]
+        task_page = client.get(reverse("conferences:task_detail", args=[task.code]))
+        assert task_page.status_code == 404
+    assert task not in visible(place["inspector"], Task)
+    assert not can(place["inspector"], CONFERENCE_CONTENT, conference)
+    # a task about the case cannot go to the police any more
+    with pytest.raises(ValidationError):
+        services.task_create(
+            user=place["manager"],
+            decision=decision,
+            title="Нови задатак",
+            owner_institution=place["police"],
+            due_on=timezone.localdate() + timedelta(days=3),
+        )
+    # the lead institution still reads it all
+    assert all(secret in shown(lead) for secret in secrets[:4])
+    # a local meeting is not about a person: unchanged
+    local = _convene(
+        place,
+        user=place["coordinator"],
+        case=None,
+        topic="Превенција у школама",
+        phase="prevention",
+        participants=[place["school"], place["police"]],
+    )
+    assert can(place["inspector"], CONFERENCE_CONTENT, local)
+    assert (
+        "Превенција у школама"
+        in police.get(reverse("conferences:conference_list")).content.decode()
+    )

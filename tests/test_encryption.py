@@ -10,6 +10,7 @@ from spona.accounts.models import Role
 from spona.people.models import Person
 from spona.people.selectors import person_list
 from spona.people.services import person_register
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +75,187 @@ def test_without_the_right_key_nothing_decrypts(make_user, settings) -> None:
     settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     with pytest.raises(InvalidToken):
         Person.objects.get(pk=person.pk)
+
+
+# --- issue 14, finding 3: every free text about a person encrypted, history included ------
+
+
+def _every_raw_text() -> str:
+    """Every text value of every table of the database, as the database holds it."""
+    chunks = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            chunks += [str(value) for row in cursor.fetchall() for value in row if value]
+    return "\n".join(chunks)
+
+
+def test_finding_03_no_free_text_of_the_demo_and_its_amendments_is_stored_in_plain(
+    settings,
+) -> None:
+    """The probe found screening revisions (amendment snapshots), amendment reasons,
+    conference agendas, decisions and task details in plain text. After the full demo and
+    every free-text path on top of it (amendments included), the raw database holds none."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from spona.accounts.models import User
+    from spona.cases.models import Case
+    from spona.cases.services import break_glass_open, referral_act, referral_send
+    from spona.conferences import services as conferences
+    from spona.institutions.models import Institution, InstitutionType
+    from spona.screening.services import screening_amend, screening_complete, screening_start
+    from spona.signals.models import Signal
+    from spona.signals.services import citizen_signal_submit, signal_dismiss
+    from spona.workspace.demo_story import SIGNALS
+
+    call_command("demo")
+    manager = User.objects.get(username="pirot.casemanager")
+    officer = User.objects.get(username="centre.officer")
+    stories = {
+        "notes": "Жртва каже да јој је газда одузео пасош у Нишу",
+        "notes_amended": "Након разговора: газда је и претио породици",
+        "amend_reason": "Накнадно сазнање од сестре жртве о претњама",
+        "amend_reason_2": "Исправка: пасош је код ујака, не код газде",
+        "referral": "Потребан смештај, ујак осумњичен за врбовање",
+        "decline": "Немамо слободно место за жртву ове недеље",
+        "dismissed": "Пријава се односи на комшијску свађу око ограде",
+        "topic": "Смештај жртве у склониште, ујак осумњичен",
+        "agenda": "Безбедност жртве и контакт са ујаком",
+        "minutes": "Записник: жртва пристаје на смештај",
+        "decision": "Сместити жртву у склониште до суда",
+        "task": "Одвести жртву од ујака у склониште",
+        "task_details": "Ујак зна адресу школе, пратња полиције",
+        "break_glass": "Ноћни позив полиције, жртва у болници",
+        "citizen": "Комшиница види девојку закључану у подруму",
+        "citizen_contact": "064 123 4567 Весна",
+    }
+    # a screening, completed with notes, then amended twice (the revisions keep the old notes)
+    screening = screening_start(user=manager)
+    data = {"indicators": ["DR01", "DR02", "EC01", "EC02", "CD01", "CD02"]}
+    screening_complete(
+        user=manager,
+        screening=screening,
+        expected_version=1,
+        data=data | {"notes": stories["notes"]},
+    )
+    screening.refresh_from_db()
+    for reason, notes in [
+        (stories["amend_reason"], stories["notes_amended"]),
+        (stories["amend_reason_2"], stories["notes_amended"] + "."),
+    ]:
+        screening_amend(
+            user=manager,
+            screening=screening,
+            expected_version=screening.version,
+            data=data | {"notes": notes},
+            reason=reason,
+        )
+        screening.refresh_from_db()
+    assert screening.revisions.count() == 2
+    # a referral with a reason, declined with a reason
+    case = Case.objects.filter(opened_by=manager).order_by("pk").first()
+    police = Institution.objects.get(
+        type=InstitutionType.POLICE, municipality=manager.institution.municipality
+    )
+    referral = referral_send(
+        user=manager, case=case, to=police, reason=stories["referral"], urgency="normal"
+    )
+    police_manager = UserFactory(role=Role.CASE_MANAGER, institution=police)
+    referral_act(
+        user=police_manager,
+        referral=referral,
+        expected_version=referral.version,
+        action="decline",
+        reason=stories["decline"],
+    )
+    # a signal dismissed with a reason; a citizen's signal with contact details
+    signal = Signal.objects.filter(municipality=manager.institution.municipality).first()
+    signal_dismiss(
+        user=manager, signal=signal, expected_version=signal.version, reason=stories["dismissed"]
+    )
+    citizen_signal_submit(
+        municipality=manager.institution.municipality,
+        what_seen=stories["citizen"],
+        contact=stories["citizen_contact"],
+    )
+    # a case conference: topic, agenda, minutes, a decision and its task
+    conference = conferences.conference_convene(
+        user=manager,
+        case=case,
+        topic=stories["topic"],
+        agenda=stories["agenda"],
+        phase="protection",
+        held_on=timezone.now() + timedelta(days=1),
+        participants=[manager.institution, officer.institution],
+    )
+    [decision] = conferences.conference_record(
+        user=manager,
+        conference=conference,
+        expected_version=conference.version,
+        minutes=stories["minutes"],
+        decisions=[stories["decision"]],
+    )
+    conferences.task_create(
+        user=manager,
+        decision=decision,
+        title=stories["task"],
+        details=stories["task_details"],
+        owner_institution=manager.institution,
+        due_on=timezone.localdate() + timedelta(days=3),
+    )
+    # break-glass by a case manager elsewhere
+    elsewhere = User.objects.get(username="smederevo.casemanager")
+    break_glass_open(user=elsewhere, code=case.code, reason=stories["break_glass"])
+
+    raw = _every_raw_text()
+    assert "Центар за заштиту жртава трговине људима" in raw  # the scan sees plain text
+    demo_texts = [signal.text for signal in SIGNALS]
+    found = [text for text in [*demo_texts, *stories.values()] if text in raw]
+    assert found == []
+    # and every one of them still reads back through the models
+    assert screening.revisions.order_by("number").first().snapshot["notes"] == stories["notes"]
+    assert screening.revisions.order_by("number").last().reason == stories["amend_reason_2"]
+
+
+MIGRATED = [
+    ("cases", "0005_alter_referral_urgency", "0006_encrypt_free_text"),
+    ("conferences", "0001_initial", "0002_encrypt_free_text"),
+    ("screening", "0003_rules_version_risk_factors_offences", "0004_encrypt_free_text"),
+    ("signals", "0002_alter_signal_urgency", "0003_encrypt_free_text"),
+]
+
+
+def _migrate(position: int) -> None:
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([(app, names[position]) for app, *names in MIGRATED])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_finding_03_the_migrations_encrypt_the_rows_already_there(world) -> None:
+    """Rows written before the change (plain) are encrypted by the data migrations, and the
+    way back decrypts them: on either database."""
+    from spona.screening.models import Screening, ScreeningRevision
+    from spona.screening.services import screening_amend
+
+    manager = world.users[Role.CASE_MANAGER]
+    screening = Screening.objects.get(pk=world.completed_pk)
+    screening_amend(
+        user=manager,
+        screening=screening,
+        expected_version=screening.version,
+        data={"notes": "Сестра жртве је видела пасош код газде"},
+        reason="Ново сазнање од сестре жртве",
+    )
+    texts = ["Ново сазнање од сестре жртве", "Смештај", "Обезбедити смештај", "Заштита"]
+    assert not [text for text in texts if text in _every_raw_text()]
+    _migrate(0)  # back to plain columns: what the database held before issue 14
+    assert all(text in _every_raw_text() for text in texts)
+    _migrate(1)  # the data migrations encrypt what is there
+    assert not [text for text in texts if text in _every_raw_text()]
+    revision = ScreeningRevision.objects.get(screening=screening)
+    assert revision.reason == "Ново сазнање од сестре жртве"
+    assert isinstance(revision.snapshot, dict)

@@ -688,3 +688,18 @@ def test_demo_plans_are_at_different_stages_and_load_once() -> None:
     active = Plan.objects.get(status=PlanStatus.APPROVED)
     assert active.goals.filter(referrals__isnull=False).exists()
     assert Plan.objects.get(status=PlanStatus.CLOSED).outcomes.exists()
+
+
+@pytest.mark.django_db
+def test_reviews_due_show_on_the_home_page_of_who_answers_for_them(place) -> None:
+    plan = _approved(place)
+    plan.reviews.update(due_on=timezone.localdate() - timedelta(days=1))
+    for name, shown in [("manager", True), ("coordinator", True), ("inspector", False)]:
+        client = Client()
+        client.force_login(place[name])
+        home = client.get(reverse("workspace:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert (plan.code in home) is shown, name
+    client = Client()
+    client.force_login(place["manager"])
+    home = client.get(reverse("workspace:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Plan reviews due" in home

@@ -12,6 +12,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from spona.accounts.models import Role
+from spona.disclosure import derived_share
 from spona.institutions.models import InstitutionType
 from spona.jobs.models import Job, JobStatus
 from spona.prevention import selectors, services
@@ -306,7 +307,9 @@ def test_campaign_dashboard_shows_reach_and_signals_before_and_after(town) -> No
         type(signal).objects.filter(pk=signal.pk).update(
             created_at=timezone.now() - timedelta(days=days_ago)
         )
-    effect = selectors.campaign_effect(user=town["coordinator"], campaign=Campaign.objects.get())
+    # a role with case access sees exact numbers (the coordinator gets them protected: issue 14)
+    manager = UserFactory(role=Role.CASE_MANAGER, institution=town["reporter"].institution)
+    effect = selectors.campaign_effect(user=manager, campaign=Campaign.objects.get())
     (row,) = effect["rows"]
     assert (row["reached"], row["size"], row["share"]) == (30, 150, 20.0)
     assert (effect["signals_before"], effect["signals_after"]) == (
@@ -314,8 +317,64 @@ def test_campaign_dashboard_shows_reach_and_signals_before_and_after(town) -> No
         2,
     )  # Суково is not a campaign settlement
     analyst = UserFactory(role=Role.ANALYST, institution=town["reporter"].institution)
-    hidden = selectors.campaign_effect(user=analyst, campaign=campaign)
-    assert (hidden["signals_before"], hidden["signals_after"]) == (None, None)
+    for reader in (analyst, town["coordinator"]):
+        hidden = selectors.campaign_effect(user=reader, campaign=campaign)
+        assert (hidden["signals_before"], hidden["signals_after"]) == (None, None)
+        assert [(r["reached"], r["size"], r["share"]) for r in hidden["rows"]] == [(30, 150, 20.0)]
+
+
+def test_finding_16_the_campaign_dashboard_cannot_reveal_a_suppressed_group_size(town) -> None:
+    """The probe: the group size was suppressed, but "reached" and "share" came from the true
+    size, so size = reached × 100 / share. Now every number for a role without case access
+    passes disclosure control, the share only from published counts."""
+    _counts(town, {"Пирот": 7})  # a group of 7: suppressed
+    campaign = services.campaign_create(
+        user=town["coordinator"],
+        municipality=town["municipality"],
+        groups=town["groups"][:1],
+        settlements=town["settlements"][:1],
+        partners=[],
+        name="Провери понуду",
+        goal="Препознавање лажних понуда",
+        channels=["door_to_door"],
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + timedelta(days=30),
+        funder="local_government",
+    )
+    for reached in (20, 4):  # a reach of 20 (published) or of 4 (itself small)
+        services.outreach_record(
+            user=town["coordinator"],
+            campaign=campaign,
+            held_on=timezone.localdate(),
+            settlement=town["settlements"][0],
+            channel="door_to_door",
+            reached={"women-20-30": reached},
+            materials_handed_out=50,
+            staff=2,
+        )
+        campaign.refresh_from_db()
+        blind = [
+            UserFactory(role=role, institution=town["reporter"].institution)
+            for role in (Role.ANALYST, Role.FRONTLINE)
+        ] + [town["coordinator"]]
+        for reader in blind:
+            (row,) = selectors.campaign_effect(user=reader, campaign=campaign)["rows"]
+            assert row["size"] is None
+            assert row["share"] is None
+            page = Client()
+            page.force_login(reader)
+            html = page.get(
+                reverse("prevention:campaign_detail", args=[campaign.pk]), HTTP_ACCEPT_LANGUAGE="en"
+            ).content.decode()
+            assert "&lt;11" in html or "<11</td>" in html
+            for leak in ("285.7", "285,7", "342.9", "342,9"):  # reached × 100 / 7
+                assert leak not in html
+        # derived values only ever come from published counts
+        assert derived_share(20, None) is None
+        assert derived_share(None, 150) is None
+    manager = UserFactory(role=Role.CASE_MANAGER, institution=town["reporter"].institution)
+    (row,) = selectors.campaign_effect(user=manager, campaign=campaign)["rows"]
+    assert (row["size"], row["reached"]) == (7, 24)  # with case access: exact
 
 
 def test_demo_campaign_dashboard_shows_reach_and_signals(db) -> None:

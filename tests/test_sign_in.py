@@ -98,31 +98,6 @@ def test_wrong_password_is_refused_and_audited_without_revealing_which_part(make
     assert AuditEvent.objects.filter(action=AuditAction.SIGN_IN_FAILED).count() == 2
 
 
-def test_account_locks_after_repeated_failures(make_user, settings) -> None:
-    user = make_user()
-    for _ in range(settings.LOGIN_FAILURE_LIMIT):
-        _password_step(Client(), user, "wrong password")
-    user.refresh_from_db()
-    assert user.is_locked
-    response = Client().post(
-        LOGIN, {"username": user.username, "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="en"
-    )  # even the right password
-    assert response.status_code == 200
-    assert "locked" in str(response.context["form"].non_field_errors())
-    assert AuditEvent.objects.filter(action=AuditAction.LOCKED_OUT, object_id=str(user.pk)).exists()
-
-
-def test_wrong_codes_count_towards_the_lockout(make_user, settings) -> None:
-    user = make_user()
-    _with_device(user)
-    client = Client()
-    _password_step(client, user)
-    for _ in range(settings.LOGIN_FAILURE_LIMIT):
-        client.post(reverse("accounts:verify"), {"code": "000000"})
-    user.refresh_from_db()
-    assert user.is_locked
-
-
 def test_pending_sign_in_expires(make_user, monkeypatch) -> None:
     user = make_user()
     device = _with_device(user)

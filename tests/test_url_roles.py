@@ -24,8 +24,12 @@ TRIAGERS = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR})  # of the social welf
 CASE_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.CENTRE_OFFICER})
 COUNT_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.COORDINATOR})  # of a municipality
 CONFERENCE_ROLES = CASE_ROLES | {Role.COORDINATOR}
-PLAN_VIEWERS = PERSON_TEAM | {Role.CENTRE_OFFICER, Role.COORDINATOR}
-PLAN_READERS_ONLY = {Role.CENTRE_OFFICER: 403, Role.COORDINATOR: 403}
+COORDINATOR = frozenset({Role.COORDINATOR})
+NATIONAL_PLAN_READERS = frozenset({Role.CENTRE_OFFICER, Role.ANALYST})
+PLAN_VIEWERS = COORDINATOR | NATIONAL_PLAN_READERS
+AGGREGATE_ROLES = SIGNAL_ROLES | {Role.ANALYST}  # not the administrators (issue 14, finding 16)
+INDIVIDUAL_PLAN_VIEWERS = PERSON_TEAM | {Role.CENTRE_OFFICER, Role.COORDINATOR}
+INDIVIDUAL_PLAN_READERS_ONLY = {Role.CENTRE_OFFICER: 403, Role.COORDINATOR: 403}
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ RULES: dict[str, Rule] = {
     "accounts:verify": Rule(frozenset(), denied=302),
     "accounts:enrol": Rule(frozenset(), denied=302),
     "accounts:logout": Rule(ALL_ROLES, ok=302, method="post"),
+    "accounts:account": Rule(ALL_ROLES),
     "accounts:password_change": Rule(ALL_ROLES),
     "accounts:recovery_codes": Rule(ALL_ROLES),
     "accounts:api_tokens": Rule(ALL_ROLES),
@@ -171,7 +176,9 @@ RULES: dict[str, Rule] = {
         args=lambda w: {"code": w.case_code},
         denied_as={Role.CASE_MANAGER: 403, Role.CENTRE_OFFICER: 403},
     ),
-    "cases:break_glass": Rule(PERSON_ROLES),
+    "cases:break_glass": Rule(CASE_ROLES),
+    # supervisors review their institution's uses, the Centre every use
+    "cases:break_glass_review": Rule(frozenset({Role.SUPERVISOR, Role.CENTRE_OFFICER})),
     "cases:referral_statistics": Rule(
         frozenset({Role.CENTRE_OFFICER, Role.COORDINATOR, Role.ANALYST})
     ),
@@ -210,15 +217,45 @@ RULES: dict[str, Rule] = {
     "jobs:job_detail": Rule(
         frozenset({Role.CASE_MANAGER}), denied=404, args=lambda w: {"pk": w.job_pk}
     ),
-    "prevention:overview": Rule(ALL_ROLES),
-    "prevention:municipality": Rule(ALL_ROLES, args=lambda w: {"code": "70939"}),
+    "planning:readiness_list": Rule(PLAN_VIEWERS),
+    "planning:assessment_detail": Rule(PLAN_VIEWERS, args=lambda w: {"pk": w.assessment_pk}),
+    "planning:interview_add": Rule(
+        COORDINATOR,
+        ok=302,
+        method="post",
+        denied=404,
+        denied_as=dict.fromkeys(NATIONAL_PLAN_READERS, 403),
+        args=lambda w: {"pk": w.assessment_pk},
+    ),
+    "planning:score_record": Rule(
+        COORDINATOR,
+        ok=302,
+        method="post",
+        denied=404,
+        denied_as=dict.fromkeys(NATIONAL_PLAN_READERS, 403),
+        args=lambda w: {"pk": w.interview_pk},
+    ),
+    "planning:action_plan": Rule(PLAN_VIEWERS),
+    "planning:activity_add": Rule(COORDINATOR, ok=302, method="post"),
+    "planning:budget_set": Rule(COORDINATOR, ok=302, method="post"),
+    "planning:prioritise": Rule(COORDINATOR, ok=302, method="post"),
+    "planning:activity_override": Rule(
+        COORDINATOR,
+        ok=302,
+        method="post",
+        denied=404,
+        denied_as=dict.fromkeys(NATIONAL_PLAN_READERS, 403),
+        args=lambda w: {"pk": w.activity_pk},
+    ),
+    "prevention:overview": Rule(AGGREGATE_ROLES),
+    "prevention:municipality": Rule(AGGREGATE_ROLES, args=lambda w: {"code": "70939"}),
     "prevention:group_create": Rule(frozenset({Role.COORDINATOR})),
     "prevention:settlement_create": Rule(frozenset({Role.COORDINATOR})),
     "prevention:count_create": Rule(COUNT_ROLES),
     "prevention:count_import": Rule(COUNT_ROLES),
-    "prevention:campaign_list": Rule(ALL_ROLES),
+    "prevention:campaign_list": Rule(AGGREGATE_ROLES),
     "prevention:campaign_create": Rule(frozenset({Role.COORDINATOR})),
-    "prevention:campaign_detail": Rule(ALL_ROLES, args=lambda w: {"pk": w.campaign_pk}),
+    "prevention:campaign_detail": Rule(AGGREGATE_ROLES, args=lambda w: {"pk": w.campaign_pk}),
     "prevention:outreach_create": Rule(
         frozenset({Role.COORDINATOR}), args=lambda w: {"pk": w.campaign_pk}
     ),
@@ -233,17 +270,19 @@ RULES: dict[str, Rule] = {
         method="post",
         args=lambda w: {"code": w.follow_up_code},
     ),
-    "surveys:wave_list": Rule(ALL_ROLES),
+    "surveys:wave_list": Rule(AGGREGATE_ROLES),
     "surveys:wave_create": Rule(frozenset({Role.COORDINATOR})),
-    "surveys:wave_detail": Rule(ALL_ROLES, args=lambda w: {"pk": w.wave_pk}),
+    "surveys:wave_detail": Rule(AGGREGATE_ROLES, args=lambda w: {"pk": w.wave_pk}),
     "surveys:wave_import": Rule(frozenset({Role.COORDINATOR}), args=lambda w: {"pk": w.wave_pk}),
     "surveys:wave_margins": Rule(frozenset({Role.COORDINATOR}), args=lambda w: {"pk": w.wave_pk}),
     # any role that raises signals in the wave's municipality interviews; the Centre is national
     "surveys:response_create": Rule(
         SIGNAL_ROLES - {Role.CENTRE_OFFICER}, args=lambda w: {"pk": w.wave_pk}
     ),
-    "surveys:wave_report": Rule(ALL_ROLES, ok=302, method="post", args=lambda w: {"pk": w.wave_pk}),
-    "surveys:compare": Rule(ALL_ROLES, args=lambda w: {"pk": w.wave_pk, "other": w.wave_pk}),
+    "surveys:wave_report": Rule(
+        AGGREGATE_ROLES, ok=302, method="post", args=lambda w: {"pk": w.wave_pk}
+    ),
+    "surveys:compare": Rule(AGGREGATE_ROLES, args=lambda w: {"pk": w.wave_pk, "other": w.wave_pk}),
     "jobs:artifact_download": Rule(
         frozenset({Role.CASE_MANAGER}),
         denied=404,
@@ -268,9 +307,9 @@ RULES: dict[str, Rule] = {
         )
         for name in ["api_screening_detail", "api_screening_rescreen"]
     },
-    "api_wave_list": Rule(ALL_ROLES, anonymous=401),
-    "api_wave_estimates": Rule(ALL_ROLES, anonymous=401, args=lambda w: {"pk": w.wave_pk}),
-    "api_risk_map": Rule(ALL_ROLES, anonymous=401, query="group=women-20-30&period=2025"),
+    "api_wave_list": Rule(AGGREGATE_ROLES, anonymous=401),
+    "api_wave_estimates": Rule(AGGREGATE_ROLES, anonymous=401, args=lambda w: {"pk": w.wave_pk}),
+    "api_risk_map": Rule(AGGREGATE_ROLES, anonymous=401, query="group=women-20-30&period=2025"),
     "coordination:who_does_what": Rule(ALL_ROLES),
     "conferences:conference_list": Rule(CONFERENCE_ROLES),
     # a local topic: the institutions of the municipality (the Centre is national)
@@ -318,14 +357,16 @@ RULES: dict[str, Rule] = {
         ]
     },
     "coordination:mandate_edit": Rule(frozenset({Role.COORDINATOR})),
-    "api_plan_list": Rule(PLAN_VIEWERS, anonymous=401),
+    "api_plan_list": Rule(INDIVIDUAL_PLAN_VIEWERS, anonymous=401),
     **{
-        name: Rule(PLAN_VIEWERS, denied=404, anonymous=401, args=lambda w: {"code": w.plan_code})
+        name: Rule(
+            INDIVIDUAL_PLAN_VIEWERS, denied=404, anonymous=401, args=lambda w: {"code": w.plan_code}
+        )
         for name in ["api_plan_detail", "api_plan_goals", "api_plan_reviews"]
     },
     # an empty move is malformed (400) for whoever sees the plan; the policy decides the step
     "api_plan_move": Rule(
-        PLAN_VIEWERS,
+        INDIVIDUAL_PLAN_VIEWERS,
         ok=400,
         denied=404,
         anonymous=401,
@@ -334,18 +375,27 @@ RULES: dict[str, Rule] = {
     ),
     # the world's plan: drafted by the social welfare centre (the case lead), shared with the
     # Centre by consent, coordinated by the local coordinator, under review
-    "plans:plan_list": Rule(PLAN_VIEWERS),
+    "plans:plan_list": Rule(INDIVIDUAL_PLAN_VIEWERS),
     "plans:plan_create": Rule(
         PERSON_TEAM,
         denied=404,
         args=lambda w: {"case_code": w.case_code},
         denied_as={Role.CENTRE_OFFICER: 403},
     ),
-    "plans:plan_detail": Rule(PLAN_VIEWERS, denied=404, args=lambda w: {"code": w.plan_code}),
-    "plans:plan_pdf": Rule(PLAN_VIEWERS, denied=404, args=lambda w: {"code": w.plan_code}),
-    "plans:review_pdf": Rule(PLAN_VIEWERS, denied=404, args=lambda w: {"pk": w.review_pk}),
+    "plans:plan_detail": Rule(
+        INDIVIDUAL_PLAN_VIEWERS, denied=404, args=lambda w: {"code": w.plan_code}
+    ),
+    "plans:plan_pdf": Rule(
+        INDIVIDUAL_PLAN_VIEWERS, denied=404, args=lambda w: {"code": w.plan_code}
+    ),
+    "plans:review_pdf": Rule(
+        INDIVIDUAL_PLAN_VIEWERS, denied=404, args=lambda w: {"pk": w.review_pk}
+    ),
     "plans:review_record": Rule(
-        PERSON_TEAM, denied=404, args=lambda w: {"pk": w.review_pk}, denied_as=PLAN_READERS_ONLY
+        PERSON_TEAM,
+        denied=404,
+        args=lambda w: {"pk": w.review_pk},
+        denied_as=INDIVIDUAL_PLAN_READERS_ONLY,
     ),
     # the lead's writes; an empty form comes back with a message
     **{
@@ -355,7 +405,7 @@ RULES: dict[str, Rule] = {
             denied=404,
             method="post",
             args=args,
-            denied_as=PLAN_READERS_ONLY,
+            denied_as=INDIVIDUAL_PLAN_READERS_ONLY,
         )
         for name, args in [
             ("plans:plan_edit", lambda w: {"code": w.plan_code}),
@@ -370,8 +420,9 @@ RULES: dict[str, Rule] = {
     "set_language": Rule(ALL_ROLES, ok=302, denied=302, anonymous=302, method="post"),
     "ops:live": Rule(ALL_ROLES, anonymous=200),
     "ops:ready": Rule(ALL_ROLES, anonymous=200),
-    "api_schema": Rule(ALL_ROLES, anonymous=200),
-    "api_docs": Rule(ALL_ROLES, anonymous=200),
+    # the schema and its page only for those signed in (issue 14, finding 15)
+    "api_schema": Rule(ALL_ROLES, anonymous=401),
+    "api_docs": Rule(ALL_ROLES),
     "api_me": Rule(ALL_ROLES, anonymous=401),
     "api_municipality_list": Rule(ALL_ROLES, anonymous=401),
     "api_municipality_detail": Rule(ALL_ROLES, anonymous=401, args=lambda w: {"code": "70939"}),

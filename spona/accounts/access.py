@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from spona.accounts.models import User
 from spona.core.roles import TWO_FACTOR_ROLES, Role
 from spona.institutions.models import Institution
+from spona.institutions.roles import roles_for
 from spona.policy import Permission, rows, sees
 
 MANAGE_USERS = Permission[User | Institution]("manage_users")
@@ -24,12 +25,29 @@ def requires_two_factor(user: User) -> bool:
 
 
 def manageable_roles(user: User) -> list[Role]:
-    """Roles whose accounts this user may create and reset."""
+    """Roles whose accounts this user may manage (edit, reset, deactivate): an institution admin
+    every account of their institution but system admins, a system admin the administrators.
+    Which roles they may *give* is narrower: ``grantable_roles``."""
     if user.role == Role.INSTITUTION_ADMIN:
         return [r for r in Role if r not in {Role.SYSTEM_ADMIN}]
     if user.role == Role.SYSTEM_ADMIN:
         return [Role.INSTITUTION_ADMIN, Role.SYSTEM_ADMIN]
     return []
+
+
+def grantable_roles(user: User, institution: Institution | None) -> list[Role]:
+    """Roles this user may give an account in ``institution`` (``None``: no institution).
+
+    A role must exist in the institution's type (a Centre officer only in the national Centre)
+    and be one the granter manages, so roles are granted only within the granter's own level:
+    the Centre's own admin makes Centre officers, a municipal admin never does.
+    """
+    if user.role == Role.INSTITUTION_ADMIN and (
+        institution is None or institution.pk != user.institution_id
+    ):
+        return []
+    allowed = roles_for(institution.type if institution is not None else None)
+    return [r for r in manageable_roles(user) if r in allowed]
 
 
 def institutions_for_user_management(user: User) -> QuerySet[Institution]:

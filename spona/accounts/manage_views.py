@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,12 +11,13 @@ from django.views.decorators.http import require_POST
 from spona.accounts import services
 from spona.accounts.access import (
     MANAGE_USERS,
+    grantable_roles,
     institutions_for_user_management,
     manageable_roles,
 )
 from spona.accounts.forms import UserCreateForm, UserEditForm
 from spona.accounts.http import AuthenticatedHttpRequest
-from spona.accounts.models import User
+from spona.accounts.models import Role, User
 from spona.core.locking import StaleEditError
 from spona.policy import require, visible
 
@@ -29,8 +31,9 @@ def _target(request: HttpRequest, pk: int) -> User:
 @login_required
 def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, MANAGE_USERS)
-    users = visible(request.user, User).select_related("institution")
-    return render(request, "accounts/manage/user_list.html", {"users": users})
+    users = list(visible(request.user, User).select_related("institution"))
+    failing = [u for u in users if u.repeated_sign_in_failures]
+    return render(request, "accounts/manage/user_list.html", {"users": users, "failing": failing})
 
 
 @login_required
@@ -43,9 +46,20 @@ def user_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         institutions=institutions_for_user_management(me),
     )
     if request.method == "POST" and form.is_valid():
-        issued = services.user_create(user=me, **form.cleaned_data)
-        return render(request, "accounts/manage/password_issued.html", {"issued": issued})
+        try:
+            issued = services.user_create(user=me, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return render(request, "accounts/manage/password_issued.html", {"issued": issued})
     return render(request, "accounts/manage/user_form.html", {"form": form})
+
+
+def _role_choices(me: User, target: User) -> list[Role]:
+    """The roles this admin may give here, and the account's own (an account made before the
+    roles followed the institution's type keeps its role until someone changes it)."""
+    roles = grantable_roles(me, target.institution)
+    return roles if target.role in roles else [Role(target.role), *roles]
 
 
 @login_required
@@ -56,7 +70,7 @@ def user_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         instance=target,
         initial={"version": target.version},
-        roles=manageable_roles(me),
+        roles=_role_choices(me, target),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -68,6 +82,8 @@ def user_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             )
         except StaleEditError as error:
             form.add_error(None, error.message)
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
             messages.success(request, _("The account was saved."))
             return redirect("accounts_manage:user_list")

@@ -1,14 +1,19 @@
 """Users (one institution, one role each), their second factors and their API tokens."""
 
+from collections.abc import Iterator
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from spona.core.fields import EncryptedTextField
 from spona.core.locking import VersionedModel
 from spona.core.roles import Role as Role
 from spona.institutions.models import Institution
+from spona.institutions.roles import role_title
 
 
 class User(VersionedModel, AbstractUser):
@@ -26,18 +31,48 @@ class User(VersionedModel, AbstractUser):
         null=True,
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    #: the language of the user's e-mails, and of the site after they sign in
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     must_change_password = models.BooleanField(default=False)
+    #: failed sign-in attempts since the last successful sign-in (shown to the admin)
     failed_sign_ins = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
+    last_failed_sign_in_at = models.DateTimeField(null=True, blank=True)
+    #: raised to end every session of the account (a password or second-factor reset)
+    session_generation = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["username"]
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def _with_generation(self, session_hash: str) -> str:
+        if not self.session_generation:
+            return session_hash  # sessions from before the field existed stay valid
+        value = f"{session_hash}:{self.session_generation}"
+        return salted_hmac(
+            "spona.accounts.session_generation", value, algorithm="sha256"
+        ).hexdigest()
+
+    def get_session_auth_hash(self) -> str:
+        """Django's hash (it changes with the password), and the session generation: a
+        session whose stored hash no longer matches is ended at its next request."""
+        return self._with_generation(super().get_session_auth_hash())
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        for session_hash in super().get_session_auth_fallback_hash():
+            yield self._with_generation(session_hash)
+
     @property
-    def is_locked(self) -> bool:
-        return self.locked_until is not None and self.locked_until > timezone.now()
+    def role_title(self) -> str:
+        """The role as this user's institution calls it (a police case manager: duty officer)."""
+        return role_title(self.role, self.institution.type if self.institution else None)
+
+    @property
+    def repeated_sign_in_failures(self) -> bool:
+        """Enough failures in a row that sign-in is being delayed: worth the admin's look."""
+        return self.failed_sign_ins >= int(settings.LOGIN_FREE_FAILURES)
 
 
 class TOTPDevice(models.Model):

@@ -3,24 +3,55 @@
 import time
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from spona.accounts import services, two_factor
 from spona.accounts.access import requires_two_factor
-from spona.accounts.forms import ApiTokenForm, CodeForm, EnrolForm, SignInForm
+from spona.accounts.forms import ApiTokenForm, CodeForm, EnrolForm, LanguageForm, SignInForm
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.accounts.models import ApiToken, User
 
 PENDING = "spona.pending_sign_in"
 ENROL_SECRET = "spona.enrol_secret"  # noqa: S105 - a session key name, not a secret
 PENDING_SECONDS = 300
+
+
+def language_at_sign_in(request: HttpRequest, user: User) -> str | None:
+    """The language the site takes when ``user`` signs in: their preference, unless this
+    browser has already chosen one with the language switcher (the latest explicit choice
+    wins, such as English picked on the sign-in page). Activated for this response; returns
+    the language to remember in the browser, or None to keep the browser's."""
+    if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) in dict(settings.LANGUAGES):
+        return None
+    translation.activate(user.language)
+    request.LANGUAGE_CODE = user.language
+    return user.language
+
+
+def remember_language(response: HttpResponse, language: str | None) -> HttpResponse:
+    """Keep ``language`` in the browser: the cookie the language switcher sets."""
+    if language is None:
+        return response
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 def _pending_user(request: HttpRequest) -> User | None:
@@ -48,7 +79,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 request.session[PENDING] = {"user": user.pk, "at": time.time()}
                 return redirect("accounts:enrol")
             services.sign_in_complete(request, user)
-            return redirect("workspace:home")
+            language = language_at_sign_in(request, user)
+            return remember_language(redirect("workspace:home"), language)
     return render(request, "accounts/sign_in.html", {"form": form})
 
 
@@ -59,13 +91,14 @@ def verify(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.sign_in_check_code(user, form.cleaned_data["code"])
+            services.sign_in_check_code(request, user, form.cleaned_data["code"])
         except services.SignInError as error:
             form.add_error("code", error.message)
         else:
             request.session.pop(PENDING, None)
             services.sign_in_complete(request, user)
-            return redirect("workspace:home")
+            language = language_at_sign_in(request, user)
+            return remember_language(redirect("workspace:home"), language)
     return render(request, "accounts/verify.html", {"form": form})
 
 
@@ -86,7 +119,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
             request.session.pop(PENDING, None)
             request.session.pop(ENROL_SECRET, None)
             services.sign_in_complete(request, user)
-            return render(request, "accounts/recovery_codes.html", {"codes": codes})
+            language = language_at_sign_in(request, user)
+            shown = render(request, "accounts/recovery_codes.html", {"codes": codes})
+            return remember_language(shown, language)
     uri = two_factor.provisioning_uri(user, secret)
     context: dict[str, Any] = {"form": form, "secret": secret, "qr_svg": two_factor.qr_svg(uri)}
     return render(request, "accounts/enrol.html", context)
@@ -96,6 +131,19 @@ def enrol(request: HttpRequest) -> HttpResponse:
 def sign_out(request: HttpRequest) -> HttpResponse:
     services.sign_out(request)
     return redirect("accounts:login")
+
+
+@login_required
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The user's own account: their language, and the way to their password and tokens."""
+    user: User = request.user
+    form = LanguageForm(request.POST or None, initial={"language": user.language})
+    if request.method == "POST" and form.is_valid():
+        services.language_set(user=user, language=form.cleaned_data["language"])
+        translation.activate(user.language)
+        messages.success(request, _("Your language has been saved."))
+        return remember_language(redirect("accounts:account"), user.language)
+    return render(request, "accounts/account.html", {"form": form})
 
 
 @login_required

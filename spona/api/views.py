@@ -3,6 +3,7 @@
 import re
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -29,6 +30,7 @@ from spona.api.serializers import (
     SignalSerializer,
     WaveSerializer,
 )
+from spona.audit.services import audit_listed
 from spona.institutions import selectors
 from spona.institutions.models import Institution, Municipality
 from spona.people.models import Person
@@ -113,8 +115,10 @@ class CurrentUser(StrictQueryMixin, APIView):
         return Response(CurrentUserSerializer(signed_in(request)).data)
 
 
+@login_required
 def api_docs(request: HttpRequest) -> HttpResponse:
-    """A readable page of the OpenAPI schema, rendered on the server (no script)."""
+    """A readable page of the OpenAPI schema, rendered on the server (no script); for those
+    signed in, like the schema itself."""
     schema: dict[str, Any] = SchemaGenerator().get_schema(request=None, public=True)
     operations = [
         {"path": path, "method": method.upper(), **operation}
@@ -132,6 +136,13 @@ class SignalList(PagedListMixin, generics.ListCreateAPIView[Signal]):
     def get_queryset(self) -> QuerySet[Signal]:
         require(self.request.user, SIGNAL_VIEW)
         return visible(self.request.user, Signal).select_related("municipality")
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        """The page of signals (contact details included) is one audited read naming each."""
+        page = super().paginate_queryset(queryset)
+        shown = page if page is not None else list(queryset)
+        audit_listed(user=signed_in(self.request), purpose="signal list (API)", signals=shown)
+        return page
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = signal_services.signal_raise(

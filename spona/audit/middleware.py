@@ -3,6 +3,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from spona.audit.context import AuditContext, acting
+from spona.ops.clients import client_address
 
 
 class AuditContextMiddleware:
@@ -14,6 +15,6 @@ class AuditContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user if request.user.is_authenticated else None
         channel = "api" if request.path.startswith("/api/") else "web"
-        address = request.META.get("REMOTE_ADDR")
+        address = client_address(request) or None
         with acting(AuditContext(user=user, client_address=address, channel=channel)):
             return self.get_response(request)

@@ -7,6 +7,7 @@ model refuses updates and deletes, and database triggers refuse them too.
 
 import hashlib
 import json
+from datetime import datetime
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -32,6 +33,17 @@ class AppendOnlyError(Exception):
     """The audit log is append-only."""
 
 
+HASH_VERSION = 2
+"""The hash of every new event covers every stored column (``AuditEvent.hash_version``)."""
+
+
+def _plain(value: Any) -> Any:
+    """A column's value as the canonical text writes it."""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="microseconds")
+    return value
+
+
 class AuditEvent(models.Model):
     seq = models.BigIntegerField(unique=True, editable=False)
     at = models.DateTimeField(editable=False)
@@ -53,6 +65,9 @@ class AuditEvent(models.Model):
     details = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    hash_version = models.PositiveSmallIntegerField(null=True, editable=False)
+    """Which text the hash covers: ``None`` for the events written before issue 14 (the
+    listed fields), ``2`` for every stored column but the hash itself (id and actor included)."""
 
     class Meta:
         ordering = ["seq"]
@@ -70,7 +85,18 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("audit events cannot be deleted")
 
     def canonical(self) -> str:
-        """The exact text the hash covers."""
+        """The exact text the hash covers (see ``hash_version``)."""
+        if self.hash_version is None:
+            return self._canonical_v1()
+        body = {
+            field.attname: _plain(getattr(self, field.attname))
+            for field in self._meta.concrete_fields
+            if field.attname != "hash"
+        }
+        return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+    def _canonical_v1(self) -> str:
+        """The text the first events' hashes cover (kept so that they still verify)."""
         body: dict[str, Any] = {
             "seq": self.seq,
             "at": self.at.isoformat(timespec="microseconds"),

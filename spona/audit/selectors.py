@@ -19,9 +19,15 @@ class ChainReport:
 
 
 def audit_chain_verify() -> ChainReport:
-    """Walk the log in order; report the first event whose content or link is wrong."""
+    """Walk the log in order; report the first event whose content or link is wrong. Events
+    written before issue 14 verify with the hash they were written with (``hash_version``
+    ``None``); an older version after a newer one is itself a break."""
     expected_prev, expected_seq, checked = GENESIS_HASH, 1, 0
+    covers_all = False  # once an event's hash covers every column, every later one's does
     for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
+        if event.hash_version is None and covers_all:
+            return ChainReport(checked, event.seq, "hash version lowered", expected_prev)
+        covers_all = event.hash_version is not None
         if event.seq != expected_seq:
             return ChainReport(checked, expected_seq, "missing event (deleted?)", expected_prev)
         if event.prev_hash != expected_prev:

@@ -1,14 +1,14 @@
 """Writing to the audit log. Every sensitive read, every change and every export calls
 ``audit``; sign-ins are audited by ``spona.accounts.services``."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol, runtime_checkable
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from spona.audit.context import current
-from spona.audit.models import AuditAction, AuditEvent
+from spona.audit.models import HASH_VERSION, AuditAction, AuditEvent
 
 GENESIS_HASH = "0" * 64
 _POSTGRES_LOCK_ID = 0x5B0A_A0D1  # serialises appends so the chain never forks
@@ -80,11 +80,40 @@ def audit(
     return event
 
 
+def _next_id() -> int:
+    """The primary key the event will have, taken before the insert so that the hash covers
+    it too (under the chain's lock)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence('audit_auditevent', 'id'))")
+        else:
+            cursor.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM audit_auditevent")
+        (value,) = cursor.fetchone()
+    return int(value)
+
+
+def _named(obj: models.Model) -> str:
+    return str(getattr(obj, "code", "") or obj.pk)
+
+
+def audit_listed(*, user: Any, purpose: str, **shown: Iterable[models.Model]) -> None:
+    """A list (a page or a page of the API) that shows person-level data: ONE read event naming
+    every object it shows, by code (else id), grouped by the list's name. Nothing shown,
+    nothing written."""
+    named = {key: [_named(obj) for obj in objects] for key, objects in shown.items()}
+    named = {key: codes for key, codes in named.items() if codes}
+    if named:
+        audit(AuditAction.READ, user=user, purpose=purpose, details={"listed": named})
+
+
 def _append(event: AuditEvent) -> None:
-    """Give ``event`` the next place in the chain and store it (under the chain's lock)."""
+    """Give ``event`` the next place in the chain and store it (under the chain's lock); its
+    hash covers every stored column (``HASH_VERSION``)."""
     _lock_chain()
     last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
+    event.id = _next_id()
     event.seq = (last["seq"] + 1) if last else 1
     event.prev_hash = last["hash"] if last else GENESIS_HASH
+    event.hash_version = HASH_VERSION
     event.hash = event.compute_hash()
-    event.save()
+    event.save(force_insert=True)

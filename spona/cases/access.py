@@ -24,9 +24,9 @@ from spona.cases.models import (
 from spona.cases.referrals import STEPS, ReferralMove, Side
 from spona.cases.workflow import TRANSITIONS, Decider, Transition
 from spona.core.roles import INSTITUTION_WIDE_ROLES, PERSON_ROLES, Role
-from spona.institutions.models import InstitutionType
+from spona.institutions.models import Institution, InstitutionType
 from spona.people.models import Person
-from spona.policy import Permission, active, rows, sees
+from spona.policy import ALL, Permission, active, rows, sees
 
 CASE_VIEW = Permission[Case]("case_view")
 CASE_TRANSITION = Permission[Transition]("case_transition")
@@ -36,6 +36,9 @@ REFERRAL_SEND = Permission[Case]("referral_send")
 CONSENT_MANAGE = Permission[Case]("consent_manage")
 """The lead institution records and withdraws what the person agreed to share."""
 BREAK_GLASS = Permission[None]("break_glass")
+"""Emergency access to a case outside the team: roles that work on cases, not frontline."""
+BREAK_GLASS_REVIEW = Permission[None]("break_glass_review")
+"""The list of break-glass uses: supervisors (their institution's users) and the Centre (all)."""
 REFERRAL_STATISTICS = Permission[None]("referral_statistics")
 """Who refers, how fast: exact for those who see cases, k-suppressed for analysts."""
 
@@ -80,6 +83,29 @@ def cases_sharing(user: User, category: str) -> QuerySet[Case]:
         | Q(pk__in=consented.values("case"))
         | Q(pk__in=glass_cases(user).values("pk"))
     )
+
+
+def consented_cases(institution: Institution | None, category: str) -> QuerySet[Case]:
+    """Cases whose ``category`` of data the person lets ``institution`` read: those it leads
+    and those with a live consent for its type of institution (team membership aside: a case
+    conference also reaches invited institutions, and its content follows this scope)."""
+    if institution is None:
+        return Case.objects.none()
+    consented = Consent.objects.filter(
+        institution_type=institution.type, category=category, withdrawn_at__isnull=True
+    )
+    return Case.objects.filter(
+        Q(opened_by_institution=institution.pk) | Q(pk__in=consented.values("case"))
+    )
+
+
+def consent_scope(user: User, category: str) -> QuerySet[Case]:
+    """:func:`consented_cases` for the user's institution, and the user's break-glass cases."""
+    glass = glass_cases(user).values("pk")
+    if user.institution is None:
+        return Case.objects.filter(pk__in=glass)
+    scope = consented_cases(user.institution, category).values("pk")
+    return Case.objects.filter(Q(pk__in=scope) | Q(pk__in=glass))
 
 
 def shares(user: object, case: Case, category: str) -> bool:
@@ -197,9 +223,40 @@ def _leads_case(user: User, case: Case | None) -> bool:
     )
 
 
+#: Roles that may open a case by break-glass: those that work on cases for their institution.
+#: A frontline professional (a teacher, a nurse) raises a signal instead.
+BREAK_GLASS_ROLES = INSTITUTION_WIDE_ROLES
+
+
+def reviews_all_break_glass(user: User) -> bool:
+    """The Centre reviews every break-glass use: its officers and its supervisors."""
+    return user.role == Role.CENTRE_OFFICER or (
+        user.role == Role.SUPERVISOR
+        and user.institution is not None
+        and user.institution.type == InstitutionType.NATIONAL_CENTRE
+    )
+
+
 @BREAK_GLASS.rule
 def _may_break_glass(user: User, obj: None) -> bool:
-    return user.role in PERSON_ROLES and user.institution_id is not None
+    return user.role in BREAK_GLASS_ROLES and user.institution_id is not None
+
+
+@BREAK_GLASS_REVIEW.rule
+def _may_review_break_glass(user: User, obj: None) -> bool:
+    return user.institution_id is not None and (
+        user.role == Role.SUPERVISOR or reviews_all_break_glass(user)
+    )
+
+
+@rows(BreakGlassGrant)
+def _break_glass_reviewed(user: User) -> Q | None:
+    """A supervisor sees the uses by their own institution's users; the Centre sees all."""
+    if not _may_review_break_glass(user, None):
+        return None
+    if reviews_all_break_glass(user):
+        return ALL
+    return Q(user__institution=user.institution_id)
 
 
 @REFERRAL_STATISTICS.rule

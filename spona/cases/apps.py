@@ -6,4 +6,9 @@ class CasesConfig(AppConfig):
     label = "cases"
 
     def ready(self) -> None:
+        from spona.jobs.schedule import periodic
+
         from . import access, navigation, receivers  # noqa: F401 - registers rules, tools, receivers
+        from .reminders import sweep
+
+        periodic("referral reminders", sweep)  # the worker runs it every SWEEP_INTERVAL_MINUTES

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from spona.accounts.selectors import with_receivers
 from spona.cases.models import (
     CloseReason,
     ConsentMethod,
@@ -67,7 +68,7 @@ class ReferralForm(forms.Form):
             self,
             "to",
             in_serbian_order(
-                Institution.objects.filter(is_active=True)
+                with_receivers(Institution.objects.filter(is_active=True))
                 .exclude(pk__in=[sender_id] if sender_id else [])
                 .select_related("municipality"),
                 str,

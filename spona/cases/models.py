@@ -130,7 +130,7 @@ class Referral(VersionedModel):
     to_institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="referrals_received"
     )
-    reason = models.TextField(_("reason"))
+    reason = EncryptedTextField(_("reason"))
     urgency = models.CharField(_("urgency"), max_length=20, choices=Urgency.choices)
     status = models.CharField(
         _("status"), max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.SENT
@@ -144,7 +144,7 @@ class Referral(VersionedModel):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    decline_reason = EncryptedTextField(_("reason for declining"), blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     overdue_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 

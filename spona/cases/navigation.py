@@ -1,9 +1,23 @@
-"""What this app offers on the phase pages."""
+"""What this app offers on the phase pages, the home page (referrals to answer, referrals
+sent and not answered) and the municipality's summary."""
 
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from spona.cases.access import BREAK_GLASS, CASE_VIEW, REFERRAL_STATISTICS
+from spona.accounts.models import User
+from spona.cases.access import BREAK_GLASS, BREAK_GLASS_REVIEW, CASE_VIEW, REFERRAL_STATISTICS
+from spona.cases.models import Referral
+from spona.cases.selectors import (
+    open_cases_count,
+    overdue_referrals_count,
+    referrals_to_answer,
+    referrals_unanswered,
+)
 from spona.core.phases import Phase, Tool, offer
+from spona.core.roles import INSTITUTION_WIDE_ROLES
+from spona.core.work import SHOWN, Figure, Item, Section, provide, summarise
+from spona.institutions.models import Institution, InstitutionType
 
 offer(
     Tool(
@@ -27,4 +41,61 @@ offer(
         _("Open a case outside your team in an emergency: a reason, a time limit, alerts."),
         BREAK_GLASS,
     ),
+    Tool(
+        Phase.PROTECTION,
+        "cases:break_glass_review",
+        _("Emergency accesses to review"),
+        _("Every emergency access by your institution's users (the Centre: by anyone)."),
+        BREAK_GLASS_REVIEW,
+    ),
+)
+
+
+def _referral_item(referral: Referral, institution: Institution) -> Item:
+    return Item(
+        code=referral.case.code,
+        text=str(institution),
+        url=reverse("cases:case_detail", args=[referral.case.code]),
+        due=referral.due_at,
+        urgency=referral.urgency,
+    )
+
+
+def _to_answer(user: User) -> Section | None:
+    """Referrals to the user's institution; for the Centre, the national referral queue."""
+    if user.role not in INSTITUTION_WIDE_ROLES or user.institution is None:
+        return None
+    waiting = referrals_to_answer(user=user)
+    centre = user.institution.type == InstitutionType.NATIONAL_CENTRE
+    return Section(
+        key="referrals_to_answer",
+        title=_("National referral queue") if centre else _("Referrals to answer"),
+        count=waiting.count(),
+        overdue_count=waiting.filter(due_at__lt=timezone.now()).count(),
+        items=[_referral_item(r, r.from_institution) for r in waiting[:SHOWN]],
+        url=reverse("cases:case_list"),
+        empty=_("No referral waits for your institution's answer."),
+    )
+
+
+def _unanswered(user: User) -> Section | None:
+    """Referrals the user's institution sent that still wait for an answer."""
+    if user.role not in INSTITUTION_WIDE_ROLES or user.institution_id is None:
+        return None
+    waiting = referrals_unanswered(user=user)
+    return Section(
+        key="referrals_unanswered",
+        title=_("Referrals sent, not answered yet"),
+        count=waiting.count(),
+        overdue_count=waiting.filter(due_at__lt=timezone.now()).count(),
+        items=[_referral_item(r, r.to_institution) for r in waiting[:SHOWN]],
+        url=reverse("cases:case_list"),
+        empty=_("Every referral your institution sent has been answered."),
+    )
+
+
+provide(_to_answer, _unanswered)
+summarise(
+    Figure("open_cases", _("Open cases"), open_cases_count),
+    Figure("overdue_referrals", _("Referrals overdue"), overdue_referrals_count),
 )

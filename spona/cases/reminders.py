@@ -1,5 +1,7 @@
 """The overdue reminder of a referral: when a referral is still unanswered at its due time,
-the receiver's and the sender's case managers and supervisors are told, once.
+both sides are told, once: the receiver that it has not answered (``REFERRAL_OVERDUE``), the
+sender that it still waits (``REFERRAL_WAITING``); each in its users' inboxes and by e-mail to
+its duty address.
 
 As for tasks (``spona.conferences.reminders``): sending a referral queues a deferred
 background task for its due time; a backend that cannot defer gets nothing queued, and the
@@ -49,15 +51,26 @@ def remind_overdue(*, referral_id: int, now: datetime | None = None) -> bool:
     referral = Referral.objects.select_related("case", "from_institution", "to_institution").get(
         pk=referral_id
     )
+    params = {
+        "case": referral.case.code,
+        "institution": referral.to_institution.name,
+        "due": referral.due_at,
+    }
+    link = reverse("cases:case_detail", args=[referral.case.code])
+    receiver, sender = referral.to_institution, referral.from_institution
     notify(
-        recipients=answerers(referral.to_institution) + answerers(referral.from_institution),
+        recipients=answerers(receiver),
         kind=NotificationKind.REFERRAL_OVERDUE,
-        params={
-            "case": referral.case.code,
-            "institution": referral.to_institution.name,
-            "due": referral.due_at,
-        },
-        link=reverse("cases:case_detail", args=[referral.case.code]),
+        params=params,
+        link=link,
+        duty=[receiver],
+    )
+    notify(
+        recipients=answerers(sender),
+        kind=NotificationKind.REFERRAL_WAITING,
+        params=params,
+        link=link,
+        duty=[sender],
     )
     logger.info("referral %s: overdue reminder sent", referral_id)
     return True

@@ -11,10 +11,12 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from spona.accounts.models import Role, User
+from spona.accounts.models import User
+from spona.accounts.selectors import receiving_users, without_receivers
 from spona.audit.models import AuditAction
-from spona.audit.services import audit
+from spona.audit.services import audit, audit_listed
 from spona.cases.access import (
+    BREAK_GLASS_REVIEW,
     CASE_REOPEN,
     CASE_TRANSITION,
     CONSENT_MANAGE,
@@ -38,8 +40,9 @@ from spona.cases.workflow import Transition, phase_of, targets
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import with_role
 from spona.core.collation import serbian_sorted
+from spona.core.roles import INSTITUTION_WIDE_ROLES
 from spona.institutions.models import Institution, InstitutionType
-from spona.policy import can, visible
+from spona.policy import can, require, visible
 
 
 def case_list(*, user: User) -> QuerySet[Case]:
@@ -52,6 +55,14 @@ def incoming_referrals(*, user: User) -> QuerySet[Referral]:
         .filter(to_institution=user.institution_id)
         .select_related("case", "from_institution")
     )
+
+
+def case_list_page(*, user: User) -> dict[str, list[Case] | list[Referral]]:
+    """The case list page: the team's cases and the referrals waiting for this institution,
+    read once and audited as one event naming each case and referral shown."""
+    cases, referrals = list(case_list(user=user)), list(incoming_referrals(user=user))
+    audit_listed(user=user, purpose="case list", cases=cases, referrals=referrals)
+    return {"cases": cases, "referrals": referrals}
 
 
 def case_get(*, user: User, code: str) -> Case:
@@ -97,13 +108,44 @@ def active_grants(case: Case) -> QuerySet[BreakGlassGrant]:
     return case.break_glass_grants.filter(expires_at__gt=timezone.now()).select_related("user")
 
 
+#: at most this many uses on one page of the review list
+BREAK_GLASS_REVIEW_PAGE = 100
+
+
+def break_glass_review(*, user: User, page: int = 1) -> tuple[list[BreakGlassGrant], bool]:
+    """Break-glass uses this user reviews (``BREAK_GLASS_REVIEW``), newest first, a page at a
+    time; whether an older page follows. Audited: the reasons may speak of a person."""
+    require(user, BREAK_GLASS_REVIEW)
+    start = (max(page, 1) - 1) * BREAK_GLASS_REVIEW_PAGE
+    listed = list(
+        visible(user, BreakGlassGrant)
+        .select_related("case", "user", "user__institution")
+        .order_by("-granted_at", "-pk")[start : start + BREAK_GLASS_REVIEW_PAGE + 1]
+    )
+    more = len(listed) > BREAK_GLASS_REVIEW_PAGE
+    listed = listed[:BREAK_GLASS_REVIEW_PAGE]
+    audit(
+        AuditAction.READ,
+        user=user,
+        purpose="break_glass_review",
+        details={"break_glass_grants": [g.pk for g in listed]},
+    )
+    return listed, more
+
+
 def answerers(institution: Institution) -> list[User]:
     """Who answers for an institution: its case managers, supervisors and Centre officers."""
-    return list(
-        institution.users.filter(
-            is_active=True, role__in=[Role.CASE_MANAGER, Role.SUPERVISOR, Role.CENTRE_OFFICER]
-        )
-    )
+    return list(receiving_users(institution))
+
+
+def unreachable_institutions(case: Case, *, sender: Institution | None) -> list[Institution]:
+    """Institutions of the case's municipality, and national ones, that nobody can answer for:
+    the referral form says so instead of offering them."""
+    here = Q(municipality=case.municipality_id) | Q(municipality__isnull=True)
+    idle = without_receivers(Institution.objects.filter(here, is_active=True))
+    if sender is not None:
+        idle = idle.exclude(pk=sender.pk)
+    return serbian_sorted(idle.select_related("municipality"), str)
 
 
 def overdue_referrals(*, user: User) -> QuerySet[Referral]:
@@ -117,6 +159,38 @@ def overdue_referrals(*, user: User) -> QuerySet[Referral]:
         .select_related("case", "from_institution", "to_institution")
         .order_by("due_at")
     )
+
+
+def referrals_to_answer(*, user: User) -> QuerySet[Referral]:
+    """Referrals to the user's institution nobody has answered yet, soonest due first (for
+    those who answer for it: case managers, supervisors, Centre officers)."""
+    if user.role not in INSTITUTION_WIDE_ROLES or user.institution_id is None:
+        return Referral.objects.none()
+    return incoming_referrals(user=user).filter(status=ReferralStatus.SENT).order_by("due_at", "pk")
+
+
+def referrals_unanswered(*, user: User) -> QuerySet[Referral]:
+    """Referrals the user's institution sent that are not answered yet, soonest due first."""
+    if user.role not in INSTITUTION_WIDE_ROLES or user.institution_id is None:
+        return Referral.objects.none()
+    return (
+        visible(user, Referral)
+        .filter(from_institution=user.institution_id, status=ReferralStatus.SENT)
+        .select_related("case", "to_institution")
+        .order_by("due_at", "pk")
+    )
+
+
+def open_cases_count(municipality: int) -> int:
+    """Open cases of the municipality (an aggregate: publish it through ``spona.disclosure``)."""
+    return Case.objects.filter(municipality=municipality).exclude(status=CaseStatus.CLOSED).count()
+
+
+def overdue_referrals_count(municipality: int) -> int:
+    """Referrals on the municipality's cases unanswered past their due time (an aggregate)."""
+    return Referral.objects.filter(
+        case__municipality=municipality, status=ReferralStatus.SENT, due_at__lt=timezone.now()
+    ).count()
 
 
 @dataclass(frozen=True)

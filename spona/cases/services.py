@@ -1,17 +1,18 @@
 """Writes for cases and referrals: the workflow, referrals, consent and break-glass access."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import Role, User
+from spona.accounts.selectors import can_receive, receiving_users
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.cases.access import (
@@ -35,8 +36,8 @@ from spona.cases.models import (
 )
 from spona.cases.referrals import STEPS, ReferralMove, ReferralStep
 from spona.cases.reminders import schedule_overdue_reminder
-from spona.cases.selectors import answerers
 from spona.cases.workflow import NEEDS, Transition
+from spona.coordination.services import cannot_receive_alert
 from spona.core.locking import save_versioned
 from spona.core.urgency import Urgency
 from spona.inbox.kinds import NotificationKind
@@ -47,6 +48,11 @@ from spona.policy import require
 
 REQUIRED = _("This field is required for this change of status.")
 OPEN_REFERRALS = [ReferralStatus.SENT, ReferralStatus.ACCEPTED]
+CANNOT_RECEIVE = _(
+    "Nobody at this institution can answer a referral yet, so it cannot be sent there. The "
+    "coordinator and the institution's administrator have been told; choose another institution "
+    "or call its duty line."
+)
 
 
 def _referral_send(
@@ -70,7 +76,7 @@ def _referral_send(
     )
     audit(AuditAction.CREATE, referral, user=user)
     notify(
-        recipients=answerers(to),
+        recipients=receiving_users(to),
         kind=NotificationKind.REFERRAL_RECEIVED,
         params={
             "case": case.code,
@@ -78,21 +84,35 @@ def _referral_send(
             "due": referral.due_at,
         },
         link=reverse("cases:case_detail", args=[case.code]),
+        duty=[to],
     )
     schedule_overdue_reminder(referral)
+    if not can_receive(to):
+        # the referrals the law requires (guardianship, the Centre) go out regardless
+        cannot_receive_alert(to)
     return referral
 
 
-@transaction.atomic
 def referral_send(
     *, user: User, case: Case, to: Institution, reason: str, urgency: str
 ) -> Referral:
     """Refer a case on to another institution; the due date follows from the urgency.
 
     The receiver joins the case team at once and sees the person only within the consent
-    recorded for its type of institution (the policy checks it on every read).
+    recorded for its type of institution (the policy checks it on every read). An institution
+    where nobody can answer is refused (no referral waits forever) and its coordinator alerted.
     """
     require(user, REFERRAL_SEND, case)
+    if to.is_active and not can_receive(to):
+        cannot_receive_alert(to)
+        raise ValidationError({"to": CANNOT_RECEIVE})
+    return _referral_send_checked(user=user, case=case, to=to, reason=reason, urgency=urgency)
+
+
+@transaction.atomic
+def _referral_send_checked(
+    *, user: User, case: Case, to: Institution, reason: str, urgency: str
+) -> Referral:
     errors = {}
     if not reason.strip():
         errors["reason"] = REQUIRED
@@ -221,6 +241,14 @@ def referral_act(
         case=referral.case, kind=event, actor=user, details={"referral": referral.pk}
     )
     audit(AuditAction.UPDATE, referral, user=user, details={"action": action})
+    if step == ReferralStep.DECLINE:
+        notify(
+            recipients=receiving_users(referral.from_institution),
+            kind=NotificationKind.REFERRAL_DECLINED,
+            params={"case": referral.case.code, "institution": referral.to_institution.name},
+            link=reverse("cases:case_detail", args=[referral.case.code]),
+            duty=[referral.from_institution],
+        )
     referral_moved.send(Referral, referral=referral, step=step, user=user)
     return referral
 
@@ -269,21 +297,50 @@ def consent_withdraw(*, user: User, consent: Consent) -> Consent:
     return consent
 
 
-def _break_glass_alerted(user: User, case: Case) -> list[User]:
-    """The user's own supervisors, and the case lead: who opened it and the lead's supervisors."""
-    supervisors = Q(role=Role.SUPERVISOR, is_active=True)
-    alerted = list(
-        User.objects.filter(
-            supervisors
-            & (Q(institution=user.institution_id) | Q(institution=case.opened_by_institution_id))
-        )
+@dataclass(frozen=True)
+class BreakGlassAlerts:
+    """Who is told of a break-glass use: the user's own supervisors and the Centre (they
+    review it), and the case's lead (who opened it, and the lead institution's supervisors)."""
+
+    own_supervisors: list[User]
+    centre: list[User]
+    case_lead: list[User]
+
+
+def break_glass_alerts(user: User, case: Case) -> BreakGlassAlerts:
+    active_users = User.objects.filter(is_active=True).exclude(pk=user.pk)
+    supervisors = active_users.filter(role=Role.SUPERVISOR)
+    centre = active_users.filter(
+        role__in=[Role.CENTRE_OFFICER, Role.SUPERVISOR],
+        institution__type=InstitutionType.NATIONAL_CENTRE,
     )
-    return [*alerted, case.opened_by]
+    lead = list(supervisors.filter(institution=case.opened_by_institution_id))
+    if case.opened_by.is_active and case.opened_by.pk != user.pk:
+        lead.append(case.opened_by)
+    return BreakGlassAlerts(
+        own_supervisors=list(supervisors.filter(institution=user.institution_id)),
+        centre=list(centre),
+        case_lead=lead,
+    )
 
 
-@transaction.atomic
+def break_glass_uses_today(user: User) -> int:
+    """Break-glass grants this user received in the last 24 hours."""
+    since = timezone.now() - timedelta(hours=24)
+    return BreakGlassGrant.objects.filter(user=user, granted_at__gte=since).count()
+
+
+def _daily_limit_reached(uses: int) -> ValidationError:
+    message = _(
+        "You have used emergency access %(count)s times in the last 24 hours, the most "
+        "allowed. Ask the case's lead institution or the Centre for help."
+    )
+    return ValidationError({NON_FIELD_ERRORS: [message % {"count": uses}]})
+
+
 def break_glass_open(*, user: User, code: str, reason: str) -> BreakGlassGrant:
-    """Emergency access to a case outside the user's team: time-limited, alerted, audited."""
+    """Emergency access to a case outside the user's team: for roles that work on cases, at
+    most ``BREAK_GLASS_DAILY_LIMIT`` times in 24 hours, time-limited, alerted, audited."""
     require(user, BREAK_GLASS)
     errors = {}
     case = Case.objects.filter(code=code.strip().upper()).first()
@@ -295,6 +352,27 @@ def break_glass_open(*, user: User, code: str, reason: str) -> BreakGlassGrant:
         raise ValidationError(errors)
     assert case is not None  # noqa: S101 - checked above
     assert user.institution is not None  # noqa: S101 - BREAK_GLASS requires one
+    uses = break_glass_uses_today(user)
+    if uses >= settings.BREAK_GLASS_DAILY_LIMIT:
+        # refused, and recorded (outside the grant's transaction, so the refusal stays)
+        audit(
+            AuditAction.BREAK_GLASS,
+            case,
+            user=user,
+            details={"refused": "daily_limit", "uses": uses},
+        )
+        raise _daily_limit_reached(uses)
+    return _break_glass_grant(user=user, case=case, reason=reason)
+
+
+@transaction.atomic
+def _break_glass_grant(*, user: User, case: Case, reason: str) -> BreakGlassGrant:
+    assert user.institution is not None  # noqa: S101 - BREAK_GLASS requires one
+    # two requests at once must not both pass the cap: hold the user's row, count again
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    uses = break_glass_uses_today(user)
+    if uses >= settings.BREAK_GLASS_DAILY_LIMIT:
+        raise _daily_limit_reached(uses)
     until = timezone.now() + timedelta(minutes=settings.BREAK_GLASS_MINUTES)
     grant = BreakGlassGrant.objects.create(
         case=case, user=user, reason=reason.strip(), expires_at=until
@@ -302,16 +380,26 @@ def break_glass_open(*, user: User, code: str, reason: str) -> BreakGlassGrant:
     details = {"grant": grant.pk, "until": until.isoformat()}
     CaseEvent.objects.create(case=case, kind=CaseEventKind.BREAK_GLASS, actor=user, details=details)
     audit(AuditAction.BREAK_GLASS, case, user=user, details=details)
+    alerts = break_glass_alerts(user, case)
+    params = {
+        "user": user.get_full_name() or user.username,
+        "institution": user.institution.name,
+        "case": case.code,
+        "until": until,
+        "uses": uses + 1,
+    }
     notify(
-        recipients=[u for u in _break_glass_alerted(user, case) if u.pk != user.pk],
+        recipients=alerts.case_lead,
         kind=NotificationKind.BREAK_GLASS,
-        params={
-            "user": user.get_full_name() or user.username,
-            "institution": user.institution.name,
-            "case": case.code,
-            "until": until,
-        },
+        params=params,
         link=reverse("cases:case_detail", args=[case.code]),
+    )
+    lead_pks = {u.pk for u in alerts.case_lead}
+    notify(
+        recipients=[u for u in alerts.own_supervisors + alerts.centre if u.pk not in lead_pks],
+        kind=NotificationKind.BREAK_GLASS_REVIEW,
+        params=params,
+        link=reverse("cases:break_glass_review"),
     )
     return grant
 

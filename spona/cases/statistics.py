@@ -107,10 +107,13 @@ def _signal_to_referral(referrals: QuerySet[Referral]) -> list[timedelta]:
 
 def _referral_to_decision(referrals: QuerySet[Referral]) -> list[timedelta]:
     """From the referral to the Centre (or guardianship authority) to the identification."""
-    to_identifier = referrals.filter(
-        reason__in=["identification_adult", "identification_child"]
-    ).values_list("case", "sent_at")
-    sent = dict(to_identifier)
+    # the reason is encrypted (issue 14): the automatic reasons are told apart after reading
+    automatic = {"identification_adult", "identification_child"}
+    sent = {
+        r.case_id: r.sent_at
+        for r in referrals.only("case", "sent_at", "reason").order_by("-sent_at")
+        if r.reason in automatic
+    }
     decided = CaseEvent.objects.filter(
         kind=CaseEventKind.STATUS_CHANGED, case__in=list(sent), details__to__in=DECISIONS
     ).values_list("case", "at")

@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("emergency/", views.break_glass, name="break_glass"),
+    path("emergency/review/", views.break_glass_review, name="break_glass_review"),
     path("referral-statistics/", views.referral_statistics_page, name="referral_statistics"),
     path("consents/<int:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("<str:code>/", views.case_detail, name="case_detail"),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,15 +11,18 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
+from spona.accounts.models import User
 from spona.cases import selectors, services
 from spona.cases.access import (
     BREAK_GLASS,
+    BREAK_GLASS_REVIEW,
     CASE_REOPEN,
     CASE_VIEW,
     CONSENT_MANAGE,
     REFERRAL_ACT,
     REFERRAL_SEND,
     REFERRAL_STATISTICS,
+    reviews_all_break_glass,
 )
 from spona.cases.forms import (
     BreakGlassForm,
@@ -32,18 +36,17 @@ from spona.cases.panels import panels_for
 from spona.cases.referrals import ReferralMove, ReferralStep
 from spona.cases.statistics import referral_statistics
 from spona.coordination.models import MandateRole
+from spona.coordination.services import cannot_receive_alert
 from spona.core.actions import act_and_return, incomplete_and_return
 from spona.disclosure import K
+from spona.institutions.models import Institution
 from spona.policy import require, visible
 
 
 @login_required
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, CASE_VIEW)
-    context = {
-        "cases": selectors.case_list(user=request.user),
-        "referrals": selectors.incoming_referrals(user=request.user),
-    }
+    context = selectors.case_list_page(user=request.user)
     return render(request, "cases/case_list.html", context)
 
 
@@ -65,6 +68,7 @@ def case_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "referral_form": ReferralForm(sender_id=user.institution_id, auto_id="referral_%s")
         if may.refer
         else None,
+        "unreachable": _unreachable(case, user) if may.refer else [],
         "referrals": [(referral, may.referral_steps[referral.pk]) for referral in referrals],
         "timeline": selectors.timeline(case),
         "panels": panels_for(user, case),
@@ -74,6 +78,15 @@ def case_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "reopen_form": ReopenForm(initial={"version": case.version}) if may.reopen else None,
     }
     return render(request, "cases/case_detail.html", context)
+
+
+def _unreachable(case: Case, user: User) -> list[Institution]:
+    """Institutions nearby that cannot receive: the sender is told before sending, and the
+    coordinator is alerted (at most once a day per institution)."""
+    idle = selectors.unreachable_institutions(case, sender=user.institution)
+    for institution in idle:
+        cannot_receive_alert(institution)
+    return idle
 
 
 DECISION_INCOMPLETE = gettext_lazy(
@@ -207,17 +220,45 @@ def break_glass(request: AuthenticatedHttpRequest) -> HttpResponse:
                 for message in errors:
                     form.add_error(field if field in form.fields else None, message)
         else:
-            messages.warning(
-                request,
-                _("Emergency access is open until %(until)s; your supervisor has been alerted.")
-                % {
-                    "until": formats.date_format(
-                        timezone.localtime(grant.expires_at), "SHORT_DATETIME_FORMAT"
-                    )
-                },
+            until = formats.date_format(
+                timezone.localtime(grant.expires_at), "SHORT_DATETIME_FORMAT"
             )
+            alerts = services.break_glass_alerts(request.user, grant.case)
+            if alerts.own_supervisors:
+                text = _(
+                    "Emergency access is open until %(until)s. Your supervisors, the case's "
+                    "lead institution and the Centre have been alerted."
+                )
+            else:
+                text = _(
+                    "Emergency access is open until %(until)s. Your institution has no "
+                    "supervisor account: the case's lead institution and the Centre have been "
+                    "alerted."
+                )
+            messages.warning(request, text % {"until": until})
             return redirect("cases:case_detail", code=grant.case.code)
-    return render(request, "cases/break_glass.html", {"form": form})
+    context = {"form": form, "daily_limit": settings.BREAK_GLASS_DAILY_LIMIT}
+    return render(request, "cases/break_glass.html", context)
+
+
+@login_required
+def break_glass_review(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every break-glass use a supervisor (their institution's users) or the Centre (all)
+    reviews: who, when, which case, why."""
+    require(request.user, BREAK_GLASS_REVIEW)
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    grants, more = selectors.break_glass_review(user=request.user, page=page)
+    context = {
+        "grants": grants,
+        "page": max(page, 1),
+        "more": more,
+        "all_institutions": reviews_all_break_glass(request.user),
+        "daily_limit": settings.BREAK_GLASS_DAILY_LIMIT,
+    }
+    return render(request, "cases/break_glass_review.html", context)
 
 
 @login_required

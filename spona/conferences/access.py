@@ -5,18 +5,25 @@ case details, shared within consent. A local conference: also every institution 
 municipality. The coordinator sees all of its municipality's conferences (a case appears by its
 pseudonymous code only). A task: its person and institution, its creator, whoever sees its
 conference or case.
+
+What a case conference says (topic, agenda, decisions, tasks) is case details too: it follows
+the case's consent scope at every read (the lead institution, the institutions whose type the
+person consented to share case details with, break-glass). Others that see the meeting (the
+invited, the coordinator) see its code, date, case code and participants only, and a task about
+a case goes to, and is seen by, only an institution within that scope. Local meetings are not
+about a person and are unchanged.
 """
 
 from django.db.models import Q
 
 from spona.accounts.models import User
-from spona.cases.access import glass_cases, shares, team_cases
+from spona.cases.access import consent_scope, consented_cases, glass_cases, shares, team_cases
 from spona.cases.models import Case, DataCategory
 from spona.conferences.models import Conference, Task, TaskStatus
 from spona.core.roles import CONFERENCE_ROLES, INSTITUTION_WIDE_ROLES, TASK_ROLES, Role
 from spona.institutions.access import coordinates, home_municipality
-from spona.institutions.models import Municipality
-from spona.policy import Permission, rows, sees, visible
+from spona.institutions.models import Institution, Municipality
+from spona.policy import Permission, only, rows, sees, visible
 
 CONFERENCE_VIEW = Permission[Conference]("conference_view")
 CONFERENCE_CONVENE = Permission[Case | Municipality]("conference_convene")
@@ -24,6 +31,8 @@ CONFERENCE_CONVENE = Permission[Case | Municipality]("conference_convene")
 CONFERENCE_RUN = Permission[Conference]("conference_run")
 """Minutes, decisions, tasks, cancelling."""
 CONFERENCE_MINUTES = Permission[Conference]("conference_minutes")
+CONFERENCE_CONTENT = Permission[Conference]("conference_content")
+"""Topic, agenda, decisions and tasks: of a case conference, within the case's consent."""
 TASK_VIEW = Permission[Task]("task_view")
 TASK_COMPLETE = Permission[Task]("task_complete")
 TASK_CANCEL = Permission[Task]("task_cancel")
@@ -51,6 +60,31 @@ def _tasks(user: User) -> Q:
         scope |= Q(owner_institution=user.institution_id)
         scope |= Q(conference__in=visible(user, Conference).values("pk"))
     return scope
+
+
+def content_shared(user: User) -> Q:
+    """The conferences whose content this user may read (a condition on Conference rows)."""
+    return Q(case__isnull=True) | Q(case__in=consent_scope(user, DataCategory.CASE_DETAILS))
+
+
+@only(Task)
+def _tasks_within_consent(user: User) -> Q:
+    """A task about a case is case details: seen only within the case's consent scope."""
+    return Q(case__isnull=True) | Q(case__in=consent_scope(user, DataCategory.CASE_DETAILS))
+
+
+def may_own_task(institution: Institution, case: Case | None) -> bool:
+    """A task about a case goes only to an institution that may read the case details."""
+    if case is None:
+        return True
+    return consented_cases(institution, DataCategory.CASE_DETAILS).filter(pk=case.pk).exists()
+
+
+@CONFERENCE_CONTENT.rule
+def _reads_content(user: User, conference: Conference | None) -> bool:
+    if conference is None:
+        return False
+    return visible(user, Conference).filter(content_shared(user), pk=conference.pk).exists()
 
 
 @CONFERENCE_VIEW.rule

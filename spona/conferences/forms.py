@@ -13,6 +13,10 @@ from spona.institutions.models import Institution
 
 PAST = _("The date cannot be in the past.")
 NOT_IN_INSTITUTION = _("This person does not work in the institution that owns the task.")
+OUTSIDE_CONSENT = _(
+    "The person has not agreed to share the case details with this institution: "
+    "a task about the case cannot go to it."
+)
 
 
 class ConveneForm(forms.Form):

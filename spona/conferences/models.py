@@ -42,7 +42,7 @@ class Conference(VersionedModel):
     municipality = models.ForeignKey(
         Municipality, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    topic = models.CharField(_("topic"), max_length=300)
+    topic = EncryptedTextField(_("topic"), max_length=300)
     phase = models.CharField(_("phase"), max_length=20, choices=RESPONSE_PHASE_CHOICES)
     held_on = models.DateTimeField(_("date and time"))
     convened_by_institution = models.ForeignKey(
@@ -54,7 +54,7 @@ class Conference(VersionedModel):
     participants = models.ManyToManyField(
         Institution, related_name="conferences", verbose_name=_("participants")
     )
-    agenda = models.TextField(_("agenda"), blank=True)
+    agenda = EncryptedTextField(_("agenda"), blank=True)
     minutes = EncryptedTextField(_("minutes"), blank=True)
     status = models.CharField(
         _("status"),
@@ -75,7 +75,7 @@ class Conference(VersionedModel):
 
 class Decision(models.Model):
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="decisions")
-    text = models.TextField(_("decision"))
+    text = EncryptedTextField(_("decision"))
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -103,8 +103,8 @@ class Task(VersionedModel):
     code = models.CharField(
         _("code"), max_length=12, unique=True, default=new_task_code, editable=False
     )
-    title = models.CharField(_("title"), max_length=300)
-    details = models.TextField(_("details"), blank=True)
+    title = EncryptedTextField(_("title"), max_length=300)
+    details = EncryptedTextField(_("details"), blank=True)
     owner_institution = models.ForeignKey(
         Institution,
         verbose_name=_("owner institution"),

@@ -1,16 +1,22 @@
-"""What this app offers on the phase pages and on the case page."""
+"""What this app offers on the phase pages, on the case page, on the home page (my tasks)
+and in the municipality's summary."""
 
 from typing import Any
 
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
+from spona.audit.services import audit_listed
 from spona.cases.models import Case
 from spona.cases.panels import Panel, add_panel
 from spona.conferences.access import CONFERENCE_CONVENE, CONFERENCE_VIEW, TASK_VIEW
-from spona.conferences.models import Conference
+from spona.conferences.selectors import conference_list, open_tasks, overdue_tasks_count
 from spona.core.phases import Phase, Tool, offer
-from spona.policy import can, visible
+from spona.core.roles import TASK_ROLES
+from spona.core.work import SHOWN, Figure, Item, Section, provide, summarise
+from spona.policy import can
 
 offer(
     Tool(
@@ -35,7 +41,7 @@ offer(
 
 
 def _case_conferences(user: User, case: Case) -> dict[str, Any] | None:
-    conferences = visible(user, Conference).filter(case=case).order_by("held_on")
+    conferences = conference_list(user=user).filter(case=case).order_by("held_on")
     may_convene = can(user, CONFERENCE_CONVENE, case)
     if not may_convene and not conferences.exists():
         return None
@@ -43,3 +49,34 @@ def _case_conferences(user: User, case: Case) -> dict[str, Any] | None:
 
 
 add_panel(Panel("conferences/case_panel.html", _case_conferences))
+
+
+def _my_tasks(user: User) -> Section | None:
+    """Open tasks of the user's institution or the user, from conferences or given directly."""
+    if user.role not in TASK_ROLES:
+        return None
+    waiting = open_tasks(user=user)
+    shown = list(waiting[:SHOWN])
+    # a task's title can describe the person it is about: the home page's list is a read
+    audit_listed(user=user, purpose="home: my tasks", tasks=shown)
+    return Section(
+        key="tasks",
+        title=_("My tasks"),
+        count=waiting.count(),
+        overdue_count=waiting.filter(due_on__lt=timezone.localdate()).count(),
+        items=[
+            Item(
+                code=task.code,
+                text=task.title,
+                url=reverse("conferences:task_detail", args=[task.code]),
+                due=task.due_on,
+            )
+            for task in shown
+        ],
+        url=reverse("conferences:task_list"),
+        empty=_("No open task. Tasks agreed at a conference appear here until they are done."),
+    )
+
+
+provide(_my_tasks)
+summarise(Figure("overdue_tasks", _("Tasks overdue"), overdue_tasks_count))

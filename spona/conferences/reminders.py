@@ -1,11 +1,12 @@
 """Task reminders: one before the due date ("due soon"), one the day after it ("overdue"),
-each to the inbox and by e-mail.
+each to the inbox and by e-mail, and to the owner institution's duty address.
 
 Scheduling. Creating a task, or moving its due date, queues two deferred background tasks
 (``send_reminder``) with ``run_after`` set to the moment each reminder is due; the worker
 (``spona worker``) runs them then. A backend that cannot defer (the immediate backend of the
-test settings) gets only the reminders that are already due, at once; ``sweep`` (``spona
-reminders``, or the ``sweep_reminders`` task) sends anything due that was missed.
+test settings) gets only the reminders that are already due, at once; ``sweep`` (run by the
+worker every ``SWEEP_INTERVAL_MINUTES``, ``spona.jobs.schedule``; or ``spona reminders``) sends
+anything due that was missed.
 
 Idempotence. A run re-reads the task and sends only if it is still open, still due on the date
 the reminder was scheduled for, and that reminder has not gone out yet. The stamp
@@ -90,6 +91,7 @@ def remind(*, task_id: int, which: str, due_on: date, now: datetime | None = Non
         kind=KINDS[which],
         params={"task": task_.code, "due": task_.due_on},
         link=reverse("conferences:task_detail", args=[task_.code]),
+        duty=[task_.owner_institution],
     )
     with acting(AuditContext(channel="worker")):
         audit(AuditAction.UPDATE, task_, details={"reminder": which})
@@ -117,9 +119,3 @@ def sweep(now: datetime | None = None) -> int:
         for task_id, due_on in candidates.values_list("pk", "due_on"):
             sent += remind(task_id=task_id, which=which, due_on=due_on, now=now)
     return sent
-
-
-@task()
-def sweep_reminders() -> int:
-    """The sweep as a background task, for a scheduler that enqueues it."""
-    return sweep()

@@ -3,15 +3,16 @@ suggests, and who answers for a task or an invitation."""
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import audit
+from spona.audit.services import audit, audit_listed
 from spona.cases.models import Case, ReferralStatus
 from spona.cases.workflow import phase_of
+from spona.conferences.access import content_shared
 from spona.conferences.models import Conference, Task, TaskStatus
 from spona.coordination.defaults import PHASES
 from spona.coordination.models import MandateRole
@@ -27,9 +28,24 @@ SUGGESTED_ROLES = frozenset({MandateRole.LEADS, MandateRole.CONTRIBUTES})
 
 
 def conference_list(*, user: User) -> QuerySet[Conference]:
-    return visible(user, Conference).select_related(
-        "case", "municipality", "convened_by_institution"
+    """Conferences the user sees, each with ``content_shared``: may it read the topic, agenda,
+    decisions and tasks (a case conference's follow the case's consent)?"""
+    shared = ExpressionWrapper(content_shared(user), output_field=BooleanField())
+    return (
+        visible(user, Conference)
+        .select_related("case", "municipality", "convened_by_institution")
+        .annotate(content_shared=shared)
     )
+
+
+LIST_LIMIT = 200
+
+
+def conference_list_page(*, user: User) -> list[Conference]:
+    """The conferences page (at most ``LIST_LIMIT``): one audited read naming each shown."""
+    shown = list(conference_list(user=user)[:LIST_LIMIT])
+    audit_listed(user=user, purpose="conference list", conferences=shown)
+    return shown
 
 
 def conference_get(*, user: User, code: str) -> Conference:
@@ -141,10 +157,36 @@ def overdue_tasks(*, user: User) -> QuerySet[Task]:
     return tasks_for(user=user).filter(status=TaskStatus.OPEN, due_on__lt=timezone.localdate())
 
 
+def open_tasks(*, user: User) -> QuerySet[Task]:
+    """Open tasks of the user's institution (or the user), soonest due first."""
+    return tasks_for(user=user).filter(status=TaskStatus.OPEN).order_by("due_on", "pk")
+
+
+def overdue_tasks_count(municipality: int) -> int:
+    """Open tasks of the municipality's institutions past their due date (an aggregate)."""
+    return Task.objects.filter(
+        owner_institution__municipality=municipality,
+        status=TaskStatus.OPEN,
+        due_on__lt=timezone.localdate(),
+    ).count()
+
+
+def task_list_page(*, user: User) -> dict[str, list[Task]]:
+    """The tasks page: the institution's tasks and those it asked of others (at most
+    ``LIST_LIMIT`` each), audited as one read naming each task shown."""
+    tasks = list(tasks_for(user=user)[:LIST_LIMIT])
+    asked = list(tasks_asked_by(user=user)[:LIST_LIMIT])
+    audit_listed(user=user, purpose="task list", tasks=tasks, asked=asked)
+    return {"tasks": tasks, "asked": asked}
+
+
 def task_get(*, user: User, code: str) -> Task:
+    """One task; reading a task about a case is audited like the case."""
     task = _tasks(user).filter(code=code).first()
     if task is None:
         raise Http404
+    if task.case is not None:
+        audit(AuditAction.READ, task, user=user, details={"case": task.case.code})
     return task
 
 

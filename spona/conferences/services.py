@@ -24,8 +24,9 @@ from spona.conferences.access import (
     TASK_CANCEL,
     TASK_CHANGE,
     TASK_COMPLETE,
+    may_own_task,
 )
-from spona.conferences.forms import NOT_IN_INSTITUTION
+from spona.conferences.forms import NOT_IN_INSTITUTION, OUTSIDE_CONSENT
 from spona.conferences.models import (
     Conference,
     ConferenceStatus,
@@ -174,7 +175,11 @@ def conference_cancel(*, user: User, conference: Conference, expected_version: i
 # --- tasks --------------------------------------------------------------------------------
 
 
-def _check_owner(owner_institution: Institution, owner_user: User | None) -> None:
+def _check_owner(
+    owner_institution: Institution, owner_user: User | None, case: Case | None = None
+) -> None:
+    if not may_own_task(owner_institution, case):
+        raise ValidationError({"owner_institution": OUTSIDE_CONSENT})
     if owner_user is not None and owner_user.institution_id != owner_institution.pk:
         raise ValidationError({"owner_user": NOT_IN_INSTITUTION})
 
@@ -206,7 +211,7 @@ def task_create(
     """A task that carries out a decision; its owner is told, its reminders are queued."""
     conference = decision.conference
     require(user, CONFERENCE_RUN, conference)
-    _check_owner(owner_institution, owner_user)
+    _check_owner(owner_institution, owner_user, conference.case)
     task = Task.objects.create(
         title=title,
         details=details,
@@ -267,7 +272,7 @@ def task_reassign(
     date clears the reminder stamps and queues fresh reminders (the old ones find the date
     moved and do nothing)."""
     require(user, TASK_CHANGE, task)
-    _check_owner(owner_institution, owner_user)
+    _check_owner(owner_institution, owner_user, task.case)
     new_owner = (owner_institution.pk, getattr(owner_user, "pk", None)) != (
         task.owner_institution_id,
         task.owner_user_id,

@@ -18,6 +18,7 @@ from spona.cases.access import CASE_VIEW
 from spona.cases.models import Case
 from spona.conferences import selectors, services
 from spona.conferences.access import (
+    CONFERENCE_CONTENT,
     CONFERENCE_CONVENE,
     CONFERENCE_MINUTES,
     CONFERENCE_RUN,
@@ -26,6 +27,7 @@ from spona.conferences.access import (
     TASK_CHANGE,
     TASK_COMPLETE,
     TASK_VIEW,
+    may_own_task,
 )
 from spona.conferences.forms import (
     NOT_IN_INSTITUTION,
@@ -54,7 +56,7 @@ def conference_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, CONFERENCE_VIEW)
     home = _home(request.user)
     context = {
-        "conferences": selectors.conference_list(user=request.user)[:200],
+        "conferences": selectors.conference_list_page(user=request.user),
         "may_convene": home is not None and can(request.user, CONFERENCE_CONVENE, home),
     }
     return render(request, "conferences/conference_list.html", context)
@@ -112,11 +114,15 @@ def conference_convene(request: AuthenticatedHttpRequest) -> HttpResponse:
 def conference_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     conference = selectors.conference_get(user=request.user, code=code)
     runs = can(request.user, CONFERENCE_RUN, conference)
+    shared = can(request.user, CONFERENCE_CONTENT, conference)
     status = conference.status
     context = {
         "conference": conference,
         "participants": conference.participants.all(),
-        "decisions": conference.decisions.prefetch_related("tasks__owner_institution"),
+        "content_shared": shared,
+        "decisions": conference.decisions.prefetch_related("tasks__owner_institution")
+        if shared
+        else [],
         "may_read_minutes": can(request.user, CONFERENCE_MINUTES, conference),
         "may_open_case": conference.case is not None
         and can(request.user, CASE_VIEW, conference.case),
@@ -172,11 +178,16 @@ def conference_cancel(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
 
 
 def _owner_choices(conference: Conference) -> tuple[QuerySet[Institution], QuerySet[User]]:
-    """A task goes to an invited institution or the convener, and optionally one of its people."""
+    """A task goes to an invited institution or the convener that may read the case details,
+    and optionally one of its people."""
     institutions = Institution.objects.filter(
         pk__in=[
-            conference.convened_by_institution_id,
-            *conference.participants.values_list("pk", flat=True),
+            institution.pk
+            for institution in [
+                conference.convened_by_institution,
+                *conference.participants.all(),
+            ]
+            if may_own_task(institution, conference.case)
         ]
     )
     return institutions, selectors.assignable_users(institutions)
@@ -215,8 +226,7 @@ def decision_task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def task_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, TASK_VIEW)
     context = {
-        "tasks": selectors.tasks_for(user=request.user)[:200],
-        "asked": selectors.tasks_asked_by(user=request.user)[:200],
+        **selectors.task_list_page(user=request.user),
     }
     return render(request, "conferences/task_list.html", context)
 

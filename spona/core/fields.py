@@ -6,11 +6,14 @@ from ``SECRET_KEY``. ``''`` stays ``''`` (encrypted), ``None`` stays ``NULL``.
 
 import hashlib
 import hmac
+import json
+from collections.abc import Callable
 from typing import Any
 
-from cryptography.fernet import MultiFernet
+from cryptography.fernet import InvalidToken, MultiFernet
 from django import forms
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.expressions import Expression
@@ -63,6 +66,96 @@ class EncryptedTextField(models.TextField[str, str]):
         return super().get_lookup(lookup_name) if lookup_name == "isnull" else None
 
 
+class EncryptedJSONField(models.TextField[Any, Any]):
+    """A JSON value (a snapshot, a history entry) stored as one Fernet token of its text."""
+
+    description = "JSON encrypted at rest"
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        return encrypt(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+    def from_db_value(
+        self, value: str | None, expression: Expression, connection: BaseDatabaseWrapper
+    ) -> Any:
+        return None if value is None else json.loads(decrypt(value))
+
+    def to_python(self, value: Any) -> Any:
+        return value
+
+    def value_to_string(self, obj: models.Model) -> str:
+        return json.dumps(self.value_from_object(obj), cls=DjangoJSONEncoder, ensure_ascii=False)
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        return super().get_lookup(lookup_name) if lookup_name == "isnull" else None
+
+
+ENCRYPTED_FIELD_TYPES = (EncryptedTextField, EncryptedJSONField)
+
+
 def encrypted_fields(model: type[models.Model]) -> list[str]:
     """Names of the model's encrypted fields (used by key rotation)."""
-    return [f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+    return [f.name for f in model._meta.concrete_fields if isinstance(f, ENCRYPTED_FIELD_TYPES)]
+
+
+def encrypt_column(table: str, column: str) -> Callable[[Any, Any], None]:
+    """A data migration step: encrypt the plain values of ``table.column`` in place (raw SQL,
+    so that it runs on any database and whatever the historical field). Values that already
+    decrypt are left alone, so running it twice changes nothing."""
+
+    def run(apps: Any, schema_editor: Any) -> None:
+        _rewrite(schema_editor.connection, table, column, _encrypted)
+
+    return run
+
+
+def decrypt_column(table: str, column: str) -> Callable[[Any, Any], None]:
+    """The reverse of :func:`encrypt_column`."""
+
+    def run(apps: Any, schema_editor: Any) -> None:
+        _rewrite(schema_editor.connection, table, column, _plain)
+
+    return run
+
+
+def _is_token(value: str) -> bool:
+    try:
+        decrypt(value)
+    except (InvalidToken, ValueError, TypeError):
+        return False
+    return True
+
+
+def _encrypted(value: str) -> str | None:
+    return None if _is_token(value) else encrypt(value)
+
+
+def _plain(value: str) -> str | None:
+    return decrypt(value) if _is_token(value) else None
+
+
+def _rewrite(
+    connection: BaseDatabaseWrapper, table: str, column: str, change: Callable[[str], str | None]
+) -> None:
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, {quote(column)} FROM {quote(table)} "  # noqa: S608 - own names
+            f"WHERE {quote(column)} IS NOT NULL"
+        )
+        rows = cursor.fetchall()
+        for pk, value in rows:
+            changed = change(str(value))
+            if changed is not None:
+                cursor.execute(
+                    f"UPDATE {quote(table)} SET {quote(column)} = %s WHERE id = %s",  # noqa: S608
+                    [changed, pk],
+                )
+        if connection.vendor == "postgresql":
+            # run the deferred foreign-key checks of these updates now: PostgreSQL refuses to
+            # alter a table with pending trigger events later in the same migration
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -26,6 +26,9 @@ INSTITUTION_WIDE_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.CEN
 #: Roles that raise signals: everyone who works with people or coordinates (schools and
 #: health care included: the study found they referred no victim at all).
 SIGNAL_ROLES = PERSON_ROLES | {Role.COORDINATOR}
+#: Roles that read aggregates (prevention, surveys): everyone but the administrators, who
+#: manage accounts, not data. Roles without case access get every number protected.
+AGGREGATE_ROLES = SIGNAL_ROLES | {Role.ANALYST}
 #: Roles that meet on cases and local topics: the case team's roles and the local coordinator.
 CONFERENCE_ROLES = INSTITUTION_WIDE_ROLES | {Role.COORDINATOR}
 #: Roles that may hold a task: the conference roles, and a frontline professional named in one.

@@ -76,3 +76,17 @@ class WorkerProcess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host}:{self.pid}"
+
+
+class SweepRun(models.Model):
+    """The schedule of one periodic sweep (``spona.jobs.schedule``): when it is next due, and
+    what its last run did. Claiming a run moves ``next_run_at`` on, so one worker runs it."""
+
+    name = models.CharField(max_length=64, unique=True)
+    next_run_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.IntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -10,6 +10,9 @@
 - **Several workers** on one machine or many share the queue: a task is claimed with
   ``SELECT ... FOR UPDATE SKIP LOCKED`` (PostgreSQL) or in an exclusive transaction (SQLite),
   as django-tasks-db does, so no task runs twice.
+- **Periodic sweeps** (``spona.jobs.schedule``): at each heartbeat a worker queues the sweeps
+  whose time has come; one conditional UPDATE per sweep makes sure only one worker does, once
+  a period.
 
 A worker asked to stop (SIGTERM, Ctrl-C) lets the running task finish; the child ignores
 those signals, so that a service manager stopping the whole group does not cut a job short.
@@ -29,6 +32,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, NoReturn
 
+from django.conf import settings
 from django.db import DatabaseError, OperationalError, close_old_connections, connections
 from django.tasks.base import TaskResultStatus
 from django.utils import timezone
@@ -37,7 +41,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
-from spona.jobs import services
+from spona.jobs import schedule, services
 from spona.jobs.models import WorkerProcess
 
 logger = logging.getLogger(__name__)
@@ -180,8 +184,8 @@ class IsolatingWorker(Worker):
     # Heartbeat and reaping ------------------------------------------------------------
 
     def beat(self) -> None:
-        """Say this worker is alive (at most once a heartbeat), then fail the tasks of
-        workers that are not."""
+        """Say this worker is alive (at most once a heartbeat), fail the tasks of workers
+        that are not, and queue the periodic sweeps whose time has come."""
         if time.monotonic() - self._last_beat < self.heartbeat:
             return
         self._last_beat = time.monotonic()
@@ -190,6 +194,9 @@ class IsolatingWorker(Worker):
             defaults={"host": socket.gethostname(), "pid": os.getpid(), "seen_at": timezone.now()},
         )
         self.reap()
+        if settings.SWEEP_INTERVAL_MINUTES > 0:
+            for name in schedule.due():
+                logger.info("worker %s queued the sweep %s", self.worker_id, name)
 
     def _beat_quietly(self) -> None:
         try:

@@ -17,7 +17,9 @@ def serve(argv: list[str]) -> None:
     parser.add_argument("--workers", type=int, help="processes (default: WEB_CONCURRENCY)")
     args = parser.parse_args(argv)
     if args.dev:
-        execute_from_command_line(["spona", "runserver", f"{args.host}:{args.port}"])
+        # --nostatic: WhiteNoise serves static files (from the source folders) as in
+        # production; Django's own static handler answered 500 to /static/..%2f..%2f.env
+        execute_from_command_line(["spona", "runserver", "--nostatic", f"{args.host}:{args.port}"])
         return
     import django
     from django.conf import settings

@@ -17,18 +17,18 @@ from spona.plans.models import Goal, GoalStatus, Plan, PlanStatus, Review
 from spona.plans.workflow import ACTIVE, EDITABLE, TRANSITIONS, Decider, PlanMove
 from spona.policy import Permission, can, rows, sees
 
-PLAN_VIEW = Permission[Plan]("plan_view")
-PLAN_DRAFT = Permission[Case]("plan_draft")
+PLAN_VIEW = Permission[Plan]("individual_plan_view")
+PLAN_DRAFT = Permission[Case]("individual_plan_draft")
 """Start a plan on a case: the case lead."""
-PLAN_EDIT = Permission[Plan]("plan_edit")
+PLAN_EDIT = Permission[Plan]("individual_plan_edit")
 """Change the plan and its goals: the case lead, while drafting or reviewing."""
-PLAN_MOVE = Permission[PlanMove]("plan_move")
-GOAL_REFER = Permission[Goal]("goal_refer")
+PLAN_MOVE = Permission[PlanMove]("individual_plan_move")
+GOAL_REFER = Permission[Goal]("plan_goal_refer")
 """Send a service request (a referral) for an open goal (planned or in progress) of an
 active plan."""
-REVIEW_MANAGE = Permission[Plan]("review_manage")
+REVIEW_MANAGE = Permission[Plan]("plan_review_manage")
 """Ask for an earlier review, hold a review: the case lead, on an active plan."""
-OUTCOME_RECORD = Permission[Plan]("outcome_record")
+OUTCOME_RECORD = Permission[Plan]("plan_outcome_record")
 
 PLAN_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.CENTRE_OFFICER, Role.COORDINATOR})
 LEAD_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR})

@@ -6,5 +6,11 @@ class PlansConfig(AppConfig):
     label = "plans"
 
     def ready(self) -> None:
-        # registers permissions, row scopes, phase tools, the case panel and the receivers
+        from spona.jobs.schedule import periodic
+
+        # registers permissions, row scopes, phase tools, the case panel, the home page's
+        # section and the receivers
         from . import access, navigation, receivers  # noqa: F401
+        from .reminders import sweep_overdue_reviews
+
+        periodic("plan review reminders", sweep_overdue_reviews)  # every SWEEP_INTERVAL_MINUTES

@@ -1,5 +1,5 @@
 """Demo plans at different stages on the demo cases (``plans_demo_load``; the workspace's
-demo calls it after the cases exist). Safe to run twice: a case that has a plan is left alone.
+demo calls it after the cases exist). Safe to run twice: once any plan exists it adds none.
 
 The first case gets an integration plan that is approved, with a service request sent to the
 employment service and a review due soon, and a closed protection plan with a held review and outcomes;
@@ -15,7 +15,9 @@ from spona.accounts.models import Role, User
 from spona.cases.models import Case
 from spona.core.urgency import Urgency
 from spona.plans import services
+from spona.plans.access import PLAN_DRAFT
 from spona.plans.models import Domain, GoalStatus, OutcomeKind, Plan, PlanKind, Review
+from spona.policy import can
 
 GOALS = [
     (Domain.SAFETY, "Безбедан смештај док траје поступак", "Хоћу да будем на сигурном."),
@@ -50,6 +52,9 @@ def _draft(case: Case, manager: User, kind: str, goals: int) -> Plan:
         kind=kind,
         coordinator=_coordinator(case),
         summary="План је сачињен заједно са особом, на састанку у центру за социјални рад.",
+        guardianship_decision=f"Решење органа старатељства бр. 551-{case.pk}/2026"
+        if case.is_child
+        else "",
     )
     for domain, text, own_words in GOALS[:goals]:
         services.goal_add(
@@ -114,16 +119,18 @@ def _active_integration_plan(case: Case, manager: User, supervisor: User) -> Non
 
 @transaction.atomic
 def plans_demo_load() -> list[str]:
-    """Plans on the demo cases that have none; returns the codes of the plans added."""
-    cases = [
-        case
-        for case in Case.objects.filter(opened_by__role=Role.CASE_MANAGER).order_by("pk")
-        if not case.plans.exists()
-    ]
-    for index, case in enumerate(cases[:3]):
+    """Plans on the first three demo cases a case manager may plan for; nothing if any plan
+    exists already. Returns the codes of the plans added."""
+    if Plan.objects.exists():
+        return []
+    cases = []
+    for case in Case.objects.filter(opened_by__role=Role.CASE_MANAGER).order_by("pk"):
         manager, supervisor = _staff(case, Role.CASE_MANAGER), _staff(case, Role.SUPERVISOR)
-        if manager is None or supervisor is None:
+        if case.plans.exists() or manager is None or supervisor is None:
             continue
+        if can(manager, PLAN_DRAFT, case):  # a presumed or identified victim's open case
+            cases.append((case, manager, supervisor))
+    for index, (case, manager, supervisor) in enumerate(cases[:3]):
         if index == 0:
             _closed_protection_plan(case, manager, supervisor)
             _active_integration_plan(case, manager, supervisor)
@@ -132,4 +139,5 @@ def plans_demo_load() -> list[str]:
             services.plan_submit(user=manager, plan=plan, expected_version=plan.version)
         else:
             _draft(case, manager, PlanKind.PROTECTION, goals=2)
-    return list(Plan.objects.filter(case__in=cases).values_list("code", flat=True))
+    chosen = [case for case, _manager, _supervisor in cases[:3]]
+    return list(Plan.objects.filter(case__in=chosen).values_list("code", flat=True))

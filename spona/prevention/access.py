@@ -1,11 +1,18 @@
-"""Prevention works with aggregates only, protected before they are shown: every signed-in user
-may look at them. The coordinator manages the municipality's risk groups and campaigns; the
+"""Prevention works with aggregates only, protected before they are shown: every role that works
+with data (not the administrators) may look at them; roles without case access get every number,
+derived ones included, through disclosure control (``selectors.exact_for``). The coordinator manages the municipality's risk groups and campaigns; the
 institutions of a municipality report counts for it; a campaign's partners record outreach."""
 
 from django.db.models import Q
 
 from spona.accounts.models import User
-from spona.core.roles import INSTITUTION_WIDE_ROLES, PERSON_ROLES, SIGNAL_ROLES, Role
+from spona.core.roles import (
+    AGGREGATE_ROLES,
+    INSTITUTION_WIDE_ROLES,
+    PERSON_ROLES,
+    SIGNAL_ROLES,
+    Role,
+)
 from spona.institutions.access import coordinates, home_municipality
 from spona.institutions.models import Municipality
 from spona.policy import Permission, rows, sees
@@ -22,7 +29,7 @@ COUNT_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.COORDINATOR})
 
 @PREVENTION_VIEW.rule
 def _may_view(user: User, obj: None) -> bool:
-    return True
+    return user.role in AGGREGATE_ROLES
 
 
 @RISK_GROUPS_MANAGE.rule

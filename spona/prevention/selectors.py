@@ -9,11 +9,12 @@ from typing import Any
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from spona.accounts.models import Role, User
+from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
+from spona.core.roles import INSTITUTION_WIDE_ROLES
 from spona.core.translit import fold
-from spona.disclosure import K, protect, protect_vector
+from spona.disclosure import K, derived_share, protect, protect_vector, published
 from spona.institutions.models import Municipality
 from spona.people.models import Person
 from spona.policy import require, visible
@@ -125,9 +126,15 @@ def _rate(count: int | None, population: int | None) -> float | None:
 # --- campaigns ----------------------------------------------------------------------------
 
 
+def exact_for(user: User) -> bool:
+    """Roles with case access see exact counts; every other role (the coordinator, the
+    analyst, a frontline professional, the administrators) gets them through disclosure
+    control, derived values included."""
+    return user.role in INSTITUTION_WIDE_ROLES
+
+
 def _shown(user: User, n: int) -> int | None:
-    """Analysts see aggregates only: counts below K are suppressed for them."""
-    return None if user.role == Role.ANALYST and 0 < n < K else n
+    return n if exact_for(user) else published(n)
 
 
 def _signals_between(municipality: Municipality, names: set[str], start: date, end: date) -> int:
@@ -157,17 +164,19 @@ def campaign_effect(*, user: User, campaign: Campaign) -> dict[str, Any]:
     sizes: dict[int, int] = defaultdict(int)
     for (_settlement, group), size in _group_sizes(counts).items():
         sizes[group] += size
-    rows = [
-        {
-            "group": g,
-            "reached": reached.get(g.code, 0),
-            "size": _shown(user, sizes.get(g.pk, 0)),
-            "share": round(100 * reached.get(g.code, 0) / sizes[g.pk], 1)
-            if sizes.get(g.pk)
-            else None,
-        }
-        for g in groups
-    ]
+    rows = []
+    for g in groups:
+        shown_reached = _shown(user, reached.get(g.code, 0))
+        shown_size = _shown(user, sizes.get(g.pk, 0))
+        rows.append(
+            {
+                "group": g,
+                "reached": shown_reached,
+                "size": shown_size,
+                # from the published counts only: a share of a suppressed size gives it away
+                "share": derived_share(shown_reached, shown_size),
+            }
+        )
     length = max((min(campaign.ends_on, timezone.localdate()) - campaign.starts_on).days, 1)
     names = {fold(s.name) for s in campaign.settlements.all()}
     before = _signals_between(

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from spona.core.fields import EncryptedTextField
+from spona.core.fields import EncryptedJSONField, EncryptedTextField
 from spona.core.locking import VersionedModel
 from spona.institutions.models import Institution
 from spona.people.models import Person
@@ -99,8 +99,8 @@ class ScreeningRevision(models.Model):
 
     screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
-    snapshot = models.JSONField()
-    reason = models.TextField(_("reason for the amendment"))
+    snapshot = EncryptedJSONField()
+    reason = EncryptedTextField(_("reason for the amendment"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -124,6 +124,8 @@ class ProtocolStep(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    #: when the "step overdue" notice went out (``spona.screening.reminders``)
+    overdue_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = [models.F("due_at").asc(nulls_last=True), "pk"]

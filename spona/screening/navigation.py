@@ -1,10 +1,16 @@
-"""What this app offers on the phase pages."""
+"""What this app offers on the phase pages and on the home page (protocol steps overdue)."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from spona.accounts.models import User
 from spona.core.phases import Phase, Tool, offer
+from spona.core.roles import PERSON_ROLES
+from spona.core.work import SHOWN, Item, Section, provide
 from spona.institutions.access import VIEW_DIRECTORY
+from spona.policy import can
 from spona.screening.access import PROTOCOL_OVERSEE, SCREENING_VIEW
+from spona.screening.selectors import steps_overdue_for, steps_shown
 
 offer(
     Tool(
@@ -29,3 +35,31 @@ offer(
         VIEW_DIRECTORY,
     ),
 )
+
+
+def _steps_overdue(user: User) -> Section | None:
+    """First-contact protocol steps past their deadline (a supervisor: the institution's)."""
+    if user.role not in PERSON_ROLES:
+        return None
+    overdue = steps_overdue_for(user=user)
+    count = overdue.count()
+    return Section(
+        key="protocol_steps_overdue",
+        title=_("First-contact steps overdue"),
+        count=count,
+        overdue_count=count,
+        items=[
+            Item(
+                code=step.screening.person.code,
+                text=step.title,
+                url=reverse("screening:screening_result", args=[step.screening_id]),
+                due=step.due_at,
+            )
+            for step in steps_shown(user=user, steps=overdue[:SHOWN])
+        ],
+        url=reverse("screening:overdue") if can(user, PROTOCOL_OVERSEE) else "",
+        empty=_("No protocol step is overdue."),
+    )
+
+
+provide(_steps_overdue)

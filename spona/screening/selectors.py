@@ -4,14 +4,15 @@ and the API show it, re-screening under the current rules, and the catalogue's w
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import audit
-from spona.policy import require, visible
+from spona.audit.services import audit, audit_listed
+from spona.core.roles import PERSON_ROLES
+from spona.policy import can, require, visible
 from spona.screening.access import PROTOCOL_OVERSEE, SCREENING_VIEW
 from spona.screening.catalogue import localized
 from spona.screening.engine import RULES_VERSION, evaluate
@@ -69,6 +70,44 @@ def overdue_steps(*, user: User) -> QuerySet[ProtocolStep]:
         .select_related("screening", "screening__person", "screening__screened_by")
         .order_by("due_at")
     )
+
+
+def steps_overdue_for(*, user: User) -> QuerySet[ProtocolStep]:
+    """First-contact steps past their deadline that this user answers for: a supervisor's
+    whole institution, anyone else's own screenings; the most overdue first."""
+    if user.role not in PERSON_ROLES:
+        return ProtocolStep.objects.none()
+    mine = (
+        Q(screening__institution=user.institution_id)
+        if can(user, PROTOCOL_OVERSEE)
+        else Q(screening__screened_by=user.pk)
+    )
+    return (
+        ProtocolStep.objects.filter(
+            mine,
+            screening__in=visible(user, Screening),
+            done_at__isnull=True,
+            due_at__lt=timezone.now(),
+        )
+        .select_related("screening", "screening__person")
+        .order_by("due_at", "pk")
+    )
+
+
+def steps_shown(*, user: User, steps: QuerySet[ProtocolStep]) -> list[ProtocolStep]:
+    """The first steps of a list, as the home page shows them (persons by code): audited."""
+    shown = list(steps)
+    if shown:
+        persons = sorted({step.screening.person.code for step in shown})
+        audit(AuditAction.READ, user=user, details={"persons": persons})
+    return shown
+
+
+def overdue_steps_page(*, user: User) -> list[ProtocolStep]:
+    """The overdue page: each step names its person; one audited read naming the persons."""
+    steps = list(overdue_steps(user=user))
+    audit_listed(user=user, purpose="overdue steps", persons=[s.screening.person for s in steps])
+    return steps
 
 
 def names(catalogue: Mapping[str, Any]) -> dict[str, str]:

@@ -32,6 +32,7 @@ from spona.screening.models import (
     ScreeningStatus,
 )
 from spona.screening.protocol import STEPS, protocol_for
+from spona.screening.reminders import schedule_overdue_reminders
 from spona.screening.vocabulary import ACTS, DISTINCTIONS, MEANS, NEEDS, OFFENCES, RISK_FACTORS
 from spona.signals.access import SIGNAL_TRIAGE
 from spona.signals.models import Signal
@@ -273,13 +274,14 @@ def _add_steps(screening: Screening, outcome: Outcome, facts: Facts) -> None:
     """Create the protocol steps not already on the screening (done steps stay done)."""
     now = timezone.now()
     existing = set(screening.steps.values_list("code", flat=True))
-    ProtocolStep.objects.bulk_create(
+    steps = ProtocolStep.objects.bulk_create(
         ProtocolStep(
             screening=screening, code=spec.code, due_at=now + spec.due_in if spec.due_in else None
         )
         for spec in protocol_for(outcome, facts)
         if spec.code not in existing
     )
+    schedule_overdue_reminders(steps)
 
 
 def _open_case_if_presumed(

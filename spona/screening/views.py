@@ -171,7 +171,7 @@ def step_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def overdue(request: AuthenticatedHttpRequest) -> HttpResponse:
-    steps = selectors.overdue_steps(user=request.user)
+    steps = selectors.overdue_steps_page(user=request.user)
     return render(request, "screening/overdue.html", {"steps": steps})
 
 

@@ -1,16 +1,19 @@
 """Who sees and triages signals.
 
-Whoever raised a signal sees it. The case managers and supervisors of the social welfare centre
-and the police of its municipality triage it; the institution it was assigned to sees it; the
-national Centre sees (and may triage) urgent signals and signals about a child.
+Whoever raised a signal sees it. The case managers and supervisors of the institutions that lead
+identification in its municipality (the mandate matrix: by default the social welfare centre and
+the police) triage it; the institution it was routed to triages it too (it may route it on or
+dismiss it); the national Centre sees (and may triage) urgent signals and signals about a child.
 """
 
 from django.db.models import Q
 
 from spona.accounts.models import User
+from spona.coordination.models import MandateRole
+from spona.coordination.selectors import with_role
+from spona.core.phases import Phase
 from spona.core.roles import INSTITUTION_WIDE_ROLES, SIGNAL_ROLES, Role
 from spona.core.urgency import Urgency
-from spona.institutions.models import InstitutionType
 from spona.policy import Permission, rows, sees
 from spona.signals.models import ChildInvolved, Signal
 
@@ -19,15 +22,33 @@ SIGNAL_VIEW = Permission[Signal]("signal_view")
 SIGNAL_TRIAGE = Permission[Signal]("signal_triage")
 
 TRIAGE_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR})
-TRIAGE_INSTITUTION_TYPES = frozenset({InstitutionType.SOCIAL_WELFARE, InstitutionType.POLICE})
 
 
 def triage_municipality(user: User) -> int | None:
-    """The municipality whose signals this user triages, if any."""
+    """The municipality whose signals this user triages, if any: the case managers and
+    supervisors of the institutions that lead identification there (the mandate matrix; by
+    default the social welfare centre and the police)."""
     institution = user.institution
-    if user.role in TRIAGE_ROLES and institution and institution.type in TRIAGE_INSTITUTION_TYPES:
-        return institution.municipality_id
-    return None
+    if user.role not in TRIAGE_ROLES or institution is None or institution.municipality is None:
+        return None
+    leads = with_role(institution.municipality, Phase.IDENTIFICATION, MandateRole.LEADS)
+    return institution.municipality_id if institution.type in leads else None
+
+
+def triage_scope(user: User) -> Q | None:
+    """The signals this user triages: their municipality's (if their institution leads
+    identification there), those routed to their institution, and for the Centre the urgent
+    ones and those about a child."""
+    scope = None
+    if (municipality := triage_municipality(user)) is not None:
+        scope = Q(municipality=municipality)
+    if user.role in INSTITUTION_WIDE_ROLES and user.institution_id is not None:
+        routed = Q(assigned_institution=user.institution_id)
+        scope = routed if scope is None else scope | routed
+    if user.role == Role.CENTRE_OFFICER:
+        national = ~Q(urgency=Urgency.NORMAL) | Q(child_involved=ChildInvolved.YES)
+        scope = national if scope is None else scope | national
+    return scope
 
 
 @rows(Signal)
@@ -35,12 +56,8 @@ def _signals(user: User) -> Q | None:
     if user.role not in SIGNAL_ROLES:
         return None
     scope = Q(raised_by=user)
-    if (municipality := triage_municipality(user)) is not None:
-        scope |= Q(municipality=municipality)
-    if user.role == Role.CENTRE_OFFICER:
-        scope |= ~Q(urgency=Urgency.NORMAL) | Q(child_involved=ChildInvolved.YES)
-    if user.role in INSTITUTION_WIDE_ROLES:
-        scope |= Q(assigned_institution=user.institution_id)
+    if (triaged := triage_scope(user)) is not None:
+        scope |= triaged
     return scope
 
 
@@ -59,7 +76,13 @@ def _may_view(user: User, signal: Signal | None) -> bool:
 @SIGNAL_TRIAGE.rule
 def _may_triage(user: User, signal: Signal | None) -> bool:
     if signal is None:
-        return triage_municipality(user) is not None or user.role == Role.CENTRE_OFFICER
+        return triage_scope(user) is not None
     if signal.municipality_id == triage_municipality(user):
+        return True
+    routed_here = (
+        signal.assigned_institution_id is not None
+        and signal.assigned_institution_id == user.institution_id
+    )
+    if routed_here and user.role in INSTITUTION_WIDE_ROLES:
         return True
     return user.role == Role.CENTRE_OFFICER and signal.needs_centre

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spona.core.collation import in_serbian_order
 from spona.core.forms import limit_choices
+from spona.core.urgency import Urgency
 from spona.institutions.models import Institution, Municipality
 from spona.signals.models import Signal
 from spona.signals.warning_signs import choices_for
@@ -107,6 +108,12 @@ class FollowUpForm(forms.Form):
 class AssignForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     institution = forms.ModelChoiceField(label=_("Assign to"), queryset=Institution.objects.none())
+    urgency = forms.ChoiceField(
+        label=_("Urgency, as triaged"),
+        choices=Urgency.choices,
+        required=False,
+        help_text=_("Raise or lower what the reporter chose; the time to act follows from it."),
+    )
 
     def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

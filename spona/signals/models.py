@@ -80,7 +80,7 @@ class Signal(VersionedModel):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
     )
-    dismissed_reason = models.TextField(_("reason for dismissal"), blank=True)
+    dismissed_reason = EncryptedTextField(_("reason for dismissal"), blank=True)
     receipt_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     triaged_at = models.DateTimeField(null=True, blank=True)

@@ -1,9 +1,15 @@
-"""What this app offers on the phase pages."""
+"""What this app offers on the phase pages, the home page (signals to triage) and the
+municipality's summary."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from spona.accounts.models import User
 from spona.core.phases import Phase, Tool, offer
-from spona.signals.access import SIGNAL_VIEW
+from spona.core.work import SHOWN, Figure, Item, Section, provide, summarise
+from spona.policy import can
+from spona.signals.access import SIGNAL_TRIAGE, SIGNAL_VIEW
+from spona.signals.selectors import signals_raised_count, triage_due, triage_overdue, triage_waiting
 
 offer(
     Tool(
@@ -14,3 +20,32 @@ offer(
         SIGNAL_VIEW,
     ),
 )
+
+
+def _to_triage(user: User) -> Section | None:
+    """Signals waiting for triage, for those who triage them."""
+    if not can(user, SIGNAL_TRIAGE):
+        return None
+    waiting = triage_waiting(user=user)
+    return Section(
+        key="signals_to_triage",
+        title=_("Signals to triage"),
+        count=waiting.count(),
+        overdue_count=waiting.filter(triage_overdue()).count(),
+        items=[
+            Item(
+                code=signal.code,
+                text=str(signal.municipality),
+                url=reverse("signals:signal_detail", args=[signal.code]),
+                due=triage_due(signal),
+                urgency=signal.urgency,
+            )
+            for signal in waiting[:SHOWN]
+        ],
+        url=reverse("signals:signal_list"),
+        empty=_("No signal waits for triage. New signals from your municipality appear here."),
+    )
+
+
+provide(_to_triage)
+summarise(Figure("signals", _("Signals in the last 12 months"), signals_raised_count))

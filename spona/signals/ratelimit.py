@@ -6,9 +6,11 @@ import hashlib
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from spona.ops.clients import client_address
+
 
 def allow(request: HttpRequest, *, scope: str, limit: int, window_seconds: int) -> bool:
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     digest = hashlib.sha256(f"{scope}:{address}".encode()).hexdigest()[:32]
     key = f"spona.rate.{scope}.{digest}"
     cache.add(key, 0, timeout=window_seconds)

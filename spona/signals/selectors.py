@@ -1,22 +1,27 @@
 """Reads of signals: the triage queue, one's own signals, one signal (audited)."""
 
-from django.db.models import Case, QuerySet, When
+from datetime import datetime, timedelta
+
+from django.db.models import Case, DateTimeField, F, Q, QuerySet, When
 from django.http import Http404
+from django.utils import timezone
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import audit
+from spona.audit.services import audit, audit_listed
 from spona.core.urgency import Urgency
 from spona.policy import can, visible
-from spona.signals.access import SIGNAL_TRIAGE
+from spona.signals.access import SIGNAL_TRIAGE, triage_scope
 from spona.signals.models import Signal, Status
 
 OPEN = [Status.NEW, Status.ASSIGNED]
 
 
 def triage_queue(*, user: User) -> QuerySet[Signal]:
-    """Open signals this user triages, most urgent and oldest first."""
-    if not can(user, SIGNAL_TRIAGE):
+    """Open signals this user triages (their municipality's, those routed to their institution,
+    the Centre's share), most urgent and oldest first."""
+    scope = triage_scope(user)
+    if scope is None or not can(user, SIGNAL_TRIAGE):
         return Signal.objects.none()
     urgency_order = Case(
         When(urgency=Urgency.IMMEDIATE, then=0),
@@ -25,14 +30,66 @@ def triage_queue(*, user: User) -> QuerySet[Signal]:
     )
     signals = (
         visible(user, Signal)
-        .filter(status__in=OPEN)
+        .filter(scope, status__in=OPEN)
         .select_related("municipality", "raised_by_institution")
     )
     return signals.annotate(urgency_order=urgency_order).order_by("urgency_order", "created_at")
 
 
+def _due() -> Case:
+    """When a signal should be triaged: its time of arrival plus what its urgency allows."""
+    return Case(
+        *(
+            When(urgency=urgency, then=F("created_at") + urgency.allowed_time)
+            for urgency in Urgency
+        ),
+        output_field=DateTimeField(),
+    )
+
+
+def triage_waiting(*, user: User) -> QuerySet[Signal]:
+    """Signals waiting for this user's triage (the home page's first section): untriaged ones
+    in their scope (``triage_scope``) and those routed to their institution; annotated with ``due`` (arrival plus what the urgency allows), soonest first."""
+    if not can(user, SIGNAL_TRIAGE):
+        return Signal.objects.none()
+    scope = triage_scope(user)
+    if scope is None:
+        return Signal.objects.none()
+    waiting = Q(status=Status.NEW)
+    if user.institution_id is not None:  # routed here: this institution acts on it next
+        waiting |= Q(status=Status.ASSIGNED, assigned_institution=user.institution_id)
+    return (
+        visible(user, Signal)
+        .filter(scope, waiting)
+        .select_related("municipality", "raised_by_institution")
+        .annotate(due=_due())
+        .order_by("due", "pk")
+    )
+
+
+def triage_overdue() -> Q:
+    """The signals past the time their urgency allows for triage."""
+    now = timezone.now()
+    late = Q(pk__in=[])
+    for urgency in Urgency:
+        late |= Q(urgency=urgency, created_at__lt=now - urgency.allowed_time)
+    return late
+
+
+def triage_due(signal: Signal) -> datetime:
+    """When the signal should be triaged: its arrival plus what its urgency allows."""
+    return signal.created_at + Urgency(signal.urgency).allowed_time
+
+
 def my_signals(*, user: User) -> QuerySet[Signal]:
     return visible(user, Signal).filter(raised_by=user).select_related("municipality")
+
+
+def signal_list_page(*, user: User) -> dict[str, list[Signal]]:
+    """The signals page: the triage queue and one's own signals, audited as one read."""
+    queue, mine = list(triage_queue(user=user)), list(my_signals(user=user))
+    audit_listed(user=user, purpose="signal list", queue=queue, mine=mine)
+    return {"queue": queue, "mine": mine}
 
 
 def signal_get(*, user: User, code: str) -> Signal:
@@ -46,3 +103,10 @@ def signal_get(*, user: User, code: str) -> Signal:
         raise Http404
     audit(AuditAction.READ, signal, user=user)
     return signal
+
+
+def signals_raised_count(municipality: int) -> int:
+    """How many signals the municipality had in the last 12 months (an aggregate: publish it
+    through ``spona.disclosure``)."""
+    since = timezone.now() - timedelta(days=365)
+    return Signal.objects.filter(municipality=municipality, created_at__gte=since).count()

@@ -4,17 +4,20 @@ import hashlib
 import secrets
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
+from spona.accounts.selectors import can_receive
 from spona.audit.context import AuditContext, acting, current
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.core.codes import ALPHABET
 from spona.core.locking import save_versioned
+from spona.core.urgency import Urgency
 from spona.institutions.models import Institution
 from spona.people.models import Person
 from spona.policy import require
@@ -75,20 +78,35 @@ def citizen_signal_add(*, receipt: str, text: str) -> Signal | None:
 
 @transaction.atomic
 def signal_assign(
-    *, user: User, signal: Signal, expected_version: int, institution: Institution
+    *,
+    user: User,
+    signal: Signal,
+    expected_version: int,
+    institution: Institution,
+    urgency: str = "",
 ) -> Signal:
+    """Route a signal to the institution that acts on it next, with the urgency the triage
+    decided (empty: as the reporter chose)."""
     require(user, SIGNAL_TRIAGE, signal)
+    if urgency and urgency not in Urgency.values:
+        raise ValidationError({"urgency": _("Choose an urgency.")})
+    if not can_receive(institution):
+        raise ValidationError(
+            _("Nobody at this institution can receive a signal yet; choose another one.")
+        )
     signal.assigned_institution, signal.status, signal.triaged_at = (
         institution,
         Status.ASSIGNED,
         timezone.now(),
     )
-    save_versioned(
-        signal,
-        expected_version=expected_version,
-        fields=["assigned_institution", "status", "triaged_at"],
-    )
-    audit(AuditAction.UPDATE, signal, user=user, details={"assigned_institution": institution.pk})
+    fields = ["assigned_institution", "status", "triaged_at"]
+    details: dict[str, object] = {"assigned_institution": institution.pk}
+    if urgency and urgency != signal.urgency:
+        details["urgency"] = {"from": signal.urgency, "to": urgency}
+        signal.urgency = urgency
+        fields.append("urgency")
+    save_versioned(signal, expected_version=expected_version, fields=fields)
+    audit(AuditAction.UPDATE, signal, user=user, details=details)
     return signal
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
+from spona.accounts.selectors import with_receivers
 from spona.core.actions import act_and_return, incomplete_and_return
 from spona.core.collation import in_serbian_order
 from spona.institutions.models import Institution
@@ -59,8 +60,7 @@ def signal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def signal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, SIGNAL_VIEW)
     context = {
-        "queue": selectors.triage_queue(user=request.user),
-        "mine": selectors.my_signals(user=request.user),
+        **selectors.signal_list_page(user=request.user),
         "may_triage": can(request.user, SIGNAL_TRIAGE),
         "may_raise": can(request.user, SIGNAL_RAISE),
     }
@@ -68,15 +68,18 @@ def signal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _assignable(signal: Signal) -> QuerySet[Institution]:
-    """Institutions of the signal's municipality, and the national ones."""
+    """Institutions of the signal's municipality, and the national ones, that have someone to
+    receive it (a signal routed where nobody answers would wait forever)."""
     here = Q(municipality=signal.municipality_id) | Q(municipality__isnull=True)
-    return in_serbian_order(Institution.objects.filter(here, is_active=True), str)
+    return in_serbian_order(with_receivers(Institution.objects.filter(here, is_active=True)), str)
 
 
 def _triage_forms(signal: Signal) -> dict[str, object]:
     initial = {"version": signal.version}
     return {
-        "assign_form": AssignForm(initial=initial, institutions=_assignable(signal)),
+        "assign_form": AssignForm(
+            initial={**initial, "urgency": signal.urgency}, institutions=_assignable(signal)
+        ),
         "dismiss_form": DismissForm(initial=initial),
         "merge_form": MergeForm(initial=initial),
     }
@@ -116,6 +119,7 @@ def signal_assign(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
                 signal=signal,
                 expected_version=form.cleaned_data["version"],
                 institution=form.cleaned_data["institution"],
+                urgency=form.cleaned_data["urgency"],
             ),
             to=_signal_page(signal),
             done=SIGNAL_UPDATED,

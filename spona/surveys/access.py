@@ -1,9 +1,10 @@
-"""Survey results are aggregates, protected (n < 11 hidden) for everyone who may see them.
+"""Survey results are aggregates, protected (n < 11 hidden) for everyone who may see them: every
+role that works with data, not the administrators.
 Coordinators run the waves of their municipality; the municipality's professionals enter
 interviews."""
 
 from spona.accounts.models import User
-from spona.core.roles import SIGNAL_ROLES, Role
+from spona.core.roles import AGGREGATE_ROLES, SIGNAL_ROLES, Role
 from spona.institutions.access import home_municipality
 from spona.policy import Permission
 from spona.surveys.models import SurveyWave
@@ -22,7 +23,7 @@ def _wave_is_local(user: User, wave: SurveyWave | None) -> bool:
 
 @SURVEY_VIEW.rule
 def _may_view(user: User, wave: SurveyWave | None) -> bool:
-    return True
+    return user.role in AGGREGATE_ROLES
 
 
 @SURVEY_MANAGE.rule

@@ -1,7 +1,8 @@
 """Demo data: the three municipalities of the 2014 study, the national Centre, one
-institution of every type in each municipality, a demo user for every role, and a few
-invented persons, and one case per social welfare centre, referred to the Centre. Running it
-again changes nothing."""
+institution of every type in each municipality, a demo user for every role (and one who
+receives for every institution type of the default mandate matrix, the police duty officer
+among them), and in each municipality the story of ``demo_story``: signals, screenings,
+cases, referrals, conferences and tasks. Running it again changes nothing."""
 
 import random
 from dataclasses import dataclass
@@ -10,18 +11,15 @@ from django.db import transaction
 
 from spona.accounts.models import Role, User
 from spona.accounts.services import demo_user_ensure
-from spona.cases.models import Case, ConsentMethod, DataCategory
-from spona.cases.services import case_open_for_presumed_victim, consent_record
-from spona.core.urgency import Urgency
+from spona.coordination.defaults import DEFAULT_MATRIX
+from spona.core.roles import INSTITUTION_WIDE_ROLES
 from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.institutions.services import institution_ensure, reference_data_load
-from spona.people.models import Person, Sex
-from spona.people.services import person_register
 from spona.prevention.demo import prevention_demo_load
 from spona.screening.services import catalogue_load_default
-from spona.signals.models import ChildInvolved, Signal
-from spona.signals.services import signal_raise
 from spona.surveys.demo import surveys_demo_load
+from spona.workspace import demo_story
+from spona.workspace.demo_story import Cast
 
 DEMO_PASSWORD = "spona-demo-2026"  # noqa: S105 - printed for newcomers; demo mode only
 DEMO_MUNICIPALITIES = {"70939": "pirot", "71099": "smederevo", "80403": "sremska-mitrovica"}
@@ -43,33 +41,19 @@ _TYPE_NAMES = {
 _LOCAL_USERS = [
     ("school", Role.FRONTLINE, InstitutionType.SCHOOL),
     ("police", Role.FRONTLINE, InstitutionType.POLICE),
+    ("dutyofficer", Role.CASE_MANAGER, InstitutionType.POLICE),
     ("casemanager", Role.CASE_MANAGER, InstitutionType.SOCIAL_WELFARE),
     ("supervisor", Role.SUPERVISOR, InstitutionType.SOCIAL_WELFARE),
     ("coordinator", Role.COORDINATOR, InstitutionType.LOCAL_GOVERNMENT),
     ("admin", Role.INSTITUTION_ADMIN, InstitutionType.SOCIAL_WELFARE),
 ]
-_GIVEN = [
-    "Милица",
-    "Јована",
-    "Ana",
-    "Драгана",
-    "Marija",
-    "Љубица",
-    "Snežana",
-    "Ђорђе",
-    "Nikola",
-    "Стефан",
-]
-_FAMILY = [
-    "Јовановић",
-    "Petrović",
-    "Николић",
-    "Marković",
-    "Ђорђевић",
-    "Stojanović",
-    "Илић",
-    "Pavlović",
-]
+#: every other institution type of the default mandate matrix gets a case manager, who
+#: receives its referrals and tasks: ``pirot.health.manager``, ``pirot.ngo.manager``...
+_RECEIVER_SUFFIX = "manager"
+
+
+def receiver_username(slug: str, type_: InstitutionType) -> str:
+    return f"{slug}.{type_.value}.{_RECEIVER_SUFFIX}"
 
 
 @dataclass(frozen=True)
@@ -99,78 +83,49 @@ def _user(username: str, role: Role, institution: Institution | None) -> User:
     )
 
 
-def _people(users: list[User], rng: random.Random) -> None:
-    for user in users:
-        if Person.objects.filter(registered_by=user).exists():
-            continue
-        for _ in range(3):
-            person_register(
-                user=user,
-                given_name=rng.choice(_GIVEN),
-                family_name=rng.choice(_FAMILY),
-                estimated_age=rng.randint(14, 45),
-                sex=rng.choice([Sex.FEMALE, Sex.FEMALE, Sex.MALE]),
-                citizenship="RS",
-                municipality=user.institution.municipality if user.institution else None,
+def _local_users(
+    slug: str, by_type: dict[InstitutionType, Institution]
+) -> tuple[list[User], dict[InstitutionType, User]]:
+    """The demo users of a municipality, and who receives for each institution type."""
+    users = [_user(f"{slug}.{suffix}", role, by_type[t]) for suffix, role, t in _LOCAL_USERS]
+    receivers = {
+        InstitutionType(u.institution.type): u
+        for u in reversed(users)
+        if u.role in INSTITUTION_WIDE_ROLES and u.institution is not None
+    }
+    for type_ in DEFAULT_MATRIX:
+        if type_ not in receivers and type_ in by_type:
+            receivers[type_] = _user(
+                receiver_username(slug, type_), Role.CASE_MANAGER, by_type[type_]
             )
+            users.append(receivers[type_])
+    return users, receivers
 
 
-_SIGNALS = [
-    (
-        "school",
-        "Ученица осмог разреда прича да јој је познаник понудио посао конобарице у иностранству и да ће он платити пут.",
-        Urgency.NORMAL,
-        ChildInvolved.YES,
-    ),
-    (
-        "police",
-        "На бензинској пумпи три мушкарца без докумената раде ноћу; кажу да дугују послодавцу за превоз.",
-        Urgency.URGENT,
-        ChildInvolved.NO,
-    ),
-]
-
-
-def _signals(users: list[User]) -> None:
-    """One invented signal from each demo school and police user."""
-    for user in users:
-        suffix = user.username.rsplit(".", 1)[-1]
-        for kind, text, urgency, child in _SIGNALS:
-            if (
-                suffix != kind
-                or user.institution is None
-                or Signal.objects.filter(raised_by=user).exists()
-            ):
-                continue
-            signal_raise(
-                user=user,
-                municipality=user.institution.municipality,
-                what_seen=text,
-                urgency=urgency,
-                child_involved=child,
-            )
-
-
-def _cases(users: list[User]) -> None:
-    """Each social welfare case manager opens one case, referred to the Centre, with the
-    person's written consent to share identity and case details with the Centre."""
-    for user in users:
-        if user.role != Role.CASE_MANAGER or Case.objects.filter(opened_by=user).exists():
-            continue
-        person = Person.objects.filter(registered_by=user).order_by("pk").first()
-        if person is None:
-            continue
-        case = case_open_for_presumed_victim(
-            user=user, person=person, is_child=False, origin={"demo": 1}
-        )
-        for category in (DataCategory.IDENTITY, DataCategory.CASE_DETAILS):
-            consent_record(
-                user=user,
-                case=case,
-                institution_type=InstitutionType.NATIONAL_CENTRE,
-                category=category,
-                method=ConsentMethod.WRITTEN,
-            )
+def _cast(
+    municipality: Municipality,
+    by_type: dict[InstitutionType, Institution],
+    users: list[User],
+    receivers: dict[InstitutionType, User],
+    centre: Institution,
+    centre_officer: User,
+) -> Cast:
+    named = {u.username.split(".", 1)[1]: u for u in users}
+    raisers = {**receivers, InstitutionType.SCHOOL: named["school"]}
+    raisers[InstitutionType.POLICE] = named["police"]
+    raisers[InstitutionType.LOCAL_GOVERNMENT] = named["coordinator"]
+    return Cast(
+        municipality=municipality,
+        institutions=by_type,
+        centre=centre,
+        case_manager=named["casemanager"],
+        supervisor=named["supervisor"],
+        duty_officer=named["dutyofficer"],
+        coordinator=named["coordinator"],
+        centre_officer=centre_officer,
+        raisers=raisers,
+        receivers=receivers,
+    )
 
 
 @transaction.atomic
@@ -180,30 +135,30 @@ def demo_load() -> list[DemoSignIn]:
     centre = _institution(
         None, InstitutionType.NATIONAL_CENTRE, "Центар за заштиту жртава трговине људима"
     )
+    centre_officer = _user("centre.officer", Role.CENTRE_OFFICER, centre)
     users = [
-        _user("centre.officer", Role.CENTRE_OFFICER, centre),
+        centre_officer,
         _user("centre.analyst", Role.ANALYST, centre),
         _user("sysadmin", Role.SYSTEM_ADMIN, None),
     ]
-    for code, slug in DEMO_MUNICIPALITIES.items():
+    rng = random.Random(2014)  # noqa: S311 - invented demo names
+    for index, (code, slug) in enumerate(DEMO_MUNICIPALITIES.items()):
         municipality = Municipality.objects.get(code=code)
         by_type = {
             t: _institution(municipality, t, f"{name} {municipality.name_cyr}")
             for t, name in _TYPE_NAMES.items()
         }
-        users += [_user(f"{slug}.{suffix}", role, by_type[t]) for suffix, role, t in _LOCAL_USERS]
-    person_users = [
-        u for u in users if u.role in {Role.CASE_MANAGER, Role.CENTRE_OFFICER, Role.FRONTLINE}
-    ]
-    _people(person_users, random.Random(2014))  # noqa: S311 - invented demo names
-    _signals(users)
-    _cases(users)
+        local, receivers = _local_users(slug, by_type)
+        users += local
+        if not demo_story.played(municipality):
+            cast = _cast(municipality, by_type, local, receivers, centre, centre_officer)
+            demo_story.play(cast, index, rng)
     prevention_demo_load(random.Random(2014))  # noqa: S311 - invented counts
     surveys_demo_load()
     return [
         DemoSignIn(
             u.username,
-            u.get_role_display(),
+            u.role_title,
             str(u.institution or ""),
             u.totp_device.secret if hasattr(u, "totp_device") else None,
         )

@@ -1,20 +1,54 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.http import AuthenticatedHttpRequest
-from spona.cases.selectors import overdue_referrals
-from spona.conferences.selectors import overdue_tasks
+from spona.accounts.models import User
 from spona.core.phases import Phase, tools_for
+from spona.core.roles import Role
+from spona.core.work import Section, figures_for, sections_for
+from spona.disclosure import protect_vector, shown
+from spona.policy import can
+from spona.signals.access import SIGNAL_RAISE
+
+
+def municipality_summary(user: User) -> Section | None:
+    """A coordinator's municipality in numbers: aggregates only, each published through the
+    disclosure rule (a count from 1 to 10 shows as "<11")."""
+    if user.role != Role.COORDINATOR or user.institution is None:
+        return None
+    municipality = user.institution.municipality
+    if municipality is None:
+        return None
+    figures = [
+        (figure.label, shown(protect_vector([count])[0][0]))
+        for figure, count in figures_for(municipality.pk)
+    ]
+    return Section(
+        key="municipality_summary",
+        title=_("%(municipality)s in numbers") % {"municipality": municipality},
+        count=0,
+        items=[],
+        figures=figures,
+    )
 
 
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    phases = [(phase, phase.label, tools_for(request.user, phase)) for phase in Phase]
+    """My work: what waits for this user and their institution, most urgent first."""
+    user = request.user
+    sections = sections_for(user)
+    summary = municipality_summary(user)
+    if summary is not None:  # after the sections with work waiting, before the empty ones
+        sections = sorted([*sections, summary], key=Section.sort_key)
+    tools = [(phase, tools_for(user, phase)) for phase in Phase]
     context = {
-        "phase_tools": phases,
-        "overdue_tasks": overdue_tasks(user=request.user)[:50],
-        "overdue_referrals": overdue_referrals(user=request.user)[:50],
+        "sections": sections,
+        "waiting": sum(section.count for section in sections),
+        "overdue": sum(section.overdue_count for section in sections),
+        "tools": [(phase, phase_tools) for phase, phase_tools in tools if phase_tools],
+        "may_raise_signal": can(user, SIGNAL_RAISE),
     }
     return render(request, "workspace/home.html", context)
 

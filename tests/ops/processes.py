@@ -20,7 +20,7 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[2]
 
 needs_postgresql = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    connection.vendor != "postgresql",  # Django's backend or spona.core.postgresql
     reason="several processes share one database: PostgreSQL only (CI's second pass)",
 )
 

@@ -76,3 +76,17 @@ def test_spona_serve_dev_runs_the_development_server(tmp_path) -> None:
         )
     assert status == 200
     assert headers["Server"].startswith("WSGIServer")
+
+
+def test_finding_15_the_development_server_refuses_a_static_traversal(tmp_path) -> None:
+    """It answered 500 (Django's static handler raised SuspiciousFileOperation); now 404."""
+    port = free_port()
+    env = spona_env(SPONA_MODE="development", DATABASE_URL=f"sqlite:///{tmp_path / 'dev.sqlite3'}")
+    base = f"http://127.0.0.1:{port}"
+    with running(["-m", "spona.cli", "serve", "--dev", "--port", str(port)], env):
+        wait_for(lambda: answers(f"{base}/health/live"), what="runserver")
+        assert fetch(f"{base}/static/..%2f..%2f.env")[0] == 404
+        assert fetch(f"{base}/static/..%2f..%2fmanage.py")[0] == 404
+        status, _headers, body = fetch(f"{base}/static/spona.css")
+    assert status == 200
+    assert body == (Path(__file__).resolve().parents[2] / "spona/static/spona.css").read_bytes()

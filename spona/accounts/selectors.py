@@ -1,0 +1,36 @@
+"""Reads about accounts that other apps need: which institutions have someone to act for them."""
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from spona.accounts.models import User
+from spona.core.roles import INSTITUTION_WIDE_ROLES
+from spona.institutions.models import Institution
+
+
+def receiving_users(institution: Institution | int) -> QuerySet[User]:
+    """The active accounts that act for this institution: they triage what is routed to it,
+    answer its referrals and see the cases it works on."""
+    return User.objects.filter(
+        institution=institution, is_active=True, role__in=INSTITUTION_WIDE_ROLES
+    )
+
+
+def with_receivers(institutions: QuerySet[Institution]) -> QuerySet[Institution]:
+    """The institutions among these that have at least one active account able to receive."""
+    receivers = User.objects.filter(
+        institution=OuterRef("pk"), is_active=True, role__in=INSTITUTION_WIDE_ROLES
+    )
+    return institutions.filter(Exists(receivers))
+
+
+def without_receivers(institutions: QuerySet[Institution]) -> QuerySet[Institution]:
+    """The institutions among these that nobody could answer for: a referral or a signal sent
+    there would wait forever."""
+    receivers = User.objects.filter(
+        institution=OuterRef("pk"), is_active=True, role__in=INSTITUTION_WIDE_ROLES
+    )
+    return institutions.exclude(Exists(receivers))
+
+
+def can_receive(institution: Institution) -> bool:
+    return receiving_users(institution).exists()

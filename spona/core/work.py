@@ -1,0 +1,135 @@
+"""What waits for a user: the sections of the home page ("my work"), one definition.
+
+Each app adds the work it owns from its ``navigation`` module (``provide``): a function that
+takes the user and returns a ``Section`` (a count and the first few items, from the app's own
+selectors) or ``None`` when the section is not for this user. The home page asks every
+provider (``sections_for``) and shows the sections most urgent first. The municipality's
+summary works the same way (``summarise``): each app adds the figures it can count for a
+municipality; the page publishes them through ``spona.disclosure``.
+
+Items name things by code, never by a person's name: the home page is seen over shoulders.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from django.utils import formats, timezone
+from django.utils.functional import Promise
+
+from spona.core.urgency import Urgency
+
+#: How many items a section shows; the count says how many there are in all.
+SHOWN = 5
+
+_URGENCY_ORDER = {Urgency.IMMEDIATE: 0, Urgency.URGENT: 1, Urgency.NORMAL: 2}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing that waits: its code, a short line, where to act, when it is due."""
+
+    code: str
+    text: str
+    url: str
+    due: datetime | date | None = None
+    urgency: str = ""
+
+    @property
+    def due_at(self) -> datetime | None:
+        """The due time as a moment (a due date ends at the end of that day)."""
+        if self.due is None or isinstance(self.due, datetime):
+            return self.due
+        return timezone.make_aware(datetime.combine(self.due, time.max))
+
+    @property
+    def due_shown(self) -> str:
+        """The due time in the active language (a due date without a time)."""
+        if self.due is None:
+            return ""
+        if isinstance(self.due, datetime):
+            return formats.date_format(timezone.localtime(self.due), "SHORT_DATETIME_FORMAT")
+        return formats.date_format(self.due, "SHORT_DATE_FORMAT")
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_at is not None and self.due_at < timezone.now()
+
+    @property
+    def urgency_label(self) -> str:
+        return str(Urgency(self.urgency).label) if self.urgency in Urgency.values else ""
+
+    def sort_key(self) -> tuple[int, datetime, int]:
+        """Overdue first, then the soonest due, then the most urgent."""
+        return (
+            0 if self.overdue else 1,
+            self.due_at or _NEVER,
+            _URGENCY_ORDER.get(Urgency(self.urgency), 3) if self.urgency in Urgency.values else 3,
+        )
+
+
+_NEVER = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A kind of work for this user: how many in all, how many overdue, the first few."""
+
+    key: str
+    title: Promise | str
+    count: int
+    items: list[Item]
+    url: str = ""
+    overdue_count: int = 0
+    empty: Promise | str = ""
+    #: aggregate figures instead of items: (label, published value)
+    figures: Sequence[tuple[Promise | str, str]] = ()
+
+    def sort_key(self) -> tuple[int, datetime]:
+        items = sorted(self.items, key=Item.sort_key)
+        first = items[0].sort_key() if items else None
+        if self.overdue_count or (first and first[0] == 0):
+            return (0, first[1] if first else timezone.now())
+        if first is not None:
+            return (1, first[1])
+        return (2 if self.count or self.figures else 3, _NEVER)
+
+
+Provider = Callable[[Any], Section | None]
+_PROVIDERS: list[Provider] = []
+
+
+def provide(*providers: Provider) -> None:
+    """Add an app's work sections to the home page (each once)."""
+    _PROVIDERS.extend(p for p in providers if p not in _PROVIDERS)
+
+
+def sections_for(user: object) -> list[Section]:
+    """This user's work, most urgent first: sections with overdue items, then by the soonest
+    due time, then the rest; the items of each section likewise."""
+    sections = [section for provider in _PROVIDERS if (section := provider(user)) is not None]
+    ordered = [replace(s, items=sorted(s.items, key=Item.sort_key)) for s in sections]
+    return sorted(ordered, key=Section.sort_key)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number an app counts for one municipality (the coordinator's summary)."""
+
+    key: str
+    label: Promise
+    count: Callable[[int], int]
+
+
+_FIGURES: list[Figure] = []
+
+
+def summarise(*figures: Figure) -> None:
+    """Add an app's figures to the municipality's summary (each once)."""
+    _FIGURES.extend(f for f in figures if f not in _FIGURES)
+
+
+def figures_for(municipality_id: int) -> list[tuple[Figure, int]]:
+    """Every registered figure, counted for the municipality (unpublished raw counts)."""
+    return [(figure, figure.count(municipality_id)) for figure in _FIGURES]

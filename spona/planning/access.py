@@ -1,0 +1,52 @@
+"""Who plans: the coordinator for their own municipality. The national Centre's officers and
+analysts read every municipality's readiness scores and plans (never the interview notes, which
+can name people), to compare and to support."""
+
+from django.db.models import Q
+
+from spona.accounts.models import User
+from spona.core.roles import Role
+from spona.institutions.access import coordinates, home_municipality
+from spona.institutions.models import Municipality
+from spona.planning.models import Activity, Assessment
+from spona.policy import Permission, rows
+
+PLAN_MANAGE = Permission[Municipality]("plan_manage")
+"""Record readiness assessments, activities and the budget; run the prioritisation."""
+PLAN_VIEW = Permission[None]("plan_view")
+INTERVIEW_NOTES_VIEW = Permission[Assessment]("interview_notes_view")
+
+NATIONAL_READERS = frozenset({Role.CENTRE_OFFICER, Role.ANALYST})
+
+
+@PLAN_MANAGE.rule
+def _may_plan(user: User, municipality: Municipality | None) -> bool:
+    return coordinates(user, municipality)
+
+
+@PLAN_VIEW.rule
+def _may_view(user: User, obj: None) -> bool:
+    return user.role == Role.COORDINATOR or user.role in NATIONAL_READERS
+
+
+@INTERVIEW_NOTES_VIEW.rule
+def _may_read_notes(user: User, assessment: Assessment | None) -> bool:
+    return assessment is not None and coordinates(user, assessment.municipality)
+
+
+def _own_or_national(user: User) -> Q | None:
+    if user.role in NATIONAL_READERS:
+        return Q()
+    if user.role == Role.COORDINATOR and (home := home_municipality(user)) is not None:
+        return Q(municipality=home)
+    return None
+
+
+@rows(Assessment)
+def _assessments(user: User) -> Q | None:
+    return _own_or_national(user)
+
+
+@rows(Activity)
+def _activities(user: User) -> Q | None:
+    return _own_or_national(user)

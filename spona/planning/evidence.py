@@ -1,0 +1,154 @@
+"""The study's five common problems, each scored from evidence Spona holds, with the evidence.
+
+A score is a share from 0 to 100 (higher is better) or ``None`` where the system holds no
+evidence yet; each comes with the counts it was computed from and the period. The counts and
+shares are shown to coordinators and analysts, who have no case access, so every one goes
+through the disclosure module (``spona.disclosure.share`` suppresses a share whose part or
+remainder is a small cell).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from spona.cases.models import Referral
+from spona.conferences.models import Conference, ConferenceStatus, Task, TaskStatus
+from spona.coordination.models import Mandate
+from spona.disclosure import K, share, shown
+from spona.institutions.models import InstitutionType, Municipality
+from spona.planning.models import Problem
+from spona.signals.models import Signal
+from spona.surveys.models import SurveyResponse
+
+#: Institutions whose signals show the response acting before harm: everyone but the police,
+#: who mostly meet victims after the fact (the study: 72 % of referrals came from the police).
+PROACTIVE_SOURCES = [t for t in InstitutionType if t != InstitutionType.POLICE]
+
+
+Period = tuple[datetime.date, datetime.date]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    problem: Problem
+    #: a share 0–100 (higher is better); ``None`` where there is no evidence or the share
+    #: would disclose a small count
+    score: int | None
+    facts: list[tuple[Promise, str | Promise]] = field(default_factory=list)
+    period: Period | None = None
+
+
+def _year(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.datetime(year, 1, 1, tzinfo=tz),
+        datetime.datetime(year + 1, 1, 1, tzinfo=tz),
+    )
+
+
+def five_problems(municipality: Municipality, year: int) -> list[Evidence]:
+    start, end = _year(year)
+    period = (start.date(), (end - datetime.timedelta(days=1)).date())
+    return [
+        _awareness(municipality, start, end, period),
+        _proactivity(municipality, start, end, period),
+        _roles(municipality, start, end, period),
+        Evidence(Problem.INTEGRATION, None, [(_("integration plans"), _("not recorded yet"))]),
+        _mechanism(municipality, start, end, period),
+    ]
+
+
+def _awareness(
+    municipality: Municipality, start: datetime.datetime, end: datetime.datetime, period: Period
+) -> Evidence:
+    responses = SurveyResponse.objects.filter(
+        municipality=municipality, created_at__gte=start, created_at__lt=end
+    ).count()
+    return Evidence(
+        Problem.AWARENESS,
+        None,
+        [(_("survey responses this year"), _count(responses))],
+        period,
+    )
+
+
+def _proactivity(
+    municipality: Municipality, start: datetime.datetime, end: datetime.datetime, period: Period
+) -> Evidence:
+    signals = Signal.objects.filter(
+        municipality=municipality, created_at__gte=start, created_at__lt=end
+    )
+    total = signals.count()
+    proactive = signals.filter(raised_by_institution__type__in=PROACTIVE_SOURCES).count()
+    schools = signals.filter(raised_by_institution__type=InstitutionType.SCHOOL).count()
+    health = signals.filter(raised_by_institution__type=InstitutionType.HEALTH).count()
+    return Evidence(
+        Problem.PROACTIVITY,
+        share(proactive, total),
+        [
+            (_("signals this year"), _count(total)),
+            (_("raised by schools"), _count(schools)),
+            (_("raised by health care"), _count(health)),
+        ],
+        period,
+    )
+
+
+def _roles(
+    municipality: Municipality, start: datetime.datetime, end: datetime.datetime, period: Period
+) -> Evidence:
+    referrals = Referral.objects.filter(
+        case__municipality=municipality, sent_at__gte=start, sent_at__lt=end
+    )
+    answered = referrals.filter(answered_at__isnull=False)
+    on_time = answered.filter(answered_at__lte=F("due_at")).count()
+    adapted = Mandate.objects.filter(municipality=municipality).exists()
+    return Evidence(
+        Problem.ROLES,
+        share(on_time, referrals.count()),
+        [
+            (_("referrals this year"), _count(referrals.count())),
+            (_("answered on time"), _count(on_time)),
+            (
+                _("mandate matrix adapted by the municipality"),
+                str(_("yes") if adapted else _("no")),
+            ),
+        ],
+        period,
+    )
+
+
+def _mechanism(
+    municipality: Municipality, start: datetime.datetime, end: datetime.datetime, period: Period
+) -> Evidence:
+    held = Conference.objects.filter(
+        Q(municipality=municipality) | Q(case__municipality=municipality),
+        status=ConferenceStatus.HELD,
+        held_on__gte=start,
+        held_on__lt=end,
+    ).count()
+    tasks = Task.objects.filter(
+        Q(conference__municipality=municipality) | Q(conference__case__municipality=municipality),
+        due_on__gte=start.date(),
+        due_on__lt=end.date(),
+    ).exclude(status=TaskStatus.CANCELLED)
+    done = tasks.filter(status=TaskStatus.DONE).count()
+    return Evidence(
+        Problem.MECHANISM,
+        share(done, tasks.count()),
+        [
+            (_("conferences held"), str(held)),
+            (_("tasks due this year"), _count(tasks.count())),
+            (_("tasks done"), _count(done)),
+        ],
+        period,
+    )
+
+
+def _count(value: int) -> str:
+    """A count of events as published: 0 or k and more, else the small-cell mark."""
+    return shown(value if value == 0 or value >= K else None)

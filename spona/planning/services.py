@@ -1,0 +1,253 @@
+"""Writes of the local action plan: readiness assessments and their scores, activities, the
+year's budget, the prioritisation and the coordinator's overrides. Each is audited."""
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from spona.accounts.models import User
+from spona.audit.models import AuditAction
+from spona.audit.services import audit
+from spona.core.locking import save_versioned
+from spona.institutions.models import Municipality
+from spona.planning.access import PLAN_MANAGE
+from spona.planning.models import (
+    Activity,
+    ActivityStatus,
+    Assessment,
+    Budget,
+    Interview,
+    Override,
+    Score,
+)
+from spona.planning.prioritise import (
+    DEFAULT_WEIGHTS,
+    Candidate,
+    Choice,
+    InfeasibleError,
+    Weights,
+    benefit,
+    solve,
+)
+from spona.planning.readiness import Dimension
+from spona.policy import require
+
+NEEDS_TWO_SCORERS = _(
+    "The combined score is agreed after two scorers have scored this interview independently."
+)
+NEEDS_REASON = _("Say why you override the prioritisation.")
+OVER_BUDGET = _("The mandatory activities and those you keep in do not fit the budget: %(detail)s")
+
+
+@transaction.atomic
+def assessment_start(*, user: User, municipality: Municipality, year: int) -> Assessment:
+    require(user, PLAN_MANAGE, municipality)
+    if Assessment.objects.filter(municipality=municipality, year=year).exists():
+        raise ValidationError({"year": _("This year already has a readiness assessment.")})
+    assessment = Assessment.objects.create(municipality=municipality, year=year, created_by=user)
+    audit(AuditAction.CREATE, assessment, user=user)
+    return assessment
+
+
+@transaction.atomic
+def interview_add(
+    *, user: User, assessment: Assessment, sector: str, interviewed_on: datetime.date, notes: str
+) -> Interview:
+    require(user, PLAN_MANAGE, assessment.municipality)
+    interview = Interview.objects.create(
+        assessment=assessment, sector=sector, interviewed_on=interviewed_on, notes=notes
+    )
+    audit(AuditAction.CREATE, interview, user=user)
+    return interview
+
+
+@transaction.atomic
+def score_record(
+    *, user: User, interview: Interview, scores: dict[str, int], combined: bool = False
+) -> list[Score]:
+    """A scorer's own scores of one interview (``scorer`` = the user), or the combined scores
+    the two scorers agreed on, once two different people have scored it."""
+    require(user, PLAN_MANAGE, interview.assessment.municipality)
+    errors = {}
+    for dimension, value in scores.items():
+        if dimension not in Dimension.values:
+            errors[dimension] = _("Unknown dimension.")
+        elif not 1 <= int(value) <= 9:
+            errors[dimension] = _("A score is a whole number from 1 to 9.")
+        elif combined and _scorers(interview, dimension) < 2:
+            errors[dimension] = NEEDS_TWO_SCORERS
+    if errors:
+        raise ValidationError(errors)
+    saved = []
+    for dimension, value in scores.items():
+        score, _created = Score.objects.update_or_create(
+            interview=interview,
+            dimension=dimension,
+            scorer=None if combined else user,
+            defaults={"value": int(value), "recorded_by": user},
+        )
+        saved.append(score)
+    audit(
+        AuditAction.UPDATE,
+        interview,
+        user=user,
+        details={"scores": "combined" if combined else "individual", "dimensions": list(scores)},
+    )
+    return saved
+
+
+def _scorers(interview: Interview, dimension: str) -> int:
+    return (
+        Score.objects.filter(interview=interview, dimension=dimension, scorer__isnull=False)
+        .values("scorer")
+        .distinct()
+        .count()
+    )
+
+
+@transaction.atomic
+def activity_save(
+    *,
+    user: User,
+    activity: Activity,
+    expected_version: int | None = None,
+    requires: Iterable[Activity] | None = None,
+) -> Activity:
+    """Create an activity (``expected_version`` None) or save an edit (stale edits refused)."""
+    require(user, PLAN_MANAGE, activity.municipality)
+    activity.full_clean(exclude=["requires"])
+    if activity.pk is None:
+        activity.save()
+        audit(AuditAction.CREATE, activity, user=user)
+    else:
+        fields = [
+            f.name
+            for f in Activity._meta.concrete_fields
+            if f.name not in {"id", "version", "municipality"}
+        ]
+        save_versioned(activity, expected_version=expected_version or 0, fields=fields)
+        audit(AuditAction.UPDATE, activity, user=user)
+    if requires is not None:
+        others = [a for a in requires if a.pk != activity.pk and a.year == activity.year]
+        activity.requires.set(others)
+    return activity
+
+
+@transaction.atomic
+def budget_set(
+    *,
+    user: User,
+    municipality: Municipality,
+    year: int,
+    total: Decimal,
+    by_funder: dict[str, str],
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> Budget:
+    require(user, PLAN_MANAGE, municipality)
+    budget, _created = Budget.objects.update_or_create(
+        municipality=municipality,
+        year=year,
+        defaults={
+            "total": total,
+            "by_funder": {funder: str(amount) for funder, amount in by_funder.items()},
+            "weight_need": weights.need,
+            "weight_evidence": weights.evidence,
+            "weight_reach": weights.reach,
+        },
+    )
+    audit(AuditAction.UPDATE, budget, user=user, details={"total": str(total)})
+    return budget
+
+
+def candidates(activities: Iterable[Activity], weights: Weights) -> list[Candidate]:
+    return [
+        Candidate(
+            key=str(a.pk),
+            cost=float(a.cost),
+            benefit=benefit(a.need, a.evidence, a.reach, weights),
+            funder=a.funder,
+            mandatory=a.mandatory,
+            requires=tuple(str(pk) for pk in a.requires.values_list("pk", flat=True)),
+        )
+        for a in activities
+    ]
+
+
+def weights_of(budget: Budget) -> Weights:
+    return Weights(budget.weight_need, budget.weight_evidence, budget.weight_reach)
+
+
+@transaction.atomic
+def prioritise(*, user: User, municipality: Municipality, year: int) -> Choice:
+    """Choose the year's activities of greatest total benefit within the budget (exactly), keep
+    the coordinator's overrides, and record for each activity left out why."""
+    require(user, PLAN_MANAGE, municipality)
+    budget = Budget.objects.filter(municipality=municipality, year=year).first()
+    if budget is None:
+        raise ValidationError(_("Set the year's budget first."))
+    activities = list(
+        Activity.objects.filter(
+            municipality=municipality,
+            year=year,
+            status__in=[ActivityStatus.PROPOSED, ActivityStatus.CHOSEN, ActivityStatus.LEFT_OUT],
+        ).prefetch_related("requires")
+    )
+    try:
+        choice = solve(
+            candidates(activities, weights_of(budget)),
+            float(budget.total),
+            {funder: float(amount) for funder, amount in budget.by_funder.items()},
+            forced_in=[str(a.pk) for a in activities if a.override == Override.IN],
+            forced_out=[str(a.pk) for a in activities if a.override == Override.OUT],
+        )
+    except InfeasibleError as error:
+        raise ValidationError(OVER_BUDGET % {"detail": str(error)}) from error
+    for activity in activities:
+        key = str(activity.pk)
+        activity.status = ActivityStatus.CHOSEN if key in choice.chosen else ActivityStatus.LEFT_OUT
+        activity.left_out_because = str(choice.reasons.get(key, ""))
+    Activity.objects.bulk_update(activities, ["status", "left_out_because"])
+    audit(
+        AuditAction.UPDATE,
+        budget,
+        user=user,
+        details={"prioritised": sorted(choice.chosen), "benefit": round(choice.total_benefit, 3)},
+    )
+    return choice
+
+
+@transaction.atomic
+def activity_override(
+    *, user: User, activity: Activity, expected_version: int, override: str, reason: str
+) -> Activity:
+    """The coordinator keeps an activity in or leaves it out, whatever the optimum, with a
+    reason; the next prioritisation respects it."""
+    require(user, PLAN_MANAGE, activity.municipality)
+    if override not in Override.values:
+        raise ValidationError({"override": _("Choose keep in, leave out or no override.")})
+    if override and not reason.strip():
+        raise ValidationError({"override_reason": NEEDS_REASON})
+    activity.override, activity.override_reason = override, reason.strip()
+    save_versioned(
+        activity, expected_version=expected_version, fields=["override", "override_reason"]
+    )
+    audit(AuditAction.UPDATE, activity, user=user, details={"override": override})
+    return activity
+
+
+def activity_progress(
+    *, user: User, activity: Activity, expected_version: int, **fields: Any
+) -> Activity:
+    """Progress over the year: status and per cent done."""
+    require(user, PLAN_MANAGE, activity.municipality)
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    with transaction.atomic():
+        save_versioned(activity, expected_version=expected_version, fields=list(fields))
+        audit(AuditAction.UPDATE, activity, user=user, details={"fields": list(fields)})
+    return activity

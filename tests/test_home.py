@@ -1,0 +1,227 @@
+"""The home page is "my work": what waits for the user and their institution, most urgent
+first, each section from the app that owns the work (``spona.core.work``)."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from spona.accounts.models import Role
+from spona.audit.models import AuditAction, AuditEvent
+from spona.cases.models import ConsentMethod, DataCategory, Referral
+from spona.cases.services import case_open_for_presumed_victim, consent_record
+from spona.conferences import services as conferences
+from spona.core.urgency import Urgency
+from spona.core.work import Section
+from spona.institutions.models import InstitutionType
+from spona.screening import services as screening
+from spona.screening.models import ProtocolStep
+from spona.signals.models import ChildInvolved, Signal
+from spona.signals.services import signal_raise
+from tests.factories import InstitutionFactory, PersonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+PRESUMED_ADULT = ["DR01", "DR02", "EC01", "EC02", "CD01", "CD02"]
+
+
+@pytest.fixture
+def town(municipality, social_welfare):
+    """A municipality's institutions and their people, and the national Centre; a teacher has
+    raised two signals (one urgent, both waiting), the centre has opened a case (referred to
+    the Centre, not answered yet)."""
+    local = {
+        kind: InstitutionFactory(type=InstitutionType(kind), municipality=municipality)
+        for kind in ["police", "school", "local_government"]
+    }
+    centre = InstitutionFactory(type=InstitutionType.NATIONAL_CENTRE, municipality=None)
+    people = {
+        "manager": UserFactory(role=Role.CASE_MANAGER, institution=social_welfare),
+        "supervisor": UserFactory(role=Role.SUPERVISOR, institution=social_welfare),
+        "duty_officer": UserFactory(role=Role.CASE_MANAGER, institution=local["police"]),
+        "teacher": UserFactory(role=Role.FRONTLINE, institution=local["school"]),
+        "officer": UserFactory(role=Role.CENTRE_OFFICER, institution=centre),
+        "coordinator": UserFactory(role=Role.COORDINATOR, institution=local["local_government"]),
+        "analyst": UserFactory(role=Role.ANALYST, institution=centre),
+    }
+    normal = signal_raise(
+        user=people["teacher"], municipality=municipality, what_seen="Понуда за посао"
+    )
+    urgent = signal_raise(
+        user=people["teacher"],
+        municipality=municipality,
+        what_seen="Дете ради ноћу",
+        urgency=Urgency.URGENT,
+        child_involved=ChildInvolved.YES,
+    )
+    person = PersonFactory(registered_by=people["manager"], given_name="Јована")
+    case = case_open_for_presumed_victim(
+        user=people["manager"], person=person, is_child=False, origin={}
+    )
+    return {
+        **people,
+        **local,
+        "csr": social_welfare,
+        "municipality": municipality,
+        "centre": centre,
+        "normal": normal,
+        "urgent": urgent,
+        "case": case,
+        "person": person,
+    }
+
+
+def _home(user) -> tuple[dict[str, Section], str]:
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("workspace:home"), HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    return {s.key: s for s in page.context["sections"]}, page.content.decode()
+
+
+def test_the_social_welfare_case_manager_sees_signals_to_triage_and_referrals_sent(town) -> None:
+    Signal.objects.filter(pk=town["urgent"].pk).update(
+        created_at=timezone.now() - timedelta(days=2)
+    )
+    sections, html = _home(town["manager"])
+    triage = sections["signals_to_triage"]
+    assert (triage.count, triage.overdue_count) == (2, 1)
+    assert [i.code for i in triage.items] == [town["urgent"].code, town["normal"].code]
+    assert triage.items[0].overdue
+    assert not triage.items[1].overdue
+    sent = sections["referrals_unanswered"]
+    assert (sent.count, sent.overdue_count, sent.items[0].code) == (1, 0, town["case"].code)
+    assert (sections["referrals_to_answer"].count, sections["tasks"].count) == (0, 0)
+    # the overdue section comes first; names never appear, codes do
+    assert next(iter(sections)) == "signals_to_triage"
+    assert town["case"].code in html
+    assert "Јована" not in html
+    assert "Signals to triage" in html
+    assert "1 overdue" in html
+
+
+def test_the_centre_officer_sees_the_national_referral_queue_and_urgent_signals(town) -> None:
+    Referral.objects.filter(case=town["case"]).update(due_at=timezone.now() - timedelta(hours=1))
+    sections, html = _home(town["officer"])
+    queue = sections["referrals_to_answer"]
+    assert str(queue.title) == "National referral queue"
+    assert (queue.count, queue.overdue_count, queue.items[0].code) == (1, 1, town["case"].code)
+    assert [i.code for i in sections["signals_to_triage"].items] == [town["urgent"].code]
+    assert "National referral queue" in html
+    # the sender sees its referral flagged overdue
+    sent = _home(town["manager"])[0]["referrals_unanswered"]
+    assert (sent.count, sent.overdue_count) == (1, 1)
+
+
+def test_the_police_duty_officer_triages_and_sees_the_tasks_of_the_police(town) -> None:
+    consent_record(  # tasks about a case go only where the person agreed to share its details
+        user=town["manager"],
+        case=town["case"],
+        institution_type=InstitutionType.POLICE,
+        category=DataCategory.CASE_DETAILS,
+        method=ConsentMethod.WRITTEN,
+    )
+    conference = conferences.conference_convene(
+        user=town["manager"],
+        case=town["case"],
+        topic="План заштите",
+        phase="protection",
+        held_on=timezone.now() + timedelta(days=1),
+        participants=[town["csr"], town["police"]],
+    )
+    [decision] = conferences.conference_record(
+        user=town["manager"],
+        conference=conference,
+        expected_version=conference.version,
+        minutes="Записник",
+        decisions=["Проценити безбедност"],
+    )
+    late, later = (
+        conferences.task_create(
+            user=town["manager"],
+            decision=decision,
+            title=title,
+            owner_institution=town["police"],
+            due_on=timezone.localdate() + timedelta(days=days),
+        )
+        for title, days in [("Процена безбедности", -2), ("Извештај", 5)]
+    )
+    sections, html = _home(town["duty_officer"])
+    assert sections["signals_to_triage"].count == 2
+    tasks = sections["tasks"]
+    assert (tasks.count, tasks.overdue_count) == (2, 1)
+    assert [i.code for i in tasks.items] == [late.code, later.code]
+    assert "Процена безбедности" in html
+
+
+def test_the_supervisor_sees_overdue_protocol_steps_by_person_code_and_the_read_is_audited(
+    town,
+) -> None:
+    screening.catalogue_load_default()
+    started = screening.screening_start(user=town["manager"], person=town["person"])
+    screening.screening_complete(
+        user=town["manager"],
+        screening=started,
+        expected_version=1,
+        data={"indicators": PRESUMED_ADULT},
+    )
+    ProtocolStep.objects.filter(code="notify_centre_24h").update(
+        due_at=timezone.now() - timedelta(hours=1)
+    )
+    sections, html = _home(town["supervisor"])
+    steps = sections["protocol_steps_overdue"]
+    assert (steps.count, steps.overdue_count) == (1, 1)
+    assert steps.items[0].code == town["person"].code
+    assert town["person"].code in html
+    assert "Јована" not in html
+    read = AuditEvent.objects.filter(action=AuditAction.READ, actor=town["supervisor"]).last()
+    assert read is not None
+    assert read.details["persons"] == [town["person"].code]
+    # the screener sees the steps of their own screenings
+    assert _home(town["manager"])[0]["protocol_steps_overdue"].count == 1
+
+
+def test_the_coordinator_sees_the_municipality_in_numbers_with_small_counts_hidden(town) -> None:
+    sections, html = _home(town["coordinator"])
+    assert "signals_to_triage" not in sections
+    assert "referrals_to_answer" not in sections
+    summary = {str(label): value for label, value in sections["municipality_summary"].figures}
+    assert summary == {
+        "Signals in the last 12 months": "<11",
+        "Open cases": "<11",
+        "Referrals overdue": "0",
+        "Tasks overdue": "0",
+    }
+    assert "shown as &lt;11 to protect" in html
+    assert town["case"].code not in html
+    assert town["normal"].code not in html
+
+
+def test_nothing_waiting_says_what_to_do_first(town) -> None:
+    sections, html = _home(town["teacher"])
+    assert all(section.count == 0 for section in sections.values())
+    assert "Nothing waits for you now." in html
+    assert reverse("signals:signal_create") in html
+    sections, html = _home(town["analyst"])
+    assert sections == {}
+    assert "Start with one of the tools below." in html
+    assert reverse("signals:signal_create") not in html
+    # the phase navigation stays reachable
+    assert reverse("workspace:phase", args=["statistics"]) in html
+
+
+def test_the_home_page_makes_the_same_queries_for_two_signals_or_twenty(town) -> None:
+    client = Client()
+    client.force_login(town["manager"])
+    client.get(reverse("workspace:home"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("workspace:home"))
+    for _ in range(18):
+        signal_raise(user=town["teacher"], municipality=town["municipality"], what_seen="x")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("workspace:home"))
+    assert page.context["sections"][0].count == 20
+    assert len(many) == len(few) <= 26  # one query per section (plan reviews: issue 15)
