@@ -4,14 +4,14 @@
 drafter, its integration coordinator and the lead institution's supervisors for every
 pending review of an active plan whose due date has passed, once per due date: the stamp
 ``reminded_at`` is claimed by one conditional UPDATE in the same transaction as the
-notifications, and cleared when the review's date moves. ``spona reminders`` runs it (daily
-from cron), and so can a scheduler through the ``sweep_plan_reviews`` task.
+notifications, and cleared when the review's date moves. The worker runs it every
+``SWEEP_INTERVAL_MINUTES`` (``apps.py`` registers it with ``jobs.schedule.periodic``);
+``spona reminders`` runs it by hand.
 """
 
 from datetime import datetime
 
 from django.db import transaction
-from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
@@ -56,9 +56,3 @@ def sweep_overdue_reviews(now: datetime | None = None) -> int:
         due_on__lt=timezone.localdate(now),
     )
     return sum(_remind(pk, now) for pk in overdue.values_list("pk", flat=True))
-
-
-@task()
-def sweep_plan_reviews() -> int:
-    """The sweep as a background task, for a scheduler that enqueues it."""
-    return sweep_overdue_reviews()
