@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "spona.jobs",
     "spona.inbox",
     "spona.conferences",
+    "spona.plans",
     "spona.prevention",
     "spona.surveys",
     "spona.planning",
@@ -161,6 +162,10 @@ TASKS = {
 #: day after it, each sent at this hour (local time).
 TASK_REMINDER_BEFORE = timedelta(days=env.int("TASK_REMINDER_BEFORE_DAYS", default=1))
 TASK_REMINDER_HOUR = env.int("TASK_REMINDER_HOUR", default=8)
+#: Individual plans (spona.plans): a plan is reviewed this many months after its approval and
+#: after each review; a review shows on the home page this many days before it is due.
+PLAN_REVIEW_MONTHS = env.int("PLAN_REVIEW_MONTHS", default=3)
+PLAN_REVIEW_NOTICE_DAYS = env.int("PLAN_REVIEW_NOTICE_DAYS", default=14)
 #: Each task runs in a child process of the worker under these limits (spona.jobs.worker).
 JOB_MEMORY_LIMIT_MB = env.int("JOB_MEMORY_LIMIT_MB", default=2048)
 JOB_TIME_LIMIT_SECONDS = env.float("JOB_TIME_LIMIT_SECONDS", default=900)

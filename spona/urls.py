@@ -16,6 +16,7 @@ urlpatterns = [
     path("jobs/", include("spona.jobs.urls")),
     path("inbox/", include("spona.inbox.urls")),
     path("conferences/", include("spona.conferences.urls")),
+    path("plans/", include("spona.plans.urls")),
     path("prevention/", include("spona.prevention.urls")),
     path("surveys/", include("spona.surveys.urls")),
     path("planning/", include("spona.planning.urls")),

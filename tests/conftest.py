@@ -129,6 +129,9 @@ class World:
     service_pk: int = 0
     offer_pk: int = 0
     delivery_pk: int = 0
+    plan_code: str = ""
+    goal_pk: int = 0
+    review_pk: int = 0
 
 
 @pytest.fixture
@@ -154,6 +157,7 @@ def world(db: Any, social_welfare: Any) -> World:
     _add_conference(world, social_welfare)
     _add_planning(world, social_welfare)
     _add_providers(world, social_welfare)
+    _add_plan(world)
     return world
 
 
@@ -355,3 +359,25 @@ def _add_conference(world: World, institution: Institution) -> None:
         decision.pk,
         task.code,
     )
+
+
+def _add_plan(world: World) -> None:
+    """The case manager's integration plan on the world's case, coordinated by the local
+    coordinator, approved by the supervisor and now under review (so that every plan page
+    has something to do)."""
+    from spona.cases.models import Case
+    from spona.plans import services
+    from spona.plans.models import Domain, PlanKind
+
+    manager, supervisor = world.users[Role.CASE_MANAGER], world.users[Role.SUPERVISOR]
+    plan = services.plan_draft(
+        user=manager,
+        case=Case.objects.get(code=world.case_code),
+        kind=PlanKind.INTEGRATION,
+        coordinator=world.users[Role.COORDINATOR],
+    )
+    goal = services.goal_add(user=manager, plan=plan, domain=Domain.EMPLOYMENT, text="Посао")
+    services.plan_submit(user=manager, plan=plan, expected_version=plan.version)
+    services.plan_approve(user=supervisor, plan=plan, expected_version=plan.version)
+    review = services.review_start(user=manager, plan=plan, expected_version=plan.version)
+    world.plan_code, world.goal_pk, world.review_pk = plan.code, goal.pk, review.pk

@@ -29,6 +29,8 @@ NATIONAL_PLAN_READERS = frozenset({Role.CENTRE_OFFICER, Role.ANALYST})
 PLAN_VIEWERS = COORDINATOR | NATIONAL_PLAN_READERS
 AGGREGATE_ROLES = SIGNAL_ROLES | {Role.ANALYST}  # not the administrators (issue 14, finding 16)
 STATISTICS_ROLES = frozenset({Role.CENTRE_OFFICER, Role.ANALYST, Role.COORDINATOR})
+INDIVIDUAL_PLAN_VIEWERS = PERSON_TEAM | {Role.CENTRE_OFFICER, Role.COORDINATOR}
+INDIVIDUAL_PLAN_READERS_ONLY = {Role.CENTRE_OFFICER: 403, Role.COORDINATOR: 403}
 
 
 @dataclass(frozen=True)
@@ -403,6 +405,66 @@ RULES: dict[str, Rule] = {
     "api_provider_list": Rule(ALL_ROLES, anonymous=401),
     "api_provider_detail": Rule(ALL_ROLES, anonymous=401, args=lambda w: {"pk": w.provider_pk}),
     "api_offer_list": Rule(ALL_ROLES, anonymous=401),
+    "api_plan_list": Rule(INDIVIDUAL_PLAN_VIEWERS, anonymous=401),
+    **{
+        name: Rule(
+            INDIVIDUAL_PLAN_VIEWERS, denied=404, anonymous=401, args=lambda w: {"code": w.plan_code}
+        )
+        for name in ["api_plan_detail", "api_plan_goals", "api_plan_reviews"]
+    },
+    # an empty move is malformed (400) for whoever sees the plan; the policy decides the step
+    "api_plan_move": Rule(
+        INDIVIDUAL_PLAN_VIEWERS,
+        ok=400,
+        denied=404,
+        anonymous=401,
+        method="post",
+        args=lambda w: {"code": w.plan_code},
+    ),
+    # the world's plan: drafted by the social welfare centre (the case lead), shared with the
+    # Centre by consent, coordinated by the local coordinator, under review
+    "plans:plan_list": Rule(INDIVIDUAL_PLAN_VIEWERS),
+    "plans:plan_create": Rule(
+        PERSON_TEAM,
+        denied=404,
+        args=lambda w: {"case_code": w.case_code},
+        denied_as={Role.CENTRE_OFFICER: 403},
+    ),
+    "plans:plan_detail": Rule(
+        INDIVIDUAL_PLAN_VIEWERS, denied=404, args=lambda w: {"code": w.plan_code}
+    ),
+    "plans:plan_pdf": Rule(
+        INDIVIDUAL_PLAN_VIEWERS, denied=404, args=lambda w: {"code": w.plan_code}
+    ),
+    "plans:review_pdf": Rule(
+        INDIVIDUAL_PLAN_VIEWERS, denied=404, args=lambda w: {"pk": w.review_pk}
+    ),
+    "plans:review_record": Rule(
+        PERSON_TEAM,
+        denied=404,
+        args=lambda w: {"pk": w.review_pk},
+        denied_as=INDIVIDUAL_PLAN_READERS_ONLY,
+    ),
+    # the lead's writes; an empty form comes back with a message
+    **{
+        name: Rule(
+            PERSON_TEAM,
+            ok=302,
+            denied=404,
+            method="post",
+            args=args,
+            denied_as=INDIVIDUAL_PLAN_READERS_ONLY,
+        )
+        for name, args in [
+            ("plans:plan_edit", lambda w: {"code": w.plan_code}),
+            ("plans:plan_move", lambda w: {"code": w.plan_code, "step": "close"}),
+            ("plans:goal_add", lambda w: {"code": w.plan_code}),
+            ("plans:goal_edit", lambda w: {"pk": w.goal_pk}),
+            ("plans:goal_refer", lambda w: {"pk": w.goal_pk}),
+            ("plans:review_request", lambda w: {"code": w.plan_code}),
+            ("plans:outcome_add", lambda w: {"code": w.plan_code}),
+        ]
+    },
     "set_language": Rule(ALL_ROLES, ok=302, denied=302, anonymous=302, method="post"),
     "ops:live": Rule(ALL_ROLES, anonymous=200),
     "upload_too_large": Rule(ALL_ROLES, ok=413, anonymous=413),

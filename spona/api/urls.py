@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from spona.api import views
+from spona.api import plans, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
@@ -43,4 +43,9 @@ urlpatterns = [
         views.StatisticsDashboard.as_view(),
         name="api_statistics_dashboard",
     ),
+    path("v1/plans/", plans.PlanList.as_view(), name="api_plan_list"),
+    path("v1/plans/<str:code>/", plans.PlanDetail.as_view(), name="api_plan_detail"),
+    path("v1/plans/<str:code>/goals/", plans.PlanGoals.as_view(), name="api_plan_goals"),
+    path("v1/plans/<str:code>/reviews/", plans.PlanReviews.as_view(), name="api_plan_reviews"),
+    path("v1/plans/<str:code>/move/", plans.PlanMove.as_view(), name="api_plan_move"),
 ]

@@ -85,6 +85,7 @@ class CaseEventKind(models.TextChoices):
     TASK_CREATED = "task_created", _("Task created")
     TASK_DONE = "task_done", _("Task done")
     PERSON_MERGED = "person_merged", _("Duplicate person records merged")
+    PLAN = "plan", _("Individual plan")
 
 
 class CaseEvent(models.Model):

@@ -23,6 +23,7 @@ from spona.cases.access import (
     REFERRAL_ACT,
     REFERRAL_SEND,
 )
+from spona.cases.events import referral_moved
 from spona.cases.models import (
     BreakGlassGrant,
     Case,
@@ -248,6 +249,7 @@ def referral_act(
             link=reverse("cases:case_detail", args=[referral.case.code]),
             duty=[referral.from_institution],
         )
+    referral_moved.send(Referral, referral=referral, step=step, user=user)
     return referral
 
 

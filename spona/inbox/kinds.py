@@ -29,6 +29,8 @@ class NotificationKind(StrEnum):
     CANNOT_RECEIVE = "cannot_receive"
     PERSON_ACCESS_GRANTED = "person_access_granted"
     PERSON_ACCESS_BY_NEW_ADMIN = "person_access_by_new_admin"
+    PLAN_REVIEW_OVERDUE = "plan_review_overdue"
+    PLAN_SUBMITTED = "plan_submitted"
 
 
 #: kind -> (subject, body); both are %-formatted with the notification's parameters.
@@ -109,6 +111,17 @@ KINDS: dict[NotificationKind, tuple[Promise, Promise]] = {
             "%(institution)s screened %(person)s and found them at risk of trafficking. A "
             "prevention follow-up is due by %(due)s; risk group: %(group)s."
         ),
+    ),
+    NotificationKind.PLAN_REVIEW_OVERDUE: (
+        _("Plan review overdue: %(plan)s"),
+        _(
+            "The review of plan %(plan)s (case %(case)s) was due on %(due)s and has not been "
+            "held yet."
+        ),
+    ),
+    NotificationKind.PLAN_SUBMITTED: (
+        _("Plan submitted for approval: %(plan)s"),
+        _("%(user)s submitted plan %(plan)s (case %(case)s) for your approval."),
     ),
     NotificationKind.PERSON_ACCESS_GRANTED: (
         _("Account with access to personal data: %(account)s"),

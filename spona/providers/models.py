@@ -18,13 +18,14 @@ from spona.institutions.models import Institution, Municipality
 
 
 class Domain(models.TextChoices):
-    """The domains of protection and integration a service (and a plan's goal) belongs to."""
+    """The domains of protection and integration: one definition for a service, a plan's goal,
+    an outcome and the matrix's suggestion of who answers."""
 
     SAFETY = "safety", _("Safety")
     ACCOMMODATION = "accommodation", _("Accommodation")
-    HEALTH = "health", _("Health care")
+    HEALTH = "health", _("Health")
     PSYCHOLOGICAL = "psychological", _("Psychological support")
-    LEGAL = "legal", _("Legal aid and proceedings")
+    LEGAL = "legal", _("Legal aid and criminal proceedings")
     DOCUMENTS = "documents", _("Documents")
     EDUCATION = "education", _("Education and training")
     EMPLOYMENT = "employment", _("Employment")

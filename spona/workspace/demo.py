@@ -16,6 +16,7 @@ from spona.core.roles import INSTITUTION_WIDE_ROLES
 from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.institutions.services import institution_ensure, reference_data_load
 from spona.planning.demo import planning_demo_load
+from spona.plans.demo import plans_demo_load
 from spona.prevention.demo import prevention_demo_load
 from spona.providers.demo import providers_demo_load
 from spona.screening.services import catalogue_load_default
@@ -165,6 +166,7 @@ def demo_load() -> list[DemoSignIn]:
     prevention_demo_load(random.Random(2014))  # noqa: S311 - invented counts
     surveys_demo_load()
     providers_demo_load()
+    plans_demo_load()
     return [
         DemoSignIn(
             u.username,

@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                 ('hsds_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
-                ('domain', models.CharField(choices=[('safety', 'Safety'), ('accommodation', 'Accommodation'), ('health', 'Health care'), ('psychological', 'Psychological support'), ('legal', 'Legal aid and proceedings'), ('documents', 'Documents'), ('education', 'Education and training'), ('employment', 'Employment'), ('income', 'Income and benefits'), ('family', 'Family and return'), ('community', 'Community')], max_length=20, verbose_name='domain')),
+                ('domain', models.CharField(choices=[('safety', 'Safety'), ('accommodation', 'Accommodation'), ('health', 'Health'), ('psychological', 'Psychological support'), ('legal', 'Legal aid and criminal proceedings'), ('documents', 'Documents'), ('education', 'Education and training'), ('employment', 'Employment'), ('income', 'Income and benefits'), ('family', 'Family and return'), ('community', 'Community')], max_length=20, verbose_name='domain')),
                 ('eligibility', models.TextField(blank=True, verbose_name='who may use it')),
                 ('capacity', models.PositiveIntegerField(blank=True, null=True, verbose_name='capacity')),
                 ('free_places', models.PositiveIntegerField(blank=True, null=True, verbose_name='free places')),
@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('domain', models.CharField(choices=[('safety', 'Safety'), ('accommodation', 'Accommodation'), ('health', 'Health care'), ('psychological', 'Psychological support'), ('legal', 'Legal aid and proceedings'), ('documents', 'Documents'), ('education', 'Education and training'), ('employment', 'Employment'), ('income', 'Income and benefits'), ('family', 'Family and return'), ('community', 'Community')], max_length=20, verbose_name='domain')),
+                ('domain', models.CharField(choices=[('safety', 'Safety'), ('accommodation', 'Accommodation'), ('health', 'Health'), ('psychological', 'Psychological support'), ('legal', 'Legal aid and criminal proceedings'), ('documents', 'Documents'), ('education', 'Education and training'), ('employment', 'Employment'), ('income', 'Income and benefits'), ('family', 'Family and return'), ('community', 'Community')], max_length=20, verbose_name='domain')),
                 ('support_type', models.CharField(choices=[('Education', 'Education'), ('Financial', 'Financial'), ('Health', 'Health'), ('LabourExploitationRehabilitation', 'Labour exploitation rehabilitation'), ('Legal', 'Legal'), ('Livelihood', 'Livelihood'), ('RightsBasedTraining', 'Rights-based training'), ('SexualExploitationRehabilitation', 'Sexual exploitation rehabilitation'), ('SocialCare', 'Social care')], max_length=40, verbose_name='support type (HTCDS)')),
                 ('started_on', models.DateField(verbose_name='started on')),
                 ('ended_on', models.DateField(blank=True, null=True, verbose_name='ended on')),
@@ -114,7 +114,7 @@ class Migration(migrations.Migration):
             name='ServiceRequest',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('domain', models.CharField(choices=[('safety', 'Safety'), ('accommodation', 'Accommodation'), ('health', 'Health care'), ('psychological', 'Psychological support'), ('legal', 'Legal aid and proceedings'), ('documents', 'Documents'), ('education', 'Education and training'), ('employment', 'Employment'), ('income', 'Income and benefits'), ('family', 'Family and return'), ('community', 'Community')], max_length=20, verbose_name='domain')),
+                ('domain', models.CharField(choices=[('safety', 'Safety'), ('accommodation', 'Accommodation'), ('health', 'Health'), ('psychological', 'Psychological support'), ('legal', 'Legal aid and criminal proceedings'), ('documents', 'Documents'), ('education', 'Education and training'), ('employment', 'Employment'), ('income', 'Income and benefits'), ('family', 'Family and return'), ('community', 'Community')], max_length=20, verbose_name='domain')),
                 ('offer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='providers.offer')),
                 ('referral', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='service_request', to='cases.referral')),
                 ('service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='providers.service')),

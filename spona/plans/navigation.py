@@ -1,0 +1,72 @@
+"""What this app offers on the phase pages (Protection and Integration) and on the case page."""
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from spona.accounts.models import User
+from spona.cases.models import Case
+from spona.cases.panels import Panel, add_panel
+from spona.core.phases import Phase, Tool, offer
+from spona.core.roles import Role
+from spona.core.work import SHOWN, Item, Section, provide
+from spona.plans.access import LEAD_ROLES, PLAN_DRAFT, PLAN_VIEW
+from spona.plans.models import Plan
+from spona.plans.selectors import reviews_due
+from spona.policy import can, visible
+
+offer(
+    *(
+        Tool(
+            phase,
+            "plans:plan_list",
+            _("Individual plans"),
+            _(
+                "Protection and integration plans per domain, drafted with the person, approved "
+                "by a supervisor, reviewed every three months; reviews due and overdue."
+            ),
+            PLAN_VIEW,
+        )
+        for phase in (Phase.PROTECTION, Phase.INTEGRATION)
+    )
+)
+
+
+def _case_plans(user: User, case: Case) -> dict[str, Any] | None:
+    plans = visible(user, Plan).filter(case=case).order_by("created_at")
+    may_draft = can(user, PLAN_DRAFT, case)
+    if not may_draft and not plans.exists():
+        return None
+    return {"plans": plans, "may_draft": may_draft}
+
+
+add_panel(Panel("plans/case_panel.html", _case_plans))
+
+
+def _reviews_due(user: User) -> Section | None:
+    """Reviews of the plans this user answers for, due within ``PLAN_REVIEW_NOTICE_DAYS`` or
+    overdue (codes only: the home page is seen over shoulders)."""
+    if user.role not in LEAD_ROLES | {Role.COORDINATOR}:
+        return None
+    due = reviews_due(user)
+    return Section(
+        key="plan_reviews",
+        title=_("Plan reviews due"),
+        count=len(due),
+        overdue_count=sum(d.overdue for d in due),
+        items=[
+            Item(
+                code=d.review.plan.code,
+                text=f"{d.review.plan.case.code} · {d.review.get_reason_display()}",
+                url=reverse("plans:plan_detail", args=[d.review.plan.code]),
+                due=d.review.due_on,
+            )
+            for d in due[:SHOWN]
+        ],
+        url=reverse("plans:plan_list"),
+        empty=_("No plan review is due. A review falls due three months after approval."),
+    )
+
+
+provide(_reviews_due)

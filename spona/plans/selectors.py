@@ -1,0 +1,149 @@
+"""Reads: the plans, goals and reviews a user may see, reviews due, and the institution the
+mandate matrix suggests for a goal."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from spona.accounts.models import User
+from spona.audit.models import AuditAction
+from spona.audit.services import audit
+from spona.cases.models import Case
+from spona.coordination.models import MandateRole
+from spona.coordination.selectors import with_role
+from spona.core.roles import Role
+from spona.institutions.models import Institution, InstitutionType
+from spona.plans.access import LEAD_ROLES, PLAN_ROLES
+from spona.plans.models import Domain, Goal, Plan, PlanKind, Review
+from spona.plans.workflow import ACTIVE
+from spona.policy import visible
+
+T = InstitutionType
+#: which types of institution answer for each domain, the usual one first (the matrix's
+#: leaders of the plan's phase come before the others)
+DOMAIN_TYPES: dict[Domain, tuple[InstitutionType, ...]] = {
+    Domain.SAFETY: (T.POLICE, T.SOCIAL_WELFARE, T.NATIONAL_CENTRE),
+    Domain.ACCOMMODATION: (T.SERVICE_PROVIDER, T.SOCIAL_WELFARE, T.LOCAL_GOVERNMENT, T.NGO),
+    Domain.HEALTH: (T.HEALTH,),
+    Domain.PSYCHOLOGICAL: (T.HEALTH, T.NGO, T.SERVICE_PROVIDER),
+    Domain.LEGAL: (T.NGO, T.PROSECUTOR, T.COURT, T.NATIONAL_CENTRE),
+    Domain.DOCUMENTS: (T.POLICE, T.LOCAL_GOVERNMENT, T.SOCIAL_WELFARE),
+    Domain.EDUCATION: (T.SCHOOL, T.EMPLOYMENT, T.NGO),
+    Domain.EMPLOYMENT: (T.EMPLOYMENT, T.EMPLOYER, T.LOCAL_GOVERNMENT, T.NGO),
+    Domain.INCOME: (T.SOCIAL_WELFARE, T.LOCAL_GOVERNMENT),
+    Domain.FAMILY: (T.SOCIAL_WELFARE, T.NGO, T.NATIONAL_CENTRE),
+    Domain.COMMUNITY: (T.LOCAL_GOVERNMENT, T.NGO, T.SOCIAL_WELFARE),
+}
+
+
+def plan_list(*, user: User) -> QuerySet[Plan]:
+    return visible(user, Plan).select_related(
+        "case", "lead_institution", "drafted_by", "coordinator"
+    )
+
+
+def plan_get(*, user: User, code: str) -> Plan:
+    """One plan the user may see; the read is audited (a plan is case details)."""
+    plan = plan_list(user=user).filter(code=code).first()
+    if plan is None:
+        raise Http404
+    audit(AuditAction.READ, plan, user=user, details={"case": plan.case.code})
+    return plan
+
+
+def goals_of(plan: Plan) -> QuerySet[Goal]:
+    return plan.goals.select_related("responsible_institution").prefetch_related(
+        "referrals__referral__to_institution"
+    )
+
+
+def review_get(*, user: User, pk: int) -> Review:
+    review = visible(user, Review).select_related("plan__case").filter(pk=pk).first()
+    if review is None:
+        raise Http404
+    audit(AuditAction.READ, review, user=user, details={"plan": review.plan.code})
+    return review
+
+
+def goal_get(*, user: User, pk: int) -> Goal:
+    goal = visible(user, Goal).select_related("plan__case").filter(pk=pk).first()
+    if goal is None:
+        raise Http404
+    return goal
+
+
+def responsible_options(case: Case, domain: str, kind: str) -> list[Institution]:
+    """The active institutions here (and national ones) of the domain's types, those the
+    mandate matrix says lead the plan's phase first, then in the domain's usual order."""
+    types = DOMAIN_TYPES.get(Domain(domain), ()) if domain in Domain.values else ()
+    phase = "integration" if kind == PlanKind.INTEGRATION else "protection"
+    leading = set(with_role(case.municipality, phase, MandateRole.LEADS))
+    rank = {kind_: (kind_ not in leading, index) for index, kind_ in enumerate(types)}
+    here = Q(municipality=case.municipality_id) | Q(municipality__isnull=True)
+    found = Institution.objects.filter(here, type__in=types, is_active=True)
+    return sorted(found, key=lambda i: (rank[InstitutionType(i.type)], i.name))
+
+
+def suggest_institution(case: Case, domain: str, kind: str) -> Institution | None:
+    options = responsible_options(case, domain, kind)
+    return options[0] if options else None
+
+
+@dataclass(frozen=True)
+class DueReview:
+    review: Review
+    overdue: bool
+
+
+def reviews_due(user: User, *, today: date | None = None) -> list[DueReview]:
+    """Reviews of active plans this user answers for (the case lead's institution, the
+    plan's drafter, its coordinator) due within ``PLAN_REVIEW_NOTICE_DAYS`` or overdue."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=settings.PLAN_REVIEW_NOTICE_DAYS)
+    mine = Q(plan__drafted_by=user.pk) | Q(plan__coordinator=user.pk)
+    if user.role in LEAD_ROLES and user.institution_id is not None:
+        mine |= Q(plan__lead_institution=user.institution_id)
+    due = (
+        visible(user, Review)
+        .filter(mine, held_at__isnull=True, plan__status__in=ACTIVE, due_on__lte=horizon)
+        .select_related("plan__case")
+        .order_by("due_on", "pk")
+    )
+    return [DueReview(review, review.due_on < today) for review in due]
+
+
+def review_responsible(review: Review) -> list[User]:
+    """Who is reminded of an overdue review: the drafter, the coordinator, and the
+    supervisors of the lead institution."""
+    plan = review.plan
+    users = list(
+        User.objects.filter(
+            institution=plan.lead_institution_id, role=Role.SUPERVISOR, is_active=True
+        )
+    )
+    users += [u for u in (plan.drafted_by, plan.coordinator) if u is not None]
+    return users
+
+
+def _here(case: Case) -> Q:
+    return Q(municipality=case.municipality_id) | Q(municipality__isnull=True)
+
+
+def institution_options(case: Case) -> QuerySet[Institution]:
+    """The active institutions of the case's municipality and the national ones."""
+    return Institution.objects.filter(_here(case), is_active=True).order_by("type", "name")
+
+
+def coordinator_options(case: Case) -> QuerySet[User]:
+    """Who may coordinate the person's integration: an active professional of an institution
+    of the case's municipality, or a national one (the Centre)."""
+    here = Q(institution__municipality=case.municipality_id) | Q(
+        institution__municipality__isnull=True, institution__isnull=False
+    )
+    return User.objects.filter(here, is_active=True, role__in=PLAN_ROLES).order_by(
+        "last_name", "first_name", "username"
+    )
