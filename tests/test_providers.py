@@ -557,8 +557,11 @@ def test_the_unmet_needs_page_reproduces_from_the_demo(
 @pytest.mark.parametrize(
     ("role", "tools"),
     [
-        (Role.COORDINATOR, {"providers:directory", "providers:offer_add", "providers:needs"}),
-        (Role.CASE_MANAGER, {"providers:directory", "providers:needs"}),
+        (
+            Role.COORDINATOR,
+            {"providers:directory", "providers:offer_add", "providers:needs", "plans:plan_list"},
+        ),
+        (Role.CASE_MANAGER, {"providers:directory", "providers:needs", "plans:plan_list"}),
         (Role.ANALYST, {"providers:directory", "providers:needs"}),
         (Role.FRONTLINE, {"providers:directory"}),
         (Role.INSTITUTION_ADMIN, {"providers:directory"}),
