@@ -702,3 +702,60 @@ def test_reviews_due_show_on_the_home_page_of_who_answers_for_them(place) -> Non
     client.force_login(place["manager"])
     home = client.get(reverse("workspace:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Plan reviews due" in home
+
+
+@pytest.mark.django_db
+def test_an_employers_offer_is_matched_to_the_employment_goal_and_its_answer_moves_it(
+    place,
+) -> None:
+    """Issue 15: the coordinator's offer appears beside the employment goal; the case lead refers
+    the goal to the employer; the employer's acceptance moves the goal."""
+    from spona.providers.models import OfferKind
+    from spona.providers.services import offer_add
+
+    plan = _approved(place)
+    goal = plan.goals.get()
+    offer = offer_add(
+        user=place["coordinator"],
+        municipality=place["case"].municipality,
+        employer_name="Салон „Лепота“",
+        kind=OfferKind.JOB,
+        title="Помоћна фризерка",
+        places=1,
+    )
+    employer = UserFactory(role=Role.CASE_MANAGER, institution=offer.provider.institution)
+    client = Client()
+    client.force_login(place["manager"])
+    page = client.get(reverse("plans:plan_detail", args=[plan.code])).content.decode()
+    assert "Помоћна фризерка" in page
+    client.post(
+        reverse("plans:goal_refer", args=[goal.pk]),
+        {
+            f"r{goal.pk}-to": offer.provider.institution_id,
+            f"r{goal.pk}-urgency": "normal",
+            f"r{goal.pk}-reason": offer.title,
+        },
+    )
+    link = goal.referrals.get()
+    assert link.referral.to_institution == offer.provider.institution
+    referral_act(
+        user=employer,
+        referral=link.referral,
+        expected_version=link.referral.version,
+        action="accept",
+    )
+    goal.refresh_from_db()
+    assert goal.status == GoalStatus.IN_PROGRESS
+
+
+@pytest.mark.django_db
+def test_a_goal_is_not_referred_where_nobody_answers_and_the_coordinator_hears_of_it(
+    place,
+) -> None:
+    plan = _approved(place)
+    goal = plan.goals.get()
+    idle = InstitutionFactory(type=InstitutionType.NGO, municipality=place["case"].municipality)
+    with pytest.raises(ValidationError):
+        services.goal_refer(user=place["manager"], goal=goal, to=idle, urgency="normal")
+    assert not goal.referrals.exists()
+    assert place["coordinator"].notifications.filter(kind="cannot_receive").exists()

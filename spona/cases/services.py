@@ -93,6 +93,15 @@ def _referral_send(
     return referral
 
 
+def refuse_unless_it_receives(to: Institution) -> None:
+    """No referral waits forever: refuse an institution where nobody can answer, and alert its
+    coordinator and admins. Call it before any transaction opens, so that the alert is kept
+    (every service that sends a referral on someone's request does)."""
+    if to.is_active and not can_receive(to):
+        cannot_receive_alert(to)
+        raise ValidationError({"to": CANNOT_RECEIVE})
+
+
 def referral_send(
     *, user: User, case: Case, to: Institution, reason: str, urgency: str
 ) -> Referral:
@@ -103,9 +112,7 @@ def referral_send(
     where nobody can answer is refused (no referral waits forever) and its coordinator alerted.
     """
     require(user, REFERRAL_SEND, case)
-    if to.is_active and not can_receive(to):
-        cannot_receive_alert(to)
-        raise ValidationError({"to": CANNOT_RECEIVE})
+    refuse_unless_it_receives(to)
     return _referral_send_checked(user=user, case=case, to=to, reason=reason, urgency=urgency)
 
 

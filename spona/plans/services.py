@@ -20,7 +20,7 @@ from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.cases.models import Case, CaseEventKind, Referral, ReferralStatus
-from spona.cases.services import referral_send, timeline_add
+from spona.cases.services import referral_send, refuse_unless_it_receives, timeline_add
 from spona.core.locking import save_versioned
 from spona.core.roles import Role
 from spona.inbox.kinds import NotificationKind
@@ -289,13 +289,20 @@ def goal_edit(
 # --- service requests ----------------------------------------------------------------
 
 
-@transaction.atomic
 def goal_refer(
     *, user: User, goal: Goal, to: Institution, urgency: str, reason: str = ""
 ) -> GoalReferral:
     """Request a service for a goal: a referral of the case (the referral mechanism, its
     due dates and reminders) whose reason names the plan and the goal, linked to the goal."""
     require(user, GOAL_REFER, goal)
+    refuse_unless_it_receives(to)
+    return _goal_refer(user=user, goal=goal, to=to, urgency=urgency, reason=reason)
+
+
+@transaction.atomic
+def _goal_refer(
+    *, user: User, goal: Goal, to: Institution, urgency: str, reason: str
+) -> GoalReferral:
     number = list(goal.plan.goals.values_list("pk", flat=True)).index(goal.pk) + 1
     named = gettext("Plan %(plan)s, goal %(number)s (%(domain)s)") % {
         "plan": goal.plan.code,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.accounts.models import User
+from spona.accounts.selectors import with_receivers
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.cases.models import Case
@@ -42,9 +43,10 @@ from spona.plans.forms import (
     ReviewForm,
     ReviewRequestForm,
 )
-from spona.plans.models import Plan, PlanStatus
+from spona.plans.models import Domain, Plan, PlanStatus
 from spona.plans.workflow import PlanMove
 from spona.policy import can, require, visible
+from spona.providers.selectors import offer_suggestions
 
 #: the steps of the plan page's buttons: step -> (target status, service)
 STEPS: dict[str, PlanStatus] = {
@@ -112,11 +114,16 @@ def plan_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
                 else None,
                 "refer_form": ReferForm(
                     initial={"to": goal.responsible_institution_id},
-                    institutions=_others(institutions, user),
+                    institutions=_others(with_receivers(institutions), user),
                     prefix=f"r{goal.pk}",
                 )
                 if goal in refers
                 else None,
+                # an employment goal: the employers' open offers here, to refer to (the case
+                # lead decides; the employer sees the person only within consent)
+                "offers": list(offer_suggestions(user=user, case=plan.case)[:5])
+                if goal in refers and goal.domain == Domain.EMPLOYMENT
+                else [],
             }
             for goal in goals
         ],

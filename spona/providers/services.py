@@ -10,12 +10,10 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
-from spona.accounts.selectors import can_receive
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.cases.models import Case, Referral
-from spona.cases.services import CANNOT_RECEIVE, referral_send
-from spona.coordination.services import cannot_receive_alert
+from spona.cases.services import referral_send, refuse_unless_it_receives
 from spona.core.locking import save_versioned
 from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.institutions.services import institution_ensure
@@ -194,9 +192,7 @@ def service_request_send(
         provider, domain = offer.provider, Domain.EMPLOYMENT
         if not offer.is_open:
             raise ValidationError(_("This offer is closed."))
-    if not can_receive(provider.institution):  # alerted outside the transaction: it stays
-        cannot_receive_alert(provider.institution)
-        raise ValidationError(CANNOT_RECEIVE)
+    refuse_unless_it_receives(provider.institution)
     with transaction.atomic():
         referral = referral_send(
             user=user, case=case, to=provider.institution, reason=reason, urgency=urgency
