@@ -130,6 +130,7 @@ class World:
     offer_pk: int = 0
     delivery_pk: int = 0
     plan_code: str = ""
+    attachment_pk: int = 0
     goal_pk: int = 0
     review_pk: int = 0
 
@@ -381,3 +382,7 @@ def _add_plan(world: World) -> None:
     services.plan_approve(user=supervisor, plan=plan, expected_version=plan.version)
     review = services.review_start(user=manager, plan=plan, expected_version=plan.version)
     world.plan_code, world.goal_pk, world.review_pk = plan.code, goal.pk, review.pk
+    from spona.core.uploads import DOCUMENTS, check_content
+
+    scan = check_content("решење о смештају", b"%PDF-1.4\n% a scanned decision\n", DOCUMENTS)
+    world.attachment_pk = services.attachment_add(user=manager, plan=plan, upload=scan).pk

@@ -7,6 +7,7 @@ or earlier on an event and remind when overdue; outcomes are recorded at closure
 a review print as PDF in the reader's language and script.
 """
 
+import base64
 import io
 import re
 from datetime import date, timedelta
@@ -759,3 +760,81 @@ def test_a_goal_is_not_referred_where_nobody_answers_and_the_coordinator_hears_o
         services.goal_refer(user=place["manager"], goal=goal, to=idle, urgency="normal")
     assert not goal.referrals.exists()
     assert place["coordinator"].notifications.filter(kind="cannot_receive").exists()
+
+
+# --- acceptance 5: attachments -----------------------------------------------------------
+
+
+SCAN = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% Resenje o smestaju: Marija M.\n"
+
+
+@pytest.mark.django_db
+def test_an_attachment_is_encrypted_at_rest_and_every_download_is_audited(place) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    plan = _approved(place)
+    client = Client()
+    client.force_login(place["manager"])
+    client.post(
+        reverse("plans:attachment_add", args=[plan.code]),
+        {"file": SimpleUploadedFile("resenje.pdf", SCAN, content_type="application/pdf")},
+    )
+    attachment = plan.attachments.get()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, content FROM plans_attachment")
+        raw = " ".join(str(value) for value in cursor.fetchone())
+    assert "resenje" not in raw
+    assert "Marija" not in raw
+    assert base64.b64encode(SCAN).decode()[:20] not in raw  # nor its base64
+
+    before = AuditEvent.objects.filter(action=AuditAction.EXPORT).count()
+    response = client.get(reverse("plans:attachment_download", args=[attachment.pk]))
+    assert response.content == SCAN
+    assert response["Content-Type"] == "application/pdf"
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT).count() == before + 1
+    outsider = Client()
+    outsider.force_login(place["outsider"])
+    assert (
+        outsider.get(reverse("plans:attachment_download", args=[attachment.pk])).status_code == 404
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("scan.pdf", b"<html><script>alert(1)</script></html>"),  # a page called .pdf
+        ("program.pdf", b"MZ\x90\x00\x03\x00\x00\x00"),  # a Windows program
+        ("empty.png", b""),
+    ],
+)
+def test_a_file_of_a_forbidden_type_is_refused_with_a_clear_message(place, name, content) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    plan = _approved(place)
+    client = Client()
+    client.force_login(place["manager"])
+    response = client.post(
+        reverse("plans:attachment_add", args=[plan.code]),
+        {"file": SimpleUploadedFile(name, content)},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    assert not plan.attachments.exists()
+    text = response.content.decode()
+    assert "PDF document or a JPEG or PNG picture" in text or "empty" in text
+
+
+@pytest.mark.django_db
+def test_an_attachment_over_the_limit_is_refused_at_the_request(place, settings) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.UPLOAD_MAX_BYTES = 1024
+    plan = _approved(place)
+    client = Client()
+    client.force_login(place["manager"])
+    client.post(
+        reverse("plans:attachment_add", args=[plan.code]),
+        {"file": SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"0" * 4096)},
+    )
+    assert not plan.attachments.exists()

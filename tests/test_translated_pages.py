@@ -22,6 +22,8 @@ TECHNICAL = {
     "HSDS",
     "ISO",
     "CTDC",
+    "JPEG",
+    "PNG",
     "PDF",
     "KoboToolbox",
     "ODK",
@@ -39,7 +41,7 @@ TECHNICAL = {
 # health checks by load balancers and monitoring
 TECHNICAL_PAGE_PREFIX = ("api_", "ops:", "providers:export_hsds")
 #: pages that are not HTML (the plans' PDFs: tests/test_plans.py reads their text back)
-NOT_HTML = {"plans:plan_pdf", "plans:review_pdf"}
+NOT_HTML = {"plans:plan_pdf", "plans:review_pdf", "plans:attachment_download"}
 VISIBLE_ATTRIBUTES = {"aria-label", "title", "placeholder", "alt"}
 
 

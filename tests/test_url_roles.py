@@ -439,6 +439,9 @@ RULES: dict[str, Rule] = {
     "plans:review_pdf": Rule(
         INDIVIDUAL_PLAN_VIEWERS, denied=404, args=lambda w: {"pk": w.review_pk}
     ),
+    "plans:attachment_download": Rule(
+        INDIVIDUAL_PLAN_VIEWERS, denied=404, args=lambda w: {"pk": w.attachment_pk}
+    ),
     "plans:review_record": Rule(
         PERSON_TEAM,
         denied=404,
@@ -463,6 +466,7 @@ RULES: dict[str, Rule] = {
             ("plans:goal_refer", lambda w: {"pk": w.goal_pk}),
             ("plans:review_request", lambda w: {"code": w.plan_code}),
             ("plans:outcome_add", lambda w: {"code": w.plan_code}),
+            ("plans:attachment_add", lambda w: {"code": w.plan_code}),
         ]
     },
     "set_language": Rule(ALL_ROLES, ok=302, denied=302, anonymous=302, method="post"),

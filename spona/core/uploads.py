@@ -50,9 +50,25 @@ class Kind(StrEnum):
     CSV = "csv"
     XLSX = "xlsx"
     JSON = "json"
+    PDF = "pdf"
+    JPEG = "jpeg"
+    PNG = "png"
 
 
 TABLES = frozenset({Kind.CSV, Kind.XLSX})
+#: scans, certificates and decisions attached to a person's records
+DOCUMENTS = frozenset({Kind.PDF, Kind.JPEG, Kind.PNG})
+#: the file types' signatures at the start of the content (never the name or the browser's word)
+_SIGNATURES: dict[Kind, bytes] = {
+    Kind.PDF: b"%PDF-",
+    Kind.JPEG: b"\xff\xd8\xff",
+    Kind.PNG: b"\x89PNG\r\n\x1a\n",
+}
+CONTENT_TYPES: dict[Kind, str] = {
+    Kind.PDF: "application/pdf",
+    Kind.JPEG: "image/jpeg",
+    Kind.PNG: "image/png",
+}
 
 
 @dataclass(frozen=True)
@@ -171,6 +187,17 @@ def _kind_of(name: str, content: bytes, kinds: Collection[Kind]) -> Kind:
     wanted = _wanted(kinds)
     if not content.strip():
         raise UploadError([_("The file is empty.")])
+    for kind, signature in _SIGNATURES.items():
+        if kind in kinds and content.startswith(signature):
+            return kind
+    if frozenset(kinds) <= DOCUMENTS:
+        raise UploadError(
+            [
+                _(
+                    "Only a PDF document or a JPEG or PNG picture can be attached; this file is not one."
+                )
+            ]
+        )
     if content.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         if Kind.XLSX not in kinds:
             raise UploadError([_("The file is a ZIP archive; upload %(wanted)s.") % wanted])

@@ -29,6 +29,8 @@ active plan."""
 REVIEW_MANAGE = Permission[Plan]("plan_review_manage")
 """Ask for an earlier review, hold a review: the case lead, on an active plan."""
 OUTCOME_RECORD = Permission[Plan]("plan_outcome_record")
+ATTACHMENT_ADD = Permission[Plan]("plan_attachment_add")
+"""The case lead keeps certificates, decisions and scans with an open plan."""
 
 PLAN_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR, Role.CENTRE_OFFICER, Role.COORDINATOR})
 LEAD_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR})
@@ -143,3 +145,8 @@ def _may_refer(user: User, goal: Goal | None) -> bool:
 @OUTCOME_RECORD.rule
 def _may_review(user: User, plan: Plan | None) -> bool:
     return plan is not None and plan.status in ACTIVE and _leads_plan(user, plan)
+
+
+@ATTACHMENT_ADD.rule
+def _may_attach(user: User, plan: Plan | None) -> bool:
+    return plan is not None and plan.status != PlanStatus.CLOSED and _leads_plan(user, plan)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
 from spona.core.forms import VersionedForm, limit_choices
+from spona.core.uploads import DOCUMENTS, UploadField
 from spona.core.urgency import Urgency
 from spona.institutions.models import Institution
 from spona.plans.models import Domain, Goal, GoalStatus, OutcomeKind, Plan, ReviewReason
@@ -111,3 +112,7 @@ class OutcomeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Outcome"), choices=OutcomeKind.choices)
     on = forms.DateField(label=_("Date"), widget=DATE)
     note = forms.CharField(label=_("Note"), required=False, widget=TEXT)
+
+
+class AttachmentForm(forms.Form):
+    file = UploadField(label=_("Certificate, decision or scan (PDF, JPEG or PNG)"), kinds=DOCUMENTS)

@@ -215,3 +215,24 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id}: {self.domain} {self.kind}"
+
+
+class Attachment(models.Model):
+    """A certificate, decision or scan kept with a plan: name and content encrypted at rest,
+    its type told by content when it was uploaded, every download audited."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="attachments")
+    name = EncryptedTextField(_("file name"))
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    content = EncryptedTextField()  # base64 of the file, then encrypted
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} attachment {self.pk}"

@@ -1,6 +1,7 @@
 """Reads: the plans, goals and reviews a user may see, reviews due, and the institution the
 mandate matrix suggests for a goal."""
 
+import base64
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -18,7 +19,7 @@ from spona.coordination.selectors import with_role
 from spona.core.roles import Role
 from spona.institutions.models import Institution, InstitutionType
 from spona.plans.access import LEAD_ROLES, PLAN_ROLES
-from spona.plans.models import Domain, Goal, Plan, PlanKind, Review
+from spona.plans.models import Attachment, Domain, Goal, Plan, PlanKind, Review
 from spona.plans.workflow import ACTIVE
 from spona.policy import visible
 
@@ -147,3 +148,21 @@ def coordinator_options(case: Case) -> QuerySet[User]:
     return User.objects.filter(here, is_active=True, role__in=PLAN_ROLES).order_by(
         "last_name", "first_name", "username"
     )
+
+
+def attachment_open(*, user: User, pk: int) -> tuple[Attachment, bytes]:
+    """An attachment of a plan the user may read, and its bytes; every download is audited."""
+    attachment = (
+        Attachment.objects.select_related("plan")
+        .filter(plan__in=visible(user, Plan), pk=pk)
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    audit(
+        AuditAction.EXPORT,
+        attachment,
+        user=user,
+        details={"plan": attachment.plan.code, "download": True},
+    )
+    return attachment, base64.b64decode(attachment.content)

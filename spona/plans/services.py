@@ -2,6 +2,7 @@
 service requests as referrals, reviews, outcomes. Each checks the policy, writes, audits and
 puts a line on the case timeline in one transaction; stale edits are refused."""
 
+import base64
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -23,10 +24,12 @@ from spona.cases.models import Case, CaseEventKind, Referral, ReferralStatus
 from spona.cases.services import referral_send, refuse_unless_it_receives, timeline_add
 from spona.core.locking import save_versioned
 from spona.core.roles import Role
+from spona.core.uploads import CONTENT_TYPES, CheckedUpload
 from spona.inbox.kinds import NotificationKind
 from spona.inbox.services import notify
 from spona.institutions.models import Institution
 from spona.plans.access import (
+    ATTACHMENT_ADD,
     GOAL_REFER,
     OUTCOME_RECORD,
     PLAN_DRAFT,
@@ -35,6 +38,7 @@ from spona.plans.access import (
     REVIEW_MANAGE,
 )
 from spona.plans.models import (
+    Attachment,
     Domain,
     Goal,
     GoalProgress,
@@ -460,3 +464,19 @@ def outcome_record(
     )
     audit(AuditAction.CREATE, outcome, user=user, details={"plan": plan.code, "kind": kind})
     return outcome
+
+
+@transaction.atomic
+def attachment_add(*, user: User, plan: Plan, upload: CheckedUpload) -> Attachment:
+    """Keep a checked file (a PDF, JPEG or PNG by its content) with the plan, encrypted."""
+    require(user, ATTACHMENT_ADD, plan)
+    attachment = Attachment.objects.create(
+        plan=plan,
+        name=upload.name[:200],
+        content_type=CONTENT_TYPES[upload.kind],
+        size=len(upload.content),
+        content=base64.b64encode(upload.content).decode(),
+        uploaded_by=user,
+    )
+    audit(AuditAction.CREATE, attachment, user=user, details={"plan": plan.code})
+    return attachment

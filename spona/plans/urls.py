@@ -17,4 +17,6 @@ urlpatterns = [
     path("<str:code>/reviews/request/", views.review_request, name="review_request"),
     path("<str:code>/outcomes/", views.outcome_add, name="outcome_add"),
     path("<str:code>/pdf/", views.plan_pdf, name="plan_pdf"),
+    path("<str:code>/attachments/", views.attachment_add, name="attachment_add"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
 ]

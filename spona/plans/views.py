@@ -24,6 +24,7 @@ from spona.core.locking import StaleEditError
 from spona.institutions.models import Institution
 from spona.plans import pdf, selectors, services
 from spona.plans.access import (
+    ATTACHMENT_ADD,
     GOAL_REFER,
     OUTCOME_RECORD,
     PLAN_DRAFT,
@@ -33,6 +34,7 @@ from spona.plans.access import (
     REVIEW_MANAGE,
 )
 from spona.plans.forms import (
+    AttachmentForm,
     GoalEditForm,
     GoalForm,
     MoveForm,
@@ -101,6 +103,8 @@ def plan_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     refers = [goal for goal in goals if can(user, GOAL_REFER, goal)]
     context = {
         "plan": plan,
+        "attachments": plan.attachments.select_related("uploaded_by"),
+        "attachment_form": AttachmentForm() if can(user, ATTACHMENT_ADD, plan) else None,
         "goals": [
             {
                 "goal": goal,
@@ -384,3 +388,32 @@ def _print_language(request: AuthenticatedHttpRequest) -> str:
     asked = request.GET.get("lang", "")
     languages = dict(settings.LANGUAGES)
     return asked if asked in languages else translation.get_language() or "sr"
+
+
+@login_required
+@require_POST
+def attachment_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    plan = selectors.plan_get(user=request.user, code=code)
+    require(request.user, ATTACHMENT_ADD, plan)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("file", []):
+            messages.error(request, str(error))
+        return redirect(_back(plan))
+    return act_and_return(
+        request,
+        lambda: services.attachment_add(
+            user=request.user, plan=plan, upload=form.cleaned_data["file"]
+        ),
+        to=_back(plan),
+        done=_("The file is kept with the plan, encrypted."),
+    )
+
+
+@login_required
+def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    attachment, content = selectors.attachment_open(user=request.user, pk=pk)
+    response = HttpResponse(content, content_type=attachment.content_type)
+    response["Content-Disposition"] = f'attachment; filename="attachment-{attachment.pk}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
