@@ -70,7 +70,7 @@ class VisibleText(HTMLParser):
             self.chunks.append(data)
 
 
-RECORD_CODE = re.compile(r"\b[PSC]-[A-Z0-9]{7}\b")  # persons, signals, cases
+RECORD_CODE = re.compile(r"\b[A-Z]{1,3}-[A-Z0-9]{7}\b")  # persons, signals, cases, plans…
 SLUG = re.compile(r"\b[a-z]+(?:-[a-z0-9]+)+\b")  # codes such as women-20-30
 #: the columns of import files are literal names a file must carry
 IMPORT_COLUMNS = {
