@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spona.cases.models import Case, Referral
 from spona.core.forms import VersionedForm, limit_choices
+from spona.core.uploads import Kind, UploadField
 from spona.core.urgency import Urgency
 from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.providers.models import Delivery, Offer, OfferKind, Provider, Service
@@ -153,4 +154,4 @@ class DeliveryForm(VersionedForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("HSDS file (JSON)"))
+    file = UploadField(label=_("HSDS file (JSON)"), kinds={Kind.JSON})
