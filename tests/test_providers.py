@@ -192,7 +192,7 @@ def test_the_import_page_refuses_a_large_file_or_one_that_is_not_json(
     url = reverse("providers:import_hsds")
     png = SimpleUploadedFile("directory.json", b"\x89PNG\r\n\x1a\n" + b"0" * 100)
     response = client.post(url, {"file": png}, HTTP_ACCEPT_LANGUAGE="en")
-    assert "The file is not text; upload a JSON file." in response.content.decode()
+    assert "not in the UTF-8 encoding" in response.content.decode()
     large = SimpleUploadedFile("directory.json", b"{" + b" " * exchange.MAX_BYTES + b"}")
     response = client.post(url, {"file": large}, HTTP_ACCEPT_LANGUAGE="en")
     assert "The file is larger than 2 MB." in response.content.decode()
