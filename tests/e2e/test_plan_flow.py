@@ -2,7 +2,8 @@
 Integration phase offers plans to the roles that use them; the social welfare centre's case
 manager drafts an integration plan with an employment goal (the mandate matrix suggests the
 employment service) and submits it; the supervisor is told and approves it; the case manager
-requests the service (a referral); the employment service accepts it, and the goal is in
+the local coordinator adds an employer's offer, which the plan page matches to the employment
+goal; the case manager refers the goal to the employer; the employer accepts, and the goal is in
 progress; a review records the goal achieved.
 """
 
@@ -18,8 +19,9 @@ from spona.cases.models import Case, CaseStatus, Referral, ReferralStatus
 from spona.cases.services import case_open_for_presumed_victim
 from spona.institutions.models import InstitutionType
 from spona.people.services import person_register
-from spona.plans.forms import GoalForm, PlanForm, ReferForm
+from spona.plans.forms import GoalForm, PlanForm
 from spona.plans.models import Domain, GoalStatus, Plan, PlanKind, PlanStatus
+from spona.providers.models import OfferKind
 from tests.e2e.test_coordination_flow import (
     fresh_page,
     inbox_link,
@@ -36,6 +38,7 @@ from .helpers import assert_no_console_errors, screenshot
 pytestmark = pytest.mark.browser
 
 GOAL = "Посао у фризерском салону"
+OFFER = "Помоћна фризерка"
 OWN_WORDS = "Хоћу да радим и да сама плаћам стан."
 
 
@@ -70,10 +73,14 @@ def test_plan_drafted_approved_service_accepted_and_reviewed(
     )
     manager_account = two_factor_user(Role.CASE_MANAGER, welfare)
     supervisor_account = two_factor_user(Role.SUPERVISOR, welfare)
-    employment_account = two_factor_user(Role.CASE_MANAGER, employment)
-    coordinator = two_factor_user(
+    salon = InstitutionFactory(
+        name="Фризерски салон „Лепота“", type=InstitutionType.EMPLOYER, municipality=municipality
+    )
+    employer_account = two_factor_user(Role.CASE_MANAGER, salon)  # the employer's contact
+    coordinator_account = two_factor_user(
         Role.COORDINATOR, local_government, first_name="Јелена", last_name="Петровић"
-    ).user
+    )
+    coordinator = coordinator_account.user
     manager = manager_account.user
     person = person_register(
         user=manager, given_name="Милица", family_name="Јовановић", municipality=municipality
@@ -135,37 +142,49 @@ def test_plan_drafted_approved_service_accepted_and_reviewed(
     assert plan.status == PlanStatus.APPROVED
     assert plan.approved_by == supervisor_account.user
 
-    # 4. The case manager requests the service: a referral to the employment service.
+    # 4. The coordinator adds an employer's offer from the Integration phase page.
+    coordinator_page = signed_in_page(
+        fresh_page(new_context, console_errors), base, coordinator_account
+    )
+    coordinator_page.goto(base + reverse("workspace:phase", args=["integration"]))
+    coordinator_page.get_by_role("link", name=sr("Add an employer's offer"), exact=True).click()
+    coordinator_page.locator("#id_employer").select_option(label=str(salon))
+    coordinator_page.locator("#id_kind").select_option(value=OfferKind.JOB)
+    coordinator_page.locator("#id_title").fill(OFFER)
+    coordinator_page.locator("#id_places").fill("1")
+    coordinator_page.get_by_role("button", name=sr("Save"), exact=True).click()
+    expect(coordinator_page.locator("ul.messages")).to_contain_text(
+        sr("The offer is in the directory.")
+    )
+
+    # 5. The offer is matched to the employment goal on the plan page; the case manager refers
+    #    the goal to the employer (a referral of the case).
     welfare_page.reload()
     goal = plan.goals.get()
-    refer = welfare_page.locator(f'form[action="{reverse("plans:goal_refer", args=[goal.pk])}"]')
-    expect(refer.get_by_label(label(ReferForm, "to"))).to_have_value(str(employment.pk))
-    refer.get_by_label(label(ReferForm, "reason")).fill("Курс и пракса")
-    refer.get_by_role("button", name=sr("Request the service (a referral)"), exact=True).click()
+    offer_row = welfare_page.locator("ul.offers li").filter(has_text=OFFER)
+    offer_row.get_by_role("button", name=sr("Refer to this employer"), exact=True).click()
     expect(welfare_page.locator("ul.messages")).to_contain_text(
         sr("The service request was sent as a referral of the case.")
     )
-    referral = Referral.objects.get(case=case, to_institution=employment)
+    referral = Referral.objects.get(case=case, to_institution=salon)
     assert plan.code in referral.reason
 
-    # 5. The employment service accepts it on the case page; the goal is in progress.
-    employment_page = signed_in_page(
-        fresh_page(new_context, console_errors), base, employment_account
-    )
-    inbox_link(employment_page).click()
-    employment_page.get_by_role("link", name=subject("referral_received", case=case.code)).click()
-    expect(employment_page).to_have_url(case_url)
+    # 6. The employer accepts it on the case page; the goal is in progress.
+    employer_page = signed_in_page(fresh_page(new_context, console_errors), base, employer_account)
+    inbox_link(employer_page).click()
+    employer_page.get_by_role("link", name=subject("referral_received", case=case.code)).click()
+    expect(employer_page).to_have_url(case_url)
     row = (
-        employment_page.get_by_role("table", name=sr("Referrals"))
+        employer_page.get_by_role("table", name=sr("Referrals"))
         .get_by_role("row")
-        .filter(has_text=employment.name)
+        .filter(has_text=salon.name)
     )
     row.get_by_role("button", name=sr("Accept"), exact=True).click()
     expect(row).to_contain_text(sr(ReferralStatus.ACCEPTED.label))
     goal.refresh_from_db()
     assert goal.status == GoalStatus.IN_PROGRESS
 
-    # 6. A review marks the goal achieved; the next review is scheduled.
+    # 7. A review marks the goal achieved; the next review is scheduled.
     welfare_page.reload()
     expect(shown(welfare_page, sr(GoalStatus.IN_PROGRESS.label))).to_have_count(1)
     welfare_page.get_by_role("button", name=sr("Open the review"), exact=True).click()
