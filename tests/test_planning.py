@@ -233,3 +233,31 @@ def test_the_coordinator_works_through_the_pages(municipality, coordinator) -> N
         "municipality": "300000",
         "donor": "200000",
     }
+
+
+def test_the_api_gives_the_readiness_stages_and_the_activities_but_never_the_notes(
+    municipality, coordinator, second_scorer
+) -> None:
+    from spona.accounts.services import api_token_create
+
+    assessment = services.assessment_start(user=coordinator, municipality=municipality, year=2026)
+    for combined in WORKED:
+        interview = services.interview_add(
+            user=coordinator,
+            assessment=assessment,
+            sector=InstitutionType.SCHOOL,
+            interviewed_on=datetime.date(2026, 3, 1),
+            notes="an informant named names",
+        )
+        services.score_record(user=coordinator, interview=interview, scores=combined)
+        services.score_record(user=second_scorer, interview=interview, scores=combined)
+        services.score_record(user=coordinator, interview=interview, scores=combined, combined=True)
+    _activity(municipality, coordinator, "Leaflets", 10, 0.2)
+    _token, raw = api_token_create(user=coordinator, name="plan")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    readiness_page = client.get(reverse("api_readiness_list")).json()
+    [row] = readiness_page["results"]
+    assert (row["overall_stage"], row["interviews"]) == (3, 4)
+    assert "named names" not in str(readiness_page)
+    activities = client.get(reverse("api_activity_list") + "?year=2026").json()["results"]
+    assert [a["title"] for a in activities] == ["Leaflets"]

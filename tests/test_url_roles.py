@@ -224,6 +224,8 @@ RULES: dict[str, Rule] = {
         frozenset({Role.CASE_MANAGER}), denied=404, args=lambda w: {"pk": w.job_pk}
     ),
     "planning:readiness_list": Rule(PLAN_VIEWERS),
+    "api_readiness_list": Rule(PLAN_VIEWERS, anonymous=401),
+    "api_activity_list": Rule(PLAN_VIEWERS, anonymous=401),
     "planning:assessment_detail": Rule(PLAN_VIEWERS, args=lambda w: {"pk": w.assessment_pk}),
     "planning:interview_add": Rule(
         COORDINATOR,

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from spona.accounts.models import User
 from spona.institutions.models import Institution, Municipality
+from spona.planning.models import Activity
 from spona.providers.models import Offer, Provider, Service
 from spona.screening.services import FLAG_NAMES, INPUT_FIELDS
 from spona.screening.vocabulary import ACTS, AGE_GROUPS, MEANS, OFFENCES, RISK_FACTORS
@@ -340,3 +341,64 @@ class StatisticsDashboardSerializer(serializers.Serializer[Any]):
     exact = serializers.BooleanField()
     breakdowns = StatisticsBreakdownSerializer(many=True)
     referral_times = StatisticsTimeSerializer(many=True)
+
+
+# --- the local action plan ------------------------------------------------------------------
+
+
+class ReadinessDimensionSerializer(serializers.Serializer[Any]):
+    dimension = serializers.CharField()
+    title = serializers.CharField()
+    score = serializers.FloatField()
+    stage = serializers.IntegerField()
+
+
+class AssessmentSerializer(serializers.Serializer[Any]):
+    """A readiness assessment: its stages once every interview has combined scores (the
+    interview notes never leave through the API)."""
+
+    id = serializers.IntegerField(source="assessment.pk")
+    municipality = serializers.CharField(source="assessment.municipality.code")
+    year = serializers.IntegerField(source="assessment.year")
+    interviews = serializers.IntegerField()
+    overall_score = serializers.FloatField(allow_null=True)
+    overall_stage = serializers.IntegerField(allow_null=True)
+    dimensions = ReadinessDimensionSerializer(many=True)
+
+
+class ActivitySerializer(serializers.ModelSerializer[Activity]):
+    municipality = serializers.CharField(source="municipality.code", read_only=True)
+    lead = serializers.CharField(source="lead.name", read_only=True, allow_null=True)
+    requires: serializers.PrimaryKeyRelatedField[Activity] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "municipality",
+            "year",
+            "title",
+            "kind",
+            "phase",
+            "problems",
+            "dimensions",
+            "target_group",
+            "lead",
+            "cost",
+            "funder",
+            "starts_on",
+            "ends_on",
+            "need",
+            "evidence",
+            "evidence_source",
+            "reach",
+            "mandatory",
+            "requires",
+            "status",
+            "left_out_because",
+            "override",
+            "override_reason",
+            "progress",
+        ]

@@ -25,6 +25,8 @@ urlpatterns = [
     path("v1/signals/", views.SignalList.as_view(), name="api_signal_list"),
     path("v1/signals/<str:code>/", views.SignalDetail.as_view(), name="api_signal_detail"),
     path("v1/surveys/waves/", views.WaveList.as_view(), name="api_wave_list"),
+    path("v1/planning/readiness/", views.ReadinessList.as_view(), name="api_readiness_list"),
+    path("v1/planning/activities/", views.ActivityList.as_view(), name="api_activity_list"),
     path(
         "v1/surveys/waves/<int:pk>/estimates/",
         views.WaveEstimates.as_view(),

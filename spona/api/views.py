@@ -1,6 +1,7 @@
 """API resources. Every queryset comes from the access policy, every write from a service."""
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,8 @@ from rest_framework.views import APIView
 
 from spona.accounts.models import User
 from spona.api.serializers import (
+    ActivitySerializer,
+    AssessmentSerializer,
     CurrentUserSerializer,
     EstimateSerializer,
     InstitutionSerializer,
@@ -39,6 +42,10 @@ from spona.audit.services import audit_listed
 from spona.institutions import selectors
 from spona.institutions.models import Institution, Municipality
 from spona.people.models import Person
+from spona.planning import selectors as planning_selectors
+from spona.planning.access import PLAN_VIEW
+from spona.planning.models import Activity, Assessment
+from spona.planning.readiness import Dimension
 from spona.policy import require, visible
 from spona.prevention import selectors as prevention_selectors
 from spona.prevention.imports import PERIOD
@@ -475,3 +482,68 @@ class StatisticsDashboard(StrictQueryMixin, APIView):
             raise NotFound
         board = dashboard(user=user, area=area, period=form.cleaned_data["period"])
         return Response(StatisticsDashboardSerializer(board).data)
+
+
+# --- the local action plan ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Assessed:
+    assessment: Assessment
+    interviews: int
+    overall_score: float | None
+    overall_stage: int | None
+    dimensions: list[dict[str, Any]]
+
+
+def _assessed(assessment: Assessment) -> _Assessed:
+    result = planning_selectors.assessment_readiness(assessment)
+    return _Assessed(
+        assessment=assessment,
+        interviews=assessment.interviews.count(),
+        overall_score=result.overall if result else None,
+        overall_stage=int(result.stage()) if result else None,
+        dimensions=[
+            {
+                "dimension": d.value,
+                "title": str(d.label),
+                "score": result.dimensions[d],
+                "stage": int(result.stage(d)),
+            }
+            for d in Dimension
+        ]
+        if result
+        else [],
+    )
+
+
+class ReadinessList(PagedListMixin, generics.ListAPIView[Any]):
+    """Readiness assessments the user may read, with their stages (no interview notes)."""
+
+    serializer_class = AssessmentSerializer
+
+    def get_queryset(self) -> Any:
+        require(self.request.user, PLAN_VIEW)
+        return planning_selectors.assessments(user=signed_in(self.request)).order_by("-year", "pk")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        rows = [_assessed(a) for a in (page if page is not None else self.get_queryset())]
+        data = AssessmentSerializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+
+class ActivityList(PagedListMixin, generics.ListAPIView[Activity]):
+    """The action plans' activities the user may read (``year`` filters), with the
+    prioritisation's choice and the reason for each activity left out."""
+
+    serializer_class = ActivitySerializer
+    allowed_query_params = frozenset({"limit", "offset", "year"})
+
+    def get_queryset(self) -> QuerySet[Activity]:
+        require(self.request.user, PLAN_VIEW)
+        year = self.request.query_params.get("year", "")
+        rows = planning_selectors.activities(
+            user=signed_in(self.request), year=int(year) if year.isdigit() else None
+        )
+        return rows.prefetch_related("requires").order_by("year", "pk")
