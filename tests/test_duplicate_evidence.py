@@ -205,3 +205,44 @@ def test_an_undated_rare_name_is_found_in_another_municipality(manager: User) ->
             user=manager, given_name="Теодора", family_name="Вукашиновић", municipality=here
         )
     assert known.pk not in [c.person_id for c in find_candidates(record_of(new))]
+
+
+# --- in words ----------------------------------------------------------------------------
+
+
+def test_each_suggested_match_is_explained() -> None:
+    assert matching.explain(
+        rec("Milica", "Jovanović", None, jmbg=JMBG), rec("Mila", "Nikolov", None, jmbg=JMBG)
+    ) == ["same_jmbg"]
+    married = rec("Milica", "Nikolov", former_surnames=("Obradović",), parent="Dragan")
+    assert matching.explain(married, rec("Милица", "Обрадовић", parent="Драган")) == [
+        "former_name",
+        "same_parent",
+        "same_date_of_birth",
+    ]
+    assert matching.explain(
+        rec("Milica", "Jovanović", municipality_id=1),
+        rec("Milcia", "Jovanović", date(1990, 3, 16), municipality_id=1),
+    ) == ["similar_name", "near_date_of_birth", "same_municipality"]
+
+
+def test_the_detail_page_says_why_a_duplicate_is_suggested(manager: User, client: Any) -> None:
+    from django.urls import reverse
+
+    from spona.people.services import duplicate_check
+
+    known = person_register(
+        user=manager, given_name="Milica", family_name="Obradović", parent_name="Dragan"
+    )
+    new = person_register(
+        user=manager,
+        given_name="Milica",
+        family_name="Nikolov",
+        birth_surname="Obradović",
+        parent_name="Dragan",
+        jmbg=JMBG,
+    )
+    assert [s.match_id for s in duplicate_check(user=manager, person=new)] == [known.pk]
+    client.force_login(manager)
+    page = client.get(reverse("people:person_detail", args=[new.code])).content.decode()
+    assert "исто име једног родитеља" in page

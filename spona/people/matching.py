@@ -407,6 +407,35 @@ def points(a: PersonRecord, b: PersonRecord, *, namesakes: int | None = None) ->
     return names + rarity + birth_points(a, b) + other_points(a, b) + identifier_points(a, b)
 
 
+def explain(a: PersonRecord, b: PersonRecord) -> list[str]:
+    """What speaks for ``a`` and ``b`` being the same person, as codes (the people app
+    words them): the evidence ``points`` counts in favour, strongest first."""
+    reasons = []
+    if a.jmbg and a.jmbg == b.jmbg:
+        reasons.append("same_jmbg")
+    plain = name_points(
+        normalise_tokens(a), normalise_tokens(b), may_have_married="male" not in {a.sex, b.sex}
+    )
+    best = best_name_points(a, b)
+    if best > plain and best > 0:
+        reasons.append("former_name")
+    elif plain >= _NAME_EXACT * min(len(normalise_tokens(a)), len(normalise_tokens(b))) > 0:
+        reasons.append("same_name")
+    elif plain > 0:
+        reasons.append("similar_name")
+    pa, pb = _tokens(a.parent), _tokens(b.parent)
+    if pa and pb and any(token_points(x, y) > 0 for x in pa for y in pb):
+        reasons.append("same_parent")
+    born = birth_points(a, b)
+    if born == _DOB_EXACT:
+        reasons.append("same_date_of_birth")
+    elif born == _DOB_NEAR:
+        reasons.append("near_date_of_birth")
+    if a.municipality_id is not None and a.municipality_id == b.municipality_id:
+        reasons.append("same_municipality")
+    return reasons
+
+
 def explained_away(best: float, other: float) -> bool:
     """Whether a candidate scored ``other`` drops out beside one scored ``best``: a new
     person is at most one stored person, so a candidate ``RUNNER_UP_MARGIN`` points

@@ -4,13 +4,15 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.core.fields import blind_index
-from spona.people import jmbg
+from spona.people import jmbg, matching
 from spona.people.access import PERSON_VIEW
+from spona.people.duplicates import record_of
 from spona.people.identifiers import (
     document_index,
     jmbg_index,
@@ -59,6 +61,26 @@ def person_get(*, user: User, code: str, purpose: str = "") -> Person:
 class PossibleDuplicate:
     other: Person
     score: float
+    #: what speaks for the match, in words
+    reasons: tuple[str, ...] = ()
+
+
+#: ``matching.explain``'s codes in words
+REASONS = {
+    "same_jmbg": _("same JMBG"),
+    "former_name": _("the same name with a birth or previous surname, or another name used"),
+    "same_name": _("same name"),
+    "similar_name": _("similar name"),
+    "same_parent": _("same parent's name"),
+    "same_date_of_birth": _("same date of birth"),
+    "near_date_of_birth": _("nearly the same date of birth"),
+    "same_municipality": _("same municipality"),
+}
+
+
+def _reasons(person: Person, other: Person) -> tuple[str, ...]:
+    codes = matching.explain(record_of(person), record_of(other))
+    return tuple(str(REASONS[code]) for code in codes)
 
 
 def person_duplicates(*, user: User, person: Person) -> list[PossibleDuplicate]:
@@ -74,7 +96,7 @@ def person_duplicates(*, user: User, person: Person) -> list[PossibleDuplicate]:
     }
     others = visible(user, Person).filter(pk__in=scores).select_related("municipality")
     listed = sorted(
-        (PossibleDuplicate(other, scores[other.pk]) for other in others),
+        (PossibleDuplicate(other, scores[other.pk], _reasons(person, other)) for other in others),
         key=lambda d: (-d.score, d.other.code),
     )
     if listed:
