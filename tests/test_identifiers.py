@@ -274,3 +274,16 @@ def test_the_form_and_detail_page_carry_the_identifiers(manager: User, client: C
     for shown in ["1503990710010", "Драган", "Обрадовић", "АБ123", "ЈМБГ је мушки"]:
         assert shown in page, shown
     assert person_list(user=manager, name="AB123")
+
+
+def test_reindex_recomputes_the_identifier_indexes_after_a_key_change(
+    manager: User, settings: Any
+) -> None:
+    from django.core.management import call_command
+
+    person = _register(manager)
+    settings.BLIND_INDEX_KEY = "another blind index key, long enough for the test"
+    assert person_list(user=manager, name="AB123456") == []
+    call_command("people_reindex", verbosity=0)
+    for typed in ["AB123456", "1503990715500", "Milica Obradović", "Milica Nikolov"]:
+        assert person_list(user=manager, name=typed) == [person], typed

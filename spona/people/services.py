@@ -91,6 +91,25 @@ def _replace_documents(person: Person, documents: Iterable[Document]) -> None:
     )
 
 
+def rebuild_blind_indexes() -> int:
+    """Recompute every blind index of names and identifiers (after ``BLIND_INDEX_KEY``
+    changed): the name, JMBG and parent's name indexes, the other names' and the
+    documents'. Returns the number of persons. Run by ``spona people reindex``."""
+    count = 0
+    for person in Person.objects.order_by("pk").iterator(chunk_size=500):
+        _refresh_index(person)
+        Person.objects.filter(pk=person.pk).update(
+            **{field: getattr(person, field) for field in INDEX_FIELDS}
+        )
+        _refresh_name_indexes(person)
+        count += 1
+    for document in IdentityDocument.objects.order_by("pk").iterator(chunk_size=500):
+        IdentityDocument.objects.filter(pk=document.pk).update(
+            number_index=document_index(document.number)
+        )
+    return count
+
+
 @transaction.atomic
 def person_register(*, user: User, documents: Iterable[Document] = (), **fields: Any) -> Person:
     require(user, PERSON_CREATE)
