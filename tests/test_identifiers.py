@@ -18,6 +18,7 @@ from spona.people.models import IdentityDocument, Person
 from spona.people.selectors import person_list
 from spona.people.services import Document, person_register, person_update
 from tests.factories import InstitutionFactory, MunicipalityFactory, UserFactory
+from tests.test_translated_pages import english_words
 
 TODAY = date(2026, 12, 6)
 
@@ -274,6 +275,11 @@ def test_the_form_and_detail_page_carry_the_identifiers(manager: User, client: C
     for shown in ["1503990710010", "Драган", "Обрадовић", "АБ123", "ЈМБГ је мушки"]:
         assert shown in page, shown
     assert person_list(user=manager, name="AB123")
+    code = posted["Location"].rstrip("/").rsplit("/", 1)[-1]
+    for page_name in ["people:person_detail", "people:person_edit"]:
+        html = client.get(reverse(page_name, args=[code]), HTTP_ACCEPT_LANGUAGE="sr")
+        data = {manager.username, "Milica", "Jovanović", "RS"}  # what was typed
+        assert english_words(html.content.decode(), data) == set(), page_name
 
 
 def test_reindex_recomputes_the_identifier_indexes_after_a_key_change(
