@@ -293,3 +293,34 @@ def test_reindex_recomputes_the_identifier_indexes_after_a_key_change(
     call_command("people_reindex", verbosity=0)
     for typed in ["AB123456", "1503990715500", "Milica Obradović", "Milica Nikolov"]:
         assert person_list(user=manager, name=typed) == [person], typed
+
+
+def test_documents_are_edited_on_the_person_form(manager: User, client: Client) -> None:
+    person = _register(manager)
+    client.force_login(manager)
+    fields = {
+        **FORM,
+        "given_name": "Милица",
+        "family_name": "Николов",
+        "date_of_birth": "1990-03-15",
+        "jmbg": "1503990715500",
+        "version": "1",
+        "documents-TOTAL_FORMS": "3",
+        "documents-INITIAL_FORMS": "2",
+        "documents-0-kind": "id_card",
+        "documents-0-number": "009876543",
+        "documents-0-country": "RS",
+        "documents-0-DELETE": "on",
+        "documents-1-kind": "passport",
+        "documents-1-number": "AB 123-456",
+        "documents-1-country": "BA",
+        "documents-2-kind": "residence_permit",
+        "documents-2-number": "ДБ-77",
+        "documents-2-country": "DE",
+    }
+    posted = client.post(reverse("people:person_edit", args=[person.code]), fields)
+    assert posted.status_code == 302, posted.content.decode()
+    kept = sorted((d.kind, d.number) for d in person.documents.all())
+    assert kept == [("passport", "AB 123-456"), ("residence_permit", "ДБ-77")]
+    assert person_list(user=manager, name="db77") == [person]
+    assert person_list(user=manager, name="009876543") == []
