@@ -49,8 +49,8 @@ Precision at a million varies by about two points between samples (false matches
 in clusters of namesakes).
 
 Issue 19 (the generator with identifiers, seed 7; 2 cores shared with other benches):
-at 20,000 on PostgreSQL, 1,000 checks: precision 0.986, recall 0.986, p50 11.1 ms, p95
-19.6 ms. In memory, 2,000 checks, new rules against the issue-18 rules (identifiers
+on PostgreSQL, 1,000 checks: at 20,000 precision 0.986, recall 0.986, p50 11.1 ms, p95
+19.6 ms; at 100,000 precision 0.978, recall 0.990, p50 20.7 ms, p95 46.6 ms. In memory, 2,000 checks, new rules against the issue-18 rules (identifiers
 stripped, the old undated rarity, Dj as Đ only) on the same records: 20,000 persons
 0.984 / 0.990 against 0.993 / 0.976; 100,000 persons 0.988 / 0.985 against 0.997 /
 0.978 (precision / recall). The precision given up is the rule that a name only the
