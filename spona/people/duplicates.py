@@ -21,10 +21,11 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, Max, Sum, Value, When
 from django.utils import timezone
 
-from spona.people import matching
+from spona.people import jmbg, matching
 from spona.people.matching import CANDIDATE_LIMIT, THRESHOLD, PersonRecord
 from spona.people.models import Person, PersonMatchKey
 
@@ -40,6 +41,11 @@ MATCH_FIELDS = (
     "sex",
     "municipality",
     "created_at",
+    "jmbg",
+    "parent_name",
+    "birth_surname",
+    "previous_surnames",
+    "other_names",
 )
 
 
@@ -59,19 +65,45 @@ def _birth_date(text: str | None) -> date | None:
         return None
 
 
+def _listed(*texts: str | None) -> tuple[str, ...]:
+    parts = ",".join(t or "" for t in texts).replace(";", ",").split(",")
+    return tuple(p.strip() for p in parts if p.strip())
+
+
+def _jmbg(text: str | None) -> jmbg.Jmbg | None:
+    try:
+        return jmbg.validate(text) if text else None
+    except ValidationError:
+        return None
+
+
 def record_of(person: Any) -> PersonRecord:
-    """What matching compares of a stored person (any object with Person's fields)."""
+    """What matching compares of a stored person (any object with Person's fields, a
+    migration's historical model too: fields only). A valid JMBG stands in for a
+    missing date of birth and sex."""
     estimate = None
     if person.estimated_age is not None:
         registered = person.created_at or timezone.now()
         estimate = registered.year - person.estimated_age
+    read = _jmbg(getattr(person, "jmbg", ""))
+    born = _birth_date(person.date_of_birth)
+    sex = person.sex or ""
+    if read is not None:
+        born = born or read.date_of_birth
+        sex = read.sex if sex in ("", "unknown") else sex
     return PersonRecord(
         given=person.given_name or "",
         family=person.family_name or "",
-        date_of_birth=_birth_date(person.date_of_birth),
+        date_of_birth=born,
         birth_year_estimate=estimate,
-        sex=person.sex or "",
+        sex=sex,
         municipality_id=person.municipality_id,
+        jmbg=read.number if read is not None else "",
+        parent=getattr(person, "parent_name", "") or "",
+        former_surnames=_listed(
+            getattr(person, "birth_surname", ""), getattr(person, "previous_surnames", "")
+        ),
+        other_names=_listed(getattr(person, "other_names", "")),
     )
 
 
@@ -106,7 +138,9 @@ def rebuild_match_keys(
     """Recompute every person's keys (new installation of this feature, key change).
     The models are parameters so a data migration can pass its historical ones."""
     key_model.objects.all().delete()
-    persons = person_model.objects.filter(merged_into__isnull=True).only(*MATCH_FIELDS)
+    present = {f.name for f in person_model._meta.get_fields()}
+    fields = [f for f in MATCH_FIELDS if f in present]  # a migration's model may lack some
+    persons = person_model.objects.filter(merged_into__isnull=True).only(*fields)
     rows: list[Any] = []
     count = 0
     for person in persons.order_by("pk").iterator(chunk_size=batch):

@@ -33,6 +33,14 @@ Evidence
     same date of birth and municipality. A new person is at most one stored person, so a
     candidate far less likely than the best is explained away (``explained_away``).
 
+    Identifiers (issue 19): an equal JMBG is decisive, two different valid ones nearly
+    rule a match out; a parent's name counts either way; the birth and previous surnames
+    and other names used are name variants (``name_variants``), compared and blocked on
+    like the name. Without a date of birth on both sides, how common the name is weighs
+    more (``undated_rarity_points``): a name only the candidate bears matches, with the
+    sex agreeing, even in another municipality. "Dj" is read both as Đ and as D and J
+    (``spellings``).
+
 Blocking
     ``blocking_keys`` are plain strings; a record is a candidate for another when they
     share one. No key is one name alone (Jovanović is about 0.5% of persons: 5,000 at a
@@ -60,7 +68,7 @@ THRESHOLD = 0.5
 MAX_TOKENS = 4
 #: how telling a shared key of each kind is, to rank candidates before scoring; the keys
 #: of a kind in ONCE count once (a namesake shares all the typo keys of a name)
-KEY_WEIGHTS = {"d": 40, "n": 30, "e": 25, "b": 20, "y": 10}
+KEY_WEIGHTS = {"j": 100, "d": 40, "n": 30, "e": 25, "b": 20, "y": 10}
 ONCE = frozenset({"e"})
 #: at most this many persons sharing keys are scored (the best ranked)
 CANDIDATE_LIMIT = 200
@@ -81,6 +89,11 @@ _DOB_EXACT, _DOB_NEAR, _DOB_SAME_MONTH, _DOB_DIFFERENT = 6.0, 3.0, -1.0, -7.0
 _YEAR_CLOSE, _YEAR_FAR = 0.5, -3.0
 _SEX_SAME, _SEX_CONFLICT = 0.5, -4.0
 _PLACE_SAME, _PLACE_DIFFERENT = 3.0, -0.5
+_JMBG_SAME, _JMBG_DIFFERENT = 20.0, -12.0  # decisive; nearly rules a match out
+_PARENT_SAME, _PARENT_DIFFERENT = 2.0, -2.0
+# without a date of birth on both sides the names carry the match: how common they are
+# counts more (a name borne by one stored person: +1.5; by three: -0.9; by ten: -3.6)
+_UNDATED_RARE_MAX, _UNDATED_SLOPE, _UNDATED_COMMON_MIN = 1.5, 2.2, -6.0
 _MIDPOINT = 9.25
 
 
@@ -95,6 +108,14 @@ class PersonRecord:
     birth_year_estimate: int | None = None
     sex: str = ""
     municipality_id: int | None = None
+    #: a valid JMBG (``spona.people.jmbg``), digits only, or ""
+    jmbg: str = ""
+    #: a parent's given name, as Serbian records carry it
+    parent: str = ""
+    #: the birth surname and previous surnames: each stands in for the family name
+    former_surnames: tuple[str, ...] = ()
+    #: other full names used
+    other_names: tuple[str, ...] = ()
 
 
 # --- normalisation -----------------------------------------------------------------------
@@ -123,14 +144,38 @@ def one_typo_apart(a: str, b: str) -> bool:
     return edit_distance(a, b, limit=1) == 1 or edit_distance(latin(a), latin(b), limit=1) == 1
 
 
-def normalise_tokens(record: PersonRecord) -> tuple[str, ...]:
-    """The folded name tokens of both name fields, sorted (order carries no meaning),
-    without repeats or one-letter initials; at most ``MAX_TOKENS`` (the longest kept)."""
-    words = set(_TOKEN.findall(fold(f"{record.given} {record.family}")))
+def spellings(token: str) -> set[str]:
+    """A folded token as ``letters``, and, where it has "dj", also with "dj" kept as two
+    letters: "Djan" may be Đan or a "Dejan" missing its e; both readings are compared."""
+    found = {letters(token)}
+    if "dj" in token:
+        kept = token.replace("dj", "\x00")
+        found.add(letters(kept).replace("\x00", "dj"))
+    return found
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    words = set(_TOKEN.findall(fold(text)))
     tokens = sorted(w for w in words if len(w) > 1)
     if len(tokens) > MAX_TOKENS:
         tokens = sorted(sorted(tokens, key=lambda t: (-len(t), t))[:MAX_TOKENS])
     return tuple(tokens)
+
+
+def normalise_tokens(record: PersonRecord) -> tuple[str, ...]:
+    """The folded name tokens of both name fields, sorted (order carries no meaning),
+    without repeats or one-letter initials; at most ``MAX_TOKENS`` (the longest kept)."""
+    return _tokens(f"{record.given} {record.family}")
+
+
+def name_variants(record: PersonRecord) -> list[tuple[str, ...]]:
+    """Every name the person is known by, as tokens: the name; the given name with each
+    former (birth, previous) surname, so a married name no longer hides a person; each
+    other name used."""
+    variants = [normalise_tokens(record)]
+    variants += [_tokens(f"{record.given} {surname}") for surname in record.former_surnames]
+    variants += [_tokens(name) for name in record.other_names]
+    return [v for v in dict.fromkeys(variants) if v]
 
 
 # --- blocking ----------------------------------------------------------------------------
@@ -147,8 +192,8 @@ def blocking_keys(record: PersonRecord) -> set[str]:
 
     The first letter of each key is its kind (see ``KEY_WEIGHTS``).
     """
-    tokens = _letter_tokens(record)
-    keys = _pair_keys(tokens)
+    keys = name_keys(record)
+    tokens = {t for variant in _letter_variants(record) for spelt in variant for t in spelt}
     born = record.date_of_birth
     if born is not None and tokens:  # without a name, nothing could match
         when = _date_key(born)
@@ -156,6 +201,8 @@ def blocking_keys(record: PersonRecord) -> set[str]:
         for token in tokens:
             keys.add(f"d:{token}|{when}")
             keys.add(f"y:{token}|{born.year}")
+    if record.jmbg:
+        keys.add(f"j:{record.jmbg}")
     return keys
 
 
@@ -166,23 +213,30 @@ def _deletions(token: str) -> set[str]:
     return spellings | {t[:i] + t[i + 1 :] for t in spellings for i in range(len(t))}
 
 
-def _letter_tokens(record: PersonRecord) -> list[str]:
-    return sorted({letters(t) for t in normalise_tokens(record)})
+def _letter_variants(record: PersonRecord) -> list[list[set[str]]]:
+    """Each name variant (``name_variants``) as its tokens' spellings (``spellings``)."""
+    return [[spellings(t) for t in variant] for variant in name_variants(record)]
 
 
 def name_keys(record: PersonRecord) -> set[str]:
     """Two name tokens, as written (``n``) and with one of them within a typo (``e``: one
-    token as written, the other less one letter or whole). How many persons share one
-    tells how common the name is (``namesakes`` in ``score``)."""
-    return _pair_keys(_letter_tokens(record))
+    token as written, the other less one letter or whole), of every name the person is
+    known by, in every spelling. How many persons share one tells how common the name
+    is (``namesakes`` in ``score``)."""
+    keys: set[str] = set()
+    for variant in _letter_variants(record):
+        for first, second in combinations(variant, 2):
+            for x in first:
+                for y in second:
+                    keys |= _pair_keys(x, y)
+    return keys
 
 
-def _pair_keys(tokens: list[str]) -> set[str]:
-    keys = set()
-    for a, b in combinations(tokens, 2):
-        keys.add(f"n:{a}|{b}")
-        keys.update(f"e:{a}|{variant}" for variant in _deletions(b))
-        keys.update(f"e:{b}|{variant}" for variant in _deletions(a))
+def _pair_keys(x: str, y: str) -> set[str]:
+    a, b = sorted((x, y))
+    keys = {f"n:{a}|{b}"}
+    keys.update(f"e:{a}|{variant}" for variant in _deletions(b))
+    keys.update(f"e:{b}|{variant}" for variant in _deletions(a))
     return keys
 
 
@@ -233,11 +287,12 @@ def token_points(a: str, b: str, *, may_have_married: bool = False) -> float:
     """How two name tokens agree: the same, one typo apart, or not. Two typos are not
     tolerated: they make another name too often (Populović, Božulović). Two different
     surnames count less against where a woman may have taken her husband's."""
-    la, lb = letters(a), letters(b)
-    if la == lb:
+    sa, sb = spellings(a), spellings(b)
+    if sa & sb:
         return _NAME_EXACT
-    if one_typo_apart(la, lb):
+    if any(one_typo_apart(x, y) for x in sa for y in sb):
         return _NAME_ONE_TYPO
+    la, lb = letters(a), letters(b)
     if may_have_married and _surname_like(la) and _surname_like(lb):
         return _NAME_MARRIED
     return _NAME_DIFFERENT
@@ -262,6 +317,15 @@ def rarity_points(namesakes: int | None) -> float:
     if not namesakes:
         return 0.0
     return max(_COMMON_MIN, min(_RARE_MAX, log(_RARITY_BASE / namesakes)))
+
+
+def undated_rarity_points(namesakes: int | None) -> float:
+    """``rarity_points`` where the two records cannot be compared by a full date of
+    birth: the names carry the match, so how common they are counts more (a name only
+    the candidate bears is evidence enough even in another municipality)."""
+    if not namesakes:
+        return 0.0
+    return max(_UNDATED_COMMON_MIN, _UNDATED_RARE_MAX - _UNDATED_SLOPE * log(namesakes))
 
 
 def _dates_near(a: date, b: date) -> bool:
@@ -307,11 +371,69 @@ def other_points(a: PersonRecord, b: PersonRecord) -> float:
     return points
 
 
-def points(a: PersonRecord, b: PersonRecord, *, namesakes: int | None = None) -> float:
-    """All the evidence, summed: above ``_MIDPOINT`` means more likely the same person."""
+def identifier_points(a: PersonRecord, b: PersonRecord) -> float:
+    """An equal JMBG is decisive, two different ones nearly rule a match out; a parent's
+    name the same (within a typo) or not."""
+    found = 0.0
+    if a.jmbg and b.jmbg:
+        found += _JMBG_SAME if a.jmbg == b.jmbg else _JMBG_DIFFERENT
+    pa, pb = _tokens(a.parent), _tokens(b.parent)
+    if pa and pb:
+        same = any(token_points(x, y) > 0 for x in pa for y in pb)
+        found += _PARENT_SAME if same else _PARENT_DIFFERENT
+    return found
+
+
+def best_name_points(a: PersonRecord, b: PersonRecord) -> float:
+    """The names compared in every variant either person is known by (a birth surname
+    stands in for a married one); the best agreement counts."""
     married = "male" not in {a.sex, b.sex}
-    names = name_points(normalise_tokens(a), normalise_tokens(b), may_have_married=married)
-    return names + rarity_points(namesakes) + birth_points(a, b) + other_points(a, b)
+    return max(
+        (
+            name_points(x, y, may_have_married=married)
+            for x in name_variants(a)
+            for y in name_variants(b)
+        ),
+        default=0.0,
+    )
+
+
+def points(a: PersonRecord, b: PersonRecord, *, namesakes: int | None = None) -> float:
+    """All the evidence, summed: above ``_MIDPOINT`` means more likely the same person.
+    Without a date of birth on both sides, how common the name is weighs more."""
+    dated = a.date_of_birth is not None and b.date_of_birth is not None
+    rarity = rarity_points(namesakes) if dated else undated_rarity_points(namesakes)
+    names = best_name_points(a, b)
+    return names + rarity + birth_points(a, b) + other_points(a, b) + identifier_points(a, b)
+
+
+def explain(a: PersonRecord, b: PersonRecord) -> list[str]:
+    """What speaks for ``a`` and ``b`` being the same person, as codes (the people app
+    words them): the evidence ``points`` counts in favour, strongest first."""
+    reasons = []
+    if a.jmbg and a.jmbg == b.jmbg:
+        reasons.append("same_jmbg")
+    plain = name_points(
+        normalise_tokens(a), normalise_tokens(b), may_have_married="male" not in {a.sex, b.sex}
+    )
+    best = best_name_points(a, b)
+    if best > plain and best > 0:
+        reasons.append("former_name")
+    elif plain >= _NAME_EXACT * min(len(normalise_tokens(a)), len(normalise_tokens(b))) > 0:
+        reasons.append("same_name")
+    elif plain > 0:
+        reasons.append("similar_name")
+    pa, pb = _tokens(a.parent), _tokens(b.parent)
+    if pa and pb and any(token_points(x, y) > 0 for x in pa for y in pb):
+        reasons.append("same_parent")
+    born = birth_points(a, b)
+    if born == _DOB_EXACT:
+        reasons.append("same_date_of_birth")
+    elif born == _DOB_NEAR:
+        reasons.append("near_date_of_birth")
+    if a.municipality_id is not None and a.municipality_id == b.municipality_id:
+        reasons.append("same_municipality")
+    return reasons
 
 
 def explained_away(best: float, other: float) -> bool:
@@ -333,6 +455,8 @@ def score(a: PersonRecord, b: PersonRecord, *, namesakes: int | None = None) -> 
     ``namesakes``: how many stored persons have the rarest name key ``a`` and ``b`` share
     (see ``name_keys``); unknown or none leaves rarity out.
     """
-    if not normalise_tokens(a) or not normalise_tokens(b):
+    if a.jmbg and a.jmbg == b.jmbg:
+        return 1.0 / (1.0 + exp(_MIDPOINT - _JMBG_SAME))  # the same JMBG: the same person
+    if not name_variants(a) or not name_variants(b):
         return 0.0  # without a name there is nothing to go on
     return 1.0 / (1.0 + exp(_MIDPOINT - points(a, b, namesakes=namesakes)))

@@ -46,6 +46,17 @@ class Person(VersionedModel):
         on_delete=models.PROTECT,
     )
     settlement = EncryptedTextField(_("settlement"), blank=True)
+    #: optional (foreigners, people without documents); validated by ``spona.people.jmbg``
+    jmbg = EncryptedTextField(_("JMBG"), blank=True)
+    jmbg_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    #: the JMBG disagrees with the recorded date of birth or sex, and the person's own
+    #: documents say so: kept, shown as a warning
+    jmbg_as_documented = models.BooleanField(_("the person's own documents say so"), default=False)
+    parent_name = EncryptedTextField(_("a parent's name"), blank=True)
+    parent_name_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    birth_surname = EncryptedTextField(_("birth surname"), blank=True)
+    previous_surnames = EncryptedTextField(_("previous surnames"), blank=True)
+    other_names = EncryptedTextField(_("other names used"), blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
@@ -77,6 +88,69 @@ class Person(VersionedModel):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
+
+    @property
+    def former_surnames(self) -> list[str]:
+        """The birth surname and any previous surnames (a married name replaced one)."""
+        return _listed(f"{self.birth_surname or ''},{self.previous_surnames or ''}")
+
+    @property
+    def aliases(self) -> list[str]:
+        """Other names used, one per comma."""
+        return _listed(self.other_names or "")
+
+    @property
+    def name_variants(self) -> list[str]:
+        """Every full name the person is or was known by: the name, the given name with
+        each former surname, and each other name used (for exact search)."""
+        given = (self.given_name or "").strip()
+        variants = [self.full_name]
+        variants += [f"{given} {surname}".strip() for surname in self.former_surnames]
+        return [v for v in dict.fromkeys([*variants, *self.aliases]) if v]
+
+
+def _listed(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+class DocumentKind(models.TextChoices):
+    ID_CARD = "id_card", _("Identity card")
+    PASSPORT = "passport", _("Passport")
+    RESIDENCE_PERMIT = "residence_permit", _("Residence permit")
+    ASYLUM = "asylum", _("Asylum seeker's or refugee's card")
+    BIRTH_CERTIFICATE = "birth_certificate", _("Birth certificate")
+    OTHER = "other", _("Other document")
+
+
+class IdentityDocument(models.Model):
+    """An identity document of a person: its number encrypted, with a blind index of the
+    number folded (either script, without spaces or dashes) for exact search."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("document"), max_length=32, choices=DocumentKind.choices)
+    number = EncryptedTextField(_("document number"))
+    number_index = models.CharField(max_length=64, db_index=True, editable=False)
+    country = models.CharField(_("issuing country"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("identity document")
+        verbose_name_plural = _("identity documents")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.kind}"
+
+
+class PersonNameIndex(models.Model):
+    """A blind index of one more name a person is known by (a former surname with the
+    given name, another name used), so an exact search finds them by it."""
+
+    pk = models.CompositePrimaryKey("index", "person")
+    index = models.CharField(max_length=64)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.index}"
 
 
 class PersonMatchKey(models.Model):

@@ -4,13 +4,21 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.core.fields import blind_index
+from spona.people import jmbg, matching
 from spona.people.access import PERSON_VIEW
-from spona.people.models import DuplicateSuspicion, Person
+from spona.people.duplicates import record_of
+from spona.people.identifiers import (
+    document_index,
+    jmbg_index,
+    looks_like_identifier,
+)
+from spona.people.models import DuplicateSuspicion, IdentityDocument, Person, PersonNameIndex
 from spona.policy import require, visible
 
 LIST_LIMIT = 200
@@ -18,15 +26,26 @@ LIST_LIMIT = 200
 
 def person_list(*, user: User, name: str = "") -> list[Person]:
     """The persons this user may see (newest first), optionally only those with exactly
-    this name. Showing names is a read of each listed person: it is audited."""
+    this name (or a former one, or another name used), or, when ``name`` has a digit,
+    this JMBG or identity document number. Showing names is a read of each listed
+    person: it is audited."""
     require(user, PERSON_VIEW)
     people: QuerySet[Person] = visible(user, Person).select_related("municipality")
     if name.strip():
-        people = people.filter(name_index=blind_index(name))
+        people = people.filter(_exactly(name))
     listed = list(people[:LIST_LIMIT])
     if listed:
         audit(AuditAction.READ, user=user, details={"persons": [p.code for p in listed]})
     return listed
+
+
+def _exactly(text: str) -> Q:
+    if looks_like_identifier(text):
+        documents = IdentityDocument.objects.filter(number_index=document_index(text))
+        return Q(jmbg_index=jmbg_index(text)) | Q(pk__in=documents.values("person_id"))
+    index = blind_index(text)
+    others = PersonNameIndex.objects.filter(index=index)
+    return Q(name_index=index) | Q(pk__in=others.values("person_id"))
 
 
 def person_get(*, user: User, code: str, purpose: str = "") -> Person:
@@ -42,6 +61,26 @@ def person_get(*, user: User, code: str, purpose: str = "") -> Person:
 class PossibleDuplicate:
     other: Person
     score: float
+    #: what speaks for the match, in words
+    reasons: tuple[str, ...] = ()
+
+
+#: ``matching.explain``'s codes in words
+REASONS = {
+    "same_jmbg": _("same JMBG"),
+    "former_name": _("the same name with a birth or previous surname, or another name used"),
+    "same_name": _("same name"),
+    "similar_name": _("similar name"),
+    "same_parent": _("same parent's name"),
+    "same_date_of_birth": _("same date of birth"),
+    "near_date_of_birth": _("nearly the same date of birth"),
+    "same_municipality": _("same municipality"),
+}
+
+
+def _reasons(person: Person, other: Person) -> tuple[str, ...]:
+    codes = matching.explain(record_of(person), record_of(other))
+    return tuple(str(REASONS[code]) for code in codes)
 
 
 def person_duplicates(*, user: User, person: Person) -> list[PossibleDuplicate]:
@@ -57,10 +96,18 @@ def person_duplicates(*, user: User, person: Person) -> list[PossibleDuplicate]:
     }
     others = visible(user, Person).filter(pk__in=scores).select_related("municipality")
     listed = sorted(
-        (PossibleDuplicate(other, scores[other.pk]) for other in others),
+        (PossibleDuplicate(other, scores[other.pk], _reasons(person, other)) for other in others),
         key=lambda d: (-d.score, d.other.code),
     )
     if listed:
         codes = [d.other.code for d in listed]
         audit(AuditAction.READ, user=user, purpose="duplicates", details={"persons": codes})
     return listed
+
+
+def jmbg_conflicts(person: Person) -> list[str]:
+    """How the person's JMBG disagrees with the recorded date of birth and sex (kept
+    because the person's own documents say so), to show as a warning."""
+    if not person.jmbg:
+        return []
+    return jmbg.stored_conflicts(person.jmbg, person.date_of_birth or "", person.sex)

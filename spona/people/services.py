@@ -6,6 +6,8 @@ never hinted at: the Centre's officers and the coordinators of the person's muni
 are alerted instead, with codes only.
 """
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -16,7 +18,6 @@ from django.utils import timezone
 from spona.accounts.models import Role, User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
-from spona.core.fields import blind_index
 from spona.core.locking import save_versioned
 from spona.inbox.kinds import NotificationKind
 from spona.inbox.services import notify
@@ -24,7 +25,15 @@ from spona.institutions.models import InstitutionType
 from spona.people.access import PERSON_CHANGE, PERSON_CREATE, PERSON_MERGE, Merge
 from spona.people.duplicates import Candidate, find_candidates, record_of, refresh_match_keys
 from spona.people.events import person_merged
-from spona.people.models import DuplicateSuspicion, Person, PersonMatchKey, Resolution
+from spona.people.identifiers import document_index, jmbg_index, name_index
+from spona.people.models import (
+    DuplicateSuspicion,
+    IdentityDocument,
+    Person,
+    PersonMatchKey,
+    PersonNameIndex,
+    Resolution,
+)
 from spona.policy import require, visible
 
 EDITABLE_FIELDS = [
@@ -36,21 +45,81 @@ EDITABLE_FIELDS = [
     "citizenship",
     "municipality",
     "settlement",
+    "jmbg",
+    "jmbg_as_documented",
+    "parent_name",
+    "birth_surname",
+    "previous_surnames",
+    "other_names",
 ]
+INDEX_FIELDS = ["name_index", "jmbg_index", "parent_name_index"]
+
+
+@dataclass(frozen=True)
+class Document:
+    """An identity document as entered (``IdentityDocument`` without the person)."""
+
+    kind: str
+    number: str
+    country: str = ""
 
 
 def _refresh_index(person: Person) -> None:
-    person.name_index = blind_index(person.full_name) if person.full_name else ""
+    person.name_index = name_index(person.full_name)
+    person.jmbg_index = jmbg_index(person.jmbg or "")
+    person.parent_name_index = name_index(person.parent_name or "")
+
+
+def _refresh_name_indexes(person: Person) -> None:
+    PersonNameIndex.objects.filter(person=person).delete()
+    indexes = {name_index(name) for name in person.name_variants} - {person.name_index, ""}
+    PersonNameIndex.objects.bulk_create(PersonNameIndex(index=i, person=person) for i in indexes)
+
+
+def _replace_documents(person: Person, documents: Iterable[Document]) -> None:
+    IdentityDocument.objects.filter(person=person).delete()
+    IdentityDocument.objects.bulk_create(
+        IdentityDocument(
+            person=person,
+            kind=d.kind,
+            number=d.number.strip(),
+            number_index=document_index(d.number),
+            country=d.country.strip(),
+        )
+        for d in documents
+        if d.number.strip()
+    )
+
+
+def rebuild_blind_indexes() -> int:
+    """Recompute every blind index of names and identifiers (after ``BLIND_INDEX_KEY``
+    changed): the name, JMBG and parent's name indexes, the other names' and the
+    documents'. Returns the number of persons. Run by ``spona people reindex``."""
+    count = 0
+    for person in Person.objects.order_by("pk").iterator(chunk_size=500):
+        _refresh_index(person)
+        Person.objects.filter(pk=person.pk).update(
+            **{field: getattr(person, field) for field in INDEX_FIELDS}
+        )
+        _refresh_name_indexes(person)
+        count += 1
+    for document in IdentityDocument.objects.order_by("pk").iterator(chunk_size=500):
+        IdentityDocument.objects.filter(pk=document.pk).update(
+            number_index=document_index(document.number)
+        )
+    return count
 
 
 @transaction.atomic
-def person_register(*, user: User, **fields: Any) -> Person:
+def person_register(*, user: User, documents: Iterable[Document] = (), **fields: Any) -> Person:
     require(user, PERSON_CREATE)
     if user.institution is None:  # a person is always registered by an institution
         raise PermissionDenied
     person = Person(registered_by=user, registered_by_institution=user.institution, **fields)
     _refresh_index(person)
     person.save()
+    _refresh_name_indexes(person)
+    _replace_documents(person, documents)
     refresh_match_keys(person)
     audit(AuditAction.CREATE, person, user=user)
     return person
@@ -58,17 +127,26 @@ def person_register(*, user: User, **fields: Any) -> Person:
 
 @transaction.atomic
 def person_update(
-    *, user: User, person: Person, expected_version: int, changed: list[str]
+    *,
+    user: User,
+    person: Person,
+    expected_version: int,
+    changed: list[str],
+    documents: Iterable[Document] | None = None,
 ) -> Person:
-    """Save ``person`` as edited, unless someone else saved it after ``expected_version``."""
+    """Save ``person`` as edited, unless someone else saved it after ``expected_version``.
+    ``documents``, when given, replace the person's identity documents."""
     require(user, PERSON_CHANGE, person)
     _refresh_index(person)
     person.updated_at = timezone.now()
     save_versioned(
         person,
         expected_version=expected_version,
-        fields=[*EDITABLE_FIELDS, "name_index", "updated_at"],
+        fields=[*EDITABLE_FIELDS, *INDEX_FIELDS, "updated_at"],
     )
+    _refresh_name_indexes(person)
+    if documents is not None:
+        _replace_documents(person, documents)
     refresh_match_keys(person)
     audit(AuditAction.UPDATE, person, user=user, details={"fields": changed})
     return person
@@ -78,7 +156,19 @@ def person_update(
 
 #: a change to any of these may make (or unmake) a duplicate
 IDENTIFYING_FIELDS = frozenset(
-    {"given_name", "family_name", "date_of_birth", "estimated_age", "sex", "municipality"}
+    {
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "estimated_age",
+        "sex",
+        "municipality",
+        "jmbg",
+        "parent_name",
+        "birth_surname",
+        "previous_surnames",
+        "other_names",
+    }
 )
 
 

@@ -14,7 +14,15 @@ from spona.accounts.http import AuthenticatedHttpRequest
 from spona.core.locking import StaleEditError
 from spona.people import selectors, services
 from spona.people.access import PERSON_CREATE, PERSON_MERGE, Merge
-from spona.people.forms import DuplicateForm, PersonEditForm, PersonForm, PersonSearchForm
+from spona.people.forms import (
+    DuplicateForm,
+    PersonEditForm,
+    PersonForm,
+    PersonSearchForm,
+    document_formset,
+    documents_of,
+    documents_valid,
+)
 from spona.people.models import Person
 from spona.policy import can, require
 
@@ -36,14 +44,17 @@ def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, PERSON_CREATE)
     form = PersonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        person = services.person_register(user=request.user, **form.cleaned_data)
+    documents = document_formset(request.POST or None)
+    if request.method == "POST" and form.is_valid() and documents_valid(documents):
+        person = services.person_register(
+            user=request.user, documents=documents_of(documents) or (), **form.cleaned_data
+        )
         services.duplicate_check(user=request.user, person=person)  # shown on the detail page
         messages.success(
             request, _("The person was registered as %(code)s.") % {"code": person.code}
         )
         return redirect("people:person_detail", code=person.code)
-    return render(request, "people/person_form.html", {"form": form})
+    return render(request, "people/person_form.html", {"form": form, "documents": documents})
 
 
 @login_required
@@ -51,6 +62,8 @@ def person_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     person = selectors.person_get(user=request.user, code=code)
     context = {
         "person": person,
+        "documents": person.documents.all(),
+        "jmbg_conflicts": selectors.jmbg_conflicts(person),
         "duplicates": selectors.person_duplicates(user=request.user, person=person),
     }
     return render(request, "people/person_detail.html", context)
@@ -62,13 +75,16 @@ def person_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     form = PersonEditForm(
         request.POST or None, instance=person, initial={"version": person.version}
     )
-    if request.method == "POST" and form.is_valid():
+    documents = document_formset(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid() and documents_valid(documents):
         try:
             services.person_update(
                 user=request.user,
                 person=form.instance,
                 expected_version=form.cleaned_data["version"],
-                changed=form.changed_data,
+                changed=form.changed_data
+                + (["documents"] if documents.is_bound and documents.has_changed() else []),
+                documents=documents_of(documents),
             )
         except StaleEditError as error:
             form.add_error(None, error.message)
@@ -77,7 +93,8 @@ def person_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
                 services.duplicate_check(user=request.user, person=form.instance)
             messages.success(request, _("The changes were saved."))
             return redirect("people:person_detail", code=person.code)
-    return render(request, "people/person_form.html", {"form": form, "person": person})
+    context = {"form": form, "person": person, "documents": documents}
+    return render(request, "people/person_form.html", context)
 
 
 def _merge(

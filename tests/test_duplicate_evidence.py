@@ -1,0 +1,248 @@
+"""The duplicate check's kinds of evidence beyond names and dates (issue 19): the JMBG,
+former surnames, a parent's name, names without a date of birth, and "Dj"."""
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from spona.accounts.models import Role, User
+from spona.people import matching
+from spona.people.duplicates import find_candidates, record_of
+from spona.people.matching import PersonRecord, blocking_keys, score
+from spona.people.models import Person
+from spona.people.services import person_register
+from tests.factories import InstitutionFactory, MunicipalityFactory, UserFactory
+
+BORN = date(1990, 3, 15)
+JMBG = "1503990715500"  # a woman born 15 March 1990 in Belgrade
+OTHER_JMBG = "1503990715519"
+
+
+def rec(given: str, family: str, born: date | None = BORN, **kw: Any) -> PersonRecord:
+    return PersonRecord(given=given, family=family, date_of_birth=born, **kw)
+
+
+def likely(a: PersonRecord, b: PersonRecord, namesakes: int | None = None) -> bool:
+    return score(a, b, namesakes=namesakes) >= matching.THRESHOLD
+
+
+def meet(a: PersonRecord, b: PersonRecord) -> bool:
+    return bool(blocking_keys(a) & blocking_keys(b))
+
+
+def test_the_other_jmbg_is_valid() -> None:
+    from spona.people import jmbg
+
+    assert jmbg.is_valid(OTHER_JMBG)
+
+
+# --- the JMBG ----------------------------------------------------------------------------
+
+
+def test_an_equal_jmbg_is_decisive() -> None:
+    """The same number under another name, no date, another place: the same person."""
+    stored = rec("Milica", "Jovanović", municipality_id=1, jmbg=JMBG)
+    new = rec("Mila", "Nikolov", None, municipality_id=2, jmbg=JMBG)
+    assert likely(stored, new)
+    assert score(stored, new) > 0.999
+    assert meet(stored, new)
+
+
+def test_two_different_jmbgs_nearly_rule_a_match_out() -> None:
+    """Same name, date, sex and place, but two valid numbers: two people (twins, say)."""
+    a = rec("Milica", "Jovanović", sex="female", municipality_id=1, jmbg=JMBG)
+    b = rec("Milica", "Jovanović", sex="female", municipality_id=1, jmbg=OTHER_JMBG)
+    assert likely(a, rec("Milica", "Jovanović", sex="female", municipality_id=1))
+    assert not likely(a, b)
+    assert not likely(a, b, namesakes=1)
+
+
+def test_one_jmbg_alone_is_neutral() -> None:
+    a = rec("Milica", "Jovanović", municipality_id=1, jmbg=JMBG)
+    b = rec("Milica", "Jovanović", municipality_id=1)
+    assert score(a, b) == score(replace_jmbg(a), b)
+
+
+def replace_jmbg(record: PersonRecord) -> PersonRecord:
+    from dataclasses import replace
+
+    return replace(record, jmbg="")
+
+
+# --- former surnames ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stored", "registered"),
+    [
+        (  # registered under her married name, with her birth surname
+            rec("Milica", "Obradović", sex="female", municipality_id=1),
+            rec(
+                "Milica", "Nikolov", sex="female", municipality_id=2, former_surnames=("Obradović",)
+            ),
+        ),
+        (  # known under her married name, registered under her birth surname
+            rec("Milica", "Nikolov", sex="female", former_surnames=("Обрадовић",)),
+            rec("Милица", "Обрадовић", sex="female"),
+        ),
+        (  # two marriages: the previous surname
+            rec("Jelena", "Marković", former_surnames=("Petrović", "Ilić")),
+            rec("Jelena", "Ilic", municipality_id=4),
+        ),
+        (  # another name used
+            rec("Jelena", "Marković", other_names=("Lena Markovic",)),
+            rec("Lena", "Marković"),
+        ),
+    ],
+)
+def test_a_former_surname_counts_as_the_family_name(
+    stored: PersonRecord, registered: PersonRecord
+) -> None:
+    assert likely(stored, registered)
+    assert meet(stored, registered)
+    forgotten = PersonRecord(**{**registered.__dict__, "former_surnames": (), "other_names": ()})
+    plain = PersonRecord(**{**stored.__dict__, "former_surnames": (), "other_names": ()})
+    assert not likely(plain, forgotten), "without the former surname it would not match"
+
+
+def test_a_parents_name_is_evidence_both_ways() -> None:
+    stored = rec("Milica", "Jovanović", None, municipality_id=1, parent="Dragan")
+    assert score(stored, rec("Milica", "Jovanović", None, municipality_id=1, parent="Драган")) > (
+        score(stored, rec("Milica", "Jovanović", None, municipality_id=1))
+    )
+    assert score(stored, rec("Milica", "Jovanović", None, municipality_id=1, parent="Petar")) < (
+        score(stored, rec("Milica", "Jovanović", None, municipality_id=1))
+    )
+
+
+# --- without a date of birth -------------------------------------------------------------
+
+
+def test_without_a_date_a_rare_name_matches_even_in_another_municipality() -> None:
+    stored = rec("Teodora", "Vukašinović", sex="female", municipality_id=1)
+    moved = rec("Теодора", "Вукашиновић", None, sex="female", municipality_id=2)
+    assert likely(stored, moved, namesakes=1)  # the only person with that name
+    assert not likely(stored, moved, namesakes=3)  # one of three: not on a name alone
+
+
+def test_without_a_date_a_common_name_needs_more_than_the_municipality() -> None:
+    stored = rec("Milica", "Jovanović", sex="female", municipality_id=1)
+    undated = rec("Milica", "Jovanović", None, sex="female", municipality_id=1)
+    assert likely(stored, undated, namesakes=2)
+    assert not likely(stored, undated, namesakes=8)
+    # with a date on both sides the same count of namesakes is no obstacle
+    assert likely(stored, rec("Milica", "Jovanović", sex="female", municipality_id=1), 8)
+
+
+# --- Dj ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("Djan", "Dejan"), ("Djana", "Dijana")])
+def test_dj_is_compared_both_as_dj_and_as_d_and_j(typed: str, stored: str) -> None:
+    """ "Djan" read as Đan is two edits from Dejan; read as D and J it is one."""
+    assert matching.token_points(typed.lower(), stored.lower()) == matching.token_points(
+        "ana", "ama"
+    )
+    assert likely(rec(stored, "Petrović"), rec(typed, "Petrović"))
+    assert meet(rec(stored, "Petrović", None), rec(typed, "Petrović", None))
+
+
+def test_dj_still_equals_dj() -> None:
+    assert matching.token_points("djan", "djan") == matching.token_points("ana", "ana")
+    assert likely(rec("Đorđe", "Đurić"), rec("Djordje", "Djuric"))
+    assert likely(rec("Đorđe", "Đurić"), rec("Dordje", "Duric"))
+
+
+# --- through the database ----------------------------------------------------------------
+
+
+@pytest.fixture
+def manager(db: Any) -> User:
+    place = MunicipalityFactory()
+    return UserFactory(role=Role.CASE_MANAGER, institution=InstitutionFactory(municipality=place))
+
+
+def test_stored_persons_are_found_by_jmbg_and_birth_surname(manager: User) -> None:
+    elsewhere = MunicipalityFactory()
+    by_jmbg = person_register(
+        user=manager, given_name="Ана", family_name="Илић", jmbg=JMBG, sex="female"
+    )
+    by_surname = person_register(
+        user=manager,
+        given_name="Јелена",
+        family_name="Обрадовић",
+        date_of_birth="1985-12-31",
+        municipality=elsewhere,
+    )
+    first = Person(given_name="Ana", family_name="Nikolov", jmbg=JMBG, sex="unknown")
+    assert [c.person_id for c in find_candidates(record_of(first))] == [by_jmbg.pk]
+    second = Person(
+        given_name="Jelena",
+        family_name="Nikolov",
+        birth_surname="Obradović",
+        date_of_birth="1985-12-31",
+    )
+    assert [c.person_id for c in find_candidates(record_of(second))] == [by_surname.pk]
+
+
+def test_an_undated_rare_name_is_found_in_another_municipality(manager: User) -> None:
+    here, there = MunicipalityFactory(), MunicipalityFactory()
+    known = person_register(
+        user=manager,
+        given_name="Теодора",
+        family_name="Вукашиновић",
+        date_of_birth="1994-07-01",
+        sex="female",
+        municipality=here,
+    )
+    for given in ["Милица", "Јелена"]:  # other people with the surname
+        person_register(user=manager, given_name=given, family_name="Вукашиновић")
+    new = Person(given_name="Teodora", family_name="Vukasinovic", sex="female", municipality=there)
+    assert [c.person_id for c in find_candidates(record_of(new))] == [known.pk]
+    for _ in range(3):  # once the name is common, it is no longer enough without a date
+        person_register(
+            user=manager, given_name="Теодора", family_name="Вукашиновић", municipality=here
+        )
+    assert known.pk not in [c.person_id for c in find_candidates(record_of(new))]
+
+
+# --- in words ----------------------------------------------------------------------------
+
+
+def test_each_suggested_match_is_explained() -> None:
+    assert matching.explain(
+        rec("Milica", "Jovanović", None, jmbg=JMBG), rec("Mila", "Nikolov", None, jmbg=JMBG)
+    ) == ["same_jmbg"]
+    married = rec("Milica", "Nikolov", former_surnames=("Obradović",), parent="Dragan")
+    assert matching.explain(married, rec("Милица", "Обрадовић", parent="Драган")) == [
+        "former_name",
+        "same_parent",
+        "same_date_of_birth",
+    ]
+    assert matching.explain(
+        rec("Milica", "Jovanović", municipality_id=1),
+        rec("Milcia", "Jovanović", date(1990, 3, 16), municipality_id=1),
+    ) == ["similar_name", "near_date_of_birth", "same_municipality"]
+
+
+def test_the_detail_page_says_why_a_duplicate_is_suggested(manager: User, client: Any) -> None:
+    from django.urls import reverse
+
+    from spona.people.services import duplicate_check
+
+    known = person_register(
+        user=manager, given_name="Milica", family_name="Obradović", parent_name="Dragan"
+    )
+    new = person_register(
+        user=manager,
+        given_name="Milica",
+        family_name="Nikolov",
+        birth_surname="Obradović",
+        parent_name="Dragan",
+        jmbg=JMBG,
+    )
+    assert [s.match_id for s in duplicate_check(user=manager, person=new)] == [known.pk]
+    client.force_login(manager)
+    page = client.get(reverse("people:person_detail", args=[new.code])).content.decode()
+    assert "исто име једног родитеља" in page
