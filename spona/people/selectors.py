@@ -1,32 +1,36 @@
 """Reads of person records. Every read of one person is audited, with its purpose."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import audit
-from spona.core.fields import blind_index
+from spona.audit.services import audit, audit_listed
+from spona.core.listing import Listing, listing
 from spona.people.access import PERSON_VIEW
+from spona.people.filters import SCAN_LIMIT, PersonFilter
 from spona.people.models import DuplicateSuspicion, Person
 from spona.policy import require, visible
 
-LIST_LIMIT = 200
 
-
-def person_list(*, user: User, name: str = "") -> list[Person]:
-    """The persons this user may see (newest first), optionally only those with exactly
-    this name. Showing names is a read of each listed person: it is audited."""
+def person_list_page(*, user: User, params: Mapping[str, Any] | None = None) -> dict[str, object]:
+    """One page of the persons this user may see (newest first), searched by name (whole or
+    part, either script) and filtered (``PersonFilter``). Showing names is a read of each
+    person shown: one audit event names the persons on this page, no others."""
     require(user, PERSON_VIEW)
     people: QuerySet[Person] = visible(user, Person).select_related("municipality")
-    if name.strip():
-        people = people.filter(name_index=blind_index(name))
-    listed = list(people[:LIST_LIMIT])
-    if listed:
-        audit(AuditAction.READ, user=user, details={"persons": [p.code for p in listed]})
-    return listed
+    shown: Listing[Person] = listing(PersonFilter, people.order_by("-created_at", "-pk"), params)
+    audit_listed(user=user, purpose="person list", persons=shown.rows)
+    return {
+        "filters": shown.filters,
+        "people": shown.page,
+        "search_bounded": bool((params or {}).get("name")) and people.count() > SCAN_LIMIT,
+        "scan_limit": SCAN_LIMIT,
+    }
 
 
 def person_get(*, user: User, code: str, purpose: str = "") -> Person:

@@ -14,19 +14,15 @@ from spona.accounts.http import AuthenticatedHttpRequest
 from spona.core.locking import StaleEditError
 from spona.people import selectors, services
 from spona.people.access import PERSON_CREATE, PERSON_MERGE, Merge
-from spona.people.forms import DuplicateForm, PersonEditForm, PersonForm, PersonSearchForm
+from spona.people.forms import DuplicateForm, PersonEditForm, PersonForm
 from spona.people.models import Person
 from spona.policy import can, require
 
 
 @login_required
 def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    search = PersonSearchForm(request.GET or None)
-    name = search.cleaned_data["name"] if search.is_valid() else ""
-    people = selectors.person_list(user=request.user, name=name)
     context = {
-        "people": people,
-        "search": search,
+        **selectors.person_list_page(user=request.user, params=request.GET),
         "may_register": can(request.user, PERSON_CREATE),
     }
     return render(request, "people/person_list.html", context)
