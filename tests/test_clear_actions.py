@@ -121,3 +121,8 @@ def test_the_timeline_says_which_institution_and_role_acted(world) -> None:
     with override("en"):
         who = f"{manager.institution}, {manager.get_role_display()}"
     assert who in timeline.group(1)
+
+
+def test_the_sign_in_page_links_to_the_public_citizen_form(client, db) -> None:
+    page = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'href="{reverse("report:citizen_report")}"' in page
