@@ -1,5 +1,5 @@
 """Issue 20, point 10: an automated accessibility check (axe-core, WCAG 2.1 A and AA, colour
-contrast included) of the main pages a case manager meets, in Serbian Cyrillic: no serious or
+contrast included) of the main pages a case manager meets, in each language: no serious or
 critical violation. axe is vendored from the npm registry (tests/e2e/vendor/axe-core) and
 injected by Playwright as an init script, so the page's CSP (no inline script) still holds."""
 
@@ -15,7 +15,7 @@ from playwright.sync_api import Page
 from spona.core.phases import Phase
 from spona.signals.services import signal_raise
 
-from .helpers import screenshot, sign_in
+from .helpers import LANGUAGES, choose_language, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -56,27 +56,29 @@ def _pages(signal_code: str) -> list[str]:
     ]
 
 
-def _check(page: Page, name: str, found: dict[str, list[dict[str, object]]]) -> None:
+def _check(page: Page, lang: str, name: str, found: dict[str, list[dict[str, object]]]) -> None:
     violations = [v for v in page.evaluate(RUN) if v["impact"] in SERIOUS]
     if violations:
         found[name] = violations
-        screenshot(page, "axe-" + (name.strip("/").replace("/", "-") or "home"))
+        screenshot(page, f"axe-{lang}-" + (name.strip("/").replace("/", "-") or "home"))
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_main_pages_have_no_serious_accessibility_violation(
-    page: Page, live_server, make_two_factor_user
+    page: Page, live_server, make_two_factor_user, lang: str
 ) -> None:
     account = make_two_factor_user()
     user = account.user
     signal = signal_raise(user=user, municipality=user.institution.municipality, what_seen="…")
     page.add_init_script(path=str(AXE))
     page.goto(live_server.url + reverse("accounts:login"))
+    choose_language(page, lang)
     found: dict[str, list[dict[str, object]]] = {}
-    _check(page, "login", found)
-    sign_in(page, live_server.url, account, "sr")
+    _check(page, lang, "login", found)
+    sign_in(page, live_server.url, account, lang)
     for path in _pages(signal.code):
         page.goto(live_server.url + path)
-        _check(page, path, found)
+        _check(page, lang, path, found)
     assert not found, json.dumps(found, ensure_ascii=False, indent=1)
 
     # the check can fail: grey on white text and an unlabelled box are caught
