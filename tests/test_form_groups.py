@@ -104,3 +104,13 @@ def test_a_refused_form_shows_the_typed_name_again(make_user) -> None:
     )
     assert response.status_code == 200
     assert 'name="municipality" value="Pirot"' in response.content.decode()
+
+
+def test_the_service_form_takes_a_typed_municipality_too(db) -> None:
+    from spona.core.forms import TypeableModelChoiceField
+    from spona.providers.forms import ServiceForm
+
+    cacak = MunicipalityFactory(name_cyr="Чачак", name_lat="Čačak")
+    field = ServiceForm().fields["municipality"]
+    assert isinstance(field, TypeableModelChoiceField)
+    assert field.clean("cacak") == cacak
