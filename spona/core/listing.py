@@ -38,7 +38,9 @@ def page_of[T](
     """The page of ``rows`` named by ``params[page_param]`` (the first, or the last if past
     the end); a page number that is not a number shows the first page."""
     paginator: Paginator[T] = Paginator(rows, per_page or PAGE_SIZE, allow_empty_first_page=True)
-    return paginator.get_page(params.get(page_param))
+    page = paginator.get_page(params.get(page_param))
+    page.object_list = list(page.object_list)  # read once: audited, then shown
+    return page
 
 
 def listing[T](
