@@ -1,7 +1,9 @@
 """One environment-driven settings module.
 
-Safe defaults: DEBUG off, embedded SQLite under ``var/``. Development and demo mode
-(``SPONA_MODE=development``) turn DEBUG on; production mode refuses to start without
+Safe defaults: DEBUG off, embedded SQLite under ``var/``. Development mode
+(``SPONA_MODE=development``) turns DEBUG on, except in a demo (``SPONA_DEMO``, the default
+outside production), which shows the translated error pages like production; ``DEBUG=true``
+turns it on anyway. Production mode refuses to start without
 its secret and encryption keys. Every value is read from the environment (or a
 ``NAME_FILE`` holding it), and ``.env`` in the project root is read when present.
 """
@@ -35,8 +37,10 @@ MODE = env.str("SPONA_MODE", default="production")
 if MODE not in {"production", "development", "test"}:
     raise ImproperlyConfigured("SPONA_MODE must be production, development or test")
 PRODUCTION = MODE == "production"
-DEBUG = env.bool("DEBUG", default=MODE == "development")
 DEMO = env.bool("SPONA_DEMO", default=not PRODUCTION)
+# A demo is looked at as the product: a forbidden or missing record shows the translated 404
+# page, not Django's technical page listing every URL pattern.
+DEBUG = env.bool("DEBUG", default=MODE == "development" and not DEMO)
 if PRODUCTION and DEMO:
     # A demo's banner, its invented data and `spona totp` (a user's current code) have no
     # place in production; a `.env` left from `make run` must not switch them on.

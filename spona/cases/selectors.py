@@ -1,7 +1,9 @@
 """Reads of cases: the case team's list, one case (audited) with its referrals and timeline,
 the team and its consent, and who should lead the next step."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -25,6 +27,7 @@ from spona.cases.access import (
     decides_identification,
     shares,
 )
+from spona.cases.filters import CaseFilter, ReferralFilter
 from spona.cases.models import (
     BreakGlassGrant,
     Case,
@@ -40,6 +43,7 @@ from spona.cases.workflow import Transition, phase_of, targets
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import with_role
 from spona.core.collation import serbian_sorted
+from spona.core.listing import Listing, listing
 from spona.core.roles import INSTITUTION_WIDE_ROLES
 from spona.institutions.models import Institution, InstitutionType
 from spona.policy import can, require, visible
@@ -57,12 +61,24 @@ def incoming_referrals(*, user: User) -> QuerySet[Referral]:
     )
 
 
-def case_list_page(*, user: User) -> dict[str, list[Case] | list[Referral]]:
-    """The case list page: the team's cases and the referrals waiting for this institution,
-    read once and audited as one event naming each case and referral shown."""
-    cases, referrals = list(case_list(user=user)), list(incoming_referrals(user=user))
-    audit_listed(user=user, purpose="case list", cases=cases, referrals=referrals)
-    return {"cases": cases, "referrals": referrals}
+def case_list_page(*, user: User, params: Mapping[str, Any] | None = None) -> dict[str, object]:
+    """The case list page: one page of the team's cases (``CaseFilter``) and one of the
+    referrals waiting for this institution (``ReferralFilter``, its fields prefixed ``r``),
+    audited as one event naming only the cases and referrals shown."""
+    cases: Listing[Case] = listing(CaseFilter, case_list(user=user), params)
+    referrals: Listing[Referral] = listing(
+        ReferralFilter,
+        incoming_referrals(user=user).order_by("-sent_at", "-pk"),
+        params,
+        prefix="r",
+    )
+    audit_listed(user=user, purpose="case list", cases=cases.rows, referrals=referrals.rows)
+    return {
+        "filters": cases.filters,
+        "cases": cases.page,
+        "referral_filters": referrals.filters,
+        "referrals": referrals.page,
+    }
 
 
 def case_get(*, user: User, code: str) -> Case:
@@ -229,7 +245,8 @@ def timeline(case: Case) -> list[TimelineEntry]:
     referrals = {
         r.pk: r for r in case.referrals.select_related("from_institution", "to_institution")
     }
-    return [TimelineEntry(event, *_detail(event, referrals)) for event in case.events.all()]
+    events = case.events.select_related("actor__institution")
+    return [TimelineEntry(event, *_detail(event, referrals)) for event in events]
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ from spona.policy import require, visible
 @login_required
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, CASE_VIEW)
-    context = selectors.case_list_page(user=request.user)
+    context = selectors.case_list_page(user=request.user, params=request.GET)
     return render(request, "cases/case_list.html", context)
 
 

@@ -1,7 +1,9 @@
 """Reads: conferences and tasks a user may see, the participants the mandate matrix
 suggests, and who answers for a task or an invitation."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
@@ -13,10 +15,12 @@ from spona.audit.services import audit, audit_listed
 from spona.cases.models import Case, ReferralStatus
 from spona.cases.workflow import phase_of
 from spona.conferences.access import content_shared
+from spona.conferences.filters import ConferenceFilter, TaskFilter
 from spona.conferences.models import Conference, Task, TaskStatus
 from spona.coordination.defaults import PHASES
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import Cell, duty_contacts, matrix
+from spona.core.listing import Listing, listing
 from spona.core.roles import CONFERENCE_ROLES, TASK_ROLES
 from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.policy import visible
@@ -38,14 +42,14 @@ def conference_list(*, user: User) -> QuerySet[Conference]:
     )
 
 
-LIST_LIMIT = 200
-
-
-def conference_list_page(*, user: User) -> list[Conference]:
-    """The conferences page (at most ``LIST_LIMIT``): one audited read naming each shown."""
-    shown = list(conference_list(user=user)[:LIST_LIMIT])
-    audit_listed(user=user, purpose="conference list", conferences=shown)
-    return shown
+def conference_list_page(
+    *, user: User, params: Mapping[str, Any] | None = None
+) -> dict[str, object]:
+    """The conferences page: one page of the conferences (``ConferenceFilter``), one audited
+    read naming each shown."""
+    shown: Listing[Conference] = listing(ConferenceFilter, conference_list(user=user), params)
+    audit_listed(user=user, purpose="conference list", conferences=shown.rows)
+    return {"filters": shown.filters, "conferences": shown.page}
 
 
 def conference_get(*, user: User, code: str) -> Conference:
@@ -171,13 +175,19 @@ def overdue_tasks_count(municipality: int) -> int:
     ).count()
 
 
-def task_list_page(*, user: User) -> dict[str, list[Task]]:
-    """The tasks page: the institution's tasks and those it asked of others (at most
-    ``LIST_LIMIT`` each), audited as one read naming each task shown."""
-    tasks = list(tasks_for(user=user)[:LIST_LIMIT])
-    asked = list(tasks_asked_by(user=user)[:LIST_LIMIT])
-    audit_listed(user=user, purpose="task list", tasks=tasks, asked=asked)
-    return {"tasks": tasks, "asked": asked}
+def task_list_page(*, user: User, params: Mapping[str, Any] | None = None) -> dict[str, object]:
+    """The tasks page: one page of the institution's tasks and one of those it asked of
+    others, both filtered by ``params`` (``TaskFilter``), audited as one read naming each
+    task shown."""
+    tasks: Listing[Task] = listing(TaskFilter, tasks_for(user=user), params)
+    asked: Listing[Task] = listing(
+        TaskFilter,
+        tasks_asked_by(user=user).order_by("due_on", "pk"),
+        params,
+        page_param="asked-page",
+    )
+    audit_listed(user=user, purpose="task list", tasks=tasks.rows, asked=asked.rows)
+    return {"filters": tasks.filters, "tasks": tasks.page, "asked": asked.page}
 
 
 def task_get(*, user: User, code: str) -> Task:

@@ -56,7 +56,7 @@ def conference_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, CONFERENCE_VIEW)
     home = _home(request.user)
     context = {
-        "conferences": selectors.conference_list_page(user=request.user),
+        **selectors.conference_list_page(user=request.user, params=request.GET),
         "may_convene": home is not None and can(request.user, CONFERENCE_CONVENE, home),
     }
     return render(request, "conferences/conference_list.html", context)
@@ -226,7 +226,7 @@ def decision_task(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def task_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, TASK_VIEW)
     context = {
-        **selectors.task_list_page(user=request.user),
+        **selectors.task_list_page(user=request.user, params=request.GET),
     }
     return render(request, "conferences/task_list.html", context)
 

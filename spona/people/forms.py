@@ -111,17 +111,6 @@ class PersonEditForm(VersionedForm, PersonForm):
         pass
 
 
-class PersonSearchForm(forms.Form):
-    name = forms.CharField(
-        label=_("Exact name"),
-        required=False,
-        help_text=_(
-            "Given and family name (a former surname too), or a JMBG or document number; "
-            "Cyrillic and Latin spelling find the same person."
-        ),
-    )
-
-
 class DuplicateForm(forms.Form):
     """Two records of the same person: which to keep (the other is merged into it).
 

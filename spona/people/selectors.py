@@ -1,6 +1,8 @@
 """Reads of person records. Every read of one person is audited, with its purpose."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -8,44 +10,30 @@ from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
-from spona.audit.services import audit
-from spona.core.fields import blind_index
+from spona.audit.services import audit, audit_listed
+from spona.core.listing import Listing, listing
 from spona.people import jmbg, matching
 from spona.people.access import PERSON_VIEW
 from spona.people.duplicates import record_of
-from spona.people.identifiers import (
-    document_index,
-    jmbg_index,
-    looks_like_identifier,
-)
-from spona.people.models import DuplicateSuspicion, IdentityDocument, Person, PersonNameIndex
+from spona.people.filters import SCAN_LIMIT, PersonFilter
+from spona.people.models import DuplicateSuspicion, Person
 from spona.policy import require, visible
 
-LIST_LIMIT = 200
 
-
-def person_list(*, user: User, name: str = "") -> list[Person]:
-    """The persons this user may see (newest first), optionally only those with exactly
-    this name (or a former one, or another name used), or, when ``name`` has a digit,
-    this JMBG or identity document number. Showing names is a read of each listed
-    person: it is audited."""
+def person_list_page(*, user: User, params: Mapping[str, Any] | None = None) -> dict[str, object]:
+    """One page of the persons this user may see (newest first), searched by name (whole or
+    part, either script) and filtered (``PersonFilter``). Showing names is a read of each
+    person shown: one audit event names the persons on this page, no others."""
     require(user, PERSON_VIEW)
     people: QuerySet[Person] = visible(user, Person).select_related("municipality")
-    if name.strip():
-        people = people.filter(_exactly(name))
-    listed = list(people[:LIST_LIMIT])
-    if listed:
-        audit(AuditAction.READ, user=user, details={"persons": [p.code for p in listed]})
-    return listed
-
-
-def _exactly(text: str) -> Q:
-    if looks_like_identifier(text):
-        documents = IdentityDocument.objects.filter(number_index=document_index(text))
-        return Q(jmbg_index=jmbg_index(text)) | Q(pk__in=documents.values("person_id"))
-    index = blind_index(text)
-    others = PersonNameIndex.objects.filter(index=index)
-    return Q(name_index=index) | Q(pk__in=others.values("person_id"))
+    shown: Listing[Person] = listing(PersonFilter, people.order_by("-created_at", "-pk"), params)
+    audit_listed(user=user, purpose="person list", persons=shown.rows)
+    return {
+        "filters": shown.filters,
+        "people": shown.page,
+        "search_bounded": bool((params or {}).get("name")) and people.count() > SCAN_LIMIT,
+        "scan_limit": SCAN_LIMIT,
+    }
 
 
 def person_get(*, user: User, code: str, purpose: str = "") -> Person:

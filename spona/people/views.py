@@ -18,7 +18,6 @@ from spona.people.forms import (
     DuplicateForm,
     PersonEditForm,
     PersonForm,
-    PersonSearchForm,
     document_formset,
     documents_of,
     documents_valid,
@@ -29,12 +28,8 @@ from spona.policy import can, require
 
 @login_required
 def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    search = PersonSearchForm(request.GET or None)
-    name = search.cleaned_data["name"] if search.is_valid() else ""
-    people = selectors.person_list(user=request.user, name=name)
     context = {
-        "people": people,
-        "search": search,
+        **selectors.person_list_page(user=request.user, params=request.GET),
         "may_register": can(request.user, PERSON_CREATE),
     }
     return render(request, "people/person_list.html", context)

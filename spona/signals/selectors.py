@@ -1,6 +1,8 @@
 """Reads of signals: the triage queue, one's own signals, one signal (audited)."""
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Case, DateTimeField, F, Q, QuerySet, When
 from django.http import Http404
@@ -9,9 +11,11 @@ from django.utils import timezone
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit, audit_listed
+from spona.core.listing import Listing, listing
 from spona.core.urgency import Urgency
 from spona.policy import can, visible
 from spona.signals.access import SIGNAL_TRIAGE, triage_scope
+from spona.signals.filters import SignalFilter
 from spona.signals.models import Signal, Status
 
 OPEN = [Status.NEW, Status.ASSIGNED]
@@ -85,11 +89,16 @@ def my_signals(*, user: User) -> QuerySet[Signal]:
     return visible(user, Signal).filter(raised_by=user).select_related("municipality")
 
 
-def signal_list_page(*, user: User) -> dict[str, list[Signal]]:
-    """The signals page: the triage queue and one's own signals, audited as one read."""
-    queue, mine = list(triage_queue(user=user)), list(my_signals(user=user))
-    audit_listed(user=user, purpose="signal list", queue=queue, mine=mine)
-    return {"queue": queue, "mine": mine}
+def signal_list_page(*, user: User, params: Mapping[str, Any] | None = None) -> dict[str, object]:
+    """The signals page: one page of the triage queue and one of one's own signals, both
+    searched and filtered by ``params`` (``SignalFilter``), audited as one read naming only
+    the signals shown."""
+    queue: Listing[Signal] = listing(SignalFilter, triage_queue(user=user), params)
+    mine: Listing[Signal] = listing(
+        SignalFilter, my_signals(user=user), params, page_param="mine-page"
+    )
+    audit_listed(user=user, purpose="signal list", queue=queue.rows, mine=mine.rows)
+    return {"filters": queue.filters, "queue": queue.page, "mine": mine.page}
 
 
 def signal_get(*, user: User, code: str) -> Signal:

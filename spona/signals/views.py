@@ -60,7 +60,7 @@ def signal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def signal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, SIGNAL_VIEW)
     context = {
-        **selectors.signal_list_page(user=request.user),
+        **selectors.signal_list_page(user=request.user, params=request.GET),
         "may_triage": can(request.user, SIGNAL_TRIAGE),
         "may_raise": can(request.user, SIGNAL_RAISE),
     }

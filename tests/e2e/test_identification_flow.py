@@ -109,7 +109,7 @@ def test_signal_to_screening_to_centre_referral(
     teacher.goto(base + reverse("signals:signal_create"))
     with translation.override(LANG):
         municipality_name = str(municipality)
-    teacher.get_by_label(signal_label("municipality")).select_option(label=municipality_name)
+    teacher.get_by_label(signal_label("municipality")).fill(municipality_name)  # typed into
     teacher.get_by_label(signal_label("what_seen")).fill(
         "A young woman at the bus station said her employer keeps her passport."
     )

@@ -1,0 +1,261 @@
+"""Issue 20, point 3: the signal, case, referral, person, conference and task lists search,
+filter and page, and the audit of a listed page names only the rows shown on it."""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from spona.audit.models import AuditEvent
+from spona.cases.models import Case, CaseStatus, Referral, ReferralStatus
+from spona.conferences.models import Conference, ConferenceStatus, Task, TaskStatus
+from spona.core import listing
+from spona.core.roles import Role
+from spona.core.urgency import Urgency
+from spona.institutions.models import InstitutionType
+from spona.people.models import Person
+from spona.people.services import person_register
+from spona.signals.models import Signal, Source, Status
+from tests.factories import InstitutionFactory, MunicipalityFactory, PersonFactory
+
+
+@pytest.fixture
+def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(listing, "PAGE_SIZE", 2)
+
+
+def _codes(page: Any) -> list[str]:
+    return [row.code for row in page]
+
+
+def _last_listing(purpose: str) -> dict[str, list[str]]:
+    event = AuditEvent.objects.filter(purpose=purpose).order_by("-seq").first()
+    assert event is not None
+    return event.details["listed"]
+
+
+# --- signals ------------------------------------------------------------------------------
+
+
+def _signal(user: Any, **fields: Any) -> Signal:
+    return Signal.objects.create(
+        source=Source.INSTITUTION,
+        raised_by=user,
+        raised_by_institution=user.institution,
+        municipality=fields.pop("municipality", user.institution.municipality),
+        what_seen="…",
+        **fields,
+    )
+
+
+def test_signals_filter_by_urgency_status_and_municipality(make_user, client_for) -> None:
+    user = make_user(Role.FRONTLINE)
+    elsewhere = MunicipalityFactory(name_cyr="Ниш", name_lat="Niš")
+    urgent = _signal(user, urgency=Urgency.URGENT)
+    normal = _signal(user)
+    dismissed = _signal(user, status=Status.DISMISSED)
+    far = _signal(user, municipality=elsewhere)
+    client = client_for(Role.FRONTLINE)
+    client.force_login(user)
+    url = reverse("signals:signal_list")
+
+    assert _codes(client.get(url, {"urgency": Urgency.URGENT}).context["mine"]) == [urgent.code]
+    assert _codes(client.get(url, {"status": Status.DISMISSED}).context["mine"]) == [dismissed.code]
+    assert _codes(client.get(url, {"municipality": elsewhere.pk}).context["mine"]) == [far.code]
+    assert _codes(client.get(url, {"q": normal.code[-4:].lower()}).context["mine"]) == [normal.code]
+
+
+def test_signals_page_and_the_audit_names_only_the_page_shown(
+    make_user, client_for, small_pages
+) -> None:
+    user = make_user(Role.FRONTLINE)
+    made = [_signal(user) for _ in range(5)]
+    client = client_for(Role.FRONTLINE)
+    client.force_login(user)
+    url = reverse("signals:signal_list")
+
+    first = client.get(url)
+    newest_first = [s.code for s in reversed(made)]
+    assert _codes(first.context["mine"]) == newest_first[:2]
+    assert _last_listing("signal list") == {"mine": newest_first[:2]}
+    assert "mine-page=2" in first.content.decode()
+
+    third = client.get(url, {"mine-page": 3})
+    assert _codes(third.context["mine"]) == newest_first[4:]
+    assert _last_listing("signal list") == {"mine": newest_first[4:]}
+
+
+def test_a_filter_value_that_is_not_valid_filters_nothing_and_says_so(make_user, client_for):
+    user = make_user(Role.FRONTLINE)
+    _signal(user)
+    client = client_for(Role.FRONTLINE)
+    client.force_login(user)
+    response = client.get(reverse("signals:signal_list"), {"since": "not a date"})
+    assert response.status_code == 200
+    assert len(response.context["mine"]) == 1
+    assert response.context["filters"].errors
+
+
+# --- cases and referrals ------------------------------------------------------------------
+
+
+def _case(user: Any, **fields: Any) -> Case:
+    return Case.objects.create(
+        person=PersonFactory(registered_by=user),
+        status=fields.pop("status", CaseStatus.PRESUMED_VICTIM),
+        municipality=fields.pop("municipality", user.institution.municipality),
+        opened_by_institution=user.institution,
+        opened_by=user,
+        **fields,
+    )
+
+
+def test_cases_search_filter_and_page(make_user, client_for, small_pages) -> None:
+    user = make_user(Role.CASE_MANAGER)
+    cases = [_case(user) for _ in range(3)]
+    closed = _case(user, status=CaseStatus.CLOSED)
+    client = client_for(Role.CASE_MANAGER)
+    client.force_login(user)
+    url = reverse("cases:case_list")
+
+    assert _codes(client.get(url, {"status": CaseStatus.CLOSED}).context["cases"]) == [closed.code]
+    assert _codes(client.get(url, {"q": cases[0].code}).context["cases"]) == [cases[0].code]
+    assert _codes(client.get(url, {"q": cases[1].person.code}).context["cases"]) == [cases[1].code]
+    newest_first = [c.code for c in reversed([*cases, closed])]
+    second = client.get(url, {"page": 2})
+    assert _codes(second.context["cases"]) == newest_first[2:]
+    assert _last_listing("case list") == {"cases": newest_first[2:]}
+
+
+def test_incoming_referrals_filter_by_status_and_sender_and_page(
+    make_user, client_for, small_pages
+) -> None:
+    sender = make_user(Role.CASE_MANAGER)
+    police = InstitutionFactory(
+        municipality=sender.institution.municipality, type=InstitutionType.POLICE
+    )
+    receiver = make_user(Role.CASE_MANAGER, institution=police)
+    now = timezone.now()
+    referrals = [
+        Referral.objects.create(
+            case=_case(sender),
+            from_institution=sender.institution,
+            to_institution=police,
+            urgency=Urgency.NORMAL,
+            status=status,
+            sent_by=sender,
+            due_at=now + timedelta(days=1),
+        )
+        for status in (ReferralStatus.SENT, ReferralStatus.SENT, ReferralStatus.ACCEPTED)
+    ]
+    client = client_for(Role.CASE_MANAGER, institution=police)
+    client.force_login(receiver)
+    url = reverse("cases:case_list")
+
+    accepted = client.get(url, {"r-status": ReferralStatus.ACCEPTED}).context["referrals"]
+    assert [r.pk for r in accepted] == [referrals[2].pk]
+    paged = client.get(url, {"r-institution": sender.institution.pk, "r-page": 2})
+    assert [r.pk for r in paged.context["referrals"]] == [referrals[0].pk]
+
+
+# --- persons ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["Jovana", "јова", "markovic", "Jovana Marković", "MARK jov"])
+def test_people_search_finds_part_of_a_name_in_either_script(make_user, client_for, query):
+    user = make_user(Role.CASE_MANAGER)
+    jovana = person_register(user=user, given_name="Јована", family_name="Марковић")
+    person_register(user=user, given_name="Ана", family_name="Петровић")
+    client = client_for(Role.CASE_MANAGER)
+    client.force_login(user)
+
+    shown = client.get(reverse("people:person_list"), {"name": query}).context["people"]
+    assert _codes(shown) == [jovana.code]
+
+
+def test_people_search_finds_a_code_and_filters_by_sex_and_municipality(make_user, client_for):
+    user = make_user(Role.CASE_MANAGER)
+    elsewhere = MunicipalityFactory(name_cyr="Ниш", name_lat="Niš")
+    ana = person_register(user=user, given_name="Ана", family_name="Петровић", sex="female")
+    marko = person_register(
+        user=user, given_name="Марко", family_name="Илић", sex="male", municipality=elsewhere
+    )
+    client = client_for(Role.CASE_MANAGER)
+    client.force_login(user)
+    url = reverse("people:person_list")
+
+    assert _codes(client.get(url, {"name": ana.code.lower()}).context["people"]) == [ana.code]
+    assert _codes(client.get(url, {"sex": "male"}).context["people"]) == [marko.code]
+    assert _codes(client.get(url, {"municipality": elsewhere.pk}).context["people"]) == [marko.code]
+
+
+def test_people_pages_and_the_audit_names_only_the_persons_shown(
+    make_user, client_for, small_pages
+) -> None:
+    user = make_user(Role.CASE_MANAGER)
+    made = [
+        person_register(user=user, given_name=f"Име{i}", family_name="Презиме") for i in range(3)
+    ]
+    client = client_for(Role.CASE_MANAGER)
+    client.force_login(user)
+
+    page = client.get(reverse("people:person_list"), {"page": 2}).context["people"]
+    assert _codes(page) == [made[0].code]
+    assert _last_listing("person list") == {"persons": [made[0].code]}
+    assert Person.objects.count() == 3
+
+
+def test_a_part_of_a_name_is_looked_for_among_the_newest_persons_only(
+    make_user, monkeypatch
+) -> None:
+    from spona.people import filters
+
+    monkeypatch.setattr(filters, "SCAN_LIMIT", 1)
+    user = make_user(Role.CASE_MANAGER)
+    old = person_register(user=user, given_name="Јована", family_name="Марковић")
+    person_register(user=user, given_name="Ана", family_name="Петровић")
+    people = Person.objects.all()
+    assert list(filters.name_matches(people, "Jovana")) == []
+    assert list(filters.name_matches(people, "Jovana Markovic")) == [old]  # the whole name
+
+
+# --- conferences and tasks ----------------------------------------------------------------
+
+
+def test_conferences_and_tasks_filter_and_page(world, client_for, small_pages) -> None:
+    manager = world.users[Role.CASE_MANAGER]
+    conference = Conference.objects.get(code=world.conference_code)
+    more = [
+        Conference.objects.create(
+            municipality=conference.municipality,
+            topic="Тема",
+            phase=conference.phase,
+            held_on=timezone.now() - timedelta(days=12 + i),
+            convened_by_institution=manager.institution,
+            convened_by=manager,
+            status=ConferenceStatus.CANCELLED,
+        )
+        for i in range(2)
+    ]
+    for extra in more:
+        extra.participants.add(manager.institution)
+    client = client_for(Role.CASE_MANAGER)
+    client.force_login(manager)
+
+    url = reverse("conferences:conference_list")
+    cancelled = client.get(url, {"status": ConferenceStatus.CANCELLED}).context["conferences"]
+    assert sorted(_codes(cancelled)) == sorted(c.code for c in more)
+    since = (timezone.localdate() - timedelta(days=10)).isoformat()
+    assert _codes(client.get(url, {"since": since}).context["conferences"]) == [conference.code]
+    second = client.get(url, {"page": 2}).context["conferences"]
+    assert _codes(second) == [more[1].code]
+    assert _last_listing("conference list") == {"conferences": [more[1].code]}
+
+    task = Task.objects.get(code=world.task_code)
+    tasks_url = reverse("conferences:task_list")
+    assert _codes(client.get(tasks_url, {"q": task.code[2:]}).context["tasks"]) == [task.code]
+    assert _codes(client.get(tasks_url, {"status": TaskStatus.DONE}).context["tasks"]) == []
+    late = (task.due_on + timedelta(days=1)).isoformat()
+    assert _codes(client.get(tasks_url, {"since": late}).context["tasks"]) == []
