@@ -38,6 +38,8 @@ def name_matches(queryset: QuerySet[Person], value: str) -> QuerySet[Person]:
     """Persons whose name (a former one too) is ``value`` (either script), or whose JMBG or
     document number it is; else, among the newest ``SCAN_LIMIT``, whose folded name contains
     every word of ``value`` ("jova mark" finds Јована Марковић)."""
+    if CODE.fullmatch(value.strip().upper()):  # a person's code (never a name) may go to SQL
+        return queryset.filter(code=value.strip().upper())
     if looks_like_identifier(value):
         return queryset.filter(exactly(value))
     words = fold(value).split()
@@ -51,10 +53,7 @@ def name_matches(queryset: QuerySet[Person], value: str) -> QuerySet[Person]:
         for pk, given, family in newest
         if all(word in fold(f"{given} {family}") for word in words)
     ]
-    match = exactly(value) | Q(pk__in=found)
-    if CODE.fullmatch(value.strip().upper()):  # a person's code (never a name) may go to SQL
-        match |= Q(code=value.strip().upper())
-    return queryset.filter(match)
+    return queryset.filter(exactly(value) | Q(pk__in=found))
 
 
 def _by_name(queryset: QuerySet[Person], name: str, value: Any) -> QuerySet[Person]:
