@@ -1,3 +1,4 @@
+import gettext
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     """Tests see the translations as committed: compile the catalogues first, and drop any
     catalogue Django loaded before they existed."""
     compile_catalogues(settings.BASE_DIR / "locale")
+    # the standard library caches each .mo it has read by path, whatever its age: a catalogue
+    # read before it was compiled again would outlive the compile
+    gettext._translations.clear()
     trans_real._translations.clear()
     trans_real._default = None
 
