@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from spona.accounts.services import BAD_CODE
+from spona.accounts.services import CODE_FAILED
 
 from .helpers import (
     HTML_LANG,
@@ -83,7 +83,7 @@ def test_wrong_code_does_not_sign_in(
     code_step(page, "sr", wrong_code(account.secret))
 
     expect(page).to_have_url(verify_url)
-    expect(page.locator("#id_code_error")).to_have_text(translated("sr", BAD_CODE))
+    expect(page.locator("#id_code_error")).to_have_text(translated("sr", CODE_FAILED))
     expect(page.locator("nav.phase-nav")).to_have_count(0)
     page.goto(live_server.url + reverse("workspace:home"))
     expect(page).to_have_url(re.compile(re.escape(live_server.url + reverse("accounts:login"))))

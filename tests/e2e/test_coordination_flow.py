@@ -131,7 +131,7 @@ def change_status(page: Page, to: CaseStatus, **details: str) -> None:
 def open_tool(page: Page, title: str) -> None:
     """Follow a tool's link on the home page (the brand link leads there)."""
     page.get_by_role("link", name=sr("Spona"), exact=True).click()
-    page.locator(".phase-grid").get_by_role("link", name=sr(title), exact=True).click()
+    page.locator("ul.tools").get_by_role("link", name=sr(title), exact=True).click()
 
 
 def test_referral_identification_conference_task_and_reminder(
@@ -184,6 +184,13 @@ def test_referral_identification_conference_task_and_reminder(
         category=DataCategory.IDENTITY,
         method=ConsentMethod.WRITTEN,
     )
+    consent_record(  # a task about the case goes only where its details may go
+        user=manager,
+        case=case,
+        institution_type=InstitutionType.EMPLOYMENT,
+        category=DataCategory.CASE_DETAILS,
+        method=ConsentMethod.WRITTEN,
+    )
     referral = Referral.objects.get(case=case, to_institution=centre)
     assert referral.status == ReferralStatus.SENT
     case_url = base + reverse("cases:case_detail", args=[case.code])
@@ -226,10 +233,11 @@ def test_referral_identification_conference_task_and_reminder(
     timeline = officer.locator("ol.timeline li")
     expect(timeline).to_have_text(
         [
-            re.compile(" · " + re.escape(sr(kind.label)) + "(: |$)")
+            re.compile(" · " + re.escape(sr(kind.label)) + "(: | · |$)")  # then who acted
             for kind in (
                 CaseEventKind.OPENED,
                 CaseEventKind.REFERRAL_SENT,
+                CaseEventKind.CONSENT_GIVEN,
                 CaseEventKind.CONSENT_GIVEN,
                 CaseEventKind.REFERRAL_ACCEPTED,
                 CaseEventKind.STATUS_CHANGED,

@@ -69,7 +69,7 @@ def signed_in(
 
 def open_tool(page: Page, title: str) -> None:
     page.get_by_role("link", name=sr("Spona"), exact=True).click()
-    page.locator(".phase-grid").get_by_role("link", name=sr(title), exact=True).click()
+    page.locator("ul.tools").get_by_role("link", name=sr(title), exact=True).click()
 
 
 def shown_date(value) -> str:
