@@ -623,6 +623,10 @@ def test_the_api_lists_the_directory_and_open_offers(
     assert client.get(reverse("api_provider_list"), {"domain": "nope"}).status_code == 400
     offers = client.get(reverse("api_offer_list"), {"municipality": code}).json()["results"]
     assert [o["id"] for o in offers] == [offer.pk]
+    # a code that is no code (a NUL, which PostgreSQL refuses in a query) matches nothing
+    for url in (reverse("api_offer_list"), reverse("api_provider_list")):
+        odd = client.get(url, {"municipality": "7\x00²"})
+        assert (odd.status_code, odd.json()["results"]) == (200, [])
 
 
 def test_the_demo_directory_joins_the_workspace_demo_and_is_safe_to_run_twice(db: Any) -> None:

@@ -129,6 +129,8 @@ def _municipality_param(request: Request) -> tuple[Municipality | None, bool]:
     code = request.query_params.get("municipality")
     if not code:
         return None, False
+    if not (code.isascii() and code.isdigit()):  # codes are digits; PostgreSQL refuses a NUL
+        return None, True
     municipality = Municipality.objects.filter(code=code).first()
     return municipality, municipality is None
 
@@ -544,6 +546,7 @@ class ActivityList(PagedListMixin, generics.ListAPIView[Activity]):
         require(self.request.user, PLAN_VIEW)
         year = self.request.query_params.get("year", "")
         rows = planning_selectors.activities(
-            user=signed_in(self.request), year=int(year) if year.isdigit() else None
+            user=signed_in(self.request),
+            year=int(year) if year.isascii() and year.isdigit() else None,
         )
         return rows.prefetch_related("requires").order_by("year", "pk")
