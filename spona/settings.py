@@ -137,6 +137,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "spona.workspace.context_processors.navigation",
             ],
+            # one number format everywhere: |count |money |percent |share … (spona.core.numbers)
+            "builtins": ["spona.core.templatetags.spona_numbers"],
         },
     },
 ]

@@ -3,8 +3,9 @@
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.utils import translation
 
-from spona.surveys.charts import LABEL_CHARS, Bar, bar_chart
+from spona.surveys.charts import BAR_W, BAR_X, LABEL_CHARS, WIDTH, Bar, bar_chart
 
 NS = "{http://www.w3.org/2000/svg}"
 
@@ -13,22 +14,50 @@ def parse(svg: str) -> ET.Element:
     return ET.fromstring(svg)  # noqa: S314 - our own output, parsed to check it is well formed
 
 
+def text_of(element: ET.Element) -> str:
+    """A text element's words: its own text or its lines (tspans) joined by spaces."""
+    lines = [t.text or "" for t in element.iter(f"{NS}tspan")]
+    return " ".join(lines) if lines else element.text or ""
+
+
 def texts(root: ET.Element) -> list[str]:
-    return [t.text or "" for t in root.iter(f"{NS}text")]
+    return [text_of(t) for t in root.iter(f"{NS}text")]
 
 
 def test_a_bar_shows_its_share_and_its_interval() -> None:
-    root = parse(bar_chart([Bar("Aware", 0.944, 0.91, 0.97)], title="Awareness"))
+    with translation.override("en"):
+        root = parse(bar_chart([Bar("Aware", 0.944, 0.91, 0.97)], title="Awareness"))
     (bar,) = root.iter(f"{NS}rect")
-    assert float(bar.attrib["width"]) == pytest.approx(339.8)  # 94.4% of 360
+    assert float(bar.attrib["width"]) == pytest.approx(BAR_W * 0.944, abs=0.1)
     assert bar.find(f"{NS}title").text == "Aware: 94.4%"  # type: ignore[union-attr]
     whisker, low_end, high_end = [
         line for line in root.iter(f"{NS}line") if line.get("stroke") == "#111"
     ]
-    assert float(whisker.attrib["x1"]) == float(low_end.attrib["x1"]) == pytest.approx(400 + 327.6)
-    assert float(whisker.attrib["x2"]) == float(high_end.attrib["x1"]) == pytest.approx(400 + 349.2)
+    assert (
+        float(whisker.attrib["x1"])
+        == float(low_end.attrib["x1"])
+        == pytest.approx(BAR_X + BAR_W * 0.91, abs=0.1)
+    )
+    assert (
+        float(whisker.attrib["x2"])
+        == float(high_end.attrib["x1"])
+        == pytest.approx(BAR_X + BAR_W * 0.97, abs=0.1)
+    )
     assert "94.4%" in texts(root)
     assert root.attrib["aria-label"] == "Awareness"
+
+
+def test_the_chart_scales_it_has_a_view_box_and_no_fixed_width() -> None:
+    root = parse(bar_chart([Bar("Aware", 0.5)], title="T"))
+    assert "width" not in root.attrib
+    assert root.attrib["viewBox"].startswith(f"0 0 {WIDTH} ")
+
+
+def test_numbers_are_in_the_readers_format() -> None:
+    with translation.override("sr"):
+        root = parse(bar_chart([Bar("Свесни", 0.946)], title="T"))
+    assert "94,6%" in texts(root)
+    assert texts(root)[1:6] == ["0%", "25%", "50%", "75%", "100%"]
 
 
 def test_a_hidden_share_is_a_note_without_a_bar() -> None:
@@ -37,12 +66,14 @@ def test_a_hidden_share_is_a_note_without_a_bar() -> None:
     assert texts(root) == ["T", "0%", "25%", "50%", "75%", "100%", "Few", "fewer than 11"]
 
 
-def test_long_labels_are_shortened_and_kept_whole_in_the_title() -> None:
-    label = "A very long indicator title " * 5
+def test_long_labels_wrap_onto_lines_and_keep_every_word() -> None:
+    label = "Свако може постати жртва трговине људима ако се нађе у тешкој ситуацији " * 3
     root = parse(bar_chart([Bar(label, 0.5)], title="T"))
-    shown = next(t for t in root.iter(f"{NS}text") if t.get("text-anchor") == "end")
-    assert len(shown.text or "") == LABEL_CHARS
-    assert (shown.text or "").endswith("…")
+    shown = next(t for t in root.iter(f"{NS}text") if t.get("data-part") == "label")
+    lines = [t.text or "" for t in shown.iter(f"{NS}tspan")]
+    assert len(lines) > 2
+    assert all(len(line) <= LABEL_CHARS for line in lines)
+    assert " ".join(lines) == " ".join(label.split())
     assert shown.find(f"{NS}title").text == label  # type: ignore[union-attr]
 
 

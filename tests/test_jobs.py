@@ -4,16 +4,20 @@
 import io
 
 import pytest
+from django.conf import settings as conf
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from spona.accounts.models import Role
 from spona.institutions.models import InstitutionType
 from spona.jobs.models import Job, JobStatus
+from spona.jobs.services import RUNNERS, TITLES, UNNAMED
 from spona.prevention.models import AggregateCount, Settlement
 from spona.prevention.services import default_groups
+from spona.surveys.services import REPORT_JOB
 from tests.factories import InstitutionFactory, UserFactory
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -76,3 +80,23 @@ def test_a_crashing_job_ends_failed_with_a_plain_message(municipality) -> None:
     assert job.errors == [
         "Something went wrong, and nothing was saved. The error has been recorded; try again later."
     ]
+
+
+def test_every_kind_of_job_has_a_title() -> None:
+    assert RUNNERS, "no job registered"
+    assert set(RUNNERS) <= set(TITLES), set(RUNNERS) - set(TITLES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["sr", "sr-latn", "en"])
+def test_the_job_page_says_which_job_it_is(lang: str) -> None:
+    user = UserFactory(role=Role.ANALYST)
+    job = Job.objects.create(kind=REPORT_JOB, owner=user, payload={})
+    client = Client()
+    client.force_login(user)
+    client.cookies[conf.LANGUAGE_COOKIE_NAME] = lang
+    page = client.get(reverse("jobs:job_detail", args=[job.pk]), HTTP_ACCEPT_LANGUAGE=lang)
+    with translation.override(lang):
+        title = str(TITLES[REPORT_JOB])
+    assert f"<h1>{title}</h1>" in page.content.decode()
+    assert title != str(UNNAMED)

@@ -34,6 +34,9 @@ STOPPED = _(
 #: kind -> the function that does the work; it gets the job and a ``progress(done, total)``
 #: callback and returns the result (a JSON-able dict). Apps register their kinds.
 RUNNERS: dict[str, Callable[[Job, Callable[[int, int], None]], dict[str, Any]]] = {}
+#: kind -> what the job page calls it ("Survey report (PDF)"), translated when shown.
+TITLES: dict[str, Promise] = {}
+UNNAMED = _("Background job")
 
 
 class JobFailedError(Exception):
@@ -44,12 +47,23 @@ class JobFailedError(Exception):
         self.errors = errors
 
 
-def register(kind: str) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:
+def register(
+    kind: str, title: Promise | None = None
+) -> Callable[[Callable[..., dict[str, Any]]], Callable[..., dict[str, Any]]]:
+    """Register the runner of ``kind``; ``title`` (a lazy translation) names it on its page."""
+
     def decorator(runner: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
         RUNNERS[kind] = runner
+        if title is not None:
+            TITLES[kind] = title
         return runner
 
     return decorator
+
+
+def job_title(job: Job) -> str:
+    """What the job is, in the reader's language: its kind's title."""
+    return str(TITLES.get(job.kind, UNNAMED))
 
 
 def job_start(*, kind: str, owner: User, payload: dict[str, Any]) -> Job:

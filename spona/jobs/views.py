@@ -6,6 +6,7 @@ from spona.accounts.http import AuthenticatedHttpRequest
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.jobs.models import Artifact, Job
+from spona.jobs.services import job_title
 
 
 @login_required
@@ -23,4 +24,4 @@ def artifact_download(request: AuthenticatedHttpRequest, pk: int, artifact: int)
 def job_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Progress and outcome of one's own job; the page refreshes itself until it is done."""
     job = get_object_or_404(Job, pk=pk, owner=request.user)
-    return render(request, "jobs/job_detail.html", {"job": job})
+    return render(request, "jobs/job_detail.html", {"job": job, "title": job_title(job)})

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
@@ -111,7 +112,7 @@ def _count(value: str) -> int | None:
     return int(value) if value.isascii() and value.isdigit() else None
 
 
-@register(JOB_KIND)
+@register(JOB_KIND, gettext_lazy("Import of risk group counts"))
 def run_counts_import(job: Job, progress: Callable[[int, int], None]) -> dict[str, Any]:
     with translation.override(job.payload.get("language", "sr")):
         return _import(job, progress)

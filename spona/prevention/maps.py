@@ -39,6 +39,8 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from spona.core import numbers
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_PATH = DATA_DIR / "opstine-osm.geojson"
 CROSSWALK_PATH = (
@@ -325,10 +327,7 @@ def legend_entries(
 
 def _range_text(low: float, high: float, number_format: NumberFormat) -> str:
     low_text, high_text = number_format(low), number_format(high)
-    if low_text == high_text:
-        return low_text
-    negative = any(t.startswith(("-", "−")) for t in (low_text, high_text))
-    return f"{low_text} – {high_text}" if negative else f"{low_text}–{high_text}"
+    return low_text if low_text == high_text else numbers.range_text(low_text, high_text)
 
 
 def _clean_values(

@@ -7,11 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
+from spona.core import numbers
 from spona.institutions.models import Municipality
 from spona.policy import can, require, visible
 from spona.prevention import maps, selectors, services
@@ -38,7 +38,7 @@ ATTRIBUTION = "© OpenStreetMap contributors, geoBoundaries"
 
 
 def _number(value: float) -> str:
-    return formats.number_format(value, 1)
+    return numbers.decimal(value, 1)
 
 
 def _map(

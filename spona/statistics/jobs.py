@@ -8,8 +8,10 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from spona.core import numbers
 from spona.disclosure import K, shown
 from spona.jobs.models import Job
 from spona.jobs.services import artifact_save, register
@@ -32,6 +34,16 @@ def _cell(value: int | None) -> int | str:
     return shown(value, k=K) if value is None else value
 
 
+def _fraction(percent: float | None) -> float | None:
+    """A share as the spreadsheet holds it (0.946, shown as 94.6% by its format)."""
+    return None if percent is None else percent / 100
+
+
+_N, _P, _H = numbers.XLSX_COUNT, numbers.XLSX_PERCENT, numbers.XLSX_ONE_DECIMAL
+SHARES_ROW = (None, _N, _P, _N, _P)
+HOURS_ROW = (None, _H, _N, _H, _N)
+
+
 def workbook(board: Dashboard) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -42,26 +54,34 @@ def workbook(board: Dashboard) -> bytes:
         sheet.append([])
         sheet.append([b.title, _("This period"), "%", _("Previous period"), "%"])
         for line in b.lines:
-            sheet.append(
+            numbers.xlsx_append(
+                sheet,
                 [
                     line.label,
                     _cell(line.count),
-                    line.share,
+                    _fraction(line.share),
                     _cell(line.previous),
-                    line.previous_share,
-                ]
+                    _fraction(line.previous_share),
+                ],
+                SHARES_ROW,
             )
-        sheet.append([_("Total"), _cell(b.total), None, _cell(b.previous_total), None])
+        numbers.xlsx_append(
+            sheet, [_("Total"), _cell(b.total), None, _cell(b.previous_total), None], SHARES_ROW
+        )
     sheet.append([])
     sheet.append([_("Time from referral to answer, by receiving institution (median hours)")])
     for t in board.referral_times:
-        sheet.append([t.label, t.hours, _cell(t.n), t.previous_hours, _cell(t.previous_n)])
+        numbers.xlsx_append(
+            sheet,
+            [t.label, t.hours, _cell(t.n), t.previous_hours, _cell(t.previous_n)],
+            HOURS_ROW,
+        )
     out = BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-@register(ANNUAL_REPORT_JOB)
+@register(ANNUAL_REPORT_JOB, gettext_lazy("Annual statistics report"))
 def run_annual_report(job: Job, progress: Callable[[int, int], None]) -> dict[str, Any]:
     with translation.override(job.payload.get("language", "sr")):
         board = year_dashboard(job)

@@ -7,8 +7,10 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from spona.core import numbers
 from spona.jobs.models import Job
 from spona.jobs.services import artifact_save, register
 from spona.surveys import imports, selectors
@@ -16,7 +18,11 @@ from spona.surveys.charts import Bar, bar_chart
 from spona.surveys.models import SurveyWave
 from spona.surveys.services import EXPORT_JOB, IMPORT_JOB, REPORT_JOB
 
-register(IMPORT_JOB)(imports.run_import)
+register(IMPORT_JOB, gettext_lazy("Survey responses import"))(imports.run_import)
+
+_N, _P, _D = numbers.XLSX_COUNT, numbers.XLSX_PERCENT, numbers.XLSX_DECIMAL
+#: the export's columns: indicator, breakdown, group, n, estimate, limits, SE, deff, flag
+ESTIMATE_ROW = (None, None, None, _N, _P, _P, _P, _D, "0.00", None)
 
 
 def overall_chart(wave: SurveyWave, shown: list[selectors.Shown]) -> str:
@@ -28,7 +34,7 @@ def overall_chart(wave: SurveyWave, shown: list[selectors.Shown]) -> str:
     )
 
 
-@register(REPORT_JOB)
+@register(REPORT_JOB, gettext_lazy("Survey report (PDF)"))
 def run_report(job: Job, progress: Callable[[int, int], None]) -> dict[str, Any]:
     """The wave's printable report, in the language of the person who asked for it."""
     from weasyprint import HTML  # imported here: only the worker needs Pango
@@ -56,7 +62,7 @@ def run_report(job: Job, progress: Callable[[int, int], None]) -> dict[str, Any]
         return {"message": _("The report is ready.")}
 
 
-@register(EXPORT_JOB)
+@register(EXPORT_JOB, gettext_lazy("Survey estimates (XLSX)"))
 def run_export(job: Job, progress: Callable[[int, int], None]) -> dict[str, Any]:
     """Every estimate of the wave as a spreadsheet (hidden cells stay hidden)."""
     with translation.override(job.payload.get("language", "sr")):
@@ -81,7 +87,8 @@ def run_export(job: Job, progress: Callable[[int, int], None]) -> dict[str, Any]
             ]
         )
         for s in shown:
-            sheet.append(
+            numbers.xlsx_append(
+                sheet,
                 [
                     s.title,
                     s.domain,
@@ -93,7 +100,8 @@ def run_export(job: Job, progress: Callable[[int, int], None]) -> dict[str, Any]
                     s.se,
                     s.deff,
                     s.flagged,
-                ]
+                ],
+                ESTIMATE_ROW,
             )
         out = io.BytesIO()
         book.save(out)
