@@ -1,0 +1,79 @@
+"""Tables that read as stacked rows on a phone.
+
+Below 40rem the site's CSS shows each table row as a card and each cell as a line under
+its column's name, taken from the cell's ``data-label``. ``label_cells`` writes those
+attributes into rendered HTML from each table's ``<thead>``, so no template repeats its
+column names: the base template passes its whole content block through it (the
+``stack_tables`` filter), and every page, present or future, gets phone-sized tables.
+
+The input is HTML rendered by our own templates: every text in it is escaped, so a ``<``
+always opens a tag and a tag-level scan is exact. Cells that already carry a ``data-label``,
+tables without a ``<thead>`` and cells beyond the header's columns are left as they are.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+
+_TAG = re.compile(r"<(/?)(table|thead|tr|th|td)\b([^>]*)>", re.IGNORECASE)
+_ANY_TAG = re.compile(r"<[^>]*>")
+_COLSPAN = re.compile(r'\bcolspan\s*=\s*"?(\d+)', re.IGNORECASE)
+
+
+@dataclass
+class _Table:
+    headers: list[str] = field(default_factory=list)
+    in_head: bool = False
+    column: int = 0
+
+
+def _span(attributes: str) -> int:
+    found = _COLSPAN.search(attributes)
+    return max(int(found.group(1)), 1) if found else 1
+
+
+def _header_text(text: str, start: int, tag: str) -> str:
+    """The cell's text from ``start`` to its closing tag, tags dropped, spaces collapsed."""
+    end = text.lower().find(f"</{tag}", start)
+    inner = text[start : end if end >= 0 else len(text)]
+    return " ".join(html.unescape(_ANY_TAG.sub(" ", inner)).split())
+
+
+def label_cells(text: str) -> str:
+    """``text`` with ``data-label="<column name>"`` on every body cell of every headed table."""
+    if "<table" not in text.lower():
+        return text
+    tables: list[_Table] = []
+    out: list[str] = []
+    done = 0
+    for match in _TAG.finditer(text):
+        closing, tag, attributes = match.group(1), match.group(2).lower(), match.group(3)
+        if tag == "table":
+            if closing and tables:
+                tables.pop()
+            elif not closing:
+                tables.append(_Table())
+            continue
+        if not tables:
+            continue
+        table = tables[-1]
+        if tag == "thead":
+            table.in_head = not closing
+        elif tag == "tr" and not closing:
+            table.column = 0
+        elif tag in ("th", "td") and not closing:
+            span = _span(attributes)
+            if table.in_head:
+                table.headers.extend([_header_text(text, match.end(), tag)] * span)
+            elif "data-label" not in attributes and table.column < len(table.headers):
+                name = table.headers[table.column]
+                if name:
+                    out.append(text[done : match.end() - 1])
+                    out.append(f' data-label="{escape(name)}">')
+                    done = match.end()
+            if not table.in_head:
+                table.column += span
+    out.append(text[done:])
+    return "".join(out)

@@ -1,0 +1,42 @@
+"""Tables read as stacked rows on a phone: every body cell carries its column's name
+(spona.core.stacking), written into every page by the base template."""
+
+from django.test import Client
+from django.urls import reverse
+
+from spona.core.stacking import label_cells
+from tests.factories import InstitutionFactory, UserFactory
+
+TABLE = """<table><caption>Referrals</caption>
+<thead><tr><th scope="col">From</th><th scope="col" class="num">Count &amp; share</th>
+<th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+<tbody><tr><td>Пирот</td><td class="num">12</td><td><button>Revoke…</button></td></tr>
+<tr><td colspan="2">Wide</td><td data-label="Own">x</td></tr></tbody></table>"""
+
+
+def test_body_cells_get_their_columns_names() -> None:
+    out = label_cells(TABLE)
+    assert '<td data-label="From">Пирот</td>' in out
+    assert '<td class="num" data-label="Count &amp; share">12</td>' in out
+    assert '<td data-label="Actions"><button>' in out
+    assert '<td colspan="2" data-label="From">Wide</td>' in out  # spans From and Count
+    assert '<td data-label="Own">x</td>' in out  # a label already there is kept
+    assert '<th scope="col">From</th>' in out  # the header itself is untouched
+
+
+def test_tables_without_a_header_and_nested_tables_are_left_right() -> None:
+    plain = "<table><tr><td>a</td></tr></table>"
+    assert label_cells(plain) == plain
+    nested = TABLE.replace("<td>Пирот</td>", f"<td>{plain}</td>")
+    out = label_cells(nested)
+    assert "<td>a</td>" in out  # the inner table has no header
+    assert '<td class="num" data-label="Count &amp; share">12</td>' in out
+    assert label_cells("<p>no table</p>") == "<p>no table</p>"
+
+
+def test_every_page_gets_labelled_tables(municipality) -> None:
+    user = UserFactory(institution=InstitutionFactory(municipality=municipality))
+    client = Client()
+    client.force_login(user)
+    page = client.get(reverse("institutions:municipality_list"), HTTP_ACCEPT_LANGUAGE="en")
+    assert 'data-label="' in page.content.decode()
