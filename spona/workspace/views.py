@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.accounts.models import User
+from spona.core import numbers
 from spona.core.phases import Phase, tools_for
 from spona.core.roles import Role
 from spona.core.work import Section, figures_for, sections_for
@@ -21,9 +22,13 @@ def municipality_summary(user: User) -> Section | None:
     municipality = user.institution.municipality
     if municipality is None:
         return None
-    figures = [
-        (figure.label, shown(protect_vector([count])[0][0]))
+    published = [
+        (figure.label, protect_vector([count])[0][0])
         for figure, count in figures_for(municipality.pk)
+    ]
+    figures = [
+        (label, shown(value) if value is None else numbers.count(value))
+        for label, value in published
     ]
     return Section(
         key="municipality_summary",

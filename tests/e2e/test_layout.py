@@ -3,6 +3,8 @@
 are whole in every script. Screenshots of every page at 1280 and 390 px go to
 artifacts/screenshots (the test's artefacts)."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
@@ -34,7 +36,7 @@ WIDEST = """() => [...document.querySelectorAll("body *")]
 
 
 def _name(path: str) -> str:
-    return path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "home"
+    return re.sub(r"[^\w]+", "-", path).strip("-") or "home"
 
 
 def _visit(page: Page, base: str, path: str, lang: str, wide: dict[str, list[str]]) -> None:

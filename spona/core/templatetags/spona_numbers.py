@@ -2,10 +2,13 @@
 
 ``{{ n|count }}``, ``{{ amount|money }}``, ``{{ x|decimal:2 }}``, ``{{ p|percent }}`` (p in
 percent), ``{{ s|share }}`` (s in [0, 1]), ``{{ low|share_interval:high }}``,
-``{{ moment|ago }}``. ``None`` shows as an em dash.
+``{{ moment|ago }}``. ``None`` shows as an em dash; a text (a published mark such as
+"<11") is shown as it is.
 """
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import wraps
 
 from django import template
 
@@ -13,31 +16,33 @@ from spona.core import numbers
 
 register = template.Library()
 NONE = "—"
+Shown = numbers.Number | str | None
 
 
-@register.filter(name="count")
-def count(value: numbers.Number | None) -> str:
-    return NONE if value is None else numbers.count(value)
+def _tolerant(show: Callable[..., str]) -> Callable[..., str]:
+    """``show`` for numbers; an em dash for None; texts as they are."""
+
+    @wraps(show)
+    def filter_(value: Shown, *args: object) -> str:
+        if value is None:
+            return NONE
+        if isinstance(value, str):
+            return value
+        return show(value, *args)
+
+    return filter_
+
+
+register.filter("count", _tolerant(numbers.count))
+register.filter("money", _tolerant(numbers.money))
+register.filter("percent", _tolerant(numbers.percent))
+register.filter("share", _tolerant(numbers.share))
 
 
 @register.filter
-def money(value: numbers.Number | None) -> str:
-    return NONE if value is None else numbers.money(value)
-
-
-@register.filter
-def decimal(value: numbers.Number | None, places: int = 2) -> str:
-    return NONE if value is None else numbers.decimal(value, int(places))
-
-
-@register.filter
-def percent(value: numbers.Number | None) -> str:
-    return NONE if value is None else numbers.percent(value)
-
-
-@register.filter
-def share(value: numbers.Number | None) -> str:
-    return NONE if value is None else numbers.share(value)
+@_tolerant
+def decimal(value: numbers.Number, places: int = 2) -> str:
+    return numbers.decimal(value, int(places))
 
 
 @register.filter
