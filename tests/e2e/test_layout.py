@@ -14,13 +14,14 @@ from spona.cases.services import case_open_for_presumed_victim, referral_send
 from spona.core.urgency import Urgency
 from spona.institutions.models import InstitutionType, Municipality
 from spona.institutions.services import reference_data_load
+from spona.jobs.models import Job
 from spona.prevention.models import Settlement
 from spona.prevention.services import count_enter, default_groups
 from spona.signals.services import signal_raise
 from spona.surveys.charts import Bar, bar_chart
 from spona.surveys.demo import _wave
 from spona.surveys.models import SurveyWave
-from spona.surveys.services import instruments_load_default
+from spona.surveys.services import REPORT_JOB, instruments_load_default
 from tests.factories import PASSWORD, InstitutionFactory, PersonFactory, UserFactory
 
 from .helpers import LANGUAGES, choose_language, screenshot, sign_in, translated
@@ -42,7 +43,9 @@ def _name(path: str) -> str:
 def _visit(page: Page, base: str, path: str, lang: str, wide: dict[str, list[str]]) -> None:
     """At 360 px the page must not scroll sideways; then screenshots at 390 and 1280 px."""
     page.set_viewport_size({"width": PHONE, "height": 740})
-    page.goto(base + path)
+    response = page.goto(base + path)
+    assert response is not None
+    assert response.status == 200, path
     if not page.evaluate(FITS):
         wide[f"{lang} {path}"] = page.evaluate(WIDEST)
     page.set_viewport_size({"width": SCREENSHOT_PHONE, "height": 844})
@@ -88,9 +91,14 @@ def world(transactional_db: None, make_two_factor_user) -> dict[str, object]:
     )
     manager_pages = [
         *_pages(signal.code),
+        reverse("people:person_detail", args=[person.code]),
+        reverse("screening:screening_list"),
+        reverse("providers:directory"),
+        reverse("plans:plan_list"),
         reverse("cases:case_detail", args=[case.code]),
     ]
     wave = SurveyWave.objects.get().pk
+    report = Job.objects.create(kind=REPORT_JOB, owner=analyst, payload={"wave": wave})
     analyst_pages = [
         reverse("surveys:wave_list"),
         reverse("surveys:wave_detail", args=[wave]),
@@ -98,6 +106,7 @@ def world(transactional_db: None, make_two_factor_user) -> dict[str, object]:
         reverse("prevention:municipality", args=["70939"]) + "?period=2025",
         reverse("statistics:dashboard"),
         reverse("cases:referral_statistics"),
+        reverse("jobs:job_detail", args=[report.pk]),
     ]
     return {
         "account": account,
