@@ -40,6 +40,17 @@ def test_one_form_per_kind_of_number(lang: str) -> None:
     assert shown == FORMS[lang]
 
 
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [("sr", "+5,2\xa0п. п."), ("sr-latn", "+5,2\xa0p. p."), ("en", "+5.2\xa0pp")],
+)
+def test_a_difference_of_shares_is_in_percentage_points(lang: str, shown: str) -> None:
+    with translation.override(lang):
+        assert numbers.points(0.052) == shown
+        assert numbers.points(-0.004).startswith("−0")
+        assert numbers.points(0.0).startswith("0")
+
+
 def test_just_now_then_minutes_ago() -> None:
     with translation.override("en"):
         assert numbers.ago(NOW - timedelta(seconds=20), NOW) == "just now"

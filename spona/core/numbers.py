@@ -14,6 +14,7 @@ The forms, one per kind of number:
 - decimals: a fixed number of places: 0,93;
 - percentages: one decimal and the sign without a space, as CLDR writes it for both
   languages: 94,6%;
+- differences of shares: in percentage points, signed: +5,2 п. п.;
 - intervals of shares: as percentages, like the estimate they belong to, joined by an en
   dash: 92,5–96,1% (with spaces around the dash when a bound is negative: −1,2 – 3,4%);
 - moments in the recent past: "just now" under a minute, otherwise "5 minutes ago".
@@ -30,6 +31,7 @@ from typing import Any
 from django.utils import formats, timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl.worksheet.worksheet import Worksheet
 
 Number = int | float | Decimal
@@ -72,6 +74,14 @@ def percent(value: Number, places: int = 1) -> str:
 def share(value: Number, places: int = 1) -> str:
     """A share in [0, 1] (0.946) as a percentage: "94,6%"."""
     return percent(100 * float(value), places)
+
+
+def points(difference: Number, places: int = 1) -> str:
+    """A difference of two shares in percentage points, signed: "+5,2 п. п." / "−0,4 pp"."""
+    text = decimal(100 * float(difference), places)
+    sign = "" if text.startswith(_MINUS) or text.strip("0,.") == "" else "+"
+    unit = pgettext("percentage points", "pp")
+    return f"{sign}{text}\N{NO-BREAK SPACE}{unit}"
 
 
 def share_interval(low: Number, high: Number, places: int = 1) -> str:

@@ -1,7 +1,7 @@
 """Template filters for spona.core.numbers; built into every template (settings.TEMPLATES).
 
 ``{{ n|count }}``, ``{{ amount|money }}``, ``{{ x|decimal:2 }}``, ``{{ p|percent }}`` (p in
-percent), ``{{ s|share }}`` (s in [0, 1]), ``{{ low|share_interval:high }}``,
+percent), ``{{ s|share }}`` (s in [0, 1]), ``{{ d|points }}`` (a difference of shares), ``{{ low|share_interval:high }}``,
 ``{{ moment|ago }}``. ``None`` shows as an em dash; a text (a published mark such as
 "<11") is shown as it is.
 """
@@ -37,6 +37,7 @@ register.filter("count", _tolerant(numbers.count))
 register.filter("money", _tolerant(numbers.money))
 register.filter("percent", _tolerant(numbers.percent))
 register.filter("share", _tolerant(numbers.share))
+register.filter("points", _tolerant(numbers.points))
 
 
 @register.filter
