@@ -5,6 +5,7 @@ import io
 import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -120,3 +121,18 @@ def test_a_share_reads_the_same_in_the_page_the_chart_the_pdf_and_the_spreadshee
     )
     assert cell.value == pytest.approx(first.estimate)
     assert cell.number_format == numbers.XLSX_PERCENT  # shown as 94.6% (or 94,6 %)
+
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "spona" / "templates"
+#: Django's own number filters, each with its own rounding and separators: pages use the
+#: filters of spona.core.numbers instead (|count |money |decimal |percent |share |ago …).
+OTHER_FORMATS = re.compile(r"\|floatformat|\|timesince|\|intcomma|\{% widthratio")
+
+
+def test_templates_format_numbers_only_through_spona_numbers() -> None:
+    found = [
+        f"{path.relative_to(TEMPLATES)}: {match.group(0)}"
+        for path in TEMPLATES.rglob("*.html")
+        for match in OTHER_FORMATS.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, found
