@@ -19,12 +19,13 @@ from django.utils.html import escape
 
 _TAG = re.compile(r"<(/?)(table|thead|tr|th|td)\b([^>]*)>", re.IGNORECASE)
 _ANY_TAG = re.compile(r"<[^>]*>")
+_CELL_END = re.compile(r"</t[hd]\s*>", re.IGNORECASE)
 _COLSPAN = re.compile(r'\bcolspan\s*=\s*"?(\d+)', re.IGNORECASE)
 
 
 @dataclass
 class _Table:
-    headers: list[str] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)  # the attribute to add, one per column
     in_head: bool = False
     column: int = 0
 
@@ -34,10 +35,10 @@ def _span(attributes: str) -> int:
     return max(int(found.group(1)), 1) if found else 1
 
 
-def _header_text(text: str, start: int, tag: str) -> str:
+def _header_text(text: str, start: int) -> str:
     """The cell's text from ``start`` to its closing tag, tags dropped, spaces collapsed."""
-    end = text.lower().find(f"</{tag}", start)
-    inner = text[start : end if end >= 0 else len(text)]
+    end = _CELL_END.search(text, start)
+    inner = text[start : end.start() if end else len(text)]
     return " ".join(html.unescape(_ANY_TAG.sub(" ", inner)).split())
 
 
@@ -66,12 +67,13 @@ def label_cells(text: str) -> str:
         elif tag in ("th", "td") and not closing:
             span = _span(attributes)
             if table.in_head:
-                table.headers.extend([_header_text(text, match.end(), tag)] * span)
+                name = _header_text(text, match.end())
+                table.headers.extend([f' data-label="{escape(name)}">' if name else ""] * span)
             elif "data-label" not in attributes and table.column < len(table.headers):
-                name = table.headers[table.column]
-                if name:
+                attribute = table.headers[table.column]
+                if attribute:
                     out.append(text[done : match.end() - 1])
-                    out.append(f' data-label="{escape(name)}">')
+                    out.append(attribute)
                     done = match.end()
             if not table.in_head:
                 table.column += span
