@@ -244,6 +244,7 @@ RULES: dict[str, Rule] = {
         args=lambda w: {"pk": w.interview_pk},
     ),
     "planning:action_plan": Rule(PLAN_VIEWERS),
+    "planning:plan_pdf": Rule(PLAN_VIEWERS, query="municipality=70939"),
     "planning:activity_add": Rule(COORDINATOR, ok=302, method="post"),
     "planning:budget_set": Rule(COORDINATOR, ok=302, method="post"),
     "planning:prioritise": Rule(COORDINATOR, ok=302, method="post"),

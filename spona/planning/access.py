@@ -14,6 +14,8 @@ from spona.policy import Permission, rows
 PLAN_MANAGE = Permission[Municipality]("plan_manage")
 """Record readiness assessments, activities and the budget; run the prioritisation."""
 PLAN_VIEW = Permission[None]("plan_view")
+PLAN_READ = Permission[Municipality]("plan_read")
+"""Read one municipality's plan, its progress and its reports."""
 INTERVIEW_NOTES_VIEW = Permission[Assessment]("interview_notes_view")
 
 NATIONAL_READERS = frozenset({Role.CENTRE_OFFICER, Role.ANALYST})
@@ -27,6 +29,11 @@ def _may_plan(user: User, municipality: Municipality | None) -> bool:
 @PLAN_VIEW.rule
 def _may_view(user: User, obj: None) -> bool:
     return user.role == Role.COORDINATOR or user.role in NATIONAL_READERS
+
+
+@PLAN_READ.rule
+def _may_read(user: User, municipality: Municipality | None) -> bool:
+    return user.role in NATIONAL_READERS or coordinates(user, municipality)
 
 
 @INTERVIEW_NOTES_VIEW.rule

@@ -11,6 +11,7 @@ urlpatterns = [
     path("action-plan/", views.action_plan, name="action_plan"),
     path("action-plan/activity/", views.activity_add, name="activity_add"),
     path("action-plan/budget/", views.budget_set, name="budget_set"),
+    path("action-plan/pdf/", views.plan_pdf, name="plan_pdf"),
     path("action-plan/prioritise/", views.prioritise, name="prioritise"),
     path("activities/<int:pk>/override/", views.activity_override, name="activity_override"),
 ]

@@ -3,18 +3,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
+from spona.audit.models import AuditAction
+from spona.audit.services import audit
 from spona.core.actions import act_and_return, incomplete_and_return
 from spona.institutions.models import Municipality
 from spona.planning import selectors, services
-from spona.planning.access import INTERVIEW_NOTES_VIEW, PLAN_MANAGE, PLAN_VIEW
+from spona.planning.access import INTERVIEW_NOTES_VIEW, PLAN_MANAGE, PLAN_READ, PLAN_VIEW
 from spona.planning.evidence import five_problems
 from spona.planning.forms import (
     ActivityForm,
@@ -25,8 +27,10 @@ from spona.planning.forms import (
     ScoreForm,
 )
 from spona.planning.models import Activity, ActivityStatus, Budget, Interview
+from spona.planning.pdf import plan_lines
 from spona.planning.prioritise import Weights, greedy, sensitivity
 from spona.planning.readiness import STAGE_GOALS, Dimension, fitting_activities
+from spona.plans.pdf import render_pdf
 from spona.policy import can, require
 
 
@@ -284,3 +288,39 @@ def activity_override(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         ),
         to=to,
     )
+
+
+def _plan_municipality(request: AuthenticatedHttpRequest) -> Municipality:
+    """The coordinator's own municipality, or the one whose code ``?municipality=`` names;
+    404 unless the user may read its plan."""
+    require(request.user, PLAN_VIEW)
+    asked = request.GET.get("municipality", "")
+    municipality = Municipality.objects.filter(code=asked).first() if asked else _home(request)
+    if municipality is None or not can(request.user, PLAN_READ, municipality):
+        raise Http404
+    return municipality
+
+
+@login_required
+def plan_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The year's plan as PDF in the page's language and script: the coordinator's own
+    municipality, or (national readers) the one named by ``?municipality=<code>``."""
+    municipality = _plan_municipality(request)
+    year = _year(request)
+    activities = list(
+        selectors.activities(user=request.user, year=year).filter(municipality=municipality)
+    )
+    language = translation.get_language() or "sr"
+    budget = selectors.budget_of(municipality.pk, year)
+    lines = plan_lines(municipality, year, activities, budget, language)
+    name = f"spona-plan-{municipality.pk}-{year}"
+    body = render_pdf(lines, language, name)
+    audit(
+        AuditAction.EXPORT,
+        municipality,
+        user=request.user,
+        details={"pdf": name, "language": language},
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
