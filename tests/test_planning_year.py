@@ -2,18 +2,28 @@
 progress per activity and indicator, overdue activities reminding their lead, indicators bound
 to numbers the system computes, comparisons, and the year-end report for the assembly."""
 
+import datetime
 import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from spona.accounts.models import Role
+from spona.core.work import sections_for
+from spona.disclosure import share
+from spona.inbox.kinds import NotificationKind
+from spona.inbox.models import Notification, rendered
 from spona.institutions.models import InstitutionType
-from spona.planning import services
-from spona.planning.models import Activity
+from spona.planning import metrics, selectors, services
+from spona.planning.models import Activity, ActivityStatus
+from spona.planning.reminders import sweep_overdue_activities
+from spona.signals.services import signal_raise
+from tests.e2e.helpers import translated
 from tests.factories import InstitutionFactory, MunicipalityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +125,164 @@ def test_no_one_prints_another_municipalitys_plan(coordinator) -> None:
     analyst = UserFactory(role=Role.ANALYST, institution=coordinator.institution)
     client.force_login(analyst)
     assert client.get(asked).status_code == 200
+
+
+# --- monitoring ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def teacher(school):
+    return UserFactory(role=Role.FRONTLINE, institution=school, language="en")
+
+
+def test_progress_is_recorded_through_the_year_by_those_who_carry_it_out(
+    coordinator, school, teacher
+) -> None:
+    workshops = activity(coordinator, "Радионице", 60, lead=school)
+    visits = services.indicator_add(
+        user=coordinator, activity=workshops, name="Schools visited", target=8, baseline=0
+    )
+    services.progress_record(
+        user=teacher, activity=workshops, on=datetime.date(YEAR, 3, 1), progress=40
+    )
+    services.progress_record(
+        user=teacher,
+        activity=workshops,
+        on=datetime.date(YEAR, 3, 1),
+        indicator=visits,
+        value=3,
+        note="three of eight",
+    )
+    workshops.refresh_from_db()
+    assert (workshops.progress, workshops.status) == (40, ActivityStatus.IN_PROGRESS)
+    services.progress_record(
+        user=coordinator, activity=workshops, on=datetime.date(YEAR, 6, 1), progress=100
+    )
+    workshops.refresh_from_db()
+    assert (workshops.progress, workshops.status) == (100, ActivityStatus.DONE)
+    assert [u.progress for u in selectors.progress_history(workshops)] == [40, 100]
+    [row] = selectors.indicator_rows(user=coordinator, activity=workshops)
+    assert (row.current, row.measured_on, row.computed) == (3, datetime.date(YEAR, 3, 1), False)
+
+    with pytest.raises(ValidationError):  # a per cent
+        services.progress_record(
+            user=teacher, activity=workshops, on=datetime.date(YEAR, 6, 2), progress=140
+        )
+    outsider = UserFactory(
+        role=Role.FRONTLINE, institution=InstitutionFactory(municipality=school.municipality)
+    )
+    with pytest.raises(PermissionDenied):
+        services.progress_record(
+            user=outsider, activity=workshops, on=datetime.date(YEAR, 6, 2), progress=50
+        )
+    client = Client()
+    client.force_login(teacher)
+    page = client.get(reverse("planning:activity_detail", args=[workshops.pk]))
+    assert page.status_code == 200
+    assert "Schools visited" in page.content.decode()
+    client.force_login(outsider)
+    assert client.get(reverse("planning:activity_detail", args=[workshops.pk])).status_code == 404
+
+
+def test_an_overdue_activity_reminds_its_lead_once_a_day_in_their_language(
+    coordinator, school, teacher
+) -> None:
+    colleague = UserFactory(role=Role.CASE_MANAGER, institution=school, language="sr-latn")
+    today = timezone.localdate()
+    late = activity(
+        coordinator,
+        "Радионице о лажним понудама посла",
+        60,
+        lead=school,
+        year=today.year,
+        ends_on=today - datetime.timedelta(days=1),
+    )
+    Activity.objects.filter(pk=late.pk).update(status=ActivityStatus.CHOSEN)
+    activity(  # done on time: no reminder
+        coordinator,
+        "Летци",
+        10,
+        lead=school,
+        year=today.year,
+        ends_on=today - datetime.timedelta(days=1),
+        status=ActivityStatus.DONE,
+    )
+    assert sweep_overdue_activities() == 1
+    assert sweep_overdue_activities() == 0  # once a day
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    assert sweep_overdue_activities(tomorrow) == 1  # and again the next day while overdue
+    notices = Notification.objects.filter(kind=NotificationKind.ACTIVITY_OVERDUE)
+    assert {n.recipient for n in notices} == {teacher, colleague}
+    assert coordinator not in {n.recipient for n in notices}  # the school leads it
+    for notice in notices.filter(recipient=teacher)[:1]:
+        with translation.override(teacher.language):
+            subject, body = rendered(notice.kind, notice.params)
+        assert subject == "Action plan activity overdue: Radionice o lažnim ponudama posla"
+        assert "Osnovna škola „Vuk Karadžić“" in body  # names read in Latin on an English page
+    for notice in notices.filter(recipient=colleague)[:1]:
+        with translation.override(colleague.language):
+            subject, body = rendered(notice.kind, notice.params)
+        expected = translated("sr-latn", "Action plan activity overdue: %(activity)s")
+        assert subject == expected % {"activity": "Radionice o lažnim ponudama posla"}
+
+    # ...and it is on their home pages, and the coordinator's
+    for user in (teacher, coordinator):
+        [section] = [s for s in sections_for(user) if s.key == "plan_activities_overdue"]
+        assert (section.count, section.items[0].text) == (1, late.title)
+    client = Client()
+    client.force_login(teacher)
+    assert late.title in client.get(reverse("workspace:home")).content.decode()
+
+
+# --- indicators bound to computed numbers --------------------------------------------------
+
+
+def test_an_indicator_bound_to_a_computed_number_updates_itself_through_disclosure(
+    coordinator, school, teacher, municipality
+) -> None:
+    year = timezone.localdate().year
+    workshops = activity(coordinator, "Радионице", 60, lead=school, year=year)
+    services.indicator_add(
+        user=coordinator,
+        activity=workshops,
+        name="Signals from schools",
+        level="outcome",
+        baseline=0,
+        target=20,
+        metric="signals_from_schools",
+    )
+    with pytest.raises(ValidationError):
+        services.indicator_add(
+            user=coordinator, activity=workshops, name="x", target=1, metric="no_such_number"
+        )
+    police = InstitutionFactory(type=InstitutionType.POLICE, municipality=municipality)
+    officer = UserFactory(role=Role.CASE_MANAGER, institution=police)
+    for _ in range(3):
+        signal_raise(user=teacher, municipality=municipality, what_seen="seen at school")
+    for _ in range(17):
+        signal_raise(user=officer, municipality=municipality, what_seen="seen")
+
+    [row] = selectors.indicator_rows(user=coordinator, activity=workshops)
+    assert row.computed
+    assert row.current is None  # 3 of 20: a small cell, not shown
+    [row] = selectors.indicator_rows(user=officer, activity=workshops)
+    assert row.current == 15.0  # case access: the exact share
+
+    for _ in range(8):  # the workshops work: 11 of 28 signals now come from the school
+        signal_raise(user=teacher, municipality=municipality, what_seen="seen at school")
+    [row] = selectors.indicator_rows(user=coordinator, activity=workshops)
+    assert row.current == share(11, 28) == 39
+    with pytest.raises(ValidationError):  # the system computes it; no one types it
+        services.progress_record(
+            user=teacher,
+            activity=workshops,
+            on=timezone.localdate(),
+            indicator=workshops.indicators.get(),
+            value=50,
+        )
+
+
+def test_every_metric_computes_for_a_municipality_without_data(municipality) -> None:
+    for key, metric in metrics.METRICS.items():
+        result = metric.compute(municipality, YEAR)
+        assert (result.shown, result.n) in {(None, 0), (0, 0)}, key

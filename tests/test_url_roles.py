@@ -248,6 +248,22 @@ RULES: dict[str, Rule] = {
     "planning:activity_add": Rule(COORDINATOR, ok=302, method="post"),
     "planning:budget_set": Rule(COORDINATOR, ok=302, method="post"),
     "planning:prioritise": Rule(COORDINATOR, ok=302, method="post"),
+    # the world's activity has no lead institution: the plan's readers find it, the
+    # coordinator reports on it and adds indicators
+    "planning:activity_detail": Rule(
+        PLAN_VIEWERS, denied=404, args=lambda w: {"pk": w.activity_pk}
+    ),
+    **{
+        name: Rule(
+            COORDINATOR,
+            ok=302,
+            method="post",
+            denied=404,
+            denied_as=dict.fromkeys(NATIONAL_PLAN_READERS, 403),
+            args=lambda w: {"pk": w.activity_pk},
+        )
+        for name in ("planning:progress_record", "planning:indicator_add")
+    },
     "planning:activity_override": Rule(
         COORDINATOR,
         ok=302,

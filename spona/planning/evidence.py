@@ -42,7 +42,7 @@ class Evidence:
     period: Period | None = None
 
 
-def _year(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
     tz = timezone.get_current_timezone()
     return (
         datetime.datetime(year, 1, 1, tzinfo=tz),
@@ -51,7 +51,7 @@ def _year(year: int) -> tuple[datetime.datetime, datetime.datetime]:
 
 
 def five_problems(municipality: Municipality, year: int) -> list[Evidence]:
-    start, end = _year(year)
+    start, end = year_bounds(year)
     period = (start.date(), (end - datetime.timedelta(days=1)).date())
     return [
         _awareness(municipality, start, end, period),

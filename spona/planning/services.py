@@ -4,10 +4,10 @@ year's budget, the prioritisation and the coordinator's overrides. Each is audit
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
@@ -15,14 +15,17 @@ from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.core.locking import save_versioned
 from spona.institutions.models import Municipality
-from spona.planning.access import PLAN_MANAGE
+from spona.planning import metrics
+from spona.planning.access import ACTIVITY_REPORT, PLAN_MANAGE
 from spona.planning.models import (
     Activity,
     ActivityStatus,
     Assessment,
     Budget,
+    Indicator,
     Interview,
     Override,
+    ProgressUpdate,
     Score,
 )
 from spona.planning.prioritise import (
@@ -240,14 +243,76 @@ def activity_override(
     return activity
 
 
-def activity_progress(
-    *, user: User, activity: Activity, expected_version: int, **fields: Any
-) -> Activity:
-    """Progress over the year: status and per cent done."""
+@transaction.atomic
+def indicator_add(
+    *,
+    user: User,
+    activity: Activity,
+    name: str,
+    target: float,
+    level: str = "output",
+    baseline: float | None = None,
+    metric: str = "",
+) -> Indicator:
+    """An output or outcome indicator of the activity; one bound to a metric takes its
+    current value from the system."""
     require(user, PLAN_MANAGE, activity.municipality)
-    for name, value in fields.items():
-        setattr(activity, name, value)
-    with transaction.atomic():
-        save_versioned(activity, expected_version=expected_version, fields=list(fields))
-        audit(AuditAction.UPDATE, activity, user=user, details={"fields": list(fields)})
-    return activity
+    if metric and metric not in metrics.METRICS:
+        raise ValidationError({"metric": _("Choose a number the system computes.")})
+    indicator = Indicator(
+        activity=activity, name=name, level=level, baseline=baseline, target=target, metric=metric
+    )
+    indicator.full_clean()
+    indicator.save()
+    audit(AuditAction.CREATE, indicator, user=user, details={"metric": metric})
+    return indicator
+
+
+@transaction.atomic
+def progress_record(
+    *,
+    user: User,
+    activity: Activity,
+    on: datetime.date,
+    progress: int | None = None,
+    indicator: Indicator | None = None,
+    value: float | None = None,
+    note: str = "",
+) -> ProgressUpdate:
+    """Progress on a date: the activity's per cent done (the activity follows: in progress,
+    done at 100 %), or the value an indicator recorded by hand reached."""
+    require(user, ACTIVITY_REPORT, activity)
+    if indicator is None and (progress is None or not 0 <= progress <= 100):
+        raise ValidationError({"progress": _("Progress is a per cent from 0 to 100.")})
+    if indicator is not None:
+        if indicator.activity_id != activity.pk:
+            raise ValidationError({"indicator": _("The indicator belongs to another activity.")})
+        if indicator.metric:
+            raise ValidationError({"indicator": _("The system computes this indicator.")})
+        if value is None:
+            raise ValidationError({"value": _("Enter the value the indicator reached.")})
+        progress = None
+    update = ProgressUpdate.objects.create(
+        activity=activity,
+        indicator=indicator,
+        on=on,
+        progress=progress,
+        value=value if indicator is not None else None,
+        note=note,
+        recorded_by=user,
+    )
+    if progress is not None:
+        latest = activity.updates.filter(indicator__isnull=True).order_by("-on", "-pk").first()
+        assert latest is not None  # noqa: S101 - the update just made
+        status = ActivityStatus.DONE if latest.progress == 100 else ActivityStatus.IN_PROGRESS
+        Activity.objects.filter(pk=activity.pk).update(
+            progress=latest.progress, status=status, version=F("version") + 1
+        )
+        activity.progress, activity.status = latest.progress or 0, status
+    audit(
+        AuditAction.CREATE,
+        update,
+        user=user,
+        details={"activity": activity.pk, "indicator": indicator.pk if indicator else None},
+    )
+    return update

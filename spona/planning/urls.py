@@ -13,5 +13,8 @@ urlpatterns = [
     path("action-plan/budget/", views.budget_set, name="budget_set"),
     path("action-plan/pdf/", views.plan_pdf, name="plan_pdf"),
     path("action-plan/prioritise/", views.prioritise, name="prioritise"),
+    path("activities/<int:pk>/", views.activity_detail, name="activity_detail"),
+    path("activities/<int:pk>/progress/", views.progress_record, name="progress_record"),
+    path("activities/<int:pk>/indicators/", views.indicator_add, name="indicator_add"),
     path("activities/<int:pk>/override/", views.activity_override, name="activity_override"),
 ]

@@ -16,14 +16,23 @@ from spona.audit.services import audit
 from spona.core.actions import act_and_return, incomplete_and_return
 from spona.institutions.models import Municipality
 from spona.planning import selectors, services
-from spona.planning.access import INTERVIEW_NOTES_VIEW, PLAN_MANAGE, PLAN_READ, PLAN_VIEW
+from spona.planning.access import (
+    ACTIVITY_REPORT,
+    INTERVIEW_NOTES_VIEW,
+    PLAN_MANAGE,
+    PLAN_READ,
+    PLAN_VIEW,
+)
 from spona.planning.evidence import five_problems
 from spona.planning.forms import (
     ActivityForm,
     AssessmentStartForm,
     BudgetForm,
+    IndicatorForm,
+    IndicatorValueForm,
     InterviewForm,
     OverrideForm,
+    ProgressForm,
     ScoreForm,
 )
 from spona.planning.models import Activity, ActivityStatus, Budget, Interview
@@ -324,3 +333,74 @@ def plan_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
+
+
+@login_required
+def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """An activity through the year: its progress and its indicators (baseline, target, the
+    current value), with the forms to record progress for those who carry it out."""
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    may_report = can(request.user, ACTIVITY_REPORT, activity)
+    may_plan = can(request.user, PLAN_MANAGE, activity.municipality)
+    today = timezone.localdate()
+    context = {
+        "activity": activity,
+        "history": selectors.progress_history(activity),
+        "indicators": selectors.indicator_rows(user=request.user, activity=activity),
+        "progress_form": ProgressForm(initial={"on": today}) if may_report else None,
+        "value_form": IndicatorValueForm(activity=activity, initial={"on": today})
+        if may_report and activity.indicators.filter(metric="").exists()
+        else None,
+        "indicator_form": IndicatorForm() if may_plan else None,
+        "may_plan_page": can(request.user, PLAN_VIEW),
+    }
+    return render(request, "planning/activity_detail.html", context)
+
+
+@login_required
+@require_POST
+def progress_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    require(request.user, ACTIVITY_REPORT, activity)
+    to = reverse("planning:activity_detail", args=[pk])
+    if "indicator" in request.POST:
+        value_form = IndicatorValueForm(request.POST, activity=activity)
+        if not value_form.is_valid():
+            return incomplete_and_return(request, to=to)
+        data = value_form.cleaned_data
+        return act_and_return(
+            request,
+            lambda: services.progress_record(
+                user=request.user,
+                activity=activity,
+                on=data["on"],
+                indicator=data["indicator"],
+                value=data["value"],
+                note=data["note"],
+            ),
+            to=to,
+        )
+    form = ProgressForm(request.POST)
+    if not form.is_valid():
+        return incomplete_and_return(request, to=to)
+    return act_and_return(
+        request,
+        lambda: services.progress_record(user=request.user, activity=activity, **form.cleaned_data),
+        to=to,
+    )
+
+
+@login_required
+@require_POST
+def indicator_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    require(request.user, PLAN_MANAGE, activity.municipality)
+    to = reverse("planning:activity_detail", args=[pk])
+    form = IndicatorForm(request.POST)
+    if not form.is_valid():
+        return incomplete_and_return(request, to=to)
+    return act_and_return(
+        request,
+        lambda: services.indicator_add(user=request.user, activity=activity, **form.cleaned_data),
+        to=to,
+    )
