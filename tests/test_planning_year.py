@@ -20,7 +20,8 @@ from spona.inbox.kinds import NotificationKind
 from spona.inbox.models import Notification, rendered
 from spona.institutions.models import InstitutionType
 from spona.planning import metrics, selectors, services
-from spona.planning.models import Activity, ActivityStatus
+from spona.planning.evidence import compared
+from spona.planning.models import Activity, ActivityStatus, Problem
 from spona.planning.reminders import sweep_overdue_activities
 from spona.signals.services import signal_raise
 from tests.e2e.helpers import translated
@@ -286,3 +287,59 @@ def test_every_metric_computes_for_a_municipality_without_data(municipality) -> 
     for key, metric in metrics.METRICS.items():
         result = metric.compute(municipality, YEAR)
         assert (result.shown, result.n) in {(None, 0), (0, 0)}, key
+
+
+# --- comparisons ---------------------------------------------------------------------------
+
+
+def _signals(user, municipality, n: int, when: datetime.datetime | None = None) -> None:
+    for _ in range(n):
+        signal = signal_raise(user=user, municipality=municipality, what_seen="seen")
+        if when is not None:
+            type(signal).objects.filter(pk=signal.pk).update(created_at=when)
+
+
+def test_the_five_scores_compare_with_last_year_and_with_the_other_municipalities_pooled(
+    municipality, teacher
+) -> None:
+    year = timezone.localdate().year
+    police = InstitutionFactory(type=InstitutionType.POLICE, municipality=municipality)
+    officer = UserFactory(role=Role.CASE_MANAGER, institution=police)
+    last_year = timezone.now().replace(year=year - 1, month=6, day=1)
+    _signals(teacher, municipality, 15)  # this year: 15 of 30 before harm
+    _signals(officer, municipality, 15)
+    _signals(teacher, municipality, 11, last_year)  # last year: 11 of 33
+    _signals(officer, municipality, 22, last_year)
+    # two other towns: 12 of 24 pooled, though each alone has small cells
+    for _ in range(2):
+        town = MunicipalityFactory()
+        school = InstitutionFactory(type=InstitutionType.SCHOOL, municipality=town)
+        station = InstitutionFactory(type=InstitutionType.POLICE, municipality=town)
+        _signals(UserFactory(role=Role.FRONTLINE, institution=school), town, 6)
+        _signals(UserFactory(role=Role.CASE_MANAGER, institution=station), town, 6)
+
+    rows = {c.problem: c for c in compared(municipality, year)}
+    proactivity = rows[Problem.PROACTIVITY]
+    assert (proactivity.score, proactivity.last_year, proactivity.change) == (50, 33, 17)
+    assert proactivity.others == share(12, 24) == 50
+    assert rows[Problem.INTEGRATION].others is None  # no evidence held yet
+
+    coordinator = UserFactory(
+        role=Role.COORDINATOR,
+        institution=InstitutionFactory(
+            type=InstitutionType.LOCAL_GOVERNMENT, municipality=municipality
+        ),
+    )
+    assessment = services.assessment_start(user=coordinator, municipality=municipality, year=year)
+    client = Client()
+    client.force_login(coordinator)
+    page = client.get(reverse("planning:assessment_detail", args=[assessment.pk]))
+    assert "+17" in page.content.decode()
+
+
+def test_one_other_municipality_is_not_an_aggregate(municipality, teacher) -> None:
+    other = MunicipalityFactory()
+    station = InstitutionFactory(type=InstitutionType.POLICE, municipality=other)
+    _signals(UserFactory(role=Role.CASE_MANAGER, institution=station), other, 30)
+    rows = {c.problem: c for c in compared(municipality, timezone.localdate().year)}
+    assert rows[Problem.PROACTIVITY].others is None

@@ -23,7 +23,7 @@ from spona.planning.access import (
     PLAN_READ,
     PLAN_VIEW,
 )
-from spona.planning.evidence import five_problems
+from spona.planning.evidence import compared, five_problems
 from spona.planning.forms import (
     ActivityForm,
     AssessmentStartForm,
@@ -101,6 +101,7 @@ def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         "weakest": result.weakest if result else None,
         "fitting": fitting_activities(result.stage(result.weakest)) if result else (),
         "problems": five_problems(assessment.municipality, assessment.year),
+        "comparison": compared(assessment.municipality, assessment.year),
         "show_notes": can(request.user, INTERVIEW_NOTES_VIEW, assessment),
         "may_plan": may_plan,
         "interview_form": InterviewForm() if may_plan else None,
