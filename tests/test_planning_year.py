@@ -343,3 +343,87 @@ def test_one_other_municipality_is_not_an_aggregate(municipality, teacher) -> No
     _signals(UserFactory(role=Role.CASE_MANAGER, institution=station), other, 30)
     rows = {c.problem: c for c in compared(municipality, timezone.localdate().year)}
     assert rows[Problem.PROACTIVITY].others is None
+
+
+# --- the year-end report ---------------------------------------------------------------------
+
+
+def test_the_year_end_report_for_the_assembly_in_pdf_both_scripts_and_xlsx(
+    coordinator, school, teacher
+) -> None:
+    from openpyxl import load_workbook
+
+    from spona.jobs.models import Job, JobStatus
+
+    workshops = activity(coordinator, "Радионице у школама", 60000, lead=school)
+    leaflets = activity(coordinator, "Летци", 10000, need=0.1)
+    services.budget_set(
+        user=coordinator,
+        municipality=school.municipality,
+        year=YEAR,
+        total=Decimal(60000),
+        by_funder={},
+    )
+    services.prioritise(user=coordinator, municipality=school.municipality, year=YEAR)
+    leaflets.refresh_from_db()
+    services.activity_override(
+        user=coordinator,
+        activity=leaflets,
+        expected_version=leaflets.version,
+        override="out",
+        reason="Скупштина их не жели",
+    )
+    visits = services.indicator_add(
+        user=coordinator, activity=workshops, name="Посећене школе", baseline=0, target=8
+    )
+    services.progress_record(
+        user=teacher, activity=workshops, on=datetime.date(YEAR, 5, 1), progress=50
+    )
+    services.progress_record(
+        user=teacher,
+        activity=workshops,
+        on=datetime.date(YEAR, 5, 1),
+        indicator=visits,
+        value=5,
+    )
+    client = Client()
+    client.force_login(coordinator)
+    url = reverse("planning:year_report") + f"?year={YEAR}"
+    texts = {}
+    for fmt, language in (("pdf", "sr"), ("pdf", "sr-latn"), ("xlsx", "sr")):
+        response = client.post(url, {"format": fmt}, HTTP_ACCEPT_LANGUAGE=language)
+        job = Job.objects.latest("pk")
+        assert response.url == reverse("jobs:job_detail", args=[job.pk])
+        assert job.status == JobStatus.SUCCEEDED
+        texts[fmt, language] = bytes(job.artifacts.get().data)
+
+    cyrillic = pdf_text(texts["pdf", "sr"])
+    for text in (
+        "Годишњи извештај о локалном акционом плану",
+        "Радионице у школама",
+        "Основна школа „Вук Караџић“",
+        "Посећене школе",
+        "Скупштина их не жели",
+    ):
+        assert text in cyrillic
+    assert "Полазна вредност: 0.0 · Циљна вредност: 8.0 · Тренутна вредност: 5.0" in cyrillic
+    latin = pdf_text(texts["pdf", "sr-latn"])
+    for text in ("Radionice u školama", "Posećene škole", "Skupština ih ne želi", "Osnovna škola"):
+        assert text in latin
+    assert "Радионице" not in latin
+
+    sheet = load_workbook(io.BytesIO(texts["xlsx", "sr"])).active
+    rows = [tuple(v for v in row if v is not None) for row in sheet.iter_rows(values_only=True)]
+    assert ("Радионице у школама", "Посећене школе", 0, 8, 5) in rows
+    assert ("Процена утрошеног, према евидентираном напретку", 30000) in rows
+    assert ("Летци", "Изоставити из плана", "Скупштина их не жели") in rows
+
+
+def test_only_the_plans_readers_make_its_report(coordinator, teacher) -> None:
+    client = Client()
+    client.force_login(teacher)
+    assert client.post(reverse("planning:year_report"), {"format": "pdf"}).status_code == 403
+    client.force_login(coordinator)
+    response = client.post(reverse("planning:year_report"), {"format": "docx"})
+    assert response.status_code == 302
+    assert "/jobs/" not in response.url

@@ -245,6 +245,7 @@ RULES: dict[str, Rule] = {
     ),
     "planning:action_plan": Rule(PLAN_VIEWERS),
     "planning:plan_pdf": Rule(PLAN_VIEWERS, query="municipality=70939"),
+    "planning:year_report": Rule(PLAN_VIEWERS, ok=302, method="post", query="municipality=70939"),
     "planning:activity_add": Rule(COORDINATOR, ok=302, method="post"),
     "planning:budget_set": Rule(COORDINATOR, ok=302, method="post"),
     "planning:prioritise": Rule(COORDINATOR, ok=302, method="post"),

@@ -30,7 +30,8 @@ def plan_lines(
 ) -> list[Line]:
     """The plan of ``municipality`` for ``year`` as lines, in ``language``."""
     with translation.override(language):
-        lines = [Line("h1", f"{_('Local action plan')} · {municipality} · {year}")]
+        heading = _("Local action plan")
+        lines = [Line("h1", f"{heading} · {municipality} · {year}")]
         lines += _readiness(municipality, year)
         lines.append(Line("h2", _("The five problems, from evidence")))
         for evidence in five_problems(municipality, year):
@@ -42,17 +43,16 @@ def plan_lines(
             lines.append(Line("p", _("No budget is set for this year.")))
         else:
             funders = " · ".join(f"{f}: {a}" for f, a in budget.by_funder.items())
-            lines.append(
-                Line("p", f"{_('Total')}: {budget.total}" + (f" · {funders}" if funders else ""))
-            )
+            total = _pair(_("Total"), budget.total)
+            lines.append(Line("p", total + (f" · {funders}" if funders else "")))
         lines.append(Line("h2", _("Chosen activities")))
         chosen = [a for a in activities if a.status != ActivityStatus.LEFT_OUT]
         for number, activity in enumerate(chosen, start=1):
-            lines.append(Line("h3", f"{number}. {_data(activity.title, language)}"))
+            lines.append(Line("h3", f"{number}. {typed(activity.title, language)}"))
             lead = str(activity.lead) if activity.lead else "—"
             lines.append(Line("p", _pair(_("Lead institution"), lead)))
             cost = f"{activity.cost}" + (
-                f" ({_data(activity.funder, language)})" if activity.funder else ""
+                f" ({typed(activity.funder, language)})" if activity.funder else ""
             )
             lines.append(
                 Line(
@@ -66,12 +66,12 @@ def plan_lines(
         if overridden:
             lines.append(Line("h2", _("Overrides")))
             for activity in overridden:
-                text = f"{_data(activity.title, language)}: {activity.get_override_display()}"
-                lines.append(Line("p", _pair(text, _data(activity.override_reason, language))))
+                text = f"{typed(activity.title, language)}: {activity.get_override_display()}"
+                lines.append(Line("p", _pair(text, typed(activity.override_reason, language))))
     return lines
 
 
-def _data(text: str, language: str) -> str:
+def typed(text: str, language: str) -> str:
     """What the coordinator typed, in the copy's script."""
     return text if language == "sr" else to_latin(text)
 

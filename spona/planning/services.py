@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
@@ -15,8 +16,10 @@ from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.core.locking import save_versioned
 from spona.institutions.models import Municipality
+from spona.jobs.models import Job
+from spona.jobs.services import job_start
 from spona.planning import metrics
-from spona.planning.access import ACTIVITY_REPORT, PLAN_MANAGE
+from spona.planning.access import ACTIVITY_REPORT, PLAN_MANAGE, PLAN_READ
 from spona.planning.models import (
     Activity,
     ActivityStatus,
@@ -316,3 +319,23 @@ def progress_record(
         details={"activity": activity.pk, "indicator": indicator.pk if indicator else None},
     )
     return update
+
+
+YEAR_REPORT_JOB = "planning.year_report"
+
+
+def year_report_start(
+    *, user: User, municipality: Municipality, year: int, file_format: str
+) -> Job:
+    """The plan's year-end report for the assembly (PDF or XLSX), made by the worker in the
+    user's language and script."""
+    require(user, PLAN_READ, municipality)
+    if file_format not in {"pdf", "xlsx"}:
+        raise ValidationError({"format": _("Choose PDF or XLSX.")})
+    payload = {
+        "municipality": municipality.pk,
+        "year": year,
+        "format": file_format,
+        "language": translation.get_language() or "sr",
+    }
+    return job_start(kind=YEAR_REPORT_JOB, owner=user, payload=payload)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("action-plan/activity/", views.activity_add, name="activity_add"),
     path("action-plan/budget/", views.budget_set, name="budget_set"),
     path("action-plan/pdf/", views.plan_pdf, name="plan_pdf"),
+    path("action-plan/year-report/", views.year_report, name="year_report"),
     path("action-plan/prioritise/", views.prioritise, name="prioritise"),
     path("activities/<int:pk>/", views.activity_detail, name="activity_detail"),
     path("activities/<int:pk>/progress/", views.progress_record, name="progress_record"),

@@ -405,3 +405,23 @@ def indicator_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         lambda: services.indicator_add(user=request.user, activity=activity, **form.cleaned_data),
         to=to,
     )
+
+
+@login_required
+@require_POST
+def year_report(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Start the year-end report (PDF or XLSX); the job's page shows its progress."""
+    municipality = _plan_municipality(request)
+    year = _year(request)
+    try:
+        job = services.year_report_start(
+            user=request.user,
+            municipality=municipality,
+            year=year,
+            file_format=request.POST.get("format", "pdf"),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(_plan_page(year))
+    return redirect("jobs:job_detail", pk=job.pk)
