@@ -427,3 +427,61 @@ def test_only_the_plans_readers_make_its_report(coordinator, teacher) -> None:
     response = client.post(reverse("planning:year_report"), {"format": "docx"})
     assert response.status_code == 302
     assert "/jobs/" not in response.url
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+
+def test_the_api_gives_indicators_progress_and_comparisons_and_records_progress(
+    coordinator, school, teacher
+) -> None:
+    from spona.accounts.services import api_token_create
+
+    workshops = activity(coordinator, "Радионице", 60, lead=school)
+    visits = services.indicator_add(
+        user=coordinator, activity=workshops, name="Schools visited", baseline=0, target=8
+    )
+    services.indicator_add(
+        user=coordinator,
+        activity=workshops,
+        name="Signals from schools",
+        target=20,
+        metric="signals_from_schools",
+    )
+    _token, raw = api_token_create(user=teacher, name="plan")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    progress_url = reverse("api_activity_progress", args=[workshops.pk])
+    created = client.post(
+        progress_url,
+        {"on": f"{YEAR}-04-01", "indicator": visits.pk, "value": 4},
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    assert (
+        client.post(
+            progress_url, {"on": f"{YEAR}-04-01", "progress": 30}, content_type="application/json"
+        ).status_code
+        == 201
+    )
+    refused = client.post(
+        progress_url,
+        {"on": f"{YEAR}-04-01", "progress": 30, "indicator": 10**9},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="sr-latn",
+    )
+    assert refused.status_code == 400
+    assert refused.json()["indicator"] == ["Indikator pripada drugoj aktivnosti."]
+    assert [u["progress"] for u in client.get(progress_url).json()] == [None, 30]
+    indicators = client.get(reverse("api_activity_indicators", args=[workshops.pk])).json()
+    assert [(i["name"], i["current"]) for i in indicators] == [
+        ("Schools visited", 4.0),
+        ("Signals from schools", None),  # no signals: nothing to publish
+    ]
+    assert client.get(reverse("api_plan_comparison")).status_code == 403  # not a plan reader
+
+    _token, raw = api_token_create(user=coordinator, name="plan")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    rows = client.get(reverse("api_plan_comparison") + "?year=2026", HTTP_ACCEPT_LANGUAGE="en")
+    assert [r["problem"] for r in rows.json()] == [p.value for p in Problem]
+    assert rows.json()[0]["title"] == "Low citizen awareness"
+    assert client.get(reverse("api_plan_comparison") + "?year=20x6").status_code == 400

@@ -226,6 +226,11 @@ RULES: dict[str, Rule] = {
     "planning:readiness_list": Rule(PLAN_VIEWERS),
     "api_readiness_list": Rule(PLAN_VIEWERS, anonymous=401),
     "api_activity_list": Rule(PLAN_VIEWERS, anonymous=401),
+    **{
+        name: Rule(PLAN_VIEWERS, anonymous=401, denied=404, args=lambda w: {"pk": w.activity_pk})
+        for name in ("api_activity_indicators", "api_activity_progress")
+    },
+    "api_plan_comparison": Rule(PLAN_VIEWERS, anonymous=401, query="municipality=70939"),
     "planning:assessment_detail": Rule(PLAN_VIEWERS, args=lambda w: {"pk": w.assessment_pk}),
     "planning:interview_add": Rule(
         COORDINATOR,

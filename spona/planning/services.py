@@ -47,6 +47,8 @@ NEEDS_TWO_SCORERS = _(
     "The combined score is agreed after two scorers have scored this interview independently."
 )
 NEEDS_REASON = _("Say why you override the prioritisation.")
+WRONG_INDICATOR = _("The indicator belongs to another activity.")
+BAD_YEAR = _("A year is written with four digits, from 2000.")
 OVER_BUDGET = _("The mandatory activities and those you keep in do not fit the budget: %(detail)s")
 
 
@@ -289,7 +291,7 @@ def progress_record(
         raise ValidationError({"progress": _("Progress is a per cent from 0 to 100.")})
     if indicator is not None:
         if indicator.activity_id != activity.pk:
-            raise ValidationError({"indicator": _("The indicator belongs to another activity.")})
+            raise ValidationError({"indicator": WRONG_INDICATOR})
         if indicator.metric:
             raise ValidationError({"indicator": _("The system computes this indicator.")})
         if value is None:
