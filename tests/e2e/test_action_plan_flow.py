@@ -24,7 +24,7 @@ from spona.planning.readiness import Dimension, Stage
 from tests.e2e.test_coordination_flow import fresh_page, label, signed_in_page, sr, two_factor_user
 from tests.factories import InstitutionFactory, MunicipalityFactory
 
-from .helpers import assert_no_console_errors, choose_language, screenshot
+from .helpers import assert_no_console_errors, choose_language, screenshot, translated
 
 pytestmark = pytest.mark.browser
 
@@ -61,9 +61,10 @@ def add_activity(page: Page, title: str, cost: str, need: str, lead: str = "") -
     expect(page.locator("#activities")).to_contain_text(title)
 
 
-def download_text(page: Page, path: Path) -> str:
+def download_text(page: Page, path: Path, lang: str = "sr") -> str:
     with page.expect_download() as download:
-        page.get_by_role("link", name=sr("Download the plan (PDF)"), exact=True).click()
+        link = translated(lang, "Download the plan (PDF)")
+        page.get_by_role("link", name=link, exact=True).click()
     download.value.save_as(path)
     return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(path).pages)
 
@@ -153,7 +154,7 @@ def test_coordinator_assesses_plans_prioritises_overrides_and_prints(
         assert text in cyrillic
     assert sr(Stage.VAGUE_AWARENESS.label) in cyrillic
     choose_language(planner, "sr-latn")
-    latin = download_text(planner, tmp_path / "plan-sr-latn.pdf")
+    latin = download_text(planner, tmp_path / "plan-sr-latn.pdf", "sr-latn")
     for text in (
         "Lokalni akcioni plan",
         "Radionice o lažnim ponudama posla u školama",
