@@ -185,6 +185,43 @@ def test_progress_is_recorded_through_the_year_by_those_who_carry_it_out(
     assert client.get(reverse("planning:activity_detail", args=[workshops.pk])).status_code == 404
 
 
+def test_an_activity_under_way_keeps_its_place_and_its_money_when_prioritised_again(
+    coordinator, teacher, school
+) -> None:
+    municipality = coordinator.institution.municipality
+    leaflets = activity(
+        coordinator,
+        "Летци",
+        50,
+        need=0.2,
+        lead=school,
+        override="in",
+        override_reason="the assembly asked",
+    )
+    services.budget_set(
+        user=coordinator, municipality=municipality, year=YEAR, total=Decimal(100), by_funder={}
+    )
+    services.prioritise(user=coordinator, municipality=municipality, year=YEAR)
+    services.progress_record(
+        user=teacher, activity=leaflets, on=datetime.date(YEAR, 2, 1), progress=10
+    )
+    leaflets.refresh_from_db()
+    services.activity_override(
+        user=coordinator,
+        activity=leaflets,
+        expected_version=leaflets.version,
+        override="",
+        reason="",
+    )
+    workshops = activity(coordinator, "Радионице", 60, need=0.9)
+    choice = services.prioritise(user=coordinator, municipality=municipality, year=YEAR)
+    leaflets.refresh_from_db()
+    workshops.refresh_from_db()
+    assert leaflets.status == ActivityStatus.IN_PROGRESS  # under way: kept, status kept
+    assert str(leaflets.pk) in choice.chosen
+    assert workshops.status == ActivityStatus.LEFT_OUT  # 50 + 60 > 100: the money is spoken for
+
+
 def test_an_overdue_activity_reminds_its_lead_once_a_day_in_their_language(
     coordinator, school, teacher
 ) -> None:

@@ -21,11 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from spona.accounts.models import User
 from spona.cases.models import Referral
 from spona.conferences.models import Conference, ConferenceStatus
-from spona.core.roles import INSTITUTION_WIDE_ROLES
 from spona.disclosure import K, published, share
 from spona.institutions.models import InstitutionType, Municipality
 from spona.planning.evidence import year_bounds
 from spona.plans.models import Goal, GoalStatus
+from spona.prevention.selectors import exact_for
 from spona.signals.models import Signal
 from spona.surveys import instruments
 from spona.surveys.models import SurveyResponse
@@ -49,11 +49,6 @@ class Metric:
     label: Promise
     unit: str
     compute: Callable[[Municipality, int], Reading]
-
-
-def exact_for(user: User) -> bool:
-    """Roles with case access see exact values; every other role the published ones."""
-    return user.role in INSTITUTION_WIDE_ROLES
 
 
 def value_for(user: User, reading: Reading) -> float | None:

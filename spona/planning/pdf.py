@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from spona.core.translit import to_latin
 from spona.institutions.models import Municipality
 from spona.planning.evidence import five_problems
-from spona.planning.models import Activity, ActivityStatus, Assessment, Budget
+from spona.planning.models import Activity, Assessment, Budget
 from spona.planning.readiness import Dimension
-from spona.planning.selectors import assessment_readiness
+from spona.planning.selectors import IN_PLAN, assessment_readiness
 from spona.plans.pdf import Line
 
 
@@ -46,7 +46,7 @@ def plan_lines(
             total = _pair(_("Total"), budget.total)
             lines.append(Line("p", total + (f" · {funders}" if funders else "")))
         lines.append(Line("h2", _("Chosen activities")))
-        chosen = [a for a in activities if a.status != ActivityStatus.LEFT_OUT]
+        chosen = [a for a in activities if a.status in IN_PLAN]
         for number, activity in enumerate(chosen, start=1):
             lines.append(Line("h3", f"{number}. {typed(activity.title, language)}"))
             lead = str(activity.lead) if activity.lead else "—"

@@ -21,14 +21,11 @@ from openpyxl import Workbook
 from spona.accounts.models import User
 from spona.institutions.models import Municipality
 from spona.planning import selectors
-from spona.planning.models import Activity, ActivityStatus, Budget
+from spona.planning.models import Activity, Budget
 from spona.planning.pdf import typed
 from spona.plans.pdf import Line
 
 Cell = str | int | float | None
-
-#: the activities of the year's plan (not those proposed, left out or dropped)
-IN_PLAN = (ActivityStatus.CHOSEN, ActivityStatus.IN_PROGRESS, ActivityStatus.DONE)
 
 
 @dataclass(frozen=True)
@@ -52,7 +49,7 @@ def tables(
         .prefetch_related("indicators__updates")
         .order_by("title")
     )
-    planned = [a for a in activities if a.status in IN_PLAN]
+    planned = [a for a in activities if a.status in selectors.IN_PLAN]
     heading = _("Year-end report of the local action plan")
     title = f"{heading} · {municipality} · {year}"
     rows_activities: list[list[Cell]] = [

@@ -96,6 +96,8 @@ def activity_get(*, user: User, pk: int) -> Activity:
 
 #: the activities of the plan that are being carried out (not proposed, left out, done, dropped)
 UNDER_WAY = (ActivityStatus.CHOSEN, ActivityStatus.IN_PROGRESS)
+#: the activities of the year's plan: under way or done
+IN_PLAN = (*UNDER_WAY, ActivityStatus.DONE)
 
 
 def overdue(today: datetime.date | None = None) -> QuerySet[Activity]:

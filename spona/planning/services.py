@@ -49,6 +49,8 @@ NEEDS_TWO_SCORERS = _(
 NEEDS_REASON = _("Say why you override the prioritisation.")
 WRONG_INDICATOR = _("The indicator belongs to another activity.")
 BAD_YEAR = _("A year is written with four digits, from 2000.")
+#: activities whose money is committed: a new prioritisation keeps them in
+COMMITTED = (ActivityStatus.IN_PROGRESS, ActivityStatus.DONE)
 OVER_BUDGET = _("The mandatory activities and those you keep in do not fit the budget: %(detail)s")
 
 
@@ -193,7 +195,8 @@ def weights_of(budget: Budget) -> Weights:
 @transaction.atomic
 def prioritise(*, user: User, municipality: Municipality, year: int) -> Choice:
     """Choose the year's activities of greatest total benefit within the budget (exactly), keep
-    the coordinator's overrides, and record for each activity left out why."""
+    the coordinator's overrides, and record for each activity left out why. Activities
+    already under way or done keep their place and their money (forced in, status kept)."""
     require(user, PLAN_MANAGE, municipality)
     budget = Budget.objects.filter(municipality=municipality, year=year).first()
     if budget is None:
@@ -202,19 +205,24 @@ def prioritise(*, user: User, municipality: Municipality, year: int) -> Choice:
         Activity.objects.filter(
             municipality=municipality,
             year=year,
-            status__in=[ActivityStatus.PROPOSED, ActivityStatus.CHOSEN, ActivityStatus.LEFT_OUT],
-        ).prefetch_related("requires")
+        )
+        .exclude(status=ActivityStatus.DROPPED)
+        .prefetch_related("requires")
     )
+    started = [a for a in activities if a.status in COMMITTED]
     try:
         choice = solve(
             candidates(activities, weights_of(budget)),
             float(budget.total),
             {funder: float(amount) for funder, amount in budget.by_funder.items()},
-            forced_in=[str(a.pk) for a in activities if a.override == Override.IN],
-            forced_out=[str(a.pk) for a in activities if a.override == Override.OUT],
+            forced_in=[str(a.pk) for a in activities if a.override == Override.IN or a in started],
+            forced_out=[
+                str(a.pk) for a in activities if a.override == Override.OUT and a not in started
+            ],
         )
     except InfeasibleError as error:
         raise ValidationError(OVER_BUDGET % {"detail": str(error)}) from error
+    activities = [a for a in activities if a not in started]
     for activity in activities:
         key = str(activity.pk)
         activity.status = ActivityStatus.CHOSEN if key in choice.chosen else ActivityStatus.LEFT_OUT

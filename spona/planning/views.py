@@ -35,7 +35,7 @@ from spona.planning.forms import (
     ProgressForm,
     ScoreForm,
 )
-from spona.planning.models import Activity, ActivityStatus, Budget, Interview
+from spona.planning.models import Activity, Budget, Interview
 from spona.planning.pdf import plan_lines
 from spona.planning.prioritise import Weights, greedy, sensitivity
 from spona.planning.readiness import STAGE_GOALS, Dimension, fitting_activities
@@ -169,9 +169,11 @@ def action_plan(request: AuthenticatedHttpRequest) -> HttpResponse:
         weights = services.weights_of(budget)
         candidates = services.candidates(activities, weights)
         funders = {f: float(a) for f, a in budget.by_funder.items()}
-        forced_in = [str(a.pk) for a in activities if a.override == "in"]
+        started = {str(a.pk) for a in activities if a.status in services.COMMITTED}
+        forced_in = [str(a.pk) for a in activities if a.override == "in"] + sorted(started)
         forced_out = [str(a.pk) for a in activities if a.override == "out"]
-        chosen = {str(a.pk) for a in activities if a.status == ActivityStatus.CHOSEN}
+        forced_out = [key for key in forced_out if key not in started]
+        chosen = {str(a.pk) for a in activities if a.status in selectors.IN_PLAN}
         comparison = {
             "greedy": greedy(candidates, float(budget.total), funders),
             "sensitivity": sensitivity(
