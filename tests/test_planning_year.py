@@ -181,6 +181,16 @@ def test_progress_is_recorded_through_the_year_by_those_who_carry_it_out(
     page = client.get(reverse("planning:activity_detail", args=[workshops.pk]))
     assert page.status_code == 200
     assert "Schools visited" in page.content.decode()
+    record = reverse("planning:progress_record", args=[workshops.pk])
+    client.post(record, {"on": f"{YEAR}-07-01", "progress": 90, "note": "almost"})
+    client.post(
+        record, {"value-indicator": visits.pk, "value-on": f"{YEAR}-07-01", "value-value": 7}
+    )
+    [row] = selectors.indicator_rows(user=coordinator, activity=workshops)
+    assert (row.current, [u.progress for u in selectors.progress_history(workshops)]) == (
+        7,
+        [40, 100, 90],
+    )
     client.force_login(outsider)
     assert client.get(reverse("planning:activity_detail", args=[workshops.pk])).status_code == 404
 

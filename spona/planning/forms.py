@@ -117,8 +117,12 @@ class OverrideForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False)
 
 
+#: a date picker's value is ISO, whatever the page's language
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class ProgressForm(forms.Form):
-    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Date"), widget=DATE)
     progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -127,7 +131,7 @@ class ProgressForm(forms.Form):
 
 class IndicatorValueForm(forms.Form):
     indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
-    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Date"), widget=DATE)
     value = forms.FloatField(label=_("Value reached"))
     note = forms.CharField(label=_("Note"), required=False)
 

@@ -325,7 +325,7 @@ def plan_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     language = translation.get_language() or "sr"
     budget = selectors.budget_of(municipality.pk, year)
     lines = plan_lines(municipality, year, activities, budget, language)
-    name = f"spona-plan-{municipality.pk}-{year}"
+    name = f"spona-plan-{municipality.code}-{year}"
     body = render_pdf(lines, language, name)
     audit(
         AuditAction.EXPORT,
@@ -351,7 +351,7 @@ def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "history": selectors.progress_history(activity),
         "indicators": selectors.indicator_rows(user=request.user, activity=activity),
         "progress_form": ProgressForm(initial={"on": today}) if may_report else None,
-        "value_form": IndicatorValueForm(activity=activity, initial={"on": today})
+        "value_form": IndicatorValueForm(activity=activity, initial={"on": today}, prefix="value")
         if may_report and activity.indicators.filter(metric="").exists()
         else None,
         "indicator_form": IndicatorForm() if may_plan else None,
@@ -366,8 +366,8 @@ def progress_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_get(user=request.user, pk=pk)
     require(request.user, ACTIVITY_REPORT, activity)
     to = reverse("planning:activity_detail", args=[pk])
-    if "indicator" in request.POST:
-        value_form = IndicatorValueForm(request.POST, activity=activity)
+    if "value-indicator" in request.POST:
+        value_form = IndicatorValueForm(request.POST, activity=activity, prefix="value")
         if not value_form.is_valid():
             return incomplete_and_return(request, to=to)
         data = value_form.cleaned_data

@@ -3,7 +3,8 @@ the coordinator starts the year's readiness assessment, adds a key-informant int
 scores it; a second scorer scores it independently; the coordinator records the combined
 scores and sees the stages; adds activities, sets the budget, prioritises within it, keeps a
 left-out activity in with a reason, and downloads the plan as PDF, whose Cyrillic text (and,
-after switching the page to Latin, its Latin text) extracts back.
+after switching the page to Latin, its Latin text) extracts back. Then the year: an indicator
+bound to a computed number and the progress recorded on the activity's page.
 """
 
 import re
@@ -18,13 +19,21 @@ from pypdf import PdfReader
 
 from spona.accounts.models import Role
 from spona.institutions.models import InstitutionType
-from spona.planning.forms import ActivityForm, AssessmentStartForm, BudgetForm, InterviewForm
+from spona.planning.forms import (
+    ActivityForm,
+    AssessmentStartForm,
+    BudgetForm,
+    IndicatorForm,
+    InterviewForm,
+    ProgressForm,
+)
 from spona.planning.models import Activity, ActivityStatus, Override
 from spona.planning.readiness import Dimension, Stage
 from tests.e2e.test_coordination_flow import fresh_page, label, signed_in_page, sr, two_factor_user
 from tests.factories import InstitutionFactory, MunicipalityFactory
 
 from .helpers import assert_no_console_errors, choose_language, screenshot, translated
+from .test_accessibility import AXE, RUN, SERIOUS
 
 pytestmark = pytest.mark.browser
 
@@ -163,4 +172,28 @@ def test_coordinator_assesses_plans_prioritises_overrides_and_prints(
     ):
         assert text in latin
     assert WORKSHOPS not in latin
+
+    # 7. Through the year: an indicator bound to a number the system computes, progress
+    #    recorded; the activity's page passes the accessibility check.
+    choose_language(planner, "sr")
+    planner.add_init_script(path=str(AXE))
+    planner.locator("#activities").get_by_role("link", name=WORKSHOPS, exact=True).click()
+    expect(planner.locator("h1")).to_have_text(WORKSHOPS)
+    planner.get_by_label(label(IndicatorForm, "name")).fill("Удео сигнала из школа")
+    planner.get_by_label(label(IndicatorForm, "metric")).select_option(value="signals_from_schools")
+    planner.get_by_label(label(IndicatorForm, "target")).fill("15")
+    planner.get_by_role("button", name=sr("Add the indicator"), exact=True).click()
+    expect(planner.locator("ul.messages")).to_contain_text(sr("Saved."))
+    expect(planner.locator("tr[data-indicator]")).to_contain_text(
+        sr("Share of signals raised by schools")
+    )
+    planner.get_by_label(label(ProgressForm, "progress")).fill("40")
+    planner.get_by_role("button", name=sr("Record the progress"), exact=True).click()
+    expect(planner.locator("ul.messages")).to_contain_text(sr("Saved."))
+    expect(planner.get_by_role("table", name=sr("Progress recorded"))).to_contain_text("40")
+    planner.reload()  # the page itself, without the flash message (base.html's, checked apart)
+    violations = [v for v in planner.evaluate(RUN) if v["impact"] in SERIOUS]
+    assert violations == []
+    screenshot(planner, "action-plan-activity")
+    assert Activity.objects.get(title=WORKSHOPS).status == ActivityStatus.IN_PROGRESS
     assert_no_console_errors(console_errors)
