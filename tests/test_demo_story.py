@@ -128,7 +128,7 @@ def test_the_demo_plan_of_pirot_reproduces_its_readiness_and_fits_its_budget(dem
     from spona.planning.evidence import five_problems
     from spona.planning.models import Activity, ActivityStatus, Assessment, Budget, Problem
     from spona.planning.readiness import readiness
-    from spona.planning.selectors import assessment_readiness
+    from spona.planning.selectors import assessment_readiness, overdue
 
     year = timezone.localdate().year
     assessment = Assessment.objects.get(municipality__code="70939", year=year)
@@ -144,7 +144,9 @@ def test_the_demo_plan_of_pirot_reproduces_its_readiness_and_fits_its_budget(dem
 
     budget = Budget.objects.get(municipality=assessment.municipality, year=year)
     chosen = Activity.objects.filter(
-        municipality=assessment.municipality, year=year, status=ActivityStatus.CHOSEN
+        municipality=assessment.municipality,
+        year=year,
+        status__in=[ActivityStatus.CHOSEN, ActivityStatus.IN_PROGRESS],
     )
     assert sum(a.cost for a in chosen) <= budget.total
     for funder, limit in budget.by_funder.items():
@@ -152,3 +154,10 @@ def test_the_demo_plan_of_pirot_reproduces_its_readiness_and_fits_its_budget(dem
     assert chosen.filter(mandatory=True).count() == 1
     left_out = Activity.objects.get(municipality=assessment.municipality, override="out")
     assert left_out.status == ActivityStatus.LEFT_OUT
+    # the year under way: the workshops progress, the local team is overdue
+    workshops = chosen.get(kind="school_programme")
+    assert (workshops.status, workshops.progress) == (ActivityStatus.IN_PROGRESS, 40)
+    assert workshops.indicators.exclude(metric="").count() == 2
+    assert list(overdue().filter(municipality=assessment.municipality)) == [
+        chosen.get(mandatory=True)
+    ]

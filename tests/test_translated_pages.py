@@ -41,7 +41,12 @@ TECHNICAL = {
 # health checks by load balancers and monitoring
 TECHNICAL_PAGE_PREFIX = ("api_", "ops:", "providers:export_hsds")
 #: pages that are not HTML (the plans' PDFs: tests/test_plans.py reads their text back)
-NOT_HTML = {"plans:plan_pdf", "plans:review_pdf", "plans:attachment_download"}
+NOT_HTML = {
+    "plans:plan_pdf",
+    "plans:review_pdf",
+    "plans:attachment_download",
+    "planning:plan_pdf",
+}
 VISIBLE_ATTRIBUTES = {"aria-label", "title", "placeholder", "alt"}
 
 

@@ -226,6 +226,11 @@ RULES: dict[str, Rule] = {
     "planning:readiness_list": Rule(PLAN_VIEWERS),
     "api_readiness_list": Rule(PLAN_VIEWERS, anonymous=401),
     "api_activity_list": Rule(PLAN_VIEWERS, anonymous=401),
+    **{
+        name: Rule(PLAN_VIEWERS, anonymous=401, denied=404, args=lambda w: {"pk": w.activity_pk})
+        for name in ("api_activity_indicators", "api_activity_progress")
+    },
+    "api_plan_comparison": Rule(PLAN_VIEWERS, anonymous=401, query="municipality=70939"),
     "planning:assessment_detail": Rule(PLAN_VIEWERS, args=lambda w: {"pk": w.assessment_pk}),
     "planning:interview_add": Rule(
         COORDINATOR,
@@ -244,9 +249,27 @@ RULES: dict[str, Rule] = {
         args=lambda w: {"pk": w.interview_pk},
     ),
     "planning:action_plan": Rule(PLAN_VIEWERS),
+    "planning:plan_pdf": Rule(PLAN_VIEWERS, query="municipality=70939"),
+    "planning:year_report": Rule(PLAN_VIEWERS, ok=302, method="post", query="municipality=70939"),
     "planning:activity_add": Rule(COORDINATOR, ok=302, method="post"),
     "planning:budget_set": Rule(COORDINATOR, ok=302, method="post"),
     "planning:prioritise": Rule(COORDINATOR, ok=302, method="post"),
+    # the world's activity has no lead institution: the plan's readers find it, the
+    # coordinator reports on it and adds indicators
+    "planning:activity_detail": Rule(
+        PLAN_VIEWERS, denied=404, args=lambda w: {"pk": w.activity_pk}
+    ),
+    **{
+        name: Rule(
+            COORDINATOR,
+            ok=302,
+            method="post",
+            denied=404,
+            denied_as=dict.fromkeys(NATIONAL_PLAN_READERS, 403),
+            args=lambda w: {"pk": w.activity_pk},
+        )
+        for name in ("planning:progress_record", "planning:indicator_add")
+    },
     "planning:activity_override": Rule(
         COORDINATOR,
         ok=302,

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from spona.api import plans, views
+from spona.api import planning, plans, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
@@ -27,6 +27,17 @@ urlpatterns = [
     path("v1/surveys/waves/", views.WaveList.as_view(), name="api_wave_list"),
     path("v1/planning/readiness/", views.ReadinessList.as_view(), name="api_readiness_list"),
     path("v1/planning/activities/", views.ActivityList.as_view(), name="api_activity_list"),
+    path(
+        "v1/planning/activities/<int:pk>/indicators/",
+        planning.ActivityIndicators.as_view(),
+        name="api_activity_indicators",
+    ),
+    path(
+        "v1/planning/activities/<int:pk>/progress/",
+        planning.ActivityProgress.as_view(),
+        name="api_activity_progress",
+    ),
+    path("v1/planning/comparison/", planning.Comparison.as_view(), name="api_plan_comparison"),
     path(
         "v1/surveys/waves/<int:pk>/estimates/",
         views.WaveEstimates.as_view(),

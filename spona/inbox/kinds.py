@@ -31,6 +31,7 @@ class NotificationKind(StrEnum):
     PERSON_ACCESS_BY_NEW_ADMIN = "person_access_by_new_admin"
     PLAN_REVIEW_OVERDUE = "plan_review_overdue"
     PLAN_SUBMITTED = "plan_submitted"
+    ACTIVITY_OVERDUE = "activity_overdue"  # an activity of the local action plan
 
 
 #: kind -> (subject, body); both are %-formatted with the notification's parameters.
@@ -117,6 +118,14 @@ KINDS: dict[NotificationKind, tuple[Promise, Promise]] = {
         _(
             "The review of plan %(plan)s (case %(case)s) was due on %(due)s and has not been "
             "held yet."
+        ),
+    ),
+    NotificationKind.ACTIVITY_OVERDUE: (
+        _("Action plan activity overdue: %(activity)s"),
+        _(
+            "The activity “%(activity)s” of the %(year)s local action plan of %(municipality)s, "
+            "which %(institution)s leads, was due to end on %(due)s and is not done. Record its "
+            "progress, or tell the local coordinator what holds it up."
         ),
     ),
     NotificationKind.PLAN_SUBMITTED: (

@@ -6,4 +6,10 @@ class PlanningConfig(AppConfig):
     label = "planning"
 
     def ready(self) -> None:
-        from . import access, navigation  # noqa: F401 - registers permissions, row scopes, tools
+        from spona.jobs.schedule import periodic
+
+        # registers permissions, row scopes, tools, the home page's section, the report job
+        from . import access, jobs, navigation  # noqa: F401
+        from .reminders import sweep_overdue_activities
+
+        periodic("action plan reminders", sweep_overdue_activities)  # every SWEEP_INTERVAL_MINUTES

@@ -1,6 +1,9 @@
 """The demo's local action plan in Pirot: this year's readiness assessment (five interviews
 scored by two coordinators and agreed), the activities the institutions proposed, the year's
-budget per funder, and the prioritisation run on them, with one override."""
+budget per funder, and the prioritisation run on them, with one override; then the year under
+way: the school workshops led by a school, with indicators (two bound to numbers the system
+computes) and progress recorded, and the local team's founding overdue (the home page and the
+reminder show it)."""
 
 import datetime
 from decimal import Decimal
@@ -8,15 +11,17 @@ from decimal import Decimal
 from django.utils import timezone
 
 from spona.accounts.models import User
-from spona.institutions.models import InstitutionType, Municipality
-from spona.planning.models import Activity, Assessment
+from spona.institutions.models import Institution, InstitutionType, Municipality
+from spona.planning.models import Activity, ActivityStatus, Assessment
 from spona.planning.services import (
     activity_override,
     activity_save,
     assessment_start,
     budget_set,
+    indicator_add,
     interview_add,
     prioritise,
+    progress_record,
     score_record,
 )
 
@@ -189,3 +194,57 @@ def planning_demo_load(municipality: Municipality, coordinator: User, second: Us
         reason="Медијска кампања чека резултате радионица у школама.",
     )
     prioritise(user=coordinator, municipality=municipality, year=year)
+    _year_under_way(municipality, coordinator, year)
+
+
+def _year_under_way(municipality: Municipality, coordinator: User, year: int) -> None:
+    today = timezone.localdate()
+    plan = Activity.objects.filter(
+        municipality=municipality, year=year, status=ActivityStatus.CHOSEN
+    )
+    workshops = plan.filter(kind="school_programme").first()
+    school = Institution.objects.filter(
+        municipality=municipality, type=InstitutionType.SCHOOL
+    ).first()
+    if workshops is not None:
+        workshops.lead = school
+        workshops.starts_on = datetime.date(year, 1, 15)
+        workshops.ends_on = datetime.date(year, 12, 15)
+        workshops = activity_save(
+            user=coordinator, activity=workshops, expected_version=workshops.version
+        )
+        held = indicator_add(
+            user=coordinator,
+            activity=workshops,
+            name="Школе у којима су одржане радионице",
+            baseline=0,
+            target=8,
+        )
+        for metric, name, target in (
+            ("signals_from_schools", "Удео сигнала из школа", 15),
+            ("recognise_false_offers", "Грађани који препознају лажне понуде посла", 25),
+        ):
+            indicator_add(
+                user=coordinator,
+                activity=workshops,
+                name=name,
+                level="outcome",
+                target=target,
+                metric=metric,
+            )
+        progress_record(
+            user=coordinator,
+            activity=workshops,
+            on=today,
+            progress=40,
+            note="Радионице одржане у три од осам школа.",
+        )
+        progress_record(user=coordinator, activity=workshops, on=today, indicator=held, value=3)
+    team = plan.filter(mandatory=True).first()
+    if team is not None:  # its founding was due a week ago: overdue
+        team.lead = Institution.objects.filter(
+            municipality=municipality, type=InstitutionType.LOCAL_GOVERNMENT
+        ).first()
+        team.starts_on = datetime.date(year, 1, 15)
+        team.ends_on = today - datetime.timedelta(days=7)
+        activity_save(user=coordinator, activity=team, expected_version=team.version)

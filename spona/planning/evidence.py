@@ -30,6 +30,8 @@ PROACTIVE_SOURCES = [t for t in InstitutionType if t != InstitutionType.POLICE]
 
 
 Period = tuple[datetime.date, datetime.date]
+Places = list[int]  # municipality ids
+MIN_OTHERS = 2
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class Evidence:
     period: Period | None = None
 
 
-def _year(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
     tz = timezone.get_current_timezone()
     return (
         datetime.datetime(year, 1, 1, tzinfo=tz),
@@ -50,23 +52,55 @@ def _year(year: int) -> tuple[datetime.datetime, datetime.datetime]:
     )
 
 
-def five_problems(municipality: Municipality, year: int) -> list[Evidence]:
-    start, end = _year(year)
+def five_problems(municipality: Municipality | Places, year: int) -> list[Evidence]:
+    """The five scores of one municipality (or, pooled, of several) in one year."""
+    places = [municipality.pk] if isinstance(municipality, Municipality) else municipality
+    start, end = year_bounds(year)
     period = (start.date(), (end - datetime.timedelta(days=1)).date())
     return [
-        _awareness(municipality, start, end, period),
-        _proactivity(municipality, start, end, period),
-        _roles(municipality, start, end, period),
+        _awareness(places, start, end, period),
+        _proactivity(places, start, end, period),
+        _roles(places, start, end, period),
         Evidence(Problem.INTEGRATION, None, [(_("integration plans"), _("not recorded yet"))]),
-        _mechanism(municipality, start, end, period),
+        _mechanism(places, start, end, period),
+    ]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One problem's score this year, last year, and pooled over the other municipalities
+    (each a published share: ``None`` where a small number would be disclosed)."""
+
+    problem: Problem
+    score: int | None
+    last_year: int | None
+    others: int | None
+
+    @property
+    def change(self) -> int | None:
+        if self.score is None or self.last_year is None:
+            return None
+        return self.score - self.last_year
+
+
+def compared(municipality: Municipality, year: int) -> list[Comparison]:
+    """The five scores beside last year's and beside the other municipalities' pooled counts
+    (an aggregate of their events, never one municipality's figure)."""
+    others = list(Municipality.objects.exclude(pk=municipality.pk).values_list("pk", flat=True))
+    now, before = five_problems(municipality, year), five_problems(municipality, year - 1)
+    # pooled over fewer than two others would be one municipality's own figure
+    pooled = five_problems(others, year) if len(others) >= MIN_OTHERS else [None] * len(now)
+    return [
+        Comparison(e.problem, e.score, b.score, p.score if p else None)
+        for e, b, p in zip(now, before, pooled, strict=True)
     ]
 
 
 def _awareness(
-    municipality: Municipality, start: datetime.datetime, end: datetime.datetime, period: Period
+    places: Places, start: datetime.datetime, end: datetime.datetime, period: Period
 ) -> Evidence:
     responses = SurveyResponse.objects.filter(
-        municipality=municipality, created_at__gte=start, created_at__lt=end
+        municipality__in=places, created_at__gte=start, created_at__lt=end
     ).count()
     return Evidence(
         Problem.AWARENESS,
@@ -77,10 +111,10 @@ def _awareness(
 
 
 def _proactivity(
-    municipality: Municipality, start: datetime.datetime, end: datetime.datetime, period: Period
+    places: Places, start: datetime.datetime, end: datetime.datetime, period: Period
 ) -> Evidence:
     signals = Signal.objects.filter(
-        municipality=municipality, created_at__gte=start, created_at__lt=end
+        municipality__in=places, created_at__gte=start, created_at__lt=end
     )
     total = signals.count()
     proactive = signals.filter(raised_by_institution__type__in=PROACTIVE_SOURCES).count()
@@ -99,14 +133,14 @@ def _proactivity(
 
 
 def _roles(
-    municipality: Municipality, start: datetime.datetime, end: datetime.datetime, period: Period
+    places: Places, start: datetime.datetime, end: datetime.datetime, period: Period
 ) -> Evidence:
     referrals = Referral.objects.filter(
-        case__municipality=municipality, sent_at__gte=start, sent_at__lt=end
+        case__municipality__in=places, sent_at__gte=start, sent_at__lt=end
     )
     answered = referrals.filter(answered_at__isnull=False)
     on_time = answered.filter(answered_at__lte=F("due_at")).count()
-    adapted = Mandate.objects.filter(municipality=municipality).exists()
+    adapted = Mandate.objects.filter(municipality__in=places).exists()
     return Evidence(
         Problem.ROLES,
         share(on_time, referrals.count()),
@@ -123,16 +157,16 @@ def _roles(
 
 
 def _mechanism(
-    municipality: Municipality, start: datetime.datetime, end: datetime.datetime, period: Period
+    places: Places, start: datetime.datetime, end: datetime.datetime, period: Period
 ) -> Evidence:
     held = Conference.objects.filter(
-        Q(municipality=municipality) | Q(case__municipality=municipality),
+        Q(municipality__in=places) | Q(case__municipality__in=places),
         status=ConferenceStatus.HELD,
         held_on__gte=start,
         held_on__lt=end,
     ).count()
     tasks = Task.objects.filter(
-        Q(conference__municipality=municipality) | Q(conference__case__municipality=municipality),
+        Q(conference__municipality__in=places) | Q(conference__case__municipality__in=places),
         due_on__gte=start.date(),
         due_on__lt=end.date(),
     ).exclude(status=TaskStatus.CANCELLED)

@@ -5,7 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from spona.institutions.models import InstitutionType
-from spona.planning.models import Activity, Override, Problem
+from spona.planning import metrics
+from spona.planning.models import Activity, Indicator, IndicatorLevel, Override, Problem
 from spona.planning.readiness import Dimension
 
 
@@ -114,3 +115,42 @@ class OverrideForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     override = forms.ChoiceField(label=_("Override"), choices=Override.choices, required=False)
     reason = forms.CharField(label=_("Reason"), required=False)
+
+
+#: a date picker's value is ISO, whatever the page's language
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProgressForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=DATE)
+    progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class IndicatorValueForm(forms.Form):
+    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
+    on = forms.DateField(label=_("Date"), widget=DATE)
+    value = forms.FloatField(label=_("Value reached"))
+    note = forms.CharField(label=_("Note"), required=False)
+
+    def __init__(self, *args: Any, activity: Activity, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["indicator"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = activity.indicators.filter(metric="")
+
+
+class IndicatorForm(forms.Form):
+    name = forms.CharField(label=_("Indicator"), max_length=200)
+    level = forms.ChoiceField(label=_("Level"), choices=IndicatorLevel.choices)
+    metric = forms.ChoiceField(label=_("Computed by the system"), required=False, choices=())
+    baseline = forms.FloatField(label=_("Baseline"), required=False)
+    target = forms.FloatField(label=_("Target"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        metric = self.fields["metric"]
+        assert isinstance(metric, forms.ChoiceField)  # noqa: S101
+        metric.choices = metrics.choices()

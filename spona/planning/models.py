@@ -187,6 +187,8 @@ class Activity(VersionedModel):
     )
     override_reason = models.TextField(_("reason for the override"), blank=True)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    #: the day its lead was last reminded that it is overdue: one reminder a day at most
+    reminded_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["year", "title"]
@@ -194,3 +196,63 @@ class Activity(VersionedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class IndicatorLevel(models.TextChoices):
+    OUTPUT = "output", _("Output")
+    OUTCOME = "outcome", _("Outcome")
+
+
+class Indicator(models.Model):
+    """What an activity is measured by: a baseline, a target and the values recorded through
+    the year, or, when it names a ``metric``, the number the system computes
+    (``spona.planning.metrics``), so its progress updates itself."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(_("indicator"), max_length=200)
+    level = models.CharField(
+        _("level"), max_length=8, choices=IndicatorLevel.choices, default=IndicatorLevel.OUTPUT
+    )
+    metric = models.CharField(_("computed by the system"), max_length=40, blank=True)
+    baseline = models.FloatField(_("baseline"), null=True, blank=True)
+    target = models.FloatField(_("target"))
+
+    class Meta:
+        ordering = ["activity", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgressUpdate(models.Model):
+    """Progress recorded on a date: the activity's per cent done, or an indicator's value."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="updates")
+    indicator = models.ForeignKey(
+        Indicator, null=True, blank=True, on_delete=models.CASCADE, related_name="updates"
+    )
+    on = models.DateField(_("date"))
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    value = models.FloatField(_("value"), null=True, blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(indicator__isnull=True, progress__isnull=False, value__isnull=True)
+                    | models.Q(indicator__isnull=False, progress__isnull=True, value__isnull=False)
+                ),
+                name="progress_or_indicator_value",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} {self.on}"

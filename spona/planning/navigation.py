@@ -1,9 +1,13 @@
 """What this app offers on the Planning phase page."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from spona.accounts.models import Role, User
 from spona.core.phases import Phase, Tool, offer
+from spona.core.work import SHOWN, Item, Section, provide
 from spona.planning.access import PLAN_VIEW
+from spona.planning.selectors import overdue_for
 
 offer(
     Tool(
@@ -27,3 +31,32 @@ offer(
         PLAN_VIEW,
     ),
 )
+
+
+def _overdue_activities(user: User) -> Section | None:
+    """Activities of the local action plan past their end date that this user answers for
+    (their institution leads them, or they coordinate the municipality)."""
+    due = overdue_for(user)
+    count = due.count()
+    if not count and user.role != Role.COORDINATOR:
+        return None
+    return Section(
+        key="plan_activities_overdue",
+        title=_("Action plan activities overdue"),
+        count=count,
+        overdue_count=count,
+        items=[
+            Item(
+                code=str(activity.year),
+                text=activity.title,
+                url=reverse("planning:activity_detail", args=[activity.pk]),
+                due=activity.ends_on,
+            )
+            for activity in due[:SHOWN]
+        ],
+        url=reverse("planning:action_plan") if user.role == Role.COORDINATOR else "",
+        empty=_("No activity of the action plan is overdue."),
+    )
+
+
+provide(_overdue_activities)

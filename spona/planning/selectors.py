@@ -1,15 +1,28 @@
 """Reads of the local action plan: assessments with their readiness, activities, the budget."""
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
+from spona.core.roles import Role
+from spona.planning import metrics
 from spona.planning.access import INTERVIEW_NOTES_VIEW
-from spona.planning.models import Activity, Assessment, Budget, Interview, Score
+from spona.planning.models import (
+    Activity,
+    ActivityStatus,
+    Assessment,
+    Budget,
+    Indicator,
+    Interview,
+    ProgressUpdate,
+    Score,
+)
 from spona.planning.readiness import Dimension, Readiness, ScoringIncompleteError, readiness
 from spona.policy import can, visible
 
@@ -72,3 +85,78 @@ def activities(*, user: User, year: int | None = None) -> QuerySet[Activity]:
 
 def budget_of(municipality_id: int, year: int) -> Budget | None:
     return Budget.objects.filter(municipality=municipality_id, year=year).first()
+
+
+def activity_get(*, user: User, pk: int) -> Activity:
+    activity = activities(user=user).filter(pk=pk).first()
+    if activity is None:
+        raise Http404
+    return activity
+
+
+#: the activities of the plan that are being carried out (not proposed, left out, done, dropped)
+UNDER_WAY = (ActivityStatus.CHOSEN, ActivityStatus.IN_PROGRESS)
+#: the activities of the year's plan: under way or done
+IN_PLAN = (*UNDER_WAY, ActivityStatus.DONE)
+
+
+def overdue(today: datetime.date | None = None) -> QuerySet[Activity]:
+    """Activities of a plan past their end date and not done."""
+    today = today or timezone.localdate()
+    return Activity.objects.filter(status__in=UNDER_WAY, ends_on__lt=today)
+
+
+def overdue_for(user: User) -> QuerySet[Activity]:
+    """The overdue activities this user answers for: those their institution leads, and, for
+    a coordinator, every one of their municipality's plan."""
+    mine = Q(lead=user.institution_id) if user.institution_id else Q(pk__in=[])
+    if user.role == Role.COORDINATOR and user.institution is not None:
+        mine |= Q(municipality=user.institution.municipality_id)
+    return overdue().filter(mine).select_related("lead").order_by("ends_on", "pk")
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """An indicator with its baseline, target and current value as this user may see it."""
+
+    indicator: Indicator
+    current: float | None
+    measured_on: datetime.date | None
+    computed: bool
+    history: list[ProgressUpdate]
+
+    @property
+    def label(self) -> str:
+        metric = metrics.METRICS.get(self.indicator.metric)
+        return str(metric.label) if metric else ""
+
+
+def indicator_rows(*, user: User, activity: Activity) -> list[IndicatorRow]:
+    """The current value of each indicator: the system's number for one bound to a metric
+    (published unless the user has case access), else the last value recorded."""
+    rows = []
+    for indicator in activity.indicators.prefetch_related("updates"):
+        history = list(indicator.updates.all())
+        reading = metrics.reading(indicator.metric, activity.municipality, activity.year)
+        if reading is not None:
+            rows.append(
+                IndicatorRow(
+                    indicator, metrics.value_for(user, reading), timezone.localdate(), True, history
+                )
+            )
+        else:
+            last = history[-1] if history else None
+            rows.append(
+                IndicatorRow(
+                    indicator,
+                    last.value if last else None,
+                    last.on if last else None,
+                    False,
+                    history,
+                )
+            )
+    return rows
+
+
+def progress_history(activity: Activity) -> QuerySet[ProgressUpdate]:
+    return activity.updates.filter(indicator__isnull=True).select_related("recorded_by")

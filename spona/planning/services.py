@@ -4,10 +4,11 @@ year's budget, the prioritisation and the coordinator's overrides. Each is audit
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
@@ -15,14 +16,19 @@ from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.core.locking import save_versioned
 from spona.institutions.models import Municipality
-from spona.planning.access import PLAN_MANAGE
+from spona.jobs.models import Job
+from spona.jobs.services import job_start
+from spona.planning import metrics
+from spona.planning.access import ACTIVITY_REPORT, PLAN_MANAGE, PLAN_READ
 from spona.planning.models import (
     Activity,
     ActivityStatus,
     Assessment,
     Budget,
+    Indicator,
     Interview,
     Override,
+    ProgressUpdate,
     Score,
 )
 from spona.planning.prioritise import (
@@ -41,6 +47,10 @@ NEEDS_TWO_SCORERS = _(
     "The combined score is agreed after two scorers have scored this interview independently."
 )
 NEEDS_REASON = _("Say why you override the prioritisation.")
+WRONG_INDICATOR = _("The indicator belongs to another activity.")
+BAD_YEAR = _("A year is written with four digits, from 2000.")
+#: activities whose money is committed: a new prioritisation keeps them in
+COMMITTED = (ActivityStatus.IN_PROGRESS, ActivityStatus.DONE)
 OVER_BUDGET = _("The mandatory activities and those you keep in do not fit the budget: %(detail)s")
 
 
@@ -185,7 +195,8 @@ def weights_of(budget: Budget) -> Weights:
 @transaction.atomic
 def prioritise(*, user: User, municipality: Municipality, year: int) -> Choice:
     """Choose the year's activities of greatest total benefit within the budget (exactly), keep
-    the coordinator's overrides, and record for each activity left out why."""
+    the coordinator's overrides, and record for each activity left out why. Activities
+    already under way or done keep their place and their money (forced in, status kept)."""
     require(user, PLAN_MANAGE, municipality)
     budget = Budget.objects.filter(municipality=municipality, year=year).first()
     if budget is None:
@@ -194,19 +205,24 @@ def prioritise(*, user: User, municipality: Municipality, year: int) -> Choice:
         Activity.objects.filter(
             municipality=municipality,
             year=year,
-            status__in=[ActivityStatus.PROPOSED, ActivityStatus.CHOSEN, ActivityStatus.LEFT_OUT],
-        ).prefetch_related("requires")
+        )
+        .exclude(status=ActivityStatus.DROPPED)
+        .prefetch_related("requires")
     )
+    started = [a for a in activities if a.status in COMMITTED]
     try:
         choice = solve(
             candidates(activities, weights_of(budget)),
             float(budget.total),
             {funder: float(amount) for funder, amount in budget.by_funder.items()},
-            forced_in=[str(a.pk) for a in activities if a.override == Override.IN],
-            forced_out=[str(a.pk) for a in activities if a.override == Override.OUT],
+            forced_in=[str(a.pk) for a in activities if a.override == Override.IN or a in started],
+            forced_out=[
+                str(a.pk) for a in activities if a.override == Override.OUT and a not in started
+            ],
         )
     except InfeasibleError as error:
         raise ValidationError(OVER_BUDGET % {"detail": str(error)}) from error
+    activities = [a for a in activities if a not in started]
     for activity in activities:
         key = str(activity.pk)
         activity.status = ActivityStatus.CHOSEN if key in choice.chosen else ActivityStatus.LEFT_OUT
@@ -240,14 +256,96 @@ def activity_override(
     return activity
 
 
-def activity_progress(
-    *, user: User, activity: Activity, expected_version: int, **fields: Any
-) -> Activity:
-    """Progress over the year: status and per cent done."""
+@transaction.atomic
+def indicator_add(
+    *,
+    user: User,
+    activity: Activity,
+    name: str,
+    target: float,
+    level: str = "output",
+    baseline: float | None = None,
+    metric: str = "",
+) -> Indicator:
+    """An output or outcome indicator of the activity; one bound to a metric takes its
+    current value from the system."""
     require(user, PLAN_MANAGE, activity.municipality)
-    for name, value in fields.items():
-        setattr(activity, name, value)
-    with transaction.atomic():
-        save_versioned(activity, expected_version=expected_version, fields=list(fields))
-        audit(AuditAction.UPDATE, activity, user=user, details={"fields": list(fields)})
-    return activity
+    if metric and metric not in metrics.METRICS:
+        raise ValidationError({"metric": _("Choose a number the system computes.")})
+    indicator = Indicator(
+        activity=activity, name=name, level=level, baseline=baseline, target=target, metric=metric
+    )
+    indicator.full_clean()
+    indicator.save()
+    audit(AuditAction.CREATE, indicator, user=user, details={"metric": metric})
+    return indicator
+
+
+@transaction.atomic
+def progress_record(
+    *,
+    user: User,
+    activity: Activity,
+    on: datetime.date,
+    progress: int | None = None,
+    indicator: Indicator | None = None,
+    value: float | None = None,
+    note: str = "",
+) -> ProgressUpdate:
+    """Progress on a date: the activity's per cent done (the activity follows: in progress,
+    done at 100 %), or the value an indicator recorded by hand reached."""
+    require(user, ACTIVITY_REPORT, activity)
+    if indicator is None and (progress is None or not 0 <= progress <= 100):
+        raise ValidationError({"progress": _("Progress is a per cent from 0 to 100.")})
+    if indicator is not None:
+        if indicator.activity_id != activity.pk:
+            raise ValidationError({"indicator": WRONG_INDICATOR})
+        if indicator.metric:
+            raise ValidationError({"indicator": _("The system computes this indicator.")})
+        if value is None:
+            raise ValidationError({"value": _("Enter the value the indicator reached.")})
+        progress = None
+    update = ProgressUpdate.objects.create(
+        activity=activity,
+        indicator=indicator,
+        on=on,
+        progress=progress,
+        value=value if indicator is not None else None,
+        note=note,
+        recorded_by=user,
+    )
+    if progress is not None:
+        latest = activity.updates.filter(indicator__isnull=True).order_by("-on", "-pk").first()
+        assert latest is not None  # noqa: S101 - the update just made
+        status = ActivityStatus.DONE if latest.progress == 100 else ActivityStatus.IN_PROGRESS
+        Activity.objects.filter(pk=activity.pk).update(
+            progress=latest.progress, status=status, version=F("version") + 1
+        )
+        activity.progress, activity.status = latest.progress or 0, status
+    audit(
+        AuditAction.CREATE,
+        update,
+        user=user,
+        details={"activity": activity.pk, "indicator": indicator.pk if indicator else None},
+    )
+    return update
+
+
+YEAR_REPORT_JOB = "planning.year_report"
+
+
+def year_report_start(
+    *, user: User, municipality: Municipality, year: int, file_format: str
+) -> Job:
+    """The plan's year-end report for the assembly (PDF or XLSX), made by the worker in the
+    user's language and script."""
+    require(user, PLAN_READ, municipality)
+    if file_format not in {"pdf", "xlsx"}:
+        raise ValidationError({"format": _("Choose PDF or XLSX.")})
+    payload = {
+        "municipality": municipality.pk,
+        "year": year,
+        "format": file_format,
+        "language": translation.get_language() or "sr",
+    }
+    return job_start(kind=YEAR_REPORT_JOB, owner=user, payload=payload)

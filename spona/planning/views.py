@@ -3,30 +3,43 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
+from spona.audit.models import AuditAction
+from spona.audit.services import audit
 from spona.core.actions import act_and_return, incomplete_and_return
 from spona.institutions.models import Municipality
 from spona.planning import selectors, services
-from spona.planning.access import INTERVIEW_NOTES_VIEW, PLAN_MANAGE, PLAN_VIEW
-from spona.planning.evidence import five_problems
+from spona.planning.access import (
+    ACTIVITY_REPORT,
+    INTERVIEW_NOTES_VIEW,
+    PLAN_MANAGE,
+    PLAN_READ,
+    PLAN_VIEW,
+)
+from spona.planning.evidence import compared, five_problems
 from spona.planning.forms import (
     ActivityForm,
     AssessmentStartForm,
     BudgetForm,
+    IndicatorForm,
+    IndicatorValueForm,
     InterviewForm,
     OverrideForm,
+    ProgressForm,
     ScoreForm,
 )
-from spona.planning.models import Activity, ActivityStatus, Budget, Interview
+from spona.planning.models import Activity, Budget, Interview
+from spona.planning.pdf import plan_lines
 from spona.planning.prioritise import Weights, greedy, sensitivity
 from spona.planning.readiness import STAGE_GOALS, Dimension, fitting_activities
+from spona.plans.pdf import render_pdf
 from spona.policy import can, require
 
 
@@ -88,6 +101,7 @@ def assessment_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         "weakest": result.weakest if result else None,
         "fitting": fitting_activities(result.stage(result.weakest)) if result else (),
         "problems": five_problems(assessment.municipality, assessment.year),
+        "comparison": compared(assessment.municipality, assessment.year),
         "show_notes": can(request.user, INTERVIEW_NOTES_VIEW, assessment),
         "may_plan": may_plan,
         "interview_form": InterviewForm() if may_plan else None,
@@ -155,9 +169,11 @@ def action_plan(request: AuthenticatedHttpRequest) -> HttpResponse:
         weights = services.weights_of(budget)
         candidates = services.candidates(activities, weights)
         funders = {f: float(a) for f, a in budget.by_funder.items()}
-        forced_in = [str(a.pk) for a in activities if a.override == "in"]
+        started = {str(a.pk) for a in activities if a.status in services.COMMITTED}
+        forced_in = [str(a.pk) for a in activities if a.override == "in"] + sorted(started)
         forced_out = [str(a.pk) for a in activities if a.override == "out"]
-        chosen = {str(a.pk) for a in activities if a.status == ActivityStatus.CHOSEN}
+        forced_out = [key for key in forced_out if key not in started]
+        chosen = {str(a.pk) for a in activities if a.status in selectors.IN_PLAN}
         comparison = {
             "greedy": greedy(candidates, float(budget.total), funders),
             "sensitivity": sensitivity(
@@ -284,3 +300,130 @@ def activity_override(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         ),
         to=to,
     )
+
+
+def _plan_municipality(request: AuthenticatedHttpRequest) -> Municipality:
+    """The coordinator's own municipality, or the one whose code ``?municipality=`` names;
+    404 unless the user may read its plan."""
+    require(request.user, PLAN_VIEW)
+    asked = request.GET.get("municipality", "")
+    municipality = Municipality.objects.filter(code=asked).first() if asked else _home(request)
+    if municipality is None or not can(request.user, PLAN_READ, municipality):
+        raise Http404
+    return municipality
+
+
+@login_required
+def plan_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The year's plan as PDF in the page's language and script: the coordinator's own
+    municipality, or (national readers) the one named by ``?municipality=<code>``."""
+    municipality = _plan_municipality(request)
+    year = _year(request)
+    activities = list(
+        selectors.activities(user=request.user, year=year).filter(municipality=municipality)
+    )
+    language = translation.get_language() or "sr"
+    budget = selectors.budget_of(municipality.pk, year)
+    lines = plan_lines(municipality, year, activities, budget, language)
+    name = f"spona-plan-{municipality.code}-{year}"
+    body = render_pdf(lines, language, name)
+    audit(
+        AuditAction.EXPORT,
+        municipality,
+        user=request.user,
+        details={"pdf": name, "language": language},
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+@login_required
+def activity_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """An activity through the year: its progress and its indicators (baseline, target, the
+    current value), with the forms to record progress for those who carry it out."""
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    may_report = can(request.user, ACTIVITY_REPORT, activity)
+    may_plan = can(request.user, PLAN_MANAGE, activity.municipality)
+    today = timezone.localdate()
+    context = {
+        "activity": activity,
+        "history": selectors.progress_history(activity),
+        "indicators": selectors.indicator_rows(user=request.user, activity=activity),
+        "progress_form": ProgressForm(initial={"on": today}) if may_report else None,
+        "value_form": IndicatorValueForm(activity=activity, initial={"on": today}, prefix="value")
+        if may_report and activity.indicators.filter(metric="").exists()
+        else None,
+        "indicator_form": IndicatorForm() if may_plan else None,
+        "may_plan_page": can(request.user, PLAN_VIEW),
+    }
+    return render(request, "planning/activity_detail.html", context)
+
+
+@login_required
+@require_POST
+def progress_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    require(request.user, ACTIVITY_REPORT, activity)
+    to = reverse("planning:activity_detail", args=[pk])
+    if "value-indicator" in request.POST:
+        value_form = IndicatorValueForm(request.POST, activity=activity, prefix="value")
+        if not value_form.is_valid():
+            return incomplete_and_return(request, to=to)
+        data = value_form.cleaned_data
+        return act_and_return(
+            request,
+            lambda: services.progress_record(
+                user=request.user,
+                activity=activity,
+                on=data["on"],
+                indicator=data["indicator"],
+                value=data["value"],
+                note=data["note"],
+            ),
+            to=to,
+        )
+    form = ProgressForm(request.POST)
+    if not form.is_valid():
+        return incomplete_and_return(request, to=to)
+    return act_and_return(
+        request,
+        lambda: services.progress_record(user=request.user, activity=activity, **form.cleaned_data),
+        to=to,
+    )
+
+
+@login_required
+@require_POST
+def indicator_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    require(request.user, PLAN_MANAGE, activity.municipality)
+    to = reverse("planning:activity_detail", args=[pk])
+    form = IndicatorForm(request.POST)
+    if not form.is_valid():
+        return incomplete_and_return(request, to=to)
+    return act_and_return(
+        request,
+        lambda: services.indicator_add(user=request.user, activity=activity, **form.cleaned_data),
+        to=to,
+    )
+
+
+@login_required
+@require_POST
+def year_report(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Start the year-end report (PDF or XLSX); the job's page shows its progress."""
+    municipality = _plan_municipality(request)
+    year = _year(request)
+    try:
+        job = services.year_report_start(
+            user=request.user,
+            municipality=municipality,
+            year=year,
+            file_format=request.POST.get("format", "pdf"),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(_plan_page(year))
+    return redirect("jobs:job_detail", pk=job.pk)
