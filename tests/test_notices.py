@@ -349,6 +349,7 @@ def test_every_app_registers_its_sweep_with_the_jobs_app() -> None:
         "protocol step reminders",
         "institutions that cannot receive",
         "plan review reminders",
+        "statistics summary",
     }
 
 
