@@ -329,33 +329,35 @@ def case_counts(
     area: Area, period: Period, snapshot: Snapshot | None = None
 ) -> dict[str, Counter[str]]:
     """Cases opened in the period, by status, form, sex, age band and citizenship: from the
-    snapshot (``summary``), for the nation wholly, for a municipality or district its whole
-    months, the days of the months the period covers in part counted from the cases (all of
+    snapshot (``summary``) the whole months, and the nation's days of the months the period
+    covers in part; a municipality's or district's such days counted from the cases (all of
     it without a snapshot)."""
     if snapshot is None:
         return live_case_counts(area, period)
-    months: tuple[date, date] | None = (period.start, period.end)  # the nation: any days
-    if area.level != NATION:
-        months = summary.whole_months(period.start, period.end)
+    months = summary.whole_months(period.start, period.end)
+    first, last = months or (period.end, period.end)
+    parts = [(period.start, first), (last, period.end)]
+    parts = [(start, end) for start, end in parts if start < end]
+    if area.level == NATION:
+        return _all_dimensions(summary.stored_case_counts(snapshot, months=months, days=parts))
     if months is None:
         return live_case_counts(area, period)
-    first, last = months
-    counts: dict[str, Counter[str]] = {key: Counter() for key in CASE_DIMENSIONS}
-    stored = summary.stored_case_counts(
-        snapshot,
-        national=area.level == NATION,
-        municipality=area.pk if area.level == MUNICIPALITY else None,
-        district=area.pk if area.level == DISTRICT else None,
-        first=first,
-        last=last,
+    counts = _all_dimensions(
+        summary.stored_case_counts(
+            snapshot,
+            municipality=area.pk if area.level == MUNICIPALITY else None,
+            district=area.pk if area.level == DISTRICT else None,
+            months=months,
+        )
     )
-    for dimension, counter in stored.items():
-        counts[dimension].update(counter)
-    for part in (Period(period.start, first), Period(last, period.end)):
-        if part.start < part.end:
-            for dimension, counter in live_case_counts(area, part, few=True).items():
-                counts[dimension].update(counter)
+    for start, end in parts:
+        for dimension, counter in live_case_counts(area, Period(start, end), few=True).items():
+            counts[dimension].update(counter)
     return counts
+
+
+def _all_dimensions(stored: dict[str, Counter[str]]) -> dict[str, Counter[str]]:
+    return {key: stored.get(key, Counter()) for key in CASE_DIMENSIONS}
 
 
 def answer_times(area: Area, period: Period) -> dict[str, list[float]]:

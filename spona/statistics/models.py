@@ -94,23 +94,26 @@ class Snapshot(models.Model):
 
 
 class CaseCount(models.Model):
-    """How many cases opened on a day (local time) have one value of one of the dashboard's
-    case breakdowns (``dimension``: status, form, sex, age, citizenship): for the whole
-    country (``national``, cases without a municipality included) per day, for a municipality
-    per month (``day`` is then the month's first)."""
+    """How many cases opened in a month or on a day (local time) have one value of one of the
+    dashboard's case breakdowns (``dimension``: status, form, sex, age, citizenship): for the
+    whole country (``national``, cases without a municipality included) per month and per
+    day, for a municipality per month. A month's row (``whole_month``) has its first day."""
 
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="case_counts")
     national = models.BooleanField()
     municipality = models.ForeignKey(
         "institutions.Municipality", null=True, blank=True, on_delete=models.CASCADE
     )
+    whole_month = models.BooleanField()
     day = models.DateField()
     dimension = models.CharField(max_length=16)
     value = models.CharField(max_length=32)
     n = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["snapshot", "national", "municipality", "day"])]
+        indexes = [
+            models.Index(fields=["snapshot", "national", "municipality", "whole_month", "day"])
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.dimension}={self.value}: {self.n}"

@@ -168,16 +168,32 @@ def summary_refresh() -> Snapshot:
             cases=sum(n for (_m, dimension, _v), n in national.items() if dimension == "status"),
             seconds=0,
         )
+        national_months: Counter[tuple[date, str, str]] = Counter()
+        for (day, dimension, value), n in national.items():
+            national_months[(day.replace(day=1), dimension, value)] += n
         _insert(
             CaseCount,
-            ["snapshot", "national", "municipality", "day", "dimension", "value", "n"],
+            [
+                "snapshot",
+                "national",
+                "municipality",
+                "whole_month",
+                "day",
+                "dimension",
+                "value",
+                "n",
+            ],
             itertools.chain(
                 (
-                    (snapshot.pk, True, None, day, dimension, value, n)
+                    (snapshot.pk, True, None, False, day, dimension, value, n)
                     for (day, dimension, value), n in national.items()
                 ),
                 (
-                    (snapshot.pk, False, municipality, month, dimension, value, n)
+                    (snapshot.pk, True, None, True, month, dimension, value, n)
+                    for (month, dimension, value), n in national_months.items()
+                ),
+                (
+                    (snapshot.pk, False, municipality, True, month, dimension, value, n)
                     for (municipality, month, dimension, value), n in municipal.items()
                 ),
             ),

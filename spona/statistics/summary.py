@@ -2,10 +2,11 @@
 
 Grouping a million cases with their persons and latest screenings takes PostgreSQL seconds
 (docs/performance.md); the worker does it once a sweep (``services.summary_refresh``) and
-keeps the result as a ``Snapshot``: per day for the nation and per month for each
-municipality, how many cases have each value of each case breakdown (``CaseCount``), and how
+keeps the result as a ``Snapshot``: per month and per day for the nation and per month for
+each municipality, how many cases have each value of each case breakdown (``CaseCount``), and how
 many victims' cases have each combination of the HTCDS columns (``HtcdsCount``). The national
-dashboard then sums a few thousand rows; a municipality's or district's sums its whole months
+dashboard then sums a few thousand rows (whole months, and the days of the months its period
+covers in part); a municipality's or district's sums its whole months
 and counts only the days of a month it covers in part from the cases themselves; the export
 searches its lattice on the stored combinations.
 
@@ -14,9 +15,12 @@ cases directly, as they always may: the numbers are the same, only slower.
 """
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date, datetime
+from functools import reduce
+from operator import or_
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from spona.statistics.models import CaseCount, HtcdsCount, Snapshot
 from spona.statistics.records import htcds_counts
@@ -45,25 +49,29 @@ def whole_months(start: date, end: date) -> tuple[date, date] | None:
 def stored_case_counts(
     snapshot: Snapshot,
     *,
-    national: bool,
-    municipality: int | None,
-    district: int | None,
-    first: date,
-    last: date,
+    municipality: int | None = None,
+    district: int | None = None,
+    months: tuple[date, date] | None = None,
+    days: Iterable[tuple[date, date]] = (),
 ) -> dict[str, Counter[str]]:
-    """The snapshot's case counts by breakdown (dimension → value → cases) opened in
-    [first, last): of the nation (any days), or of a municipality or a district (whole
-    months: ``first`` and ``last`` first days of months)."""
-    rows = CaseCount.objects.filter(
-        snapshot=snapshot, national=national, day__gte=first, day__lt=last
-    )
+    """The snapshot's case counts by breakdown (dimension → value → cases) of a municipality,
+    a district or (neither) the nation: opened in the whole months [first, last) of
+    ``months``, and (the nation only) on the days of each [start, end) of ``days``."""
+    national = municipality is None and district is None
+    wanted = []
+    if months is not None:
+        wanted.append(Q(whole_month=True, day__gte=months[0], day__lt=months[1]))
+    wanted += [Q(whole_month=False, day__gte=start, day__lt=end) for start, end in days]
+    counts: dict[str, Counter[str]] = {}
+    if not wanted:
+        return counts
+    rows = CaseCount.objects.filter(reduce(or_, wanted), snapshot=snapshot, national=national)
     if national:
         rows = rows.filter(municipality__isnull=True)
     elif municipality is not None:
         rows = rows.filter(municipality=municipality)
     else:
         rows = rows.filter(municipality__district=district)
-    counts: dict[str, Counter[str]] = {}
     grouped = rows.values("dimension", "value").annotate(total=Sum("n")).order_by()
     for row in grouped:
         counts.setdefault(row["dimension"], Counter())[row["value"]] += row["total"]
