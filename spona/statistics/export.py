@@ -1,4 +1,5 @@
-"""The anonymised HTCDS release: the case records (``records.htcds_counts``) made
+"""The anonymised HTCDS release: the combinations of the case records (the worker's
+snapshot, ``summary.export_counts``, else counted now by ``records.htcds_counts``) made
 k-anonymous (``anonymity.anonymise``) and written as CSV, one line per released case."""
 
 import csv
