@@ -19,12 +19,18 @@ Serbian, the rest from the region and beyond; a completed screening (purposes an
 
 What is timed, median over ``--runs`` after a warm-up, on the same data in the same run:
 
+* the summary's refresh (``services.summary_refresh``, what the worker's sweep does; once);
 * the national dashboard, ``spona.statistics.dashboard.dashboard`` for a Centre officer,
-  the whole range against the period before it (every breakdown, both periods);
-* its case aggregation alone (``case_counts``: one grouped query over cases, persons and the
-  latest screening, the five breakdowns derived from it);
-* the k = 11 HTCDS export: ``htcds_counts`` (grouped in PostgreSQL) and ``release`` (the
-  least-loss node of the 324-node lattice, suppression), CSV writing excluded;
+  the whole range against the period before it (every breakdown, both periods), and the
+  page's default period (the last 365 days: the days of two partial months counted from
+  the cases);
+* its case aggregation alone: from the summary (``case_counts``) and directly from the
+  cases (``live_case_counts``: one grouped query over cases, persons and the latest
+  screening), which must agree;
+* the k = 11 HTCDS export: the combinations from the summary (``summary.export_counts``),
+  ``release`` (the least-loss node of the 324-node lattice, suppression) and writing the CSV
+  (formatting only); and the combinations counted directly (``htcds_counts``), which must
+  agree;
 * the same five breakdowns by DuckDB (SQL over the flat table in memory) and by pandas
   (``value_counts``) on the flat table read once from PostgreSQL (the read is not timed).
 """
@@ -84,7 +90,8 @@ FROM generate_series(1, %(n)s) AS g;
 INSERT INTO people_person (
     code, given_name, family_name, name_index, date_of_birth, estimated_age, sex, citizenship,
     municipality_id, settlement, registered_by_id, registered_by_institution_id, created_at,
-    updated_at, version
+    updated_at, version, birth_surname, jmbg, jmbg_as_documented, jmbg_index, other_names,
+    parent_name, parent_name_index, previous_surnames
 )
 SELECT
     'B' || lpad(n::text, 9, '0'), '', '', '', '',
@@ -97,7 +104,7 @@ SELECT
          WHEN r_cit < 0.96 THEN 'SY' WHEN r_cit < 0.97 THEN 'AF' WHEN r_cit < 0.975 THEN 'US'
          ELSE '' END,
     municipalities[1 + floor(power(r_mun, 2) * array_length(municipalities, 1))::int],
-    '', %(user)s, %(institution)s, now(), now(), 1
+    '', %(user)s, %(institution)s, now(), now(), 1, '', '', false, '', '', '', '', ''
 FROM gen;
 
 INSERT INTO cases_case (
@@ -175,6 +182,13 @@ def generate(n: int, seed: float) -> None:
         )
 
 
+class Discard:
+    """Where the bench writes the CSV: the formatting is timed, not the disk."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
 def timed(function: Callable[[], Any], runs: int) -> tuple[float, Any]:
     """The median wall-clock seconds of ``runs`` calls after one warm-up, and the last result."""
     result = function()
@@ -245,6 +259,9 @@ def main() -> None:
         import django
 
         django.setup()
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)  # the summary's tables, if the data is older
     else:
         setup_django(args.server, args.database)
         start = time.perf_counter()
@@ -255,9 +272,18 @@ def main() -> None:
 
     from spona.accounts.models import User
     from spona.cases.models import Case
-    from spona.statistics.dashboard import NATION, Area, Period, case_counts, dashboard
-    from spona.statistics.export import release
+    from spona.statistics.dashboard import (
+        NATION,
+        Area,
+        Period,
+        case_counts,
+        dashboard,
+        live_case_counts,
+    )
+    from spona.statistics.export import release, write_csv
     from spona.statistics.records import htcds_counts
+    from spona.statistics.services import summary_refresh
+    from spona.statistics.summary import export_counts
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
@@ -265,21 +291,39 @@ def main() -> None:
     cases = Case.objects.count()
     print(
         f"{cases:,} cases; {platform.python_version()}, {server_version}, {os.cpu_count()} cores;"
-        f" median of {args.runs} runs after a warm-up"
+        f" median of {args.runs} runs after a warm-up; load average {os.getloadavg()[0]:.1f}"
     )
     user = User.objects.get(username="bench")
     nation = Area(NATION, None, "Serbia")
     everything = Period(date(2014, 1, 1), date(2027, 1, 1))
+    last_year = Period(date(2025, 12, 7), date(2026, 12, 7))  # the page's default: days too
 
     results: dict[str, float] = {}
+    start = time.perf_counter()
+    snapshot = summary_refresh()  # what the worker's sweep does
+    results["summary refresh (once)"] = time.perf_counter() - start
     results["dashboard"], board = timed(
         lambda: dashboard(user=user, area=nation, period=everything), args.runs
     )
-    results["case aggregation"], counts = timed(lambda: case_counts(nation, everything), args.runs)
+    results["dashboard, 365 days"], _ = timed(
+        lambda: dashboard(user=user, area=nation, period=last_year), args.runs
+    )
+    results["case aggregation"], counts = timed(
+        lambda: case_counts(nation, everything, snapshot), args.runs
+    )
+    results["case aggr., direct"], direct = timed(
+        lambda: live_case_counts(nation, everything), args.runs
+    )
+    assert counts == direct  # noqa: S101
     assert board.breakdown("cases_sex").total == cases  # noqa: S101
-    results["export: counts"], grouped = timed(htcds_counts, args.runs)
+    results["export: counts"], (grouped, _as_of) = timed(export_counts, args.runs)
     results["export: k = 11"], released = timed(lambda: release(grouped), args.runs)
-    results["export total"] = results["export: counts"] + results["export: k = 11"]
+    results["export: CSV"], _ = timed(lambda: write_csv(released, Discard()), args.runs)
+    results["export total"] = (
+        results["export: counts"] + results["export: k = 11"] + results["export: CSV"]
+    )
+    results["export counts, direct"], direct_grouped = timed(htcds_counts, args.runs)
+    assert grouped == direct_grouped  # noqa: S101
 
     try:
         import duckdb
@@ -303,19 +347,20 @@ def main() -> None:
 
     print()
     for name, seconds in results.items():
-        print(f"{name:>22}: {1000 * seconds:9.1f} ms")
+        print(f"{name:>24}: {1000 * seconds:9.1f} ms")
     print(
         f"\nexport: {released.records:,} records, {released.released_records:,} released, "
         f"{released.suppressed_records:,} suppressed in {released.suppressed_classes:,} classes;"
         f" levels {', '.join(released.level_names)}; {len(grouped):,} distinct combinations"
     )
     if "duckdb" in results:
-        aggregation = results["case aggregation"]
-        print(
-            f"ratios: PostgreSQL case aggregation / DuckDB = {aggregation / results['duckdb']:.1f},"
-            f" / pandas = {aggregation / results['pandas']:.1f}; "
-            f"pandas / DuckDB = {results['pandas'] / results['duckdb']:.1f}"
-        )
+        for name in ("dashboard", "case aggregation", "case aggr., direct"):
+            print(
+                f"ratios: {name} / DuckDB = {results[name] / results['duckdb']:.1f},"
+                f" / pandas = {results[name] / results['pandas']:.1f}"
+            )
+        print(f"pandas / DuckDB = {results['pandas'] / results['duckdb']:.1f}")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@
     spona totp USERNAME                 (demo only) a demo user's current 2FA code
     spona i18n sync | compile           update or compile the translation catalogues
     spona export htcds [-o FILE]        the cases as an anonymised HTCDS CSV (k = 11)
+    spona statistics refresh            count the cases anew for the dashboards and the export
     spona import ctdc FILE              load CTDC's public CSV as a reference dataset
 
 Anything else is passed to Django's management commands.
@@ -34,6 +35,7 @@ _TWO_WORD = {
     ("i18n", "sync"): "i18n_sync",
     ("i18n", "compile"): "i18n_compile",
     ("export", "htcds"): "export_htcds",
+    ("statistics", "refresh"): "statistics_refresh",
     ("import", "ctdc"): "import_ctdc",
 }
 

@@ -350,6 +350,7 @@ def test_every_app_registers_its_sweep_with_the_jobs_app() -> None:
         "institutions that cannot receive",
         "plan review reminders",
         "action plan reminders",
+        "statistics summary",
     }
 
 

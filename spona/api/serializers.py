@@ -341,6 +341,11 @@ class StatisticsDashboardSerializer(serializers.Serializer[Any]):
     exact = serializers.BooleanField()
     breakdowns = StatisticsBreakdownSerializer(many=True)
     referral_times = StatisticsTimeSerializer(many=True)
+    as_of = serializers.DateTimeField(
+        allow_null=True,
+        help_text="when the case counts of the period's whole months were counted (the "
+        "summary the worker refreshes); null: counted at the request",
+    )
 
 
 # --- the local action plan ------------------------------------------------------------------

@@ -158,23 +158,25 @@ Codes = list[list[npt.NDArray[np.int64]]]
 def _encode(
     combos: list[tuple[tuple[str, ...], int]], hierarchies: Sequence[Hierarchy]
 ) -> tuple[Codes, list[list[list[str]]]]:
+    """Integer codes of every combination's value at every level of every column: each
+    distinct value's ladder is looked up once, the combinations then index its codes."""
     codes: Codes = []
     labels: list[list[list[str]]] = []
     for c, hierarchy in enumerate(hierarchies):
         per_level: list[dict[str, int]] = [{} for _ in hierarchy.levels]
-        ladders = {}
-        for values, _ in combos:
-            value = values[c]
-            if value not in ladders:
-                ladders[value] = hierarchy.generalised(value)
+        distinct: dict[str, int] = {}
+        recorded = np.array(
+            [distinct.setdefault(values[c], len(distinct)) for values, _ in combos],
+            dtype=np.int64,
+        )
+        ladders = [hierarchy.generalised(value) for value in distinct]
         column_codes = []
         for level, names in enumerate(per_level):
-            column_codes.append(
-                np.array(
-                    [names.setdefault(ladders[v[c]][level], len(names)) for v, _ in combos],
-                    dtype=np.int64,
-                )
+            at_level = np.array(
+                [names.setdefault(ladder[level], len(names)) for ladder in ladders],
+                dtype=np.int64,
             )
+            column_codes.append(at_level[recorded])
         codes.append(column_codes)
         labels.append([list(names) for names in per_level])
     return codes, labels
@@ -193,18 +195,26 @@ def _evaluate(
         return _Outcome(0.0, 0, 0, [])
     columns_at = [codes[c][level] for c, level in enumerate(node)]
     cardinalities = [int(column.max()) + 1 for column in columns_at]
-    if np.prod(np.array(cardinalities, dtype=np.float64)) < 2**62:
-        # one integer per combination (mixed radix): a 1-d unique, far faster than rows
+    product = np.prod(np.array(cardinalities, dtype=np.float64))
+    classes = np.empty((0, 0), dtype=np.int64)  # the classes' codes: only to keep them
+    if product < 2**62:
+        # one integer per combination (mixed radix): a 1-d grouping, far faster than rows
         key = np.zeros(len(weights), dtype=np.int64)
         for column, cardinality in zip(columns_at, cardinalities, strict=True):
             key = key * cardinality + column
-        first, inverse = np.unique(key, return_index=True, return_inverse=True)[1:]
-        classes = np.stack(columns_at, axis=1)[first]
+        if not keep and product <= 4 * len(weights) + 1024:
+            # few possible classes: count them in an array indexed by the key, no sorting
+            every = np.bincount(key, weights=weights, minlength=int(product)).astype(np.int64)
+            sizes = every[every > 0]
+        else:
+            first, inverse = np.unique(key, return_index=True, return_inverse=True)[1:]
+            classes = np.stack(columns_at, axis=1)[first]
+            sizes = np.bincount(inverse, weights=weights, minlength=len(first)).astype(np.int64)
     else:
         classes, inverse = np.unique(np.stack(columns_at, axis=1), axis=0, return_inverse=True)
-    sizes = np.bincount(inverse.reshape(-1), weights=weights, minlength=len(classes)).astype(
-        np.int64
-    )
+        sizes = np.bincount(inverse.reshape(-1), weights=weights, minlength=len(classes)).astype(
+            np.int64
+        )
     small = sizes < k
     suppressed = int(sizes[small].sum())
     released_records = int(sizes[~small].sum())

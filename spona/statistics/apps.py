@@ -6,4 +6,9 @@ class StatisticsConfig(AppConfig):
     label = "statistics"
 
     def ready(self) -> None:
+        from spona.jobs.schedule import periodic
+
         from . import access, jobs, navigation  # noqa: F401 - permissions, the job, tools
+        from .services import summary_sweep
+
+        periodic("statistics summary", summary_sweep)  # every SWEEP_INTERVAL_MINUTES

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as datetime_time
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -39,8 +40,9 @@ from spona.screening.explanations import OUTCOME_TITLES
 from spona.screening.models import Screening, ScreeningStatus
 from spona.signals.models import Signal, Source
 from spona.signals.models import Status as SignalStatus
-from spona.statistics import htcds
+from spona.statistics import htcds, summary
 from spona.statistics.access import EXACT_ROLES, NATIONAL_ROLES
+from spona.statistics.models import Snapshot
 from spona.statistics.records import grouped_with_screening
 from spona.surveys.charts import Bar, bar_chart
 
@@ -154,6 +156,8 @@ class Dashboard:
     exact: bool
     breakdowns: list[Breakdown]
     referral_times: list[Time] = field(default_factory=list)
+    #: when the stored case counts were counted (``case_counts``; None: all just now)
+    as_of: datetime | None = None
 
     def breakdown(self, key: str) -> Breakdown:
         return next(b for b in self.breakdowns if b.key == key)
@@ -285,26 +289,75 @@ def outcome_counts(area: Area, period: Period) -> Counter[str]:
     return Counter({row["outcome"]: row["n"] for row in grouped})
 
 
-def case_counts(area: Area, period: Period) -> dict[str, Counter[str]]:
-    """Cases opened in the period, by status, form, sex, age band and citizenship: one
-    grouped query, the breakdowns derived from it."""
+#: the case fields the breakdowns are derived from (``case_value``), and the screening's
+CASE_FIELDS = ["status", "person__sex", "person__estimated_age", "is_child", "person__citizenship"]
+SCREENING_FIELDS = ["purposes"]
+#: each case breakdown and the fields its value is derived from
+CASE_DIMENSIONS = {
+    "status": ["status"],
+    "form": ["purposes"],
+    "sex": ["person__sex"],
+    "age": ["person__estimated_age", "is_child"],
+    "citizenship": ["person__citizenship"],
+}
+
+
+def case_value(dimension: str, row: dict[str, Any]) -> str:
+    """The category of a case (``row``: its ``CASE_DIMENSIONS`` fields) in a breakdown."""
+    if dimension == "form":
+        return form_of(row["purposes"])
+    if dimension == "age":
+        return htcds.age_band(row["person__estimated_age"], row["is_child"])
+    if dimension == "citizenship":
+        return citizenship_of(row["person__citizenship"])
+    return str(row[CASE_DIMENSIONS[dimension][0]])
+
+
+def live_case_counts(area: Area, period: Period, *, few: bool = False) -> dict[str, Counter[str]]:
+    """Cases opened in the period, by status, form, sex, age band and citizenship, counted
+    from the cases themselves: one grouped query, the breakdowns derived from it (``few``:
+    a part of a month, see ``records.grouped_sets_with_screening``)."""
     cases = _in_period(Case.objects.filter(_area_q(area, "municipality")), "created_at", period)
-    grouped = grouped_with_screening(
-        cases,
-        ["status", "person__sex", "person__estimated_age", "is_child", "person__citizenship"],
-        ["purposes"],
-    )
-    counts: dict[str, Counter[str]] = {
-        key: Counter() for key in ("status", "form", "sex", "age", "citizenship")
-    }
-    for row in grouped:
-        n = row["n"]
-        counts["status"][row["status"]] += n
-        counts["form"][form_of(row["purposes"])] += n
-        counts["sex"][row["person__sex"]] += n
-        counts["age"][htcds.age_band(row["person__estimated_age"], row["is_child"])] += n
-        counts["citizenship"][citizenship_of(row["person__citizenship"])] += n
+    counts: dict[str, Counter[str]] = {key: Counter() for key in CASE_DIMENSIONS}
+    for row in grouped_with_screening(cases, CASE_FIELDS, SCREENING_FIELDS, few=few):
+        for dimension, counter in counts.items():
+            counter[case_value(dimension, row)] += row["n"]
     return counts
+
+
+def case_counts(
+    area: Area, period: Period, snapshot: Snapshot | None = None
+) -> dict[str, Counter[str]]:
+    """Cases opened in the period, by status, form, sex, age band and citizenship: from the
+    snapshot (``summary``) the whole months, and the nation's days of the months the period
+    covers in part; a municipality's or district's such days counted from the cases (all of
+    it without a snapshot)."""
+    if snapshot is None:
+        return live_case_counts(area, period)
+    months = summary.whole_months(period.start, period.end)
+    first, last = months or (period.end, period.end)
+    parts = [(period.start, first), (last, period.end)]
+    parts = [(start, end) for start, end in parts if start < end]
+    if area.level == NATION:
+        return _all_dimensions(summary.stored_case_counts(snapshot, months=months, days=parts))
+    if months is None:
+        return live_case_counts(area, period)
+    counts = _all_dimensions(
+        summary.stored_case_counts(
+            snapshot,
+            municipality=area.pk if area.level == MUNICIPALITY else None,
+            district=area.pk if area.level == DISTRICT else None,
+            months=months,
+        )
+    )
+    for start, end in parts:
+        for dimension, counter in live_case_counts(area, Period(start, end), few=True).items():
+            counts[dimension].update(counter)
+    return counts
+
+
+def _all_dimensions(stored: dict[str, Counter[str]]) -> dict[str, Counter[str]]:
+    return {key: stored.get(key, Counter()) for key in CASE_DIMENSIONS}
 
 
 def answer_times(area: Area, period: Period) -> dict[str, list[float]]:
@@ -400,6 +453,13 @@ def times(
     return rows
 
 
+def _summed(area: Area, period: Period) -> bool:
+    """Whether some of the case counts came from the snapshot: all the nation's, a whole
+    month of the period (or of the one before) elsewhere."""
+    periods = (period, period.previous)
+    return area.level == NATION or any(summary.whole_months(p.start, p.end) for p in periods)
+
+
 def period_name(period: Period) -> str:
     return f"{period.start:%d.%m.%Y}–{period.last_day:%d.%m.%Y}"
 
@@ -410,8 +470,9 @@ def dashboard(*, user: User, area: Area, period: Period) -> Dashboard:
     names = (period_name(period), period_name(period.previous))
     now_types, now_channels = signal_counts(area, period)
     old_types, old_channels = signal_counts(area, period.previous)
-    now_cases = case_counts(area, period)
-    old_cases = case_counts(area, period.previous)
+    snapshot = summary.latest_snapshot()
+    now_cases = case_counts(area, period, snapshot)
+    old_cases = case_counts(area, period.previous, snapshot)
     sections: Iterable[tuple[str, str, Categories, Counter[str], Counter[str]]] = [
         (
             "signal_sources",
@@ -450,4 +511,5 @@ def dashboard(*, user: User, area: Area, period: Period) -> Dashboard:
         referral_times=times(
             answer_times(area, period), answer_times(area, period.previous), exact=exact
         ),
+        as_of=snapshot.made_at if snapshot and _summed(area, period) else None,
     )

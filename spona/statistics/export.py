@@ -1,8 +1,11 @@
-"""The anonymised HTCDS release: the case records (``records.htcds_counts``) made
+"""The anonymised HTCDS release: the combinations of the case records (the worker's
+snapshot, ``summary.export_counts``, else counted now by ``records.htcds_counts``) made
 k-anonymous (``anonymity.anonymise``) and written as CSV, one line per released case."""
 
 import csv
+import io
 from collections import Counter
+from collections.abc import Iterator
 from typing import Protocol
 
 from django.utils.translation import gettext_lazy as _
@@ -19,17 +22,26 @@ class Writable(Protocol):
     def write(self, text: str, /) -> object: ...
 
 
-def write_csv(result: Release, out: Writable) -> int:
-    """Write the release (HTCDS/CTDC column names); returns the number of lines written."""
+def csv_chunks(result: Release) -> Iterator[str]:
+    """The release as CSV (HTCDS/CTDC column names), a chunk per released class (its line
+    once per record): streamed, a million lines are never held at once."""
+    out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*result.columns, *htcds.NOT_RECORDED_COLUMNS])
+    yield out.getvalue()
     blanks = [htcds.NOT_RECORDED] * len(htcds.NOT_RECORDED_COLUMNS)
-    lines = 0
     for values, count in result.rows:
-        line = [*values, *blanks]
-        writer.writerows([line] * count)
-        lines += count
-    return lines
+        out.seek(0)
+        out.truncate()
+        writer.writerow([*values, *blanks])
+        yield out.getvalue() * count
+
+
+def write_csv(result: Release, out: Writable) -> int:
+    """Write the release (``csv_chunks``); returns the number of lines written."""
+    for chunk in csv_chunks(result):
+        out.write(chunk)
+    return result.released_records
 
 
 LEVEL_TITLES = {

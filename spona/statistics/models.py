@@ -76,3 +76,61 @@ class CtdcRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dataset_id}:{self.row}"
+
+
+class Snapshot(models.Model):
+    """One refresh of the summary counts (``services.summary_refresh``): the dashboards and
+    the export read the newest instead of grouping every case on each request."""
+
+    made_at = models.DateTimeField()
+    cases = models.PositiveIntegerField()
+    seconds = models.FloatField()  # how long the refresh took
+
+    class Meta:
+        get_latest_by = "pk"
+
+    def __str__(self) -> str:
+        return f"{self.made_at:%Y-%m-%d %H:%M} ({self.cases})"
+
+
+class CaseCount(models.Model):
+    """How many cases opened in a month or on a day (local time) have one value of one of the
+    dashboard's case breakdowns (``dimension``: status, form, sex, age, citizenship): for the
+    whole country (``national``, cases without a municipality included) per month and per
+    day, for a municipality per month. A month's row (``whole_month``) has its first day."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="case_counts")
+    national = models.BooleanField()
+    municipality = models.ForeignKey(
+        "institutions.Municipality", null=True, blank=True, on_delete=models.CASCADE
+    )
+    whole_month = models.BooleanField()
+    day = models.DateField()
+    dimension = models.CharField(max_length=16)
+    value = models.CharField(max_length=32)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["snapshot", "national", "municipality", "whole_month", "day"])
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.dimension}={self.value}: {self.n}"
+
+
+class HtcdsCount(models.Model):
+    """How many victims' cases have one combination of the HTCDS export's columns (level 0,
+    in the order of ``htcds.COLUMNS``): what the k-anonymity search starts from."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="htcds_counts")
+    gender = models.CharField(max_length=32)
+    age = models.CharField(max_length=16)
+    citizenship = models.CharField(max_length=16)
+    year = models.CharField(max_length=8)
+    exploitation = models.CharField(max_length=200)
+    control = models.CharField(max_length=200)
+    n = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.gender}/{self.age}/{self.citizenship}/{self.year}: {self.n}"

@@ -48,57 +48,105 @@ def in_area(
 
 
 def grouped_with_screening(
-    cases: QuerySet[Case], fields: list[str], screening_fields: list[str]
+    cases: QuerySet[Case], fields: list[str], screening_fields: list[str], *, few: bool = False
 ) -> list[dict[str, Any]]:
     """Count ``cases`` grouped by ``fields`` (``values()`` paths of the cases, annotations
     included) and by ``screening_fields`` of each case's person's latest completed screening
-    (``None`` without one).
+    (``None`` without one). ``few``: see ``grouped_sets_with_screening``."""
+    keys = [*fields, *screening_fields]
+    grouped = grouped_sets_with_screening(cases, fields, screening_fields, [keys], few=few)
+    return [row for _, row in grouped]
+
+
+def grouped_sets_with_screening(
+    cases: QuerySet[Case],
+    fields: list[str],
+    screening_fields: list[str],
+    sets: list[list[str]],
+    *,
+    few: bool = False,
+) -> list[tuple[int, dict[str, Any]]]:
+    """Count ``cases`` grouped by each of ``sets`` (lists of names from ``fields`` and
+    ``screening_fields``, as ``grouped_with_screening``): ``(set's index, row)`` pairs, a
+    row holding the names of its set and ``n``.
 
     One statement: the cases' own query (as the ORM writes it, filters and time zone
-    included) joined to the latest screening per person, picked by a window function, then
-    grouped. A correlated subquery per case costs a million index look-ups at a million
-    cases; this is two scans and a hash join. For it PostgreSQL's JIT is turned off (its
-    compilation cost more than the query itself) and ``work_mem`` raised to 256 MB (the
-    grouping then hashes in memory instead of sorting on disk).
+    included) joined to the latest completed screening per person, picked by a window
+    function, then grouped once per set (PostgreSQL: ``GROUPING SETS``, one pass; elsewhere
+    ``UNION ALL``). A correlated subquery per case costs a million index look-ups at a
+    million cases; this is two scans and a hash join. With ``few`` (a few thousand cases of
+    a million, e.g. the days of one month) only their persons' screenings are ranked, looked
+    up by person, instead of all. For it PostgreSQL's JIT is turned off (its compilation cost
+    more than the query itself) and ``work_mem`` raised to 256 MB (the grouping then hashes
+    in memory instead of sorting on disk).
     """
     query = cases.values("person_id", *fields).order_by().query
     inner_sql, inner_params = query.sql_with_params()
-    # the ORM writes the fields first, then the annotations, whatever order values() had
-    selected = [*query.values_select, *query.extra_select, *query.annotation_select]
+    # the ORM writes the columns in values()'s order (``selected``, Django 5.2 on)
+    selected = list(query.selected or ())
     if sorted(selected) != sorted(["person_id", *fields]):
         raise ValueError(f"cannot group by {fields}")
     names = ["person_id" if name == "person_id" else f"f{fields.index(name)}" for name in selected]
+    column = {name: f"c.f{i}" for i, name in enumerate(fields)}
+    column.update({name: f"l.{name}" for name in screening_fields})
+    if not sets or any(name not in column for keys in sets for name in keys):
+        raise ValueError(f"cannot group by {sets}")
+    every = list(dict.fromkeys(name for keys in sets for name in keys))
     screening = Screening._meta.db_table
-    picked = ", ".join(f"s.{column}" for column in screening_fields)
-    latest = ", ".join(f"l.{column}" for column in screening_fields)
-    keys = ", ".join([*(f"c.f{i}" for i in range(len(fields))), latest])
+    picked = ", ".join(["s.person_id", *(f"s.{name}" for name in screening_fields)])
+    joined = " LEFT JOIN l ON l.person_id = c.person_id"
+    postgresql = connection.vendor == "postgresql"
+    if postgresql and len(sets) > 1:
+        # GROUPING() tells the sets apart: a bit per column, 1 where it is not grouped
+        masks = {
+            sum(1 << (len(every) - 1 - i) for i, name in enumerate(every) if name not in keys): n
+            for n, keys in enumerate(sets)
+        }
+        outputs = ", ".join(column[name] for name in every)
+        grouping_sets = ", ".join(f"({', '.join(column[name] for name in keys)})" for keys in sets)
+        select = (  # names from the models (as in ``sql`` below)
+            f"SELECT GROUPING({outputs}), {outputs}, COUNT(*) FROM c{joined}"  # noqa: S608
+            f" GROUP BY GROUPING SETS ({grouping_sets})"
+        )
+    else:
+        masks = {n: n for n in range(len(sets))}
+        branches = []
+        for n, keys in enumerate(sets):
+            outputs = "".join(f"{column[name] if name in keys else 'NULL'}, " for name in every)
+            uses_screening = any(name in screening_fields for name in keys)
+            grouped_by = f" GROUP BY {', '.join(column[name] for name in keys)}" if keys else ""
+            from_c = f"FROM c{joined if uses_screening else ''}{grouped_by}"
+            branches.append(f"SELECT {n}, {outputs}COUNT(*) {from_c}")
+        select = " UNION ALL ".join(branches)
+    only_theirs = " AND s.person_id IN (SELECT person_id FROM c)" if few else ""
     sql = f"""
         WITH c({", ".join(names)}) AS ({inner_sql}),
         ranked AS (
-            SELECT s.person_id, {picked}, ROW_NUMBER() OVER (
+            SELECT {picked}, ROW_NUMBER() OVER (
                 PARTITION BY s.person_id ORDER BY s.completed_at DESC, s.id DESC
             ) AS rank
-            FROM {screening} s WHERE s.status = %s
+            FROM {screening} s WHERE s.status = %s{only_theirs}
         ),
         l AS (SELECT * FROM ranked WHERE rank = 1)
-        SELECT {keys}, COUNT(*) FROM c LEFT JOIN l ON l.person_id = c.person_id
-        GROUP BY {keys}
+        {select}
     """  # noqa: S608 - names from the models, values as parameters
     params = [*inner_params, ScreeningStatus.COMPLETED]
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if postgresql:
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL work_mem = '256MB'")  # hash, not sort on disk
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     out = []
-    width = len(fields)
     for row in rows:
-        record: dict[str, Any] = dict(zip(fields, row[:width], strict=True))
-        for name, value in zip(screening_fields, row[width:-1], strict=True):
-            record[name] = json.loads(value) if isinstance(value, str) else value
+        keys = sets[masks[row[0]]]
+        record: dict[str, Any] = {}
+        for name, value in zip(every, row[1:-1], strict=True):
+            if name in keys:
+                decoded = name in screening_fields and isinstance(value, str)
+                record[name] = json.loads(value) if decoded else value
         record["n"] = row[-1]
-        out.append(record)
+        out.append((masks[row[0]], record))
     return out
 
 

@@ -15,7 +15,7 @@ from spona.statistics.access import HTCDS_EXPORT
 from spona.statistics.anonymity import Release
 from spona.statistics.export import release
 from spona.statistics.models import CTDC_COLUMNS, CtdcRecord, ReferenceDataset
-from spona.statistics.records import htcds_counts
+from spona.statistics.summary import export_counts
 
 
 def ctdc_latest() -> ReferenceDataset | None:
@@ -71,8 +71,11 @@ def ctdc_summary() -> ReferenceSummary | None:
 
 
 def htcds_release(*, user: User) -> Release:
-    """The k-anonymous HTCDS release of all cases (``export``), its report audited."""
+    """The k-anonymous HTCDS release of all cases (``export``; as of the newest summary
+    snapshot), its report audited."""
     require(user, HTCDS_EXPORT)
-    result = release(htcds_counts())
-    audit(AuditAction.EXPORT, details={"htcds_export": result.report()}, user=user)
+    counts, as_of = export_counts()
+    result = release(counts)
+    report = {**result.report(), "counted_at": as_of.isoformat() if as_of else None}
+    audit(AuditAction.EXPORT, details={"htcds_export": report}, user=user)
     return result

@@ -1,21 +1,43 @@
 """Every write of the statistics app: reference datasets; the annual report's job."""
 
+import itertools
+import time
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.utils import translation
+from django.db import connection, transaction
+from django.db.models import DateField, Model
+from django.db.models.functions import TruncDate, TruncMonth
+from django.utils import timezone, translation
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
+from spona.cases.models import Case
 from spona.jobs.models import Job
 from spona.jobs.services import job_start
 from spona.policy import require
 from spona.statistics import ctdc
 from spona.statistics.access import STATISTICS_VIEW
-from spona.statistics.dashboard import area_for
-from spona.statistics.models import CtdcRecord, ReferenceDataset
+from spona.statistics.dashboard import (
+    CASE_DIMENSIONS,
+    CASE_FIELDS,
+    SCREENING_FIELDS,
+    area_for,
+    case_value,
+)
+from spona.statistics.models import (
+    CaseCount,
+    CtdcRecord,
+    HtcdsCount,
+    ReferenceDataset,
+    Snapshot,
+)
+from spona.statistics.records import grouped_sets_with_screening, htcds_counts
 
 CTDC_TITLE = "CTDC victim–perpetrator synthetic data (condensed)"
 CTDC_SOURCE = "Counter-Trafficking Data Collaborative (CTDC), https://www.ctdatacollaborative.org/"
@@ -75,3 +97,120 @@ def annual_report_start(*, user: User, area_key: str, year: int, file_format: st
         "language": translation.get_language(),
     }
     return job_start(kind=ANNUAL_REPORT_JOB, owner=user, payload=payload)
+
+
+def _as_date(value: date | datetime | str) -> date:
+    """A month as the database returned it (a date, a local midnight, or SQLite's text)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value
+
+
+def _case_counts() -> tuple[Counter[tuple[date, str, str]], Counter[tuple[int, date, str, str]]]:
+    """Cases by breakdown value, nationally per day and per municipality and month: one
+    statement grouping every case once per breakdown and level (not per combination of
+    breakdowns)."""
+    cases = Case.objects.annotate(
+        month=TruncMonth("created_at", output_field=DateField()), day=TruncDate("created_at")
+    )
+    sets = []
+    for fields in CASE_DIMENSIONS.values():
+        sets += [["day", *fields], ["municipality", "month", *fields]]
+    grouped = grouped_sets_with_screening(
+        cases, ["municipality", "month", "day", *CASE_FIELDS], SCREENING_FIELDS, sets
+    )
+    national: Counter[tuple[date, str, str]] = Counter()
+    municipal: Counter[tuple[int, date, str, str]] = Counter()
+    dimensions = list(CASE_DIMENSIONS)
+    for index, row in grouped:
+        dimension = dimensions[index // 2]
+        value = case_value(dimension, row)
+        if index % 2 == 0:
+            national[(_as_date(row["day"]), dimension, value)] += row["n"]
+        elif row["municipality"] is not None:
+            municipal[(row["municipality"], _as_date(row["month"]), dimension, value)] += row["n"]
+    return national, municipal
+
+
+def _insert(model: type[Model], fields: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    """Write many rows of one of this app's tables (foreign keys by their ids): PostgreSQL's
+    ``COPY`` (a million rows in seconds, where ``bulk_create`` takes a minute), elsewhere
+    ``bulk_create``."""
+    by_name = {field.name: field for field in model._meta.concrete_fields}
+    if connection.vendor != "postgresql":
+        names = [by_name[name].attname for name in fields]  # "snapshot" → "snapshot_id"
+        model._default_manager.bulk_create(
+            (model(**dict(zip(names, row, strict=True))) for row in rows), batch_size=5000
+        )
+        return
+    columns = ", ".join(str(by_name[name].column) for name in fields)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {model._meta.db_table} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def summary_refresh() -> Snapshot:
+    """Count the cases anew for the dashboards and the export (``summary``): a new snapshot,
+    written whole in one transaction; the one before is kept (a reader may be using it),
+    older ones are deleted. Run by the worker's sweep; safe to run at any time."""
+    started = time.perf_counter()
+    made_at = timezone.now()
+    national, municipal = _case_counts()
+    combinations = htcds_counts()
+    with transaction.atomic():
+        snapshot = Snapshot.objects.create(
+            made_at=made_at,
+            cases=sum(n for (_m, dimension, _v), n in national.items() if dimension == "status"),
+            seconds=0,
+        )
+        national_months: Counter[tuple[date, str, str]] = Counter()
+        for (day, dimension, value), n in national.items():
+            national_months[(day.replace(day=1), dimension, value)] += n
+        _insert(
+            CaseCount,
+            [
+                "snapshot",
+                "national",
+                "municipality",
+                "whole_month",
+                "day",
+                "dimension",
+                "value",
+                "n",
+            ],
+            itertools.chain(
+                (
+                    (snapshot.pk, True, None, False, day, dimension, value, n)
+                    for (day, dimension, value), n in national.items()
+                ),
+                (
+                    (snapshot.pk, True, None, True, month, dimension, value, n)
+                    for (month, dimension, value), n in national_months.items()
+                ),
+                (
+                    (snapshot.pk, False, municipality, True, month, dimension, value, n)
+                    for (municipality, month, dimension, value), n in municipal.items()
+                ),
+            ),
+        )
+        _insert(
+            HtcdsCount,
+            ["snapshot", "gender", "age", "citizenship", "year", "exploitation", "control", "n"],
+            ((snapshot.pk, *values, n) for values, n in combinations.items()),
+        )
+        Snapshot.objects.filter(pk__lt=snapshot.pk).exclude(
+            pk=Snapshot.objects.filter(pk__lt=snapshot.pk).order_by("-pk").values("pk")[:1]
+        ).delete()
+        snapshot.seconds = round(time.perf_counter() - started, 3)
+        snapshot.save(update_fields=["seconds"])
+    return snapshot
+
+
+def summary_sweep() -> int:
+    """The worker's sweep: a new snapshot; returns the cases it counted."""
+    return summary_refresh().cases

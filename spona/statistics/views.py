@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -10,7 +10,7 @@ from spona.policy import require
 from spona.statistics import selectors, services
 from spona.statistics.access import HTCDS_EXPORT, STATISTICS_VIEW
 from spona.statistics.dashboard import area_for, areas_for, dashboard, default_period
-from spona.statistics.export import levels, write_csv
+from spona.statistics.export import csv_chunks, levels
 from spona.statistics.forms import DashboardFilter
 
 
@@ -49,13 +49,12 @@ def open_data(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def htcds_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+def htcds_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     """The anonymised HTCDS CSV (k = 11), for the Centre."""
     require(request.user, HTCDS_EXPORT)
     result = selectors.htcds_release(user=request.user)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_chunks(result), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="spona-htcds.csv"'
-    write_csv(result, response)
     return response
 
 

@@ -10,7 +10,7 @@ from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.statistics.anonymity import K
 from spona.statistics.export import release, write_csv
-from spona.statistics.records import htcds_counts
+from spona.statistics.summary import export_counts
 
 
 class Command(BaseCommand):
@@ -28,13 +28,14 @@ class Command(BaseCommand):
         k = options["k"]
         if k < K:
             raise SystemExit(f"k must be at least {K} for a public release")
-        result = release(htcds_counts(), k=k)
+        counts, as_of = export_counts()
+        result = release(counts, k=k)
         if options["output"] == "-":
             write_csv(result, sys.stdout)
         else:
             with Path(options["output"]).open("w", encoding="utf-8", newline="") as out:
                 write_csv(result, out)
-        report = result.report()
+        report = {**result.report(), "counted_at": as_of.isoformat() if as_of else None}
         with acting(AuditContext(channel="cli")):
             audit(AuditAction.EXPORT, details={"htcds_export": report})
         self.stderr.write(json.dumps(report, ensure_ascii=False, indent=2))
