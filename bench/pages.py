@@ -10,19 +10,26 @@ process (Python's share, whatever else the machine runs) and the SQL queries per
 Spona's 40 functions with the most cumulative time.
 """
 
+import sys
+from pathlib import Path
+
+# This folder holds bench/statistics.py, named as the standard library's module: take the
+# folder off the path (Python puts a script's folder first) before anything imports
+# ``statistics``, and put the project there.
+sys.path.pop(0)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 import argparse
 import cProfile
 import os
 import pstats
+import random
 import re
 import statistics
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import loadsetup
+from bench import loadsetup
 
 os.environ.update(loadsetup.environment())
 os.environ["LOG_REQUESTS"] = "false"
@@ -57,7 +64,7 @@ def pages(client: Client) -> dict[str, Callable[[], int]]:
 
     def new_signal() -> int:
         form = client.get("/signals/new/").content.decode()
-        municipality = re.search(r'<option value="(\d+)" selected>', form)
+        municipality = re.search(r'name="municipality" value="([^"]+)"', form)
         if not municipality:
             raise SystemExit("no municipality chosen in the signal form")
         return client.post("/signals/new/", {**SIGNAL, "municipality": municipality[1]}).status_code
@@ -80,7 +87,8 @@ def main() -> None:
     parser.add_argument("--profile", help="a page name from the list")
     args = parser.parse_args()
     accounts = loadsetup.users()
-    client = signed_in(accounts[int(time.time() // 30) % len(accounts)])  # a code is used once
+    # a code is used once per account: another account than a run in the last 30 s likely took
+    client = signed_in(random.choice(accounts))
     for name, request in pages(client).items():
         if args.profile and name != args.profile:
             continue
