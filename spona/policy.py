@@ -23,6 +23,8 @@ from typing import Any, Generic, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 
+from spona.core.memo import per_request
+
 
 def active(user: object) -> bool:
     """A signed-in, active account with a role."""
@@ -132,6 +134,7 @@ ALL = Q()
 """A row scope that grants every row (reference data)."""
 
 
+@per_request
 def sees(user: object, obj: Model) -> bool:
     """Is this row among those ``user`` may see?"""
     return visible(user, type(obj)).filter(pk=obj.pk).exists()

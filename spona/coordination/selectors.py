@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from spona.coordination.defaults import CODES, DEFAULT_MATRIX, PHASES
 from spona.coordination.models import Mandate, MandateRole
 from spona.core.collation import serbian_sorted
+from spona.core.memo import per_request
 from spona.institutions.models import Institution, InstitutionType, Municipality
 
 
@@ -19,6 +20,7 @@ class Cell:
         return str(MandateRole(self.role).label)
 
 
+@per_request
 def matrix(municipality: Municipality | None) -> dict[str, list[Cell]]:
     """Institution type -> one cell per phase (prevention, identification, protection, integration)."""
     local = {}
