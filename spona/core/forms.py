@@ -2,6 +2,9 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from spona.core.translit import fold
 
@@ -18,6 +21,30 @@ def limit_choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> N
     if not isinstance(field, forms.ModelChoiceField):
         raise TypeError(f"{name} is not a model choice field")
     field.queryset = queryset
+
+
+class ManyOptionsSelect(forms.Select):
+    """Django's select for hundreds of options (institutions, municipalities): written out in
+    Python, one format string instead of one template per option (most of a list page's
+    rendering); the same markup, without option groups."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        wanted = set(self.format_value(value))
+        chosen = [False]
+
+        def selected(key: Any) -> str:
+            if chosen[0] or str(key) not in wanted:
+                return ""
+            chosen[0] = True
+            return mark_safe(" selected")
+
+        options = format_html_join(
+            "\n", '<option value="{}"{}>{}</option>', ((k, selected(k), v) for k, v in self.choices)
+        )
+        final = self.build_attrs(self.attrs, attrs)
+        return format_html('<select name="{}"{}>\n{}\n</select>', name, flatatt(final), options)
 
 
 class DatalistInput(forms.TextInput):

@@ -3,8 +3,8 @@ Serbian alphabet's order of the page's script.
 
 Every list page offers both, a few hundred options each. Their labels in alphabetical order
 are kept in the cache per language for ``CHOICES_SECONDS`` (dropped at once when a municipality
-or an institution is saved or deleted through the ORM), and written out by ``ReferenceSelect``
-without a template per option: sorting them and rendering each option through Django's widget
+or an institution is saved or deleted through the ORM), and written out
+without a template per option (``ManyOptionsSelect``): sorting them and rendering each option through Django's widget
 templates was most of a list page's work. What a filter accepts is still checked against the
 database (``queryset``)."""
 
@@ -12,17 +12,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import django_filters
-from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Model, QuerySet
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from spona.core.collation import serbian_sorted
+from spona.core.forms import ManyOptionsSelect
 from spona.institutions.models import Institution, Municipality
 
 CHOICES_SECONDS = 300
@@ -74,32 +71,9 @@ class _ReferenceChoiceIterator(django_filters.fields.ModelChoiceIterator):  # ty
         return str(getattr(self.field, "reference"))  # noqa: B009 - set by ReferenceChoiceField
 
 
-class ReferenceSelect(forms.Select):
-    """Django's select, written out in Python (one format string instead of one template per
-    option); the same markup, without option groups."""
-
-    def render(
-        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
-    ) -> SafeString:
-        wanted = set(self.format_value(value))
-        chosen = [False]
-
-        def selected(key: Any) -> str:
-            if chosen[0] or str(key) not in wanted:
-                return ""
-            chosen[0] = True
-            return mark_safe(" selected")
-
-        options = format_html_join(
-            "\n", '<option value="{}"{}>{}</option>', ((k, selected(k), v) for k, v in self.choices)
-        )
-        final = self.build_attrs(self.attrs, attrs)
-        return format_html('<select name="{}"{}>\n{}\n</select>', name, flatatt(final), options)
-
-
 class ReferenceChoiceField(django_filters.fields.ModelChoiceField):
     iterator = _ReferenceChoiceIterator
-    widget = ReferenceSelect
+    widget = ManyOptionsSelect
 
     def __init__(self, *args: Any, reference: str, **kwargs: Any) -> None:
         self.reference = reference
