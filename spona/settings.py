@@ -115,7 +115,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "spona.core.memo.RequestMemoMiddleware",
+    "spona.policy.RequestMemoMiddleware",
     "spona.audit.middleware.AuditContextMiddleware",
     "spona.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -17,10 +17,10 @@ from spona.accounts.models import Role, User
 from spona.cases.access import team_cases
 from spona.cases.models import Case, DataCategory
 from spona.cases.services import case_open_for_presumed_victim, consent_record, referral_send
-from spona.core.memo import holds, remembering
 from spona.core.urgency import Urgency
 from spona.institutions.filters import reference_choices
 from spona.institutions.models import InstitutionType
+from spona.policy import holds, remembering
 from tests.factories import InstitutionFactory, MunicipalityFactory, PersonFactory, UserFactory
 
 #: The queries measured when these tests were written, on SQLite (PostgreSQL: the same or one

@@ -23,11 +23,10 @@ from spona.cases.models import (
 )
 from spona.cases.referrals import STEPS, ReferralMove, Side
 from spona.cases.workflow import TRANSITIONS, Decider, Transition
-from spona.core.memo import holds, per_request
 from spona.core.roles import INSTITUTION_WIDE_ROLES, PERSON_ROLES, Role
 from spona.institutions.models import Institution, InstitutionType
 from spona.people.models import Person
-from spona.policy import ALL, Permission, active, rows, sees
+from spona.policy import ALL, Permission, active, holds, per_request, rows, sees
 
 CASE_VIEW = Permission[Case]("case_view")
 CASE_TRANSITION = Permission[Transition]("case_transition")

@@ -26,11 +26,10 @@ from spona.cases.access import (
 )
 from spona.cases.models import Case, DataCategory
 from spona.conferences.models import Conference, Task, TaskStatus
-from spona.core.memo import holds
 from spona.core.roles import CONFERENCE_ROLES, INSTITUTION_WIDE_ROLES, TASK_ROLES, Role
 from spona.institutions.access import coordinates, home_municipality
 from spona.institutions.models import Institution, Municipality
-from spona.policy import Permission, only, rows, sees, visible
+from spona.policy import Permission, holds, only, rows, sees, visible
 
 CONFERENCE_VIEW = Permission[Conference]("conference_view")
 CONFERENCE_CONVENE = Permission[Case | Municipality]("conference_convene")

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from spona.coordination.defaults import CODES, DEFAULT_MATRIX, PHASES
 from spona.coordination.models import Mandate, MandateRole
 from spona.core.collation import serbian_sorted
-from spona.core.memo import per_request
 from spona.institutions.models import Institution, InstitutionType, Municipality
+from spona.policy import per_request
 
 
 @dataclass(frozen=True)
