@@ -21,21 +21,27 @@ p50/p95/p99 milliseconds, and Spona's share of the bare page's requests/s.
 demo data and 50 bench users (bench/loadsetup.py); bench/pages.py profiles single pages.
 """
 
+import sys
+from pathlib import Path
+
+# This folder holds bench/statistics.py, named as the standard library's module: take the
+# folder off the path (Python puts a script's folder first) before anything imports
+# ``statistics``, and put the project there.
+sys.path.pop(0)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 import argparse
 import json
 import os
 import platform
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import loadsetup
+from bench import loadsetup
 
 ROOT = loadsetup.ROOT
 PORT = 8790

@@ -123,7 +123,7 @@ class SponaUser(FastHttpUser):
     @task(1)
     def new_signal(self) -> None:
         form = self.client.get("/signals/new/", name="new signal form").text
-        municipality = re.search(r'<option value="(\d+)" selected>', form)[1]
+        municipality = re.search(r'name="municipality" value="([^"]+)"', form)[1]
         sent = self.client.post(
             "/signals/new/",
             data={

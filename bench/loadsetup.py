@@ -1,5 +1,5 @@
 """The installation that bench/load.py and bench/pages.py measure: a PostgreSQL database of
-its own (``spona_bench_load``) with the demo data and 50 extra signed-up users (case managers
+its own (``spona_bench_load``, or ``BENCH_DATABASE``) with the demo data and 50 extra signed-up users (case managers
 and supervisors of the demo municipalities' social welfare centres, each with an
 authenticator), production-like settings (DEBUG off, Argon2, Redis cache, persistent
 connections) and fixed keys kept in ``var/bench-load.env`` so a later run can reuse it.
@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ENV_FILE = ROOT / "var" / "bench-load.env"
 USERS_FILE = ROOT / "var" / "bench-load-users.json"
-DATABASE = "spona_bench_load"
+DATABASE = os.environ.get("BENCH_DATABASE", "spona_bench_load")
 PG = "postgres://postgres@127.0.0.1:5432"
 REDIS = "rediscache://127.0.0.1:6379/14"
 PASSWORD = "bench-load-password-2026"  # noqa: S105 - the bench users' password

@@ -15,13 +15,20 @@ This module knows no app. Each app declares its permissions and row scopes in it
 
 Rules follow need-to-know; the module docstrings of the ``access`` modules say how. Unknown users and
 inactive accounts may do nothing and see nothing.
+
+A rule or scope that a page asks many times may be kept for the rest of a read-only request
+(``per_request``, ``holds``, ``RequestMemoMiddleware``; see "Answers kept per read-only request").
 """
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
 
 
 def active(user: object) -> bool:
@@ -90,6 +97,88 @@ def only[M: Model](model: type[M]) -> Callable[[Callable[[Any], Q]], Callable[..
     return register
 
 
+# Answers kept per read-only request.
+#
+# A page asks the same access questions many times: which cases the user's team holds, which of
+# them share a category of data, whether the user sees this case. Each answer is a query (and
+# the ORM builds its nested subqueries anew each time). Within one GET or HEAD request, which
+# writes nothing a policy reads, the answer cannot change, so ``remembering()`` (opened by
+# ``RequestMemoMiddleware`` around such requests) keeps each answer for the rest of the request.
+#
+# Outside such a request (a form post, a service, a command, a test calling a rule directly)
+# nothing is remembered: every call asks the database, as before. The next request asks anew,
+# so a withdrawn consent or an ended team membership still takes effect at the next page load.
+
+_MEMO: ContextVar[dict[Hashable, Any] | None] = ContextVar("spona_request_memo", default=None)
+
+#: Requests that only read (RFC 9110's safe methods that Spona serves).
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+_UNSAVED = object()
+
+
+@contextmanager
+def remembering() -> Iterator[None]:
+    """Remember the answers of ``per_request`` functions until the block ends."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def _key(value: Any) -> Hashable:
+    """A model instance by its class and primary key (the request's user is one object, the
+    case a view loaded another); anything else as itself."""
+    if isinstance(value, Model):
+        return (type(value), value.pk) if value.pk is not None else _UNSAVED
+    return value  # type: ignore[no-any-return]
+
+
+def per_request[**P, R](function: Callable[P, R]) -> Callable[P, R]:
+    """Remember ``function``'s answer per arguments while a ``remembering()`` block lasts."""
+
+    @functools.wraps(function)
+    def remembered(*args: P.args, **kwargs: P.kwargs) -> R:
+        memo = _MEMO.get()
+        key = (function, *map(_key, args), *sorted((k, _key(v)) for k, v in kwargs.items()))
+        if memo is None or _UNSAVED in key:
+            return function(*args, **kwargs)
+        try:
+            return memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            memo[key] = answer = function(*args, **kwargs)
+            return answer
+
+    return remembered
+
+
+def holds(scope: QuerySet[Any], pk: Any) -> bool:
+    """Is the row ``pk`` among ``scope``? In a ``remembering()`` block the keys of ``scope`` are
+    read once and kept on it, so that further questions to the same (remembered) scope are
+    answered without the database; elsewhere one ``EXISTS`` query answers."""
+    keys: frozenset[Any] | None = getattr(scope, "_remembered_keys", None)
+    if keys is None:
+        if _MEMO.get() is None:
+            return scope.filter(pk=pk).exists()
+        keys = frozenset(scope.values_list("pk", flat=True))
+        scope._remembered_keys = keys  # type: ignore[attr-defined]
+    return pk in keys
+
+
+class RequestMemoMiddleware:
+    """Opens a ``remembering()`` block around every GET and HEAD request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in SAFE_METHODS:
+            return self.get_response(request)
+        with remembering():
+            return self.get_response(request)
+
+
 def can(user: object, permission: Permission[T], obj: T | None = None) -> bool:  # noqa: UP047
     """May ``user`` do ``permission`` (to ``obj``)?"""
     return permission.allows(user, obj)
@@ -132,6 +221,7 @@ ALL = Q()
 """A row scope that grants every row (reference data)."""
 
 
+@per_request
 def sees(user: object, obj: Model) -> bool:
     """Is this row among those ``user`` may see?"""
     return visible(user, type(obj)).filter(pk=obj.pk).exists()

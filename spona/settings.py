@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "spona.policy.RequestMemoMiddleware",
     "spona.audit.middleware.AuditContextMiddleware",
     "spona.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -183,7 +184,7 @@ SWEEP_INTERVAL_MINUTES = env.float("SWEEP_INTERVAL_MINUTES", default=60)
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://spona")}
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["spona.accounts.backends.UserBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

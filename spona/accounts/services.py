@@ -171,7 +171,7 @@ def has_two_factor(user: User) -> bool:
 
 
 def sign_in_complete(request: HttpRequest, user: User) -> None:
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="spona.accounts.backends.UserBackend")
     User.objects.filter(pk=user.pk).update(failed_sign_ins=0, last_failed_sign_in_at=None)
     cache.delete(_address_key(client_address(request)))
     audit(AuditAction.SIGN_IN, user, user=user)

@@ -26,7 +26,7 @@ from spona.cases.workflow import TRANSITIONS, Decider, Transition
 from spona.core.roles import INSTITUTION_WIDE_ROLES, PERSON_ROLES, Role
 from spona.institutions.models import Institution, InstitutionType
 from spona.people.models import Person
-from spona.policy import ALL, Permission, active, rows, sees
+from spona.policy import ALL, Permission, active, holds, per_request, rows, sees
 
 CASE_VIEW = Permission[Case]("case_view")
 CASE_TRANSITION = Permission[Transition]("case_transition")
@@ -45,12 +45,14 @@ REFERRAL_STATISTICS = Permission[None]("referral_statistics")
 STATISTICS_ROLES = frozenset({Role.CENTRE_OFFICER, Role.COORDINATOR, Role.ANALYST})
 
 
+@per_request
 def glass_cases(user: User) -> QuerySet[Case]:
     """Cases this user opened with a break-glass grant that has not expired."""
     grants = BreakGlassGrant.objects.filter(user=user.pk, expires_at__gt=timezone.now())
     return Case.objects.filter(pk__in=grants.values("case"))
 
 
+@per_request
 def team_cases(user: User) -> QuerySet[Case]:
     """Cases the user's institution opened or received a (not revoked or declined) referral of,
     and the cases of the user's own break-glass grants."""
@@ -67,6 +69,12 @@ def team_cases(user: User) -> QuerySet[Case]:
     )
 
 
+def in_own_team(user: User, case: Case) -> bool:
+    """Is this case one of the user's team's cases, not by break-glass only?"""
+    return holds(team_cases(user), case.pk) and not holds(glass_cases(user), case.pk)
+
+
+@per_request
 def cases_sharing(user: User, category: str) -> QuerySet[Case]:
     """Team cases whose ``category`` of data this user may see: the lead institution's, those
     whose person consented to share it with this user's type of institution, and the user's
@@ -85,6 +93,7 @@ def cases_sharing(user: User, category: str) -> QuerySet[Case]:
     )
 
 
+@per_request
 def consented_cases(institution: Institution | None, category: str) -> QuerySet[Case]:
     """Cases whose ``category`` of data the person lets ``institution`` read: those it leads
     and those with a live consent for its type of institution (team membership aside: a case
@@ -99,6 +108,7 @@ def consented_cases(institution: Institution | None, category: str) -> QuerySet[
     )
 
 
+@per_request
 def consent_scope(user: User, category: str) -> QuerySet[Case]:
     """:func:`consented_cases` for the user's institution, and the user's break-glass cases."""
     glass = glass_cases(user).values("pk")
@@ -108,13 +118,10 @@ def consent_scope(user: User, category: str) -> QuerySet[Case]:
     return Case.objects.filter(Q(pk__in=scope) | Q(pk__in=glass))
 
 
+@per_request
 def shares(user: object, case: Case, category: str) -> bool:
     """May this user see ``category`` of this case's data (consent, lead or break-glass)?"""
-    return (
-        active(user)
-        and isinstance(user, User)
-        and cases_sharing(user, category).filter(pk=case.pk).exists()
-    )
+    return active(user) and isinstance(user, User) and holds(cases_sharing(user, category), case.pk)
 
 
 def decides_identification(user: object, case: Case) -> bool:
@@ -167,8 +174,7 @@ def _works_on(user: User, case: Case) -> bool:
     case's details."""
     if user.role not in {Role.CASE_MANAGER, Role.SUPERVISOR}:
         return False
-    own_team = team_cases(user).exclude(pk__in=glass_cases(user).values("pk"))
-    return own_team.filter(pk=case.pk).exists() and shares(user, case, DataCategory.CASE_DETAILS)
+    return in_own_team(user, case) and shares(user, case, DataCategory.CASE_DETAILS)
 
 
 @CASE_TRANSITION.rule
@@ -211,7 +217,7 @@ def _may_refer(user: User, case: Case | None) -> bool:
         return False
     if case is None:
         return True
-    return team_cases(user).filter(pk=case.pk).exclude(pk__in=glass_cases(user)).exists()
+    return in_own_team(user, case)
 
 
 @CONSENT_MANAGE.rule

@@ -10,7 +10,7 @@ from spona.cases.models import (
     DataCategory,
 )
 from spona.core.collation import in_serbian_order
-from spona.core.forms import limit_choices
+from spona.core.forms import ManyOptionsSelect, limit_choices
 from spona.core.urgency import Urgency
 from spona.institutions.models import Institution, InstitutionType
 
@@ -56,7 +56,9 @@ class ReopenForm(forms.Form):
 
 
 class ReferralForm(forms.Form):
-    to = forms.ModelChoiceField(label=_("Refer to"), queryset=Institution.objects.none())
+    to = forms.ModelChoiceField(
+        label=_("Refer to"), queryset=Institution.objects.none(), widget=ManyOptionsSelect
+    )
     reason = forms.CharField(
         label=_("Reason for the referral"), widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
-from spona.accounts.models import User
 from spona.cases import selectors, services
 from spona.cases.access import (
     BREAK_GLASS,
@@ -36,10 +35,8 @@ from spona.cases.panels import panels_for
 from spona.cases.referrals import ReferralMove, ReferralStep
 from spona.cases.statistics import referral_statistics
 from spona.coordination.models import MandateRole
-from spona.coordination.services import cannot_receive_alert
 from spona.core.actions import act_and_return, incomplete_and_return
 from spona.disclosure import K
-from spona.institutions.models import Institution
 from spona.policy import require, visible
 
 
@@ -68,7 +65,9 @@ def case_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "referral_form": ReferralForm(sender_id=user.institution_id, auto_id="referral_%s")
         if may.refer
         else None,
-        "unreachable": _unreachable(case, user) if may.refer else [],
+        "unreachable": selectors.unreachable_institutions(case, sender=user.institution)
+        if may.refer
+        else [],
         "referrals": [(referral, may.referral_steps[referral.pk]) for referral in referrals],
         "timeline": selectors.timeline(case),
         "panels": panels_for(user, case),
@@ -78,15 +77,6 @@ def case_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "reopen_form": ReopenForm(initial={"version": case.version}) if may.reopen else None,
     }
     return render(request, "cases/case_detail.html", context)
-
-
-def _unreachable(case: Case, user: User) -> list[Institution]:
-    """Institutions nearby that cannot receive: the sender is told before sending, and the
-    coordinator is alerted (at most once a day per institution)."""
-    idle = selectors.unreachable_institutions(case, sender=user.institution)
-    for institution in idle:
-        cannot_receive_alert(institution)
-    return idle
 
 
 DECISION_INCOMPLETE = gettext_lazy(

@@ -17,13 +17,19 @@ about a person and are unchanged.
 from django.db.models import Q
 
 from spona.accounts.models import User
-from spona.cases.access import consent_scope, consented_cases, glass_cases, shares, team_cases
+from spona.cases.access import (
+    consent_scope,
+    consented_cases,
+    in_own_team,
+    shares,
+    team_cases,
+)
 from spona.cases.models import Case, DataCategory
 from spona.conferences.models import Conference, Task, TaskStatus
 from spona.core.roles import CONFERENCE_ROLES, INSTITUTION_WIDE_ROLES, TASK_ROLES, Role
 from spona.institutions.access import coordinates, home_municipality
 from spona.institutions.models import Institution, Municipality
-from spona.policy import Permission, only, rows, sees, visible
+from spona.policy import Permission, holds, only, rows, sees, visible
 
 CONFERENCE_VIEW = Permission[Conference]("conference_view")
 CONFERENCE_CONVENE = Permission[Case | Municipality]("conference_convene")
@@ -77,7 +83,7 @@ def may_own_task(institution: Institution, case: Case | None) -> bool:
     """A task about a case goes only to an institution that may read the case details."""
     if case is None:
         return True
-    return consented_cases(institution, DataCategory.CASE_DETAILS).filter(pk=case.pk).exists()
+    return holds(consented_cases(institution, DataCategory.CASE_DETAILS), case.pk)
 
 
 @CONFERENCE_CONTENT.rule
@@ -104,8 +110,7 @@ def _may_convene(user: User, subject: Case | Municipality | None) -> bool:
     if subject is None:
         return True
     if isinstance(subject, Case):
-        team = team_cases(user).exclude(pk__in=glass_cases(user).values("pk"))
-        return user.role in INSTITUTION_WIDE_ROLES and team.filter(pk=subject.pk).exists()
+        return user.role in INSTITUTION_WIDE_ROLES and in_own_team(user, subject)
     return subject.pk == home_municipality(user)
 
 

@@ -3,6 +3,7 @@ and in the municipality's summary."""
 
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,7 @@ from spona.conferences.access import CONFERENCE_CONVENE, CONFERENCE_VIEW, TASK_V
 from spona.conferences.selectors import conference_list, open_tasks, overdue_tasks_count
 from spona.core.phases import Phase, Tool, offer
 from spona.core.roles import TASK_ROLES
-from spona.core.work import SHOWN, Figure, Item, Section, provide, summarise
+from spona.core.work import SHOWN, Figure, Item, Section, counted, provide, summarise
 from spona.policy import can
 
 offer(
@@ -59,11 +60,12 @@ def _my_tasks(user: User) -> Section | None:
     shown = list(waiting[:SHOWN])
     # a task's title can describe the person it is about: the home page's list is a read
     audit_listed(user=user, purpose="home: my tasks", tasks=shown)
+    count, overdue = counted(waiting, Q(due_on__lt=timezone.localdate()))
     return Section(
         key="tasks",
         title=_("My tasks"),
-        count=waiting.count(),
-        overdue_count=waiting.filter(due_on__lt=timezone.localdate()).count(),
+        count=count,
+        overdue_count=overdue,
         items=[
             Item(
                 code=task.code,

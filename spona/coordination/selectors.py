@@ -6,6 +6,7 @@ from spona.coordination.defaults import CODES, DEFAULT_MATRIX, PHASES
 from spona.coordination.models import Mandate, MandateRole
 from spona.core.collation import serbian_sorted
 from spona.institutions.models import Institution, InstitutionType, Municipality
+from spona.policy import per_request
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class Cell:
         return str(MandateRole(self.role).label)
 
 
+@per_request
 def matrix(municipality: Municipality | None) -> dict[str, list[Cell]]:
     """Institution type -> one cell per phase (prevention, identification, protection, integration)."""
     local = {}

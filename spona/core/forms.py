@@ -2,6 +2,9 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from spona.core.translit import fold
 
@@ -18,6 +21,30 @@ def limit_choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> N
     if not isinstance(field, forms.ModelChoiceField):
         raise TypeError(f"{name} is not a model choice field")
     field.queryset = queryset
+
+
+class ManyOptionsSelect(forms.Select):
+    """Django's select for hundreds of options (institutions, municipalities): written out in
+    Python, one format string instead of one template per option (most of a list page's
+    rendering); the same markup, without option groups."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        wanted = set(self.format_value(value))
+        chosen = [False]
+
+        def selected(key: Any) -> str:
+            if chosen[0] or str(key) not in wanted:
+                return ""
+            chosen[0] = True
+            return mark_safe(" selected")
+
+        options = format_html_join(
+            "\n", '<option value="{}"{}>{}</option>', ((k, selected(k), v) for k, v in self.choices)
+        )
+        final = self.build_attrs(self.attrs, attrs)
+        return format_html('<select name="{}"{}>\n{}\n</select>', name, flatatt(final), options)
 
 
 class DatalistInput(forms.TextInput):
@@ -42,42 +69,46 @@ class DatalistInput(forms.TextInput):
 class TypeableModelChoiceField(forms.ModelChoiceField[Any]):
     """A choice among many (the 161 municipalities) that can be typed into: the name in either
     script, any case and without diacritics ("cacak" is Čačak, Чачак); a choice's id (what
-    a select sent) is still accepted."""
+    a select sent) is still accepted. ``labels`` ((key, label) in the order offered; by
+    default read from the queryset) name the choices; the queryset decides what is accepted."""
 
     widget = DatalistInput
 
-    def _choices(self) -> QuerySet[Any]:
-        assert self.queryset is not None  # noqa: S101 - given at construction
-        return self.queryset
+    def __init__(self, *args: Any, labels: list[tuple[Any, str]] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._labels = labels
 
-    def _names(self) -> dict[str, Any]:
-        return {fold(str(obj)): obj for obj in self._choices()}
+    def labels(self) -> list[tuple[Any, str]]:
+        if self._labels is None:
+            assert self.queryset is not None  # noqa: S101 - given at construction
+            self._labels = [(obj.pk, str(obj)) for obj in self.queryset]
+        return self._labels
 
     def prepare_value(self, value: Any) -> Any:
         if hasattr(value, "_meta"):
             return str(value)
         if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-            found = self._choices().filter(pk=value).first()
-            return str(found) if found is not None else value
+            return dict(self.labels()).get(int(value), value)
         return value
 
     def to_python(self, value: Any) -> Any:
         if value in self.empty_values:
             return None
         text = str(value).strip()
-        if text.isdigit():
-            return super().to_python(text)
-        found = self._names().get(fold(text))
-        if found is None:
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            )
-        return found
+        if not text.isdigit():
+            key = {fold(label): key for key, label in self.labels()}.get(fold(text))
+            if key is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                )
+            text = str(key)
+        return super().to_python(text)
 
 
-def typeable(form: forms.BaseForm, name: str) -> None:
+def typeable(form: forms.BaseForm, name: str, labels: list[tuple[Any, str]] | None = None) -> None:
     """Make the form's model choice field ``name`` one that can be typed into, keeping its
-    choices (in their order), label, help text and whether it is required."""
+    choices (in their order, or named and ordered by ``labels``), label, help text and whether
+    it is required."""
     field = form.fields[name]
     if not isinstance(field, forms.ModelChoiceField):
         raise TypeError(f"{name} is not a model choice field")
@@ -85,11 +116,12 @@ def typeable(form: forms.BaseForm, name: str) -> None:
     assert queryset is not None  # noqa: S101
     typed = TypeableModelChoiceField(
         queryset,
+        labels=labels,
         label=field.label,
         help_text=field.help_text,
         required=field.required,
         initial=field.initial,
     )
     assert isinstance(typed.widget, DatalistInput)  # noqa: S101
-    typed.widget.options = [str(obj) for obj in queryset]
+    typed.widget.options = [label for _key, label in typed.labels()]
     form.fields[name] = typed

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from django.db.models import Count, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 
@@ -94,6 +95,12 @@ class Section:
         if first is not None:
             return (1, first[1])
         return (2 if self.count or self.figures else 3, _NEVER)
+
+
+def counted(rows: QuerySet[Any], overdue: Q) -> tuple[int, int]:
+    """How many ``rows`` wait, and how many of them are ``overdue``: one query, not two."""
+    totals = rows.order_by().aggregate(waiting=Count("pk"), late=Count("pk", filter=overdue))
+    return int(totals["waiting"]), int(totals["late"])
 
 
 Provider = Callable[[Any], Section | None]

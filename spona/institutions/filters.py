@@ -1,36 +1,102 @@
 """Filters other apps' lists share: by municipality and by institution, offered in the
-Serbian alphabet's order of the page's script."""
+Serbian alphabet's order of the page's script.
 
+Every list page offers both, a few hundred options each. Their labels in alphabetical order
+are kept in the cache per language for ``CHOICES_SECONDS`` (dropped at once when a municipality
+or an institution is saved or deleted through the ORM), and written out
+without a template per option (``ManyOptionsSelect``): sorting them and rendering each option through Django's widget
+templates was most of a list page's work. What a filter accepts is still checked against the
+database (``queryset``)."""
+
+from collections.abc import Iterator
 from typing import Any
 
 import django_filters
-from django.db.models import QuerySet
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Model, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from spona.core.collation import in_serbian_order
+from spona.core.collation import serbian_sorted
+from spona.core.forms import ManyOptionsSelect
 from spona.institutions.models import Institution, Municipality
 
+CHOICES_SECONDS = 300
 
-def _municipalities(request: Any) -> QuerySet[Municipality]:
-    return in_serbian_order(Municipality.objects.all(), str)
+#: name -> the rows a filter offers (and accepts)
+_OFFERED: dict[str, type[Model]] = {"municipality": Municipality, "institution": Institution}
 
 
-def _institutions(request: Any) -> QuerySet[Institution]:
-    return in_serbian_order(Institution.objects.filter(is_active=True), str)
+def _offered(name: str) -> QuerySet[Any]:
+    if name == "institution":
+        return Institution.objects.filter(is_active=True)
+    return Municipality.objects.all()
+
+
+def _cache_key(name: str, language: str) -> str:
+    return f"institutions:choices:{name}:{language}"
+
+
+def reference_choices(name: str) -> list[tuple[int, str]]:
+    """(key, label) of every row the ``name`` filter offers, in the Serbian alphabet's order
+    of the page's script."""
+    key = _cache_key(name, get_language())
+    choices: list[tuple[int, str]] | None = cache.get(key)
+    if choices is None:
+        choices = [(row.pk, str(row)) for row in serbian_sorted(_offered(name), str)]
+        cache.set(key, choices, CHOICES_SECONDS)
+    return choices
+
+
+def forget_reference_choices(**kwargs: Any) -> None:
+    """A municipality or an institution changed: offer the rows anew (a ``post_save`` and
+    ``post_delete`` receiver; bulk writes wait for ``CHOICES_SECONDS``)."""
+    cache.delete_many(
+        [_cache_key(name, language) for name in _OFFERED for language, _label in settings.LANGUAGES]
+    )
+
+
+class _ReferenceChoiceIterator(django_filters.fields.ModelChoiceIterator):  # type: ignore[type-arg]
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from reference_choices(self._reference)
+
+    def __len__(self) -> int:
+        return len(reference_choices(self._reference)) + int(self.field.empty_label is not None)
+
+    @property
+    def _reference(self) -> str:
+        return str(getattr(self.field, "reference"))  # noqa: B009 - set by ReferenceChoiceField
+
+
+class ReferenceChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = _ReferenceChoiceIterator
+    widget = ManyOptionsSelect
+
+    def __init__(self, *args: Any, reference: str, **kwargs: Any) -> None:
+        self.reference = reference
+        super().__init__(*args, **kwargs)
+
+
+class ReferenceChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = ReferenceChoiceField
 
 
 def municipality_filter(field: str = "municipality") -> django_filters.ModelChoiceFilter:
-    return django_filters.ModelChoiceFilter(
-        # django-filter takes a callable (evaluated per request); its stubs know only querysets
+    return ReferenceChoiceFilter(
         field_name=field,
-        queryset=_municipalities,  # type: ignore[arg-type]
+        queryset=_offered("municipality"),
+        reference="municipality",
         label=_("municipality"),
     )
 
 
 def institution_filter(field: str, label: Any = None) -> django_filters.ModelChoiceFilter:
-    return django_filters.ModelChoiceFilter(
+    return ReferenceChoiceFilter(
         field_name=field,
-        queryset=_institutions,  # type: ignore[arg-type]
+        queryset=_offered("institution"),
+        reference="institution",
         label=label or _("institution"),
     )

@@ -11,7 +11,7 @@ access to cases, small cells suppressed for the others (``spona.providers.needs`
 from django.db.models import Q
 
 from spona.accounts.models import User
-from spona.cases.access import cases_sharing, glass_cases, shares, team_cases
+from spona.cases.access import cases_sharing, in_own_team, shares, team_cases
 from spona.cases.models import Case, DataCategory
 from spona.core.roles import INSTITUTION_WIDE_ROLES, Role
 from spona.institutions.access import home_municipality
@@ -89,8 +89,7 @@ def _works_on(user: User, case: Case) -> bool:
     """The team's institution-wide roles (not by break-glass) who may see the case's details."""
     if user.role not in INSTITUTION_WIDE_ROLES or user.institution_id is None:
         return False
-    own = team_cases(user).exclude(pk__in=glass_cases(user).values("pk"))
-    return own.filter(pk=case.pk).exists() and shares(user, case, DataCategory.CASE_DETAILS)
+    return in_own_team(user, case) and shares(user, case, DataCategory.CASE_DETAILS)
 
 
 @DELIVERY_RECORD.rule

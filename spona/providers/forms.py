@@ -4,10 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from spona.cases.models import Case, Referral
-from spona.core.collation import in_serbian_order
 from spona.core.forms import VersionedForm, limit_choices, typeable
 from spona.core.uploads import Kind, UploadField
 from spona.core.urgency import Urgency
+from spona.institutions.filters import reference_choices
 from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.providers.models import Delivery, Offer, OfferKind, Provider, Service
 from spona.providers.services import DELIVERY_FIELDS, PROVIDER_FIELDS, SERVICE_FIELDS
@@ -56,8 +56,8 @@ class ServiceForm(VersionedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        limit_choices(self, "municipality", in_serbian_order(Municipality.objects.all(), str))
-        typeable(self, "municipality")  # 161 of them: type a few letters
+        # 161 of them: type a few letters
+        typeable(self, "municipality", reference_choices("municipality"))
 
 
 class OfferForm(forms.Form):

@@ -4,10 +4,10 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from spona.core.collation import in_serbian_order
 from spona.core.forms import limit_choices, typeable
 from spona.core.urgency import Urgency
-from spona.institutions.models import Institution, Municipality
+from spona.institutions.filters import reference_choices
+from spona.institutions.models import Institution
 from spona.signals.models import Signal
 from spona.signals.warning_signs import choices_for
 
@@ -47,8 +47,8 @@ class SignalForm(forms.ModelForm[Signal]):
 
     def __init__(self, *args: Any, institution_type: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        limit_choices(self, "municipality", in_serbian_order(Municipality.objects.all(), str))
-        typeable(self, "municipality")  # 161 of them: type a few letters
+        # 161 of them: type a few letters
+        typeable(self, "municipality", reference_choices("municipality"))
         signs = choices_for(institution_type) if institution_type else []
         if signs:  # the short checklist for the reporter's kind of institution
             self.fields["indicators"] = forms.MultipleChoiceField(

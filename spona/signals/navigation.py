@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
 from spona.core.phases import Phase, Tool, offer
-from spona.core.work import SHOWN, Figure, Item, Section, provide, summarise
+from spona.core.work import SHOWN, Figure, Item, Section, counted, provide, summarise
 from spona.policy import can
 from spona.signals.access import SIGNAL_TRIAGE, SIGNAL_VIEW
 from spona.signals.selectors import signals_raised_count, triage_due, triage_overdue, triage_waiting
@@ -27,11 +27,12 @@ def _to_triage(user: User) -> Section | None:
     if not can(user, SIGNAL_TRIAGE):
         return None
     waiting = triage_waiting(user=user)
+    count, overdue = counted(waiting, triage_overdue())
     return Section(
         key="signals_to_triage",
         title=_("Signals to triage"),
-        count=waiting.count(),
-        overdue_count=waiting.filter(triage_overdue()).count(),
+        count=count,
+        overdue_count=overdue,
         items=[
             Item(
                 code=signal.code,

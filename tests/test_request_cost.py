@@ -1,0 +1,178 @@
+"""What a page costs in queries, pinned (issue 18, the load targets): the policy's answers
+are worked out once per read-only request, the signed-in user comes with their institution,
+and the lists' municipality and institution filters come from the cache. Each test fails if a
+page's queries grow again with the size of the case team, the number of filter options, or
+the number of times a page asks the same access question."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from spona.accounts.models import Role, User
+from spona.cases.access import team_cases
+from spona.cases.models import Case, DataCategory
+from spona.cases.services import case_open_for_presumed_victim, consent_record, referral_send
+from spona.core.urgency import Urgency
+from spona.institutions.filters import reference_choices
+from spona.institutions.models import InstitutionType
+from spona.policy import holds, remembering
+from tests.factories import InstitutionFactory, MunicipalityFactory, PersonFactory, UserFactory
+
+#: The queries measured when these tests were written, on SQLite (PostgreSQL: the same or one
+#: fewer); before the memo, the user's institution and the cached filters: 40, 26 and 16.
+CASE_PAGE_QUERIES = 35
+HOME_PAGE_QUERIES = 21
+CASE_LIST_QUERIES = 7
+
+
+def _queries(client: Client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        answer = client.get(url)
+    assert answer.status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+@pytest.fixture
+def lead(municipality: Any) -> User:
+    csr = InstitutionFactory(type=InstitutionType.SOCIAL_WELFARE, municipality=municipality)
+    return UserFactory(role=Role.CASE_MANAGER, institution=csr)
+
+
+def _case(lead: User) -> Case:
+    person = PersonFactory(registered_by=lead)
+    return case_open_for_presumed_victim(user=lead, person=person, is_child=False, origin={})
+
+
+def _grow_team(lead: User, case: Case, institutions: int) -> None:
+    """Refer the case to ``institutions`` more institutions, each sharing the case details."""
+    for i in range(institutions):
+        kind = [InstitutionType.POLICE, InstitutionType.HEALTH, InstitutionType.NGO][i % 3]
+        member = InstitutionFactory(type=kind, municipality=lead.institution.municipality)
+        UserFactory(role=Role.CASE_MANAGER, institution=member)
+        referral_send(user=lead, case=case, to=member, reason="support", urgency=Urgency.NORMAL)
+        consent_record(
+            user=lead,
+            case=case,
+            institution_type=kind,
+            category=DataCategory.CASE_DETAILS,
+            method="written",
+        )
+
+
+def _signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_case_page_makes_the_same_queries_whatever_the_team_size(lead: User) -> None:
+    small, large = _case(lead), _case(lead)
+    _grow_team(lead, large, 6)
+    client = _signed_in(lead)
+    client.get(reverse("cases:case_detail", args=[small.code]))  # the session's first touch
+
+    for_small = _queries(client, reverse("cases:case_detail", args=[small.code]))
+    for_large = _queries(client, reverse("cases:case_detail", args=[large.code]))
+
+    assert len(for_large) == len(for_small)
+    assert len(for_large) <= CASE_PAGE_QUERIES
+
+
+def test_the_case_page_only_reads(lead: User) -> None:
+    """Institutions nearby that cannot receive are named; the alerts are the sweep's."""
+    case = _case(lead)
+    InstitutionFactory(type=InstitutionType.POLICE, municipality=lead.institution.municipality)
+    client = _signed_in(lead)
+    client.get(reverse("cases:case_detail", args=[case.code]))
+
+    queries = _queries(client, reverse("cases:case_detail", args=[case.code]))
+
+    assert not [sql for sql in queries if "inbox_notification" in sql and "INSERT" in sql]
+    assert not [sql for sql in queries if "'cannot_receive'" in sql]
+
+
+def test_the_home_page_has_a_fixed_number_of_queries(lead: User) -> None:
+    for _ in range(3):
+        _grow_team(lead, _case(lead), 1)
+    client = _signed_in(lead)
+    client.get(reverse("workspace:home"))
+
+    assert len(_queries(client, reverse("workspace:home"))) <= HOME_PAGE_QUERIES
+
+
+def test_the_list_filters_do_not_grow_with_the_municipalities_and_institutions(
+    lead: User,
+) -> None:
+    client = _signed_in(lead)
+    client.get(reverse("cases:case_list"))
+    before = _queries(client, reverse("cases:case_list"))
+    for i in range(20):
+        place = MunicipalityFactory(code=f"9{i:04d}")
+        InstitutionFactory(type=InstitutionType.POLICE, municipality=place)
+    client.get(reverse("cases:case_list"))  # the new rows are offered: read once more
+
+    after = _queries(client, reverse("cases:case_list"))
+
+    assert len(after) == len(before) <= CASE_LIST_QUERIES
+    assert not [sql for sql in after if 'FROM "institutions_municipality"' in sql]
+
+
+def test_a_new_institution_is_offered_in_the_filters_at_once(lead: User) -> None:
+    client = _signed_in(lead)
+    client.get(reverse("cases:case_list"))
+    police = InstitutionFactory(
+        type=InstitutionType.POLICE, municipality=lead.institution.municipality
+    )
+
+    page = client.get(reverse("cases:case_list"), {"institution": police.pk}).content.decode()
+
+    assert f'<option value="{police.pk}" selected>{police}</option>' in page
+    assert (police.pk, str(police)) in reference_choices("institution")
+
+
+def test_the_filters_offer_the_rows_in_the_alphabet_of_the_page(municipality: Any) -> None:
+    from django.utils import translation
+
+    names = {"Чачак": "Čačak", "Ада": "Ada", "Шабац": "Šabac", "Ћуприја": "Ćuprija"}
+    for i, (cyrillic_name, latin_name) in enumerate(names.items()):
+        MunicipalityFactory(code=f"8000{i}", name_cyr=cyrillic_name, name_lat=latin_name)
+    with translation.override("sr"):
+        cyrillic = [label for _key, label in reference_choices("municipality")]
+    with translation.override("sr-latn"):
+        latin_order = [label for _key, label in reference_choices("municipality")]
+
+    assert cyrillic.index("Ћуприја") < cyrillic.index("Чачак") < cyrillic.index("Шабац")
+    assert latin_order.index("Čačak") < latin_order.index("Ćuprija") < latin_order.index("Šabac")
+
+
+def test_a_read_only_request_asks_the_team_once_a_post_every_time(
+    lead: User, django_assert_num_queries: Callable[..., Any]
+) -> None:
+    case = _case(lead)
+    with remembering():
+        assert holds(team_cases(lead), case.pk)
+        with django_assert_num_queries(0):
+            assert holds(team_cases(lead), case.pk)
+    with django_assert_num_queries(1):
+        assert holds(team_cases(lead), case.pk)
+    with django_assert_num_queries(1):
+        assert holds(team_cases(lead), case.pk)
+
+
+def test_an_answer_is_not_kept_past_its_request(lead: User, municipality: Any) -> None:
+    """A withdrawn consent or an ended referral takes effect at the next page load."""
+    case = _case(lead)
+    police = InstitutionFactory(type=InstitutionType.POLICE, municipality=municipality)
+    officer = UserFactory(role=Role.CASE_MANAGER, institution=police)
+    client = _signed_in(officer)
+    url = reverse("cases:case_detail", args=[case.code])
+    assert client.get(url).status_code in {403, 404}
+
+    referral_send(user=lead, case=case, to=police, reason="support", urgency=Urgency.NORMAL)
+
+    assert client.get(url).status_code == 200
