@@ -44,7 +44,20 @@ def dashboard_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 def open_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What the HTCDS export holds and how it is protected, and the button that makes it."""
     require(request.user, HTCDS_EXPORT)
-    return render(request, "statistics/open_data.html", {"k": K, "levels": levels()})
+    return _open_data(request)
+
+
+def _open_data(
+    request: AuthenticatedHttpRequest, error: str = "", status: int = 200
+) -> HttpResponse:
+    context = {
+        "k": K,
+        "levels": levels(),
+        "budget": selectors.privacy_budget_state(user=request.user),
+        "error": error,
+        "epsilon": request.POST.get("epsilon", "1.0"),
+    }
+    return render(request, "statistics/open_data.html", context, status=status)
 
 
 @require_POST
@@ -56,6 +69,24 @@ def htcds_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="spona-htcds.csv"'
     write_csv(result, response)
+    return response
+
+
+@require_POST
+@login_required
+def htcds_dp_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The differentially private HTCDS table of counts (OpenDP), for the Centre; refused
+    past the year's privacy budget, with the open-data page and the reason."""
+    require(request.user, HTCDS_EXPORT)
+    try:
+        table = services.dp_release(
+            user=request.user, epsilon=request.POST.get("epsilon", ""), channel="web"
+        )
+    except services.PrivacyRefusedError as refused:
+        return _open_data(request, str(refused), status=400)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="spona-htcds-dp.csv"'
+    table.write_csv(response)
     return response
 
 
