@@ -330,6 +330,21 @@ class StatisticsAreaSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
 
 
+class StatisticsPlaceSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    count = serializers.IntegerField(allow_null=True)
+
+
+class StatisticsMapSerializer(serializers.Serializer[Any]):
+    """A count per municipality of the area (the choropleth's values; null: suppressed)."""
+
+    key = serializers.CharField()
+    title = serializers.CharField()
+    total = serializers.IntegerField(allow_null=True)
+    places = StatisticsPlaceSerializer(many=True)
+
+
 class StatisticsDashboardSerializer(serializers.Serializer[Any]):
     """The dashboard's numbers; for roles without case access protected (null where hidden)."""
 
@@ -341,6 +356,7 @@ class StatisticsDashboardSerializer(serializers.Serializer[Any]):
     exact = serializers.BooleanField()
     breakdowns = StatisticsBreakdownSerializer(many=True)
     referral_times = StatisticsTimeSerializer(many=True)
+    maps = StatisticsMapSerializer(many=True)
 
 
 # --- the local action plan ------------------------------------------------------------------

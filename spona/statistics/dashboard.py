@@ -8,6 +8,8 @@ for the previous period of the same length. For a role that does not see cases
 alone would be given away by the total), and shares are computed only from published counts.
 Referral times: the median hours from a referral to its answer, per type of the receiving
 institution; for protected roles withheld under 11 referrals.
+The maps: signals and cases per municipality of a district or the nation, protected as one
+row with its total.
 
 Scope of the numbers: signals by the municipality they were raised in, screenings by the
 screening institution's municipality (a national institution's only in the nation), cases
@@ -148,12 +150,30 @@ class Time:
 
 
 @dataclass(frozen=True)
+class Place:
+    code: str  # the official municipality code
+    name: str
+    count: int | None  # None: suppressed
+
+
+@dataclass(frozen=True)
+class MunicipalityCounts:
+    """One count per municipality of the area (a choropleth's values), for the period."""
+
+    key: str
+    title: str
+    places: list[Place]
+    total: int | None
+
+
+@dataclass(frozen=True)
 class Dashboard:
     area: Area
     period: Period
     exact: bool
     breakdowns: list[Breakdown]
     referral_times: list[Time] = field(default_factory=list)
+    maps: list[MunicipalityCounts] = field(default_factory=list)
 
     def breakdown(self, key: str) -> Breakdown:
         return next(b for b in self.breakdowns if b.key == key)
@@ -324,6 +344,57 @@ def answer_times(area: Area, period: Period) -> dict[str, list[float]]:
     return hours
 
 
+def per_municipality(area: Area, period: Period) -> dict[str, Counter[int]]:
+    """Signals raised and cases opened in the period per municipality (by its pk), with
+    the scope and dates of the breakdowns above."""
+    signals = _in_period(
+        Signal.objects.filter(_area_q(area, "municipality")).exclude(status=SignalStatus.MERGED),
+        "created_at",
+        period,
+    )
+    cases = _in_period(Case.objects.filter(_area_q(area, "municipality")), "created_at", period)
+    return {
+        key: Counter(
+            {
+                row["municipality"]: row["n"]
+                for row in rows.values("municipality").annotate(n=Count("pk")).order_by()
+            }
+        )
+        for key, rows in (("signals", signals), ("cases", cases))
+    }
+
+
+def area_municipalities(area: Area) -> list[Municipality]:
+    """The municipalities a map of the area shows: the district's, or all (none for a
+    single municipality: a map of one value says nothing the tables do not)."""
+    if area.level == MUNICIPALITY:
+        return []
+    municipalities = Municipality.objects.order_by("code")
+    if area.level == DISTRICT:
+        municipalities = municipalities.filter(district=area.pk)
+    return list(municipalities)
+
+
+def municipality_maps(area: Area, period: Period, *, exact: bool) -> list[MunicipalityCounts]:
+    """Signals and cases per municipality of a district or the nation. For protected roles
+    each map's counts go through ``protect_vector`` as one row with its total (the area's
+    total, which the breakdowns publish too), so a suppressed municipality stays unknown."""
+    municipalities = area_municipalities(area)
+    if not municipalities:
+        return []
+    counts = per_municipality(area, period)
+    maps = []
+    for key, title in (
+        ("signals", gettext("Signals per municipality")),
+        ("cases", gettext("Cases per municipality")),
+    ):
+        values = [counts[key].get(m.pk, 0) for m in municipalities]
+        cells, total = (tuple(values), sum(values)) if exact else protect_vector(values)
+        places = [Place(m.code, str(m), n) for m, n in zip(municipalities, cells, strict=True)]
+        maps.append(MunicipalityCounts(key, title, places, total))
+    return maps
+
+
 # Protecting and assembling
 
 
@@ -450,4 +521,5 @@ def dashboard(*, user: User, area: Area, period: Period) -> Dashboard:
         referral_times=times(
             answer_times(area, period), answer_times(area, period.previous), exact=exact
         ),
+        maps=municipality_maps(area, period, exact=exact),
     )

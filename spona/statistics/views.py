@@ -9,6 +9,7 @@ from spona.disclosure import K
 from spona.policy import require
 from spona.statistics import selectors, services
 from spona.statistics.access import HTCDS_EXPORT, STATISTICS_VIEW
+from spona.statistics.choropleth import svg
 from spona.statistics.dashboard import area_for, areas_for, dashboard, default_period
 from spona.statistics.export import levels, write_csv
 from spona.statistics.forms import DashboardFilter
@@ -24,15 +25,22 @@ def dashboard_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if area is None:
         raise Http404
     board = None
+    chosen, choropleth = None, ""
     if not form.is_bound or form.is_valid():
         period = form.cleaned_data["period"] if form.is_bound else default
         board = dashboard(user=request.user, area=area, period=period)
+        chosen = next((m for m in board.maps if m.key == request.GET.get("map")), None)
+        chosen = chosen or next(iter(board.maps), None)
+        if chosen is not None:
+            choropleth = svg(chosen, area, exact=board.exact)
     return render(
         request,
         "statistics/dashboard.html",
         {
             "form": form,
             "board": board,
+            "chosen_map": chosen,
+            "choropleth": choropleth,
             "k": K,
             "reference": selectors.ctdc_summary(),
             "years": range(timezone.localdate().year, 2013, -1),
