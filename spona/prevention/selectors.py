@@ -14,7 +14,7 @@ from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.core.roles import INSTITUTION_WIDE_ROLES
 from spona.core.translit import fold
-from spona.disclosure import K, derived_share, protect, protect_vector, published
+from spona.disclosure import K, PartOfWhole, part_of_whole, protect, protect_vector, published
 from spona.institutions.models import Municipality
 from spona.people.models import Person
 from spona.policy import require, visible
@@ -137,6 +137,15 @@ def _shown(user: User, n: int) -> int | None:
     return n if exact_for(user) else published(n)
 
 
+def _reach(user: User, reached: int, size: int) -> PartOfWhole:
+    """People reached of a group's mapped size, and the share: exact with case access, else
+    as ``disclosure.part_of_whole`` publishes them (a small part, rest or size withheld, the
+    share only from published counts)."""
+    if exact_for(user):
+        return PartOfWhole(reached, size, round(100 * reached / size, 1) if size else None)
+    return part_of_whole(reached, size)
+
+
 def _signals_between(municipality: Municipality, names: set[str], start: date, end: date) -> int:
     since = timezone.make_aware(datetime.combine(start, time.min))
     until = timezone.make_aware(datetime.combine(end, time.min))
@@ -166,17 +175,8 @@ def campaign_effect(*, user: User, campaign: Campaign) -> dict[str, Any]:
         sizes[group] += size
     rows = []
     for g in groups:
-        shown_reached = _shown(user, reached.get(g.code, 0))
-        shown_size = _shown(user, sizes.get(g.pk, 0))
-        rows.append(
-            {
-                "group": g,
-                "reached": shown_reached,
-                "size": shown_size,
-                # from the published counts only: a share of a suppressed size gives it away
-                "share": derived_share(shown_reached, shown_size),
-            }
-        )
+        reach = _reach(user, reached.get(g.code, 0), sizes.get(g.pk, 0))
+        rows.append({"group": g, "reached": reach.part, "size": reach.whole, "share": reach.share})
     length = max((min(campaign.ends_on, timezone.localdate()) - campaign.starts_on).days, 1)
     names = {fold(s.name) for s in campaign.settlements.all()}
     before = _signals_between(
