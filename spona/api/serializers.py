@@ -345,6 +345,31 @@ class StatisticsMapSerializer(serializers.Serializer[Any]):
     places = StatisticsPlaceSerializer(many=True)
 
 
+class StatisticsFigureSerializer(serializers.Serializer[Any]):
+    """A number of the campaign section now and before (null: hidden or none)."""
+
+    key = serializers.CharField()
+    title = serializers.CharField(source="label")
+    value = serializers.FloatField(allow_null=True)
+    previous = serializers.FloatField(allow_null=True)
+
+
+class StatisticsSurveyIndicatorSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    n = serializers.IntegerField(allow_null=True)
+    percent = serializers.FloatField(allow_null=True)
+    ci_low = serializers.FloatField(allow_null=True)
+    ci_high = serializers.FloatField(allow_null=True)
+    flagged = serializers.BooleanField()
+
+
+class StatisticsSurveyWaveSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    ends_on = serializers.DateField()
+    indicators = StatisticsSurveyIndicatorSerializer(many=True)
+
+
 class StatisticsDashboardSerializer(serializers.Serializer[Any]):
     """The dashboard's numbers; for roles without case access protected (null where hidden)."""
 
@@ -357,6 +382,8 @@ class StatisticsDashboardSerializer(serializers.Serializer[Any]):
     breakdowns = StatisticsBreakdownSerializer(many=True)
     referral_times = StatisticsTimeSerializer(many=True)
     maps = StatisticsMapSerializer(many=True)
+    campaigns = StatisticsFigureSerializer(many=True)
+    surveys = StatisticsSurveyWaveSerializer(many=True)
 
 
 # --- the local action plan ------------------------------------------------------------------
