@@ -28,5 +28,10 @@ def svg(counts: MunicipalityCounts, area: Area, *, exact: bool) -> str:
     )
     focus = [p.code for p in counts.places] if area.level == DISTRICT else []
     return maps.render(
-        maps.load_boundaries(), layer, focus=focus, title=counts.title, number_format=_whole
+        maps.load_boundaries(),
+        layer,
+        focus=focus,
+        title=counts.title,
+        number_format=_whole,
+        zero_apart=True,
     )
