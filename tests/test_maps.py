@@ -275,7 +275,7 @@ def test_zeros_apart_keep_the_colours_for_the_few_places_with_counts(
 ) -> None:
     """Counts where almost every place has none (the statistics map): without ``zero_apart``
     the quantiles fall on 0 and 12 and 34 get one colour; with it, 0 is white and apart."""
-    values = {code: 0.0 for code in all_values} | {PIROT: 34.0, SMEDEREVO: 12.0}
+    values = dict.fromkeys(all_values, 0.0) | {PIROT: 34.0, SMEDEREVO: 12.0}
     together = coloured(parse(maps.render(boundaries, make_layer(values))))
     assert together[PIROT].attrib["fill"] == together[SMEDEREVO].attrib["fill"]
     root = parse(maps.render(boundaries, make_layer(values), zero_apart=True))

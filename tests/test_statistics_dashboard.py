@@ -304,6 +304,18 @@ def test_the_annual_report_has_exactly_the_dashboards_numbers(data, client):
                     assert shown_row[3] == ("<11" if line.previous is None else line.previous)
                 total = rows[start + len(b.lines) + 1]
                 assert total[1] == ("<11" if b.total is None else b.total)
+            for m in board.maps:
+                start = rows.index((m.title, "Овај период", None, None, None))
+                for offset, place in enumerate(m.places, start=1):
+                    assert rows[start + offset][:2] == (
+                        place.name,
+                        "<11" if place.count is None else place.count,
+                    )
+            start = rows.index(
+                ("Кампање превенције: досег", "Овај период", "Претходни период", None, None)
+            )
+            for offset, figure in enumerate(board.campaigns, start=1):
+                assert rows[start + offset][:2] == (figure.label, figure.value)
         else:
             text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data_)).pages)
             if language == "sr":

@@ -32,6 +32,13 @@ def _cell(value: int | None) -> int | str:
     return shown(value, k=K) if value is None else value
 
 
+def _figure(key: str, value: float | None) -> float | str | None:
+    """A campaign figure as the page shows it: a hidden count as "<11", a hidden share empty."""
+    if value is None and key != "share":
+        return shown(None, k=K)
+    return value
+
+
 def workbook(board: Dashboard) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -56,6 +63,22 @@ def workbook(board: Dashboard) -> bytes:
     sheet.append([_("Time from referral to answer, by receiving institution (median hours)")])
     for t in board.referral_times:
         sheet.append([t.label, t.hours, _cell(t.n), t.previous_hours, _cell(t.previous_n)])
+    for m in board.maps:
+        sheet.append([])
+        sheet.append([m.title, _("This period")])
+        for place in m.places:
+            sheet.append([place.name, _cell(place.count)])
+        sheet.append([_("Total"), _cell(m.total)])
+    sheet.append([])
+    sheet.append([_("Prevention campaigns: reach"), _("This period"), _("Previous period")])
+    for f in board.campaigns:
+        sheet.append([f.label, _figure(f.key, f.value), _figure(f.key, f.previous)])
+    for w in board.surveys:
+        sheet.append([])
+        sheet.append([w.name, str(w.ends_on), "%", _("Confidence interval"), _("Respondents")])
+        for i in w.indicators:
+            interval = f"{i.ci_low}–{i.ci_high}" if i.ci_low is not None else None
+            sheet.append([i.title, None, i.percent, interval, _cell(i.n)])
     out = BytesIO()
     book.save(out)
     return out.getvalue()
