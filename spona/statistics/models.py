@@ -1,4 +1,5 @@
-"""Reference datasets: public data from outside Spona (CTDC's case data), kept apart.
+"""Reference datasets: public data from outside Spona (CTDC's case data), kept apart; and the
+ledger of differentially private releases (``PrivacyRelease``: the epsilon each spent).
 
 A reference record is never a Spona case: it lives in its own table, belongs to a labelled
 dataset (source, licence, file hash) and is shown only beside Spona's own numbers, labelled.
