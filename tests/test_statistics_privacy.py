@@ -16,7 +16,7 @@ from django.utils import timezone
 from spona.accounts.models import Role
 from spona.accounts.services import api_token_create
 from spona.audit.models import AuditAction, AuditEvent
-from spona.statistics import privacy
+from spona.statistics import htcds, privacy
 from spona.statistics.models import PrivacyRelease
 from spona.statistics.services import PrivacyRefusedError, dp_release
 from tests.test_statistics_export import cases  # noqa: F401 - the fixture
@@ -154,3 +154,27 @@ def test_the_api_releases_and_reports_the_budget(cases, make_user, settings):  #
     assert budget["spent"] == "0.6000"
     assert budget["left"] == "0.4000"
     assert len(budget["releases"]) == 1
+
+
+def test_every_recorded_value_has_a_cell_of_the_public_table():
+    genders = sorted(set(htcds.GENDER.values()))
+    countries = ["RS", "BA", "NG", "CN", "US", "AU", "", "XX"]
+    forms = sorted(set(htcds.EXPLOITATION.values()))
+    counts = Counter(
+        {
+            (gender, age, htcds.citizenship(country), "2025", form, ""): 1
+            for gender in genders
+            for age in privacy.AGES
+            for country in countries
+            for form in ["", *forms, htcds.SEPARATOR.join(forms)]
+        }
+    )
+    table = privacy.noisy_table(counts, epsilon=1.0, first_year=2025, last_year=2025)
+    assert table.cells == 3 * 11 * 6 * 8
+    with pytest.raises(ValueError, match="outside the public table"):
+        privacy.noisy_table(
+            Counter({("Feminine", "teen", "RS", "2025", "", ""): 1}),
+            epsilon=1.0,
+            first_year=2025,
+            last_year=2025,
+        )

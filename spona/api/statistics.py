@@ -11,7 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from spona.api.views import StrictQueryMixin, signed_in
+from spona.policy import require
 from spona.statistics import privacy, selectors, services
+from spona.statistics.access import HTCDS_EXPORT
 
 
 class PrivacyReleaseSerializer(serializers.Serializer[Any]):
@@ -76,6 +78,7 @@ class StatisticsDpRelease(StrictQueryMixin, APIView):
     @extend_schema(request=DpReleaseInputSerializer, responses=NoisyTableSerializer)
     def post(self, request: Request) -> Response:
         user = signed_in(request)
+        require(user, HTCDS_EXPORT)  # before the input: other roles learn nothing of it
         given = DpReleaseInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         try:

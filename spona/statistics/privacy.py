@@ -89,6 +89,15 @@ def coarse(key: Key) -> Key:
     return (gender, age, region, year, broad)
 
 
+def _check_covered(table: Counter[Key], cells: set[Key], first_year: int, last_year: int) -> None:
+    """Every case of the released years falls in a cell: a value the public lists lack would
+    be dropped silently (a programming error, say a new form of exploitation)."""
+    years = {str(year) for year in range(first_year, last_year + 1)}
+    missing = [key for key in table if key[3] in years and key not in cells]
+    if missing:
+        raise ValueError(f"values outside the public table: {sorted(missing)[:5]}")
+
+
 def measurement(epsilon: float) -> dp.Measurement:
     """OpenDP's ε-DP Laplace measurement for a vector of counts one case changes by one."""
     if not epsilon > 0:
@@ -110,6 +119,7 @@ def noisy_table(
     for key, n in counts.items():
         table[coarse(key)] += n
     cells = list(domain(first_year, last_year))
+    _check_covered(table, set(cells), first_year, last_year)
     noisy = measurement(epsilon)([table.get(cell, 0) for cell in cells])
     rows = tuple((cell, int(n)) for cell, n in zip(cells, noisy, strict=True) if n > 0)
     return NoisyTable(epsilon, (first_year, last_year), len(cells), rows)
