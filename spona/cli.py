@@ -17,6 +17,7 @@
     spona i18n sync | compile           update or compile the translation catalogues
     spona export htcds [-o FILE]        the cases as an anonymised HTCDS CSV (k = 11)
     spona statistics refresh            count the cases anew for the dashboards and the export
+    spona export htcds --dp --epsilon E a differentially private table of counts (OpenDP)
     spona import ctdc FILE              load CTDC's public CSV as a reference dataset
 
 Anything else is passed to Django's management commands.

@@ -101,18 +101,46 @@ def shown(value: int | None, *, k: int = K) -> str:
     return f"<{k}" if value is None else str(value)
 
 
-def share(part: int, whole: int, *, k: int = K) -> int | None:
-    """A share of a whole in whole per cent, from the true counts, as it may be published (or
-    ``None``). The pair is a two-cell table (part, rest, whole); for a rate between two counts
-    published on their own, see ``derived_share``.
+@dataclass(frozen=True)
+class PartOfWhole:
+    """A part, its whole and the share (``scale`` × part / whole) as they may be published
+    together; ``None`` where withheld."""
 
-    A share is a derived value: with the whole published it gives the part back (part = share
-    × whole), and 100 % minus it gives the rest. So it is withheld when the part, the rest or
-    the whole is a small cell (1 to k-1), exactly as the counts themselves would be. A share
-    of an empty whole is ``None`` too (there is nothing to measure).
+    part: int | None
+    whole: int | None
+    share: float | None
+
+
+def part_of_whole(
+    part: int, whole: int, *, k: int = K, scale: int = 100, digits: int = 1
+) -> PartOfWhole:
+    """The one rule for a share and the two counts it is derived from, from the true counts.
+
+    A part of its whole is a two-cell table (the part and the rest) with the whole as its
+    total, protected as one (``protect_vector``): a small part, a small rest or a small whole
+    is suppressed, with a second entry where one alone would be given away. The share is then
+    computed only from the published part and whole: a share published next to one of its
+    counts gives the other away (whole = part × 100 / share; rest = whole − part), so it is
+    never computed from a count that is not itself published. A part larger than its whole
+    (say, people reached beyond a group's mapped size) is not a cell of it: the two counts are
+    then published each on its own. A share of an empty whole is ``None`` (nothing to measure).
     """
     _check_k(k)
-    if whole <= 0 or any(_is_small(value, k) for value in (part, whole - part, whole)):
+    part, whole = _count(part), _count(whole)
+    if part <= whole:
+        (shown_part, _rest), shown_whole = protect_vector([part, whole - part], k=k)
+    else:
+        shown_part, shown_whole = published(part, k=k), published(whole, k=k)
+    ratio = None
+    if shown_part is not None and shown_whole:
+        ratio = round(scale * shown_part / shown_whole, digits)
+    return PartOfWhole(shown_part, shown_whole, ratio)
+
+
+def share(part: int, whole: int, *, k: int = K) -> int | None:
+    """A share of a whole in whole per cent as it may be published (``part_of_whole``), or
+    ``None``: withheld when the part, the rest or the whole is a small count."""
+    if part_of_whole(part, whole, k=k).share is None:
         return None
     return round(100 * part / whole)
 
@@ -121,20 +149,6 @@ def published(value: int, *, k: int = K) -> int | None:
     """One count on its own (no total published with it): ``None`` when from 1 to k-1."""
     _check_k(k)
     return None if _is_small(_count(value), k) else value
-
-
-def derived_share(
-    part: int | None, whole: int | None, *, scale: int = 100, digits: int = 1
-) -> float | None:
-    """A share or rate (``scale`` × part / whole) from two *published* counts.
-
-    ``None`` when either count is suppressed: a derived value published next to one of its
-    counts gives the other away (size = reached × 100 / share), so it is never computed from a
-    true value that is not itself published. ``None`` too when ``whole`` is 0.
-    """
-    if part is None or whole is None or whole == 0:
-        return None
-    return round(scale * part / whole, digits)
 
 
 @dataclass(frozen=True)

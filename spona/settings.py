@@ -173,6 +173,11 @@ TASK_REMINDER_HOUR = env.int("TASK_REMINDER_HOUR", default=8)
 #: after each review; a review shows on the home page this many days before it is due.
 PLAN_REVIEW_MONTHS = env.int("PLAN_REVIEW_MONTHS", default=3)
 PLAN_REVIEW_NOTICE_DAYS = env.int("PLAN_REVIEW_NOTICE_DAYS", default=14)
+#: Differentially private releases (spona.statistics.privacy): the privacy budget, the total
+#: epsilon all releases of one dataset may spend in one calendar year; a release past it is
+#: refused. The released years start at SPONA_DP_FIRST_YEAR (a public bound, not the data's).
+DP_BUDGET = env.float("SPONA_DP_BUDGET", default=2.0)
+DP_FIRST_YEAR = env.int("SPONA_DP_FIRST_YEAR", default=2014)
 #: Each task runs in a child process of the worker under these limits (spona.jobs.worker).
 JOB_MEMORY_LIMIT_MB = env.int("JOB_MEMORY_LIMIT_MB", default=2048)
 JOB_TIME_LIMIT_SECONDS = env.float("JOB_TIME_LIMIT_SECONDS", default=900)

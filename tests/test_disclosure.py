@@ -14,11 +14,13 @@ from spona.disclosure import (
     ProtectedTable,
     cell_entry,
     column_total_entry,
+    part_of_whole,
     protect,
     protect_vector,
     recoverable,
     recoverable_vector,
     row_total_entry,
+    share,
     shown,
     vector_cell_entry,
 )
@@ -346,3 +348,31 @@ def test_a_large_table_is_protected() -> None:
     table = protect(grid)
     assert all(value is None or not 0 < value < K for _, value, _ in entries(table, grid))
     assert recoverable(table, grid) == set()
+
+
+def _small(value: int) -> bool:
+    return 0 < value < K
+
+
+@settings(max_examples=300)
+@given(counts, counts)
+def test_one_rule_for_a_share_and_its_counts(a, b):
+    """``part_of_whole``: never a small part, rest or whole published, nor one recoverable
+    from the others; the share exactly when part and whole are both published."""
+    part, whole = min(a, b), max(a, b)
+    result = part_of_whole(part, whole)
+    for value in (result.part, result.whole):
+        assert value is None or not _small(value)
+    if result.part is not None and result.whole is not None:
+        assert not _small(whole - part)  # the rest they give away is not small
+    assert (result.share is None) == (result.part is None or not result.whole)
+    small = any(_small(v) for v in (part, whole - part, whole))
+    assert (share(part, whole) is None) == (small or whole == 0)
+    if result.share is not None:
+        assert result.share == round(100 * part / whole, 1)
+
+
+def test_a_part_beyond_its_whole_is_two_counts_on_their_own():
+    beyond = part_of_whole(20, 7)
+    assert (beyond.part, beyond.whole, beyond.share) == (20, None, None)
+    assert part_of_whole(30, 15).share == 200.0

@@ -270,6 +270,24 @@ def test_equal_breaks_are_merged(
     assert [fill for fill, _ in entries[:-1]] == list(maps.YLORRD[len(entries) - 1])
 
 
+def test_zeros_apart_keep_the_colours_for_the_few_places_with_counts(
+    boundaries: maps.Boundaries, all_values: dict[str, float | None]
+) -> None:
+    """Counts where almost every place has none (the statistics map): without ``zero_apart``
+    the quantiles fall on 0 and 12 and 34 get one colour; with it, 0 is white and apart."""
+    values = dict.fromkeys(all_values, 0.0) | {PIROT: 34.0, SMEDEREVO: 12.0}
+    together = coloured(parse(maps.render(boundaries, make_layer(values))))
+    assert together[PIROT].attrib["fill"] == together[SMEDEREVO].attrib["fill"]
+    root = parse(maps.render(boundaries, make_layer(values), zero_apart=True))
+    by_code = coloured(root)
+    assert by_code[PIROT].attrib["fill"] != by_code[SMEDEREVO].attrib["fill"]
+    assert by_code[SREMSKA_MITROVICA].attrib["fill"] == maps.ZERO_FILL
+    assert maps.ZERO_FILL not in {by_code[PIROT].attrib["fill"], by_code[SMEDEREVO].attrib["fill"]}
+    entries = legend_entries(root)
+    assert entries[0] == (maps.ZERO_FILL, "0.0")
+    assert entries[-1] == (maps.NO_DATA_FILL, SUPPRESSED)
+
+
 def test_class_index_puts_breaks_in_the_upper_class() -> None:
     edges = [0.0, 1.0, 2.0, 3.0]
     assert [maps.class_index(v, edges) for v in (0.0, 0.5, 1.0, 2.5, 3.0)] == [0, 0, 1, 2, 2]

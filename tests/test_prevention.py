@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from spona.accounts.models import Role
-from spona.disclosure import derived_share
+from spona.disclosure import part_of_whole
 from spona.institutions.models import InstitutionType
 from spona.jobs.models import Job, JobStatus
 from spona.prevention import selectors, services
@@ -370,11 +370,47 @@ def test_finding_16_the_campaign_dashboard_cannot_reveal_a_suppressed_group_size
             for leak in ("285.7", "285,7", "342.9", "342,9"):  # reached × 100 / 7
                 assert leak not in html
         # derived values only ever come from published counts
-        assert derived_share(20, None) is None
-        assert derived_share(None, 150) is None
+        assert part_of_whole(20, 7).share is None
+        assert part_of_whole(4, 150).share is None
     manager = UserFactory(role=Role.CASE_MANAGER, institution=town["reporter"].institution)
     (row,) = selectors.campaign_effect(user=manager, campaign=campaign)["rows"]
     assert (row["size"], row["reached"]) == (7, 24)  # with case access: exact
+
+
+def test_a_reach_that_leaves_a_small_rest_of_the_group_is_withheld(town) -> None:
+    """Reached 15 of a group of 20: the 5 not reached are a small count, so the reach is
+    withheld with the share for roles without case access (the one rule of
+    ``disclosure.part_of_whole``), not only when the reach or the size is itself small."""
+    _counts(town, {"Пирот": 20})
+    campaign = services.campaign_create(
+        user=town["coordinator"],
+        municipality=town["municipality"],
+        groups=town["groups"][:1],
+        settlements=town["settlements"][:1],
+        partners=[],
+        name="Провери понуду",
+        goal="Препознавање лажних понуда",
+        channels=["door_to_door"],
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + timedelta(days=30),
+        funder="local_government",
+    )
+    services.outreach_record(
+        user=town["coordinator"],
+        campaign=campaign,
+        held_on=timezone.localdate(),
+        settlement=town["settlements"][0],
+        channel="door_to_door",
+        reached={"women-20-30": 15},
+        materials_handed_out=10,
+        staff=1,
+    )
+    analyst = UserFactory(role=Role.ANALYST, institution=town["reporter"].institution)
+    (row,) = selectors.campaign_effect(user=analyst, campaign=campaign)["rows"]
+    assert (row["reached"], row["size"], row["share"]) == (None, 20, None)
+    manager = UserFactory(role=Role.CASE_MANAGER, institution=town["reporter"].institution)
+    (row,) = selectors.campaign_effect(user=manager, campaign=campaign)["rows"]
+    assert (row["reached"], row["size"], row["share"]) == (15, 20, 75.0)
 
 
 def test_demo_campaign_dashboard_shows_reach_and_signals(db) -> None:

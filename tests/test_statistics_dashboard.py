@@ -9,7 +9,7 @@ from django.urls import reverse
 from spona.accounts.models import Role
 from spona.cases.models import Case, CaseStatus, Referral, ReferralStatus
 from spona.disclosure import recoverable_vector
-from spona.institutions.models import InstitutionType
+from spona.institutions.models import InstitutionType, Municipality
 from spona.screening.models import Screening, ScreeningStatus
 from spona.signals.models import Signal, Source
 from spona.statistics.dashboard import (
@@ -21,7 +21,13 @@ from spona.statistics.dashboard import (
     areas_for,
     dashboard,
 )
-from tests.factories import InstitutionFactory, MunicipalityFactory, PersonFactory, UserFactory
+from tests.factories import (
+    DistrictFactory,
+    InstitutionFactory,
+    MunicipalityFactory,
+    PersonFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -298,6 +304,18 @@ def test_the_annual_report_has_exactly_the_dashboards_numbers(data, client):
                     assert shown_row[3] == ("<11" if line.previous is None else line.previous)
                 total = rows[start + len(b.lines) + 1]
                 assert total[1] == ("<11" if b.total is None else b.total)
+            for m in board.maps:
+                start = rows.index((m.title, "Овај период", None, None, None))
+                for offset, place in enumerate(m.places, start=1):
+                    assert rows[start + offset][:2] == (
+                        place.name,
+                        "<11" if place.count is None else place.count,
+                    )
+            start = rows.index(
+                ("Кампање превенције: досег", "Овај период", "Претходни период", None, None)
+            )
+            for offset, figure in enumerate(board.campaigns, start=1):
+                assert rows[start + offset][:2] == (figure.label, figure.value)
         else:
             text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data_)).pages)
             if language == "sr":
@@ -313,3 +331,50 @@ def test_a_coordinator_cannot_report_on_the_nation(data, client):
         reverse("statistics:annual_report"), {"area": "nation", "year": "2025", "format": "pdf"}
     )
     assert response.status_code == 403
+
+
+def _map(board, key):
+    return {place.code: place.count for place in next(m for m in board.maps if m.key == key).places}
+
+
+def test_the_national_map_counts_per_municipality_and_protects_them(data, client):
+    # elsewhere is Babušnica (a code of the boundary file, so that the map draws it)
+    Municipality.objects.filter(pk=data["elsewhere"].pk).update(code="70050")
+    data["elsewhere"].refresh_from_db()
+    home, elsewhere = data["home"].code, data["elsewhere"].code
+    officer = _user(Role.CENTRE_OFFICER, data["centre"])
+    exact = dashboard(user=officer, area=area_for(officer, ""), period=PERIOD)
+    assert _map(exact, "cases")[home] == 17
+    assert _map(exact, "cases")[elsewhere] == 4  # exact, though under 11
+    assert _map(exact, "signals") == {home: 17, elsewhere: 0}
+    analyst = _user(Role.ANALYST, data["csr"])
+    board = dashboard(user=analyst, area=area_for(analyst, ""), period=PERIOD)
+    cases = next(m for m in board.maps if m.key == "cases")
+    # the 4 elsewhere are suppressed, and the 17 at home too: the total (21) would give them away
+    assert _map(board, "cases") == {home: None, elsewhere: None}
+    assert cases.total == 21
+    assert recoverable_vector([p.count for p in cases.places], cases.total, [17, 4]) == set()
+    assert _map(board, "signals") == {home: 17, elsewhere: 0}  # 0 is published
+    client.force_login(analyst)
+    page = client.get(
+        reverse("statistics:dashboard"),
+        {"start": "2025-01-01", "end": "2025-12-31", "map": "cases"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "Cases per municipality" in page
+    assert f"{data['elsewhere']}: suppressed (fewer than 11)" in page  # grey, not 0
+    assert f"{data['elsewhere']}: 0" not in page
+    api = client.get(reverse("api_statistics_dashboard"), {"start": "2025-01-01"}).json()
+    shown = {m["key"]: {p["code"]: p["count"] for p in m["places"]} for m in api["maps"]}
+    assert shown["cases"] == {home: None, elsewhere: None}
+
+
+def test_a_district_map_shows_the_districts_municipalities_only(data):
+    coordinator = _user(Role.COORDINATOR, data["csr"])
+    district = area_for(coordinator, f"district-{data['home'].district_id}")
+    niš = MunicipalityFactory(code="70858", district=DistrictFactory(code="20"))
+    board = dashboard(user=coordinator, area=district, period=PERIOD)
+    assert _map(board, "signals") == {data["home"].code: 17, data["elsewhere"].code: 0}
+    assert niš.code not in _map(board, "cases")
+    municipal = dashboard(user=coordinator, area=area_for(coordinator, ""), period=PERIOD)
+    assert municipal.maps == []

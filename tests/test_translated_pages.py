@@ -26,6 +26,7 @@ TECHNICAL = {
     "PNG",
     "PDF",
     "KoboToolbox",
+    "OpenDP",  # the differential privacy library, by its name
     "ODK",
     "JSON",
     "TOTP",

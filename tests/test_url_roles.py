@@ -54,6 +54,8 @@ RULES: dict[str, Rule] = {
     "statistics:annual_report": Rule(STATISTICS_ROLES, ok=302, method="post"),
     "statistics:open_data": Rule(frozenset({Role.CENTRE_OFFICER})),
     "statistics:htcds_export": Rule(frozenset({Role.CENTRE_OFFICER}), method="post"),
+    # an empty form (no epsilon) is refused with the page and its message: the role got in
+    "statistics:htcds_dp_export": Rule(frozenset({Role.CENTRE_OFFICER}), ok=400, method="post"),
     "workspace:phase": Rule(ALL_ROLES, args=lambda w: {"phase": "identification"}),
     "accounts:login": Rule(frozenset(), denied=302, anonymous=200),
     "accounts:verify": Rule(frozenset(), denied=302),
@@ -342,6 +344,11 @@ RULES: dict[str, Rule] = {
     "api_wave_estimates": Rule(AGGREGATE_ROLES, anonymous=401, args=lambda w: {"pk": w.wave_pk}),
     "api_risk_map": Rule(AGGREGATE_ROLES, anonymous=401, query="group=women-20-30&period=2025"),
     "api_statistics_dashboard": Rule(STATISTICS_ROLES, anonymous=401),
+    "api_statistics_privacy_budget": Rule(frozenset({Role.CENTRE_OFFICER}), anonymous=401),
+    # an empty body (no epsilon) is refused: the role got in
+    "api_statistics_dp_release": Rule(
+        frozenset({Role.CENTRE_OFFICER}), ok=400, method="post", anonymous=401
+    ),
     "coordination:who_does_what": Rule(ALL_ROLES),
     "conferences:conference_list": Rule(CONFERENCE_ROLES),
     # a local topic: the institutions of the municipality (the Centre is national)

@@ -330,6 +330,46 @@ class StatisticsAreaSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
 
 
+class StatisticsPlaceSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    count = serializers.IntegerField(allow_null=True)
+
+
+class StatisticsMapSerializer(serializers.Serializer[Any]):
+    """A count per municipality of the area (the choropleth's values; null: suppressed)."""
+
+    key = serializers.CharField()
+    title = serializers.CharField()
+    total = serializers.IntegerField(allow_null=True)
+    places = StatisticsPlaceSerializer(many=True)
+
+
+class StatisticsFigureSerializer(serializers.Serializer[Any]):
+    """A number of the campaign section now and before (null: hidden or none)."""
+
+    key = serializers.CharField()
+    title = serializers.CharField(source="label")
+    value = serializers.FloatField(allow_null=True)
+    previous = serializers.FloatField(allow_null=True)
+
+
+class StatisticsSurveyIndicatorSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    n = serializers.IntegerField(allow_null=True)
+    percent = serializers.FloatField(allow_null=True)
+    ci_low = serializers.FloatField(allow_null=True)
+    ci_high = serializers.FloatField(allow_null=True)
+    flagged = serializers.BooleanField()
+
+
+class StatisticsSurveyWaveSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    ends_on = serializers.DateField()
+    indicators = StatisticsSurveyIndicatorSerializer(many=True)
+
+
 class StatisticsDashboardSerializer(serializers.Serializer[Any]):
     """The dashboard's numbers; for roles without case access protected (null where hidden)."""
 
@@ -346,6 +386,9 @@ class StatisticsDashboardSerializer(serializers.Serializer[Any]):
         help_text="when the case counts of the period's whole months were counted (the "
         "summary the worker refreshes); null: counted at the request",
     )
+    maps = StatisticsMapSerializer(many=True)
+    campaigns = StatisticsFigureSerializer(many=True)
+    surveys = StatisticsSurveyWaveSerializer(many=True)
 
 
 # --- the local action plan ------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from spona.api import planning, plans, views
+from spona.api import planning, plans, statistics, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
@@ -55,6 +55,16 @@ urlpatterns = [
         "v1/statistics/dashboard/",
         views.StatisticsDashboard.as_view(),
         name="api_statistics_dashboard",
+    ),
+    path(
+        "v1/statistics/privacy-budget/",
+        statistics.StatisticsPrivacyBudget.as_view(),
+        name="api_statistics_privacy_budget",
+    ),
+    path(
+        "v1/statistics/dp-releases/",
+        statistics.StatisticsDpRelease.as_view(),
+        name="api_statistics_dp_release",
     ),
     path("v1/plans/", plans.PlanList.as_view(), name="api_plan_list"),
     path("v1/plans/<str:code>/", plans.PlanDetail.as_view(), name="api_plan_detail"),

@@ -59,6 +59,7 @@ MIN_VIEW = 5.0  # map units: the smallest window, for a tiny focus
 MIN_ASPECT, MAX_ASPECT = 0.6, 1.6  # map height / width; a focus window is widened to fit
 
 NO_DATA_FILL = "#e0e0e0"
+ZERO_FILL = "#ffffff"  # with ``zero_apart``: a true 0, drawn apart from the classes
 OUTLINE_FILL = "#f5f5f5"
 OUTLINE_STROKE = "#9e9e9e"
 BORDER_STROKE = "#808080"
@@ -415,11 +416,17 @@ class _Colouring:
     values: Mapping[str, float | None]
     edges: Sequence[float]
     number_format: NumberFormat
+    zero_apart: bool = False
 
     def area(self, shape: Shape, *, focus: bool) -> _Area:
         value = self.values[shape.key]
         palette = YLORRD[len(self.edges) - 1] if len(self.edges) > 1 else ()
-        fill = NO_DATA_FILL if value is None else palette[class_index(value, self.edges)]
+        if value is None:
+            fill = NO_DATA_FILL
+        elif self.zero_apart and value == 0:
+            fill = ZERO_FILL
+        else:
+            fill = palette[class_index(value, self.edges)]
         shown = self.layer.suppressed_label if value is None else self.number_format(value)
         label = self.layer.labels.get(shape.key) or shape.name
         return _Area(_clean(shape.key), fill, _clean(f"{label}: {shown}"), shape.d, focus)
@@ -435,8 +442,13 @@ def render(
     title: str = "",
     number_format: NumberFormat = one_decimal,
     description: str = "",
+    zero_apart: bool = False,
 ) -> str:
     """The layer as a standalone SVG document (a string; inline it or serve as image/svg+xml).
+
+    ``zero_apart``: 0s get a class of their own (white, first in the legend) and the colour
+    classes are computed over the other values, for counts where most places have none (else
+    the quantiles all fall on 0 and every place gets one colour).
 
     ``focus``: municipality codes to zoom to (their bounding box plus 15 %), drawn with a
     thicker outline; neighbours inside the window stay drawn. ``title`` is shown above the
@@ -449,13 +461,22 @@ def render(
         raise ValueError(f"classes must be between 2 and {MAX_CLASSES}")
     focus_codes = _focus_codes(boundaries, focus)
     values = _clean_values(boundaries, layer.values)
-    edges = class_edges([v for v in values.values() if v is not None], classes)
-    legend = legend_entries(values.values(), edges, layer.suppressed_label, number_format)
+    classed = [v for v in values.values() if v is not None and not (zero_apart and v == 0)]
+    edges = class_edges(classed, classes)
+    legend = legend_entries(
+        [v for v in values.values() if not (zero_apart and v == 0)],
+        edges,
+        layer.suppressed_label,
+        number_format,
+    )
+    if zero_apart:
+        zeros = sum(1 for v in values.values() if v == 0)
+        legend = [LegendEntry(ZERO_FILL, number_format(0), zeros), *legend]
     view = _view_box(boundaries, focus_codes)
     heading = _wrap(title, _chars_fitting(width, HEADING_FONT))
     legend_title = _wrap(layer.value_label, _chars_fitting(width, LEGEND_TITLE_FONT))
     layout = _layout(width, view, len(heading), len(legend_title), len(legend))
-    colouring = _Colouring(layer, values, edges, number_format)
+    colouring = _Colouring(layer, values, edges, number_format, zero_apart)
     drawing = _Drawing(
         id=_id_prefix(layer, title, focus_codes, width, classes),
         width=_px(layout.width),

@@ -14,7 +14,7 @@ from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.core.roles import INSTITUTION_WIDE_ROLES
 from spona.core.translit import fold
-from spona.disclosure import K, derived_share, protect, protect_vector, published
+from spona.disclosure import K, PartOfWhole, part_of_whole, protect, protect_vector, published
 from spona.institutions.models import Municipality
 from spona.people.models import Person
 from spona.policy import require, visible
@@ -22,6 +22,7 @@ from spona.prevention.access import FOLLOW_UP_VIEW, PREVENTION_VIEW
 from spona.prevention.models import (
     AggregateCount,
     Campaign,
+    OutreachActivity,
     PreventionFollowUp,
     RiskFactor,
     RiskGroup,
@@ -137,6 +138,15 @@ def _shown(user: User, n: int) -> int | None:
     return n if exact_for(user) else published(n)
 
 
+def _reach(user: User, reached: int, size: int) -> PartOfWhole:
+    """People reached of a group's mapped size, and the share: exact with case access, else
+    as ``disclosure.part_of_whole`` publishes them (a small part, rest or size withheld, the
+    share only from published counts)."""
+    if exact_for(user):
+        return PartOfWhole(reached, size, round(100 * reached / size, 1) if size else None)
+    return part_of_whole(reached, size)
+
+
 def _signals_between(municipality: Municipality, names: set[str], start: date, end: date) -> int:
     since = timezone.make_aware(datetime.combine(start, time.min))
     until = timezone.make_aware(datetime.combine(end, time.min))
@@ -148,15 +158,10 @@ def _signals_between(municipality: Municipality, names: set[str], start: date, e
     return sum(1 for s in signals.only("settlement") if fold(s.settlement) in names)
 
 
-def campaign_effect(*, user: User, campaign: Campaign) -> dict[str, Any]:
-    """Reach against the mapped group size, and signals before and after the campaign began."""
-    require(user, PREVENTION_VIEW)
+def _target_sizes(campaign: Campaign, groups: list[RiskGroup]) -> tuple[list[str], dict[int, int]]:
+    """The latest counting period of the campaign's municipality, and the mapped size of each
+    target group (by pk) in the campaign's settlements (all the municipality's if none)."""
     settlements = list(campaign.settlements.all()) or list(campaign.municipality.settlements.all())
-    groups = list(campaign.groups.all())
-    reached: dict[str, int] = defaultdict(int)
-    for activity in campaign.activities.all():
-        for code, n in activity.reached.items():
-            reached[code] += int(n)
     latest = periods(municipality=campaign.municipality)[:1]
     counts = AggregateCount.objects.filter(
         settlement__in=settlements, group__in=groups, period__in=latest
@@ -164,19 +169,59 @@ def campaign_effect(*, user: User, campaign: Campaign) -> dict[str, Any]:
     sizes: dict[int, int] = defaultdict(int)
     for (_settlement, group), size in _group_sizes(counts).items():
         sizes[group] += size
+    return latest, sizes
+
+
+@dataclass(frozen=True)
+class Outreach:
+    """Outreach in an area and a period, as true counts (the caller protects them)."""
+
+    campaigns: int  # with outreach in the period
+    activities: int
+    reached: int  # people of the campaigns' target groups reached
+    size: int  # the mapped size of those target groups (the latest counts)
+
+
+def outreach_in(
+    *, user: User, municipalities: list[int] | None, start: date, end: date
+) -> Outreach:
+    """The outreach of campaigns in ``municipalities`` (``None``: the nation) held on the days
+    [start, end): for the statistics dashboard, which protects the numbers for its roles."""
+    require(user, PREVENTION_VIEW)
+    activities = OutreachActivity.objects.filter(held_on__gte=start, held_on__lt=end)
+    if municipalities is not None:
+        activities = activities.filter(campaign__municipality__in=municipalities)
+    by_campaign: dict[int, list[OutreachActivity]] = defaultdict(list)
+    for activity in activities.only("campaign_id", "reached"):
+        by_campaign[activity.campaign_id].append(activity)
+    reached = size = 0
+    campaigns = Campaign.objects.filter(pk__in=by_campaign).select_related("municipality")
+    for campaign in campaigns.prefetch_related("groups"):
+        groups = list(campaign.groups.all())
+        codes = {g.code for g in groups}
+        reached += sum(
+            int(n)
+            for activity in by_campaign[campaign.pk]
+            for code, n in activity.reached.items()
+            if code in codes
+        )
+        size += sum(_target_sizes(campaign, groups)[1].values())
+    return Outreach(len(by_campaign), sum(map(len, by_campaign.values())), reached, size)
+
+
+def campaign_effect(*, user: User, campaign: Campaign) -> dict[str, Any]:
+    """Reach against the mapped group size, and signals before and after the campaign began."""
+    require(user, PREVENTION_VIEW)
+    groups = list(campaign.groups.all())
+    reached: dict[str, int] = defaultdict(int)
+    for activity in campaign.activities.all():
+        for code, n in activity.reached.items():
+            reached[code] += int(n)
+    latest, sizes = _target_sizes(campaign, groups)
     rows = []
     for g in groups:
-        shown_reached = _shown(user, reached.get(g.code, 0))
-        shown_size = _shown(user, sizes.get(g.pk, 0))
-        rows.append(
-            {
-                "group": g,
-                "reached": shown_reached,
-                "size": shown_size,
-                # from the published counts only: a share of a suppressed size gives it away
-                "share": derived_share(shown_reached, shown_size),
-            }
-        )
+        reach = _reach(user, reached.get(g.code, 0), sizes.get(g.pk, 0))
+        rows.append({"group": g, "reached": reach.part, "size": reach.whole, "share": reach.share})
     length = max((min(campaign.ends_on, timezone.localdate()) - campaign.starts_on).days, 1)
     names = {fold(s.name) for s in campaign.settlements.all()}
     before = _signals_between(

@@ -8,6 +8,8 @@ for the previous period of the same length. For a role that does not see cases
 alone would be given away by the total), and shares are computed only from published counts.
 Referral times: the median hours from a referral to its answer, per type of the receiving
 institution; for protected roles withheld under 11 referrals.
+The maps: signals and cases per municipality of a district or the nation, protected as one
+row with its total.
 
 Scope of the numbers: signals by the municipality they were raised in, screenings by the
 screening institution's municipality (a national institution's only in the nation), cases
@@ -32,9 +34,10 @@ from django.utils.translation import gettext_lazy as _
 from spona.accounts.models import User
 from spona.cases.models import Case, CaseStatus, Referral, ReferralStatus
 from spona.core.roles import Role
-from spona.disclosure import K, protect_vector
+from spona.disclosure import K, PartOfWhole, part_of_whole, protect_vector, published
 from spona.institutions.models import District, InstitutionType, Municipality
 from spona.people.models import Sex
+from spona.prevention.selectors import Outreach, outreach_in
 from spona.screening.engine import OutcomeCode
 from spona.screening.explanations import OUTCOME_TITLES
 from spona.screening.models import Screening, ScreeningStatus
@@ -45,6 +48,7 @@ from spona.statistics.access import EXACT_ROLES, NATIONAL_ROLES
 from spona.statistics.models import Snapshot
 from spona.statistics.records import grouped_with_screening
 from spona.surveys.charts import Bar, bar_chart
+from spona.surveys.selectors import Headline, wave_headlines
 
 NATION, DISTRICT, MUNICIPALITY = "nation", "district", "municipality"
 
@@ -150,6 +154,51 @@ class Time:
 
 
 @dataclass(frozen=True)
+class Place:
+    code: str  # the official municipality code
+    name: str
+    count: int | None  # None: suppressed
+
+
+@dataclass(frozen=True)
+class MunicipalityCounts:
+    """One count per municipality of the area (a choropleth's values), for the period."""
+
+    key: str
+    title: str
+    places: list[Place]
+    total: int | None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number of the campaign section, now and in the previous period (None: hidden)."""
+
+    key: str
+    label: str
+    value: float | None
+    previous: float | None
+
+
+@dataclass(frozen=True)
+class SurveyFigure:
+    key: str
+    title: str
+    n: int | None  # respondents who answered; None: suppressed
+    percent: float | None  # the weighted estimate; None: hidden
+    ci_low: float | None
+    ci_high: float | None
+    flagged: bool  # fewer than 30 respondents: read with care
+
+
+@dataclass(frozen=True)
+class SurveyWaveFigures:
+    name: str
+    ends_on: date
+    indicators: list[SurveyFigure]
+
+
+@dataclass(frozen=True)
 class Dashboard:
     area: Area
     period: Period
@@ -158,6 +207,9 @@ class Dashboard:
     referral_times: list[Time] = field(default_factory=list)
     #: when the stored case counts were counted (``case_counts``; None: all just now)
     as_of: datetime | None = None
+    maps: list[MunicipalityCounts] = field(default_factory=list)
+    campaigns: list[Figure] = field(default_factory=list)
+    surveys: list[SurveyWaveFigures] = field(default_factory=list)
 
     def breakdown(self, key: str) -> Breakdown:
         return next(b for b in self.breakdowns if b.key == key)
@@ -377,6 +429,144 @@ def answer_times(area: Area, period: Period) -> dict[str, list[float]]:
     return hours
 
 
+def per_municipality(area: Area, period: Period) -> dict[str, Counter[int]]:
+    """Signals raised and cases opened in the period per municipality (by its pk), with
+    the scope and dates of the breakdowns above."""
+    signals = _in_period(
+        Signal.objects.filter(_area_q(area, "municipality")).exclude(status=SignalStatus.MERGED),
+        "created_at",
+        period,
+    )
+    cases = _in_period(Case.objects.filter(_area_q(area, "municipality")), "created_at", period)
+    return {
+        key: Counter(
+            {
+                row["municipality"]: row["n"]
+                for row in rows.values("municipality").annotate(n=Count("pk")).order_by()
+            }
+        )
+        for key, rows in (("signals", signals), ("cases", cases))
+    }
+
+
+def area_municipalities(area: Area) -> list[Municipality]:
+    """The municipalities a map of the area shows: the district's, or all (none for a
+    single municipality: a map of one value says nothing the tables do not)."""
+    if area.level == MUNICIPALITY:
+        return []
+    municipalities = Municipality.objects.order_by("code")
+    if area.level == DISTRICT:
+        municipalities = municipalities.filter(district=area.pk)
+    return list(municipalities)
+
+
+def municipality_maps(area: Area, period: Period, *, exact: bool) -> list[MunicipalityCounts]:
+    """Signals and cases per municipality of a district or the nation. For protected roles
+    each map's counts go through ``protect_vector`` as one row with its total (the area's
+    total, which the breakdowns publish too), so a suppressed municipality stays unknown."""
+    municipalities = area_municipalities(area)
+    if not municipalities:
+        return []
+    counts = per_municipality(area, period)
+    maps = []
+    for key, title in (
+        ("signals", gettext("Signals per municipality")),
+        ("cases", gettext("Cases per municipality")),
+    ):
+        values = [counts[key].get(m.pk, 0) for m in municipalities]
+        cells, total = (tuple(values), sum(values)) if exact else protect_vector(values)
+        places = [Place(m.code, str(m), n) for m, n in zip(municipalities, cells, strict=True)]
+        maps.append(MunicipalityCounts(key, title, places, total))
+    return maps
+
+
+def _municipality_ids(area: Area) -> list[int] | None:
+    """The area's municipalities for another app's selector (``None``: the nation)."""
+    if area.level == NATION:
+        return None
+    if area.level == MUNICIPALITY:
+        return [area.pk] if area.pk is not None else []
+    return list(Municipality.objects.filter(district=area.pk).values_list("pk", flat=True))
+
+
+def _outreach_figures(outreach: Outreach, exact: bool) -> tuple[float | None, ...]:
+    """Campaigns, activities, people reached, target group size, share reached: exact, or
+    each count on its own and reach, size and share by the one rule for a share."""
+    if exact:
+        share = round(100 * outreach.reached / outreach.size, 1) if outreach.size else None
+        reach = PartOfWhole(outreach.reached, outreach.size, share)
+        return (outreach.campaigns, outreach.activities, reach.part, reach.whole, reach.share)
+    reach = part_of_whole(outreach.reached, outreach.size)
+    return (
+        published(outreach.campaigns),
+        published(outreach.activities),
+        reach.part,
+        reach.whole,
+        reach.share,
+    )
+
+
+def campaign_figures(user: User, area: Area, period: Period, *, exact: bool) -> list[Figure]:
+    """Campaign reach in the area (``prevention.selectors.outreach_in``): outreach held in the
+    period and in the previous one."""
+    municipalities = _municipality_ids(area)
+    now, before = (
+        _outreach_figures(
+            outreach_in(user=user, municipalities=municipalities, start=p.start, end=p.end),
+            exact,
+        )
+        for p in (period, period.previous)
+    )
+    labels = (
+        ("campaigns", gettext("Campaigns with outreach")),
+        ("activities", gettext("Outreach activities")),
+        ("reached", gettext("People of the target groups reached")),
+        ("size", gettext("Mapped size of the target groups")),
+        ("share", gettext("Reached, per cent of the mapped size")),
+    )
+    return [
+        Figure(key, label, value, old)
+        for (key, label), value, old in zip(labels, now, before, strict=True)
+    ]
+
+
+def _survey_figure(headline: Headline, exact: bool) -> SurveyFigure:
+    """An estimate as the surveys show it (none under 11 respondents); for a protected role
+    also withheld when the respondents who said yes, or those who did not, are a small
+    count (``part_of_whole`` on the unweighted counts), and the count of respondents too."""
+    shown = headline.shown
+    n: int | None = headline.answered
+    visible = shown.estimate is not None
+    if not exact:
+        protected = part_of_whole(headline.positives, headline.answered)
+        n, visible = protected.whole, visible and protected.share is not None
+    return SurveyFigure(
+        key=shown.indicator,
+        title=shown.title,
+        n=n,
+        percent=round(100 * shown.estimate, 1) if visible and shown.estimate is not None else None,
+        ci_low=round(100 * shown.ci_low, 1) if visible and shown.ci_low is not None else None,
+        ci_high=round(100 * shown.ci_high, 1) if visible and shown.ci_high is not None else None,
+        flagged=visible and shown.flagged,
+    )
+
+
+def survey_figures(
+    user: User, area: Area, period: Period, *, exact: bool
+) -> list[SurveyWaveFigures]:
+    """The survey waves that ended in the period and covered the area, each indicator over
+    the wave's whole sample (``surveys.selectors.wave_headlines``)."""
+    waves = wave_headlines(
+        user=user, municipalities=_municipality_ids(area), start=period.start, end=period.end
+    )
+    return [
+        SurveyWaveFigures(
+            w.wave.name, w.wave.ends_on, [_survey_figure(h, exact) for h in w.indicators]
+        )
+        for w in waves
+    ]
+
+
 # Protecting and assembling
 
 
@@ -512,4 +702,7 @@ def dashboard(*, user: User, area: Area, period: Period) -> Dashboard:
             answer_times(area, period), answer_times(area, period.previous), exact=exact
         ),
         as_of=snapshot.made_at if snapshot and _summed(area, period) else None,
+        maps=municipality_maps(area, period, exact=exact),
+        campaigns=campaign_figures(user, area, period, exact=exact),
+        surveys=survey_figures(user, area, period, exact=exact),
     )

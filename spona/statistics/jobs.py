@@ -42,6 +42,14 @@ def _fraction(percent: float | None) -> float | None:
 _N, _P, _H = numbers.XLSX_COUNT, numbers.XLSX_PERCENT, numbers.XLSX_ONE_DECIMAL
 SHARES_ROW = (None, _N, _P, _N, _P)
 HOURS_ROW = (None, _H, _N, _H, _N)
+SURVEY_ROW = (None, None, _P, None, _N)
+
+
+def _figure(key: str, value: float | None) -> float | str | None:
+    """A campaign figure as the page shows it: a hidden count as "<11", a hidden share empty."""
+    if value is None and key != "share":
+        return shown(None, k=K)
+    return value
 
 
 def workbook(board: Dashboard) -> bytes:
@@ -76,6 +84,28 @@ def workbook(board: Dashboard) -> bytes:
             [t.label, t.hours, _cell(t.n), t.previous_hours, _cell(t.previous_n)],
             HOURS_ROW,
         )
+    for m in board.maps:
+        sheet.append([])
+        sheet.append([m.title, _("This period")])
+        for place in m.places:
+            numbers.xlsx_append(sheet, [place.name, _cell(place.count)], (None, _N))
+        sheet.append([_("Total"), _cell(m.total)])
+    sheet.append([])
+    sheet.append([_("Prevention campaigns: reach"), _("This period"), _("Previous period")])
+    for f in board.campaigns:
+        sheet.append([f.label, _figure(f.key, f.value), _figure(f.key, f.previous)])
+    for w in board.surveys:
+        sheet.append([])
+        sheet.append([w.name, str(w.ends_on), "%", _("Confidence interval"), _("Respondents")])
+        for i in w.indicators:
+            interval = (
+                numbers.share_interval(i.ci_low / 100, i.ci_high / 100)
+                if i.ci_low is not None and i.ci_high is not None
+                else None
+            )
+            numbers.xlsx_append(
+                sheet, [i.title, None, _fraction(i.percent), interval, _cell(i.n)], SURVEY_ROW
+            )
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -1,9 +1,11 @@
-"""Reference datasets: public data from outside Spona (CTDC's case data), kept apart.
+"""Reference datasets: public data from outside Spona (CTDC's case data), kept apart; and the
+ledger of differentially private releases (``PrivacyRelease``: the epsilon each spent).
 
 A reference record is never a Spona case: it lives in its own table, belongs to a labelled
 dataset (source, licence, file hash) and is shown only beside Spona's own numbers, labelled.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -134,3 +136,32 @@ class HtcdsCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gender}/{self.age}/{self.citizenship}/{self.year}: {self.n}"
+
+
+class PrivacyRelease(models.Model):
+    """One differentially private release: the privacy loss (epsilon) it spent of its
+    dataset's yearly budget (``settings.DP_BUDGET``). Kept for ever: the budget's ledger."""
+
+    dataset = models.CharField(_("dataset"), max_length=64)
+    year = models.PositiveIntegerField(_("budget year"))
+    epsilon = models.DecimalField(_("epsilon"), max_digits=9, decimal_places=4)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("released by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    channel = models.CharField(max_length=16)
+    released_at = models.DateTimeField(_("released at"), auto_now_add=True)
+    cells = models.PositiveIntegerField(_("cells"))
+
+    class Meta:
+        ordering = ["-released_at", "-pk"]
+        verbose_name = _("differentially private release")
+        verbose_name_plural = _("differentially private releases")
+        indexes = [models.Index(fields=["dataset", "year"], name="privacy_release_budget")]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} {self.year} ε={self.epsilon}"

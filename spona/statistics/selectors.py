@@ -3,18 +3,22 @@ release of the cases."""
 
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.policy import require
+from spona.statistics import privacy
 from spona.statistics.access import HTCDS_EXPORT
 from spona.statistics.anonymity import Release
 from spona.statistics.export import release
-from spona.statistics.models import CTDC_COLUMNS, CtdcRecord, ReferenceDataset
+from spona.statistics.models import CTDC_COLUMNS, CtdcRecord, PrivacyRelease, ReferenceDataset
+from spona.statistics.services import privacy_budget, privacy_spent
 from spona.statistics.summary import export_counts
 
 
@@ -79,3 +83,33 @@ def htcds_release(*, user: User) -> Release:
     report = {**result.report(), "counted_at": as_of.isoformat() if as_of else None}
     audit(AuditAction.EXPORT, details={"htcds_export": report}, user=user)
     return result
+
+
+@dataclass(frozen=True)
+class PrivacyBudget:
+    dataset: str
+    year: int
+    budget: Decimal
+    spent: Decimal
+    releases: list[PrivacyRelease]
+
+    @property
+    def left(self) -> Decimal:
+        return max(self.budget - self.spent, Decimal(0))
+
+
+def privacy_budget_state(*, user: User) -> PrivacyBudget:
+    """This year's privacy budget of the cases' dataset: what its releases spent, and them."""
+    require(user, HTCDS_EXPORT)
+    year = timezone.localdate().year
+    return PrivacyBudget(
+        dataset=privacy.DATASET,
+        year=year,
+        budget=privacy_budget(),
+        spent=privacy_spent(privacy.DATASET, year),
+        releases=list(
+            PrivacyRelease.objects.filter(dataset=privacy.DATASET, year=year).select_related(
+                "released_by"
+            )
+        ),
+    )

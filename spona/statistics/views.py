@@ -9,6 +9,7 @@ from spona.disclosure import K
 from spona.policy import require
 from spona.statistics import selectors, services
 from spona.statistics.access import HTCDS_EXPORT, STATISTICS_VIEW
+from spona.statistics.choropleth import svg
 from spona.statistics.dashboard import area_for, areas_for, dashboard, default_period
 from spona.statistics.export import csv_chunks, levels
 from spona.statistics.forms import DashboardFilter
@@ -24,15 +25,22 @@ def dashboard_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     if area is None:
         raise Http404
     board = None
+    chosen, choropleth = None, ""
     if not form.is_bound or form.is_valid():
         period = form.cleaned_data["period"] if form.is_bound else default
         board = dashboard(user=request.user, area=area, period=period)
+        chosen = next((m for m in board.maps if m.key == request.GET.get("map")), None)
+        chosen = chosen or next(iter(board.maps), None)
+        if chosen is not None:
+            choropleth = svg(chosen, area, exact=board.exact)
     return render(
         request,
         "statistics/dashboard.html",
         {
             "form": form,
             "board": board,
+            "chosen_map": chosen,
+            "choropleth": choropleth,
             "k": K,
             "reference": selectors.ctdc_summary(),
             "years": range(timezone.localdate().year, 2013, -1),
@@ -44,7 +52,20 @@ def dashboard_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 def open_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What the HTCDS export holds and how it is protected, and the button that makes it."""
     require(request.user, HTCDS_EXPORT)
-    return render(request, "statistics/open_data.html", {"k": K, "levels": levels()})
+    return _open_data(request)
+
+
+def _open_data(
+    request: AuthenticatedHttpRequest, error: str = "", status: int = 200
+) -> HttpResponse:
+    context = {
+        "k": K,
+        "levels": levels(),
+        "budget": selectors.privacy_budget_state(user=request.user),
+        "error": error,
+        "epsilon": request.POST.get("epsilon", "1.0"),
+    }
+    return render(request, "statistics/open_data.html", context, status=status)
 
 
 @require_POST
@@ -55,6 +76,24 @@ def htcds_export(request: AuthenticatedHttpRequest) -> StreamingHttpResponse:
     result = selectors.htcds_release(user=request.user)
     response = StreamingHttpResponse(csv_chunks(result), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="spona-htcds.csv"'
+    return response
+
+
+@require_POST
+@login_required
+def htcds_dp_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The differentially private HTCDS table of counts (OpenDP), for the Centre; refused
+    past the year's privacy budget, with the open-data page and the reason."""
+    require(request.user, HTCDS_EXPORT)
+    try:
+        table = services.dp_release(
+            user=request.user, epsilon=request.POST.get("epsilon", ""), channel="web"
+        )
+    except services.PrivacyRefusedError as refused:
+        return _open_data(request, str(refused), status=400)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="spona-htcds-dp.csv"'
+    table.write_csv(response)
     return response
 
 

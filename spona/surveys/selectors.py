@@ -4,6 +4,7 @@ intervals; fewer than 30 respondents flagged, fewer than 11 not shown at all."""
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 from django.utils.translation import gettext_lazy as _
@@ -164,6 +165,57 @@ def compare(*, user: User, first: SurveyWave, second: SurveyWave) -> list[Differ
                 _shown(y, titles),
                 test.difference,
                 test.p_value,
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One indicator over a wave's whole sample: its estimate as ``wave_estimates`` shows
+    it, and the unweighted respondents who answered it and who said yes (for a caller that
+    must protect the share as a part of a whole)."""
+
+    shown: Shown
+    answered: int
+    positives: int
+
+
+@dataclass(frozen=True)
+class WaveHeadlines:
+    wave: SurveyWave
+    indicators: list[Headline]
+
+
+def wave_headlines(
+    *, user: User, municipalities: list[int] | None, start: date, end: date
+) -> list[WaveHeadlines]:
+    """The everyone-level indicators of every wave that ended on the days [start, end) and
+    covered one of ``municipalities`` (``None``: any), for the statistics dashboard."""
+    waves = SurveyWave.objects.filter(ends_on__gte=start, ends_on__lt=end).select_related(
+        "instrument"
+    )
+    if municipalities is not None:
+        waves = waves.filter(municipalities__in=municipalities).distinct()
+    result = []
+    for wave in waves.order_by("-ends_on", "pk"):
+        require(user, SURVEY_VIEW, wave)
+        arrays = _arrays(wave)
+        if arrays is None:
+            continue
+        columns, design, _domains = arrays
+        titles = _titles(wave)
+        result.append(
+            WaveHeadlines(
+                wave,
+                [
+                    Headline(
+                        _shown(e, titles),
+                        int(np.count_nonzero(~np.isnan(columns[e.name]))),
+                        int(np.count_nonzero(columns[e.name] == 1)),
+                    )
+                    for e in estimation.table(columns, design)
+                ],
             )
         )
     return result

@@ -67,6 +67,14 @@ def test_national_and_municipal_dashboards(
     expect(sexes.locator("tbody")).to_contain_text("<11")  # 4 men: suppressed for an analyst
     screenshot(page, "statistics-nation")
 
+    page.get_by_role("link", name=translated("en", "Cases per municipality")).click()
+    choropleth = page.locator("#map svg[role=img]")
+    expect(choropleth).to_be_visible()
+    expect(choropleth.locator("title", has_text="Smederevo: 12")).to_have_count(1)
+    page.locator("#map summary").click()
+    expect(page.locator("#map tfoot")).to_contain_text("46")
+    screenshot(page, "statistics-nation-map")
+
     pirot = Municipality.objects.get(code=PIROT)
     page.select_option("#id_area", f"municipality-{pirot.pk}")
     page.get_by_role("button", name=translated("en", "Show"), exact=True).click()
@@ -83,4 +91,8 @@ def test_national_and_municipal_dashboards(
     assert box["x"] >= 0
     assert box["x"] + box["width"] <= 390  # the chart fits the phone's width
     screenshot(page, "statistics-pirot-phone")
+    page.goto(base + reverse("statistics:dashboard"))  # the nation, with its map
+    national_map = page.locator("#map svg[role=img]").bounding_box()
+    assert national_map is not None
+    assert national_map["x"] + national_map["width"] <= 390  # the map fits the phone too
     assert_no_console_errors(console_errors)

@@ -52,5 +52,13 @@ def share_interval(low: numbers.Number | None, high: numbers.Number | None) -> s
 
 
 @register.filter
+def percent_interval(low: numbers.Number | None, high: numbers.Number | None) -> str:
+    """An interval given in percent (92.5, 96.1), written like ``share_interval``."""
+    if low is None or high is None:
+        return NONE
+    return numbers.share_interval(float(low) / 100, float(high) / 100)
+
+
+@register.filter
 def ago(value: datetime | None) -> str:
     return NONE if value is None else numbers.ago(value)
