@@ -68,7 +68,7 @@ THRESHOLD = 0.5
 MAX_TOKENS = 4
 #: how telling a shared key of each kind is, to rank candidates before scoring; the keys
 #: of a kind in ONCE count once (a namesake shares all the typo keys of a name)
-KEY_WEIGHTS = {"j": 100, "d": 40, "n": 30, "e": 25, "b": 20, "y": 10}
+KEY_WEIGHTS = {"j": 100, "k": 100, "d": 40, "n": 30, "e": 25, "b": 20, "y": 10}
 ONCE = frozenset({"e"})
 #: at most this many persons sharing keys are scored (the best ranked)
 CANDIDATE_LIMIT = 200
@@ -90,6 +90,9 @@ _YEAR_CLOSE, _YEAR_FAR = 0.5, -3.0
 _SEX_SAME, _SEX_CONFLICT = 0.5, -4.0
 _PLACE_SAME, _PLACE_DIFFERENT = 3.0, -0.5
 _JMBG_SAME, _JMBG_DIFFERENT = 20.0, -12.0  # decisive; nearly rules a match out
+# the same document number: strong, not decisive (a number copied onto the wrong record);
+# one character apart: a slip, some evidence; different numbers: none (people hold several)
+_DOCUMENT_SAME, _DOCUMENT_NEAR = 14.0, 6.0
 _PARENT_SAME, _PARENT_DIFFERENT = 2.0, -2.0
 # without a date of birth on both sides the names carry the match: how common they are
 # counts more (a name borne by one stored person: +1.5; by three: -0.9; by ten: -3.6)
@@ -116,6 +119,8 @@ class PersonRecord:
     former_surnames: tuple[str, ...] = ()
     #: other full names used
     other_names: tuple[str, ...] = ()
+    #: identity document numbers, folded (``spona.people.identifiers.document_number``)
+    documents: tuple[str, ...] = ()
 
 
 # --- normalisation -----------------------------------------------------------------------
@@ -203,6 +208,7 @@ def blocking_keys(record: PersonRecord) -> set[str]:
             keys.add(f"y:{token}|{born.year}")
     if record.jmbg:
         keys.add(f"j:{record.jmbg}")
+    keys.update(f"k:{number}" for number in record.documents)
     return keys
 
 
@@ -371,10 +377,23 @@ def other_points(a: PersonRecord, b: PersonRecord) -> float:
     return points
 
 
+def document_points(a: PersonRecord, b: PersonRecord) -> float:
+    """The same identity document number (of any kind: numbers do not repeat across
+    kinds often enough to matter), or two numbers one slip apart."""
+    if set(a.documents) & set(b.documents):
+        return _DOCUMENT_SAME
+    near = any(
+        min(len(x), len(y)) >= 6 and edit_distance(x, y, limit=1) == 1
+        for x in a.documents
+        for y in b.documents
+    )
+    return _DOCUMENT_NEAR if near else 0.0
+
+
 def identifier_points(a: PersonRecord, b: PersonRecord) -> float:
-    """An equal JMBG is decisive, two different ones nearly rule a match out; a parent's
-    name the same (within a typo) or not."""
-    found = 0.0
+    """An equal JMBG is decisive, two different ones nearly rule a match out; identity
+    documents (``document_points``); a parent's name the same (within a typo) or not."""
+    found = document_points(a, b)
     if a.jmbg and b.jmbg:
         found += _JMBG_SAME if a.jmbg == b.jmbg else _JMBG_DIFFERENT
     pa, pb = _tokens(a.parent), _tokens(b.parent)
@@ -413,6 +432,8 @@ def explain(a: PersonRecord, b: PersonRecord) -> list[str]:
     reasons = []
     if a.jmbg and a.jmbg == b.jmbg:
         reasons.append("same_jmbg")
+    if document_points(a, b) == _DOCUMENT_SAME:
+        reasons.append("same_document")
     plain = name_points(
         normalise_tokens(a), normalise_tokens(b), may_have_married="male" not in {a.sex, b.sex}
     )

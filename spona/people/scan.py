@@ -18,7 +18,7 @@ every pair of persons that share a stored blocking key:
 queue (``DuplicateSuspicion``); this module only reads.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import connection
@@ -79,11 +79,13 @@ def shared_key_counts() -> dict[int, int]:
 def _records(ids: list[int]) -> Iterator[tuple[int, PersonRecord]]:
     for start in range(0, len(ids), CHUNK):
         people = Person.objects.filter(pk__in=ids[start : start + CHUNK], merged_into__isnull=True)
-        for person in people.only(*MATCH_FIELDS).order_by():
+        for person in people.only(*MATCH_FIELDS).prefetch_related("documents").order_by():
             yield person.pk, record_of(person)
 
 
-def _namesakes(a: frozenset[int], b: frozenset[int], counts: dict[int, int]) -> int | None:
+def _namesakes[K: Hashable](
+    a: frozenset[K], b: frozenset[K], counts: Mapping[K, int]
+) -> int | None:
     """The other persons bearing the rarest name key the two share (as the registration
     check counts them: the one person checked left out)."""
     shared = [counts[key] - 1 for key in a & b if key in counts]
@@ -111,6 +113,30 @@ def _clusters(links: list[Link]) -> list[Link]:
     ]
 
 
+def score_pairs[K: Hashable](
+    pairs: Sequence[tuple[int, int]],
+    records: Mapping[int, PersonRecord],
+    name_keys: Mapping[int, frozenset[K]],
+    counts: Mapping[K, int],
+    report: Callable[[int], None] = lambda done: None,
+) -> list[Link]:
+    """The pairs at or above ``THRESHOLD`` (``matching.score``, as at registration),
+    clustered. ``name_keys``: each person's name keys (hashed or not, as ``counts`` are
+    keyed). A pair with a person not in ``records`` (merged away meanwhile) is skipped.
+    ``report(done)`` every ``CHUNK`` pairs."""
+    links = []
+    for done, (a, b) in enumerate(pairs, start=1):
+        if a in records and b in records:
+            ra, rb = records[a], records[b]
+            namesakes = _namesakes(name_keys[a], name_keys[b], counts)
+            likelihood = matching.score(ra, rb, namesakes=namesakes)
+            if likelihood >= THRESHOLD:
+                links.append(Link(a, b, likelihood, tuple(matching.explain(ra, rb))))
+        if done % CHUNK == 0:
+            report(done)
+    return _clusters(links)
+
+
 def find_links(progress: Progress | None = None) -> tuple[list[Link], int]:
     """Every pair of stored persons (not merged away) at or above ``THRESHOLD``, clustered;
     and how many pairs were scored. ``progress(done, total)`` counts persons read, then
@@ -128,15 +154,8 @@ def find_links(progress: Progress | None = None) -> tuple[list[Link], int]:
         name_keys[pk] = frozenset(hash_key(key) for key in matching.name_keys(record))
         if done % CHUNK == 0:
             report(done, total)
-    links = []
-    for done, (a, b) in enumerate(pairs, start=1):
-        if a in records and b in records:
-            ra, rb = records[a], records[b]
-            namesakes = _namesakes(name_keys[a], name_keys[b], counts)
-            likelihood = matching.score(ra, rb, namesakes=namesakes)
-            if likelihood >= THRESHOLD:
-                links.append(Link(a, b, likelihood, tuple(matching.explain(ra, rb))))
-        if done % CHUNK == 0:
-            report(len(ids) + done, total)
+    links = score_pairs(
+        pairs, records, name_keys, counts, lambda done: report(len(ids) + done, total)
+    )
     report(total, total)
-    return _clusters(links), len(pairs)
+    return links, len(pairs)

@@ -57,6 +57,7 @@ class PossibleDuplicate:
 #: ``matching.explain``'s codes in words
 REASONS = {
     "same_jmbg": _("same JMBG"),
+    "same_document": _("same identity document number"),
     "former_name": _("the same name with a birth or previous surname, or another name used"),
     "same_name": _("same name"),
     "similar_name": _("similar name"),

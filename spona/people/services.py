@@ -180,6 +180,7 @@ IDENTIFYING_FIELDS = frozenset(
         "birth_surname",
         "previous_surnames",
         "other_names",
+        "documents",
     }
 )
 

@@ -72,19 +72,21 @@ def person_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     )
     documents = document_formset(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid() and documents_valid(documents):
+        changed = form.changed_data + (
+            ["documents"] if documents.is_bound and documents.has_changed() else []
+        )
         try:
             services.person_update(
                 user=request.user,
                 person=form.instance,
                 expected_version=form.cleaned_data["version"],
-                changed=form.changed_data
-                + (["documents"] if documents.is_bound and documents.has_changed() else []),
+                changed=changed,
                 documents=documents_of(documents),
             )
         except StaleEditError as error:
             form.add_error(None, error.message)
         else:
-            if services.IDENTIFYING_FIELDS.intersection(form.changed_data):
+            if services.IDENTIFYING_FIELDS.intersection(changed):
                 services.duplicate_check(user=request.user, person=form.instance)
             messages.success(request, _("The changes were saved."))
             return redirect("people:person_detail", code=person.code)
