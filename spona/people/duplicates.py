@@ -125,7 +125,13 @@ def _hashing_key(secret: str) -> bytes:
 
 def hash_key(key: str) -> int:
     """The stored form of a blocking key: the first 64 bits of its HMAC, signed."""
-    digest = hmac.new(_hashing_key(settings.BLIND_INDEX_KEY), key.encode(), hashlib.sha256)
+    return _hashed(settings.BLIND_INDEX_KEY, key)
+
+
+@lru_cache(maxsize=1 << 18)
+def _hashed(secret: str, key: str) -> int:
+    """Cached: a batch scan hashes the name keys of common names again and again."""
+    digest = hmac.new(_hashing_key(secret), key.encode(), hashlib.sha256)
     return int.from_bytes(digest.digest()[:8], "big", signed=True)
 
 

@@ -56,6 +56,7 @@ Blocking
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from itertools import combinations, permutations
 from math import exp, log
@@ -126,6 +127,12 @@ class PersonRecord:
 # --- normalisation -----------------------------------------------------------------------
 
 
+#: the pure per-token functions below are cached: a batch scan compares the same names
+#: over and over (bounded: names recur, and a full name is one entry)
+_CACHED = lru_cache(maxsize=1 << 16)
+
+
+@_CACHED
 def letters(token: str) -> str:
     """A folded token as Serbian letters, for comparing: the ASCII spellings of đ, č/ć,
     š, ž equated ("dordevic", "petrovich"), and lj, nj, dž one symbol each, so that a
@@ -159,6 +166,7 @@ def spellings(token: str) -> set[str]:
     return found
 
 
+@_CACHED
 def _tokens(text: str) -> tuple[str, ...]:
     words = set(_TOKEN.findall(fold(text)))
     tokens = sorted(w for w in words if len(w) > 1)
@@ -289,6 +297,7 @@ def _surname_like(token: str) -> bool:
     return token.endswith(_SURNAME_ENDINGS)
 
 
+@_CACHED
 def token_points(a: str, b: str, *, may_have_married: bool = False) -> float:
     """How two name tokens agree: the same, one typo apart, or not. Two typos are not
     tolerated: they make another name too often (Populović, Božulović). Two different
