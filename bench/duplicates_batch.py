@@ -253,13 +253,15 @@ def scan_in_child() -> tuple[set[frozenset[int]], int, float, int]:
     pid = os.fork()
     if pid == 0:  # the child: scan, send the result, leave at once
         os.close(reader)
-        start = time.perf_counter()
-        links, scored = find_links()
-        seconds = time.perf_counter() - start
-        found = {frozenset((link.low, link.high)) for link in links}
-        with os.fdopen(writer, "wb") as out:
-            pickle.dump((found, scored, seconds), out)
-        os._exit(0)
+        try:
+            start = time.perf_counter()
+            links, scored = find_links()
+            seconds = time.perf_counter() - start
+            found = {frozenset((link.low, link.high)) for link in links}
+            with os.fdopen(writer, "wb") as out:
+                pickle.dump((found, scored, seconds), out)
+        finally:
+            os._exit(0)
     os.close(writer)
     with os.fdopen(reader, "rb") as source:
         found, scored, seconds = pickle.load(source)  # noqa: S301 - our own child's data
@@ -318,10 +320,10 @@ def main() -> None:
         f"python {platform.python_version()}; {os.cpu_count()} cores; "
         f"load average {load_average}; block limit {BLOCK_LIMIT}"
     )
+    if not args.skip_store:  # first: the scan forks, and Splink's DuckDB starts threads
+        run_store(sorted(int(s) for s in args.sizes.split(",")), args.seed)
     if not args.skip_febrl:
         run_febrl(args.repeat)
-    if not args.skip_store:
-        run_store(sorted(int(s) for s in args.sizes.split(",")), args.seed)
 
 
 if __name__ == "__main__":
