@@ -56,8 +56,8 @@ Blocking
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 from itertools import combinations, permutations
 from math import exp, log
 
