@@ -109,7 +109,7 @@ def f1(found: set[frozenset[int]], truth: set[frozenset[int]]) -> tuple[float, f
 
 def ours(rows: list[Row]) -> set[frozenset[int]]:
     """The scan's engine with the blocking index in a dict."""
-    from spona.people.scan import BLOCK_LIMIT, score_pairs
+    from spona.people import scan
 
     records = dict(enumerate(as_person(row) for row in rows))
     blocks: dict[str, list[int]] = defaultdict(list)
@@ -120,16 +120,15 @@ def ours(rows: list[Row]) -> set[frozenset[int]]:
         {
             (a, b)
             for members in blocks.values()
-            if 2 <= len(members) <= BLOCK_LIMIT
+            if 2 <= len(members) <= scan.BLOCK_LIMIT
             for i, a in enumerate(members)
             for b in members[i + 1 :]
         }
     )
     counts = {key: len(members) for key, members in blocks.items() if len(members) > 1}
     name_keys = {pk: frozenset(matching.name_keys(r)) for pk, r in records.items()}
-    return {
-        frozenset((link.low, link.high)) for link in score_pairs(pairs, records, name_keys, counts)
-    }
+    links = scan.score_pairs(pairs, records, name_keys, counts)
+    return {frozenset((link.low, link.high)) for link in links}
 
 
 def splink(rows: list[Row]) -> set[frozenset[int]]:
@@ -299,6 +298,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="20000", help="stored persons, ascending")
     parser.add_argument("--repeat", type=int, default=3, help="FEBRL4 runs per engine")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--block-limit", type=int, help="instead of scan.BLOCK_LIMIT")
     parser.add_argument("--skip-febrl", action="store_true")
     parser.add_argument("--skip-store", action="store_true")
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
@@ -313,12 +313,14 @@ def main() -> None:
         from bench.duplicates import setup_django
 
         setup_django(args.server, args.database)
-    from spona.people.scan import BLOCK_LIMIT
+    from spona.people import scan
 
+    if args.block_limit:
+        scan.BLOCK_LIMIT = args.block_limit
     load_average = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(
         f"python {platform.python_version()}; {os.cpu_count()} cores; "
-        f"load average {load_average}; block limit {BLOCK_LIMIT}"
+        f"load average {load_average}; block limit {scan.BLOCK_LIMIT}"
     )
     if not args.skip_store:  # first: the scan forks, and Splink's DuckDB starts threads
         run_store(sorted(int(s) for s in args.sizes.split(",")), args.seed)

@@ -51,8 +51,9 @@ def _table() -> str:
     return connection.ops.quote_name(PersonMatchKey._meta.db_table)
 
 
-def candidate_pairs(limit: int = BLOCK_LIMIT) -> list[tuple[int, int]]:
-    """Every pair of persons sharing a blocking key borne by at most ``limit`` persons."""
+def candidate_pairs(limit: int | None = None) -> list[tuple[int, int]]:
+    """Every pair of persons sharing a blocking key borne by at most ``limit`` persons
+    (``BLOCK_LIMIT`` unless given)."""
     table = _table()
     sql = f"""
         SELECT DISTINCT a.person_id, b.person_id
@@ -63,7 +64,7 @@ def candidate_pairs(limit: int = BLOCK_LIMIT) -> list[tuple[int, int]]:
         ORDER BY 1, 2
     """  # noqa: S608 - the table name is the model's, the limit a parameter
     with connection.cursor() as cursor:
-        cursor.execute(sql, [limit])
+        cursor.execute(sql, [limit or BLOCK_LIMIT])
         return [(int(a), int(b)) for a, b in cursor.fetchall()]
 
 

@@ -325,37 +325,37 @@ def _known_pairs() -> set[frozenset[int]]:
     }
 
 
-@transaction.atomic
 def duplicate_scan(*, user: User | None, progress: Progress | None = None) -> ScanOutcome:
     """Find likely duplicates among everyone stored (``spona.people.scan``) and add the
     pairs not already in the review queue: an open pair is not added twice, and a pair
     once rejected (or merged) is never suggested again. ``user`` is who started it (none
-    from the command line). Audited: counts only."""
+    from the command line). Audited: counts only. The long read runs outside the
+    transaction; the writes are all or nothing."""
     links, scored = find_links(progress)
-    known = _known_pairs()
-    new = [link for link in links if frozenset((link.low, link.high)) not in known]
-    DuplicateSuspicion.objects.bulk_create(
-        (
-            DuplicateSuspicion(
-                person_id=link.high,  # the later registered, as at registration
-                match_id=link.low,
-                score=link.score,
-                found_by=FoundBy.SCAN,
-                reasons=list(link.reasons),
-                cluster=link.cluster,
-            )
-            for link in new
-        ),
-        batch_size=1000,
-    )
-    outcome = ScanOutcome(
-        scored=scored,
-        found=len(links),
-        new=len(new),
-        clusters=len({link.cluster for link in links}),
-    )
-    details = {"duplicate_scan": dict(vars(outcome))}
-    audit(AuditAction.CREATE, user=user, details=details)
+    with transaction.atomic():
+        known = _known_pairs()
+        new = [link for link in links if frozenset((link.low, link.high)) not in known]
+        DuplicateSuspicion.objects.bulk_create(
+            (
+                DuplicateSuspicion(
+                    person_id=link.high,  # the later registered, as at registration
+                    match_id=link.low,
+                    score=link.score,
+                    found_by=FoundBy.SCAN,
+                    reasons=list(link.reasons),
+                    cluster=link.cluster,
+                )
+                for link in new
+            ),
+            batch_size=1000,
+        )
+        outcome = ScanOutcome(
+            scored=scored,
+            found=len(links),
+            new=len(new),
+            clusters=len({link.cluster for link in links}),
+        )
+        audit(AuditAction.CREATE, user=user, details={"duplicate_scan": dict(vars(outcome))})
     return outcome
 
 
