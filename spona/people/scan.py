@@ -29,7 +29,7 @@ from spona.people.matching import THRESHOLD, PersonRecord
 from spona.people.models import Person, PersonMatchKey
 
 #: keys shared by more persons than this are not blocked on (too common to tell much)
-BLOCK_LIMIT = 100
+BLOCK_LIMIT = 30
 #: persons decrypted, and pairs scored, per step (and per progress report)
 CHUNK = 2000
 
