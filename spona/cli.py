@@ -11,6 +11,7 @@
     spona keys rotate                   re-encrypt all encrypted fields with the newest key
     spona reference load                load or refresh the register of municipalities
     spona people reindex                recompute the duplicate-search keys of every person
+    spona people scan                   find likely duplicates among all persons, for review
     spona providers export-hsds [-o F]  the directory of providers as HSDS 3.0 JSON
     spona providers import-hsds FILE    add an HSDS 3.0 file's providers (all or nothing)
     spona totp USERNAME                 (demo only) a demo user's current 2FA code
@@ -31,6 +32,7 @@ _TWO_WORD = {
     ("keys", "rotate"): "keys_rotate",
     ("reference", "load"): "reference_load",
     ("people", "reindex"): "people_reindex",
+    ("people", "scan"): "people_scan",
     ("providers", "export-hsds"): "providers_export_hsds",
     ("providers", "import-hsds"): "providers_import_hsds",
     ("i18n", "sync"): "i18n_sync",

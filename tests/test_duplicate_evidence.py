@@ -70,6 +70,63 @@ def replace_jmbg(record: PersonRecord) -> PersonRecord:
     return replace(record, jmbg="")
 
 
+# --- identity documents ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stored", "registered", "same"),
+    [
+        (  # the same passport, a new surname and no date: the same person
+            rec("Milica", "Obradović", municipality_id=1, documents=("009123456",)),
+            rec("Milica", "Nikolov", None, municipality_id=1, documents=("009123456",)),
+            True,
+        ),
+        (  # one digit slipped, the rest agrees
+            rec("Milica", "Obradović", municipality_id=1, documents=("009123456",)),
+            rec("Milica", "Obradovic", municipality_id=1, documents=("009123466",)),
+            True,
+        ),
+        (  # the same number on a stranger, born another day elsewhere: not enough
+            rec("Milica", "Obradović", municipality_id=1, documents=("009123456",)),
+            rec("Dragan", "Ilić", date(1961, 7, 2), municipality_id=2, documents=("009123456",)),
+            False,
+        ),
+        (  # different documents say nothing against (people hold several)
+            rec("Milica", "Obradović", municipality_id=1, documents=("009123456",)),
+            rec("Milica", "Obradović", municipality_id=1, documents=("AB1234",)),
+            True,
+        ),
+    ],
+)
+def test_a_shared_document_number_is_strong_evidence(
+    stored: PersonRecord, registered: PersonRecord, same: bool
+) -> None:
+    assert likely(stored, registered) is same
+    if stored.documents == registered.documents:
+        assert meet(stored, registered)
+        assert "same_document" in matching.explain(stored, registered)
+
+
+def test_a_stored_document_finds_its_person_in_either_script(manager: User) -> None:
+    from spona.people.services import Document
+
+    stored = person_register(
+        user=manager,
+        given_name="Ана",
+        family_name="Илић",
+        date_of_birth="1990-03-15",
+        documents=[Document(kind="passport", number="АБ 123-456")],
+    )
+    new = person_register(
+        user=manager,
+        given_name="Ana",
+        family_name="Nikolov",
+        date_of_birth="1990-03-15",
+        documents=[Document(kind="passport", number="AB123456")],
+    )
+    assert [c.person_id for c in find_candidates(record_of(new), exclude_pk=new.pk)] == [stored.pk]
+
+
 # --- former surnames ---------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from spona.accounts.models import User
 from spona.core.roles import INSTITUTION_WIDE_ROLES, PERSON_ROLES, Role
+from spona.institutions.models import InstitutionType
 from spona.people.models import Person
 from spona.policy import Permission, only, rows, sees
 
@@ -25,6 +26,8 @@ PERSON_CREATE = Permission[None]("person_create")
 PERSON_VIEW = Permission[Person]("person_view")
 PERSON_CHANGE = Permission[Person]("person_change")
 PERSON_MERGE = Permission[Merge]("person_merge")
+#: scanning the whole register for duplicates and confirming or rejecting its suggestions
+DUPLICATE_REVIEW = Permission[None]("duplicate_review")
 
 
 @rows(Person)
@@ -56,9 +59,25 @@ def _may_see_person(user: User, person: Person | None) -> bool:
 
 @PERSON_MERGE.rule
 def _may_merge_people(user: User, merge: Merge | None) -> bool:
-    """Merging re-points cases and screenings: institution-wide roles, both persons seen."""
+    """Merging re-points cases and screenings: institution-wide roles, both persons seen;
+    or the Centre, which reconciles duplicates across the register."""
+    if _may_review_duplicates(user, None):
+        return True
     if user.role not in INSTITUTION_WIDE_ROLES:
         return False
     return merge is None or all(
         _may_see_person(user, person) for person in (merge.keep, merge.duplicate)
+    )
+
+
+@DUPLICATE_REVIEW.rule
+def _may_review_duplicates(user: User, obj: None) -> bool:
+    """The national Centre's officers: they are the reconcilers already alerted to the
+    duplicates a registrant may not see, so they review the suggestions of the whole
+    register, reading only the two records of each suggestion (audited)."""
+    institution = user.institution
+    return (
+        user.role == Role.CENTRE_OFFICER
+        and institution is not None
+        and institution.type == InstitutionType.NATIONAL_CENTRE
     )

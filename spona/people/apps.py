@@ -6,4 +6,4 @@ class PeopleConfig(AppConfig):
     label = "people"
 
     def ready(self) -> None:
-        from . import access, navigation  # noqa: F401 - registers permissions, row scopes, tools
+        from . import access, jobs, navigation  # noqa: F401 - permissions, row scopes, the scan job, tools

@@ -26,6 +26,7 @@ from django.db.models import Case, Count, IntegerField, Max, Sum, Value, When
 from django.utils import timezone
 
 from spona.people import jmbg, matching
+from spona.people.identifiers import document_number
 from spona.people.matching import CANDIDATE_LIMIT, THRESHOLD, PersonRecord
 from spona.people.models import Person, PersonMatchKey
 
@@ -104,7 +105,17 @@ def record_of(person: Any) -> PersonRecord:
             getattr(person, "birth_surname", ""), getattr(person, "previous_surnames", "")
         ),
         other_names=_listed(getattr(person, "other_names", "")),
+        documents=_documents(person),
     )
+
+
+def _documents(person: Any) -> tuple[str, ...]:
+    """The person's document numbers as compared (a migration's historical model, or an
+    unsaved person, may have none)."""
+    if person.pk is None or not hasattr(person, "documents"):
+        return ()
+    numbers = (document_number(d.number or "") for d in person.documents.all())
+    return tuple(sorted({n for n in numbers if n}))
 
 
 @lru_cache(maxsize=4)
@@ -114,7 +125,13 @@ def _hashing_key(secret: str) -> bytes:
 
 def hash_key(key: str) -> int:
     """The stored form of a blocking key: the first 64 bits of its HMAC, signed."""
-    digest = hmac.new(_hashing_key(settings.BLIND_INDEX_KEY), key.encode(), hashlib.sha256)
+    return _hashed(settings.BLIND_INDEX_KEY, key)
+
+
+@lru_cache(maxsize=1 << 18)
+def _hashed(secret: str, key: str) -> int:
+    """Cached: a batch scan hashes the name keys of common names again and again."""
+    digest = hmac.new(_hashing_key(secret), key.encode(), hashlib.sha256)
     return int.from_bytes(digest.digest()[:8], "big", signed=True)
 
 
@@ -141,6 +158,8 @@ def rebuild_match_keys(
     present = {f.name for f in person_model._meta.get_fields()}
     fields = [f for f in MATCH_FIELDS if f in present]  # a migration's model may lack some
     persons = person_model.objects.filter(merged_into__isnull=True).only(*fields)
+    if hasattr(person_model, "documents"):
+        persons = persons.prefetch_related("documents")
     rows: list[Any] = []
     count = 0
     for person in persons.order_by("pk").iterator(chunk_size=batch):
@@ -235,5 +254,5 @@ def find_candidates(
     if not ranked:
         return []
     people = Person.objects.filter(pk__in=ranked, merged_into__isnull=True)
-    people = people.only(*MATCH_FIELDS).order_by()
+    people = people.only(*MATCH_FIELDS).prefetch_related("documents").order_by()
     return score_all(record, people, _namesakes(record, exclude_pk))

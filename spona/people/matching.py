@@ -57,6 +57,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from itertools import combinations, permutations
 from math import exp, log
 
@@ -68,7 +69,7 @@ THRESHOLD = 0.5
 MAX_TOKENS = 4
 #: how telling a shared key of each kind is, to rank candidates before scoring; the keys
 #: of a kind in ONCE count once (a namesake shares all the typo keys of a name)
-KEY_WEIGHTS = {"j": 100, "d": 40, "n": 30, "e": 25, "b": 20, "y": 10}
+KEY_WEIGHTS = {"j": 100, "k": 100, "d": 40, "n": 30, "e": 25, "b": 20, "y": 10}
 ONCE = frozenset({"e"})
 #: at most this many persons sharing keys are scored (the best ranked)
 CANDIDATE_LIMIT = 200
@@ -90,6 +91,9 @@ _YEAR_CLOSE, _YEAR_FAR = 0.5, -3.0
 _SEX_SAME, _SEX_CONFLICT = 0.5, -4.0
 _PLACE_SAME, _PLACE_DIFFERENT = 3.0, -0.5
 _JMBG_SAME, _JMBG_DIFFERENT = 20.0, -12.0  # decisive; nearly rules a match out
+# the same document number: strong, not decisive (a number copied onto the wrong record);
+# one character apart: a slip, some evidence; different numbers: none (people hold several)
+_DOCUMENT_SAME, _DOCUMENT_NEAR = 14.0, 6.0
 _PARENT_SAME, _PARENT_DIFFERENT = 2.0, -2.0
 # without a date of birth on both sides the names carry the match: how common they are
 # counts more (a name borne by one stored person: +1.5; by three: -0.9; by ten: -3.6)
@@ -116,11 +120,19 @@ class PersonRecord:
     former_surnames: tuple[str, ...] = ()
     #: other full names used
     other_names: tuple[str, ...] = ()
+    #: identity document numbers, folded (``spona.people.identifiers.document_number``)
+    documents: tuple[str, ...] = ()
 
 
 # --- normalisation -----------------------------------------------------------------------
 
 
+#: the pure per-token functions below are cached: a batch scan compares the same names
+#: over and over (bounded: names recur, and a full name is one entry)
+_CACHED = lru_cache(maxsize=1 << 16)
+
+
+@_CACHED
 def letters(token: str) -> str:
     """A folded token as Serbian letters, for comparing: the ASCII spellings of đ, č/ć,
     š, ž equated ("dordevic", "petrovich"), and lj, nj, dž one symbol each, so that a
@@ -154,6 +166,7 @@ def spellings(token: str) -> set[str]:
     return found
 
 
+@_CACHED
 def _tokens(text: str) -> tuple[str, ...]:
     words = set(_TOKEN.findall(fold(text)))
     tokens = sorted(w for w in words if len(w) > 1)
@@ -203,6 +216,7 @@ def blocking_keys(record: PersonRecord) -> set[str]:
             keys.add(f"y:{token}|{born.year}")
     if record.jmbg:
         keys.add(f"j:{record.jmbg}")
+    keys.update(f"k:{number}" for number in record.documents)
     return keys
 
 
@@ -283,6 +297,7 @@ def _surname_like(token: str) -> bool:
     return token.endswith(_SURNAME_ENDINGS)
 
 
+@_CACHED
 def token_points(a: str, b: str, *, may_have_married: bool = False) -> float:
     """How two name tokens agree: the same, one typo apart, or not. Two typos are not
     tolerated: they make another name too often (Populović, Božulović). Two different
@@ -371,10 +386,23 @@ def other_points(a: PersonRecord, b: PersonRecord) -> float:
     return points
 
 
+def document_points(a: PersonRecord, b: PersonRecord) -> float:
+    """The same identity document number (of any kind: numbers do not repeat across
+    kinds often enough to matter), or two numbers one slip apart."""
+    if set(a.documents) & set(b.documents):
+        return _DOCUMENT_SAME
+    near = any(
+        min(len(x), len(y)) >= 6 and edit_distance(x, y, limit=1) == 1
+        for x in a.documents
+        for y in b.documents
+    )
+    return _DOCUMENT_NEAR if near else 0.0
+
+
 def identifier_points(a: PersonRecord, b: PersonRecord) -> float:
-    """An equal JMBG is decisive, two different ones nearly rule a match out; a parent's
-    name the same (within a typo) or not."""
-    found = 0.0
+    """An equal JMBG is decisive, two different ones nearly rule a match out; identity
+    documents (``document_points``); a parent's name the same (within a typo) or not."""
+    found = document_points(a, b)
     if a.jmbg and b.jmbg:
         found += _JMBG_SAME if a.jmbg == b.jmbg else _JMBG_DIFFERENT
     pa, pb = _tokens(a.parent), _tokens(b.parent)
@@ -413,6 +441,8 @@ def explain(a: PersonRecord, b: PersonRecord) -> list[str]:
     reasons = []
     if a.jmbg and a.jmbg == b.jmbg:
         reasons.append("same_jmbg")
+    if document_points(a, b) == _DOCUMENT_SAME:
+        reasons.append("same_document")
     plain = name_points(
         normalise_tokens(a), normalise_tokens(b), may_have_married="male" not in {a.sex, b.sex}
     )

@@ -176,11 +176,19 @@ class Resolution(models.TextChoices):
     NOT_DUPLICATE = "not_duplicate", _("not the same person")
 
 
-class DuplicateSuspicion(models.Model):
-    """A newly registered (or edited) person looks like a person already known.
+class FoundBy(models.TextChoices):
+    REGISTRATION = "registration", _("registration check")
+    SCAN = "scan", _("scan of all persons")
 
-    Raised by ``spona.people.services.duplicate_check``; resolved by merging the two
-    records or by deciding they are different people.
+
+class DuplicateSuspicion(models.Model):
+    """Two stored persons look like one: a suggestion in the duplicate review queue.
+
+    Raised at registration or an edit (``spona.people.services.duplicate_check``) or by
+    the scan of everyone stored (``spona.people.scan``); resolved by merging the two
+    records (confirmed) or by deciding they are different people (rejected). One row per
+    pair, whichever way round: a rejected pair is never suggested again, and a re-scan
+    finds an open one already there.
     """
 
     person = models.ForeignKey(
@@ -196,6 +204,13 @@ class DuplicateSuspicion(models.Model):
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    found_by = models.CharField(
+        _("found by"), max_length=16, choices=FoundBy.choices, default=FoundBy.REGISTRATION
+    )
+    #: what speaks for the match (``matching.explain``'s codes; the selectors word them)
+    reasons = models.JSONField(default=list, blank=True)
+    #: the scan's cluster of persons linked by likely matches: its smallest person id
+    cluster = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from spona.core.phases import Phase, Tool, offer
-from spona.people.access import PERSON_VIEW
+from spona.people.access import DUPLICATE_REVIEW, PERSON_VIEW
 
 offer(
     Tool(
@@ -12,5 +12,12 @@ offer(
         _("Persons"),
         _("Register a person; their details are seen only by those who work with them."),
         PERSON_VIEW,
+    ),
+    Tool(
+        Phase.IDENTIFICATION,
+        "people:duplicate_review",
+        _("Possible duplicates"),
+        _("Scan everyone registered for duplicates; confirm or reject each suggestion."),
+        DUPLICATE_REVIEW,
     ),
 )

@@ -4,7 +4,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,7 @@ from spona.audit.models import AuditAction
 from spona.audit.services import audit, audit_listed
 from spona.core.listing import Listing, listing
 from spona.people import jmbg, matching
-from spona.people.access import PERSON_VIEW
+from spona.people.access import DUPLICATE_REVIEW, PERSON_VIEW
 from spona.people.duplicates import record_of
 from spona.people.filters import SCAN_LIMIT, PersonFilter
 from spona.people.models import DuplicateSuspicion, Person
@@ -56,6 +57,7 @@ class PossibleDuplicate:
 #: ``matching.explain``'s codes in words
 REASONS = {
     "same_jmbg": _("same JMBG"),
+    "same_document": _("same identity document number"),
     "former_name": _("the same name with a birth or previous surname, or another name used"),
     "same_name": _("same name"),
     "similar_name": _("similar name"),
@@ -66,9 +68,10 @@ REASONS = {
 }
 
 
-def _reasons(person: Person, other: Person) -> tuple[str, ...]:
-    codes = matching.explain(record_of(person), record_of(other))
-    return tuple(str(REASONS[code]) for code in codes)
+def _reasons(person: Person, other: Person, codes: list[str] | None = None) -> tuple[str, ...]:
+    """What speaks for the match in words: the codes stored with it, else worked out now."""
+    codes = codes or matching.explain(record_of(person), record_of(other))
+    return tuple(str(REASONS[code]) for code in codes if code in REASONS)
 
 
 def person_duplicates(*, user: User, person: Person) -> list[PossibleDuplicate]:
@@ -99,3 +102,64 @@ def jmbg_conflicts(person: Person) -> list[str]:
     if not person.jmbg:
         return []
     return jmbg.stored_conflicts(person.jmbg, person.date_of_birth or "", person.sex)
+
+
+# --- the review queue --------------------------------------------------------------------
+
+#: suggestions per page of the review queue
+REVIEW_PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    suspicion: DuplicateSuspicion
+    reasons: tuple[str, ...]
+
+
+def _suggestion(suspicion: DuplicateSuspicion) -> Suggestion:
+    reasons = _reasons(suspicion.person, suspicion.match, suspicion.reasons)
+    return Suggestion(suspicion, reasons)
+
+
+def duplicate_review_page(*, user: User, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """One page of the open suggestions of the whole register (from the scan and from
+    registrations), a cluster's pairs together, the likeliest first. Showing the two
+    records of each is a read of them: one audit event names the persons on the page."""
+    require(user, DUPLICATE_REVIEW)
+    open_ = (
+        DuplicateSuspicion.objects.filter(
+            resolved_at__isnull=True,
+            person__merged_into__isnull=True,
+            match__merged_into__isnull=True,
+        )
+        .select_related("person__municipality", "match__municipality")
+        .order_by(F("cluster").asc(nulls_last=True), "-score", "pk")
+    )
+    page: Page[DuplicateSuspicion] = Paginator(open_, REVIEW_PAGE_SIZE).get_page(
+        (params or {}).get("page")
+    )
+    shown = list(page.object_list)
+    persons = [p for s in shown for p in (s.person, s.match)]
+    audit_listed(user=user, purpose="duplicate review", persons=persons)
+    return {"page": page, "suggestions": [_suggestion(s) for s in shown]}
+
+
+def suggestion_get(*, user: User, pk: int) -> Suggestion:
+    """One suggestion of the review queue with its two records; the read is audited."""
+    require(user, DUPLICATE_REVIEW)
+    suspicion = (
+        DuplicateSuspicion.objects.select_related("person__municipality", "match__municipality")
+        .filter(pk=pk)
+        .first()
+    )
+    if suspicion is None:
+        raise Http404
+    codes = [suspicion.person.code, suspicion.match.code]
+    audit(
+        AuditAction.READ,
+        suspicion,
+        user=user,
+        purpose="duplicate review",
+        details={"persons": codes},
+    )
+    return _suggestion(suspicion)

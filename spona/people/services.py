@@ -13,7 +13,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from spona.accounts.models import Role, User
 from spona.audit.models import AuditAction
@@ -22,18 +24,28 @@ from spona.core.locking import save_versioned
 from spona.inbox.kinds import NotificationKind
 from spona.inbox.services import notify
 from spona.institutions.models import InstitutionType
-from spona.people.access import PERSON_CHANGE, PERSON_CREATE, PERSON_MERGE, Merge
+from spona.jobs.models import Job
+from spona.jobs.services import job_start
+from spona.people.access import (
+    DUPLICATE_REVIEW,
+    PERSON_CHANGE,
+    PERSON_CREATE,
+    PERSON_MERGE,
+    Merge,
+)
 from spona.people.duplicates import Candidate, find_candidates, record_of, refresh_match_keys
 from spona.people.events import person_merged
 from spona.people.identifiers import document_index, jmbg_index, name_index
 from spona.people.models import (
     DuplicateSuspicion,
+    FoundBy,
     IdentityDocument,
     Person,
     PersonMatchKey,
     PersonNameIndex,
     Resolution,
 )
+from spona.people.scan import Progress, find_links
 from spona.policy import require, visible
 
 EDITABLE_FIELDS = [
@@ -168,6 +180,7 @@ IDENTIFYING_FIELDS = frozenset(
         "birth_surname",
         "previous_surnames",
         "other_names",
+        "documents",
     }
 )
 
@@ -289,3 +302,84 @@ def person_merge(
     audit(AuditAction.UPDATE, duplicate, user=user, details={"merged_into": keep.code})
     audit(AuditAction.UPDATE, keep, user=user, details={"merged_from": duplicate.code, **moved})
     return keep
+
+
+# --- the scan of everyone stored, and its review queue -----------------------------------
+
+SCAN_JOB = "people.duplicate_scan"
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    scored: int
+    found: int
+    new: int
+    clusters: int
+
+
+def _known_pairs() -> set[frozenset[int]]:
+    """Every pair already in the queue, open or decided, whichever way round."""
+    return {
+        frozenset(pair)
+        for pair in DuplicateSuspicion.objects.values_list("person_id", "match_id").iterator()
+    }
+
+
+def duplicate_scan(*, user: User | None, progress: Progress | None = None) -> ScanOutcome:
+    """Find likely duplicates among everyone stored (``spona.people.scan``) and add the
+    pairs not already in the review queue: an open pair is not added twice, and a pair
+    once rejected (or merged) is never suggested again. ``user`` is who started it (none
+    from the command line). Audited: counts only. The long read runs outside the
+    transaction; the writes are all or nothing."""
+    links, scored = find_links(progress)
+    with transaction.atomic():
+        known = _known_pairs()
+        new = [link for link in links if frozenset((link.low, link.high)) not in known]
+        DuplicateSuspicion.objects.bulk_create(
+            (
+                DuplicateSuspicion(
+                    person_id=link.high,  # the later registered, as at registration
+                    match_id=link.low,
+                    score=link.score,
+                    found_by=FoundBy.SCAN,
+                    reasons=list(link.reasons),
+                    cluster=link.cluster,
+                )
+                for link in new
+            ),
+            batch_size=1000,
+        )
+        outcome = ScanOutcome(
+            scored=scored,
+            found=len(links),
+            new=len(new),
+            clusters=len({link.cluster for link in links}),
+        )
+        audit(AuditAction.CREATE, user=user, details={"duplicate_scan": dict(vars(outcome))})
+    return outcome
+
+
+def duplicate_scan_start(*, user: User) -> Job:
+    """Queue the scan for the worker (``spona.people.jobs``); the user follows its progress."""
+    require(user, DUPLICATE_REVIEW)
+    return job_start(
+        kind=SCAN_JOB, owner=user, payload={"language": translation.get_language() or "sr"}
+    )
+
+
+def scan_result(outcome: ScanOutcome) -> dict[str, Any]:
+    """What the job page shows when the scan is done."""
+    message = _(
+        "%(scored)s pairs compared; %(found)s likely duplicates in %(clusters)s groups, "
+        "%(new)s of them new in the review queue."
+    ) % vars(outcome)
+    return {"message": message, "next_url": reverse("people:duplicate_review"), **vars(outcome)}
+
+
+@transaction.atomic
+def suggestion_reject(*, user: User, suggestion: DuplicateSuspicion) -> None:
+    """The two are different people: the pair is closed and never suggested again."""
+    require(user, DUPLICATE_REVIEW)
+    _resolve(user, suggestion.person, suggestion.match, Resolution.NOT_DUPLICATE)
+    details = {"not_duplicate_of": suggestion.match.code}
+    audit(AuditAction.UPDATE, suggestion.person, user=user, details=details)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.core.locking import StaleEditError
 from spona.people import selectors, services
-from spona.people.access import PERSON_CREATE, PERSON_MERGE, Merge
+from spona.people.access import DUPLICATE_REVIEW, PERSON_CREATE, PERSON_MERGE, Merge
 from spona.people.forms import (
     DuplicateForm,
     PersonEditForm,
@@ -72,19 +72,21 @@ def person_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     )
     documents = document_formset(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid() and documents_valid(documents):
+        changed = form.changed_data + (
+            ["documents"] if documents.is_bound and documents.has_changed() else []
+        )
         try:
             services.person_update(
                 user=request.user,
                 person=form.instance,
                 expected_version=form.cleaned_data["version"],
-                changed=form.changed_data
-                + (["documents"] if documents.is_bound and documents.has_changed() else []),
+                changed=changed,
                 documents=documents_of(documents),
             )
         except StaleEditError as error:
             form.add_error(None, error.message)
         else:
-            if services.IDENTIFYING_FIELDS.intersection(form.changed_data):
+            if services.IDENTIFYING_FIELDS.intersection(changed):
                 services.duplicate_check(user=request.user, person=form.instance)
             messages.success(request, _("The changes were saved."))
             return redirect("people:person_detail", code=person.code)
@@ -93,9 +95,14 @@ def person_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 
 
 def _merge(
-    request: AuthenticatedHttpRequest, form: DuplicateForm, person: Person, other: Person
+    request: AuthenticatedHttpRequest,
+    form: DuplicateForm,
+    person: Person,
+    other: Person,
+    then: str = "",
 ) -> HttpResponse | None:
-    """Merge as the form says; ``None`` (with the form's error) if either record changed."""
+    """Merge as the form says; ``None`` (with the form's error) if either record changed.
+    Then to ``then``, or to the record kept."""
     keep, duplicate = (
         (person, other) if form.cleaned_data["keep"] == person.code else (other, person)
     )
@@ -119,7 +126,7 @@ def _merge(
         _("%(duplicate)s was merged into %(keep)s.")
         % {"duplicate": duplicate.code, "keep": keep.code},
     )
-    return redirect("people:person_detail", code=keep.code)
+    return redirect(then) if then else redirect("people:person_detail", code=keep.code)
 
 
 @login_required
@@ -145,3 +152,35 @@ def person_duplicate(request: AuthenticatedHttpRequest, code: str, other: str) -
         "may_merge": can(request.user, PERSON_MERGE, Merge(person, match)),
     }
     return render(request, "people/person_duplicate.html", context)
+
+
+@login_required
+def duplicate_review(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The Centre's review queue of likely duplicates; a scan of everyone stored starts
+    here (the job's page follows its progress and leads back)."""
+    require(request.user, DUPLICATE_REVIEW)
+    if request.method == "POST":
+        job = services.duplicate_scan_start(user=request.user)
+        return redirect("jobs:job_detail", pk=job.pk)
+    context = selectors.duplicate_review_page(user=request.user, params=request.GET)
+    return render(request, "people/duplicate_review.html", context)
+
+
+@login_required
+def duplicate_suggestion(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """One suggestion: the two records side by side; merge them, or reject the pair."""
+    suggestion = selectors.suggestion_get(user=request.user, pk=pk)
+    suspicion = suggestion.suspicion
+    person, other = suspicion.person, suspicion.match
+    form = DuplicateForm(request.POST or None, person=person, other=other)
+    if request.method == "POST" and suspicion.resolved_at is None:
+        if request.POST.get("action") == "different":
+            services.suggestion_reject(user=request.user, suggestion=suspicion)
+            messages.success(request, _("Recorded: these are different people."))
+            return redirect("people:duplicate_review")
+        if form.is_valid() and (
+            response := _merge(request, form, person, other, then="people:duplicate_review")
+        ):
+            return response
+    context = {"suggestion": suggestion, "person": person, "other": other, "form": form}
+    return render(request, "people/duplicate_suggestion.html", context)

@@ -1,0 +1,174 @@
+"""The scan of everyone stored for duplicates, and the Centre's review queue (issue 19).
+
+Persons registered by different institutions, never checked against each other (loaded
+before the registration check, say), are found by the scan as clusters; the Centre
+confirms (merge, both histories kept) or rejects each suggestion; a rejected pair is not
+suggested again and a re-scan adds no second copy of an open one.
+"""
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from spona.accounts.models import Role, User
+from spona.audit.models import AuditEvent
+from spona.cases.models import Case, CaseStatus
+from spona.institutions.models import InstitutionType
+from spona.jobs.models import Job, JobStatus
+from spona.people.models import DuplicateSuspicion, FoundBy, Person, Resolution
+from spona.people.selectors import REASONS
+from spona.people.services import duplicate_scan, person_register
+from tests.factories import InstitutionFactory, MunicipalityFactory, UserFactory
+
+
+@pytest.fixture
+def place(db: Any) -> Any:
+    return MunicipalityFactory(code="70009", name_cyr="Алексинац", name_lat="Aleksinac")
+
+
+@pytest.fixture
+def centre(db: Any) -> User:
+    institution = InstitutionFactory(type=InstitutionType.NATIONAL_CENTRE, municipality=None)
+    return UserFactory(role=Role.CENTRE_OFFICER, institution=institution)
+
+
+def _register(place: Any, given: str, family: str, born: str = "1990-05-03", **kw: Any) -> Person:
+    """A person registered by a case manager of an institution of their own (no check)."""
+    user = UserFactory(role=Role.CASE_MANAGER, institution=InstitutionFactory(municipality=place))
+    return person_register(
+        user=user,
+        given_name=given,
+        family_name=family,
+        date_of_birth=born,
+        sex=kw.pop("sex", "female"),
+        municipality=place,
+        **kw,
+    )
+
+
+@pytest.fixture
+def register(place: Any) -> dict[str, Person]:
+    """Three records of Đurđa Đorđević (two scripts, a typo), two of Marko Ilić (one with
+    his JMBG only), and people who only share a name or a birthday with them."""
+    return {
+        "djurdja": _register(place, "Ђурђа", "Ђорђевић"),
+        "djurdja_latin": _register(place, "Djurdja", "Djordjevic"),
+        "djurdja_typo": _register(place, "Đurđa", "Đorđevć"),
+        "marko": _register(place, "Марко", "Илић", "1985-11-20", sex="male"),
+        "marko_again": _register(place, "Marko", "Ilic", "1985-11-21", sex="male"),
+        "namesake": _register(place, "Ђурђа", "Ђорђевић", "1971-01-09"),
+        "same_birthday": _register(place, "Милица", "Павловић"),
+    }
+
+
+def _pairs() -> set[frozenset[int]]:
+    return {frozenset((s.person_id, s.match_id)) for s in DuplicateSuspicion.objects.all()}
+
+
+def test_the_scan_finds_clusters_with_reasons(register: dict[str, Person]) -> None:
+    outcome = duplicate_scan(user=None)
+    r = register
+    djurdja = {r["djurdja"].pk, r["djurdja_latin"].pk, r["djurdja_typo"].pk}
+    expected = {frozenset((a, b)) for a in djurdja for b in djurdja if a < b} | {
+        frozenset((r["marko"].pk, r["marko_again"].pk))
+    }
+    assert _pairs() == expected
+    assert (outcome.found, outcome.new, outcome.clusters) == (4, 4, 2)
+    clusters = {s.cluster for s in DuplicateSuspicion.objects.filter(person_id__in=djurdja)}
+    assert clusters == {min(djurdja)}
+    marko = DuplicateSuspicion.objects.get(person=r["marko_again"])
+    assert marko.found_by == FoundBy.SCAN
+    assert marko.reasons == ["same_name", "near_date_of_birth", "same_municipality"]
+    assert AuditEvent.objects.filter(details__duplicate_scan__new=4).exists()
+
+
+def test_a_rescan_adds_nothing_twice_and_never_a_rejected_pair(
+    register: dict[str, Person], centre: User
+) -> None:
+    duplicate_scan(user=None)
+    marko = DuplicateSuspicion.objects.get(person=register["marko_again"])
+    client = Client()
+    client.force_login(centre)
+    url = reverse("people:duplicate_suggestion", args=[marko.pk])
+    assert client.post(url, {"action": "different"}).status_code == 302
+    marko.refresh_from_db()
+    assert (marko.resolution, marko.resolved_by) == (Resolution.NOT_DUPLICATE, centre)
+
+    again = duplicate_scan(user=None)
+    assert (again.found, again.new) == (4, 0)
+    assert DuplicateSuspicion.objects.count() == 4
+    page = client.get(reverse("people:duplicate_review"))
+    assert marko.pk not in [item.suspicion.pk for item in page.context["suggestions"]]
+
+
+def test_the_centre_confirms_a_suggestion_and_both_histories_are_kept(
+    register: dict[str, Person], centre: User, place: Any
+) -> None:
+    duplicate = register["djurdja_latin"]
+    keep = register["djurdja"]
+    Case.objects.create(
+        person=duplicate,
+        status=CaseStatus.PRESUMED_VICTIM,
+        opened_by_institution=duplicate.registered_by_institution,
+        opened_by=duplicate.registered_by,
+    )
+    duplicate_scan(user=None)
+    suggestion = DuplicateSuspicion.objects.get(person=duplicate, match=keep)
+    client = Client()
+    client.force_login(centre)
+    url = reverse("people:duplicate_suggestion", args=[suggestion.pk])
+    page = client.get(url)
+    with translation.override("sr"):  # the page's language
+        assert str(REASONS["same_date_of_birth"]) in page.content.decode()
+    form = {"action": "merge", "keep": keep.code, "version": 1, "other_version": 1}
+    assert client.post(url, form)["Location"] == reverse("people:duplicate_review")
+
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into == keep
+    assert keep.cases.count() == 1
+    suggestion.refresh_from_db()
+    assert (suggestion.resolution, suggestion.resolved_by) == (Resolution.MERGED, centre)
+    assert suggestion.resolved_at is not None
+    shown = client.get(reverse("people:duplicate_review")).context["suggestions"]
+    persons = {p for item in shown for p in (item.suspicion.person, item.suspicion.match)}
+    assert duplicate not in persons  # the merged record's other pairs leave the queue
+
+
+def test_the_review_queue_is_an_audited_read_for_the_centre_only(
+    register: dict[str, Person], centre: User, place: Any
+) -> None:
+    duplicate_scan(user=None)
+    client = Client()
+    client.force_login(centre)
+    page = client.get(reverse("people:duplicate_review"))
+    assert len(page.context["suggestions"]) == 4
+    listed = AuditEvent.objects.filter(purpose="duplicate review").latest("pk")
+    assert register["marko"].code in listed.details["listed"]["persons"]
+
+    manager = register["marko"].registered_by
+    client.force_login(manager)
+    assert client.get(reverse("people:duplicate_review")).status_code == 403
+    assert client.post(reverse("people:duplicate_review")).status_code == 403
+
+
+def test_the_centre_starts_the_scan_as_a_job_with_progress(
+    register: dict[str, Person], centre: User
+) -> None:
+    client = Client()
+    client.force_login(centre)
+    response = client.post(reverse("people:duplicate_review"))
+    job = Job.objects.get(owner=centre)
+    assert response["Location"] == reverse("jobs:job_detail", args=[job.pk])
+    assert job.status == JobStatus.SUCCEEDED
+    assert job.total > 0
+    assert job.result["new"] == 4
+    assert job.result["next_url"] == reverse("people:duplicate_review")
+
+
+def test_the_command_scans(register: dict[str, Person]) -> None:
+    call_command("people_scan", verbosity=0)
+    assert DuplicateSuspicion.objects.filter(found_by=FoundBy.SCAN).count() == 4
