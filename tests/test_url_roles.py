@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from spona.accounts.models import Role
+from spona.people.models import DuplicateSuspicion, Person
 from spona.screening.models import Screening
 from tests.conftest import World
 
@@ -31,6 +32,17 @@ AGGREGATE_ROLES = SIGNAL_ROLES | {Role.ANALYST}  # not the administrators (issue
 STATISTICS_ROLES = frozenset({Role.CENTRE_OFFICER, Role.ANALYST, Role.COORDINATOR})
 INDIVIDUAL_PLAN_VIEWERS = PERSON_TEAM | {Role.CENTRE_OFFICER, Role.COORDINATOR}
 INDIVIDUAL_PLAN_READERS_ONLY = {Role.CENTRE_OFFICER: 403, Role.COORDINATOR: 403}
+DUPLICATE_REVIEWERS = frozenset({Role.CENTRE_OFFICER})  # of the national Centre
+
+
+def _suggestion(world: World) -> dict[str, Any]:
+    """A suggestion of the duplicate review queue: the world's person and the screened one."""
+    suspicion = DuplicateSuspicion.objects.create(
+        person=Person.objects.get(code=world.person_code),
+        match=Screening.objects.get(pk=world.completed_pk).person,
+        score=0.9,
+    )
+    return {"pk": suspicion.pk}
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,18 @@ RULES: dict[str, Rule] = {
             "code": w.person_code,
             "other": Screening.objects.get(pk=w.completed_pk).person.code,
         },
+    ),
+    # the Centre's review queue of the whole register
+    "people:duplicate_review": Rule(DUPLICATE_REVIEWERS),
+    "people:duplicate_suggestion": Rule(DUPLICATE_REVIEWERS, args=_suggestion),
+    "api_duplicate_list": Rule(DUPLICATE_REVIEWERS, anonymous=401),
+    "api_duplicate_scan": Rule(DUPLICATE_REVIEWERS, ok=202, method="post", anonymous=401),
+    # an empty confirmation is malformed (400): the role got in; a rejection needs no body
+    "api_duplicate_confirm": Rule(
+        DUPLICATE_REVIEWERS, ok=400, method="post", anonymous=401, args=_suggestion
+    ),
+    "api_duplicate_reject": Rule(
+        DUPLICATE_REVIEWERS, method="post", anonymous=401, args=_suggestion
     ),
     "accounts_manage:user_list": Rule(USER_ADMINS),
     "accounts_manage:user_create": Rule(USER_ADMINS),

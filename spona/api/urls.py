@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from spona.api import planning, plans, statistics, views
+from spona.api import people, planning, plans, statistics, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
@@ -65,6 +65,18 @@ urlpatterns = [
         "v1/statistics/dp-releases/",
         statistics.StatisticsDpRelease.as_view(),
         name="api_statistics_dp_release",
+    ),
+    path("v1/people/duplicates/", people.DuplicateList.as_view(), name="api_duplicate_list"),
+    path("v1/people/duplicates/scan/", people.DuplicateScan.as_view(), name="api_duplicate_scan"),
+    path(
+        "v1/people/duplicates/<int:pk>/confirm/",
+        people.DuplicateConfirm.as_view(),
+        name="api_duplicate_confirm",
+    ),
+    path(
+        "v1/people/duplicates/<int:pk>/reject/",
+        people.DuplicateReject.as_view(),
+        name="api_duplicate_reject",
     ),
     path("v1/plans/", plans.PlanList.as_view(), name="api_plan_list"),
     path("v1/plans/<str:code>/", plans.PlanDetail.as_view(), name="api_plan_detail"),

@@ -1,6 +1,6 @@
 """Reads of person records. Every read of one person is audited, with its purpose."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,12 +121,12 @@ def _suggestion(suspicion: DuplicateSuspicion) -> Suggestion:
     return Suggestion(suspicion, reasons)
 
 
-def duplicate_review_page(*, user: User, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """One page of the open suggestions of the whole register (from the scan and from
-    registrations), a cluster's pairs together, the likeliest first. Showing the two
-    records of each is a read of them: one audit event names the persons on the page."""
+def open_suggestions(*, user: User) -> QuerySet[DuplicateSuspicion]:
+    """The open suggestions of the whole register (from the scan and from registrations)
+    whose two records are both still current, a cluster's pairs together, the likeliest
+    first. Not yet a read of anyone: ``suggestions_shown`` audits the page shown."""
     require(user, DUPLICATE_REVIEW)
-    open_ = (
+    return (
         DuplicateSuspicion.objects.filter(
             resolved_at__isnull=True,
             person__merged_into__isnull=True,
@@ -135,13 +135,23 @@ def duplicate_review_page(*, user: User, params: Mapping[str, Any] | None = None
         .select_related("person__municipality", "match__municipality")
         .order_by(F("cluster").asc(nulls_last=True), "-score", "pk")
     )
-    page: Page[DuplicateSuspicion] = Paginator(open_, REVIEW_PAGE_SIZE).get_page(
-        (params or {}).get("page")
-    )
-    shown = list(page.object_list)
+
+
+def suggestions_shown(*, user: User, shown: Iterable[DuplicateSuspicion]) -> list[Suggestion]:
+    """The suggestions of one page, their reasons in words. Showing the two records of
+    each is a read of them: one audit event names the persons on the page."""
+    shown = list(shown)
     persons = [p for s in shown for p in (s.person, s.match)]
     audit_listed(user=user, purpose="duplicate review", persons=persons)
-    return {"page": page, "suggestions": [_suggestion(s) for s in shown]}
+    return [_suggestion(s) for s in shown]
+
+
+def duplicate_review_page(*, user: User, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """One page of the review queue (``open_suggestions``), audited (``suggestions_shown``)."""
+    page: Page[DuplicateSuspicion] = Paginator(
+        open_suggestions(user=user), REVIEW_PAGE_SIZE
+    ).get_page((params or {}).get("page"))
+    return {"page": page, "suggestions": suggestions_shown(user=user, shown=page.object_list)}
 
 
 def suggestion_get(*, user: User, pk: int) -> Suggestion:

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from spona.accounts.models import Role, User
 from spona.audit.models import AuditAction
@@ -376,10 +377,60 @@ def scan_result(outcome: ScanOutcome) -> dict[str, Any]:
     return {"message": message, "next_url": reverse("people:duplicate_review"), **vars(outcome)}
 
 
+class SuggestionDecidedError(Exception):
+    """The suggestion was decided (or one of its records merged elsewhere) meanwhile."""
+
+    message = gettext_lazy(
+        "This suggestion was already decided, or one of its two records was merged meanwhile. "
+        "Nothing was changed: reload the review queue."
+    )
+
+
+def _claim(suggestion: DuplicateSuspicion) -> None:
+    """Lock the suggestion's row for this transaction, so two reviewers cannot both decide
+    it; refused if it is decided or either record was merged elsewhere."""
+    fresh = (
+        DuplicateSuspicion.objects.select_for_update(of=("self",))
+        .select_related("person", "match")
+        .get(pk=suggestion.pk)
+    )
+    if fresh.resolved_at is not None or fresh.person.merged_into_id or fresh.match.merged_into_id:
+        raise SuggestionDecidedError
+
+
+@transaction.atomic
+def suggestion_confirm(
+    *,
+    user: User,
+    suggestion: DuplicateSuspicion,
+    keep: Person,
+    keep_version: int,
+    duplicate_version: int,
+) -> Person:
+    """The two are one person: the other record is merged into ``keep`` (``person_merge``,
+    both histories kept). Refused (``SuggestionDecidedError``) if already decided, and
+    (``StaleEditError``) if either record changed since the reviewer compared them."""
+    require(user, DUPLICATE_REVIEW)
+    pair = (suggestion.person, suggestion.match)
+    if keep not in pair:
+        raise ValueError("the record kept must be one of the suggestion's two")
+    _claim(suggestion)
+    duplicate = pair[1] if keep == pair[0] else pair[0]
+    return person_merge(
+        user=user,
+        keep=keep,
+        duplicate=duplicate,
+        keep_version=keep_version,
+        duplicate_version=duplicate_version,
+    )
+
+
 @transaction.atomic
 def suggestion_reject(*, user: User, suggestion: DuplicateSuspicion) -> None:
-    """The two are different people: the pair is closed and never suggested again."""
+    """The two are different people: the pair is closed and never suggested again.
+    Refused (``SuggestionDecidedError``) if already decided."""
     require(user, DUPLICATE_REVIEW)
+    _claim(suggestion)
     _resolve(user, suggestion.person, suggestion.match, Resolution.NOT_DUPLICATE)
     details = {"not_duplicate_of": suggestion.match.code}
     audit(AuditAction.UPDATE, suggestion.person, user=user, details=details)

@@ -22,7 +22,7 @@ from spona.people.forms import (
     documents_of,
     documents_valid,
 )
-from spona.people.models import Person
+from spona.people.models import DuplicateSuspicion, Person
 from spona.policy import can, require
 
 
@@ -99,10 +99,11 @@ def _merge(
     form: DuplicateForm,
     person: Person,
     other: Person,
-    then: str = "",
+    suggestion: DuplicateSuspicion | None = None,
 ) -> HttpResponse | None:
-    """Merge as the form says; ``None`` (with the form's error) if either record changed.
-    Then to ``then``, or to the record kept."""
+    """Merge as the form says (confirming ``suggestion`` of the review queue, if given);
+    ``None`` (with the form's error) if either record changed or the suggestion was
+    decided meanwhile. Then to the review queue for a suggestion, else to the record kept."""
     keep, duplicate = (
         (person, other) if form.cleaned_data["keep"] == person.code else (other, person)
     )
@@ -111,14 +112,23 @@ def _merge(
         other.pk: form.cleaned_data["other_version"],
     }
     try:
-        services.person_merge(
-            user=request.user,
-            keep=keep,
-            duplicate=duplicate,
-            keep_version=versions[keep.pk],
-            duplicate_version=versions[duplicate.pk],
-        )
-    except StaleEditError as error:
+        if suggestion is None:
+            services.person_merge(
+                user=request.user,
+                keep=keep,
+                duplicate=duplicate,
+                keep_version=versions[keep.pk],
+                duplicate_version=versions[duplicate.pk],
+            )
+        else:
+            services.suggestion_confirm(
+                user=request.user,
+                suggestion=suggestion,
+                keep=keep,
+                keep_version=versions[keep.pk],
+                duplicate_version=versions[duplicate.pk],
+            )
+    except (StaleEditError, services.SuggestionDecidedError) as error:
         form.add_error(None, error.message)
         return None
     messages.success(
@@ -126,7 +136,9 @@ def _merge(
         _("%(duplicate)s was merged into %(keep)s.")
         % {"duplicate": duplicate.code, "keep": keep.code},
     )
-    return redirect(then) if then else redirect("people:person_detail", code=keep.code)
+    if suggestion is not None:
+        return redirect("people:duplicate_review")
+    return redirect("people:person_detail", code=keep.code)
 
 
 @login_required
@@ -175,12 +187,14 @@ def duplicate_suggestion(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     form = DuplicateForm(request.POST or None, person=person, other=other)
     if request.method == "POST" and suspicion.resolved_at is None:
         if request.POST.get("action") == "different":
-            services.suggestion_reject(user=request.user, suggestion=suspicion)
-            messages.success(request, _("Recorded: these are different people."))
+            try:
+                services.suggestion_reject(user=request.user, suggestion=suspicion)
+            except services.SuggestionDecidedError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Recorded: these are different people."))
             return redirect("people:duplicate_review")
-        if form.is_valid() and (
-            response := _merge(request, form, person, other, then="people:duplicate_review")
-        ):
+        if form.is_valid() and (response := _merge(request, form, person, other, suspicion)):
             return response
     context = {"suggestion": suggestion, "person": person, "other": other, "form": form}
     return render(request, "people/duplicate_suggestion.html", context)
