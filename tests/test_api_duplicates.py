@@ -18,7 +18,12 @@ from spona.institutions.models import InstitutionType
 from spona.jobs.models import Job, JobStatus
 from spona.people.models import DuplicateSuspicion, Person, Resolution
 from spona.people.selectors import REASONS
-from spona.people.services import SuggestionDecidedError, duplicate_scan, person_register
+from spona.people.services import (
+    SuggestionDecidedError,
+    duplicate_scan,
+    person_register,
+    suggestion_confirm,
+)
 from tests.factories import InstitutionFactory, UserFactory
 
 QUEUE = "/api/v1/people/duplicates/"
@@ -195,3 +200,24 @@ def test_no_other_role_reviews_duplicates(
     assert suggestion.resolved_at is None
     assert not Job.objects.exists()
     assert not AuditEvent.objects.filter(purpose="duplicate review").exists()
+
+
+def test_two_reviewers_cannot_both_decide_one_suggestion(
+    marko: tuple[Person, Person], centre: User
+) -> None:
+    """The second reviewer opened the suggestion before the first rejected it: the merge
+    from that copy is refused (under the suggestion's row lock), and nothing is merged."""
+    first, again = marko
+    seen_by_second = _suggestion()
+    assert _api(centre).post(f"{QUEUE}{seen_by_second.pk}/reject/").status_code == 200
+    with pytest.raises(SuggestionDecidedError):
+        suggestion_confirm(
+            user=centre,
+            suggestion=seen_by_second,
+            keep=first,
+            keep_version=1,
+            duplicate_version=1,
+        )
+    again.refresh_from_db()
+    assert again.merged_into is None
+    assert again.version == 1
