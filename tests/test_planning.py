@@ -210,6 +210,104 @@ def test_the_five_problems_show_their_evidence_and_protect_small_numbers(
     assert share(45, 50) is None  # the rest is small
 
 
+def test_integration_and_awareness_are_scored_from_the_plans_and_the_survey(
+    municipality, coordinator
+) -> None:
+    """This year: a plan closed with 24 goals met and 12 not met (and 3 dropped, which are
+    neither), 2 requests no provider took; last year a plan with 11 goals met. A wave of the
+    citizens' survey that ended this year: 14 respondents name false job offers (weight 2),
+    11 do not (weight 1), 3 did not answer the question."""
+    from spona.cases.models import Case, CaseStatus
+    from spona.surveys import services as surveys
+    from spona.surveys.models import SurveyResponse
+    from tests.factories import PersonFactory, declined_request, plan_with_goals
+
+    year = timezone.localdate().year
+    now = timezone.now().replace(year=year, month=3, day=1)
+    csr = InstitutionFactory(type=InstitutionType.SOCIAL_WELFARE, municipality=municipality)
+    lead = UserFactory(role=Role.CASE_MANAGER, institution=csr)
+
+    def case() -> Case:
+        return Case.objects.create(
+            person=PersonFactory(registered_by=lead),
+            status=CaseStatus.PRESUMED_VICTIM,
+            municipality=municipality,
+            opened_by_institution=csr,
+            opened_by=lead,
+        )
+
+    goals = [("employment", "achieved")] * 24 + [("accommodation", "not_achieved")] * 12
+    goals += [("health", "dropped")] * 3
+    plan_with_goals(case(), lead, goals=goals, added_at=now, closed_at=now)
+    last_year = now.replace(year=year - 1)
+    plan_with_goals(
+        case(), lead, goals=[("income", "achieved")] * 11, added_at=last_year, closed_at=last_year
+    )
+    provider = InstitutionFactory(type=InstitutionType.NGO, municipality=municipality)
+    for _ in range(2):
+        declined_request(case(), lead, provider, domain="accommodation", answered_at=now)
+
+    citizens = next(i for i in surveys.instruments_load_default() if i.code == "citizens")
+    wave = surveys.wave_create(
+        user=coordinator,
+        municipalities=[municipality],
+        instrument=citizens,
+        name="Талас",
+        starts_on=datetime.date(year, 1, 1),
+        ends_on=datetime.date(year, 1, 31),
+    )
+    answers = [("false_job_offer family", 2.0)] * 14 + [("family", 1.0)] * 11 + [("", 1.0)] * 3
+    for recruitment, weight in answers:
+        SurveyResponse.objects.create(
+            wave=wave,
+            municipality=municipality,
+            answers={"recruitment": recruitment},
+            weight=weight,
+        )
+
+    evidence = {e.problem: e for e in five_problems(municipality, year)}
+    integration = evidence[Problem.INTEGRATION]
+    assert integration.score == share(24, 36) == 67
+    with translation.override("en"):
+        facts = {str(k): v for k, v in integration.facts}
+    assert facts == {
+        "plan goals closed this year": "36",
+        "plan goals met": "24",
+        "unmet needs (requests no provider took)": "<11",
+    }
+    awareness = evidence[Problem.AWARENESS]
+    assert awareness.score == round(100 * 28 / 39) == 72  # weighted: 14 × 2 of 14 × 2 + 11
+    with translation.override("en"):
+        facts = {str(k): v for k, v in awareness.facts}
+    assert facts["respondents asked about false job offers"] == "25"
+    # last year's plan counts in last year only: 11 of 11 met (a rest of none is no small cell)
+    before = {e.problem: e for e in five_problems(municipality, year - 1)}
+    assert before[Problem.INTEGRATION].score == 100
+    assert before[Problem.AWARENESS].score is None  # no wave ended
+
+
+def test_awareness_is_withheld_when_few_said_yes(municipality, coordinator) -> None:
+    from spona.surveys import services as surveys
+    from spona.surveys.models import SurveyResponse
+
+    year = timezone.localdate().year
+    citizens = next(i for i in surveys.instruments_load_default() if i.code == "citizens")
+    wave = surveys.wave_create(
+        user=coordinator,
+        municipalities=[municipality],
+        instrument=citizens,
+        name="Талас",
+        starts_on=datetime.date(year, 1, 1),
+        ends_on=datetime.date(year, 1, 31),
+    )
+    for recruitment in ["false_job_offer"] * 3 + ["family"] * 30:
+        SurveyResponse.objects.create(
+            wave=wave, municipality=municipality, answers={"recruitment": recruitment}
+        )
+    evidence = {e.problem: e for e in five_problems(municipality, year)}
+    assert evidence[Problem.AWARENESS].score is None  # 3 said yes: a small count
+
+
 def test_the_coordinator_works_through_the_pages(municipality, coordinator) -> None:
     client = Client()
     client.force_login(coordinator)

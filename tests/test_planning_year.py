@@ -369,7 +369,7 @@ def test_the_five_scores_compare_with_last_year_and_with_the_other_municipalitie
     proactivity = rows[Problem.PROACTIVITY]
     assert (proactivity.score, proactivity.last_year, proactivity.change) == (50, 33, 17)
     assert proactivity.others == share(12, 24) == 50
-    assert rows[Problem.INTEGRATION].others is None  # no evidence held yet
+    assert rows[Problem.INTEGRATION].others is None  # no plan goal closed elsewhere
 
     coordinator = UserFactory(
         role=Role.COORDINATOR,

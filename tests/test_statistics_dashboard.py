@@ -27,6 +27,8 @@ from tests.factories import (
     MunicipalityFactory,
     PersonFactory,
     UserFactory,
+    declined_request,
+    plan_with_goals,
 )
 
 pytestmark = pytest.mark.django_db
@@ -125,6 +127,118 @@ def data(places):
             sent_at=IN_PERIOD, answered_at=IN_PERIOD + timedelta(hours=5)
         )
     return places
+
+
+@pytest.fixture
+def integration(data):
+    """On top of ``data``, in 2025 at home: a plan closed with 12 employment goals met, 3 not
+    met and 2 health goals met; an active plan with 11 education goals set; 2 requests for
+    accommodation that the provider declined. In 2024: a plan closed with 11 goals met."""
+    home = Case.objects.filter(municipality=data["home"], created_at=IN_PERIOD)
+    lead = UserFactory(role=Role.CASE_MANAGER, institution=data["csr"])
+    met, not_met = "achieved", "not_achieved"
+    plan_with_goals(
+        home[0],
+        lead,
+        goals=[("employment", met)] * 12 + [("employment", not_met)] * 3 + [("health", met)] * 2,
+        added_at=IN_PERIOD,
+        closed_at=IN_PERIOD + timedelta(days=30),
+    )
+    plan_with_goals(home[1], lead, goals=[("education", "in_progress")] * 11, added_at=IN_PERIOD)
+    for _ in range(2):
+        declined_request(
+            home[2], lead, data["other_csr"], domain="accommodation", answered_at=IN_PERIOD
+        )
+    plan_with_goals(
+        Case.objects.filter(created_at=BEFORE)[0],
+        lead,
+        goals=[("employment", met)] * 11,
+        added_at=BEFORE,
+        closed_at=BEFORE,
+    )
+    return data
+
+
+def _goals(board, key):
+    return next(g for g in board.integration if g.key == key)
+
+
+def test_integration_outcomes_count_goals_per_domain_from_the_plans(integration):
+    centre = _user(Role.CENTRE_OFFICER, integration["centre"])
+    board = dashboard(user=centre, area=area_for(centre, ""), period=PERIOD)
+    employment = _goals(board, "employment")
+    assert (employment.set, employment.met, employment.not_met, employment.closed) == (
+        15,
+        12,
+        3,
+        15,
+    )
+    assert employment.share == 80.0
+    assert (_goals(board, "health").met, _goals(board, "health").share) == (2, 100.0)
+    assert (_goals(board, "education").set, _goals(board, "education").closed) == (11, 0)
+    assert _goals(board, "accommodation").unmet == 2
+    total = _goals(board, "total")
+    assert (total.set, total.met, total.not_met, total.closed, total.unmet) == (28, 14, 3, 17, 2)
+    # last year's plan counts in last year only
+    before = dashboard(user=centre, area=area_for(centre, ""), period=PERIOD.previous)
+    assert (_goals(before, "total").met, _goals(before, "total").set) == (11, 11)
+    # elsewhere nothing
+    elsewhere = Area(MUNICIPALITY, integration["elsewhere"].pk, "elsewhere")
+    assert _goals(dashboard(user=centre, area=elsewhere, period=PERIOD), "total").set == 0
+
+
+def test_an_analyst_gets_integration_outcomes_with_small_counts_suppressed(integration):
+    from spona.disclosure import recoverable
+
+    analyst = _user(Role.ANALYST, integration["csr"])
+    board = dashboard(user=analyst, area=area_for(analyst, ""), period=PERIOD)
+    rows = [g for g in board.integration if g.key != "total"]
+    total = _goals(board, "total")
+    # 2 health goals set are hidden, and the 11 education goals with them (the total shows)
+    assert (_goals(board, "health").set, _goals(board, "education").set) == (None, None)
+    assert total.set == 28
+    assert recoverable_vector([g.set for g in rows], total.set, _true("set", rows)) == set()
+    # 3 not met, 2 health met: hidden, and enough besides that no total gives them away
+    assert _goals(board, "employment").not_met is None
+    assert _goals(board, "health").met is None
+    assert _goals(board, "accommodation").unmet is None
+    for g in board.integration:
+        for value in (g.set, g.met, g.not_met, g.closed, g.unmet):
+            assert value is None or value == 0 or value >= 11
+        assert g.share is None or (g.met is not None and g.closed)
+    from spona.disclosure import protect
+
+    true_table = [[_true_of("met", g), _true_of("not_met", g)] for g in rows]
+    assert recoverable(protect(true_table), true_table) == set()
+    published = [[g.met, g.not_met] for g in rows]
+    assert [list(row) for row in protect(true_table).cells] == published
+
+
+TRUE = {
+    "set": {"employment": 15, "health": 2, "education": 11},
+    "met": {"employment": 12, "health": 2},
+    "not_met": {"employment": 3},
+}
+
+
+def _true_of(column, g):
+    return TRUE[column].get(g.key, 0)
+
+
+def _true(column, rows):
+    return [_true_of(column, g) for g in rows]
+
+
+def test_the_page_shows_integration_outcomes_to_an_analyst_protected(integration, client):
+    client.force_login(_user(Role.ANALYST, integration["csr"]))
+    response = client.get(
+        reverse("statistics:dashboard"), {"start": "2025-01-01", "end": "2025-12-31"}
+    )
+    section = (
+        response.content.decode().split('<section id="integration">')[1].split("</section>")[0]
+    )
+    assert "28" in section
+    assert "&lt;11" in section
 
 
 def _user(role, institution):
@@ -272,7 +386,8 @@ def test_the_previous_period_is_as_long():
     )
 
 
-def test_the_annual_report_has_exactly_the_dashboards_numbers(data, client):
+def test_the_annual_report_has_exactly_the_dashboards_numbers(integration, client):
+    data = integration
     import io
 
     from openpyxl import load_workbook
@@ -294,7 +409,8 @@ def test_the_annual_report_has_exactly_the_dashboards_numbers(data, client):
         assert job.status == JobStatus.SUCCEEDED
         data_ = bytes(job.artifacts.get().data)
         if fmt == "xlsx":
-            rows = list(load_workbook(io.BytesIO(data_)).active.iter_rows(values_only=True))
+            sheet = list(load_workbook(io.BytesIO(data_)).active.iter_rows(values_only=True))
+            rows = [row[:5] for row in sheet]
             for b in board.breakdowns:
                 start = rows.index((b.title, "Овај период", "%", "Претходни период", "%"))
                 for offset, line in enumerate(b.lines, start=1):
@@ -316,6 +432,15 @@ def test_the_annual_report_has_exactly_the_dashboards_numbers(data, client):
             )
             for offset, figure in enumerate(board.campaigns, start=1):
                 assert rows[start + offset][:2] == (figure.label, figure.value)
+            start = [row[0] for row in sheet].index("Исходи интеграције")
+            for offset, g in enumerate(board.integration, start=1):
+                mark = "<11"
+                assert sheet[start + offset] == (
+                    g.label,
+                    *(mark if v is None else v for v in (g.set, g.met, g.not_met, g.closed)),
+                    None if g.share is None else g.share / 100,
+                    mark if g.unmet is None else g.unmet,
+                )
         else:
             text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data_)).pages)
             if language == "sr":
@@ -323,6 +448,11 @@ def test_the_annual_report_has_exactly_the_dashboards_numbers(data, client):
             else:
                 assert "Slučajevi prema polu" in text
             assert str(board.breakdown("cases_form").total) in text
+            assert ("Исходи интеграције" if language == "sr" else "Ishodi integracije") in text
+            if language == "sr":
+                g = _goals(board, "employment")
+                cells = (g.set, g.met, g.not_met, g.closed)
+                assert " ".join([g.label, *("<11" if v is None else str(v) for v in cells)]) in text
 
 
 def test_a_coordinator_cannot_report_on_the_nation(data, client):

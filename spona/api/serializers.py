@@ -370,6 +370,19 @@ class StatisticsSurveyWaveSerializer(serializers.Serializer[Any]):
     indicators = StatisticsSurveyIndicatorSerializer(many=True)
 
 
+class StatisticsIntegrationSerializer(serializers.Serializer[Any]):
+    """Plan goals and unmet needs of one domain, or of all ("total"); null: hidden."""
+
+    key = serializers.CharField()
+    title = serializers.CharField(source="label")
+    goals_set = serializers.IntegerField(source="set", allow_null=True)
+    met = serializers.IntegerField(allow_null=True)
+    not_met = serializers.IntegerField(allow_null=True)
+    closed = serializers.IntegerField(allow_null=True)
+    share = serializers.FloatField(allow_null=True, help_text="met, per cent of closed")
+    unmet_needs = serializers.IntegerField(source="unmet", allow_null=True)
+
+
 class StatisticsDashboardSerializer(serializers.Serializer[Any]):
     """The dashboard's numbers; for roles without case access protected (null where hidden)."""
 
@@ -389,6 +402,7 @@ class StatisticsDashboardSerializer(serializers.Serializer[Any]):
     maps = StatisticsMapSerializer(many=True)
     campaigns = StatisticsFigureSerializer(many=True)
     surveys = StatisticsSurveyWaveSerializer(many=True)
+    integration = StatisticsIntegrationSerializer(many=True)
 
 
 # --- the local action plan ------------------------------------------------------------------

@@ -21,13 +21,19 @@ from spona.coordination.models import Mandate
 from spona.disclosure import K, share, shown
 from spona.institutions.models import InstitutionType, Municipality
 from spona.planning.models import Problem
+from spona.plans.selectors import goal_outcomes
+from spona.providers.needs import unmet_requests
 from spona.signals.models import Signal
 from spona.surveys.models import SurveyResponse
+from spona.surveys.selectors import indicator_answers
 
 #: Institutions whose signals show the response acting before harm: everyone but the police,
 #: who mostly meet victims after the fact (the study: 72 % of referrals came from the police).
 PROACTIVE_SOURCES = [t for t in InstitutionType if t != InstitutionType.POLICE]
 
+
+#: the survey indicator "recognises false job offers as recruitment" (citizens' instrument)
+FALSE_JOB_OFFER = "knows_false_job"
 
 Period = tuple[datetime.date, datetime.date]
 Places = list[int]  # municipality ids
@@ -61,7 +67,7 @@ def five_problems(municipality: Municipality | Places, year: int) -> list[Eviden
         _awareness(places, start, end, period),
         _proactivity(places, start, end, period),
         _roles(places, start, end, period),
-        Evidence(Problem.INTEGRATION, None, [(_("integration plans"), _("not recorded yet"))]),
+        _integration(places, start, end, period),
         _mechanism(places, start, end, period),
     ]
 
@@ -99,13 +105,23 @@ def compared(municipality: Municipality, year: int) -> list[Comparison]:
 def _awareness(
     places: Places, start: datetime.datetime, end: datetime.datetime, period: Period
 ) -> Evidence:
+    """The weighted share of the year's respondents who recognise a false job offer as
+    recruitment (``FALSE_JOB_OFFER``, of the waves that ended in the year), withheld as the
+    dashboard withholds a survey estimate: when those who said yes, or those who did not,
+    are a small count (``disclosure.share`` on the unweighted counts)."""
     responses = SurveyResponse.objects.filter(
         municipality__in=places, created_at__gte=start, created_at__lt=end
     ).count()
+    answers = indicator_answers(FALSE_JOB_OFFER, municipalities=places, year=start.year)
+    estimate = answers.estimate
+    published = share(answers.positives, len(answers.values)) is not None
     return Evidence(
         Problem.AWARENESS,
-        None,
-        [(_("survey responses this year"), _count(responses))],
+        round(100 * estimate) if published and estimate is not None else None,
+        [
+            (_("survey responses this year"), _count(responses)),
+            (_("respondents asked about false job offers"), _count(len(answers.values))),
+        ],
         period,
     )
 
@@ -151,6 +167,27 @@ def _roles(
                 _("mandate matrix adapted by the municipality"),
                 str(_("yes") if adapted else _("no")),
             ),
+        ],
+        period,
+    )
+
+
+def _integration(
+    places: Places, start: datetime.datetime, end: datetime.datetime, period: Period
+) -> Evidence:
+    """The share of individual plan goals met among those closed (met or not) in the year
+    (``plans.selectors.goal_outcomes``), with the unmet needs: service requests no provider
+    took (``providers.needs.unmet_requests``)."""
+    goals = goal_outcomes(municipalities=places, start=start, end=end)
+    met, closed = sum(goals.met.values()), goals.closed()
+    unmet = sum(unmet_requests(municipalities=places, start=start, end=end).values())
+    return Evidence(
+        Problem.INTEGRATION,
+        share(met, closed),
+        [
+            (_("plan goals closed this year"), _count(closed)),
+            (_("plan goals met"), _count(met)),
+            (_("unmet needs (requests no provider took)"), _count(unmet)),
         ],
         period,
     )

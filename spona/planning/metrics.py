@@ -13,7 +13,6 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
 from django.db.models import F, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -23,15 +22,11 @@ from spona.cases.models import Referral
 from spona.conferences.models import Conference, ConferenceStatus
 from spona.disclosure import K, published, share
 from spona.institutions.models import InstitutionType, Municipality
-from spona.planning.evidence import year_bounds
+from spona.planning.evidence import FALSE_JOB_OFFER, year_bounds
 from spona.plans.models import Goal, GoalStatus
 from spona.prevention.selectors import exact_for
 from spona.signals.models import Signal
-from spona.surveys import instruments
-from spona.surveys.models import SurveyResponse
-
-#: the survey indicator "recognises false job offers as recruitment" (citizens' instrument)
-FALSE_JOB_OFFER = "knows_false_job"
+from spona.surveys.selectors import indicator_answers
 
 
 @dataclass(frozen=True)
@@ -91,24 +86,12 @@ def _answer_hours(municipality: Municipality, year: int) -> Reading:
 def _recognise_false_offers(municipality: Municipality, year: int) -> Reading:
     """The weighted share of the year's respondents in the municipality who name a false job
     offer (or the promise of a better life) as a way victims are recruited."""
-    rows = list(
-        SurveyResponse.objects.filter(
-            municipality=municipality, wave__ends_on__year=year
-        ).values_list("wave__instrument__data", "answers", "weight", "base_weight")
-    )
-    values: list[float] = []
-    weights: list[float] = []
-    for instrument, answers, weight, base in rows:
-        if not any(i["code"] == FALSE_JOB_OFFER for i in instrument["indicators"]):
-            continue
-        value = instruments.indicator_values(instrument, [answers])[FALSE_JOB_OFFER][0]
-        if not np.isnan(value):
-            values.append(float(value))
-            weights.append(weight if weight is not None else base)
-    if not values or not sum(weights):
-        return Reading(None, None, len(values))
-    exact = round(100 * float(np.average(values, weights=weights)), 1)
-    return Reading(exact, exact if len(values) >= K else None, len(values))
+    answers = indicator_answers(FALSE_JOB_OFFER, municipalities=[municipality.pk], year=year)
+    estimate = answers.estimate
+    if estimate is None:
+        return Reading(None, None, len(answers.values))
+    exact = round(100 * estimate, 1)
+    return Reading(exact, exact if len(answers.values) >= K else None, len(answers.values))
 
 
 def _conferences_held(municipality: Municipality, year: int) -> Reading:

@@ -2,11 +2,12 @@
 mandate matrix suggests for a goal."""
 
 import base64
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -19,7 +20,16 @@ from spona.coordination.selectors import with_role
 from spona.core.roles import Role
 from spona.institutions.models import Institution, InstitutionType
 from spona.plans.access import LEAD_ROLES, PLAN_ROLES
-from spona.plans.models import Attachment, Domain, Goal, Plan, PlanKind, Review
+from spona.plans.models import (
+    Attachment,
+    Domain,
+    Goal,
+    GoalStatus,
+    Plan,
+    PlanKind,
+    PlanStatus,
+    Review,
+)
 from spona.plans.workflow import ACTIVE
 from spona.policy import visible
 
@@ -166,3 +176,44 @@ def attachment_open(*, user: User, pk: int) -> tuple[Attachment, bytes]:
         details={"plan": attachment.plan.code, "download": True},
     )
     return attachment, base64.b64decode(attachment.content)
+
+
+@dataclass(frozen=True)
+class GoalOutcomes:
+    """Goals per domain (``Domain`` values) for statistics: counts only, no person."""
+
+    set: Counter[str]  # goals of approved plans, added in the period
+    met: Counter[str]  # goals achieved, of plans closed in the period
+    not_met: Counter[str]  # goals not achieved, of plans closed in the period
+
+    def closed(self, domain: str | None = None) -> int:
+        """Goals closed met or not met (a dropped goal is neither: nobody measured it)."""
+        if domain is None:
+            return sum(self.met.values()) + sum(self.not_met.values())
+        return self.met[domain] + self.not_met[domain]
+
+
+def goal_outcomes(
+    *, municipalities: list[int] | None, start: datetime, end: datetime
+) -> GoalOutcomes:
+    """Goals set and closed from ``start`` to ``end`` (exclusive) in cases of the
+    municipalities (``None``: the nation). A goal is set when it is part of an approved plan
+    (a draft that never got approved set nothing) and closed with its plan: the status at the
+    plan's closure is the outcome (goals carry no date of their own)."""
+    goals = Goal.objects.all()
+    if municipalities is not None:
+        goals = goals.filter(plan__case__municipality__in=municipalities)
+    added = goals.filter(plan__approved_at__isnull=False, created_at__gte=start, created_at__lt=end)
+    closed = goals.filter(
+        plan__status=PlanStatus.CLOSED, plan__closed_at__gte=start, plan__closed_at__lt=end
+    )
+
+    def by_domain(rows: QuerySet[Goal]) -> Counter[str]:
+        grouped = rows.values("domain").annotate(n=Count("pk")).order_by()
+        return Counter({row["domain"]: row["n"] for row in grouped})
+
+    return GoalOutcomes(
+        set=by_domain(added),
+        met=by_domain(closed.filter(status=GoalStatus.ACHIEVED)),
+        not_met=by_domain(closed.filter(status=GoalStatus.NOT_ACHIEVED)),
+    )

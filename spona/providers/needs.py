@@ -18,11 +18,12 @@ only where its count is, medians of fewer than 11 answers are withheld, and no c
 """
 
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.functional import Promise
 
 from spona.accounts.models import User
@@ -224,3 +225,20 @@ def unmet_needs(*, user: User, municipality: Municipality | None, year: int) -> 
         else None,
         per_case=per_case,
     )
+
+
+def unmet_requests(
+    *, municipalities: list[int] | None, start: datetime, end: datetime
+) -> Counter[str]:
+    """Unmet needs per domain for statistics: service requests that found no provider (the
+    provider declined them) answered from ``start`` to ``end`` (exclusive), in cases of the
+    municipalities (``None``: the nation). Counts only; the caller protects them."""
+    declined = _requests(None).filter(
+        referral__status=ReferralStatus.DECLINED,
+        referral__answered_at__gte=start,
+        referral__answered_at__lt=end,
+    )
+    if municipalities is not None:
+        declined = declined.filter(referral__case__municipality__in=municipalities)
+    grouped = declined.values("domain").annotate(n=Count("pk")).order_by()
+    return Counter({row["domain"]: row["n"] for row in grouped})

@@ -34,10 +34,20 @@ from django.utils.translation import gettext_lazy as _
 from spona.accounts.models import User
 from spona.cases.models import Case, CaseStatus, Referral, ReferralStatus
 from spona.core.roles import Role
-from spona.disclosure import K, PartOfWhole, part_of_whole, protect_vector, published
+from spona.disclosure import (
+    K,
+    PartOfWhole,
+    part_of_whole,
+    protect,
+    protect_vector,
+    published,
+)
 from spona.institutions.models import District, InstitutionType, Municipality
 from spona.people.models import Sex
+from spona.plans.selectors import goal_outcomes
 from spona.prevention.selectors import Outreach, outreach_in
+from spona.providers.models import Domain
+from spona.providers.needs import unmet_requests
 from spona.screening.engine import OutcomeCode
 from spona.screening.explanations import OUTCOME_TITLES
 from spona.screening.models import Screening, ScreeningStatus
@@ -199,6 +209,21 @@ class SurveyWaveFigures:
 
 
 @dataclass(frozen=True)
+class Integration:
+    """Plan goals and unmet needs of one domain (or, ``key`` "total", of all) in the period
+    (None: suppressed)."""
+
+    key: str
+    label: str
+    set: int | None
+    met: int | None
+    not_met: int | None
+    closed: int | None
+    share: float | None  # met, per cent of closed, from the published counts
+    unmet: int | None
+
+
+@dataclass(frozen=True)
 class Dashboard:
     area: Area
     period: Period
@@ -210,6 +235,8 @@ class Dashboard:
     maps: list[MunicipalityCounts] = field(default_factory=list)
     campaigns: list[Figure] = field(default_factory=list)
     surveys: list[SurveyWaveFigures] = field(default_factory=list)
+    #: one line per domain, then the total
+    integration: list[Integration] = field(default_factory=list)
 
     def breakdown(self, key: str) -> Breakdown:
         return next(b for b in self.breakdowns if b.key == key)
@@ -567,6 +594,61 @@ def survey_figures(
     ]
 
 
+def integration_outcomes(area: Area, period: Period, *, exact: bool) -> list[Integration]:
+    """Plan goals set, met and not met (``plans.selectors.goal_outcomes``) and unmet needs
+    (``providers.needs.unmet_requests``) per domain in the area in the period. For protected
+    roles the goals set and the unmet needs are each one row with its total
+    (``protect_vector``), and met × not met one table whose row totals are the goals closed
+    (``protect``), so no suppressed count follows from a closed total."""
+    municipalities = _municipality_ids(area)
+    start, end = _midnight(period.start), _midnight(period.end)
+    goals = goal_outcomes(municipalities=municipalities, start=start, end=end)
+    unmet = unmet_requests(municipalities=municipalities, start=start, end=end)
+    domains = [d.value for d in Domain]
+    set_counts = [goals.set[d] for d in domains]
+    table = [[goals.met[d], goals.not_met[d]] for d in domains]
+    unmet_counts = [unmet[d] for d in domains]
+    sets: tuple[int | None, ...]
+    unmets: tuple[int | None, ...]
+    set_total: int | None
+    unmet_total: int | None
+    if exact:
+        sets, set_total = tuple(set_counts), sum(set_counts)
+        cells: Sequence[Sequence[int | None]] = table
+        closed: Sequence[int | None] = [met + not_met for met, not_met in table]
+        columns: Sequence[int | None] = [sum(row[j] for row in table) for j in (0, 1)]
+        closed_total: int | None = sum(met + not_met for met, not_met in table)
+        unmets, unmet_total = tuple(unmet_counts), sum(unmet_counts)
+    else:
+        sets, set_total = protect_vector(set_counts)
+        protected = protect(table)
+        cells, closed = protected.cells, protected.row_totals
+        columns, closed_total = protected.column_totals, protected.grand_total
+        unmets, unmet_total = protect_vector(unmet_counts)
+    lines = [
+        _integration_line(
+            d.value, str(d.label), sets[i], cells[i][0], cells[i][1], closed[i], unmets[i]
+        )
+        for i, d in enumerate(Domain)
+    ]
+    total = _integration_line(
+        "total", gettext("Total"), set_total, columns[0], columns[1], closed_total, unmet_total
+    )
+    return [*lines, total]
+
+
+def _integration_line(
+    key: str,
+    label: str,
+    n_set: int | None,
+    met: int | None,
+    not_met: int | None,
+    n_closed: int | None,
+    unmet: int | None,
+) -> Integration:
+    return Integration(key, label, n_set, met, not_met, n_closed, _share(met, n_closed), unmet)
+
+
 # Protecting and assembling
 
 
@@ -705,4 +787,5 @@ def dashboard(*, user: User, area: Area, period: Period) -> Dashboard:
         maps=municipality_maps(area, period, exact=exact),
         campaigns=campaign_figures(user, area, period, exact=exact),
         surveys=survey_figures(user, area, period, exact=exact),
+        integration=integration_outcomes(area, period, exact=exact),
     )

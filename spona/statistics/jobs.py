@@ -43,6 +43,7 @@ _N, _P, _H = numbers.XLSX_COUNT, numbers.XLSX_PERCENT, numbers.XLSX_ONE_DECIMAL
 SHARES_ROW = (None, _N, _P, _N, _P)
 HOURS_ROW = (None, _H, _N, _H, _N)
 SURVEY_ROW = (None, None, _P, None, _N)
+INTEGRATION_ROW = (None, _N, _N, _N, _N, _P, _N)
 
 
 def _figure(key: str, value: float | None) -> float | str | None:
@@ -94,6 +95,32 @@ def workbook(board: Dashboard) -> bytes:
     sheet.append([_("Prevention campaigns: reach"), _("This period"), _("Previous period")])
     for f in board.campaigns:
         sheet.append([f.label, _figure(f.key, f.value), _figure(f.key, f.previous)])
+    sheet.append([])
+    sheet.append(
+        [
+            _("Integration outcomes"),
+            _("Goals set"),
+            _("Met"),
+            _("Not met"),
+            _("Goals closed"),
+            _("Met, per cent of closed"),
+            _("Unmet needs"),
+        ]
+    )
+    for g in board.integration:
+        numbers.xlsx_append(
+            sheet,
+            [
+                g.label,
+                _cell(g.set),
+                _cell(g.met),
+                _cell(g.not_met),
+                _cell(g.closed),
+                _fraction(g.share),
+                _cell(g.unmet),
+            ],
+            INTEGRATION_ROW,
+        )
     for w in board.surveys:
         sheet.append([])
         sheet.append([w.name, str(w.ends_on), "%", _("Confidence interval"), _("Respondents")])

@@ -14,7 +14,7 @@ from spona.disclosure import K
 from spona.policy import require
 from spona.surveys import estimation, instruments
 from spona.surveys.access import SURVEY_VIEW
-from spona.surveys.models import SurveyWave
+from spona.surveys.models import SurveyResponse, SurveyWave
 
 FLAG_BELOW = 30
 DOMAINS = ("municipality", "sex", "age_band")
@@ -219,3 +219,41 @@ def wave_headlines(
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class Answers:
+    """One indicator's answers of the respondents who gave one (1.0 yes, 0.0 no), with their
+    weights (the calibrated weight, else the design weight)."""
+
+    values: list[float]
+    weights: list[float]
+
+    @property
+    def positives(self) -> int:
+        return sum(1 for value in self.values if value == 1.0)
+
+    @property
+    def estimate(self) -> float | None:
+        """The weighted share of yes, 0 to 1 (None: nobody answered)."""
+        if not self.values or not sum(self.weights):
+            return None
+        return float(np.average(self.values, weights=self.weights))
+
+
+def indicator_answers(indicator: str, *, municipalities: list[int], year: int) -> Answers:
+    """The answers to ``indicator`` of the respondents in the municipalities of the waves that
+    ended in ``year`` (instruments without the indicator are left out)."""
+    rows = SurveyResponse.objects.filter(
+        municipality__in=municipalities, wave__ends_on__year=year
+    ).values_list("wave__instrument__data", "answers", "weight", "base_weight")
+    values: list[float] = []
+    weights: list[float] = []
+    for instrument, answers, weight, base in rows:
+        if not any(i["code"] == indicator for i in instrument["indicators"]):
+            continue
+        value = instruments.indicator_values(instrument, [answers])[indicator][0]
+        if not np.isnan(value):
+            values.append(float(value))
+            weights.append(weight if weight is not None else base)
+    return Answers(values, weights)
