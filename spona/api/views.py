@@ -149,12 +149,12 @@ class ProviderList(PagedListMixin, generics.ListAPIView[Provider]):
     allowed_query_params = frozenset({"limit", "offset", "municipality", "domain"})
 
     def get_queryset(self) -> QuerySet[Provider]:
-        domain = self.request.query_params.get("domain", "")
-        if domain and domain not in Domain.values:
+        domain = self.request.query_params.get("domain")
+        if domain is not None and domain not in Domain.values:  # "domain=" too: not a domain
             raise ValidationError({"domain": [_("Unknown domain.")]})
         municipality, unknown = _municipality_param(self.request)
         providers = provider_selectors.provider_directory(
-            user=signed_in(self.request), municipality=municipality, domain=domain
+            user=signed_in(self.request), municipality=municipality, domain=domain or ""
         ).order_by("pk")
         return providers.none() if unknown else providers
 
