@@ -19,7 +19,12 @@ from spona.accounts.selectors import with_receivers
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.cases.models import Case
-from spona.core.actions import act_and_return, incomplete_and_return
+from spona.core.actions import (
+    act_and_return,
+    incomplete_and_return,
+    submit_and_return,
+    submit_or_redisplay,
+)
 from spona.core.locking import StaleEditError
 from spona.institutions.models import Institution
 from spona.plans import pdf, selectors, services
@@ -82,14 +87,15 @@ def plan_create(request: AuthenticatedHttpRequest, case_code: str) -> HttpRespon
     case = _case(request, case_code)
     require(request.user, PLAN_DRAFT, case)
     form = PlanForm(request.POST or None, coordinators=selectors.coordinator_options(case))
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.plan_draft(user=request.user, case=case, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The plan is drafted: add its goals with the person."))
-            return redirect("plans:plan_detail", plan.code)
+    drafted = submit_or_redisplay(
+        request,
+        form,
+        lambda data: services.plan_draft(user=request.user, case=case, **data),
+        to=_back,
+        done=_("The plan is drafted: add its goals with the person."),
+    )
+    if drafted is not None:
+        return drafted
     return render(request, "plans/plan_form.html", {"form": form, "case": case})
 
 
@@ -168,12 +174,10 @@ def plan_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     form = PlanEditForm(
         request.POST, instance=Plan(), coordinators=selectors.coordinator_options(plan.case)
     )
-    if not form.is_valid():
-        return incomplete_and_return(request, to=_back(plan))
-    data = form.cleaned_data
-    return act_and_return(
+    return submit_and_return(
         request,
-        lambda: services.plan_edit(
+        form,
+        lambda data: services.plan_edit(
             user=request.user,
             plan=plan,
             expected_version=data["version"],
@@ -231,12 +235,10 @@ def plan_move(request: AuthenticatedHttpRequest, code: str, step: str) -> HttpRe
 def goal_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, code=code)
     require(request.user, PLAN_EDIT, plan)
-    form = GoalForm(request.POST, institutions=selectors.institution_options(plan.case))
-    if not form.is_valid():
-        return incomplete_and_return(request, to=_back(plan))
-    return act_and_return(
+    return submit_and_return(
         request,
-        lambda: services.goal_add(user=request.user, plan=plan, **form.cleaned_data),
+        GoalForm(request.POST, institutions=selectors.institution_options(plan.case)),
+        lambda data: services.goal_add(user=request.user, plan=plan, **data),
         to=_back(plan),
     )
 
@@ -252,12 +254,10 @@ def goal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         institutions=selectors.institution_options(plan.case),
         prefix=f"g{goal.pk}",
     )
-    if not form.is_valid():
-        return incomplete_and_return(request, to=_back(plan))
-    data = form.cleaned_data
-    return act_and_return(
+    return submit_and_return(
         request,
-        lambda: services.goal_edit(
+        form,
+        lambda data: services.goal_edit(
             user=request.user,
             goal=goal,
             expected_version=data.pop("version"),
@@ -275,11 +275,10 @@ def goal_refer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = goal.plan
     institutions = _others(selectors.institution_options(plan.case), request.user)
     form = ReferForm(request.POST, institutions=institutions, prefix=f"r{goal.pk}")
-    if not form.is_valid():
-        return incomplete_and_return(request, to=_back(plan))
-    return act_and_return(
+    return submit_and_return(
         request,
-        lambda: services.goal_refer(user=request.user, goal=goal, **form.cleaned_data),
+        form,
+        lambda data: services.goal_refer(user=request.user, goal=goal, **data),
         to=_back(plan),
         done=_("The service request was sent as a referral of the case."),
         incomplete=_("The request was not sent: this institution may already have it open."),
@@ -291,12 +290,10 @@ def goal_refer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def review_request(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, code=code)
     require(request.user, REVIEW_MANAGE, plan)
-    form = ReviewRequestForm(request.POST)
-    if not form.is_valid():
-        return incomplete_and_return(request, to=_back(plan))
-    return act_and_return(
+    return submit_and_return(
         request,
-        lambda: services.review_request(user=request.user, plan=plan, **form.cleaned_data),
+        ReviewRequestForm(request.POST),
+        lambda data: services.review_request(user=request.user, plan=plan, **data),
         to=_back(plan),
     )
 
@@ -342,12 +339,10 @@ def review_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def outcome_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, code=code)
     require(request.user, OUTCOME_RECORD, plan)
-    form = OutcomeForm(request.POST)
-    if not form.is_valid():
-        return incomplete_and_return(request, to=_back(plan))
-    return act_and_return(
+    return submit_and_return(
         request,
-        lambda: services.outcome_record(user=request.user, plan=plan, **form.cleaned_data),
+        OutcomeForm(request.POST),
+        lambda data: services.outcome_record(user=request.user, plan=plan, **data),
         to=_back(plan),
     )
 
