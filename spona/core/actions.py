@@ -25,15 +25,20 @@ def act_and_return(
     *,
     to: str,
     done: "StrOrPromise" = SAVED,
-    incomplete: "StrOrPromise" = INCOMPLETE,
+    incomplete: "StrOrPromise | None" = INCOMPLETE,
 ) -> HttpResponse:
-    """Run ``action``; a stale edit or missing data becomes a message, never an error page."""
+    """Run ``action``; a stale edit or missing data becomes a message, never an error page.
+
+    The service's ``ValidationError`` is told as ``incomplete``, or with ``incomplete=None``
+    as the service's own reasons, one message each.
+    """
     try:
         action()
     except StaleEditError as error:
         messages.error(request, error.message)
-    except ValidationError:
-        messages.error(request, incomplete)
+    except ValidationError as error:
+        for reason in error.messages if incomplete is None else [incomplete]:
+            messages.error(request, reason)
     else:
         messages.success(request, done)
     return redirect(to)
@@ -81,7 +86,7 @@ def submit_and_return(
     *,
     to: str,
     done: "StrOrPromise" = SAVED,
-    incomplete: "StrOrPromise" = INCOMPLETE,
+    incomplete: "StrOrPromise | None" = INCOMPLETE,
 ) -> HttpResponse:
     """Check the posted ``form``, then run ``action`` on its cleaned data and go back to ``to``.
 

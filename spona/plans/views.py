@@ -1,10 +1,10 @@
 """Plan pages: thin views over ``selectors`` (reads) and ``services`` (writes)."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,11 +21,9 @@ from spona.audit.services import audit
 from spona.cases.models import Case
 from spona.core.actions import (
     act_and_return,
-    incomplete_and_return,
     submit_and_return,
     submit_or_redisplay,
 )
-from spona.core.locking import StaleEditError
 from spona.institutions.models import Institution
 from spona.plans import pdf, selectors, services
 from spona.plans.access import (
@@ -197,37 +195,26 @@ def plan_move(request: AuthenticatedHttpRequest, code: str, step: str) -> HttpRe
     if step not in STEPS:
         raise Http404
     require(request.user, PLAN_MOVE, PlanMove(plan, STEPS[step]))
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        return incomplete_and_return(request, to=_back(plan))
-    version, reason = form.cleaned_data["version"], form.cleaned_data["reason"]
-    actions: dict[str, Callable[[], object]] = {
-        "submit": lambda: services.plan_submit(
-            user=request.user, plan=plan, expected_version=version
+    actions: dict[str, Callable[[dict[str, Any]], object]] = {
+        "submit": lambda data: services.plan_submit(
+            user=request.user, plan=plan, expected_version=data["version"]
         ),
-        "approve": lambda: services.plan_approve(
-            user=request.user, plan=plan, expected_version=version
+        "approve": lambda data: services.plan_approve(
+            user=request.user, plan=plan, expected_version=data["version"]
         ),
-        "refuse": lambda: services.plan_refuse(
-            user=request.user, plan=plan, expected_version=version, reason=reason
+        "refuse": lambda data: services.plan_refuse(
+            user=request.user, plan=plan, expected_version=data["version"], reason=data["reason"]
         ),
-        "review": lambda: services.review_start(
-            user=request.user, plan=plan, expected_version=version
+        "review": lambda data: services.review_start(
+            user=request.user, plan=plan, expected_version=data["version"]
         ),
-        "close": lambda: services.plan_close(
-            user=request.user, plan=plan, expected_version=version
+        "close": lambda data: services.plan_close(
+            user=request.user, plan=plan, expected_version=data["version"]
         ),
     }
-    try:
-        actions[step]()
-    except StaleEditError as error:
-        messages.error(request, error.message)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect(_back(plan))
+    return submit_and_return(
+        request, MoveForm(request.POST), actions[step], to=_back(plan), incomplete=None
+    )
 
 
 @login_required
