@@ -35,7 +35,7 @@ from spona.cases.panels import panels_for
 from spona.cases.referrals import ReferralMove, ReferralStep
 from spona.cases.statistics import referral_statistics
 from spona.coordination.models import MandateRole
-from spona.core.actions import act_and_return, incomplete_and_return
+from spona.core.actions import act_and_return, incomplete_and_return, submit_and_return
 from spona.disclosure import K
 from spona.policy import require, visible
 
@@ -96,15 +96,14 @@ def case_transition(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
     if not targets:
         raise PermissionDenied
     form = TransitionForm(request.POST, targets=targets)
-    if not form.is_valid():
-        return incomplete_and_return(request, to=_case_page(code))
-    return act_and_return(
+    return submit_and_return(
         request,
-        lambda: services.case_transition(
+        form,
+        lambda data: services.case_transition(
             user=request.user,
             case=case,
-            expected_version=form.cleaned_data["version"],
-            to=form.cleaned_data["to"],
+            expected_version=data["version"],
+            to=data["to"],
             **form.details(),
         ),
         to=_case_page(code),
@@ -140,16 +139,11 @@ def referral_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> Htt
 def case_reopen(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     case = selectors.case_get(user=request.user, code=code)
     require(request.user, CASE_REOPEN, case)
-    form = ReopenForm(request.POST)
-    if not form.is_valid():
-        return incomplete_and_return(request, to=_case_page(code))
-    return act_and_return(
+    return submit_and_return(
         request,
-        lambda: services.case_reopen(
-            user=request.user,
-            case=case,
-            expected_version=form.cleaned_data["version"],
-            reason=form.cleaned_data["reason"],
+        ReopenForm(request.POST),
+        lambda data: services.case_reopen(
+            user=request.user, case=case, expected_version=data["version"], reason=data["reason"]
         ),
         to=_case_page(code),
     )
@@ -160,17 +154,14 @@ def case_reopen(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 def referral_send(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     case = selectors.case_get(user=request.user, code=code)
     require(request.user, REFERRAL_SEND, case)
-    form = ReferralForm(request.POST, sender_id=request.user.institution_id)
-    if not form.is_valid():
-        return incomplete_and_return(request, to=_case_page(code))
-    try:
-        services.referral_send(user=request.user, case=case, **form.cleaned_data)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("The referral was sent."))
-    return redirect("cases:case_detail", code=code)
+    return submit_and_return(
+        request,
+        ReferralForm(request.POST, sender_id=request.user.institution_id),
+        lambda data: services.referral_send(user=request.user, case=case, **data),
+        to=_case_page(code),
+        done=_("The referral was sent."),
+        incomplete=None,
+    )
 
 
 @login_required

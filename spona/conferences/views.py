@@ -38,7 +38,7 @@ from spona.conferences.forms import (
     VersionForm,
 )
 from spona.conferences.models import Conference, ConferenceStatus, Decision, Task
-from spona.core.actions import act_and_return, incomplete_and_return
+from spona.core.actions import incomplete_and_return, submit_and_return
 from spona.core.phases import RESPONSE_PHASE_CHOICES, Phase
 from spona.institutions.models import Institution, Municipality
 from spona.policy import Permission, can, require, visible
@@ -142,20 +142,18 @@ def conference_detail(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
 def conference_record(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     conference = selectors.conference_get(user=request.user, code=code)
     require(request.user, CONFERENCE_RUN, conference)
-    to = reverse("conferences:conference_detail", args=[code])
     form = RecordForm(request.POST)
-    if not form.is_valid():
-        return incomplete_and_return(request, to=to)
-    return act_and_return(
+    return submit_and_return(
         request,
-        lambda: services.conference_record(
+        form,
+        lambda data: services.conference_record(
             user=request.user,
             conference=conference,
-            expected_version=form.cleaned_data["version"],
-            minutes=form.cleaned_data["minutes"],
+            expected_version=data["version"],
+            minutes=data["minutes"],
             decisions=form.decision_texts(),
         ),
-        to=to,
+        to=reverse("conferences:conference_detail", args=[code]),
     )
 
 
@@ -164,16 +162,13 @@ def conference_record(request: AuthenticatedHttpRequest, code: str) -> HttpRespo
 def conference_cancel(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     conference = selectors.conference_get(user=request.user, code=code)
     require(request.user, CONFERENCE_RUN, conference)
-    to = reverse("conferences:conference_detail", args=[code])
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return incomplete_and_return(request, to=to)
-    return act_and_return(
+    return submit_and_return(
         request,
-        lambda: services.conference_cancel(
-            user=request.user, conference=conference, expected_version=form.cleaned_data["version"]
+        VersionForm(request.POST),
+        lambda data: services.conference_cancel(
+            user=request.user, conference=conference, expected_version=data["version"]
         ),
-        to=to,
+        to=reverse("conferences:conference_detail", args=[code]),
     )
 
 
@@ -268,13 +263,11 @@ def _task_action(
 ) -> HttpResponse:
     task = selectors.task_get(user=request.user, code=code)
     require(request.user, permission, task)
-    to = reverse("conferences:task_detail", args=[code])
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        return incomplete_and_return(request, to=to)
-    version = form.cleaned_data["version"]
-    return act_and_return(
-        request, lambda: write(user=request.user, task=task, expected_version=version), to=to
+    return submit_and_return(
+        request,
+        VersionForm(request.POST),
+        lambda data: write(user=request.user, task=task, expected_version=data["version"]),
+        to=reverse("conferences:task_detail", args=[code]),
     )
 
 
@@ -297,15 +290,15 @@ def task_reassign(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     require(request.user, TASK_CHANGE, task)
     to = reverse("conferences:task_detail", args=[code])
     form = _reassign_form(task, request.POST)
-    if form is None or not form.is_valid():
-        if form is not None and "due_on" in form.errors:
-            messages.error(request, " ".join(str(e) for e in form.errors["due_on"]))
-            return redirect(to)
+    if form is None:
         return incomplete_and_return(request, to=to)
-    data = form.cleaned_data
-    return act_and_return(
+    if "due_on" in form.errors:
+        messages.error(request, " ".join(str(e) for e in form.errors["due_on"]))
+        return redirect(to)
+    return submit_and_return(
         request,
-        lambda: services.task_reassign(
+        form,
+        lambda data: services.task_reassign(
             user=request.user,
             task=task,
             expected_version=data["version"],

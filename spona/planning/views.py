@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
-from spona.core.actions import act_and_return, incomplete_and_return
+from spona.core.actions import act_and_return, submit_and_return, submit_or_redisplay
 from spona.institutions.models import Municipality
 from spona.planning import selectors, services
 from spona.planning.access import (
@@ -64,15 +64,17 @@ def readiness_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         require(request.user, PLAN_MANAGE, home)
         assert home is not None  # noqa: S101 - PLAN_MANAGE needs a home municipality
-        if form.is_valid():
-            try:
-                assessment = services.assessment_start(
-                    user=request.user, municipality=home, year=form.cleaned_data["year"]
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                return redirect("planning:assessment_detail", pk=assessment.pk)
+        started = submit_or_redisplay(
+            request,
+            form,
+            lambda data: services.assessment_start(
+                user=request.user, municipality=home, year=data["year"]
+            ),
+            to=lambda assessment: reverse("planning:assessment_detail", args=[assessment.pk]),
+            done=None,
+        )
+        if started is not None:
+            return started
     context = {
         "assessments": selectors.assessments(user=request.user),
         "form": form if may_plan else None,
@@ -116,14 +118,10 @@ def interview_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get(user=request.user, pk=pk)
     require(request.user, PLAN_MANAGE, assessment.municipality)
     to = reverse("planning:assessment_detail", args=[pk])
-    form = InterviewForm(request.POST)
-    if not form.is_valid():
-        return incomplete_and_return(request, to=to)
-    return act_and_return(
+    return submit_and_return(
         request,
-        lambda: services.interview_add(
-            user=request.user, assessment=assessment, **form.cleaned_data
-        ),
+        InterviewForm(request.POST),
+        lambda data: services.interview_add(user=request.user, assessment=assessment, **data),
         to=to,
     )
 
@@ -135,15 +133,13 @@ def score_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get(user=request.user, pk=interview.assessment_id)
     require(request.user, PLAN_MANAGE, assessment.municipality)
     to = reverse("planning:assessment_detail", args=[assessment.pk])
-    form = ScoreForm(request.POST)
-    if not form.is_valid():
-        return incomplete_and_return(request, to=to)
-    return act_and_return(
+    return submit_and_return(
         request,
-        lambda: services.score_record(
+        ScoreForm(request.POST),
+        lambda data: services.score_record(
             user=request.user,
             interview=interview,
-            scores=form.cleaned_data,
+            scores=data,
             combined=request.POST.get("combined") == "1",
         ),
         to=to,
@@ -285,20 +281,17 @@ def prioritise(request: AuthenticatedHttpRequest) -> HttpResponse:
 def activity_override(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity: Activity = get_object_or_404(selectors.activities(user=request.user), pk=pk)
     require(request.user, PLAN_MANAGE, activity.municipality)
-    form = OverrideForm(request.POST)
-    to = _plan_page(activity.year)
-    if not form.is_valid():
-        return incomplete_and_return(request, to=to)
-    return act_and_return(
+    return submit_and_return(
         request,
-        lambda: services.activity_override(
+        OverrideForm(request.POST),
+        lambda data: services.activity_override(
             user=request.user,
             activity=activity,
-            expected_version=form.cleaned_data["version"],
-            override=form.cleaned_data["override"],
-            reason=form.cleaned_data["reason"],
+            expected_version=data["version"],
+            override=data["override"],
+            reason=data["reason"],
         ),
-        to=to,
+        to=_plan_page(activity.year),
     )
 
 
@@ -367,13 +360,10 @@ def progress_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require(request.user, ACTIVITY_REPORT, activity)
     to = reverse("planning:activity_detail", args=[pk])
     if "value-indicator" in request.POST:
-        value_form = IndicatorValueForm(request.POST, activity=activity, prefix="value")
-        if not value_form.is_valid():
-            return incomplete_and_return(request, to=to)
-        data = value_form.cleaned_data
-        return act_and_return(
+        return submit_and_return(
             request,
-            lambda: services.progress_record(
+            IndicatorValueForm(request.POST, activity=activity, prefix="value"),
+            lambda data: services.progress_record(
                 user=request.user,
                 activity=activity,
                 on=data["on"],
@@ -383,12 +373,10 @@ def progress_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             ),
             to=to,
         )
-    form = ProgressForm(request.POST)
-    if not form.is_valid():
-        return incomplete_and_return(request, to=to)
-    return act_and_return(
+    return submit_and_return(
         request,
-        lambda: services.progress_record(user=request.user, activity=activity, **form.cleaned_data),
+        ProgressForm(request.POST),
+        lambda data: services.progress_record(user=request.user, activity=activity, **data),
         to=to,
     )
 
@@ -399,12 +387,10 @@ def indicator_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_get(user=request.user, pk=pk)
     require(request.user, PLAN_MANAGE, activity.municipality)
     to = reverse("planning:activity_detail", args=[pk])
-    form = IndicatorForm(request.POST)
-    if not form.is_valid():
-        return incomplete_and_return(request, to=to)
-    return act_and_return(
+    return submit_and_return(
         request,
-        lambda: services.indicator_add(user=request.user, activity=activity, **form.cleaned_data),
+        IndicatorForm(request.POST),
+        lambda data: services.indicator_add(user=request.user, activity=activity, **data),
         to=to,
     )
 

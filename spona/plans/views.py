@@ -1,10 +1,10 @@
 """Plan pages: thin views over ``selectors`` (reads) and ``services`` (writes)."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,8 +19,11 @@ from spona.accounts.selectors import with_receivers
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.cases.models import Case
-from spona.core.actions import act_and_return, incomplete_and_return
-from spona.core.locking import StaleEditError
+from spona.core.actions import (
+    act_and_return,
+    submit_and_return,
+    submit_or_redisplay,
+)
 from spona.institutions.models import Institution
 from spona.plans import pdf, selectors, services
 from spona.plans.access import (
@@ -82,14 +85,15 @@ def plan_create(request: AuthenticatedHttpRequest, case_code: str) -> HttpRespon
     case = _case(request, case_code)
     require(request.user, PLAN_DRAFT, case)
     form = PlanForm(request.POST or None, coordinators=selectors.coordinator_options(case))
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.plan_draft(user=request.user, case=case, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The plan is drafted: add its goals with the person."))
-            return redirect("plans:plan_detail", plan.code)
+    drafted = submit_or_redisplay(
+        request,
+        form,
+        lambda data: services.plan_draft(user=request.user, case=case, **data),
+        to=_back,
+        done=_("The plan is drafted: add its goals with the person."),
+    )
+    if drafted is not None:
+        return drafted
     return render(request, "plans/plan_form.html", {"form": form, "case": case})
 
 
@@ -168,12 +172,10 @@ def plan_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     form = PlanEditForm(
         request.POST, instance=Plan(), coordinators=selectors.coordinator_options(plan.case)
     )
-    if not form.is_valid():
-        return incomplete_and_return(request, to=_back(plan))
-    data = form.cleaned_data
-    return act_and_return(
+    return submit_and_return(
         request,
-        lambda: services.plan_edit(
+        form,
+        lambda data: services.plan_edit(
             user=request.user,
             plan=plan,
             expected_version=data["version"],
@@ -193,37 +195,26 @@ def plan_move(request: AuthenticatedHttpRequest, code: str, step: str) -> HttpRe
     if step not in STEPS:
         raise Http404
     require(request.user, PLAN_MOVE, PlanMove(plan, STEPS[step]))
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        return incomplete_and_return(request, to=_back(plan))
-    version, reason = form.cleaned_data["version"], form.cleaned_data["reason"]
-    actions: dict[str, Callable[[], object]] = {
-        "submit": lambda: services.plan_submit(
-            user=request.user, plan=plan, expected_version=version
+    actions: dict[str, Callable[[dict[str, Any]], object]] = {
+        "submit": lambda data: services.plan_submit(
+            user=request.user, plan=plan, expected_version=data["version"]
         ),
-        "approve": lambda: services.plan_approve(
-            user=request.user, plan=plan, expected_version=version
+        "approve": lambda data: services.plan_approve(
+            user=request.user, plan=plan, expected_version=data["version"]
         ),
-        "refuse": lambda: services.plan_refuse(
-            user=request.user, plan=plan, expected_version=version, reason=reason
+        "refuse": lambda data: services.plan_refuse(
+            user=request.user, plan=plan, expected_version=data["version"], reason=data["reason"]
         ),
-        "review": lambda: services.review_start(
-            user=request.user, plan=plan, expected_version=version
+        "review": lambda data: services.review_start(
+            user=request.user, plan=plan, expected_version=data["version"]
         ),
-        "close": lambda: services.plan_close(
-            user=request.user, plan=plan, expected_version=version
+        "close": lambda data: services.plan_close(
+            user=request.user, plan=plan, expected_version=data["version"]
         ),
     }
-    try:
-        actions[step]()
-    except StaleEditError as error:
-        messages.error(request, error.message)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect(_back(plan))
+    return submit_and_return(
+        request, MoveForm(request.POST), actions[step], to=_back(plan), incomplete=None
+    )
 
 
 @login_required
@@ -231,12 +222,10 @@ def plan_move(request: AuthenticatedHttpRequest, code: str, step: str) -> HttpRe
 def goal_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, code=code)
     require(request.user, PLAN_EDIT, plan)
-    form = GoalForm(request.POST, institutions=selectors.institution_options(plan.case))
-    if not form.is_valid():
-        return incomplete_and_return(request, to=_back(plan))
-    return act_and_return(
+    return submit_and_return(
         request,
-        lambda: services.goal_add(user=request.user, plan=plan, **form.cleaned_data),
+        GoalForm(request.POST, institutions=selectors.institution_options(plan.case)),
+        lambda data: services.goal_add(user=request.user, plan=plan, **data),
         to=_back(plan),
     )
 
@@ -252,12 +241,10 @@ def goal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         institutions=selectors.institution_options(plan.case),
         prefix=f"g{goal.pk}",
     )
-    if not form.is_valid():
-        return incomplete_and_return(request, to=_back(plan))
-    data = form.cleaned_data
-    return act_and_return(
+    return submit_and_return(
         request,
-        lambda: services.goal_edit(
+        form,
+        lambda data: services.goal_edit(
             user=request.user,
             goal=goal,
             expected_version=data.pop("version"),
@@ -275,11 +262,10 @@ def goal_refer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = goal.plan
     institutions = _others(selectors.institution_options(plan.case), request.user)
     form = ReferForm(request.POST, institutions=institutions, prefix=f"r{goal.pk}")
-    if not form.is_valid():
-        return incomplete_and_return(request, to=_back(plan))
-    return act_and_return(
+    return submit_and_return(
         request,
-        lambda: services.goal_refer(user=request.user, goal=goal, **form.cleaned_data),
+        form,
+        lambda data: services.goal_refer(user=request.user, goal=goal, **data),
         to=_back(plan),
         done=_("The service request was sent as a referral of the case."),
         incomplete=_("The request was not sent: this institution may already have it open."),
@@ -291,12 +277,10 @@ def goal_refer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def review_request(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, code=code)
     require(request.user, REVIEW_MANAGE, plan)
-    form = ReviewRequestForm(request.POST)
-    if not form.is_valid():
-        return incomplete_and_return(request, to=_back(plan))
-    return act_and_return(
+    return submit_and_return(
         request,
-        lambda: services.review_request(user=request.user, plan=plan, **form.cleaned_data),
+        ReviewRequestForm(request.POST),
+        lambda data: services.review_request(user=request.user, plan=plan, **data),
         to=_back(plan),
     )
 
@@ -342,12 +326,10 @@ def review_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def outcome_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     plan = selectors.plan_get(user=request.user, code=code)
     require(request.user, OUTCOME_RECORD, plan)
-    form = OutcomeForm(request.POST)
-    if not form.is_valid():
-        return incomplete_and_return(request, to=_back(plan))
-    return act_and_return(
+    return submit_and_return(
         request,
-        lambda: services.outcome_record(user=request.user, plan=plan, **form.cleaned_data),
+        OutcomeForm(request.POST),
+        lambda data: services.outcome_record(user=request.user, plan=plan, **data),
         to=_back(plan),
     )
 

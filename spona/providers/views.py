@@ -6,15 +6,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.cases import selectors as case_selectors
+from spona.core.actions import submit_or_redisplay
 from spona.core.locking import StaleEditError
 from spona.institutions.access import home_municipality
 from spona.institutions.models import Municipality
@@ -96,12 +97,21 @@ def provider_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         provider = services.provider_add(user=request.user, municipality=home, **form.cleaned_data)
         messages.success(request, _("The provider is in the directory."))
-        return redirect("providers:provider_detail", provider.pk)
+        return redirect(_detail(provider.pk))
     return render(
         request,
         "providers/form.html",
         {"form": form, "title": _("Add a provider"), "place": home},
     )
+
+
+def _detail(provider_pk: int) -> str:
+    return reverse("providers:provider_detail", args=[provider_pk])
+
+
+def _without_version(data: dict[str, Any]) -> dict[str, Any]:
+    """A new record starts at version 1: the form's version field is not the service's to take."""
+    return {name: value for name, value in data.items() if name != "version"}
 
 
 def _editable(request: AuthenticatedHttpRequest, pk: int) -> Provider:
@@ -118,19 +128,19 @@ def provider_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = ProviderForm(
         request.POST or None, instance=provider, initial={"version": provider.version}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.provider_update(
-                user=request.user,
-                provider=form.instance,
-                expected_version=form.cleaned_data["version"],
-                changed=form.changed_data,
-            )
-        except StaleEditError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("providers:provider_detail", provider.pk)
+    saved = submit_or_redisplay(
+        request,
+        form,
+        lambda data: services.provider_update(
+            user=request.user,
+            provider=form.instance,
+            expected_version=data["version"],
+            changed=form.changed_data,
+        ),
+        to=_detail(provider.pk),
+    )
+    if saved is not None:
+        return saved
     return render(
         request, "providers/form.html", {"form": form, "title": provider, "provider": provider}
     )
@@ -140,15 +150,17 @@ def provider_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def service_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     provider = _editable(request, pk)
     form = ServiceForm(request.POST or None, initial={"version": 1})
-    if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.service_add(user=request.user, provider=provider, **fields)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The service is in the directory."))
-            return redirect("providers:provider_detail", provider.pk)
+    saved = submit_or_redisplay(
+        request,
+        form,
+        lambda data: services.service_add(
+            user=request.user, provider=provider, **_without_version(data)
+        ),
+        to=_detail(provider.pk),
+        done=_("The service is in the directory."),
+    )
+    if saved is not None:
+        return saved
     return render(
         request,
         "providers/form.html",
@@ -161,21 +173,19 @@ def service_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     service = get_object_or_404(visible(request.user, Service).select_related("provider"), pk=pk)
     require(request.user, PROVIDER_EDIT, service.provider)
     form = ServiceForm(request.POST or None, instance=service, initial={"version": service.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.service_update(
-                user=request.user,
-                service=form.instance,
-                expected_version=form.cleaned_data["version"],
-                changed=form.changed_data,
-            )
-        except StaleEditError as error:
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("providers:provider_detail", service.provider_id)
+    saved = submit_or_redisplay(
+        request,
+        form,
+        lambda data: services.service_update(
+            user=request.user,
+            service=form.instance,
+            expected_version=data["version"],
+            changed=form.changed_data,
+        ),
+        to=_detail(service.provider_id),
+    )
+    if saved is not None:
+        return saved
     return render(
         request,
         "providers/form.html",
@@ -188,14 +198,15 @@ def offer_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     home = _home(request)
     require(request.user, PROVIDER_EDIT, home)
     form = OfferForm(request.POST or None, municipality=home)
-    if request.method == "POST" and form.is_valid():
-        try:
-            offer = services.offer_add(user=request.user, municipality=home, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The offer is in the directory."))
-            return redirect("providers:provider_detail", offer.provider_id)
+    saved = submit_or_redisplay(
+        request,
+        form,
+        lambda data: services.offer_add(user=request.user, municipality=home, **data),
+        to=lambda offer: _detail(offer.provider_id),
+        done=_("The offer is in the directory."),
+    )
+    if saved is not None:
+        return saved
     return render(
         request,
         "providers/form.html",
@@ -219,7 +230,7 @@ def offer_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("The offer is closed."))
-    return redirect("providers:provider_detail", offer.provider_id)
+    return redirect(_detail(offer.provider_id))
 
 
 @login_required
@@ -281,26 +292,27 @@ def service_request(request: AuthenticatedHttpRequest, code: str) -> HttpRespons
     form = ServiceRequestForm(
         request.POST or None, initial=initial, services=service_options, offers=offer_options
     )
-    if request.method == "POST" and form.is_valid():
-        kind, _sep, pk = form.cleaned_data["target"].partition(":")
+
+    def send(data: dict[str, Any]) -> object:
+        kind, _sep, pk = data["target"].partition(":")
         target: dict[str, Any] = (
             {"service": next(s for s in service_options if str(s.pk) == pk)}
             if kind == "service"
             else {"offer": next(o for o in offer_options if str(o.pk) == pk)}
         )
-        try:
-            services.service_request_send(
-                user=request.user,
-                case=case,
-                urgency=form.cleaned_data["urgency"],
-                reason=form.cleaned_data["reason"],
-                **target,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The request was sent as a referral."))
-            return redirect("cases:case_detail", case.code)
+        return services.service_request_send(
+            user=request.user, case=case, urgency=data["urgency"], reason=data["reason"], **target
+        )
+
+    saved = submit_or_redisplay(
+        request,
+        form,
+        send,
+        to=reverse("cases:case_detail", args=[case.code]),
+        done=_("The request was sent as a referral."),
+    )
+    if saved is not None:
+        return saved
     return render(
         request,
         "providers/form.html",
@@ -313,15 +325,17 @@ def delivery_add(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     case = case_selectors.case_get(user=request.user, code=code)
     require(request.user, DELIVERY_RECORD, case)
     form = DeliveryForm(request.POST or None, initial={"version": 1}, case=case)
-    if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.delivery_record(user=request.user, case=case, **fields)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The service delivered was recorded."))
-            return redirect("cases:case_detail", case.code)
+    saved = submit_or_redisplay(
+        request,
+        form,
+        lambda data: services.delivery_record(
+            user=request.user, case=case, **_without_version(data)
+        ),
+        to=reverse("cases:case_detail", args=[case.code]),
+        done=_("The service delivered was recorded."),
+    )
+    if saved is not None:
+        return saved
     return render(
         request,
         "providers/form.html",
@@ -339,21 +353,19 @@ def delivery_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         initial={"version": delivery.version},
         case=delivery.case,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.delivery_update(
-                user=request.user,
-                delivery=form.instance,
-                expected_version=form.cleaned_data["version"],
-                changed=form.changed_data,
-            )
-        except StaleEditError as error:
-            form.add_error(None, error.message)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("cases:case_detail", delivery.case.code)
+    saved = submit_or_redisplay(
+        request,
+        form,
+        lambda data: services.delivery_update(
+            user=request.user,
+            delivery=form.instance,
+            expected_version=data["version"],
+            changed=form.changed_data,
+        ),
+        to=reverse("cases:case_detail", args=[delivery.case.code]),
+    )
+    if saved is not None:
+        return saved
     return render(
         request,
         "providers/form.html",

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.accounts.selectors import with_receivers
-from spona.core.actions import act_and_return, incomplete_and_return
+from spona.core.actions import act_and_return, incomplete_and_return, submit_and_return
 from spona.core.collation import in_serbian_order
 from spona.institutions.models import Institution
 from spona.policy import can, require, visible
@@ -110,41 +110,37 @@ def _triage_target(request: AuthenticatedHttpRequest, code: str) -> Signal:
 @require_POST
 def signal_assign(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     signal = _triage_target(request, code)
-    form = AssignForm(request.POST, institutions=_assignable(signal))
-    if form.is_valid():
-        return act_and_return(
-            request,
-            lambda: services.signal_assign(
-                user=request.user,
-                signal=signal,
-                expected_version=form.cleaned_data["version"],
-                institution=form.cleaned_data["institution"],
-                urgency=form.cleaned_data["urgency"],
-            ),
-            to=_signal_page(signal),
-            done=SIGNAL_UPDATED,
-        )
-    return _invalid(request, signal)
+    return submit_and_return(
+        request,
+        AssignForm(request.POST, institutions=_assignable(signal)),
+        lambda data: services.signal_assign(
+            user=request.user,
+            signal=signal,
+            expected_version=data["version"],
+            institution=data["institution"],
+            urgency=data["urgency"],
+        ),
+        to=_signal_page(signal),
+        done=SIGNAL_UPDATED,
+    )
 
 
 @login_required
 @require_POST
 def signal_dismiss(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     signal = _triage_target(request, code)
-    form = DismissForm(request.POST)
-    if form.is_valid():
-        return act_and_return(
-            request,
-            lambda: services.signal_dismiss(
-                user=request.user,
-                signal=signal,
-                expected_version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-            ),
-            to=_signal_page(signal),
-            done=SIGNAL_UPDATED,
-        )
-    return _invalid(request, signal)
+    return submit_and_return(
+        request,
+        DismissForm(request.POST),
+        lambda data: services.signal_dismiss(
+            user=request.user,
+            signal=signal,
+            expected_version=data["version"],
+            reason=data["reason"],
+        ),
+        to=_signal_page(signal),
+        done=SIGNAL_UPDATED,
+    )
 
 
 @login_required
@@ -172,7 +168,7 @@ def signal_merge(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             )
         messages.error(request, _("No other signal you may see has that code."))
         return redirect("signals:signal_detail", code=code)
-    return _invalid(request, signal)
+    return incomplete_and_return(request, to=_signal_page(signal))
 
 
 SIGNAL_UPDATED = gettext_lazy("The signal was updated.")
@@ -180,10 +176,6 @@ SIGNAL_UPDATED = gettext_lazy("The signal was updated.")
 
 def _signal_page(signal: Signal) -> str:
     return reverse("signals:signal_detail", args=[signal.code])
-
-
-def _invalid(request: HttpRequest, signal: Signal) -> HttpResponse:
-    return incomplete_and_return(request, to=_signal_page(signal))
 
 
 def citizen_report(request: HttpRequest) -> HttpResponse:

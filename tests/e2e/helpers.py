@@ -57,12 +57,17 @@ def choose_language(page: Page, lang: str) -> None:
     )
 
 
-def password_step(page: Page, base_url: str, account: TwoFactorUser, lang: str) -> None:
+def _username_and_password(page: Page, username: str, lang: str) -> None:
     """Enter username and password (found by their translated labels) on the sign-in page."""
     fields = SignInForm.base_fields
-    page.get_by_label(translated(lang, fields["username"].label)).fill(account.user.username)
+    page.get_by_label(translated(lang, fields["username"].label)).fill(username)
     page.get_by_label(translated(lang, fields["password"].label)).fill(PASSWORD)
     page.get_by_role("button", name=translated(lang, "Continue"), exact=True).click()
+
+
+def password_step(page: Page, base_url: str, account: TwoFactorUser, lang: str) -> None:
+    """The first step of a sign-in with a second factor: it goes on to ask for the code."""
+    _username_and_password(page, account.user.username, lang)
     expect(page).to_have_url(base_url + reverse("accounts:verify"))
 
 
@@ -76,6 +81,19 @@ def sign_in(page: Page, base_url: str, account: TwoFactorUser, lang: str = "sr")
     password_step(page, base_url, account, lang)
     code_step(page, lang, two_factor.current_code(account.secret))
     expect(page).to_have_url(base_url + reverse("workspace:home"))
+
+
+def sign_in_without_second_factor(page: Page, base_url: str, username: str, lang: str) -> None:
+    """The sign-in of a role that needs no second factor (an analyst), in the language the
+    page is already in; ends on the home page."""
+    _username_and_password(page, username, lang)
+    expect(page).to_have_url(base_url + reverse("workspace:home"))
+
+
+def open_sign_in(page: Page, base_url: str, lang: str) -> None:
+    """The sign-in page, switched to ``lang``."""
+    page.goto(base_url + reverse("accounts:login"))
+    choose_language(page, lang)
 
 
 def wrong_code(secret: str) -> str:

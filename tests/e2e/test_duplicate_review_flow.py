@@ -16,7 +16,14 @@ from spona.people.models import DuplicateSuspicion, Person, Resolution
 from spona.people.services import person_register
 from tests.factories import InstitutionFactory, MunicipalityFactory, UserFactory
 
-from .helpers import TwoFactorUser, assert_no_console_errors, screenshot, sign_in, translated
+from .helpers import (
+    TwoFactorUser,
+    assert_no_console_errors,
+    open_sign_in,
+    screenshot,
+    sign_in,
+    translated,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -73,8 +80,7 @@ def test_the_centre_scans_confirms_and_rejects(
 ) -> None:
     base = live_server.url
     officer = centre_officer()
-    page.goto(base + reverse("accounts:login"))
-    page.get_by_role("button", name="English", exact=True).click()
+    open_sign_in(page, base, "en")
     sign_in(page, base, officer, "en")
 
     page.goto(base + reverse("workspace:phase", kwargs={"phase": "identification"}))

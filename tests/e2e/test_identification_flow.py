@@ -34,7 +34,7 @@ from tests.factories import InstitutionFactory, MunicipalityFactory, UserFactory
 from .helpers import (
     TwoFactorUser,
     assert_no_console_errors,
-    choose_language,
+    open_sign_in,
     screenshot,
     sign_in,
     translated,
@@ -69,8 +69,7 @@ def two_factor_user(role: Role, institution: Institution) -> TwoFactorUser:
 
 def signed_in_page(page: Page, base_url: str, account: TwoFactorUser) -> Page:
     """Sign in through the real pages, switching the sign-in page to English first."""
-    page.goto(base_url + reverse("accounts:login"))
-    choose_language(page, LANG)
+    open_sign_in(page, base_url, LANG)
     sign_in(page, base_url, account, LANG)
     return page
 

@@ -22,9 +22,16 @@ from spona.surveys.charts import Bar, bar_chart
 from spona.surveys.demo import _wave
 from spona.surveys.models import SurveyWave
 from spona.surveys.services import REPORT_JOB, instruments_load_default
-from tests.factories import PASSWORD, InstitutionFactory, PersonFactory, UserFactory
+from tests.factories import InstitutionFactory, PersonFactory, UserFactory
 
-from .helpers import LANGUAGES, choose_language, screenshot, sign_in, translated
+from .helpers import (
+    LANGUAGES,
+    open_sign_in,
+    screenshot,
+    sign_in,
+    sign_in_without_second_factor,
+    translated,
+)
 from .test_accessibility import _pages
 
 pytestmark = pytest.mark.browser
@@ -120,20 +127,15 @@ def world(transactional_db: None, make_two_factor_user) -> dict[str, object]:
 def test_every_main_page_fits_a_phone(page: Page, live_server, world, lang: str) -> None:
     base = live_server.url
     wide: dict[str, list[str]] = {}
-    page.goto(base + reverse("accounts:login"))
-    choose_language(page, lang)
+    open_sign_in(page, base, lang)
     _visit(page, base, reverse("accounts:login"), lang, wide)
     sign_in(page, base, world["account"], lang)  # type: ignore[arg-type]
     for path in world["manager_pages"]:  # type: ignore[attr-defined]
         _visit(page, base, path, lang, wide)
 
     page.context.clear_cookies()
-    page.goto(base + reverse("accounts:login"))
-    choose_language(page, lang)
-    page.locator("#id_username").fill(str(world["analyst"]))
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name=translated(lang, "Continue"), exact=True).click()
-    expect(page).to_have_url(base + reverse("workspace:home"))
+    open_sign_in(page, base, lang)
+    sign_in_without_second_factor(page, base, str(world["analyst"]), lang)
     for path in world["analyst_pages"]:  # type: ignore[attr-defined]
         _visit(page, base, path, lang, wide)
     assert not wide, wide
@@ -158,8 +160,7 @@ def test_tables_on_a_phone_are_cards_with_column_names(page: Page, live_server, 
     revoke button inside the screen."""
     base = live_server.url
     page.set_viewport_size({"width": PHONE, "height": 740})
-    page.goto(base + reverse("accounts:login"))
-    choose_language(page, "sr")
+    open_sign_in(page, base, "sr")
     sign_in(page, base, world["account"], "sr")  # type: ignore[arg-type]
     page.goto(base + world["manager_pages"][-1])  # type: ignore[index]
     revoke = page.get_by_text(translated("sr", "Revoke…"), exact=True).first

@@ -30,7 +30,7 @@ from tests.factories import InstitutionFactory, MunicipalityFactory, UserFactory
 from .helpers import (
     TwoFactorUser,
     assert_no_console_errors,
-    choose_language,
+    open_sign_in,
     screenshot,
     sign_in,
     translated,
@@ -54,8 +54,7 @@ def account(role: Role, institution: Institution) -> TwoFactorUser:
 
 
 def signed_in(context_page: Page, base: str, who: TwoFactorUser) -> Page:
-    context_page.goto(base + reverse("accounts:login"))
-    choose_language(context_page, LANG)
+    open_sign_in(context_page, base, LANG)
     sign_in(context_page, base, who, LANG)
     return context_page
 

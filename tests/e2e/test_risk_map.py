@@ -10,9 +10,14 @@ from spona.institutions.models import InstitutionType, Municipality
 from spona.institutions.services import reference_data_load
 from spona.prevention.models import Settlement
 from spona.prevention.services import count_enter, default_groups
-from tests.factories import PASSWORD, InstitutionFactory, UserFactory
+from tests.factories import InstitutionFactory, UserFactory
 
-from .helpers import assert_no_console_errors, screenshot, translated
+from .helpers import (
+    assert_no_console_errors,
+    open_sign_in,
+    screenshot,
+    sign_in_without_second_factor,
+)
 
 pytestmark = pytest.mark.browser
 STUDY = {
@@ -52,20 +57,12 @@ def mapped(transactional_db: None) -> str:
     return analyst.username
 
 
-def _sign_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(base_url + reverse("accounts:login"))
-    page.get_by_role("button", name="English", exact=True).click()
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name=translated("en", "Continue"), exact=True).click()
-    expect(page).to_have_url(base_url + reverse("workspace:home"))
-
-
 def test_risk_map_of_serbia_and_of_each_study_municipality(
     page: Page, live_server, mapped: str, console_errors
 ) -> None:
     base = live_server.url
-    _sign_in(page, base, mapped)
+    open_sign_in(page, base, "en")
+    sign_in_without_second_factor(page, base, mapped, "en")
 
     page.goto(base + reverse("prevention:overview") + "?group=women-20-30&period=2025")
     svg = page.locator("figure.map svg[role=img]")

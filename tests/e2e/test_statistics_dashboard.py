@@ -9,9 +9,15 @@ from spona.accounts.models import Role
 from spona.cases.models import Case, CaseStatus
 from spona.institutions.models import InstitutionType, Municipality
 from spona.institutions.services import reference_data_load
-from tests.factories import PASSWORD, InstitutionFactory, PersonFactory, UserFactory
+from tests.factories import InstitutionFactory, PersonFactory, UserFactory
 
-from .helpers import assert_no_console_errors, screenshot, translated
+from .helpers import (
+    assert_no_console_errors,
+    open_sign_in,
+    screenshot,
+    sign_in_without_second_factor,
+    translated,
+)
 
 pytestmark = pytest.mark.browser
 PIROT = "70939"
@@ -44,20 +50,12 @@ def analyst(transactional_db: None) -> str:
     return user.username
 
 
-def _sign_in(page: Page, base_url: str, username: str) -> None:
-    page.goto(base_url + reverse("accounts:login"))
-    page.get_by_role("button", name="English", exact=True).click()
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name=translated("en", "Continue"), exact=True).click()
-    expect(page).to_have_url(base_url + reverse("workspace:home"))
-
-
 def test_national_and_municipal_dashboards(
     page: Page, live_server, analyst: str, console_errors
 ) -> None:
     base = live_server.url
-    _sign_in(page, base, analyst)
+    open_sign_in(page, base, "en")
+    sign_in_without_second_factor(page, base, analyst, "en")
     page.goto(base + reverse("workspace:phase", kwargs={"phase": "statistics"}))
     page.get_by_role("link", name=translated("en", "Statistics dashboard")).click()
     expect(page.locator("h1")).to_contain_text("Serbia")

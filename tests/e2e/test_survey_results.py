@@ -10,9 +10,14 @@ from spona.institutions.services import reference_data_load
 from spona.surveys.demo import _wave
 from spona.surveys.models import SurveyWave
 from spona.surveys.services import instruments_load_default
-from tests.factories import PASSWORD, InstitutionFactory, UserFactory
+from tests.factories import InstitutionFactory, UserFactory
 
-from .helpers import assert_no_console_errors, screenshot, translated
+from .helpers import (
+    assert_no_console_errors,
+    open_sign_in,
+    screenshot,
+    sign_in_without_second_factor,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -38,11 +43,8 @@ def test_results_page_shows_chart_and_estimates(
     page: Page, live_server, wave_and_analyst, console_errors
 ) -> None:
     wave, username = wave_and_analyst
-    page.goto(live_server.url + reverse("accounts:login"))
-    page.get_by_role("button", name="English", exact=True).click()
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name=translated("en", "Continue"), exact=True).click()
+    open_sign_in(page, live_server.url, "en")
+    sign_in_without_second_factor(page, live_server.url, username, "en")
     page.goto(live_server.url + reverse("surveys:wave_detail", args=[wave]))
     chart = page.locator("figure.chart svg[role=img]").first
     expect(chart).to_be_visible()
