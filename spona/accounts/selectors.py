@@ -3,8 +3,8 @@
 from django.db.models import Exists, OuterRef, QuerySet
 
 from spona.accounts.models import User
-from spona.core.roles import INSTITUTION_WIDE_ROLES
-from spona.institutions.models import Institution
+from spona.core.roles import INSTITUTION_WIDE_ROLES, Role
+from spona.institutions.models import Institution, Municipality
 
 
 def receiving_users(institution: Institution | int) -> QuerySet[User]:
@@ -34,3 +34,11 @@ def without_receivers(institutions: QuerySet[Institution]) -> QuerySet[Instituti
 
 def can_receive(institution: Institution) -> bool:
     return receiving_users(institution).exists()
+
+
+def coordinators_of(municipality: Municipality | int) -> QuerySet[User]:
+    """The municipality's active coordinators: told of what concerns the local response as a
+    whole (an overdue action-plan activity without a lead, a prevention follow-up)."""
+    return User.objects.filter(
+        role=Role.COORDINATOR, institution__municipality=municipality, is_active=True
+    )

@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from spona.accounts.models import Role, User
+from spona.accounts.models import User
+from spona.accounts.selectors import coordinators_of
 from spona.audit.context import AuditContext, acting
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
@@ -26,16 +27,12 @@ from spona.planning.selectors import overdue
 
 
 def reminded(activity: Activity) -> list[User]:
-    """Who is reminded: the lead institution's people, else the municipality's coordinators."""
+    """Who is reminded: every active account of the lead institution (a teacher runs a
+    school's workshop, not only those who receive referrals), else the municipality's
+    coordinators."""
     if activity.lead_id is not None:
         return list(User.objects.filter(institution=activity.lead_id, is_active=True))
-    return list(
-        User.objects.filter(
-            role=Role.COORDINATOR,
-            institution__municipality=activity.municipality_id,
-            is_active=True,
-        )
-    )
+    return list(coordinators_of(activity.municipality_id))
 
 
 @transaction.atomic

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from spona.accounts.models import Role, User
+from spona.accounts.models import User
+from spona.accounts.selectors import coordinators_of
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.core.uploads import CheckedUpload
@@ -177,9 +178,7 @@ def follow_up_open(
     audit(AuditAction.CREATE, follow_up, user=user, details={"screening": screening.pk})
     if municipality is not None:
         notify(
-            recipients=User.objects.filter(
-                role=Role.COORDINATOR, institution__municipality=municipality, is_active=True
-            ),
+            recipients=coordinators_of(municipality),
             kind=NotificationKind.PREVENTION_FOLLOW_UP,
             params={
                 "person": person.code,
