@@ -8,6 +8,7 @@ from datetime import date
 import polars as pl
 import pytest
 import svy
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -18,7 +19,7 @@ from scipy import stats
 from spona.accounts.models import Role
 from spona.institutions.models import InstitutionType
 from spona.jobs.models import Job, JobStatus
-from spona.surveys import demo_data, instruments, selectors, services
+from spona.surveys import demo_data, estimation, instruments, selectors, services
 from spona.surveys.models import SurveyResponse, Weighting
 from tests.factories import InstitutionFactory, UserFactory
 
@@ -292,3 +293,79 @@ def test_coordinator_enters_margins_and_the_wave_is_raked(survey) -> None:
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert "must add up to the same population" in page.content.decode()
+
+
+def _results(client, wave, language: str = "en") -> str:
+    """The results part of the wave's page (its charts and table of estimates)."""
+    page = client.get(
+        reverse("surveys:wave_detail", args=[wave.pk]), HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    start = page.index('<figure class="chart">')
+    return page[start : page.index('<p class="muted">', start)]
+
+
+def _computed_anew(client, wave, language: str = "en") -> str:
+    cache.clear()
+    return _results(client, wave, language)
+
+
+def test_results_are_kept_until_the_responses_or_their_weights_change(survey, monkeypatch) -> None:
+    wave = survey["wave"]
+    _import(survey, "kobo.csv", demo_data.write_csv(_rows(survey, n=300)))
+    client = Client()
+    client.force_login(survey["coordinator"])
+    first = _results(client, wave)
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("the estimates were computed again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(estimation, "table", not_again)
+        assert _results(client, wave) == first
+
+    interview = {"municipality": wave.municipalities.get().pk, "sex": "male", "age": "70"}
+    client.post(reverse("surveys:response_create", args=[wave.pk]), {**interview, "q_heard": "no"})
+    after_interview = _results(client, wave)
+    assert after_interview != first
+    assert after_interview == _computed_anew(client, wave)
+
+    code = wave.municipalities.get().code
+    margins = {f"{code}__sex__female": 20000, f"{code}__sex__male": 30000}
+    margins |= {
+        f"{code}__age_band__{band}": n
+        for band, n in zip(
+            ["15-19", "20-29", "30-44", "45-64", "65+"],
+            [3000, 7500, 12500, 16500, 10500],
+            strict=True,
+        )
+    }
+    client.post(reverse("surveys:wave_margins", args=[wave.pk]), margins)
+    raked = _results(client, wave)
+    assert raked != after_interview
+    assert raked == _computed_anew(client, wave)
+
+
+def test_kept_results_are_per_language_and_name_the_municipalities_as_they_are_now(
+    survey,
+) -> None:
+    wave = survey["wave"]
+    _import(survey, "kobo.csv", demo_data.write_csv(_rows(survey, n=300)))
+    client = Client()
+    client.force_login(survey["coordinator"])
+    english, serbian = _results(client, wave, "en"), _results(client, wave, "sr")
+    assert "Everyone" in english
+    assert "Сви" in serbian
+    municipality = wave.municipalities.get()
+    municipality.name_cyr = "Пирот (град)"
+    municipality.save()
+    assert "Пирот (град)" in _results(client, wave, "sr")
+
+
+def test_kept_results_are_refused_to_whoever_may_not_see_the_wave(survey) -> None:
+    wave = survey["wave"]
+    _import(survey, "kobo.csv", demo_data.write_csv(_rows(survey, n=300)))
+    client = Client()
+    client.force_login(survey["coordinator"])
+    _results(client, wave)
+    client.force_login(UserFactory(role=Role.SYSTEM_ADMIN))
+    assert client.get(reverse("surveys:wave_detail", args=[wave.pk])).status_code == 403

@@ -4,6 +4,8 @@ Responses are anonymous: no name, no contact, only the answers, sex, age, munici
 the design variables the estimates need.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +62,11 @@ class SurveyWave(VersionedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    #: drawn anew at every change of the wave's responses or their weights
+    #: (``services.wave_reweight``): the results kept in the cache are keyed by it
+    #: (``spona.surveys.results``), so they are never older than the data they show; random,
+    #: so that no stamp comes back, not even after a restore from a backup
+    estimates_stamp = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         ordering = ["-starts_on"]

@@ -80,7 +80,7 @@ def _raw(wave: SurveyWave) -> list[estimation.Estimate]:
     return estimation.table(columns, design, domains)
 
 
-def _level_names(wave: SurveyWave) -> dict[str, str]:
+def level_names(wave: SurveyWave) -> dict[str, str]:
     """Domain levels as people read them: municipality names, translated sexes."""
     names = {m.code: str(m) for m in wave.municipalities.all()}
     return {**names, "female": str(_("women")), "male": str(_("men"))}
@@ -95,7 +95,7 @@ def _titles(wave: SurveyWave) -> dict[str, str]:
 def wave_estimates(*, user: User, wave: SurveyWave) -> list[Shown]:
     """The full indicator table of a wave: everyone, and by municipality, sex and age band."""
     require(user, SURVEY_VIEW, wave)
-    titles, levels = _titles(wave), _level_names(wave)
+    titles, levels = _titles(wave), level_names(wave)
     return [_shown(e, titles, levels) for e in _raw(wave)]
 
 

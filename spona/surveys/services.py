@@ -1,5 +1,6 @@
 """Writes for surveys: instruments, waves, responses (entered or imported), weights."""
 
+import uuid
 from typing import Any
 
 import numpy as np
@@ -101,7 +102,9 @@ def _final_weights(wave: SurveyWave, rows: list[SurveyResponse]) -> np.ndarray:
 @transaction.atomic
 def wave_reweight(wave: SurveyWave) -> None:
     """Final weights per municipality: the design weights, post-stratified or raked to the
-    wave's population margins, then trimmed if the wave says so."""
+    wave's population margins, then trimmed if the wave says so. Every write of a wave's
+    responses or weights ends here, and so draws a new ``estimates_stamp`` (the results kept
+    in the cache are keyed by it)."""
     responses = list(wave.responses.select_related("municipality").order_by("pk"))
     by_municipality: dict[int, list[SurveyResponse]] = {}
     for response in responses:
@@ -110,3 +113,5 @@ def wave_reweight(wave: SurveyWave) -> None:
         for response, weight in zip(rows, _final_weights(wave, rows), strict=True):
             response.weight = float(weight)
     SurveyResponse.objects.bulk_update(responses, ["weight"], batch_size=2000)
+    wave.estimates_stamp = uuid.uuid4()
+    SurveyWave.objects.filter(pk=wave.pk).update(estimates_stamp=wave.estimates_stamp)

@@ -11,11 +11,10 @@ from django.views.decorators.http import require_POST
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.institutions.models import Municipality
 from spona.policy import can, require
-from spona.surveys import selectors, services
+from spona.surveys import results, selectors, services
 from spona.surveys.access import SURVEY_ENTER, SURVEY_MANAGE, SURVEY_VIEW
 from spona.surveys.charts import Bar, bar_chart
 from spona.surveys.forms import ImportForm, MarginsForm, ResponseForm, WaveForm
-from spona.surveys.jobs import overall_chart
 from spona.surveys.models import SurveyWave
 from spona.surveys.weighting import WeightingError
 
@@ -47,16 +46,9 @@ def wave_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def wave_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     wave = get_object_or_404(SurveyWave.objects.select_related("instrument"), pk=pk)
-    shown = selectors.wave_estimates(user=request.user, wave=wave)
-    municipal = [
-        Bar(f"{s.title} · {s.level}", s.estimate, s.ci_low, s.ci_high, series=i % 2)
-        for i, s in enumerate(x for x in shown if x.domain == "municipality")
-    ]
     context = {
         "wave": wave,
-        "rows": selectors.by_indicator(shown),
-        "chart": overall_chart(wave, shown),
-        "municipal_chart": bar_chart(municipal, title=_("By municipality")) if municipal else "",
+        "results": results.wave_results(user=request.user, wave=wave),
         "other_waves": SurveyWave.objects.filter(instrument__code=wave.instrument.code).exclude(
             pk=wave.pk
         ),
