@@ -1,12 +1,20 @@
 """Identifying fields are encrypted at rest; keys rotate; exact search uses a blind index."""
 
+import base64
+import hashlib
+import hmac
+import os
+import random
+
 import pytest
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.core.exceptions import FieldError
 from django.core.management import call_command
 from django.db import connection
 
 from spona.accounts.models import Role
+from spona.core.keys import FernetOpener
 from spona.people.models import Person
 from spona.people.selectors import person_list_page
 from spona.people.services import person_register
@@ -260,3 +268,53 @@ def test_finding_03_the_migrations_encrypt_the_rows_already_there(world) -> None
     revision = ScreeningRevision.objects.get(screening=screening)
     assert revision.reason == "Ново сазнање од сестре жртве"
     assert isinstance(revision.snapshot, dict)
+
+
+# --- issue 18: values are opened without Fernet's per-token cipher objects -----------------
+
+
+def _signed(key: bytes, body: bytes) -> bytes:
+    """A Fernet token of ``body`` (version, time stamp, IV, ciphertext) signed with ``key``."""
+    raw = base64.urlsafe_b64decode(key)
+    return base64.urlsafe_b64encode(body + hmac.digest(raw[:16], body, hashlib.sha256))
+
+
+def _badly_padded(key: bytes, block: bytes) -> bytes:
+    """A correctly signed token of the one ``block`` as it is, without padding."""
+    raw, iv = base64.urlsafe_b64decode(key), os.urandom(16)
+    encryptor = Cipher(algorithms.AES(raw[16:]), modes.CBC(iv)).encryptor()
+    return _signed(key, b"\x80" + bytes(8) + iv + encryptor.update(block) + encryptor.finalize())
+
+
+def test_tokens_open_as_fernet_opens_them() -> None:
+    """The opener (``spona.core.keys.FernetOpener``) gives what ``cryptography``'s
+    MultiFernet gives, and refuses what it refuses: other keys, every changed byte, cut or
+    lengthened tokens, signed tokens with bad padding."""
+    old, new, other = (Fernet.generate_key() for _ in range(3))
+    reference = MultiFernet([Fernet(new), Fernet(old)])
+    opener = FernetOpener((new.decode(), old.decode()))
+    rng = random.Random(18)
+    texts = [os.urandom(n) for n in range(70)] + ["Љиљана Вукашиновић".encode()]
+    tokens = [Fernet(rng.choice([new, old])).encrypt(text) for text in texts]
+    for text, token in zip(texts, tokens, strict=True):
+        assert opener.decrypt(token) == reference.decrypt(token) == text
+
+    def refused(token: bytes) -> None:
+        with pytest.raises(InvalidToken):
+            reference.decrypt(token)
+        with pytest.raises(InvalidToken):
+            opener.decrypt(token)
+
+    token = tokens[-1]
+    raw = base64.urlsafe_b64decode(token)
+    for position in range(len(raw)):
+        changed = bytearray(raw)
+        changed[position] ^= 1 << rng.randrange(8)
+        refused(base64.urlsafe_b64encode(changed))
+    refused(Fernet(other).encrypt(b"secret"))
+    for cut in (0, 1, 9, 40, 72, len(token) - 4):
+        refused(token[:cut])
+    refused(token + b"AAAA")
+    refused(b"not a token at all")
+    for block in (b"0" * 15 + b"\x00", b"0" * 15 + b"\x11", b"0" * 13 + b"\x02\x03\x03"):
+        refused(_badly_padded(new, block))

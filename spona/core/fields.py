@@ -18,7 +18,7 @@ from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.expressions import Expression
 
-from spona.core.keys import multifernet
+from spona.core.keys import fernet_opener, multifernet
 from spona.core.translit import fold
 
 
@@ -31,7 +31,7 @@ def encrypt(text: str) -> str:
 
 
 def decrypt(token: str) -> str:
-    return cipher().decrypt(token.encode()).decode()
+    return fernet_opener(tuple(settings.FIELD_ENCRYPTION_KEYS)).decrypt(token.encode()).decode()
 
 
 def blind_index(value: str) -> str:
