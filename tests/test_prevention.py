@@ -15,7 +15,7 @@ from spona.accounts.models import Role
 from spona.disclosure import part_of_whole
 from spona.institutions.models import InstitutionType
 from spona.jobs.models import Job, JobStatus
-from spona.prevention import selectors, services
+from spona.prevention import maps, selectors, services, views
 from spona.prevention.models import AggregateCount, Campaign, Settlement
 from spona.signals.services import signal_raise
 from tests.factories import InstitutionFactory, UserFactory
@@ -245,6 +245,44 @@ def test_the_map_page_draws_an_svg_with_attribution(town) -> None:
     ).content.decode()
     assert "<svg" in html
     assert "© OpenStreetMap contributors, geoBoundaries" in html
+
+
+def test_a_drawn_map_is_kept_while_what_it_shows_stays_the_same(town, monkeypatch) -> None:
+    """The risk map is drawn once per process for the same protected rates, names, title and
+    language (issue 18); a new count, a renamed municipality or another language draws it
+    anew, the same as drawn from scratch."""
+    _counts(town, {"Пирот": 120})
+    views._drawn_map.cache_clear()
+    drawn = []
+    draw = maps.render
+    monkeypatch.setattr(maps, "render", lambda *a, **kw: drawn.append(1) or draw(*a, **kw))
+    client = Client()
+    client.force_login(town["reporter"])
+
+    def page(language: str = "en") -> str:
+        html = client.get(
+            reverse("prevention:overview"),
+            {"group": "women-20-30", "period": "2025"},
+            HTTP_ACCEPT_LANGUAGE=language,
+        ).content.decode()
+        return html[html.index("<svg") : html.index("</svg>")]
+
+    def drawn_anew(language: str = "en") -> str:
+        views._drawn_map.cache_clear()
+        return page(language)
+
+    first = page()
+    assert (page(), len(drawn)) == (first, 1)
+    _counts(town, {"Гњилан": 30})
+    more = page()
+    assert (more != first, len(drawn)) == (True, 2)
+    assert more == drawn_anew()
+    assert "Pirot:" in page("sr-latn")
+    town["municipality"].name_lat = "Pirot (grad)"
+    town["municipality"].save()
+    renamed = page("sr-latn")
+    assert "Pirot (grad):" in renamed
+    assert renamed == drawn_anew("sr-latn")
 
 
 def test_only_the_coordinator_defines_risk_groups(town) -> None:

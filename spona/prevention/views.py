@@ -1,5 +1,6 @@
 """Prevention pages: the protected risk map and ranking, risk groups and counts, campaigns."""
 
+from functools import lru_cache
 from typing import Any
 
 from django.contrib import messages
@@ -7,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -44,9 +46,30 @@ def _number(value: float) -> str:
 def _map(
     values: list[selectors.MunicipalityValue], *, title: str, focus: tuple[str, ...] = ()
 ) -> str:
+    return _drawn_map(
+        tuple((v.municipality.code, v.rate) for v in values),
+        tuple((m.code, str(m)) for m in Municipality.objects.all()),
+        title,
+        focus,
+        get_language(),
+    )
+
+
+@lru_cache(maxsize=32)
+def _drawn_map(
+    rates: tuple[tuple[str, float | None], ...],
+    labels: tuple[tuple[str, str], ...],
+    title: str,
+    focus: tuple[str, ...],
+    language: str,
+) -> str:
+    """The map's SVG, drawn once per process for each different input: the protected rates
+    (the same for everyone who may see them), the municipalities' names, the title, the zoom
+    and the language (of the legend and the numbers). Drawing it was most of the page's work;
+    what it shows is all in the key, so a kept map is never stale."""
     layer = maps.Layer(
-        values={v.municipality.code: v.rate for v in values},
-        labels={m.code: str(m) for m in Municipality.objects.all()},
+        values=dict(rates),
+        labels=dict(labels),
         value_label=_("per 1,000 inhabitants (census 2022)"),
         suppressed_label=_("fewer than 11 or no data"),
         attribution=ATTRIBUTION,
