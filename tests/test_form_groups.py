@@ -3,11 +3,13 @@ municipality (161 of them) can be typed into, in either script, without script."
 
 import re
 
+import pytest
 from django import forms
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
+from spona.core.forms import ManyOptionsSelect
 from spona.core.roles import Role
 from spona.signals.forms import SignalForm
 from spona.signals.models import Signal
@@ -114,3 +116,20 @@ def test_the_service_form_takes_a_typed_municipality_too(db) -> None:
     field = ServiceForm().fields["municipality"]
     assert isinstance(field, TypeableModelChoiceField)
     assert field.clean("cacak") == cacak
+
+
+def _tags(html: str) -> str:
+    """``html`` without the line breaks and indentation between its tags."""
+    return re.sub(r"\s*\n\s*", "", html)
+
+
+@pytest.mark.parametrize("value", [None, "", "2", ["3", "2"], "nothing"])
+def test_a_select_of_many_options_is_written_as_django_writes_it(value) -> None:
+    """``ManyOptionsSelect`` keeps each list's options once per process (issue 18): its markup
+    is Django's own select's (but the line breaks), chosen option and escaped labels included, however often the
+    same options are written with other values."""
+    choices = [("", "---------"), (1, "Пирот"), (2, 'Bor & "Zaječar" <Timok>'), (3, "Ниш")]
+    for _again in range(2):
+        many = ManyOptionsSelect(attrs={"id": "id_place"}, choices=choices)
+        django = forms.Select(attrs={"id": "id_place"}, choices=choices)
+        assert _tags(many.render("place", value)) == _tags(django.render("place", value))

@@ -1,9 +1,10 @@
+from functools import lru_cache
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from spona.core.translit import fold
@@ -25,26 +26,34 @@ def limit_choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> N
 
 class ManyOptionsSelect(forms.Select):
     """Django's select for hundreds of options (institutions, municipalities): written out in
-    Python, one format string instead of one template per option (most of a list page's
-    rendering); the same markup, without option groups."""
+    Python, each list of options once per process (``_options``) instead of one template per
+    option on every page (most of a list page's rendering); the same markup, without option
+    groups. The labels are plain text (names), escaped here."""
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        wanted = set(self.format_value(value))
-        chosen = [False]
-
-        def selected(key: Any) -> str:
-            if chosen[0] or str(key) not in wanted:
-                return ""
-            chosen[0] = True
-            return mark_safe(" selected")
-
-        options = format_html_join(
-            "\n", '<option value="{}"{}>{}</option>', ((k, selected(k), v) for k, v in self.choices)
-        )
+        choices = tuple((str(key), str(label)) for key, label in self.choices)
+        keys, options = _options(choices)
+        chosen = [keys.index(key) for key in self.format_value(value) if key in keys]
+        if chosen:  # the first of them in the list, as Django's select marks it
+            first = min(chosen)
+            selected = format_html('<option value="{}" selected>{}</option>', *choices[first])
+            options = (*options[:first], selected, *options[first + 1 :])
         final = self.build_attrs(self.attrs, attrs)
-        return format_html('<select name="{}"{}>\n{}\n</select>', name, flatatt(final), options)
+        return format_html(
+            '<select name="{}"{}>\n{}\n</select>',
+            name,
+            flatatt(final),
+            mark_safe("\n".join(options)),  # noqa: S308 - each option escaped by format_html
+        )
+
+
+@lru_cache(maxsize=64)
+def _options(choices: tuple[tuple[str, str], ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The keys and the ``<option>`` of each (key, label), none selected."""
+    options = tuple(format_html('<option value="{}">{}</option>', k, v) for k, v in choices)
+    return tuple(key for key, _label in choices), options
 
 
 class DatalistInput(forms.TextInput):
