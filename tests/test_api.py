@@ -141,3 +141,35 @@ def test_risk_map_api_never_returns_a_small_number(make_user, municipality) -> N
     _token, raw = api_token_create(user=user, name="x")
     body = _get(reverse("api_risk_map") + "?group=women-20-30&period=2025", raw).json()
     assert body == [{"municipality": "70939", "count": None, "rate_per_1000": None}]
+
+
+def test_a_page_of_signals_reads_as_each_signal_reads_alone(make_user, municipality) -> None:
+    """The signal list's serializer works out how to read each field once per page (issue 18,
+    ``AttributeListSerializer``); every signal on the page reads as DRF's own loop reads it
+    alone, empty and filled fields alike. A serializer with a dotted field keeps DRF's loop."""
+    from spona.api.serializers import MunicipalitySerializer, SignalSerializer
+    from spona.signals.models import Signal
+    from spona.signals.services import signal_raise
+
+    user = make_user(Role.CASE_MANAGER)
+    for i, (who, contact, urgency) in enumerate(
+        [("", "", "normal"), ("Комшија & <син>", "064 123 4567", "urgent"), ("Ana", "", "normal")]
+    ):
+        signal_raise(
+            user=user,
+            what_seen=f"Дете проси {i}",
+            municipality=municipality,
+            who=who,
+            contact=contact,
+            urgency=urgency,
+            child_involved="yes",
+        )
+    signals = list(Signal.objects.select_related("municipality").order_by("pk"))
+    page = SignalSerializer(signals, many=True).data
+    assert page == [SignalSerializer(signal).data for signal in signals]
+    assert [row["who"] for row in page] == ["", "Комшија & <син>", "Ana"]
+    assert page[0]["municipality"] == "70939"
+    assert page[0]["created_at"] == SignalSerializer(signals[0]).data["created_at"]
+    assert MunicipalitySerializer([municipality], many=True).data == [
+        MunicipalitySerializer(municipality).data
+    ]

@@ -1,7 +1,10 @@
+from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from rest_framework import fields, relations, serializers
 
 from spona.accounts.models import User
 from spona.institutions.models import Institution, Municipality
@@ -39,6 +42,45 @@ class CurrentUserSerializer(serializers.ModelSerializer[User]):
         fields = ["username", "first_name", "last_name", "role", "institution"]
 
 
+class AttributeListSerializer(serializers.ListSerializer[Any]):
+    """A page of model objects whose every readable field reads one column or foreign key of
+    the object: how each field reads and writes its value is worked out once per page instead
+    of for every object (DRF's generic loop was a third of a page of 100 signals). The output
+    is the child's ``to_representation``'s; a child with any other field gets that loop."""
+
+    def to_representation(self, data: Any) -> list[dict[str, Any]]:
+        plan = _attribute_plan(self.child)
+        if plan is None:
+            return super().to_representation(data)  # type: ignore[no-any-return]
+        items = data.all() if isinstance(data, models.manager.BaseManager) else data
+        return [
+            {
+                name: None if (value := read(item)) is None else represent(value)
+                for name, read, represent in plan
+            }
+            for item in items
+        ]
+
+
+def _attribute_plan(
+    serializer: Any,
+) -> list[tuple[str, Callable[[Any], Any], Callable[[Any], Any]]] | None:
+    """(name, attribute reader, representation) of each readable field, if every one reads a
+    concrete field of the model as DRF's ``Field.get_attribute`` would (not a method, not a
+    dotted path, not a primary key only); else None."""
+    columns = {f.name for f in serializer.Meta.model._meta.concrete_fields}
+    plan = []
+    for field in serializer._readable_fields:
+        reads = type(field).get_attribute
+        plain = reads is fields.Field.get_attribute or (
+            reads is relations.RelatedField.get_attribute and not field.use_pk_only_optimization()
+        )
+        if not plain or len(field.source_attrs) != 1 or field.source_attrs[0] not in columns:
+            return None
+        plan.append((field.field_name, attrgetter(field.source_attrs[0]), field.to_representation))
+    return plan
+
+
 class SignalSerializer(serializers.ModelSerializer[Signal]):
     """A signal as other systems send and read it (the same fields as the one-minute form)."""
 
@@ -61,6 +103,7 @@ class SignalSerializer(serializers.ModelSerializer[Signal]):
             "created_at",
         ]
         read_only_fields = ["code", "status", "created_at"]
+        list_serializer_class = AttributeListSerializer
 
 
 class EstimateSerializer(serializers.Serializer[Any]):
