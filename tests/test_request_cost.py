@@ -176,3 +176,49 @@ def test_an_answer_is_not_kept_past_its_request(lead: User, municipality: Any) -
     referral_send(user=lead, case=case, to=police, reason="support", urgency=Urgency.NORMAL)
 
     assert client.get(url).status_code == 200
+
+
+# --- issue 18, third round: survey results, the risk map -----------------------------------
+
+#: The survey results page's queries on SQLite when its results are kept (PostgreSQL: 10).
+KEPT_SURVEY_RESULTS_QUERIES = 10
+
+
+def test_kept_survey_results_read_no_answer(lead: User, municipality: Any) -> None:
+    """A wave's results are computed from every response once; the next views read none of
+    their answers."""
+    from datetime import date
+
+    from spona.surveys import services
+
+    citizens = next(i for i in services.instruments_load_default() if i.code == "citizens")
+    coordinator = UserFactory(
+        role=Role.COORDINATOR,
+        institution=InstitutionFactory(
+            type=InstitutionType.LOCAL_GOVERNMENT, municipality=municipality
+        ),
+    )
+    wave = services.wave_create(
+        user=coordinator,
+        municipalities=[municipality],
+        instrument=citizens,
+        name="Талас",
+        starts_on=date(2026, 6, 1),
+        ends_on=date(2026, 8, 1),
+    )
+    for i in range(30):
+        services.response_enter(
+            user=coordinator,
+            wave=wave,
+            municipality=municipality,
+            sex=["female", "male"][i % 2],
+            age=20 + i,
+            answers={"heard": ["yes", "no"][i % 3 == 0]},
+        )
+    client = _signed_in(lead)
+    url = reverse("surveys:wave_detail", args=[wave.pk])
+    first = _queries(client, url)
+    assert any('"answers"' in sql for sql in first)
+    kept = _queries(client, url)
+    assert not any('"answers"' in sql for sql in kept)
+    assert len(kept) <= KEPT_SURVEY_RESULTS_QUERIES
