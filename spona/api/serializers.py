@@ -51,7 +51,7 @@ class AttributeListSerializer(serializers.ListSerializer[Any]):
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
         plan = _attribute_plan(self.child)
         if plan is None:
-            return super().to_representation(data)  # type: ignore[no-any-return]
+            return super().to_representation(data)
         items = data.all() if isinstance(data, models.manager.BaseManager) else data
         return [
             {
@@ -69,7 +69,7 @@ def _attribute_plan(
     concrete field of the model as DRF's ``Field.get_attribute`` would (not a method, not a
     dotted path, not a primary key only); else None."""
     columns = {f.name for f in serializer.Meta.model._meta.concrete_fields}
-    plan = []
+    plan: list[tuple[str, Callable[[Any], Any], Callable[[Any], Any]]] = []
     for field in serializer._readable_fields:
         reads = type(field).get_attribute
         plain = reads is fields.Field.get_attribute or (
