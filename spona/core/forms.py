@@ -24,9 +24,10 @@ def limit_choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> N
 
 
 class ManyOptionsSelect(forms.Select):
-    """Django's select for hundreds of options (institutions, municipalities): written out in
-    Python, one format string instead of one template per option (most of a list page's
-    rendering); the same markup, without option groups."""
+    """Django's select written out in Python, one format string instead of one template per
+    option: for hundreds of options (institutions, municipalities: most of a list page's
+    rendering) and for the selects of a page asked often (the case page's forms); the same
+    markup, without option groups."""
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
