@@ -1,9 +1,10 @@
+import html
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from spona.core.translit import fold
@@ -23,9 +24,17 @@ def limit_choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> N
     field.queryset = queryset
 
 
+def _escaped(value: Any) -> str:
+    """``conditional_escape`` without its wrappers: a safe string as it is, anything else
+    escaped (called once per option of a select)."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
+
+
 class ManyOptionsSelect(forms.Select):
-    """Django's select written out in Python, one format string instead of one template per
-    option: for hundreds of options (institutions, municipalities: most of a list page's
+    """Django's select written out in Python, one string per option instead of one template
+    per option: for hundreds of options (institutions, municipalities: most of a list page's
     rendering) and for the selects of a page asked often (the case page's forms); the same
     markup, without option groups."""
 
@@ -33,19 +42,23 @@ class ManyOptionsSelect(forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         wanted = set(self.format_value(value))
-        chosen = [False]
-
-        def selected(key: Any) -> str:
-            if chosen[0] or str(key) not in wanted:
-                return ""
-            chosen[0] = True
-            return mark_safe(" selected")
-
-        options = format_html_join(
-            "\n", '<option value="{}"{}>{}</option>', ((k, selected(k), v) for k, v in self.choices)
-        )
+        options = []
+        for key, label in self.choices:
+            text = str(key)
+            selected = text in wanted
+            if selected:
+                wanted = set()  # one option selected, as Django's select
+            options.append(
+                f'<option value="{_escaped(text)}"{" selected" if selected else ""}>'
+                f"{_escaped(label)}</option>"
+            )
         final = self.build_attrs(self.attrs, attrs)
-        return format_html('<select name="{}"{}>\n{}\n</select>', name, flatatt(final), options)
+        return format_html(
+            '<select name="{}"{}>\n{}\n</select>',
+            name,
+            flatatt(final),
+            mark_safe("\n".join(options)),  # noqa: S308 - each value and label escaped above
+        )
 
 
 class DatalistInput(forms.TextInput):
