@@ -43,14 +43,28 @@ from spona.cases.workflow import Transition, phase_of, targets
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import with_role
 from spona.core.collation import serbian_sorted
+from spona.core.fields import EncryptedTextField
 from spona.core.listing import Listing, listing
 from spona.core.roles import INSTITUTION_WIDE_ROLES
 from spona.institutions.models import Institution, InstitutionType
+from spona.people.models import Person
 from spona.policy import can, require, seen, visible
+
+#: The person's encrypted fields. Cases are listed and shown with the person's code only: a
+#: list or page of cases neither decrypts nor holds their names (nine decryptions a person).
+_PERSON_SECRETS = [
+    f"person__{field.name}"
+    for field in Person._meta.concrete_fields
+    if isinstance(field, EncryptedTextField)
+]
 
 
 def case_list(*, user: User) -> QuerySet[Case]:
-    return visible(user, Case).select_related("person", "opened_by_institution", "municipality")
+    return (
+        visible(user, Case)
+        .select_related("person", "opened_by_institution", "municipality")
+        .defer(*_PERSON_SECRETS)
+    )
 
 
 def incoming_referrals(*, user: User) -> QuerySet[Referral]:
