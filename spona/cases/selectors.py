@@ -42,10 +42,10 @@ from spona.cases.referrals import ReferralMove, ReferralStep
 from spona.cases.workflow import Transition, phase_of, targets
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import with_role
-from spona.core.collation import serbian_sorted
 from spona.core.fields import EncryptedTextField
 from spona.core.listing import Listing, listing
 from spona.core.roles import INSTITUTION_WIDE_ROLES
+from spona.institutions.filters import reference_choices
 from spona.institutions.models import Institution, InstitutionType
 from spona.people.models import Person
 from spona.policy import can, require, seen, visible
@@ -137,9 +137,11 @@ def case_team(case: Case, referrals: list[Referral] | None = None) -> list[TeamM
 
 def nearby_institutions(case: Case) -> list[Institution]:
     """The active institutions of the case's municipality and the national ones, in the
-    Serbian alphabet's order."""
+    Serbian alphabet's order (the cached order of every active institution's name)."""
     here = Q(municipality=case.municipality_id) | Q(municipality__isnull=True)
-    return serbian_sorted(Institution.objects.filter(here, is_active=True), str)
+    nearby = Institution.objects.filter(here, is_active=True)
+    order = {key: place for place, (key, _label) in enumerate(reference_choices("institution"))}
+    return sorted(nearby, key=lambda institution: order.get(institution.pk, len(order)))
 
 
 def phase_institutions(
