@@ -42,7 +42,6 @@ from spona.cases.referrals import ReferralMove, ReferralStep
 from spona.cases.workflow import Transition, phase_of, targets
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import with_role
-from spona.core.fields import EncryptedTextField
 from spona.core.listing import Listing, listing
 from spona.core.roles import INSTITUTION_WIDE_ROLES
 from spona.institutions.filters import reference_choices
@@ -50,12 +49,12 @@ from spona.institutions.models import Institution, InstitutionType
 from spona.people.models import Person
 from spona.policy import can, require, seen, visible
 
-#: The person's encrypted fields. Cases are listed and shown with the person's code only: a
-#: list or page of cases neither decrypts nor holds their names (nine decryptions a person).
-_PERSON_SECRETS = [
+#: Cases are listed and shown with their person's code only: a list or page of cases neither
+#: reads nor decrypts anything else of the person (their names: nine decryptions a person).
+_PERSON_UNSHOWN = [
     f"person__{field.name}"
     for field in Person._meta.concrete_fields
-    if isinstance(field, EncryptedTextField)
+    if field.name not in {"id", "code"}
 ]
 
 
@@ -63,7 +62,7 @@ def case_list(*, user: User) -> QuerySet[Case]:
     return (
         visible(user, Case)
         .select_related("person", "opened_by_institution", "municipality")
-        .defer(*_PERSON_SECRETS)
+        .defer(*_PERSON_UNSHOWN)
     )
 
 
@@ -282,11 +281,17 @@ def _detail(event: CaseEvent, referrals: dict[int, Referral]) -> tuple[str, str]
     return "", ""
 
 
+#: What the timeline shows of an event (of its actor: the role and the institution's name)
+_EVENT_SHOWN = ["case", "kind", "at", "details", "actor", "actor__institution"]
+
+
 def timeline(case: Case, referrals: list[Referral] | None = None) -> list[TimelineEntry]:
     """Every event of the case in order, each with what it concerns (``referrals``:
     :func:`case_referrals`, read here if not given)."""
     by_key = {r.pk: r for r in (case_referrals(case) if referrals is None else referrals)}
-    events = case.events.select_related("actor__institution")
+    events = case.events.select_related("actor__institution").only(
+        *_EVENT_SHOWN, "actor__role", "actor__institution__name"
+    )
     return [TimelineEntry(event, *_detail(event, by_key)) for event in events]
 
 
