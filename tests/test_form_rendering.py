@@ -77,3 +77,65 @@ def test_many_options_select_is_djangos_select() -> None:
         spona_select = ManyOptionsSelect(choices=choices).render("place", value, {"id": "id_place"})
 
         assert _normalised(spona_select) == _normalised(django_select)
+
+
+#: ``includes/form.html`` as a template, before ``{% form_fields %}`` wrote it out in Python
+FORM_TEMPLATE = """{% load i18n %}
+{% if form.non_field_errors %}
+  <div class="errors" role="alert">{% for error in form.non_field_errors %}<p>{{ error }}</p>{% endfor %}</div>
+{% endif %}
+{% for field in form.hidden_fields %}{{ field }}{% endfor %}
+{% for field in form.visible_fields %}
+  {% if field.use_fieldset %}
+  <fieldset class="field group{% if field.errors %} has-error{% endif %}"{% if field.help_text or field.errors %} aria-describedby="{% if field.help_text %}{{ field.auto_id }}_helptext{% endif %}{% if field.errors %} {{ field.auto_id }}_error{% endif %}"{% endif %}>
+    <legend>{{ field.label }}</legend>
+    {{ field }}
+    {% if field.help_text %}<p class="help" id="{{ field.auto_id }}_helptext">{{ field.help_text }}</p>{% endif %}
+    {% for error in field.errors %}<p class="error" id="{{ field.auto_id }}_error" role="alert">{{ error }}</p>{% endfor %}
+  </fieldset>
+  {% else %}
+  <div class="field{% if field.errors %} has-error{% endif %}">
+    {{ field.label_tag }}
+    {{ field }}
+    {% if field.help_text %}<p class="help" id="{{ field.auto_id }}_helptext">{{ field.help_text }}</p>{% endif %}
+    {% for error in field.errors %}<p class="error" id="{{ field.auto_id }}_error" role="alert">{{ error }}</p>{% endfor %}
+  </div>
+  {% endif %}
+{% endfor %}
+"""
+
+
+class WithErrors(forms.Form):
+    hidden = forms.CharField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label="Name", help_text="As <signed>")
+    signs = forms.MultipleChoiceField(
+        label="Signs",
+        choices=[("x", "X"), ("y", "Y")],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="All that apply",
+    )
+    urgency = forms.ChoiceField(label="Urgency", choices=[("a", "A")], widget=forms.RadioSelect)
+
+    def clean(self) -> dict[str, object]:
+        raise forms.ValidationError("The whole form <is> wrong")
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        Everything(),
+        Everything(data={"name": "x" * 30}),
+        WithErrors(data={"signs": ["z"]}),
+        WithErrors(),
+    ],
+)
+def test_the_form_fields_are_the_templates_markup(form: forms.Form) -> None:
+    from django.template import Context, Template
+    from django.template.loader import render_to_string
+
+    form.is_bound and form.is_valid()
+    expected = Template(FORM_TEMPLATE).render(Context({"form": form}))
+
+    assert _normalised(render_to_string("includes/form.html", {"form": form})) == _normalised(
+        expected
+    )
