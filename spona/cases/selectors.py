@@ -103,10 +103,18 @@ def case_get(*, user: User, code: str) -> Case:
     return case
 
 
+#: What the case page shows of a referral and acts on (of its institutions: their names)
+_REFERRAL_SHOWN = [
+    "version", "case", "from_institution", "to_institution", "reason", "urgency", "status",
+    "sent_at", "due_at", "decline_reason",
+]  # fmt: skip
+
+
 def case_referrals(case: Case) -> list[Referral]:
     """The case's referrals, newest first, with the institutions at both ends: read once for
     the case page's team, table, timeline and permissions."""
-    return list(case.referrals.select_related("from_institution", "to_institution"))
+    referrals = case.referrals.select_related("from_institution", "to_institution")
+    return list(referrals.only(*_REFERRAL_SHOWN, "from_institution__name", "to_institution__name"))
 
 
 @dataclass(frozen=True)
