@@ -135,13 +135,22 @@ def _key(value: Any) -> Hashable:
     return value  # type: ignore[no-any-return]
 
 
+def remembers() -> bool:
+    """Is a ``remembering()`` block open (a read-only request)?"""
+    return _MEMO.get() is not None
+
+
+def _memo_key(function: Callable[..., Any], args: Any, kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    return (function, *map(_key, args), *sorted((k, _key(v)) for k, v in kwargs.items()))
+
+
 def per_request[**P, R](function: Callable[P, R]) -> Callable[P, R]:
     """Remember ``function``'s answer per arguments while a ``remembering()`` block lasts."""
 
     @functools.wraps(function)
     def remembered(*args: P.args, **kwargs: P.kwargs) -> R:
         memo = _MEMO.get()
-        key = (function, *map(_key, args), *sorted((k, _key(v)) for k, v in kwargs.items()))
+        key = _memo_key(function, args, kwargs)
         if memo is None or _UNSAVED in key:
             return function(*args, **kwargs)
         try:
@@ -225,3 +234,12 @@ ALL = Q()
 def sees(user: object, obj: Model) -> bool:
     """Is this row among those ``user`` may see?"""
     return visible(user, type(obj)).filter(pk=obj.pk).exists()
+
+
+def seen(user: object, obj: Model) -> None:
+    """``obj`` was just read through ``visible(user, type(obj))``: in a ``remembering()``
+    block, ``sees(user, obj)`` answers yes without asking the database again."""
+    memo = _MEMO.get()
+    key = _memo_key(sees.__wrapped__, (user, obj), {})  # type: ignore[attr-defined]
+    if memo is not None and _UNSAVED not in key:
+        memo[key] = True

@@ -143,6 +143,8 @@ TEMPLATES = [
         },
     },
 ]
+#: Django's, with labels, inputs and text areas written out in Python (spona.core.forms)
+FORM_RENDERER = "spona.core.forms.FormRenderer"
 
 VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'spona.sqlite3'}")}

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from spona.accounts.models import Role, User
-from spona.cases.access import team_cases
+from spona.cases.access import shares, team_cases
 from spona.cases.models import Case, DataCategory
 from spona.cases.services import case_open_for_presumed_victim, consent_record, referral_send
 from spona.core.urgency import Urgency
@@ -24,8 +24,9 @@ from spona.policy import holds, remembering
 from tests.factories import InstitutionFactory, MunicipalityFactory, PersonFactory, UserFactory
 
 #: The queries measured when these tests were written, on SQLite (PostgreSQL: the same or one
-#: fewer); before the memo, the user's institution and the cached filters: 40, 26 and 16.
-CASE_PAGE_QUERIES = 35
+#: fewer); before the memo, the user's institution and the cached filters: 40, 26 and 16; the
+#: case page's 35 before its referrals, nearby institutions and consents were read once.
+CASE_PAGE_QUERIES = 24
 HOME_PAGE_QUERIES = 21
 CASE_LIST_QUERIES = 7
 
@@ -222,3 +223,85 @@ def test_kept_survey_results_read_no_answer(lead: User, municipality: Any) -> No
     kept = _queries(client, url)
     assert not any('"answers"' in sql for sql in kept)
     assert len(kept) <= KEPT_SURVEY_RESULTS_QUERIES
+
+
+def test_a_read_only_request_answers_consent_as_the_database_does(
+    lead: User, municipality: Any
+) -> None:
+    """The case page asks what the user shares of a case in every category at once (the team's
+    keys and one read of the consents); the answers are those of the scope's query: the lead,
+    a live consent for the user's type of institution, a withdrawn one, another type's,
+    break-glass, a case outside the team."""
+    from spona.cases.models import Consent
+    from spona.cases.services import break_glass_open, consent_withdraw
+
+    police = InstitutionFactory(type=InstitutionType.POLICE, municipality=municipality)
+    officer = UserFactory(role=Role.CASE_MANAGER, institution=police)
+    shared, withdrawn, outside = _case(lead), _case(lead), _case(lead)
+    for case in (shared, withdrawn):
+        referral_send(user=lead, case=case, to=police, reason="support", urgency=Urgency.NORMAL)
+        consent_record(
+            user=lead,
+            case=case,
+            institution_type=InstitutionType.POLICE,
+            category=DataCategory.IDENTITY,
+            method="written",
+        )
+    consent_record(
+        user=lead,
+        case=shared,
+        institution_type=InstitutionType.HEALTH,
+        category=DataCategory.HEALTH,
+        method="written",
+    )
+    consent_withdraw(user=lead, consent=Consent.objects.get(case=withdrawn))
+    glass = _case(lead)
+    break_glass_open(user=officer, code=glass.code, reason="У непосредној опасности је")
+    cases = [shared, withdrawn, outside, glass]
+    asked = [
+        (user, case, category)
+        for user in (lead, officer)
+        for case in cases
+        for category in DataCategory
+    ]
+
+    outside_a_request = [shares(*question) for question in asked]
+    with remembering():
+        within_a_request = [shares(*question) for question in asked]
+
+    assert within_a_request == outside_a_request
+    officer_shares = dict(zip(asked, within_a_request, strict=True))
+    assert officer_shares[(officer, shared, DataCategory.IDENTITY)]
+    assert not officer_shares[(officer, shared, DataCategory.HEALTH)]  # the health centre's
+    assert not officer_shares[(officer, withdrawn, DataCategory.IDENTITY)]
+    assert not officer_shares[(officer, outside, DataCategory.IDENTITY)]
+    assert officer_shares[(officer, glass, DataCategory.HEALTH)]
+    assert all(officer_shares[(lead, case, DataCategory.HEALTH)] for case in cases)
+
+
+def test_the_case_page_asks_every_consent_category_in_one_query(lead: User) -> None:
+    case = _case(lead)
+    _grow_team(lead, case, 3)
+    police = case.referrals.get(to_institution__type=InstitutionType.POLICE).to_institution
+    officer = UserFactory(role=Role.CASE_MANAGER, institution=police)
+    client = _signed_in(officer)
+    client.get(reverse("cases:case_detail", args=[case.code]))
+
+    queries = _queries(client, reverse("cases:case_detail", args=[case.code]))
+
+    consents = [sql for sql in queries if 'FROM "cases_consent"' in sql.split(" WHERE")[0]]
+    assert len(consents) == 1  # every category: no query per category
+    assert not [sql for sql in queries if "'health'" in sql or "'identity'" in sql]
+    assert len([sql for sql in queries if 'FROM "cases_referral"' in sql.split("WHERE")[0]]) == 1
+
+
+def test_cases_are_listed_and_shown_without_the_persons_names(lead: User) -> None:
+    case = _case(lead)
+    client = _signed_in(lead)
+    client.get(reverse("cases:case_list"))
+
+    for url in (reverse("cases:case_list"), reverse("cases:case_detail", args=[case.code])):
+        queries = _queries(client, url)
+
+        assert any('"people_person"."code"' in sql for sql in queries)
+        assert not any('"people_person"."given_name"' in sql for sql in queries)

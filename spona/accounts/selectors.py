@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from spona.accounts.models import User
 from spona.core.roles import INSTITUTION_WIDE_ROLES, Role
 from spona.institutions.models import Institution, Municipality
+from spona.policy import per_request
 
 
 def receiving_users(institution: Institution | int) -> QuerySet[User]:
@@ -30,6 +31,15 @@ def without_receivers(institutions: QuerySet[Institution]) -> QuerySet[Instituti
         institution=OuterRef("pk"), is_active=True, role__in=INSTITUTION_WIDE_ROLES
     )
     return institutions.exclude(Exists(receivers))
+
+
+@per_request
+def receiving_institutions() -> frozenset[int]:
+    """The keys of the institutions that have at least one active account able to receive."""
+    receivers = User.objects.filter(
+        institution__isnull=False, is_active=True, role__in=INSTITUTION_WIDE_ROLES
+    )
+    return frozenset(receivers.order_by().values_list("institution", flat=True).distinct())
 
 
 def can_receive(institution: Institution) -> bool:

@@ -8,7 +8,7 @@ the case details only where the person consented to share that category with tha
 institution. Consent is checked on every read, so a withdrawal takes effect at the next page load.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from spona.accounts.models import User
@@ -26,7 +26,7 @@ from spona.cases.workflow import TRANSITIONS, Decider, Transition
 from spona.core.roles import INSTITUTION_WIDE_ROLES, PERSON_ROLES, Role
 from spona.institutions.models import Institution, InstitutionType
 from spona.people.models import Person
-from spona.policy import ALL, Permission, active, holds, per_request, rows, sees
+from spona.policy import ALL, Permission, active, holds, per_request, remembers, rows, sees
 
 CASE_VIEW = Permission[Case]("case_view")
 CASE_TRANSITION = Permission[Transition]("case_transition")
@@ -46,10 +46,17 @@ STATISTICS_ROLES = frozenset({Role.CENTRE_OFFICER, Role.COORDINATOR, Role.ANALYS
 
 
 @per_request
+def _glass_keys(user: User) -> QuerySet[BreakGlassGrant, int]:
+    """The keys of the cases this user opened with a break-glass grant that has not expired
+    (a subquery: the scopes below use it without wrapping it in one of cases)."""
+    grants = BreakGlassGrant.objects.filter(user=user.pk, expires_at__gt=timezone.now())
+    return grants.values_list("case", flat=True)
+
+
+@per_request
 def glass_cases(user: User) -> QuerySet[Case]:
     """Cases this user opened with a break-glass grant that has not expired."""
-    grants = BreakGlassGrant.objects.filter(user=user.pk, expires_at__gt=timezone.now())
-    return Case.objects.filter(pk__in=grants.values("case"))
+    return Case.objects.filter(pk__in=_glass_keys(user))
 
 
 @per_request
@@ -58,7 +65,7 @@ def team_cases(user: User) -> QuerySet[Case]:
     and the cases of the user's own break-glass grants."""
     if user.role not in PERSON_ROLES:
         return Case.objects.none()
-    glass = Q(pk__in=glass_cases(user).values("pk"))
+    glass = Q(pk__in=_glass_keys(user))
     if user.role not in INSTITUTION_WIDE_ROLES or user.institution_id is None:
         return Case.objects.filter(glass)
     referred = Referral.objects.filter(to_institution=user.institution_id).exclude(
@@ -69,8 +76,27 @@ def team_cases(user: User) -> QuerySet[Case]:
     )
 
 
+@per_request
+def _team_keys(user: User) -> tuple[frozenset[int], frozenset[int]]:
+    """The keys of the user's team cases, and of those among them the user opened by
+    break-glass, in one query (a read-only request asks both many times)."""
+    grants = BreakGlassGrant.objects.filter(
+        user=user.pk, expires_at__gt=timezone.now(), case=OuterRef("pk")
+    )
+    rows = team_cases(user).order_by().values_list("pk", Exists(grants))
+    team, glass = set(), set()
+    for pk, by_glass in rows:
+        team.add(pk)
+        if by_glass:
+            glass.add(pk)
+    return frozenset(team), frozenset(glass)
+
+
 def in_own_team(user: User, case: Case) -> bool:
     """Is this case one of the user's team's cases, not by break-glass only?"""
+    if remembers():
+        team, glass = _team_keys(user)
+        return case.pk in team and case.pk not in glass
     return holds(team_cases(user), case.pk) and not holds(glass_cases(user), case.pk)
 
 
@@ -82,14 +108,14 @@ def cases_sharing(user: User, category: str) -> QuerySet[Case]:
     team = team_cases(user)
     institution = user.institution
     if institution is None:
-        return team.filter(pk__in=glass_cases(user).values("pk"))
+        return team.filter(pk__in=_glass_keys(user))
     consented = Consent.objects.filter(
         institution_type=institution.type, category=category, withdrawn_at__isnull=True
     )
     return team.filter(
         Q(opened_by_institution=institution.pk)
         | Q(pk__in=consented.values("case"))
-        | Q(pk__in=glass_cases(user).values("pk"))
+        | Q(pk__in=_glass_keys(user))
     )
 
 
@@ -111,7 +137,7 @@ def consented_cases(institution: Institution | None, category: str) -> QuerySet[
 @per_request
 def consent_scope(user: User, category: str) -> QuerySet[Case]:
     """:func:`consented_cases` for the user's institution, and the user's break-glass cases."""
-    glass = glass_cases(user).values("pk")
+    glass = _glass_keys(user)
     if user.institution is None:
         return Case.objects.filter(pk__in=glass)
     scope = consented_cases(user.institution, category).values("pk")
@@ -119,9 +145,47 @@ def consent_scope(user: User, category: str) -> QuerySet[Case]:
 
 
 @per_request
+def _consented_categories(user: User) -> dict[int, set[str]]:
+    """Per team case of the user, the categories of data its person lets the user's type of
+    institution see (a live consent): every category in one query."""
+    institution = user.institution
+    if institution is None:
+        return {}
+    consents = (
+        Consent.objects.filter(
+            institution_type=institution.type,
+            withdrawn_at__isnull=True,
+            case__in=team_cases(user).values("pk"),
+        )
+        .order_by()
+        .values_list("case", "category")
+    )
+    categories: dict[int, set[str]] = {}
+    for case, category in consents:
+        categories.setdefault(case, set()).add(category)
+    return categories
+
+
+@per_request
 def shares(user: object, case: Case, category: str) -> bool:
-    """May this user see ``category`` of this case's data (consent, lead or break-glass)?"""
-    return active(user) and isinstance(user, User) and holds(cases_sharing(user, category), case.pk)
+    """May this user see ``category`` of this case's data (consent, lead or break-glass)?
+
+    :func:`cases_sharing`'s rule; in a read-only request answered from the team's keys and one
+    read of the consents for every category, instead of a query per category."""
+    if not (active(user) and isinstance(user, User)):
+        return False
+    if not remembers():
+        return holds(cases_sharing(user, category), case.pk)
+    team, glass = _team_keys(user)
+    if case.pk not in team:
+        return False
+    if case.pk in glass:
+        return True
+    institution = user.institution
+    return institution is not None and (
+        case.opened_by_institution_id == institution.pk
+        or category in _consented_categories(user).get(case.pk, ())
+    )
 
 
 def decides_identification(user: object, case: Case) -> bool:

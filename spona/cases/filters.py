@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from spona.cases.models import Case, CaseStatus, Referral, ReferralStatus
+from spona.core.forms import ManyOptionsSelect
 from spona.core.listing import code_search, date_from, date_to
 from spona.core.urgency import Urgency
 from spona.institutions.filters import institution_filter, municipality_filter
@@ -11,7 +12,9 @@ from spona.institutions.filters import institution_filter, municipality_filter
 
 class CaseFilter(django_filters.FilterSet):
     q = code_search("code", "person__code")
-    status = django_filters.ChoiceFilter(choices=CaseStatus.choices, label=_("status"))
+    status = django_filters.ChoiceFilter(
+        choices=CaseStatus.choices, label=_("status"), widget=ManyOptionsSelect
+    )
     municipality = municipality_filter()
     institution = institution_filter("opened_by_institution", _("lead institution"))
     since = date_from("created_at", _("opened from"))
@@ -24,8 +27,12 @@ class CaseFilter(django_filters.FilterSet):
 
 class ReferralFilter(django_filters.FilterSet):
     q = code_search("case__code")
-    status = django_filters.ChoiceFilter(choices=ReferralStatus.choices, label=_("status"))
-    urgency = django_filters.ChoiceFilter(choices=Urgency.choices, label=_("urgency"))
+    status = django_filters.ChoiceFilter(
+        choices=ReferralStatus.choices, label=_("status"), widget=ManyOptionsSelect
+    )
+    urgency = django_filters.ChoiceFilter(
+        choices=Urgency.choices, label=_("urgency"), widget=ManyOptionsSelect
+    )
     municipality = municipality_filter("case__municipality")
     institution = institution_filter("from_institution", _("referred by"))
     since = date_from("sent_at", _("sent from"))

@@ -1,23 +1,26 @@
+import functools
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from spona.accounts.selectors import with_receivers
+from spona.accounts.selectors import receiving_institutions, with_receivers
 from spona.cases.models import (
     CloseReason,
     ConsentMethod,
     DataCategory,
 )
-from spona.core.collation import in_serbian_order
 from spona.core.forms import ManyOptionsSelect, limit_choices
 from spona.core.urgency import Urgency
+from spona.institutions.filters import reference_choices
 from spona.institutions.models import Institution, InstitutionType
 
 
 class TransitionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    to = forms.ChoiceField(label=_("New status"))
+    to = forms.ChoiceField(label=_("New status"), widget=ManyOptionsSelect)
     decided_on = forms.DateField(
         label=_("Date of the decision"),
         required=False,
@@ -30,7 +33,10 @@ class TransitionForm(forms.Form):
         label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     close_reason = forms.ChoiceField(
-        label=_("Reason for closing"), choices=[("", "—"), *CloseReason.choices], required=False
+        label=_("Reason for closing"),
+        choices=[("", "—"), *CloseReason.choices],
+        required=False,
+        widget=ManyOptionsSelect,
     )
 
     def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -55,35 +61,74 @@ class ReopenForm(forms.Form):
     )
 
 
+class _ReceiverChoices(ModelChoiceIterator[Institution]):
+    """The institutions a referral may go to, offered from the cached alphabetical list of
+    active institutions (``reference_choices``) less those nobody can receive for and the
+    sender; what the field accepts is still its queryset's."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self._offered
+
+    def __len__(self) -> int:
+        return len(self._offered) + int(self.field.empty_label is not None)
+
+    @functools.cached_property
+    def _offered(self) -> list[tuple[int, str]]:
+        receiving = receiving_institutions()
+        sender = getattr(self.field, "sender_id", None)
+        return [
+            (pk, label)
+            for pk, label in reference_choices("institution")
+            if pk in receiving and pk != sender
+        ]
+
+
+class _ReceiverField(forms.ModelChoiceField[Institution]):
+    iterator = _ReceiverChoices
+    sender_id: int | None = None
+
+
 class ReferralForm(forms.Form):
-    to = forms.ModelChoiceField(
+    to = _ReceiverField(
         label=_("Refer to"), queryset=Institution.objects.none(), widget=ManyOptionsSelect
     )
     reason = forms.CharField(
         label=_("Reason for the referral"), widget=forms.Textarea(attrs={"rows": 2})
     )
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=Urgency.choices, widget=ManyOptionsSelect
+    )
 
     def __init__(self, *args: Any, sender_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        to = self.fields["to"]
+        assert isinstance(to, _ReceiverField)  # noqa: S101 - declared above
+        to.sender_id = sender_id
         limit_choices(
             self,
             "to",
-            in_serbian_order(
-                with_receivers(Institution.objects.filter(is_active=True))
-                .exclude(pk__in=[sender_id] if sender_id else [])
-                .select_related("municipality"),
-                str,
+            with_receivers(Institution.objects.filter(is_active=True)).exclude(
+                pk__in=[sender_id] if sender_id else []
             ),
         )
 
 
 class ConsentForm(forms.Form):
     institution_type = forms.ChoiceField(
-        label=_("Share with institutions of the type"), choices=InstitutionType.choices
+        label=_("Share with institutions of the type"),
+        choices=InstitutionType.choices,
+        widget=ManyOptionsSelect,
     )
-    category = forms.ChoiceField(label=_("Data"), choices=DataCategory.choices)
-    method = forms.ChoiceField(label=_("How the consent was given"), choices=ConsentMethod.choices)
+    category = forms.ChoiceField(
+        label=_("Data"), choices=DataCategory.choices, widget=ManyOptionsSelect
+    )
+    method = forms.ChoiceField(
+        label=_("How the consent was given"),
+        choices=ConsentMethod.choices,
+        widget=ManyOptionsSelect,
+    )
 
 
 class BreakGlassForm(forms.Form):

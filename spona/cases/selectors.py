@@ -14,7 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
-from spona.accounts.selectors import receiving_users, without_receivers
+from spona.accounts.selectors import receiving_institutions, receiving_users
 from spona.audit.models import AuditAction
 from spona.audit.services import audit, audit_listed
 from spona.cases.access import (
@@ -42,15 +42,28 @@ from spona.cases.referrals import ReferralMove, ReferralStep
 from spona.cases.workflow import Transition, phase_of, targets
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import with_role
-from spona.core.collation import serbian_sorted
 from spona.core.listing import Listing, listing
 from spona.core.roles import INSTITUTION_WIDE_ROLES
+from spona.institutions.filters import reference_choices
 from spona.institutions.models import Institution, InstitutionType
-from spona.policy import can, require, visible
+from spona.people.models import Person
+from spona.policy import can, require, seen, visible
+
+#: Cases are listed and shown with their person's code only: a list or page of cases neither
+#: reads nor decrypts anything else of the person (their names: nine decryptions a person).
+_PERSON_UNSHOWN = [
+    f"person__{field.name}"
+    for field in Person._meta.concrete_fields
+    if field.name not in {"id", "code"}
+]
 
 
 def case_list(*, user: User) -> QuerySet[Case]:
-    return visible(user, Case).select_related("person", "opened_by_institution", "municipality")
+    return (
+        visible(user, Case)
+        .select_related("person", "opened_by_institution", "municipality")
+        .defer(*_PERSON_UNSHOWN)
+    )
 
 
 def incoming_referrals(*, user: User) -> QuerySet[Referral]:
@@ -85,8 +98,23 @@ def case_get(*, user: User, code: str) -> Case:
     case = case_list(user=user).filter(code=code).first()
     if case is None:
         raise Http404
+    seen(user, case)
     audit(AuditAction.READ, case, user=user)
     return case
+
+
+#: What the case page shows of a referral and acts on (of its institutions: their names)
+_REFERRAL_SHOWN = [
+    "version", "case", "from_institution", "to_institution", "reason", "urgency", "status",
+    "sent_at", "due_at", "decline_reason",
+]  # fmt: skip
+
+
+def case_referrals(case: Case) -> list[Referral]:
+    """The case's referrals, newest first, with the institutions at both ends: read once for
+    the case page's team, table, timeline and permissions."""
+    referrals = case.referrals.select_related("from_institution", "to_institution")
+    return list(referrals.only(*_REFERRAL_SHOWN, "from_institution__name", "to_institution__name"))
 
 
 @dataclass(frozen=True)
@@ -95,8 +123,9 @@ class TeamMember:
     role: Promise
 
 
-def case_team(case: Case) -> list[TeamMember]:
-    """The institutions on the case: the lead (who opened it) and those it was referred to."""
+def case_team(case: Case, referrals: list[Referral] | None = None) -> list[TeamMember]:
+    """The institutions on the case: the lead (who opened it) and those it was referred to
+    (``referrals``: :func:`case_referrals`, read here if not given)."""
     team = [TeamMember(case.opened_by_institution, _("leads the case"))]
     on_team = {case.opened_by_institution_id}
     roles: dict[str, Promise] = {
@@ -104,20 +133,34 @@ def case_team(case: Case) -> list[TeamMember]:
         ReferralStatus.ACCEPTED: _("accepted the referral"),
         ReferralStatus.COMPLETED: _("completed its part"),
     }
-    for referral in case.referrals.select_related("to_institution").order_by("sent_at"):
+    if referrals is None:
+        referrals = case_referrals(case)
+    for referral in sorted(referrals, key=lambda referral: referral.sent_at):
         if referral.status in roles and referral.to_institution_id not in on_team:
             on_team.add(referral.to_institution_id)
             team.append(TeamMember(referral.to_institution, roles[referral.status]))
     return team
 
 
-def phase_institutions(case: Case, role: str = MandateRole.LEADS) -> list[Institution]:
-    """The institutions here with ``role`` (leads, is informed...) in the case's current
-    phase, by the municipality's mandate matrix."""
-    phase = phase_of(case)
-    types = with_role(case.municipality, phase, role)
+def nearby_institutions(case: Case) -> list[Institution]:
+    """The active institutions of the case's municipality and the national ones, in the
+    Serbian alphabet's order (the cached order of every active institution's name)."""
     here = Q(municipality=case.municipality_id) | Q(municipality__isnull=True)
-    return serbian_sorted(Institution.objects.filter(here, type__in=types, is_active=True), str)
+    nearby = Institution.objects.filter(here, is_active=True)
+    order = {key: place for place, (key, _label) in enumerate(reference_choices("institution"))}
+    return sorted(nearby, key=lambda institution: order.get(institution.pk, len(order)))
+
+
+def phase_institutions(
+    case: Case, role: str = MandateRole.LEADS, nearby: list[Institution] | None = None
+) -> list[Institution]:
+    """The institutions here with ``role`` (leads, is informed...) in the case's current
+    phase, by the municipality's mandate matrix (``nearby``: :func:`nearby_institutions`,
+    read here if not given)."""
+    types = set(with_role(case.municipality, phase_of(case), role))
+    if nearby is None:
+        nearby = nearby_institutions(case)
+    return [institution for institution in nearby if institution.type in types]
 
 
 def active_grants(case: Case) -> QuerySet[BreakGlassGrant]:
@@ -154,14 +197,20 @@ def answerers(institution: Institution) -> list[User]:
     return list(receiving_users(institution))
 
 
-def unreachable_institutions(case: Case, *, sender: Institution | None) -> list[Institution]:
+def unreachable_institutions(
+    case: Case, *, sender: Institution | None, nearby: list[Institution] | None = None
+) -> list[Institution]:
     """Institutions of the case's municipality, and national ones, that nobody can answer for:
-    the referral form says so instead of offering them."""
-    here = Q(municipality=case.municipality_id) | Q(municipality__isnull=True)
-    idle = without_receivers(Institution.objects.filter(here, is_active=True))
-    if sender is not None:
-        idle = idle.exclude(pk=sender.pk)
-    return serbian_sorted(idle.select_related("municipality"), str)
+    the referral form says so instead of offering them (``nearby``:
+    :func:`nearby_institutions`, read here if not given)."""
+    receiving = receiving_institutions()
+    if nearby is None:
+        nearby = nearby_institutions(case)
+    return [
+        institution
+        for institution in nearby
+        if institution.pk not in receiving and (sender is None or institution.pk != sender.pk)
+    ]
 
 
 def overdue_referrals(*, user: User) -> QuerySet[Referral]:
@@ -240,13 +289,18 @@ def _detail(event: CaseEvent, referrals: dict[int, Referral]) -> tuple[str, str]
     return "", ""
 
 
-def timeline(case: Case) -> list[TimelineEntry]:
-    """Every event of the case in order, each with what it concerns."""
-    referrals = {
-        r.pk: r for r in case.referrals.select_related("from_institution", "to_institution")
-    }
-    events = case.events.select_related("actor__institution")
-    return [TimelineEntry(event, *_detail(event, referrals)) for event in events]
+#: What the timeline shows of an event (of its actor: the role and the institution's name)
+_EVENT_SHOWN = ["case", "kind", "at", "details", "actor", "actor__institution"]
+
+
+def timeline(case: Case, referrals: list[Referral] | None = None) -> list[TimelineEntry]:
+    """Every event of the case in order, each with what it concerns (``referrals``:
+    :func:`case_referrals`, read here if not given)."""
+    by_key = {r.pk: r for r in (case_referrals(case) if referrals is None else referrals)}
+    events = case.events.select_related("actor__institution").only(
+        *_EVENT_SHOWN, "actor__role", "actor__institution__name"
+    )
+    return [TimelineEntry(event, *_detail(event, by_key)) for event in events]
 
 
 @dataclass(frozen=True)
@@ -275,7 +329,10 @@ def allowed_targets(user: User, case: Case) -> list[tuple[str, str]]:
     ]
 
 
-def case_permissions(user: User, case: Case) -> CasePermissions:
+def case_permissions(
+    user: User, case: Case, referrals: list[Referral] | None = None
+) -> CasePermissions:
+    """(``referrals``: :func:`case_referrals`, read here if not given.)"""
     sharing = {category.value: shares(user, case, category) for category in DataCategory}
     return CasePermissions(
         sharing=sharing,
@@ -290,6 +347,6 @@ def case_permissions(user: User, case: Case) -> CasePermissions:
                 for step in ReferralStep
                 if can(user, REFERRAL_ACT, ReferralMove(referral, step))
             ]
-            for referral in case.referrals.all()
+            for referral in (case_referrals(case) if referrals is None else referrals)
         },
     )

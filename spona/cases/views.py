@@ -51,25 +51,28 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def case_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     case = selectors.case_get(user=request.user, code=code)
     user = request.user
-    may = selectors.case_permissions(user, case)
-    referrals = case.referrals.select_related("from_institution", "to_institution")
+    referrals = selectors.case_referrals(case)
+    nearby = selectors.nearby_institutions(case)
+    may = selectors.case_permissions(user, case, referrals)
     context = {
         "case": case,
         "may": may,
-        "team": selectors.case_team(case),
-        "next_leads": selectors.phase_institutions(case),
-        "informed": selectors.phase_institutions(case, MandateRole.INFORMED),
+        "team": selectors.case_team(case, referrals),
+        "next_leads": selectors.phase_institutions(case, nearby=nearby),
+        "informed": selectors.phase_institutions(case, MandateRole.INFORMED, nearby),
         "consents": case.consents.select_related("recorded_by") if may.lead else None,
         "consent_form": ConsentForm(auto_id="consent_%s") if may.lead else None,
         "grants": selectors.active_grants(case) if may.lead else None,
         "referral_form": ReferralForm(sender_id=user.institution_id, auto_id="referral_%s")
         if may.refer
         else None,
-        "unreachable": selectors.unreachable_institutions(case, sender=user.institution)
+        "unreachable": selectors.unreachable_institutions(
+            case, sender=user.institution, nearby=nearby
+        )
         if may.refer
         else [],
         "referrals": [(referral, may.referral_steps[referral.pk]) for referral in referrals],
-        "timeline": selectors.timeline(case),
+        "timeline": selectors.timeline(case, referrals),
         "panels": panels_for(user, case),
         "transition_form": TransitionForm(initial={"version": case.version}, targets=may.targets)
         if may.targets

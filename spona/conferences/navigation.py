@@ -42,7 +42,9 @@ offer(
 
 
 def _case_conferences(user: User, case: Case) -> dict[str, Any] | None:
-    conferences = conference_list(user=user).filter(case=case).order_by("held_on")
+    # the panel shows a few of each conference's own fields, none of the list's related rows
+    conferences = conference_list(user=user).filter(case=case).select_related(None)
+    conferences = conferences.only("code", "held_on", "topic", "status").order_by("held_on")
     may_convene = can(user, CONFERENCE_CONVENE, case)
     if not may_convene and not conferences.exists():
         return None

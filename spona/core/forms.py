@@ -3,8 +3,9 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from spona.core.translit import fold
@@ -22,6 +23,20 @@ def limit_choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> N
     if not isinstance(field, forms.ModelChoiceField):
         raise TypeError(f"{name} is not a model choice field")
     field.queryset = queryset
+
+
+#: what ``html.escape`` (and so Django's ``escape``) replaces, in one ``str.translate``
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
+def _escaped(value: Any) -> str:
+    """``conditional_escape`` without its wrappers: a safe string as it is, anything else
+    escaped (called twice per option of a select)."""
+    if type(value) is str:
+        return value.translate(_ESCAPES)
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return str(value).translate(_ESCAPES)
 
 
 class ManyOptionsSelect(forms.Select):
@@ -54,6 +69,54 @@ def _options(choices: tuple[tuple[str, str], ...]) -> tuple[tuple[str, ...], tup
     """The keys and the ``<option>`` of each (key, label), none selected."""
     options = tuple(format_html('<option value="{}">{}</option>', k, v) for k, v in choices)
     return tuple(key for key, _label in choices), options
+
+
+def _attributes(attrs: dict[str, Any]) -> str:
+    """Django's ``attrs.html``: ` name="value"` each, ` name` for true, nothing for false."""
+    return "".join(
+        f" {_escaped(name)}" if value is True else f' {_escaped(name)}="{_escaped(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+#: Django's widget templates that are its ``input.html`` and nothing else
+_INPUTS = frozenset(
+    f"django/forms/widgets/{kind}.html"
+    for kind in [
+        "date", "datetime", "email", "hidden", "input", "number", "password", "search", "tel",
+        "text", "time", "url",
+    ]
+)  # fmt: skip
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's form renderer, with the label and the plain input and text area written out
+    in Python, the same markup as Django's templates (which render everything else): on the
+    forms of the pages asked most (the case page, the lists' filters) these few templates,
+    rendered once per field, were most of the forms' cost."""
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        if template_name == "django/forms/label.html":
+            label = _escaped(context["label"])
+            if not context["use_tag"]:
+                return label.strip()
+            tag = context["tag"]
+            return f"<{tag}{_attributes(context['attrs'])}>{label}</{tag}>".strip()
+        widget = context.get("widget")
+        if template_name in _INPUTS and widget is not None:
+            value = "" if widget["value"] is None else f' value="{_escaped(widget["value"])}"'
+            return (
+                f'<input type="{_escaped(widget["type"])}" name="{_escaped(widget["name"])}"'
+                f"{value}{_attributes(widget['attrs'])}>"
+            )
+        if template_name == "django/forms/widgets/textarea.html" and widget is not None:
+            text = _escaped(widget["value"]) if widget["value"] else ""
+            return (
+                f'<textarea name="{_escaped(widget["name"])}"{_attributes(widget["attrs"])}>\n'
+                f"{text}</textarea>"
+            )
+        return str(super().render(template_name, context, request))
 
 
 class DatalistInput(forms.TextInput):

@@ -88,5 +88,5 @@ class Institution(VersionedModel):
 
     def __str__(self) -> str:
         """The name in the page's script: names are kept as written (Cyrillic, as the register
-        has them) and shown in Latin on Latin and English pages."""
-        return _localised(self.name, to_latin(self.name))
+        has them) and shown in Latin on Latin and English pages (transliterated only then)."""
+        return self.name if get_language() == "sr" else to_latin(self.name)

@@ -34,7 +34,8 @@ offer(
 
 
 def _case_plans(user: User, case: Case) -> dict[str, Any] | None:
-    plans = visible(user, Plan).filter(case=case).order_by("created_at")
+    plans = visible(user, Plan).filter(case=case).only("code", "kind", "status")
+    plans = plans.order_by("created_at")
     may_draft = can(user, PLAN_DRAFT, case)
     if not may_draft and not plans.exists():
         return None

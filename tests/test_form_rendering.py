@@ -1,0 +1,141 @@
+"""The form renderer writes labels, inputs and text areas out in Python (issue 18: they were
+most of the case page's and the lists' form rendering); the markup must stay Django's own,
+and so must every select written out by ``ManyOptionsSelect``."""
+
+import re
+
+import pytest
+from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.safestring import mark_safe
+
+from spona.core.forms import FormRenderer, ManyOptionsSelect
+
+
+class Everything(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    name = forms.CharField(label="Name <b>", help_text="As written & signed", max_length=20)
+    optional = forms.CharField(label="Optional?", required=False)
+    when = forms.DateField(label="When", widget=forms.DateInput(attrs={"type": "date"}))
+    count = forms.IntegerField(label="How many", min_value=0)
+    email = forms.EmailField(label="E-mail", required=False)
+    story = forms.CharField(label="Story", widget=forms.Textarea(attrs={"rows": 3}))
+    agreed = forms.BooleanField(label="Agreed", required=False)
+    kind = forms.ChoiceField(label="Kind", choices=[("a", "A & B"), ("b", "<b>")])
+    signs = forms.MultipleChoiceField(
+        label="Signs", choices=[("x", "X"), ("y", "Y")], widget=forms.CheckboxSelectMultiple
+    )
+
+
+def _both(form_class: type[forms.Form], **kwargs: object) -> tuple[str, str]:
+    """The form rendered by Django's renderer and by Spona's."""
+    rendered = []
+    for renderer in (DjangoTemplates(), FormRenderer()):
+        form = form_class(renderer=renderer, **kwargs)
+        form.is_bound and form.is_valid()
+        rendered.append("".join(f"{field.label_tag()}{field}{field.errors}" for field in form))
+    return rendered[0], rendered[1]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {
+            "version": "3",
+            "name": 'O\'Brien "Ђорђе" <i>',
+            "story": "Line 1\n<script>",
+            "count": "-1",
+        },
+        {"name": "x" * 30, "when": "not a date", "kind": "b", "signs": ["x"], "agreed": "on"},
+    ],
+)
+def test_labels_inputs_and_text_areas_are_djangos_markup(data: dict[str, object] | None) -> None:
+    django_html, spona_html = _both(Everything, data=data)
+
+    assert spona_html == django_html
+
+
+def test_a_label_without_an_id_and_a_safe_label_are_djangos_markup() -> None:
+    class Plain(forms.Form):
+        name = forms.CharField(label=mark_safe("<abbr>ID</abbr> number"))
+
+    django_html, spona_html = _both(Plain, auto_id=False)
+
+    assert spona_html == django_html
+    assert "<abbr>" in spona_html
+
+
+def _normalised(html: str) -> str:
+    return re.sub(r">\s+<", "><", html.strip())
+
+
+def test_many_options_select_is_djangos_select() -> None:
+    choices = [("", "---------"), ("1", "Ниш & Пирот"), ("2", '"quoted" <b>'), ("3", "Čačak")]
+    for value in [None, "2", "9"]:
+        django_select = forms.Select(choices=choices).render("place", value, {"id": "id_place"})
+        spona_select = ManyOptionsSelect(choices=choices).render("place", value, {"id": "id_place"})
+
+        assert _normalised(spona_select) == _normalised(django_select)
+
+
+#: ``includes/form.html`` as a template, before ``{% form_fields %}`` wrote it out in Python
+FORM_TEMPLATE = """{% load i18n %}
+{% if form.non_field_errors %}
+  <div class="errors" role="alert">{% for error in form.non_field_errors %}<p>{{ error }}</p>{% endfor %}</div>
+{% endif %}
+{% for field in form.hidden_fields %}{{ field }}{% endfor %}
+{% for field in form.visible_fields %}
+  {% if field.use_fieldset %}
+  <fieldset class="field group{% if field.errors %} has-error{% endif %}"{% if field.help_text or field.errors %} aria-describedby="{% if field.help_text %}{{ field.auto_id }}_helptext{% endif %}{% if field.errors %} {{ field.auto_id }}_error{% endif %}"{% endif %}>
+    <legend>{{ field.label }}</legend>
+    {{ field }}
+    {% if field.help_text %}<p class="help" id="{{ field.auto_id }}_helptext">{{ field.help_text }}</p>{% endif %}
+    {% for error in field.errors %}<p class="error" id="{{ field.auto_id }}_error" role="alert">{{ error }}</p>{% endfor %}
+  </fieldset>
+  {% else %}
+  <div class="field{% if field.errors %} has-error{% endif %}">
+    {{ field.label_tag }}
+    {{ field }}
+    {% if field.help_text %}<p class="help" id="{{ field.auto_id }}_helptext">{{ field.help_text }}</p>{% endif %}
+    {% for error in field.errors %}<p class="error" id="{{ field.auto_id }}_error" role="alert">{{ error }}</p>{% endfor %}
+  </div>
+  {% endif %}
+{% endfor %}
+"""
+
+
+class WithErrors(forms.Form):
+    hidden = forms.CharField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label="Name", help_text="As <signed>")
+    signs = forms.MultipleChoiceField(
+        label="Signs",
+        choices=[("x", "X"), ("y", "Y")],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="All that apply",
+    )
+    urgency = forms.ChoiceField(label="Urgency", choices=[("a", "A")], widget=forms.RadioSelect)
+
+    def clean(self) -> dict[str, object]:
+        raise forms.ValidationError("The whole form <is> wrong")
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        Everything(),
+        Everything(data={"name": "x" * 30}),
+        WithErrors(data={"signs": ["z"]}),
+        WithErrors(),
+    ],
+)
+def test_the_form_fields_are_the_templates_markup(form: forms.Form) -> None:
+    from django.template import Context, Template
+    from django.template.loader import render_to_string
+
+    form.is_bound and form.is_valid()
+    expected = Template(FORM_TEMPLATE).render(Context({"form": form}))
+
+    assert _normalised(render_to_string("includes/form.html", {"form": form})) == _normalised(
+        expected
+    )
