@@ -56,7 +56,9 @@ def _my_tasks(user: User) -> Section | None:
     """Open tasks of the user's institution or the user, from conferences or given directly."""
     if user.role not in TASK_ROLES:
         return None
-    shown, count, overdue = first_counted(open_tasks(user=user), Q(due_on__lt=timezone.localdate()))
+    shown, count, overdue = first_counted(
+        open_tasks(user=user).select_related(None), Q(due_on__lt=timezone.localdate())
+    )
     # a task's title can describe the person it is about: the home page's list is a read
     audit_listed(user=user, purpose="home: my tasks", tasks=shown)
     return Section(
