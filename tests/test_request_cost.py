@@ -12,12 +12,13 @@ from django.db import connection
 from django.db.models import Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
 from spona.accounts.models import Role, User
 from spona.cases.access import team_cases
 from spona.cases.models import Case, DataCategory
 from spona.cases.services import case_open_for_presumed_victim, consent_record, referral_send
+from spona.core.templatetags.spona_layout import link
 from spona.core.urgency import Urgency
 from spona.institutions.filters import reference_choices
 from spona.institutions.models import InstitutionType
@@ -196,3 +197,13 @@ def test_a_scope_embedded_in_many_queries_is_compiled_once_and_selects_the_same_
     # a scope that grants nothing selects nothing, as the ORM's own subquery would
     assert subquery(Case.objects.none()) == []
     assert not Case.objects.filter(Q(pk__in=subquery(Case.objects.none())) | Q(pk=-1)).exists()
+
+
+def test_the_fixed_links_are_reversed_once_per_script_prefix() -> None:
+    assert link("workspace:phase", "protection") == reverse("workspace:phase", args=["protection"])
+    set_script_prefix("/spona/")  # an installation under a path
+    try:
+        assert link("workspace:home") == "/spona/"
+    finally:
+        set_script_prefix("/")
+    assert link("workspace:home") == "/"
