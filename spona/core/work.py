@@ -101,8 +101,10 @@ def first_counted[M: Model](
     rows: QuerySet[M], overdue: Q | None = None
 ) -> tuple[list[M], int, int]:
     """The first ``SHOWN`` of ``rows``, how many rows there are in all and how many of them are
-    ``overdue`` (every row when no condition is given): one query, not three. The counts ride on
+    ``overdue`` (every row when no condition is given): one query, not two. The counts ride on
     each row read as window aggregates, which are taken over every row before the ``LIMIT``."""
+    if rows.query.distinct:  # the window would count the rows before DISTINCT removes any
+        raise ValueError("first_counted needs rows without DISTINCT")
     late = Count("pk") if overdue is None else Count("pk", filter=overdue)
     shown = list(
         rows.annotate(waiting_in_all=Window(Count("pk")), overdue_in_all=Window(late))[:SHOWN]
