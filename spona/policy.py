@@ -26,8 +26,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Generic, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db.models import Model, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 
 
@@ -173,6 +174,31 @@ def holds(scope: QuerySet[Any], pk: Any) -> bool:
         keys = frozenset(scope.values_list("pk", flat=True))
         scope._remembered_keys = keys  # type: ignore[attr-defined]
     return pk in keys
+
+
+def subquery(scope: QuerySet[Any], field: str = "pk") -> RawSQL | list[Any]:
+    """``scope.values(field)`` for an ``IN`` lookup, its SQL compiled once and kept on ``scope``.
+
+    A page's queries embed the same remembered scopes (the team's cases, a consent scope) many
+    times; the ORM would clone, relabel and compile each scope's nested subqueries anew for every
+    query that embeds them. The SQL of a queryset never changes (a queryset is immutable and its
+    values, ``now`` included, are fixed when it is built), so it is kept as long as ``scope`` is:
+    in a ``remembering()`` block for the rest of the request, elsewhere for this one use. An
+    empty scope is an empty list, which the ORM leaves out of the query as it would the scope."""
+    built: dict[str, tuple[str, tuple[Any, ...]] | None] = scope.__dict__.setdefault(
+        "_built_sql", {}
+    )
+    if field not in built:
+        query = scope.values(field).order_by().query
+        try:
+            sql, params = query.get_compiler(using=scope.db).as_sql()
+        except EmptyResultSet:
+            built[field] = None
+        else:
+            built[field] = (sql, tuple(params))
+    found = built[field]
+    # the SQL is the ORM's own compilation, every value a parameter
+    return [] if found is None else RawSQL(*found)  # noqa: S611
 
 
 class RequestMemoMiddleware:

@@ -189,6 +189,8 @@ WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10)
 SWEEP_INTERVAL_MINUTES = env.float("SWEEP_INTERVAL_MINUTES", default=60)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://spona")}
+#: caches every server process shares (``CACHE_URL``); a local memory cache is each process's own
+SHARED_CACHES = frozenset({"django.core.cache.backends.redis.RedisCache"})
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["spona.accounts.backends.UserBackend"]
@@ -230,6 +232,12 @@ LOGIN_ADDRESS_DELAY_CAP_SECONDS = env.int("LOGIN_ADDRESS_DELAY_CAP_SECONDS", def
 NEW_ADMIN_DAYS = env.int("NEW_ADMIN_DAYS", default=30)
 API_TOKEN_LIFETIME = timedelta(days=env.int("API_TOKEN_DAYS", default=30))
 
+# With a cache every process shares, a session is read from the cache (written to both, a
+# sign-out deletes both): one query fewer on every request. Not with a per-process cache, where a
+# sign-out in one process would not reach another's copy. Resets end sessions through the
+# account's ``session_generation``, read from the database on every request, as before.
+if CACHES["default"]["BACKEND"] in SHARED_CACHES:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Idle sessions expire after this long without a request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 # Renewed at most once a minute (spona.ops.sessions), not written on every request.

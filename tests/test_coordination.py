@@ -8,8 +8,9 @@ from django.urls import reverse
 from spona.accounts.models import Role
 from spona.audit.models import AuditAction, AuditEvent
 from spona.coordination import selectors, services
-from spona.coordination.models import MandateRole
+from spona.coordination.models import Mandate, MandateRole
 from spona.institutions.models import InstitutionType
+from spona.signals.access import triage_municipality
 from tests.factories import InstitutionFactory, MunicipalityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +83,21 @@ def test_who_does_what_shows_duty_lines(municipality) -> None:
     ).content.decode()
     assert "+381 10 192" in html
     assert "first responders" in html
+
+
+def test_a_changed_cell_decides_who_triages_at_the_next_question(municipality) -> None:
+    """The municipality's own cells are kept in the cache; a change drops them at once."""
+    police = InstitutionFactory(type=InstitutionType.POLICE, municipality=municipality)
+    officer = UserFactory(role=Role.CASE_MANAGER, institution=police)
+    coordinator = UserFactory(
+        role=Role.COORDINATOR,
+        institution=InstitutionFactory(
+            type=InstitutionType.LOCAL_GOVERNMENT, municipality=municipality
+        ),
+    )
+    assert triage_municipality(officer) == municipality.pk  # the police lead identification
+    change = {"municipality": municipality, "institution_type": "police", "phase": "identification"}
+    services.mandate_set(user=coordinator, **change, role=MandateRole.INFORMED, note="")
+    assert triage_municipality(officer) is None
+    Mandate.objects.filter(municipality=municipality).delete()  # back to the study's default
+    assert triage_municipality(officer) == municipality.pk

@@ -226,3 +226,13 @@ def test_the_home_page_makes_the_same_queries_for_two_signals_or_twenty(town) ->
     assert page.context["sections"][0].count == 20
     # one query per section (plan reviews: issue 15; action plan activities overdue: issue 17)
     assert len(many) == len(few) <= 27
+
+
+def test_a_section_counts_every_row_waiting_and_overdue_not_only_those_it_shows(town) -> None:
+    for _ in range(6):
+        signal_raise(user=town["teacher"], municipality=town["municipality"], what_seen="x")
+    Signal.objects.update(created_at=timezone.now() - timedelta(days=8))  # all overdue
+    sections, html = _home(town["manager"])
+    triage = sections["signals_to_triage"]
+    assert (triage.count, triage.overdue_count, len(triage.items)) == (8, 8, 5)
+    assert "See all 8" in html

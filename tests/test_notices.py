@@ -418,3 +418,21 @@ def test_an_installation_may_write_duty_emails_in_other_languages(chain, setting
     latin, english = email.body.split("\n\n* * *\n\n")
     assert latin.startswith("Ustanova Centar za socijalni rad Pirot")
     assert english.startswith("Centar za socijalni rad Pirot referred case")
+
+
+def test_the_inbox_badge_counts_anew_when_a_notification_arrives_or_is_read(make_user) -> None:
+    """The unread count every page shows is kept in the cache, and dropped by each change."""
+    user = make_user(Role.CASE_MANAGER)
+    client = Client()
+    client.force_login(user)
+
+    def badge() -> str:
+        html = client.get(reverse("workspace:home")).content.decode()
+        return html.split(reverse("inbox:inbox"), 1)[1].split("</a>", 1)[0]
+
+    assert 'class="badge"' not in badge()
+    for _ in range(2):
+        notify(recipients=[user], kind=NotificationKind.CANNOT_RECEIVE, params={})
+    assert '<span class="badge">2</span>' in badge()
+    client.post(reverse("inbox:mark_read"))
+    assert 'class="badge"' not in badge()

@@ -9,25 +9,28 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
 from spona.accounts.models import Role, User
 from spona.cases.access import shares, team_cases
 from spona.cases.models import Case, DataCategory
 from spona.cases.services import case_open_for_presumed_victim, consent_record, referral_send
+from spona.core.templatetags.spona_layout import link
 from spona.core.urgency import Urgency
 from spona.institutions.filters import reference_choices
 from spona.institutions.models import InstitutionType
-from spona.policy import holds, remembering
+from spona.policy import holds, remembering, subquery
 from tests.factories import InstitutionFactory, MunicipalityFactory, PersonFactory, UserFactory
 
 #: The queries measured when these tests were written, on SQLite (PostgreSQL: the same or one
 #: fewer); before the memo, the user's institution and the cached filters: 40, 26 and 16; the
-#: case page's 35 before its referrals, nearby institutions and consents were read once.
+#: case page's 35 before its referrals, nearby institutions and consents were read once, the
+#: home page's 21 before each work section became one query.
 CASE_PAGE_QUERIES = 24
-HOME_PAGE_QUERIES = 21
+HOME_PAGE_QUERIES = 13
 CASE_LIST_QUERIES = 7
 
 
@@ -305,3 +308,32 @@ def test_cases_are_listed_and_shown_without_the_persons_names(lead: User) -> Non
 
         assert any('"people_person"."code"' in sql for sql in queries)
         assert not any('"people_person"."given_name"' in sql for sql in queries)
+
+
+def test_a_scope_embedded_in_many_queries_is_compiled_once_and_selects_the_same_rows(
+    lead: User, municipality: Any
+) -> None:
+    other_centre = InstitutionFactory(
+        type=InstitutionType.SOCIAL_WELFARE, municipality=municipality
+    )
+    mine, other = _case(lead), _case(UserFactory(role=Role.CASE_MANAGER, institution=other_centre))
+    with remembering():
+        embedded = subquery(team_cases(lead))
+        assert subquery(team_cases(lead)).sql is embedded.sql  # built once for the request
+        assert list(Case.objects.filter(pk__in=embedded)) == [mine]
+    outside = Case.objects.filter(pk__in=subquery(team_cases(lead)))  # built for this use
+    assert list(outside) == [mine]
+    assert other not in outside
+    # a scope that grants nothing selects nothing, as the ORM's own subquery would
+    assert subquery(Case.objects.none()) == []
+    assert not Case.objects.filter(Q(pk__in=subquery(Case.objects.none())) | Q(pk=-1)).exists()
+
+
+def test_the_fixed_links_are_reversed_once_per_script_prefix() -> None:
+    assert link("workspace:phase", "protection") == reverse("workspace:phase", args=["protection"])
+    set_script_prefix("/spona/")  # an installation under a path
+    try:
+        assert link("workspace:home") == "/spona/"
+    finally:
+        set_script_prefix("/")
+    assert link("workspace:home") == "/"

@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -165,3 +166,36 @@ def test_no_personal_data_reaches_the_logs_even_at_debug_level(make_user, caplog
     assert "Радмила" not in as_json
     assert "Smiljanić" not in as_json
     assert "\\u0420\\u0430\\u0434" not in as_json  # nor escaped
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "engine"),
+    [
+        ("rediscache://127.0.0.1:6379/1", "django.contrib.sessions.backends.cached_db"),
+        ("locmemcache://spona", "django.contrib.sessions.backends.db"),
+    ],
+)
+def test_sessions_are_cached_only_in_a_cache_every_server_process_shares(
+    cache_url: str, engine: str
+) -> None:
+    """A per-process cache would keep a signed-out session alive in the other processes."""
+    probe = "from django.conf import settings as s; print(s.SESSION_ENGINE)"
+    result = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-c",
+            f"import django, os; os.environ['DJANGO_SETTINGS_MODULE']='spona.settings'; django.setup(); {probe}",
+        ],
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("SPONA_")},
+            "SPONA_MODE": "test",
+            "DATABASE_URL": "sqlite:///:memory:",
+            "SPONA_ENV_FILE": "/nonexistent",
+            "CACHE_URL": cache_url,
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=str(Path(__file__).resolve().parent.parent),
+    )
+    assert result.stdout.split() == [engine], result.stderr

@@ -26,7 +26,17 @@ from spona.cases.workflow import TRANSITIONS, Decider, Transition
 from spona.core.roles import INSTITUTION_WIDE_ROLES, PERSON_ROLES, Role
 from spona.institutions.models import Institution, InstitutionType
 from spona.people.models import Person
-from spona.policy import ALL, Permission, active, holds, per_request, remembers, rows, sees
+from spona.policy import (
+    ALL,
+    Permission,
+    active,
+    holds,
+    per_request,
+    remembers,
+    rows,
+    sees,
+    subquery,
+)
 
 CASE_VIEW = Permission[Case]("case_view")
 CASE_TRANSITION = Permission[Transition]("case_transition")
@@ -65,14 +75,14 @@ def team_cases(user: User) -> QuerySet[Case]:
     and the cases of the user's own break-glass grants."""
     if user.role not in PERSON_ROLES:
         return Case.objects.none()
-    glass = Q(pk__in=_glass_keys(user))
+    glass = Q(pk__in=subquery(_glass_keys(user), "case"))
     if user.role not in INSTITUTION_WIDE_ROLES or user.institution_id is None:
         return Case.objects.filter(glass)
     referred = Referral.objects.filter(to_institution=user.institution_id).exclude(
         status__in=[ReferralStatus.REVOKED, ReferralStatus.DECLINED]
     )
     return Case.objects.filter(
-        Q(opened_by_institution=user.institution_id) | Q(pk__in=referred.values("case")) | glass
+        Q(opened_by_institution=user.institution_id) | Q(pk__in=subquery(referred, "case")) | glass
     )
 
 
@@ -108,14 +118,14 @@ def cases_sharing(user: User, category: str) -> QuerySet[Case]:
     team = team_cases(user)
     institution = user.institution
     if institution is None:
-        return team.filter(pk__in=_glass_keys(user))
+        return team.filter(pk__in=subquery(_glass_keys(user), "case"))
     consented = Consent.objects.filter(
         institution_type=institution.type, category=category, withdrawn_at__isnull=True
     )
     return team.filter(
         Q(opened_by_institution=institution.pk)
         | Q(pk__in=consented.values("case"))
-        | Q(pk__in=_glass_keys(user))
+        | Q(pk__in=subquery(_glass_keys(user), "case"))
     )
 
 
@@ -195,18 +205,18 @@ def decides_identification(user: object, case: Case) -> bool:
 
 @rows(Case)
 def _team(user: User) -> Q:
-    return Q(pk__in=team_cases(user).values("pk"))
+    return Q(pk__in=subquery(team_cases(user)))
 
 
 @rows(Referral)
 def _team_referrals(user: User) -> Q:
-    return Q(case__in=team_cases(user).values("pk"))
+    return Q(case__in=subquery(team_cases(user)))
 
 
 @rows(Person)
 def _team_people(user: User) -> Q:
     """The case team sees the persons of its cases whose identity it may see."""
-    return Q(pk__in=cases_sharing(user, DataCategory.IDENTITY).values("person"))
+    return Q(pk__in=subquery(cases_sharing(user, DataCategory.IDENTITY), "person"))
 
 
 @CASE_VIEW.rule

@@ -17,7 +17,7 @@ from spona.cases.selectors import (
 )
 from spona.core.phases import Phase, Tool, offer
 from spona.core.roles import INSTITUTION_WIDE_ROLES
-from spona.core.work import SHOWN, Figure, Item, Section, counted, provide, summarise
+from spona.core.work import Figure, Item, Section, first_counted, provide, summarise
 from spona.institutions.models import Institution, InstitutionType
 
 offer(
@@ -68,13 +68,13 @@ def _to_answer(user: User) -> Section | None:
         return None
     waiting = referrals_to_answer(user=user)
     centre = user.institution.type == InstitutionType.NATIONAL_CENTRE
-    count, overdue = counted(waiting, Q(due_at__lt=timezone.now()))
+    shown, count, overdue = first_counted(waiting, Q(due_at__lt=timezone.now()))
     return Section(
         key="referrals_to_answer",
         title=_("National referral queue") if centre else _("Referrals to answer"),
         count=count,
         overdue_count=overdue,
-        items=[_referral_item(r, r.from_institution) for r in waiting[:SHOWN]],
+        items=[_referral_item(r, r.from_institution) for r in shown],
         url=reverse("cases:case_list"),
         empty=_("No referral waits for your institution's answer."),
     )
@@ -85,13 +85,13 @@ def _unanswered(user: User) -> Section | None:
     if user.role not in INSTITUTION_WIDE_ROLES or user.institution_id is None:
         return None
     waiting = referrals_unanswered(user=user)
-    count, overdue = counted(waiting, Q(due_at__lt=timezone.now()))
+    shown, count, overdue = first_counted(waiting, Q(due_at__lt=timezone.now()))
     return Section(
         key="referrals_unanswered",
         title=_("Referrals sent, not answered yet"),
         count=count,
         overdue_count=overdue,
-        items=[_referral_item(r, r.to_institution) for r in waiting[:SHOWN]],
+        items=[_referral_item(r, r.to_institution) for r in shown],
         url=reverse("cases:case_list"),
         empty=_("Every referral your institution sent has been answered."),
     )

@@ -14,7 +14,7 @@ a case goes to, and is seen by, only an institution within that scope. Local mee
 about a person and are unchanged.
 """
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from spona.accounts.models import User
 from spona.cases.access import (
@@ -29,7 +29,7 @@ from spona.conferences.models import Conference, Task, TaskStatus
 from spona.core.roles import CONFERENCE_ROLES, INSTITUTION_WIDE_ROLES, TASK_ROLES, Role
 from spona.institutions.access import coordinates, home_municipality
 from spona.institutions.models import Institution, Municipality
-from spona.policy import Permission, holds, only, rows, sees, visible
+from spona.policy import Permission, holds, only, per_request, rows, sees, subquery, visible
 
 CONFERENCE_VIEW = Permission[Conference]("conference_view")
 CONFERENCE_CONVENE = Permission[Case | Municipality]("conference_convene")
@@ -47,7 +47,7 @@ TASK_CHANGE = Permission[Task]("task_change")
 
 @rows(Conference)
 def _conferences(user: User) -> Q:
-    scope = Q(case__in=team_cases(user).values("pk"))
+    scope = Q(case__in=subquery(team_cases(user)))
     if user.role in CONFERENCE_ROLES and user.institution_id is not None:
         invited = Conference.participants.through.objects.filter(institution=user.institution_id)
         scope |= Q(convened_by_institution=user.institution_id)
@@ -61,22 +61,32 @@ def _conferences(user: User) -> Q:
 @rows(Task)
 def _tasks(user: User) -> Q:
     scope = Q(owner_user=user.pk) | Q(created_by=user.pk)
-    scope |= Q(case__in=team_cases(user).values("pk"))
+    scope |= Q(case__in=subquery(team_cases(user)))
     if user.role in CONFERENCE_ROLES and user.institution_id is not None:
         scope |= Q(owner_institution=user.institution_id)
-        scope |= Q(conference__in=visible(user, Conference).values("pk"))
+        scope |= Q(conference__in=subquery(conferences_seen(user)))
     return scope
+
+
+@per_request
+def conferences_seen(user: User) -> QuerySet[Conference]:
+    """The conferences this user sees (a task's scope embeds them)."""
+    return visible(user, Conference)
 
 
 def content_shared(user: User) -> Q:
     """The conferences whose content this user may read (a condition on Conference rows)."""
-    return Q(case__isnull=True) | Q(case__in=consent_scope(user, DataCategory.CASE_DETAILS))
+    return Q(case__isnull=True) | Q(
+        case__in=subquery(consent_scope(user, DataCategory.CASE_DETAILS))
+    )
 
 
 @only(Task)
 def _tasks_within_consent(user: User) -> Q:
     """A task about a case is case details: seen only within the case's consent scope."""
-    return Q(case__isnull=True) | Q(case__in=consent_scope(user, DataCategory.CASE_DETAILS))
+    return Q(case__isnull=True) | Q(
+        case__in=subquery(consent_scope(user, DataCategory.CASE_DETAILS))
+    )
 
 
 def may_own_task(institution: Institution, case: Case | None) -> bool:

@@ -16,7 +16,7 @@ from spona.conferences.access import CONFERENCE_CONVENE, CONFERENCE_VIEW, TASK_V
 from spona.conferences.selectors import conference_list, open_tasks, overdue_tasks_count
 from spona.core.phases import Phase, Tool, offer
 from spona.core.roles import TASK_ROLES
-from spona.core.work import SHOWN, Figure, Item, Section, counted, provide, summarise
+from spona.core.work import Figure, Item, Section, first_counted, provide, summarise
 from spona.policy import can
 
 offer(
@@ -58,11 +58,11 @@ def _my_tasks(user: User) -> Section | None:
     """Open tasks of the user's institution or the user, from conferences or given directly."""
     if user.role not in TASK_ROLES:
         return None
-    waiting = open_tasks(user=user)
-    shown = list(waiting[:SHOWN])
+    shown, count, overdue = first_counted(
+        open_tasks(user=user).select_related(None), Q(due_on__lt=timezone.localdate())
+    )
     # a task's title can describe the person it is about: the home page's list is a read
     audit_listed(user=user, purpose="home: my tasks", tasks=shown)
-    count, overdue = counted(waiting, Q(due_on__lt=timezone.localdate()))
     return Section(
         key="tasks",
         title=_("My tasks"),

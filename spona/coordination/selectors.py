@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db import transaction
+
 from spona.coordination.defaults import CODES, DEFAULT_MATRIX, PHASES
 from spona.coordination.models import Mandate, MandateRole
 from spona.core.collation import serbian_sorted
@@ -20,23 +23,47 @@ class Cell:
         return str(MandateRole(self.role).label)
 
 
+#: How long a municipality's own choices are kept in the cache at most; saving or deleting one
+#: drops them at once (``forget_choices``).
+CHOICES_SECONDS = 60
+
+
+def _choices_key(municipality_pk: int) -> str:
+    return f"coordination:mandates:{municipality_pk}"
+
+
+def _choices(municipality_pk: int) -> dict[tuple[str, str], tuple[str, str]]:
+    """The municipality's own cells, (type, phase) -> (role, note): read on every page that asks
+    who triages signals, so kept in the cache (the matrix is public reference data)."""
+    key = _choices_key(municipality_pk)
+    local: dict[tuple[str, str], tuple[str, str]] | None = cache.get(key)
+    if local is None:
+        local = {
+            (m.institution_type, m.phase): (m.role, m.note)
+            for m in Mandate.objects.filter(municipality=municipality_pk)
+        }
+        cache.set(key, local, CHOICES_SECONDS)
+    return local
+
+
+def forget_choices(sender: object, instance: Mandate, **kwargs: object) -> None:
+    """A ``post_save`` and ``post_delete`` receiver: read the municipality's choices anew, now
+    and once the change commits (a page reading in between would otherwise keep the old ones)."""
+    key = _choices_key(instance.municipality_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 @per_request
 def matrix(municipality: Municipality | None) -> dict[str, list[Cell]]:
     """Institution type -> one cell per phase (prevention, identification, protection, integration)."""
-    local = {}
-    if municipality is not None:
-        local = {
-            (m.institution_type, m.phase): m
-            for m in Mandate.objects.filter(municipality=municipality)
-        }
+    local = _choices(municipality.pk) if municipality is not None else {}
     result = {}
     for kind, cells in DEFAULT_MATRIX.items():
         row = []
         for phase, (code, note) in zip(PHASES, cells, strict=True):
             own = local.get((kind.value, phase))
-            row.append(
-                Cell(own.role, own.note, True) if own else Cell(CODES[code], str(note), False)
-            )
+            row.append(Cell(*own, True) if own else Cell(CODES[code], str(note), False))
         result[kind.value] = row
     return result
 

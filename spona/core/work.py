@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet, Window
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 
@@ -97,10 +97,21 @@ class Section:
         return (2 if self.count or self.figures else 3, _NEVER)
 
 
-def counted(rows: QuerySet[Any], overdue: Q) -> tuple[int, int]:
-    """How many ``rows`` wait, and how many of them are ``overdue``: one query, not two."""
-    totals = rows.order_by().aggregate(waiting=Count("pk"), late=Count("pk", filter=overdue))
-    return int(totals["waiting"]), int(totals["late"])
+def first_counted[M: Model](
+    rows: QuerySet[M], overdue: Q | None = None
+) -> tuple[list[M], int, int]:
+    """The first ``SHOWN`` of ``rows``, how many rows there are in all and how many of them are
+    ``overdue`` (every row when no condition is given): one query, not two. The counts ride on
+    each row read as window aggregates, which are taken over every row before the ``LIMIT``."""
+    if rows.query.distinct:  # the window would count the rows before DISTINCT removes any
+        raise ValueError("first_counted needs rows without DISTINCT")
+    late = Count("pk") if overdue is None else Count("pk", filter=overdue)
+    shown = list(
+        rows.annotate(waiting_in_all=Window(Count("pk")), overdue_in_all=Window(late))[:SHOWN]
+    )
+    if not shown:
+        return [], 0, 0
+    return shown, int(shown[0].waiting_in_all), int(shown[0].overdue_in_all)  # type: ignore[attr-defined]
 
 
 Provider = Callable[[Any], Section | None]

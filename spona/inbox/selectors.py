@@ -1,14 +1,38 @@
 """Reads of one user's inbox: nobody reads another user's notifications."""
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import QuerySet
 
 from spona.accounts.models import User
 from spona.inbox.models import Notification
+
+#: How long the unread count (the badge every page shows) is kept at most; a notification that
+#: reaches the user, or one they read, drops it at once (``forget_unread``).
+UNREAD_SECONDS = 60
 
 
 def inbox(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user)
 
 
+def _unread_key(user_pk: int) -> str:
+    return f"inbox:unread:{user_pk}"
+
+
 def unread_count(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """How many of the user's notifications are unread: kept in the cache per user (a number
+    of messages to a professional, nothing about a person), so that a page does not count it."""
+    key = _unread_key(user.pk)
+    count: int | None = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_SECONDS)
+    return count
+
+
+def forget_unread(user_pk: int) -> None:
+    """The user's notifications changed: count them anew, now and once the change commits
+    (a page counting in between would otherwise keep the old number)."""
+    cache.delete(_unread_key(user_pk))
+    transaction.on_commit(lambda: cache.delete(_unread_key(user_pk)))

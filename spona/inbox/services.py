@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from spona.accounts.models import User
 from spona.inbox.kinds import KINDS, NotificationKind
 from spona.inbox.models import DutyNotice, Notification, rendered, stored
+from spona.inbox.selectors import forget_unread
 from spona.institutions.models import Institution
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ def notify(
         notification = Notification.objects.create(
             recipient=user, kind=kind, params=text_params, link=link
         )
+        forget_unread(user.pk)
         email_notification.enqueue(notification.pk)
         sent.append(notification)
     for institution in {i.pk: i for i in duty if i.is_active and i.duty_email}.values():
@@ -107,4 +109,5 @@ def mark_read(*, user: User, notification_ids: Iterable[int] | None = None) -> i
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
+    forget_unread(user.pk)
     return unread.update(read_at=timezone.now())

@@ -15,7 +15,7 @@ from spona.cases.models import Case, CaseStatus, DataCategory
 from spona.core.roles import INSTITUTION_WIDE_ROLES, Role
 from spona.plans.models import Goal, GoalStatus, Plan, PlanStatus, Review
 from spona.plans.workflow import ACTIVE, EDITABLE, TRANSITIONS, Decider, PlanMove
-from spona.policy import Permission, can, rows, sees
+from spona.policy import Permission, can, rows, sees, subquery
 
 PLAN_VIEW = Permission[Plan]("individual_plan_view")
 PLAN_DRAFT = Permission[Case]("individual_plan_draft")
@@ -54,7 +54,7 @@ def _plans(user: User) -> Q:
     )
     scope = Q(coordinator=user.pk)
     if shared is not None:
-        scope |= Q(case__in=shared.values("pk"))
+        scope |= Q(case__in=subquery(shared))
     return scope
 
 

@@ -16,7 +16,7 @@ from spona.cases.models import Case, DataCategory
 from spona.core.roles import INSTITUTION_WIDE_ROLES, Role
 from spona.institutions.access import home_municipality
 from spona.institutions.models import Municipality
-from spona.policy import ALL, Permission, rows
+from spona.policy import ALL, Permission, rows, subquery
 from spona.providers.models import Delivery, Offer, Provider, Service, ServiceRequest
 
 DIRECTORY_VIEW = Permission[None]("providers_view")
@@ -49,12 +49,12 @@ def _offers(user: User) -> Q:
 
 @rows(Delivery)
 def _deliveries(user: User) -> Q:
-    return Q(case__in=cases_sharing(user, DataCategory.CASE_DETAILS).values("pk"))
+    return Q(case__in=subquery(cases_sharing(user, DataCategory.CASE_DETAILS)))
 
 
 @rows(ServiceRequest)
 def _requests(user: User) -> Q:
-    return Q(referral__case__in=team_cases(user).values("pk"))
+    return Q(referral__case__in=subquery(team_cases(user)))
 
 
 @DIRECTORY_VIEW.rule

@@ -7,7 +7,7 @@ from spona.accounts.models import User
 from spona.cases.access import cases_sharing
 from spona.cases.models import DataCategory
 from spona.core.roles import INSTITUTION_WIDE_ROLES, PERSON_ROLES, Role
-from spona.policy import ALL, Permission, rows, sees
+from spona.policy import ALL, Permission, rows, sees, subquery
 from spona.screening.models import IndicatorCatalogue, Screening
 
 SCREENING_START = Permission[None]("screening_start")
@@ -22,7 +22,7 @@ def _screenings(user: User) -> Q | None:
     if user.role not in PERSON_ROLES:
         return None
     scope = Q(screened_by=user)
-    scope |= Q(person__in=cases_sharing(user, DataCategory.CASE_DETAILS).values("person"))
+    scope |= Q(person__in=subquery(cases_sharing(user, DataCategory.CASE_DETAILS), "person"))
     if user.role in INSTITUTION_WIDE_ROLES:
         scope |= Q(institution=user.institution_id)
     return scope

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from spona.accounts.models import User
 from spona.core.phases import Phase, Tool, offer
 from spona.core.roles import PERSON_ROLES
-from spona.core.work import SHOWN, Item, Section, provide
+from spona.core.work import Item, Section, first_counted, provide
 from spona.institutions.access import VIEW_DIRECTORY
 from spona.policy import can
 from spona.screening.access import PROTOCOL_OVERSEE, SCREENING_VIEW
@@ -41,13 +41,12 @@ def _steps_overdue(user: User) -> Section | None:
     """First-contact protocol steps past their deadline (a supervisor: the institution's)."""
     if user.role not in PERSON_ROLES:
         return None
-    overdue = steps_overdue_for(user=user)
-    count = overdue.count()
+    overdue, count, late = first_counted(steps_overdue_for(user=user))
     return Section(
         key="protocol_steps_overdue",
         title=_("First-contact steps overdue"),
         count=count,
-        overdue_count=count,
+        overdue_count=late,
         items=[
             Item(
                 code=step.screening.person.code,
@@ -55,7 +54,7 @@ def _steps_overdue(user: User) -> Section | None:
                 url=reverse("screening:screening_result", args=[step.screening_id]),
                 due=step.due_at,
             )
-            for step in steps_shown(user=user, steps=overdue[:SHOWN])
+            for step in steps_shown(user=user, steps=overdue)
         ],
         url=reverse("screening:overdue") if can(user, PROTOCOL_OVERSEE) else "",
         empty=_("No protocol step is overdue."),

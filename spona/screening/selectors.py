@@ -1,7 +1,7 @@
 """Reads of screenings and protocol steps (person-level: audited), the outcome as the pages
 and the API show it, re-screening under the current rules, and the catalogue's warning signs."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -94,7 +94,7 @@ def steps_overdue_for(*, user: User) -> QuerySet[ProtocolStep]:
     )
 
 
-def steps_shown(*, user: User, steps: QuerySet[ProtocolStep]) -> list[ProtocolStep]:
+def steps_shown(*, user: User, steps: Iterable[ProtocolStep]) -> list[ProtocolStep]:
     """The first steps of a list, as the home page shows them (persons by code): audited."""
     shown = list(steps)
     if shown:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
 from spona.core.phases import Phase, Tool, offer
-from spona.core.work import SHOWN, Figure, Item, Section, counted, provide, summarise
+from spona.core.work import Figure, Item, Section, first_counted, provide, summarise
 from spona.policy import can
 from spona.signals.access import SIGNAL_TRIAGE, SIGNAL_VIEW
 from spona.signals.selectors import signals_raised_count, triage_due, triage_overdue, triage_waiting
@@ -26,8 +26,7 @@ def _to_triage(user: User) -> Section | None:
     """Signals waiting for triage, for those who triage them."""
     if not can(user, SIGNAL_TRIAGE):
         return None
-    waiting = triage_waiting(user=user)
-    count, overdue = counted(waiting, triage_overdue())
+    shown, count, overdue = first_counted(triage_waiting(user=user), triage_overdue())
     return Section(
         key="signals_to_triage",
         title=_("Signals to triage"),
@@ -41,7 +40,7 @@ def _to_triage(user: User) -> Section | None:
                 due=triage_due(signal),
                 urgency=signal.urgency,
             )
-            for signal in waiting[:SHOWN]
+            for signal in shown
         ],
         url=reverse("signals:signal_list"),
         empty=_("No signal waits for triage. New signals from your municipality appear here."),
