@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from spona.core.translit import fold
