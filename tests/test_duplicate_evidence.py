@@ -213,6 +213,17 @@ def test_without_a_date_the_name_counts_in_the_municipality_both_live_in(
     assert (score(stored, undated, namesakes=namesakes, neighbours=neighbours) >= 0.5) is same
 
 
+def test_the_municipalitys_count_is_for_the_same_name_not_a_name_a_slip_apart() -> None:
+    """ "Mila" and "Mina" Milošević share one typo key, borne by few; the persons a slip
+    from the name living there are more than that key counts."""
+    stored = rec("Mina", "Milošević", sex="female", municipality_id=28)
+    undated = rec("Mila", "Milošević", None, sex="female", municipality_id=28)
+    assert score(stored, undated, namesakes=59, neighbours=1) == score(
+        stored, undated, namesakes=59
+    )
+    assert score(stored, undated, namesakes=59) < 0.5
+
+
 def test_the_municipalitys_count_does_not_help_a_candidate_living_elsewhere() -> None:
     stored = rec("Dragica", "Stanković", sex="female", municipality_id=28)
     undated = rec("Драгица", "Станковић", None, sex="female", municipality_id=27)

@@ -40,9 +40,9 @@ Evidence
     and other names used are name variants (``name_variants``), compared and blocked on
     like the name. Without a date of birth on both sides, how common the name is weighs
     more (``undated_rarity_points``): a name only the candidate bears matches, with the
-    sex agreeing, even in another municipality; and when both live in one municipality,
-    the count that matters is the name's there (``neighbours``: what could explain the
-    same name in the same town is another bearer living there). "Dj" is read both as Đ
+    sex agreeing, even in another municipality; and when both live in one municipality
+    and bear the same name, the count that matters is the name's there (``neighbours``:
+    what could explain the same name in the same town is another bearer living there). "Dj" is read both as Đ
     and as D and J (``spellings``).
 
 Blocking
@@ -452,17 +452,28 @@ def points(
 ) -> float:
     """All the evidence, summed: above ``_MIDPOINT`` means more likely the same person.
     Without a date of birth on both sides, how common the name is weighs more, and where
-    both live in one municipality what counts is how common the name is there
-    (``neighbours``): a common name borne by one person in a small town is rare there."""
+    both live in one municipality and bear the same name what counts is how common the
+    name is there (``neighbours``): a common name borne by one person in a small town is
+    rare there. Not for names a slip apart: the persons a slip from a name are counted
+    only in part by the rarest key two such names share."""
     dated = a.date_of_birth is not None and b.date_of_birth is not None
     if dated:
         rarity = rarity_points(namesakes)
     else:
         local = neighbours and a.municipality_id is not None
-        here = local and a.municipality_id == b.municipality_id
+        here = local and a.municipality_id == b.municipality_id and _same_name(a, b)
         rarity = undated_rarity_points(neighbours if here else namesakes)
     names = best_name_points(a, b)
     return names + rarity + birth_points(a, b) + other_points(a, b) + identifier_points(a, b)
+
+
+def _same_name(a: PersonRecord, b: PersonRecord) -> bool:
+    """Whether a name either person is known by is, token for token, in the other's."""
+    return any(
+        name_points(x, y) == _NAME_EXACT * min(len(x), len(y))
+        for x in name_variants(a)
+        for y in name_variants(b)
+    )
 
 
 def explain(a: PersonRecord, b: PersonRecord) -> list[str]:
