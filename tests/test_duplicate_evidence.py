@@ -192,6 +192,82 @@ def test_without_a_date_a_common_name_needs_more_than_the_municipality() -> None
     assert likely(stored, rec("Milica", "Jovanović", sex="female", municipality_id=1), 8)
 
 
+@pytest.mark.parametrize(
+    ("namesakes", "neighbours", "same"),
+    [
+        (30, 1, True),  # a common name borne by no one else in the municipality
+        (30, 2, True),  # by one other person there
+        (30, 8, False),  # common there too: not on the name alone
+        (30, None, False),  # the municipality's count unknown: the name's count decides
+        (1, 1, True),  # a rare name, as before
+    ],
+)
+def test_without_a_date_the_name_counts_in_the_municipality_both_live_in(
+    namesakes: int, neighbours: int | None, same: bool
+) -> None:
+    """Without a date, what could explain the same name in the same municipality is
+    another person of that name living there: a name borne by thirty in the country and
+    by the candidate alone in the town is rare there."""
+    stored = rec("Dragica", "Stanković", sex="female", municipality_id=27)
+    undated = rec("Драгица", "Станковић", None, sex="female", municipality_id=27)
+    assert (score(stored, undated, namesakes=namesakes, neighbours=neighbours) >= 0.5) is same
+
+
+def test_the_municipalitys_count_is_for_the_same_name_not_a_name_a_slip_apart() -> None:
+    """ "Mila" and "Mina" Milošević share one typo key, borne by few; the persons a slip
+    from the name living there are more than that key counts."""
+    stored = rec("Mina", "Milošević", sex="female", municipality_id=28)
+    undated = rec("Mila", "Milošević", None, sex="female", municipality_id=28)
+    assert score(stored, undated, namesakes=59, neighbours=1) == score(
+        stored, undated, namesakes=59
+    )
+    assert score(stored, undated, namesakes=59) < 0.5
+
+
+def test_the_municipalitys_count_does_not_help_a_candidate_living_elsewhere() -> None:
+    stored = rec("Dragica", "Stanković", sex="female", municipality_id=28)
+    undated = rec("Драгица", "Станковић", None, sex="female", municipality_id=27)
+    assert score(stored, undated, namesakes=30, neighbours=1) == score(
+        stored, undated, namesakes=30
+    )
+    dated = rec("Драгица", "Станковић", sex="female", municipality_id=28)
+    assert score(dated, stored, namesakes=30, neighbours=1) == score(dated, stored, namesakes=30)
+
+
+# --- two slips ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stored", "registered", "same"),
+    [
+        (  # a slip in each record's surname, the same date and municipality
+            rec("Vuk", "Stojović", sex="male", municipality_id=37),
+            rec("Вук", "Стојтковић", sex="male", municipality_id=37),
+            True,
+        ),
+        (  # the same, in another municipality: not enough
+            rec("Vuk", "Stojović", sex="male", municipality_id=37),
+            rec("Вук", "Стојтковић", sex="male", municipality_id=38),
+            False,
+        ),
+        (  # twins: two given names two slips apart are two names
+            rec("Milena", "Jovanović", sex="female", municipality_id=1),
+            rec("Milica", "Jovanović", sex="female", municipality_id=1),
+            False,
+        ),
+        (  # two surnames three slips apart are two families
+            rec("Vuk", "Stojović", sex="male", municipality_id=37),
+            rec("Vuk", "Stanković", sex="male", municipality_id=37),
+            False,
+        ),
+    ],
+)
+def test_two_slips_in_a_surname_count_less_against_than_another_surname(
+    stored: PersonRecord, registered: PersonRecord, same: bool
+) -> None:
+    assert likely(stored, registered) is same
+
+
 # --- Dj ----------------------------------------------------------------------------------
 
 
@@ -262,6 +338,33 @@ def test_an_undated_rare_name_is_found_in_another_municipality(manager: User) ->
             user=manager, given_name="Теодора", family_name="Вукашиновић", municipality=here
         )
     assert known.pk not in [c.person_id for c in find_candidates(record_of(new))]
+
+
+def test_an_undated_common_name_is_found_where_only_the_candidate_bears_it(
+    manager: User,
+) -> None:
+    here, elsewhere = MunicipalityFactory(), MunicipalityFactory()
+    known = person_register(
+        user=manager,
+        given_name="Драгица",
+        family_name="Станковић",
+        date_of_birth="1985-08-09",
+        sex="female",
+        municipality=here,
+    )
+    for born in ["1961-01-02", "1970-03-04", "1979-05-06", "1988-07-08", "1999-09-10"]:
+        person_register(  # namesakes living elsewhere
+            user=manager,
+            given_name="Драгица",
+            family_name="Станковић",
+            date_of_birth=born,
+            sex="female",
+            municipality=elsewhere,
+        )
+    new = Person(given_name="Dragica", family_name="Stanković", sex="female", municipality=here)
+    assert [c.person_id for c in find_candidates(record_of(new))] == [known.pk]
+    away = Person(given_name="Dragica", family_name="Stanković", sex="female")
+    assert find_candidates(record_of(away)) == [], "without a municipality: six namesakes"
 
 
 # --- in words ----------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, IntegerField, Max, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Q, Sum, Value, When
 from django.utils import timezone
 
 from spona.people import jmbg, matching
@@ -210,32 +210,46 @@ def _ranked(
     return [row["person_id"] for row in ranked[:limit]]
 
 
-def _namesakes(record: PersonRecord, exclude_pk: int | None) -> dict[str, int]:
-    """How many stored persons share each name key of the record (plain key -> count)."""
+#: how many stored persons bear a name key: in all, and in the record's municipality
+Namesakes = dict[str, tuple[int, int]]
+
+
+def _namesakes(record: PersonRecord, exclude_pk: int | None) -> Namesakes:
+    """How many stored persons share each name key of the record, in all and in the
+    record's municipality (plain key -> counts)."""
     plain = {hash_key(key): key for key in matching.name_keys(record)}
     if not plain:
         return {}
     rows = PersonMatchKey.objects.filter(key__in=list(plain))
     if exclude_pk is not None:
         rows = rows.exclude(person_id=exclude_pk)
-    counts = rows.values("key").annotate(persons=Count("person_id"))
-    return {plain[row["key"]]: row["persons"] for row in counts}
+    here = Q(person__municipality_id=record.municipality_id)
+    counts = rows.values("key").annotate(
+        persons=Count("person_id"),
+        local=Count("person_id", filter=here) if record.municipality_id else Value(0),
+    )
+    return {plain[row["key"]]: (row["persons"], row["local"]) for row in counts}
 
 
-def _rarest_shared(namesakes: dict[str, int], other: PersonRecord) -> int | None:
+def _rarest_shared(namesakes: Namesakes, other: PersonRecord) -> tuple[int | None, int | None]:
+    """The fewest persons bearing a name key the two records share, in all and in the
+    record's municipality (``matching.score``'s ``namesakes`` and ``neighbours``)."""
     shared = [namesakes[key] for key in matching.name_keys(other) if key in namesakes]
-    return min(shared) if shared else None
+    if not shared:
+        return None, None
+    return min(c[0] for c in shared), min(c[1] for c in shared) or None
 
 
 def score_all(
-    record: PersonRecord, people: Iterable[Person], namesakes: dict[str, int]
+    record: PersonRecord, people: Iterable[Person], namesakes: Namesakes
 ) -> list[Candidate]:
     """The people likely to be ``record``'s person, most likely first, without those
     the likeliest explains away (``matching.explained_away``)."""
     found = []
     for person in people:
         other = record_of(person)
-        likelihood = matching.score(record, other, namesakes=_rarest_shared(namesakes, other))
+        fewest, here = _rarest_shared(namesakes, other)
+        likelihood = matching.score(record, other, namesakes=fewest, neighbours=here)
         if likelihood >= THRESHOLD:
             found.append(Candidate(person.pk, likelihood))
     found.sort(key=lambda c: (-c.score, c.person_id))

@@ -13,7 +13,9 @@ Names
     sh, zh as d, c, s, z for people who type Đorđević as "Dordevic" or "Petrovich", and
     lj, nj, dž as one letter each, as in Cyrillic. Two tokens agree exactly, within one
     typo (optimal string alignment distance 1: a letter wrong, missing, extra, or two
-    swapped), or not: two typos too often make another name (Populović, Božulović).
+    swapped), or not: two typos too often make another name (Populović, Božulović),
+    though two long surnames two typos apart count less against than two others (a slip
+    in each record: with the same date and municipality they still match).
     Tokens are paired by the best one-to-one assignment; tokens left over (a patronymic,
     a second surname) count neither way; a token matching nothing counts against, less
     when both are surnames of a woman (she may have taken her husband's). Edit distance
@@ -38,8 +40,10 @@ Evidence
     and other names used are name variants (``name_variants``), compared and blocked on
     like the name. Without a date of birth on both sides, how common the name is weighs
     more (``undated_rarity_points``): a name only the candidate bears matches, with the
-    sex agreeing, even in another municipality. "Dj" is read both as Đ and as D and J
-    (``spellings``).
+    sex agreeing, even in another municipality; and when both live in one municipality
+    and bear the same name, the count that matters is the name's there (``neighbours``:
+    what could explain the same name in the same town is another bearer living there). "Dj" is read both as Đ
+    and as D and J (``spellings``).
 
 Blocking
     ``blocking_keys`` are plain strings; a record is a candidate for another when they
@@ -84,6 +88,8 @@ _KNOWN_SEXES = frozenset({"female", "male"})
 
 # points (see the module docstring); the midpoint of score() is _MIDPOINT points
 _NAME_EXACT, _NAME_ONE_TYPO, _NAME_MARRIED, _NAME_DIFFERENT = 4.0, 3.5, -2.5, -4.5
+# two slips in a surname (both records typed with one): less against than another name
+_NAME_TWO_TYPOS, _TWO_TYPOS_MIN_LENGTH = -2.0, 7
 _SURNAME_ENDINGS = ("ic",)  # -ić, -ović, -ević: nearly every Serbian surname
 _RARITY_BASE, _RARE_MAX, _COMMON_MIN = 3.0, 1.0, -4.0  # 3 namesakes: neither way
 _DOB_EXACT, _DOB_NEAR, _DOB_SAME_MONTH, _DOB_DIFFERENT = 6.0, 3.0, -1.0, -7.0
@@ -154,6 +160,15 @@ def one_typo_apart(a: str, b: str) -> bool:
     if min(len(a), len(b)) < 3:
         return False
     return edit_distance(a, b, limit=1) == 1 or edit_distance(latin(a), latin(b), limit=1) == 1
+
+
+def two_typos_apart(a: str, b: str) -> bool:
+    """Two long surnames (as ``letters``) two slips apart: more likely a slip in each
+    record (Стојтковић, Стојовић) than two families. Not given names: short, and two
+    slips apart they are usually two names (Milena, Milica: twins, say)."""
+    if min(len(a), len(b)) < _TWO_TYPOS_MIN_LENGTH or not (_surname_like(a) and _surname_like(b)):
+        return False
+    return edit_distance(a, b, limit=2) == 2 or edit_distance(latin(a), latin(b), limit=2) == 2
 
 
 def spellings(token: str) -> set[str]:
@@ -307,6 +322,8 @@ def token_points(a: str, b: str, *, may_have_married: bool = False) -> float:
         return _NAME_EXACT
     if any(one_typo_apart(x, y) for x in sa for y in sb):
         return _NAME_ONE_TYPO
+    if any(two_typos_apart(x, y) for x in sa for y in sb):
+        return _NAME_TWO_TYPOS
     la, lb = letters(a), letters(b)
     if may_have_married and _surname_like(la) and _surname_like(lb):
         return _NAME_MARRIED
@@ -426,13 +443,37 @@ def best_name_points(a: PersonRecord, b: PersonRecord) -> float:
     )
 
 
-def points(a: PersonRecord, b: PersonRecord, *, namesakes: int | None = None) -> float:
+def points(
+    a: PersonRecord,
+    b: PersonRecord,
+    *,
+    namesakes: int | None = None,
+    neighbours: int | None = None,
+) -> float:
     """All the evidence, summed: above ``_MIDPOINT`` means more likely the same person.
-    Without a date of birth on both sides, how common the name is weighs more."""
+    Without a date of birth on both sides, how common the name is weighs more, and where
+    both live in one municipality and bear the same name what counts is how common the
+    name is there (``neighbours``): a common name borne by one person in a small town is
+    rare there. Not for names a slip apart: the persons a slip from a name are counted
+    only in part by the rarest key two such names share."""
     dated = a.date_of_birth is not None and b.date_of_birth is not None
-    rarity = rarity_points(namesakes) if dated else undated_rarity_points(namesakes)
+    if dated:
+        rarity = rarity_points(namesakes)
+    else:
+        local = neighbours and a.municipality_id is not None
+        here = local and a.municipality_id == b.municipality_id and _same_name(a, b)
+        rarity = undated_rarity_points(neighbours if here else namesakes)
     names = best_name_points(a, b)
     return names + rarity + birth_points(a, b) + other_points(a, b) + identifier_points(a, b)
+
+
+def _same_name(a: PersonRecord, b: PersonRecord) -> bool:
+    """Whether a name either person is known by is, token for token, in the other's."""
+    return any(
+        name_points(x, y) == _NAME_EXACT * min(len(x), len(y))
+        for x in name_variants(a)
+        for y in name_variants(b)
+    )
 
 
 def explain(a: PersonRecord, b: PersonRecord) -> list[str]:
@@ -479,14 +520,23 @@ def _log_odds(likelihood: float) -> float:
     return log(likelihood / (1 - likelihood))
 
 
-def score(a: PersonRecord, b: PersonRecord, *, namesakes: int | None = None) -> float:
+def score(
+    a: PersonRecord,
+    b: PersonRecord,
+    *,
+    namesakes: int | None = None,
+    neighbours: int | None = None,
+) -> float:
     """How likely ``a`` and ``b`` are the same person, in [0, 1]; compare with THRESHOLD.
 
     ``namesakes``: how many stored persons have the rarest name key ``a`` and ``b`` share
-    (see ``name_keys``); unknown or none leaves rarity out.
+    (see ``name_keys``); unknown or none leaves rarity out. ``neighbours``: how many
+    stored persons in ``a``'s municipality have that key (``b`` among them when it lives
+    there); unknown leaves the municipality's count out.
     """
     if a.jmbg and a.jmbg == b.jmbg:
         return 1.0 / (1.0 + exp(_MIDPOINT - _JMBG_SAME))  # the same JMBG: the same person
     if not name_variants(a) or not name_variants(b):
         return 0.0  # without a name there is nothing to go on
-    return 1.0 / (1.0 + exp(_MIDPOINT - points(a, b, namesakes=namesakes)))
+    evidence = points(a, b, namesakes=namesakes, neighbours=neighbours)
+    return 1.0 / (1.0 + exp(_MIDPOINT - evidence))
