@@ -524,13 +524,20 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def setup_django(server: str, database: str) -> None:
-    """A fresh, migrated bench database; test-mode keys made for this run."""
+def setup_django(server: str, database: str, *, keep: bool = False) -> None:
+    """A fresh, migrated bench database; test-mode keys made for this run. ``keep``: the
+    database is kept if it exists (its rows were encrypted with the keys ``bench_keys``
+    sets, which must be set before)."""
     import psycopg
 
     with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
-        connection.execute(f'CREATE DATABASE "{database}"')
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [database]
+        ).fetchone()
+        if exists and not keep:
+            connection.execute(f'DROP DATABASE "{database}"')
+        if not exists or not keep:
+            connection.execute(f'CREATE DATABASE "{database}"')
     os.environ["DATABASE_URL"] = f"{server}/{database}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "spona.settings_test"
     import django
@@ -539,6 +546,21 @@ def setup_django(server: str, database: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+def bench_keys(name: str) -> None:
+    """Fixed test-mode keys derived from ``name``, so that a kept bench database can be
+    read by a later run (invented persons only: these keys protect nothing real)."""
+    import base64
+    import hashlib
+
+    def derived(purpose: str) -> str:
+        digest = hashlib.sha256(f"{name}:{purpose}".encode()).digest()
+        return base64.urlsafe_b64encode(digest).decode()
+
+    os.environ["SECRET_KEY"] = derived("secret")
+    os.environ["FIELD_ENCRYPTION_KEYS"] = derived("fields")
+    os.environ["BLIND_INDEX_KEY"] = derived("blind index")
 
 
 @dataclass

@@ -268,21 +268,54 @@ def scan_in_child() -> tuple[set[frozenset[int]], int, float, int]:
     return found, scored, seconds, usage.ru_maxrss
 
 
-def run_store(sizes: list[int], seed: int) -> None:
+def _planted_kept(size: int) -> list[tuple[int, int]] | None:
+    """The planted pairs of a kept database loaded with ``size`` persons, if it is."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS bench_planted (size int, original int, duplicate int)"
+        )
+        cursor.execute("SELECT original, duplicate FROM bench_planted WHERE size = %s", [size])
+        planted = [(int(a), int(b)) for a, b in cursor.fetchall()]
+        cursor.execute("SELECT COUNT(*) FROM people_person")
+        (stored,) = cursor.fetchone()
+    return planted if planted and stored == size + len(planted) else None
+
+
+def _keep_planted(size: int, planted: list[tuple[int, int]]) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM bench_planted")
+        cursor.executemany(
+            "INSERT INTO bench_planted VALUES (%s, %s, %s)", [(size, a, b) for a, b in planted]
+        )
+
+
+def run_store(sizes: list[int], seed: int, *, scan: bool = True) -> None:
     from bench.duplicates import Generator, load, reference_rows
 
-    gen, store = Generator(seed), reference_rows()
+    gen, store = Generator(seed), None
     loaded = 0
     for size in sizes:
         from django.db import connection
 
-        with connection.cursor() as cursor:  # the previous size's planted records go
-            cursor.execute("DELETE FROM people_personmatchkey WHERE person_id > %s", [loaded])
-            cursor.execute("DELETE FROM people_person WHERE id > %s", [loaded])
-        seconds = load(store, gen, size)
+        planted = _planted_kept(size)
+        if planted is None:
+            store = store or reference_rows()
+            with connection.cursor() as cursor:  # the previous size's planted records go
+                cursor.execute("DELETE FROM people_personmatchkey WHERE person_id > %s", [loaded])
+                cursor.execute("DELETE FROM people_person WHERE id > %s", [loaded])
+            seconds = load(store, gen, size)
+            planted = plant_duplicates(store, Generator(seed + size), 0.01)
+            _keep_planted(size, planted)
+            print(f"\r  loaded {size:,} persons and {len(planted):,} duplicates in {seconds:.0f} s")
+        else:
+            print(f"  kept: {size:,} persons and {len(planted):,} duplicates")
         loaded = size
-        planted = plant_duplicates(store, Generator(seed + size), 0.01)
-        print(f"\r  loaded {size:,} persons and {len(planted):,} duplicates in {seconds:.0f} s")
+        if not scan:
+            continue
         found, scored, took, rss = scan_in_child()
         truth = {frozenset(pair) for pair in planted}
         precision, recall, score = f1(found, truth)
@@ -303,6 +336,12 @@ def main() -> None:
     parser.add_argument("--skip-store", action="store_true")
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="spona_bench_batch")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the database between runs (fixed test keys): a size loaded is not loaded again",
+    )
+    parser.add_argument("--load-only", action="store_true", help="load (--keep), do not scan")
     args = parser.parse_args()
     if args.skip_store:  # FEBRL4 only: Django without a database
         os.environ["DJANGO_SETTINGS_MODULE"] = "spona.settings_test"
@@ -310,9 +349,11 @@ def main() -> None:
 
         django.setup()
     else:
-        from bench.duplicates import setup_django
+        from bench.duplicates import bench_keys, setup_django
 
-        setup_django(args.server, args.database)
+        if args.keep:
+            bench_keys(args.database)
+        setup_django(args.server, args.database, keep=args.keep)
     from spona.people import scan
 
     if args.block_limit:
@@ -323,7 +364,7 @@ def main() -> None:
         f"load average {load_average}; block limit {scan.BLOCK_LIMIT}"
     )
     if not args.skip_store:  # first: the scan forks, and Splink's DuckDB starts threads
-        run_store(sorted(int(s) for s in args.sizes.split(",")), args.seed)
+        run_store(sorted(int(s) for s in args.sizes.split(",")), args.seed, scan=not args.load_only)
     if not args.skip_febrl:
         run_febrl(args.repeat)
 

@@ -19,6 +19,7 @@ from spona.audit.models import AuditEvent
 from spona.cases.models import Case, CaseStatus
 from spona.institutions.models import InstitutionType
 from spona.jobs.models import Job, JobStatus
+from spona.people import scan
 from spona.people.models import DuplicateSuspicion, FoundBy, Person, Resolution
 from spona.people.selectors import REASONS
 from spona.people.services import duplicate_scan, person_register
@@ -84,6 +85,23 @@ def test_the_scan_finds_clusters_with_reasons(register: dict[str, Person]) -> No
     assert marko.found_by == FoundBy.SCAN
     assert marko.reasons == ["same_name", "near_date_of_birth", "same_municipality"]
     assert AuditEvent.objects.filter(details__duplicate_scan__new=4).exists()
+
+
+def test_the_scan_in_worker_processes_finds_the_same_links_with_progress(
+    register: dict[str, Person], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading and scoring split among two forked workers, two pairs a chunk: the same
+    links as in one process, and progress counted up to the total."""
+    alone, scored = scan.find_links(processes=1)
+    monkeypatch.setattr(scan, "CHUNK", 2)
+    reports: list[tuple[int, int]] = []
+    shared, scored_too = scan.find_links(lambda done, total: reports.append((done, total)), 2)
+    assert scored == scored_too > 4
+    assert shared == alone
+    assert len(alone) == 4
+    assert reports[0] == (0, reports[-1][1])
+    assert reports[-1][0] == reports[-1][1]
+    assert [done for done, _total in reports] == sorted(done for done, _total in reports)
 
 
 def test_a_rescan_adds_nothing_twice_and_never_a_rejected_pair(
