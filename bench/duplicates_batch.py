@@ -90,6 +90,7 @@ def as_person(row: Row) -> PersonRecord:
         date_of_birth=_febrl_date(f["date_of_birth"]),
         municipality_id=int(postcode) if postcode.isdigit() else None,
         documents=(f["soc_sec_id"],) if f["soc_sec_id"] else (),
+        settlement=f["suburb"],
     )
 
 
@@ -239,6 +240,28 @@ def plant_duplicates(store: Any, gen: Any, share: float) -> list[tuple[int, int]
     return planted
 
 
+def _progress_printer(start: float) -> Callable[[int, int], None]:
+    """The scan's ``progress(done, total)`` on stderr, at each tenth, with the time and
+    this process's peak RSS so far (a long scan shows where it is)."""
+    import resource
+
+    shown = [-1]
+
+    def show(done: int, total: int) -> None:
+        tenth = done * 10 // max(total, 1)
+        if tenth > shown[0]:
+            shown[0] = tenth
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(
+                f"    {done:,} of {total:,} at {time.perf_counter() - start:.0f} s, "
+                f"peak RSS {rss:.0f} MiB",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    return show
+
+
 def scan_in_child() -> tuple[set[frozenset[int]], int, float, int]:
     """``find_links`` in a forked child: (links, pairs scored, seconds, peak RSS in KiB)."""
     import pickle
@@ -254,7 +277,7 @@ def scan_in_child() -> tuple[set[frozenset[int]], int, float, int]:
         os.close(reader)
         try:
             start = time.perf_counter()
-            links, scored = find_links()
+            links, scored = find_links(_progress_printer(start))
             seconds = time.perf_counter() - start
             found = {frozenset((link.low, link.high)) for link in links}
             with os.fdopen(writer, "wb") as out:

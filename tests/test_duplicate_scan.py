@@ -20,7 +20,15 @@ from spona.cases.models import Case, CaseStatus
 from spona.institutions.models import InstitutionType
 from spona.jobs.models import Job, JobStatus
 from spona.people import scan
-from spona.people.models import DuplicateSuspicion, FoundBy, Person, Resolution
+from spona.people.duplicates import record_of
+from spona.people.models import (
+    DocumentKind,
+    DuplicateSuspicion,
+    FoundBy,
+    IdentityDocument,
+    Person,
+    Resolution,
+)
 from spona.people.selectors import REASONS
 from spona.people.services import duplicate_scan, person_register
 from tests.factories import InstitutionFactory, MunicipalityFactory, UserFactory
@@ -102,6 +110,29 @@ def test_the_scan_in_worker_processes_finds_the_same_links_with_progress(
     assert reports[0] == (0, reports[-1][1])
     assert reports[-1][0] == reports[-1][1]
     assert [done for done, _total in reports] == sorted(done for done, _total in reports)
+
+
+def test_the_scan_reads_a_person_as_the_registration_check_does(
+    register: dict[str, Person],
+) -> None:
+    """The scan reads rows with a raw cursor and decrypts them itself: the same record as
+    the model instance gives the registration check, settlement and documents too."""
+    person = register["marko_again"]
+    Person.objects.filter(pk=person.pk).update(
+        settlement="Житковац", birth_surname="Петровић", parent_name="Милан"
+    )
+    IdentityDocument.objects.create(
+        person=person, kind=DocumentKind.PASSPORT, number="ab 123 456", number_index="-"
+    )
+    (rows,) = scan._rows([person.pk])
+    scan._shared["counts"] = {}
+    try:
+        pk, record, _keys = scan._record(rows[0])
+    finally:
+        scan._shared.clear()
+    assert pk == person.pk
+    assert record == record_of(Person.objects.get(pk=person.pk))
+    assert (record.settlement, record.documents) == ("Житковац", ("ab123456",))
 
 
 def test_a_rescan_adds_nothing_twice_and_never_a_rejected_pair(

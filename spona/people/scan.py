@@ -68,6 +68,7 @@ _ENCRYPTED = (
     "birth_surname",
     "previous_surnames",
     "other_names",
+    "settlement",
 )
 _LOW_BITS = np.uint64(0xFFFFFFFF)
 
