@@ -657,14 +657,19 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def setup_django(server: str, database: str, keep: bool = False) -> None:
-    """A fresh, migrated bench database (or, with ``keep``, the one loaded before); test-mode
-    keys made for this run unless the environment sets them."""
+def setup_django(server: str, database: str, *, keep: bool = False) -> None:
+    """A fresh, migrated bench database; test-mode keys made for this run. ``keep``: the
+    database is kept if it exists (its rows were encrypted with the keys ``bench_keys``
+    sets, which must be set before)."""
     import psycopg
 
-    if not keep:
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [database]
+        ).fetchone()
+        if exists and not keep:
+            connection.execute(f'DROP DATABASE "{database}"')
+        if not exists or not keep:
             connection.execute(f'CREATE DATABASE "{database}"')
     os.environ["DATABASE_URL"] = f"{server}/{database}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "spona.settings_test"
@@ -674,6 +679,21 @@ def setup_django(server: str, database: str, keep: bool = False) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+def bench_keys(name: str) -> None:
+    """Fixed test-mode keys derived from ``name``, so that a kept bench database can be
+    read by a later run (invented persons only: these keys protect nothing real)."""
+    import base64
+    import hashlib
+
+    def derived(purpose: str) -> str:
+        digest = hashlib.sha256(f"{name}:{purpose}".encode()).digest()
+        return base64.urlsafe_b64encode(digest).decode()
+
+    os.environ["SECRET_KEY"] = derived("secret")
+    os.environ["FIELD_ENCRYPTION_KEYS"] = derived("fields")
+    os.environ["BLIND_INDEX_KEY"] = derived("blind index")
 
 
 @dataclass
@@ -922,8 +942,8 @@ def main() -> None:
     parser.add_argument(
         "--keep",
         action="store_true",
-        help="check against the database a run before loaded (one size, the same seed, and "
-        "SECRET_KEY, FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY set to the same keys)",
+        help="check against the database a run before loaded (one size, the same seed; the "
+        "keys are derived from the database's name)",
     )
     parser.add_argument("--rekey", action="store_true", help="with --keep: store the keys again")
     args = parser.parse_args()
@@ -938,7 +958,8 @@ def main() -> None:
                 Generator(args.seed), size, args.sample, matching.CANDIDATE_LIMIT, args.explain
             )
         return
-    setup_django(args.server, args.database, args.keep)
+    bench_keys(args.database)
+    setup_django(args.server, args.database, keep=args.keep)
     gen = Generator(args.seed)
     store, rows = (stored_reference_rows() if args.keep else reference_rows()), []
     for size in sizes:

@@ -1,6 +1,7 @@
 """The duplicate check's kinds of evidence beyond names and dates (issue 19): the JMBG,
 former surnames, a parent's name, names without a date of birth, and "Dj"."""
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -406,3 +407,15 @@ def test_the_detail_page_says_why_a_duplicate_is_suggested(manager: User, client
     client.force_login(manager)
     page = client.get(reverse("people:person_detail", args=[new.code])).content.decode()
     assert "исто име једног родитеља" in page
+
+
+# --- the settlement ----------------------------------------------------------------------
+
+
+def test_the_same_settlement_adds_a_little_and_another_counts_neither_way() -> None:
+    stored = rec("Јована", "Марић", municipality_id=1, settlement="Житковац")
+    typed = rec("Jovana", "Maric", municipality_id=1, settlement="Zitkovca")  # a slip
+    moved = replace(typed, settlement="Moravac")
+    unknown = replace(typed, settlement="")
+    assert matching.points(stored, typed) > matching.points(stored, unknown)
+    assert matching.points(stored, moved) == matching.points(stored, unknown)

@@ -19,7 +19,16 @@ from spona.audit.models import AuditEvent
 from spona.cases.models import Case, CaseStatus
 from spona.institutions.models import InstitutionType
 from spona.jobs.models import Job, JobStatus
-from spona.people.models import DuplicateSuspicion, FoundBy, Person, Resolution
+from spona.people import scan
+from spona.people.duplicates import record_of
+from spona.people.models import (
+    DocumentKind,
+    DuplicateSuspicion,
+    FoundBy,
+    IdentityDocument,
+    Person,
+    Resolution,
+)
 from spona.people.selectors import REASONS
 from spona.people.services import duplicate_scan, person_register
 from tests.factories import InstitutionFactory, MunicipalityFactory, UserFactory
@@ -84,6 +93,46 @@ def test_the_scan_finds_clusters_with_reasons(register: dict[str, Person]) -> No
     assert marko.found_by == FoundBy.SCAN
     assert marko.reasons == ["same_name", "near_date_of_birth", "same_municipality"]
     assert AuditEvent.objects.filter(details__duplicate_scan__new=4).exists()
+
+
+def test_the_scan_in_worker_processes_finds_the_same_links_with_progress(
+    register: dict[str, Person], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading and scoring split among two forked workers, two pairs a chunk: the same
+    links as in one process, and progress counted up to the total."""
+    alone, scored = scan.find_links(processes=1)
+    monkeypatch.setattr(scan, "CHUNK", 2)
+    reports: list[tuple[int, int]] = []
+    shared, scored_too = scan.find_links(lambda done, total: reports.append((done, total)), 2)
+    assert scored == scored_too > 4
+    assert shared == alone
+    assert len(alone) == 4
+    assert reports[0] == (0, reports[-1][1])
+    assert reports[-1][0] == reports[-1][1]
+    assert [done for done, _total in reports] == sorted(done for done, _total in reports)
+
+
+def test_the_scan_reads_a_person_as_the_registration_check_does(
+    register: dict[str, Person],
+) -> None:
+    """The scan reads rows with a raw cursor and decrypts them itself: the same record as
+    the model instance gives the registration check, settlement and documents too."""
+    person = register["marko_again"]
+    Person.objects.filter(pk=person.pk).update(
+        settlement="Житковац", birth_surname="Петровић", parent_name="Милан"
+    )
+    IdentityDocument.objects.create(
+        person=person, kind=DocumentKind.PASSPORT, number="ab 123 456", number_index="-"
+    )
+    (rows,) = scan._rows([person.pk])
+    scan._shared["counts"] = {}
+    try:
+        pk, record, _keys = scan._record(rows[0])
+    finally:
+        scan._shared.clear()
+    assert pk == person.pk
+    assert record == record_of(Person.objects.get(pk=person.pk))
+    assert (record.settlement, record.documents) == ("Житковац", ("ab123456",))
 
 
 def test_a_rescan_adds_nothing_twice_and_never_a_rejected_pair(

@@ -47,6 +47,7 @@ MATCH_FIELDS = (
     "birth_surname",
     "previous_surnames",
     "other_names",
+    "settlement",
 )
 
 
@@ -106,6 +107,7 @@ def record_of(person: Any) -> PersonRecord:
         ),
         other_names=_listed(getattr(person, "other_names", "")),
         documents=_documents(person),
+        settlement=getattr(person, "settlement", "") or "",
     )
 
 

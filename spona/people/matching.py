@@ -96,6 +96,9 @@ _DOB_EXACT, _DOB_NEAR, _DOB_SAME_MONTH, _DOB_DIFFERENT = 6.0, 3.0, -1.0, -7.0
 _YEAR_CLOSE, _YEAR_FAR = 0.5, -3.0
 _SEX_SAME, _SEX_CONFLICT = 0.5, -4.0
 _PLACE_SAME, _PLACE_DIFFERENT = 3.0, -0.5
+# the same settlement (within a typo) adds a little to the municipality; another one
+# counts neither way (people move, and a settlement is often left blank or misspelt)
+_SETTLEMENT_SAME = 1.0
 _JMBG_SAME, _JMBG_DIFFERENT = 20.0, -12.0  # decisive; nearly rules a match out
 # the same document number: strong, not decisive (a number copied onto the wrong record);
 # one character apart: a slip, some evidence; different numbers: none (people hold several)
@@ -128,6 +131,8 @@ class PersonRecord:
     other_names: tuple[str, ...] = ()
     #: identity document numbers, folded (``spona.people.identifiers.document_number``)
     documents: tuple[str, ...] = ()
+    #: the settlement (town, village, suburb) lived in, as typed
+    settlement: str = ""
 
 
 # --- normalisation -----------------------------------------------------------------------
@@ -393,14 +398,23 @@ def birth_points(a: PersonRecord, b: PersonRecord) -> float:
 
 
 def other_points(a: PersonRecord, b: PersonRecord) -> float:
-    """Sex (a conflict between two known values counts against) and municipality."""
+    """Sex (a conflict between two known values counts against), municipality and
+    settlement."""
     points = 0.0
     if a.sex in _KNOWN_SEXES and b.sex in _KNOWN_SEXES:
         points += _SEX_SAME if a.sex == b.sex else _SEX_CONFLICT
     if a.municipality_id is not None and b.municipality_id is not None:
         same = a.municipality_id == b.municipality_id
         points += _PLACE_SAME if same else _PLACE_DIFFERENT
+    if same_settlement(a.settlement, b.settlement):
+        points += _SETTLEMENT_SAME
     return points
+
+
+def same_settlement(a: str, b: str) -> bool:
+    """Two settlement names alike, folded (either script), within one typo."""
+    x, y = "".join(_tokens(a)), "".join(_tokens(b))
+    return bool(x and y) and (x == y or edit_distance(x, y, limit=1) == 1)
 
 
 def document_points(a: PersonRecord, b: PersonRecord) -> float:

@@ -3,37 +3,74 @@
 The same evidence and scoring as the registration check (``matching.score``), over
 every pair of persons that share a stored blocking key:
 
-1. **Blocking in the database**: one self-join of ``PersonMatchKey`` gives every pair of
-   persons sharing a hashed key, except keys borne by more than ``BLOCK_LIMIT`` persons
-   (a common name's pair key: such namesakes still meet on a rarer key, their name with
-   a date of birth). No name leaves encryption for this.
-2. **Counting**: how many persons bear each shared key, so that a pair's ``namesakes``
-   are counted as the registration check counts them (the other persons sharing the
-   rarest name key the two share).
-3. **Scoring**: only the persons in some pair are decrypted; each pair is scored, and
-   the pairs at or above ``THRESHOLD`` are linked into clusters (connected components,
-   labelled by their smallest person id).
+1. **Blocking in the database**, one pass over ``PersonMatchKey`` grouped by key: how
+   many persons bear each hashed key borne by more than one, and who they are if they
+   are at most ``BLOCK_LIMIT`` (a common name's pair key is not blocked on: such
+   namesakes still meet on a rarer key, their name with a date of birth). No name leaves
+   encryption for this. The pairs of each block are made and deduplicated in numpy, 64
+   bits a pair (namesakes share a dozen typo keys: each pair comes many times).
+2. **Reading**: only the persons in some pair are read (a raw cursor, no model
+   instances) and decrypted, in ``PROCESSES`` worker processes, which also make each
+   person's record and hashed name keys once.
+3. **Scoring**: each pair is scored (in the same workers, forked after the records are
+   read, so they share them), a pair's ``namesakes`` counted as the registration check
+   counts them (the other persons sharing the rarest name key the two share); the pairs
+   at or above ``THRESHOLD`` are linked into clusters (connected components, labelled by
+   their smallest person id).
+
+Why not Splink on DuckDB (issue 19): it compares plain values, so every stored person
+would be decrypted first (eight Fernet fields, about 9 µs each: over a minute of one
+core at a million); blocking on the hashed keys decrypts only the persons who share one.
+See ``docs/decisions.md``.
 
 ``duplicate_scan`` in ``spona.people.services`` writes the new pairs into the review
 queue (``DuplicateSuspicion``); this module only reads.
 """
 
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+import gc
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from types import SimpleNamespace
+from typing import Any
 
+import numpy as np
 from django.db import connection
 
+from spona.core.fields import decrypt
 from spona.people import matching
-from spona.people.duplicates import MATCH_FIELDS, hash_key, record_of
+from spona.people.duplicates import hash_key, record_of
+from spona.people.identifiers import document_number
 from spona.people.matching import THRESHOLD, PersonRecord
-from spona.people.models import Person, PersonMatchKey
+from spona.people.models import IdentityDocument, Person, PersonMatchKey
 
 #: keys shared by more persons than this are not blocked on (too common to tell much)
 BLOCK_LIMIT = 30
-#: persons decrypted, and pairs scored, per step (and per progress report)
+#: persons read, and pairs scored, per step (and per progress report)
 CHUNK = 2000
+#: worker processes that decrypt and score (fewer pairs than this many chunks: none)
+PROCESSES = min(os.cpu_count() or 1, 4)
+#: chunks handed to the workers ahead of the one awaited
+AHEAD = 2 * PROCESSES
 
 Progress = Callable[[int, int], None]
+#: a person's row as read: the plain columns, then the encrypted ones, then documents
+_PLAIN = ("id", "estimated_age", "sex", "municipality_id", "created_at")
+_ENCRYPTED = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "jmbg",
+    "parent_name",
+    "birth_surname",
+    "previous_surnames",
+    "other_names",
+    "settlement",
+)
+_LOW_BITS = np.uint64(0xFFFFFFFF)
 
 
 @dataclass(frozen=True)
@@ -47,41 +84,133 @@ class Link:
     cluster: int = 0
 
 
-def _table() -> str:
-    return connection.ops.quote_name(PersonMatchKey._meta.db_table)
+# --- 1. blocking ------------------------------------------------------------------------
+
+
+def _encode(pairs: np.ndarray) -> np.ndarray:
+    """Pairs (two columns of ids, low first) as one 64-bit number each."""
+    return (pairs[:, 0].astype(np.uint64) << np.uint64(32)) | pairs[:, 1].astype(np.uint64)
+
+
+def _decode(encoded: np.ndarray) -> np.ndarray:
+    return np.stack([encoded >> np.uint64(32), encoded & _LOW_BITS], axis=1).astype(np.int64)
+
+
+class _PairSet:
+    """The pairs of many blocks, deduplicated: blocks of one size are stacked, their
+    pairs made with one index array and compacted with ``np.unique`` now and then."""
+
+    FLUSH = 1 << 20  # pairs held unsorted at most
+
+    def __init__(self) -> None:
+        self.unique = np.empty(0, dtype=np.uint64)
+        self.pending: list[np.ndarray] = []
+        self.held = 0
+        self.blocks: dict[int, list[list[int]]] = {}
+
+    def add(self, members: list[int]) -> None:
+        size = len(members)
+        same = self.blocks.setdefault(size, [])
+        same.append(sorted(members))
+        if len(same) * size * (size - 1) // 2 >= self.FLUSH // 4:
+            self._stack(size)
+
+    def _stack(self, size: int) -> None:
+        blocks = np.array(self.blocks.pop(size), dtype=np.int64)
+        low, high = np.triu_indices(size, k=1)
+        pairs = np.stack([blocks[:, low].ravel(), blocks[:, high].ravel()], axis=1)
+        self.pending.append(_encode(pairs))
+        self.held += len(pairs)
+        if self.held >= self.FLUSH:
+            self._compact()
+
+    def _compact(self) -> None:
+        self.unique = np.unique(np.concatenate([self.unique, *self.pending]))
+        self.pending, self.held = [], 0
+
+    def result(self) -> np.ndarray:
+        for size in list(self.blocks):
+            self._stack(size)
+        self._compact()
+        return self.unique
+
+
+def _grouped_keys(limit: int) -> Iterator[tuple[int, int, list[int] | None]]:
+    """Each hashed key borne by more than one person: how many, and who if at most
+    ``limit``."""
+    table = connection.ops.quote_name(PersonMatchKey._meta.db_table)
+    sql = f"""
+        SELECT key, COUNT(*), CASE WHEN COUNT(*) <= %s THEN array_agg(person_id) END
+        FROM {table} GROUP BY key HAVING COUNT(*) > 1
+    """  # noqa: S608 - the table name is the model's, the limit a parameter
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, [limit])
+        while rows := cursor.fetchmany(50_000):
+            yield from rows
+
+
+def blocks(limit: int | None = None) -> tuple[np.ndarray, dict[int, int]]:
+    """Every pair of persons sharing a blocking key borne by at most ``limit`` persons
+    (``BLOCK_LIMIT`` unless given), as an (n, 2) array sorted by its first then second
+    column, each pair once, low id first; and how many persons bear each hashed key
+    borne by more than one."""
+    pairs, counts = _PairSet(), {}
+    for key, count, members in _grouped_keys(limit or BLOCK_LIMIT):
+        counts[int(key)] = int(count)
+        if members is not None:
+            pairs.add(members)
+    return _decode(pairs.result()), counts
 
 
 def candidate_pairs(limit: int | None = None) -> list[tuple[int, int]]:
-    """Every pair of persons sharing a blocking key borne by at most ``limit`` persons
-    (``BLOCK_LIMIT`` unless given)."""
-    table = _table()
-    sql = f"""
-        SELECT DISTINCT a.person_id, b.person_id
-        FROM {table} a JOIN {table} b ON b.key = a.key AND a.person_id < b.person_id
-        WHERE a.key IN (
-            SELECT key FROM {table} GROUP BY key HAVING COUNT(*) BETWEEN 2 AND %s
-        )
-        ORDER BY 1, 2
-    """  # noqa: S608 - the table name is the model's, the limit a parameter
+    """``blocks``' pairs as tuples."""
+    return [(int(a), int(b)) for a, b in blocks(limit)[0]]
+
+
+# --- 2. reading --------------------------------------------------------------------------
+
+
+def _rows(ids: Sequence[int]) -> Iterator[list[tuple[Any, ...]]]:
+    """The persons' rows (not merged away), ``CHUNK`` at a time: plain and encrypted
+    columns, then their documents' encrypted numbers."""
+    person = connection.ops.quote_name(Person._meta.db_table)
+    document = connection.ops.quote_name(IdentityDocument._meta.db_table)
+    columns = ", ".join(_PLAIN + _ENCRYPTED)
+    people_sql = f"SELECT {columns} FROM {person} WHERE id = ANY(%s) AND merged_into_id IS NULL"  # noqa: S608
+    documents_sql = f"SELECT person_id, number FROM {document} WHERE person_id = ANY(%s)"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [limit or BLOCK_LIMIT])
-        return [(int(a), int(b)) for a, b in cursor.fetchall()]
+        for start in range(0, len(ids), CHUNK):
+            chunk = list(ids[start : start + CHUNK])
+            cursor.execute(documents_sql, [chunk])
+            numbers: dict[int, list[str]] = {}
+            for pk, number in cursor.fetchall():
+                numbers.setdefault(pk, []).append(number)
+            cursor.execute(people_sql, [chunk])
+            yield [(*row, tuple(numbers.get(row[0], ()))) for row in cursor.fetchall()]
 
 
-def shared_key_counts() -> dict[int, int]:
-    """How many persons bear each hashed key borne by more than one."""
-    table = _table()
-    sql = f"SELECT key, COUNT(*) FROM {table} GROUP BY key HAVING COUNT(*) > 1"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return {int(key): int(count) for key, count in cursor.fetchall()}
+def _record(row: tuple[Any, ...]) -> tuple[int, PersonRecord, frozenset[int]]:
+    """A row decrypted into the person's record and hashed name keys (those that others
+    bear too)."""
+    plain = dict(zip(_PLAIN, row, strict=False))
+    encrypted = row[len(_PLAIN) : -1]
+    fields = {
+        name: decrypt(token) if token else ""
+        for name, token in zip(_ENCRYPTED, encrypted, strict=True)
+    }
+    person = SimpleNamespace(pk=None, **plain, **fields)  # record_of reads it as a Person
+    numbers = (document_number(decrypt(token)) for token in row[-1])
+    record = replace(record_of(person), documents=tuple(sorted({n for n in numbers if n})))
+    shared = _shared["counts"]  # a name key no one else bears cannot count namesakes
+    hashed = (hash_key(key) for key in matching.name_keys(record))
+    return int(plain["id"]), record, frozenset(key for key in hashed if key in shared)
 
 
-def _records(ids: list[int]) -> Iterator[tuple[int, PersonRecord]]:
-    for start in range(0, len(ids), CHUNK):
-        people = Person.objects.filter(pk__in=ids[start : start + CHUNK], merged_into__isnull=True)
-        for person in people.only(*MATCH_FIELDS).prefetch_related("documents").order_by():
-            yield person.pk, record_of(person)
+def _records(rows: list[tuple[Any, ...]]) -> list[tuple[int, PersonRecord, frozenset[int]]]:
+    return [_record(row) for row in rows]
+
+
+# --- 3. scoring --------------------------------------------------------------------------
 
 
 def _namesakes[K: Hashable](
@@ -114,6 +243,25 @@ def _clusters(links: list[Link]) -> list[Link]:
     ]
 
 
+def _links[K: Hashable](
+    pairs: Iterable[tuple[int, int]],
+    records: Mapping[int, PersonRecord],
+    name_keys: Mapping[int, frozenset[K]],
+    counts: Mapping[K, int],
+) -> list[Link]:
+    """The pairs at or above ``THRESHOLD``, unclustered; a pair with a person not in
+    ``records`` (merged away meanwhile) is skipped."""
+    links = []
+    for a, b in pairs:
+        if a in records and b in records:
+            ra, rb = records[a], records[b]
+            namesakes = _namesakes(name_keys[a], name_keys[b], counts)
+            likelihood = matching.score(ra, rb, namesakes=namesakes)
+            if likelihood >= THRESHOLD:
+                links.append(Link(a, b, likelihood, tuple(matching.explain(ra, rb))))
+    return links
+
+
 def score_pairs[K: Hashable](
     pairs: Sequence[tuple[int, int]],
     records: Mapping[int, PersonRecord],
@@ -122,41 +270,95 @@ def score_pairs[K: Hashable](
     report: Callable[[int], None] = lambda done: None,
 ) -> list[Link]:
     """The pairs at or above ``THRESHOLD`` (``matching.score``, as at registration),
-    clustered. ``name_keys``: each person's name keys (hashed or not, as ``counts`` are
-    keyed). A pair with a person not in ``records`` (merged away meanwhile) is skipped.
-    ``report(done)`` every ``CHUNK`` pairs."""
+    clustered, in this process. ``name_keys``: each person's name keys (hashed or not, as
+    ``counts`` are keyed). ``report(done)`` every ``CHUNK`` pairs."""
     links = []
-    for done, (a, b) in enumerate(pairs, start=1):
-        if a in records and b in records:
-            ra, rb = records[a], records[b]
-            namesakes = _namesakes(name_keys[a], name_keys[b], counts)
-            likelihood = matching.score(ra, rb, namesakes=namesakes)
-            if likelihood >= THRESHOLD:
-                links.append(Link(a, b, likelihood, tuple(matching.explain(ra, rb))))
-        if done % CHUNK == 0:
-            report(done)
+    for start in range(0, len(pairs), CHUNK):
+        links += _links(pairs[start : start + CHUNK], records, name_keys, counts)
+        report(min(start + CHUNK, len(pairs)))
     return _clusters(links)
 
 
-def find_links(progress: Progress | None = None) -> tuple[list[Link], int]:
+#: what the scoring workers read, set before they are forked (shared, not copied)
+_shared: dict[str, Any] = {}
+
+
+def _score_chunk(start: int) -> tuple[int, list[Link]]:
+    pairs = _shared["pairs"][start : start + CHUNK]
+    found = _links(
+        ((int(a), int(b)) for a, b in pairs),
+        _shared["records"],
+        _shared["name_keys"],
+        _shared["counts"],
+    )
+    return len(pairs), found
+
+
+def _pool(processes: int) -> Any:
+    """Worker processes forked from this one (they need no database: pure functions).
+    What is in memory now is frozen out of the garbage collector's reach, so that the
+    workers share it instead of copying it page by page."""
+    gc.freeze()
+    return multiprocessing.get_context("fork").Pool(processes)
+
+
+def _map[T, R](pool: Any, function: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+    """``function`` over ``items`` in the pool's workers (in order; a few items ahead,
+    not all: the items are made here, in this thread, which owns the database
+    connection), or here if there is no pool."""
+    if pool is None:
+        yield from map(function, items)
+        return
+    ahead: deque[Any] = deque()
+    for item in items:
+        ahead.append(pool.apply_async(function, (item,)))
+        if len(ahead) > AHEAD:
+            yield ahead.popleft().get()
+    while ahead:
+        yield ahead.popleft().get()
+
+
+def find_links(
+    progress: Progress | None = None, processes: int | None = None
+) -> tuple[list[Link], int]:
     """Every pair of stored persons (not merged away) at or above ``THRESHOLD``, clustered;
     and how many pairs were scored. ``progress(done, total)`` counts persons read, then
-    pairs scored."""
+    pairs scored. ``processes``: the workers (``PROCESSES`` unless given; one: none, as
+    with fewer than two chunks of pairs)."""
     report = progress or (lambda done, total: None)
-    pairs = candidate_pairs()
-    counts = shared_key_counts()
-    ids = sorted({pk for pair in pairs for pk in pair})
+    pairs, counts = blocks()
+    ids: list[int] = np.unique(pairs).tolist()
     total = len(ids) + len(pairs)
     report(0, total)
+    workers = (processes or PROCESSES) if len(pairs) >= 2 * CHUNK else 1
     records: dict[int, PersonRecord] = {}
     name_keys: dict[int, frozenset[int]] = {}
-    for done, (pk, record) in enumerate(_records(ids), start=1):
-        records[pk] = record
-        name_keys[pk] = frozenset(hash_key(key) for key in matching.name_keys(record))
-        if done % CHUNK == 0:
-            report(done, total)
-    links = score_pairs(
-        pairs, records, name_keys, counts, lambda done: report(len(ids) + done, total)
-    )
-    report(total, total)
-    return links, len(pairs)
+    links: list[Link] = []
+    try:
+        _shared.update(counts=counts)
+        with _workers(workers) as pool:
+            for read, chunk in enumerate(_map(pool, _records, _rows(ids)), start=1):
+                for pk, record, keys in chunk:
+                    records[pk], name_keys[pk] = record, keys
+                report(min(read * CHUNK, len(ids)), total)
+        _shared.update(pairs=pairs, records=records, name_keys=name_keys)
+        done = len(ids)
+        with _workers(workers) as pool:
+            for scored, found in _map(pool, _score_chunk, range(0, len(pairs), CHUNK)):
+                links += found
+                done += scored
+                report(done, total)
+    finally:
+        _shared.clear()
+        gc.unfreeze()
+    return _clusters(links), len(pairs)
+
+
+@contextmanager
+def _workers(processes: int) -> Iterator[Any]:
+    """A pool of ``processes`` workers, or none for one."""
+    if processes <= 1:
+        yield None
+        return
+    with _pool(processes) as pool:
+        yield pool
