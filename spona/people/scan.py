@@ -137,16 +137,22 @@ class _PairSet:
 
 def _grouped_keys(limit: int) -> Iterator[tuple[int, int, list[int] | None]]:
     """Each hashed key borne by more than one person: how many, and who if at most
-    ``limit``."""
+    ``limit`` (PostgreSQL aggregates them into an array, SQLite into a comma-separated text)."""
     table = connection.ops.quote_name(PersonMatchKey._meta.db_table)
+    members = (
+        "array_agg(person_id)" if connection.vendor == "postgresql" else "group_concat(person_id)"
+    )
     sql = f"""
-        SELECT key, COUNT(*), CASE WHEN COUNT(*) <= %s THEN array_agg(person_id) END
+        SELECT key, COUNT(*), CASE WHEN COUNT(*) <= %s THEN {members} END
         FROM {table} GROUP BY key HAVING COUNT(*) > 1
-    """  # noqa: S608 - the table name is the model's, the limit a parameter
+    """  # noqa: S608 - the table name is the model's, the aggregate ours, the limit a parameter
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, [limit])
         while rows := cursor.fetchmany(50_000):
-            yield from rows
+            for key, count, bearers in rows:
+                if isinstance(bearers, str):
+                    bearers = [int(bearer) for bearer in bearers.split(",")]
+                yield key, count, bearers
 
 
 def blocks(limit: int | None = None) -> tuple[np.ndarray, dict[int, int]]:
@@ -176,16 +182,21 @@ def _rows(ids: Sequence[int]) -> Iterator[list[tuple[Any, ...]]]:
     person = connection.ops.quote_name(Person._meta.db_table)
     document = connection.ops.quote_name(IdentityDocument._meta.db_table)
     columns = ", ".join(_PLAIN + _ENCRYPTED)
-    people_sql = f"SELECT {columns} FROM {person} WHERE id = ANY(%s) AND merged_into_id IS NULL"  # noqa: S608
-    documents_sql = f"SELECT person_id, number FROM {document} WHERE person_id = ANY(%s)"  # noqa: S608
     with connection.cursor() as cursor:
         for start in range(0, len(ids), CHUNK):
-            chunk = list(ids[start : start + CHUNK])
-            cursor.execute(documents_sql, [chunk])
+            chunk = [int(pk) for pk in ids[start : start + CHUNK]]
+            among = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT person_id, number FROM {document} WHERE person_id IN ({among})",  # noqa: S608
+                chunk,
+            )
             numbers: dict[int, list[str]] = {}
             for pk, number in cursor.fetchall():
                 numbers.setdefault(pk, []).append(number)
-            cursor.execute(people_sql, [chunk])
+            cursor.execute(
+                f"SELECT {columns} FROM {person} WHERE id IN ({among}) AND merged_into_id IS NULL",  # noqa: S608
+                chunk,
+            )
             yield [(*row, tuple(numbers.get(row[0], ()))) for row in cursor.fetchall()]
 
 
