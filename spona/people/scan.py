@@ -168,11 +168,6 @@ def blocks(limit: int | None = None) -> tuple[np.ndarray, dict[int, int]]:
     return _decode(pairs.result()), counts
 
 
-def candidate_pairs(limit: int | None = None) -> list[tuple[int, int]]:
-    """``blocks``' pairs as tuples."""
-    return [(int(a), int(b)) for a, b in blocks(limit)[0]]
-
-
 # --- 2. reading --------------------------------------------------------------------------
 
 
