@@ -3,10 +3,10 @@
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
 
 from spona.coordination.defaults import CODES, DEFAULT_MATRIX, PHASES
 from spona.coordination.models import Mandate, MandateRole
+from spona.core.caching import forget
 from spona.core.collation import serbian_sorted
 from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.policy import per_request
@@ -49,9 +49,7 @@ def _choices(municipality_pk: int) -> dict[tuple[str, str], tuple[str, str]]:
 def forget_choices(sender: object, instance: Mandate, **kwargs: object) -> None:
     """A ``post_save`` and ``post_delete`` receiver: read the municipality's choices anew, now
     and once the change commits (a page reading in between would otherwise keep the old ones)."""
-    key = _choices_key(instance.municipality_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    forget(_choices_key(instance.municipality_id))
 
 
 @per_request

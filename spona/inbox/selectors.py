@@ -1,10 +1,10 @@
 """Reads of one user's inbox: nobody reads another user's notifications."""
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import QuerySet
 
 from spona.accounts.models import User
+from spona.core.caching import forget
 from spona.inbox.models import Notification
 
 #: How long the unread count (the badge every page shows) is kept at most; a notification that
@@ -34,5 +34,4 @@ def unread_count(*, user: User) -> int:
 def forget_unread(user_pk: int) -> None:
     """The user's notifications changed: count them anew, now and once the change commits
     (a page counting in between would otherwise keep the old number)."""
-    cache.delete(_unread_key(user_pk))
-    transaction.on_commit(lambda: cache.delete(_unread_key(user_pk)))
+    forget(_unread_key(user_pk))

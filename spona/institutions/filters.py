@@ -18,6 +18,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from spona.core.caching import forget
 from spona.core.collation import serbian_sorted
 from spona.core.forms import ManyOptionsSelect
 from spona.institutions.models import Institution, Municipality
@@ -50,10 +51,14 @@ def reference_choices(name: str) -> list[tuple[int, str]]:
 
 
 def forget_reference_choices(**kwargs: Any) -> None:
-    """A municipality or an institution changed: offer the rows anew (a ``post_save`` and
-    ``post_delete`` receiver; bulk writes wait for ``CHOICES_SECONDS``)."""
-    cache.delete_many(
-        [_cache_key(name, language) for name in _OFFERED for language, _label in settings.LANGUAGES]
+    """A municipality or an institution changed: offer the rows anew, now and at its commit
+    (a ``post_save`` and ``post_delete`` receiver; bulk writes wait for ``CHOICES_SECONDS``)."""
+    forget(
+        *[
+            _cache_key(name, language)
+            for name in _OFFERED
+            for language, _label in settings.LANGUAGES
+        ]
     )
 
 
