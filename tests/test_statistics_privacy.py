@@ -108,6 +108,15 @@ def test_releases_add_up_and_the_one_past_the_budget_is_refused(cases, settings,
         dp_release(user=None, epsilon="0.0001", channel="cli")
 
 
+@pytest.mark.parametrize("epsilon", [0.7, 1.3, 1.5, 0.1, 2.0])
+def test_an_epsilon_whose_plain_scale_the_map_rounds_up_is_still_released(epsilon):
+    """1/ε as the scale makes OpenDP's map spend a hair more than ε for many values (0.7 maps
+    to 0.7000000000000001); the measurement takes the smallest scale that stays within ε."""
+    noise = privacy.measurement(epsilon)
+
+    assert noise.map(d_in=1) <= epsilon
+
+
 @pytest.mark.parametrize("epsilon", ["0", "-1", "abc", "nan", "inf"])
 def test_a_bad_epsilon_is_refused(epsilon):
     with pytest.raises(PrivacyRefusedError):

@@ -103,9 +103,16 @@ def measurement(epsilon: float) -> dp.Measurement:
     if not epsilon > 0:
         raise ValueError("epsilon must be positive")
     dp.enable_features("contrib")
-    noise = dp.m.make_laplace(
-        dp.vector_domain(dp.atom_domain(T=dp.i64)), dp.l1_distance(T=dp.i64), scale=1 / epsilon
-    )
+    space = dp.vector_domain(dp.atom_domain(T=dp.i64)), dp.l1_distance(T=dp.i64)
+
+    def laplace(scale: float) -> dp.Measurement:
+        return dp.m.make_laplace(*space, scale=scale)
+
+    noise = laplace(1 / epsilon)
+    if noise.map(d_in=1) > epsilon:  # type: ignore[no-untyped-call]  # OpenDP leaves it untyped
+        # OpenDP's map rounds up, and 1/ε can spend a hair more than ε (0.7 maps to
+        # 0.7000000000000001): then the smallest scale whose map stays within ε
+        noise = laplace(dp.binary_search_param(laplace, d_in=1, d_out=epsilon))
     if noise.map(d_in=1) > epsilon:  # type: ignore[no-untyped-call]  # OpenDP leaves it untyped
         raise ValueError("the measurement would spend more than epsilon")
     return noise
