@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -115,6 +116,18 @@ def test_the_plan_prints_in_both_scripts_with_owners_budget_and_overrides(
     assert "Osnovna škola „Vuk Karadžić“" in latin
     assert "Skupština ih ne želi" in latin
     assert workshops.title not in latin
+
+
+@pytest.mark.parametrize("year", ["0", "9999", "1999", "два"])
+def test_a_year_out_of_range_reads_this_year_with_a_message(coordinator, year) -> None:
+    client = Client()
+    client.force_login(coordinator)
+
+    response = client.get(reverse("planning:plan_pdf") + f"?year={year}", HTTP_ACCEPT_LANGUAGE="sr")
+
+    assert response.status_code == 200
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "Година се пише са четири цифре, од 2000." in shown
 
 
 def test_no_one_prints_another_municipalitys_plan(coordinator) -> None:

@@ -3,7 +3,6 @@ value, its progress through the year (POST records progress, as the activity's p
 and the five evidence scores compared with last year and the other municipalities. The same
 selectors, services, policy and disclosure as the pages."""
 
-import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -147,6 +146,6 @@ class Comparison(StrictQueryMixin, APIView):
 def _year(text: str) -> int:
     if not text:
         return timezone.localdate().year
-    if not (text.isascii() and text.isdigit() and 2000 <= int(text) <= datetime.MAXYEAR - 1):
+    if not (text.isascii() and text.isdigit() and services.year_in_range(int(text))):
         raise ValidationError({"year": [str(services.BAD_YEAR)]})
     return int(text)

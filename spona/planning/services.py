@@ -49,6 +49,13 @@ NEEDS_TWO_SCORERS = _(
 NEEDS_REASON = _("Say why you override the prioritisation.")
 WRONG_INDICATOR = _("The indicator belongs to another activity.")
 BAD_YEAR = _("A year is written with four digits, from 2000.")
+
+
+def year_in_range(year: int) -> bool:
+    """A year the plans, their evidence and their reports can be read for (its end is a date)."""
+    return 2000 <= year <= datetime.MAXYEAR - 1
+
+
 #: activities whose money is committed: a new prioritisation keeps them in
 COMMITTED = (ActivityStatus.IN_PROGRESS, ActivityStatus.DONE)
 OVER_BUDGET = _("The mandatory activities and those you keep in do not fit the budget: %(detail)s")

@@ -49,10 +49,13 @@ def _home(request: AuthenticatedHttpRequest) -> Municipality | None:
 
 
 def _year(request: AuthenticatedHttpRequest) -> int:
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year
+    """The year asked for, or this year (with a message if one was asked for in vain)."""
+    text = request.GET.get("year", "")
+    if text.isascii() and text.isdigit() and services.year_in_range(int(text)):
+        return int(text)
+    if text:
+        messages.error(request, services.BAD_YEAR)
+    return timezone.localdate().year
 
 
 @login_required
