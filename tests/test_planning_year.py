@@ -545,3 +545,42 @@ def test_the_api_gives_indicators_progress_and_comparisons_and_records_progress(
     assert [r["problem"] for r in rows.json()] == [p.value for p in Problem]
     assert rows.json()[0]["title"] == "Low citizen awareness"
     assert client.get(reverse("api_plan_comparison") + "?year=20x6").status_code == 400
+
+
+def test_the_year_end_report_reads_indicators_once_however_many_activities_there_are(
+    coordinator,
+) -> None:
+    """The report prefetches every activity's indicators and their updates: more activities
+    with indicators must not add queries (indicator_rows used to read each one's again)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from spona.planning import report
+
+    municipality = coordinator.institution.municipality
+    services.budget_set(
+        user=coordinator, municipality=municipality, year=YEAR, total=Decimal(9000), by_funder={}
+    )
+
+    def planned_with_indicators(title: str) -> None:
+        each = activity(coordinator, title, 1000)
+        for n in range(2):
+            services.indicator_add(
+                user=coordinator, activity=each, name=f"Учесници {n}", baseline=0, target=8
+            )
+        services.prioritise(user=coordinator, municipality=municipality, year=YEAR)
+
+    def queries_of_report() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            _, tables = report.tables(
+                user=coordinator, municipality=municipality, year=YEAR, language="sr"
+            )
+        return len(captured), sum(len(t.rows) for t in tables)
+
+    planned_with_indicators("Радионице")
+    one, rows_one = queries_of_report()
+    planned_with_indicators("Трибине")
+    planned_with_indicators("Летци")
+    three, rows_three = queries_of_report()
+    assert rows_three > rows_one
+    assert three == one
