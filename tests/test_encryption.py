@@ -318,3 +318,43 @@ def test_tokens_open_as_fernet_opens_them() -> None:
     refused(b"not a token at all")
     for block in (b"0" * 15 + b"\x00", b"0" * 15 + b"\x11", b"0" * 13 + b"\x02\x03\x03"):
         refused(_badly_padded(new, block))
+
+
+def test_the_opener_refuses_what_fernet_refuses_at_construction_and_call() -> None:
+    """No key, or a key of another length than Fernet's 32 bytes, is refused when the
+    opener is made (not at its first token); a token that is not bytes is a TypeError."""
+    with pytest.raises(ValueError, match="at least one Fernet"):
+        MultiFernet([])
+    with pytest.raises(ValueError, match="at least one Fernet"):
+        FernetOpener(())
+    for size in (16, 40, 48):
+        key = base64.urlsafe_b64encode(os.urandom(size))
+        with pytest.raises(ValueError, match="32 url-safe"):
+            Fernet(key)
+        with pytest.raises(ValueError, match="32 url-safe"):
+            FernetOpener((key.decode(),))
+    opener = FernetOpener((Fernet.generate_key().decode(),))
+    with pytest.raises(TypeError):
+        opener.decrypt(bytearray(b"gAAAAA"))  # type: ignore[arg-type]
+
+
+def test_a_key_whose_signature_matches_but_whose_padding_does_not_passes_to_the_next() -> None:
+    """As MultiFernet: keys sharing a signing half (never generated, but possible by hand)
+    do not stop at the first whose MAC matches when its padding is wrong."""
+    first = base64.urlsafe_b64decode(Fernet.generate_key())
+    second = base64.urlsafe_b64encode(first[:16] + os.urandom(16))
+    first_key = base64.urlsafe_b64encode(first)
+    token = Fernet(second).encrypt(b"x" * 15)
+    while _opens(Fernet(first_key), token):  # by chance (1 in ~256) valid padding for both
+        token = Fernet(second).encrypt(b"x" * 15)
+    reference = MultiFernet([Fernet(first_key), Fernet(second)])
+    opener = FernetOpener((first_key.decode(), second.decode()))
+    assert opener.decrypt(token) == reference.decrypt(token) == b"x" * 15
+
+
+def _opens(fernet: Fernet, token: bytes) -> bool:
+    try:
+        fernet.decrypt(token)
+    except InvalidToken:
+        return False
+    return True

@@ -79,6 +79,25 @@ def test_many_options_select_is_djangos_select() -> None:
         assert _normalised(spona_select) == _normalised(django_select)
 
 
+def test_a_safe_label_never_lends_its_markup_to_an_equal_plain_one() -> None:
+    """The options are kept per process by their text: a label marked safe, asked first,
+    must not make a later plain label of the same text come out unescaped."""
+    from spona.core.forms import DatalistInput
+
+    text = "<b>Bold</b>"
+    ManyOptionsSelect(choices=[("1", mark_safe(text))]).render("place", None)  # noqa: S308
+    plain = ManyOptionsSelect(choices=[("1", text)]).render("place", None)
+    assert "<b>" not in plain
+    assert "&lt;b&gt;Bold" in plain
+
+    first = DatalistInput()
+    first.options = [mark_safe(text)]  # noqa: S308
+    first.render("place", None)
+    second = DatalistInput()
+    second.options = [text]
+    assert "<b>" not in second.render("place", None)
+
+
 #: ``includes/form.html`` as a template, before ``{% form_fields %}`` wrote it out in Python
 FORM_TEMPLATE = """{% load i18n %}
 {% if form.non_field_errors %}

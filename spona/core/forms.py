@@ -48,7 +48,9 @@ class ManyOptionsSelect(forms.Select):
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        choices = tuple((str(key), str(label)) for key, label in self.choices)
+        # plain strings (a SafeString label is escaped too): the cache must not hand a safe
+        # label's markup to an equal plain one
+        choices = tuple((_plain(key), _plain(label)) for key, label in self.choices)
         keys, options = _options(choices)
         chosen = [keys.index(key) for key in self.format_value(value) if key in keys]
         if chosen:  # the first of them in the list, as Django's select marks it
@@ -62,6 +64,11 @@ class ManyOptionsSelect(forms.Select):
             flatatt(final),
             mark_safe("\n".join(options)),  # noqa: S308 - each option escaped by format_html
         )
+
+
+def _plain(value: Any) -> str:
+    """``value`` as an exact ``str``, never a ``SafeString`` (which ``str()`` keeps)."""
+    return str.__str__(str(value))
 
 
 @lru_cache(maxsize=64)
@@ -101,7 +108,7 @@ class FormRenderer(DjangoTemplates):
             label = _escaped(context["label"])
             if not context["use_tag"]:
                 return label.strip()
-            tag = context["tag"]
+            tag = _escaped(context["tag"])
             return f"<{tag}{_attributes(context['attrs'])}>{label}</{tag}>".strip()
         widget = context.get("widget")
         if template_name in _INPUTS and widget is not None:
@@ -134,7 +141,7 @@ class DatalistInput(forms.TextInput):
         widget = context["widget"]
         widget["list_id"] = f"{widget['attrs'].get('id') or name}-choices"
         widget["attrs"]["list"] = widget["list_id"]
-        widget["options"] = _datalist_options(tuple(self.options))
+        widget["options"] = _datalist_options(tuple(_plain(o) for o in self.options))
         return context
 
 

@@ -42,7 +42,11 @@ class FernetOpener:
     """
 
     def __init__(self, keys: tuple[str, ...]) -> None:
+        if not keys:
+            raise ValueError("MultiFernet requires at least one Fernet instance")
         raw = [base64.urlsafe_b64decode(key) for key in keys]
+        if any(len(key) != 32 for key in raw):
+            raise ValueError("Fernet key must be 32 url-safe base64-encoded bytes.")
         self._keys = [(key[:16], key[16:]) for key in raw]
         self._local = threading.local()
 
@@ -59,6 +63,8 @@ class FernetOpener:
         return contexts
 
     def decrypt(self, token: bytes) -> bytes:
+        if not isinstance(token, bytes):
+            raise TypeError("token must be bytes")
         try:
             data = binascii.a2b_base64(token.translate(_URLSAFE))
         except binascii.Error:
@@ -72,9 +78,10 @@ class FernetOpener:
                 chained = int.from_bytes(blocks.update(ciphertext)) ^ int.from_bytes(signed[9:-16])
                 padded = chained.to_bytes(len(ciphertext))
                 pad = padded[-1]
-                if not 1 <= pad <= 16 or not padded.endswith(_PADDING[pad]):
-                    raise InvalidToken
-                return padded[:-pad]
+                if 1 <= pad <= 16 and padded.endswith(_PADDING[pad]):
+                    return padded[:-pad]
+                # as MultiFernet: a key whose MAC matched but whose padding did not is
+                # not this token's key; try the next
         raise InvalidToken
 
 
