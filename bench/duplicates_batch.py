@@ -35,8 +35,8 @@ keys derived from its name) so that a size loaded once is scanned again without 
 ``--load-only`` loads and stops.
 
 Measured (docs/performance.md, "The duplicate scan"; 6 December 2026, 2 cores shared with
-other helpers, load average 10 to 12): FEBRL4 ours P 1.0000, R 0.9920, F1 0.9960, 7.3 s;
-Splink P 1.0000, R 0.9970, F1 0.9985, 15.6 s (median of 3, same run). 101,000 stored:
+other helpers, load average 10 to 15): FEBRL4 ours P 1.0000, R 0.9956, F1 0.9978 with the
+address, 9.7 s; Splink P 1.0000, R 0.9970, F1 0.9985, 19.4 s (median of 3, same run). 101,000 stored:
 1,308,197 pairs, 1,235 links, about 110 s of CPU; the million: see docs/performance.md.
 """
 
