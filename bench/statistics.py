@@ -91,7 +91,7 @@ INSERT INTO people_person (
     code, given_name, family_name, name_index, date_of_birth, estimated_age, sex, citizenship,
     municipality_id, settlement, registered_by_id, registered_by_institution_id, created_at,
     updated_at, version, birth_surname, jmbg, jmbg_as_documented, jmbg_index, other_names,
-    parent_name, parent_name_index, previous_surnames
+    parent_name, parent_name_index, previous_surnames, address
 )
 SELECT
     'B' || lpad(n::text, 9, '0'), '', '', '', '',
@@ -104,7 +104,7 @@ SELECT
          WHEN r_cit < 0.96 THEN 'SY' WHEN r_cit < 0.97 THEN 'AF' WHEN r_cit < 0.975 THEN 'US'
          ELSE '' END,
     municipalities[1 + floor(power(r_mun, 2) * array_length(municipalities, 1))::int],
-    '', %(user)s, %(institution)s, now(), now(), 1, '', '', false, '', '', '', '', ''
+    '', %(user)s, %(institution)s, now(), now(), 1, '', '', false, '', '', '', '', '', ''
 FROM gen;
 
 INSERT INTO cases_case (

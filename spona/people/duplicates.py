@@ -48,6 +48,7 @@ MATCH_FIELDS = (
     "previous_surnames",
     "other_names",
     "settlement",
+    "address",
 )
 
 
@@ -108,6 +109,7 @@ def record_of(person: Any) -> PersonRecord:
         other_names=_listed(getattr(person, "other_names", "")),
         documents=_documents(person),
         settlement=getattr(person, "settlement", "") or "",
+        address=getattr(person, "address", "") or "",
     )
 
 

@@ -52,6 +52,9 @@ class PersonForm(forms.ModelForm[Person]):
         help_texts = {
             "given_name": _("As the person gives it, in either script. May stay empty."),
             "estimated_age": _("When the date of birth is not known."),
+            "address": _(
+                "Of residence: the street and house number, as in the person's documents."
+            ),
             "jmbg": _("Optional: 13 digits. Foreigners and people without documents have none."),
             "jmbg_as_documented": _(
                 "Tick only when the JMBG disagrees with the date of birth or sex above and "

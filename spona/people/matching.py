@@ -45,6 +45,21 @@ Evidence
     what could explain the same name in the same town is another bearer living there). "Dj" is read both as Đ
     and as D and J (``spellings``).
 
+    The address of residence (``address_points``; its own functions at the end of this
+    module): read as a street and a house number (``address_parts``: folded like names,
+    "ul." and "br." dropped, an ordinal such as "27. marta" part of the street's name, a
+    flat after a slash or a comma left out) and compared street to street, spelt without
+    spaces, within one typo. The same street and number +4, as much as a name token
+    agreeing: a house number is one household among thousands in a municipality, but the
+    relatives most likely to share a surname share it too, so it is less than a date of
+    birth (+6, shared only by twins). So a grandfather and a grandson named alike at one
+    address still differ by their dates of birth unless the name is rare (three bearers
+    or fewer, and the same settlement: then they are a suggestion, and the reviewer sees
+    the dates). The same
+    street with another number -0.5 (a slip, or another house of the same family along the
+    street); the same street, a number missing on one side, +1 (finer than the
+    settlement); another street, or none on either side, neither way: people move.
+
 Blocking
     ``blocking_keys`` are plain strings; a record is a candidate for another when they
     share one. No key is one name alone (Jovanović is about 0.5% of persons: 5,000 at a
@@ -52,7 +67,9 @@ Blocking
     within one typo (its deletion neighbourhood, as in SymSpell: for a name with a typo
     and no usable date); a name token with the date of birth (day and month in either
     order) or with the birth year; the date of birth alone (about 45 persons a day at a
-    million; catches typos in both names). About 25 keys a person. ``KEY_WEIGHTS`` rank
+    million; catches typos in both names); the street and house number (``address_keys``,
+    one key: the street spelt without spaces, with the number). About 25 keys a person.
+    ``KEY_WEIGHTS`` rank
     the persons sharing keys, most telling first, so that at most ``CANDIDATE_LIMIT``
     are decrypted and scored.
 """
@@ -73,7 +90,7 @@ THRESHOLD = 0.5
 MAX_TOKENS = 4
 #: how telling a shared key of each kind is, to rank candidates before scoring; the keys
 #: of a kind in ONCE count once (a namesake shares all the typo keys of a name)
-KEY_WEIGHTS = {"j": 100, "k": 100, "d": 40, "n": 30, "e": 25, "b": 20, "y": 10}
+KEY_WEIGHTS = {"j": 100, "k": 100, "d": 40, "n": 30, "e": 25, "b": 20, "a": 15, "y": 10}
 ONCE = frozenset({"e"})
 #: at most this many persons sharing keys are scored (the best ranked)
 CANDIDATE_LIMIT = 200
@@ -133,6 +150,8 @@ class PersonRecord:
     documents: tuple[str, ...] = ()
     #: the settlement (town, village, suburb) lived in, as typed
     settlement: str = ""
+    #: the address of residence (street and house number), as typed
+    address: str = ""
 
 
 # --- normalisation -----------------------------------------------------------------------
@@ -237,6 +256,7 @@ def blocking_keys(record: PersonRecord) -> set[str]:
     if record.jmbg:
         keys.add(f"j:{record.jmbg}")
     keys.update(f"k:{number}" for number in record.documents)
+    keys |= address_keys(record.address)
     return keys
 
 
@@ -478,7 +498,8 @@ def points(
         here = local and a.municipality_id == b.municipality_id and _same_name(a, b)
         rarity = undated_rarity_points(neighbours if here else namesakes)
     names = best_name_points(a, b)
-    return names + rarity + birth_points(a, b) + other_points(a, b) + identifier_points(a, b)
+    found = names + rarity + birth_points(a, b) + other_points(a, b) + identifier_points(a, b)
+    return found + address_points(a.address, b.address)
 
 
 def _same_name(a: PersonRecord, b: PersonRecord) -> bool:
@@ -516,6 +537,8 @@ def explain(a: PersonRecord, b: PersonRecord) -> list[str]:
         reasons.append("same_date_of_birth")
     elif born == _DOB_NEAR:
         reasons.append("near_date_of_birth")
+    if address_points(a.address, b.address) == _ADDRESS_SAME:
+        reasons.append("same_address")
     if a.municipality_id is not None and a.municipality_id == b.municipality_id:
         reasons.append("same_municipality")
     return reasons
@@ -554,3 +577,88 @@ def score(
         return 0.0  # without a name there is nothing to go on
     evidence = points(a, b, namesakes=namesakes, neighbours=neighbours)
     return 1.0 / (1.0 + exp(_MIDPOINT - evidence))
+
+
+# --- the address of residence ------------------------------------------------------------
+
+#: words of an address that name no street: "ul." and "br." are written or left out at will
+_ADDRESS_NOISE = frozenset({"ul", "ulica", "br", "broj", "bb"})
+#: a number with a dot is an ordinal, part of a street's name ("27. marta", "1. maja")
+_ADDRESS_TOKEN = re.compile(r"\d+\.|\d+|[a-z]+")
+# points: the same street and house number; the same street, another number (a slip or a
+# move within the street: weakly against); the same street where a number is missing
+_ADDRESS_SAME, _ADDRESS_OTHER_NUMBER, _STREET_SAME = 4.0, -0.5, 1.0
+#: a street spelt (letters, without spaces) at least this long is compared within a typo
+_STREET_MIN_LENGTH = 4
+
+
+@dataclass(frozen=True)
+class Address:
+    """An address as compared: the street's words (folded ``letters``, ordinals kept as
+    digits) and the house number ("12", "12a"), either possibly empty."""
+
+    street: tuple[str, ...]
+    number: str
+
+    @property
+    def spelt(self) -> str:
+        """The street without spaces: a word split or run together is not a typo."""
+        return "".join(self.street)
+
+
+@_CACHED
+def address_parts(text: str) -> Address:
+    """The street and house number of an address typed as Serbian records write it
+    ("Kneza Miloša 12/4, stan 3") or number first ("12 Stanley Street"). Only the part
+    before the first comma is read (the rest is a flat, a building, a hamlet). The house
+    number is the first number that is not an ordinal, with a one-letter suffix (12a,
+    12 a); a flat after a slash is left out; "bb" (bez broja) is no number. The street
+    is the words before the number, or after it when none precede it."""
+    tokens = _ADDRESS_TOKEN.findall(fold(text).split(",")[0])
+    before: list[str] = []
+    after: list[str] = []
+    number = ""
+    for i, token in enumerate(tokens):
+        if token.isdigit() and not number:
+            suffix = tokens[i + 1] if i + 1 < len(tokens) else ""
+            number = token + (suffix if len(suffix) == 1 and suffix.isalpha() else "")
+        elif token.isdigit() or (len(token) == 1 and token.isalpha()):
+            continue  # a flat, a number's suffix, an initial
+        elif token not in _ADDRESS_NOISE:
+            (after if number else before).append(letters(token.rstrip(".")))
+    return Address(tuple(before or after), number.lstrip("0"))
+
+
+def same_street(a: Address, b: Address) -> bool:
+    """Two streets alike: spelt the same, or (long enough) within one typo."""
+    x, y = a.spelt, b.spelt
+    if not x or not y:
+        return False
+    close = min(len(x), len(y)) >= _STREET_MIN_LENGTH and one_typo_apart(x, y)
+    return x == y or close
+
+
+def address_points(a: str, b: str) -> float:
+    """Two addresses of residence: the same street and house number is strong evidence
+    (a house number on a street is one household: a few persons, though relatives
+    share it, so not decisive); the same street with another number weakly against (a
+    slip, or a move along the street); the same street without a number on one side a
+    little for. Another street, or a missing one, counts neither way: people move."""
+    if not a or not b:
+        return 0.0
+    x, y = address_parts(a), address_parts(b)
+    if not same_street(x, y):
+        return 0.0
+    if x.number and y.number:
+        return _ADDRESS_SAME if x.number == y.number else _ADDRESS_OTHER_NUMBER
+    return _STREET_SAME
+
+
+def address_keys(text: str) -> set[str]:
+    """The blocking key of an address (``a``): the street, without spaces (words split or
+    run together still agree), with the house number. One key, not one a street word:
+    "Street", "Bulevar" and "Kneza" are in too many streets' names to block on."""
+    parts = address_parts(text)
+    if not parts.number or not parts.spelt:
+        return set()
+    return {f"a:{parts.spelt}|{parts.number}"}

@@ -46,6 +46,8 @@ class Person(VersionedModel):
         on_delete=models.PROTECT,
     )
     settlement = EncryptedTextField(_("settlement"), blank=True)
+    #: the address of residence (adresa prebivališta or boravišta): street and house number
+    address = EncryptedTextField(_("address"), blank=True)
     #: optional (foreigners, people without documents); validated by ``spona.people.jmbg``
     jmbg = EncryptedTextField(_("JMBG"), blank=True)
     jmbg_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)

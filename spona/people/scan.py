@@ -69,6 +69,7 @@ _ENCRYPTED = (
     "previous_surnames",
     "other_names",
     "settlement",
+    "address",
 )
 _LOW_BITS = np.uint64(0xFFFFFFFF)
 

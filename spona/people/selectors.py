@@ -64,6 +64,7 @@ REASONS = {
     "same_parent": _("same parent's name"),
     "same_date_of_birth": _("same date of birth"),
     "near_date_of_birth": _("nearly the same date of birth"),
+    "same_address": _("same address"),
     "same_municipality": _("same municipality"),
 }
 
