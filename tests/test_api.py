@@ -173,3 +173,49 @@ def test_a_page_of_signals_reads_as_each_signal_reads_alone(make_user, municipal
     assert MunicipalitySerializer([municipality], many=True).data == [
         MunicipalitySerializer(municipality).data
     ]
+
+
+def test_the_api_signal_list_reads_only_what_it_returns(make_user, municipality) -> None:
+    """The signal list reads the serializer's columns and the municipality's code, not the
+    reason for a dismissal nor the indicators (issue 18); each signal reads as it reads alone,
+    and the page is audited as before. Its plan is the serializer class's, worked out once;
+    a serializer whose fields are its own gets DRF's loop."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework import serializers
+
+    from spona.api.serializers import SignalSerializer, _class_plan
+    from spona.signals.models import Signal
+    from spona.signals.services import signal_raise
+
+    user = make_user(Role.CASE_MANAGER)
+    for who in ["", "Комшија"]:
+        signal_raise(
+            user=user,
+            what_seen="Дете проси",
+            municipality=municipality,
+            who=who,
+            urgency="normal",
+            child_involved="yes",
+        )
+    _token, raw = api_token_create(user=user, name="x")
+    with CaptureQueriesContext(connection) as queries:
+        body = _get(reverse("api_signal_list"), raw).json()
+    listing = next(
+        q["sql"] for q in queries if 'FROM "signals_signal"' in q["sql"] and "LIMIT" in q["sql"]
+    )
+    assert "dismissed_reason" not in listing
+    assert "indicators" not in listing
+    assert '"what_seen"' in listing
+    alone = [SignalSerializer(s).data for s in Signal.objects.order_by("-created_at", "-pk")]
+    assert sorted(body["results"], key=lambda r: r["code"]) == sorted(
+        alone, key=lambda r: r["code"]
+    )
+    assert AuditEvent.objects.filter(purpose="signal list (API)").count() == 1
+
+    class Own(SignalSerializer):
+        def get_fields(self):  # type: ignore[no-untyped-def]
+            return {"code": serializers.CharField()}
+
+    assert _class_plan(SignalSerializer) is _class_plan(SignalSerializer)
+    assert _class_plan(Own) is None

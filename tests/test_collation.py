@@ -108,6 +108,7 @@ def test_the_municipality_register_is_listed_in_the_pages_alphabet(
 
 @pytest.mark.django_db
 def test_the_triage_assign_list_is_sorted(municipality) -> None:
+    from spona.signals.forms import AssignForm
     from spona.signals.views import _assignable
     from tests.factories import UserFactory
 
@@ -123,7 +124,8 @@ def test_the_triage_assign_list_is_sorted(municipality) -> None:
 
     signal = signal_raise(user=raiser, municipality=municipality, what_seen="Девојка ради ноћу")
     with translation.override("sr"):
-        names = [i.name for i in _assignable(signal)]
+        form = AssignForm(institutions=_assignable(signal))
+        names = [label for key, label in form.fields["institution"].choices if key]
     assert names == serbian_sorted(names, str, Script.CYRILLIC)
     assert (
         names.index("Дом здравља")

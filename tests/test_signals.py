@@ -1,6 +1,7 @@
 """Signals: any institution raises one, the right institutions triage it, citizens report
 anonymously (rate-limited, robots kept out, nothing identifying stored)."""
 
+import re
 import time
 from unittest import mock
 
@@ -8,6 +9,7 @@ import pytest
 from django.core import signing
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from spona.accounts.models import Role
 from spona.audit.models import AuditEvent
@@ -331,3 +333,41 @@ def test_the_citizen_form_has_no_professional_checklist(client) -> None:
     catalogue_load_default()
     html = client.get(reverse("report:citizen_report"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Warning signs you noticed" not in html
+
+
+def test_the_empty_signal_form_is_written_once_and_never_stale(people_of, municipality) -> None:
+    """The staff form's empty fields are written once per process for what they show (issue
+    18, ``_empty_fields``): the same markup as ``{% form_fields %}``; a renamed municipality,
+    another language or another list of warning signs is written anew; a form sent back with
+    errors is written with them."""
+    from spona.core.templatetags.spona_forms import form_fields
+    from spona.screening.services import catalogue_load_default
+    from spona.signals import forms
+
+    forms._empty_fields.cache_clear()
+    teacher = people_of(InstitutionType.SCHOOL)
+    client = Client()
+    client.force_login(teacher)
+
+    def page(language: str = "en") -> str:
+        url = reverse("signals:signal_create")
+        html = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)  # one per page
+
+    first = page("sr-latn")
+    assert ('value="Pirot"', forms._empty_fields.cache_info().misses) == ('value="Pirot"', 1)
+    assert page("sr-latn") == first
+    assert forms._empty_fields.cache_info().hits == 1
+    with translation.override("sr-latn"):
+        form = forms.SignalForm(initial={"municipality": municipality.pk})
+        assert str(form_fields(form)) in first
+    municipality.name_lat = "Pirot (grad)"
+    municipality.save()
+    assert 'value="Pirot (grad)"' in page("sr-latn")
+    assert "Sudden or repeated absences" not in page()
+    catalogue_load_default()
+    assert "Sudden or repeated absences" in page()
+    assert 'value="Пирот"' in page("sr")
+    sent = client.post(reverse("signals:signal_create"), {"municipality": municipality.pk})
+    assert sent.status_code == 200
+    assert 'class="error"' in sent.content.decode()

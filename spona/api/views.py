@@ -210,7 +210,8 @@ class SignalList(PagedListMixin, generics.ListCreateAPIView[Signal]):
 
     def get_queryset(self) -> QuerySet[Signal]:
         require(self.request.user, SIGNAL_VIEW)
-        return visible(self.request.user, Signal).select_related("municipality")
+        shown = visible(self.request.user, Signal).select_related("municipality")
+        return shown.only(*SignalSerializer.Meta.columns)
 
     def paginate_queryset(self, queryset: Any) -> Any:
         """The page of signals (contact details included) is one audited read naming each."""

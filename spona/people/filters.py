@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from spona.core.fields import blind_index
+from spona.core.forms import ManyOptionsSelect
 from spona.core.listing import date_from, date_to
 from spona.core.translit import fold
 from spona.institutions.filters import municipality_filter
@@ -69,7 +70,7 @@ class PersonFilter(django_filters.FilterSet):
             "number; Cyrillic and Latin spelling find the same person."
         ),
     )
-    sex = django_filters.ChoiceFilter(choices=Sex.choices, label=_("sex"))
+    sex = django_filters.ChoiceFilter(choices=Sex.choices, label=_("sex"), widget=ManyOptionsSelect)
     municipality = municipality_filter()
     since = date_from("created_at", _("registered from"))
     until = date_to("created_at", _("registered until"))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.core import numbers
+from spona.institutions.filters import reference_choices
 from spona.institutions.models import Municipality
 from spona.policy import can, require, visible
 from spona.prevention import maps, selectors, services
@@ -46,9 +47,10 @@ def _number(value: float) -> str:
 def _map(
     values: list[selectors.MunicipalityValue], *, title: str, focus: tuple[str, ...] = ()
 ) -> str:
+    codes = dict(Municipality.objects.values_list("pk", "code"))
     return _drawn_map(
         tuple((v.municipality.code, v.rate) for v in values),
-        tuple((m.code, str(m)) for m in Municipality.objects.all()),
+        tuple((codes[pk], name) for pk, name in reference_choices("municipality") if pk in codes),
         title,
         focus,
         get_language(),

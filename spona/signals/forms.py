@@ -1,10 +1,17 @@
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any
 
 from django import forms
 from django.core import signing
+from django.forms.models import ModelChoiceIterator
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from spona.core.forms import limit_choices, typeable
+from spona.core.forms import ManyOptionsSelect, limit_choices, typeable
+from spona.core.templatetags.spona_forms import form_fields
 from spona.core.urgency import Urgency
 from spona.institutions.filters import reference_choices
 from spona.institutions.models import Institution
@@ -48,8 +55,11 @@ class SignalForm(forms.ModelForm[Signal]):
     def __init__(self, *args: Any, institution_type: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # 161 of them: type a few letters
-        typeable(self, "municipality", reference_choices("municipality"))
+        municipalities = reference_choices("municipality")
+        typeable(self, "municipality", municipalities)
         signs = choices_for(institution_type) if institution_type else []
+        #: all that the empty form's fields show besides the code's labels and help texts
+        self.shown = (get_language(), tuple(municipalities), tuple(signs), self.initial)
         if signs:  # the short checklist for the reporter's kind of institution
             self.fields["indicators"] = forms.MultipleChoiceField(
                 label=_("Warning signs you noticed"),
@@ -58,6 +68,30 @@ class SignalForm(forms.ModelForm[Signal]):
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
             )
+
+    def fields_html(self) -> SafeString:
+        """The fields as ``{% form_fields %}`` writes them; those of an empty staff form
+        (``_empty_fields``) once per process for each different ``shown``."""
+        if self.is_bound or type(self) is not SignalForm:
+            return form_fields(self)
+        return _empty_fields(_Empty(repr(self.shown), self))
+
+
+@dataclass(frozen=True)
+class _Empty:
+    """An empty form, known (hashed and compared) by what it shows."""
+
+    shown: str
+    form: SignalForm = field(compare=False)
+
+
+@lru_cache(maxsize=32)
+def _empty_fields(empty: _Empty) -> SafeString:
+    """An empty signal form's fields, written once per process for each different language,
+    list of municipalities (their names, in order), list of warning signs and initial
+    municipality: a form's fields were most of the page's work, and what they show is all in
+    the key, so a kept one is never stale (a renamed municipality is a new key)."""
+    return form_fields(empty.form)
 
 
 class CitizenSignalForm(SignalForm):
@@ -106,13 +140,40 @@ class FollowUpForm(forms.Form):
     )
 
 
+class _AssignableChoices(ModelChoiceIterator[Institution]):
+    """The field's institutions offered in the cached alphabetical order of the active
+    institutions (``reference_choices``): one query of their keys, instead of reading them
+    all, sorting them and reading them again in that order; what the field accepts is still
+    its queryset's."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from self._offered
+
+    def __len__(self) -> int:
+        return len(self._offered) + int(self.field.empty_label is not None)
+
+    @cached_property
+    def _offered(self) -> list[tuple[int, str]]:
+        keys = frozenset(self.queryset.values_list("pk", flat=True))
+        return [(pk, label) for pk, label in reference_choices("institution") if pk in keys]
+
+
+class _AssignableField(forms.ModelChoiceField[Institution]):
+    iterator = _AssignableChoices
+
+
 class AssignForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    institution = forms.ModelChoiceField(label=_("Assign to"), queryset=Institution.objects.none())
+    institution = _AssignableField(
+        label=_("Assign to"), queryset=Institution.objects.none(), widget=ManyOptionsSelect
+    )
     urgency = forms.ChoiceField(
         label=_("Urgency, as triaged"),
         choices=Urgency.choices,
         required=False,
+        widget=ManyOptionsSelect,
         help_text=_("Raise or lower what the reporter chose; the time to act follows from it."),
     )
 

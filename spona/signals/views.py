@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.accounts.selectors import with_receivers
 from spona.core.actions import act_and_return, incomplete_and_return, submit_and_return
-from spona.core.collation import in_serbian_order
 from spona.institutions.models import Institution
 from spona.policy import can, require, visible
 from spona.signals import ratelimit, selectors, services
@@ -69,9 +68,10 @@ def signal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _assignable(signal: Signal) -> QuerySet[Institution]:
     """Institutions of the signal's municipality, and the national ones, that have someone to
-    receive it (a signal routed where nobody answers would wait forever)."""
+    receive it (a signal routed where nobody answers would wait forever); ``AssignForm``
+    offers them in alphabetical order."""
     here = Q(municipality=signal.municipality_id) | Q(municipality__isnull=True)
-    return in_serbian_order(with_receivers(Institution.objects.filter(here, is_active=True)), str)
+    return with_receivers(Institution.objects.filter(here, is_active=True))
 
 
 def _triage_forms(signal: Signal) -> dict[str, object]:
