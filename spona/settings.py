@@ -189,8 +189,13 @@ WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10)
 SWEEP_INTERVAL_MINUTES = env.float("SWEEP_INTERVAL_MINUTES", default=60)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://spona")}
+# Django's Redis cache, keeping its Redis client (spona.core.rediscache)
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "spona.core.rediscache.KeptClientRedisCache"
 #: caches every server process shares (``CACHE_URL``); a local memory cache is each process's own
-SHARED_CACHES = frozenset({"django.core.cache.backends.redis.RedisCache"})
+SHARED_CACHES = frozenset(
+    {"django.core.cache.backends.redis.RedisCache", "spona.core.rediscache.KeptClientRedisCache"}
+)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["spona.accounts.backends.UserBackend"]

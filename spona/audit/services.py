@@ -80,16 +80,30 @@ def audit(
     return event
 
 
-def _next_id() -> int:
-    """The primary key the event will have, taken before the insert so that the hash covers
-    it too (under the chain's lock)."""
+#: The chain's head (its last event's place and hash) and the key the next event will have, in
+#: one statement; a row even when the log is empty.
+_HEAD_AND_NEXT_ID = """
+SELECT head.seq, head.hash, nextval(pg_get_serial_sequence('audit_auditevent', 'id'))
+FROM (SELECT 1) AS one
+LEFT JOIN LATERAL (SELECT seq, hash FROM audit_auditevent ORDER BY seq DESC LIMIT 1) AS head
+ON TRUE
+"""
+
+
+def _head_and_next_id() -> tuple[int | None, str | None, int]:
+    """The chain's last ``seq`` and ``hash`` (``None`` for an empty log) and the primary key the
+    event will have, taken before the insert so that the hash covers it too (under the chain's
+    lock, which must be taken first: the head is read after it, in a statement of its own)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence('audit_auditevent', 'id'))")
-        else:
-            cursor.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM audit_auditevent")
+            cursor.execute(_HEAD_AND_NEXT_ID)
+            seq, last_hash, next_id = cursor.fetchone()
+            return seq, last_hash, int(next_id)
+        cursor.execute("SELECT seq, hash FROM audit_auditevent ORDER BY seq DESC LIMIT 1")
+        head = cursor.fetchone()
+        cursor.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM audit_auditevent")
         (value,) = cursor.fetchone()
-    return int(value)
+    return (head[0], head[1], int(value)) if head else (None, None, int(value))
 
 
 def _named(obj: models.Model) -> str:
@@ -110,10 +124,9 @@ def _append(event: AuditEvent) -> None:
     """Give ``event`` the next place in the chain and store it (under the chain's lock); its
     hash covers every stored column (``HASH_VERSION``)."""
     _lock_chain()
-    last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
-    event.id = _next_id()
-    event.seq = (last["seq"] + 1) if last else 1
-    event.prev_hash = last["hash"] if last else GENESIS_HASH
+    seq, last_hash, event.id = _head_and_next_id()
+    event.seq = (seq + 1) if seq is not None else 1
+    event.prev_hash = last_hash if last_hash is not None else GENESIS_HASH
     event.hash_version = HASH_VERSION
     event.hash = event.compute_hash()
     event.save(force_insert=True)
