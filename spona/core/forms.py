@@ -182,13 +182,20 @@ class TypeableModelChoiceField(forms.ModelChoiceField[Any]):
             return None
         text = str(value).strip()
         if not text.isdigit():
-            key = {fold(label): key for key, label in self.labels()}.get(fold(text))
+            key = _folded_keys(tuple(self.labels())).get(fold(text))
             if key is None:
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice"
                 )
             text = str(key)
         return super().to_python(text)
+
+
+@lru_cache(maxsize=16)
+def _folded_keys(labels: tuple[tuple[Any, str], ...]) -> dict[str, Any]:
+    """Each choice's key by its folded label, once per process for each list of choices
+    (the 161 municipalities of every signal posted), not on every post."""
+    return {fold(label): key for key, label in labels}
 
 
 def typeable(form: forms.BaseForm, name: str, labels: list[tuple[Any, str]] | None = None) -> None:
