@@ -74,13 +74,14 @@ third of its quiet speed); at 100,000, the same 2,000 checks: 0.981 / 0.985 befo
 0.986 after (p95 159.6 ms at load 9-10 before, 82.0 ms at load 5.5 after); see
 docs/performance.md, "The registration check at a million".
 
-Two generator faults fixed (h19online; docs/performance.md, "Third pass"): a record with a
+Generator faults fixed (h19online; docs/performance.md, "Third pass"): a record with a
 JMBG now always carries the JMBG's date (it could carry a JMBG and another date, which the
 form refuses), and the "same full name" negative is a new person who happens to bear a
 stored name (``Generator.namesake``), not a stored name copied (which made a one-bearer
-name recur as often as a common one). The municipalities carry census populations from the
-generator's weights (``population``), for the same municipality's weight by its size. Seed 7
-at 1,000,000 in memory: precision 0.979, recall 0.985 (0.980 / 0.983 without the size).
+name recur as often as a common one); a hard negative's changed date or sex brings its own
+JMBG, no JMBG is issued twice, and a record with a JMBG has the JMBG's sex. The municipalities carry census populations from the
+generator's weights (``population``), for the same municipality's weight by its size. At
+1,000,000 in memory: seed 7 precision 0.970, recall 0.976; seed 8 0.962 / 0.974.
 """
 
 from __future__ import annotations
@@ -286,6 +287,8 @@ class Generator:
         #: last hard negative, for ``--explain``
         self.kinds: list[str] = []
         self.negative = ""
+        #: the JMBGs issued so far (less their check digit)
+        self.issued: set[str] = set()
         self.surnames = surname_list()
         # cumulative, as random.choices makes them from weights on every call (the same
         # draws, without summing 7,000 surname weights a person)
@@ -328,12 +331,16 @@ class Generator:
         )
 
     def jmbg(self, born: date, sex: str) -> str:
-        """A valid JMBG for the date and sex (region 70-89, Serbia)."""
+        """A valid JMBG for the date and sex (region 70-89, Serbia), never one issued
+        before: two persons never share one."""
         from spona.people.jmbg import check_digit
 
-        serial = self.rng.randrange(500) + (500 if sex == "female" else 0)
-        digits = f"{born:%d%m}{born.year % 1000:03d}{self.rng.randrange(70, 90)}{serial:03d}"
-        return digits + str(check_digit(digits))
+        while True:
+            serial = self.rng.randrange(500) + (500 if sex == "female" else 0)
+            digits = f"{born:%d%m}{born.year % 1000:03d}{self.rng.randrange(70, 90)}{serial:03d}"
+            if digits not in self.issued:
+                self.issued.add(digits)
+                return digits + str(check_digit(digits))
 
     # --- writing a person down -------------------------------------------------------
 
@@ -403,8 +410,6 @@ class Generator:
             kinds.append("swapped")
         born, estimate = self.birth_record(entity.born, rate)
         sex = "unknown" if rng.random() < RATES["sex_unknown"] * rate else entity.sex
-        if sex != entity.sex:
-            kinds.append("sex unknown")
         place: int | None = entity.municipality
         if rng.random() < RATES["moved"] * rate:
             place = self.place()
@@ -413,8 +418,10 @@ class Generator:
             place = None
             kinds.append("place missing")
         number = entity.jmbg if rng.random() < RATES["jmbg"] else ""
-        if number:  # the form takes the date of birth from the JMBG, or refuses another
-            born, estimate = entity.born, None
+        if number:  # the form takes the date and sex from the JMBG, or refuses others
+            born, estimate, sex = entity.born, None, entity.sex
+        if sex != entity.sex:
+            kinds.append("sex unknown")
         if born is None:
             kinds.append("date missing" + (" (age)" if estimate is not None else ""))
         elif born != entity.born:
@@ -464,6 +471,10 @@ class Generator:
             fresh = self.entity()
         return fresh
 
+    def reborn(self, entity: Entity) -> Entity:
+        """The entity with a JMBG for its (changed) date and sex: a JMBG encodes both."""
+        return replace(entity, jmbg=self.jmbg(entity.born, entity.sex))
+
     def hard_negative(self, other: Entity, names: frozenset[tuple[str, str]]) -> Entity:
         """Someone else who shares names with ``other`` (or, for the same full name, with
         some stored person: ``names``, the stored full names)."""
@@ -474,10 +485,10 @@ class Generator:
             return self.namesake(fresh, names)
         if kind < 0.75:  # the same given name and date of birth
             self.negative = "same given name and date"
-            return replace(fresh, given=other.given, sex=other.sex, born=other.born)
+            return self.reborn(replace(fresh, given=other.given, sex=other.sex, born=other.born))
         self.negative = "same surname, born near"
         born = fresh.born + timedelta(days=365 * (other.born.year - fresh.born.year))
-        return replace(fresh, family=other.family, born=born)  # the same surname, born near
+        return self.reborn(replace(fresh, family=other.family, born=born))
 
 
 # --- the labelled sample -----------------------------------------------------------------
