@@ -24,7 +24,7 @@ from spona.core.translit import fold
 from spona.inbox.models import Notification
 from spona.institutions.models import Institution, InstitutionType
 from spona.people import matching
-from spona.people.duplicates import find_candidates, record_of
+from spona.people.duplicates import find_candidates, place_share, record_of
 from spona.people.matching import PersonRecord, blocking_keys, normalise_tokens, score
 from spona.people.models import DuplicateSuspicion, Person, PersonMatchKey, Resolution
 from spona.people.services import duplicate_check, person_merge, person_register, person_update
@@ -119,6 +119,18 @@ def test_sex_and_municipality_are_weaker_evidence() -> None:
     )
 
 
+def test_the_same_small_municipality_says_more_than_the_same_city() -> None:
+    """The same municipality as evidence: log(0.9 / its share of the population),
+    bounded; unknown shares keep the fixed weight."""
+    stored = rec("Milica", "Jovanović", None, sex="female", municipality_id=3)
+    undated = rec("Milica", "Jovanović", None, sex="female", municipality_id=3)
+    town, city = score(stored, undated, place_share=0.001), score(stored, undated, place_share=0.06)
+    assert town > score(stored, undated) > city
+    assert matching.place_points(0.5) == 1.0  # a register of few municipalities: little
+    assert matching.place_points(0.0001) == 5.0  # bounded: names and places are not independent
+    assert matching.place_points(None) == 3.0
+
+
 def test_a_missing_date_of_birth_is_neutral_and_common_names_need_more() -> None:
     stored = rec("Milica", "Jovanović", municipality_id=7)
     undated = rec("Milica", "Jovanović", None, municipality_id=7)
@@ -181,6 +193,9 @@ def test_generated_names_are_matched_well_in_memory() -> None:
 
 @pytest.fixture
 def place(db: Any) -> Any:
+    """Aleksinac, in a register of the whole country (the same municipality weighs by its
+    share of the population: ``matching.place_points``)."""
+    MunicipalityFactory(code="79999", population_2022=6_600_000)  # the rest of Serbia
     return MunicipalityFactory(code="70009", name_cyr="Алексинац", name_lat="Aleksinac")
 
 
@@ -240,6 +255,14 @@ def test_candidates_are_found_across_scripts_and_institutions(place: Any) -> Non
     new = _register(_manager(place), place, "Djurdja", "Djordjevic")
     found = find_candidates(record_of(new), exclude_pk=new.pk)
     assert [c.person_id for c in found] == [known.pk]
+
+
+def test_the_municipalitys_share_comes_from_its_census_population(place: Any) -> None:
+    MunicipalityFactory(code="70010", population_2022=135_000)
+    MunicipalityFactory(code="70011", population_2022=None)
+    assert place_share(place.pk) == pytest.approx(45_000 / 6_780_000)
+    assert place_share(None) is None
+    assert place_share(MunicipalityFactory(code="70012", population_2022=None).pk) is None
 
 
 def test_reindex_rebuilds_the_keys(place: Any) -> None:

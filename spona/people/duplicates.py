@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, Max, Q, Sum, Value, When
 from django.utils import timezone
 
+from spona.institutions.models import Municipality
 from spona.people import jmbg, matching
 from spona.people.identifiers import document_number
 from spona.people.matching import CANDIDATE_LIMIT, THRESHOLD, PersonRecord
@@ -244,16 +245,35 @@ def _rarest_shared(namesakes: Namesakes, other: PersonRecord) -> tuple[int | Non
     return min(c[0] for c in shared), min(c[1] for c in shared) or None
 
 
+def place_share(municipality_id: int | None) -> float | None:
+    """The share of the population living in the municipality, from the census figures
+    kept with the municipalities (``matching.place_points``); None where not known."""
+    if municipality_id is None:
+        return None
+    counts = Municipality.objects.aggregate(
+        total=Sum("population_2022"),
+        here=Sum("population_2022", filter=Q(pk=municipality_id)),
+    )
+    total, here = counts["total"], counts["here"]
+    return here / total if total and here else None
+
+
 def score_all(
-    record: PersonRecord, people: Iterable[Person], namesakes: Namesakes
+    record: PersonRecord,
+    people: Iterable[Person],
+    namesakes: Namesakes,
+    share: float | None = None,
 ) -> list[Candidate]:
     """The people likely to be ``record``'s person, most likely first, without those
-    the likeliest explains away (``matching.explained_away``)."""
+    the likeliest explains away (``matching.explained_away``). ``share``: the share of
+    the population in ``record``'s municipality (``place_share``)."""
     found = []
     for person in people:
         other = record_of(person)
         fewest, here = _rarest_shared(namesakes, other)
-        likelihood = matching.score(record, other, namesakes=fewest, neighbours=here)
+        likelihood = matching.score(
+            record, other, namesakes=fewest, neighbours=here, place_share=share
+        )
         if likelihood >= THRESHOLD:
             found.append(Candidate(person.pk, likelihood))
     found.sort(key=lambda c: (-c.score, c.person_id))
@@ -273,4 +293,5 @@ def find_candidates(
         return []
     people = Person.objects.filter(pk__in=ranked, merged_into__isnull=True)
     people = people.only(*MATCH_FIELDS).prefetch_related("documents").order_by()
-    return score_all(record, people, _namesakes(record, exclude_pk))
+    share = place_share(record.municipality_id)
+    return score_all(record, people, _namesakes(record, exclude_pk), share)

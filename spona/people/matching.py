@@ -28,7 +28,8 @@ Evidence
     (``namesakes``, counted by the caller from the stored keys: a name borne by hundreds
     is weak evidence); date of birth with tolerance (exact; day and month swapped, a
     day off or a year off; missing is neutral; an estimated age is compared by year);
-    sex (a conflict counts against, but a slip is possible); municipality (people move).
+    sex (a conflict counts against, but a slip is possible); municipality (people move;
+    the same one says more the smaller it is: ``place_points``).
     ``score`` maps the sum to [0, 1]; ``THRESHOLD`` is its midpoint. So the same names
     with another date of birth are not a match; the same names without a date are a
     match only in the same municipality and if not common; a replaced surname needs the
@@ -113,6 +114,11 @@ _DOB_EXACT, _DOB_NEAR, _DOB_SAME_MONTH, _DOB_DIFFERENT = 6.0, 3.0, -1.0, -7.0
 _YEAR_CLOSE, _YEAR_FAR = 0.5, -3.0
 _SEX_SAME, _SEX_CONFLICT = 0.5, -4.0
 _PLACE_SAME, _PLACE_DIFFERENT = 3.0, -0.5
+# the same municipality, when its share of the population is known: log(P(the same
+# municipality | the same person) / P(the same | two persons)), the latter the share, so
+# a town of 2,000 says far more than a city of a million; bounded (names and places are
+# not independent: families stay where they are)
+_PLACE_STAY, _PLACE_SAME_MIN, _PLACE_SAME_MAX = 0.9, 1.0, 5.0
 # the same settlement (within a typo) adds a little to the municipality; another one
 # counts neither way (people move, and a settlement is often left blank or misspelt)
 _SETTLEMENT_SAME = 1.0
@@ -417,15 +423,23 @@ def birth_points(a: PersonRecord, b: PersonRecord) -> float:
     return _YEAR_CLOSE if abs(year_a - year_b) <= 3 else _YEAR_FAR
 
 
-def other_points(a: PersonRecord, b: PersonRecord) -> float:
-    """Sex (a conflict between two known values counts against), municipality and
-    settlement."""
+def place_points(share: float | None) -> float:
+    """Two records in the same municipality, which holds ``share`` of the population
+    (unknown: a fixed weight)."""
+    if not share or share <= 0:
+        return _PLACE_SAME
+    return max(_PLACE_SAME_MIN, min(_PLACE_SAME_MAX, log(_PLACE_STAY / share)))
+
+
+def other_points(a: PersonRecord, b: PersonRecord, place_share: float | None = None) -> float:
+    """Sex (a conflict between two known values counts against), municipality (its
+    ``place_share`` of the population: ``place_points``) and settlement."""
     points = 0.0
     if a.sex in _KNOWN_SEXES and b.sex in _KNOWN_SEXES:
         points += _SEX_SAME if a.sex == b.sex else _SEX_CONFLICT
     if a.municipality_id is not None and b.municipality_id is not None:
         same = a.municipality_id == b.municipality_id
-        points += _PLACE_SAME if same else _PLACE_DIFFERENT
+        points += place_points(place_share) if same else _PLACE_DIFFERENT
     if same_settlement(a.settlement, b.settlement):
         points += _SETTLEMENT_SAME
     return points
@@ -483,6 +497,7 @@ def points(
     *,
     namesakes: int | None = None,
     neighbours: int | None = None,
+    place_share: float | None = None,
 ) -> float:
     """All the evidence, summed: above ``_MIDPOINT`` means more likely the same person.
     Without a date of birth on both sides, how common the name is weighs more, and where
@@ -498,8 +513,8 @@ def points(
         here = local and a.municipality_id == b.municipality_id and _same_name(a, b)
         rarity = undated_rarity_points(neighbours if here else namesakes)
     names = best_name_points(a, b)
-    found = names + rarity + birth_points(a, b) + other_points(a, b) + identifier_points(a, b)
-    return found + address_points(a.address, b.address)
+    others = other_points(a, b, place_share) + identifier_points(a, b)
+    return names + rarity + birth_points(a, b) + others + address_points(a.address, b.address)
 
 
 def _same_name(a: PersonRecord, b: PersonRecord) -> bool:
@@ -563,19 +578,22 @@ def score(
     *,
     namesakes: int | None = None,
     neighbours: int | None = None,
+    place_share: float | None = None,
 ) -> float:
     """How likely ``a`` and ``b`` are the same person, in [0, 1]; compare with THRESHOLD.
 
     ``namesakes``: how many stored persons have the rarest name key ``a`` and ``b`` share
     (see ``name_keys``); unknown or none leaves rarity out. ``neighbours``: how many
     stored persons in ``a``'s municipality have that key (``b`` among them when it lives
-    there); unknown leaves the municipality's count out.
+    there); unknown leaves the municipality's count out. ``place_share``: the share of
+    the population living in ``a``'s municipality (``place_points``); unknown: a fixed
+    weight.
     """
     if a.jmbg and a.jmbg == b.jmbg:
         return 1.0 / (1.0 + exp(_MIDPOINT - _JMBG_SAME))  # the same JMBG: the same person
     if not name_variants(a) or not name_variants(b):
         return 0.0  # without a name there is nothing to go on
-    evidence = points(a, b, namesakes=namesakes, neighbours=neighbours)
+    evidence = points(a, b, namesakes=namesakes, neighbours=neighbours, place_share=place_share)
     return 1.0 / (1.0 + exp(_MIDPOINT - evidence))
 
 
