@@ -3,15 +3,16 @@
 The same evidence and scoring as the registration check (``matching.score``), over
 every pair of persons that share a stored blocking key:
 
-1. **Blocking in the database**, one pass over ``PersonMatchKey`` grouped by key: how
-   many persons bear each hashed key borne by more than one, and who they are if they
-   are at most ``BLOCK_LIMIT`` (a common name's pair key is not blocked on: such
-   namesakes still meet on a rarer key, their name with a date of birth). No name leaves
-   encryption for this. The pairs of each block are made and deduplicated in numpy, 64
-   bits a pair (namesakes share a dozen typo keys: each pair comes many times).
+1. **Blocking on the key table alone**: every ``PersonMatchKey`` row read in one pass
+   into numpy arrays, sorted by key and grouped; a key's kind is in its hash's top bits,
+   and each kind has its limit (``KIND_LIMITS``): a key borne by more is not blocked on
+   (a common name's pair key: such namesakes still meet on a rarer key, their name with a
+   date of birth; a common date of birth: its bearers meet within a municipality). No name
+   leaves encryption for this. The pairs of each block are made and deduplicated in numpy,
+   64 bits a pair (namesakes share a dozen typo keys: each pair comes many times), with
+   the pair's namesakes where a name key it shares tells them.
 2. **Reading**: only the persons in some pair are read (a raw cursor, no model
-   instances) and decrypted, in ``PROCESSES`` worker processes, which also make each
-   person's record and hashed name keys once.
+   instances) and decrypted, in ``PROCESSES`` worker processes.
 3. **Scoring**: each pair is scored (in the same workers, forked after the records are
    read, so they share them), a pair's ``namesakes`` counted as the registration check
    counts them (the other persons sharing the rarest name key the two share); the pairs
@@ -20,8 +21,9 @@ every pair of persons that share a stored blocking key:
 
 Why not Splink on DuckDB (issue 19): it compares plain values, so every stored person
 would be decrypted first (eight Fernet fields, about 9 µs each: over a minute of one
-core at a million); blocking on the hashed keys decrypts only the persons who share one.
-See ``docs/decisions.md``.
+core at a million); blocking on the hashed keys decrypts only the persons who share one
+(at a million, with the bench's names, still nearly all of them: docs/performance.md,
+"Third pass"). See ``docs/decisions.md``.
 
 ``duplicate_scan`` in ``spona.people.services`` writes the new pairs into the review
 queue (``DuplicateSuspicion``); this module only reads.
@@ -47,7 +49,8 @@ from spona.people.identifiers import document_number
 from spona.people.matching import THRESHOLD, PersonRecord
 from spona.people.models import IdentityDocument, Person, PersonMatchKey
 
-#: keys shared by more persons than this are not blocked on (too common to tell much)
+#: keys shared by more persons than this are not blocked on (too common to tell much;
+#: the date of birth alone has a lower limit, ``KIND_LIMITS``)
 BLOCK_LIMIT = 30
 #: persons read, and pairs scored, per step (and per progress report)
 CHUNK = 2000
