@@ -42,8 +42,8 @@ share that were the query's own. Times: per call, wall clock, after a warm-up.
 
 Loading: persons are written with COPY, their names and dates encrypted one by one
 with the app's cipher and their keys hashed with the app's key (test-mode keys made
-at start-up); the key table's indexes are dropped during the load and built again
-after it. The 1,000,000 run adds 900,000 to the 100,000 already loaded (about 7
+at start-up), in ``LOAD_PROCESSES`` forked workers; the key table's indexes are
+dropped during the load and built again after it. The 1,000,000 run adds 900,000 to the 100,000 already loaded (about 7
 minutes in all on 2 cores, 6 of them for the million). ``--memory`` instead keeps the blocking index in a dict
 and ranks and scores the same way, to tune quickly (quality only).
 
@@ -853,28 +853,56 @@ def person_row(store: Store, pk: int, record: PersonRecord, now: Any, blank: str
     )  # fmt: skip
 
 
+#: processes that encrypt the persons' fields and hash their keys while loading (the
+#: generator, seeded, stays in the main process)
+LOAD_PROCESSES = 3
+_loading: dict[str, Any] = {}  # what the loading workers read, set before they fork
+
+
+def _stored_rows(part: tuple[int, list[PersonRecord]]) -> tuple[list[tuple], list[tuple]]:
+    """The person rows and key rows of records numbered from ``first`` (in a worker)."""
+    from spona.people.duplicates import match_keys
+
+    first, records = part
+    store, now, blank = _loading["store"], _loading["now"], _loading["blank"]
+    persons, keys = [], []
+    for offset, record in enumerate(records):
+        pk = first + offset
+        persons.append(person_row(store, pk, record, now, blank))
+        keys.extend((key, pk) for key in match_keys(record))
+    return persons, keys
+
+
 def load(store: Store, gen: Generator, upto: int, batch: int = 20_000) -> float:
-    """Add entities until ``upto`` persons are stored; returns the seconds taken."""
+    """Add entities until ``upto`` persons are stored; returns the seconds taken. The
+    rows are made by ``LOAD_PROCESSES`` forked workers (encrypting and hashing is most
+    of a load), a tenth of a batch each task, and written with COPY here."""
+    import multiprocessing
+
     from django.db import connection
     from django.utils import timezone
 
     from spona.core.fields import encrypt
-    from spona.people.duplicates import match_keys
 
-    start, now, blank = time.perf_counter(), timezone.now(), encrypt("")
-    with connection.cursor() as cursor, keys_unindexed(cursor):
+    start = time.perf_counter()
+    _loading.update(store=store, now=timezone.now(), blank=encrypt(""))
+    step = batch // 10
+    with (
+        multiprocessing.get_context("fork").Pool(LOAD_PROCESSES) as pool,
+        connection.cursor() as cursor,
+        keys_unindexed(cursor),
+    ):
         while len(store.entities) < upto:
             chunk = [gen.entity() for _ in range(min(batch, upto - len(store.entities)))]
             first = len(store.entities) + 1
             store.entities.extend(chunk)
-            persons, keys = [], []
-            for offset, entity in enumerate(chunk):
-                pk, record = first + offset, gen.record(entity, noisy=False)
-                persons.append(person_row(store, pk, record, now, blank))
-                keys.extend((key, pk) for key in match_keys(record))
-            copy_rows(cursor, f"people_person ({_PERSON_COLUMNS})", persons)
-            copy_rows(cursor, "people_personmatchkey (key, person_id)", keys)
+            records = [gen.record(entity, noisy=False) for entity in chunk]
+            parts = [(first + i, records[i : i + step]) for i in range(0, len(records), step)]
+            for persons, keys in pool.imap(_stored_rows, parts):
+                copy_rows(cursor, f"people_person ({_PERSON_COLUMNS})", persons)
+                copy_rows(cursor, "people_personmatchkey (key, person_id)", keys)
             print(f"  loaded {len(store.entities):,} persons", end="\r", flush=True)
+    _loading.clear()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE people_person")
         cursor.execute("ANALYZE people_personmatchkey")

@@ -38,6 +38,8 @@ Measured (docs/performance.md, "The duplicate scan"; 6 December 2026, 2 cores sh
 other helpers, load average 10 to 15): FEBRL4 ours P 1.0000, R 0.9956, F1 0.9978 with the
 address, 9.7 s; Splink P 1.0000, R 0.9970, F1 0.9985, 19.4 s (median of 3, same run). 101,000 stored:
 1,308,197 pairs, 1,235 links, about 110 s of CPU; the million: see docs/performance.md.
+Third pass (blocking by kind on the key table alone): 162,796 pairs, 1,233 links, 37 s of
+CPU at 101,000; the million blocks in 22 s of CPU into 8.2 million pairs (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -136,16 +138,21 @@ def ours(rows: list[Row]) -> set[frozenset[int]]:
     for pk, record in records.items():
         for key in matching.blocking_keys(record):
             blocks[key].append(pk)
+    counts = {key: len(members) for key, members in blocks.items() if len(members) > 1}
+    for key, members in list(blocks.items()):  # a common date: within a municipality
+        if key[0] == "b" and len(members) > scan.KIND_LIMITS.get("b", len(members)):
+            for pk in members:
+                if (place := records[pk].municipality_id) is not None:
+                    blocks[f"{key}@{place}"].append(pk)
     pairs = sorted(
         {
             (a, b)
-            for members in blocks.values()
-            if 2 <= len(members) <= scan.BLOCK_LIMIT
+            for key, members in blocks.items()
+            if 2 <= len(members) <= scan.KIND_LIMITS.get(key[0], 0)
             for i, a in enumerate(members)
             for b in members[i + 1 :]
         }
     )
-    counts = {key: len(members) for key, members in blocks.items() if len(members) > 1}
     name_keys = {pk: frozenset(matching.name_keys(r)) for pk, r in records.items()}
     links = scan.score_pairs(pairs, records, name_keys, counts)
     return {frozenset((link.low, link.high)) for link in links}
@@ -281,8 +288,9 @@ def _progress_printer(start: float) -> Callable[[int, int], None]:
     return show
 
 
-def scan_in_child() -> tuple[set[frozenset[int]], int, float, int]:
-    """``find_links`` in a forked child: (links, pairs scored, seconds, peak RSS in KiB)."""
+def scan_in_child() -> tuple[set[frozenset[int]], int, float, float, int]:
+    """``find_links`` in a forked child: (links, pairs scored, seconds, CPU seconds of the
+    child and its workers, peak RSS in KiB)."""
     import pickle
 
     from django.db import connections
@@ -307,7 +315,7 @@ def scan_in_child() -> tuple[set[frozenset[int]], int, float, int]:
     with os.fdopen(reader, "rb") as source:
         found, scored, seconds = pickle.load(source)  # noqa: S301 - our own child's data
     _pid, _status, usage = os.wait4(pid, 0)
-    return found, scored, seconds, usage.ru_maxrss
+    return found, scored, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
 def _planted_kept(size: int) -> list[tuple[int, int]] | None:
@@ -358,11 +366,13 @@ def run_store(sizes: list[int], seed: int, *, scan: bool = True) -> None:
         loaded = size
         if not scan:
             continue
-        found, scored, took, rss = scan_in_child()
+        found, scored, took, cpu, rss = scan_in_child()
+        load_average = ", ".join(f"{x:.2f}" for x in os.getloadavg())
         truth = {frozenset(pair) for pair in planted}
         precision, recall, score = f1(found, truth)
         print(
-            f"  scan of {size + len(planted):,}: {took:.1f} s, peak RSS {rss / 1024:.0f} MiB, "
+            f"  scan of {size + len(planted):,}: {took:.1f} s (load average {load_average}), "
+            f"CPU {cpu:.1f} s, peak RSS {rss / 1024:.0f} MiB, "
             f"{scored:,} pairs scored, {len(found):,} links; planted pairs: precision "
             f"{precision:.3f}, recall {recall:.3f}, F1 {score:.3f}"
         )
@@ -373,7 +383,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="20000", help="stored persons, ascending")
     parser.add_argument("--repeat", type=int, default=3, help="FEBRL4 runs per engine")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--block-limit", type=int, help="instead of scan.BLOCK_LIMIT")
+    parser.add_argument(
+        "--block-limit", type=int, help="every kind's limit, instead of scan.KIND_LIMITS"
+    )
     parser.add_argument("--skip-febrl", action="store_true")
     parser.add_argument("--skip-store", action="store_true")
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
@@ -399,11 +411,11 @@ def main() -> None:
     from spona.people import scan
 
     if args.block_limit:
-        scan.BLOCK_LIMIT = args.block_limit
+        scan.KIND_LIMITS = dict.fromkeys(scan.KIND_LIMITS, args.block_limit)
     load_average = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     print(
         f"python {platform.python_version()}; {os.cpu_count()} cores; "
-        f"load average {load_average}; block limit {scan.BLOCK_LIMIT}"
+        f"load average {load_average}; block limits {scan.KIND_LIMITS}"
     )
     if not args.skip_store:  # first: the scan forks, and Splink's DuckDB starts threads
         run_store(sorted(int(s) for s in args.sizes.split(",")), args.seed, scan=not args.load_only)

@@ -112,6 +112,43 @@ def test_the_scan_in_worker_processes_finds_the_same_links_with_progress(
     assert [done for done, _total in reports] == sorted(done for done, _total in reports)
 
 
+def test_the_blocks_limit_each_kind_of_key(register: dict[str, Person]) -> None:
+    """Blocking reads the key table alone: a date of birth alone pairs its bearers where
+    few share it, or else those of one municipality; a name with a date, or a name, pairs
+    them up to its own limit."""
+    r = register
+    Person.objects.filter(pk=r["same_birthday"].pk).update(municipality=MunicipalityFactory())
+    stranger = frozenset((r["djurdja"].pk, r["same_birthday"].pk))
+    djurdja = [r["djurdja"].pk, r["djurdja_latin"].pk, r["djurdja_typo"].pk]
+    local = {frozenset((a, b)) for a in djurdja for b in djurdja if a < b}
+
+    def pairs(limits: dict[str, int]) -> set[frozenset[int]]:
+        return {frozenset(pair) for pair in scan.blocks(limits).pairs.tolist()}
+
+    assert {stranger, *local} <= pairs(scan.KIND_LIMITS)  # four share the date
+    assert pairs({"b": 4}) == local | {frozenset((a, r["same_birthday"].pk)) for a in djurdja}
+    assert pairs({"b": 3}) == local  # more than three: those of one municipality
+    assert pairs({"b": 2}) == set()
+    assert local <= pairs({**scan.KIND_LIMITS, "b": 2})
+
+
+def test_namesakes_over_the_limit_count_as_the_registration_check_counts_them(
+    register: dict[str, Person], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pair sharing only name keys borne by more than the limit (met on a name with
+    the date) is scored with those keys' bearers, as a pair met on a rarer one is."""
+    within, _scored = scan.find_links(processes=1)
+    monkeypatch.setattr(scan, "KIND_LIMITS", {**scan.KIND_LIMITS, "n": 2, "e": 2})
+    found = scan.blocks()
+    djurdja = (register["djurdja"].pk, register["djurdja_latin"].pk)
+    assert found.namesakes[found.pairs.tolist().index(list(djurdja))] == scan._UNKNOWN
+    assert found.common
+    over, _scored = scan.find_links(processes=1)
+    assert [(link.low, link.high, link.score) for link in over] == [
+        (link.low, link.high, link.score) for link in within
+    ]
+
+
 def test_the_scan_reads_a_person_as_the_registration_check_does(
     register: dict[str, Person],
 ) -> None:
@@ -125,11 +162,7 @@ def test_the_scan_reads_a_person_as_the_registration_check_does(
         person=person, kind=DocumentKind.PASSPORT, number="ab 123 456", number_index="-"
     )
     (rows,) = scan._rows([person.pk])
-    scan._shared["counts"] = {}
-    try:
-        pk, record, _keys = scan._record(rows[0])
-    finally:
-        scan._shared.clear()
+    pk, record = scan._record(rows[0])
     assert pk == person.pk
     assert record == record_of(Person.objects.get(pk=person.pk))
     assert (record.settlement, record.documents) == ("Житковац", ("ab123456",))

@@ -24,7 +24,16 @@ from spona.core.translit import fold
 from spona.inbox.models import Notification
 from spona.institutions.models import Institution, InstitutionType
 from spona.people import matching
-from spona.people.duplicates import find_candidates, place_share, record_of
+from spona.people.duplicates import (
+    KIND_BITS,
+    KINDS,
+    find_candidates,
+    key_kind,
+    match_keys,
+    place_share,
+    record_of,
+    refresh_match_keys,
+)
 from spona.people.matching import PersonRecord, blocking_keys, normalise_tokens, score
 from spona.people.models import DuplicateSuspicion, Person, PersonMatchKey, Resolution
 from spona.people.services import duplicate_check, person_merge, person_register, person_update
@@ -247,6 +256,22 @@ def test_keys_are_stored_hashed_and_follow_edits(place: Any) -> None:
     after = set(PersonMatchKey.objects.filter(person=person).values_list("key", flat=True))
     assert after
     assert after != keys
+
+
+def test_a_stored_key_carries_its_kind_in_its_top_bits(place: Any) -> None:
+    """The batch scan blocks on the key table alone, with a limit per kind: each stored
+    key's kind is read from its hash, for every kind a person's keys have."""
+    person = _register(_manager(place), place, "Ђурђа", "Ђорђевић")
+    Person.objects.filter(pk=person.pk).update(jmbg="0305990715004")
+    person = Person.objects.get(pk=person.pk)
+    refresh_match_keys(person)
+    plain = match_keys(record_of(person))
+    stored = set(PersonMatchKey.objects.filter(person=person).values_list("key", flat=True))
+    assert stored == set(plain)
+    assert {key_kind(key) for key in plain} == {"n", "e", "d", "y", "b", "j"}
+    assert all(key_kind(key) == text[0] for key, text in plain.items())
+    assert len(KINDS) <= 1 << KIND_BITS  # room for every kind
+    assert set(KINDS) == set(matching.KEY_WEIGHTS)  # a new kind is numbered (appended)
 
 
 def test_candidates_are_found_across_scripts_and_institutions(place: Any) -> None:

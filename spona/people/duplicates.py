@@ -53,6 +53,16 @@ MATCH_FIELDS = (
 )
 
 
+#: a stored key's kind is in its top bits (the batch scan blocks on the key table alone,
+#: with a limit and a weight per kind): the kinds' codes, in ``KEY_WEIGHTS`` order (a new
+#: kind goes last, so that the others keep their codes)
+#: The key kinds (``matching.KEY_WEIGHTS``) by the number stored in a key's top bits. Append
+#: only: a kind's number is in every stored key, so reordering needs every key rebuilt.
+KINDS = ("j", "k", "d", "n", "e", "b", "y", "a")
+KIND_BITS = 4
+_HASH_BITS = 64 - KIND_BITS
+
+
 @dataclass(frozen=True)
 class Candidate:
     person_id: int
@@ -129,7 +139,8 @@ def _hashing_key(secret: str) -> bytes:
 
 
 def hash_key(key: str) -> int:
-    """The stored form of a blocking key: the first 64 bits of its HMAC, signed."""
+    """The stored form of a blocking key, a signed 64-bit number: its kind (``key_kind``)
+    in the top ``KIND_BITS`` bits, the first bits of its HMAC below."""
     return _hashed(settings.BLIND_INDEX_KEY, key)
 
 
@@ -137,7 +148,13 @@ def hash_key(key: str) -> int:
 def _hashed(secret: str, key: str) -> int:
     """Cached: a batch scan hashes the name keys of common names again and again."""
     digest = hmac.new(_hashing_key(secret), key.encode(), hashlib.sha256)
-    return int.from_bytes(digest.digest()[:8], "big", signed=True)
+    value = KINDS.index(key[0]) << _HASH_BITS | int.from_bytes(digest.digest()[:8]) >> KIND_BITS
+    return value - (1 << 64) if value >> 63 else value
+
+
+def key_kind(hashed: int) -> str:
+    """The kind of a stored key (``matching.KEY_WEIGHTS``), read from its top bits."""
+    return KINDS[(hashed >> _HASH_BITS) & ((1 << KIND_BITS) - 1)]
 
 
 def match_keys(record: PersonRecord) -> dict[int, str]:

@@ -159,9 +159,10 @@ class PersonMatchKey(models.Model):
     """One blocking key of a person (``spona.people.matching.blocking_keys``), stored only
     as a keyed hash: persons sharing a key are compared, no name leaves encryption.
 
-    The hash is 64 bits of an HMAC (a ``bigint``, not 64 hex characters): a million
-    persons have about ten million keys, and the table and its index stay a third of the
-    size. A collision only adds one person to compare. The primary key is (key, person),
+    The hash is 64 bits (a ``bigint``, not 64 hex characters): the key's kind in the top
+    four, 60 bits of an HMAC below (``duplicates.hash_key``: the batch scan blocks by
+    kind on this table alone). A million persons have about 25 million keys, and the
+    table and its index stay a third of the size. A collision only adds one person to compare. The primary key is (key, person),
     so a look-up by key reads the index alone.
     """
 

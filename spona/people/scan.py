@@ -3,15 +3,16 @@
 The same evidence and scoring as the registration check (``matching.score``), over
 every pair of persons that share a stored blocking key:
 
-1. **Blocking in the database**, one pass over ``PersonMatchKey`` grouped by key: how
-   many persons bear each hashed key borne by more than one, and who they are if they
-   are at most ``BLOCK_LIMIT`` (a common name's pair key is not blocked on: such
-   namesakes still meet on a rarer key, their name with a date of birth). No name leaves
-   encryption for this. The pairs of each block are made and deduplicated in numpy, 64
-   bits a pair (namesakes share a dozen typo keys: each pair comes many times).
+1. **Blocking on the key table alone**: every ``PersonMatchKey`` row read in one pass
+   into numpy arrays, sorted by key and grouped; a key's kind is in its hash's top bits,
+   and each kind has its limit (``KIND_LIMITS``): a key borne by more is not blocked on
+   (a common name's pair key: such namesakes still meet on a rarer key, their name with a
+   date of birth; a common date of birth: its bearers meet within a municipality). No name
+   leaves encryption for this. The pairs of each block are made and deduplicated in numpy,
+   64 bits a pair (namesakes share a dozen typo keys: each pair comes many times), with
+   the pair's namesakes where a name key it shares tells them.
 2. **Reading**: only the persons in some pair are read (a raw cursor, no model
-   instances) and decrypted, in ``PROCESSES`` worker processes, which also make each
-   person's record and hashed name keys once.
+   instances) and decrypted, in ``PROCESSES`` worker processes.
 3. **Scoring**: each pair is scored (in the same workers, forked after the records are
    read, so they share them), a pair's ``namesakes`` counted as the registration check
    counts them (the other persons sharing the rarest name key the two share); the pairs
@@ -20,8 +21,9 @@ every pair of persons that share a stored blocking key:
 
 Why not Splink on DuckDB (issue 19): it compares plain values, so every stored person
 would be decrypted first (eight Fernet fields, about 9 µs each: over a minute of one
-core at a million); blocking on the hashed keys decrypts only the persons who share one.
-See ``docs/decisions.md``.
+core at a million); blocking on the hashed keys decrypts only the persons who share one
+(at a million, with the bench's names, still nearly all of them: docs/performance.md,
+"Third pass"). See ``docs/decisions.md``.
 
 ``duplicate_scan`` in ``spona.people.services`` writes the new pairs into the review
 queue (``DuplicateSuspicion``); this module only reads.
@@ -42,12 +44,13 @@ from django.db import connection
 
 from spona.core.fields import decrypt
 from spona.people import matching
-from spona.people.duplicates import hash_key, record_of
+from spona.people.duplicates import KIND_BITS, KINDS, hash_key, record_of
 from spona.people.identifiers import document_number
 from spona.people.matching import THRESHOLD, PersonRecord
 from spona.people.models import IdentityDocument, Person, PersonMatchKey
 
-#: keys shared by more persons than this are not blocked on (too common to tell much)
+#: keys shared by more persons than this are not blocked on (too common to tell much;
+#: the date of birth alone has a lower limit, ``KIND_LIMITS``)
 BLOCK_LIMIT = 30
 #: persons read, and pairs scored, per step (and per progress report)
 CHUNK = 2000
@@ -87,6 +90,30 @@ class Link:
 
 # --- 1. blocking ------------------------------------------------------------------------
 
+#: the kinds of keys blocked on (``matching.KEY_WEIGHTS``), each with the most persons a
+#: key of it may be shared by to be blocked on. The date of birth alone (``b``) only where
+#: it is rare, or within a municipality: a pair sharing it and no ``d`` key (a name token
+#: with the date) has no name token in common, which it needs a slip in each of to match,
+#: and at a million a date is shared by 27 persons or more, some 13 million pairs of
+#: strangers (see docs/performance.md, "Third pass"). Not a name token with the birth year (``y``): a pair sharing it and
+#: no ``e`` key (the other token within a slip) has a name token apart, and the date not
+#: the same; no such pair of FEBRL4 matches.
+KIND_LIMITS = {
+    "j": BLOCK_LIMIT,
+    "k": BLOCK_LIMIT,
+    "d": BLOCK_LIMIT,
+    "n": BLOCK_LIMIT,
+    "e": BLOCK_LIMIT,
+    "a": BLOCK_LIMIT,  # a street and number: a household, or a block of flats
+    "b": 5,
+}
+#: the kinds whose bearers count as namesakes (``matching.name_keys``)
+NAME_KINDS = frozenset({"n", "e"})
+#: namesakes unknown from the blocks (no name key of at most the limit shared)
+_UNKNOWN = np.iinfo(np.int32).max
+#: key rows read and turned into arrays at a time
+_ROWS = 1 << 20
+
 
 def _encode(pairs: np.ndarray) -> np.ndarray:
     """Pairs (two columns of ids, low first) as one 64-bit number each."""
@@ -97,76 +124,158 @@ def _decode(encoded: np.ndarray) -> np.ndarray:
     return np.stack([encoded >> np.uint64(32), encoded & _LOW_BITS], axis=1).astype(np.int64)
 
 
-class _PairSet:
-    """The pairs of many blocks, deduplicated: blocks of one size are stacked, their
-    pairs made with one index array and compacted with ``np.unique`` now and then."""
-
-    FLUSH = 1 << 20  # pairs held unsorted at most
-
-    def __init__(self) -> None:
-        self.unique = np.empty(0, dtype=np.uint64)
-        self.pending: list[np.ndarray] = []
-        self.held = 0
-        self.blocks: dict[int, list[list[int]]] = {}
-
-    def add(self, members: list[int]) -> None:
-        size = len(members)
-        same = self.blocks.setdefault(size, [])
-        same.append(sorted(members))
-        if len(same) * size * (size - 1) // 2 >= self.FLUSH // 4:
-            self._stack(size)
-
-    def _stack(self, size: int) -> None:
-        blocks = np.array(self.blocks.pop(size), dtype=np.int64)
-        low, high = np.triu_indices(size, k=1)
-        pairs = np.stack([blocks[:, low].ravel(), blocks[:, high].ravel()], axis=1)
-        self.pending.append(_encode(pairs))
-        self.held += len(pairs)
-        if self.held >= self.FLUSH:
-            self._compact()
-
-    def _compact(self) -> None:
-        self.unique = np.unique(np.concatenate([self.unique, *self.pending]))
-        self.pending, self.held = [], 0
-
-    def result(self) -> np.ndarray:
-        for size in list(self.blocks):
-            self._stack(size)
-        self._compact()
-        return self.unique
-
-
-def _grouped_keys(limit: int) -> Iterator[tuple[int, int, list[int] | None]]:
-    """Each hashed key borne by more than one person: how many, and who if at most
-    ``limit`` (PostgreSQL aggregates them into an array, SQLite into a comma-separated text)."""
+def _key_table() -> tuple[np.ndarray, np.ndarray]:
+    """Every stored key and its bearer, as two arrays (int64, int32)."""
     table = connection.ops.quote_name(PersonMatchKey._meta.db_table)
-    members = (
-        "array_agg(person_id)" if connection.vendor == "postgresql" else "group_concat(person_id)"
-    )
-    sql = f"""
-        SELECT key, COUNT(*), CASE WHEN COUNT(*) <= %s THEN {members} END
-        FROM {table} GROUP BY key HAVING COUNT(*) > 1
-    """  # noqa: S608 - the table name is the model's, the aggregate ours, the limit a parameter
+    sql = f"SELECT key, person_id FROM {table}"  # noqa: S608 - the model's table
+    return _two_columns(sql, bucket="second")
+
+
+def _municipalities() -> tuple[np.ndarray, np.ndarray]:
+    """Each person's id (sorted) and municipality (0: none), persons merged away too."""
+    table = connection.ops.quote_name(Person._meta.db_table)
+    sql = f"SELECT id, COALESCE(municipality_id, 0) FROM {table}"  # noqa: S608 - the model's
+    ids, places = _two_columns(sql, bucket="first")
+    order = np.argsort(ids)
+    return ids[order], places[order]
+
+
+#: a packed row: two big-endian 64-bit integers
+_PACKED = np.dtype([("first", ">i8"), ("second", ">i8")])
+#: persons whose rows PostgreSQL packs into one value
+_BUCKET_BITS = 12
+
+
+def _two_columns(sql: str, bucket: str) -> tuple[np.ndarray, np.ndarray]:
+    """A query's two integer columns (no nulls) as arrays (int64, int32). On PostgreSQL
+    the rows come packed, some 4,000 persons' to a ``bytea`` (``bucket``: the column
+    holding a person's id), so that Python handles a few hundred values, not one object
+    per row (a binary ``COPY`` still sends a message a row: 30 s of CPU at a million);
+    elsewhere a cursor."""
+    firsts, seconds = [], []
     with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, [limit])
-        while rows := cursor.fetchmany(50_000):
-            for key, count, bearers in rows:
-                if isinstance(bearers, str):
-                    bearers = [int(bearer) for bearer in bearers.split(",")]
-                yield key, count, bearers
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT string_agg(int8send(first::bigint) || int8send(second::bigint), "  # noqa: S608
+                f"''::bytea) FROM ({sql}) AS t(first, second) GROUP BY {bucket} >> %s",
+                [_BUCKET_BITS],
+            )
+            while rows := cursor.fetchmany(16):
+                for (packed,) in rows:
+                    table = np.frombuffer(packed, dtype=_PACKED)
+                    firsts.append(table["first"].astype(np.int64))
+                    seconds.append(table["second"].astype(np.int32))
+        else:
+            cursor.execute(sql)
+            while rows := cursor.fetchmany(_ROWS):
+                plain = np.array(rows, dtype=np.int64)
+                firsts.append(plain[:, 0])
+                seconds.append(plain[:, 1].astype(np.int32))
+    return _joined(firsts, np.int64), _joined(seconds, np.int32)
 
 
-def blocks(limit: int | None = None) -> tuple[np.ndarray, dict[int, int]]:
-    """Every pair of persons sharing a blocking key borne by at most ``limit`` persons
-    (``BLOCK_LIMIT`` unless given), as an (n, 2) array sorted by its first then second
-    column, each pair once, low id first; and how many persons bear each hashed key
-    borne by more than one."""
-    pairs, counts = _PairSet(), {}
-    for key, count, members in _grouped_keys(limit or BLOCK_LIMIT):
-        counts[int(key)] = int(count)
-        if members is not None:
-            pairs.add(members)
-    return _decode(pairs.result()), counts
+def _joined(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+
+
+def _kinds(keys: np.ndarray) -> np.ndarray:
+    """Each hashed key's kind, as its code (``duplicates.KINDS``)."""
+    shift = np.uint64(64 - KIND_BITS)
+    return (keys.view(np.uint64) >> shift).astype(np.int8)
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """What the blocking found: the pairs to score, (n, 2) sorted, low id first; for each,
+    its namesakes as far as the blocks tell (``_UNKNOWN`` if they share no name key borne
+    by at most the limit); and how many persons bear each name key over the limit."""
+
+    pairs: np.ndarray
+    namesakes: np.ndarray
+    common: dict[int, int]
+
+
+def blocks(limits: Mapping[str, int] | None = None) -> Blocks:
+    """Every pair of persons sharing a stored key of a kind in ``limits`` (``KIND_LIMITS``
+    unless given) borne by at most that kind's limit, each pair once, from the key table
+    alone: read in one pass, sorted and grouped in numpy; no name is decrypted. A date of
+    birth (``b``) borne by more is blocked on within each municipality (a plain column)."""
+    limits = KIND_LIMITS if limits is None else limits
+    keys, persons = _key_table()
+    order = np.argsort(keys, kind="stable")
+    keys, persons = keys[order], persons[order]
+    del order
+    starts, sizes = _groups(keys)
+    kinds = _kinds(keys[starts])
+    limit = np.zeros(len(KINDS), dtype=np.int64)
+    for kind, most in limits.items():
+        limit[KINDS.index(kind)] = most
+    limits_of = limit[kinds]
+    named = np.isin(kinds, [KINDS.index(kind) for kind in NAME_KINDS])
+    common = named & (sizes > limits_of)
+    made = [_pairs(persons, starts, sizes, limits_of, named)]
+    date = KINDS.index("b")
+    if limit[date]:
+        made.append(
+            _local_pairs(persons, starts, sizes, (kinds == date) & (sizes > limits_of), limit[date])
+        )
+    encoded = _joined([pairs for pairs, _counts in made], np.uint64)
+    counts = _joined([counts for _pairs, counts in made], np.int32)
+    order = np.lexsort((counts, encoded))  # each pair's fewest namesakes first
+    encoded, counts = encoded[order], counts[order]
+    first = np.r_[True, encoded[1:] != encoded[:-1]] if len(encoded) else np.empty(0, dtype=bool)
+    return Blocks(
+        pairs=_decode(encoded[first]),
+        namesakes=counts[first],
+        common=dict(zip(keys[starts[common]].tolist(), sizes[common].tolist(), strict=True)),
+    )
+
+
+def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of equal (sorted) keys starts, and how long it is."""
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else keys[:0]
+    return starts, np.diff(np.r_[starts, len(keys)])
+
+
+def _pairs(
+    persons: np.ndarray,
+    starts: np.ndarray,
+    sizes: np.ndarray,
+    limits: np.ndarray,
+    named: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of each group of at least two and at most its limit (encoded, not yet
+    unique), and for each the namesakes the group counts (``_UNKNOWN`` if not ``named``).
+    Groups of one size at once: a matrix of members, paired with one index array."""
+    made, bearers = [], []
+    for size in np.unique(sizes[(sizes > 1) & (sizes <= limits)]).tolist():
+        chosen = (sizes == size) & (size <= limits)
+        members = np.sort(persons[starts[chosen][:, None] + np.arange(size)], axis=1)
+        low, high = np.triu_indices(size, k=1)
+        made.append(_encode(np.stack([members[:, low].ravel(), members[:, high].ravel()], axis=1)))
+        count = np.where(named[chosen], size - 1, _UNKNOWN).astype(np.int32)
+        bearers.append(np.repeat(count, len(low)))
+    return _joined(made, np.uint64), _joined(bearers, np.int32)
+
+
+def _local_pairs(
+    persons: np.ndarray, starts: np.ndarray, sizes: np.ndarray, wide: np.ndarray, limit: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of the ``wide`` groups' bearers living in one municipality, at most
+    ``limit`` of them (a slip in each name with the same date and place still matches)."""
+    ids, places = _municipalities()
+    group = np.repeat(np.flatnonzero(wide), sizes[wide])
+    offsets = np.arange(len(group)) - np.repeat(np.cumsum(sizes[wide]) - sizes[wide], sizes[wide])
+    members = persons[starts[group] + offsets]
+    at = np.minimum(np.searchsorted(ids, members), max(len(ids) - 1, 0))
+    place = np.where(ids[at] == members, places[at], 0)
+    local = place > 0
+    subkey = group[local].astype(np.int64) << np.int64(32) | place[local].astype(np.int64)
+    order = np.argsort(subkey, kind="stable")
+    subkey, members = subkey[order], members[local][order]
+    substarts, subsizes = _groups(subkey)
+    none = np.zeros(len(substarts), dtype=bool)
+    return _pairs(members, substarts, subsizes, np.full(len(substarts), limit), none)
 
 
 # --- 2. reading --------------------------------------------------------------------------
@@ -196,9 +305,8 @@ def _rows(ids: Sequence[int]) -> Iterator[list[tuple[Any, ...]]]:
             yield [(*row, tuple(numbers.get(row[0], ()))) for row in cursor.fetchall()]
 
 
-def _record(row: tuple[Any, ...]) -> tuple[int, PersonRecord, frozenset[int]]:
-    """A row decrypted into the person's record and hashed name keys (those that others
-    bear too)."""
+def _record(row: tuple[Any, ...]) -> tuple[int, PersonRecord]:
+    """A row decrypted into the person's record."""
     plain = dict(zip(_PLAIN, row, strict=False))
     encrypted = row[len(_PLAIN) : -1]
     fields = {
@@ -208,12 +316,10 @@ def _record(row: tuple[Any, ...]) -> tuple[int, PersonRecord, frozenset[int]]:
     person = SimpleNamespace(pk=None, **plain, **fields)  # record_of reads it as a Person
     numbers = (document_number(decrypt(token)) for token in row[-1])
     record = replace(record_of(person), documents=tuple(sorted({n for n in numbers if n})))
-    shared = _shared["counts"]  # a name key no one else bears cannot count namesakes
-    hashed = (hash_key(key) for key in matching.name_keys(record))
-    return int(plain["id"]), record, frozenset(key for key in hashed if key in shared)
+    return int(plain["id"]), record
 
 
-def _records(rows: list[tuple[Any, ...]]) -> list[tuple[int, PersonRecord, frozenset[int]]]:
+def _records(rows: list[tuple[Any, ...]]) -> list[tuple[int, PersonRecord]]:
     return [_record(row) for row in rows]
 
 
@@ -250,23 +356,12 @@ def _clusters(links: list[Link]) -> list[Link]:
     ]
 
 
-def _links[K: Hashable](
-    pairs: Iterable[tuple[int, int]],
-    records: Mapping[int, PersonRecord],
-    name_keys: Mapping[int, frozenset[K]],
-    counts: Mapping[K, int],
-) -> list[Link]:
-    """The pairs at or above ``THRESHOLD``, unclustered; a pair with a person not in
-    ``records`` (merged away meanwhile) is skipped."""
-    links = []
-    for a, b in pairs:
-        if a in records and b in records:
-            ra, rb = records[a], records[b]
-            namesakes = _namesakes(name_keys[a], name_keys[b], counts)
-            likelihood = matching.score(ra, rb, namesakes=namesakes)
-            if likelihood >= THRESHOLD:
-                links.append(Link(a, b, likelihood, tuple(matching.explain(ra, rb))))
-    return links
+def _link(a: int, b: int, ra: PersonRecord, rb: PersonRecord, namesakes: int | None) -> Link | None:
+    """The pair scored (``matching.score``, as at registration), if at or above ``THRESHOLD``."""
+    likelihood = matching.score(ra, rb, namesakes=namesakes)
+    if likelihood < THRESHOLD:
+        return None
+    return Link(a, b, likelihood, tuple(matching.explain(ra, rb)))
 
 
 def score_pairs[K: Hashable](
@@ -276,12 +371,15 @@ def score_pairs[K: Hashable](
     counts: Mapping[K, int],
     report: Callable[[int], None] = lambda done: None,
 ) -> list[Link]:
-    """The pairs at or above ``THRESHOLD`` (``matching.score``, as at registration),
-    clustered, in this process. ``name_keys``: each person's name keys (hashed or not, as
-    ``counts`` are keyed). ``report(done)`` every ``CHUNK`` pairs."""
+    """The pairs at or above ``THRESHOLD``, clustered, in this process. ``name_keys``: each
+    person's name keys (hashed or not, as ``counts`` are keyed). ``report(done)`` every
+    ``CHUNK`` pairs."""
     links = []
     for start in range(0, len(pairs), CHUNK):
-        links += _links(pairs[start : start + CHUNK], records, name_keys, counts)
+        for a, b in pairs[start : start + CHUNK]:
+            namesakes = _namesakes(name_keys[a], name_keys[b], counts)
+            if (link := _link(a, b, records[a], records[b], namesakes)) is not None:
+                links.append(link)
         report(min(start + CHUNK, len(pairs)))
     return _clusters(links)
 
@@ -290,14 +388,32 @@ def score_pairs[K: Hashable](
 _shared: dict[str, Any] = {}
 
 
+def _common_keys(pk: int) -> frozenset[int]:
+    """The person's hashed name keys borne by more than the limit (made once a worker)."""
+    known: dict[int, frozenset[int]] = _shared.setdefault("common_keys", {})
+    if pk not in known:
+        common = _shared["blocks"].common
+        hashed = (hash_key(key) for key in matching.name_keys(_shared["records"][pk]))
+        known[pk] = frozenset(key for key in hashed if key in common)
+    return known[pk]
+
+
 def _score_chunk(start: int) -> tuple[int, list[Link]]:
-    pairs = _shared["pairs"][start : start + CHUNK]
-    found = _links(
-        ((int(a), int(b)) for a, b in pairs),
-        _shared["records"],
-        _shared["name_keys"],
-        _shared["counts"],
-    )
+    """The pairs ``start`` to ``start + CHUNK`` scored; a pair with a person not read
+    (merged away meanwhile) is skipped. Namesakes as the blocks counted them, or, if the
+    two share only name keys over the limit, the fewest bearers of those."""
+    found: list[Link] = []
+    found_blocks: Blocks = _shared["blocks"]
+    records = _shared["records"]
+    pairs = found_blocks.pairs[start : start + CHUNK].tolist()
+    counted = found_blocks.namesakes[start : start + CHUNK].tolist()
+    for (a, b), namesakes in zip(pairs, counted, strict=True):
+        if a not in records or b not in records:
+            continue
+        if namesakes == _UNKNOWN:
+            namesakes = _namesakes(_common_keys(a), _common_keys(b), found_blocks.common)
+        if (link := _link(a, b, records[a], records[b], namesakes)) is not None:
+            found.append(link)
     return len(pairs), found
 
 
@@ -333,22 +449,20 @@ def find_links(
     pairs scored. ``processes``: the workers (``PROCESSES`` unless given; one: none, as
     with fewer than two chunks of pairs)."""
     report = progress or (lambda done, total: None)
-    pairs, counts = blocks()
+    found_blocks = blocks()
+    pairs = found_blocks.pairs
     ids: list[int] = np.unique(pairs).tolist()
     total = len(ids) + len(pairs)
     report(0, total)
     workers = (processes or PROCESSES) if len(pairs) >= 2 * CHUNK else 1
     records: dict[int, PersonRecord] = {}
-    name_keys: dict[int, frozenset[int]] = {}
     links: list[Link] = []
     try:
-        _shared.update(counts=counts)
         with _workers(workers) as pool:
             for read, chunk in enumerate(_map(pool, _records, _rows(ids)), start=1):
-                for pk, record, keys in chunk:
-                    records[pk], name_keys[pk] = record, keys
+                records.update(chunk)
                 report(min(read * CHUNK, len(ids)), total)
-        _shared.update(pairs=pairs, records=records, name_keys=name_keys)
+        _shared.update(blocks=found_blocks, records=records)
         done = len(ids)
         with _workers(workers) as pool:
             for scored, found in _map(pool, _score_chunk, range(0, len(pairs), CHUNK)):
