@@ -164,7 +164,7 @@ class Referral(VersionedModel):
 class DataCategory(models.TextChoices):
     """What a person may agree to share with an institution of the case team."""
 
-    IDENTITY = "identity", _("identity: name, date of birth, settlement")
+    IDENTITY = "identity", _("identity: name, date of birth, address, JMBG and documents")
     CASE_DETAILS = "case_details", _("case details: screenings, decisions, minutes")
     HEALTH = "health", _("health")
 
