@@ -53,11 +53,9 @@ MATCH_FIELDS = (
 )
 
 
-#: a stored key's kind is in its top bits (the batch scan blocks on the key table alone,
-#: with a limit and a weight per kind): the kinds' codes, in ``KEY_WEIGHTS`` order (a new
-#: kind goes last, so that the others keep their codes)
-#: The key kinds (``matching.KEY_WEIGHTS``) by the number stored in a key's top bits. Append
-#: only: a kind's number is in every stored key, so reordering needs every key rebuilt.
+#: The key kinds (``matching.KEY_WEIGHTS``) by the number stored in a key's top bits (the
+#: batch scan blocks on the key table alone, with a limit per kind). Append only: a kind's
+#: number is in every stored key, so reordering needs every key rebuilt.
 KINDS = ("j", "k", "d", "n", "e", "b", "y", "a")
 KIND_BITS = 4
 _HASH_BITS = 64 - KIND_BITS
