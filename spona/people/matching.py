@@ -93,8 +93,9 @@ MAX_TOKENS = 4
 #: of a kind in ONCE count once (a namesake shares all the typo keys of a name)
 KEY_WEIGHTS = {"j": 100, "k": 100, "d": 40, "n": 30, "e": 25, "b": 20, "a": 15, "y": 10}
 ONCE = frozenset({"e"})
-#: at most this many persons sharing keys are scored (the best ranked)
-CANDIDATE_LIMIT = 200
+#: at most this many persons sharing keys are scored (the best ranked; 200 scored four
+#: times as many at a million for the same answers: docs/performance.md, stop 25)
+CANDIDATE_LIMIT = 50
 #: a candidate this many points less likely than the best is explained away by it
 RUNNER_UP_MARGIN = 3.0
 
