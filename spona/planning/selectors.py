@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -135,11 +135,15 @@ def indicator_rows(*, user: User, activity: Activity) -> list[IndicatorRow]:
     """The current value of each indicator: the system's number for one bound to a metric
     (published unless the user has case access), else the last value recorded.
 
-    The indicators and their updates are read once, or not at all when the caller has
-    prefetched ``indicators__updates`` (the year-end report, for all its activities)."""
-    prefetch_related_objects([activity], "indicators__updates")
+    The indicators and their updates are read here, unless the caller has prefetched
+    ``indicators__updates`` (the year-end report, for all its activities). Nothing is left
+    on ``activity``: a later call on the same instance reads the updates recorded since."""
+    if "indicators" in getattr(activity, "_prefetched_objects_cache", {}):
+        indicators = activity.indicators.all()
+    else:
+        indicators = activity.indicators.prefetch_related("updates")
     rows = []
-    for indicator in activity.indicators.all():
+    for indicator in indicators:
         history = list(indicator.updates.all())
         reading = metrics.reading(indicator.metric, activity.municipality, activity.year)
         if reading is not None:
