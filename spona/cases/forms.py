@@ -1,9 +1,6 @@
-import functools
-from collections.abc import Iterator
 from typing import Any
 
 from django import forms
-from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.selectors import receiving_institutions, with_receivers
@@ -14,7 +11,7 @@ from spona.cases.models import (
 )
 from spona.core.forms import ManyOptionsSelect, limit_choices
 from spona.core.urgency import Urgency
-from spona.institutions.filters import reference_choices
+from spona.institutions.filters import OfferedInstitutions, reference_choices
 from spona.institutions.models import Institution, InstitutionType
 
 
@@ -61,21 +58,11 @@ class ReopenForm(forms.Form):
     )
 
 
-class _ReceiverChoices(ModelChoiceIterator[Institution]):
-    """The institutions a referral may go to, offered from the cached alphabetical list of
-    active institutions (``reference_choices``) less those nobody can receive for and the
-    sender; what the field accepts is still its queryset's."""
+class _ReceiverChoices(OfferedInstitutions):
+    """The institutions a referral may go to: the active ones less those nobody can receive
+    for and the sender."""
 
-    def __iter__(self) -> Iterator[tuple[Any, Any]]:
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        yield from self._offered
-
-    def __len__(self) -> int:
-        return len(self._offered) + int(self.field.empty_label is not None)
-
-    @functools.cached_property
-    def _offered(self) -> list[tuple[int, str]]:
+    def offered(self) -> list[tuple[int, str]]:
         receiving = receiving_institutions()
         sender = getattr(self.field, "sender_id", None)
         return [

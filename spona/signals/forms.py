@@ -1,11 +1,9 @@
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from django import forms
 from django.core import signing
-from django.forms.models import ModelChoiceIterator
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from spona.core.forms import ManyOptionsSelect, limit_choices, typeable
 from spona.core.templatetags.spona_forms import form_fields
 from spona.core.urgency import Urgency
-from spona.institutions.filters import reference_choices
+from spona.institutions.filters import OfferedInstitutions, reference_choices
 from spona.institutions.models import Institution
 from spona.signals.models import Signal
 from spona.signals.warning_signs import choices_for
@@ -140,22 +138,11 @@ class FollowUpForm(forms.Form):
     )
 
 
-class _AssignableChoices(ModelChoiceIterator[Institution]):
-    """The field's institutions offered in the cached alphabetical order of the active
-    institutions (``reference_choices``): one query of their keys, instead of reading them
-    all, sorting them and reading them again in that order; what the field accepts is still
-    its queryset's."""
+class _AssignableChoices(OfferedInstitutions):
+    """The field's institutions, by one query of their keys instead of reading them all,
+    sorting them and reading them again in that order."""
 
-    def __iter__(self) -> Iterator[tuple[Any, Any]]:
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        yield from self._offered
-
-    def __len__(self) -> int:
-        return len(self._offered) + int(self.field.empty_label is not None)
-
-    @cached_property
-    def _offered(self) -> list[tuple[int, str]]:
+    def offered(self) -> list[tuple[int, str]]:
         keys = frozenset(self.queryset.values_list("pk", flat=True))
         return [(pk, label) for pk, label in reference_choices("institution") if pk in keys]
 
