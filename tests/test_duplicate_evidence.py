@@ -419,3 +419,73 @@ def test_the_same_settlement_adds_a_little_and_another_counts_neither_way() -> N
     unknown = replace(typed, settlement="")
     assert matching.points(stored, typed) > matching.points(stored, unknown)
     assert matching.points(stored, moved) == matching.points(stored, unknown)
+
+
+# --- slips in a date of birth and in a document; a record without a name ------------------
+
+
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [
+        (date(1974, 3, 12), date(1974, 8, 12)),  # 12.03. typed 12.08.: a digit of the month
+        (date(1974, 3, 12), date(1974, 3, 21)),  # 12.03. typed 21.03.: the day's digits swapped
+        (date(1974, 1, 21), date(1974, 11, 20)),  # 21.01. typed 20.11.: swapped across the dot
+        (date(1974, 2, 10), date(1974, 1, 20)),  # 1974-02-10 imported as 1974-01-20
+    ],
+)
+def test_a_date_of_birth_with_one_digit_slipped_links_the_same_man(
+    stored: date, typed: date
+) -> None:
+    """Nikola Stanković, registered again in his municipality with the date mistyped: the
+    same year, the day and month one slip apart, as written here or in an ISO import."""
+    known = rec("Nikola", "Stanković", stored, sex="male", municipality_id=4)
+    again = rec("Nikola", "Stanković", typed, sex="male", municipality_id=4)
+    assert likely(known, again)
+    assert meet(known, again)
+    assert "near_date_of_birth" in matching.explain(known, again)
+    stranger = rec("Nikola", "Stanković", date(1974, 6, 30), sex="male", municipality_id=4)
+    assert not likely(known, stranger)  # another day of the same year: no slip explains it
+
+
+@pytest.mark.parametrize(
+    ("father", "son"),
+    [
+        (date(1950, 3, 12), date(1980, 7, 24)),
+        (date(1950, 3, 12), date(1980, 3, 12)),  # the same day, a digit of the year apart
+        (date(1958, 3, 12), date(1985, 3, 12)),  # the year's last digits swapped
+        (date(1950, 3, 12), date(1980, 3, 21)),
+    ],
+)
+def test_father_and_son_of_one_name_in_one_flat_are_not_linked(father: date, son: date) -> None:
+    """Dragan Petrović and his son Dragan, both at Njegoševa 14/3: the name, the address and
+    the municipality agree, and the years are decades apart. A slip in a date is looked for
+    within one year only."""
+    flat = {"sex": "male", "municipality_id": 4, "address": "Njegoševa 14/3"}
+    senior = rec("Dragan", "Petrović", father, **flat)
+    junior = rec("Dragan", "Petrović", son, **flat)
+    assert not likely(senior, junior)
+    assert not likely(senior, junior, namesakes=10)
+
+
+def test_a_passport_number_with_two_digits_swapped_on_the_same_woman_links() -> None:
+    """Milica Obradović registered again elsewhere, without her date of birth, her passport
+    number with two digits swapped: the same document mistyped, beside the same name."""
+    known = rec("Milica", "Obradović", sex="female", municipality_id=1, documents=("009123456",))
+    again = rec("Milica", "Obradović", None, sex="female", municipality_id=2)
+    assert not likely(known, again)
+    assert likely(known, replace(again, documents=("009124356",)))
+
+
+def test_a_record_without_a_name_is_the_person_of_its_document_and_date_of_birth() -> None:
+    """A record whose name was left blank is linked by the same identity document and the
+    same date of birth together; not by the document alone (a child recorded on a parent's
+    document) nor by the date and the address (twins, a household)."""
+    known = rec(
+        "Jelena", "Savić", municipality_id=3, address="Cara Dušana 8", documents=("007654321",)
+    )
+    unnamed = rec("", "", municipality_id=3, address="Cara Dušana 8", documents=("007654321",))
+    assert likely(known, unnamed)
+    assert meet(known, unnamed)
+    assert matching.explain(known, unnamed)[:2] == ["same_document", "same_date_of_birth"]
+    assert not likely(known, replace(unnamed, date_of_birth=date(2015, 6, 1)))
+    assert not likely(known, replace(unnamed, documents=()))

@@ -22,7 +22,7 @@ from tests.factories import InstitutionFactory, MunicipalityFactory, UserFactory
 from tests.test_api_duplicates import QUEUE, _api
 from tests.test_identifiers import FORM
 
-SAME, OTHER_NUMBER, STREET_ONLY, NOTHING = 4.0, -0.5, 1.0, 0.0
+SAME, SWAPPED, OTHER_NUMBER, STREET_ONLY, NOTHING = 4.0, 1.5, -0.5, 1.0, 0.0
 
 # --- reading and comparing addresses -----------------------------------------------------
 
@@ -61,6 +61,9 @@ def test_an_address_is_read_as_street_and_house_number(
         ("ul. Kneza Miloša br. 12", "Kneza Miloša 12, stan 4", SAME),
         ("Kneza Miloša 12", "Kneza Miloša 14", OTHER_NUMBER),
         ("Kneza Miloša 12", "Kneza Miloša 12a", OTHER_NUMBER),
+        ("Kneza Miloša 14", "Kneza Miloša 41", SWAPPED),  # a slip, not a neighbour
+        ("Kneza Miloša 112", "Kneza Miloša 121", SWAPPED),
+        ("Kneza Miloša 112", "Kneza Miloša 211", OTHER_NUMBER),  # not next to each other
         ("Kneza Miloša 12", "Kneza Miloša", STREET_ONLY),  # a number missing
         ("Kneza Miloša 12", "Kneza Miloša bb", STREET_ONLY),
         ("Kneza Miloša 12", "Karađorđeva 12", NOTHING),  # another street: people move
@@ -135,6 +138,24 @@ def test_the_same_common_name_at_one_address_with_another_date_is_no_match() -> 
     )
     young = replace(old, given="Милан", family="Петровић", date_of_birth=date(2005, 7, 9))
     assert matching.score(old, young, namesakes=10) < THRESHOLD
+
+
+def test_a_house_number_with_its_digits_swapped_is_a_slip_not_a_neighbour() -> None:
+    """Jelena Marić, a name five women bear, registered again without her date of birth
+    at Cara Dušana 41 instead of 14: the same flat mistyped. At 12, a neighbour's number
+    (one digit wrong), she is not linked: that is as often another household."""
+    stored = PersonRecord(
+        given="Jelena",
+        family="Marić",
+        date_of_birth=date(1966, 6, 30),
+        sex="female",
+        municipality_id=1,
+        address="Cara Dušana 14",
+    )
+    again = replace(stored, date_of_birth=None, address="Cara Dušana 41")
+    assert matching.score(stored, again, namesakes=5) >= THRESHOLD
+    neighbour = replace(again, address="Cara Dušana 12")
+    assert matching.score(stored, neighbour, namesakes=5) < THRESHOLD
 
 
 # --- stored encrypted, on the form and the page ------------------------------------------
