@@ -632,8 +632,7 @@ class MemoryIndex:
         stored = self.records[index]
         namesakes, neighbours = self.rarest(counts, stored)
         share = self.shares.get(record.municipality_id or 0)
-        own = matching.own_pair_keys(record)
-        written = max((counts[k][0] for k in own if k in counts), default=0)
+        written = matching.bearers_as_written(counts, record)
         return matching.score(
             record,
             stored,

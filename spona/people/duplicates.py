@@ -260,13 +260,6 @@ def _rarest_shared(namesakes: Namesakes, other: PersonRecord) -> tuple[int | Non
     return min(c[0] for c in shared), min(c[1] for c in shared) or None
 
 
-def _written(namesakes: Namesakes, record: PersonRecord) -> int:
-    """How many stored persons bear the record's name as written: the most sharing one
-    of its own pair keys (``matching.own_pair_keys``; ``matching.a_slip``)."""
-    own = matching.own_pair_keys(record)
-    return max((namesakes[key][0] for key in own if key in namesakes), default=0)
-
-
 def place_share(municipality_id: int | None) -> float | None:
     """The share of the population living in the municipality, from the census figures
     kept with the municipalities (``matching.place_points``); None where not known."""
@@ -290,7 +283,7 @@ def score_all(
     the likeliest explains away (``matching.explained_away``). ``share``: the share of
     the population in ``record``'s municipality (``place_share``)."""
     found = []
-    written = _written(namesakes, record)
+    written = matching.bearers_as_written(namesakes, record)
     for person in people:
         other = record_of(person)
         fewest, here = _rarest_shared(namesakes, other)

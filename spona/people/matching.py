@@ -80,7 +80,7 @@ Blocking
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -563,16 +563,18 @@ def points(
 
 def a_slip(written: int | None) -> bool:
     """Whether a name nobody stored bears as written (``written``: how many stored persons
-    bear the pair keys of its own tokens, ``own_pair_keys``) is a slip. Then what could
-    explain it in a municipality is the persons there a slip from it, as for the same
-    name the persons bearing it: a slip is rarely another person's name."""
+    bear it, ``bearers_as_written``) is a slip. Then what could explain it in a
+    municipality is the persons there a slip from it, as for the same name the persons
+    bearing it: a slip is rarely another person's name."""
     return written == 0
 
 
-def own_pair_keys(record: PersonRecord) -> set[str]:
-    """The name keys (``name_keys``) of the record's own tokens as written (``n``): how
-    many persons share one tells whether anyone bears the name so spelt (``a_slip``)."""
-    return {key for key in name_keys(record) if key.startswith("n:")}
+def bearers_as_written(counts: Mapping[str, tuple[int, int]], record: PersonRecord) -> int:
+    """How many stored persons bear the record's name as written (``score``'s ``written``):
+    the most sharing one of the name keys of its own tokens as written (``n``), from the
+    caller's ``counts`` of the record's name keys (key -> persons in all, and locally)."""
+    own = (key for key in name_keys(record) if key.startswith("n:"))
+    return max((counts[key][0] for key in own if key in counts), default=0)
 
 
 def _same_name(a: PersonRecord, b: PersonRecord) -> bool:
@@ -646,7 +648,7 @@ def score(
     there); unknown leaves the municipality's count out. ``place_share``: the share of
     the population living in ``a``'s municipality (``place_points``); unknown: a fixed
     weight. ``written``: how many stored persons bear ``a``'s name as written (the
-    largest count of ``own_pair_keys``; ``a_slip``); unknown: as if someone did.
+    ``bearers_as_written``; ``a_slip``); unknown: as if someone did.
     """
     if a.jmbg and a.jmbg == b.jmbg:
         return 1.0 / (1.0 + exp(_MIDPOINT - _JMBG_SAME))  # the same JMBG: the same person
