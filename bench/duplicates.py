@@ -82,6 +82,12 @@ name recur as often as a common one); a hard negative's changed date or sex brin
 JMBG, no JMBG is issued twice, and a record with a JMBG has the JMBG's sex. The municipalities carry census populations from the
 generator's weights (``population``), for the same municipality's weight by its size. At
 1,000,000 in memory: seed 7 precision 0.970, recall 0.976; seed 8 0.962 / 0.974.
+
+Fourth pass (h19quality; docs/performance.md, "Fourth pass"): a patronymic that is the
+record's own parent's name, a name nobody bears as written read as a slip, an estimated
+age more than ten years off, and a replaced surname only beside an exact given name. At
+1,000,000 in memory: seed 7 0.971 / 0.976 → 0.974 / 0.981; seed 8 0.963 / 0.973 → 0.967 /
+0.975. Most false matches left are namesakes without a date in the same municipality.
 """
 
 from __future__ import annotations
@@ -626,8 +632,14 @@ class MemoryIndex:
         stored = self.records[index]
         namesakes, neighbours = self.rarest(counts, stored)
         share = self.shares.get(record.municipality_id or 0)
+        written = matching.bearers_as_written(counts, record)
         return matching.score(
-            record, stored, namesakes=namesakes, neighbours=neighbours, place_share=share
+            record,
+            stored,
+            namesakes=namesakes,
+            neighbours=neighbours,
+            place_share=share,
+            written=written,
         )
 
     def explain(self, query: Query, found: list[int]) -> None:

@@ -225,6 +225,19 @@ def test_the_municipalitys_count_is_for_the_same_name_not_a_name_a_slip_apart() 
     assert score(stored, undated, namesakes=59) < 0.5
 
 
+def test_a_name_nobody_bears_as_written_is_a_slip_counted_in_the_municipality() -> None:
+    """Nobody is stored as "Jasmina Nedeljkovaić": it is a slip of a name, and what could
+    explain it in the town is the two persons there a slip from it. Had someone borne it
+    as written (Mila beside Mina), the country's count would decide, as before."""
+    stored = rec("Jasmina", "Nedeljković", sex="female", municipality_id=3)
+    slip = rec("Јасмина", "Недељковаић", None, sex="female", municipality_id=3)
+    assert score(slip, stored, namesakes=24, neighbours=2, written=0) >= 0.5
+    assert score(slip, stored, namesakes=24, neighbours=2, written=1) < 0.5
+    assert score(slip, stored, namesakes=24, neighbours=2) < 0.5, "unknown: as if borne"
+    elsewhere = replace(slip, municipality_id=4)
+    assert score(elsewhere, stored, namesakes=24, neighbours=2, written=0) < 0.5
+
+
 def test_the_municipalitys_count_does_not_help_a_candidate_living_elsewhere() -> None:
     stored = rec("Dragica", "Stanković", sex="female", municipality_id=28)
     undated = rec("Драгица", "Станковић", None, sex="female", municipality_id=27)
@@ -286,6 +299,47 @@ def test_dj_still_equals_dj() -> None:
     assert matching.token_points("djan", "djan") == matching.token_points("ana", "ana")
     assert likely(rec("Đorđe", "Đurić"), rec("Djordje", "Djuric"))
     assert likely(rec("Đorđe", "Đurić"), rec("Dordje", "Duric"))
+
+
+def test_an_age_estimated_decades_off_is_another_person() -> None:
+    """An estimated age is a guess: a few years off is near, ten years off is against,
+    and more is another generation, as much against as another date of birth (the same
+    name, the only bearer in the town: Sara Đokić, born 2002, is not an undated Sara
+    Đokić guessed to be born around 1983)."""
+    born = rec("Сара", "Ђокић", date(2002, 8, 25), sex="female", municipality_id=1)
+    undated = rec("Sara", "Đokić", None, sex="female", municipality_id=1)
+    near, off, decades = (
+        score(born, replace(undated, birth_year_estimate=year), namesakes=30, neighbours=1)
+        for year in (2000, 1994, 1983)
+    )
+    assert near > off > decades
+    assert near >= 0.5 > decades
+    assert matching.birth_points(born, replace(undated, birth_year_estimate=1983)) == (
+        matching.birth_points(born, rec("Sara", "Đokić", date(1983, 1, 1)))
+    )
+
+
+# --- a patronymic ------------------------------------------------------------------------
+
+
+def test_a_name_that_is_the_own_parents_name_is_the_patronymic() -> None:
+    """Zoran, son of Boško, registered as "Zoran Boško Nikolić": Boško is his father's name,
+    not his, so he is not the undated Boško Nikolić of his town (his father, say), and
+    his own earlier record without the patronymic is still his."""
+    zoran = rec("Зоран Бошко", "Николић", sex="male", municipality_id=12, parent="Бошко")
+    bosko = rec("Boško", "Nikolić", None, sex="male", municipality_id=12)
+    himself = rec("Zoran", "Nikolić", sex="male", municipality_id=1)
+    assert score(zoran, bosko, namesakes=16, neighbours=1) < 0.5
+    without_parent = replace(zoran, parent="")
+    assert score(without_parent, bosko, namesakes=16, neighbours=1) >= 0.5, "a middle name"
+    assert likely(zoran, himself, namesakes=40)
+    assert matching.explain(zoran, himself)[0] == "same_name"
+
+
+def test_a_given_name_that_is_the_parents_too_is_kept() -> None:
+    """Petar, son of Petar: his name is his own even though it is his father's."""
+    petar = rec("Petar", "Petrović", sex="male", municipality_id=1, parent="Petar")
+    assert likely(petar, rec("Петар", "Петровић", sex="male", municipality_id=1), namesakes=3)
 
 
 # --- through the database ----------------------------------------------------------------
@@ -366,6 +420,33 @@ def test_an_undated_common_name_is_found_where_only_the_candidate_bears_it(
     assert [c.person_id for c in find_candidates(record_of(new))] == [known.pk]
     away = Person(given_name="Dragica", family_name="Stanković", sex="female")
     assert find_candidates(record_of(away)) == [], "without a municipality: six namesakes"
+
+
+def test_an_undated_slip_is_found_where_only_the_candidate_bears_the_name(
+    manager: User,
+) -> None:
+    """Nobody is stored as "Jasmina Nedeljkovaić", so it is a slip; of the six Jasmina
+    Nedeljković, one lives in the town the new record gives."""
+    here, elsewhere = MunicipalityFactory(), MunicipalityFactory()
+    known = person_register(
+        user=manager,
+        given_name="Јасмина",
+        family_name="Недељковић",
+        date_of_birth="1978-10-08",
+        sex="female",
+        municipality=here,
+    )
+    for born in ["1961-01-02", "1970-03-04", "1979-05-06", "1988-07-08", "1999-09-10"]:
+        person_register(
+            user=manager,
+            given_name="Јасмина",
+            family_name="Недељковић",
+            date_of_birth=born,
+            sex="female",
+            municipality=elsewhere,
+        )
+    slip = Person(given_name="Jasmina", family_name="Nedeljkovaić", sex="female", municipality=here)
+    assert [c.person_id for c in find_candidates(record_of(slip))] == [known.pk]
 
 
 # --- in words ----------------------------------------------------------------------------

@@ -110,6 +110,10 @@ def test_realistic_differences_still_match(stored: PersonRecord, registered: Per
         (rec("Milica", "Jovanović"), rec("Milica", "Jovanović", date(1975, 11, 20))),
         (rec("Jovan", "Marković"), rec("Marko", "Jovanović")),  # patronymic surnames
         (rec("Stefan", "Nikolić", sex="male"), rec("Stefan", "Petrović", sex="male")),
+        (  # a replaced surname and a slip in the given name: two women born one day
+            rec("Sanja", "Knežević", sex="female", municipality_id=3),
+            rec("Sara", "Simović", sex="female", municipality_id=3),
+        ),
         (rec("", ""), rec("", "")),  # nothing to go on
     ],
 )

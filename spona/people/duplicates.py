@@ -283,11 +283,12 @@ def score_all(
     the likeliest explains away (``matching.explained_away``). ``share``: the share of
     the population in ``record``'s municipality (``place_share``)."""
     found = []
+    written = matching.bearers_as_written(namesakes, record)
     for person in people:
         other = record_of(person)
         fewest, here = _rarest_shared(namesakes, other)
         likelihood = matching.score(
-            record, other, namesakes=fewest, neighbours=here, place_share=share
+            record, other, namesakes=fewest, neighbours=here, place_share=share, written=written
         )
         if likelihood >= THRESHOLD:
             found.append(Candidate(person.pk, likelihood))

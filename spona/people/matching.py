@@ -17,8 +17,10 @@ Names
     though two long surnames two typos apart count less against than two others (a slip
     in each record: with the same date and municipality they still match).
     Tokens are paired by the best one-to-one assignment; tokens left over (a patronymic,
-    a second surname) count neither way; a token matching nothing counts against, less
-    when both are surnames of a woman (she may have taken her husband's). Edit distance
+    a second surname) count neither way, and a token that is the record's own parent's
+    name is a patronymic, not the person's name (``compared_names``); a token matching
+    nothing counts against, less when both are surnames of a woman (she may have taken
+    her husband's). Edit distance
     rather than Jaro-Winkler, because Serbian surnames are built from given names:
     Jaro-Winkler rates "Jovan" and "Jovanović" 0.91 alike.
 
@@ -29,9 +31,9 @@ Evidence
     is weak evidence); date of birth with tolerance (exact; day and month swapped, a
     day off or a year off; in the same year, a digit of the day or month mistyped, a
     little: never across years, where a father and a son of one name differ; missing
-    is neutral; an estimated age is compared by year);
-    sex (a conflict counts against, but a slip is possible); municipality (people move;
-    the same one says more the smaller it is: ``place_points``).
+    is neutral; an estimated age is compared by year, more than a decade off as another
+    date); sex (a conflict counts against, but a slip is possible); municipality (people
+    move; the same one says more the smaller it is: ``place_points``).
     ``score`` maps the sum to [0, 1]; ``THRESHOLD`` is its midpoint. So the same names
     with another date of birth are not a match; the same names without a date are a
     match only in the same municipality and if not common; a replaced surname needs the
@@ -47,8 +49,9 @@ Evidence
     more (``undated_rarity_points``): a name only the candidate bears matches, with the
     sex agreeing, even in another municipality; and when both live in one municipality
     and bear the same name, the count that matters is the name's there (``neighbours``:
-    what could explain the same name in the same town is another bearer living there). "Dj" is read both as Đ
-    and as D and J (``spellings``).
+    what could explain the same name in the same town is another bearer living there),
+    and so for a name nobody stored bears as written, a slip (``a_slip``). "Dj" is read
+    both as Đ and as D and J (``spellings``).
 
     The address of residence (``address_points``; its own functions at the end of this
     module): read as a street and a house number (``address_parts``: folded like names,
@@ -81,7 +84,7 @@ Blocking
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -123,6 +126,9 @@ _DOB_EXACT, _DOB_NEAR, _DOB_SAME_MONTH, _DOB_DIFFERENT = 6.0, 3.0, -1.0, -7.0
 # from a stored one, in another municipality: docs/performance.md, FEBRL4 fourth pass)
 _DOB_SLIP = 1.0
 _YEAR_CLOSE, _YEAR_FAR = 0.5, -3.0
+# an estimated age is a guess, off by a few years, rarely by ten: beyond that it tells of
+# another generation, as much against as another date of birth (_DOB_DIFFERENT)
+_ESTIMATE_OFF_AT_MOST = 10
 _SEX_SAME, _SEX_CONFLICT = 0.5, -4.0
 _PLACE_SAME, _PLACE_DIFFERENT = 3.0, -0.5
 # the same municipality, when its share of the population is known: log(P(the same
@@ -380,9 +386,21 @@ def name_points(a: Iterable[str], b: Iterable[str], *, may_have_married: bool = 
         return 0.0
     table = [[token_points(s, t, may_have_married=may_have_married) for t in long_] for s in short]
     return max(
-        sum(table[i][j] for i, j in enumerate(chosen))
+        _pairing_points([table[i][j] for i, j in enumerate(chosen)])
         for chosen in permutations(range(len(long_)), len(short))
     )
+
+
+def _pairing_points(pairs: list[float]) -> float:
+    """One pairing's points. A surname read as replaced by marriage leaves the rest of
+    the name as all the name evidence, so the rest must agree exactly: a replaced surname
+    and a slip besides (Sara Simović, Sanja Knežević: with nj one letter, a slip apart)
+    are two departures, which two women born the same day explain better."""
+    married = [p for p in pairs if p == _NAME_MARRIED]
+    rest = [p for p in pairs if p != _NAME_MARRIED]
+    if married and any(p != _NAME_EXACT for p in rest):
+        return sum(rest) + _NAME_DIFFERENT * len(married)
+    return sum(pairs)
 
 
 def rarity_points(namesakes: int | None) -> float:
@@ -430,8 +448,9 @@ def _birth_year(record: PersonRecord) -> int | None:
 
 
 def birth_points(a: PersonRecord, b: PersonRecord) -> float:
-    """Dates of birth with tolerance; an estimated year against anything, loosely; a
-    missing date counts neither way."""
+    """Dates of birth with tolerance; an estimated year against anything, loosely (more
+    than ``_ESTIMATE_OFF_AT_MOST`` years apart as much against as two dates); a missing
+    date counts neither way."""
     if a.date_of_birth is not None and b.date_of_birth is not None:
         x, y = a.date_of_birth, b.date_of_birth
         if x == y:
@@ -446,7 +465,10 @@ def birth_points(a: PersonRecord, b: PersonRecord) -> float:
     year_a, year_b = _birth_year(a), _birth_year(b)
     if year_a is None or year_b is None:
         return 0.0
-    return _YEAR_CLOSE if abs(year_a - year_b) <= 3 else _YEAR_FAR
+    apart = abs(year_a - year_b)
+    if apart <= 3:
+        return _YEAR_CLOSE
+    return _YEAR_FAR if apart <= _ESTIMATE_OFF_AT_MOST else _DOB_DIFFERENT
 
 
 def place_points(share: float | None) -> float:
@@ -503,6 +525,23 @@ def identifier_points(a: PersonRecord, b: PersonRecord) -> float:
     return found
 
 
+def compared_names(record: PersonRecord) -> list[tuple[str, ...]]:
+    """``name_variants`` as scored: a name token that is the record's own parent's name is
+    the patronymic Serbian records write between the given and the family name ("Zoran
+    Boško Nikolić", father Boško), so it is left out of the person's own name: otherwise
+    Zoran matches his father, or a brother, named Boško Nikolić, and Zoran's record is
+    explained away by theirs. Kept where fewer than two tokens would remain (Petar,
+    son of Petar, Petrović). Blocking keeps every token: it only finds candidates."""
+    parent = {s for t in _tokens(record.parent) for s in spellings(t)}
+    if not parent:
+        return name_variants(record)
+    variants = []
+    for variant in name_variants(record):
+        own = tuple(t for t in variant if not spellings(t) & parent)
+        variants.append(own if len(own) >= 2 else variant)
+    return variants
+
+
 def best_name_points(a: PersonRecord, b: PersonRecord) -> float:
     """The names compared in every variant either person is known by (a birth surname
     stands in for a married one); the best agreement counts."""
@@ -510,8 +549,8 @@ def best_name_points(a: PersonRecord, b: PersonRecord) -> float:
     return max(
         (
             name_points(x, y, may_have_married=married)
-            for x in name_variants(a)
-            for y in name_variants(b)
+            for x in compared_names(a)
+            for y in compared_names(b)
         ),
         default=0.0,
     )
@@ -524,31 +563,50 @@ def points(
     namesakes: int | None = None,
     neighbours: int | None = None,
     place_share: float | None = None,
+    written: int | None = None,
 ) -> float:
     """All the evidence, summed: above ``_MIDPOINT`` means more likely the same person.
     Without a date of birth on both sides, how common the name is weighs more, and where
     both live in one municipality and bear the same name what counts is how common the
     name is there (``neighbours``): a common name borne by one person in a small town is
-    rare there. Not for names a slip apart: the persons a slip from a name are counted
-    only in part by the rarest key two such names share."""
+    rare there. For names a slip apart only where nobody bears ``a``'s name as written
+    (``written`` 0, ``a_slip``): otherwise ``a`` may be another name borne in the town
+    (Mila beside Mina)."""
     dated = a.date_of_birth is not None and b.date_of_birth is not None
     if dated:
         rarity = rarity_points(namesakes)
     else:
         local = neighbours and a.municipality_id is not None
-        here = local and a.municipality_id == b.municipality_id and _same_name(a, b)
+        alike = a_slip(written) or _same_name(a, b)
+        here = local and a.municipality_id == b.municipality_id and alike
         rarity = undated_rarity_points(neighbours if here else namesakes)
     names = best_name_points(a, b)
     others = other_points(a, b, place_share) + identifier_points(a, b)
     return names + rarity + birth_points(a, b) + others + address_points(a.address, b.address)
 
 
+def a_slip(written: int | None) -> bool:
+    """Whether a name nobody stored bears as written (``written``: how many stored persons
+    bear it, ``bearers_as_written``) is a slip. Then what could explain it in a
+    municipality is the persons there a slip from it, as for the same name the persons
+    bearing it: a slip is rarely another person's name."""
+    return written == 0
+
+
+def bearers_as_written(counts: Mapping[str, tuple[int, int]], record: PersonRecord) -> int:
+    """How many stored persons bear the record's name as written (``score``'s ``written``):
+    the most sharing one of the name keys of its own tokens as written (``n``), from the
+    caller's ``counts`` of the record's name keys (key -> persons in all, and locally)."""
+    own = (key for key in name_keys(record) if key.startswith("n:"))
+    return max((counts[key][0] for key in own if key in counts), default=0)
+
+
 def _same_name(a: PersonRecord, b: PersonRecord) -> bool:
     """Whether a name either person is known by is, token for token, in the other's."""
     return any(
         name_points(x, y) == _NAME_EXACT * min(len(x), len(y))
-        for x in name_variants(a)
-        for y in name_variants(b)
+        for x in compared_names(a)
+        for y in compared_names(b)
     )
 
 
@@ -560,13 +618,12 @@ def explain(a: PersonRecord, b: PersonRecord) -> list[str]:
         reasons.append("same_jmbg")
     if document_points(a, b) == _DOCUMENT_SAME:
         reasons.append("same_document")
-    plain = name_points(
-        normalise_tokens(a), normalise_tokens(b), may_have_married="male" not in {a.sex, b.sex}
-    )
+    own_a, own_b = (next(iter(compared_names(r)), ()) for r in (a, b))  # the name itself
+    plain = name_points(own_a, own_b, may_have_married="male" not in {a.sex, b.sex})
     best = best_name_points(a, b)
     if best > plain and best > 0:
         reasons.append("former_name")
-    elif plain >= _NAME_EXACT * min(len(normalise_tokens(a)), len(normalise_tokens(b))) > 0:
+    elif plain >= _NAME_EXACT * min(len(own_a), len(own_b)) > 0:
         reasons.append("same_name")
     elif plain > 0:
         reasons.append("similar_name")
@@ -612,6 +669,7 @@ def score(
     namesakes: int | None = None,
     neighbours: int | None = None,
     place_share: float | None = None,
+    written: int | None = None,
 ) -> float:
     """How likely ``a`` and ``b`` are the same person, in [0, 1]; compare with THRESHOLD.
 
@@ -620,13 +678,16 @@ def score(
     stored persons in ``a``'s municipality have that key (``b`` among them when it lives
     there); unknown leaves the municipality's count out. ``place_share``: the share of
     the population living in ``a``'s municipality (``place_points``); unknown: a fixed
-    weight.
+    weight. ``written``: how many stored persons bear ``a``'s name as written (the
+    ``bearers_as_written``; ``a_slip``); unknown: as if someone did.
     """
     if a.jmbg and a.jmbg == b.jmbg:
         return 1.0 / (1.0 + exp(_MIDPOINT - _JMBG_SAME))  # the same JMBG: the same person
     if not (name_variants(a) and name_variants(b)) and not known_without_a_name(a, b):
         return 0.0  # without a name there is nothing to go on
-    evidence = points(a, b, namesakes=namesakes, neighbours=neighbours, place_share=place_share)
+    evidence = points(
+        a, b, namesakes=namesakes, neighbours=neighbours, place_share=place_share, written=written
+    )
     return 1.0 / (1.0 + exp(_MIDPOINT - evidence))
 
 
