@@ -41,8 +41,8 @@ person came back at or above the threshold. Precision: of all persons returned, 
 share that were the query's own. Times: per call, wall clock, after a warm-up.
 
 Loading: persons are written with COPY, their names and dates encrypted one by one
-with the app's cipher and their keys hashed with the app's key (test-mode keys made
-at start-up), in ``LOAD_PROCESSES`` forked workers; the key table's indexes are
+with the app's cipher (an empty one stored empty, as the app stores it) and their keys
+hashed with the app's key (test-mode keys made at start-up), in ``LOAD_PROCESSES`` forked workers; the key table's indexes are
 dropped during the load and built again after it. The 1,000,000 run adds 900,000 to the 100,000 already loaded (about 7
 minutes in all on 2 cores, 6 of them for the million). ``--memory`` instead keeps the blocking index in a dict
 and ranks and scores the same way, to tune quickly (quality only).
