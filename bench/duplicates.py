@@ -41,8 +41,8 @@ person came back at or above the threshold. Precision: of all persons returned, 
 share that were the query's own. Times: per call, wall clock, after a warm-up.
 
 Loading: persons are written with COPY, their names and dates encrypted one by one
-with the app's cipher and their keys hashed with the app's key (test-mode keys made
-at start-up), in ``LOAD_PROCESSES`` forked workers; the key table's indexes are
+with the app's cipher (an empty one stored empty, as the app stores it) and their keys
+hashed with the app's key (test-mode keys made at start-up), in ``LOAD_PROCESSES`` forked workers; the key table's indexes are
 dropped during the load and built again after it. The 1,000,000 run adds 900,000 to the 100,000 already loaded (about 7
 minutes in all on 2 cores, 6 of them for the million). ``--memory`` instead keeps the blocking index in a dict
 and ranks and scores the same way, to tune quickly (quality only).
@@ -847,7 +847,8 @@ _PERSON_COLUMNS = (
 )
 
 
-def person_row(store: Store, pk: int, record: PersonRecord, now: Any, blank: str) -> tuple:
+def person_row(store: Store, pk: int, record: PersonRecord, now: Any) -> tuple:
+    """A person's row as the app stores it (``encrypt`` leaves an empty value empty)."""
     from spona.core.fields import blind_index, encrypt
     from spona.people.identifiers import jmbg_index, name_index
 
@@ -857,10 +858,10 @@ def person_row(store: Store, pk: int, record: PersonRecord, now: Any, blank: str
     place = store.municipalities.get(record.municipality_id or 0)
     return (
         pk, 1, f"B-{pk:09d}", encrypt(record.given), encrypt(record.family),
-        blind_index(full), encrypt(born), age, record.sex, "RS", place, blank,
+        blind_index(full), encrypt(born), age, record.sex, "RS", place, "",
         store.user_id, store.institution_id, now, now,
         encrypt(record.jmbg), jmbg_index(record.jmbg), False, encrypt(record.parent),
-        name_index(record.parent), encrypt(", ".join(record.former_surnames)), blank, blank,
+        name_index(record.parent), encrypt(", ".join(record.former_surnames)), "", "",
         encrypt(record.address),
     )  # fmt: skip
 
@@ -876,11 +877,11 @@ def _stored_rows(part: tuple[int, list[PersonRecord]]) -> tuple[list[tuple], lis
     from spona.people.duplicates import match_keys
 
     first, records = part
-    store, now, blank = _loading["store"], _loading["now"], _loading["blank"]
+    store, now = _loading["store"], _loading["now"]
     persons, keys = [], []
     for offset, record in enumerate(records):
         pk = first + offset
-        persons.append(person_row(store, pk, record, now, blank))
+        persons.append(person_row(store, pk, record, now))
         keys.extend((key, pk) for key in match_keys(record))
     return persons, keys
 
@@ -894,10 +895,8 @@ def load(store: Store, gen: Generator, upto: int, batch: int = 20_000) -> float:
     from django.db import connection
     from django.utils import timezone
 
-    from spona.core.fields import encrypt
-
     start = time.perf_counter()
-    _loading.update(store=store, now=timezone.now(), blank=encrypt(""))
+    _loading.update(store=store, now=timezone.now())
     step = batch // 10
     with (
         multiprocessing.get_context("fork").Pool(LOAD_PROCESSES) as pool,

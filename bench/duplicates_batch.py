@@ -244,10 +244,9 @@ def plant_duplicates(store: Any, gen: Any, share: float) -> list[tuple[int, int]
     from django.utils import timezone
 
     from bench.duplicates import _PERSON_COLUMNS, copy_rows, person_row
-    from spona.core.fields import encrypt
     from spona.people.duplicates import match_keys
 
-    now, blank = timezone.now(), encrypt("")
+    now = timezone.now()
     first = len(store.entities) + 1
     count = int(len(store.entities) * share)
     persons, keys, planted = [], [], []
@@ -258,7 +257,7 @@ def plant_duplicates(store: Any, gen: Any, share: float) -> list[tuple[int, int]
         if place is not None:
             record = record.__class__(**{**vars(record), "municipality_id": place})
         pk = first + offset
-        persons.append(person_row(store, pk, record, now, blank))
+        persons.append(person_row(store, pk, record, now))
         keys.extend((key, pk) for key in match_keys(record))
         planted.append((index + 1, pk))
     with connection.cursor() as cursor:

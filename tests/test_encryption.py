@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import hmac
+import json
 import os
 import random
 
@@ -48,6 +49,89 @@ def test_empty_and_missing_values_round_trip(make_user) -> None:
     person = person_register(user=make_user(), given_name="", family_name="Ilić")
     person.refresh_from_db()
     assert (person.given_name, person.family_name) == ("", "Ilić")
+
+
+def _stored(person: Person, *columns: str) -> tuple:
+    """The person's ``columns`` as the database holds them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(columns)} FROM people_person WHERE id = %s",  # noqa: S608 - own names
+            [person.pk],
+        )
+        return cursor.fetchone()
+
+
+def _opened(token: str, settings) -> str:
+    """``token`` opened by ``cryptography``'s own Fernet with the configured keys."""
+    reference = MultiFernet([Fernet(key) for key in settings.FIELD_ENCRYPTION_KEYS])
+    return reference.decrypt(token.encode()).decode()
+
+
+def test_an_empty_value_is_stored_empty_and_a_filled_one_as_a_token(make_user, settings) -> None:
+    """Issue 19: most of a person's fields are empty, and opening their tokens was most of a
+    duplicate check's decrypting. An empty field is stored as '' (a raw reader learns only
+    that it is empty), every filled one as a token."""
+    person = person_register(
+        user=make_user(), given_name="Љиљана", family_name="", settlement="Велико Село"
+    )
+    given, family, settlement, jmbg, address = _stored(
+        person, "given_name", "family_name", "settlement", "jmbg", "address"
+    )
+    assert (family, jmbg, address) == ("", "", "")
+    assert (_opened(given, settings), _opened(settlement, settings)) == ("Љиљана", "Велико Село")
+    person.refresh_from_db()
+    assert (person.given_name, person.family_name, person.jmbg) == ("Љиљана", "", "")
+
+
+def test_a_token_of_an_empty_value_written_before_still_reads_empty(make_user, settings) -> None:
+    """Rows written before empties were stored empty hold a token of ''. It still opens, and
+    key rotation (which rewrites every value) stores it as '' from then on."""
+    person = person_register(user=make_user(), given_name="Марија", family_name="")
+    old_empty = Fernet(settings.FIELD_ENCRYPTION_KEYS[0]).encrypt(b"").decode()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE people_person SET family_name = %s WHERE id = %s", [old_empty, person.pk]
+        )
+    person.refresh_from_db()
+    assert person.family_name == ""
+
+    call_command("keys_rotate")
+
+    assert _stored(person, "family_name") == ("",)
+    person.refresh_from_db()
+    assert (person.given_name, person.family_name) == ("Марија", "")
+
+
+def test_the_encrypting_migration_step_leaves_empty_values_empty(make_user, settings) -> None:
+    """``encrypt_column`` (the data migrations' step) agrees with the field: '' stays '',
+    a plain value becomes a token, and the way back opens it again."""
+    from types import SimpleNamespace
+
+    from spona.core.fields import decrypt_column, encrypt_column
+
+    person = person_register(user=make_user(), given_name="Марија", family_name="")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE people_person SET given_name = 'Марија' WHERE id = %s", [person.pk])
+    editor = SimpleNamespace(connection=connection)
+    for column in ("given_name", "family_name"):
+        encrypt_column("people_person", column)(None, editor)
+    given, family = _stored(person, "given_name", "family_name")
+    assert (_opened(given, settings), family) == ("Марија", "")
+
+    for column in ("given_name", "family_name"):
+        decrypt_column("people_person", column)(None, editor)
+    assert _stored(person, "given_name", "family_name") == ("Марија", "")
+
+
+def test_a_json_value_stays_a_token_even_when_empty(settings) -> None:
+    """``EncryptedJSONField`` keeps a token for every value: ``{}`` or ``[]`` is a shape
+    worth hiding, and no JSON text is ''."""
+    from spona.core.fields import EncryptedJSONField
+
+    for value in ({}, [], ""):
+        token = EncryptedJSONField().get_prep_value(value)
+        assert token
+        assert _opened(token, settings) == json.dumps(value)
 
 
 def test_encrypted_fields_cannot_be_filtered_by_value() -> None:

@@ -1,7 +1,8 @@
 """Encrypted model fields and the keyed hash (blind index) for exact-match lookups.
 
 Keys come from ``FIELD_ENCRYPTION_KEYS`` (newest first) and ``BLIND_INDEX_KEY``, never
-from ``SECRET_KEY``. ``''`` stays ``''`` (encrypted), ``None`` stays ``NULL``.
+from ``SECRET_KEY``. ``''`` is stored as ``''`` (not a token), ``None`` stays ``NULL``, every
+other value is a Fernet token (docs/decisions.md, "Empty encrypted values stored empty").
 """
 
 import hashlib
@@ -27,10 +28,16 @@ def cipher() -> MultiFernet:
 
 
 def encrypt(text: str) -> str:
-    return cipher().encrypt(text.encode()).decode()
+    """A Fernet token of ``text``, but ``''`` for ``''``: most of a person's fields are empty,
+    and opening their tokens was most of a duplicate check's decrypting."""
+    return cipher().encrypt(text.encode()).decode() if text else ""
 
 
 def decrypt(token: str) -> str:
+    """The text of a token; ``''`` for ``''`` without opening anything. A token of ``''``
+    (written before empties were stored empty) still opens, to ``''``."""
+    if not token:
+        return ""
     return fernet_opener(tuple(settings.FIELD_ENCRYPTION_KEYS)).decrypt(token.encode()).decode()
 
 
@@ -41,7 +48,8 @@ def blind_index(value: str) -> str:
 
 
 class EncryptedTextField(models.TextField[str, str]):
-    """Text stored as a Fernet token. Not searchable: pair it with a blind index."""
+    """Text stored as a Fernet token (``''`` as ``''``, see :func:`encrypt`). Not searchable:
+    pair it with a blind index."""
 
     description = "Text encrypted at rest"
 
@@ -67,7 +75,10 @@ class EncryptedTextField(models.TextField[str, str]):
 
 
 class EncryptedJSONField(models.TextField[Any, Any]):
-    """A JSON value (a snapshot, a history entry) stored as one Fernet token of its text."""
+    """A JSON value (a snapshot, a history entry) stored as one Fernet token of its text.
+
+    Always a token: a JSON text is never ``''`` (an empty dict or list is a shape worth
+    hiding too), and these values are read one at a time, not on a hot path."""
 
     description = "JSON encrypted at rest"
     _pyi_private_set_type: Any
@@ -104,7 +115,8 @@ def encrypted_fields(model: type[models.Model]) -> list[str]:
 def encrypt_column(table: str, column: str) -> Callable[[Any, Any], None]:
     """A data migration step: encrypt the plain values of ``table.column`` in place (raw SQL,
     so that it runs on any database and whatever the historical field). Values that already
-    decrypt are left alone, so running it twice changes nothing."""
+    decrypt are left alone, so running it twice changes nothing; ``''`` is the same plain
+    and encrypted."""
 
     def run(apps: Any, schema_editor: Any) -> None:
         _rewrite(schema_editor.connection, table, column, _encrypted)
@@ -144,7 +156,7 @@ def _rewrite(
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, {quote(column)} FROM {quote(table)} "  # noqa: S608 - own names
-            f"WHERE {quote(column)} IS NOT NULL"
+            f"WHERE {quote(column)} IS NOT NULL AND {quote(column)} <> ''"
         )
         rows = cursor.fetchall()
         for pk, value in rows:

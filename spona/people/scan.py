@@ -309,10 +309,7 @@ def _record(row: tuple[Any, ...]) -> tuple[int, PersonRecord]:
     """A row decrypted into the person's record."""
     plain = dict(zip(_PLAIN, row, strict=False))
     encrypted = row[len(_PLAIN) : -1]
-    fields = {
-        name: decrypt(token) if token else ""
-        for name, token in zip(_ENCRYPTED, encrypted, strict=True)
-    }
+    fields = {name: decrypt(token) for name, token in zip(_ENCRYPTED, encrypted, strict=True)}
     person = SimpleNamespace(pk=None, **plain, **fields)  # record_of reads it as a Person
     numbers = (document_number(decrypt(token)) for token in row[-1])
     record = replace(record_of(person), documents=tuple(sorted({n for n in numbers if n})))
