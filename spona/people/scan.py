@@ -217,13 +217,23 @@ def _kinds(keys: np.ndarray) -> np.ndarray:
 class Blocks:
     """What the blocking found: the pairs to score, (n, 2) sorted, low id first; for each,
     its namesakes as far as the blocks tell (``_UNKNOWN`` if they share no name key borne
-    by at most the limit) and the most points it could score (``ceilings``); and how many
-    persons bear each name key over the limit."""
+    by at most the limit) and the most points it could score (``ceilings``); how many
+    persons bear each name key over the limit (``common``), and which of those keys each
+    person bears (``held_keys[held[pk]:held[pk + 1]]``: read from the key table, not made
+    again from the decrypted names)."""
 
     pairs: np.ndarray
     namesakes: np.ndarray
     ceilings: np.ndarray
     common: dict[int, int]
+    held: np.ndarray
+    held_keys: np.ndarray
+
+    def common_keys(self, pk: int) -> frozenset[int]:
+        """The person's name keys borne by more than the limit."""
+        if pk + 1 >= len(self.held):
+            return frozenset()
+        return frozenset(self.held_keys[self.held[pk] : self.held[pk + 1]].tolist())
 
     def reaching(self) -> "Blocks":
         """The pairs whose ceiling reaches the threshold: the only ones that can match."""
@@ -241,8 +251,8 @@ def blocks(limits: Mapping[str, int] | None = None) -> Blocks:
     unless given) borne by at most that kind's limit, each pair once, from the key table
     alone: read in one pass, sorted and grouped in numpy; no name is decrypted. A date of
     birth (``b``) borne by more is blocked on within each municipality (a plain column)."""
-    keys, persons = _key_table()
-    return blocked(keys, persons, _plain(), KIND_LIMITS if limits is None else limits)
+    limits = KIND_LIMITS if limits is None else limits
+    return blocked(*_key_table(), _plain(), limits)  # no reference kept here: freed in there
 
 
 def blocked(
@@ -266,19 +276,50 @@ def blocked(
     if limit[date]:
         wide = (kinds == date) & (sizes > limits_of)
         made.append(_local_pairs(persons, starts, sizes, wide, limit[date], plain))
-    encoded = _joined([pairs for pairs, _counts in made], np.uint64)
-    counts = _joined([counts for _pairs, counts in made], np.int32)
-    order = np.lexsort((counts, encoded))  # each pair's fewest namesakes first
-    encoded, counts = encoded[order], counts[order]
-    first = np.r_[True, encoded[1:] != encoded[:-1]] if len(encoded) else np.empty(0, dtype=bool)
-    pairs, namesakes = _decode(encoded[first]), counts[first]
+    shared = dict(zip(keys[starts[common]].tolist(), sizes[common].tolist(), strict=True))
+    held, held_keys = _held(keys, persons, np.repeat(common, sizes), len(bearers.names))
+    # the key rows and their groups: the most memory, with the pairs made
+    del keys, persons, starts, sizes, kinds, limits_of, named, common
+    pairs, namesakes = _unique(made)
     least = min((limits.get(kind, 0) for kind in NAME_KINDS), default=0)
+    top = np.concatenate(
+        [
+            ceilings(pairs[at : at + _CEILED], namesakes[at : at + _CEILED], bearers, plain, least)
+            for at in range(0, len(pairs), _CEILED)
+        ]
+        or [np.empty(0)]
+    )
     return Blocks(
         pairs=pairs,
         namesakes=namesakes,
-        ceilings=ceilings(pairs, namesakes, bearers, plain, least),
-        common=dict(zip(keys[starts[common]].tolist(), sizes[common].tolist(), strict=True)),
+        ceilings=top,
+        common=shared,
+        held=held,
+        held_keys=held_keys,
     )
+
+
+def _held(
+    keys: np.ndarray, persons: np.ndarray, chosen: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``chosen`` key rows by bearer: where each person id's keys start (``size`` + 1
+    offsets) and the keys."""
+    holders, held_keys = persons[chosen], keys[chosen]
+    order = np.argsort(holders, kind="stable")
+    return np.searchsorted(holders[order], np.arange(size + 1)), held_keys[order]
+
+
+def _unique(made: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs made (encoded, with their namesakes), each once with its fewest
+    namesakes, decoded; ``made`` is emptied as it is joined."""
+    encoded = _joined([pairs for pairs, _counts in made], np.uint64)
+    counts = _joined([counts for _pairs, counts in made], np.int32)
+    made.clear()
+    order = np.lexsort((counts, encoded))  # each pair's fewest namesakes first
+    encoded, counts = encoded[order], counts[order]
+    del order
+    first = np.r_[True, encoded[1:] != encoded[:-1]] if len(encoded) else np.empty(0, dtype=bool)
+    return _decode(encoded[first]), counts[first]
 
 
 def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -333,6 +374,8 @@ def _local_pairs(
 
 # --- 1b. the ceiling: pairs that cannot match, dropped before decrypting -------------------
 
+#: pairs whose ceilings are reckoned at a time (a dozen arrays of this length at once)
+_CEILED = 1 << 20
 #: the float sums of ``points`` and of a ceiling may differ in their last bits
 _ROUNDING = 1e-9
 #: the dates of birth a key of kind ``b`` is looked up among (a date outside: any date)
@@ -652,16 +695,6 @@ def score_pairs[K: Hashable](
 _shared: dict[str, Any] = {}
 
 
-def _common_keys(pk: int) -> frozenset[int]:
-    """The person's hashed name keys borne by more than the limit (made once a worker)."""
-    known: dict[int, frozenset[int]] = _shared.setdefault("common_keys", {})
-    if pk not in known:
-        common = _shared["blocks"].common
-        hashed = (hash_key(key) for key in matching.name_keys(_shared["records"][pk]))
-        known[pk] = frozenset(key for key in hashed if key in common)
-    return known[pk]
-
-
 def _score_chunk(start: int) -> tuple[int, list[Link]]:
     """The pairs ``start`` to ``start + CHUNK`` scored; a pair with a person not read
     (merged away meanwhile) is skipped. Namesakes as the blocks counted them, or, if the
@@ -675,7 +708,8 @@ def _score_chunk(start: int) -> tuple[int, list[Link]]:
         if a not in records or b not in records:
             continue
         if namesakes == _UNKNOWN:
-            namesakes = _namesakes(_common_keys(a), _common_keys(b), found_blocks.common)
+            shared = found_blocks.common_keys(a), found_blocks.common_keys(b)
+            namesakes = _namesakes(*shared, found_blocks.common)
         if (link := _link(a, b, records[a], records[b], namesakes)) is not None:
             found.append(link)
     return len(pairs), found
