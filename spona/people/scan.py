@@ -11,7 +11,12 @@ every pair of persons that share a stored blocking key:
    leaves encryption for this. The pairs of each block are made and deduplicated in numpy,
    64 bits a pair (namesakes share a dozen typo keys: each pair comes many times), with
    the pair's namesakes where a name key it shares tells them.
-2. **Reading**: only the persons in some pair are read (a raw cursor, no model
+   **A ceiling per pair** (``ceilings``): the most ``matching.score``'s evidence could add,
+   told from the keys the two bear (how many name tokens, a date of birth read back from its
+   key, a JMBG, documents, an address) and the plain sex and municipality; a pair whose
+   ceiling is below the threshold cannot match and is dropped here (at a million, nine
+   pairs in ten: docs/performance.md, "Fourth pass").
+2. **Reading**: only the persons in some pair left are read (a raw cursor, no model
    instances) and decrypted, in ``PROCESSES`` worker processes.
 3. **Scoring**: each pair is scored (in the same workers, forked after the records are
    read, so they share them), a pair's ``namesakes`` counted as the registration check
@@ -22,8 +27,8 @@ every pair of persons that share a stored blocking key:
 Why not Splink on DuckDB (issue 19): it compares plain values, so every stored person
 would be decrypted first (eight Fernet fields, about 9 µs each: over a minute of one
 core at a million); blocking on the hashed keys decrypts only the persons who share one
-(at a million, with the bench's names, still nearly all of them: docs/performance.md,
-"Third pass"). See ``docs/decisions.md``.
+(at a million, with the bench's names, still three in four of them: docs/performance.md,
+"Fourth pass"). See ``docs/decisions.md``.
 
 ``duplicate_scan`` in ``spona.people.services`` writes the new pairs into the review
 queue (``DuplicateSuspicion``); this module only reads.
@@ -149,6 +154,8 @@ class Plain:
 
     def of(self, column: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """``column``'s values for ``ids``; 0 for an id above the highest read."""
+        if not len(column):
+            return np.zeros(len(ids), dtype=column.dtype)
         inside = ids < len(column)
         return np.where(inside, column[np.where(inside, ids, 0)], 0)
 
@@ -490,11 +497,12 @@ def _birth_ceilings(born_a: np.ndarray, born_b: np.ndarray) -> np.ndarray:
     same_day = np.all(calendar.either[at[0]] == calendar.either[at[1]], axis=1)
     year_off = same_day & (np.abs(calendar.years[at[0]] - calendar.years[at[1]]) == 1)
     same_month = np.any([months_a[:, i] == months_b[:, j] for i, j in readings], axis=0)
-    return np.select(
-        [(born_a == born_b) | ~known, day_off | year_off, same_month],
-        [c.same_date, c.near_date, c.same_month],
-        c.other_date,
-    )
+    # the best of what the readings allow (whatever order the weights come in)
+    found = np.full(len(born_a), c.other_date)
+    found = np.where(same_month, np.maximum(found, c.same_month), found)
+    found = np.where(day_off | year_off, np.maximum(found, c.near_date), found)
+    anything = max(c.same_date, c.near_date, c.same_month, c.other_date)
+    return np.where((born_a == born_b) | ~known, anything, found)
 
 
 def _rarity_ceilings(namesakes: np.ndarray, dated: np.ndarray, least: int) -> np.ndarray:
