@@ -6,21 +6,27 @@ confirms (merge, both histories kept) or rejects each suggestion; a rejected pai
 suggested again and a re-scan adds no second copy of an open one.
 """
 
+import random
+from dataclasses import replace
+from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from bench.duplicates import Generator, queries
 from spona.accounts.models import Role, User
 from spona.audit.models import AuditEvent
 from spona.cases.models import Case, CaseStatus
 from spona.institutions.models import InstitutionType
 from spona.jobs.models import Job, JobStatus
-from spona.people import scan
-from spona.people.duplicates import record_of
+from spona.people import matching, scan
+from spona.people.duplicates import hash_key, record_of
+from spona.people.matching import CEILINGS, PersonRecord, blocking_keys, name_keys, points
 from spona.people.models import (
     DocumentKind,
     DuplicateSuspicion,
@@ -254,3 +260,103 @@ def test_the_centre_starts_the_scan_as_a_job_with_progress(
 def test_the_command_scans(register: dict[str, Person]) -> None:
     call_command("people_scan", verbosity=0)
     assert DuplicateSuspicion.objects.filter(found_by=FoundBy.SCAN).count() == 4
+
+
+def test_the_scan_drops_before_decrypting_the_pairs_that_cannot_match(
+    register: dict[str, Person], place: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Marko's namesake, born in 1960, shares his name keys but cannot match him (another
+    date of birth, read from the keys): dropped unread. Marko a day off stays; the links
+    are those of scoring every pair blocked."""
+    r = register
+    namesake = _register(place, "Марко", "Илић", "1960-02-14", sex="male")
+    found = scan.blocks()
+    ceiling = dict(zip(map(frozenset, found.pairs.tolist()), found.ceilings.tolist(), strict=True))
+    assert ceiling[frozenset((r["marko"].pk, namesake.pk))] < CEILINGS.midpoint
+    assert ceiling[frozenset((r["marko"].pk, r["marko_again"].pk))] >= CEILINGS.midpoint
+    cut, scored = scan.find_links(processes=1)
+    monkeypatch.setattr(scan.Blocks, "reaching", lambda blocks: blocks)
+    every, scored_all = scan.find_links(processes=1)
+    assert cut == every
+    assert scored < scored_all
+
+
+def _scattered(record: PersonRecord, rng: random.Random) -> PersonRecord:
+    """The generated record with an address, documents and a settlement drawn from small
+    pools (the generator has none), so that some pairs share them or nearly; and now and
+    then its date of birth mistyped within its year (a digit of the day or month)."""
+    street = rng.choice(
+        ("Kneza Miloša", "Кнеза Милоша", "Kneza Milosa", "Cara Dušana", "Njegoševa")
+    )
+    born = record.date_of_birth
+    if born is not None and rng.random() < 0.15:
+        born = _mistyped_within_year(born, rng)
+    return replace(
+        record,
+        date_of_birth=born,
+        address=f"{street} {rng.randint(1, 9)}" if rng.random() < 0.2 else "",
+        documents=(f"00{rng.randint(1000, 1040)}",) if rng.random() < 0.2 else (),
+        settlement=rng.choice(("", "Житковац", "Zitkovac", "Zitovac")),
+    )
+
+
+def _mistyped_within_year(born: date, rng: random.Random) -> date:
+    """Another date of the same year whose day and month are one typing slip from
+    ``born``'s (``matching._date_slip``), if there is one."""
+    day, slips = date(born.year, 1, 1), []
+    while day.year == born.year:
+        if day != born and matching._date_slip(born, day):
+            slips.append(day)
+        day += timedelta(days=1)
+    return rng.choice(slips) if slips else born
+
+
+def _nameless(record: PersonRecord) -> PersonRecord:
+    """The person recorded again without a name (left blank, lost in an import), with
+    the same date of birth, documents and address."""
+    return replace(record, given="", family="", former_surnames=(), other_names=(), parent="")
+
+
+@pytest.mark.parametrize("name_limit", [30, 3])
+def test_no_pair_the_cut_drops_could_have_matched(name_limit: int) -> None:
+    """The ceiling (``scan.ceilings``) is at least the points of every blocked pair of
+    generated persons (namesakes, typos, dates off, JMBGs, sexes left unknown, addresses,
+    documents, settlements), so no pair it drops could have reached the threshold; and it
+    drops a third of them at least (at a million, far more: docs/performance.md). With a low name limit, pairs met only on a name over the limit
+    take their namesakes from those keys' bearers, as the scan counts them."""
+    gen, rng = Generator(seed=19), random.Random(19)
+    entities = [gen.entity() for _ in range(1500)]
+    written = [gen.record(e, noisy=False) for e in entities]
+    written += [query.record for query in queries(gen, entities, 800)]
+    scattered = [_scattered(record, rng) for record in written]
+    documented = [r for r in scattered if r.documents and r.date_of_birth is not None]
+    scattered += [_nameless(record) for record in documented[:40]]
+    records = dict(enumerate(scattered, start=1))
+    rows = [(hash_key(key), pk) for pk, rec in records.items() for key in blocking_keys(rec)]
+    keys, persons = (np.array(column) for column in zip(*rows, strict=True))
+    place, sex = np.zeros(len(records) + 1, np.int32), np.zeros(len(records) + 1, np.int8)
+    for pk, rec in records.items():
+        place[pk] = rec.municipality_id or 0
+        known = rec.sex in ("female", "male") and not (rec.jmbg and rng.random() < 0.3)
+        sex[pk] = ("female", "male").index(rec.sex) + 1 if known else 0  # else read from the JMBG
+    limits = {**scan.KIND_LIMITS, "n": name_limit, "e": name_limit}
+    found = scan.blocked(keys, persons.astype(np.int32), scan.Plain(place, sex), limits)
+
+    def namesakes(a: int, b: int, counted: int) -> int | None:
+        if counted != scan._UNKNOWN:
+            return counted
+        named = [{hash_key(k) for k in name_keys(records[pk])} for pk in (a, b)]
+        return scan._namesakes(frozenset(named[0]), frozenset(named[1]), found.common)
+
+    over = []
+    for (a, b), counted, ceiling in zip(
+        found.pairs.tolist(), found.namesakes.tolist(), found.ceilings.tolist(), strict=True
+    ):
+        ra, rb = records[a], records[b]
+        if ra.jmbg and ra.jmbg == rb.jmbg:
+            assert ceiling == np.inf
+            continue
+        if points(ra, rb, namesakes=namesakes(a, b, counted)) > ceiling + 1e-9:
+            over.append((ra, rb))
+    assert over == []
+    assert len(found.reaching().pairs) < len(found.pairs) * 2 / 3

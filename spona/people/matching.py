@@ -256,7 +256,7 @@ def name_variants(record: PersonRecord) -> list[tuple[str, ...]]:
 # --- blocking ----------------------------------------------------------------------------
 
 
-def _date_key(born: date) -> str:
+def date_key(born: date) -> str:
     """The date with day and month in either order (a common slip) giving one key."""
     low, high = sorted((born.month, born.day))
     return f"{born.year}-{low:02d}-{high:02d}"
@@ -271,7 +271,7 @@ def blocking_keys(record: PersonRecord) -> set[str]:
     tokens = {t for variant in _letter_variants(record) for spelt in variant for t in spelt}
     born = record.date_of_birth
     if born is not None and tokens:  # without a name, nothing could match
-        when = _date_key(born)
+        when = date_key(born)
         keys.add(f"b:{when}")
         for token in tokens:
             keys.add(f"d:{token}|{when}")
@@ -788,3 +788,53 @@ def address_keys(text: str) -> set[str]:
     if not parts.number or not parts.spelt:
         return set()
     return {f"a:{parts.spelt}|{parts.number}"}
+
+
+# --- the ceiling of the evidence ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ceilings:
+    """The most each term of ``points`` can add, in each case told apart without the plain
+    values: by the keys two records share and the columns stored in the clear (sex,
+    municipality). The batch scan drops a pair whose sum of these is below ``midpoint``
+    before decrypting anyone (``spona.people.scan.ceilings``, where the bound is proved).
+    Kept beside the weights so that a changed weight moves its ceiling with it."""
+
+    #: each token of the shorter name: at best the same
+    token: float = max(_NAME_EXACT, _NAME_ONE_TYPO)
+    #: dates of birth: the same (or day and month swapped: one key); a day or a year off;
+    #: the same year (a digit of the day or month mistyped, ``_date_slip``, or the same
+    #: month); another; and an estimated year against anything
+    same_date: float = max(_DOB_EXACT, _DOB_NEAR)
+    near_date: float = _DOB_NEAR
+    same_year: float = max(_DOB_SLIP, _DOB_SAME_MONTH)
+    other_date: float = _DOB_DIFFERENT
+    undated: float = max(_YEAR_CLOSE, _YEAR_FAR, 0.0)
+    #: either person bears no key made of a name (no name at all, or one word and no
+    #: date): whether both are dated is unknown, and a record without a name matches by
+    #: its date and document (``known_without_a_name``)
+    unnamed: float = max(_DOB_EXACT, _DOB_NEAR, _YEAR_CLOSE, 0.0)
+    #: sex: both known (plain), the same or not; one unknown (a JMBG may tell it)
+    same_sex: float = _SEX_SAME
+    other_sex: float = _SEX_CONFLICT
+    unknown_sex: float = max(_SEX_SAME, _SEX_CONFLICT, 0.0)
+    #: the municipality as the scan scores it (no ``place_share``: ``place_points(None)``)
+    same_place: float = place_points(None)
+    other_place: float = _PLACE_DIFFERENT
+    #: the settlement and a parent's name (no key tells them)
+    settlement: float = _SETTLEMENT_SAME
+    parent: float = max(_PARENT_SAME, _PARENT_DIFFERENT, 0.0)
+    #: documents on both sides: the same number, or one a slip from the other
+    documents: float = max(_DOCUMENT_SAME, _DOCUMENT_NEAR)
+    #: two valid JMBGs, not the same
+    other_jmbg: float = _JMBG_DIFFERENT
+    #: an address of street and number on both sides (the same, or a typo in the street);
+    #: on one side only (the other without a number: the same street)
+    addresses: float = max(_ADDRESS_SAME, _STREET_SAME, _ADDRESS_OTHER_NUMBER, 0.0)
+    one_address: float = max(_STREET_SAME, 0.0)
+    #: ``score`` is at least ``THRESHOLD`` exactly when ``points`` reach this
+    midpoint: float = _MIDPOINT + log(THRESHOLD / (1 - THRESHOLD))
+
+
+CEILINGS = Ceilings()

@@ -11,7 +11,12 @@ every pair of persons that share a stored blocking key:
    leaves encryption for this. The pairs of each block are made and deduplicated in numpy,
    64 bits a pair (namesakes share a dozen typo keys: each pair comes many times), with
    the pair's namesakes where a name key it shares tells them.
-2. **Reading**: only the persons in some pair are read (a raw cursor, no model
+   **A ceiling per pair** (``ceilings``): the most ``matching.score``'s evidence could add,
+   told from the keys the two bear (how many name tokens, a date of birth read back from its
+   key, a JMBG, documents, an address) and the plain sex and municipality; a pair whose
+   ceiling is below the threshold cannot match and is dropped here (at a million, nine
+   pairs in ten: docs/performance.md, "Fourth pass").
+2. **Reading**: only the persons in some pair left are read (a raw cursor, no model
    instances) and decrypted, in ``PROCESSES`` worker processes.
 3. **Scoring**: each pair is scored (in the same workers, forked after the records are
    read, so they share them), a pair's ``namesakes`` counted as the registration check
@@ -22,8 +27,8 @@ every pair of persons that share a stored blocking key:
 Why not Splink on DuckDB (issue 19): it compares plain values, so every stored person
 would be decrypted first (eight Fernet fields, about 9 µs each: over a minute of one
 core at a million); blocking on the hashed keys decrypts only the persons who share one
-(at a million, with the bench's names, still nearly all of them: docs/performance.md,
-"Third pass"). See ``docs/decisions.md``.
+(at a million, with the bench's names, still three in four of them: docs/performance.md,
+"Fourth pass"). See ``docs/decisions.md``.
 
 ``duplicate_scan`` in ``spona.people.services`` writes the new pairs into the review
 queue (``DuplicateSuspicion``); this module only reads.
@@ -36,17 +41,21 @@ from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from spona.core.fields import decrypt
 from spona.people import matching
 from spona.people.duplicates import KIND_BITS, KINDS, hash_key, record_of
 from spona.people.identifiers import document_number
-from spona.people.matching import THRESHOLD, PersonRecord
+from spona.people.matching import CEILINGS, MAX_TOKENS, THRESHOLD, PersonRecord
 from spona.people.models import IdentityDocument, Person, PersonMatchKey
 
 #: keys shared by more persons than this are not blocked on (too common to tell much;
@@ -131,13 +140,40 @@ def _key_table() -> tuple[np.ndarray, np.ndarray]:
     return _two_columns(sql, bucket="second")
 
 
-def _municipalities() -> tuple[np.ndarray, np.ndarray]:
-    """Each person's id (sorted) and municipality (0: none), persons merged away too."""
+#: the sexes told apart in the clear (a person's ``Plain.sex``; 0: not known there)
+_SEXES = ("female", "male")
+
+
+@dataclass(frozen=True)
+class Plain:
+    """What is stored in the clear of each person, by id (persons merged away too): the
+    municipality (0: none) and the sex (``_SEXES``' number, from 1; 0: other or unknown)."""
+
+    place: np.ndarray
+    sex: np.ndarray
+
+    def of(self, column: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """``column``'s values for ``ids``; 0 for an id above the highest read."""
+        if not len(column):
+            return np.zeros(len(ids), dtype=column.dtype)
+        inside = ids < len(column)
+        return np.where(inside, column[np.where(inside, ids, 0)], 0)
+
+
+def _plain() -> Plain:
+    """Every person's municipality and sex, in one packed query (the sex folded into the
+    municipality's two low bits)."""
     table = connection.ops.quote_name(Person._meta.db_table)
-    sql = f"SELECT id, COALESCE(municipality_id, 0) FROM {table}"  # noqa: S608 - the model's
-    ids, places = _two_columns(sql, bucket="first")
-    order = np.argsort(ids)
-    return ids[order], places[order]
+    sexes = " ".join(f"WHEN '{sex}' THEN {code}" for code, sex in enumerate(_SEXES, start=1))
+    sql = (
+        f"SELECT id, COALESCE(municipality_id, 0) * 4 + CASE sex {sexes} ELSE 0 END "  # noqa: S608 - the model's table
+        f"FROM {table}"
+    )
+    ids, both = _two_columns(sql, bucket="first")
+    size = int(ids.max()) + 1 if len(ids) else 0
+    place, sex = np.zeros(size, dtype=np.int32), np.zeros(size, dtype=np.int8)
+    place[ids], sex[ids] = both >> 2, both & 3
+    return Plain(place=place, sex=sex)
 
 
 #: a packed row: two big-endian 64-bit integers
@@ -188,11 +224,33 @@ def _kinds(keys: np.ndarray) -> np.ndarray:
 class Blocks:
     """What the blocking found: the pairs to score, (n, 2) sorted, low id first; for each,
     its namesakes as far as the blocks tell (``_UNKNOWN`` if they share no name key borne
-    by at most the limit); and how many persons bear each name key over the limit."""
+    by at most the limit) and the most points it could score (``ceilings``); how many
+    persons bear each name key over the limit (``common``), and which of those keys each
+    person bears (``held_keys[held[pk]:held[pk + 1]]``: read from the key table, not made
+    again from the decrypted names)."""
 
     pairs: np.ndarray
     namesakes: np.ndarray
+    ceilings: np.ndarray
     common: dict[int, int]
+    held: np.ndarray
+    held_keys: np.ndarray
+
+    def common_keys(self, pk: int) -> frozenset[int]:
+        """The person's name keys borne by more than the limit."""
+        if pk + 1 >= len(self.held):
+            return frozenset()
+        return frozenset(self.held_keys[self.held[pk] : self.held[pk + 1]].tolist())
+
+    def reaching(self) -> "Blocks":
+        """The pairs whose ceiling reaches the threshold: the only ones that can match."""
+        kept = self.ceilings >= CEILINGS.midpoint - _ROUNDING
+        return replace(
+            self,
+            pairs=self.pairs[kept],
+            namesakes=self.namesakes[kept],
+            ceilings=self.ceilings[kept],
+        )
 
 
 def blocks(limits: Mapping[str, int] | None = None) -> Blocks:
@@ -201,12 +259,19 @@ def blocks(limits: Mapping[str, int] | None = None) -> Blocks:
     alone: read in one pass, sorted and grouped in numpy; no name is decrypted. A date of
     birth (``b``) borne by more is blocked on within each municipality (a plain column)."""
     limits = KIND_LIMITS if limits is None else limits
-    keys, persons = _key_table()
+    return blocked(*_key_table(), _plain(), limits)  # no reference kept here: freed in there
+
+
+def blocked(
+    keys: np.ndarray, persons: np.ndarray, plain: Plain, limits: Mapping[str, int]
+) -> Blocks:
+    """``blocks`` of the key rows given (hashed keys and their bearers, in any order)."""
     order = np.argsort(keys, kind="stable")
     keys, persons = keys[order], persons[order]
     del order
     starts, sizes = _groups(keys)
     kinds = _kinds(keys[starts])
+    bearers = _bearers(keys, persons, np.repeat(kinds, sizes))
     limit = np.zeros(len(KINDS), dtype=np.int64)
     for kind, most in limits.items():
         limit[KINDS.index(kind)] = most
@@ -216,19 +281,52 @@ def blocks(limits: Mapping[str, int] | None = None) -> Blocks:
     made = [_pairs(persons, starts, sizes, limits_of, named)]
     date = KINDS.index("b")
     if limit[date]:
-        made.append(
-            _local_pairs(persons, starts, sizes, (kinds == date) & (sizes > limits_of), limit[date])
-        )
+        wide = (kinds == date) & (sizes > limits_of)
+        made.append(_local_pairs(persons, starts, sizes, wide, limit[date], plain))
+    shared = dict(zip(keys[starts[common]].tolist(), sizes[common].tolist(), strict=True))
+    held, held_keys = _held(keys, persons, np.repeat(common, sizes), len(bearers.names))
+    # the key rows and their groups: the most memory, with the pairs made
+    del keys, persons, starts, sizes, kinds, limits_of, named, common
+    pairs, namesakes = _unique(made)
+    least = min((limits.get(kind, 0) for kind in NAME_KINDS), default=0)
+    top = np.concatenate(
+        [
+            ceilings(pairs[at : at + _CEILED], namesakes[at : at + _CEILED], bearers, plain, least)
+            for at in range(0, len(pairs), _CEILED)
+        ]
+        or [np.empty(0)]
+    )
+    return Blocks(
+        pairs=pairs,
+        namesakes=namesakes,
+        ceilings=top,
+        common=shared,
+        held=held,
+        held_keys=held_keys,
+    )
+
+
+def _held(
+    keys: np.ndarray, persons: np.ndarray, chosen: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``chosen`` key rows by bearer: where each person id's keys start (``size`` + 1
+    offsets) and the keys."""
+    holders, held_keys = persons[chosen], keys[chosen]
+    order = np.argsort(holders, kind="stable")
+    return np.searchsorted(holders[order], np.arange(size + 1)), held_keys[order]
+
+
+def _unique(made: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs made (encoded, with their namesakes), each once with its fewest
+    namesakes, decoded; ``made`` is emptied as it is joined."""
     encoded = _joined([pairs for pairs, _counts in made], np.uint64)
     counts = _joined([counts for _pairs, counts in made], np.int32)
+    made.clear()
     order = np.lexsort((counts, encoded))  # each pair's fewest namesakes first
     encoded, counts = encoded[order], counts[order]
+    del order
     first = np.r_[True, encoded[1:] != encoded[:-1]] if len(encoded) else np.empty(0, dtype=bool)
-    return Blocks(
-        pairs=_decode(encoded[first]),
-        namesakes=counts[first],
-        common=dict(zip(keys[starts[common]].tolist(), sizes[common].tolist(), strict=True)),
-    )
+    return _decode(encoded[first]), counts[first]
 
 
 def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -259,16 +357,19 @@ def _pairs(
 
 
 def _local_pairs(
-    persons: np.ndarray, starts: np.ndarray, sizes: np.ndarray, wide: np.ndarray, limit: int
+    persons: np.ndarray,
+    starts: np.ndarray,
+    sizes: np.ndarray,
+    wide: np.ndarray,
+    limit: int,
+    plain: Plain,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The pairs of the ``wide`` groups' bearers living in one municipality, at most
     ``limit`` of them (a slip in each name with the same date and place still matches)."""
-    ids, places = _municipalities()
     group = np.repeat(np.flatnonzero(wide), sizes[wide])
     offsets = np.arange(len(group)) - np.repeat(np.cumsum(sizes[wide]) - sizes[wide], sizes[wide])
     members = persons[starts[group] + offsets]
-    at = np.minimum(np.searchsorted(ids, members), max(len(ids) - 1, 0))
-    place = np.where(ids[at] == members, places[at], 0)
+    place = plain.of(plain.place, members)
     local = place > 0
     subkey = group[local].astype(np.int64) << np.int64(32) | place[local].astype(np.int64)
     order = np.argsort(subkey, kind="stable")
@@ -276,6 +377,239 @@ def _local_pairs(
     substarts, subsizes = _groups(subkey)
     none = np.zeros(len(substarts), dtype=bool)
     return _pairs(members, substarts, subsizes, np.full(len(substarts), limit), none)
+
+
+# --- 1b. the ceiling: pairs that cannot match, dropped before decrypting -------------------
+
+#: pairs whose ceilings are reckoned at a time (a dozen arrays of this length at once)
+_CEILED = 1 << 20
+#: the float sums of ``points`` and of a ceiling may differ in their last bits
+_ROUNDING = 1e-9
+#: the dates of birth a key of kind ``b`` is looked up among (a date outside: any date)
+_FIRST_YEAR = 1880
+
+
+@dataclass(frozen=True)
+class Bearers:
+    """What the key table tells of each person, by id, with nothing decrypted: the kinds
+    of key borne (a bit each, by ``KINDS``' number), the key of their JMBG (``j``) and of
+    their date of birth (``b``: one each at most), and how many two-token name keys (``n``)."""
+
+    kinds: np.ndarray
+    jmbg: np.ndarray
+    born: np.ndarray
+    names: np.ndarray
+
+    def named(self, who: np.ndarray) -> np.ndarray:
+        """Whether each person bears a key made of their name (two of its words, or one
+        with the date of birth): not so for a record without a name, nor for a name of
+        one word without a date."""
+        bits = np.uint16(sum(1 << KINDS.index(kind) for kind in "nebdy"))
+        named: np.ndarray = (self.kinds[who] & bits) != 0
+        return named
+
+    def both(self, kind: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Whether each pair's two persons both bear a key of ``kind``."""
+        bit = np.uint16(1 << KINDS.index(kind))
+        both: np.ndarray = (self.kinds[a] & self.kinds[b] & bit) != 0
+        return both
+
+
+def _bearers(keys: np.ndarray, persons: np.ndarray, kinds: np.ndarray) -> Bearers:
+    """``Bearers`` from the key rows and each row's kind."""
+    size = int(persons.max()) + 1 if len(persons) else 0
+    borne = np.zeros(size, dtype=np.uint16)
+    for code in np.unique(kinds).tolist():
+        borne[persons[kinds == code]] |= np.uint16(1 << code)
+    single = {}
+    for kind in ("j", "b"):
+        rows = kinds == KINDS.index(kind)
+        single[kind] = np.zeros(size, dtype=np.int64)
+        single[kind][persons[rows]] = keys[rows]
+    names = np.bincount(persons[kinds == KINDS.index("n")], minlength=size)
+    return Bearers(kinds=borne, jmbg=single["j"], born=single["b"], names=names)
+
+
+def _most_tokens() -> np.ndarray:
+    """By a person's count of ``n`` keys (capped), the most name tokens a name of theirs
+    can have: a name of t tokens makes t(t-1)/2 different token pairs, each an ``n`` key."""
+    pairs = MAX_TOKENS * (MAX_TOKENS - 1) // 2
+    return np.array(
+        [
+            max(t for t in range(1, MAX_TOKENS + 1) if t * (t - 1) // 2 <= n)
+            for n in range(pairs + 1)
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class _Calendar:
+    """Every date of birth since ``_FIRST_YEAR`` by its key (``b``, sorted): the year, and
+    for each reading of its day and month (the key holds them in either order) the day
+    number: for comparing two keys' dates by what ``matching.birth_points`` tells apart,
+    without decrypting."""
+
+    keys: np.ndarray
+    years: np.ndarray
+    days: np.ndarray  # (n, 2)
+    either: np.ndarray  # (n, 2): the day and month, the smaller first
+
+
+@lru_cache(maxsize=2)
+def _calendar(secret: str) -> _Calendar:
+    """The calendar for the keys hashed with ``secret`` (the blind index key in force:
+    the cache must not outlive a key change). About 50,000 keys, hashed in a fraction of
+    a second: reading a date back from its key is what decrypting it would tell, in this
+    process, which holds both keys anyway."""
+    found: dict[int, tuple[int, ...]] = {}
+    day, last = date(_FIRST_YEAR, 1, 1), date(timezone.now().year + 1, 12, 31)
+    while day <= last:
+        key = hash_key(f"b:{matching.date_key(day)}")
+        if key not in found:
+            low, high = sorted((day.month, day.day))
+            readings = [_reading(day.year, m, d) for m, d in ((low, high), (high, low))]
+            shown = [r for r in readings if r is not None]
+            found[key] = (day.year, shown[0], shown[-1], low, high)
+        day += timedelta(days=1)
+    keys = np.array(sorted(found), dtype=np.int64)
+    rows = np.array([found[key] for key in keys.tolist()], dtype=np.int64).reshape(-1, 5)
+    return _Calendar(keys, rows[:, 0], rows[:, 1:3], rows[:, 3:5])
+
+
+def _reading(year: int, month: int, day: int) -> int | None:
+    """A date's day number, if it is a date."""
+    try:
+        return date(year, month, day).toordinal()
+    except ValueError:
+        return None
+
+
+def _birth_ceilings(born_a: np.ndarray, born_b: np.ndarray) -> np.ndarray:
+    """The most ``matching.birth_points`` can give two dated persons, by their ``b`` keys:
+    the same key (the same date, or day and month swapped); or else, by the calendar,
+    whether some reading of the two dates is a day apart, or the same day and month a
+    year apart (near), or in the same year (a slip in the day or month, or the same
+    month); a key not in the calendar: anything."""
+    c = CEILINGS
+    calendar = _calendar(settings.BLIND_INDEX_KEY)
+    at = [
+        np.minimum(np.searchsorted(calendar.keys, born), len(calendar.keys) - 1)
+        for born in (born_a, born_b)
+    ]
+    known = (calendar.keys[at[0]] == born_a) & (calendar.keys[at[1]] == born_b)
+    days_a, days_b = calendar.days[at[0]], calendar.days[at[1]]
+    readings = [(i, j) for i in (0, 1) for j in (0, 1)]
+    day_off = np.any([np.abs(days_a[:, i] - days_b[:, j]) == 1 for i, j in readings], axis=0)
+    same_day = np.all(calendar.either[at[0]] == calendar.either[at[1]], axis=1)
+    year_off = same_day & (np.abs(calendar.years[at[0]] - calendar.years[at[1]]) == 1)
+    same_year = calendar.years[at[0]] == calendar.years[at[1]]
+    # the best of what the readings allow (whatever order the weights come in)
+    found = np.full(len(born_a), c.other_date)
+    found = np.where(same_year, np.maximum(found, c.same_year), found)
+    found = np.where(day_off | year_off, np.maximum(found, c.near_date), found)
+    anything = max(c.same_date, c.near_date, c.same_year, c.other_date)
+    return np.where((born_a == born_b) | ~known, anything, found)
+
+
+def _rarity_ceilings(namesakes: np.ndarray, dated: np.ndarray, least: int) -> np.ndarray:
+    """The rarity points each pair is scored with (``rarity_points``, or, not both dated,
+    ``undated_rarity_points``) of its namesakes; where the blocks do not tell them, at
+    most those of ``least`` namesakes (the pair shares only name keys borne by more than
+    the limit, ``least`` the lowest limit of a name kind) or of none."""
+    values, inverse = np.unique(namesakes, return_inverse=True)
+    table = {}
+    for name, points in (
+        ("dated", matching.rarity_points),
+        ("undated", matching.undated_rarity_points),
+    ):
+        table[name] = np.array(
+            [
+                points(v) if v != _UNKNOWN else max(points(max(least, 1)), points(None))
+                for v in values.tolist()
+            ]
+        )
+    return np.where(dated, table["dated"][inverse], table["undated"][inverse])
+
+
+def ceilings(
+    pairs: np.ndarray, namesakes: np.ndarray, bearers: Bearers, plain: Plain, least: int
+) -> np.ndarray:
+    """For each pair, the most ``matching.points`` could give it, by what the key table and
+    the plain columns tell (``infinity`` for the same JMBG: ``score`` is then decisive).
+    A pair whose ceiling is below ``CEILINGS.midpoint`` scores below ``THRESHOLD``.
+
+    Why, term by term of ``points`` (names + rarity + birth + other + identifiers +
+    address), given that a person's stored keys are ``matching.blocking_keys`` of the
+    record the scan decrypts (the person services keep them so):
+
+    - names: ``name_points`` pairs the shorter name's tokens one to one, each at most
+      ``CEILINGS.token``; a name of t tokens gives a person t(t-1)/2 different ``n`` keys
+      (one per token pair), so one with N of them has at most ``_most_tokens()[N]``
+      tokens in any name: at most token x the fewer of the two. The one case this does not
+      hold: a name with two tokens spelt alike as Serbian letters (``matching.letters``:
+      "Sasa Sasha"), whose token pairs share a key.
+    - rarity: a pure function of the namesakes the scan passes (the blocks' count, or
+      the bearers of a shared name key over the limit: ``_rarity_ceilings``), and of
+      whether both are dated: a date of birth gives a person with a name a ``b`` key (one
+      without a name: see birth).
+    - birth: both dated, ``_birth_ceilings``; otherwise compared by year at most, unless
+      either bears no key made of a name: a record without a name and its date bears no
+      ``b`` key, and it matches by the same date and document
+      (``matching.known_without_a_name``), so its date and rarity are taken at their best.
+    - sex: a sex stored as female or male is the record's (a JMBG fills in only an
+      unknown one): then exact; otherwise at most the same sex.
+    - municipality: a plain column, exact (the scan passes no ``place_share``);
+      settlement and a parent's name: at most the same (no key tells them).
+    - documents: a person with any bears a ``k`` key, so without one on either side 0.
+    - JMBG: a valid one gives a ``j`` key; both bearing one and not the same one:
+      ``CEILINGS.other_jmbg`` exactly.
+    - address: the same street and number needs both to bear an ``a`` key (a street and
+      a number); otherwise at most the same street (one number missing).
+    """
+    c = CEILINGS
+    a, b = pairs[:, 0], pairs[:, 1]
+    tokens = _most_tokens()
+    cap = len(tokens) - 1
+    fewer = np.minimum(
+        tokens[np.minimum(bearers.names[a], cap)], tokens[np.minimum(bearers.names[b], cap)]
+    )
+    dated = bearers.both("b", a, b)
+    unnamed = ~(bearers.named(a) & bearers.named(b))
+    born = np.select(
+        [dated, unnamed], [_birth_ceilings(bearers.born[a], bearers.born[b]), c.unnamed], c.undated
+    )
+    rarity = _rarity_ceilings(namesakes, dated, least)
+    if unnamed.any():  # dated or not, the key table does not tell
+        either = np.maximum(
+            _rarity_ceilings(namesakes, np.ones_like(dated), least),
+            _rarity_ceilings(namesakes, np.zeros_like(dated), least),
+        )
+        rarity = np.where(unnamed, either, rarity)
+    sex_a, sex_b = plain.of(plain.sex, a), plain.of(plain.sex, b)
+    sex = np.where(
+        (sex_a > 0) & (sex_b > 0), np.where(sex_a == sex_b, c.same_sex, c.other_sex), c.unknown_sex
+    )
+    place_a, place_b = plain.of(plain.place, a), plain.of(plain.place, b)
+    place = np.where(
+        (place_a > 0) & (place_b > 0),
+        np.where(place_a == place_b, c.same_place, c.other_place),
+        0.0,
+    )
+    jmbg = np.where(bearers.both("j", a, b), c.other_jmbg, 0.0)
+    same_jmbg = bearers.both("j", a, b) & (bearers.jmbg[a] == bearers.jmbg[b])
+    total = (
+        c.token * fewer
+        + rarity
+        + born
+        + sex
+        + place
+        + c.settlement
+        + c.parent
+        + np.where(bearers.both("k", a, b), c.documents, 0.0)
+        + jmbg
+        + np.where(bearers.both("a", a, b), c.addresses, c.one_address)
+    )
+    return np.where(same_jmbg, np.inf, total)
 
 
 # --- 2. reading --------------------------------------------------------------------------
@@ -385,16 +719,6 @@ def score_pairs[K: Hashable](
 _shared: dict[str, Any] = {}
 
 
-def _common_keys(pk: int) -> frozenset[int]:
-    """The person's hashed name keys borne by more than the limit (made once a worker)."""
-    known: dict[int, frozenset[int]] = _shared.setdefault("common_keys", {})
-    if pk not in known:
-        common = _shared["blocks"].common
-        hashed = (hash_key(key) for key in matching.name_keys(_shared["records"][pk]))
-        known[pk] = frozenset(key for key in hashed if key in common)
-    return known[pk]
-
-
 def _score_chunk(start: int) -> tuple[int, list[Link]]:
     """The pairs ``start`` to ``start + CHUNK`` scored; a pair with a person not read
     (merged away meanwhile) is skipped. Namesakes as the blocks counted them, or, if the
@@ -408,7 +732,8 @@ def _score_chunk(start: int) -> tuple[int, list[Link]]:
         if a not in records or b not in records:
             continue
         if namesakes == _UNKNOWN:
-            namesakes = _namesakes(_common_keys(a), _common_keys(b), found_blocks.common)
+            shared = found_blocks.common_keys(a), found_blocks.common_keys(b)
+            namesakes = _namesakes(*shared, found_blocks.common)
         if (link := _link(a, b, records[a], records[b], namesakes)) is not None:
             found.append(link)
     return len(pairs), found
@@ -442,11 +767,12 @@ def find_links(
     progress: Progress | None = None, processes: int | None = None
 ) -> tuple[list[Link], int]:
     """Every pair of stored persons (not merged away) at or above ``THRESHOLD``, clustered;
-    and how many pairs were scored. ``progress(done, total)`` counts persons read, then
-    pairs scored. ``processes``: the workers (``PROCESSES`` unless given; one: none, as
-    with fewer than two chunks of pairs)."""
+    and how many pairs were scored (those blocked whose ceiling reaches the threshold:
+    only their persons are decrypted). ``progress(done, total)`` counts persons read,
+    then pairs scored. ``processes``: the workers (``PROCESSES`` unless given; one: none,
+    as with fewer than two chunks of pairs)."""
     report = progress or (lambda done, total: None)
-    found_blocks = blocks()
+    found_blocks = blocks().reaching()
     pairs = found_blocks.pairs
     ids: list[int] = np.unique(pairs).tolist()
     total = len(ids) + len(pairs)
