@@ -231,15 +231,30 @@ def spellings(token: str) -> set[str]:
 @_CACHED
 def _tokens(text: str) -> tuple[str, ...]:
     words = set(_TOKEN.findall(fold(text)))
-    tokens = sorted(w for w in words if len(w) > 1)
+    tokens = _one_spelling_each(w for w in words if len(w) > 1)
     if len(tokens) > MAX_TOKENS:
         tokens = sorted(sorted(tokens, key=lambda t: (-len(t), t))[:MAX_TOKENS])
     return tuple(tokens)
 
 
+def _one_spelling_each(words: Iterable[str]) -> list[str]:
+    """The words, sorted, without one that is another's spelling (``spellings``: "Saša
+    Sasha", "Đorđe Dordje"): one name written twice is one name, not two agreeing. The
+    word with the most spellings is kept. The scan's ceiling counts on it: no two tokens
+    of a name make one pair key (``spona.people.scan.ceilings``)."""
+    kept: list[str] = []
+    seen: set[str] = set()
+    for word in sorted(words, key=lambda w: (-len(spellings(w)), w)):
+        if not spellings(word) & seen:
+            kept.append(word)
+            seen |= spellings(word)
+    return sorted(kept)
+
+
 def normalise_tokens(record: PersonRecord) -> tuple[str, ...]:
     """The folded name tokens of both name fields, sorted (order carries no meaning),
-    without repeats or one-letter initials; at most ``MAX_TOKENS`` (the longest kept)."""
+    without repeats (a word spelt twice among them) or one-letter initials; at most
+    ``MAX_TOKENS`` (the longest kept)."""
     return _tokens(f"{record.given} {record.family}")
 
 

@@ -545,9 +545,9 @@ def ceilings(
     - names: ``name_points`` pairs the shorter name's tokens one to one, each at most
       ``CEILINGS.token``; a name of t tokens gives a person t(t-1)/2 different ``n`` keys
       (one per token pair), so one with N of them has at most ``_most_tokens()[N]``
-      tokens in any name: at most token x the fewer of the two. The one case this does not
-      hold: a name with two tokens spelt alike as Serbian letters (``matching.letters``:
-      "Sasa Sasha"), whose token pairs share a key.
+      tokens in any name: at most token x the fewer of the two. It needs every token pair
+      to make its own key: no two tokens of a name are spelt alike (``matching.spellings``:
+      "Saša Sasha" is one token, ``matching._one_spelling_each``).
     - rarity: a pure function of the namesakes the scan passes (the blocks' count, or
       the bearers of a shared name key over the limit: ``_rarity_ceilings``), and of
       whether both are dated: a date of birth gives a person with a name a ``b`` key (one
