@@ -844,9 +844,10 @@ class Ceilings:
     documents: float = max(_DOCUMENT_SAME, _DOCUMENT_NEAR)
     #: two valid JMBGs, not the same
     other_jmbg: float = _JMBG_DIFFERENT
-    #: an address of street and number on both sides (the same, or a typo in the street);
+    #: an address of street and number on both sides (the same, or a typo in the street;
+    #: the number's digits swapped);
     #: on one side only (the other without a number: the same street)
-    addresses: float = max(_ADDRESS_SAME, _STREET_SAME, _ADDRESS_OTHER_NUMBER, 0.0)
+    addresses: float = max(_ADDRESS_SAME, _NUMBER_SWAPPED, _STREET_SAME, _ADDRESS_OTHER_NUMBER, 0.0)
     one_address: float = max(_STREET_SAME, 0.0)
     #: ``score`` is at least ``THRESHOLD`` exactly when ``points`` reach this
     midpoint: float = _MIDPOINT + log(THRESHOLD / (1 - THRESHOLD))

@@ -56,7 +56,7 @@ from spona.people import matching
 from spona.people.duplicates import KIND_BITS, KINDS, hash_key, record_of
 from spona.people.identifiers import document_number
 from spona.people.matching import CEILINGS, MAX_TOKENS, THRESHOLD, PersonRecord
-from spona.people.models import IdentityDocument, Person, PersonMatchKey
+from spona.people.models import IdentityDocument, Person, PersonMatchKey, Sex
 
 #: keys shared by more persons than this are not blocked on (too common to tell much;
 #: the date of birth alone has a lower limit, ``KIND_LIMITS``)
@@ -141,7 +141,7 @@ def _key_table() -> tuple[np.ndarray, np.ndarray]:
 
 
 #: the sexes told apart in the clear (a person's ``Plain.sex``; 0: not known there)
-_SEXES = ("female", "male")
+_SEXES = (Sex.FEMALE.value, Sex.MALE.value)
 
 
 @dataclass(frozen=True)
@@ -511,11 +511,14 @@ def _birth_ceilings(born_a: np.ndarray, born_b: np.ndarray) -> np.ndarray:
     return np.where((born_a == born_b) | ~known, anything, found)
 
 
-def _rarity_ceilings(namesakes: np.ndarray, dated: np.ndarray, least: int) -> np.ndarray:
+def _rarity_ceilings(
+    namesakes: np.ndarray, dated: np.ndarray, unnamed: np.ndarray, least: int
+) -> np.ndarray:
     """The rarity points each pair is scored with (``rarity_points``, or, not both dated,
-    ``undated_rarity_points``) of its namesakes; where the blocks do not tell them, at
-    most those of ``least`` namesakes (the pair shares only name keys borne by more than
-    the limit, ``least`` the lowest limit of a name kind) or of none."""
+    ``undated_rarity_points``; the better of the two where ``unnamed``: the key table does
+    not tell whether both are dated) of its namesakes; where the blocks do not tell them,
+    at most those of ``least`` namesakes (the pair shares only name keys borne by more
+    than the limit, ``least`` the lowest limit of a name kind) or of none."""
     values, inverse = np.unique(namesakes, return_inverse=True)
     table = {}
     for name, points in (
@@ -528,7 +531,9 @@ def _rarity_ceilings(namesakes: np.ndarray, dated: np.ndarray, least: int) -> np
                 for v in values.tolist()
             ]
         )
-    return np.where(dated, table["dated"][inverse], table["undated"][inverse])
+    by_dates = np.where(dated, table["dated"][inverse], table["undated"][inverse])
+    either = np.maximum(table["dated"][inverse], table["undated"][inverse])
+    return np.where(unnamed, either, by_dates)
 
 
 def ceilings(
@@ -578,13 +583,7 @@ def ceilings(
     born = np.select(
         [dated, unnamed], [_birth_ceilings(bearers.born[a], bearers.born[b]), c.unnamed], c.undated
     )
-    rarity = _rarity_ceilings(namesakes, dated, least)
-    if unnamed.any():  # dated or not, the key table does not tell
-        either = np.maximum(
-            _rarity_ceilings(namesakes, np.ones_like(dated), least),
-            _rarity_ceilings(namesakes, np.zeros_like(dated), least),
-        )
-        rarity = np.where(unnamed, either, rarity)
+    rarity = _rarity_ceilings(namesakes, dated, unnamed, least)
     sex_a, sex_b = plain.of(plain.sex, a), plain.of(plain.sex, b)
     sex = np.where(
         (sex_a > 0) & (sex_b > 0), np.where(sex_a == sex_b, c.same_sex, c.other_sex), c.unknown_sex
