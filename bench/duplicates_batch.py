@@ -57,7 +57,7 @@ import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -258,7 +258,7 @@ def plant_duplicates(store: Any, gen: Any, share: float) -> list[tuple[int, int]
         record = gen.record(store.entities[index], noisy=True)
         place = record.municipality_id
         if place is not None:
-            record = record.__class__(**{**vars(record), "municipality_id": place})
+            record = replace(record, municipality_id=place)
         pk = first + offset
         persons.append(person_row(store, pk, record, now))
         keys.extend((key, pk) for key in match_keys(record))

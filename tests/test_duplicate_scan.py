@@ -175,6 +175,18 @@ def test_the_scan_reads_a_person_as_the_registration_check_does(
     assert (record.settlement, record.documents) == ("Житковац", ("ab123456",))
 
 
+def test_the_scan_reads_only_the_persons_asked_for_though_it_reads_ranges(
+    register: dict[str, Person],
+) -> None:
+    """The rows are read by ranges of ids; the persons between those asked for are left
+    out before anything is decrypted, and a person merged away is not read."""
+    ids = sorted(person.pk for person in register.values())
+    asked = ids[::2]
+    Person.objects.filter(pk=asked[-1]).update(merged_into=register["marko"])
+    read = [row[0] for rows in scan._rows(asked) for row in rows]
+    assert read == asked[:-1]
+
+
 def test_a_rescan_adds_nothing_twice_and_never_a_rejected_pair(
     register: dict[str, Person], centre: User
 ) -> None:
@@ -412,3 +424,28 @@ def test_a_name_spelt_twice_is_not_dropped_below_its_points() -> None:
     assert matching.normalise_tokens(sasa) == ("petrovic", "sasa")
     ceiling, scored = _ceiling_and_points(sasa, again)
     assert ceiling >= scored
+
+
+@pytest.mark.parametrize("highest", [5_000, 2**31 - 1])
+def test_the_pairs_made_are_each_kept_once_with_their_fewest_namesakes(highest: int) -> None:
+    """Pairs made many times over (namesakes share a dozen keys), with the namesakes each
+    group counted: each pair once, with its fewest, unknown counting as the most. Packed
+    into one number to sort where the ids leave room; sorted by ``lexsort`` where they
+    do not (ids up to 2**31)."""
+    rng = np.random.default_rng(19)
+    pairs = np.sort(rng.integers(1, highest, size=(3_000, 2)), axis=1)
+    pairs = pairs[pairs[:, 0] < pairs[:, 1]]
+    made = pairs[rng.integers(0, len(pairs), 9_000)]
+    counts = rng.integers(1, 30, len(made)).astype(np.int32)
+    counts[rng.random(len(made)) < 0.2] = scan._UNKNOWN
+    fewest: dict[tuple[int, int], int] = {}
+    for (a, b), count in zip(made.tolist(), counts.tolist(), strict=True):
+        fewest[a, b] = min(count, fewest.get((a, b), count))
+    encoded = scan._encode(made)
+    half = len(made) // 2
+    found, namesakes = scan._unique(
+        [(encoded[:half].copy(), counts[:half]), (encoded[half:].copy(), counts[half:])]
+    )
+    assert (scan._Packing.of(encoded, counts) is None) == (highest > 2**29)
+    assert found.tolist() == [list(pair) for pair in sorted(fewest)]
+    assert namesakes.tolist() == [fewest[pair] for pair in sorted(fewest)]

@@ -5,6 +5,7 @@ never revealed to the registering user (the same response as with no duplicate),
 Centre's officers and the municipality's coordinator get the alert.
 """
 
+import random
 import re
 from dataclasses import replace
 from datetime import date
@@ -487,3 +488,39 @@ def test_a_much_likelier_candidate_explains_the_others_away(place: Any) -> None:
     assert {c.person_id for c in find_candidates(query)} == {dated.pk, undated.pk}
     query = replace(query, date_of_birth=BORN)
     assert [c.person_id for c in find_candidates(query)] == [dated.pk]
+
+
+def test_one_edit_is_told_without_the_table_as_the_table_tells_it() -> None:
+    """``edit_distance(limit=1)`` answers without its table; a random walk of slips
+    (letters wrong, missing, extra, neighbours swapped; lj as one letter) must get the
+    table's answer, capped, for every pair."""
+    rng = random.Random(19)
+    alphabet = "abcL"
+    for _ in range(20_000):
+        a = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+        b = list(a)
+        for _ in range(rng.randint(0, 2)):
+            at = rng.randrange(len(b) + 1)
+            slip = rng.choice(("wrong", "missing", "extra", "swapped"))
+            if slip == "extra" or not b:
+                b.insert(at, rng.choice(alphabet))
+            elif slip == "swapped" and at + 1 < len(b):
+                b[at], b[at + 1] = b[at + 1], b[at]
+            elif slip == "wrong" and at < len(b):
+                b[at] = rng.choice(alphabet)
+            elif at < len(b):
+                del b[at]
+        typed = "".join(b)
+        table = min(matching.edit_distance(a, typed, limit=len(a) + len(typed)), 2)
+        assert matching.edit_distance(a, typed, limit=1) == table, (a, typed)
+
+
+def test_a_record_copied_with_other_names_is_compared_by_its_own() -> None:
+    """What comparing derives from a record is kept on it; a copy with another name
+    (``dataclasses.replace``) must not carry the old name's tokens along."""
+    ana = matching.prepared(rec("Ana", "Petrović"))
+    assert matching.compared_names(ana) == (("ana", "petrovic"),)
+    mara = replace(ana, given="Mara")
+    assert matching.compared_names(mara) == (("mara", "petrovic"),)
+    assert score(mara, rec("Mara", "Petrović")) == score(rec("Mara", "Petrović"), mara)
+    assert score(mara, rec("Mara", "Petrović")) > score(ana, rec("Mara", "Petrović"))

@@ -17,6 +17,22 @@ _LOWER = {
 _DIGRAPH_UPPER = {"Љ": ("Lj", "LJ"), "Њ": ("Nj", "NJ"), "Џ": ("Dž", "DŽ")}
 
 
+#: every letter ``to_latin`` writes the same whatever its neighbours (all but Љ, Њ, Џ),
+#: as one table: most text has none of those three, and ``str.translate`` is one call
+_ALONE = str.maketrans(
+    {
+        **{
+            upper: _LOWER[upper.lower()].upper()
+            for upper in map(
+                chr, range(0x400, 0x430)
+            )  # the capitals: no other letter lowers to one
+            if upper.lower() in _LOWER and upper not in _DIGRAPH_UPPER
+        },
+        **_LOWER,
+    }
+)
+
+
 def _neighbour_is_upper(text: str, index: int) -> bool:
     for j in (index + 1, index - 1):
         if 0 <= j < len(text) and text[j].isalpha():
@@ -26,6 +42,8 @@ def _neighbour_is_upper(text: str, index: int) -> bool:
 
 def to_latin(text: str) -> str:
     """Transliterate Serbian Cyrillic in ``text`` to Serbian Latin; leave the rest alone."""
+    if not any(digraph in text for digraph in _DIGRAPH_UPPER):
+        return text.translate(_ALONE)
     out = []
     for i, char in enumerate(text):
         if char in _DIGRAPH_UPPER:
@@ -44,5 +62,9 @@ def fold(text: str) -> str:
     """A script- and diacritic-insensitive key: ``Ђорђевић`` and ``Djordjevic`` fold alike."""
     latin = to_latin(text).lower().replace("đ", "dj")
     stripped = unicodedata.normalize("NFKD", latin)
-    letters = "".join(c for c in stripped if not unicodedata.combining(c))
+    letters = (
+        stripped
+        if stripped.isascii()  # nothing combining to drop
+        else "".join(c for c in stripped if not unicodedata.combining(c))
+    )
     return " ".join(letters.split())

@@ -84,12 +84,13 @@ Blocking
 """
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, wraps
 from itertools import combinations, permutations
 from math import exp, log
+from typing import cast
 
 from spona.core.translit import fold
 
@@ -185,6 +186,26 @@ class PersonRecord:
 _CACHED = lru_cache(maxsize=1 << 16)
 
 
+def _per_record[T](derive: Callable[[PersonRecord], T]) -> Callable[[PersonRecord], T]:
+    """``derive``, of a record, derived once and kept on the record (frozen: it cannot
+    change): a batch scan compares each person with several others. Kept on the record,
+    not in a cache, so that no decrypted name outlives the record it came from; beside its
+    fields, so a record is copied with ``dataclasses.replace``, not from its ``vars``."""
+    kept = f"_{derive.__name__}"
+
+    @wraps(derive)
+    def once(record: PersonRecord) -> T:
+        found = record.__dict__.get(kept, _NOT_YET)
+        if found is _NOT_YET:
+            found = record.__dict__[kept] = derive(record)
+        return cast(T, found)
+
+    return once
+
+
+_NOT_YET = object()
+
+
 @_CACHED
 def letters(token: str) -> str:
     """A folded token as Serbian letters, for comparing: the ASCII spellings of đ, č/ć,
@@ -206,7 +227,7 @@ def one_typo_apart(a: str, b: str) -> bool:
     """Two tokens (as ``letters``) one slip apart, typed in either script."""
     if min(len(a), len(b)) < 3:
         return False
-    return edit_distance(a, b, limit=1) == 1 or edit_distance(latin(a), latin(b), limit=1) == 1
+    return _apart_in_either_script(a, b, 1)
 
 
 def two_typos_apart(a: str, b: str) -> bool:
@@ -215,7 +236,16 @@ def two_typos_apart(a: str, b: str) -> bool:
     slips apart they are usually two names (Milena, Milica: twins, say)."""
     if min(len(a), len(b)) < _TWO_TYPOS_MIN_LENGTH or not (_surname_like(a) and _surname_like(b)):
         return False
-    return edit_distance(a, b, limit=2) == 2 or edit_distance(latin(a), latin(b), limit=2) == 2
+    return _apart_in_either_script(a, b, 2)
+
+
+def _apart_in_either_script(a: str, b: str, edits: int) -> bool:
+    """Two tokens (as ``letters``) ``edits`` apart as they are, or written out in Latin
+    (lj, nj, dž two letters each: only where one of them has such a letter)."""
+    if edit_distance(a, b, limit=edits) == edits:
+        return True
+    in_latin = latin(a), latin(b)
+    return in_latin != (a, b) and edit_distance(*in_latin, limit=edits) == edits
 
 
 def spellings(token: str) -> set[str]:
@@ -258,14 +288,15 @@ def normalise_tokens(record: PersonRecord) -> tuple[str, ...]:
     return _tokens(f"{record.given} {record.family}")
 
 
-def name_variants(record: PersonRecord) -> list[tuple[str, ...]]:
+@_per_record
+def name_variants(record: PersonRecord) -> tuple[tuple[str, ...], ...]:
     """Every name the person is known by, as tokens: the name; the given name with each
     former (birth, previous) surname, so a married name no longer hides a person; each
     other name used."""
     variants = [normalise_tokens(record)]
     variants += [_tokens(f"{record.given} {surname}") for surname in record.former_surnames]
     variants += [_tokens(name) for name in record.other_names]
-    return [v for v in dict.fromkeys(variants) if v]
+    return tuple(v for v in dict.fromkeys(variants) if v)
 
 
 # --- blocking ----------------------------------------------------------------------------
@@ -355,6 +386,8 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
         return 0
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    if limit == 1:  # the common question: no table needed
+        return 1 if _one_edit(a, b) else 2
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
@@ -369,6 +402,23 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
             return limit + 1
         previous2, previous = previous, current
     return min(previous[-1], limit + 1)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether two different strings at most one letter apart in length are one edit
+    apart: past their common beginning, the rest the same but for one letter wrong,
+    missing or extra, or two neighbours swapped (a batch scan asks this of millions of
+    pairs: the table of ``edit_distance`` costs ten times as much)."""
+    if len(a) < len(b):
+        a, b = b, a
+    first = 0
+    while first < len(b) and a[first] == b[first]:
+        first += 1
+    if len(a) != len(b):
+        return a[first + 1 :] == b[first:]
+    rest = first + 1
+    swapped = a[first : rest + 1] == b[first : rest + 1][::-1] and a[rest + 1 :] == b[rest + 1 :]
+    return first < len(b) and (a[rest:] == b[rest:] or swapped)
 
 
 def _surname_like(token: str) -> bool:
@@ -540,7 +590,16 @@ def identifier_points(a: PersonRecord, b: PersonRecord) -> float:
     return found
 
 
-def compared_names(record: PersonRecord) -> list[tuple[str, ...]]:
+def prepared(record: PersonRecord) -> PersonRecord:
+    """The record, with what comparing it derives from it alone derived now and kept on
+    it (``_per_record``): a batch scan prepares each person where it decrypts them, once,
+    not again in each process that scores their pairs."""
+    compared_names(record)
+    return record
+
+
+@_per_record
+def compared_names(record: PersonRecord) -> tuple[tuple[str, ...], ...]:
     """``name_variants`` as scored: a name token that is the record's own parent's name is
     the patronymic Serbian records write between the given and the family name ("Zoran
     Boško Nikolić", father Boško), so it is left out of the person's own name: otherwise
@@ -554,7 +613,7 @@ def compared_names(record: PersonRecord) -> list[tuple[str, ...]]:
     for variant in name_variants(record):
         own = tuple(t for t in variant if not spellings(t) & parent)
         variants.append(own if len(own) >= 2 else variant)
-    return variants
+    return tuple(variants)
 
 
 def best_name_points(a: PersonRecord, b: PersonRecord) -> float:

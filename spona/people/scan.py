@@ -133,11 +133,28 @@ def _decode(encoded: np.ndarray) -> np.ndarray:
     return np.stack([encoded >> np.uint64(32), encoded & _LOW_BITS], axis=1).astype(np.int64)
 
 
+#: the key table's pages packed into one value on PostgreSQL (``_key_table``)
+_PAGES = 4096
+
+
 def _key_table() -> tuple[np.ndarray, np.ndarray]:
-    """Every stored key and its bearer, as two arrays (int64, int32)."""
+    """Every stored key and its bearer, as two arrays (int64, int32). On PostgreSQL the
+    rows come packed by ``_PAGES`` pages of the table (a range of ``ctid``, in one
+    statement: one snapshot), read in the order they lie, neither sorted nor hashed: half
+    the time of grouping them by bearer, which spills 1.2 GB to disk at a million
+    (docs/performance.md, "Fifth pass")."""
     table = connection.ops.quote_name(PersonMatchKey._meta.db_table)
-    sql = f"SELECT key, person_id FROM {table}"  # noqa: S608 - the model's table
-    return _two_columns(sql, bucket="second")
+    if connection.vendor != "postgresql":
+        sql = f"SELECT key, person_id FROM {table}"  # noqa: S608 - the model's table
+        return _two_columns(sql, bucket="second")
+    pages = (
+        "SELECT (SELECT string_agg(int8send(key) || int8send(person_id::bigint), ''::bytea) "  # noqa: S608 - the model's table
+        f"FROM {table} WHERE ctid >= format('(%%s,0)', page)::tid "
+        "AND ctid < format('(%%s,0)', page + %s)::tid) "
+        f"FROM generate_series(0, pg_relation_size('{table}') "
+        "/ current_setting('block_size')::int, %s) AS page"
+    )
+    return _unpacked(pages, [_PAGES, _PAGES])
 
 
 #: the sexes told apart in the clear (a person's ``Plain.sex``; 0: not known there)
@@ -188,25 +205,33 @@ def _two_columns(sql: str, bucket: str) -> tuple[np.ndarray, np.ndarray]:
     holding a person's id), so that Python handles a few hundred values, not one object
     per row (a binary ``COPY`` still sends a message a row: 30 s of CPU at a million);
     elsewhere a cursor."""
+    if connection.vendor == "postgresql":
+        return _unpacked(
+            "SELECT string_agg(int8send(first::bigint) || int8send(second::bigint), "  # noqa: S608
+            f"''::bytea) FROM ({sql}) AS t(first, second) GROUP BY {bucket} >> %s",
+            [_BUCKET_BITS],
+        )
     firsts, seconds = [], []
     with connection.chunked_cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT string_agg(int8send(first::bigint) || int8send(second::bigint), "  # noqa: S608
-                f"''::bytea) FROM ({sql}) AS t(first, second) GROUP BY {bucket} >> %s",
-                [_BUCKET_BITS],
-            )
-            while rows := cursor.fetchmany(16):
-                for (packed,) in rows:
-                    table = np.frombuffer(packed, dtype=_PACKED)
-                    firsts.append(table["first"].astype(np.int64))
-                    seconds.append(table["second"].astype(np.int32))
-        else:
-            cursor.execute(sql)
-            while rows := cursor.fetchmany(_ROWS):
-                plain = np.array(rows, dtype=np.int64)
-                firsts.append(plain[:, 0])
-                seconds.append(plain[:, 1].astype(np.int32))
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(_ROWS):
+            plain = np.array(rows, dtype=np.int64)
+            firsts.append(plain[:, 0])
+            seconds.append(plain[:, 1].astype(np.int32))
+    return _joined(firsts, np.int64), _joined(seconds, np.int32)
+
+
+def _unpacked(sql: str, params: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of a query whose every row is one ``bytea`` of packed pairs of integers
+    (``_PACKED``; a null: none), as two arrays (int64, int32)."""
+    firsts, seconds = [], []
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(2):  # a row of the key table: some 12 MB
+            for (packed,) in rows:
+                table = np.frombuffer(packed or b"", dtype=_PACKED)
+                firsts.append(table["first"].astype(np.int64))
+                seconds.append(table["second"].astype(np.int32))
     return _joined(firsts, np.int64), _joined(seconds, np.int32)
 
 
@@ -266,7 +291,7 @@ def blocked(
     keys: np.ndarray, persons: np.ndarray, plain: Plain, limits: Mapping[str, int]
 ) -> Blocks:
     """``blocks`` of the key rows given (hashed keys and their bearers, in any order)."""
-    order = np.argsort(keys, kind="stable")
+    order = np.argsort(keys)  # a group's bearers in any order: ``_pairs`` sorts each pair
     keys, persons = keys[order], persons[order]
     del order
     starts, sizes = _groups(keys)
@@ -318,15 +343,70 @@ def _held(
 
 def _unique(made: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
     """The pairs made (encoded, with their namesakes), each once with its fewest
-    namesakes, decoded; ``made`` is emptied as it is joined."""
+    namesakes, decoded; ``made`` is emptied as it is joined. Sorted as one array of
+    numbers, the namesakes in each pair's low bits, where the ids leave room (a
+    national register's do): sorting one array is ten times quicker than ``lexsort``."""
     encoded = _joined([pairs for pairs, _counts in made], np.uint64)
     counts = _joined([counts for _pairs, counts in made], np.int32)
     made.clear()
-    order = np.lexsort((counts, encoded))  # each pair's fewest namesakes first
-    encoded, counts = encoded[order], counts[order]
-    del order
-    first = np.r_[True, encoded[1:] != encoded[:-1]] if len(encoded) else np.empty(0, dtype=bool)
-    return _decode(encoded[first]), counts[first]
+    if not len(encoded):
+        return _decode(encoded), counts
+    packing = _Packing.of(encoded, counts)
+    if packing is None:
+        order = np.lexsort((counts, encoded))  # each pair's fewest namesakes first
+        encoded, counts = encoded[order], counts[order]
+        del order
+        first = np.r_[True, encoded[1:] != encoded[:-1]]
+        return _decode(encoded[first]), counts[first]
+    packed = packing.packed(encoded, counts)
+    del encoded, counts
+    packed.sort()
+    pairs = packed >> np.uint64(packing.count_bits)
+    first = np.r_[True, pairs[1:] != pairs[:-1]]
+    del pairs
+    return packing.unpacked(packed[first])
+
+
+@dataclass(frozen=True)
+class _Packing:
+    """A pair and its namesakes as one 64-bit number: the lower id, the higher (each in
+    ``id_bits``), the namesakes' code (``count_bits``: the count, or ``unknown`` for
+    ``_UNKNOWN``, above every count), so that sorting the numbers sorts the pairs, each
+    pair's fewest namesakes first."""
+
+    id_bits: int
+    count_bits: int
+    unknown: int
+
+    @classmethod
+    def of(cls, encoded: np.ndarray, counts: np.ndarray) -> "_Packing | None":
+        """The packing of these pairs and counts, if they fit in 64 bits."""
+        known = counts[counts != _UNKNOWN]
+        unknown = int(known.max()) + 1 if len(known) else 0
+        packing = cls(
+            id_bits=int((encoded & _LOW_BITS).max()).bit_length(),  # the higher ids
+            count_bits=max(unknown.bit_length(), 1),
+            unknown=unknown,
+        )
+        return packing if 2 * packing.id_bits + packing.count_bits <= 64 else None
+
+    def packed(self, encoded: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """The pairs (``_encode``d) and their counts packed; ``encoded`` is overwritten."""
+        packed = (encoded >> np.uint64(32)) << np.uint64(self.id_bits + self.count_bits)
+        encoded &= _LOW_BITS
+        encoded <<= np.uint64(self.count_bits)
+        packed |= encoded
+        packed |= np.where(counts == _UNKNOWN, self.unknown, counts).astype(np.uint64)
+        return packed
+
+    def unpacked(self, packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The pairs (n, 2) and their counts."""
+        ids = np.uint64((1 << self.id_bits) - 1)
+        low = packed >> np.uint64(self.id_bits + self.count_bits)
+        high = (packed >> np.uint64(self.count_bits)) & ids
+        code = (packed & np.uint64((1 << self.count_bits) - 1)).astype(np.int32)
+        counts = np.where(code == self.unknown, _UNKNOWN, code).astype(np.int32)
+        return np.stack([low, high], axis=1).astype(np.int64), counts
 
 
 def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -344,14 +424,20 @@ def _pairs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The pairs of each group of at least two and at most its limit (encoded, not yet
     unique), and for each the namesakes the group counts (``_UNKNOWN`` if not ``named``).
-    Groups of one size at once: a matrix of members, paired with one index array."""
+    Groups of one size at once: a matrix of members, paired with one index array. Groups
+    of more than two with the same bearers, and counting alike, are paired once:
+    namesakes share a dozen typo keys (``e``), each a group of the same persons."""
     made, bearers = [], []
     for size in np.unique(sizes[(sizes > 1) & (sizes <= limits)]).tolist():
         chosen = (sizes == size) & (size <= limits)
         members = np.sort(persons[starts[chosen][:, None] + np.arange(size)], axis=1)
+        counted = named[chosen]
+        if size > 2:
+            rows = np.unique(np.column_stack([members, counted]), axis=0)
+            members, counted = rows[:, :-1], rows[:, -1].astype(bool)
         low, high = np.triu_indices(size, k=1)
         made.append(_encode(np.stack([members[:, low].ravel(), members[:, high].ravel()], axis=1)))
-        count = np.where(named[chosen], size - 1, _UNKNOWN).astype(np.int32)
+        count = np.where(counted, size - 1, _UNKNOWN).astype(np.int32)
         bearers.append(np.repeat(count, len(low)))
     return _joined(made, np.uint64), _joined(bearers, np.int32)
 
@@ -616,26 +702,31 @@ def ceilings(
 
 def _rows(ids: Sequence[int]) -> Iterator[list[tuple[Any, ...]]]:
     """The persons' rows (not merged away), ``CHUNK`` at a time: plain and encrypted
-    columns, then their documents' encrypted numbers."""
+    columns, then their documents' encrypted numbers. ``ids`` ascending: each chunk is
+    read as the range of ids from its first to its last, and the persons not asked for
+    left out here, before anything is decrypted (at a million three in four of a range
+    are asked for; a range is read in half the time of a list of 2,000 ids)."""
     person = connection.ops.quote_name(Person._meta.db_table)
     document = connection.ops.quote_name(IdentityDocument._meta.db_table)
     columns = ", ".join(_PLAIN + _ENCRYPTED)
     with connection.cursor() as cursor:
         for start in range(0, len(ids), CHUNK):
             chunk = [int(pk) for pk in ids[start : start + CHUNK]]
-            among = ", ".join(["%s"] * len(chunk))
+            wanted, among = set(chunk), [chunk[0], chunk[-1]]
             cursor.execute(
-                f"SELECT person_id, number FROM {document} WHERE person_id IN ({among})",  # noqa: S608
-                chunk,
+                f"SELECT person_id, number FROM {document} WHERE person_id BETWEEN %s AND %s",  # noqa: S608
+                among,
             )
             numbers: dict[int, list[str]] = {}
             for pk, number in cursor.fetchall():
                 numbers.setdefault(pk, []).append(number)
             cursor.execute(
-                f"SELECT {columns} FROM {person} WHERE id IN ({among}) AND merged_into_id IS NULL",  # noqa: S608
-                chunk,
+                f"SELECT {columns} FROM {person} WHERE id BETWEEN %s AND %s "  # noqa: S608
+                "AND merged_into_id IS NULL",
+                among,
             )
-            yield [(*row, tuple(numbers.get(row[0], ()))) for row in cursor.fetchall()]
+            rows = (row for row in cursor.fetchall() if row[0] in wanted)
+            yield [(*row, tuple(numbers.get(row[0], ()))) for row in rows]
 
 
 def _record(row: tuple[Any, ...]) -> tuple[int, PersonRecord]:
@@ -646,7 +737,7 @@ def _record(row: tuple[Any, ...]) -> tuple[int, PersonRecord]:
     person = SimpleNamespace(pk=None, **plain, **fields)  # record_of reads it as a Person
     numbers = (document_number(decrypt(token)) for token in row[-1])
     record = replace(record_of(person), documents=tuple(sorted({n for n in numbers if n})))
-    return int(plain["id"]), record
+    return int(plain["id"]), matching.prepared(record)
 
 
 def _records(rows: list[tuple[Any, ...]]) -> list[tuple[int, PersonRecord]]:
