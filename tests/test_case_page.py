@@ -1,0 +1,45 @@
+"""Parts of the case page written out in Python (issue 18) must be the template's markup."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from spona.accounts.models import Role, User
+from spona.cases.models import CaseEvent, CaseEventKind
+from spona.cases.selectors import TimelineEntry
+from spona.cases.templatetags.case_page import timeline_items
+from spona.institutions.models import Institution
+
+#: the timeline as a template, before ``{% timeline_items %}`` wrote it out in Python
+TIMELINE_TEMPLATE = """{% load i18n %}{% for entry in timeline %}{% with e=entry.event %}<li{% if e.kind == "break_glass" %} class="alert"{% endif %}>{{ e.at|date:"SHORT_DATETIME_FORMAT" }} · {{ e.get_kind_display }}{% if entry.detail %}: {% if entry.link %}<a href="{{ entry.link }}"><code>{{ entry.detail }}</code></a>{% else %}{{ entry.detail }}{% endif %}{% endif %}<span class="who"> · {% if e.actor %}{% if e.actor.institution %}{{ e.actor.institution }}, {% endif %}{{ e.actor.get_role_display }}{% else %}{% translate "the system" %}{% endif %}</span></li>{% endwith %}{% endfor %}"""
+
+
+def _timeline() -> list[TimelineEntry]:
+    centre = Institution(name='Центар за социјални рад "Пирот" & <b>')
+    manager = User(role=Role.CASE_MANAGER, institution=centre)
+    alone = User(role=Role.COORDINATOR)
+    at = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)  # 7 December in Belgrade
+    return [
+        TimelineEntry(CaseEvent(kind=CaseEventKind.OPENED, at=at, actor=manager), ""),
+        TimelineEntry(
+            CaseEvent(kind=CaseEventKind.BREAK_GLASS, at=at, actor=alone), "Хитно <i>", ""
+        ),
+        TimelineEntry(
+            CaseEvent(kind=CaseEventKind.CONFERENCE, at=at), "K-123", "/conferences/K-123/?a=1&b"
+        ),
+        TimelineEntry(CaseEvent(kind="unknown <kind>", at=at, actor=manager), "Пирот → Ниш"),
+    ]
+
+
+@pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])
+def test_the_timeline_is_the_templates_markup(language: str) -> None:
+    timeline = _timeline()
+    with translation.override(language):
+        expected = Template(TIMELINE_TEMPLATE).render(Context({"timeline": timeline}))
+
+        assert timeline_items(timeline) == expected
+    assert 'class="alert"' in expected
+    assert "&lt;i&gt;" in expected
+    assert "&amp;b" in expected
