@@ -7,10 +7,10 @@ from django.template import Context, Template
 from django.utils import translation
 
 from spona.accounts.models import Role, User
-from spona.cases.models import CaseEvent, CaseEventKind
+from spona.cases.models import CaseEvent, CaseEventKind, Consent, ConsentMethod, DataCategory
 from spona.cases.selectors import TimelineEntry
-from spona.cases.templatetags.case_page import timeline_items
-from spona.institutions.models import Institution
+from spona.cases.templatetags.case_page import consent_rows, timeline_items
+from spona.institutions.models import Institution, InstitutionType
 
 #: the timeline as a template, before ``{% timeline_items %}`` wrote it out in Python
 TIMELINE_TEMPLATE = """{% load i18n %}{% for entry in timeline %}{% with e=entry.event %}<li{% if e.kind == "break_glass" %} class="alert"{% endif %}>{{ e.at|date:"SHORT_DATETIME_FORMAT" }} · {{ e.get_kind_display }}{% if entry.detail %}: {% if entry.link %}<a href="{{ entry.link }}"><code>{{ entry.detail }}</code></a>{% else %}{{ entry.detail }}{% endif %}{% endif %}<span class="who"> · {% if e.actor %}{% if e.actor.institution %}{{ e.actor.institution }}, {% endif %}{{ e.actor.get_role_display }}{% else %}{% translate "the system" %}{% endif %}</span></li>{% endwith %}{% endfor %}"""
@@ -43,3 +43,40 @@ def test_the_timeline_is_the_templates_markup(language: str) -> None:
     assert 'class="alert"' in expected
     assert "&lt;i&gt;" in expected
     assert "&amp;b" in expected
+
+
+#: the consents' rows as a template, before ``{% consent_rows %}`` wrote them out in Python
+CONSENT_TEMPLATE = """{% load i18n %}{% for c in consents %}<tr><td>{{ c.get_institution_type_display }}</td><td>{{ c.get_category_display }}</td><td>{{ c.get_method_display }}</td><td>{{ c.given_at|date:"SHORT_DATETIME_FORMAT" }}</td><td>{{ c.withdrawn_at|date:"SHORT_DATETIME_FORMAT"|default:"—" }}</td>
+      <td>{% if not c.withdrawn_at %}<details class="confirm"><summary class="button danger">{% translate "Withdraw…" %}</summary><form method="post" action="{% url 'cases:consent_withdraw' c.pk %}">{% csrf_token %}<p>{% translate "Institutions of this type will no longer see these data of the person." %}</p><button type="submit" class="danger">{% translate "Withdraw the consent" %}</button></form></details>{% endif %}</td></tr>
+    {% empty %}<tr><td colspan="6">{% translate "No consent recorded: only your institution sees the person." %}</td></tr>{% endfor %}"""
+
+
+def _consents() -> list[Consent]:
+    given = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)
+    holds = Consent(
+        pk=4,
+        institution_type=InstitutionType.POLICE,
+        category=DataCategory.IDENTITY,
+        method=ConsentMethod.WRITTEN,
+        given_at=given,
+    )
+    withdrawn = Consent(
+        pk=5,
+        institution_type=InstitutionType.SCHOOL,
+        category=DataCategory.CASE_DETAILS,
+        method=ConsentMethod.GUARDIAN,
+        given_at=given,
+        withdrawn_at=datetime(2026, 12, 7, 8, 0, tzinfo=UTC),
+    )
+    return [holds, withdrawn]
+
+
+@pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])
+@pytest.mark.parametrize("consents", [_consents(), []], ids=["two", "none"])
+def test_the_consents_are_the_templates_markup(language: str, consents: list[Consent]) -> None:
+    with translation.override(language):
+        context = Context({"consents": consents, "csrf_token": "token-<1>"})
+        expected = Template(CONSENT_TEMPLATE).render(context)
+
+        assert consent_rows(context, consents) == expected
+    assert expected.count("csrfmiddlewaretoken") == (1 if consents else 0)
