@@ -80,3 +80,24 @@ def test_the_consents_are_the_templates_markup(language: str, consents: list[Con
 
         assert consent_rows(context, consents) == expected
     assert expected.count("csrfmiddlewaretoken") == (1 if consents else 0)
+
+
+@pytest.mark.parametrize("language", ["sr", "en"])
+def test_a_timeline_detail_names_statuses_data_and_types_in_the_pages_language(
+    language: str,
+) -> None:
+    from spona.cases.models import CaseStatus
+    from spona.cases.selectors import _detail
+
+    changed = CaseEvent(
+        kind=CaseEventKind.STATUS_CHANGED, details={"from": "identified", "to": ["x"]}
+    )
+    consent = CaseEvent(
+        kind=CaseEventKind.CONSENT_GIVEN, details={"category": "identity", "type": "police"}
+    )
+    with translation.override(language):
+        assert _detail(changed, {}) == (f"{CaseStatus.IDENTIFIED.label} → ", "")
+        assert _detail(consent, {}) == (
+            f"{DataCategory.IDENTITY.label} · {InstitutionType.POLICE.label}",
+            "",
+        )
