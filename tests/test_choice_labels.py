@@ -2,6 +2,8 @@
 (issue 18: Django builds it anew at every call); it says what Django's says, in the page's
 language, and a value outside the choices as itself."""
 
+from typing import Any
+
 import pytest
 from django.db.models import Model
 from django.utils import translation
@@ -39,3 +41,18 @@ def test_the_labels_are_translated_at_each_call() -> None:
     with translation.override("sr-latn"):
         assert event.get_kind_display() == "Status promenjen"
     assert type(CaseEvent.__dict__["get_kind_display"]).__name__ == "function"  # not Django's
+
+
+def test_a_label_is_translated_once_per_language_and_again_when_the_catalogues_change(
+    settings: Any,
+) -> None:
+    from spona.core import display
+
+    event = CaseEvent(kind=CaseEventKind.STATUS_CHANGED)
+    with translation.override("en"):
+        event.get_kind_display()
+    assert any("en" in translated for translated in display._TRANSLATED)
+
+    settings.LOCALE_PATHS = []
+
+    assert not any(translated for translated in display._TRANSLATED)

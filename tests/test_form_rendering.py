@@ -7,9 +7,11 @@ import re
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from spona.core.forms import FormRenderer, ManyOptionsSelect
+from spona.core.forms import FormRenderer, KeptWhenEmpty, ManyOptionsSelect
+from spona.core.templatetags.spona_forms import _kept, _written, form_fields
 
 
 class Everything(forms.Form):
@@ -158,3 +160,69 @@ def test_the_form_fields_are_the_templates_markup(form: forms.Form) -> None:
     assert _normalised(render_to_string("includes/form.html", {"form": form})) == _normalised(
         expected
     )
+
+
+class Kept(KeptWhenEmpty):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    name = forms.CharField(label="Name", help_text="As <signed>", required=False)
+    kind = forms.ChoiceField(label="Kind", choices=[("a", "A & B")], widget=ManyOptionsSelect)
+
+
+def test_an_empty_kept_form_is_written_once_as_its_fields_are() -> None:
+    _kept.cache_clear()
+    first, again = Kept(initial={"version": 3}), Kept(initial={"version": 3})
+
+    assert form_fields(first) == _written(first)
+    assert form_fields(again) == _written(again)
+    assert (_kept.cache_info().misses, _kept.cache_info().hits) == (1, 1)
+
+
+def test_what_a_kept_form_shows_is_its_key() -> None:
+    """A form that looks different in any way is written anew, never taken from another."""
+    _kept.cache_clear()
+    form_fields(Kept(initial={"version": 3}))
+
+    another_version = Kept(initial={"version": 4})
+    other_choices = Kept(initial={"version": 3})
+    other_choices.fields["kind"].choices = [("a", "A & B"), ("b", "Ниш")]  # type: ignore[attr-defined]
+    other_label = Kept(initial={"version": 3})
+    other_label.fields["name"].label = "Full name"
+    safe_choice = Kept(initial={"version": 3})
+    safe_choice.fields["kind"].choices = [("a", mark_safe("A & B"))]  # type: ignore[attr-defined]
+    other_ids = Kept(initial={"version": 3}, auto_id="kept_%s")
+    for form in [another_version, other_choices, other_label, safe_choice, other_ids]:
+        assert form_fields(form) == _written(form)
+    with translation.override("en"):
+        in_english = Kept(initial={"version": 3})
+        assert form_fields(in_english) == _written(in_english)
+
+    assert _kept.cache_info().hits == 0
+    assert 'value="4"' in form_fields(another_version)
+    assert "Ниш" in form_fields(other_choices)
+
+
+def test_a_form_sent_back_is_written_each_time_and_never_kept() -> None:
+    _kept.cache_clear()
+    sent = Kept(data={"version": "3", "name": "Јована", "kind": "z"})
+    sent.is_valid()
+
+    html = form_fields(sent)
+
+    assert "Јована" in html
+    assert 'class="error"' in html
+    assert _kept.cache_info().currsize == 0
+
+
+@pytest.mark.django_db
+def test_the_lists_filters_are_kept_empty_and_written_with_what_was_typed() -> None:
+    from spona.cases.filters import CaseFilter
+    from spona.cases.models import Case
+
+    _kept.cache_clear()
+    for _request in range(2):
+        form_fields(CaseFilter(None, queryset=Case.objects.none()).form)
+    typed = CaseFilter({"q": "C-123"}, queryset=Case.objects.none()).form
+
+    assert (_kept.cache_info().misses, _kept.cache_info().hits) == (1, 1)
+    assert 'value="C-123"' in form_fields(typed)
+    assert _kept.cache_info().currsize == 1

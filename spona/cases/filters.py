@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from spona.cases.models import Case, CaseStatus, Referral, ReferralStatus
-from spona.core.forms import ManyOptionsSelect
+from spona.core.forms import KeptWhenEmpty, ManyOptionsSelect
 from spona.core.listing import code_search, date_from, date_to
 from spona.core.urgency import Urgency
 from spona.institutions.filters import institution_filter, municipality_filter
@@ -23,6 +23,7 @@ class CaseFilter(django_filters.FilterSet):
     class Meta:
         model = Case
         fields: list[str] = []
+        form = KeptWhenEmpty
 
 
 class ReferralFilter(django_filters.FilterSet):
@@ -41,3 +42,4 @@ class ReferralFilter(django_filters.FilterSet):
     class Meta:
         model = Referral
         fields: list[str] = []
+        form = KeptWhenEmpty

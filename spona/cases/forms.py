@@ -9,13 +9,13 @@ from spona.cases.models import (
     ConsentMethod,
     DataCategory,
 )
-from spona.core.forms import ManyOptionsSelect, limit_choices
+from spona.core.forms import KeptWhenEmpty, ManyOptionsSelect, limit_choices
 from spona.core.urgency import Urgency
 from spona.institutions.filters import OfferedInstitutions, reference_choices
 from spona.institutions.models import Institution, InstitutionType
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(KeptWhenEmpty):
     version = forms.IntegerField(widget=forms.HiddenInput)
     to = forms.ChoiceField(label=_("New status"), widget=ManyOptionsSelect)
     decided_on = forms.DateField(
@@ -51,7 +51,7 @@ class TransitionForm(forms.Form):
         return {name: self.cleaned_data[name] for name in wanted.get(self.cleaned_data["to"], [])}
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(KeptWhenEmpty):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Why is the case reopened?"), widget=forms.Textarea(attrs={"rows": 2})
@@ -77,7 +77,7 @@ class _ReceiverField(forms.ModelChoiceField[Institution]):
     sender_id: int | None = None
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(KeptWhenEmpty):
     to = _ReceiverField(
         label=_("Refer to"), queryset=Institution.objects.none(), widget=ManyOptionsSelect
     )
@@ -102,7 +102,7 @@ class ReferralForm(forms.Form):
         )
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(KeptWhenEmpty):
     institution_type = forms.ChoiceField(
         label=_("Share with institutions of the type"),
         choices=InstitutionType.choices,

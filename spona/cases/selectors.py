@@ -3,6 +3,7 @@ the team and its consent, and who should lead the next step."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.db import models
@@ -266,7 +267,15 @@ class TimelineEntry:
 
 
 def _label(choices: type[models.TextChoices], value: object) -> str:
-    return str(choices(value).label) if value in choices.values else ""
+    label = _labels(choices).get(value) if isinstance(value, str) else None
+    return "" if label is None else str(label)
+
+
+@cache
+def _labels(choices: type[models.TextChoices]) -> dict[str, Any]:
+    """A choice class's labels by value (translated when shown), read once per process (the
+    class's ``values`` and ``label`` build its list of choices at every use)."""
+    return dict(choices.choices)
 
 
 def _detail(event: CaseEvent, referrals: dict[int, Referral]) -> tuple[str, str]:

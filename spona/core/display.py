@@ -5,27 +5,53 @@ choice: on the case page a timeline event's kind cost about 600 Python calls, an
 of statuses, kinds and roles were a tenth of the page. For the fields of Spona's models whose
 choices are fixed with the model (a list, not a callable), ``faster_choice_labels()`` (run
 when the apps are ready) puts in place of Django's method one that reads a dict built once;
-the label is still translated at each call, and a value outside the choices is shown as
-itself, as Django does."""
+the labels are translated once per language (a label is a fixed message, so its translation
+changes only with the catalogues: dropped when a test changes the languages or the catalogues'
+folders), and a value outside the choices is shown as itself, as Django does."""
 
 from collections.abc import Callable
 from functools import partialmethod
 from typing import Any
 
 from django.apps import apps
+from django.core.signals import setting_changed
 from django.db.models import Field, Model
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
+from django.utils.translation import get_language
+
+#: per field (one dict each): language -> value -> its label in that language
+_TRANSLATED: list[dict[str | None, dict[Any, Any]]] = []
 
 
 def _display(field: Field[Any, Any]) -> Callable[[Model], Any]:
     labels = dict(make_hashable(field.flatchoices))
+    translated: dict[str | None, dict[Any, Any]] = {}
+    _TRANSLATED.append(translated)
 
     def display(self: Model) -> Any:
         value = getattr(self, field.attname)
-        return force_str(labels.get(make_hashable(value), value), strings_only=True)
+        language = get_language()
+        shown = translated.get(language)
+        if shown is None:
+            shown = translated[language] = {
+                key: force_str(label, strings_only=True) for key, label in labels.items()
+            }
+        try:
+            return shown[value]
+        except (KeyError, TypeError):  # outside the choices, or a value that needs hashing
+            return force_str(labels.get(make_hashable(value), value), strings_only=True)
 
     return display
+
+
+def _forget_translated(*, setting: str, **kwargs: Any) -> None:
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+        for translated in _TRANSLATED:
+            translated.clear()
+
+
+setting_changed.connect(_forget_translated)
 
 
 def faster_choice_labels() -> None:

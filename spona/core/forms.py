@@ -11,6 +11,14 @@ from django.utils.safestring import SafeString, mark_safe
 from spona.core.translit import fold
 
 
+class KeptWhenEmpty(forms.Form):
+    """A form whose fields, unbound, show only the code's labels and reference data (statuses
+    and kinds, names of institutions and municipalities, a record's version number), never a
+    person's data: ``{% form_fields %}`` writes such a form's empty fields once per process for
+    each different look (``spona.core.templatetags.spona_forms``). A form sent back, with what
+    was typed and its errors, is written each time. Also a FilterSet's ``Meta.form``."""
+
+
 class VersionedForm(forms.ModelForm[Any]):  # any versioned model
     """Carries the version the edit began from, for optimistic locking."""
 

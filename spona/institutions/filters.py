@@ -66,9 +66,9 @@ def forget_reference_choices(**kwargs: Any) -> None:
 
 class _ReferenceChoiceIterator(django_filters.fields.ModelChoiceIterator):  # type: ignore[type-arg]
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        yield from reference_choices(self._reference)
+        # a list's iterator, not a generator: hundreds of options, each a resumed call
+        empty = [("", self.field.empty_label)] if self.field.empty_label is not None else []
+        return iter(empty + reference_choices(self._reference))
 
     def __len__(self) -> int:
         return len(reference_choices(self._reference)) + int(self.field.empty_label is not None)
@@ -118,9 +118,9 @@ class OfferedInstitutions(ModelChoiceIterator):  # type: ignore[type-arg]
         raise NotImplementedError
 
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        yield from self._offered
+        # a list's iterator, not a generator: hundreds of options, each a resumed call
+        empty = [("", self.field.empty_label)] if self.field.empty_label is not None else []
+        return iter(empty + self._offered)
 
     def __len__(self) -> int:
         return len(self._offered) + int(self.field.empty_label is not None)

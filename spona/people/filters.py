@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from spona.core.fields import blind_index
-from spona.core.forms import ManyOptionsSelect
+from spona.core.forms import KeptWhenEmpty, ManyOptionsSelect
 from spona.core.listing import date_from, date_to
 from spona.core.translit import fold
 from spona.institutions.filters import municipality_filter
@@ -78,3 +78,4 @@ class PersonFilter(django_filters.FilterSet):
     class Meta:
         model = Person
         fields: list[str] = []
+        form = KeptWhenEmpty

@@ -4,11 +4,16 @@ template nodes per field, a visible part of the pages asked most (the case page'
 the lists' filters); the markup is the same, whitespace aside
 (``tests/test_form_rendering.py``)."""
 
+import dataclasses
+from functools import lru_cache
 from typing import Any
 
 from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from spona.core.forms import KeptWhenEmpty
 
 register = template.Library()
 
@@ -54,7 +59,92 @@ def _field(field: forms.BoundField) -> SafeString:
 
 @register.simple_tag
 def form_fields(form: Any) -> SafeString:
-    """The form's errors, hidden fields and visible fields."""
+    """The form's errors, hidden fields and visible fields; those of an unbound
+    ``KeptWhenEmpty`` form written once per process for each different look (``_kept``)."""
+    if isinstance(form, KeptWhenEmpty) and not form.is_bound:
+        return _kept(_Empty(_look(form), form))
+    return _written(form)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Empty:
+    """An unbound form, known (hashed and compared) by how it looks."""
+
+    look: tuple[Any, ...]
+    form: forms.BaseForm = dataclasses.field(compare=False)
+
+
+@lru_cache(maxsize=64)
+def _kept(empty: _Empty) -> SafeString:
+    """An empty form's fields, written once per process for each different look: the case
+    page's four forms and the lists' filters were a tenth to a fifth of those pages' work, and
+    all that they show is in the key, so a kept one is never stale (a renamed institution, a
+    case's next version, another language: another key)."""
+    return _written(empty.form)
+
+
+def _look(form: forms.BaseForm) -> tuple[Any, ...]:
+    """All that an unbound form's fields show: its class, the language, its ids' pattern and
+    prefix, and per field in order its kind, label, help text, whether it is required or
+    disabled, its widget's kind and settings, its choices and its initial value."""
+    return (
+        f"{type(form).__module__}.{type(form).__qualname__}",
+        get_language(),
+        form.auto_id,
+        form.prefix,
+        form.label_suffix,
+        form.use_required_attribute,
+        tuple(_field_look(form, name, field) for name, field in form.fields.items()),
+    )
+
+
+#: a widget's settings that ``_field_look`` reads from the field itself (the choices, in full)
+_CHOICES_AND_ATTRS = frozenset({"attrs", "choices", "_choices"})
+
+
+def _field_look(form: forms.BaseForm, name: str, field: forms.Field) -> tuple[Any, ...]:
+    widget = field.widget
+    settings = vars(widget)
+    choices = getattr(field, "choices", ())
+    initial = form.get_initial_for_field(field, name)
+    return (
+        name,
+        type(field).__qualname__,
+        _text(field.label),
+        _text(field.help_text),
+        field.required,
+        field.disabled,
+        field.localize,
+        field.show_hidden_initial,
+        field.label_suffix,
+        f"{type(widget).__module__}.{type(widget).__qualname__}",
+        tuple(sorted((key, _text(value)) for key, value in widget.attrs.items())),
+        tuple(sorted((k, repr(v)) for k, v in settings.items() if k not in _CHOICES_AND_ATTRS)),
+        # hundreds of options: a call only for a value that is not already a plain one
+        tuple(
+            [
+                (k if type(k) in _PLAIN else _text(k), v if type(v) in _PLAIN else _text(v))
+                for k, v in choices
+            ]
+        ),
+        type(initial).__qualname__,
+        _text(getattr(initial, "pk", initial)),
+    )
+
+
+_PLAIN = frozenset({str, int})
+
+
+def _text(value: Any) -> Any:
+    """A key's part as it is shown: an exact ``str`` or ``int`` as it is, anything else (a
+    lazy translation, a safe string, a choice value) as its plain text and its kind, so
+    that a safe label is never taken for an equal plain one."""
+    if type(value) in _PLAIN or value is None:
+        return value
+    return (type(value).__qualname__, str.__str__(str(value)))
+
+
+def _written(form: Any) -> SafeString:
     parts: list[str] = []
     if errors := form.non_field_errors():
         paragraphs = format_html_join("", "<p>{}</p>", ((error,) for error in errors))

@@ -1,0 +1,103 @@
+"""Parts of the case page written out in Python (issue 18) must be the template's markup."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from spona.accounts.models import Role, User
+from spona.cases.models import CaseEvent, CaseEventKind, Consent, ConsentMethod, DataCategory
+from spona.cases.selectors import TimelineEntry
+from spona.cases.templatetags.case_page import consent_rows, timeline_items
+from spona.institutions.models import Institution, InstitutionType
+
+#: the timeline as a template, before ``{% timeline_items %}`` wrote it out in Python
+TIMELINE_TEMPLATE = """{% load i18n %}{% for entry in timeline %}{% with e=entry.event %}<li{% if e.kind == "break_glass" %} class="alert"{% endif %}>{{ e.at|date:"SHORT_DATETIME_FORMAT" }} · {{ e.get_kind_display }}{% if entry.detail %}: {% if entry.link %}<a href="{{ entry.link }}"><code>{{ entry.detail }}</code></a>{% else %}{{ entry.detail }}{% endif %}{% endif %}<span class="who"> · {% if e.actor %}{% if e.actor.institution %}{{ e.actor.institution }}, {% endif %}{{ e.actor.get_role_display }}{% else %}{% translate "the system" %}{% endif %}</span></li>{% endwith %}{% endfor %}"""
+
+
+def _timeline() -> list[TimelineEntry]:
+    centre = Institution(name='Центар за социјални рад "Пирот" & <b>')
+    manager = User(role=Role.CASE_MANAGER, institution=centre)
+    alone = User(role=Role.COORDINATOR)
+    at = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)  # 7 December in Belgrade
+    return [
+        TimelineEntry(CaseEvent(kind=CaseEventKind.OPENED, at=at, actor=manager), ""),
+        TimelineEntry(
+            CaseEvent(kind=CaseEventKind.BREAK_GLASS, at=at, actor=alone), "Хитно <i>", ""
+        ),
+        TimelineEntry(
+            CaseEvent(kind=CaseEventKind.CONFERENCE, at=at), "K-123", "/conferences/K-123/?a=1&b"
+        ),
+        TimelineEntry(CaseEvent(kind="unknown <kind>", at=at, actor=manager), "Пирот → Ниш"),
+    ]
+
+
+@pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])
+def test_the_timeline_is_the_templates_markup(language: str) -> None:
+    timeline = _timeline()
+    with translation.override(language):
+        expected = Template(TIMELINE_TEMPLATE).render(Context({"timeline": timeline}))
+
+        assert timeline_items(timeline) == expected
+    assert 'class="alert"' in expected
+    assert "&lt;i&gt;" in expected
+    assert "&amp;b" in expected
+
+
+#: the consents' rows as a template, before ``{% consent_rows %}`` wrote them out in Python
+CONSENT_TEMPLATE = """{% load i18n %}{% for c in consents %}<tr><td>{{ c.get_institution_type_display }}</td><td>{{ c.get_category_display }}</td><td>{{ c.get_method_display }}</td><td>{{ c.given_at|date:"SHORT_DATETIME_FORMAT" }}</td><td>{{ c.withdrawn_at|date:"SHORT_DATETIME_FORMAT"|default:"—" }}</td>
+      <td>{% if not c.withdrawn_at %}<details class="confirm"><summary class="button danger">{% translate "Withdraw…" %}</summary><form method="post" action="{% url 'cases:consent_withdraw' c.pk %}">{% csrf_token %}<p>{% translate "Institutions of this type will no longer see these data of the person." %}</p><button type="submit" class="danger">{% translate "Withdraw the consent" %}</button></form></details>{% endif %}</td></tr>
+    {% empty %}<tr><td colspan="6">{% translate "No consent recorded: only your institution sees the person." %}</td></tr>{% endfor %}"""
+
+
+def _consents() -> list[Consent]:
+    given = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)
+    holds = Consent(
+        pk=4,
+        institution_type=InstitutionType.POLICE,
+        category=DataCategory.IDENTITY,
+        method=ConsentMethod.WRITTEN,
+        given_at=given,
+    )
+    withdrawn = Consent(
+        pk=5,
+        institution_type=InstitutionType.SCHOOL,
+        category=DataCategory.CASE_DETAILS,
+        method=ConsentMethod.GUARDIAN,
+        given_at=given,
+        withdrawn_at=datetime(2026, 12, 7, 8, 0, tzinfo=UTC),
+    )
+    return [holds, withdrawn]
+
+
+@pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])
+@pytest.mark.parametrize("consents", [_consents(), []], ids=["two", "none"])
+def test_the_consents_are_the_templates_markup(language: str, consents: list[Consent]) -> None:
+    with translation.override(language):
+        context = Context({"consents": consents, "csrf_token": "token-<1>"})
+        expected = Template(CONSENT_TEMPLATE).render(context)
+
+        assert consent_rows(context, consents) == expected
+    assert expected.count("csrfmiddlewaretoken") == (1 if consents else 0)
+
+
+@pytest.mark.parametrize("language", ["sr", "en"])
+def test_a_timeline_detail_names_statuses_data_and_types_in_the_pages_language(
+    language: str,
+) -> None:
+    from spona.cases.models import CaseStatus
+    from spona.cases.selectors import _detail
+
+    changed = CaseEvent(
+        kind=CaseEventKind.STATUS_CHANGED, details={"from": "identified", "to": ["x"]}
+    )
+    consent = CaseEvent(
+        kind=CaseEventKind.CONSENT_GIVEN, details={"category": "identity", "type": "police"}
+    )
+    with translation.override(language):
+        assert _detail(changed, {}) == (f"{CaseStatus.IDENTIFIED.label} → ", "")
+        assert _detail(consent, {}) == (
+            f"{DataCategory.IDENTITY.label} · {InstitutionType.POLICE.label}",
+            "",
+        )
