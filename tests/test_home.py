@@ -5,10 +5,11 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.template import Context, Template
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from spona.accounts.models import Role
 from spona.audit.models import AuditAction, AuditEvent
@@ -16,7 +17,7 @@ from spona.cases.models import ConsentMethod, DataCategory, Referral
 from spona.cases.services import case_open_for_presumed_victim, consent_record
 from spona.conferences import services as conferences
 from spona.core.urgency import Urgency
-from spona.core.work import Section
+from spona.core.work import Item, Section
 from spona.institutions.models import InstitutionType
 from spona.screening import services as screening
 from spona.screening.models import ProtocolStep
@@ -236,3 +237,55 @@ def test_a_section_counts_every_row_waiting_and_overdue_not_only_those_it_shows(
     triage = sections["signals_to_triage"]
     assert (triage.count, triage.overdue_count, len(triage.items)) == (8, 8, 5)
     assert "See all 8" in html
+
+
+#: The home page's item as its template wrote it before ``{% work_item %}`` (h18scope).
+_ITEM_TEMPLATE = (
+    "{% load i18n %}"
+    '<li{% if item.overdue %} class="overdue-item"{% endif %}><a href="{{ item.url }}"><code>'
+    "{{ item.code }}</code></a> {{ item.text }}{% if item.urgency_label %} · "
+    "{{ item.urgency_label }}{% endif %}{% if item.due %} · {% if item.overdue %}"
+    '<span class="overdue">{% translate "overdue" %}, {% endif %}{% blocktranslate with '
+    "due=item.due_shown %}due {{ due }}{% endblocktranslate %}{% if item.overdue %}</span>"
+    "{% endif %}{% endif %}</li>"
+)
+
+
+@pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])
+def test_a_work_item_is_written_as_the_template_wrote_it(language) -> None:
+    now = timezone.now()
+    items = [
+        Item("S-1", "Пирот <&>", "/signals/S-1/", now - timedelta(hours=2), Urgency.URGENT),
+        Item("T-2", 'a "title"', "/tasks/T-2/", timezone.localdate() + timedelta(days=3)),
+        Item("C-3", "Центар", "/cases/C-3/?a=1&b=2", now + timedelta(hours=5), Urgency.NORMAL),
+        Item("P-4", "no due", "/x/", None, "not an urgency"),
+    ]
+    old = Template(_ITEM_TEMPLATE)
+    new = Template("{% load spona_work %}{% work_item item %}")
+    with translation.override(language):
+        for item in items:
+            context = Context({"item": item})
+            assert new.render(context) == old.render(context)
+
+
+def test_the_sections_read_only_what_they_show(town) -> None:
+    """The sections' queries leave out what their items do not show: no encrypted text of a
+    signal or a person is read (nor decrypted) for the home page."""
+    screening.catalogue_load_default()
+    started = screening.screening_start(user=town["manager"], person=town["person"])
+    screening.screening_complete(
+        user=town["manager"],
+        screening=started,
+        expected_version=1,
+        data={"indicators": PRESUMED_ADULT},
+    )
+    ProtocolStep.objects.update(due_at=timezone.now() - timedelta(hours=1))
+    with CaptureQueriesContext(connection) as captured:
+        sections, html = _home(town["manager"])
+    assert sections["signals_to_triage"].count == 2
+    assert sections["referrals_unanswered"].count == 1
+    assert sections["protocol_steps_overdue"].items[0].code == town["person"].code
+    assert str(town["centre"]) in html  # its name, in the page's script
+    sql = "\n".join(query["sql"] for query in captured)
+    for column in ['"what_seen"', '"given_name"', '"family_name"']:
+        assert column not in sql
