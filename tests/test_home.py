@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from spona.accounts.models import Role
 from spona.audit.models import AuditAction, AuditEvent
@@ -259,6 +260,7 @@ def test_a_work_item_is_written_as_the_template_wrote_it(language) -> None:
         Item("T-2", 'a "title"', "/tasks/T-2/", timezone.localdate() + timedelta(days=3)),
         Item("C-3", "Центар", "/cases/C-3/?a=1&b=2", now + timedelta(hours=5), Urgency.NORMAL),
         Item("P-4", "no due", "/x/", None, "not an urgency"),
+        Item("P-5", mark_safe("<b>marked safe</b>"), "/y/", timezone.localdate()),
     ]
     old = Template(_ITEM_TEMPLATE)
     new = Template("{% load spona_work %}{% work_item item %}")
