@@ -2,21 +2,14 @@
 its sections, and the template's dozen tags and lookups per item were a sixth of the page's
 Python work (docs/performance.md, h18scope)."""
 
-import html
-
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from spona.core.templatetags.spona_layout import escaped
 from spona.core.work import Item
 
 register = template.Library()
-
-
-def _escaped(value: object) -> str:
-    """``conditional_escape`` without its lazy-string wrapper (a dozen calls a value)."""
-    marked = getattr(value, "__html__", None)
-    return str(marked()) if marked is not None else html.escape(str(value))
 
 
 @register.simple_tag
@@ -26,15 +19,15 @@ def work_item(item: Item) -> SafeString:
     overdue = item.overdue
     parts = [
         '<li class="overdue-item">' if overdue else "<li>",
-        f'<a href="{_escaped(item.url)}"><code>{_escaped(item.code)}</code></a> ',
-        _escaped(item.text),
+        f'<a href="{escaped(item.url)}"><code>{escaped(item.code)}</code></a> ',
+        escaped(item.text),
     ]
     if urgency := item.urgency_label:
-        parts.append(f" · {_escaped(urgency)}")
+        parts.append(f" · {escaped(urgency)}")
     if item.due:
         # as {% blocktranslate %} writes it: the message as translated, the value escaped
-        due = gettext("due %(due)s") % {"due": _escaped(item.due_shown)}
-        late = f'<span class="overdue">{_escaped(gettext("overdue"))}, {due}</span>'
+        due = gettext("due %(due)s") % {"due": escaped(item.due_shown)}
+        late = f'<span class="overdue">{escaped(gettext("overdue"))}, {due}</span>'
         parts.append(f" · {late if overdue else due}")
     parts.append("</li>")
     return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
