@@ -16,9 +16,9 @@ def language_switcher(context: template.Context) -> SafeString:
     """The language switcher of every page's header: a form with a button per language, each
     language in its own name as ``settings.LANGUAGES`` writes it, never translated (Django's
     ``get_available_languages`` would turn "English" into "енглески" on a Serbian page), the
-    current one pressed. Written in Python (an included template
-    with its loop was about 1,000 Python calls on every page); the markup is the one the
-    template wrote (``tests/test_i18n.py``)."""
+    current one pressed. Written in Python: the included template with its loop was about 500
+    Python calls more on every page. The markup is the one the template wrote
+    (``tests/test_i18n.py``)."""
     current = get_language()
     csrf = CsrfTokenNode().render(context)
     buttons = "".join(
