@@ -240,20 +240,42 @@ def test_a_section_counts_every_row_waiting_and_overdue_not_only_those_it_shows(
     assert "See all 8" in html
 
 
-#: The home page's item as its template wrote it before ``{% work_item %}`` (h18scope).
-_ITEM_TEMPLATE = (
+#: A home page's section as its template wrote it before ``{% work_section %}`` (h18scope).
+_SECTION_TEMPLATE = (
     "{% load i18n %}"
-    '<li{% if item.overdue %} class="overdue-item"{% endif %}><a href="{{ item.url }}"><code>'
-    "{{ item.code }}</code></a> {{ item.text }}{% if item.urgency_label %} · "
+    '<section id="work-{{ section.key }}" class="work-section{% if section.overdue_count %} '
+    'has-overdue{% endif %}" aria-labelledby="work-{{ section.key }}-heading">\n'
+    '    <h3 id="work-{{ section.key }}-heading">{{ section.title }}{% if not section.figures %} '
+    '<span class="work-count">{{ section.count }}</span>{% if section.overdue_count %} '
+    '<span class="overdue">{% blocktranslate count counter=section.overdue_count %}{{ counter }} '
+    "overdue{% plural %}{{ counter }} overdue{% endblocktranslate %}</span>{% endif %}{% endif %}"
+    "</h3>\n"
+    "    {% if section.figures %}\n"
+    '      <dl class="figures">{% for label, value in section.figures %}<dt>{{ label }}</dt>'
+    '<dd class="num">{{ value }}</dd>{% endfor %}</dl>\n'
+    '      <p class="muted">{% blocktranslate with mark="&lt;11" %}Counts from 1 to 10 are shown '
+    "as {{ mark }} to protect the people behind them.{% endblocktranslate %}</p>\n"
+    "    {% elif section.items %}\n"
+    "      <ul>{% for item in section.items %}\n"
+    '        <li{% if item.overdue %} class="overdue-item"{% endif %}><a href="{{ item.url }}">'
+    "<code>{{ item.code }}</code></a> {{ item.text }}{% if item.urgency_label %} · "
     "{{ item.urgency_label }}{% endif %}{% if item.due %} · {% if item.overdue %}"
     '<span class="overdue">{% translate "overdue" %}, {% endif %}{% blocktranslate with '
     "due=item.due_shown %}due {{ due }}{% endblocktranslate %}{% if item.overdue %}</span>"
-    "{% endif %}{% endif %}</li>"
+    "{% endif %}{% endif %}</li>\n"
+    "      {% endfor %}</ul>\n"
+    "      {% if section.url and section.count > section.items|length %}<p><a "
+    'href="{{ section.url }}">{% blocktranslate count counter=section.count %}See all '
+    "{{ counter }}{% plural %}See all {{ counter }}{% endblocktranslate %}</a></p>{% endif %}\n"
+    "    {% else %}\n"
+    '      <p class="muted">{{ section.empty }}</p>\n'
+    "    {% endif %}\n"
+    "  </section>"
 )
 
 
 @pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])
-def test_a_work_item_is_written_as_the_template_wrote_it(language) -> None:
+def test_a_work_section_is_written_as_the_template_wrote_it(language) -> None:
     now = timezone.now()
     items = [
         Item("S-1", "Пирот <&>", "/signals/S-1/", now - timedelta(hours=2), Urgency.URGENT),
@@ -262,11 +284,18 @@ def test_a_work_item_is_written_as_the_template_wrote_it(language) -> None:
         Item("P-4", "no due", "/x/", None, "not an urgency"),
         Item("P-5", mark_safe("<b>marked safe</b>"), "/y/", timezone.localdate()),
     ]
-    old = Template(_ITEM_TEMPLATE)
-    new = Template("{% load spona_work %}{% work_item item %}")
+    sections = [
+        Section("many", "Сигнали <за> тријажу", 1234, items, "/signals/?a=1&b=2", 2),
+        Section("few", "Tasks", 5, items, "/tasks/", 0, "nothing"),
+        Section("unlinked", "Steps", 21, items[:1], "", 1),
+        Section("empty", "Referrals", 0, [], "/cases/", 0, "Nothing <waits>."),
+        Section("summary", "Pirot", 0, [], figures=[("Open cases", "<11"), ("Signals", "42")]),
+    ]
+    old = Template(_SECTION_TEMPLATE)
+    new = Template("{% load spona_work %}{% work_section section %}")
     with translation.override(language):
-        for item in items:
-            context = Context({"item": item})
+        for section in sections:
+            context = Context({"section": section})
             assert new.render(context) == old.render(context)
 
 
