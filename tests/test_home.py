@@ -17,6 +17,7 @@ from spona.audit.models import AuditAction, AuditEvent
 from spona.cases.models import ConsentMethod, DataCategory, Referral
 from spona.cases.services import case_open_for_presumed_victim, consent_record
 from spona.conferences import services as conferences
+from spona.core.phases import Phase, tools_for
 from spona.core.urgency import Urgency
 from spona.core.work import Item, Section
 from spona.institutions.models import InstitutionType
@@ -320,3 +321,25 @@ def test_the_sections_read_only_what_they_show(town) -> None:
     sql = "\n".join(query["sql"] for query in captured)
     for column in ['"what_seen"', '"given_name"', '"family_name"']:
         assert column not in sql
+
+
+#: A phase's line of the home page's tools as the template wrote it before ``{% phase_tools %}``.
+_TOOLS_TEMPLATE = (
+    "{% load spona_layout %}<li><a href=\"{% link 'workspace:phase' phase.value %}\">"
+    '{{ phase.label }}</a>: {% for tool in phase_tools %}<a href="{% link tool.url_name %}">'
+    "{{ tool.title }}</a>{% if not forloop.last %} · {% endif %}{% endfor %}</li>"
+)
+
+
+@pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])
+def test_a_phase_of_the_tools_is_written_as_the_template_wrote_it(language, make_user) -> None:
+    old = Template(_TOOLS_TEMPLATE)
+    new = Template("{% load spona_work %}{% phase_tools phase phase_tools %}")
+    for role in [Role.CASE_MANAGER, Role.COORDINATOR]:
+        user = make_user(role)
+        with translation.override(language):
+            for phase in Phase:
+                tools = tools_for(user, phase)
+                for shown in [tools, tools[:1]]:
+                    context = Context({"phase": phase, "phase_tools": shown})
+                    assert new.render(context) == old.render(context)

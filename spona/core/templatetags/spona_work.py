@@ -1,14 +1,15 @@
-"""The home page's work sections and their items, written in Python: a page lists up to five
-items in each of its sections, and the template's dozen tags and lookups per item and per
-section header were about a sixth of the page's Python work (docs/performance.md, h18scope).
-The markup is the one the template wrote (``tests/test_home.py``)."""
+"""The home page's work sections, their items and its tools, written in Python: a page lists up
+to five items in each of its sections and a dozen tools, and the template's tags and lookups
+for each were about a fifth of the page's Python work (docs/performance.md, h18scope). The
+markup is the one the template wrote (``tests/test_home.py``)."""
 
 from django import template
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
-from spona.core.templatetags.spona_layout import escaped
+from spona.core.phases import Phase, Tool
+from spona.core.templatetags.spona_layout import escaped, link
 from spona.core.work import Item, Section
 
 register = template.Library()
@@ -57,6 +58,18 @@ def work_section(section: Section) -> SafeString:
         f'<section id="work-{key}" class="work-section{overdue}" '
         f'aria-labelledby="work-{key}-heading">\n'
         f'    <h3 id="work-{key}-heading">{heading}</h3>\n    {body}\n  </section>'
+    )
+
+
+@register.simple_tag
+def phase_tools(phase: Phase, tools: list[Tool]) -> SafeString:
+    """A phase's line in the home page's tools: the phase linked, then each of its tools."""
+    links = " · ".join(
+        f'<a href="{escaped(link(tool.url_name))}">{escaped(tool.title)}</a>' for tool in tools
+    )
+    phase_link = escaped(link("workspace:phase", phase.value))
+    return mark_safe(  # noqa: S308 - every value escaped
+        f'<li><a href="{phase_link}">{escaped(phase.label)}</a>: {links}</li>'
     )
 
 
