@@ -5,18 +5,21 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.template import Context, Template
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from spona.accounts.models import Role
 from spona.audit.models import AuditAction, AuditEvent
 from spona.cases.models import ConsentMethod, DataCategory, Referral
 from spona.cases.services import case_open_for_presumed_victim, consent_record
 from spona.conferences import services as conferences
+from spona.core.phases import Phase, tools_for
 from spona.core.urgency import Urgency
-from spona.core.work import Section
+from spona.core.work import Item, Section
 from spona.institutions.models import InstitutionType
 from spona.screening import services as screening
 from spona.screening.models import ProtocolStep
@@ -236,3 +239,107 @@ def test_a_section_counts_every_row_waiting_and_overdue_not_only_those_it_shows(
     triage = sections["signals_to_triage"]
     assert (triage.count, triage.overdue_count, len(triage.items)) == (8, 8, 5)
     assert "See all 8" in html
+
+
+#: A home page's section as its template wrote it before ``{% work_section %}`` (h18scope).
+_SECTION_TEMPLATE = (
+    "{% load i18n %}"
+    '<section id="work-{{ section.key }}" class="work-section{% if section.overdue_count %} '
+    'has-overdue{% endif %}" aria-labelledby="work-{{ section.key }}-heading">\n'
+    '    <h3 id="work-{{ section.key }}-heading">{{ section.title }}{% if not section.figures %} '
+    '<span class="work-count">{{ section.count }}</span>{% if section.overdue_count %} '
+    '<span class="overdue">{% blocktranslate count counter=section.overdue_count %}{{ counter }} '
+    "overdue{% plural %}{{ counter }} overdue{% endblocktranslate %}</span>{% endif %}{% endif %}"
+    "</h3>\n"
+    "    {% if section.figures %}\n"
+    '      <dl class="figures">{% for label, value in section.figures %}<dt>{{ label }}</dt>'
+    '<dd class="num">{{ value }}</dd>{% endfor %}</dl>\n'
+    '      <p class="muted">{% blocktranslate with mark="&lt;11" %}Counts from 1 to 10 are shown '
+    "as {{ mark }} to protect the people behind them.{% endblocktranslate %}</p>\n"
+    "    {% elif section.items %}\n"
+    "      <ul>{% for item in section.items %}\n"
+    '        <li{% if item.overdue %} class="overdue-item"{% endif %}><a href="{{ item.url }}">'
+    "<code>{{ item.code }}</code></a> {{ item.text }}{% if item.urgency_label %} · "
+    "{{ item.urgency_label }}{% endif %}{% if item.due %} · {% if item.overdue %}"
+    '<span class="overdue">{% translate "overdue" %}, {% endif %}{% blocktranslate with '
+    "due=item.due_shown %}due {{ due }}{% endblocktranslate %}{% if item.overdue %}</span>"
+    "{% endif %}{% endif %}</li>\n"
+    "      {% endfor %}</ul>\n"
+    "      {% if section.url and section.count > section.items|length %}<p><a "
+    'href="{{ section.url }}">{% blocktranslate count counter=section.count %}See all '
+    "{{ counter }}{% plural %}See all {{ counter }}{% endblocktranslate %}</a></p>{% endif %}\n"
+    "    {% else %}\n"
+    '      <p class="muted">{{ section.empty }}</p>\n'
+    "    {% endif %}\n"
+    "  </section>"
+)
+
+
+@pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])
+def test_a_work_section_is_written_as_the_template_wrote_it(language) -> None:
+    now = timezone.now()
+    items = [
+        Item("S-1", "Пирот <&>", "/signals/S-1/", now - timedelta(hours=2), Urgency.URGENT),
+        Item("T-2", 'a "title"', "/tasks/T-2/", timezone.localdate() + timedelta(days=3)),
+        Item("C-3", "Центар", "/cases/C-3/?a=1&b=2", now + timedelta(hours=5), Urgency.NORMAL),
+        Item("P-4", "no due", "/x/", None, "not an urgency"),
+        Item("P-5", mark_safe("<b>marked safe</b>"), "/y/", timezone.localdate()),
+    ]
+    sections = [
+        Section("many", "Сигнали <за> тријажу", 1234, items, "/signals/?a=1&b=2", 2),
+        Section("few", "Tasks", 5, items, "/tasks/", 0, "nothing"),
+        Section("unlinked", "Steps", 21, items[:1], "", 1),
+        Section("empty", "Referrals", 0, [], "/cases/", 0, "Nothing <waits>."),
+        Section("summary", "Pirot", 0, [], figures=[("Open cases", "<11"), ("Signals", "42")]),
+    ]
+    old = Template(_SECTION_TEMPLATE)
+    new = Template("{% load spona_work %}{% work_section section %}")
+    with translation.override(language):
+        for section in sections:
+            context = Context({"section": section})
+            assert new.render(context) == old.render(context)
+
+
+def test_the_sections_read_only_what_they_show(town) -> None:
+    """The sections' queries leave out what their items do not show: no encrypted text of a
+    signal or a person is read (nor decrypted) for the home page."""
+    screening.catalogue_load_default()
+    started = screening.screening_start(user=town["manager"], person=town["person"])
+    screening.screening_complete(
+        user=town["manager"],
+        screening=started,
+        expected_version=1,
+        data={"indicators": PRESUMED_ADULT},
+    )
+    ProtocolStep.objects.update(due_at=timezone.now() - timedelta(hours=1))
+    with CaptureQueriesContext(connection) as captured:
+        sections, html = _home(town["manager"])
+    assert sections["signals_to_triage"].count == 2
+    assert sections["referrals_unanswered"].count == 1
+    assert sections["protocol_steps_overdue"].items[0].code == town["person"].code
+    assert str(town["centre"]) in html  # its name, in the page's script
+    sql = "\n".join(query["sql"] for query in captured)
+    for column in ['"what_seen"', '"given_name"', '"family_name"']:
+        assert column not in sql
+
+
+#: A phase's line of the home page's tools as the template wrote it before ``{% phase_tools %}``.
+_TOOLS_TEMPLATE = (
+    "{% load spona_layout %}<li><a href=\"{% link 'workspace:phase' phase.value %}\">"
+    '{{ phase.label }}</a>: {% for tool in phase_tools %}<a href="{% link tool.url_name %}">'
+    "{{ tool.title }}</a>{% if not forloop.last %} · {% endif %}{% endfor %}</li>"
+)
+
+
+@pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])
+def test_a_phase_of_the_tools_is_written_as_the_template_wrote_it(language, make_user) -> None:
+    old = Template(_TOOLS_TEMPLATE)
+    new = Template("{% load spona_work %}{% phase_tools phase phase_tools %}")
+    for role in [Role.CASE_MANAGER, Role.COORDINATOR]:
+        user = make_user(role)
+        with translation.override(language):
+            for phase in Phase:
+                tools = tools_for(user, phase)
+                for shown in [tools, tools[:1]]:
+                    context = Context({"phase": phase, "phase_tools": shown})
+                    assert new.render(context) == old.render(context)

@@ -16,6 +16,8 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.commands.makemessages import Command as MakeMessagesCommand
 from django.core.management.commands.makemessages import TranslatableFile
+from django.template import Context, Template
+from django.test import RequestFactory
 from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
@@ -503,3 +505,34 @@ def test_django_serves_each_language_from_its_compiled_catalogue(tmp_path, setti
         "sr-latn": to_latin(known.msgstr),
         "en": english.msgstr if english else known.msgid,
     }
+
+
+#: The language switcher as its included template wrote it before ``{% language_switcher %}``
+#: (h18scope), the language list given by the test.
+_SWITCHER_TEMPLATE = """{% load i18n spona_layout %}{% get_current_language as current %}
+<form class="language-switcher" method="post" action="{% link 'set_language' %}">{% csrf_token %}
+  <input type="hidden" name="next" value="{{ request.get_full_path }}">
+  <fieldset>
+    <legend class="visually-hidden">{% translate "Language" %}</legend>
+    {% for code, name in languages %}
+      <button type="submit" name="language" value="{{ code }}" lang="{% if code == 'sr-latn' %}sr-Latn{% else %}{{ code }}{% endif %}"{% if code == current %} aria-pressed="true"{% else %} aria-pressed="false"{% endif %}>{{ name }}</button>
+    {% endfor %}
+  </fieldset>
+</form>
+"""
+
+
+@pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])
+@pytest.mark.parametrize("token", ["a-masked-token", None])
+def test_the_language_switcher_is_written_as_its_template_wrote_it(language, token) -> None:
+    request = RequestFactory().get("/cases/", {"q": '<script>"x"</script>', "page": "2"})
+    old = Template(_SWITCHER_TEMPLATE)
+    new = Template("{% load spona_i18n %}{% language_switcher %}")
+    with translation.override(language):
+        context = {"request": request, "languages": django_settings.LANGUAGES}
+        if token is not None:
+            context["csrf_token"] = token
+        written = new.render(Context(context))
+        assert written == old.render(Context(context))
+    assert "&amp;page=2" in written  # the path escaped
+    assert ('value="a-masked-token"' in written) is (token == "a-masked-token")

@@ -701,8 +701,11 @@ def test_reviews_due_show_on_the_home_page_of_who_answers_for_them(place) -> Non
         assert (plan.code in home) is shown, name
     client = Client()
     client.force_login(place["manager"])
-    home = client.get(reverse("workspace:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Plan reviews due" in home
+    page = client.get(reverse("workspace:home"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Plan reviews due" in page.content.decode()
+    reviews = {s.key: s for s in page.context["sections"]}["plan_reviews"]
+    assert (reviews.count, reviews.overdue_count) == (plan.reviews.count(), plan.reviews.count())
+    assert reviews.items[0].text.startswith(place["case"].code)
 
 
 @pytest.mark.django_db

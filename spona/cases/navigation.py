@@ -52,6 +52,10 @@ offer(
 )
 
 
+#: What a referral's item shows (``_referral_item``), the rest is not read.
+_SHOWN = ("case__code", "due_at", "urgency")
+
+
 def _referral_item(referral: Referral, institution: Institution) -> Item:
     return Item(
         code=referral.case.code,
@@ -66,7 +70,7 @@ def _to_answer(user: User) -> Section | None:
     """Referrals to the user's institution; for the Centre, the national referral queue."""
     if user.role not in INSTITUTION_WIDE_ROLES or user.institution is None:
         return None
-    waiting = referrals_to_answer(user=user)
+    waiting = referrals_to_answer(user=user).only(*_SHOWN, "from_institution__name")
     centre = user.institution.type == InstitutionType.NATIONAL_CENTRE
     shown, count, overdue = first_counted(waiting, Q(due_at__lt=timezone.now()))
     return Section(
@@ -84,7 +88,7 @@ def _unanswered(user: User) -> Section | None:
     """Referrals the user's institution sent that still wait for an answer."""
     if user.role not in INSTITUTION_WIDE_ROLES or user.institution_id is None:
         return None
-    waiting = referrals_unanswered(user=user)
+    waiting = referrals_unanswered(user=user).only(*_SHOWN, "to_institution__name")
     shown, count, overdue = first_counted(waiting, Q(due_at__lt=timezone.now()))
     return Section(
         key="referrals_unanswered",

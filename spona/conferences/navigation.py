@@ -59,7 +59,8 @@ def _my_tasks(user: User) -> Section | None:
     if user.role not in TASK_ROLES:
         return None
     shown, count, overdue = first_counted(
-        open_tasks(user=user).select_related(None), Q(due_on__lt=timezone.localdate())
+        open_tasks(user=user).select_related(None).only("code", "title", "due_on"),
+        Q(due_on__lt=timezone.localdate()),
     )
     # a task's title can describe the person it is about: the home page's list is a read
     audit_listed(user=user, purpose="home: my tasks", tasks=shown)

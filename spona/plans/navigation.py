@@ -2,7 +2,9 @@
 
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
@@ -10,10 +12,10 @@ from spona.cases.models import Case
 from spona.cases.panels import Panel, add_panel
 from spona.core.phases import Phase, Tool, offer
 from spona.core.roles import Role
-from spona.core.work import SHOWN, Item, Section, provide
+from spona.core.work import Item, Section, first_counted, provide
 from spona.plans.access import LEAD_ROLES, PLAN_DRAFT, PLAN_VIEW
 from spona.plans.models import Plan
-from spona.plans.selectors import reviews_due
+from spona.plans.selectors import reviews_due_rows
 from spona.policy import can, visible
 
 offer(
@@ -50,20 +52,22 @@ def _reviews_due(user: User) -> Section | None:
     overdue (codes only: the home page is seen over shoulders)."""
     if user.role not in LEAD_ROLES | {Role.COORDINATOR}:
         return None
-    due = reviews_due(user)
+    today = timezone.localdate()
+    rows = reviews_due_rows(user, today).only("reason", "due_on", "plan__code", "plan__case__code")
+    shown, count, overdue = first_counted(rows, Q(due_on__lt=today))
     return Section(
         key="plan_reviews",
         title=_("Plan reviews due"),
-        count=len(due),
-        overdue_count=sum(d.overdue for d in due),
+        count=count,
+        overdue_count=overdue,
         items=[
             Item(
-                code=d.review.plan.code,
-                text=f"{d.review.plan.case.code} · {d.review.get_reason_display()}",
-                url=reverse("plans:plan_detail", args=[d.review.plan.code]),
-                due=d.review.due_on,
+                code=review.plan.code,
+                text=f"{review.plan.case.code} · {review.get_reason_display()}",
+                url=reverse("plans:plan_detail", args=[review.plan.code]),
+                due=review.due_on,
             )
-            for d in due[:SHOWN]
+            for review in shown
         ],
         url=reverse("plans:plan_list"),
         empty=_("No plan review is due. A review falls due three months after approval."),

@@ -110,21 +110,26 @@ class DueReview:
     overdue: bool
 
 
-def reviews_due(user: User, *, today: date | None = None) -> list[DueReview]:
+def reviews_due_rows(user: User, today: date) -> QuerySet[Review]:
     """Reviews of active plans this user answers for (the case lead's institution, the
-    plan's drafter, its coordinator) due within ``PLAN_REVIEW_NOTICE_DAYS`` or overdue."""
-    today = today or timezone.localdate()
+    plan's drafter, its coordinator) due within ``PLAN_REVIEW_NOTICE_DAYS`` of ``today`` or
+    overdue, the soonest due first."""
     horizon = today + timedelta(days=settings.PLAN_REVIEW_NOTICE_DAYS)
     mine = Q(plan__drafted_by=user.pk) | Q(plan__coordinator=user.pk)
     if user.role in LEAD_ROLES and user.institution_id is not None:
         mine |= Q(plan__lead_institution=user.institution_id)
-    due = (
+    return (
         visible(user, Review)
         .filter(mine, held_at__isnull=True, plan__status__in=ACTIVE, due_on__lte=horizon)
         .select_related("plan__case")
         .order_by("due_on", "pk")
     )
-    return [DueReview(review, review.due_on < today) for review in due]
+
+
+def reviews_due(user: User, *, today: date | None = None) -> list[DueReview]:
+    """:func:`reviews_due_rows`, each marked overdue or not."""
+    today = today or timezone.localdate()
+    return [DueReview(review, review.due_on < today) for review in reviews_due_rows(user, today)]
 
 
 def review_responsible(review: Review) -> list[User]:

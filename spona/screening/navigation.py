@@ -41,7 +41,8 @@ def _steps_overdue(user: User) -> Section | None:
     """First-contact protocol steps past their deadline (a supervisor: the institution's)."""
     if user.role not in PERSON_ROLES:
         return None
-    overdue, count, late = first_counted(steps_overdue_for(user=user))
+    steps = steps_overdue_for(user=user).only("code", "due_at", "screening__person__code")
+    overdue, count, late = first_counted(steps)
     return Section(
         key="protocol_steps_overdue",
         title=_("First-contact steps overdue"),

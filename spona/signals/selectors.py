@@ -53,7 +53,9 @@ def _due() -> Case:
 
 def triage_waiting(*, user: User) -> QuerySet[Signal]:
     """Signals waiting for this user's triage (the home page's first section): untriaged ones
-    in their scope (``triage_scope``) and those routed to their institution; annotated with ``due`` (arrival plus what the urgency allows), soonest first."""
+    in their scope (``triage_scope``) and those routed to their institution; annotated with
+    ``due`` (arrival plus what the urgency allows), soonest first. Only what the section shows
+    is read: the code, the urgency, the time of arrival and the municipality's name."""
     if not can(user, SIGNAL_TRIAGE):
         return Signal.objects.none()
     scope = triage_scope(user)
@@ -65,7 +67,8 @@ def triage_waiting(*, user: User) -> QuerySet[Signal]:
     return (
         visible(user, Signal)
         .filter(scope, waiting)
-        .select_related("municipality", "raised_by_institution")
+        .select_related("municipality")
+        .only("code", "urgency", "created_at", "municipality__name_cyr", "municipality__name_lat")
         .annotate(due=_due())
         .order_by("due", "pk")
     )

@@ -1,0 +1,93 @@
+"""The home page's work sections, their items and its tools, written in Python: a page lists up
+to five items in each of its sections and a dozen tools, and the template's tags and lookups
+for each were about a fifth of the page's Python work (docs/performance.md, h18scope). The
+markup is the one the template wrote (``tests/test_home.py``)."""
+
+from django import template
+from django.utils.formats import localize
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
+
+from spona.core.phases import Phase, Tool
+from spona.core.templatetags.spona_layout import escaped, link
+from spona.core.work import Item, Section
+
+register = template.Library()
+
+
+def _number(value: int) -> str:
+    """A count as ``{{ count }}`` writes it in the active language."""
+    return escaped(localize(value))
+
+
+@register.simple_tag
+def work_section(section: Section) -> SafeString:
+    """One section: its title, how many wait and how many are overdue, then its figures (the
+    municipality's summary), its items with a link to all of them, or what to do when empty."""
+    key = escaped(section.key)
+    heading = escaped(section.title)
+    if not section.figures:
+        heading += f' <span class="work-count">{_number(section.count)}</span>'
+        if section.overdue_count:
+            late = ngettext("%(counter)s overdue", "%(counter)s overdue", section.overdue_count)
+            late %= {"counter": _number(section.overdue_count)}
+            heading += f' <span class="overdue">{late}</span>'
+    if section.figures:
+        figures = "".join(
+            f'<dt>{escaped(label)}</dt><dd class="num">{escaped(value)}</dd>'
+            for label, value in section.figures
+        )
+        mark = gettext(
+            "Counts from 1 to 10 are shown as %(mark)s to protect the people behind them."
+        ) % {"mark": "&lt;11"}
+        body = (
+            f'\n      <dl class="figures">{figures}</dl>\n      <p class="muted">{mark}</p>\n    '
+        )
+    elif section.items:
+        items = "".join(f"\n        {work_item(item)}\n      " for item in section.items)
+        more = ""
+        if section.url and section.count > len(section.items):
+            label = ngettext("See all %(counter)s", "See all %(counter)s", section.count)
+            label %= {"counter": _number(section.count)}
+            more = f'<p><a href="{escaped(section.url)}">{label}</a></p>'
+        body = f"\n      <ul>{items}</ul>\n      {more}\n    "
+    else:
+        body = f'\n      <p class="muted">{escaped(section.empty)}</p>\n    '
+    overdue = " has-overdue" if section.overdue_count else ""
+    return mark_safe(  # noqa: S308 - every value escaped
+        f'<section id="work-{key}" class="work-section{overdue}" '
+        f'aria-labelledby="work-{key}-heading">\n'
+        f'    <h3 id="work-{key}-heading">{heading}</h3>\n    {body}\n  </section>'
+    )
+
+
+@register.simple_tag
+def phase_tools(phase: Phase, tools: list[Tool]) -> SafeString:
+    """A phase's line in the home page's tools: the phase linked, then each of its tools."""
+    links = " · ".join(
+        f'<a href="{escaped(link(tool.url_name))}">{escaped(tool.title)}</a>' for tool in tools
+    )
+    phase_link = escaped(link("workspace:phase", phase.value))
+    return mark_safe(  # noqa: S308 - every value escaped
+        f'<li><a href="{phase_link}">{escaped(phase.label)}</a>: {links}</li>'
+    )
+
+
+def work_item(item: Item) -> SafeString:
+    """One item as a list entry: its code linked, its line, its urgency and when it is due
+    (overdue ones marked)."""
+    overdue = item.overdue
+    parts = [
+        '<li class="overdue-item">' if overdue else "<li>",
+        f'<a href="{escaped(item.url)}"><code>{escaped(item.code)}</code></a> ',
+        escaped(item.text),
+    ]
+    if urgency := item.urgency_label:
+        parts.append(f" · {escaped(urgency)}")
+    if item.due:
+        # as {% blocktranslate %} writes it: the message as translated, the value escaped
+        due = gettext("due %(due)s") % {"due": escaped(item.due_shown)}
+        late = f'<span class="overdue">{escaped(gettext("overdue"))}, {due}</span>'
+        parts.append(f" · {late if overdue else due}")
+    parts.append("</li>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped above

@@ -1,0 +1,90 @@
+"""Querysets compiled once per process (``spona.core.prepared``): the signed-in user is read
+with the SQL compiled when the process first asked, and reads what the database holds now."""
+
+import threading
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from spona.accounts.backends import UserBackend
+from spona.accounts.models import Role, User
+from spona.core.prepared import Prepared
+from spona.institutions.models import Institution
+
+pytestmark = pytest.mark.django_db
+
+
+def _by_role(role: str) -> Any:
+    return User.objects.filter(role=role).order_by("pk")
+
+
+def test_a_prepared_query_reads_as_the_queryset_would_for_any_value(make_user) -> None:
+    managers = [make_user(Role.CASE_MANAGER) for _ in range(2)]
+    supervisor = make_user(Role.SUPERVISOR)
+    built: list[str] = []
+
+    def by_role(role: str) -> Any:
+        built.append(role)
+        return _by_role(role)
+
+    prepared = Prepared(by_role, "sample")
+    assert prepared(Role.CASE_MANAGER) == managers
+    assert prepared(Role.SUPERVISOR) == [supervisor]
+    assert prepared(Role.ANALYST) == []
+    assert built == ["sample"]  # built and compiled once, for the first use
+
+
+def test_the_signed_in_user_comes_with_institution_and_municipality_in_one_query(
+    make_user,
+) -> None:
+    made = make_user(Role.SUPERVISOR)
+    with CaptureQueriesContext(connection) as captured:
+        user = UserBackend().get_user(str(made.pk))
+        assert user is not None
+        assert (user.pk, user.username, user.role) == (made.pk, made.username, made.role)
+        assert user.institution == made.institution
+        assert user.institution.municipality == made.institution.municipality
+    assert len(captured) == 1
+    assert UserBackend().get_user(str(made.pk + 1000)) is None
+    assert UserBackend().get_user("not a key") is None
+
+
+def test_a_deactivated_or_moved_user_is_read_as_they_are_now(make_user, municipality) -> None:
+    user = make_user(Role.CASE_MANAGER)
+    client = Client()
+    client.force_login(user)
+    assert client.get(reverse("workspace:home")).status_code == 200
+    other = Institution.objects.create(name="Дом здравља", type="health", municipality=municipality)
+    User.objects.filter(pk=user.pk).update(institution=other)
+    assert client.get(reverse("workspace:home")).context["user"].institution == other
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert client.get(reverse("workspace:home")).status_code == 302  # to the sign-in page
+
+
+def test_a_query_whose_parameters_are_not_its_values_is_refused(make_user) -> None:
+    with pytest.raises(ValueError, match="parameters"):
+        Prepared(lambda role: _by_role(role).exclude(username="nobody"), "sample")(Role.ANALYST)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_thread_reads_through_its_own_connection(make_user) -> None:
+    user = make_user(Role.CASE_MANAGER)
+    prepared = Prepared(_by_role, "sample")
+    assert prepared(Role.CASE_MANAGER) == [user]  # compiled on this thread's connection
+    found: list[Any] = []
+
+    def read() -> None:
+        # Django refuses a connection made in another thread: the kept compiler's would fail
+        try:
+            found.append(prepared(Role.CASE_MANAGER))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+    assert found == [[user]]
