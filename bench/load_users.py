@@ -23,8 +23,10 @@ from locust import FastHttpUser, constant, constant_throughput, events, task
 
 ACCOUNTS = json.loads(os.environ.get("BENCH_ACCOUNTS", "[]"))
 PASSWORD = os.environ.get("BENCH_PASSWORD", "")
-PER_USER_RATE = float(os.environ.get("BENCH_PER_USER_RATE", "0"))  # 0: closed loop
-WAIT = constant_throughput(PER_USER_RATE) if PER_USER_RATE else constant(0)
+#: requests per second each user makes in the open loop; 0: closed loop, no pause
+PER_USER_RATE = float(os.environ.get("BENCH_PER_USER_RATE", "0"))
+#: the requests a task makes where it is not one (locust paces tasks, not requests)
+REQUESTS_OF_TASK = {"new_signal": 3}
 _next_account = itertools.count()
 USERS = int(os.environ.get("BENCH_USERS", "1"))
 RUN_SECONDS = float(os.environ.get("BENCH_RUN_SECONDS", "60"))
@@ -58,8 +60,6 @@ def _ready(user: FastHttpUser) -> None:
 
 
 class SponaUser(FastHttpUser):
-    wait_time = WAIT
-
     def on_start(self) -> None:
         account = ACCOUNTS[next(_next_account) % len(ACCOUNTS)]
         form = self.client.get("/accounts/sign-in/", name="sign-in").text
@@ -140,11 +140,24 @@ class SponaUser(FastHttpUser):
 
 
 class BareUser(FastHttpUser):
-    wait_time = WAIT
-
     def on_start(self) -> None:
         _ready(self)
 
     @task
     def page(self) -> None:
         self.client.get("/", name="bare page")
+
+
+def _paced(user: type[FastHttpUser]) -> None:
+    """The user's pause: none in the closed loop; in the open loop, tasks at the rate that
+    makes ``PER_USER_RATE`` requests a second, given how many requests its tasks make on
+    average (each task is listed once per unit of its weight)."""
+    if not PER_USER_RATE:
+        user.wait_time = constant(0)
+        return
+    made = [REQUESTS_OF_TASK.get(getattr(t, "__name__", ""), 1) for t in user.tasks]
+    user.wait_time = constant_throughput(PER_USER_RATE * len(made) / sum(made))
+
+
+for _user in (SponaUser, BareUser):
+    _paced(_user)
