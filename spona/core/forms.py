@@ -8,6 +8,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from spona.core.markup import escaped
 from spona.core.translit import fold
 
 
@@ -31,20 +32,6 @@ def limit_choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> N
     if not isinstance(field, forms.ModelChoiceField):
         raise TypeError(f"{name} is not a model choice field")
     field.queryset = queryset
-
-
-#: what ``html.escape`` (and so Django's ``escape``) replaces, in one ``str.translate``
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
-
-
-def _escaped(value: Any) -> str:
-    """``conditional_escape`` without its wrappers: a safe string as it is, anything else
-    escaped (called twice per option of a select)."""
-    if type(value) is str:
-        return value.translate(_ESCAPES)
-    if hasattr(value, "__html__"):
-        return str(value.__html__())
-    return str(value).translate(_ESCAPES)
 
 
 class ManyOptionsSelect(forms.Select):
@@ -89,7 +76,7 @@ def _options(choices: tuple[tuple[str, str], ...]) -> tuple[tuple[str, ...], tup
 def _attributes(attrs: dict[str, Any]) -> str:
     """Django's ``attrs.html``: ` name="value"` each, ` name` for true, nothing for false."""
     return "".join(
-        f" {_escaped(name)}" if value is True else f' {_escaped(name)}="{_escaped(value)}"'
+        f" {escaped(name)}" if value is True else f' {escaped(name)}="{escaped(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -113,22 +100,22 @@ class FormRenderer(DjangoTemplates):
 
     def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
         if template_name == "django/forms/label.html":
-            label = _escaped(context["label"])
+            label = escaped(context["label"])
             if not context["use_tag"]:
                 return label.strip()
-            tag = _escaped(context["tag"])
+            tag = escaped(context["tag"])
             return f"<{tag}{_attributes(context['attrs'])}>{label}</{tag}>".strip()
         widget = context.get("widget")
         if template_name in _INPUTS and widget is not None:
-            value = "" if widget["value"] is None else f' value="{_escaped(widget["value"])}"'
+            value = "" if widget["value"] is None else f' value="{escaped(widget["value"])}"'
             return (
-                f'<input type="{_escaped(widget["type"])}" name="{_escaped(widget["name"])}"'
+                f'<input type="{escaped(widget["type"])}" name="{escaped(widget["name"])}"'
                 f"{value}{_attributes(widget['attrs'])}>"
             )
         if template_name == "django/forms/widgets/textarea.html" and widget is not None:
-            text = _escaped(widget["value"]) if widget["value"] else ""
+            text = escaped(widget["value"]) if widget["value"] else ""
             return (
-                f'<textarea name="{_escaped(widget["name"])}"{_attributes(widget["attrs"])}>\n'
+                f'<textarea name="{escaped(widget["name"])}"{_attributes(widget["attrs"])}>\n'
                 f"{text}</textarea>"
             )
         return str(super().render(template_name, context, request))

@@ -6,7 +6,8 @@ from django.template.defaulttags import CsrfTokenNode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
-from spona.core.templatetags.spona_layout import escaped, link
+from spona.core.markup import escaped
+from spona.core.templatetags.spona_layout import link
 
 register = template.Library()
 

@@ -1,6 +1,5 @@
 """Layout helpers of the base template."""
 
-import html
 from functools import lru_cache
 
 from django import template
@@ -10,13 +9,6 @@ from django.utils.safestring import SafeString, mark_safe
 from spona.core.stacking import label_cells
 
 register = template.Library()
-
-
-def escaped(value: object) -> str:
-    """What ``conditional_escape`` makes of ``value``, without its lazy-string wrapper (about a
-    dozen Python calls a value): for the tags below that write markup in Python."""
-    marked = getattr(value, "__html__", None)
-    return str(marked()) if marked is not None else html.escape(str(value))
 
 
 @register.filter(is_safe=True)

@@ -8,8 +8,9 @@ from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
+from spona.core.markup import escaped
 from spona.core.phases import Phase, Tool
-from spona.core.templatetags.spona_layout import escaped, link
+from spona.core.templatetags.spona_layout import link
 from spona.core.work import Item, Section
 
 register = template.Library()
