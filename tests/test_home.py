@@ -77,6 +77,19 @@ def town(municipality, social_welfare):
     }
 
 
+def _presumed_victim_screened(town) -> None:
+    """The case manager screens the town's person as a presumed adult victim: the
+    first-contact protocol's steps start."""
+    screening.catalogue_load_default()
+    started = screening.screening_start(user=town["manager"], person=town["person"])
+    screening.screening_complete(
+        user=town["manager"],
+        screening=started,
+        expected_version=1,
+        data={"indicators": PRESUMED_ADULT},
+    )
+
+
 def _home(user) -> tuple[dict[str, Section], str]:
     client = Client()
     client.force_login(user)
@@ -163,14 +176,7 @@ def test_the_police_duty_officer_triages_and_sees_the_tasks_of_the_police(town) 
 def test_the_supervisor_sees_overdue_protocol_steps_by_person_code_and_the_read_is_audited(
     town,
 ) -> None:
-    screening.catalogue_load_default()
-    started = screening.screening_start(user=town["manager"], person=town["person"])
-    screening.screening_complete(
-        user=town["manager"],
-        screening=started,
-        expected_version=1,
-        data={"indicators": PRESUMED_ADULT},
-    )
+    _presumed_victim_screened(town)
     ProtocolStep.objects.filter(code="notify_centre_24h").update(
         due_at=timezone.now() - timedelta(hours=1)
     )
@@ -303,14 +309,7 @@ def test_a_work_section_is_written_as_the_template_wrote_it(language) -> None:
 def test_the_sections_read_only_what_they_show(town) -> None:
     """The sections' queries leave out what their items do not show: no encrypted text of a
     signal or a person is read (nor decrypted) for the home page."""
-    screening.catalogue_load_default()
-    started = screening.screening_start(user=town["manager"], person=town["person"])
-    screening.screening_complete(
-        user=town["manager"],
-        screening=started,
-        expected_version=1,
-        data={"indicators": PRESUMED_ADULT},
-    )
+    _presumed_victim_screened(town)
     ProtocolStep.objects.update(due_at=timezone.now() - timedelta(hours=1))
     with CaptureQueriesContext(connection) as captured:
         sections, html = _home(town["manager"])
