@@ -169,7 +169,7 @@ def test_the_scan_reads_a_person_as_the_registration_check_does(
         person=person, kind=DocumentKind.PASSPORT, number="ab 123 456", number_index="-"
     )
     (rows,) = scan._rows([person.pk])
-    pk, record = scan._record(rows[0])
+    ((pk, record),) = scan._records(rows)
     assert pk == person.pk
     assert record == record_of(Person.objects.get(pk=person.pk))
     assert (record.settlement, record.documents) == ("Житковац", ("ab123456",))

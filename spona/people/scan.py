@@ -38,8 +38,8 @@ import gc
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Hashable, Iterable, Iterator, Mapping, Sequence
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -51,10 +51,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from spona.core.fields import decrypt
+from spona.core.fields import decrypter
 from spona.people import matching
 from spona.people.duplicates import KIND_BITS, KINDS, hash_key, record_of
-from spona.people.identifiers import document_number
 from spona.people.matching import CEILINGS, MAX_TOKENS, THRESHOLD, PersonRecord
 from spona.people.models import IdentityDocument, Person, PersonMatchKey, Sex
 
@@ -700,7 +699,7 @@ def ceilings(
 # --- 2. reading --------------------------------------------------------------------------
 
 
-def _rows(ids: Sequence[int]) -> Iterator[list[tuple[Any, ...]]]:
+def _rows(ids: Sequence[int]) -> Generator[list[tuple[Any, ...]]]:
     """The persons' rows (not merged away), ``CHUNK`` at a time: plain and encrypted
     columns, then their documents' encrypted numbers. ``ids`` ascending: each chunk is
     read as the range of ids from its first to its last, and the persons not asked for
@@ -729,19 +728,19 @@ def _rows(ids: Sequence[int]) -> Iterator[list[tuple[Any, ...]]]:
             yield [(*row, tuple(numbers.get(row[0], ()))) for row in rows]
 
 
-def _record(row: tuple[Any, ...]) -> tuple[int, PersonRecord]:
-    """A row decrypted into the person's record."""
+def _record(row: tuple[Any, ...], decrypt: Callable[[str], str]) -> tuple[int, PersonRecord]:
+    """A row decrypted (``decrypt``: ``fields.decrypter()``) into the person's record."""
     plain = dict(zip(_PLAIN, row, strict=False))
     encrypted = row[len(_PLAIN) : -1]
     fields = {name: decrypt(token) for name, token in zip(_ENCRYPTED, encrypted, strict=True)}
     person = SimpleNamespace(pk=None, **plain, **fields)  # record_of reads it as a Person
-    numbers = (document_number(decrypt(token)) for token in row[-1])
-    record = replace(record_of(person), documents=tuple(sorted({n for n in numbers if n})))
+    record = record_of(person, documents=[decrypt(token) for token in row[-1]])
     return int(plain["id"]), matching.prepared(record)
 
 
 def _records(rows: list[tuple[Any, ...]]) -> list[tuple[int, PersonRecord]]:
-    return [_record(row) for row in rows]
+    decrypt = decrypter()
+    return [_record(row, decrypt) for row in rows]
 
 
 # --- 3. scoring --------------------------------------------------------------------------
@@ -862,19 +861,25 @@ def find_links(
     then pairs scored. ``processes``: the workers (``PROCESSES`` unless given; one: none,
     as with fewer than two chunks of pairs)."""
     report = progress or (lambda done, total: None)
-    found_blocks = blocks().reaching()
+    records: dict[int, PersonRecord] = {}
+    if (processes or PROCESSES) > 1:
+        found_blocks, read_up_to = _blocks_while_reading(records)
+    else:
+        found_blocks, read_up_to = blocks().reaching(), -1
     pairs = found_blocks.pairs
-    ids: list[int] = np.unique(pairs).tolist()
+    ids = np.unique(pairs)
+    records = {pk: records[pk] for pk in ids[ids <= read_up_to].tolist() if pk in records}
+    rest: list[int] = ids[ids > read_up_to].tolist()
     total = len(ids) + len(pairs)
     report(0, total)
+    report(len(ids) - len(rest), total)
     workers = (processes or PROCESSES) if len(pairs) >= 2 * CHUNK else 1
-    records: dict[int, PersonRecord] = {}
     links: list[Link] = []
     try:
         with _workers(workers) as pool:
-            for read, chunk in enumerate(_map(pool, _records, _rows(ids)), start=1):
+            for read, chunk in enumerate(_map(pool, _records, _rows(rest)), start=1):
                 records.update(chunk)
-                report(min(read * CHUNK, len(ids)), total)
+                report(len(ids) - len(rest) + min(read * CHUNK, len(rest)), total)
         _shared.update(blocks=found_blocks, records=records)
         done = len(ids)
         with _workers(workers) as pool:
@@ -886,6 +891,48 @@ def find_links(
         _shared.clear()
         gc.unfreeze()
     return _clusters(links), len(pairs)
+
+
+def _blocks_while_reading(records: dict[int, PersonRecord]) -> tuple[Blocks, int]:
+    """``blocks().reaching()``, and the highest person id up to which every person (not
+    merged away) was read into ``records``. The blocks are reckoned in a forked child
+    (the key table read here first: one connection), while this process reads and
+    decrypts persons by ascending id: at a million three persons in four are in some
+    pair, and the grouping would leave the other core idle (docs/performance.md, "Sixth
+    pass"). Reading stops when the blocks come; the persons in no pair are dropped then."""
+    keys, persons = _key_table()
+    plain = _plain()
+    receiving, sending = multiprocessing.get_context("fork").Pipe(duplex=False)
+    child = multiprocessing.get_context("fork").Process(
+        target=_send_blocks, args=(sending, keys, persons, plain)
+    )
+    child.start()
+    sending.close()
+    del keys, persons  # the child's now
+    read_up_to = -1
+    with closing(_rows(range(len(plain.place)))) as chunks:
+        for chunk in chunks:
+            records.update(_records(chunk))
+            read_up_to = min(read_up_to + CHUNK, len(plain.place) - 1)
+            if receiving.poll():
+                break
+    outcome = receiving.recv()
+    child.join()
+    if isinstance(outcome, BaseException):
+        raise outcome
+    found: Blocks = outcome
+    return found, read_up_to
+
+
+def _send_blocks(sending: Any, keys: np.ndarray, persons: np.ndarray, plain: Plain) -> None:
+    """The blocked pairs that can match (or the error) sent to the parent (in a child
+    forked with the key rows: it uses no database connection)."""
+    try:
+        found: Blocks | BaseException = blocked(keys, persons, plain, KIND_LIMITS).reaching()
+    except Exception as error:  # raised again in the parent
+        found = error
+    sending.send(found)
+    sending.close()
 
 
 @contextmanager
