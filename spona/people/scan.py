@@ -13,9 +13,10 @@ every pair of persons that share a stored blocking key:
    the pair's namesakes where a name key it shares tells them.
    **A ceiling per pair** (``ceilings``): the most ``matching.score``'s evidence could add,
    told from the keys the two bear (how many name tokens, a date of birth read back from its
-   key, a JMBG, documents, an address) and the plain sex and municipality; a pair whose
-   ceiling is below the threshold cannot match and is dropped here (at a million, nine
-   pairs in ten: docs/performance.md, "Fourth pass").
+   key, a JMBG, documents, an address) and the plain sex and municipality, and whether
+   both have a parent's name and a settlement stored; a pair whose ceiling is below the
+   threshold cannot match and is dropped here (at a million, nine pairs in ten:
+   docs/performance.md, "Fourth pass").
 2. **Reading**: only the persons in some pair left are read (a raw cursor, no model
    instances) and decrypted, in ``PROCESSES`` worker processes.
 3. **Scoring**: each pair is scored (in the same workers, forked after the records are
@@ -38,8 +39,8 @@ import gc
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Generator, Hashable, Iterable, Iterator, Mapping, Sequence
-from contextlib import closing, contextmanager
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -712,7 +713,7 @@ def ceilings(
 # --- 2. reading --------------------------------------------------------------------------
 
 
-def _rows(ids: Sequence[int]) -> Generator[list[tuple[Any, ...]]]:
+def _rows(ids: Sequence[int]) -> Iterator[list[tuple[Any, ...]]]:
     """The persons' rows (not merged away), ``CHUNK`` at a time: plain and encrypted
     columns, then their documents' encrypted numbers. ``ids`` ascending: each chunk is
     read as the range of ids from its first to its last, and the persons not asked for
@@ -874,25 +875,19 @@ def find_links(
     then pairs scored. ``processes``: the workers (``PROCESSES`` unless given; one: none,
     as with fewer than two chunks of pairs)."""
     report = progress or (lambda done, total: None)
-    records: dict[int, PersonRecord] = {}
-    if (processes or PROCESSES) > 1:
-        found_blocks, read_up_to = _blocks_while_reading(records)
-    else:
-        found_blocks, read_up_to = blocks().reaching(), -1
+    found_blocks = blocks().reaching()
     pairs = found_blocks.pairs
-    ids = np.unique(pairs)
-    records = {pk: records[pk] for pk in ids[ids <= read_up_to].tolist() if pk in records}
-    rest: list[int] = ids[ids > read_up_to].tolist()
+    ids: list[int] = np.unique(pairs).tolist()
     total = len(ids) + len(pairs)
     report(0, total)
-    report(len(ids) - len(rest), total)
     workers = (processes or PROCESSES) if len(pairs) >= 2 * CHUNK else 1
+    records: dict[int, PersonRecord] = {}
     links: list[Link] = []
     try:
         with _workers(workers) as pool:
-            for read, chunk in enumerate(_map(pool, _records, _rows(rest)), start=1):
+            for read, chunk in enumerate(_map(pool, _records, _rows(ids)), start=1):
                 records.update(chunk)
-                report(len(ids) - len(rest) + min(read * CHUNK, len(rest)), total)
+                report(min(read * CHUNK, len(ids)), total)
         _shared.update(blocks=found_blocks, records=records)
         done = len(ids)
         with _workers(workers) as pool:
@@ -904,48 +899,6 @@ def find_links(
         _shared.clear()
         gc.unfreeze()
     return _clusters(links), len(pairs)
-
-
-def _blocks_while_reading(records: dict[int, PersonRecord]) -> tuple[Blocks, int]:
-    """``blocks().reaching()``, and the highest person id up to which every person (not
-    merged away) was read into ``records``. The blocks are reckoned in a forked child
-    (the key table read here first: one connection), while this process reads and
-    decrypts persons by ascending id: at a million three persons in four are in some
-    pair, and the grouping would leave the other core idle (docs/performance.md, "Sixth
-    pass"). Reading stops when the blocks come; the persons in no pair are dropped then."""
-    keys, persons = _key_table()
-    plain = _plain()
-    receiving, sending = multiprocessing.get_context("fork").Pipe(duplex=False)
-    child = multiprocessing.get_context("fork").Process(
-        target=_send_blocks, args=(sending, keys, persons, plain)
-    )
-    child.start()
-    sending.close()
-    del keys, persons  # the child's now
-    read_up_to = -1
-    with closing(_rows(range(len(plain.place)))) as chunks:
-        for chunk in chunks:
-            records.update(_records(chunk))
-            read_up_to = min(read_up_to + CHUNK, len(plain.place) - 1)
-            if receiving.poll():
-                break
-    outcome = receiving.recv()
-    child.join()
-    if isinstance(outcome, BaseException):
-        raise outcome
-    found: Blocks = outcome
-    return found, read_up_to
-
-
-def _send_blocks(sending: Any, keys: np.ndarray, persons: np.ndarray, plain: Plain) -> None:
-    """The blocked pairs that can match (or the error) sent to the parent (in a child
-    forked with the key rows: it uses no database connection)."""
-    try:
-        found: Blocks | BaseException = blocked(keys, persons, plain, KIND_LIMITS).reaching()
-    except Exception as error:  # raised again in the parent
-        found = error
-    sending.send(found)
-    sending.close()
 
 
 @contextmanager
