@@ -169,10 +169,24 @@ def test_the_scan_reads_a_person_as_the_registration_check_does(
         person=person, kind=DocumentKind.PASSPORT, number="ab 123 456", number_index="-"
     )
     (rows,) = scan._rows([person.pk])
-    pk, record = scan._record(rows[0])
+    ((pk, record),) = scan._records(rows)
     assert pk == person.pk
     assert record == record_of(Person.objects.get(pk=person.pk))
     assert (record.settlement, record.documents) == ("Житковац", ("ab123456",))
+
+
+def test_the_plain_columns_tell_whether_a_parent_and_a_settlement_are_stored(
+    register: dict[str, Person],
+) -> None:
+    """Empty values are stored empty, so whether a person has a parent's name or a
+    settlement is read without decrypting: the ceiling counts them only where both have."""
+    person = register["marko_again"]
+    Person.objects.filter(pk=person.pk).update(settlement="Житковац", parent_name="Милан")
+    others = [p.pk for p in register.values() if p.pk != person.pk]
+    Person.objects.filter(pk__in=others).update(settlement="", parent_name="")
+    stored = scan._plain().stored
+    assert stored[person.pk] == scan._PARENT | scan._SETTLEMENT
+    assert set(stored[others].tolist()) == {0}
 
 
 def test_the_scan_reads_only_the_persons_asked_for_though_it_reads_ranges(
@@ -365,7 +379,7 @@ def test_no_pair_the_cut_drops_could_have_matched(name_limit: int) -> None:
         known = rec.sex in ("female", "male") and not (rec.jmbg and rng.random() < 0.3)
         sex[pk] = ("female", "male").index(rec.sex) + 1 if known else 0  # else read from the JMBG
     limits = {**scan.KIND_LIMITS, "n": name_limit, "e": name_limit}
-    found = scan.blocked(keys, persons.astype(np.int32), scan.Plain(place, sex), limits)
+    found = scan.blocked(keys, persons.astype(np.int32), _plain(records, place, sex), limits)
 
     def namesakes(a: int, b: int, counted: int) -> int | None:
         if counted != scan._UNKNOWN:
@@ -387,6 +401,15 @@ def test_no_pair_the_cut_drops_could_have_matched(name_limit: int) -> None:
     assert len(found.reaching().pairs) < len(found.pairs) * 2 / 3
 
 
+def _plain(records: dict[int, PersonRecord], place: np.ndarray, sex: np.ndarray) -> scan.Plain:
+    """The plain columns of the records stored under their keys (ids): which have a
+    parent's name and a settlement read from the records themselves."""
+    stored = np.zeros(len(place), np.int8)
+    for pk, rec in records.items():
+        stored[pk] = scan._PARENT * bool(rec.parent) + scan._SETTLEMENT * bool(rec.settlement)
+    return scan.Plain(place, sex, stored)
+
+
 def _ceiling_and_points(a: PersonRecord, b: PersonRecord) -> tuple[float, float]:
     """The scan's ceiling of the pair of ``a`` and ``b`` (stored alone, both men) and the
     points ``matching.points`` gives them, with the namesakes the scan counts."""
@@ -394,9 +417,8 @@ def _ceiling_and_points(a: PersonRecord, b: PersonRecord) -> tuple[float, float]
     rows = [(hash_key(key), pk) for pk, rec in records.items() for key in blocking_keys(rec)]
     keys, persons = (np.array(column) for column in zip(*rows, strict=True))
     place = np.array([0, a.municipality_id or 0, b.municipality_id or 0], np.int32)
-    found = scan.blocked(
-        keys, persons.astype(np.int32), scan.Plain(place, np.full(3, 2, np.int8)), scan.KIND_LIMITS
-    )
+    plain = _plain(records, place, np.full(3, 2, np.int8))
+    found = scan.blocked(keys, persons.astype(np.int32), plain, scan.KIND_LIMITS)
     assert found.pairs.tolist() == [[1, 2]]
     counted = int(found.namesakes[0])
     namesakes = None if counted == scan._UNKNOWN else counted

@@ -38,7 +38,18 @@ def decrypt(token: str) -> str:
     (written before empties were stored empty) still opens, to ``''``."""
     if not token:
         return ""
-    return fernet_opener(tuple(settings.FIELD_ENCRYPTION_KEYS)).decrypt(token.encode()).decode()
+    return decrypter()(token)
+
+
+def decrypter() -> Callable[[str], str]:
+    """``decrypt`` with the keys in force looked up once, for opening many tokens in a row
+    (the batch duplicate scan opens millions: the settings lookup was a sixth of each)."""
+    opener = fernet_opener(tuple(settings.FIELD_ENCRYPTION_KEYS))
+
+    def opened(token: str) -> str:
+        return opener.decrypt(token.encode()).decode() if token else ""
+
+    return opened
 
 
 def blind_index(value: str) -> str:

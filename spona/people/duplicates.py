@@ -89,10 +89,11 @@ def _jmbg(text: str | None) -> jmbg.Jmbg | None:
         return None
 
 
-def record_of(person: Any) -> PersonRecord:
+def record_of(person: Any, documents: Iterable[str] | None = None) -> PersonRecord:
     """What matching compares of a stored person (any object with Person's fields, a
     migration's historical model too: fields only). A valid JMBG stands in for a
-    missing date of birth and sex."""
+    missing date of birth and sex. ``documents``: the person's document numbers, where
+    the caller read them itself (the batch scan); otherwise the person's documents."""
     estimate = None
     if person.estimated_age is not None:
         registered = person.created_at or timezone.now()
@@ -116,7 +117,7 @@ def record_of(person: Any) -> PersonRecord:
             getattr(person, "birth_surname", ""), getattr(person, "previous_surnames", "")
         ),
         other_names=_listed(getattr(person, "other_names", "")),
-        documents=_documents(person),
+        documents=_documents(person) if documents is None else _compared(documents),
         settlement=getattr(person, "settlement", "") or "",
         address=getattr(person, "address", "") or "",
     )
@@ -127,8 +128,13 @@ def _documents(person: Any) -> tuple[str, ...]:
     unsaved person, may have none)."""
     if person.pk is None or not hasattr(person, "documents"):
         return ()
-    numbers = (document_number(d.number or "") for d in person.documents.all())
-    return tuple(sorted({n for n in numbers if n}))
+    return _compared(d.number or "" for d in person.documents.all())
+
+
+def _compared(numbers: Iterable[str]) -> tuple[str, ...]:
+    """Document numbers as compared: folded, each once, sorted."""
+    folded = (document_number(number) for number in numbers)
+    return tuple(sorted({n for n in folded if n}))
 
 
 @lru_cache(maxsize=4)

@@ -13,9 +13,10 @@ every pair of persons that share a stored blocking key:
    the pair's namesakes where a name key it shares tells them.
    **A ceiling per pair** (``ceilings``): the most ``matching.score``'s evidence could add,
    told from the keys the two bear (how many name tokens, a date of birth read back from its
-   key, a JMBG, documents, an address) and the plain sex and municipality; a pair whose
-   ceiling is below the threshold cannot match and is dropped here (at a million, nine
-   pairs in ten: docs/performance.md, "Fourth pass").
+   key, a JMBG, documents, an address) and the plain sex and municipality, and whether
+   both have a parent's name and a settlement stored; a pair whose ceiling is below the
+   threshold cannot match and is dropped here (at a million, nine pairs in ten:
+   docs/performance.md, "Fourth pass").
 2. **Reading**: only the persons in some pair left are read (a raw cursor, no model
    instances) and decrypted, in ``PROCESSES`` worker processes.
 3. **Scoring**: each pair is scored (in the same workers, forked after the records are
@@ -51,10 +52,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from spona.core.fields import decrypt
+from spona.core.fields import decrypter
 from spona.people import matching
 from spona.people.duplicates import KIND_BITS, KINDS, hash_key, record_of
-from spona.people.identifiers import document_number
 from spona.people.matching import CEILINGS, MAX_TOKENS, THRESHOLD, PersonRecord
 from spona.people.models import IdentityDocument, Person, PersonMatchKey, Sex
 
@@ -161,13 +161,21 @@ def _key_table() -> tuple[np.ndarray, np.ndarray]:
 _SEXES = (Sex.FEMALE.value, Sex.MALE.value)
 
 
+#: ``Plain.stored``'s bits: a parent's name, a settlement stored (not empty)
+_PARENT, _SETTLEMENT = 1, 2
+
+
 @dataclass(frozen=True)
 class Plain:
     """What is stored in the clear of each person, by id (persons merged away too): the
-    municipality (0: none) and the sex (``_SEXES``' number, from 1; 0: other or unknown)."""
+    municipality (0: none), the sex (``_SEXES``' number, from 1; 0: other or unknown), and
+    which of the parent's name and the settlement are stored not empty (``_PARENT``,
+    ``_SETTLEMENT``: an empty value is stored as ``''``, not as a token, so whether it is
+    empty is plain; a token of ``''`` written before that counts as not empty)."""
 
     place: np.ndarray
     sex: np.ndarray
+    stored: np.ndarray
 
     def of(self, column: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """``column``'s values for ``ids``; 0 for an id above the highest read."""
@@ -178,19 +186,21 @@ class Plain:
 
 
 def _plain() -> Plain:
-    """Every person's municipality and sex, in one packed query (the sex folded into the
-    municipality's two low bits)."""
+    """Every person's municipality, sex and stored parent's name and settlement, in one
+    packed query (the sex in the two low bits, then those two)."""
     table = connection.ops.quote_name(Person._meta.db_table)
     sexes = " ".join(f"WHEN '{sex}' THEN {code}" for code, sex in enumerate(_SEXES, start=1))
     sql = (
-        f"SELECT id, COALESCE(municipality_id, 0) * 4 + CASE sex {sexes} ELSE 0 END "  # noqa: S608 - the model's table
-        f"FROM {table}"
+        f"SELECT id, COALESCE(municipality_id, 0) * 16 + CASE sex {sexes} ELSE 0 END "  # noqa: S608 - the model's table
+        f"+ CASE WHEN parent_name <> '' THEN {_PARENT * 4} ELSE 0 END "
+        f"+ CASE WHEN settlement <> '' THEN {_SETTLEMENT * 4} ELSE 0 END FROM {table}"
     )
-    ids, both = _two_columns(sql, bucket="first")
+    ids, packed = _two_columns(sql, bucket="first")
     size = int(ids.max()) + 1 if len(ids) else 0
     place, sex = np.zeros(size, dtype=np.int32), np.zeros(size, dtype=np.int8)
-    place[ids], sex[ids] = both >> 2, both & 3
-    return Plain(place=place, sex=sex)
+    stored = np.zeros(size, dtype=np.int8)
+    place[ids], sex[ids], stored[ids] = packed >> 4, packed & 3, (packed >> 2) & 3
+    return Plain(place=place, sex=sex, stored=stored)
 
 
 #: a packed row: two big-endian 64-bit integers
@@ -650,7 +660,9 @@ def ceilings(
     - sex: a sex stored as female or male is the record's (a JMBG fills in only an
       unknown one): then exact; otherwise at most the same sex.
     - municipality: a plain column, exact (the scan passes no ``place_share``);
-      settlement and a parent's name: at most the same (no key tells them).
+      settlement and a parent's name: at most the same where both persons' are stored
+      not empty (``Plain.stored``; no key tells them), otherwise 0 (``other_points`` and
+      ``identifier_points`` compare them only where both are given).
     - documents: a person with any bears a ``k`` key, so without one on either side 0.
     - JMBG: a valid one gives a ``j`` key; both bearing one and not the same one:
       ``CEILINGS.other_jmbg`` exactly.
@@ -680,6 +692,7 @@ def ceilings(
         np.where(place_a == place_b, c.same_place, c.other_place),
         0.0,
     )
+    stored = plain.of(plain.stored, a) & plain.of(plain.stored, b)
     jmbg = np.where(bearers.both("j", a, b), c.other_jmbg, 0.0)
     same_jmbg = bearers.both("j", a, b) & (bearers.jmbg[a] == bearers.jmbg[b])
     total = (
@@ -688,8 +701,8 @@ def ceilings(
         + born
         + sex
         + place
-        + c.settlement
-        + c.parent
+        + np.where(stored & _SETTLEMENT, c.settlement, 0.0)
+        + np.where(stored & _PARENT, c.parent, 0.0)
         + np.where(bearers.both("k", a, b), c.documents, 0.0)
         + jmbg
         + np.where(bearers.both("a", a, b), c.addresses, c.one_address)
@@ -729,19 +742,19 @@ def _rows(ids: Sequence[int]) -> Iterator[list[tuple[Any, ...]]]:
             yield [(*row, tuple(numbers.get(row[0], ()))) for row in rows]
 
 
-def _record(row: tuple[Any, ...]) -> tuple[int, PersonRecord]:
-    """A row decrypted into the person's record."""
+def _record(row: tuple[Any, ...], decrypt: Callable[[str], str]) -> tuple[int, PersonRecord]:
+    """A row decrypted (``decrypt``: ``fields.decrypter()``) into the person's record."""
     plain = dict(zip(_PLAIN, row, strict=False))
     encrypted = row[len(_PLAIN) : -1]
     fields = {name: decrypt(token) for name, token in zip(_ENCRYPTED, encrypted, strict=True)}
     person = SimpleNamespace(pk=None, **plain, **fields)  # record_of reads it as a Person
-    numbers = (document_number(decrypt(token)) for token in row[-1])
-    record = replace(record_of(person), documents=tuple(sorted({n for n in numbers if n})))
+    record = record_of(person, documents=[decrypt(token) for token in row[-1]])
     return int(plain["id"]), matching.prepared(record)
 
 
 def _records(rows: list[tuple[Any, ...]]) -> list[tuple[int, PersonRecord]]:
-    return [_record(row) for row in rows]
+    decrypt = decrypter()
+    return [_record(row, decrypt) for row in rows]
 
 
 # --- 3. scoring --------------------------------------------------------------------------
