@@ -34,6 +34,17 @@ def test_tables_without_a_header_and_nested_tables_are_left_right() -> None:
     assert label_cells("<p>no table</p>") == "<p>no table</p>"
 
 
+def test_every_table_is_labelled_and_what_lies_between_them_is_left_as_it_is() -> None:
+    """Only the tables are scanned (issue 18: the risk map's page is mostly its map): a table
+    after a map, one after a stray closing tag, and cells outside every table."""
+    around = '<svg><g><path d="M0 0"/></g></svg><td>outside</td></table><tr><td>stray</td></tr>'
+    page = f"{around}{TABLE}{around}{TABLE.upper()}{around}"
+    out = label_cells(page)
+    assert out.count('<td data-label="From">Пирот</td>') == 1
+    assert out.count('<TD data-label="FROM">ПИРОТ</TD>') == 1
+    assert out.count(around) == 3
+
+
 def test_every_page_gets_labelled_tables(municipality) -> None:
     user = UserFactory(institution=InstitutionFactory(municipality=municipality))
     client = Client()

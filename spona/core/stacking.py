@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 
 _TAG = re.compile(r"<(/?)(table|thead|tr|th|td)\b([^>]*)>", re.IGNORECASE)
+_TABLE = re.compile(r"<table\b", re.IGNORECASE)
 _ANY_TAG = re.compile(r"<[^>]*>")
 _CELL_END = re.compile(r"</t[hd]\s*>", re.IGNORECASE)
 _COLSPAN = re.compile(r'\bcolspan\s*=\s*"?(\d+)', re.IGNORECASE)
@@ -31,7 +32,7 @@ class _Table:
 
 
 def _span(attributes: str) -> int:
-    found = _COLSPAN.search(attributes)
+    found = _COLSPAN.search(attributes) if "=" in attributes else None
     return max(int(found.group(1)), 1) if found else 1
 
 
@@ -43,39 +44,52 @@ def _header_text(text: str, start: int) -> str:
 
 
 def label_cells(text: str) -> str:
-    """``text`` with ``data-label="<column name>"`` on every body cell of every headed table."""
-    if "<table" not in text.lower():
+    """``text`` with ``data-label="<column name>"`` on every body cell of every headed table.
+
+    Only the tables are scanned: from each outermost ``<table`` to its end, then on from the
+    next one (a page's map or form around its tables is skipped)."""
+    first = _TABLE.search(text)
+    if first is None:
         return text
     tables: list[_Table] = []
     out: list[str] = []
     done = 0
-    for match in _TAG.finditer(text):
-        closing, tag, attributes = match.group(1), match.group(2).lower(), match.group(3)
+    matches = _TAG.finditer(text, first.start())
+    while (match := next(matches, None)) is not None:
+        closing, tag, attributes = match.groups()
+        tag = tag.lower()
         if tag == "table":
-            if closing and tables:
-                tables.pop()
-            elif not closing:
+            if not closing:
                 tables.append(_Table())
+            elif tables:
+                tables.pop()
+                if not tables:
+                    following = _TABLE.search(text, match.end())
+                    if following is None:
+                        break
+                    matches = _TAG.finditer(text, following.start())
             continue
         if not tables:
             continue
         table = tables[-1]
         if tag == "thead":
             table.in_head = not closing
-        elif tag == "tr" and not closing:
-            table.column = 0
-        elif tag in ("th", "td") and not closing:
+        elif tag == "tr":
+            if not closing:
+                table.column = 0
+        elif not closing:  # th or td
             span = _span(attributes)
             if table.in_head:
                 name = _header_text(text, match.end())
                 table.headers.extend([f' data-label="{escape(name)}">' if name else ""] * span)
-            elif "data-label" not in attributes and table.column < len(table.headers):
+                continue
+            if "data-label" not in attributes and table.column < len(table.headers):
                 attribute = table.headers[table.column]
                 if attribute:
-                    out.append(text[done : match.end() - 1])
+                    done_at = match.end()
+                    out.append(text[done : done_at - 1])
                     out.append(attribute)
-                    done = match.end()
-            if not table.in_head:
-                table.column += span
+                    done = done_at
+            table.column += span
     out.append(text[done:])
     return "".join(out)
