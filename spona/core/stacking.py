@@ -19,6 +19,10 @@ from django.utils.html import escape
 
 _TAG = re.compile(r"<(/?)(table|thead|tr|th|td)\b([^>]*)>", re.IGNORECASE)
 _TABLE = re.compile(r"<table\b", re.IGNORECASE)
+_TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>", re.IGNORECASE)
+#: On an outermost table of a fragment labelled when it was written (``labelled_once``): the
+#: filter skips it.
+LABELLED = " data-labelled"
 _ANY_TAG = re.compile(r"<[^>]*>")
 _CELL_END = re.compile(r"</t[hd]\s*>", re.IGNORECASE)
 _COLSPAN = re.compile(r'\bcolspan\s*=\s*"?(\d+)', re.IGNORECASE)
@@ -43,11 +47,43 @@ def _header_text(text: str, start: int) -> str:
     return " ".join(html.unescape(_ANY_TAG.sub(" ", inner)).split())
 
 
+def _table_end(text: str, start: int) -> int:
+    """Where the table opened just before ``start`` ends (after its closing tag, nested tables
+    counted; the end of ``text`` if it is not closed)."""
+    depth = 1
+    for match in _TABLE_TAG.finditer(text, start):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            return match.end()
+    return len(text)
+
+
+def labelled_once(fragment: str) -> str:
+    """``label_cells(fragment)`` with its outermost tables marked as labelled, for a fragment
+    that is kept and shown again (a survey's results): the base template's filter then skips
+    them instead of scanning their cells again on every view."""
+    out: list[str] = []
+    done = depth = 0
+    text = label_cells(fragment)
+    for match in _TABLE_TAG.finditer(text):
+        if match.group(1):
+            depth = max(depth - 1, 0)
+            continue
+        if depth == 0:
+            out.append(text[done : match.start() + len("<table")])
+            out.append(LABELLED)
+            done = match.start() + len("<table")
+        depth += 1
+    out.append(text[done:])
+    return "".join(out)
+
+
 def label_cells(text: str) -> str:
     """``text`` with ``data-label="<column name>"`` on every body cell of every headed table.
 
     Only the tables are scanned: from each outermost ``<table`` to its end, then on from the
-    next one (a page's map or form around its tables is skipped)."""
+    next one (a page's map or form around its tables is skipped); an outermost table marked
+    as labelled already (``labelled_once``) is passed over."""
     first = _TABLE.search(text)
     if first is None:
         return text
@@ -59,7 +95,12 @@ def label_cells(text: str) -> str:
         closing, tag, attributes = match.groups()
         tag = tag.lower()
         if tag == "table":
-            if not closing:
+            if not closing and not tables and LABELLED in attributes:
+                following = _TABLE.search(text, _table_end(text, match.end()))
+                if following is None:
+                    break
+                matches = _TAG.finditer(text, following.start())
+            elif not closing:
                 tables.append(_Table())
             elif tables:
                 tables.pop()
