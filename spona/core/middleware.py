@@ -31,11 +31,12 @@ class ReadOnlyRequestsMiddleware:
     one (``ATOMIC_REQUESTS``), so that nothing is half-written.
 
     A read needs no transaction: PostgreSQL's READ COMMITTED gives each statement a snapshot of
-    its own inside a transaction or not, and the response is rendered after the commit either
-    way. Without one, a read-only page saves the BEGIN and COMMIT round trips; an audited read
-    appends its event in a short transaction of its own (``spona.audit.services.audit``), so the
-    chain's lock is still held for the append and its commit alone. A write reached through GET
-    goes through a service, which opens its own transaction.
+    its own inside a transaction or not (and a ``TemplateResponse`` was rendered after the
+    commit anyway). Without one, a read-only page saves the BEGIN and COMMIT round trips; an
+    audited read appends its event in a short transaction of its own
+    (``spona.audit.services.audit``), so the chain's lock is still held for the append and its
+    commit alone. A GET that writes more than one row must do it in a service that opens its own
+    transaction (``@transaction.atomic``), as the services do.
 
     It must be the last middleware with a ``process_view`` (tests/test_read_only_requests.py):
     returning the response skips the ones after it, and the exception middleware (there is none).
