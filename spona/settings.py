@@ -120,6 +120,8 @@ MIDDLEWARE = [
     "spona.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last with a process_view: GET and HEAD views run outside the request's transaction
+    "spona.core.middleware.ReadOnlyRequestsMiddleware",
 ]
 
 ROOT_URLCONF = "spona.urls"
@@ -148,6 +150,8 @@ FORM_RENDERER = "spona.core.forms.FormRenderer"
 
 VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'spona.sqlite3'}")}
+# Every view that may write runs in one transaction; GET and HEAD views read outside one
+# (spona.core.middleware.ReadOnlyRequestsMiddleware).
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend plus work run just before a commit (the audit chain's append).
@@ -360,6 +364,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "spona.api.pagination.StrictLimitOffsetPagination",
     "PAGE_SIZE": 100,
+    "EXCEPTION_HANDLER": "spona.api.views.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Spona API",

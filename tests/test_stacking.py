@@ -4,7 +4,7 @@
 from django.test import Client
 from django.urls import reverse
 
-from spona.core.stacking import label_cells
+from spona.core.stacking import LABELLED, label_cells, labelled_once
 from tests.factories import InstitutionFactory, UserFactory
 
 TABLE = """<table><caption>Referrals</caption>
@@ -32,6 +32,29 @@ def test_tables_without_a_header_and_nested_tables_are_left_right() -> None:
     assert "<td>a</td>" in out  # the inner table has no header
     assert '<td class="num" data-label="Count &amp; share">12</td>' in out
     assert label_cells("<p>no table</p>") == "<p>no table</p>"
+
+
+def test_every_table_is_labelled_and_what_lies_between_them_is_left_as_it_is() -> None:
+    """Only the tables are scanned (issue 18: the risk map's page is mostly its map): a table
+    after a map, one after a stray closing tag, and cells outside every table."""
+    around = '<svg><g><path d="M0 0"/></g></svg><td>outside</td></table><tr><td>stray</td></tr>'
+    page = f"{around}{TABLE}{around}{TABLE.upper()}{around}"
+    out = label_cells(page)
+    assert out.count('<td data-label="From">Пирот</td>') == 1
+    assert out.count('<TD data-label="FROM">ПИРОТ</TD>') == 1
+    assert out.count(around) == 3
+
+
+def test_a_fragment_labelled_once_is_passed_over_and_reads_as_if_scanned_with_the_page() -> None:
+    plain = "<table><thead><tr><th>In</th></tr></thead><tr><td>a</td></tr></table>"
+    fragment = TABLE.replace("<td>Пирот</td>", f"<td>{plain}</td>") + "<p>between</p>" + TABLE
+    once = labelled_once(fragment)
+    assert once.count(f"<table{LABELLED}>") == 2  # the outermost tables only
+    assert '<td data-label="In">a</td>' in once
+    after = "<table><thead><tr><th>After</th></tr></thead><tr><td>b</td></table>"
+    out = label_cells(f"{TABLE}{once}{after}")
+    assert out.replace(LABELLED, "") == label_cells(f"{TABLE}{fragment}{after}")
+    assert '<td data-label="After">b</td>' in out
 
 
 def test_every_page_gets_labelled_tables(municipality) -> None:

@@ -17,6 +17,7 @@ from openpyxl import Workbook, load_workbook
 from scipy import stats
 
 from spona.accounts.models import Role
+from spona.core.stacking import LABELLED
 from spona.institutions.models import InstitutionType
 from spona.jobs.models import Job, JobStatus
 from spona.surveys import demo_data, estimation, instruments, selectors, services
@@ -307,6 +308,16 @@ def _results(client, wave, language: str = "en") -> str:
 def _computed_anew(client, wave, language: str = "en") -> str:
     cache.clear()
     return _results(client, wave, language)
+
+
+def test_results_are_kept_with_their_tables_labelled(survey) -> None:
+    """Labelled once when computed (issue 18), so the base template's filter passes them over."""
+    _import(survey, "kobo.csv", demo_data.write_csv(_rows(survey, n=300)))
+    client = Client()
+    client.force_login(survey["coordinator"])
+    results = _results(client, survey["wave"])
+    assert f"<table{LABELLED}" in results
+    assert 'data-label="' in results
 
 
 def test_results_are_kept_until_the_responses_or_their_weights_change(survey, monkeypatch) -> None:

@@ -11,7 +11,6 @@ from spona.audit.context import current
 from spona.audit.models import HASH_VERSION, AuditAction, AuditEvent
 
 GENESIS_HASH = "0" * 64
-_POSTGRES_LOCK_ID = 0x5B0A_A0D1  # serialises appends so the chain never forks
 
 
 @runtime_checkable
@@ -21,12 +20,6 @@ class _DefersToCommit(Protocol):
     def in_application_transaction(self) -> bool: ...
 
     def before_commit(self, func: Callable[[], None]) -> None: ...
-
-
-def _lock_chain() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_POSTGRES_LOCK_ID])
 
 
 def _actor_fields(user: Any) -> dict[str, Any]:
@@ -80,9 +73,14 @@ def audit(
     return event
 
 
-#: The chain's head (its last event's place and hash) and the key the next event will have, in
-#: one statement; a row even when the log is empty.
-_HEAD_AND_NEXT_ID = """
+#: The chain's lock, then its head (its last event's place and hash) and the key the next event
+#: will have; a row even when the log is empty. Two statements sent in one round trip (the simple
+#: query protocol, no parameters): PostgreSQL takes a new snapshot for each statement of a READ
+#: COMMITTED transaction, so the head is read after the lock is granted and sees every event
+#: committed before it (tests/ops/test_two_servers.py: no fork under concurrent appends).
+#: The lock's key, 1527423185 (0x5B0AA0D1), serialises appends so that the chain never forks.
+_LOCK_HEAD_AND_NEXT_ID = """
+SELECT pg_advisory_xact_lock(1527423185);
 SELECT head.seq, head.hash, nextval(pg_get_serial_sequence('audit_auditevent', 'id'))
 FROM (SELECT 1) AS one
 LEFT JOIN LATERAL (SELECT seq, hash FROM audit_auditevent ORDER BY seq DESC LIMIT 1) AS head
@@ -90,13 +88,14 @@ ON TRUE
 """
 
 
-def _head_and_next_id() -> tuple[int | None, str | None, int]:
-    """The chain's last ``seq`` and ``hash`` (``None`` for an empty log) and the primary key the
-    event will have, taken before the insert so that the hash covers it too (under the chain's
-    lock, which must be taken first: the head is read after it, in a statement of its own)."""
+def _lock_and_read_head() -> tuple[int | None, str | None, int]:
+    """Take the chain's lock, then read its last ``seq`` and ``hash`` (``None`` for an empty log)
+    and the primary key the event will have, taken before the insert so that the hash covers it
+    too. On SQLite the transaction's write lock serialises appends."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(_HEAD_AND_NEXT_ID)
+            cursor.execute(_LOCK_HEAD_AND_NEXT_ID)
+            cursor.nextset()
             seq, last_hash, next_id = cursor.fetchone()
             return seq, last_hash, int(next_id)
         cursor.execute("SELECT seq, hash FROM audit_auditevent ORDER BY seq DESC LIMIT 1")
@@ -123,8 +122,7 @@ def audit_listed(*, user: Any, purpose: str, **shown: Iterable[models.Model]) ->
 def _append(event: AuditEvent) -> None:
     """Give ``event`` the next place in the chain and store it (under the chain's lock); its
     hash covers every stored column (``HASH_VERSION``)."""
-    _lock_chain()
-    seq, last_hash, event.id = _head_and_next_id()
+    seq, last_hash, event.id = _lock_and_read_head()
     event.seq = (seq + 1) if seq is not None else 1
     event.prev_hash = last_hash if last_hash is not None else GENESIS_HASH
     event.hash_version = HASH_VERSION

@@ -18,6 +18,11 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 
 _TAG = re.compile(r"<(/?)(table|thead|tr|th|td)\b([^>]*)>", re.IGNORECASE)
+_TABLE = re.compile(r"<table\b", re.IGNORECASE)
+_TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>", re.IGNORECASE)
+#: On an outermost table of a fragment labelled when it was written (``labelled_once``): the
+#: filter skips it.
+LABELLED = " data-labelled"
 _ANY_TAG = re.compile(r"<[^>]*>")
 _CELL_END = re.compile(r"</t[hd]\s*>", re.IGNORECASE)
 _COLSPAN = re.compile(r'\bcolspan\s*=\s*"?(\d+)', re.IGNORECASE)
@@ -31,7 +36,7 @@ class _Table:
 
 
 def _span(attributes: str) -> int:
-    found = _COLSPAN.search(attributes)
+    found = _COLSPAN.search(attributes) if "=" in attributes else None
     return max(int(found.group(1)), 1) if found else 1
 
 
@@ -42,40 +47,90 @@ def _header_text(text: str, start: int) -> str:
     return " ".join(html.unescape(_ANY_TAG.sub(" ", inner)).split())
 
 
+def _table_end(text: str, start: int) -> int:
+    """Where the table opened just before ``start`` ends (after its closing tag, nested tables
+    counted; the end of ``text`` if it is not closed)."""
+    depth = 1
+    for match in _TABLE_TAG.finditer(text, start):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            return match.end()
+    return len(text)
+
+
+def labelled_once(fragment: str) -> str:
+    """``label_cells(fragment)`` with its outermost tables marked as labelled, for a fragment
+    that is kept and shown again (a survey's results): the base template's filter then skips
+    them instead of scanning their cells again on every view."""
+    out: list[str] = []
+    done = depth = 0
+    text = label_cells(fragment)
+    for match in _TABLE_TAG.finditer(text):
+        if match.group(1):
+            depth = max(depth - 1, 0)
+            continue
+        if depth == 0:
+            out.append(text[done : match.start() + len("<table")])
+            out.append(LABELLED)
+            done = match.start() + len("<table")
+        depth += 1
+    out.append(text[done:])
+    return "".join(out)
+
+
 def label_cells(text: str) -> str:
-    """``text`` with ``data-label="<column name>"`` on every body cell of every headed table."""
-    if "<table" not in text.lower():
+    """``text`` with ``data-label="<column name>"`` on every body cell of every headed table.
+
+    Only the tables are scanned: from each outermost ``<table`` to its end, then on from the
+    next one (a page's map or form around its tables is skipped); an outermost table marked
+    as labelled already (``labelled_once``) is passed over."""
+    first = _TABLE.search(text)
+    if first is None:
         return text
     tables: list[_Table] = []
     out: list[str] = []
     done = 0
-    for match in _TAG.finditer(text):
-        closing, tag, attributes = match.group(1), match.group(2).lower(), match.group(3)
+    matches = _TAG.finditer(text, first.start())
+    while (match := next(matches, None)) is not None:
+        closing, tag, attributes = match.groups()
+        tag = tag.lower()
         if tag == "table":
-            if closing and tables:
-                tables.pop()
+            if not closing and not tables and LABELLED in attributes:
+                following = _TABLE.search(text, _table_end(text, match.end()))
+                if following is None:
+                    break
+                matches = _TAG.finditer(text, following.start())
             elif not closing:
                 tables.append(_Table())
+            elif tables:
+                tables.pop()
+                if not tables:
+                    following = _TABLE.search(text, match.end())
+                    if following is None:
+                        break
+                    matches = _TAG.finditer(text, following.start())
             continue
         if not tables:
             continue
         table = tables[-1]
         if tag == "thead":
             table.in_head = not closing
-        elif tag == "tr" and not closing:
-            table.column = 0
-        elif tag in ("th", "td") and not closing:
+        elif tag == "tr":
+            if not closing:
+                table.column = 0
+        elif not closing:  # th or td
             span = _span(attributes)
             if table.in_head:
                 name = _header_text(text, match.end())
                 table.headers.extend([f' data-label="{escape(name)}">' if name else ""] * span)
-            elif "data-label" not in attributes and table.column < len(table.headers):
+                continue
+            if "data-label" not in attributes and table.column < len(table.headers):
                 attribute = table.headers[table.column]
                 if attribute:
-                    out.append(text[done : match.end() - 1])
+                    done_at = match.end()
+                    out.append(text[done : done_at - 1])
                     out.append(attribute)
-                    done = match.end()
-            if not table.in_head:
-                table.column += span
+                    done = done_at
+            table.column += span
     out.append(text[done:])
     return "".join(out)

@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from spona.accounts.models import User
+from spona.core.stacking import labelled_once
 from spona.policy import require
 from spona.surveys import selectors
 from spona.surveys.access import SURVEY_VIEW
@@ -46,7 +47,8 @@ def _render(*, user: User, wave: SurveyWave) -> str:
         "chart": overall_chart(wave, shown),
         "municipal_chart": bar_chart(municipal, title=_("By municipality")) if municipal else "",
     }
-    return render_to_string("surveys/wave_results.html", context)
+    # labelled here, once, not by the base template's filter on every view
+    return labelled_once(render_to_string("surveys/wave_results.html", context))
 
 
 def wave_results(*, user: User, wave: SurveyWave) -> SafeString:
