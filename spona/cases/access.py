@@ -102,6 +102,16 @@ def _team_keys(user: User) -> tuple[frozenset[int], frozenset[int]]:
     return frozenset(team), frozenset(glass)
 
 
+def in_team(user: object, case: Case) -> bool:
+    """Is this case one of the user's team's cases (break-glass included): may they see it?
+    In a read-only request answered from the team's keys, read once."""
+    if not (active(user) and isinstance(user, User)):
+        return False
+    if remembers():
+        return case.pk in _team_keys(user)[0]
+    return holds(team_cases(user), case.pk)
+
+
 def in_own_team(user: User, case: Case) -> bool:
     """Is this case one of the user's team's cases, not by break-glass only?"""
     if remembers():

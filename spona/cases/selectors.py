@@ -26,6 +26,7 @@ from spona.cases.access import (
     REFERRAL_ACT,
     REFERRAL_SEND,
     decides_identification,
+    in_team,
     shares,
 )
 from spona.cases.filters import CaseFilter, ReferralFilter
@@ -59,12 +60,14 @@ _PERSON_UNSHOWN = [
 ]
 
 
-def case_list(*, user: User) -> QuerySet[Case]:
-    return (
-        visible(user, Case)
-        .select_related("person", "opened_by_institution", "municipality")
-        .defer(*_PERSON_UNSHOWN)
+def _shown(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return cases.select_related("person", "opened_by_institution", "municipality").defer(
+        *_PERSON_UNSHOWN
     )
+
+
+def case_list(*, user: User) -> QuerySet[Case]:
+    return _shown(visible(user, Case))
 
 
 def incoming_referrals(*, user: User) -> QuerySet[Referral]:
@@ -96,8 +99,14 @@ def case_list_page(*, user: User, params: Mapping[str, Any] | None = None) -> di
 
 
 def case_get(*, user: User, code: str) -> Case:
-    case = case_list(user=user).filter(code=code).first()
-    if case is None:
+    """The case of this code, if the user may see it: read by its code and asked of the case's
+    scope (``in_team``: the team's keys, which the case page's other questions read too), not
+    through the scope's subqueries."""
+    try:
+        case = _shown(Case.objects.all()).get(code=code)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    if not in_team(user, case):
         raise Http404
     seen(user, case)
     audit(AuditAction.READ, case, user=user)

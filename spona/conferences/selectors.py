@@ -5,16 +5,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit, audit_listed
-from spona.cases.models import Case, ReferralStatus
+from spona.cases.access import in_team, shares
+from spona.cases.models import Case, DataCategory, ReferralStatus
 from spona.cases.workflow import phase_of
-from spona.conferences.access import content_shared
+from spona.conferences.access import content_shared, own_tasks
 from spona.conferences.filters import ConferenceFilter, TaskFilter
 from spona.conferences.models import Conference, Task, TaskStatus
 from spona.coordination.defaults import PHASES
@@ -23,7 +24,7 @@ from spona.coordination.selectors import Cell, duty_contacts, matrix
 from spona.core.listing import Listing, listing
 from spona.core.roles import CONFERENCE_ROLES, TASK_ROLES
 from spona.institutions.models import Institution, InstitutionType, Municipality
-from spona.policy import visible
+from spona.policy import granted, visible
 
 SUGGESTED_ROLES = frozenset({MandateRole.LEADS, MandateRole.CONTRIBUTES})
 
@@ -37,6 +38,21 @@ def conference_list(*, user: User) -> QuerySet[Conference]:
     shared = ExpressionWrapper(content_shared(user), output_field=BooleanField())
     return (
         visible(user, Conference)
+        .select_related("case", "municipality", "convened_by_institution")
+        .annotate(content_shared=shared)
+    )
+
+
+def case_conferences(*, user: User, case: Case) -> QuerySet[Conference]:
+    """:func:`conference_list` of one case, asked of that case: a case of the user's team shows
+    the user every conference of it (the team's grant) and their content as far as the case's
+    details are shared (``shares``), both answered from the team's keys in a read-only request
+    instead of the scope's subqueries; any other case through the whole scope."""
+    if not in_team(user, case):
+        return conference_list(user=user).filter(case=case)
+    shared = Value(shares(user, case, DataCategory.CASE_DETAILS), output_field=BooleanField())
+    return (
+        Conference.objects.filter(case=case)
         .select_related("case", "municipality", "convened_by_institution")
         .annotate(content_shared=shared)
     )
@@ -130,19 +146,18 @@ def invitees(conference: Conference) -> list[User]:
 # --- tasks --------------------------------------------------------------------------------
 
 
+_TASK_RELATED = ("owner_institution", "owner_user", "conference", "case")
+
+
 def _tasks(user: User) -> QuerySet[Task]:
-    return visible(user, Task).select_related(
-        "owner_institution", "owner_user", "conference", "case"
-    )
+    return visible(user, Task).select_related(*_TASK_RELATED)
 
 
 def tasks_for(*, user: User) -> QuerySet[Task]:
     """The tasks the user's institution (or the user in person) holds, open ones first."""
-    mine = Q(owner_user=user.pk)
-    if user.role in CONFERENCE_ROLES and user.institution_id is not None:
-        mine |= Q(owner_institution=user.institution_id)
+    mine = granted(user, Task, own_tasks).select_related(*_TASK_RELATED)
     # "open" sorts after "done" and "cancelled": descending puts the open tasks first
-    return _tasks(user).filter(mine).order_by("-status", "due_on", "pk")
+    return mine.order_by("-status", "due_on", "pk")
 
 
 def tasks_asked_by(*, user: User) -> QuerySet[Task]:

@@ -9,7 +9,7 @@ from spona.cases.access import CASE_VIEW
 from spona.cases.models import Case
 from spona.institutions.models import Institution, Municipality
 from spona.policy import require, visible
-from spona.providers.access import DIRECTORY_VIEW
+from spona.providers.access import DIRECTORY_VIEW, sees_deliveries_of, sees_requests_of
 from spona.providers.models import Delivery, Offer, Provider, Service, ServiceRequest
 
 
@@ -99,14 +99,17 @@ def services_for_case(*, user: User, case: Case) -> QuerySet[Service]:
 
 
 def case_deliveries(*, user: User, case: Case) -> QuerySet[Delivery]:
-    return (
-        visible(user, Delivery).filter(case=case).select_related("provider__institution", "service")
-    )
+    """``visible(user, Delivery)`` of one case, its scope asked of that case (in a read-only
+    request without a query), not embedded in the query as subqueries."""
+    if not sees_deliveries_of(user, case):
+        return Delivery.objects.none()
+    return Delivery.objects.filter(case=case).select_related("provider__institution", "service")
 
 
 def case_requests(*, user: User, case: Case) -> QuerySet[ServiceRequest]:
-    return (
-        visible(user, ServiceRequest)
-        .filter(referral__case=case)
-        .select_related("referral__to_institution", "service", "offer")
+    """``visible(user, ServiceRequest)`` of one case, as :func:`case_deliveries`."""
+    if not sees_requests_of(user, case):
+        return ServiceRequest.objects.none()
+    return ServiceRequest.objects.filter(referral__case=case).select_related(
+        "referral__to_institution", "service", "offer"
     )
