@@ -20,8 +20,8 @@ from spona.conferences import services as conference_services
 from spona.conferences.models import Task
 from spona.core.roles import CONFERENCE_ROLES
 from spona.institutions.models import InstitutionType
-from spona.plans.access import case_plans
 from spona.plans.models import Plan, PlanKind
+from spona.plans.selectors import case_plans
 from spona.policy import granted, remembering, visible
 from spona.providers import selectors as providers
 from spona.providers.models import Delivery, DeliveryStatus, Domain, ServiceRequest

@@ -45,6 +45,7 @@ from spona.cases.workflow import Transition, phase_of, targets
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import with_role
 from spona.core.listing import Listing, listing
+from spona.core.prepared import Prepared
 from spona.core.roles import INSTITUTION_WIDE_ROLES
 from spona.institutions.filters import reference_choices
 from spona.institutions.models import Institution, InstitutionType
@@ -98,16 +99,23 @@ def case_list_page(*, user: User, params: Mapping[str, Any] | None = None) -> di
     }
 
 
+def _coded(code: str) -> QuerySet[Case]:
+    return _shown(Case.objects.filter(code=code))
+
+
+#: The case page's reads of one case, asked on every view of a case: their SQL compiled once
+#: per process, the case's code or key its one parameter (``spona.core.prepared``).
+_CODED = Prepared(_coded, "sample")
+
+
 def case_get(*, user: User, code: str) -> Case:
     """The case of this code, if the user may see it: read by its code and asked of the case's
     scope (``in_team``: the team's keys, which the case page's other questions read too), not
     through the scope's subqueries."""
-    try:
-        case = _shown(Case.objects.all()).get(code=code)
-    except Case.DoesNotExist:
-        raise Http404 from None
-    if not in_team(user, case):
+    found = _CODED(code)
+    if not found or not in_team(user, found[0]):
         raise Http404
+    case = found[0]
     seen(user, case)
     audit(AuditAction.READ, case, user=user)
     return case
@@ -120,11 +128,23 @@ _REFERRAL_SHOWN = [
 ]  # fmt: skip
 
 
+def _referrals_of(case: int) -> QuerySet[Referral]:
+    referrals = Referral.objects.filter(case=case).select_related(
+        "from_institution", "to_institution"
+    )
+    return referrals.only(*_REFERRAL_SHOWN, "from_institution__name", "to_institution__name")
+
+
+_REFERRALS_OF = Prepared(_referrals_of, 0)
+
+
 def case_referrals(case: Case) -> list[Referral]:
     """The case's referrals, newest first, with the institutions at both ends: read once for
     the case page's team, table, timeline and permissions."""
-    referrals = case.referrals.select_related("from_institution", "to_institution")
-    return list(referrals.only(*_REFERRAL_SHOWN, "from_institution__name", "to_institution__name"))
+    referrals = _REFERRALS_OF(case.pk)
+    for referral in referrals:
+        referral.case = case  # as ``case.referrals`` sets it
+    return referrals
 
 
 @dataclass(frozen=True)
@@ -315,10 +335,19 @@ def timeline(case: Case, referrals: list[Referral] | None = None) -> list[Timeli
     """Every event of the case in order, each with what it concerns (``referrals``:
     :func:`case_referrals`, read here if not given)."""
     by_key = {r.pk: r for r in (case_referrals(case) if referrals is None else referrals)}
-    events = case.events.select_related("actor__institution").only(
-        *_EVENT_SHOWN, "actor__role", "actor__institution__name"
-    )
-    return [TimelineEntry(event, *_detail(event, by_key)) for event in events]
+    entries = []
+    for event in _EVENTS_OF(case.pk):
+        event.case = case  # as ``case.events`` sets it
+        entries.append(TimelineEntry(event, *_detail(event, by_key)))
+    return entries
+
+
+def _events_of(case: int) -> QuerySet[CaseEvent]:
+    events = CaseEvent.objects.filter(case=case).select_related("actor__institution")
+    return events.only(*_EVENT_SHOWN, "actor__role", "actor__institution__name")
+
+
+_EVENTS_OF = Prepared(_events_of, 0)
 
 
 @dataclass(frozen=True)

@@ -42,9 +42,7 @@ offer(
 
 
 def _case_conferences(user: User, case: Case) -> dict[str, Any] | None:
-    # the panel shows a few of each conference's own fields, none of the list's related rows
-    conferences = case_conferences(user=user, case=case).select_related(None)
-    shown = list(conferences.only("code", "held_on", "topic", "status").order_by("held_on"))
+    shown = case_conferences(user=user, case=case)
     may_convene = can(user, CONFERENCE_CONVENE, case)
     if not may_convene and not shown:
         return None

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ from spona.coordination.defaults import PHASES
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import Cell, duty_contacts, matrix
 from spona.core.listing import Listing, listing
+from spona.core.prepared import Prepared
 from spona.core.roles import CONFERENCE_ROLES, TASK_ROLES
 from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.policy import granted, visible
@@ -43,19 +44,32 @@ def conference_list(*, user: User) -> QuerySet[Conference]:
     )
 
 
-def case_conferences(*, user: User, case: Case) -> QuerySet[Conference]:
-    """:func:`conference_list` of one case, asked of that case: a case of the user's team shows
-    the user every conference of it (the team's grant) and their content as far as the case's
-    details are shared (``shares``), both answered from the team's keys in a read-only request
-    instead of the scope's subqueries; any other case through the whole scope."""
+#: What the case page's panel shows of a conference
+_PANEL_SHOWN = ("code", "held_on", "topic", "status")
+
+
+def _conferences_of(case: int) -> QuerySet[Conference]:
+    return Conference.objects.filter(case=case).only(*_PANEL_SHOWN).order_by("held_on")
+
+
+#: Asked on every view of a case: the SQL compiled once per process (``spona.core.prepared``).
+_CONFERENCES_OF = Prepared(_conferences_of, 0)
+
+
+def case_conferences(*, user: User, case: Case) -> list[Conference]:
+    """:func:`conference_list` of one case, as its page's panel shows them, asked of that case:
+    a case of the user's team shows the user every conference of it (the team's grant) and
+    their content as far as the case's details are shared (``shares``), both answered from the
+    team's keys in a read-only request instead of the scope's subqueries; any other case
+    through the whole scope."""
     if not in_team(user, case):
-        return conference_list(user=user).filter(case=case)
-    shared = Value(shares(user, case, DataCategory.CASE_DETAILS), output_field=BooleanField())
-    return (
-        Conference.objects.filter(case=case)
-        .select_related("case", "municipality", "convened_by_institution")
-        .annotate(content_shared=shared)
-    )
+        seen = conference_list(user=user).filter(case=case).select_related(None)
+        return list(seen.only(*_PANEL_SHOWN).order_by("held_on"))
+    shared = shares(user, case, DataCategory.CASE_DETAILS)
+    conferences = _CONFERENCES_OF(case.pk)
+    for conference in conferences:
+        conference.content_shared = shared  # type: ignore[attr-defined]
+    return conferences
 
 
 def conference_list_page(

@@ -7,7 +7,7 @@ supervisor of the lead institution) drafts, edits, reviews, requests services an
 supervisor of the lead institution who did not draft it approves or refuses.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from spona.accounts.models import User
 from spona.cases.access import REFERRAL_SEND, cases_sharing, shares
@@ -15,7 +15,7 @@ from spona.cases.models import Case, CaseStatus, DataCategory
 from spona.core.roles import INSTITUTION_WIDE_ROLES, Role
 from spona.plans.models import Goal, GoalStatus, Plan, PlanStatus, Review
 from spona.plans.workflow import ACTIVE, EDITABLE, TRANSITIONS, Decider, PlanMove
-from spona.policy import Permission, active, can, rows, sees, subquery
+from spona.policy import Permission, can, rows, sees, subquery
 
 PLAN_VIEW = Permission[Plan]("individual_plan_view")
 PLAN_DRAFT = Permission[Case]("individual_plan_draft")
@@ -53,17 +53,11 @@ def _plans(user: User) -> Q:
     return scope
 
 
-def case_plans(user: User, case: Case) -> QuerySet[Plan]:
-    """``visible(user, Plan)`` of one case, :func:`_plans` asked of that case: all its plans
-    where the user's role sees plans with the case details and they are shared with the user
-    (``shares``: in a read-only request from the team's keys, without the scope's
-    subqueries), else those the user coordinates."""
-    if not active(user):
-        return Plan.objects.none()
-    plans = Plan.objects.filter(case=case)
-    if user.role in INSTITUTION_WIDE_ROLES and shares(user, case, DataCategory.CASE_DETAILS):
-        return plans
-    return plans.filter(coordinator=user.pk)
+def sees_case_plans(user: User, case: Case) -> bool:
+    """:func:`_plans` asked of one case: does the user see all its plans (their role sees plans
+    with the case details, and they are shared with the user), not only those they
+    coordinate? (``shares``: in a read-only request from the team's keys.)"""
+    return user.role in INSTITUTION_WIDE_ROLES and shares(user, case, DataCategory.CASE_DETAILS)
 
 
 @rows(Goal)

@@ -13,8 +13,8 @@ from spona.cases.panels import Panel, add_panel
 from spona.core.phases import Phase, Tool, offer
 from spona.core.roles import Role
 from spona.core.work import Item, Section, first_counted, provide
-from spona.plans.access import LEAD_ROLES, PLAN_DRAFT, PLAN_VIEW, case_plans
-from spona.plans.selectors import reviews_due_rows
+from spona.plans.access import LEAD_ROLES, PLAN_DRAFT, PLAN_VIEW
+from spona.plans.selectors import case_plans, reviews_due_rows
 from spona.policy import can
 
 offer(
@@ -35,7 +35,7 @@ offer(
 
 
 def _case_plans(user: User, case: Case) -> dict[str, Any] | None:
-    plans = list(case_plans(user, case).only("code", "kind", "status").order_by("created_at"))
+    plans = case_plans(user, case)
     may_draft = can(user, PLAN_DRAFT, case)
     if not may_draft and not plans:
         return None
