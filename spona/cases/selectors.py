@@ -3,6 +3,7 @@ the team and its consent, and who should lead the next step."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -36,6 +37,7 @@ from spona.cases.models import (
     CaseEvent,
     CaseEventKind,
     CaseStatus,
+    Consent,
     DataCategory,
     Referral,
     ReferralStatus,
@@ -141,10 +143,7 @@ _REFERRALS_OF = Prepared(_referrals_of, 0)
 def case_referrals(case: Case) -> list[Referral]:
     """The case's referrals, newest first, with the institutions at both ends: read once for
     the case page's team, table, timeline and permissions."""
-    referrals = _REFERRALS_OF(case.pk)
-    for referral in referrals:
-        referral.case = case  # as ``case.referrals`` sets it
-    return referrals
+    return _of_case(case, _REFERRALS_OF(case.pk))
 
 
 @dataclass(frozen=True)
@@ -172,11 +171,21 @@ def case_team(case: Case, referrals: list[Referral] | None = None) -> list[TeamM
     return team
 
 
+def _nearby(municipality: int) -> QuerySet[Institution]:
+    here = Q(municipality=municipality) | Q(municipality__isnull=True)
+    return Institution.objects.filter(here, is_active=True)
+
+
+_NEARBY = Prepared(_nearby, 0)
+
+
 def nearby_institutions(case: Case) -> list[Institution]:
     """The active institutions of the case's municipality and the national ones, in the
     Serbian alphabet's order (the cached order of every active institution's name)."""
-    here = Q(municipality=case.municipality_id) | Q(municipality__isnull=True)
-    nearby = Institution.objects.filter(here, is_active=True)
+    if case.municipality_id is None:
+        nearby = list(Institution.objects.filter(municipality__isnull=True, is_active=True))
+    else:
+        nearby = _NEARBY(case.municipality_id)
     order = {key: place for place, (key, _label) in enumerate(reference_choices("institution"))}
     return sorted(nearby, key=lambda institution: order.get(institution.pk, len(order)))
 
@@ -193,8 +202,34 @@ def phase_institutions(
     return [institution for institution in nearby if institution.type in types]
 
 
-def active_grants(case: Case) -> QuerySet[BreakGlassGrant]:
-    return case.break_glass_grants.filter(expires_at__gt=timezone.now()).select_related("user")
+def _grants_of(case: int, now: datetime) -> QuerySet[BreakGlassGrant]:
+    grants = BreakGlassGrant.objects.filter(case=case, expires_at__gt=now)
+    return grants.select_related("user")
+
+
+def _consents_of(case: int) -> QuerySet[Consent]:
+    return Consent.objects.filter(case=case)
+
+
+_GRANTS_OF = Prepared(_grants_of, 0, timezone.now())
+_CONSENTS_OF = Prepared(_consents_of, 0)
+
+
+def active_grants(case: Case) -> list[BreakGlassGrant]:
+    """The case's break-glass grants that have not expired, with their users."""
+    return _of_case(case, _GRANTS_OF(case.pk, timezone.now()))
+
+
+def case_consents(case: Case) -> list[Consent]:
+    """The case's consents, as ``case.consents`` orders them (withdrawn ones too)."""
+    return _of_case(case, _CONSENTS_OF(case.pk))
+
+
+def _of_case[R: models.Model](case: Case, rows: list[R]) -> list[R]:
+    """``rows`` of ``case`` with ``case`` set on each, as reading them through the case does."""
+    for row in rows:
+        row.case = case  # type: ignore[attr-defined]
+    return rows
 
 
 #: at most this many uses on one page of the review list
@@ -335,11 +370,8 @@ def timeline(case: Case, referrals: list[Referral] | None = None) -> list[Timeli
     """Every event of the case in order, each with what it concerns (``referrals``:
     :func:`case_referrals`, read here if not given)."""
     by_key = {r.pk: r for r in (case_referrals(case) if referrals is None else referrals)}
-    entries = []
-    for event in _EVENTS_OF(case.pk):
-        event.case = case  # as ``case.events`` sets it
-        entries.append(TimelineEntry(event, *_detail(event, by_key)))
-    return entries
+    events = _of_case(case, _EVENTS_OF(case.pk))
+    return [TimelineEntry(event, *_detail(event, by_key)) for event in events]
 
 
 def _events_of(case: int) -> QuerySet[CaseEvent]:
