@@ -99,6 +99,20 @@ def test_a_query_whose_parameters_or_sql_are_not_its_values_is_refused(make_user
         Prepared(lambda active: User.objects.filter(is_active=active), True)(False)
 
 
+def test_a_prepared_query_reads_values_as_its_queryset_does(make_user) -> None:
+    manager = make_user(Role.CASE_MANAGER)
+    keys = Prepared(lambda role: _by_role(role).values_list("pk", "role"), "sample")
+    assert keys(Role.CASE_MANAGER) == [(manager.pk, Role.CASE_MANAGER)]
+
+
+def test_a_parameter_that_could_be_two_values_is_refused() -> None:
+    def by_keys(first: int, second: int) -> Any:
+        return User.objects.filter(pk=first, institution=second)
+
+    with pytest.raises(ValueError, match="more than one"):
+        Prepared(by_keys, 1, 1)(5, 6)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_each_thread_reads_through_its_own_connection(make_user) -> None:
     user = make_user(Role.CASE_MANAGER)

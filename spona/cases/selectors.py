@@ -114,7 +114,7 @@ def case_get(*, user: User, code: str) -> Case:
     """The case of this code, if the user may see it: read by its code and asked of the case's
     scope (``in_team``: the team's keys, which the case page's other questions read too), not
     through the scope's subqueries."""
-    found = _CODED(code)
+    found: list[Case] = _CODED(code)
     if not found or not in_team(user, found[0]):
         raise Http404
     case = found[0]

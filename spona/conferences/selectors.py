@@ -66,7 +66,7 @@ def case_conferences(*, user: User, case: Case) -> list[Conference]:
         seen = conference_list(user=user).filter(case=case).select_related(None)
         return list(seen.only(*_PANEL_SHOWN).order_by("held_on"))
     shared = shares(user, case, DataCategory.CASE_DETAILS)
-    conferences = _CONFERENCES_OF(case.pk)
+    conferences: list[Conference] = _CONFERENCES_OF(case.pk)
     for conference in conferences:
         conference.content_shared = shared  # type: ignore[attr-defined]
     return conferences

@@ -95,6 +95,8 @@ class _Parameters:
             ]
             if not found:
                 raise ValueError(f"the query's parameter {param!r} is none of its values")
+            if len({index for index, _form in found}) > 1:
+                raise ValueError(f"the query's parameter {param!r} is more than one value")
             self._slots.append(found[0])
         if {slot[0] for slot in self._slots if slot} != set(range(len(samples))):
             raise ValueError("the query's parameters do not take every value")
@@ -150,9 +152,10 @@ class Prepared[M: Model]:
         query.kept_sql = sql
         return queryset, query, parameters
 
-    def __call__(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[M]:
-        """The rows for ``values``, as ``list(build(*values))`` would read them. A list, not
-        a queryset: a queryset's further filters would not change the kept SQL."""
+    def __call__(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[Any]:
+        """The rows for ``values``, as ``list(build(*values))`` would read them (model
+        instances, or tuples for ``values_list``). A list, not a queryset: a queryset's
+        further filters would not change the kept SQL."""
         if len(values) != len(self._samples) or None in values:
             raise ValueError("a prepared query takes all its values, none of them None")
         if using not in self._kept:
@@ -160,4 +163,8 @@ class Prepared[M: Model]:
         queryset, kept, parameters = self._kept[using]
         query = copy.copy(kept)
         query.kept_params = parameters.of(values)
-        return list(type(queryset)(model=queryset.model, query=query, using=using))
+        rows = type(queryset)(model=queryset.model, query=query, using=using)
+        # as the queryset reads its rows: model instances, or values (``values_list``)
+        rows._iterable_class = queryset._iterable_class
+        rows._fields = queryset._fields  # type: ignore[attr-defined]
+        return list(rows)
