@@ -237,8 +237,26 @@ def visible[M: Model](user: object, model: type[M]) -> QuerySet[M]:
     union = grants[0]
     for grant in grants[1:]:
         union |= grant
-    queryset = model._default_manager.filter(union)
-    for condition in _ONLY.get(model, []):
+    return _meeting_only(user, model._default_manager.filter(union))
+
+
+def granted[M: Model](
+    user: object, model: type[M], scope: Callable[[Any], Q | None]
+) -> QuerySet[M]:
+    """The rows of ``model`` that one of its row scopes (``scope``, registered with ``rows``)
+    grants this user, with the model's ``only`` conditions: a part of ``visible(user, model)``
+    for a page that shows only these rows, asked without the union of every other scope (and
+    the subqueries they embed)."""
+    if scope not in _ROWS.get(model, ()):
+        raise LookupError(f"{scope.__name__} is not a row scope of {model.__name__}")
+    grant = scope(user) if active(user) else None
+    if grant is None:
+        return model._default_manager.none()
+    return _meeting_only(user, model._default_manager.filter(grant))
+
+
+def _meeting_only[M: Model](user: object, queryset: QuerySet[M]) -> QuerySet[M]:
+    for condition in _ONLY.get(queryset.model, []):
         queryset = queryset.filter(condition(user))
     return queryset
 

@@ -2,6 +2,7 @@
 with the SQL compiled when the process first asked, and reads what the database holds now."""
 
 import threading
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from spona.accounts.backends import UserBackend
 from spona.accounts.models import Role, User
@@ -35,7 +37,8 @@ def test_a_prepared_query_reads_as_the_queryset_would_for_any_value(make_user) -
     assert prepared(Role.CASE_MANAGER) == managers
     assert prepared(Role.SUPERVISOR) == [supervisor]
     assert prepared(Role.ANALYST) == []
-    assert built == ["sample"]  # built and compiled once, for the first use
+    # built and compiled at the first use, twice (to tell its values from its constants)
+    assert built == ["sample", "sample~"]
 
 
 def test_the_signed_in_user_comes_with_institution_and_municipality_in_one_query(
@@ -65,9 +68,49 @@ def test_a_deactivated_or_moved_user_is_read_as_they_are_now(make_user, municipa
     assert client.get(reverse("workspace:home")).status_code == 302  # to the sign-in page
 
 
-def test_a_query_whose_parameters_are_not_its_values_is_refused(make_user) -> None:
-    with pytest.raises(ValueError, match="parameters"):
-        Prepared(lambda role: _by_role(role).exclude(username="nobody"), "sample")(Role.ANALYST)
+def test_a_query_keeps_its_constants_and_takes_moments_as_the_database_does(make_user) -> None:
+    manager, supervisor = make_user(Role.CASE_MANAGER), make_user(Role.SUPERVISOR)
+    User.objects.filter(pk=manager.pk).update(date_joined=timezone.now() - timedelta(days=3))
+
+    def joined_before(role: str, moment: datetime) -> Any:
+        return _by_role(role).exclude(username="nobody").filter(date_joined__lt=moment)
+
+    prepared = Prepared(joined_before, "sample", timezone.now())
+    yesterday = timezone.now() - timedelta(days=1)
+    assert prepared(Role.CASE_MANAGER, yesterday) == [manager]
+    assert prepared(Role.SUPERVISOR, yesterday) == []
+    assert prepared(Role.SUPERVISOR, timezone.now()) == [supervisor]
+
+
+def test_a_query_whose_parameters_or_sql_are_not_its_values_is_refused(make_user) -> None:
+    def worked_out(role: str) -> Any:
+        return User.objects.filter(username=role.upper())
+
+    def branching(role: str) -> Any:
+        return _by_role(role) if role == "sample" else _by_role(role).filter(is_active=True)
+
+    with pytest.raises(ValueError, match="none of its values"):
+        Prepared(worked_out, "sample")(Role.ANALYST)
+    with pytest.raises(ValueError, match="SQL depends"):
+        Prepared(branching, "sample")(Role.ANALYST)
+    with pytest.raises(ValueError, match="None"):
+        Prepared(_by_role, "sample")(None)
+    with pytest.raises(TypeError):
+        Prepared(lambda active: User.objects.filter(is_active=active), True)(False)
+
+
+def test_a_prepared_query_reads_values_as_its_queryset_does(make_user) -> None:
+    manager = make_user(Role.CASE_MANAGER)
+    keys = Prepared(lambda role: _by_role(role).values_list("pk", "role"), "sample")
+    assert keys(Role.CASE_MANAGER) == [(manager.pk, Role.CASE_MANAGER)]
+
+
+def test_a_parameter_that_could_be_two_values_is_refused() -> None:
+    def by_keys(first: int, second: int) -> Any:
+        return User.objects.filter(pk=first, institution=second)
+
+    with pytest.raises(ValueError, match="more than one"):
+        Prepared(by_keys, 1, 1)(5, 6)
 
 
 @pytest.mark.django_db(transaction=True)

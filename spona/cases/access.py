@@ -8,6 +8,9 @@ the case details only where the person consented to share that category with tha
 institution. Consent is checked on every read, so a withdrawal takes effect at the next page load.
 """
 
+from datetime import datetime
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -23,6 +26,7 @@ from spona.cases.models import (
 )
 from spona.cases.referrals import STEPS, ReferralMove, Side
 from spona.cases.workflow import TRANSITIONS, Decider, Transition
+from spona.core.prepared import Prepared
 from spona.core.roles import INSTITUTION_WIDE_ROLES, PERSON_ROLES, Role
 from spona.institutions.models import Institution, InstitutionType
 from spona.people.models import Person
@@ -69,37 +73,72 @@ def glass_cases(user: User) -> QuerySet[Case]:
     return Case.objects.filter(pk__in=_glass_keys(user))
 
 
+def _institution_team(institution: int, glass: Any) -> QuerySet[Case]:
+    """:func:`team_cases` of a user of ``institution`` who acts for all of it: the cases it
+    opened or received a (not revoked or declined) referral of, and ``glass``, the keys of the
+    cases of the user's live break-glass grants (a subquery)."""
+    referred = Referral.objects.filter(to_institution=institution).exclude(
+        status__in=[ReferralStatus.REVOKED, ReferralStatus.DECLINED]
+    )
+    return Case.objects.filter(
+        Q(opened_by_institution=institution)
+        | Q(pk__in=subquery(referred, "case"))
+        | Q(pk__in=glass)
+    )
+
+
 @per_request
 def team_cases(user: User) -> QuerySet[Case]:
     """Cases the user's institution opened or received a (not revoked or declined) referral of,
     and the cases of the user's own break-glass grants."""
     if user.role not in PERSON_ROLES:
         return Case.objects.none()
-    glass = Q(pk__in=subquery(_glass_keys(user), "case"))
+    glass = subquery(_glass_keys(user), "case")
     if user.role not in INSTITUTION_WIDE_ROLES or user.institution_id is None:
-        return Case.objects.filter(glass)
-    referred = Referral.objects.filter(to_institution=user.institution_id).exclude(
-        status__in=[ReferralStatus.REVOKED, ReferralStatus.DECLINED]
-    )
-    return Case.objects.filter(
-        Q(opened_by_institution=user.institution_id) | Q(pk__in=subquery(referred, "case")) | glass
-    )
+        return Case.objects.filter(pk__in=glass)
+    return _institution_team(user.institution_id, glass)
+
+
+def _keys_by_glass(cases: QuerySet[Case], user: int, now: datetime) -> QuerySet[Case, Any]:
+    """The keys of ``cases``, each with whether the user holds a break-glass grant of it."""
+    grants = BreakGlassGrant.objects.filter(user=user, expires_at__gt=now, case=OuterRef("pk"))
+    return cases.order_by().values_list("pk", Exists(grants))
+
+
+def _institution_team_keys(user: int, institution: int, now: datetime) -> QuerySet[Case, Any]:
+    glass = BreakGlassGrant.objects.filter(user=user, expires_at__gt=now).values("case")
+    return _keys_by_glass(_institution_team(institution, glass), user, now)
+
+
+#: Asked on every read-only request that checks a case: compiled once per process.
+_INSTITUTION_TEAM_KEYS = Prepared(_institution_team_keys, 1, 2, timezone.now())
 
 
 @per_request
 def _team_keys(user: User) -> tuple[frozenset[int], frozenset[int]]:
     """The keys of the user's team cases, and of those among them the user opened by
     break-glass, in one query (a read-only request asks both many times)."""
-    grants = BreakGlassGrant.objects.filter(
-        user=user.pk, expires_at__gt=timezone.now(), case=OuterRef("pk")
-    )
-    rows = team_cases(user).order_by().values_list("pk", Exists(grants))
+    now = timezone.now()
+    if user.role in INSTITUTION_WIDE_ROLES and user.institution_id is not None:
+        rows = _INSTITUTION_TEAM_KEYS(user.pk, user.institution_id, now)
+    else:
+        rows = list(_keys_by_glass(team_cases(user), user.pk, now))
     team, glass = set(), set()
     for pk, by_glass in rows:
         team.add(pk)
         if by_glass:
             glass.add(pk)
     return frozenset(team), frozenset(glass)
+
+
+def in_team(user: object, case: Case) -> bool:
+    """Is this case one of the user's team's cases (break-glass included): may they see it?
+    In a read-only request answered from the team's keys, read once."""
+    if not (active(user) and isinstance(user, User)):
+        return False
+    if remembers():
+        return case.pk in _team_keys(user)[0]
+    return holds(team_cases(user), case.pk)
 
 
 def in_own_team(user: User, case: Case) -> bool:

@@ -3,6 +3,7 @@ the team and its consent, and who should lead the next step."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -26,6 +27,7 @@ from spona.cases.access import (
     REFERRAL_ACT,
     REFERRAL_SEND,
     decides_identification,
+    in_team,
     shares,
 )
 from spona.cases.filters import CaseFilter, ReferralFilter
@@ -35,6 +37,7 @@ from spona.cases.models import (
     CaseEvent,
     CaseEventKind,
     CaseStatus,
+    Consent,
     DataCategory,
     Referral,
     ReferralStatus,
@@ -44,6 +47,7 @@ from spona.cases.workflow import Transition, phase_of, targets
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import with_role
 from spona.core.listing import Listing, listing
+from spona.core.prepared import Prepared
 from spona.core.roles import INSTITUTION_WIDE_ROLES
 from spona.institutions.filters import reference_choices
 from spona.institutions.models import Institution, InstitutionType
@@ -59,12 +63,14 @@ _PERSON_UNSHOWN = [
 ]
 
 
-def case_list(*, user: User) -> QuerySet[Case]:
-    return (
-        visible(user, Case)
-        .select_related("person", "opened_by_institution", "municipality")
-        .defer(*_PERSON_UNSHOWN)
+def _shown(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return cases.select_related("person", "opened_by_institution", "municipality").defer(
+        *_PERSON_UNSHOWN
     )
+
+
+def case_list(*, user: User) -> QuerySet[Case]:
+    return _shown(visible(user, Case))
 
 
 def incoming_referrals(*, user: User) -> QuerySet[Referral]:
@@ -95,10 +101,23 @@ def case_list_page(*, user: User, params: Mapping[str, Any] | None = None) -> di
     }
 
 
+def _coded(code: str) -> QuerySet[Case]:
+    return _shown(Case.objects.filter(code=code))
+
+
+#: The case page's reads of one case, asked on every view of a case: their SQL compiled once
+#: per process, the case's code or key its one parameter (``spona.core.prepared``).
+_CODED = Prepared(_coded, "sample")
+
+
 def case_get(*, user: User, code: str) -> Case:
-    case = case_list(user=user).filter(code=code).first()
-    if case is None:
+    """The case of this code, if the user may see it: read by its code and asked of the case's
+    scope (``in_team``: the team's keys, which the case page's other questions read too), not
+    through the scope's subqueries."""
+    found: list[Case] = _CODED(code)
+    if not found or not in_team(user, found[0]):
         raise Http404
+    case = found[0]
     seen(user, case)
     audit(AuditAction.READ, case, user=user)
     return case
@@ -111,11 +130,20 @@ _REFERRAL_SHOWN = [
 ]  # fmt: skip
 
 
+def _referrals_of(case: int) -> QuerySet[Referral]:
+    referrals = Referral.objects.filter(case=case).select_related(
+        "from_institution", "to_institution"
+    )
+    return referrals.only(*_REFERRAL_SHOWN, "from_institution__name", "to_institution__name")
+
+
+_REFERRALS_OF = Prepared(_referrals_of, 0)
+
+
 def case_referrals(case: Case) -> list[Referral]:
     """The case's referrals, newest first, with the institutions at both ends: read once for
     the case page's team, table, timeline and permissions."""
-    referrals = case.referrals.select_related("from_institution", "to_institution")
-    return list(referrals.only(*_REFERRAL_SHOWN, "from_institution__name", "to_institution__name"))
+    return _of_case(case, _REFERRALS_OF(case.pk))
 
 
 @dataclass(frozen=True)
@@ -143,11 +171,21 @@ def case_team(case: Case, referrals: list[Referral] | None = None) -> list[TeamM
     return team
 
 
+def _nearby(municipality: int) -> QuerySet[Institution]:
+    here = Q(municipality=municipality) | Q(municipality__isnull=True)
+    return Institution.objects.filter(here, is_active=True)
+
+
+_NEARBY = Prepared(_nearby, 0)
+
+
 def nearby_institutions(case: Case) -> list[Institution]:
     """The active institutions of the case's municipality and the national ones, in the
     Serbian alphabet's order (the cached order of every active institution's name)."""
-    here = Q(municipality=case.municipality_id) | Q(municipality__isnull=True)
-    nearby = Institution.objects.filter(here, is_active=True)
+    if case.municipality_id is None:
+        nearby = list(Institution.objects.filter(municipality__isnull=True, is_active=True))
+    else:
+        nearby = _NEARBY(case.municipality_id)
     order = {key: place for place, (key, _label) in enumerate(reference_choices("institution"))}
     return sorted(nearby, key=lambda institution: order.get(institution.pk, len(order)))
 
@@ -164,8 +202,34 @@ def phase_institutions(
     return [institution for institution in nearby if institution.type in types]
 
 
-def active_grants(case: Case) -> QuerySet[BreakGlassGrant]:
-    return case.break_glass_grants.filter(expires_at__gt=timezone.now()).select_related("user")
+def _grants_of(case: int, now: datetime) -> QuerySet[BreakGlassGrant]:
+    grants = BreakGlassGrant.objects.filter(case=case, expires_at__gt=now)
+    return grants.select_related("user")
+
+
+def _consents_of(case: int) -> QuerySet[Consent]:
+    return Consent.objects.filter(case=case)
+
+
+_GRANTS_OF = Prepared(_grants_of, 0, timezone.now())
+_CONSENTS_OF = Prepared(_consents_of, 0)
+
+
+def active_grants(case: Case) -> list[BreakGlassGrant]:
+    """The case's break-glass grants that have not expired, with their users."""
+    return _of_case(case, _GRANTS_OF(case.pk, timezone.now()))
+
+
+def case_consents(case: Case) -> list[Consent]:
+    """The case's consents, as ``case.consents`` orders them (withdrawn ones too)."""
+    return _of_case(case, _CONSENTS_OF(case.pk))
+
+
+def _of_case[R: models.Model](case: Case, rows: list[R]) -> list[R]:
+    """``rows`` of ``case`` with ``case`` set on each, as reading them through the case does."""
+    for row in rows:
+        row.case = case  # type: ignore[attr-defined]
+    return rows
 
 
 #: at most this many uses on one page of the review list
@@ -306,10 +370,16 @@ def timeline(case: Case, referrals: list[Referral] | None = None) -> list[Timeli
     """Every event of the case in order, each with what it concerns (``referrals``:
     :func:`case_referrals`, read here if not given)."""
     by_key = {r.pk: r for r in (case_referrals(case) if referrals is None else referrals)}
-    events = case.events.select_related("actor__institution").only(
-        *_EVENT_SHOWN, "actor__role", "actor__institution__name"
-    )
+    events = _of_case(case, _EVENTS_OF(case.pk))
     return [TimelineEntry(event, *_detail(event, by_key)) for event in events]
+
+
+def _events_of(case: int) -> QuerySet[CaseEvent]:
+    events = CaseEvent.objects.filter(case=case).select_related("actor__institution")
+    return events.only(*_EVENT_SHOWN, "actor__role", "actor__institution__name")
+
+
+_EVENTS_OF = Prepared(_events_of, 0)
 
 
 @dataclass(frozen=True)

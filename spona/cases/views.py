@@ -60,7 +60,7 @@ def case_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "team": selectors.case_team(case, referrals),
         "next_leads": selectors.phase_institutions(case, nearby=nearby),
         "informed": selectors.phase_institutions(case, MandateRole.INFORMED, nearby),
-        "consents": case.consents.all() if may.lead else None,
+        "consents": selectors.case_consents(case) if may.lead else None,
         "consent_form": ConsentForm(auto_id="consent_%s") if may.lead else None,
         "grants": selectors.active_grants(case) if may.lead else None,
         "referral_form": ReferralForm(sender_id=user.institution_id, auto_id="referral_%s")

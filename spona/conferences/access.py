@@ -59,11 +59,18 @@ def _conferences(user: User) -> Q:
 
 
 @rows(Task)
-def _tasks(user: User) -> Q:
-    scope = Q(owner_user=user.pk) | Q(created_by=user.pk)
-    scope |= Q(case__in=subquery(team_cases(user)))
+def own_tasks(user: User) -> Q:
+    """The tasks the user holds in person, and those their institution holds."""
+    scope = Q(owner_user=user.pk)
     if user.role in CONFERENCE_ROLES and user.institution_id is not None:
         scope |= Q(owner_institution=user.institution_id)
+    return scope
+
+
+@rows(Task)
+def _tasks(user: User) -> Q:
+    scope = Q(created_by=user.pk) | Q(case__in=subquery(team_cases(user)))
+    if user.role in CONFERENCE_ROLES and user.institution_id is not None:
         scope |= Q(conference__in=subquery(conferences_seen(user)))
     return scope
 

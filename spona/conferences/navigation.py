@@ -13,7 +13,7 @@ from spona.audit.services import audit_listed
 from spona.cases.models import Case
 from spona.cases.panels import Panel, add_panel
 from spona.conferences.access import CONFERENCE_CONVENE, CONFERENCE_VIEW, TASK_VIEW
-from spona.conferences.selectors import conference_list, open_tasks, overdue_tasks_count
+from spona.conferences.selectors import case_conferences, open_tasks, overdue_tasks_count
 from spona.core.phases import Phase, Tool, offer
 from spona.core.roles import TASK_ROLES
 from spona.core.work import Figure, Item, Section, first_counted, provide, summarise
@@ -42,13 +42,11 @@ offer(
 
 
 def _case_conferences(user: User, case: Case) -> dict[str, Any] | None:
-    # the panel shows a few of each conference's own fields, none of the list's related rows
-    conferences = conference_list(user=user).filter(case=case).select_related(None)
-    conferences = conferences.only("code", "held_on", "topic", "status").order_by("held_on")
+    shown = case_conferences(user=user, case=case)
     may_convene = can(user, CONFERENCE_CONVENE, case)
-    if not may_convene and not conferences.exists():
+    if not may_convene and not shown:
         return None
-    return {"conferences": conferences, "may_convene": may_convene}
+    return {"conferences": shown, "may_convene": may_convene}
 
 
 add_panel(Panel("conferences/case_panel.html", _case_conferences))

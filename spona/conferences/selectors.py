@@ -12,18 +12,20 @@ from django.utils import timezone
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit, audit_listed
-from spona.cases.models import Case, ReferralStatus
+from spona.cases.access import in_team, shares
+from spona.cases.models import Case, DataCategory, ReferralStatus
 from spona.cases.workflow import phase_of
-from spona.conferences.access import content_shared
+from spona.conferences.access import content_shared, own_tasks
 from spona.conferences.filters import ConferenceFilter, TaskFilter
 from spona.conferences.models import Conference, Task, TaskStatus
 from spona.coordination.defaults import PHASES
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import Cell, duty_contacts, matrix
 from spona.core.listing import Listing, listing
+from spona.core.prepared import Prepared
 from spona.core.roles import CONFERENCE_ROLES, TASK_ROLES
 from spona.institutions.models import Institution, InstitutionType, Municipality
-from spona.policy import visible
+from spona.policy import granted, visible
 
 SUGGESTED_ROLES = frozenset({MandateRole.LEADS, MandateRole.CONTRIBUTES})
 
@@ -40,6 +42,34 @@ def conference_list(*, user: User) -> QuerySet[Conference]:
         .select_related("case", "municipality", "convened_by_institution")
         .annotate(content_shared=shared)
     )
+
+
+#: What the case page's panel shows of a conference
+_PANEL_SHOWN = ("code", "held_on", "topic", "status")
+
+
+def _conferences_of(case: int) -> QuerySet[Conference]:
+    return Conference.objects.filter(case=case).only(*_PANEL_SHOWN).order_by("held_on")
+
+
+#: Asked on every view of a case: the SQL compiled once per process (``spona.core.prepared``).
+_CONFERENCES_OF = Prepared(_conferences_of, 0)
+
+
+def case_conferences(*, user: User, case: Case) -> list[Conference]:
+    """:func:`conference_list` of one case, as its page's panel shows them, asked of that case:
+    a case of the user's team shows the user every conference of it (the team's grant) and
+    their content as far as the case's details are shared (``shares``), both answered from the
+    team's keys in a read-only request instead of the scope's subqueries; any other case
+    through the whole scope."""
+    if not in_team(user, case):
+        seen = conference_list(user=user).filter(case=case).select_related(None)
+        return list(seen.only(*_PANEL_SHOWN).order_by("held_on"))
+    shared = shares(user, case, DataCategory.CASE_DETAILS)
+    conferences: list[Conference] = _CONFERENCES_OF(case.pk)
+    for conference in conferences:
+        conference.content_shared = shared  # type: ignore[attr-defined]
+    return conferences
 
 
 def conference_list_page(
@@ -130,19 +160,18 @@ def invitees(conference: Conference) -> list[User]:
 # --- tasks --------------------------------------------------------------------------------
 
 
+_TASK_RELATED = ("owner_institution", "owner_user", "conference", "case")
+
+
 def _tasks(user: User) -> QuerySet[Task]:
-    return visible(user, Task).select_related(
-        "owner_institution", "owner_user", "conference", "case"
-    )
+    return visible(user, Task).select_related(*_TASK_RELATED)
 
 
 def tasks_for(*, user: User) -> QuerySet[Task]:
     """The tasks the user's institution (or the user in person) holds, open ones first."""
-    mine = Q(owner_user=user.pk)
-    if user.role in CONFERENCE_ROLES and user.institution_id is not None:
-        mine |= Q(owner_institution=user.institution_id)
+    mine = granted(user, Task, own_tasks).select_related(*_TASK_RELATED)
     # "open" sorts after "done" and "cancelled": descending puts the open tasks first
-    return _tasks(user).filter(mine).order_by("-status", "due_on", "pk")
+    return mine.order_by("-status", "due_on", "pk")
 
 
 def tasks_asked_by(*, user: User) -> QuerySet[Task]:

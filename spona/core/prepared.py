@@ -10,7 +10,8 @@ SQL text, which depends on the models alone, is kept.
 """
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -50,36 +51,120 @@ class _PreparedQuery(Query):
         return compiler
 
 
+def _other(value: Any) -> Any:
+    """A second sample that differs from ``value`` (of a kind a prepared query may take)."""
+    if isinstance(value, bool):
+        raise TypeError("a prepared query takes no yes-or-no value: build one for each")
+    if isinstance(value, int):
+        return value + 1
+    if isinstance(value, str):
+        return value + "~"
+    if isinstance(value, datetime | date):
+        return value + timedelta(days=1)
+    raise TypeError(f"a prepared query takes no value such as {value!r}")
+
+
+class _Parameters:
+    """Where each value goes among a prepared query's parameters, and the constants."""
+
+    def __init__(
+        self,
+        connection: Any,
+        samples: tuple[Any, ...],
+        others: tuple[Any, ...],
+        params: Sequence[Any],
+        other_params: Sequence[Any],
+    ) -> None:
+        ops = connection.ops
+        forms: list[Callable[[Any], Any]] = [
+            lambda value: value,
+            ops.adapt_datetimefield_value,
+            ops.adapt_datefield_value,
+        ]
+        self._slots: list[tuple[int, Callable[[Any], Any]] | None] = []
+        self._constants = tuple(params)
+        for param, other_param in zip(params, other_params, strict=True):
+            if param == other_param:
+                self._slots.append(None)
+                continue
+            found = [
+                (index, form)
+                for index, (sample, other) in enumerate(zip(samples, others, strict=True))
+                for form in forms[: 1 if isinstance(sample, int | str) else 3]
+                if _adapts(form, sample) == param and _adapts(form, other) == other_param
+            ]
+            if not found:
+                raise ValueError(f"the query's parameter {param!r} is none of its values")
+            if len({index for index, _form in found}) > 1:
+                raise ValueError(f"the query's parameter {param!r} is more than one value")
+            self._slots.append(found[0])
+        if {slot[0] for slot in self._slots if slot} != set(range(len(samples))):
+            raise ValueError("the query's parameters do not take every value")
+
+    def of(self, values: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(
+            constant if slot is None else slot[1](values[slot[0]])
+            for constant, slot in zip(self._constants, self._slots, strict=True)
+        )
+
+
+def _adapts(form: Callable[[Any], Any], value: Any) -> Any:
+    try:
+        return form(value)
+    except (TypeError, ValueError, AttributeError):
+        return _UNADAPTED
+
+
+_UNADAPTED = object()
+
+
 class Prepared[M: Model]:
     """``build(*values)``'s queryset, compiled once per database for any values.
 
-    ``build`` must turn its values into the SQL's parameters as they are, and nothing else into
-    a parameter: the sample values given here are compiled, and the compiled parameters must be
-    exactly those samples (checked), so that another use only replaces them."""
+    ``build`` is built and compiled twice, with the sample values given here and with others
+    that differ from them in every value (``_other``). The SQL must be the same both times;
+    each parameter that differs between the two must be one of the values (the same one both
+    times), as the database takes it (a moment or a date as the connection adapts it); a
+    parameter that does not differ is a constant of the query (a status, a role) and is kept.
+    Anything else (SQL that depends on a value, a parameter worked out from a value) is
+    refused, so that another use only replaces the values."""
 
     def __init__(self, build: Callable[..., QuerySet[M]], *samples: Any) -> None:
         self._build = build
         self._samples = samples
-        self._kept: dict[str, tuple[QuerySet[M], _PreparedQuery]] = {}
+        self._kept: dict[str, tuple[QuerySet[M], _PreparedQuery, _Parameters]] = {}
 
-    def _prepare(self, using: str) -> tuple[QuerySet[M], _PreparedQuery]:
-        queryset = self._build(*self._samples).using(using)
-        compiler = queryset.query.get_compiler(using=using)
+    def _compiled(self, using: str, values: tuple[Any, ...]) -> tuple[QuerySet[M], SQLCompiler]:
+        queryset = self._build(*values).using(using)
+        return queryset, queryset.query.get_compiler(using=using)
+
+    def _prepare(self, using: str) -> tuple[QuerySet[M], _PreparedQuery, _Parameters]:
+        queryset, compiler = self._compiled(using, self._samples)
         sql, params = compiler.as_sql()
-        if tuple(params) != self._samples:
-            raise ValueError(f"the query's parameters {params!r} are not its values")
+        others = tuple(map(_other, self._samples))
+        other_sql, other_params = self._compiled(using, others)[1].as_sql()
+        if other_sql != sql or len(other_params) != len(params):
+            raise ValueError("the query's SQL depends on its values")
+        parameters = _Parameters(compiler.connection, self._samples, others, params, other_params)
         query: _PreparedQuery = queryset.query.chain(klass=_PreparedQuery)  # type: ignore[assignment]
         query.kept = compiler
         query.kept_class = type(f"Kept{type(compiler).__name__}", (_Kept, type(compiler)), {})
         query.kept_sql = sql
-        return queryset, query
+        return queryset, query, parameters
 
-    def __call__(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[M]:
-        """The rows for ``values``, as ``list(build(*values))`` would read them. A list, not
-        a queryset: a queryset's further filters would not change the kept SQL."""
+    def __call__(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[Any]:
+        """The rows for ``values``, as ``list(build(*values))`` would read them (model
+        instances, or tuples for ``values_list``). A list, not a queryset: a queryset's
+        further filters would not change the kept SQL."""
+        if len(values) != len(self._samples) or None in values:
+            raise ValueError("a prepared query takes all its values, none of them None")
         if using not in self._kept:
             self._kept[using] = self._prepare(using)
-        queryset, kept = self._kept[using]
+        queryset, kept, parameters = self._kept[using]
         query = copy.copy(kept)
-        query.kept_params = values
-        return list(type(queryset)(model=queryset.model, query=query, using=using))
+        query.kept_params = parameters.of(values)
+        rows = type(queryset)(model=queryset.model, query=query, using=using)
+        # as the queryset reads its rows: model instances, or values (``values_list``)
+        rows._iterable_class = queryset._iterable_class
+        rows._fields = queryset._fields  # type: ignore[attr-defined]
+        return list(rows)

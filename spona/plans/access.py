@@ -47,15 +47,17 @@ PLANNED_CASES = frozenset(
 
 @rows(Plan)
 def _plans(user: User) -> Q:
-    shared = (
-        cases_sharing(user, DataCategory.CASE_DETAILS)
-        if user.role in INSTITUTION_WIDE_ROLES
-        else None
-    )
     scope = Q(coordinator=user.pk)
-    if shared is not None:
-        scope |= Q(case__in=subquery(shared))
+    if user.role in INSTITUTION_WIDE_ROLES:
+        scope |= Q(case__in=subquery(cases_sharing(user, DataCategory.CASE_DETAILS)))
     return scope
+
+
+def sees_case_plans(user: User, case: Case) -> bool:
+    """:func:`_plans` asked of one case: does the user see all its plans (their role sees plans
+    with the case details, and they are shared with the user), not only those they
+    coordinate? (``shares``: in a read-only request from the team's keys.)"""
+    return user.role in INSTITUTION_WIDE_ROLES and shares(user, case, DataCategory.CASE_DETAILS)
 
 
 @rows(Goal)

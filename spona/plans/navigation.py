@@ -14,9 +14,8 @@ from spona.core.phases import Phase, Tool, offer
 from spona.core.roles import Role
 from spona.core.work import Item, Section, first_counted, provide
 from spona.plans.access import LEAD_ROLES, PLAN_DRAFT, PLAN_VIEW
-from spona.plans.models import Plan
-from spona.plans.selectors import reviews_due_rows
-from spona.policy import can, visible
+from spona.plans.selectors import case_plans, reviews_due_rows
+from spona.policy import can
 
 offer(
     *(
@@ -36,10 +35,9 @@ offer(
 
 
 def _case_plans(user: User, case: Case) -> dict[str, Any] | None:
-    plans = visible(user, Plan).filter(case=case).only("code", "kind", "status")
-    plans = plans.order_by("created_at")
+    plans = case_plans(user, case)
     may_draft = can(user, PLAN_DRAFT, case)
-    if not may_draft and not plans.exists():
+    if not may_draft and not plans:
         return None
     return {"plans": plans, "may_draft": may_draft}
 

@@ -17,9 +17,10 @@ from spona.audit.services import audit
 from spona.cases.models import Case
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import with_role
+from spona.core.prepared import Prepared
 from spona.core.roles import Role
 from spona.institutions.models import Institution, InstitutionType
-from spona.plans.access import LEAD_ROLES, PLAN_ROLES
+from spona.plans.access import LEAD_ROLES, PLAN_ROLES, sees_case_plans
 from spona.plans.models import (
     Attachment,
     Domain,
@@ -31,7 +32,7 @@ from spona.plans.models import (
     Review,
 )
 from spona.plans.workflow import ACTIVE
-from spona.policy import visible
+from spona.policy import active, visible
 
 T = InstitutionType
 #: which types of institution answer for each domain, the usual one first (the matrix's
@@ -108,6 +109,29 @@ def suggest_institution(case: Case, domain: str, kind: str) -> Institution | Non
 class DueReview:
     review: Review
     overdue: bool
+
+
+def _plans_of(case: int) -> QuerySet[Plan]:
+    return Plan.objects.filter(case=case).only("code", "kind", "status").order_by("created_at")
+
+
+def _coordinated_plans_of(case: int, coordinator: int) -> QuerySet[Plan]:
+    return _plans_of(case).filter(coordinator=coordinator)
+
+
+#: Asked on every view of a case: the SQL compiled once per process (``spona.core.prepared``).
+_PLANS_OF = Prepared(_plans_of, 0)
+_COORDINATED_PLANS_OF = Prepared(_coordinated_plans_of, 0, 1)
+
+
+def case_plans(user: User, case: Case) -> list[Plan]:
+    """``visible(user, Plan)`` of one case, as its page's panel shows them: asked of the case
+    (``sees_case_plans``), not through the scope's subqueries."""
+    if not active(user):
+        return []
+    if sees_case_plans(user, case):
+        return _PLANS_OF(case.pk)
+    return _COORDINATED_PLANS_OF(case.pk, user.pk)
 
 
 def reviews_due_rows(user: User, today: date) -> QuerySet[Review]:

@@ -11,7 +11,7 @@ access to cases, small cells suppressed for the others (``spona.providers.needs`
 from django.db.models import Q
 
 from spona.accounts.models import User
-from spona.cases.access import cases_sharing, in_own_team, shares, team_cases
+from spona.cases.access import cases_sharing, in_own_team, in_team, shares, team_cases
 from spona.cases.models import Case, DataCategory
 from spona.core.roles import INSTITUTION_WIDE_ROLES, Role
 from spona.institutions.access import home_municipality
@@ -55,6 +55,16 @@ def _deliveries(user: User) -> Q:
 @rows(ServiceRequest)
 def _requests(user: User) -> Q:
     return Q(referral__case__in=subquery(team_cases(user)))
+
+
+def sees_deliveries_of(user: User, case: Case) -> bool:
+    """:func:`_deliveries` asked of one case: does the user see every delivery of it?"""
+    return shares(user, case, DataCategory.CASE_DETAILS)
+
+
+def sees_requests_of(user: User, case: Case) -> bool:
+    """:func:`_requests` asked of one case: does the user see every service request of it?"""
+    return in_team(user, case)
 
 
 @DIRECTORY_VIEW.rule

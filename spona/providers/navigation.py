@@ -47,26 +47,13 @@ offer(
 )
 
 
-#: what the case page's panel shows of a delivery, with its provider's and service's names
-_DELIVERY_SHOWN = [
-    "provider", "provider__institution", "service", "domain", "support_type", "started_on",
-    "ended_on", "status", "cost", "funder", "outcome",
-]  # fmt: skip
-
-
 def _case_services(user: User, case: Case) -> dict[str, Any] | None:
     may_record = can(user, DELIVERY_RECORD, case)
     may_request = can(user, SERVICE_REQUEST, case)
     if not may_record and not may_request:
         return None
-    # the columns the panel shows (each related row's name or title), not every column
-    deliveries = selectors.case_deliveries(user=user, case=case).only(
-        *_DELIVERY_SHOWN, "provider__institution__name", "service__name"
-    )
-    requests = selectors.case_requests(user=user, case=case).only(
-        "domain", "referral", "referral__status", "referral__to_institution",
-        "referral__to_institution__name", "service", "service__name", "offer", "offer__title",
-    )  # fmt: skip
+    deliveries = selectors.case_deliveries(user=user, case=case) if may_record else []
+    requests = selectors.case_requests(user=user, case=case)
     offers = (
         selectors.offer_suggestions(user=user, case=case)
         .select_related(None)
@@ -74,7 +61,7 @@ def _case_services(user: User, case: Case) -> dict[str, Any] | None:
         .only("kind", "title", "places", "apply_by", "provider", "provider__institution__name")
     )
     return {
-        "deliveries": deliveries if may_record else [],
+        "deliveries": deliveries,
         "requests": requests,
         "offers": offers[:10] if may_request else [],
         "may_record": may_record,

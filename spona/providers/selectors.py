@@ -7,9 +7,10 @@ from spona.accounts.models import User
 from spona.accounts.selectors import with_receivers
 from spona.cases.access import CASE_VIEW
 from spona.cases.models import Case
+from spona.core.prepared import Prepared
 from spona.institutions.models import Institution, Municipality
 from spona.policy import require, visible
-from spona.providers.access import DIRECTORY_VIEW
+from spona.providers.access import DIRECTORY_VIEW, sees_deliveries_of, sees_requests_of
 from spona.providers.models import Delivery, Offer, Provider, Service, ServiceRequest
 
 
@@ -98,15 +99,43 @@ def services_for_case(*, user: User, case: Case) -> QuerySet[Service]:
     return services.select_related("provider__institution").order_by("domain", "name")
 
 
-def case_deliveries(*, user: User, case: Case) -> QuerySet[Delivery]:
-    return (
-        visible(user, Delivery).filter(case=case).select_related("provider__institution", "service")
+#: What the case page's panel shows of a delivery and of a service request (of each related
+#: row: its name or title), not every column
+_DELIVERY_SHOWN = [
+    "provider", "provider__institution", "service", "domain", "support_type", "started_on",
+    "ended_on", "status", "cost", "funder", "outcome", "provider__institution__name",
+    "service__name",
+]  # fmt: skip
+_REQUEST_SHOWN = [
+    "domain", "referral", "referral__status", "referral__to_institution",
+    "referral__to_institution__name", "service", "service__name", "offer", "offer__title",
+]  # fmt: skip
+
+
+def _deliveries_of(case: int) -> QuerySet[Delivery]:
+    deliveries = Delivery.objects.filter(case=case)
+    return deliveries.select_related("provider__institution", "service").only(*_DELIVERY_SHOWN)
+
+
+def _requests_of(case: int) -> QuerySet[ServiceRequest]:
+    requests = ServiceRequest.objects.filter(referral__case=case)
+    return requests.select_related("referral__to_institution", "service", "offer").only(
+        *_REQUEST_SHOWN
     )
 
 
-def case_requests(*, user: User, case: Case) -> QuerySet[ServiceRequest]:
-    return (
-        visible(user, ServiceRequest)
-        .filter(referral__case=case)
-        .select_related("referral__to_institution", "service", "offer")
-    )
+#: Asked on every view of a case: the SQL compiled once per process (``spona.core.prepared``).
+_DELIVERIES_OF = Prepared(_deliveries_of, 0)
+_REQUESTS_OF = Prepared(_requests_of, 0)
+
+
+def case_deliveries(*, user: User, case: Case) -> list[Delivery]:
+    """``visible(user, Delivery)`` of one case, as its page's panel shows them: the scope asked
+    of that case (in a read-only request without a query), not embedded in the query as
+    subqueries."""
+    return _DELIVERIES_OF(case.pk) if sees_deliveries_of(user, case) else []
+
+
+def case_requests(*, user: User, case: Case) -> list[ServiceRequest]:
+    """``visible(user, ServiceRequest)`` of one case, as :func:`case_deliveries`."""
+    return _REQUESTS_OF(case.pk) if sees_requests_of(user, case) else []

@@ -18,14 +18,23 @@ PROTOCOL_OVERSEE = Permission[None]("protocol_oversee")
 
 
 @rows(Screening)
-def _screenings(user: User) -> Q | None:
+def own_screenings(user: User) -> Q | None:
+    """The screenings the user made."""
+    return Q(screened_by=user) if user.role in PERSON_ROLES else None
+
+
+@rows(Screening)
+def institution_screenings(user: User) -> Q | None:
+    """The screenings of the user's institution, for the roles that act for all of it."""
+    return Q(institution=user.institution_id) if user.role in INSTITUTION_WIDE_ROLES else None
+
+
+@rows(Screening)
+def _team_screenings(user: User) -> Q | None:
+    """The screenings of the persons of the team's cases whose details the user may see."""
     if user.role not in PERSON_ROLES:
         return None
-    scope = Q(screened_by=user)
-    scope |= Q(person__in=subquery(cases_sharing(user, DataCategory.CASE_DETAILS), "person"))
-    if user.role in INSTITUTION_WIDE_ROLES:
-        scope |= Q(institution=user.institution_id)
-    return scope
+    return Q(person__in=subquery(cases_sharing(user, DataCategory.CASE_DETAILS), "person"))
 
 
 @rows(IndicatorCatalogue)

@@ -4,7 +4,7 @@ and the API show it, re-screening under the current rules, and the catalogue's w
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -12,8 +12,13 @@ from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit, audit_listed
 from spona.core.roles import PERSON_ROLES
-from spona.policy import can, require, visible
-from spona.screening.access import PROTOCOL_OVERSEE, SCREENING_VIEW
+from spona.policy import can, granted, require, visible
+from spona.screening.access import (
+    PROTOCOL_OVERSEE,
+    SCREENING_VIEW,
+    institution_screenings,
+    own_screenings,
+)
 from spona.screening.catalogue import localized
 from spona.screening.engine import RULES_VERSION, evaluate
 from spona.screening.explanations import (
@@ -77,15 +82,11 @@ def steps_overdue_for(*, user: User) -> QuerySet[ProtocolStep]:
     whole institution, anyone else's own screenings; the most overdue first."""
     if user.role not in PERSON_ROLES:
         return ProtocolStep.objects.none()
-    mine = (
-        Q(screening__institution=user.institution_id)
-        if can(user, PROTOCOL_OVERSEE)
-        else Q(screening__screened_by=user.pk)
-    )
+    # one of the screenings' scopes, not their union: the rows the user answers for
+    mine = institution_screenings if can(user, PROTOCOL_OVERSEE) else own_screenings
     return (
         ProtocolStep.objects.filter(
-            mine,
-            screening__in=visible(user, Screening),
+            screening__in=granted(user, Screening, mine),
             done_at__isnull=True,
             due_at__lt=timezone.now(),
         )

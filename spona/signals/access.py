@@ -14,7 +14,7 @@ from spona.coordination.selectors import with_role
 from spona.core.phases import Phase
 from spona.core.roles import INSTITUTION_WIDE_ROLES, SIGNAL_ROLES, Role
 from spona.core.urgency import Urgency
-from spona.policy import Permission, rows, sees
+from spona.policy import Permission, per_request, rows, sees
 from spona.signals.models import ChildInvolved, Signal
 
 SIGNAL_RAISE = Permission[None]("signal_raise")
@@ -24,6 +24,7 @@ SIGNAL_TRIAGE = Permission[Signal]("signal_triage")
 TRIAGE_ROLES = frozenset({Role.CASE_MANAGER, Role.SUPERVISOR})
 
 
+@per_request
 def triage_municipality(user: User) -> int | None:
     """The municipality whose signals this user triages, if any: the case managers and
     supervisors of the institutions that lead identification there (the mandate matrix; by
@@ -52,13 +53,14 @@ def triage_scope(user: User) -> Q | None:
 
 
 @rows(Signal)
-def _signals(user: User) -> Q | None:
-    if user.role not in SIGNAL_ROLES:
-        return None
-    scope = Q(raised_by=user)
-    if (triaged := triage_scope(user)) is not None:
-        scope |= triaged
-    return scope
+def _raised(user: User) -> Q | None:
+    return Q(raised_by=user) if user.role in SIGNAL_ROLES else None
+
+
+@rows(Signal)
+def triaged(user: User) -> Q | None:
+    """The signals the user triages (``triage_scope``)."""
+    return triage_scope(user) if user.role in SIGNAL_ROLES else None
 
 
 @SIGNAL_RAISE.rule

@@ -13,8 +13,8 @@ from spona.audit.models import AuditAction
 from spona.audit.services import audit, audit_listed
 from spona.core.listing import Listing, listing
 from spona.core.urgency import Urgency
-from spona.policy import can, visible
-from spona.signals.access import SIGNAL_TRIAGE, triage_scope
+from spona.policy import can, granted, visible
+from spona.signals.access import SIGNAL_TRIAGE, triage_scope, triaged
 from spona.signals.filters import SignalFilter
 from spona.signals.models import Signal, Status
 
@@ -58,15 +58,12 @@ def triage_waiting(*, user: User) -> QuerySet[Signal]:
     is read: the code, the urgency, the time of arrival and the municipality's name."""
     if not can(user, SIGNAL_TRIAGE):
         return Signal.objects.none()
-    scope = triage_scope(user)
-    if scope is None:
-        return Signal.objects.none()
     waiting = Q(status=Status.NEW)
     if user.institution_id is not None:  # routed here: this institution acts on it next
         waiting |= Q(status=Status.ASSIGNED, assigned_institution=user.institution_id)
     return (
-        visible(user, Signal)
-        .filter(scope, waiting)
+        granted(user, Signal, triaged)
+        .filter(waiting)
         .select_related("municipality")
         .only("code", "urgency", "created_at", "municipality__name_cyr", "municipality__name_lat")
         .annotate(due=_due())
