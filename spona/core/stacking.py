@@ -13,6 +13,7 @@ tables without a ``<thead>`` and cells beyond the header's columns are left as t
 
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.utils.html import escape
@@ -47,6 +48,12 @@ def _header_text(text: str, start: int) -> str:
     return " ".join(html.unescape(_ANY_TAG.sub(" ", inner)).split())
 
 
+def _tags_of_next_table(text: str, start: int) -> Iterator[re.Match[str]]:
+    """The tags from the first table at or after ``start`` on; none if no table follows."""
+    following = _TABLE.search(text, start)
+    return _TAG.finditer(text, following.start()) if following else iter(())
+
+
 def _table_end(text: str, start: int) -> int:
     """Where the table opened just before ``start`` ends (after its closing tag, nested tables
     counted; the end of ``text`` if it is not closed)."""
@@ -62,18 +69,14 @@ def labelled_once(fragment: str) -> str:
     """``label_cells(fragment)`` with its outermost tables marked as labelled, for a fragment
     that is kept and shown again (a survey's results): the base template's filter then skips
     them instead of scanning their cells again on every view."""
-    out: list[str] = []
-    done = depth = 0
     text = label_cells(fragment)
-    for match in _TABLE_TAG.finditer(text):
-        if match.group(1):
-            depth = max(depth - 1, 0)
-            continue
-        if depth == 0:
-            out.append(text[done : match.start() + len("<table")])
-            out.append(LABELLED)
-            done = match.start() + len("<table")
-        depth += 1
+    out: list[str] = []
+    done = 0
+    opening = _TABLE.search(text)
+    while opening is not None:
+        out += [text[done : opening.end()], LABELLED]
+        done = opening.end()
+        opening = _TABLE.search(text, _table_end(text, done))
     out.append(text[done:])
     return "".join(out)
 
@@ -84,31 +87,22 @@ def label_cells(text: str) -> str:
     Only the tables are scanned: from each outermost ``<table`` to its end, then on from the
     next one (a page's map or form around its tables is skipped); an outermost table marked
     as labelled already (``labelled_once``) is passed over."""
-    first = _TABLE.search(text)
-    if first is None:
-        return text
     tables: list[_Table] = []
     out: list[str] = []
     done = 0
-    matches = _TAG.finditer(text, first.start())
+    matches = _tags_of_next_table(text, 0)
     while (match := next(matches, None)) is not None:
         closing, tag, attributes = match.groups()
         tag = tag.lower()
         if tag == "table":
             if not closing and not tables and LABELLED in attributes:
-                following = _TABLE.search(text, _table_end(text, match.end()))
-                if following is None:
-                    break
-                matches = _TAG.finditer(text, following.start())
+                matches = _tags_of_next_table(text, _table_end(text, match.end()))
             elif not closing:
                 tables.append(_Table())
             elif tables:
                 tables.pop()
                 if not tables:
-                    following = _TABLE.search(text, match.end())
-                    if following is None:
-                        break
-                    matches = _TAG.finditer(text, following.start())
+                    matches = _tags_of_next_table(text, match.end())
             continue
         if not tables:
             continue
