@@ -175,6 +175,34 @@ def test_a_page_of_signals_reads_as_each_signal_reads_alone(make_user, municipal
     ]
 
 
+def test_a_page_of_signals_is_written_in_the_time_zone_of_its_request(
+    make_user, municipality
+) -> None:
+    """The list looks the current time zone up once per page, not once per value: each page
+    is written in the zone current when it is written, as each signal alone is."""
+    from django.utils import timezone
+
+    from spona.api.serializers import SignalSerializer
+    from spona.signals.models import Signal
+    from spona.signals.services import signal_raise
+
+    user = make_user(Role.CASE_MANAGER)
+    signal_raise(
+        user=user, what_seen="Дете проси", municipality=municipality, urgency="normal",
+        child_involved="yes",
+    )  # fmt: skip
+    signals = list(Signal.objects.select_related("municipality"))
+    written = {}
+    for zone in ("Europe/Belgrade", "Asia/Tokyo", "UTC"):
+        with timezone.override(zone):
+            page = SignalSerializer(signals, many=True).data
+            assert page == [SignalSerializer(signal).data for signal in signals]
+            written[zone] = page[0]["created_at"]
+    assert written["Asia/Tokyo"].endswith("+09:00")
+    assert written["UTC"].endswith("Z")
+    assert len(set(written.values())) == 3
+
+
 def test_the_api_signal_list_reads_only_what_it_returns(make_user, municipality) -> None:
     """The signal list reads the serializer's columns and the municipality's code, not the
     reason for a dismissal nor the indicators (issue 18); each signal reads as it reads alone,
@@ -212,6 +240,8 @@ def test_the_api_signal_list_reads_only_what_it_returns(make_user, municipality)
         alone, key=lambda r: r["code"]
     )
     assert AuditEvent.objects.filter(purpose="signal list (API)").count() == 1
+    listed = AuditEvent.objects.get(purpose="signal list (API)").details["listed"]
+    assert listed == {"signals": [row["code"] for row in body["results"]]}
 
     class Own(SignalSerializer):
         def get_fields(self):  # type: ignore[no-untyped-def]

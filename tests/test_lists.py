@@ -259,3 +259,154 @@ def test_conferences_and_tasks_filter_and_page(world, client_for, small_pages) -
     assert _codes(client.get(tasks_url, {"status": TaskStatus.DONE}).context["tasks"]) == []
     late = (task.due_on + timedelta(days=1)).isoformat()
     assert _codes(client.get(tasks_url, {"since": late}).context["tasks"]) == []
+
+
+# --- what a list costs ----------------------------------------------------------------------
+
+
+def _read_as_page(rows: Any, params: dict[str, str]) -> tuple[Any, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        page = listing.page_of(rows, params)
+        page.paginator.num_pages  # noqa: B018 - what the pagination shows, read as it does
+    return page, len(captured)
+
+
+def test_a_list_that_fits_on_its_first_page_is_read_without_counting(
+    make_user, small_pages
+) -> None:
+    user = make_user(Role.CASE_MANAGER)
+    cases = [_case(user) for _ in range(2)]
+    newest_first = [c.code for c in reversed(cases)]
+
+    for asked in ({}, {"page": "1"}):
+        page, queries = _read_as_page(Case.objects.order_by("-created_at", "-pk"), asked)
+        assert (_codes(page), page.paginator.count, page.number, queries) == (
+            newest_first,
+            2,
+            1,
+            1,
+        )
+    # any other page asked of a list of one page is its first page, as before, counted
+    page, queries = _read_as_page(Case.objects.order_by("-created_at", "-pk"), {"page": "7"})
+    assert (_codes(page), page.paginator.count, queries) == (newest_first, 2, 2)
+    empty, queries = _read_as_page(Case.objects.none(), {})
+    assert (list(empty), empty.paginator.count, empty.paginator.num_pages, queries) == (
+        [],
+        0,
+        1,
+        0,  # an empty queryset asks nothing
+    )
+
+
+def test_a_longer_list_is_counted_and_its_pages_are_django_s(make_user, small_pages) -> None:
+    user = make_user(Role.CASE_MANAGER)
+    cases = [_case(user) for _ in range(3)]
+    newest_first = [c.code for c in reversed(cases)]
+    ordered = Case.objects.order_by("-created_at", "-pk")
+
+    first, queries = _read_as_page(ordered, {})
+    assert (_codes(first), first.paginator.count, first.paginator.num_pages, queries) == (
+        newest_first[:2],
+        3,
+        2,
+        2,
+    )
+    for asked, shown in (("2", newest_first[2:]), ("9", newest_first[2:]), ("x", newest_first[:2])):
+        page, _queries = _read_as_page(ordered, {"page": asked})
+        assert _codes(page) == shown
+    # rows already read are paged as they are
+    assert _codes(listing.page_of(list(ordered), {})) == newest_first[:2]
+
+
+def test_each_view_of_a_list_gets_filters_and_a_form_of_its_own(make_user) -> None:
+    from spona.cases.filters import CaseFilter
+
+    user = make_user(Role.CASE_MANAGER)
+    open_case, closed = _case(user), _case(user, status=CaseStatus.CLOSED)
+    one = CaseFilter({"status": CaseStatus.CLOSED}, queryset=Case.objects.all())
+    other = CaseFilter({"q": open_case.code}, queryset=Case.objects.all())
+
+    assert type(one.form) is type(other.form)  # the form class made once
+    assert one.form.fields["status"] is not other.form.fields["status"]
+    assert one.filters["q"] is not CaseFilter.base_filters["q"]
+    assert one.filters["q"].parent is one
+    assert other.filters["q"].parent is other
+    assert _codes(one.qs) == [closed.code]
+    assert _codes(other.qs) == [open_case.code]
+    assert one.form.cleaned_data["status"] == CaseStatus.CLOSED
+    assert "status" not in other.form.cleaned_data or not other.form.cleaned_data["status"]
+
+
+def test_a_list_s_form_speaks_the_language_of_each_view(make_user) -> None:
+    from django.utils import translation
+
+    from spona.cases.filters import CaseFilter
+
+    with translation.override("en"):
+        english = str(CaseFilter(queryset=Case.objects.all()).form["status"].label_tag())
+    with translation.override("sr"):
+        cyrillic = str(CaseFilter(queryset=Case.objects.all()).form["status"].label_tag())
+    assert "status" in english
+    assert "статус" in cyrillic
+
+
+def test_a_list_filter_may_not_depend_on_the_request() -> None:
+    import django_filters
+
+    from spona.institutions.models import Municipality
+
+    class ByRequest(listing.ListFilters):
+        municipality = django_filters.ModelChoiceFilter(
+            queryset=lambda request: Municipality.objects.all()
+        )
+
+        class Meta:
+            model = Case
+            fields: list[str] = []
+
+    with pytest.raises(TypeError, match="queryset of the request"):
+        ByRequest(queryset=Case.objects.none()).form  # noqa: B018
+
+
+def test_a_method_filter_named_by_its_list_calls_that_view_s_list(make_user) -> None:
+    import django_filters
+
+    user = make_user(Role.CASE_MANAGER)
+    first, second = _case(user), _case(user)
+
+    class ByCode(listing.ListFilters):
+        code = django_filters.CharFilter(method="by_code")
+
+        class Meta:
+            model = Case
+            fields: list[str] = []
+
+        def by_code(self, queryset: Any, name: str, value: str) -> Any:
+            return queryset.filter(code=value).exclude(pk=self.excluded)
+
+    one = ByCode({"code": first.code}, queryset=Case.objects.all())
+    one.excluded = second.pk
+    other = ByCode({"code": first.code}, queryset=Case.objects.all())
+    other.excluded = first.pk
+    assert (_codes(one.qs), _codes(other.qs)) == ([first.code], [])
+
+
+def test_every_list_s_filters_are_list_filters() -> None:
+    import django_filters
+
+    from spona.cases import filters as case_filters
+    from spona.conferences import filters as conference_filters
+    from spona.people import filters as people_filters
+    from spona.signals import filters as signal_filters
+
+    found = [
+        value
+        for module in (case_filters, conference_filters, people_filters, signal_filters)
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, django_filters.FilterSet)
+    ]
+    assert len(found) >= 6
+    assert all(issubclass(found_class, listing.ListFilters) for found_class in found)

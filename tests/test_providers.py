@@ -327,6 +327,20 @@ def _employer_offer(municipality: Any, coordinator: User, **fields: Any) -> Offe
     return offer
 
 
+def _on_the_case_page(user: User, case: Case) -> list[Offer]:
+    """The case page panel's suggestions (a prepared query), checked against the first ones
+    of ``offer_suggestions`` with the panel's columns."""
+    from spona.providers.selectors import PANEL_OFFERS, case_offer_suggestions
+
+    shown = case_offer_suggestions(user=user, case=case)
+    expected = list(offer_suggestions(user=user, case=case)[:PANEL_OFFERS])
+    assert shown == expected
+    assert [(o.title, str(o.provider), o.apply_by, o.places) for o in shown] == [
+        (o.title, str(o.provider), o.apply_by, o.places) for o in expected
+    ]
+    return shown
+
+
 def test_offers_are_suggested_for_the_case_municipality_and_go_as_a_referral(
     case: Case, make_user: Any, social_welfare: Institution
 ) -> None:
@@ -345,8 +359,12 @@ def test_offers_are_suggested_for_the_case_municipality_and_go_as_a_referral(
         make_user(Role.COORDINATOR, institution=InstitutionFactory(municipality=elsewhere)),
         title="Други град",
     )
+    national = _employer_offer(municipality, coordinator, title="Национални")
+    Institution.objects.filter(pk=national.provider.institution_id).update(municipality=None)
     lead = case.opened_by
-    assert list(offer_suggestions(user=lead, case=case)) == [open_offer]
+    newest_first = [national, open_offer]
+    assert list(offer_suggestions(user=lead, case=case)) == newest_first
+    assert _on_the_case_page(lead, case) == newest_first
 
     request = service_request_send(
         user=lead, case=case, offer=open_offer, urgency=Urgency.NORMAL, reason="Посао"
@@ -355,7 +373,8 @@ def test_offers_are_suggested_for_the_case_municipality_and_go_as_a_referral(
     assert referral.to_institution == open_offer.provider.institution
     assert referral.status == ReferralStatus.SENT
     assert request.domain == Domain.EMPLOYMENT
-    assert list(offer_suggestions(user=lead, case=case)) == []  # asked already
+    assert list(offer_suggestions(user=lead, case=case)) == [national]  # asked already
+    assert _on_the_case_page(lead, case) == [national]
 
     employer_user = make_user(Role.CASE_MANAGER, institution=open_offer.provider.institution)
     assert not visible(employer_user, Person).filter(pk=case.person_id).exists()

@@ -1,3 +1,4 @@
+import copy
 from collections.abc import Callable
 from operator import attrgetter
 from typing import Any
@@ -47,14 +48,16 @@ class AttributeListSerializer(serializers.ListSerializer[Any]):
     the object: how each field reads and writes its value is worked out once per process for
     the child's class (``_class_plan``) instead of for every object (DRF's generic loop was a
     third of a page of 100 signals) and every request (DRF builds the child's fields anew for
-    each). The output is the child's ``to_representation``'s; a child with any other field
-    gets that loop."""
+    each), and a date-time field's time zone once per page (DRF looks it up for every value).
+    The output is the child's ``to_representation``'s; a child with any other field gets that
+    loop."""
 
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
         child: Any = self.child
-        plan = _class_plan(type(child))
-        if plan is None:
+        fields_plan = _class_plan(type(child))
+        if fields_plan is None:
             return super().to_representation(data)
+        plan = [(name, read, _zoned(field).to_representation) for name, read, field in fields_plan]
         items = data.all() if isinstance(data, models.manager.BaseManager) else data
         return [
             {
@@ -65,7 +68,7 @@ class AttributeListSerializer(serializers.ListSerializer[Any]):
         ]
 
 
-type _Plan = list[tuple[str, Callable[[Any], Any], Callable[[Any], Any]]]
+type _Plan = list[tuple[str, Callable[[Any], Any], fields.Field[Any, Any, Any, Any]]]
 
 
 #: serializer class -> its plan (``_class_plan``)
@@ -81,7 +84,7 @@ def _class_plan(serializer_class: type[Any]) -> _Plan | None:
 
 
 def _attribute_plan(serializer: Any) -> _Plan | None:
-    """(name, attribute reader, representation) of each readable field, if every one reads a
+    """(name, attribute reader, field) of each readable field, if every one reads a
     concrete field of the model as DRF's ``Field.get_attribute`` would (not a method, not a
     dotted path, not a primary key only) and writes it without the request (not a link nor a
     file's URL), and the serializer's fields are its class's (no ``get_fields`` of its own);
@@ -103,8 +106,20 @@ def _attribute_plan(serializer: Any) -> _Plan | None:
             or field.source_attrs[0] not in columns
         ):
             return None
-        plan.append((field.field_name, attrgetter(field.source_attrs[0]), field.to_representation))
+        plan.append((field.field_name, attrgetter(field.source_attrs[0]), field))
     return plan
+
+
+def _zoned(field: fields.Field[Any, Any, Any, Any]) -> fields.Field[Any, Any, Any, Any]:
+    """The field to write one page's values with: a date-time field without a time zone of
+    its own is given the current one (its ``default_timezone``, which DRF asks for every
+    value) on a copy of its own, as the request's time zone does not change within it."""
+    if not isinstance(field, fields.DateTimeField) or hasattr(field, "timezone"):
+        return field
+    zoned = copy.copy(field)
+    # None without USE_TZ, as DRF's own default
+    zoned.timezone = field.default_timezone()  # type: ignore[assignment]
+    return zoned
 
 
 class SignalSerializer(serializers.ModelSerializer[Signal]):

@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -211,20 +212,36 @@ class SignalList(PagedListMixin, generics.ListCreateAPIView[Signal]):
 
     def get_queryset(self) -> QuerySet[Signal]:
         require(self.request.user, SIGNAL_VIEW)
-        shown = visible(self.request.user, Signal).select_related("municipality")
-        return shown.only(*SignalSerializer.Meta.columns)
+        return visible(self.request.user, Signal)
 
     def paginate_queryset(self, queryset: Any) -> Any:
-        """The page of signals (contact details included) is one audited read naming each."""
-        page = super().paginate_queryset(queryset)
-        shown = page if page is not None else list(queryset)
+        """The page of signals (contact details included) is one audited read naming each.
+        The page is read as rows of the serializer's columns (``_LISTED``), not as model
+        instances: making a signal and its municipality for each row was half of reading a
+        page of a hundred, and the serializer reads only these columns."""
+        rows = queryset.values_list(*_LISTED)
+        page = super().paginate_queryset(rows)
+        shown = [_listed(row) for row in (page if page is not None else rows)]
         audit_listed(user=signed_in(self.request), purpose="signal list (API)", signals=shown)
-        return page
+        return shown
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = signal_services.signal_raise(
             user=signed_in(self.request), **serializer.validated_data
         )
+
+
+#: The columns of a signal the API's list reads: the key, and the serializer's
+_LISTED = ["pk", *SignalSerializer.Meta.columns]
+
+
+def _listed(row: tuple[Any, ...]) -> SimpleNamespace:
+    """A row of the API's signal list as the serializer and the audit read it: each column an
+    attribute, and the municipality an object with its code (what the list shows of it)."""
+    values = dict(zip(_LISTED, row, strict=True))
+    code = values.pop("municipality__code")
+    municipality = None if code is None else SimpleNamespace(code=code)
+    return SimpleNamespace(**values, municipality=municipality)
 
 
 class SignalDetail(StrictQueryMixin, generics.RetrieveAPIView[Signal]):

@@ -105,14 +105,15 @@ def _lock_and_read_head() -> tuple[int | None, str | None, int]:
     return (head[0], head[1], int(value)) if head else (None, None, int(value))
 
 
-def _named(obj: models.Model) -> str:
+def _named(obj: Any) -> str:
     return str(getattr(obj, "code", "") or obj.pk)
 
 
-def audit_listed(*, user: Any, purpose: str, **shown: Iterable[models.Model]) -> None:
+def audit_listed(*, user: Any, purpose: str, **shown: Iterable[Any]) -> None:
     """A list (a page or a page of the API) that shows person-level data: ONE read event naming
     every object it shows, by code (else id), grouped by the list's name. Nothing shown,
-    nothing written."""
+    nothing written. An object is a model instance, or a row read with its ``pk`` (and its
+    ``code`` where the model has one) as attributes."""
     named = {key: [_named(obj) for obj in objects] for key, objects in shown.items()}
     named = {key: codes for key, codes in named.items() if codes}
     if named:

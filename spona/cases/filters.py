@@ -5,12 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from spona.cases.models import Case, CaseStatus, Referral, ReferralStatus
 from spona.core.forms import KeptWhenEmpty, ManyOptionsSelect
-from spona.core.listing import code_search, date_from, date_to
+from spona.core.listing import ListFilters, code_search, date_from, date_to
 from spona.core.urgency import Urgency
 from spona.institutions.filters import institution_filter, municipality_filter
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(ListFilters):
     q = code_search("code", "person__code")
     status = django_filters.ChoiceFilter(
         choices=CaseStatus.choices, label=_("status"), widget=ManyOptionsSelect
@@ -26,7 +26,7 @@ class CaseFilter(django_filters.FilterSet):
         form = KeptWhenEmpty
 
 
-class ReferralFilter(django_filters.FilterSet):
+class ReferralFilter(ListFilters):
     q = code_search("case__code")
     status = django_filters.ChoiceFilter(
         choices=ReferralStatus.choices, label=_("status"), widget=ManyOptionsSelect

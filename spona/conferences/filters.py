@@ -4,11 +4,11 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from spona.conferences.models import Conference, ConferenceStatus, Task, TaskStatus
-from spona.core.listing import code_search, date_from, date_to
+from spona.core.listing import ListFilters, code_search, date_from, date_to
 from spona.institutions.filters import institution_filter, municipality_filter
 
 
-class ConferenceFilter(django_filters.FilterSet):
+class ConferenceFilter(ListFilters):
     q = code_search("code", "case__code")
     status = django_filters.ChoiceFilter(choices=ConferenceStatus.choices, label=_("status"))
     municipality = municipality_filter()
@@ -21,7 +21,7 @@ class ConferenceFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class TaskFilter(django_filters.FilterSet):
+class TaskFilter(ListFilters):
     q = code_search("code", "case__code")
     status = django_filters.ChoiceFilter(choices=TaskStatus.choices, label=_("status"))
     municipality = municipality_filter("owner_institution__municipality")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spona.core.fields import blind_index
 from spona.core.forms import KeptWhenEmpty, ManyOptionsSelect
-from spona.core.listing import date_from, date_to
+from spona.core.listing import ListFilters, date_from, date_to
 from spona.core.translit import fold
 from spona.institutions.filters import municipality_filter
 from spona.people.identifiers import document_index, jmbg_index, looks_like_identifier
@@ -61,7 +61,7 @@ def _by_name(queryset: QuerySet[Person], name: str, value: Any) -> QuerySet[Pers
     return name_matches(queryset, str(value))
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(ListFilters):
     name = django_filters.CharFilter(
         method=_by_name,
         label=_("Name or code"),

@@ -54,16 +54,11 @@ def _case_services(user: User, case: Case) -> dict[str, Any] | None:
         return None
     deliveries = selectors.case_deliveries(user=user, case=case) if may_record else []
     requests = selectors.case_requests(user=user, case=case)
-    offers = (
-        selectors.offer_suggestions(user=user, case=case)
-        .select_related(None)
-        .select_related("provider__institution")
-        .only("kind", "title", "places", "apply_by", "provider", "provider__institution__name")
-    )
+    offers = selectors.case_offer_suggestions(user=user, case=case) if may_request else []
     return {
         "deliveries": deliveries,
         "requests": requests,
-        "offers": offers[:10] if may_request else [],
+        "offers": offers,
         "may_record": may_record,
         "may_request": may_request,
     }

@@ -1,5 +1,7 @@
 """Reads of the directory, of offers matched to a case, and of a case's services."""
 
+from datetime import date
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -56,7 +58,7 @@ def provider_get(*, user: User, pk: int) -> Provider:
     return visible(user, Provider).select_related("institution__municipality").get(pk=pk)
 
 
-def _offer_in(municipality: Municipality) -> Q:
+def _offer_in(municipality: Municipality | int) -> Q:
     return Q(provider__institution__municipality=municipality) | Q(
         provider__institution__municipality__isnull=True
     )
@@ -65,12 +67,18 @@ def _offer_in(municipality: Municipality) -> Q:
 def open_offers(*, user: User, municipality: Municipality | None = None) -> QuerySet[Offer]:
     """Open offers whose application date has not passed."""
     require(user, DIRECTORY_VIEW)
-    today = timezone.localdate()
-    offers = visible(user, Offer).filter(is_open=True, provider__institution__is_active=True)
+    offers = _open(visible(user, Offer), municipality, timezone.localdate())
+    return offers.select_related("provider__institution__municipality")
+
+
+def _open(
+    offers: QuerySet[Offer], municipality: Municipality | int | None, today: date
+) -> QuerySet[Offer]:
+    offers = offers.filter(is_open=True, provider__institution__is_active=True)
     offers = offers.filter(Q(apply_by__isnull=True) | Q(apply_by__gte=today))
     if municipality is not None:
         offers = offers.filter(_offer_in(municipality))
-    return offers.select_related("provider__institution__municipality")
+    return offers
 
 
 def offer_suggestions(*, user: User, case: Case) -> QuerySet[Offer]:
@@ -80,14 +88,45 @@ def offer_suggestions(*, user: User, case: Case) -> QuerySet[Offer]:
     require(user, CASE_VIEW, case)
     if case.municipality is None:
         return Offer.objects.none()
+    return _suggested(open_offers(user=user, municipality=case.municipality), case)
+
+
+def _suggested(open_offers: QuerySet[Offer], case: Case | int) -> QuerySet[Offer]:
     asked = ServiceRequest.objects.filter(referral__case=case, offer__isnull=False)
     answering = with_receivers(Institution.objects.all())  # no referral that waits forever
     return (
-        open_offers(user=user, municipality=case.municipality)
-        .filter(provider__institution__in=answering)
+        open_offers.filter(provider__institution__in=answering)
         .exclude(pk__in=asked.values("offer"))
         .order_by("apply_by", "-created_at")
     )
+
+
+#: What the case page's panel shows of an offer (of its employer: the name)
+_PANEL_OFFER_SHOWN = [
+    "kind", "title", "places", "apply_by", "provider", "provider__institution__name",
+]  # fmt: skip
+#: how many suggestions the case page's panel shows
+PANEL_OFFERS = 10
+
+
+def _panel_offers(municipality: int, case: int, today: date) -> QuerySet[Offer]:
+    offers = _suggested(_open(Offer.objects.all(), municipality, today), case)
+    return offers.select_related("provider__institution").only(*_PANEL_OFFER_SHOWN)[:PANEL_OFFERS]
+
+
+#: Asked on every view of a case by its lead: the SQL compiled once per process
+_PANEL_OFFERS = Prepared(_panel_offers, 1, 1000, date(2000, 1, 1))
+
+
+def case_offer_suggestions(*, user: User, case: Case) -> list[Offer]:
+    """``offer_suggestions``' first ones as the case page's panel shows them, read by a
+    prepared query: offers are the directory's, which every user who may read it sees whole
+    (``_offers`` in ``spona.providers.access``), so the query is the same for every user."""
+    require(user, CASE_VIEW, case)
+    require(user, DIRECTORY_VIEW)
+    if case.municipality_id is None:
+        return []
+    return _PANEL_OFFERS(case.municipality_id, case.pk, timezone.localdate())
 
 
 def services_for_case(*, user: User, case: Case) -> QuerySet[Service]:

@@ -225,18 +225,27 @@ def _shown(side: Mapping[str, Any], catalogue: Mapping[str, Any]) -> dict[str, A
     }
 
 
+def _active_warning_signs() -> dict[str, list[dict[str, Any]]]:
+    """The active catalogue's warning signs (institution type -> its signs), read alone: the
+    signal form and the signal's page need them, not the indicators and rules around them
+    (the whole document is read and decoded otherwise); none without a catalogue."""
+    active = IndicatorCatalogue.objects.filter(is_active=True)
+    signs: dict[str, list[dict[str, Any]]] | None = active.values_list(
+        "data__warning_signs", flat=True
+    ).first()
+    return signs or {}
+
+
 def warning_signs(institution_type: str) -> list[tuple[str, str]]:
     """The active catalogue's warning signs for an institution type (its own list, else the
     default list), as (code, text) in the active language; none without a catalogue."""
-    catalogue = IndicatorCatalogue.objects.filter(is_active=True).first()
-    signs = (catalogue.data.get("warning_signs") if catalogue else None) or {}
+    signs = _active_warning_signs()
     listed = signs.get(institution_type) or signs.get("default", [])
     return [(sign["code"], localized(sign["text"])) for sign in listed]
 
 
 def warning_sign_texts(codes: list[str]) -> list[str]:
     """The texts of recorded warning signs, from the active catalogue (codes are kept)."""
-    catalogue = IndicatorCatalogue.objects.filter(is_active=True).first()
-    signs = (catalogue.data.get("warning_signs") if catalogue else None) or {}
+    signs = _active_warning_signs()
     texts = {s["code"]: localized(s["text"]) for listed in signs.values() for s in listed}
     return [texts.get(code, code) for code in codes]

@@ -3,13 +3,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from spona.core.listing import code_search, date_from, date_to
+from spona.core.listing import ListFilters, code_search, date_from, date_to
 from spona.core.urgency import Urgency
 from spona.institutions.filters import institution_filter, municipality_filter
 from spona.signals.models import Signal, Status
 
 
-class SignalFilter(django_filters.FilterSet):
+class SignalFilter(ListFilters):
     q = code_search("code")
     status = django_filters.ChoiceFilter(choices=Status.choices, label=_("status"))
     urgency = django_filters.ChoiceFilter(choices=Urgency.choices, label=_("urgency"))
