@@ -26,7 +26,7 @@ from spona.core.translit import fold
 from spona.institutions.models import InstitutionType
 from spona.jobs.models import Job, JobStatus
 from spona.people import matching, scan
-from spona.people.duplicates import KIND_BITS, KINDS, hash_key, record_of
+from spona.people.duplicates import hash_key, record_of
 from spona.people.matching import CEILINGS, PersonRecord, blocking_keys, name_keys, points
 from spona.people.models import (
     DocumentKind,
@@ -503,28 +503,3 @@ def test_distinct_rows_are_kept_once_even_where_their_numbers_clash(
         scan, "_row_numbers", lambda rows: (rows[:, 0] % 3).astype(np.uint64) << np.uint64(60)
     )
     assert sorted(map(tuple, scan._distinct_rows(rows).tolist())) == expected
-
-
-def test_the_key_rows_grouped_in_two_processes_give_the_same_blocks(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The rows of odd keys grouped in a forked child, the even ones here: the same pairs,
-    namesakes, ceilings and common keys as in one process."""
-    rng = np.random.default_rng(19)
-    persons = rng.integers(1, 3_000, 40_000).astype(np.int32)
-    kinds = rng.choice([KINDS.index(kind) for kind in "nedab"], len(persons))
-    keys = (kinds.astype(np.int64) << (64 - KIND_BITS)) | rng.integers(0, 3_000, len(persons))
-    plain = scan.Plain(
-        place=rng.integers(0, 4, 3_000).astype(np.int32),
-        sex=rng.integers(0, 3, 3_000).astype(np.int8),
-        stored=rng.integers(0, 4, 3_000).astype(np.int8),
-    )
-    alone = scan.blocked(keys, persons, plain, scan.KIND_LIMITS)
-    monkeypatch.setattr(scan, "SPLIT_ROWS", 0)
-    in_two = scan.blocked(keys, persons, plain, scan.KIND_LIMITS, processes=2)
-    assert len(alone.pairs) > 1_000
-    assert in_two.pairs.tolist() == alone.pairs.tolist()
-    assert in_two.namesakes.tolist() == alone.namesakes.tolist()
-    assert in_two.ceilings.tolist() == alone.ceilings.tolist()
-    assert in_two.common == alone.common
-    assert all(in_two.common_keys(pk) == alone.common_keys(pk) for pk in range(3_000))

@@ -38,7 +38,6 @@ queue (``DuplicateSuspicion``); this module only reads.
 import gc
 import multiprocessing
 import os
-import pickle
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -289,49 +288,38 @@ class Blocks:
         )
 
 
-def blocks(limits: Mapping[str, int] | None = None, processes: int = 1) -> Blocks:
+def blocks(limits: Mapping[str, int] | None = None) -> Blocks:
     """Every pair of persons sharing a stored key of a kind in ``limits`` (``KIND_LIMITS``
     unless given) borne by at most that kind's limit, each pair once, from the key table
     alone: read in one pass, sorted and grouped in numpy; no name is decrypted. A date of
-    birth (``b``) borne by more is blocked on within each municipality (a plain column).
-    ``processes``: two or more, the key rows are grouped in two (``blocked``)."""
+    birth (``b``) borne by more is blocked on within each municipality (a plain column)."""
     limits = KIND_LIMITS if limits is None else limits
-    # no reference kept here: freed in there
-    return blocked(*_key_table(), _plain(), limits, processes=processes)
-
-
-#: key rows from which ``blocked`` groups them in two processes (fewer: forking costs more)
-SPLIT_ROWS = 1 << 20
+    return blocked(*_key_table(), _plain(), limits)  # no reference kept here: freed in there
 
 
 def blocked(
-    keys: np.ndarray,
-    persons: np.ndarray,
-    plain: Plain,
-    limits: Mapping[str, int],
-    processes: int = 1,
+    keys: np.ndarray, persons: np.ndarray, plain: Plain, limits: Mapping[str, int]
 ) -> Blocks:
-    """``blocks`` of the key rows given (hashed keys and their bearers, in any order). With
-    ``processes`` of two or more and at least ``SPLIT_ROWS`` rows, the rows of the keys
-    with the lowest bit set are grouped and paired in a forked process while this one
-    does the others (a key's rows are all on one side: each side's groups are whole), and
-    what the two found is joined here: at a million, on two cores, stage 1 in about half
-    the wall time (docs/performance.md, "Seventh pass")."""
-    size = int(persons.max()) + 1 if len(persons) else 0
-    if processes > 1 and len(keys) >= SPLIT_ROWS:
-        sides = _in_two(keys, persons, plain, limits, size)
-    else:
-        sides = [_side(keys, persons, plain, limits, size)]
-    del keys, persons  # the key rows: the most memory, with the pairs made
-    bearers = _joined_bearers([side.bearers for side in sides])
-    held, held_keys = _held(
-        _joined([side.holders for side in sides], np.int32),
-        _joined([side.held_keys for side in sides], np.int64),
-        size,
-    )
-    shared = {key: count for side in sides for key, count in side.common.items()}
-    made = [made for side in sides for made in side.made]
-    del sides
+    """``blocks`` of the key rows given (hashed keys and their bearers, in any order)."""
+    keys, persons = _grouped(keys, persons)
+    starts, sizes = _groups(keys)
+    kinds = _kinds(keys[starts])
+    bearers = _bearers(keys, persons, np.repeat(kinds, sizes))
+    limit = np.zeros(len(KINDS), dtype=np.int64)
+    for kind, most in limits.items():
+        limit[KINDS.index(kind)] = most
+    limits_of = limit[kinds]
+    named = np.isin(kinds, [KINDS.index(kind) for kind in NAME_KINDS])
+    common = named & (sizes > limits_of)
+    made = [_pairs(persons, starts, sizes, limits_of, named)]
+    date = KINDS.index("b")
+    if limit[date]:
+        wide = (kinds == date) & (sizes > limits_of)
+        made.append(_local_pairs(persons, starts, sizes, wide, limit[date], plain))
+    shared = dict(zip(keys[starts[common]].tolist(), sizes[common].tolist(), strict=True))
+    held, held_keys = _held(keys, persons, np.repeat(common, sizes), len(bearers.names))
+    # the key rows and their groups: the most memory, with the pairs made
+    del keys, persons, starts, sizes, kinds, limits_of, named, common
     pairs, namesakes = _unique(made)
     least = min((limits.get(kind, 0) for kind in NAME_KINDS), default=0)
     top = np.concatenate(
@@ -349,89 +337,6 @@ def blocked(
         held=held,
         held_keys=held_keys,
     )
-
-
-@dataclass(frozen=True)
-class _Side:
-    """What some of the key rows (each key's all) tell: the pairs made (encoded, with
-    their namesakes; each once if ``_unique`` was run on them), the name keys over the
-    limit and their bearers' counts, which persons bear those keys (``holders``, one
-    row each), and ``Bearers`` as far as these rows tell."""
-
-    made: list[tuple[np.ndarray, np.ndarray]]
-    common: dict[int, int]
-    holders: np.ndarray
-    held_keys: np.ndarray
-    bearers: "Bearers"
-
-
-def _side(
-    keys: np.ndarray, persons: np.ndarray, plain: Plain, limits: Mapping[str, int], size: int
-) -> _Side:
-    """The key rows given grouped, their groups paired (``size``: the highest person id
-    of all the rows, plus one)."""
-    keys, persons = _grouped(keys, persons)
-    starts, sizes = _groups(keys)
-    kinds = _kinds(keys[starts])
-    bearers = _bearers(keys, persons, np.repeat(kinds, sizes), size)
-    limit = np.zeros(len(KINDS), dtype=np.int64)
-    for kind, most in limits.items():
-        limit[KINDS.index(kind)] = most
-    limits_of = limit[kinds]
-    named = np.isin(kinds, [KINDS.index(kind) for kind in NAME_KINDS])
-    common = named & (sizes > limits_of)
-    made = [_pairs(persons, starts, sizes, limits_of, named)]
-    date = KINDS.index("b")
-    if limit[date]:
-        wide = (kinds == date) & (sizes > limits_of)
-        made.append(_local_pairs(persons, starts, sizes, wide, limit[date], plain))
-    shared = dict(zip(keys[starts[common]].tolist(), sizes[common].tolist(), strict=True))
-    chosen = np.repeat(common, sizes)
-    return _Side(made, shared, persons[chosen], keys[chosen], bearers)
-
-
-def _in_two(
-    keys: np.ndarray, persons: np.ndarray, plain: Plain, limits: Mapping[str, int], size: int
-) -> list[_Side]:
-    """``_side`` of the rows of even keys here and of odd ones in a forked child (which
-    shares the rows, and sends back its pairs made unique: a third of those made,
-    pickled through a pipe: no pool, whose threads cost more than the sending)."""
-    reader, writer = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: its side, sent; then out at once (nothing of the parent's run)
-        status = 1
-        try:
-            os.close(reader)
-            with os.fdopen(writer, "wb") as out:
-                pickle.dump(_unique_side(keys, persons, plain, limits, size, 1), out, protocol=5)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(writer)
-    try:
-        even = _unique_side(keys, persons, plain, limits, size, 0)
-        with os.fdopen(reader, "rb") as source:
-            odd = pickle.load(source)  # noqa: S301 - our own child's
-    finally:
-        _pid, status = os.waitpid(pid, 0)
-    if status:
-        raise RuntimeError(f"the blocking child failed (status {status})")
-    return [even, odd]
-
-
-def _unique_side(
-    keys: np.ndarray,
-    persons: np.ndarray,
-    plain: Plain,
-    limits: Mapping[str, int],
-    size: int,
-    parity: int,
-) -> _Side:
-    """``_side`` of the rows whose keys' lowest bit is ``parity``, its pairs made unique."""
-    mine = (keys & 1) == parity
-    side = _side(keys[mine], persons[mine], plain, limits, size)
-    pairs, namesakes = _unique(side.made)
-    return replace(side, made=[(_encode(pairs), namesakes)])
 
 
 def _grouped(keys: np.ndarray, persons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -470,9 +375,12 @@ def _sort_runs_apart(grouped: np.ndarray, order: np.ndarray, shift: np.uint64) -
     grouped[rows], order[rows] = grouped[rows][by_key], order[rows][by_key]
 
 
-def _held(holders: np.ndarray, held_keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Key rows (``holders``, ``held_keys``) by bearer: where each person id's keys start
-    (``size`` + 1 offsets) and the keys."""
+def _held(
+    keys: np.ndarray, persons: np.ndarray, chosen: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``chosen`` key rows by bearer: where each person id's keys start (``size`` + 1
+    offsets) and the keys."""
+    holders, held_keys = persons[chosen], keys[chosen]
     order = np.argsort(holders, kind="stable")
     return np.searchsorted(holders[order], np.arange(size + 1)), held_keys[order]
 
@@ -676,8 +584,9 @@ class Bearers:
         return both
 
 
-def _bearers(keys: np.ndarray, persons: np.ndarray, kinds: np.ndarray, size: int) -> Bearers:
-    """``Bearers`` from the key rows and each row's kind (``size``: the highest id, plus one)."""
+def _bearers(keys: np.ndarray, persons: np.ndarray, kinds: np.ndarray) -> Bearers:
+    """``Bearers`` from the key rows and each row's kind."""
+    size = int(persons.max()) + 1 if len(persons) else 0
     borne = np.zeros(size, dtype=np.uint16)
     for code in np.unique(kinds).tolist():
         borne[persons[kinds == code]] |= np.uint16(1 << code)
@@ -688,20 +597,6 @@ def _bearers(keys: np.ndarray, persons: np.ndarray, kinds: np.ndarray, size: int
         single[kind][persons[rows]] = keys[rows]
     names = np.bincount(persons[kinds == KINDS.index("n")], minlength=size)
     return Bearers(kinds=borne, jmbg=single["j"], born=single["b"], names=names)
-
-
-def _joined_bearers(parts: list[Bearers]) -> Bearers:
-    """``Bearers`` of all the key rows from those of parts of them (each key's rows in
-    one part; a person's JMBG and date of birth keys in one part each)."""
-    first, *others = parts
-    for other in others:
-        first = Bearers(
-            kinds=first.kinds | other.kinds,
-            jmbg=np.where(first.jmbg != 0, first.jmbg, other.jmbg),
-            born=np.where(first.born != 0, first.born, other.born),
-            names=first.names + other.names,
-        )
-    return first
 
 
 def _most_tokens() -> np.ndarray:
@@ -1053,7 +948,7 @@ def find_links(
     then pairs scored. ``processes``: the workers (``PROCESSES`` unless given; one: none,
     as with fewer than two chunks of pairs)."""
     report = progress or (lambda done, total: None)
-    found_blocks = blocks(processes=processes or PROCESSES).reaching()
+    found_blocks = blocks().reaching()
     pairs = found_blocks.pairs
     ids: list[int] = np.unique(pairs).tolist()
     total = len(ids) + len(pairs)
