@@ -4,7 +4,7 @@ The same evidence and scoring as the registration check (``matching.score``), ov
 every pair of persons that share a stored blocking key:
 
 1. **Blocking on the key table alone**: every ``PersonMatchKey`` row read in one pass
-   into numpy arrays, sorted by key and grouped; a key's kind is in its hash's top bits,
+   into numpy arrays, grouped by key (``_grouped``); a key's kind is in its hash's top bits,
    and each kind has its limit (``KIND_LIMITS``): a key borne by more is not blocked on
    (a common name's pair key: such namesakes still meet on a rarer key, their name with a
    date of birth; a common date of birth: its bearers meet within a municipality). No name
@@ -491,7 +491,7 @@ def _distinct_rows(rows: np.ndarray) -> np.ndarray:
     Each row's values, weighted by odd numbers, summed and mixed (modulo 2**64), make a
     number that goes into the top bits, the row's own number into the low ones; the one
     array is sorted (as in ``_grouped``), so that equal rows come together, and a run of
-    the same top bits is kept once. The rare run holding different rows (a few at a
+    the same top bits is kept once. The rare run holding different rows (none at a
     million) is made unique by ``np.unique``, which on all the rows takes several times as
     long: it sorts them as strings of bytes (docs/performance.md, "Seventh pass")."""
     if len(rows) < 2:
