@@ -471,3 +471,35 @@ def test_the_pairs_made_are_each_kept_once_with_their_fewest_namesakes(highest: 
     assert (scan._Packing.of(encoded, counts) is None) == (highest > 2**29)
     assert found.tolist() == [list(pair) for pair in sorted(fewest)]
     assert namesakes.tolist() == [fewest[pair] for pair in sorted(fewest)]
+
+
+def test_the_key_rows_come_grouped_by_key_though_only_their_top_bits_are_sorted() -> None:
+    """Keys that differ only in the low bits, where the rows' numbers go while sorting,
+    are still grouped, each key's rows together: none lost, none moved to another key."""
+    rng = np.random.default_rng(19)
+    rows = 5_000
+    low_bits = rows.bit_length()
+    bases = rng.integers(-(2**62), 2**62, size=40) >> low_bits << low_bits
+    keys = bases[rng.integers(0, len(bases), rows)] + rng.integers(0, 4, rows)  # clashes
+    persons = rng.integers(1, 1_000, rows).astype(np.int32)
+    grouped, bearers = scan._grouped(keys, persons)
+    starts, _sizes = scan._groups(grouped)
+    assert len(starts) == len(set(keys.tolist()))  # each key one run
+    assert sorted(zip(grouped.tolist(), bearers.tolist(), strict=True)) == sorted(
+        zip(keys.tolist(), persons.tolist(), strict=True)
+    )
+
+
+def test_distinct_rows_are_kept_once_even_where_their_numbers_clash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Groups of the same bearers are paired once: each distinct row once, also where two
+    different rows were given the same number (forced here: a few numbers for all)."""
+    rng = np.random.default_rng(19)
+    rows = rng.integers(0, 6, size=(2_000, 4))
+    expected = sorted(map(tuple, np.unique(rows, axis=0).tolist()))
+    assert sorted(map(tuple, scan._distinct_rows(rows).tolist())) == expected
+    monkeypatch.setattr(
+        scan, "_row_numbers", lambda rows: (rows[:, 0] % 3).astype(np.uint64) << np.uint64(60)
+    )
+    assert sorted(map(tuple, scan._distinct_rows(rows).tolist())) == expected

@@ -515,6 +515,27 @@ def test_one_edit_is_told_without_the_table_as_the_table_tells_it() -> None:
         assert matching.edit_distance(a, typed, limit=1) == table, (a, typed)
 
 
+def test_words_with_too_many_letters_apart_are_told_without_the_table() -> None:
+    """``edit_distance`` gives up before its table where the two words' letters differ
+    in more than an edit can change (two a slip); on random words a few slips apart, and
+    on words of other letters, the same answer as the whole table, capped."""
+    rng = random.Random(19)
+    alphabet = "abcdefgL"
+    for _ in range(20_000):
+        a = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 9)))
+        b = list(a) if rng.random() < 0.8 else [rng.choice(alphabet) for _ in range(len(a))]
+        for _ in range(rng.randint(0, 4)):
+            at = rng.randrange(len(b) + 1)
+            if rng.random() < 0.5 or not b:
+                b.insert(at, rng.choice(alphabet))
+            elif at < len(b):
+                b[at] = rng.choice(alphabet)
+        typed = "".join(b)
+        for limit in (2, 3):
+            table = min(matching.edit_distance(a, typed, limit=len(a) + len(typed)), limit + 1)
+            assert matching.edit_distance(a, typed, limit=limit) == table, (a, typed, limit)
+
+
 def test_a_record_copied_with_other_names_is_compared_by_its_own() -> None:
     """What comparing derives from a record is kept on it; a copy with another name
     (``dataclasses.replace``) must not carry the old name's tokens along."""

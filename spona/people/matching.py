@@ -388,6 +388,11 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
         return limit + 1
     if limit == 1:  # the common question: no table needed
         return 1 if _one_edit(a, b) else 2
+    if len(set(a).symmetric_difference(b)) > 2 * limit:
+        # an edit adds or takes away at most two letters from those a word has (a letter
+        # wrong: one out, one in), so this many apart need more: most surnames compared
+        # in a batch scan, whose table (``two_typos_apart``) costs a hundred times this
+        return limit + 1
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):

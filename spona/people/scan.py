@@ -4,7 +4,7 @@ The same evidence and scoring as the registration check (``matching.score``), ov
 every pair of persons that share a stored blocking key:
 
 1. **Blocking on the key table alone**: every ``PersonMatchKey`` row read in one pass
-   into numpy arrays, sorted by key and grouped; a key's kind is in its hash's top bits,
+   into numpy arrays, grouped by key (``_grouped``); a key's kind is in its hash's top bits,
    and each kind has its limit (``KIND_LIMITS``): a key borne by more is not blocked on
    (a common name's pair key: such namesakes still meet on a rarer key, their name with a
    date of birth; a common date of birth: its bearers meet within a municipality). No name
@@ -301,9 +301,7 @@ def blocked(
     keys: np.ndarray, persons: np.ndarray, plain: Plain, limits: Mapping[str, int]
 ) -> Blocks:
     """``blocks`` of the key rows given (hashed keys and their bearers, in any order)."""
-    order = np.argsort(keys)  # a group's bearers in any order: ``_pairs`` sorts each pair
-    keys, persons = keys[order], persons[order]
-    del order
+    keys, persons = _grouped(keys, persons)
     starts, sizes = _groups(keys)
     kinds = _kinds(keys[starts])
     bearers = _bearers(keys, persons, np.repeat(kinds, sizes))
@@ -339,6 +337,42 @@ def blocked(
         held=held,
         held_keys=held_keys,
     )
+
+
+def _grouped(keys: np.ndarray, persons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The key rows with equal keys next to each other (a group's bearers in any order:
+    ``_pairs`` sorts each pair). Each row's number goes into the low bits of its key, in
+    place of the key's own lowest bits, and the one array of numbers is sorted: at a
+    million (28 million rows) three times quicker than ``argsort`` of the keys
+    (docs/performance.md, "Seventh pass"). Different keys whose remaining top bits are
+    the same come out in the order of their rows, maybe interleaved: such runs (943 out
+    of order at a million) are sorted again by their whole keys."""
+    row_bits = max(len(keys).bit_length(), 1)
+    shift, rows = np.uint64(row_bits), np.uint64((1 << row_bits) - 1)
+    numbers = keys.view(np.uint64) >> shift << shift
+    numbers |= np.arange(len(keys), dtype=np.uint64)
+    numbers.sort()
+    numbers &= rows
+    order = numbers.view(np.int64)
+    grouped = keys[order].view(np.uint64)
+    _sort_runs_apart(grouped, order, shift)
+    return grouped.view(np.int64), persons[order]
+
+
+def _sort_runs_apart(grouped: np.ndarray, order: np.ndarray, shift: np.uint64) -> None:
+    """Sorts again, in place, by their whole keys (``grouped``, unsigned), the rows of each
+    run of keys with the same bits above ``shift`` that are not in order (``order``: the
+    rows' numbers, moved alike)."""
+    apart = np.flatnonzero(grouped[1:] < grouped[:-1])
+    if not len(apart):
+        return
+    tops = np.unique(grouped[apart] >> shift)
+    firsts = np.searchsorted(grouped, tops << shift)  # below a run: smaller tops; after: larger
+    last = tops == np.iinfo(np.uint64).max >> shift  # the run after it would wrap round
+    ends = np.where(last, len(grouped), np.searchsorted(grouped, (tops + np.uint64(1)) << shift))
+    rows = np.concatenate([np.arange(first, end) for first, end in zip(firsts, ends, strict=True)])
+    by_key = np.argsort(grouped[rows], kind="stable")
+    grouped[rows], order[rows] = grouped[rows][by_key], order[rows][by_key]
 
 
 def _held(
@@ -443,13 +477,52 @@ def _pairs(
         members = np.sort(persons[starts[chosen][:, None] + np.arange(size)], axis=1)
         counted = named[chosen]
         if size > 2:
-            rows = np.unique(np.column_stack([members, counted]), axis=0)
+            rows = _distinct_rows(np.column_stack([members, counted]))
             members, counted = rows[:, :-1], rows[:, -1].astype(bool)
         low, high = np.triu_indices(size, k=1)
         made.append(_encode(np.stack([members[:, low].ravel(), members[:, high].ravel()], axis=1)))
         count = np.where(counted, size - 1, _UNKNOWN).astype(np.int32)
         bearers.append(np.repeat(count, len(low)))
     return _joined(made, np.uint64), _joined(bearers, np.int32)
+
+
+def _distinct_rows(rows: np.ndarray) -> np.ndarray:
+    """The distinct rows of a matrix of non-negative integers, in no particular order.
+    Each row's values, weighted by odd numbers, summed and mixed (modulo 2**64), make a
+    number that goes into the top bits, the row's own number into the low ones; the one
+    array is sorted (as in ``_grouped``), so that equal rows come together, and a run of
+    the same top bits is kept once. The rare run holding different rows (none at a
+    million) is made unique by ``np.unique``, which on all the rows takes several times as
+    long: it sorts them as strings of bytes (docs/performance.md, "Seventh pass")."""
+    if len(rows) < 2:
+        return rows
+    row_bits = len(rows).bit_length()
+    shift = np.uint64(row_bits)
+    mixed = _row_numbers(rows) >> shift << shift
+    mixed |= np.arange(len(rows), dtype=np.uint64)
+    mixed.sort()
+    tops = mixed >> shift
+    mixed &= np.uint64((1 << row_bits) - 1)
+    rows = rows[mixed.view(np.int64)]
+    same_top = tops[1:] == tops[:-1]
+    apart = same_top & (rows[1:] != rows[:-1]).any(axis=1)
+    first = np.r_[True, ~same_top]
+    if not apart.any():
+        return rows[first]
+    mingled = np.isin(tops, tops[1:][apart])
+    return np.concatenate([rows[first & ~mingled], np.unique(rows[mingled], axis=0)])
+
+
+def _row_numbers(rows: np.ndarray) -> np.ndarray:
+    """A 64-bit number for each row of non-negative integers: the same for equal rows,
+    and for different ones rarely (``_distinct_rows`` tells such apart)."""
+    weights = np.random.default_rng(19).integers(1, 2**63, rows.shape[1], dtype=np.uint64)
+    mixed: np.ndarray = (rows.astype(np.uint64) * (weights | np.uint64(1))).sum(
+        axis=1, dtype=np.uint64
+    )
+    mixed ^= mixed >> np.uint64(31)
+    mixed *= np.uint64(0x9E3779B97F4A7C15)
+    return mixed
 
 
 def _local_pairs(
