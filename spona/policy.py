@@ -75,14 +75,26 @@ class Permission(Generic[T]):  # noqa: UP046 - see T
 
 _PERMISSIONS: dict[str, Permission[Any]] = {}
 _ROWS: dict[type[Model], list[Callable[[Any], Q | None]]] = {}
+_PARTS: dict[type[Model], list[Callable[[Any], Q | None]]] = {}
 _ONLY: dict[type[Model], list[Callable[[Any], Q]]] = {}
 
 
-def rows[M: Model](model: type[M]) -> Callable[[Callable[[Any], Q | None]], Callable[..., Any]]:
-    """Register a function that grants the rows of ``model`` it returns (``None``: none)."""
+def rows[M: Model](
+    model: type[M], *, within: Callable[[Any], Q | None] | None = None
+) -> Callable[[Callable[[Any], Q | None]], Callable[..., Any]]:
+    """Register a function that grants the rows of ``model`` it returns (``None``: none).
+
+    A scope ``within`` another of the model's (every row it grants, the other grants too) is
+    a part of it for ``granted`` alone: ``visible`` leaves it out of the union, which it would
+    only make longer."""
 
     def register(function: Callable[[Any], Q | None]) -> Callable[..., Any]:
-        _ROWS.setdefault(model, []).append(function)
+        if within is None:
+            _ROWS.setdefault(model, []).append(function)
+        elif within in _ROWS.get(model, ()):
+            _PARTS.setdefault(model, []).append(function)
+        else:
+            raise LookupError(f"{within.__name__} is not a row scope of {model.__name__}")
         return function
 
     return register
@@ -243,11 +255,11 @@ def visible[M: Model](user: object, model: type[M]) -> QuerySet[M]:
 def granted[M: Model](
     user: object, model: type[M], scope: Callable[[Any], Q | None]
 ) -> QuerySet[M]:
-    """The rows of ``model`` that one of its row scopes (``scope``, registered with ``rows``)
-    grants this user, with the model's ``only`` conditions: a part of ``visible(user, model)``
-    for a page that shows only these rows, asked without the union of every other scope (and
-    the subqueries they embed)."""
-    if scope not in _ROWS.get(model, ()):
+    """The rows of ``model`` that one of its row scopes (``scope``, registered with ``rows``,
+    or a part of one) grants this user, with the model's ``only`` conditions: a part of
+    ``visible(user, model)`` for a page that shows only these rows, asked without the union of
+    every other scope (and the subqueries they embed)."""
+    if scope not in _ROWS.get(model, ()) and scope not in _PARTS.get(model, ()):
         raise LookupError(f"{scope.__name__} is not a row scope of {model.__name__}")
     grant = scope(user) if active(user) else None
     if grant is None:

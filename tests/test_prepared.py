@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from spona.accounts.backends import UserBackend
 from spona.accounts.models import Role, User
-from spona.core.prepared import Prepared
+from spona.core.prepared import Prepared, Shaped
 from spona.institutions.models import Institution
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +131,25 @@ def test_each_thread_reads_through_its_own_connection(make_user) -> None:
     thread.start()
     thread.join()
     assert found == [[user]]
+
+
+def test_a_shaped_query_is_prepared_once_per_shape_and_per_value_left_out(make_user) -> None:
+    manager, supervisor = make_user(Role.CASE_MANAGER), make_user(Role.SUPERVISOR)
+    built: list[tuple[Any, ...]] = []
+
+    def by_role(shape: str, *, role: str, institution: int | None) -> Any:
+        built.append((shape, role, institution))
+        users = _by_role(role)
+        return users if institution is None else users.filter(institution=institution)
+
+    shaped = Shaped(by_role)
+    assert shaped("any", role=Role.CASE_MANAGER, institution=manager.institution_id) == [manager]
+    assert shaped("any", role=Role.SUPERVISOR, institution=manager.institution_id) == [supervisor]
+    assert shaped("any", role=Role.CASE_MANAGER, institution=manager.institution_id + 1) == []
+    assert shaped("any", role=Role.SUPERVISOR, institution=None) == [supervisor]
+    assert len(shaped) == 2  # with an institution, and without one
+    # compiled with samples made from the kinds of the values, never a user's
+    assert {role for _shape, role, _institution in built} == {"sample0", "sample0~"}
+    assert {institution for *_rest, institution in built} == {1003, 1004, None}
+    with pytest.raises(TypeError, match="kind bool"):
+        Shaped(by_role)("any", role=Role.CASE_MANAGER, institution=True)

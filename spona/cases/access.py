@@ -59,12 +59,17 @@ REFERRAL_STATISTICS = Permission[None]("referral_statistics")
 STATISTICS_ROLES = frozenset({Role.CENTRE_OFFICER, Role.COORDINATOR, Role.ANALYST})
 
 
+def glass_of(user: int, now: datetime) -> QuerySet[BreakGlassGrant, int]:
+    """The keys of the cases the user opened with a break-glass grant live at ``now`` (a
+    subquery: the scopes below use it without wrapping it in one of cases)."""
+    grants = BreakGlassGrant.objects.filter(user=user, expires_at__gt=now)
+    return grants.values_list("case", flat=True)
+
+
 @per_request
 def _glass_keys(user: User) -> QuerySet[BreakGlassGrant, int]:
-    """The keys of the cases this user opened with a break-glass grant that has not expired
-    (a subquery: the scopes below use it without wrapping it in one of cases)."""
-    grants = BreakGlassGrant.objects.filter(user=user.pk, expires_at__gt=timezone.now())
-    return grants.values_list("case", flat=True)
+    """:func:`glass_of` the user now."""
+    return glass_of(user.pk, timezone.now())
 
 
 @per_request
@@ -73,18 +78,37 @@ def glass_cases(user: User) -> QuerySet[Case]:
     return Case.objects.filter(pk__in=_glass_keys(user))
 
 
+def referred_to(institution: int) -> Q:
+    """The referrals to ``institution`` that are not revoked or declined: their cases are the
+    team's of every user who acts for the institution (:func:`team_cases`)."""
+    return Q(to_institution=institution) & ~Q(
+        status__in=[ReferralStatus.REVOKED, ReferralStatus.DECLINED]
+    )
+
+
 def _institution_team(institution: int, glass: Any) -> QuerySet[Case]:
     """:func:`team_cases` of a user of ``institution`` who acts for all of it: the cases it
     opened or received a (not revoked or declined) referral of, and ``glass``, the keys of the
     cases of the user's live break-glass grants (a subquery)."""
-    referred = Referral.objects.filter(to_institution=institution).exclude(
-        status__in=[ReferralStatus.REVOKED, ReferralStatus.DECLINED]
-    )
+    referred = Referral.objects.filter(referred_to(institution))
     return Case.objects.filter(
         Q(opened_by_institution=institution)
         | Q(pk__in=subquery(referred, "case"))
         | Q(pk__in=glass)
     )
+
+
+def team_of(acting_for: int | None, glass: Any) -> QuerySet[Case]:
+    """:func:`team_cases` of a user who acts for the institution ``acting_for`` (``None``: for
+    none), ``glass`` the keys of the cases of the user's live break-glass grants."""
+    if acting_for is None:
+        return Case.objects.filter(pk__in=glass)
+    return _institution_team(acting_for, glass)
+
+
+def acting_for(user: User) -> int | None:
+    """The institution whose cases are the user's team's (the roles that act for all of it)."""
+    return user.institution_id if user.role in INSTITUTION_WIDE_ROLES else None
 
 
 @per_request
@@ -93,10 +117,7 @@ def team_cases(user: User) -> QuerySet[Case]:
     and the cases of the user's own break-glass grants."""
     if user.role not in PERSON_ROLES:
         return Case.objects.none()
-    glass = subquery(_glass_keys(user), "case")
-    if user.role not in INSTITUTION_WIDE_ROLES or user.institution_id is None:
-        return Case.objects.filter(pk__in=glass)
-    return _institution_team(user.institution_id, glass)
+    return team_of(acting_for(user), subquery(_glass_keys(user), "case"))
 
 
 def _keys_by_glass(cases: QuerySet[Case], user: int, now: datetime) -> QuerySet[Case, Any]:
@@ -106,8 +127,7 @@ def _keys_by_glass(cases: QuerySet[Case], user: int, now: datetime) -> QuerySet[
 
 
 def _institution_team_keys(user: int, institution: int, now: datetime) -> QuerySet[Case, Any]:
-    glass = BreakGlassGrant.objects.filter(user=user, expires_at__gt=now).values("case")
-    return _keys_by_glass(_institution_team(institution, glass), user, now)
+    return _keys_by_glass(_institution_team(institution, glass_of(user, now)), user, now)
 
 
 #: Asked on every read-only request that checks a case: compiled once per process.
@@ -149,23 +169,49 @@ def in_own_team(user: User, case: Case) -> bool:
     return holds(team_cases(user), case.pk) and not holds(glass_cases(user), case.pk)
 
 
+def _consents(institution_type: str, category: str) -> QuerySet[Consent]:
+    return Consent.objects.filter(
+        institution_type=institution_type, category=category, withdrawn_at__isnull=True
+    )
+
+
+def sharing_of(
+    team: QuerySet[Case],
+    institution: int | None,
+    institution_type: str | None,
+    category: str,
+    glass: Any,
+) -> QuerySet[Case]:
+    """:func:`cases_sharing` of the team cases ``team`` for a user of ``institution`` (of
+    ``institution_type``; ``None``: of none), ``glass`` their break-glass cases' keys."""
+    if institution is None or institution_type is None:
+        return team.filter(pk__in=glass)
+    return team.filter(
+        Q(opened_by_institution=institution)
+        | Q(pk__in=_consents(institution_type, category).values("case"))
+        | Q(pk__in=glass)
+    )
+
+
 @per_request
 def cases_sharing(user: User, category: str) -> QuerySet[Case]:
     """Team cases whose ``category`` of data this user may see: the lead institution's, those
     whose person consented to share it with this user's type of institution, and the user's
     break-glass cases."""
-    team = team_cases(user)
     institution = user.institution
-    if institution is None:
-        return team.filter(pk__in=subquery(_glass_keys(user), "case"))
-    consented = Consent.objects.filter(
-        institution_type=institution.type, category=category, withdrawn_at__isnull=True
+    return sharing_of(
+        team_cases(user),
+        user.institution_id,
+        None if institution is None else institution.type,
+        category,
+        subquery(_glass_keys(user), "case"),
     )
-    return team.filter(
-        Q(opened_by_institution=institution.pk)
-        | Q(pk__in=consented.values("case"))
-        | Q(pk__in=subquery(_glass_keys(user), "case"))
-    )
+
+
+def consented_of(institution: int, institution_type: str, category: str) -> QuerySet[Case]:
+    """:func:`consented_cases` of ``institution``, of ``institution_type``."""
+    consented = _consents(institution_type, category).values("case")
+    return Case.objects.filter(Q(opened_by_institution=institution) | Q(pk__in=consented))
 
 
 @per_request
@@ -175,22 +221,30 @@ def consented_cases(institution: Institution | None, category: str) -> QuerySet[
     conference also reaches invited institutions, and its content follows this scope)."""
     if institution is None:
         return Case.objects.none()
-    consented = Consent.objects.filter(
-        institution_type=institution.type, category=category, withdrawn_at__isnull=True
-    )
-    return Case.objects.filter(
-        Q(opened_by_institution=institution.pk) | Q(pk__in=consented.values("case"))
-    )
+    return consented_of(institution.pk, institution.type, category)
+
+
+def consent_scope_of(
+    institution: int | None, institution_type: str | None, category: str, glass: Any
+) -> QuerySet[Case]:
+    """:func:`consent_scope` of a user of ``institution`` (of ``institution_type``; ``None``:
+    of none), ``glass`` their break-glass cases' keys."""
+    if institution is None or institution_type is None:
+        return Case.objects.filter(pk__in=glass)
+    scope = consented_of(institution, institution_type, category).values("pk")
+    return Case.objects.filter(Q(pk__in=scope) | Q(pk__in=glass))
 
 
 @per_request
 def consent_scope(user: User, category: str) -> QuerySet[Case]:
     """:func:`consented_cases` for the user's institution, and the user's break-glass cases."""
-    glass = _glass_keys(user)
-    if user.institution is None:
-        return Case.objects.filter(pk__in=glass)
-    scope = consented_cases(user.institution, category).values("pk")
-    return Case.objects.filter(Q(pk__in=scope) | Q(pk__in=glass))
+    institution = user.institution
+    return consent_scope_of(
+        user.institution_id,
+        None if institution is None else institution.type,
+        category,
+        _glass_keys(user),
+    )
 
 
 @per_request
@@ -250,6 +304,15 @@ def _team(user: User) -> Q:
 @rows(Referral)
 def _team_referrals(user: User) -> Q:
     return Q(case__in=subquery(team_cases(user)))
+
+
+@rows(Referral, within=_team_referrals)
+def referred_here(user: User) -> Q | None:
+    """The referrals to the institution the user acts for that are not revoked or declined
+    (their cases are the team's by its definition): a part of :func:`_team_referrals` for a
+    page that shows only these (the referrals to answer)."""
+    institution = acting_for(user)
+    return None if institution is None else referred_to(institution)
 
 
 @rows(Person)

@@ -1,9 +1,7 @@
 """What this app offers on the phase pages, the home page (referrals to answer, referrals
 sent and not answered) and the municipality's summary."""
 
-from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
@@ -17,7 +15,7 @@ from spona.cases.selectors import (
 )
 from spona.core.phases import Phase, Tool, offer
 from spona.core.roles import INSTITUTION_WIDE_ROLES
-from spona.core.work import Figure, Item, Section, first_counted, provide, summarise
+from spona.core.work import Figure, Item, Section, provide, summarise
 from spona.institutions.models import Institution, InstitutionType
 
 offer(
@@ -52,10 +50,6 @@ offer(
 )
 
 
-#: What a referral's item shows (``_referral_item``), the rest is not read.
-_SHOWN = ("case__code", "due_at", "urgency")
-
-
 def _referral_item(referral: Referral, institution: Institution) -> Item:
     return Item(
         code=referral.case.code,
@@ -70,9 +64,8 @@ def _to_answer(user: User) -> Section | None:
     """Referrals to the user's institution; for the Centre, the national referral queue."""
     if user.role not in INSTITUTION_WIDE_ROLES or user.institution is None:
         return None
-    waiting = referrals_to_answer(user=user).only(*_SHOWN, "from_institution__name")
     centre = user.institution.type == InstitutionType.NATIONAL_CENTRE
-    shown, count, overdue = first_counted(waiting, Q(due_at__lt=timezone.now()))
+    shown, count, overdue = referrals_to_answer(user=user)
     return Section(
         key="referrals_to_answer",
         title=_("National referral queue") if centre else _("Referrals to answer"),
@@ -88,8 +81,7 @@ def _unanswered(user: User) -> Section | None:
     """Referrals the user's institution sent that still wait for an answer."""
     if user.role not in INSTITUTION_WIDE_ROLES or user.institution_id is None:
         return None
-    waiting = referrals_unanswered(user=user).only(*_SHOWN, "to_institution__name")
-    shown, count, overdue = first_counted(waiting, Q(due_at__lt=timezone.now()))
+    shown, count, overdue = referrals_unanswered(user=user)
     return Section(
         key="referrals_unanswered",
         title=_("Referrals sent, not answered yet"),

@@ -26,9 +26,13 @@ from spona.cases.access import (
     CONSENT_MANAGE,
     REFERRAL_ACT,
     REFERRAL_SEND,
+    acting_for,
     decides_identification,
+    glass_of,
     in_team,
+    referred_to,
     shares,
+    team_of,
 )
 from spona.cases.filters import CaseFilter, ReferralFilter
 from spona.cases.models import (
@@ -47,12 +51,12 @@ from spona.cases.workflow import Transition, phase_of, targets
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import with_role
 from spona.core.listing import Listing, listing
-from spona.core.prepared import Prepared
-from spona.core.roles import INSTITUTION_WIDE_ROLES
+from spona.core.prepared import Prepared, Shaped
+from spona.core.work import counted, read_counted
 from spona.institutions.filters import reference_choices
 from spona.institutions.models import Institution, InstitutionType
 from spona.people.models import Person
-from spona.policy import can, require, seen, visible
+from spona.policy import active, can, require, seen, visible
 
 #: Cases are listed and shown with their person's code only: a list or page of cases neither
 #: reads nor decrypts anything else of the person (their names: nine decryptions a person).
@@ -291,23 +295,55 @@ def overdue_referrals(*, user: User) -> QuerySet[Referral]:
     )
 
 
-def referrals_to_answer(*, user: User) -> QuerySet[Referral]:
-    """Referrals to the user's institution nobody has answered yet, soonest due first (for
-    those who answer for it: case managers, supervisors, Centre officers)."""
-    if user.role not in INSTITUTION_WIDE_ROLES or user.institution_id is None:
-        return Referral.objects.none()
-    return incoming_referrals(user=user).filter(status=ReferralStatus.SENT).order_by("due_at", "pk")
+#: What the home page shows of a referral (its case's code, when it is due, how urgent).
+_WAITING_SHOWN = ("case__code", "due_at", "urgency")
 
 
-def referrals_unanswered(*, user: User) -> QuerySet[Referral]:
-    """Referrals the user's institution sent that are not answered yet, soonest due first."""
-    if user.role not in INSTITUTION_WIDE_ROLES or user.institution_id is None:
-        return Referral.objects.none()
-    return (
-        visible(user, Referral)
-        .filter(from_institution=user.institution_id, status=ReferralStatus.SENT)
-        .select_related("case", "to_institution")
-        .order_by("due_at", "pk")
+def _waiting(referrals: QuerySet[Referral], institution: str, now: datetime) -> QuerySet[Referral]:
+    """Referrals not answered yet, soonest due first, as the home page counts and shows
+    them: with the name of the other ``institution`` (``from_institution``, ``to_institution``)."""
+    waiting = referrals.filter(status=ReferralStatus.SENT).select_related("case", institution)
+    waiting = waiting.only(*_WAITING_SHOWN, f"{institution}__name").order_by("due_at", "pk")
+    return counted(waiting, Q(due_at__lt=now))
+
+
+def _to_answer(shape: None, *, institution: int, now: datetime) -> QuerySet[Referral]:
+    """The referrals to ``institution`` nobody has answered yet: of the one row scope that
+    grants them (``referred_here``, within the team's by its definition)."""
+    return _waiting(Referral.objects.filter(referred_to(institution)), "from_institution", now)
+
+
+def _unanswered(shape: None, *, user: int, institution: int, now: datetime) -> QuerySet[Referral]:
+    """The referrals ``institution`` sent on its team's cases that nobody has answered yet
+    (an institution can leave a case's team after it referred the case)."""
+    team = team_of(institution, glass_of(user, now)).values("pk")
+    sent = Referral.objects.filter(case__in=team, from_institution=institution)
+    return _waiting(sent, "to_institution", now)
+
+
+#: The home page's referral sections: compiled once per process.
+_TO_ANSWER = Shaped(_to_answer)
+_UNANSWERED = Shaped(_unanswered)
+
+
+def referrals_to_answer(*, user: User) -> tuple[list[Referral], int, int]:
+    """The first referrals to the user's institution nobody has answered yet, soonest due
+    first, how many wait and how many are overdue (``read_counted``), for those who answer
+    for it (case managers, supervisors, Centre officers)."""
+    institution = acting_for(user) if active(user) else None
+    if institution is None:
+        return [], 0, 0
+    return read_counted(_TO_ANSWER(None, institution=institution, now=timezone.now()))
+
+
+def referrals_unanswered(*, user: User) -> tuple[list[Referral], int, int]:
+    """The first referrals the user's institution sent that are not answered yet, soonest
+    due first, how many and how many overdue (``read_counted``)."""
+    institution = acting_for(user) if active(user) else None
+    if institution is None:
+        return [], 0, 0
+    return read_counted(
+        _UNANSWERED(None, user=user.pk, institution=institution, now=timezone.now())
     )
 
 

@@ -14,6 +14,8 @@ a case goes to, and is seen by, only an institution within that scope. Local mee
 about a person and are unchanged.
 """
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from spona.accounts.models import User
@@ -58,13 +60,24 @@ def _conferences(user: User) -> Q:
     return scope
 
 
+def owned_by(user: int, institution: int | None) -> Q:
+    """The tasks ``user`` holds in person, and those ``institution`` holds (``None``: the
+    user's role holds none for their institution)."""
+    scope = Q(owner_user=user)
+    if institution is not None:
+        scope |= Q(owner_institution=institution)
+    return scope
+
+
+def holding_for(user: User) -> int | None:
+    """The institution whose tasks the user holds too: the conference roles'."""
+    return user.institution_id if user.role in CONFERENCE_ROLES else None
+
+
 @rows(Task)
 def own_tasks(user: User) -> Q:
     """The tasks the user holds in person, and those their institution holds."""
-    scope = Q(owner_user=user.pk)
-    if user.role in CONFERENCE_ROLES and user.institution_id is not None:
-        scope |= Q(owner_institution=user.institution_id)
-    return scope
+    return owned_by(user.pk, holding_for(user))
 
 
 @rows(Task)
@@ -88,12 +101,16 @@ def content_shared(user: User) -> Q:
     )
 
 
+def within_consent(scope: Any) -> Q:
+    """The tasks not about a case, and those about a case of ``scope`` (the user's consent
+    scope of case details, a subquery)."""
+    return Q(case__isnull=True) | Q(case__in=scope)
+
+
 @only(Task)
 def _tasks_within_consent(user: User) -> Q:
     """A task about a case is case details: seen only within the case's consent scope."""
-    return Q(case__isnull=True) | Q(
-        case__in=subquery(consent_scope(user, DataCategory.CASE_DETAILS))
-    )
+    return within_consent(subquery(consent_scope(user, DataCategory.CASE_DETAILS)))
 
 
 def may_own_task(institution: Institution, case: Case | None) -> bool:

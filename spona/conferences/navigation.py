@@ -3,9 +3,7 @@ and in the municipality's summary."""
 
 from typing import Any
 
-from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
@@ -16,7 +14,7 @@ from spona.conferences.access import CONFERENCE_CONVENE, CONFERENCE_VIEW, TASK_V
 from spona.conferences.selectors import case_conferences, open_tasks, overdue_tasks_count
 from spona.core.phases import Phase, Tool, offer
 from spona.core.roles import TASK_ROLES
-from spona.core.work import Figure, Item, Section, first_counted, provide, summarise
+from spona.core.work import Figure, Item, Section, provide, summarise
 from spona.policy import can
 
 offer(
@@ -56,10 +54,7 @@ def _my_tasks(user: User) -> Section | None:
     """Open tasks of the user's institution or the user, from conferences or given directly."""
     if user.role not in TASK_ROLES:
         return None
-    shown, count, overdue = first_counted(
-        open_tasks(user=user).select_related(None).only("code", "title", "due_on"),
-        Q(due_on__lt=timezone.localdate()),
-    )
+    shown, count, overdue = open_tasks(user=user)
     # a task's title can describe the person it is about: the home page's list is a read
     audit_listed(user=user, purpose="home: my tasks", tasks=shown)
     return Section(

@@ -3,6 +3,7 @@ suggests, and who answers for a task or an invitation."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
@@ -12,20 +13,27 @@ from django.utils import timezone
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit, audit_listed
-from spona.cases.access import in_team, shares
+from spona.cases.access import consent_scope_of, glass_of, in_team, shares
 from spona.cases.models import Case, DataCategory, ReferralStatus
 from spona.cases.workflow import phase_of
-from spona.conferences.access import content_shared, own_tasks
+from spona.conferences.access import (
+    content_shared,
+    holding_for,
+    own_tasks,
+    owned_by,
+    within_consent,
+)
 from spona.conferences.filters import ConferenceFilter, TaskFilter
 from spona.conferences.models import Conference, Task, TaskStatus
 from spona.coordination.defaults import PHASES
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import Cell, duty_contacts, matrix
 from spona.core.listing import Listing, listing
-from spona.core.prepared import Prepared
+from spona.core.prepared import Prepared, Shaped
 from spona.core.roles import CONFERENCE_ROLES, TASK_ROLES
+from spona.core.work import counted, read_counted
 from spona.institutions.models import Institution, InstitutionType, Municipality
-from spona.policy import granted, visible
+from spona.policy import active, granted, visible
 
 SUGGESTED_ROLES = frozenset({MandateRole.LEADS, MandateRole.CONTRIBUTES})
 
@@ -190,9 +198,51 @@ def overdue_tasks(*, user: User) -> QuerySet[Task]:
     return tasks_for(user=user).filter(status=TaskStatus.OPEN, due_on__lt=timezone.localdate())
 
 
-def open_tasks(*, user: User) -> QuerySet[Task]:
-    """Open tasks of the user's institution (or the user), soonest due first."""
-    return tasks_for(user=user).filter(status=TaskStatus.OPEN).order_by("due_on", "pk")
+def _open_tasks(
+    shape: None,
+    *,
+    user: int,
+    holding_for: int | None,
+    institution: int | None,
+    institution_type: str | None,
+    now: datetime,
+    today: date,
+) -> QuerySet[Task]:
+    """:func:`tasks_for`'s open tasks, soonest due first, as the home page counts and shows
+    them: the rows of ``own_tasks`` within the consent scope (``_tasks_within_consent``), for
+    a user of these values."""
+    consented = consent_scope_of(
+        institution, institution_type, DataCategory.CASE_DETAILS, glass_of(user, now)
+    )
+    tasks = Task.objects.filter(
+        owned_by(user, holding_for), within_consent(consented), status=TaskStatus.OPEN
+    )
+    return counted(
+        tasks.order_by("due_on", "pk").only("code", "title", "due_on"), Q(due_on__lt=today)
+    )
+
+
+#: The home page's tasks: compiled once per process for each shape of user.
+_OPEN_TASKS = Shaped(_open_tasks)
+
+
+def open_tasks(*, user: User) -> tuple[list[Task], int, int]:
+    """The first open tasks of the user's institution (or the user), soonest due first, how
+    many are open and how many overdue (``read_counted``)."""
+    if not active(user):
+        return [], 0, 0
+    institution = user.institution
+    return read_counted(
+        _OPEN_TASKS(
+            None,
+            user=user.pk,
+            holding_for=holding_for(user),
+            institution=user.institution_id,
+            institution_type=None if institution is None else institution.type,
+            now=timezone.now(),
+            today=timezone.localdate(),
+        )
+    )
 
 
 def overdue_tasks_count(municipality: int) -> int:

@@ -10,8 +10,8 @@ SQL text, which depends on the models alone, is kept.
 """
 
 import copy
-from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from collections.abc import Callable, Hashable, Sequence
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -168,3 +168,57 @@ class Prepared[M: Model]:
         rows._iterable_class = queryset._iterable_class
         rows._fields = queryset._fields  # type: ignore[attr-defined]
         return list(rows)
+
+
+#: The sample values of a shape, by kind: each value of a query a sample of its own, so that
+#: no parameter could be two of them (``_Parameters``).
+def _sample(kind: type, position: int) -> Any:
+    if issubclass(kind, datetime):
+        return datetime(2001, 1, 1, tzinfo=UTC) + timedelta(minutes=position)
+    if issubclass(kind, date):
+        return date(2002, 1, 1) + timedelta(days=2 * position)
+    if issubclass(kind, str):
+        return f"sample{position}"
+    if issubclass(kind, int) and not issubclass(kind, bool):
+        return 1001 + 2 * position
+    raise TypeError(f"a prepared query takes no value of the kind {kind.__name__}")
+
+
+class Shaped[M: Model]:
+    """``build(shape, **values)``'s queryset, prepared once per shape (``Prepared``).
+
+    The shape is what the query's form depends on (a role, whether the user's role acts for
+    the institution); a value that is ``None`` is part of the shape too (a user without an
+    institution is a query without its key), so ``build`` is given ``None`` for it and the
+    prepared query takes the other values. The samples are made from the kinds of the values
+    (``_sample``), not from any user's: a process keeps no one's values."""
+
+    def __init__(self, build: Callable[..., QuerySet[M]]) -> None:
+        self._build = build
+        self._prepared: dict[Hashable, tuple[tuple[str, ...], Prepared[M]]] = {}
+
+    def _prepare(
+        self, shape: Hashable, values: dict[str, Any]
+    ) -> tuple[tuple[str, ...], Prepared[M]]:
+        given = tuple(name for name, value in values.items() if value is not None)
+        absent = dict.fromkeys(name for name in values if name not in given)
+
+        def built(*given_values: Any) -> QuerySet[M]:
+            return self._build(shape, **dict(zip(given, given_values, strict=True)), **absent)
+
+        samples = (_sample(type(values[name]), i) for i, name in enumerate(given))
+        return given, Prepared(built, *samples)
+
+    def __call__(
+        self, shape: Hashable, *, using: str = DEFAULT_DB_ALIAS, **values: Any
+    ) -> list[Any]:
+        """The rows of ``build(shape, **values)`` (as ``Prepared`` reads them)."""
+        key = (shape, *(value is None for value in values.values()), *values)
+        if key not in self._prepared:
+            self._prepared[key] = self._prepare(shape, values)
+        given, prepared = self._prepared[key]
+        return prepared(*(values[name] for name in given), using=using)
+
+    def __len__(self) -> int:
+        """How many queries this process prepared: one per shape met (for the tests)."""
+        return len(self._prepared)

@@ -13,7 +13,7 @@ Items name things by code, never by a person's name: the home page is seen over 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Model, Q, QuerySet, Window
 from django.db.models.expressions import RawSQL
@@ -98,22 +98,34 @@ class Section:
         return (2 if self.count or self.figures else 3, _NEVER)
 
 
-def first_counted[M: Model](
-    rows: QuerySet[M], overdue: Q | None = None
-) -> tuple[list[M], int, int]:
-    """The first ``SHOWN`` of ``rows``, how many rows there are in all and how many of them are
-    ``overdue`` (every row when no condition is given): one query, not two. The counts ride on
-    each row read as window aggregates, which are taken over every row before the ``LIMIT``.
-    The count of every row is written as SQL: the ORM's ``Window(Count(...))`` is resolved,
-    copied and hashed (to order by) anew in every query, about 600 Python calls each."""
+def counted[M: Model](rows: QuerySet[M], overdue: Q | None = None) -> QuerySet[M]:
+    """The first ``SHOWN`` of ``rows``, each with how many rows there are in all and how many
+    of them are ``overdue`` (every row when no condition is given): one query, not two. The
+    counts ride on each row read as window aggregates, which are taken over every row before
+    the ``LIMIT``. The count of every row is written as SQL: the ORM's ``Window(Count(...))``
+    is resolved, copied and hashed (to order by) anew in every query, about 600 Python calls
+    each. A section may prepare this query (``spona.core.prepared``) and read it with
+    :func:`read_counted`."""
     if rows.query.distinct:  # the window would count the rows before DISTINCT removes any
-        raise ValueError("first_counted needs rows without DISTINCT")
+        raise ValueError("counted needs rows without DISTINCT")
     every = RawSQL("COUNT(*) OVER ()", ())
     late = every if overdue is None else Window(Count("pk", filter=overdue))
-    shown = list(rows.annotate(waiting_in_all=every, overdue_in_all=late)[:SHOWN])
+    # the plugin types an annotated queryset's rows as any model's
+    return cast("QuerySet[M]", rows.annotate(waiting_in_all=every, overdue_in_all=late)[:SHOWN])
+
+
+def read_counted[M: Model](shown: list[M]) -> tuple[list[M], int, int]:
+    """The rows of a :func:`counted` query, how many there are in all and how many overdue."""
     if not shown:
         return [], 0, 0
     return shown, int(shown[0].waiting_in_all), int(shown[0].overdue_in_all)  # type: ignore[attr-defined]
+
+
+def first_counted[M: Model](
+    rows: QuerySet[M], overdue: Q | None = None
+) -> tuple[list[M], int, int]:
+    """:func:`counted` read: the first rows, the count of all, the count overdue."""
+    return read_counted(list(counted(rows, overdue)))
 
 
 Provider = Callable[[Any], Section | None]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import Role, User
 from spona.core.phases import Phase, Tool, offer
-from spona.core.work import SHOWN, Item, Section, provide
+from spona.core.work import Item, Section, provide
 from spona.planning.access import PLAN_VIEW
 from spona.planning.selectors import overdue_for
 
@@ -36,8 +36,7 @@ offer(
 def _overdue_activities(user: User) -> Section | None:
     """Activities of the local action plan past their end date that this user answers for
     (their institution leads them, or they coordinate the municipality)."""
-    due = overdue_for(user)
-    count = due.count()
+    due, count, _overdue = overdue_for(user)
     if not count and user.role != Role.COORDINATOR:
         return None
     return Section(
@@ -52,7 +51,7 @@ def _overdue_activities(user: User) -> Section | None:
                 url=reverse("planning:activity_detail", args=[activity.pk]),
                 due=activity.ends_on,
             )
-            for activity in due[:SHOWN]
+            for activity in due
         ],
         url=reverse("planning:action_plan") if user.role == Role.COORDINATOR else "",
         empty=_("No activity of the action plan is overdue."),

@@ -10,7 +10,9 @@ from django.utils import timezone
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
+from spona.core.prepared import Shaped
 from spona.core.roles import Role
+from spona.core.work import counted, read_counted
 from spona.planning import metrics
 from spona.planning.access import INTERVIEW_NOTES_VIEW
 from spona.planning.models import (
@@ -106,13 +108,37 @@ def overdue(today: datetime.date | None = None) -> QuerySet[Activity]:
     return Activity.objects.filter(status__in=UNDER_WAY, ends_on__lt=today)
 
 
-def overdue_for(user: User) -> QuerySet[Activity]:
-    """The overdue activities this user answers for: those their institution leads, and, for
-    a coordinator, every one of their municipality's plan."""
-    mine = Q(lead=user.institution_id) if user.institution_id else Q(pk__in=[])
-    if user.role == Role.COORDINATOR and user.institution is not None:
-        mine |= Q(municipality=user.institution.municipality_id)
-    return overdue().filter(mine).select_related("lead").order_by("ends_on", "pk")
+def _overdue_for(
+    coordinates: bool, *, institution: int, municipality: int | None, today: datetime.date
+) -> QuerySet[Activity]:
+    """The overdue activities ``institution`` leads, and if the user ``coordinates``, every
+    one of ``municipality``'s plan, the first as the home page counts and shows them."""
+    mine = Q(lead=institution)
+    if coordinates:
+        mine |= Q(municipality=municipality)
+    return counted(overdue(today).filter(mine).select_related("lead").order_by("ends_on", "pk"))
+
+
+#: The home page's overdue activities: compiled once per process for each shape of user.
+_OVERDUE_FOR = Shaped(_overdue_for)
+
+
+def overdue_for(user: User) -> tuple[list[Activity], int, int]:
+    """The first overdue activities this user answers for (those their institution leads,
+    and, for a coordinator, every one of their municipality's plan), how many in all, twice
+    (every one is overdue: ``read_counted``)."""
+    institution = user.institution
+    if institution is None:
+        return [], 0, 0
+    coordinates = user.role == Role.COORDINATOR
+    return read_counted(
+        _OVERDUE_FOR(
+            coordinates,
+            institution=institution.pk,
+            municipality=institution.municipality_id if coordinates else None,
+            today=timezone.localdate(),
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ supervisor of the lead institution) drafts, edits, reviews, requests services an
 supervisor of the lead institution who did not draft it approves or refuses.
 """
 
+from typing import Any
+
 from django.db.models import Q
 
 from spona.accounts.models import User
@@ -45,12 +47,22 @@ PLANNED_CASES = frozenset(
 )
 
 
+def plans_of(user: int, sharing: Any) -> Q:
+    """:func:`_plans` of ``user``: those they coordinate, and those of the cases ``sharing``
+    their details with the user (a subquery; ``None``: the user's role sees plans only as
+    their coordinator)."""
+    scope = Q(coordinator=user)
+    if sharing is not None:
+        scope |= Q(case__in=sharing)
+    return scope
+
+
 @rows(Plan)
 def _plans(user: User) -> Q:
-    scope = Q(coordinator=user.pk)
+    sharing = None
     if user.role in INSTITUTION_WIDE_ROLES:
-        scope |= Q(case__in=subquery(cases_sharing(user, DataCategory.CASE_DETAILS)))
-    return scope
+        sharing = subquery(cases_sharing(user, DataCategory.CASE_DETAILS))
+    return plans_of(user.pk, sharing)
 
 
 def sees_case_plans(user: User, case: Case) -> bool:

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,9 +11,9 @@ from spona.cases.models import Case
 from spona.cases.panels import Panel, add_panel
 from spona.core.phases import Phase, Tool, offer
 from spona.core.roles import Role
-from spona.core.work import Item, Section, first_counted, provide
+from spona.core.work import Item, Section, provide
 from spona.plans.access import LEAD_ROLES, PLAN_DRAFT, PLAN_VIEW
-from spona.plans.selectors import case_plans, reviews_due_rows
+from spona.plans.selectors import case_plans, reviews_due_first
 from spona.policy import can
 
 offer(
@@ -51,8 +50,7 @@ def _reviews_due(user: User) -> Section | None:
     if user.role not in LEAD_ROLES | {Role.COORDINATOR}:
         return None
     today = timezone.localdate()
-    rows = reviews_due_rows(user, today).only("reason", "due_on", "plan__code", "plan__case__code")
-    shown, count, overdue = first_counted(rows, Q(due_on__lt=today))
+    shown, count, overdue = reviews_due_first(user, today)
     return Section(
         key="plan_reviews",
         title=_("Plan reviews due"),

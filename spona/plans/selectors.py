@@ -14,13 +14,15 @@ from django.utils import timezone
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
-from spona.cases.models import Case
+from spona.cases.access import glass_of, sharing_of, team_of
+from spona.cases.models import Case, DataCategory
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import with_role
-from spona.core.prepared import Prepared
+from spona.core.prepared import Prepared, Shaped
 from spona.core.roles import Role
+from spona.core.work import counted, read_counted
 from spona.institutions.models import Institution, InstitutionType
-from spona.plans.access import LEAD_ROLES, PLAN_ROLES, sees_case_plans
+from spona.plans.access import LEAD_ROLES, PLAN_ROLES, plans_of, sees_case_plans
 from spona.plans.models import (
     Attachment,
     Domain,
@@ -134,19 +136,88 @@ def case_plans(user: User, case: Case) -> list[Plan]:
     return _COORDINATED_PLANS_OF(case.pk, user.pk)
 
 
+def _answered_by(user: int, lead_institution: int | None) -> Q:
+    """Reviews of the plans ``user`` drafted or coordinates, and of those ``lead_institution``
+    leads (``None``: the user's role does not answer for its institution's plans)."""
+    mine = Q(plan__drafted_by=user) | Q(plan__coordinator=user)
+    if lead_institution is not None:
+        mine |= Q(plan__lead_institution=lead_institution)
+    return mine
+
+
+def _due_by(horizon: date) -> Q:
+    return Q(held_at__isnull=True, plan__status__in=ACTIVE, due_on__lte=horizon)
+
+
+def _horizon(today: date) -> date:
+    return today + timedelta(days=settings.PLAN_REVIEW_NOTICE_DAYS)
+
+
+def _leading(user: User) -> int | None:
+    return user.institution_id if user.role in LEAD_ROLES else None
+
+
 def reviews_due_rows(user: User, today: date) -> QuerySet[Review]:
     """Reviews of active plans this user answers for (the case lead's institution, the
     plan's drafter, its coordinator) due within ``PLAN_REVIEW_NOTICE_DAYS`` of ``today`` or
     overdue, the soonest due first."""
-    horizon = today + timedelta(days=settings.PLAN_REVIEW_NOTICE_DAYS)
-    mine = Q(plan__drafted_by=user.pk) | Q(plan__coordinator=user.pk)
-    if user.role in LEAD_ROLES and user.institution_id is not None:
-        mine |= Q(plan__lead_institution=user.institution_id)
     return (
         visible(user, Review)
-        .filter(mine, held_at__isnull=True, plan__status__in=ACTIVE, due_on__lte=horizon)
+        .filter(_answered_by(user.pk, _leading(user)), _due_by(_horizon(today)))
         .select_related("plan__case")
         .order_by("due_on", "pk")
+    )
+
+
+def _reviews_due_shown(
+    leads: bool,
+    *,
+    user: int,
+    institution: int | None,
+    institution_type: str | None,
+    now: datetime | None,
+    today: date,
+    horizon: date,
+) -> QuerySet[Review]:
+    """:func:`reviews_due_rows` as the home page counts and shows them, for a user of these
+    values (``leads``: of the lead roles, who see plans with the case details; the others
+    of the section, coordinators, see the plans they coordinate)."""
+    sharing = None
+    if leads and now is not None:
+        glass = glass_of(user, now)
+        team = team_of(institution, glass)
+        sharing = sharing_of(
+            team, institution, institution_type, DataCategory.CASE_DETAILS, glass
+        ).values("pk")
+    seen = Review.objects.filter(plan__in=Plan.objects.filter(plans_of(user, sharing)).values("pk"))
+    rows = seen.filter(
+        _answered_by(user, institution if leads else None), _due_by(horizon)
+    ).select_related("plan__case")
+    shown = rows.only("reason", "due_on", "plan__code", "plan__case__code").order_by("due_on", "pk")
+    return counted(shown, Q(due_on__lt=today))
+
+
+#: The home page's plan reviews: compiled once per process for each shape of user.
+_REVIEWS_DUE = Shaped(_reviews_due_shown)
+
+
+def reviews_due_first(user: User, today: date) -> tuple[list[Review], int, int]:
+    """The first of :func:`reviews_due_rows`, how many in all and how many overdue
+    (``read_counted``), for the lead roles and coordinators."""
+    if not active(user) or user.role not in LEAD_ROLES | {Role.COORDINATOR}:
+        return [], 0, 0
+    leads = user.role in LEAD_ROLES
+    institution = user.institution if leads else None
+    return read_counted(
+        _REVIEWS_DUE(
+            leads,
+            user=user.pk,
+            institution=None if institution is None else institution.pk,
+            institution_type=None if institution is None else institution.type,
+            now=timezone.now() if leads else None,  # their break-glass cases
+            today=today,
+            horizon=_horizon(today),
+        )
     )
 
 

@@ -17,16 +17,24 @@ CATALOGUE_MANAGE = Permission[None]("catalogue_manage")
 PROTOCOL_OVERSEE = Permission[None]("protocol_oversee")
 
 
+def screened_by(user: int) -> Q:
+    return Q(screened_by=user)
+
+
+def screened_at(institution: int | None) -> Q:
+    return Q(institution=institution)
+
+
 @rows(Screening)
 def own_screenings(user: User) -> Q | None:
     """The screenings the user made."""
-    return Q(screened_by=user) if user.role in PERSON_ROLES else None
+    return screened_by(user.pk) if user.role in PERSON_ROLES else None
 
 
 @rows(Screening)
 def institution_screenings(user: User) -> Q | None:
     """The screenings of the user's institution, for the roles that act for all of it."""
-    return Q(institution=user.institution_id) if user.role in INSTITUTION_WIDE_ROLES else None
+    return screened_at(user.institution_id) if user.role in INSTITUTION_WIDE_ROLES else None
 
 
 @rows(Screening)

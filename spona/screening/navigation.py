@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from spona.accounts.models import User
 from spona.core.phases import Phase, Tool, offer
 from spona.core.roles import PERSON_ROLES
-from spona.core.work import Item, Section, first_counted, provide
+from spona.core.work import Item, Section, provide
 from spona.institutions.access import VIEW_DIRECTORY
 from spona.policy import can
 from spona.screening.access import PROTOCOL_OVERSEE, SCREENING_VIEW
@@ -41,8 +41,7 @@ def _steps_overdue(user: User) -> Section | None:
     """First-contact protocol steps past their deadline (a supervisor: the institution's)."""
     if user.role not in PERSON_ROLES:
         return None
-    steps = steps_overdue_for(user=user).only("code", "due_at", "screening__person__code")
-    overdue, count, late = first_counted(steps)
+    overdue, count, late = steps_overdue_for(user=user)
     return Section(
         key="protocol_steps_overdue",
         title=_("First-contact steps overdue"),

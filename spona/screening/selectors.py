@@ -2,7 +2,8 @@
 and the API show it, re-screening under the current rules, and the catalogue's warning signs."""
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -11,13 +12,15 @@ from django.utils import timezone
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit, audit_listed
+from spona.core.prepared import Shaped
 from spona.core.roles import PERSON_ROLES
-from spona.policy import can, granted, require, visible
+from spona.core.work import counted, read_counted
+from spona.policy import active, can, require, visible
 from spona.screening.access import (
     PROTOCOL_OVERSEE,
     SCREENING_VIEW,
-    institution_screenings,
-    own_screenings,
+    screened_at,
+    screened_by,
 )
 from spona.screening.catalogue import localized
 from spona.screening.engine import RULES_VERSION, evaluate
@@ -77,21 +80,39 @@ def overdue_steps(*, user: User) -> QuerySet[ProtocolStep]:
     )
 
 
-def steps_overdue_for(*, user: User) -> QuerySet[ProtocolStep]:
-    """First-contact steps past their deadline that this user answers for: a supervisor's
-    whole institution, anyone else's own screenings; the most overdue first."""
-    if user.role not in PERSON_ROLES:
-        return ProtocolStep.objects.none()
-    # one of the screenings' scopes, not their union: the rows the user answers for
-    mine = institution_screenings if can(user, PROTOCOL_OVERSEE) else own_screenings
-    return (
-        ProtocolStep.objects.filter(
-            screening__in=granted(user, Screening, mine),
-            done_at__isnull=True,
-            due_at__lt=timezone.now(),
+def _steps_overdue(
+    oversees: bool, *, screener: int | None, institution: int | None, now: datetime
+) -> QuerySet[ProtocolStep]:
+    """First-contact steps past their deadline, the most overdue first, as the home page
+    counts and shows them: of the one screenings' scope the user answers for (``oversees``:
+    ``institution_screenings``, the screenings at ``institution``; else ``own_screenings``,
+    those by ``screener``)."""
+    mine = screened_at(institution) if oversees else screened_by(cast(int, screener))
+    steps = ProtocolStep.objects.filter(
+        screening__in=Screening.objects.filter(mine), done_at__isnull=True, due_at__lt=now
+    )
+    shown = steps.select_related("screening", "screening__person").order_by("due_at", "pk")
+    return counted(shown.only("code", "due_at", "screening__person__code"))
+
+
+#: The home page's overdue steps: compiled once per process for each shape of user.
+_STEPS_OVERDUE = Shaped(_steps_overdue)
+
+
+def steps_overdue_for(*, user: User) -> tuple[list[ProtocolStep], int, int]:
+    """The first first-contact steps past their deadline that this user answers for (a
+    supervisor's whole institution, anyone else's own screenings), the most overdue first;
+    how many in all, twice (every one is overdue: ``read_counted``)."""
+    if user.role not in PERSON_ROLES or not active(user):
+        return [], 0, 0
+    oversees = can(user, PROTOCOL_OVERSEE)
+    return read_counted(
+        _STEPS_OVERDUE(
+            oversees,
+            screener=None if oversees else user.pk,
+            institution=user.institution_id if oversees else None,
+            now=timezone.now(),
         )
-        .select_related("screening", "screening__person")
-        .order_by("due_at", "pk")
     )
 
 

@@ -40,15 +40,28 @@ def triage_scope(user: User) -> Q | None:
     """The signals this user triages: their municipality's (if their institution leads
     identification there), those routed to their institution, and for the Centre the urgent
     ones and those about a child."""
+    return triaged_by(
+        triage_municipality(user), routed_to(user), national=user.role == Role.CENTRE_OFFICER
+    )
+
+
+def routed_to(user: User) -> int | None:
+    """The institution whose routed signals the user triages: the roles that act for it."""
+    return user.institution_id if user.role in INSTITUTION_WIDE_ROLES else None
+
+
+def triaged_by(municipality: int | None, routed: int | None, *, national: bool) -> Q | None:
+    """:func:`triage_scope` of a user who triages ``municipality``'s signals and those
+    ``routed`` to their institution (``None``: none), and the Centre's share if ``national``."""
     scope = None
-    if (municipality := triage_municipality(user)) is not None:
+    if municipality is not None:
         scope = Q(municipality=municipality)
-    if user.role in INSTITUTION_WIDE_ROLES and user.institution_id is not None:
-        routed = Q(assigned_institution=user.institution_id)
-        scope = routed if scope is None else scope | routed
-    if user.role == Role.CENTRE_OFFICER:
-        national = ~Q(urgency=Urgency.NORMAL) | Q(child_involved=ChildInvolved.YES)
-        scope = national if scope is None else scope | national
+    if routed is not None:
+        routed_here = Q(assigned_institution=routed)
+        scope = routed_here if scope is None else scope | routed_here
+    if national:
+        centre = ~Q(urgency=Urgency.NORMAL) | Q(child_involved=ChildInvolved.YES)
+        scope = centre if scope is None else scope | centre
     return scope
 
 

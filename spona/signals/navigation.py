@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
 from spona.core.phases import Phase, Tool, offer
-from spona.core.work import Figure, Item, Section, first_counted, provide, summarise
+from spona.core.work import Figure, Item, Section, provide, summarise
 from spona.policy import can
 from spona.signals.access import SIGNAL_TRIAGE, SIGNAL_VIEW
-from spona.signals.selectors import signals_raised_count, triage_due, triage_overdue, triage_waiting
+from spona.signals.selectors import signals_raised_count, triage_due, triage_waiting
 
 offer(
     Tool(
@@ -26,7 +26,7 @@ def _to_triage(user: User) -> Section | None:
     """Signals waiting for triage, for those who triage them."""
     if not can(user, SIGNAL_TRIAGE):
         return None
-    shown, count, overdue = first_counted(triage_waiting(user=user), triage_overdue())
+    shown, count, overdue = triage_waiting(user=user)
     return Section(
         key="signals_to_triage",
         title=_("Signals to triage"),

@@ -12,9 +12,18 @@ from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit, audit_listed
 from spona.core.listing import Listing, listing
+from spona.core.prepared import Shaped
+from spona.core.roles import Role
 from spona.core.urgency import Urgency
-from spona.policy import can, granted, visible
-from spona.signals.access import SIGNAL_TRIAGE, triage_scope, triaged
+from spona.core.work import counted, read_counted
+from spona.policy import can, visible
+from spona.signals.access import (
+    SIGNAL_TRIAGE,
+    routed_to,
+    triage_municipality,
+    triage_scope,
+    triaged_by,
+)
 from spona.signals.filters import SignalFilter
 from spona.signals.models import Signal, Status
 
@@ -51,33 +60,61 @@ def _due() -> Case:
     )
 
 
-def triage_waiting(*, user: User) -> QuerySet[Signal]:
-    """Signals waiting for this user's triage (the home page's first section): untriaged ones
-    in their scope (``triage_scope``) and those routed to their institution; annotated with
-    ``due`` (arrival plus what the urgency allows), soonest first. Only what the section shows
-    is read: the code, the urgency, the time of arrival and the municipality's name."""
-    if not can(user, SIGNAL_TRIAGE):
-        return Signal.objects.none()
+def _waiting(
+    national: bool,
+    *,
+    municipality: int | None,
+    routed: int | None,
+    institution: int | None,
+    **late_before: datetime,
+) -> QuerySet[Signal]:
+    """Untriaged signals in the triage scope (``triaged_by``) and those routed to the user's
+    ``institution``, soonest due first, as the home page counts and shows them: overdue when
+    they arrived before ``late_before`` of their urgency (``late_<urgency>``)."""
     waiting = Q(status=Status.NEW)
-    if user.institution_id is not None:  # routed here: this institution acts on it next
-        waiting |= Q(status=Status.ASSIGNED, assigned_institution=user.institution_id)
-    return (
-        granted(user, Signal, triaged)
-        .filter(waiting)
+    if institution is not None:  # routed here: this institution acts on it next
+        waiting |= Q(status=Status.ASSIGNED, assigned_institution=institution)
+    scope = triaged_by(municipality, routed, national=national)
+    signals = (
+        Signal.objects.filter(scope, waiting)
         .select_related("municipality")
         .only("code", "urgency", "created_at", "municipality__name_cyr", "municipality__name_lat")
         .annotate(due=_due())
         .order_by("due", "pk")
     )
-
-
-def triage_overdue() -> Q:
-    """The signals past the time their urgency allows for triage."""
-    now = timezone.now()
     late = Q(pk__in=[])
     for urgency in Urgency:
-        late |= Q(urgency=urgency, created_at__lt=now - urgency.allowed_time)
-    return late
+        late |= Q(urgency=urgency, created_at__lt=late_before[f"late_{urgency}"])
+    return counted(signals, late)
+
+
+#: The home page's signals to triage: compiled once per process for each shape of user.
+_WAITING = Shaped(_waiting)
+
+
+def triage_waiting(*, user: User) -> tuple[list[Signal], int, int]:
+    """The first signals waiting for this user's triage (the home page's first section):
+    untriaged ones in their scope (``triaged``) and those routed to their institution, each
+    annotated with ``due`` (arrival plus what the urgency allows), soonest first; how many
+    wait and how many are past the time their urgency allows (``read_counted``). Only what
+    the section shows is read: the code, the urgency, the time of arrival and the
+    municipality's name."""
+    if not can(user, SIGNAL_TRIAGE):
+        return [], 0, 0
+    # ``can`` says the user triages: ``triaged_by`` grants some signals
+    now = timezone.now()
+    late_before: dict[str, Any] = {
+        f"late_{urgency}": now - urgency.allowed_time for urgency in Urgency
+    }
+    return read_counted(
+        _WAITING(
+            user.role == Role.CENTRE_OFFICER,
+            municipality=triage_municipality(user),
+            routed=routed_to(user),
+            institution=user.institution_id,
+            **late_before,
+        )
+    )
 
 
 def triage_due(signal: Signal) -> datetime:
