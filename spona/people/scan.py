@@ -884,19 +884,21 @@ def _rows(ids: Sequence[int]) -> Iterator[list[tuple[Any, ...]]]:
             yield [(*row, tuple(numbers.get(row[0], ()))) for row in rows]
 
 
-def _record(row: tuple[Any, ...], decrypt: Callable[[str], str]) -> tuple[int, PersonRecord]:
+def _record(
+    row: tuple[Any, ...], decrypt: Callable[[str], str], today: date
+) -> tuple[int, PersonRecord]:
     """A row decrypted (``decrypt``: ``fields.decrypter()``) into the person's record."""
     plain = dict(zip(_PLAIN, row, strict=False))
     encrypted = row[len(_PLAIN) : -1]
     fields = {name: decrypt(token) for name, token in zip(_ENCRYPTED, encrypted, strict=True)}
     person = SimpleNamespace(pk=None, **plain, **fields)  # record_of reads it as a Person
-    record = record_of(person, documents=[decrypt(token) for token in row[-1]])
+    record = record_of(person, documents=[decrypt(token) for token in row[-1]], today=today)
     return int(plain["id"]), matching.prepared(record)
 
 
 def _records(rows: list[tuple[Any, ...]]) -> list[tuple[int, PersonRecord]]:
-    decrypt = decrypter()
-    return [_record(row, decrypt) for row in rows]
+    decrypt, today = decrypter(), timezone.localdate()
+    return [_record(row, decrypt, today) for row in rows]
 
 
 # --- 3. scoring --------------------------------------------------------------------------
