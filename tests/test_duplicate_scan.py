@@ -12,8 +12,10 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
+import psycopg
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -34,6 +36,7 @@ from spona.people.models import (
     FoundBy,
     IdentityDocument,
     Person,
+    PersonMatchKey,
     Resolution,
 )
 from spona.people.selectors import REASONS
@@ -187,6 +190,49 @@ def test_the_plain_columns_tell_whether_a_parent_and_a_settlement_are_stored(
     stored = scan._plain().stored
     assert stored[person.pk] == scan._PARENT | scan._SETTLEMENT
     assert set(stored[others].tolist()) == {0}
+
+
+def _postgresql_only() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("two connections on one snapshot: PostgreSQL's")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_key_table_read_on_two_connections_is_the_one_connections_read(
+    register: dict[str, Person], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside a transaction, PostgreSQL reads half the key table's pages on a second
+    connection: the same rows, in the same order, as one connection reads, and the same
+    plain columns."""
+    _postgresql_only()
+    monkeypatch.setattr(scan, "_PAGES", 1)  # a page a value: both halves hold rows here
+    assert scan._last_key_page() >= 2
+    keys, persons, plain = scan._stored()
+    one_keys, one_persons = scan._key_table()
+    assert len(keys) == PersonMatchKey.objects.count()
+    assert np.array_equal(keys, one_keys)
+    assert np.array_equal(persons, one_persons)
+    assert np.array_equal(plain.stored, scan._plain().stored)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_second_connection_reads_the_snapshot_not_what_was_written_since(
+    place: Any,
+) -> None:
+    """The second connection sees what the first saw when it exported its snapshot: a
+    person registered after that is not in its half of the key table."""
+    _postgresql_only()
+    before = _register(place, "Ђурђа", "Ђорђевић")
+    params = connection.get_connection_params()
+    with psycopg.connect(**params) as first:
+        first.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        snapshot = first.execute("SELECT pg_export_snapshot()").fetchone()
+        assert snapshot is not None
+        after = _register(place, "Марко", "Илић", "1985-11-20", sex="male")
+        pages = scan._key_pages_on(snapshot[0], params, 0, scan._last_key_page())
+        _keys, persons = scan._both_joined(pages)
+    assert set(persons.tolist()) == {before.pk}
+    assert set(scan._key_table()[1].tolist()) == {before.pk, after.pk}
 
 
 def test_the_scan_reads_only_the_persons_asked_for_though_it_reads_ranges(

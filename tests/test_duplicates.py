@@ -145,6 +145,33 @@ def test_the_same_small_municipality_says_more_than_the_same_city() -> None:
     assert matching.place_points(None) == 3.0
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "ЉУБИЦА ЊЕГОВАН",
+        "Jovanović-Petrović Ana",
+        "Ана\u00a0Марија  Стојановић",  # a no-break space, two spaces
+        "Zoë Ĳsbrand ﬁlip",  # letters that decompose into two
+        "x \u0301y ΟΔΟΣ Ђорђе",  # a mark after a space, a Greek final sigma
+    ],
+)
+def test_a_name_folded_word_by_word_gives_the_tokens_of_the_whole(written: str) -> None:
+    """Names are folded a part between spaces at a time (each part folded once, however
+    many names it is in): the same words as folding the whole name."""
+    assert set(matching._tokens(written)) == set(
+        matching._one_spelling_each(w for w in re.findall("[a-z]+", fold(written)) if len(w) > 1)
+    )
+
+
+def test_a_jmbg_is_read_the_same_with_today_given() -> None:
+    """The batch scan reads today's date once for many persons: a JMBG reads the same,
+    and one born after that day still stands for nothing."""
+    person = Person(given_name="Ана", family_name="Ilić", jmbg="0101990710008", sex="")
+    assert record_of(person, today=date(2026, 12, 7)) == record_of(person)
+    assert record_of(person).date_of_birth == date(1990, 1, 1)
+    assert record_of(person, today=date(1989, 1, 1)).jmbg == ""
+
+
 def test_a_missing_date_of_birth_is_neutral_and_common_names_need_more() -> None:
     stored = rec("Milica", "Jovanović", municipality_id=7)
     undated = rec("Milica", "Jovanović", None, municipality_id=7)

@@ -78,27 +78,33 @@ def _birth_date(text: str | None) -> date | None:
 
 
 def _listed(*texts: str | None) -> tuple[str, ...]:
+    if not any(texts):  # most persons: nothing to split (the batch scan reads a million)
+        return ()
     parts = ",".join(t or "" for t in texts).replace(";", ",").split(",")
     return tuple(p.strip() for p in parts if p.strip())
 
 
-def _jmbg(text: str | None) -> jmbg.Jmbg | None:
+def _jmbg(text: str | None, today: date | None) -> jmbg.Jmbg | None:
     try:
-        return jmbg.validate(text) if text else None
+        return jmbg.validate(text, today=today) if text else None
     except ValidationError:
         return None
 
 
-def record_of(person: Any, documents: Iterable[str] | None = None) -> PersonRecord:
+def record_of(
+    person: Any, documents: Iterable[str] | None = None, today: date | None = None
+) -> PersonRecord:
     """What matching compares of a stored person (any object with Person's fields, a
     migration's historical model too: fields only). A valid JMBG stands in for a
     missing date of birth and sex. ``documents``: the person's document numbers, where
-    the caller read them itself (the batch scan); otherwise the person's documents."""
+    the caller read them itself (the batch scan); otherwise the person's documents.
+    ``today``: the day no JMBG's date of birth may be after, where the caller read it
+    once for many persons (the batch scan: reading it is half of checking a JMBG)."""
     estimate = None
     if person.estimated_age is not None:
         registered = person.created_at or timezone.now()
         estimate = registered.year - person.estimated_age
-    read = _jmbg(getattr(person, "jmbg", ""))
+    read = _jmbg(getattr(person, "jmbg", ""), today)
     born = _birth_date(person.date_of_birth)
     sex = person.sex or ""
     if read is not None:

@@ -248,23 +248,32 @@ def _apart_in_either_script(a: str, b: str, edits: int) -> bool:
     return in_latin != (a, b) and edit_distance(*in_latin, limit=edits) == edits
 
 
-def spellings(token: str) -> set[str]:
+@_CACHED
+def spellings(token: str) -> frozenset[str]:
     """A folded token as ``letters``, and, where it has "dj", also with "dj" kept as two
     letters: "Djan" may be Đan or a "Dejan" missing its e; both readings are compared."""
     found = {letters(token)}
     if "dj" in token:
         kept = token.replace("dj", "\x00")
         found.add(letters(kept).replace("\x00", "dj"))
-    return found
+    return frozenset(found)
 
 
 @_CACHED
 def _tokens(text: str) -> tuple[str, ...]:
-    words = set(_TOKEN.findall(fold(text)))
+    words = {word for part in text.split() for word in _words(part)}
     tokens = _one_spelling_each(w for w in words if len(w) > 1)
     if len(tokens) > MAX_TOKENS:
         tokens = sorted(sorted(tokens, key=lambda t: (-len(t), t))[:MAX_TOKENS])
     return tuple(tokens)
+
+
+@_CACHED
+def _words(part: str) -> tuple[str, ...]:
+    """The folded words of a part of a name between spaces. The same as folding the
+    whole name (``fold`` changes no space into a letter, nor a letter into one), but a
+    given name or a surname recurs where a whole name does not: folded once each."""
+    return tuple(_TOKEN.findall(fold(part)))
 
 
 def _one_spelling_each(words: Iterable[str]) -> list[str]:
@@ -336,7 +345,7 @@ def _deletions(token: str) -> set[str]:
     return spellings | {t[:i] + t[i + 1 :] for t in spellings for i in range(len(t))}
 
 
-def _letter_variants(record: PersonRecord) -> list[list[set[str]]]:
+def _letter_variants(record: PersonRecord) -> list[list[frozenset[str]]]:
     """Each name variant (``name_variants``) as its tokens' spellings (``spellings``)."""
     return [[spellings(t) for t in variant] for variant in name_variants(record)]
 

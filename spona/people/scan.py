@@ -4,7 +4,8 @@ The same evidence and scoring as the registration check (``matching.score``), ov
 every pair of persons that share a stored blocking key:
 
 1. **Blocking on the key table alone**: every ``PersonMatchKey`` row read in one pass
-   into numpy arrays, grouped by key (``_grouped``); a key's kind is in its hash's top bits,
+   into numpy arrays (on PostgreSQL half the table's pages on a second connection, on the
+   same snapshot: ``_stored``), grouped by key (``_grouped``); a key's kind is in its hash's top bits,
    and each kind has its limit (``KIND_LIMITS``): a key borne by more is not blocked on
    (a common name's pair key: such namesakes still meet on a rarer key, their name with a
    date of birth; a common date of birth: its bearers meet within a municipality). No name
@@ -40,6 +41,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -48,9 +50,11 @@ from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
+import psycopg
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
+from psycopg.sql import SQL
 
 from spona.core.fields import decrypter
 from spona.people import matching
@@ -133,8 +137,19 @@ def _decode(encoded: np.ndarray) -> np.ndarray:
     return np.stack([encoded >> np.uint64(32), encoded & _LOW_BITS], axis=1).astype(np.int64)
 
 
+#: two columns read in parts, to be joined once (int64, int32)
+_Parts = tuple[list[np.ndarray], list[np.ndarray]]
+
+
 #: the key table's pages packed into one value on PostgreSQL (``_key_table``)
 _PAGES = 4096
+#: a range of the key table's pages, packed ``_PAGES`` at a time: one value a row
+_KEY_PAGES = (
+    "SELECT (SELECT string_agg(int8send(key) || int8send(person_id::bigint), ''::bytea) "
+    "FROM {table} WHERE ctid >= format('(%%s,0)', page)::tid "
+    "AND ctid < format('(%%s,0)', page + %s)::tid) "
+    "FROM generate_series(%s::bigint, %s::bigint, %s) AS page"
+)
 
 
 def _key_table() -> tuple[np.ndarray, np.ndarray]:
@@ -147,14 +162,22 @@ def _key_table() -> tuple[np.ndarray, np.ndarray]:
     if connection.vendor != "postgresql":
         sql = f"SELECT key, person_id FROM {table}"  # noqa: S608 - the model's table
         return _two_columns(sql, bucket="second")
-    pages = (
-        "SELECT (SELECT string_agg(int8send(key) || int8send(person_id::bigint), ''::bytea) "  # noqa: S608 - the model's table
-        f"FROM {table} WHERE ctid >= format('(%%s,0)', page)::tid "
-        "AND ctid < format('(%%s,0)', page + %s)::tid) "
-        f"FROM generate_series(0, pg_relation_size('{table}') "
-        "/ current_setting('block_size')::int, %s) AS page"
-    )
-    return _unpacked(pages, [_PAGES, _PAGES])
+    return _both_joined(_key_pages(connection.chunked_cursor, 0, _last_key_page()))
+
+
+def _key_pages(open_cursor: Callable[[], Any], first: int, last: int) -> _Parts:
+    """The key table's rows on pages ``first`` (a multiple of ``_PAGES``) to ``last``, in
+    the order they lie, read on a chunked ``open_cursor()`` (one statement: one snapshot)."""
+    table = connection.ops.quote_name(PersonMatchKey._meta.db_table)
+    sql = _KEY_PAGES.format(table=table)
+    return _packed_parts(open_cursor, sql, [_PAGES, first, last, _PAGES])
+
+
+def _last_key_page() -> int:
+    table = connection.ops.quote_name(PersonMatchKey._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_relation_size(%s) / current_setting('block_size')::int", [table])
+        return int(cursor.fetchone()[0])
 
 
 #: the sexes told apart in the clear (a person's ``Plain.sex``; 0: not known there)
@@ -203,6 +226,40 @@ def _plain() -> Plain:
     return Plain(place=place, sex=sex, stored=stored)
 
 
+def _stored() -> tuple[np.ndarray, np.ndarray, Plain]:
+    """The key table (``_key_table``) and the plain columns (``_plain``). On PostgreSQL,
+    outside a transaction, on two connections at once, so that the database works on both
+    cores (docs/performance.md, "Eighth pass"): this one, in a repeatable read transaction,
+    exports its snapshot, reads the first half of the key table's pages and the plain
+    columns; a second connection, in a thread (psycopg waits without the GIL), takes the
+    same snapshot and reads the other half. Inside a transaction (a test's) one connection
+    reads all: another could not see what the transaction wrote."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return *_key_table(), _plain()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        cursor.execute("SELECT pg_export_snapshot()")
+        snapshot = cursor.fetchone()[0]
+        last = _last_key_page()
+        middle = (last // 2 + _PAGES - 1) // _PAGES * _PAGES
+        params = connection.get_connection_params()
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            other = thread.submit(_key_pages_on, snapshot, params, middle, last)
+            keys, persons = _key_pages(connection.chunked_cursor, 0, middle - 1)
+            plain = _plain()
+            later_keys, later_persons = other.result()
+    return *_both_joined((keys + later_keys, persons + later_persons)), plain
+
+
+def _key_pages_on(snapshot: str, params: dict[str, Any], first: int, last: int) -> _Parts:
+    """``_key_pages`` on a connection of its own (``params``: Django's for psycopg), in
+    the exported ``snapshot``: what the exporting transaction sees, nothing written since."""
+    with psycopg.connect(**params) as other:
+        other.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        other.execute(SQL("SET TRANSACTION SNAPSHOT {}").format(snapshot))
+        return _key_pages(lambda: other.cursor(name="spona_key_pages"), first, last)
+
+
 #: a packed row: two big-endian 64-bit integers
 _PACKED = np.dtype([("first", ">i8"), ("second", ">i8")])
 #: persons whose rows PostgreSQL packs into one value
@@ -217,6 +274,7 @@ def _two_columns(sql: str, bucket: str) -> tuple[np.ndarray, np.ndarray]:
     elsewhere a cursor."""
     if connection.vendor == "postgresql":
         return _unpacked(
+            connection.chunked_cursor,
             "SELECT string_agg(int8send(first::bigint) || int8send(second::bigint), "  # noqa: S608
             f"''::bytea) FROM ({sql}) AS t(first, second) GROUP BY {bucket} >> %s",
             [_BUCKET_BITS],
@@ -231,18 +289,30 @@ def _two_columns(sql: str, bucket: str) -> tuple[np.ndarray, np.ndarray]:
     return _joined(firsts, np.int64), _joined(seconds, np.int32)
 
 
-def _unpacked(sql: str, params: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+def _unpacked(
+    open_cursor: Callable[[], Any], sql: str, params: list[Any]
+) -> tuple[np.ndarray, np.ndarray]:
     """The rows of a query whose every row is one ``bytea`` of packed pairs of integers
-    (``_PACKED``; a null: none), as two arrays (int64, int32)."""
-    firsts, seconds = [], []
-    with connection.chunked_cursor() as cursor:
+    (``_PACKED``; a null: none), as two arrays (int64, int32), read on ``open_cursor()``."""
+    return _both_joined(_packed_parts(open_cursor, sql, params))
+
+
+def _packed_parts(open_cursor: Callable[[], Any], sql: str, params: list[Any]) -> _Parts:
+    """``_unpacked``'s columns, a part for each value read."""
+    firsts: list[np.ndarray] = []
+    seconds: list[np.ndarray] = []
+    with open_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(2):  # a row of the key table: some 12 MB
             for (packed,) in rows:
                 table = np.frombuffer(packed or b"", dtype=_PACKED)
                 firsts.append(table["first"].astype(np.int64))
                 seconds.append(table["second"].astype(np.int32))
-    return _joined(firsts, np.int64), _joined(seconds, np.int32)
+    return firsts, seconds
+
+
+def _both_joined(parts: _Parts) -> tuple[np.ndarray, np.ndarray]:
+    return _joined(parts[0], np.int64), _joined(parts[1], np.int32)
 
 
 def _joined(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
@@ -294,7 +364,7 @@ def blocks(limits: Mapping[str, int] | None = None) -> Blocks:
     alone: read in one pass, sorted and grouped in numpy; no name is decrypted. A date of
     birth (``b``) borne by more is blocked on within each municipality (a plain column)."""
     limits = KIND_LIMITS if limits is None else limits
-    return blocked(*_key_table(), _plain(), limits)  # no reference kept here: freed in there
+    return blocked(*_stored(), limits)  # no reference kept here: freed in there
 
 
 def blocked(
@@ -815,19 +885,21 @@ def _rows(ids: Sequence[int]) -> Iterator[list[tuple[Any, ...]]]:
             yield [(*row, tuple(numbers.get(row[0], ()))) for row in rows]
 
 
-def _record(row: tuple[Any, ...], decrypt: Callable[[str], str]) -> tuple[int, PersonRecord]:
+def _record(
+    row: tuple[Any, ...], decrypt: Callable[[str], str], today: date
+) -> tuple[int, PersonRecord]:
     """A row decrypted (``decrypt``: ``fields.decrypter()``) into the person's record."""
     plain = dict(zip(_PLAIN, row, strict=False))
     encrypted = row[len(_PLAIN) : -1]
     fields = {name: decrypt(token) for name, token in zip(_ENCRYPTED, encrypted, strict=True)}
     person = SimpleNamespace(pk=None, **plain, **fields)  # record_of reads it as a Person
-    record = record_of(person, documents=[decrypt(token) for token in row[-1]])
+    record = record_of(person, documents=[decrypt(token) for token in row[-1]], today=today)
     return int(plain["id"]), matching.prepared(record)
 
 
 def _records(rows: list[tuple[Any, ...]]) -> list[tuple[int, PersonRecord]]:
-    decrypt = decrypter()
-    return [_record(row, decrypt) for row in rows]
+    decrypt, today = decrypter(), timezone.localdate()
+    return [_record(row, decrypt, today) for row in rows]
 
 
 # --- 3. scoring --------------------------------------------------------------------------
