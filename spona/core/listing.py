@@ -112,17 +112,14 @@ def page_of[T](
     return page
 
 
-def first_page[T](
-    first: list[T], count: Callable[[], int], *, per_page: int | None = None
-) -> Page[T]:
+def first_page[T](first: list[T], count: Callable[[], int]) -> Page[T]:
     """The first page of a list whose first rows (a page and one row more) are read already
     (a prepared query, ``spona.core.prepared``), as :func:`page_of` shows it: when that row is
     not there, the rows are the whole list; else ``count`` asks how many there are."""
-    size = per_page or PAGE_SIZE
-    paginator: Paginator[T] = Paginator(first, size, allow_empty_first_page=True)
-    paginator.count = len(first) if len(first) <= size else count()
+    paginator: Paginator[T] = Paginator(first, PAGE_SIZE, allow_empty_first_page=True)
+    paginator.count = len(first) if len(first) <= PAGE_SIZE else count()
     page = paginator.page(1)
-    page.object_list = first[:size]
+    page.object_list = first[:PAGE_SIZE]
     return page
 
 
