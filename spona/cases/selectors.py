@@ -50,8 +50,9 @@ from spona.cases.referrals import ReferralMove, ReferralStep
 from spona.cases.workflow import Transition, phase_of, targets
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import with_role
-from spona.core.listing import Listing, listing
+from spona.core.listing import PAGE_SIZE, Listing, first_page, listing
 from spona.core.prepared import Prepared, Shaped
+from spona.core.roles import PERSON_ROLES
 from spona.core.work import counted, read_counted
 from spona.institutions.filters import reference_choices
 from spona.institutions.models import Institution, InstitutionType
@@ -77,25 +78,75 @@ def case_list(*, user: User) -> QuerySet[Case]:
     return _shown(visible(user, Case))
 
 
+def _to_institution(referrals: QuerySet[Referral], institution: int | None) -> QuerySet[Referral]:
+    return referrals.filter(to_institution=institution).select_related("case", "from_institution")
+
+
 def incoming_referrals(*, user: User) -> QuerySet[Referral]:
+    return _to_institution(visible(user, Referral), user.institution_id)
+
+
+_INCOMING_ORDER = ("-sent_at", "-pk")
+
+
+def _first_cases(shape: None, *, acting: int | None, user: int, now: datetime) -> QuerySet[Case]:
+    """The first page of :func:`case_list` and one case more, of a user who acts for the
+    institution ``acting`` (``None``: for none), as ``visible`` reads the team's cases
+    (``_team``: ``team_of`` with the user's break-glass grants live at ``now``)."""
+    team = team_of(acting, glass_of(user, now)).values("pk")
+    return _shown(Case.objects.filter(pk__in=team))[: PAGE_SIZE + 1]
+
+
+def _first_incoming(
+    shape: None, *, acting: int | None, institution: int | None, user: int, now: datetime
+) -> QuerySet[Referral]:
+    """The first page of :func:`incoming_referrals` and one more, as ``visible`` reads the
+    team's referrals (``_team_referrals``: those of the team's cases)."""
+    team = team_of(acting, glass_of(user, now)).values("pk")
+    referrals = _to_institution(Referral.objects.filter(case__in=team), institution)
+    return referrals.order_by(*_INCOMING_ORDER)[: PAGE_SIZE + 1]
+
+
+#: The case list's first page, unfiltered (the view of the list most often asked): compiled
+#: once per shape of user, not on every view (``spona.core.prepared``).
+_FIRST_CASES = Shaped(_first_cases)
+_FIRST_INCOMING = Shaped(_first_incoming)
+
+
+def _first_pages(user: User) -> tuple[Listing[Case], Listing[Referral]]:
+    """The case list's two lists unfiltered, their first pages read by the prepared queries;
+    a list longer than a page is counted through the ORM."""
+    acting, now = acting_for(user), timezone.now()
+    first = _FIRST_CASES(None, acting=acting, user=user.pk, now=now)
+    cases = first_page(first, lambda: case_list(user=user).count())
+    incoming = _FIRST_INCOMING(
+        None, acting=acting, institution=user.institution_id, user=user.pk, now=now
+    )
+    referrals = first_page(incoming, lambda: incoming_referrals(user=user).count())
     return (
-        visible(user, Referral)
-        .filter(to_institution=user.institution_id)
-        .select_related("case", "from_institution")
+        Listing(filters=CaseFilter(None), page=cases, page_param="page"),
+        Listing(filters=ReferralFilter(None, prefix="r"), page=referrals, page_param="r-page"),
     )
 
 
 def case_list_page(*, user: User, params: Mapping[str, Any] | None = None) -> dict[str, object]:
     """The case list page: one page of the team's cases (``CaseFilter``) and one of the
     referrals waiting for this institution (``ReferralFilter``, its fields prefixed ``r``),
-    audited as one event naming only the cases and referrals shown."""
-    cases: Listing[Case] = listing(CaseFilter, case_list(user=user), params)
-    referrals: Listing[Referral] = listing(
-        ReferralFilter,
-        incoming_referrals(user=user).order_by("-sent_at", "-pk"),
-        params,
-        prefix="r",
-    )
+    audited as one event naming only the cases and referrals shown. Asked with no search,
+    filter or page (the list as the menu opens it), the first pages are read by queries
+    prepared per shape of user (:func:`_first_pages`)."""
+    cases: Listing[Case]
+    referrals: Listing[Referral]
+    if not params and active(user) and user.role in PERSON_ROLES:
+        cases, referrals = _first_pages(user)
+    else:
+        cases = listing(CaseFilter, case_list(user=user), params)
+        referrals = listing(
+            ReferralFilter,
+            incoming_referrals(user=user).order_by(*_INCOMING_ORDER),
+            params,
+            prefix="r",
+        )
     audit_listed(user=user, purpose="case list", cases=cases.rows, referrals=referrals.rows)
     return {
         "filters": cases.filters,

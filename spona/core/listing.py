@@ -4,7 +4,7 @@ only the page it shows (``audit_listed`` on ``page.object_list``)."""
 
 import copy
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,6 +109,17 @@ def page_of[T](
     page = paginator.get_page(params.get(page_param))
     # read once: audited, then shown
     page.object_list = first[:size] if first is not None else list(page.object_list)
+    return page
+
+
+def first_page[T](first: list[T], count: Callable[[], int]) -> Page[T]:
+    """The first page of a list whose first rows (a page and one row more) are read already
+    (a prepared query, ``spona.core.prepared``), as :func:`page_of` shows it: when that row is
+    not there, the rows are the whole list; else ``count`` asks how many there are."""
+    paginator: Paginator[T] = Paginator(first, PAGE_SIZE, allow_empty_first_page=True)
+    paginator.count = len(first) if len(first) <= PAGE_SIZE else count()
+    page = paginator.page(1)
+    page.object_list = first[:PAGE_SIZE]
     return page
 
 

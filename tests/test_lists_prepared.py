@@ -1,0 +1,118 @@
+"""The case list's first pages are read by queries prepared once per shape of user (issue 18,
+h18shaped2): unfiltered, they show exactly the cases and referrals, in the same order, with
+the same counts, as the list read through the ORM and the whole scope (``visible``), for every
+user of the demo and the users of the policy's odd branches (``tests/test_home_prepared.py``),
+in a read-only request and outside one; and the list audits the same rows."""
+
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from spona.accounts.models import User
+from spona.audit.services import _named, audit_listed
+from spona.cases import selectors as cases
+from spona.cases.filters import CaseFilter, ReferralFilter
+from spona.cases.models import Case
+from spona.core.listing import PAGE_SIZE, listing
+from spona.core.roles import PERSON_ROLES
+from spona.policy import remembering
+from spona.workspace.demo import demo_load
+from tests.test_home_prepared import _odd_users_and_plans
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """The demo, the odd users, and one institution with more cases than a page."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        demo_load()
+        _odd_users_and_plans()
+        _more_cases_than_a_page()
+        yield
+        transaction.set_rollback(True)
+
+
+def _more_cases_than_a_page() -> None:
+    """Copies of one institution's case, until it leads more cases than a page shows."""
+    case = Case.objects.order_by("pk").first()
+    assert case is not None
+    led = Case.objects.filter(opened_by_institution=case.opened_by_institution_id).count()
+    for number in range(PAGE_SIZE + 5 - led):
+        case.pk = None
+        case.code = f"PAGE-{number:03d}"
+        case.save()
+
+
+def _page(listed: Any) -> tuple[list[int], int, int]:
+    page = listed.page
+    return [row.pk for row in page.object_list], page.paginator.count, page.paginator.num_pages
+
+
+def _through_the_orm(user: User) -> tuple[Any, Any]:
+    referrals = cases.incoming_referrals(user=user).order_by("-sent_at", "-pk")
+    return (
+        _page(listing(CaseFilter, cases.case_list(user=user), None)),
+        _page(listing(ReferralFilter, referrals, None, prefix="r")),
+    )
+
+
+def _prepared(user: User) -> tuple[Any, Any]:
+    first_cases, first_referrals = cases._first_pages(user)
+    return _page(first_cases), _page(first_referrals)
+
+
+def _listed(user: User, params: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The rows the case list shows, and what it audits (as ``audit_listed`` is asked: on
+    PostgreSQL the event is appended at the commit, which a test's transaction never makes)."""
+    audited: list[Any] = []
+
+    def listed(*, user: User, purpose: str, **shown: Any) -> None:
+        audited.append((user.pk, purpose, {k: [_named(o) for o in v] for k, v in shown.items()}))
+        audit_listed(user=user, purpose=purpose, **shown)
+
+    monkeypatch.setattr(cases, "audit_listed", listed)
+    page = cases.case_list_page(user=user, params=params)
+    return (
+        [case.pk for case in page["cases"].object_list],  # type: ignore[attr-defined]
+        [referral.pk for referral in page["referrals"].object_list],  # type: ignore[attr-defined]
+        audited,
+    )
+
+
+@pytest.mark.django_db
+def test_the_case_lists_first_pages_prepared_per_shape_read_what_the_whole_scope_reads(
+    demo: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for prepared in (cases._FIRST_CASES, cases._FIRST_INCOMING):  # as a new process
+        monkeypatch.setattr(prepared, "_prepared", {})
+    users = list(User.objects.select_related("institution").order_by("pk"))
+    listing_users = [user for user in users if user.is_active and user.role in PERSON_ROLES]
+    assert len(listing_users) > 30
+    longest = shown = 0
+    for user in listing_users:
+        expected = _through_the_orm(user)
+        assert _prepared(user) == expected, user.username
+        with remembering():
+            assert _prepared(user) == expected, user.username
+        longest = max(longest, expected[0][1])
+        shown += bool(expected[0][0]) + bool(expected[1][0])
+    # the comparison is not between empty lists, and a list longer than a page is counted
+    assert shown > 20
+    assert longest > PAGE_SIZE
+    # compiled once per shape met (acting for an institution or not; with or without one)
+    assert (len(cases._FIRST_CASES), len(cases._FIRST_INCOMING)) == (2, 3)
+
+
+@pytest.mark.django_db
+def test_the_case_list_shows_and_audits_the_same_rows_prepared_or_through_the_orm(
+    demo: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cases._FIRST_CASES, "_prepared", {})
+    audited = 0
+    for user in User.objects.select_related("institution").order_by("pk"):
+        # a page named is read through the ORM; no page named, by the prepared queries
+        through_the_orm = _listed(user, {"page": "1", "r-page": "1"}, monkeypatch)
+        assert _listed(user, {}, monkeypatch) == through_the_orm, user.username
+        audited += any(any(shown.values()) for _user, _purpose, shown in through_the_orm[2])
+    assert audited > 10
+    assert len(cases._FIRST_CASES) == 2  # the unfiltered list was read prepared
