@@ -56,18 +56,29 @@ def _local(municipality: Municipality | None) -> dict[tuple[str, str], tuple[str
     return _choices(municipality.pk) if municipality is not None else {}
 
 
+def _cell(
+    local: dict[tuple[str, str], tuple[str, str]], kind: InstitutionType, index: int
+) -> tuple[str, object, bool]:
+    """(role, note, chosen here) of ``kind``'s cell in the ``index``-th phase: the
+    municipality's own choice (``local``), else the default, its note not yet translated."""
+    own = local.get((kind.value, PHASES[index]))
+    if own:
+        return own[0], own[1], True
+    code, note = DEFAULT_MATRIX[kind][index]
+    return CODES[code], note, False
+
+
 @per_request
 def matrix(municipality: Municipality | None) -> dict[str, list[Cell]]:
     """Institution type -> one cell per phase (prevention, identification, protection, integration)."""
     local = _local(municipality)
-    result = {}
-    for kind, cells in DEFAULT_MATRIX.items():
-        row = []
-        for phase, (code, note) in zip(PHASES, cells, strict=True):
-            own = local.get((kind.value, phase))
-            row.append(Cell(*own, True) if own else Cell(CODES[code], str(note), False))
-        result[kind.value] = row
-    return result
+    return {
+        kind.value: [
+            Cell(role, str(note), own)
+            for role, note, own in (_cell(local, kind, index) for index in range(len(PHASES)))
+        ]
+        for kind in DEFAULT_MATRIX
+    }
 
 
 @per_request
@@ -76,13 +87,8 @@ def with_role(municipality: Municipality | None, phase: str, role: str) -> list[
     suggestions: who leads the next step, whom to invite, who is informed). The roles of
     :func:`matrix`'s cells, read without building the cells (their notes translated: about
     1,000 Python calls on every page that asks who triages signals)."""
-    index = PHASES.index(phase)
-    local = _local(municipality)
-    return [
-        kind.value
-        for kind, cells in DEFAULT_MATRIX.items()
-        if (local.get((kind.value, phase)) or (CODES[cells[index][0]],))[0] == role
-    ]
+    index, local = PHASES.index(phase), _local(municipality)
+    return [kind.value for kind in DEFAULT_MATRIX if _cell(local, kind, index)[0] == role]
 
 
 def duty_contacts(municipality: Municipality | None) -> dict[str, list[Institution]]:

@@ -102,30 +102,27 @@ def page_of[T](
     there, the rows are the whole list, and their number is the count the page shows, which
     is then not asked of the database (most lists of a team fit on one page)."""
     size = per_page or PAGE_SIZE
+    if isinstance(rows, QuerySet) and params.get(page_param) in (None, "1"):
+        return first_page(list(rows[: size + 1]), rows.count, per_page=size)
     paginator: Paginator[T] = Paginator(rows, size, allow_empty_first_page=True)
-    first = _first_rows(rows, size) if params.get(page_param) in (None, "1") else None
-    if first is not None and len(first) <= size:
-        paginator.count = len(first)  # one page: get_page gives the first whatever was asked
     page = paginator.get_page(params.get(page_param))
-    # read once: audited, then shown
-    page.object_list = first[:size] if first is not None else list(page.object_list)
+    page.object_list = list(page.object_list)  # read once: audited, then shown
     return page
 
 
-def first_page[T](first: list[T], count: Callable[[], int]) -> Page[T]:
+def first_page[T](
+    first: list[T], count: Callable[[], int], *, per_page: int | None = None
+) -> Page[T]:
     """The first page of a list whose first rows (a page and one row more) are read already
-    (a prepared query, ``spona.core.prepared``), as :func:`page_of` shows it: when that row is
-    not there, the rows are the whole list; else ``count`` asks how many there are."""
-    paginator: Paginator[T] = Paginator(first, PAGE_SIZE, allow_empty_first_page=True)
-    paginator.count = len(first) if len(first) <= PAGE_SIZE else count()
+    (by :func:`page_of`, or by a prepared query, ``spona.core.prepared``): when that row is
+    not there, the rows are the whole list and their number its count, not asked of the
+    database; else ``count`` asks how many there are."""
+    size = per_page or PAGE_SIZE
+    paginator: Paginator[T] = Paginator(first, size, allow_empty_first_page=True)
+    paginator.count = len(first) if len(first) <= size else count()
     page = paginator.page(1)
-    page.object_list = first[:PAGE_SIZE]
+    page.object_list = first[:size]
     return page
-
-
-def _first_rows(rows: QuerySet[Any] | Sequence[Any], size: int) -> list[Any] | None:
-    """The first ``size`` + 1 rows of a query; None for a list already read."""
-    return list(rows[: size + 1]) if isinstance(rows, QuerySet) else None
 
 
 def listing[T](
