@@ -425,7 +425,7 @@ def test_no_pair_the_cut_drops_could_have_matched(name_limit: int) -> None:
         known = rec.sex in ("female", "male") and not (rec.jmbg and rng.random() < 0.3)
         sex[pk] = ("female", "male").index(rec.sex) + 1 if known else 0  # else read from the JMBG
     limits = {**scan.KIND_LIMITS, "n": name_limit, "e": name_limit}
-    found = scan.blocked(keys, persons.astype(np.int32), _plain(records, place, sex), limits)
+    found = scan.blocked([keys, persons.astype(np.int32)], _plain(records, place, sex), limits)
 
     def namesakes(a: int, b: int, counted: int) -> int | None:
         if counted != scan._UNKNOWN:
@@ -464,7 +464,7 @@ def _ceiling_and_points(a: PersonRecord, b: PersonRecord) -> tuple[float, float]
     keys, persons = (np.array(column) for column in zip(*rows, strict=True))
     place = np.array([0, a.municipality_id or 0, b.municipality_id or 0], np.int32)
     plain = _plain(records, place, np.full(3, 2, np.int8))
-    found = scan.blocked(keys, persons.astype(np.int32), plain, scan.KIND_LIMITS)
+    found = scan.blocked([keys, persons.astype(np.int32)], plain, scan.KIND_LIMITS)
     assert found.pairs.tolist() == [[1, 2]]
     counted = int(found.namesakes[0])
     namesakes = None if counted == scan._UNKNOWN else counted
@@ -514,7 +514,7 @@ def test_the_pairs_made_are_each_kept_once_with_their_fewest_namesakes(highest: 
     found, namesakes = scan._unique(
         [(encoded[:half].copy(), counts[:half]), (encoded[half:].copy(), counts[half:])]
     )
-    assert (scan._Packing.of(encoded, counts) is None) == (highest > 2**29)
+    assert (scan._Packing.of([(encoded, counts)]) is None) == (highest > 2**29)
     assert found.tolist() == [list(pair) for pair in sorted(fewest)]
     assert namesakes.tolist() == [fewest[pair] for pair in sorted(fewest)]
 
