@@ -5,7 +5,8 @@ every pair of persons that share a stored blocking key:
 
 1. **Blocking on the key table alone**: every ``PersonMatchKey`` row read in one pass
    into numpy arrays (on PostgreSQL half the table's pages on a second connection, on the
-   same snapshot: ``_stored``), grouped by key (``_grouped``); a key's kind is in its hash's top bits,
+   same snapshot: ``_stored``), grouped by key (``_grouped``; the rows split by key, a part
+   in each of ``_THREADS`` threads: ``blocked``); a key's kind is in its hash's top bits,
    and each kind has its limit (``KIND_LIMITS``): a key borne by more is not blocked on
    (a common name's pair key: such namesakes still meet on a rarer key, their name with a
    date of birth; a common date of birth: its bearers meet within a municipality). No name
