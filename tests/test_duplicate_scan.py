@@ -425,7 +425,7 @@ def test_no_pair_the_cut_drops_could_have_matched(name_limit: int) -> None:
         known = rec.sex in ("female", "male") and not (rec.jmbg and rng.random() < 0.3)
         sex[pk] = ("female", "male").index(rec.sex) + 1 if known else 0  # else read from the JMBG
     limits = {**scan.KIND_LIMITS, "n": name_limit, "e": name_limit}
-    found = scan.blocked(keys, persons.astype(np.int32), _plain(records, place, sex), limits)
+    found = scan.blocked([keys, persons.astype(np.int32)], _plain(records, place, sex), limits)
 
     def namesakes(a: int, b: int, counted: int) -> int | None:
         if counted != scan._UNKNOWN:
@@ -464,7 +464,7 @@ def _ceiling_and_points(a: PersonRecord, b: PersonRecord) -> tuple[float, float]
     keys, persons = (np.array(column) for column in zip(*rows, strict=True))
     place = np.array([0, a.municipality_id or 0, b.municipality_id or 0], np.int32)
     plain = _plain(records, place, np.full(3, 2, np.int8))
-    found = scan.blocked(keys, persons.astype(np.int32), plain, scan.KIND_LIMITS)
+    found = scan.blocked([keys, persons.astype(np.int32)], plain, scan.KIND_LIMITS)
     assert found.pairs.tolist() == [[1, 2]]
     counted = int(found.namesakes[0])
     namesakes = None if counted == scan._UNKNOWN else counted
@@ -514,7 +514,7 @@ def test_the_pairs_made_are_each_kept_once_with_their_fewest_namesakes(highest: 
     found, namesakes = scan._unique(
         [(encoded[:half].copy(), counts[:half]), (encoded[half:].copy(), counts[half:])]
     )
-    assert (scan._Packing.of(encoded, counts) is None) == (highest > 2**29)
+    assert (scan._Packing.of([(encoded, counts)]) is None) == (highest > 2**29)
     assert found.tolist() == [list(pair) for pair in sorted(fewest)]
     assert namesakes.tolist() == [fewest[pair] for pair in sorted(fewest)]
 
@@ -549,3 +549,38 @@ def test_distinct_rows_are_kept_once_even_where_their_numbers_clash(
         scan, "_row_numbers", lambda rows: (rows[:, 0] % 3).astype(np.uint64) << np.uint64(60)
     )
     assert sorted(map(tuple, scan._distinct_rows(rows).tolist())) == expected
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+def test_the_blocks_are_the_same_from_the_key_rows_split_in_parts(
+    parts: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stage 1 splits the key rows by key, a part to a thread, and makes the pairs unique
+    by ranges: the same pairs, namesakes, ceilings and common name keys as from one part,
+    also with a low name limit (name keys over it, namesakes unknown)."""
+    gen = Generator(seed=19)
+    entities = [gen.entity() for _ in range(600)]
+    written = [gen.record(e, noisy=False) for e in entities]
+    records = dict(enumerate(written + [q.record for q in queries(gen, entities, 300)], start=1))
+    rows = [(hash_key(key), pk) for pk, rec in records.items() for key in blocking_keys(rec)]
+    keys, persons = (np.array(column) for column in zip(*rows, strict=True))
+    place = np.array([0, *(rec.municipality_id or 0 for rec in records.values())], np.int32)
+    plain = _plain(records, place, np.zeros(len(place), np.int8))
+    limits = {**scan.KIND_LIMITS, "n": 3, "e": 3}
+
+    def found(threads: int) -> tuple[Any, ...]:
+        monkeypatch.setattr(scan, "_THREADS", threads)
+        blocks = scan.blocked([keys.copy(), persons.astype(np.int32)], plain, limits)
+        held = [blocks.common_keys(pk) for pk in range(len(place))]
+        return (
+            blocks.pairs.tolist(),
+            blocks.namesakes.tolist(),
+            blocks.ceilings.tolist(),
+            blocks.common,
+            held,
+        )
+
+    one = found(1)
+    assert scan._UNKNOWN in one[1]  # some pairs share only name keys over the limit
+    assert one[3]
+    assert found(parts) == one

@@ -5,7 +5,8 @@ every pair of persons that share a stored blocking key:
 
 1. **Blocking on the key table alone**: every ``PersonMatchKey`` row read in one pass
    into numpy arrays (on PostgreSQL half the table's pages on a second connection, on the
-   same snapshot: ``_stored``), grouped by key (``_grouped``); a key's kind is in its hash's top bits,
+   same snapshot: ``_stored``), grouped by key (``_grouped``; the rows split by key, a part
+   in each of ``_THREADS`` threads: ``blocked``); a key's kind is in its hash's top bits,
    and each kind has its limit (``KIND_LIMITS``): a key borne by more is not blocked on
    (a common name's pair key: such namesakes still meet on a rarer key, their name with a
    date of birth; a common date of birth: its bearers meet within a municipality). No name
@@ -45,7 +46,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import pairwise
 from types import SimpleNamespace
 from typing import Any
 
@@ -364,49 +366,105 @@ def blocks(limits: Mapping[str, int] | None = None) -> Blocks:
     alone: read in one pass, sorted and grouped in numpy; no name is decrypted. A date of
     birth (``b``) borne by more is blocked on within each municipality (a plain column)."""
     limits = KIND_LIMITS if limits is None else limits
-    return blocked(*_stored(), limits)  # no reference kept here: freed in there
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        # the ceilings' calendar made while this thread mostly waits on PostgreSQL
+        calendar = thread.submit(_calendar, settings.BLIND_INDEX_KEY)
+        keys, persons, plain = _stored()
+        calendar.result()
+    rows = [keys, persons]
+    del keys, persons
+    return blocked(rows, plain, limits)
 
 
-def blocked(
-    keys: np.ndarray, persons: np.ndarray, plain: Plain, limits: Mapping[str, int]
-) -> Blocks:
-    """``blocks`` of the key rows given (hashed keys and their bearers, in any order)."""
-    keys, persons = _grouped(keys, persons)
-    starts, sizes = _groups(keys)
-    kinds = _kinds(keys[starts])
-    bearers = _bearers(keys, persons, np.repeat(kinds, sizes))
+def blocked(rows: list[np.ndarray], plain: Plain, limits: Mapping[str, int]) -> Blocks:
+    """``blocks`` of the key rows given (``rows``: hashed keys and their bearers, in any
+    order; the list is emptied, so that they are freed once split).
+    The rows are split by their keys into ``_THREADS`` parts, each grouped and paired in a
+    thread of its own (a key's rows all in one part: its group whole there); numpy's
+    sorts, gathers and arithmetic let go of the GIL, so the parts are worked on on as many
+    cores (docs/performance.md, "Ninth pass"). The pairs are then made unique by ranges of
+    pairs, and their ceilings reckoned by chunks, in the same threads."""
     limit = np.zeros(len(KINDS), dtype=np.int64)
     for kind, most in limits.items():
         limit[KINDS.index(kind)] = most
-    limits_of = limit[kinds]
-    named = np.isin(kinds, [KINDS.index(kind) for kind in NAME_KINDS])
-    common = named & (sizes > limits_of)
-    made = [_pairs(persons, starts, sizes, limits_of, named)]
-    date = KINDS.index("b")
-    if limit[date]:
-        wide = (kinds == date) & (sizes > limits_of)
-        made.append(_local_pairs(persons, starts, sizes, wide, limit[date], plain))
-    shared = dict(zip(keys[starts[common]].tolist(), sizes[common].tolist(), strict=True))
-    held, held_keys = _held(keys, persons, np.repeat(common, sizes), len(bearers.names))
-    # the key rows and their groups: the most memory, with the pairs made
-    del keys, persons, starts, sizes, kinds, limits_of, named, common
-    pairs, namesakes = _unique(made)
-    least = min((limits.get(kind, 0) for kind in NAME_KINDS), default=0)
-    top = np.concatenate(
-        [
-            ceilings(pairs[at : at + _CEILED], namesakes[at : at + _CEILED], bearers, plain, least)
-            for at in range(0, len(pairs), _CEILED)
-        ]
-        or [np.empty(0)]
-    )
+    keys, persons = rows
+    rows.clear()
+    size = int(persons.max()) + 1 if len(persons) else 0
+    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+        split = list(pool.map(partial(_part, keys, persons), range(_THREADS)))
+        del keys, persons  # the parts hold the rows now
+        parts = list(
+            pool.map(lambda part: _grouped_part(split, part, plain, limit, size), range(_THREADS))
+        )
+        bearers = _joined_bearers([part.bearers for part in parts])
+        shared = {key: count for part in parts for key, count in part.common.items()}
+        held, held_keys = _held([part.held for part in parts], size)
+        made = [pairs for part in parts for pairs in part.made]
+        del parts  # the pairs made go as they are packed
+        pairs, namesakes = _unique(made, pool)
+        least = min((limits.get(kind, 0) for kind in NAME_KINDS), default=0)
+        top = list(
+            pool.map(
+                lambda at: ceilings(
+                    pairs[at : at + _CEILED], namesakes[at : at + _CEILED], bearers, plain, least
+                ),
+                range(0, len(pairs), _CEILED),
+            )
+        )
     return Blocks(
         pairs=pairs,
         namesakes=namesakes,
-        ceilings=top,
+        ceilings=np.concatenate(top or [np.empty(0)]),
         common=shared,
         held=held,
         held_keys=held_keys,
     )
+
+
+#: the parts stage 1 splits the key rows into, and the threads working on them
+_THREADS = PROCESSES
+
+
+def _part(keys: np.ndarray, persons: np.ndarray, part: int) -> tuple[np.ndarray, np.ndarray]:
+    """The key rows whose keys are ``part`` modulo ``_THREADS`` (all of them for one)."""
+    if _THREADS == 1:
+        return keys, persons
+    chosen = keys.view(np.uint64) % np.uint64(_THREADS) == part
+    return keys[chosen], persons[chosen]
+
+
+@dataclass(frozen=True)
+class _Part:
+    """What one part of the key rows gives: the pairs made (encoded, not yet unique, with
+    their namesakes), what it tells of each person, the name keys over the limit with
+    their bearers' count, and the rows of those keys (bearers, keys)."""
+
+    made: list[tuple[np.ndarray, np.ndarray]]
+    bearers: "Bearers"
+    common: dict[int, int]
+    held: tuple[np.ndarray, np.ndarray]
+
+
+def _grouped_part(rows: list[Any], part: int, plain: Plain, limit: np.ndarray, size: int) -> _Part:
+    """The part ``part`` of the key rows (``rows[part]``: keys, bearers; handed over, so
+    that they are freed once grouped) grouped by key and paired within each group
+    (``limit``: each kind's, by its code; ``size``: above the highest person id)."""
+    (keys, persons), rows[part] = rows[part], None
+    keys, persons = _grouped(keys, persons)
+    starts, sizes = _groups(keys)
+    kinds = _kinds(keys[starts])
+    bearers = _bearers(keys, persons, size)
+    limits_of = limit[kinds]
+    named = np.isin(kinds, [KINDS.index(kind) for kind in NAME_KINDS])
+    common = named & (sizes > limits_of)
+    made = _pairs(persons, starts, sizes, limits_of, named)
+    date = KINDS.index("b")
+    if limit[date]:
+        wide = (kinds == date) & (sizes > limits_of)
+        made += _local_pairs(persons, starts, sizes, wide, limit[date], plain)
+    shared = dict(zip(keys[starts[common]].tolist(), sizes[common].tolist(), strict=True))
+    chosen = np.repeat(common, sizes)
+    return _Part(made=made, bearers=bearers, common=shared, held=(persons[chosen], keys[chosen]))
 
 
 def _grouped(keys: np.ndarray, persons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -416,23 +474,34 @@ def _grouped(keys: np.ndarray, persons: np.ndarray) -> tuple[np.ndarray, np.ndar
     million (28 million rows) three times quicker than ``argsort`` of the keys
     (docs/performance.md, "Seventh pass"). Different keys whose remaining top bits are
     the same come out in the order of their rows, maybe interleaved: such runs (943 out
-    of order at a million) are sorted again by their whole keys."""
+    of order at a million) are sorted again by their whole keys. The rows' numbers and
+    the keys gathered by them are written into the one array, a step at a time: an array
+    of the rows' size made anew costs more here, in first touching its memory, than the
+    arithmetic on it (docs/performance.md, "Ninth pass")."""
     row_bits = max(len(keys).bit_length(), 1)
     shift, rows = np.uint64(row_bits), np.uint64((1 << row_bits) - 1)
-    numbers = keys.view(np.uint64) >> shift << shift
-    numbers |= np.arange(len(keys), dtype=np.uint64)
+    numbers = keys.view(np.uint64) >> shift
+    numbers <<= shift
+    for at in range(0, len(keys), _STEP):
+        numbers[at : at + _STEP] |= np.arange(at, min(at + _STEP, len(keys)), dtype=np.uint64)
     numbers.sort()
     numbers &= rows
     order = numbers.view(np.int64)
-    grouped = keys[order].view(np.uint64)
-    _sort_runs_apart(grouped, order, shift)
-    return grouped.view(np.int64), persons[order]
+    bearers = persons[order]
+    for at in range(0, len(keys), _STEP):
+        order[at : at + _STEP] = keys[order[at : at + _STEP]]
+    _sort_runs_apart(numbers, bearers, shift)
+    return order, bearers
 
 
-def _sort_runs_apart(grouped: np.ndarray, order: np.ndarray, shift: np.uint64) -> None:
+#: rows worked on at a time where a whole array of them would be made anew (``_grouped``)
+_STEP = 1 << 20
+
+
+def _sort_runs_apart(grouped: np.ndarray, bearers: np.ndarray, shift: np.uint64) -> None:
     """Sorts again, in place, by their whole keys (``grouped``, unsigned), the rows of each
-    run of keys with the same bits above ``shift`` that are not in order (``order``: the
-    rows' numbers, moved alike)."""
+    run of keys with the same bits above ``shift`` that are not in order (``bearers``: the
+    rows' persons, moved alike)."""
     apart = np.flatnonzero(grouped[1:] < grouped[:-1])
     if not len(apart):
         return
@@ -442,43 +511,85 @@ def _sort_runs_apart(grouped: np.ndarray, order: np.ndarray, shift: np.uint64) -
     ends = np.where(last, len(grouped), np.searchsorted(grouped, (tops + np.uint64(1)) << shift))
     rows = np.concatenate([np.arange(first, end) for first, end in zip(firsts, ends, strict=True)])
     by_key = np.argsort(grouped[rows], kind="stable")
-    grouped[rows], order[rows] = grouped[rows][by_key], order[rows][by_key]
+    grouped[rows], bearers[rows] = grouped[rows][by_key], bearers[rows][by_key]
 
 
-def _held(
-    keys: np.ndarray, persons: np.ndarray, chosen: np.ndarray, size: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """The ``chosen`` key rows by bearer: where each person id's keys start (``size`` + 1
-    offsets) and the keys."""
-    holders, held_keys = persons[chosen], keys[chosen]
+def _held(parts: list[tuple[np.ndarray, np.ndarray]], size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The key rows given (each part: bearers, keys) by bearer: where each person id's keys
+    start (``size`` + 1 offsets) and the keys."""
+    holders = _joined([holders for holders, _keys in parts], np.int32)
+    held_keys = _joined([keys for _holders, keys in parts], np.int64)
     order = np.argsort(holders, kind="stable")
     return np.searchsorted(holders[order], np.arange(size + 1)), held_keys[order]
 
 
-def _unique(made: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+def _unique(
+    made: list[tuple[np.ndarray, np.ndarray]], pool: ThreadPoolExecutor | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """The pairs made (encoded, with their namesakes), each once with its fewest
-    namesakes, decoded; ``made`` is emptied as it is joined. Sorted as one array of
-    numbers, the namesakes in each pair's low bits, where the ids leave room (a
-    national register's do): sorting one array is ten times quicker than ``lexsort``."""
-    encoded = _joined([pairs for pairs, _counts in made], np.uint64)
-    counts = _joined([counts for _pairs, counts in made], np.int32)
-    made.clear()
-    if not len(encoded):
-        return _decode(encoded), counts
-    packing = _Packing.of(encoded, counts)
+    namesakes, decoded, in order; ``made`` is emptied as it is packed. Sorted as arrays of
+    numbers, the namesakes in each pair's low bits, where the ids leave room (a national
+    register's do): sorting one array is ten times quicker than ``lexsort``; a range of
+    the numbers at a time, each in a thread of ``pool`` (``_THREADS`` ranges of about as
+    many pairs, by a sample; a pair's numbers all in one range)."""
+    made[:] = [(pairs, counts) for pairs, counts in made if len(pairs)]
+    if not made:
+        return _decode(np.empty(0, dtype=np.uint64)), np.empty(0, dtype=np.int32)
+    packing = _Packing.of(made)
     if packing is None:
+        encoded = _joined([pairs for pairs, _counts in made], np.uint64)
+        counts = _joined([counts for _pairs, counts in made], np.int32)
+        made.clear()
         order = np.lexsort((counts, encoded))  # each pair's fewest namesakes first
         encoded, counts = encoded[order], counts[order]
         del order
         first = np.r_[True, encoded[1:] != encoded[:-1]]
         return _decode(encoded[first]), counts[first]
-    packed = packing.packed(encoded, counts)
-    del encoded, counts
-    packed.sort()
-    pairs = packed >> np.uint64(packing.count_bits)
-    first = np.r_[True, pairs[1:] != pairs[:-1]]
+    run = map if pool is None else pool.map
+    packed = list(run(lambda pairs: packing.packed(*pairs), made))
+    made.clear()
+    bounds = [0, *_pivots(packed, packing), None]
+    found = list(run(partial(_unique_within, packed, packing=packing), bounds[:-1], bounds[1:]))
+    del packed
+    return (
+        _joined([pairs for pairs, _counts in found], np.int64).reshape(-1, 2),
+        _joined([counts for _pairs, counts in found], np.int32),
+    )
+
+
+#: every how many-th packed pair ``_pivots`` samples
+_SAMPLE = 1024
+
+
+def _pivots(packed: list[np.ndarray], packing: "_Packing") -> list[int]:
+    """Where to cut the packed pairs into ``_THREADS`` ranges of about as many, each cut
+    at a pair's first number (its fewest namesakes: a pair's numbers in one range)."""
+    sample = np.sort(_joined([numbers[::_SAMPLE] for numbers in packed], np.uint64))
+    cuts = [int(sample[len(sample) * part // _THREADS]) for part in range(1, _THREADS)]
+    return [cut >> packing.count_bits << packing.count_bits for cut in cuts]
+
+
+def _unique_within(
+    packed: list[np.ndarray], low: int, high: int | None, packing: "_Packing"
+) -> tuple[np.ndarray, np.ndarray]:
+    """The packed pairs from ``low`` up to ``high`` (not included; ``None``: no bound),
+    each once with its fewest namesakes, unpacked."""
+    numbers = _joined([_within(part, low, high) for part in packed], np.uint64)
+    numbers.sort()
+    pairs = numbers >> np.uint64(packing.count_bits)
+    first = np.r_[True, pairs[1:] != pairs[:-1]] if len(pairs) else pairs[:0].astype(bool)
     del pairs
-    return packing.unpacked(packed[first])
+    return packing.unpacked(numbers[first])
+
+
+def _within(numbers: np.ndarray, low: int, high: int | None) -> np.ndarray:
+    """The ``numbers`` from ``low`` up to ``high`` (not included; ``None``: no bound)."""
+    if high is None:
+        return numbers[numbers >= np.uint64(low)] if low else numbers
+    inside = numbers < np.uint64(high)
+    if low:
+        inside &= numbers >= np.uint64(low)
+    return numbers[inside]
 
 
 @dataclass(frozen=True)
@@ -493,12 +604,16 @@ class _Packing:
     unknown: int
 
     @classmethod
-    def of(cls, encoded: np.ndarray, counts: np.ndarray) -> "_Packing | None":
-        """The packing of these pairs and counts, if they fit in 64 bits."""
-        known = counts[counts != _UNKNOWN]
-        unknown = int(known.max()) + 1 if len(known) else 0
+    def of(cls, made: list[tuple[np.ndarray, np.ndarray]]) -> "_Packing | None":
+        """The packing of these pairs and counts (none empty), if they fit in 64 bits."""
+        highest, most = 0, -1
+        for encoded, counts in made:
+            highest = max(highest, int((encoded & _LOW_BITS).max()))  # the higher ids
+            known = counts[counts != _UNKNOWN]
+            most = max(most, int(known.max()) if len(known) else -1)
+        unknown = most + 1
         packing = cls(
-            id_bits=int((encoded & _LOW_BITS).max()).bit_length(),  # the higher ids
+            id_bits=highest.bit_length(),
             count_bits=max(unknown.bit_length(), 1),
             unknown=unknown,
         )
@@ -515,18 +630,24 @@ class _Packing:
 
     def unpacked(self, packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The pairs (n, 2) and their counts."""
-        ids = np.uint64((1 << self.id_bits) - 1)
-        low = packed >> np.uint64(self.id_bits + self.count_bits)
-        high = (packed >> np.uint64(self.count_bits)) & ids
-        code = (packed & np.uint64((1 << self.count_bits) - 1)).astype(np.int32)
-        counts = np.where(code == self.unknown, _UNKNOWN, code).astype(np.int32)
-        return np.stack([low, high], axis=1).astype(np.int64), counts
+        pairs = np.empty((len(packed), 2), dtype=np.uint64)
+        np.right_shift(packed, np.uint64(self.id_bits + self.count_bits), out=pairs[:, 0])
+        np.right_shift(packed, np.uint64(self.count_bits), out=pairs[:, 1])
+        pairs[:, 1] &= np.uint64((1 << self.id_bits) - 1)
+        counts = (packed & np.uint64((1 << self.count_bits) - 1)).astype(np.int32)
+        counts[counts == self.unknown] = _UNKNOWN
+        return pairs.view(np.int64), counts
 
 
 def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where each run of equal (sorted) keys starts, and how long it is."""
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else keys[:0]
-    return starts, np.diff(np.r_[starts, len(keys)])
+    if not len(keys):
+        return keys[:0], keys[:0]
+    change = np.empty(len(keys), dtype=bool)
+    change[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=change[1:])
+    starts = np.flatnonzero(change)
+    return starts, np.diff(starts, append=len(keys))
 
 
 def _pairs(
@@ -535,25 +656,32 @@ def _pairs(
     sizes: np.ndarray,
     limits: np.ndarray,
     named: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """The pairs of each group of at least two and at most its limit (encoded, not yet
-    unique), and for each the namesakes the group counts (``_UNKNOWN`` if not ``named``).
-    Groups of one size at once: a matrix of members, paired with one index array. Groups
-    of more than two with the same bearers, and counting alike, are paired once:
-    namesakes share a dozen typo keys (``e``), each a group of the same persons."""
-    made, bearers = [], []
-    for size in np.unique(sizes[(sizes > 1) & (sizes <= limits)]).tolist():
-        chosen = (sizes == size) & (size <= limits)
+    unique), and for each the namesakes the group counts (``_UNKNOWN`` if not ``named``),
+    a part for each size of group. Groups of one size at once: a matrix of members, paired
+    with one index array (the groups ordered by size once, by a radix sort of their sizes
+    in the fewest bytes). Groups of more than two with the same bearers, and counting
+    alike, are paired once: namesakes share a dozen typo keys (``e``), each a group of
+    the same persons."""
+    paired = np.flatnonzero((sizes > 1) & (sizes <= limits))
+    sized = sizes[paired]
+    order = np.argsort(sized.astype(np.min_scalar_type(sized.max(initial=0))), kind="stable")
+    paired, sized = paired[order], sized[order]
+    firsts = np.flatnonzero(np.diff(sized, prepend=0)).tolist()  # sizes are 2 or more
+    made = []
+    for first, end in pairwise([*firsts, len(sized)]):
+        chosen, size = paired[first:end], int(sized[first])
         members = np.sort(persons[starts[chosen][:, None] + np.arange(size)], axis=1)
         counted = named[chosen]
         if size > 2:
             rows = _distinct_rows(np.column_stack([members, counted]))
             members, counted = rows[:, :-1], rows[:, -1].astype(bool)
         low, high = np.triu_indices(size, k=1)
-        made.append(_encode(np.stack([members[:, low].ravel(), members[:, high].ravel()], axis=1)))
+        encoded = _encode(np.stack([members[:, low].ravel(), members[:, high].ravel()], axis=1))
         count = np.where(counted, size - 1, _UNKNOWN).astype(np.int32)
-        bearers.append(np.repeat(count, len(low)))
-    return _joined(made, np.uint64), _joined(bearers, np.int32)
+        made.append((encoded, np.repeat(count, len(low))))
+    return made
 
 
 def _distinct_rows(rows: np.ndarray) -> np.ndarray:
@@ -602,7 +730,7 @@ def _local_pairs(
     wide: np.ndarray,
     limit: int,
     plain: Plain,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """The pairs of the ``wide`` groups' bearers living in one municipality, at most
     ``limit`` of them (a slip in each name with the same date and place still matches)."""
     group = np.repeat(np.flatnonzero(wide), sizes[wide])
@@ -654,19 +782,41 @@ class Bearers:
         return both
 
 
-def _bearers(keys: np.ndarray, persons: np.ndarray, kinds: np.ndarray) -> Bearers:
-    """``Bearers`` from the key rows and each row's kind."""
-    size = int(persons.max()) + 1 if len(persons) else 0
+def _bearers(keys: np.ndarray, persons: np.ndarray, size: int) -> Bearers:
+    """``Bearers`` (of persons below ``size``) from grouped key rows (``_grouped``: sorted
+    by their top bits, so each kind's rows are a run)."""
     borne = np.zeros(size, dtype=np.uint16)
-    for code in np.unique(kinds).tolist():
-        borne[persons[kinds == code]] |= np.uint16(1 << code)
+    rows = _kind_rows(keys)
+    for code, (first, end) in enumerate(rows):
+        borne[persons[first:end]] |= np.uint16(1 << code)
     single = {}
     for kind in ("j", "b"):
-        rows = kinds == KINDS.index(kind)
+        first, end = rows[KINDS.index(kind)]
         single[kind] = np.zeros(size, dtype=np.int64)
-        single[kind][persons[rows]] = keys[rows]
-    names = np.bincount(persons[kinds == KINDS.index("n")], minlength=size)
+        single[kind][persons[first:end]] = keys[first:end]
+    first, end = rows[KINDS.index("n")]
+    names = np.bincount(persons[first:end], minlength=size)
     return Bearers(kinds=borne, jmbg=single["j"], born=single["b"], names=names)
+
+
+def _kind_rows(keys: np.ndarray) -> list[tuple[int, int]]:
+    """Where each kind's rows (by ``KINDS``' number) start and end among grouped keys."""
+    shift = np.uint64(64 - KIND_BITS)
+    starts = np.searchsorted(
+        keys.view(np.uint64), np.arange(len(KINDS), dtype=np.uint64) << shift
+    ).tolist()
+    return list(zip(starts, [*starts[1:], len(keys)], strict=True))
+
+
+def _joined_bearers(parts: list[Bearers]) -> Bearers:
+    """``Bearers`` of all the key rows from those of their parts: a person's JMBG and date
+    of birth keys are each in one part (one each at most), 0 in the others."""
+    first, *others = parts
+    kinds, jmbg, born, names = first.kinds, first.jmbg, first.born, first.names
+    for part in others:
+        kinds, names = kinds | part.kinds, names + part.names
+        jmbg, born = np.maximum(jmbg, part.jmbg), np.maximum(born, part.born)
+    return Bearers(kinds=kinds, jmbg=jmbg, born=born, names=names)
 
 
 def _most_tokens() -> np.ndarray:
@@ -758,20 +908,21 @@ def _rarity_ceilings(
     not tell whether both are dated) of its namesakes; where the blocks do not tell them,
     at most those of ``least`` namesakes (the pair shares only name keys borne by more
     than the limit, ``least`` the lowest limit of a name kind) or of none."""
-    values, inverse = np.unique(namesakes, return_inverse=True)
+    known = namesakes != _UNKNOWN
+    unknown = int(namesakes[known].max(initial=0)) + 1  # its code: above every count
+    codes = np.where(known, namesakes, unknown)
+    values = np.flatnonzero(np.bincount(codes)).tolist()
     table = {}
     for name, points in (
         ("dated", matching.rarity_points),
         ("undated", matching.undated_rarity_points),
     ):
-        table[name] = np.array(
-            [
-                points(v) if v != _UNKNOWN else max(points(max(least, 1)), points(None))
-                for v in values.tolist()
-            ]
-        )
-    by_dates = np.where(dated, table["dated"][inverse], table["undated"][inverse])
-    either = np.maximum(table["dated"][inverse], table["undated"][inverse])
+        table[name] = np.zeros(unknown + 1)
+        table[name][values] = [
+            points(v) if v != unknown else max(points(max(least, 1)), points(None)) for v in values
+        ]
+    by_dates = np.where(dated, table["dated"][codes], table["undated"][codes])
+    either = np.maximum(table["dated"][codes], table["undated"][codes])
     return np.where(unnamed, either, by_dates)
 
 
