@@ -3,12 +3,14 @@ case (twenty and more on a case in protection), and the consents, a row and a wi
 each, were a fifth of the page's work as template nodes (dates, labels, a link, translated
 texts, per row). The markup is the template's (``tests/test_case_page.py``)."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 
 from django import template
-from django.template.defaultfilters import date
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
@@ -16,38 +18,45 @@ from django.utils.translation import gettext
 
 from spona.cases.models import CaseEventKind, Consent
 from spona.cases.selectors import TimelineEntry
+from spona.core.markup import escaped
 
 register = template.Library()
+
+
+def _short_datetime() -> Callable[[datetime], str]:
+    """``{{ moment|date:"SHORT_DATETIME_FORMAT" }}`` in local time, the page's format looked up
+    once for all its rows (the filter looks it up for each, through the language)."""
+    pattern = get_format("SHORT_DATETIME_FORMAT")
+    return lambda moment: date_format(localtime(moment), pattern)
 
 
 @register.simple_tag
 def timeline_items(timeline: list[TimelineEntry]) -> SafeString:
     """The ``<li>`` of each entry: when, what, its detail (a link to what it concerns), and
-    who (the actor's institution and role, or the system)."""
-    return mark_safe("".join(_item(entry) for entry in timeline))  # noqa: S308 - format_html
+    who (the actor's institution and role, or the system). Every value is escaped as
+    ``format_html`` escapes it (``escaped``), without its wrappers: a page has dozens."""
+    when = _short_datetime()
+    return mark_safe("".join(_item(entry, when) for entry in timeline))  # noqa: S308 - escaped
 
 
-def _item(entry: TimelineEntry) -> SafeString:
+def _item(entry: TimelineEntry, when: Callable[[datetime], str]) -> str:
     event = entry.event
-    detail: SafeString | str = ""
+    detail = ""
     if entry.detail and entry.link:
-        detail = format_html(': <a href="{}"><code>{}</code></a>', entry.link, entry.detail)
+        detail = f': <a href="{escaped(entry.link)}"><code>{escaped(entry.detail)}</code></a>'
     elif entry.detail:
-        detail = format_html(": {}", entry.detail)
+        detail = f": {escaped(entry.detail)}"
     actor = event.actor
     if actor is None:
-        who: SafeString | str = gettext("the system")
+        who = escaped(gettext("the system"))
     elif actor.institution:
-        who = format_html("{}, {}", actor.institution, actor.get_role_display())
+        who = f"{escaped(actor.institution)}, {escaped(actor.get_role_display())}"
     else:
-        who = actor.get_role_display()
-    return format_html(
-        '<li{}>{} · {}{}<span class="who"> · {}</span></li>',
-        mark_safe(' class="alert"') if event.kind == CaseEventKind.BREAK_GLASS else "",
-        date(localtime(event.at), "SHORT_DATETIME_FORMAT"),
-        event.get_kind_display(),
-        detail,
-        who,
+        who = escaped(actor.get_role_display())
+    alert = ' class="alert"' if event.kind == CaseEventKind.BREAK_GLASS else ""
+    return (
+        f"<li{alert}>{escaped(when(event.at))} · {escaped(event.get_kind_display())}{detail}"
+        f'<span class="who"> · {who}</span></li>'
     )
 
 
@@ -56,39 +65,39 @@ def consent_rows(context: template.Context, consents: Iterable[Consent]) -> Safe
     """A row per consent: with whom, what, how, given and withdrawn, and a form to withdraw
     it while it holds; a row that says there is none."""
     withdraw = (
-        gettext("Withdraw…"),
-        gettext("Institutions of this type will no longer see these data of the person."),
-        gettext("Withdraw the consent"),
+        escaped(gettext("Withdraw…")),
+        escaped(gettext("Institutions of this type will no longer see these data of the person.")),
+        escaped(gettext("Withdraw the consent")),
     )
-    csrf = CsrfTokenNode().render(context)
-    rows = [_consent_row(consent, withdraw, csrf) for consent in consents]
+    csrf = escaped(CsrfTokenNode().render(context))
+    when = _short_datetime()
+    rows = [_consent_row(consent, withdraw, csrf, when) for consent in consents]
     if not rows:
         none = gettext("No consent recorded: only your institution sees the person.")
         return format_html('<tr><td colspan="6">{}</td></tr>', none)
-    return mark_safe("".join(rows))  # noqa: S308 - format_html
+    return mark_safe("".join(rows))  # noqa: S308 - every value escaped
 
 
-def _consent_row(consent: Consent, withdraw: tuple[str, str, str], csrf: str) -> SafeString:
-    form: SafeString | str = ""
+def _consent_row(
+    consent: Consent,
+    withdraw: tuple[str, str, str],
+    csrf: str,
+    when: Callable[[datetime], str],
+) -> str:
+    """One consent's row; ``withdraw`` (the form's three texts) and ``csrf`` escaped."""
+    form = ""
     if not consent.withdrawn_at:
-        form = format_html(
-            '<details class="confirm"><summary class="button danger">{}</summary>'
-            '<form method="post" action="{}">{}<p>{}</p>'
-            '<button type="submit" class="danger">{}</button></form></details>',
-            withdraw[0],
-            reverse("cases:consent_withdraw", args=[consent.pk]),
-            csrf,
-            withdraw[1],
-            withdraw[2],
+        action = escaped(reverse("cases:consent_withdraw", args=[consent.pk]))
+        form = (
+            f'<details class="confirm"><summary class="button danger">{withdraw[0]}</summary>'
+            f'<form method="post" action="{action}">{csrf}<p>{withdraw[1]}</p>'
+            f'<button type="submit" class="danger">{withdraw[2]}</button></form></details>'
         )
-    return format_html(
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\n      <td>{}</td></tr>\n    ",
-        consent.get_institution_type_display(),
-        consent.get_category_display(),
-        consent.get_method_display(),
-        date(localtime(consent.given_at), "SHORT_DATETIME_FORMAT"),
-        date(localtime(consent.withdrawn_at), "SHORT_DATETIME_FORMAT")
-        if consent.withdrawn_at
-        else "—",
-        form,
+    withdrawn = escaped(when(consent.withdrawn_at)) if consent.withdrawn_at else "—"
+    return (
+        f"<tr><td>{escaped(consent.get_institution_type_display())}</td>"
+        f"<td>{escaped(consent.get_category_display())}</td>"
+        f"<td>{escaped(consent.get_method_display())}</td>"
+        f"<td>{escaped(when(consent.given_at))}</td><td>{withdrawn}</td>\n"
+        f"      <td>{form}</td></tr>\n    "
     )
