@@ -1,5 +1,7 @@
 """Reads about accounts that other apps need: which institutions have someone to act for them."""
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, QuerySet
 
 from spona.accounts.models import User
@@ -34,7 +36,7 @@ def without_receivers(institutions: QuerySet[Institution]) -> QuerySet[Instituti
     return institutions.exclude(Exists(receivers))
 
 
-def _receiving() -> QuerySet[User, int]:
+def _receiving() -> QuerySet[User, Any]:
     receivers = User.objects.filter(
         institution__isnull=False, is_active=True, role__in=INSTITUTION_WIDE_ROLES
     )
