@@ -1,9 +1,11 @@
 """Parts of the case page written out in Python: the timeline, one item per event of the
-case (twenty and more on a case in protection), and the consents, a row and a withdrawal form
-each, were a fifth of the page's work as template nodes (dates, labels, a link, translated
-texts, per row). The markup is the template's (``tests/test_case_page.py``)."""
+case (twenty and more on a case in protection), the consents, a row and a withdrawal form
+each, and the referrals, a row and a form per step each, were a fifth of the page's work as
+template nodes (dates, labels, a link, translated texts, per row). The markup is the
+template's (``tests/test_case_page.py``)."""
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django import template
@@ -16,7 +18,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 
-from spona.cases.models import CaseEventKind, Consent
+from spona.cases.models import CaseEventKind, Consent, Referral
+from spona.cases.referrals import ReferralStep
 from spona.cases.selectors import TimelineEntry
 from spona.core.markup import escaped
 
@@ -100,4 +103,90 @@ def _consent_row(
         f"<td>{escaped(consent.get_method_display())}</td>"
         f"<td>{escaped(when(consent.given_at))}</td><td>{withdrawn}</td>\n"
         f"      <td>{form}</td></tr>\n    "
+    )
+
+
+@dataclass(frozen=True)
+class _StepTexts:
+    """The referral forms' texts, translated and escaped once a page."""
+
+    decline: str
+    decline_reason: str
+    decline_button: str
+    revoke: str
+    revoke_note: str
+    revoke_button: str
+    accept: str
+    complete: str
+
+
+@register.simple_tag(takes_context=True)
+def referral_rows(
+    context: template.Context, referrals: Iterable[tuple[Referral, list[ReferralStep]]]
+) -> SafeString:
+    """A row per referral: from, to, why and how urgent, sent, due, its status, and a form
+    for each step the user may take on it (``referrals``: each with those steps)."""
+    texts = _StepTexts(
+        decline=escaped(gettext("Decline…")),
+        decline_reason=escaped(gettext("Reason for declining")),
+        decline_button=escaped(gettext("Decline the referral")),
+        revoke=escaped(gettext("Revoke…")),
+        revoke_note=escaped(
+            gettext("The institution will no longer be asked to act on this referral.")
+        ),
+        revoke_button=escaped(gettext("Revoke the referral")),
+        accept=escaped(gettext("Accept")),
+        complete=escaped(gettext("Mark completed")),
+    )
+    csrf = escaped(CsrfTokenNode().render(context))
+    when = _short_datetime()
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(_referral_row(r, steps, texts, csrf, when) for r, steps in referrals)
+    )
+
+
+def _referral_row(
+    referral: Referral,
+    steps: list[ReferralStep],
+    texts: _StepTexts,
+    csrf: str,
+    when: Callable[[datetime], str],
+) -> str:
+    """One referral's row; ``texts`` (the forms' translated texts) and ``csrf`` escaped."""
+    declined = f": {escaped(referral.decline_reason)}" if referral.decline_reason else ""
+    forms = "".join(_step_form(referral, step, texts, csrf) for step in steps)
+    return (
+        f"<tr><td>{escaped(referral.from_institution)}</td>"
+        f"<td>{escaped(referral.to_institution)}</td>"
+        f"<td>{escaped(referral.reason_text)} · {escaped(referral.get_urgency_display())}</td>"
+        f"<td>{escaped(when(referral.sent_at))}</td><td>{escaped(when(referral.due_at))}</td>"
+        f"<td>{escaped(referral.get_status_display())}{declined}</td>\n"
+        f'    <td class="actions">{forms}</td></tr>'
+    )
+
+
+def _step_form(referral: Referral, step: ReferralStep, texts: _StepTexts, csrf: str) -> str:
+    """The form of one step on a referral, as the template wrote it (its whitespace too)."""
+    action = escaped(reverse("cases:referral_act", args=[referral.pk, step]))
+    version = f'<input type="hidden" name="version" value="{referral.version}">'
+    if step == ReferralStep.DECLINE:
+        return (
+            f'\n      <details class="confirm"><summary class="button danger">{texts.decline}'
+            f'</summary>\n        <form method="post" action="{action}">{csrf}{version}\n'
+            f'        <label for="reason-{referral.pk}">{texts.decline_reason}</label> '
+            f'<input id="reason-{referral.pk}" name="reason" required> <button type="submit" '
+            f'class="danger">{texts.decline_button}</button></form></details>\n      '
+        )
+    if step == ReferralStep.REVOKE:
+        return (
+            f'\n      <details class="confirm"><summary class="button danger">{texts.revoke}'
+            f'</summary>\n        <form method="post" action="{action}">{csrf}{version}\n'
+            f"        <p>{texts.revoke_note}"
+            f'</p> <button type="submit" class="danger">{texts.revoke_button}</button>'
+            "</form></details>\n      "
+        )
+    button = texts.accept if step == ReferralStep.ACCEPT else texts.complete
+    return (
+        f'\n      <form method="post" action="{action}" class="inline">{csrf}{version}\n'
+        f'        <button type="submit">{button}</button></form>\n      '
     )
