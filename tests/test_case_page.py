@@ -26,33 +26,56 @@ from spona.institutions.models import Institution, InstitutionType
 TIMELINE_TEMPLATE = """{% load i18n %}{% for entry in timeline %}{% with e=entry.event %}<li{% if e.kind == "break_glass" %} class="alert"{% endif %}>{{ e.at|date:"SHORT_DATETIME_FORMAT" }} · {{ e.get_kind_display }}{% if entry.detail %}: {% if entry.link %}<a href="{{ entry.link }}"><code>{{ entry.detail }}</code></a>{% else %}{{ entry.detail }}{% endif %}{% endif %}<span class="who"> · {% if e.actor %}{% if e.actor.institution %}{{ e.actor.institution }}, {% endif %}{{ e.actor.get_role_display }}{% else %}{% translate "the system" %}{% endif %}</span></li>{% endwith %}{% endfor %}"""
 
 
-def _timeline() -> list[TimelineEntry]:
+def _events() -> list[dict[str, object]]:
+    """Events as the old template read them (``entry.event``, ``detail``, ``link``)."""
     centre = Institution(name='Центар за социјални рад "Пирот" & <b>')
     manager = User(role=Role.CASE_MANAGER, institution=centre)
     alone = User(role=Role.COORDINATOR)
     at = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)  # 7 December in Belgrade
     return [
-        TimelineEntry(CaseEvent(kind=CaseEventKind.OPENED, at=at, actor=manager), ""),
-        TimelineEntry(
-            CaseEvent(kind=CaseEventKind.BREAK_GLASS, at=at, actor=alone), "Хитно <i>", ""
-        ),
-        TimelineEntry(
-            CaseEvent(kind=CaseEventKind.CONFERENCE, at=at), "K-123", "/conferences/K-123/?a=1&b"
-        ),
-        TimelineEntry(CaseEvent(kind="unknown <kind>", at=at, actor=manager), "Пирот → Ниш"),
+        {"event": CaseEvent(kind=CaseEventKind.OPENED, at=at, actor=manager), "detail": ""},
+        {
+            "event": CaseEvent(kind=CaseEventKind.BREAK_GLASS, at=at, actor=alone),
+            "detail": "Хитно <i>",
+        },
+        {
+            "event": CaseEvent(kind=CaseEventKind.CONFERENCE, at=at),
+            "detail": "K-123",
+            "link": "/conferences/K-123/?a=1&b",
+        },
+        {
+            "event": CaseEvent(kind="unknown <kind>", at=at, actor=manager),
+            "detail": "Пирот → Ниш",
+        },
     ]
+
+
+def _entry(old: dict[str, object]) -> TimelineEntry:
+    """The timeline's entry of an event, as ``timeline()`` reads it."""
+    event = old["event"]
+    assert isinstance(event, CaseEvent)
+    actor = event.actor
+    return TimelineEntry(
+        event.at,
+        event.kind,
+        str(old["detail"]),
+        str(old.get("link", "")),
+        role=actor.role if actor else None,
+        institution=actor.institution.name if actor and actor.institution else None,
+    )
 
 
 @pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])
 def test_the_timeline_is_the_templates_markup(language: str) -> None:
-    timeline = _timeline()
+    events = _events()
     with translation.override(language):
-        expected = Template(TIMELINE_TEMPLATE).render(Context({"timeline": timeline}))
+        expected = Template(TIMELINE_TEMPLATE).render(Context({"timeline": events}))
 
-        assert timeline_items(timeline) == expected
+        assert timeline_items([_entry(event) for event in events]) == expected
     assert 'class="alert"' in expected
     assert "&lt;i&gt;" in expected
     assert "&amp;b" in expected
+    assert "unknown &lt;kind&gt;" in expected
 
 
 #: the consents' rows as a template, before ``{% consent_rows %}`` wrote them out in Python
@@ -99,15 +122,14 @@ def test_a_timeline_detail_names_statuses_data_and_types_in_the_pages_language(
     from spona.cases.models import CaseStatus
     from spona.cases.selectors import _detail
 
-    changed = CaseEvent(
-        kind=CaseEventKind.STATUS_CHANGED, details={"from": "identified", "to": ["x"]}
-    )
-    consent = CaseEvent(
-        kind=CaseEventKind.CONSENT_GIVEN, details={"category": "identity", "type": "police"}
-    )
+    changed = {"from": "identified", "to": ["x"]}
+    consent = {"category": "identity", "type": "police"}
     with translation.override(language):
-        assert _detail(changed, {}) == (f"{CaseStatus.IDENTIFIED.label} → ", "")
-        assert _detail(consent, {}) == (
+        assert _detail(CaseEventKind.STATUS_CHANGED, changed, {}) == (
+            f"{CaseStatus.IDENTIFIED.label} → ",
+            "",
+        )
+        assert _detail(CaseEventKind.CONSENT_GIVEN, consent, {}) == (
             f"{DataCategory.IDENTITY.label} · {InstitutionType.POLICE.label}",
             "",
         )

@@ -2,24 +2,27 @@
 prepared once per process (issue 18, h18case3): the institutions that can receive, and the
 active catalogue's warning signs. Each reads exactly the rows the ORM reads, on the demo's
 data and again after a write, and the referral form offers every demo user who may refer
-exactly the institutions its query accepts."""
+exactly the institutions its query accepts. The timeline of every case of the demo, read as
+rows, says what its events read through the ORM say."""
 
 from typing import Any
 
 import pytest
 from django.db import transaction
 
-from spona.accounts.models import User
+from spona.accounts.models import Role, User
 from spona.accounts.selectors import receiving_institutions, with_receivers
 from spona.cases.access import REFERRAL_SEND
 from spona.cases.forms import ReferralForm
-from spona.cases.models import Case
+from spona.cases.models import Case, CaseEvent, CaseEventKind
+from spona.cases.selectors import TimelineEntry, _detail, case_referrals, timeline
 from spona.core.roles import INSTITUTION_WIDE_ROLES
 from spona.institutions.models import Institution
 from spona.policy import can, remembering
 from spona.screening.models import IndicatorCatalogue
 from spona.screening.selectors import warning_sign_texts, warning_signs
 from spona.workspace.demo import demo_load
+from tests.factories import UserFactory
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +101,36 @@ def test_the_referral_form_offers_what_it_accepts_to_every_user_who_may_refer(de
             sender_id=user.institution_id,
         )
         assert sent.is_valid(), sent.errors
+
+
+def _timeline_by_the_orm(case: Case) -> list[TimelineEntry]:
+    referrals = {referral.pk: referral for referral in case.referrals.all()}
+    events = CaseEvent.objects.filter(case=case).select_related("actor__institution")
+    return [
+        TimelineEntry(
+            event.at,
+            event.kind,
+            *_detail(event.kind, event.details, referrals),
+            role=event.actor.role if event.actor else None,
+            institution=event.actor.institution.name
+            if event.actor and event.actor.institution
+            else None,
+        )
+        for event in events.order_by("at", "pk")
+    ]
+
+
+@pytest.mark.django_db
+def test_every_cases_timeline_is_what_its_events_say(demo) -> None:
+    cases = list(Case.objects.order_by("pk"))
+    nowhere = UserFactory(role=Role.COORDINATOR, institution=None)
+    CaseEvent.objects.create(case=cases[0], kind=CaseEventKind.STATUS_CHANGED, actor=None)
+    CaseEvent.objects.create(case=cases[0], kind=CaseEventKind.OPENED, actor=nowhere)
+    entries = [(case, timeline(case, case_referrals(case))) for case in cases]
+
+    for case, read in entries:
+        assert read == _timeline_by_the_orm(case)
+    everyone = [entry for _case, read in entries for entry in read]
+    assert {entry.role is None for entry in everyone} == {True, False}
+    assert {entry.institution is None for entry in everyone if entry.role} == {True, False}
+    assert any(entry.link for entry in everyone)

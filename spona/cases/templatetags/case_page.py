@@ -18,10 +18,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 
-from spona.cases.models import CaseEventKind, Consent, Referral
+from spona.accounts.models import User
+from spona.cases.models import CaseEvent, CaseEventKind, Consent, Referral
 from spona.cases.referrals import ReferralStep
 from spona.cases.selectors import TimelineEntry
+from spona.core.display import label_of
 from spona.core.markup import escaped
+from spona.institutions.models import name_shown
 
 register = template.Library()
 
@@ -38,28 +41,41 @@ def timeline_items(timeline: list[TimelineEntry]) -> SafeString:
     """The ``<li>`` of each entry: when, what, its detail (a link to what it concerns), and
     who (the actor's institution and role, or the system). Every value is escaped as
     ``format_html`` escapes it (``escaped``), without its wrappers: a page has dozens."""
-    when = _short_datetime()
-    return mark_safe("".join(_item(entry, when) for entry in timeline))  # noqa: S308 - escaped
+    labels = _Labels(
+        when=_short_datetime(),
+        kind=label_of(CaseEvent, "kind"),
+        role=label_of(User, "role"),
+        system=escaped(gettext("the system")),
+    )
+    return mark_safe("".join(_item(entry, labels) for entry in timeline))  # noqa: S308 - escaped
 
 
-def _item(entry: TimelineEntry, when: Callable[[datetime], str]) -> str:
-    event = entry.event
+@dataclass(frozen=True)
+class _Labels:
+    """How the timeline names a moment, a kind of event and a role, and the system."""
+
+    when: Callable[[datetime], str]
+    kind: Callable[[str], str]
+    role: Callable[[str], str]
+    system: str
+
+
+def _item(entry: TimelineEntry, labels: _Labels) -> str:
     detail = ""
     if entry.detail and entry.link:
         detail = f': <a href="{escaped(entry.link)}"><code>{escaped(entry.detail)}</code></a>'
     elif entry.detail:
         detail = f": {escaped(entry.detail)}"
-    actor = event.actor
-    if actor is None:
-        who = escaped(gettext("the system"))
-    elif actor.institution:
-        who = f"{escaped(actor.institution)}, {escaped(actor.get_role_display())}"
+    if entry.role is None:
+        who = labels.system
+    elif entry.institution is not None:
+        who = f"{escaped(name_shown(entry.institution))}, {escaped(labels.role(entry.role))}"
     else:
-        who = escaped(actor.get_role_display())
-    alert = ' class="alert"' if event.kind == CaseEventKind.BREAK_GLASS else ""
+        who = escaped(labels.role(entry.role))
+    alert = ' class="alert"' if entry.kind == CaseEventKind.BREAK_GLASS else ""
     return (
-        f"<li{alert}>{escaped(when(event.at))} · {escaped(event.get_kind_display())}{detail}"
-        f'<span class="who"> · {who}</span></li>'
+        f"<li{alert}>{escaped(labels.when(entry.at))} · {escaped(labels.kind(entry.kind))}"
+        f'{detail}<span class="who"> · {who}</span></li>'
     )
 
 
