@@ -7,42 +7,75 @@ from django.template import Context, Template
 from django.utils import translation
 
 from spona.accounts.models import Role, User
-from spona.cases.models import CaseEvent, CaseEventKind, Consent, ConsentMethod, DataCategory
+from spona.cases.models import (
+    CaseEvent,
+    CaseEventKind,
+    Consent,
+    ConsentMethod,
+    DataCategory,
+    Referral,
+    ReferralStatus,
+)
+from spona.cases.referrals import ReferralStep
 from spona.cases.selectors import TimelineEntry
-from spona.cases.templatetags.case_page import consent_rows, timeline_items
+from spona.cases.templatetags.case_page import consent_rows, referral_rows, timeline_items
+from spona.core.urgency import Urgency
 from spona.institutions.models import Institution, InstitutionType
 
 #: the timeline as a template, before ``{% timeline_items %}`` wrote it out in Python
 TIMELINE_TEMPLATE = """{% load i18n %}{% for entry in timeline %}{% with e=entry.event %}<li{% if e.kind == "break_glass" %} class="alert"{% endif %}>{{ e.at|date:"SHORT_DATETIME_FORMAT" }} · {{ e.get_kind_display }}{% if entry.detail %}: {% if entry.link %}<a href="{{ entry.link }}"><code>{{ entry.detail }}</code></a>{% else %}{{ entry.detail }}{% endif %}{% endif %}<span class="who"> · {% if e.actor %}{% if e.actor.institution %}{{ e.actor.institution }}, {% endif %}{{ e.actor.get_role_display }}{% else %}{% translate "the system" %}{% endif %}</span></li>{% endwith %}{% endfor %}"""
 
 
-def _timeline() -> list[TimelineEntry]:
+def _events() -> list[dict[str, object]]:
+    """Events as the old template read them (``entry.event``, ``detail``, ``link``)."""
     centre = Institution(name='Центар за социјални рад "Пирот" & <b>')
     manager = User(role=Role.CASE_MANAGER, institution=centre)
     alone = User(role=Role.COORDINATOR)
     at = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)  # 7 December in Belgrade
     return [
-        TimelineEntry(CaseEvent(kind=CaseEventKind.OPENED, at=at, actor=manager), ""),
-        TimelineEntry(
-            CaseEvent(kind=CaseEventKind.BREAK_GLASS, at=at, actor=alone), "Хитно <i>", ""
-        ),
-        TimelineEntry(
-            CaseEvent(kind=CaseEventKind.CONFERENCE, at=at), "K-123", "/conferences/K-123/?a=1&b"
-        ),
-        TimelineEntry(CaseEvent(kind="unknown <kind>", at=at, actor=manager), "Пирот → Ниш"),
+        {"event": CaseEvent(kind=CaseEventKind.OPENED, at=at, actor=manager), "detail": ""},
+        {
+            "event": CaseEvent(kind=CaseEventKind.BREAK_GLASS, at=at, actor=alone),
+            "detail": "Хитно <i>",
+        },
+        {
+            "event": CaseEvent(kind=CaseEventKind.CONFERENCE, at=at),
+            "detail": "K-123",
+            "link": "/conferences/K-123/?a=1&b",
+        },
+        {
+            "event": CaseEvent(kind="unknown <kind>", at=at, actor=manager),
+            "detail": "Пирот → Ниш",
+        },
     ]
+
+
+def _entry(old: dict[str, object]) -> TimelineEntry:
+    """The timeline's entry of an event, as ``timeline()`` reads it."""
+    event = old["event"]
+    assert isinstance(event, CaseEvent)
+    actor = event.actor
+    return TimelineEntry(
+        event.at,
+        event.kind,
+        str(old["detail"]),
+        str(old.get("link", "")),
+        role=actor.role if actor else None,
+        institution=actor.institution.name if actor and actor.institution else None,
+    )
 
 
 @pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])
 def test_the_timeline_is_the_templates_markup(language: str) -> None:
-    timeline = _timeline()
+    events = _events()
     with translation.override(language):
-        expected = Template(TIMELINE_TEMPLATE).render(Context({"timeline": timeline}))
+        expected = Template(TIMELINE_TEMPLATE).render(Context({"timeline": events}))
 
-        assert timeline_items(timeline) == expected
+        assert timeline_items([_entry(event) for event in events]) == expected
     assert 'class="alert"' in expected
     assert "&lt;i&gt;" in expected
     assert "&amp;b" in expected
+    assert "unknown &lt;kind&gt;" in expected
 
 
 #: the consents' rows as a template, before ``{% consent_rows %}`` wrote them out in Python
@@ -89,15 +122,73 @@ def test_a_timeline_detail_names_statuses_data_and_types_in_the_pages_language(
     from spona.cases.models import CaseStatus
     from spona.cases.selectors import _detail
 
-    changed = CaseEvent(
-        kind=CaseEventKind.STATUS_CHANGED, details={"from": "identified", "to": ["x"]}
-    )
-    consent = CaseEvent(
-        kind=CaseEventKind.CONSENT_GIVEN, details={"category": "identity", "type": "police"}
-    )
+    changed = {"from": "identified", "to": ["x"]}
+    consent = {"category": "identity", "type": "police"}
     with translation.override(language):
-        assert _detail(changed, {}) == (f"{CaseStatus.IDENTIFIED.label} → ", "")
-        assert _detail(consent, {}) == (
+        assert _detail(CaseEventKind.STATUS_CHANGED, changed, {}) == (
+            f"{CaseStatus.IDENTIFIED.label} → ",
+            "",
+        )
+        assert _detail(CaseEventKind.CONSENT_GIVEN, consent, {}) == (
             f"{DataCategory.IDENTITY.label} · {InstitutionType.POLICE.label}",
             "",
         )
+
+
+#: the referrals' rows as a template, before ``{% referral_rows %}`` wrote them out in Python
+REFERRAL_TEMPLATE = """{% load i18n %}{% for r, actions in referrals %}<tr><td>{{ r.from_institution }}</td><td>{{ r.to_institution }}</td><td>{{ r.reason_text }} · {{ r.get_urgency_display }}</td><td>{{ r.sent_at|date:"SHORT_DATETIME_FORMAT" }}</td><td>{{ r.due_at|date:"SHORT_DATETIME_FORMAT" }}</td><td>{{ r.get_status_display }}{% if r.decline_reason %}: {{ r.decline_reason }}{% endif %}</td>
+    <td class="actions">{% for action in actions %}
+      {% if action == "decline" %}<details class="confirm"><summary class="button danger">{% translate "Decline…" %}</summary>
+        <form method="post" action="{% url 'cases:referral_act' r.pk action %}">{% csrf_token %}<input type="hidden" name="version" value="{{ r.version }}">
+        <label for="reason-{{ r.pk }}">{% translate "Reason for declining" %}</label> <input id="reason-{{ r.pk }}" name="reason" required> <button type="submit" class="danger">{% translate "Decline the referral" %}</button></form></details>
+      {% elif action == "revoke" %}<details class="confirm"><summary class="button danger">{% translate "Revoke…" %}</summary>
+        <form method="post" action="{% url 'cases:referral_act' r.pk action %}">{% csrf_token %}<input type="hidden" name="version" value="{{ r.version }}">
+        <p>{% translate "The institution will no longer be asked to act on this referral." %}</p> <button type="submit" class="danger">{% translate "Revoke the referral" %}</button></form></details>
+      {% else %}<form method="post" action="{% url 'cases:referral_act' r.pk action %}" class="inline">{% csrf_token %}<input type="hidden" name="version" value="{{ r.version }}">
+        {% if action == "accept" %}<button type="submit">{% translate "Accept" %}</button>{% else %}<button type="submit">{% translate "Mark completed" %}</button>{% endif %}</form>
+      {% endif %}{% endfor %}</td></tr>{% endfor %}"""
+
+
+def _referrals() -> list[tuple[Referral, list[ReferralStep]]]:
+    centre = Institution(name='Центар за социјални рад "Пирот" & <b>')
+    police = Institution(name="ПУ Пирот")
+    sent = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)  # 7 December in Belgrade
+    due = datetime(2026, 12, 13, 23, 30, tzinfo=UTC)
+    waiting = Referral(
+        pk=1234,
+        version=7,
+        from_institution=centre,
+        to_institution=police,
+        reason="смештај <хитно>",
+        urgency=Urgency.URGENT,
+        status=ReferralStatus.SENT,
+        sent_at=sent,
+        due_at=due,
+    )
+    declined = Referral(
+        pk=5,
+        version=2,
+        from_institution=police,
+        to_institution=centre,
+        reason="school",
+        urgency=Urgency.NORMAL,
+        status=ReferralStatus.DECLINED,
+        decline_reason="нема места & <b>",
+        sent_at=sent,
+        due_at=due,
+    )
+    return [(waiting, list(ReferralStep)), (declined, [])]
+
+
+@pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])
+@pytest.mark.parametrize("steps", ["all", "none"])
+def test_the_referrals_rows_are_the_templates_markup(language: str, steps: str) -> None:
+    referrals = _referrals() if steps == "all" else [(_referrals()[1][0], [])]
+    with translation.override(language):
+        context = Context({"referrals": referrals, "csrf_token": "token-<1>"})
+        expected = Template(REFERRAL_TEMPLATE).render(context)
+
+        assert referral_rows(context, referrals) == expected
+    assert expected.count("csrfmiddlewaretoken") == (4 if steps == "all" else 0)
+    assert ("&lt;хитно&gt;" in expected) is (steps == "all")
+    assert "нема места &amp; &lt;b&gt;" in expected

@@ -536,3 +536,41 @@ def test_the_language_switcher_is_written_as_its_template_wrote_it(language, tok
         assert written == old.render(Context(context))
     assert "&amp;page=2" in written  # the path escaped
     assert ('value="a-masked-token"' in written) is (token == "a-masked-token")
+
+
+#: ``{% translate %}`` in each form it takes: a fixed text (kept per language), a text with a
+#: percent sign, a variable, a filter, a message context, ``noop`` and ``as``
+_TRANSLATE_FORMS = """{% autoescape MODE %}{% translate "Status" %}|{% translate "Status" %}|\
+{% translate "50%% of <b>" %}|{% translate what %}|{% translate "Status"|upper %}|\
+{% translate "Status" context "case" %}|{% translate "Status" noop %}|\
+{% translate "Status" as status %}{{ status }}{% endautoescape %}"""
+
+
+@pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])
+@pytest.mark.parametrize("mode", ["on", "off"])
+def test_a_kept_translation_is_what_djangos_tag_writes(language, mode) -> None:
+    body = _TRANSLATE_FORMS.replace("MODE", mode)
+    djangos = Template("{% load i18n %}" + body)
+    kept = Template("{% load i18n spona_i18n %}" + body)
+    with translation.override(language):
+        expected = djangos.render(Context({"what": "<Status>"}))
+        first = kept.render(Context({"what": "<Status>"}))
+        again = kept.render(Context({"what": "<Status>"}))
+
+    assert first == again == expected
+    assert ("&lt;Status&gt;" in expected) is (mode == "on")
+    assert ("Статус" in expected) is (language == "sr")
+
+
+def test_a_kept_translation_follows_the_language_and_the_catalogues(settings) -> None:
+    page = Template('{% load i18n spona_i18n %}{% translate "Status" %}')
+    written = {}
+    for language in ("sr", "sr-latn", "en"):
+        with translation.override(language):
+            written[language] = page.render(Context())
+    settings.LOCALE_PATHS = []  # no catalogue of Spona's: the text as the code writes it
+    with translation.override("sr"):
+        untranslated = page.render(Context())
+
+    assert written == {"sr": "Статус", "sr-latn": "Status", "en": "Status"}
+    assert untranslated == "Status"

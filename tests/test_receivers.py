@@ -138,7 +138,10 @@ def test_an_institution_without_anyone_to_answer_cannot_be_chosen(
     case = _case(sender)
     case.referrals.filter(to_institution=idle).delete()
 
-    assert idle not in ReferralForm(sender_id=sender.institution_id).fields["to"].queryset
+    offered = ReferralForm(sender_id=sender.institution_id).fields["to"].choices
+    assert idle.pk not in [key for key, _label in offered]
+    sent = {"to": idle.pk, "reason": "housing", "urgency": Urgency.NORMAL}
+    assert "to" in ReferralForm(sent, sender_id=sender.institution_id).errors
     with pytest.raises(ValidationError):
         referral_send(user=sender, case=case, to=idle, reason="housing", urgency=Urgency.NORMAL)
     assert not case.referrals.filter(to_institution=idle).exists()

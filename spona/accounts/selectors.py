@@ -1,8 +1,11 @@
 """Reads about accounts that other apps need: which institutions have someone to act for them."""
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, QuerySet
 
 from spona.accounts.models import User
+from spona.core.prepared import Prepared
 from spona.core.roles import INSTITUTION_WIDE_ROLES, Role
 from spona.institutions.models import Institution, Municipality
 from spona.policy import per_request
@@ -33,13 +36,21 @@ def without_receivers(institutions: QuerySet[Institution]) -> QuerySet[Instituti
     return institutions.exclude(Exists(receivers))
 
 
-@per_request
-def receiving_institutions() -> frozenset[int]:
-    """The keys of the institutions that have at least one active account able to receive."""
+def _receiving() -> QuerySet[User, Any]:
     receivers = User.objects.filter(
         institution__isnull=False, is_active=True, role__in=INSTITUTION_WIDE_ROLES
     )
-    return frozenset(receivers.order_by().values_list("institution", flat=True).distinct())
+    return receivers.order_by().values_list("institution", flat=True).distinct()
+
+
+#: the same SQL for every request (no values): built and compiled once per process
+_RECEIVING = Prepared(_receiving)
+
+
+@per_request
+def receiving_institutions() -> frozenset[int]:
+    """The keys of the institutions that have at least one active account able to receive."""
+    return frozenset(_RECEIVING())
 
 
 def can_receive(institution: Institution) -> bool:

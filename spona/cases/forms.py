@@ -93,13 +93,14 @@ class ReferralForm(KeptWhenEmpty):
         to = self.fields["to"]
         assert isinstance(to, _ReceiverField)  # noqa: S101 - declared above
         to.sender_id = sender_id
-        limit_choices(
-            self,
-            "to",
-            with_receivers(Institution.objects.filter(is_active=True)).exclude(
-                pk__in=[sender_id] if sender_id else []
-            ),
-        )
+        if self.is_bound:  # what a sent form accepts; the options shown are _ReceiverChoices'
+            limit_choices(
+                self,
+                "to",
+                with_receivers(Institution.objects.filter(is_active=True)).exclude(
+                    pk__in=[sender_id] if sender_id else []
+                ),
+            )
 
 
 class ConsentForm(KeptWhenEmpty):

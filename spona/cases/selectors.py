@@ -412,9 +412,16 @@ def overdue_referrals_count(municipality: int) -> int:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    event: CaseEvent
+    """One event of the case as the timeline shows it: when, its kind, what it says beyond
+    that (and where it links), and who: the actor's role and their institution's name as
+    written (no role: the system; no name: an actor of no institution)."""
+
+    at: datetime
+    kind: str
     detail: str
     link: str = ""
+    role: str | None = None
+    institution: str | None = None
 
 
 def _label(choices: type[models.TextChoices], value: object) -> str:
@@ -429,10 +436,9 @@ def _labels(choices: type[models.TextChoices]) -> dict[str, Any]:
     return dict(choices.choices)
 
 
-def _detail(event: CaseEvent, referrals: dict[int, Referral]) -> tuple[str, str]:
-    """What one timeline event says beyond its kind, and where it links (codes, not names)."""
-    d = event.details
-    kind = event.kind
+def _detail(kind: str, d: dict[str, Any], referrals: dict[int, Referral]) -> tuple[str, str]:
+    """What one timeline event (its kind and details) says beyond its kind, and where it
+    links (codes, not names)."""
     if kind == CaseEventKind.STATUS_CHANGED:
         return f"{_label(CaseStatus, d.get('from'))} → {_label(CaseStatus, d.get('to'))}", ""
     if kind.startswith("referral_") and (referral := referrals.get(d.get("referral", 0))):
@@ -449,21 +455,20 @@ def _detail(event: CaseEvent, referrals: dict[int, Referral]) -> tuple[str, str]
     return "", ""
 
 
-#: What the timeline shows of an event (of its actor: the role and the institution's name)
-_EVENT_SHOWN = ["case", "kind", "at", "details", "actor", "actor__institution"]
-
-
 def timeline(case: Case, referrals: list[Referral] | None = None) -> list[TimelineEntry]:
     """Every event of the case in order, each with what it concerns (``referrals``:
-    :func:`case_referrals`, read here if not given)."""
+    :func:`case_referrals`, read here if not given). The events are read as rows of what the
+    timeline shows, not as events, users and institutions (three model instances an event)."""
     by_key = {r.pk: r for r in (case_referrals(case) if referrals is None else referrals)}
-    events = _of_case(case, _EVENTS_OF(case.pk))
-    return [TimelineEntry(event, *_detail(event, by_key)) for event in events]
+    return [
+        TimelineEntry(at, kind, *_detail(kind, details, by_key), role, institution)
+        for kind, at, details, role, institution in _EVENTS_OF(case.pk)
+    ]
 
 
-def _events_of(case: int) -> QuerySet[CaseEvent]:
-    events = CaseEvent.objects.filter(case=case).select_related("actor__institution")
-    return events.only(*_EVENT_SHOWN, "actor__role", "actor__institution__name")
+def _events_of(case: int) -> QuerySet[CaseEvent, Any]:
+    events = CaseEvent.objects.filter(case=case)
+    return events.values_list("kind", "at", "details", "actor__role", "actor__institution__name")
 
 
 _EVENTS_OF = Prepared(_events_of, 0)

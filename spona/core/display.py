@@ -10,7 +10,7 @@ changes only with the catalogues: dropped when a test changes the languages or t
 folders), and a value outside the choices is shown as itself, as Django does."""
 
 from collections.abc import Callable
-from functools import partialmethod
+from functools import cache, partialmethod
 from typing import Any
 
 from django.apps import apps
@@ -24,13 +24,14 @@ from django.utils.translation import get_language
 _TRANSLATED: list[dict[str | None, dict[Any, Any]]] = []
 
 
-def _display(field: Field[Any, Any]) -> Callable[[Model], Any]:
+@cache
+def _labeller(field: Field[Any, Any]) -> Callable[[Any], Any]:
+    """The label of a value of ``field``, from its dict of labels (one per field)."""
     labels = dict(make_hashable(field.flatchoices))
     translated: dict[str | None, dict[Any, Any]] = {}
     _TRANSLATED.append(translated)
 
-    def display(self: Model) -> Any:
-        value = getattr(self, field.attname)
+    def label(value: Any) -> Any:
         language = get_language()
         shown = translated.get(language)
         if shown is None:
@@ -41,6 +42,21 @@ def _display(field: Field[Any, Any]) -> Callable[[Model], Any]:
             return shown[value]
         except (KeyError, TypeError):  # outside the choices, or a value that needs hashing
             return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+    return label
+
+
+def label_of(model: type[Model], name: str) -> Callable[[Any], Any]:
+    """``get_FOO_display()`` of the model's choice field ``name`` for a value read without
+    its model instance (a row of ``values_list``): the same label, from the same dict."""
+    return _labeller(model._meta.get_field(name))
+
+
+def _display(field: Field[Any, Any]) -> Callable[[Model], Any]:
+    label = _labeller(field)
+
+    def display(self: Model) -> Any:
+        return label(getattr(self, field.attname))
 
     return display
 

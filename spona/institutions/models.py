@@ -58,6 +58,13 @@ class InstitutionType(models.TextChoices):
     NATIONAL_CENTRE = "national_centre", _("Centre for Human Trafficking Victims Protection")
 
 
+def name_shown(name: str) -> str:
+    """An institution's name in the page's script: names are kept as written (Cyrillic, as the
+    register has them) and shown in Latin on Latin and English pages (transliterated only
+    then)."""
+    return name if get_language() == "sr" else to_latin(name)
+
+
 class Institution(VersionedModel):
     """An institution of a municipality, or a national one (``municipality`` empty)."""
 
@@ -87,6 +94,4 @@ class Institution(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        """The name in the page's script: names are kept as written (Cyrillic, as the register
-        has them) and shown in Latin on Latin and English pages (transliterated only then)."""
-        return self.name if get_language() == "sr" else to_latin(self.name)
+        return name_shown(self.name)

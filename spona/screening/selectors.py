@@ -12,7 +12,7 @@ from django.utils import timezone
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit, audit_listed
-from spona.core.prepared import Shaped
+from spona.core.prepared import Prepared, Shaped
 from spona.core.roles import PERSON_ROLES
 from spona.core.work import counted, read_counted
 from spona.policy import active, can, require, visible
@@ -246,15 +246,21 @@ def _shown(side: Mapping[str, Any], catalogue: Mapping[str, Any]) -> dict[str, A
     }
 
 
+def _warning_signs_of_active() -> QuerySet[IndicatorCatalogue, Any]:
+    active = IndicatorCatalogue.objects.filter(is_active=True)
+    return active.values_list("data__warning_signs", flat=True)[:1]
+
+
+#: the same SQL on every use (no values): built and compiled once per process
+_WARNING_SIGNS_OF_ACTIVE = Prepared(_warning_signs_of_active)
+
+
 def _active_warning_signs() -> dict[str, list[dict[str, Any]]]:
     """The active catalogue's warning signs (institution type -> its signs), read alone: the
     signal form and the signal's page need them, not the indicators and rules around them
     (the whole document is read and decoded otherwise); none without a catalogue."""
-    active = IndicatorCatalogue.objects.filter(is_active=True)
-    signs: dict[str, list[dict[str, Any]]] | None = active.values_list(
-        "data__warning_signs", flat=True
-    ).first()
-    return signs or {}
+    signs: list[dict[str, list[dict[str, Any]]] | None] = _WARNING_SIGNS_OF_ACTIVE()
+    return (signs[0] if signs else None) or {}
 
 
 def warning_signs(institution_type: str) -> list[tuple[str, str]]:

@@ -1,53 +1,81 @@
 """Parts of the case page written out in Python: the timeline, one item per event of the
-case (twenty and more on a case in protection), and the consents, a row and a withdrawal form
-each, were a fifth of the page's work as template nodes (dates, labels, a link, translated
-texts, per row). The markup is the template's (``tests/test_case_page.py``)."""
+case (twenty and more on a case in protection), the consents, a row and a withdrawal form
+each, and the referrals, a row and a form per step each, were a fifth of the page's work as
+template nodes (dates, labels, a link, translated texts, per row). The markup is the
+template's (``tests/test_case_page.py``)."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from django import template
-from django.template.defaultfilters import date
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 
-from spona.cases.models import CaseEventKind, Consent
+from spona.accounts.models import User
+from spona.cases.models import CaseEvent, CaseEventKind, Consent, Referral
+from spona.cases.referrals import ReferralStep
 from spona.cases.selectors import TimelineEntry
+from spona.core.display import label_of
+from spona.core.markup import escaped
+from spona.institutions.models import name_shown
 
 register = template.Library()
+
+
+def _short_datetime() -> Callable[[datetime], str]:
+    """``{{ moment|date:"SHORT_DATETIME_FORMAT" }}`` in local time, the page's format looked up
+    once for all its rows (the filter looks it up for each, through the language)."""
+    pattern = get_format("SHORT_DATETIME_FORMAT")
+    return lambda moment: date_format(localtime(moment), pattern)
 
 
 @register.simple_tag
 def timeline_items(timeline: list[TimelineEntry]) -> SafeString:
     """The ``<li>`` of each entry: when, what, its detail (a link to what it concerns), and
-    who (the actor's institution and role, or the system)."""
-    return mark_safe("".join(_item(entry) for entry in timeline))  # noqa: S308 - format_html
+    who (the actor's institution and role, or the system). Every value is escaped as
+    ``format_html`` escapes it (``escaped``), without its wrappers: a page has dozens."""
+    labels = _Labels(
+        when=_short_datetime(),
+        kind=label_of(CaseEvent, "kind"),
+        role=label_of(User, "role"),
+        system=escaped(gettext("the system")),
+    )
+    return mark_safe("".join(_item(entry, labels) for entry in timeline))  # noqa: S308 - escaped
 
 
-def _item(entry: TimelineEntry) -> SafeString:
-    event = entry.event
-    detail: SafeString | str = ""
+@dataclass(frozen=True)
+class _Labels:
+    """How the timeline names a moment, a kind of event and a role, and the system."""
+
+    when: Callable[[datetime], str]
+    kind: Callable[[str], str]
+    role: Callable[[str], str]
+    system: str
+
+
+def _item(entry: TimelineEntry, labels: _Labels) -> str:
+    detail = ""
     if entry.detail and entry.link:
-        detail = format_html(': <a href="{}"><code>{}</code></a>', entry.link, entry.detail)
+        detail = f': <a href="{escaped(entry.link)}"><code>{escaped(entry.detail)}</code></a>'
     elif entry.detail:
-        detail = format_html(": {}", entry.detail)
-    actor = event.actor
-    if actor is None:
-        who: SafeString | str = gettext("the system")
-    elif actor.institution:
-        who = format_html("{}, {}", actor.institution, actor.get_role_display())
+        detail = f": {escaped(entry.detail)}"
+    if entry.role is None:
+        who = labels.system
+    elif entry.institution is not None:
+        who = f"{escaped(name_shown(entry.institution))}, {escaped(labels.role(entry.role))}"
     else:
-        who = actor.get_role_display()
-    return format_html(
-        '<li{}>{} · {}{}<span class="who"> · {}</span></li>',
-        mark_safe(' class="alert"') if event.kind == CaseEventKind.BREAK_GLASS else "",
-        date(localtime(event.at), "SHORT_DATETIME_FORMAT"),
-        event.get_kind_display(),
-        detail,
-        who,
+        who = escaped(labels.role(entry.role))
+    alert = ' class="alert"' if entry.kind == CaseEventKind.BREAK_GLASS else ""
+    return (
+        f"<li{alert}>{escaped(labels.when(entry.at))} · {escaped(labels.kind(entry.kind))}"
+        f'{detail}<span class="who"> · {who}</span></li>'
     )
 
 
@@ -56,39 +84,125 @@ def consent_rows(context: template.Context, consents: Iterable[Consent]) -> Safe
     """A row per consent: with whom, what, how, given and withdrawn, and a form to withdraw
     it while it holds; a row that says there is none."""
     withdraw = (
-        gettext("Withdraw…"),
-        gettext("Institutions of this type will no longer see these data of the person."),
-        gettext("Withdraw the consent"),
+        escaped(gettext("Withdraw…")),
+        escaped(gettext("Institutions of this type will no longer see these data of the person.")),
+        escaped(gettext("Withdraw the consent")),
     )
-    csrf = CsrfTokenNode().render(context)
-    rows = [_consent_row(consent, withdraw, csrf) for consent in consents]
+    csrf = escaped(CsrfTokenNode().render(context))
+    when = _short_datetime()
+    rows = [_consent_row(consent, withdraw, csrf, when) for consent in consents]
     if not rows:
         none = gettext("No consent recorded: only your institution sees the person.")
         return format_html('<tr><td colspan="6">{}</td></tr>', none)
-    return mark_safe("".join(rows))  # noqa: S308 - format_html
+    return mark_safe("".join(rows))  # noqa: S308 - every value escaped
 
 
-def _consent_row(consent: Consent, withdraw: tuple[str, str, str], csrf: str) -> SafeString:
-    form: SafeString | str = ""
+def _consent_row(
+    consent: Consent,
+    withdraw: tuple[str, str, str],
+    csrf: str,
+    when: Callable[[datetime], str],
+) -> str:
+    """One consent's row; ``withdraw`` (the form's three texts) and ``csrf`` escaped."""
+    form = ""
     if not consent.withdrawn_at:
-        form = format_html(
-            '<details class="confirm"><summary class="button danger">{}</summary>'
-            '<form method="post" action="{}">{}<p>{}</p>'
-            '<button type="submit" class="danger">{}</button></form></details>',
-            withdraw[0],
-            reverse("cases:consent_withdraw", args=[consent.pk]),
-            csrf,
-            withdraw[1],
-            withdraw[2],
+        action = escaped(reverse("cases:consent_withdraw", args=[consent.pk]))
+        form = (
+            f'<details class="confirm"><summary class="button danger">{withdraw[0]}</summary>'
+            f'<form method="post" action="{action}">{csrf}<p>{withdraw[1]}</p>'
+            f'<button type="submit" class="danger">{withdraw[2]}</button></form></details>'
         )
-    return format_html(
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\n      <td>{}</td></tr>\n    ",
-        consent.get_institution_type_display(),
-        consent.get_category_display(),
-        consent.get_method_display(),
-        date(localtime(consent.given_at), "SHORT_DATETIME_FORMAT"),
-        date(localtime(consent.withdrawn_at), "SHORT_DATETIME_FORMAT")
-        if consent.withdrawn_at
-        else "—",
-        form,
+    withdrawn = escaped(when(consent.withdrawn_at)) if consent.withdrawn_at else "—"
+    return (
+        f"<tr><td>{escaped(consent.get_institution_type_display())}</td>"
+        f"<td>{escaped(consent.get_category_display())}</td>"
+        f"<td>{escaped(consent.get_method_display())}</td>"
+        f"<td>{escaped(when(consent.given_at))}</td><td>{withdrawn}</td>\n"
+        f"      <td>{form}</td></tr>\n    "
+    )
+
+
+@dataclass(frozen=True)
+class _StepTexts:
+    """The referral forms' texts, translated and escaped once a page."""
+
+    decline: str
+    decline_reason: str
+    decline_button: str
+    revoke: str
+    revoke_note: str
+    revoke_button: str
+    accept: str
+    complete: str
+
+
+@register.simple_tag(takes_context=True)
+def referral_rows(
+    context: template.Context, referrals: Iterable[tuple[Referral, list[ReferralStep]]]
+) -> SafeString:
+    """A row per referral: from, to, why and how urgent, sent, due, its status, and a form
+    for each step the user may take on it (``referrals``: each with those steps)."""
+    texts = _StepTexts(
+        decline=escaped(gettext("Decline…")),
+        decline_reason=escaped(gettext("Reason for declining")),
+        decline_button=escaped(gettext("Decline the referral")),
+        revoke=escaped(gettext("Revoke…")),
+        revoke_note=escaped(
+            gettext("The institution will no longer be asked to act on this referral.")
+        ),
+        revoke_button=escaped(gettext("Revoke the referral")),
+        accept=escaped(gettext("Accept")),
+        complete=escaped(gettext("Mark completed")),
+    )
+    csrf = escaped(CsrfTokenNode().render(context))
+    when = _short_datetime()
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(_referral_row(r, steps, texts, csrf, when) for r, steps in referrals)
+    )
+
+
+def _referral_row(
+    referral: Referral,
+    steps: list[ReferralStep],
+    texts: _StepTexts,
+    csrf: str,
+    when: Callable[[datetime], str],
+) -> str:
+    """One referral's row; ``texts`` (the forms' translated texts) and ``csrf`` escaped."""
+    declined = f": {escaped(referral.decline_reason)}" if referral.decline_reason else ""
+    forms = "".join(_step_form(referral, step, texts, csrf) for step in steps)
+    return (
+        f"<tr><td>{escaped(referral.from_institution)}</td>"
+        f"<td>{escaped(referral.to_institution)}</td>"
+        f"<td>{escaped(referral.reason_text)} · {escaped(referral.get_urgency_display())}</td>"
+        f"<td>{escaped(when(referral.sent_at))}</td><td>{escaped(when(referral.due_at))}</td>"
+        f"<td>{escaped(referral.get_status_display())}{declined}</td>\n"
+        f'    <td class="actions">{forms}</td></tr>'
+    )
+
+
+def _step_form(referral: Referral, step: ReferralStep, texts: _StepTexts, csrf: str) -> str:
+    """The form of one step on a referral, as the template wrote it (its whitespace too)."""
+    action = escaped(reverse("cases:referral_act", args=[referral.pk, step]))
+    version = f'<input type="hidden" name="version" value="{referral.version}">'
+    if step == ReferralStep.DECLINE:
+        return (
+            f'\n      <details class="confirm"><summary class="button danger">{texts.decline}'
+            f'</summary>\n        <form method="post" action="{action}">{csrf}{version}\n'
+            f'        <label for="reason-{referral.pk}">{texts.decline_reason}</label> '
+            f'<input id="reason-{referral.pk}" name="reason" required> <button type="submit" '
+            f'class="danger">{texts.decline_button}</button></form></details>\n      '
+        )
+    if step == ReferralStep.REVOKE:
+        return (
+            f'\n      <details class="confirm"><summary class="button danger">{texts.revoke}'
+            f'</summary>\n        <form method="post" action="{action}">{csrf}{version}\n'
+            f"        <p>{texts.revoke_note}"
+            f'</p> <button type="submit" class="danger">{texts.revoke_button}</button>'
+            "</form></details>\n      "
+        )
+    button = texts.accept if step == ReferralStep.ACCEPT else texts.complete
+    return (
+        f'\n      <form method="post" action="{action}" class="inline">{csrf}{version}\n'
+        f'        <button type="submit">{button}</button></form>\n      '
     )

@@ -1,0 +1,136 @@
+"""The case page's and the signal form's reads that are the same query for everyone are
+prepared once per process (issue 18, h18case3): the institutions that can receive, and the
+active catalogue's warning signs. Each reads exactly the rows the ORM reads, on the demo's
+data and again after a write, and the referral form offers every demo user who may refer
+exactly the institutions its query accepts. The timeline of every case of the demo, read as
+rows, says what its events read through the ORM say."""
+
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from spona.accounts.models import Role, User
+from spona.accounts.selectors import receiving_institutions, with_receivers
+from spona.cases.access import REFERRAL_SEND
+from spona.cases.forms import ReferralForm
+from spona.cases.models import Case, CaseEvent, CaseEventKind
+from spona.cases.selectors import TimelineEntry, _detail, case_referrals, timeline
+from spona.core.roles import INSTITUTION_WIDE_ROLES
+from spona.institutions.models import Institution
+from spona.policy import can, remembering
+from spona.screening.models import IndicatorCatalogue
+from spona.screening.selectors import warning_sign_texts, warning_signs
+from spona.workspace.demo import demo_load
+from tests.factories import UserFactory
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    with django_db_blocker.unblock(), transaction.atomic():
+        demo_load()
+        yield
+        transaction.set_rollback(True)
+
+
+def _receiving_by_the_orm() -> frozenset[int]:
+    receivers = User.objects.filter(
+        institution__isnull=False, is_active=True, role__in=INSTITUTION_WIDE_ROLES
+    )
+    return frozenset(receivers.values_list("institution", flat=True))
+
+
+@pytest.mark.django_db
+def test_the_receiving_institutions_are_the_orms_before_and_after_a_write(demo) -> None:
+    before = _receiving_by_the_orm()
+    with remembering():
+        assert receiving_institutions() == before
+    assert receiving_institutions() == before
+    assert len(before) > 1
+
+    gone = sorted(before)[0]
+    User.objects.filter(institution=gone).update(is_active=False)
+
+    with remembering():
+        assert receiving_institutions() == _receiving_by_the_orm() == before - {gone}
+
+
+@pytest.mark.django_db
+def test_the_warning_signs_are_the_active_catalogues_before_and_after_a_write(demo) -> None:
+    active = IndicatorCatalogue.objects.get(is_active=True)
+    signs = active.data["warning_signs"]
+    kinds = [*signs, "no such type"]
+
+    def read() -> dict[str, list[str]]:
+        return {kind: [code for code, _text in warning_signs(kind)] for kind in kinds}
+
+    expected = {
+        kind: [sign["code"] for sign in signs.get(kind) or signs["default"]] for kind in kinds
+    }
+    assert read() == expected
+    assert any(expected.values())
+    codes = [sign["code"] for sign in signs["default"]]
+    assert warning_sign_texts([*codes, "gone"])[-1] == "gone"
+
+    IndicatorCatalogue.objects.filter(pk=active.pk).update(is_active=False)
+
+    assert read() == {kind: [] for kind in kinds}
+    assert warning_sign_texts(codes) == codes
+
+
+@pytest.mark.django_db
+def test_the_referral_form_offers_what_it_accepts_to_every_user_who_may_refer(demo) -> None:
+    cases = list(Case.objects.order_by("pk"))
+    senders = [
+        user
+        for user in User.objects.filter(is_active=True).select_related("institution")
+        if any(can(user, REFERRAL_SEND, case) for case in cases)
+    ]
+    assert len(senders) > 1
+    for user in senders:
+        accepted = with_receivers(Institution.objects.filter(is_active=True)).exclude(
+            pk__in=[user.institution_id] if user.institution_id else []
+        )
+        with remembering():
+            offered = ReferralForm(sender_id=user.institution_id).fields["to"].choices
+        keys = [key for key, _label in offered if key != ""]
+        assert len(keys) == len(set(keys))
+        assert set(keys) == set(accepted.values_list("pk", flat=True))
+        sent = ReferralForm(
+            {"to": next(iter(accepted)).pk, "reason": "x", "urgency": "normal"},
+            sender_id=user.institution_id,
+        )
+        assert sent.is_valid(), sent.errors
+
+
+def _timeline_by_the_orm(case: Case) -> list[TimelineEntry]:
+    referrals = {referral.pk: referral for referral in case.referrals.all()}
+    events = CaseEvent.objects.filter(case=case).select_related("actor__institution")
+    return [
+        TimelineEntry(
+            event.at,
+            event.kind,
+            *_detail(event.kind, event.details, referrals),
+            role=event.actor.role if event.actor else None,
+            institution=event.actor.institution.name
+            if event.actor and event.actor.institution
+            else None,
+        )
+        for event in events.order_by("at", "pk")
+    ]
+
+
+@pytest.mark.django_db
+def test_every_cases_timeline_is_what_its_events_say(demo) -> None:
+    cases = list(Case.objects.order_by("pk"))
+    nowhere = UserFactory(role=Role.COORDINATOR, institution=None)
+    CaseEvent.objects.create(case=cases[0], kind=CaseEventKind.STATUS_CHANGED, actor=None)
+    CaseEvent.objects.create(case=cases[0], kind=CaseEventKind.OPENED, actor=nowhere)
+    entries = [(case, timeline(case, case_referrals(case))) for case in cases]
+
+    for case, read in entries:
+        assert read == _timeline_by_the_orm(case)
+    everyone = [entry for _case, read in entries for entry in read]
+    assert {entry.role is None for entry in everyone} == {True, False}
+    assert {entry.institution is None for entry in everyone if entry.role} == {True, False}
+    assert any(entry.link for entry in everyone)
