@@ -90,7 +90,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache, wraps
 from itertools import combinations, permutations
-from math import exp, log
+from math import exp, inf, log
 from typing import cast
 
 from rapidfuzz.distance import OSA
@@ -432,22 +432,40 @@ def name_points(a: Iterable[str], b: Iterable[str], *, may_have_married: bool = 
     if not short:
         return 0.0
     table = [[token_points(s, t, may_have_married=may_have_married) for t in long_] for s in short]
+    if may_have_married and any(_NAME_MARRIED in row for row in table):
+        return _best_with_a_surname_replaced(table)
+    return _best_pairing(table)
+
+
+def _best_with_a_surname_replaced(table: list[list[float]]) -> float:
+    """The best pairing where a surname may be read as replaced by marriage: it leaves the
+    rest of the name as all the name evidence, so the rest must agree exactly; a replaced
+    surname and a slip besides (Sara Simović, Sanja Knežević: with nj one letter, a slip
+    apart) are two departures, which two women born the same day explain better, and the
+    surname counts as another name. A pairing is worth what it is with every replaced
+    surname read as another name, or more where all else in it agrees exactly; so the
+    best is the better of those two tables' bests (the second of exact agreements and
+    replaced surnames alone)."""
+    others = [[_NAME_DIFFERENT if p == _NAME_MARRIED else p for p in row] for row in table]
+    allowed = (_NAME_EXACT, _NAME_MARRIED)
+    married = [[p if p in allowed else -inf for p in row] for row in table]
+    return max(_best_pairing(others), _best_pairing(married))
+
+
+def _best_pairing(table: list[list[float]]) -> float:
+    """The most a one-to-one pairing of the rows with the columns sums to. Each row's best
+    summed, where the rows that have a best (not all alike) have it in different columns
+    (most names compared: the tokens agree one to one, or not at all), the rows all alike
+    taking the columns left; else every pairing tried. The points are halves, summed
+    exactly in any order."""
+    best = [max(row) for row in table]
+    picky = [(row, top) for row, top in zip(table, best, strict=True) if min(row) != top]
+    if len({row.index(top) for row, top in picky}) == len(picky):
+        return sum(best)
     return max(
-        _pairing_points([table[i][j] for i, j in enumerate(chosen)])
-        for chosen in permutations(range(len(long_)), len(short))
+        sum(row[j] for row, j in zip(table, chosen, strict=True))
+        for chosen in permutations(range(len(table[0])), len(table))
     )
-
-
-def _pairing_points(pairs: list[float]) -> float:
-    """One pairing's points. A surname read as replaced by marriage leaves the rest of
-    the name as all the name evidence, so the rest must agree exactly: a replaced surname
-    and a slip besides (Sara Simović, Sanja Knežević: with nj one letter, a slip apart)
-    are two departures, which two women born the same day explain better."""
-    married = [p for p in pairs if p == _NAME_MARRIED]
-    rest = [p for p in pairs if p != _NAME_MARRIED]
-    if married and any(p != _NAME_EXACT for p in rest):
-        return sum(rest) + _NAME_DIFFERENT * len(married)
-    return sum(pairs)
 
 
 def rarity_points(namesakes: int | None) -> float:
@@ -549,7 +567,9 @@ def same_settlement(a: str, b: str) -> bool:
 def document_points(a: PersonRecord, b: PersonRecord) -> float:
     """The same identity document number (of any kind: numbers do not repeat across
     kinds often enough to matter), or two numbers one slip apart."""
-    if set(a.documents) & set(b.documents):
+    if not (a.documents and b.documents):  # most pairs a batch scan compares
+        return 0.0
+    if not set(a.documents).isdisjoint(b.documents):
         return _DOCUMENT_SAME
     near = any(
         min(len(x), len(y)) >= 6 and edit_distance(x, y, score_cutoff=1) == 1
