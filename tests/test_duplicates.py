@@ -161,7 +161,7 @@ def test_a_name_folded_word_by_word_gives_the_tokens_of_the_whole(written: str) 
     """Names are folded a part between spaces at a time (each part folded once, however
     many names it is in): the same words as folding the whole name."""
     assert set(matching._tokens(written)) == set(
-        matching._one_spelling_each(w for w in re.findall("[a-z]+", fold(written)) if len(w) > 1)
+        matching._one_spelling_each({w for w in re.findall("[a-z]+", fold(written)) if len(w) > 1})
     )
 
 

@@ -266,8 +266,8 @@ def spellings(token: str) -> frozenset[str]:
 
 @_CACHED
 def _tokens(text: str) -> tuple[str, ...]:
-    words = {word for part in text.split() for word in _words(part)}
-    tokens = _one_spelling_each(w for w in words if len(w) > 1)
+    words = {word for part in text.split() for word in _words(part) if len(word) > 1}
+    tokens = _one_spelling_each(words)
     if len(tokens) > MAX_TOKENS:
         tokens = sorted(sorted(tokens, key=lambda t: (-len(t), t))[:MAX_TOKENS])
     return tuple(tokens)
@@ -281,11 +281,14 @@ def _words(part: str) -> tuple[str, ...]:
     return tuple(_TOKEN.findall(fold(part)))
 
 
-def _one_spelling_each(words: Iterable[str]) -> list[str]:
+def _one_spelling_each(words: set[str]) -> list[str]:
     """The words, sorted, without one that is another's spelling (``spellings``: "Saša
     Sasha", "Đorđe Dordje"): one name written twice is one name, not two agreeing. The
     word with the most spellings is kept. The scan's ceiling counts on it: no two tokens
     of a name make one pair key (``spona.people.scan.ceilings``)."""
+    spelt = [spellings(word) for word in words]
+    if len(frozenset().union(*spelt)) == sum(map(len, spelt)):  # most names: none shared
+        return sorted(words)
     kept: list[str] = []
     seen: set[str] = set()
     for word in sorted(words, key=lambda w: (-len(spellings(w)), w)):
@@ -307,6 +310,9 @@ def name_variants(record: PersonRecord) -> tuple[tuple[str, ...], ...]:
     """Every name the person is known by, as tokens: the name; the given name with each
     former (birth, previous) surname, so a married name no longer hides a person; each
     other name used."""
+    if not (record.former_surnames or record.other_names):  # most persons
+        name = normalise_tokens(record)
+        return (name,) if name else ()
     variants = [normalise_tokens(record)]
     variants += [_tokens(f"{record.given} {surname}") for surname in record.former_surnames]
     variants += [_tokens(name) for name in record.other_names]
