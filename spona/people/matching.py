@@ -1,9 +1,10 @@
 """Is this newly registered person someone already known? The matching rules, as a library.
 
-Pure Python, no Django and no database: the same rules serve the registration check
-(``spona.people.duplicates`` stores the blocking keys, hashed, and scores the few
-persons that share one) and can be handed to a batch linker later (Splink on DuckDB:
-``blocking_keys`` are its blocking rules, ``score`` its comparison).
+No Django and no database (rapidfuzz measures the edit distance, in C): the same rules
+serve the registration check (``spona.people.duplicates`` stores the blocking keys,
+hashed, and scores the few persons that share one) and can be handed to a batch linker
+later (Splink on DuckDB: ``blocking_keys`` are its blocking rules, ``score`` its
+comparison).
 
 Names
     Compared on folded tokens (``spona.core.translit.fold``: Cyrillic and Latin alike,
@@ -89,8 +90,10 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache, wraps
 from itertools import combinations, permutations
-from math import exp, log
+from math import exp, inf, log
 from typing import cast
+
+from rapidfuzz.distance import OSA
 
 from spona.core.translit import fold
 
@@ -225,27 +228,29 @@ def latin(token: str) -> str:
 
 def one_typo_apart(a: str, b: str) -> bool:
     """Two tokens (as ``letters``) one slip apart, typed in either script."""
-    if min(len(a), len(b)) < 3:
-        return False
-    return _apart_in_either_script(a, b, 1)
+    return slips(a, b) == 1
 
 
-def two_typos_apart(a: str, b: str) -> bool:
-    """Two long surnames (as ``letters``) two slips apart: more likely a slip in each
-    record (Стојтковић, Стојовић) than two families. Not given names: short, and two
-    slips apart they are usually two names (Milena, Milica: twins, say)."""
-    if min(len(a), len(b)) < _TWO_TYPOS_MIN_LENGTH or not (_surname_like(a) and _surname_like(b)):
-        return False
-    return _apart_in_either_script(a, b, 2)
-
-
-def _apart_in_either_script(a: str, b: str, edits: int) -> bool:
-    """Two tokens (as ``letters``) ``edits`` apart as they are, or written out in Latin
-    (lj, nj, dž two letters each: only where one of them has such a letter)."""
-    if edit_distance(a, b, limit=edits) == edits:
-        return True
-    in_latin = latin(a), latin(b)
-    return in_latin != (a, b) and edit_distance(*in_latin, limit=edits) == edits
+def slips(a: str, b: str) -> int:
+    """How many slips two tokens (as ``letters``) are counted apart, typed in either script
+    (as they are, or written out in Latin: lj, nj, dž two letters each): 1 where they are
+    one slip apart, both at least three letters long; 2 where two long surnames are two
+    slips apart, more likely a slip in each record (Стојтковић, Стојовић) than two
+    families (not given names: short, and two slips apart they are usually two names:
+    Milena, Milica, twins say); else 3, another name (two the same: 3 too)."""
+    shortest = min(len(a), len(b))
+    if shortest < 3:
+        return 3
+    apart = in_latin = edit_distance(a, b, score_cutoff=2)
+    if apart == 1:
+        return 1
+    if not (a.islower() and b.islower()):  # lj, nj or dž among them: upper case in ``letters``
+        in_latin = edit_distance(latin(a), latin(b), score_cutoff=2)
+        if in_latin == 1:
+            return 1
+    if 2 in (apart, in_latin) and shortest >= _TWO_TYPOS_MIN_LENGTH:
+        return 2 if _surname_like(a) and _surname_like(b) else 3
+    return 3
 
 
 @_CACHED
@@ -261,8 +266,8 @@ def spellings(token: str) -> frozenset[str]:
 
 @_CACHED
 def _tokens(text: str) -> tuple[str, ...]:
-    words = {word for part in text.split() for word in _words(part)}
-    tokens = _one_spelling_each(w for w in words if len(w) > 1)
+    words = {word for part in text.split() for word in _words(part) if len(word) > 1}
+    tokens = _one_spelling_each(words)
     if len(tokens) > MAX_TOKENS:
         tokens = sorted(sorted(tokens, key=lambda t: (-len(t), t))[:MAX_TOKENS])
     return tuple(tokens)
@@ -276,11 +281,14 @@ def _words(part: str) -> tuple[str, ...]:
     return tuple(_TOKEN.findall(fold(part)))
 
 
-def _one_spelling_each(words: Iterable[str]) -> list[str]:
+def _one_spelling_each(words: set[str]) -> list[str]:
     """The words, sorted, without one that is another's spelling (``spellings``: "Saša
     Sasha", "Đorđe Dordje"): one name written twice is one name, not two agreeing. The
     word with the most spellings is kept. The scan's ceiling counts on it: no two tokens
     of a name make one pair key (``spona.people.scan.ceilings``)."""
+    spelt = [spellings(word) for word in words]
+    if len(frozenset().union(*spelt)) == sum(map(len, spelt)):  # most names: none shared
+        return sorted(words)
     kept: list[str] = []
     seen: set[str] = set()
     for word in sorted(words, key=lambda w: (-len(spellings(w)), w)):
@@ -302,6 +310,9 @@ def name_variants(record: PersonRecord) -> tuple[tuple[str, ...], ...]:
     """Every name the person is known by, as tokens: the name; the given name with each
     former (birth, previous) surname, so a married name no longer hides a person; each
     other name used."""
+    if not (record.former_surnames or record.other_names):  # most persons
+        name = normalise_tokens(record)
+        return (name,) if name else ()
     variants = [normalise_tokens(record)]
     variants += [_tokens(f"{record.given} {surname}") for surname in record.former_surnames]
     variants += [_tokens(name) for name in record.other_names]
@@ -388,51 +399,10 @@ def rank_weight(shared: Iterable[str]) -> int:
 # --- comparison --------------------------------------------------------------------------
 
 
-def edit_distance(a: str, b: str, limit: int = 2) -> int:
-    """Optimal string alignment distance (a swap of neighbours is one edit), or
-    ``limit + 1`` as soon as it must exceed ``limit``."""
-    if a == b:
-        return 0
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    if limit == 1:  # the common question: no table needed
-        return 1 if _one_edit(a, b) else 2
-    if len(set(a).symmetric_difference(b)) > 2 * limit:
-        # an edit adds or takes away at most two letters from those a word has (a letter
-        # wrong: one out, one in), so this many apart need more: most surnames compared
-        # in a batch scan, whose table (``two_typos_apart``) costs a hundred times this
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                best = min(best, previous2[j - 2] + 1)
-            current[j] = best
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return min(previous[-1], limit + 1)
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """Whether two different strings at most one letter apart in length are one edit
-    apart: past their common beginning, the rest the same but for one letter wrong,
-    missing or extra, or two neighbours swapped (a batch scan asks this of millions of
-    pairs: the table of ``edit_distance`` costs ten times as much)."""
-    if len(a) < len(b):
-        a, b = b, a
-    first = 0
-    while first < len(b) and a[first] == b[first]:
-        first += 1
-    if len(a) != len(b):
-        return a[first + 1 :] == b[first:]
-    rest = first + 1
-    swapped = a[first : rest + 1] == b[first : rest + 1][::-1] and a[rest + 1 :] == b[rest + 1 :]
-    return first < len(b) and (a[rest:] == b[rest:] or swapped)
+#: the optimal string alignment distance (a swap of neighbours is one edit), rapidfuzz's,
+#: in C: with ``score_cutoff=limit`` it is ``limit + 1`` as soon as it must exceed ``limit``
+#: (a batch scan asks it of millions of token pairs: in Python it cost ten times as much)
+edit_distance = OSA.distance
 
 
 def _surname_like(token: str) -> bool:
@@ -445,11 +415,15 @@ def token_points(a: str, b: str, *, may_have_married: bool = False) -> float:
     tolerated: they make another name too often (Populović, Božulović). Two different
     surnames count less against where a woman may have taken her husband's."""
     sa, sb = spellings(a), spellings(b)
-    if sa & sb:
+    if not sa.isdisjoint(sb):
         return _NAME_EXACT
-    if any(one_typo_apart(x, y) for x in sa for y in sb):
+    if len(sa) == len(sb) == 1:  # most tokens: without "dj", one spelling
+        fewest = slips(*sa, *sb)
+    else:
+        fewest = min(slips(x, y) for x in sa for y in sb)
+    if fewest == 1:
         return _NAME_ONE_TYPO
-    if any(two_typos_apart(x, y) for x in sa for y in sb):
+    if fewest == 2:
         return _NAME_TWO_TYPOS
     la, lb = letters(a), letters(b)
     if may_have_married and _surname_like(la) and _surname_like(lb):
@@ -464,22 +438,40 @@ def name_points(a: Iterable[str], b: Iterable[str], *, may_have_married: bool = 
     if not short:
         return 0.0
     table = [[token_points(s, t, may_have_married=may_have_married) for t in long_] for s in short]
+    if may_have_married and any(_NAME_MARRIED in row for row in table):
+        return _best_with_a_surname_replaced(table)
+    return _best_pairing(table)
+
+
+def _best_with_a_surname_replaced(table: list[list[float]]) -> float:
+    """The best pairing where a surname may be read as replaced by marriage: it leaves the
+    rest of the name as all the name evidence, so the rest must agree exactly; a replaced
+    surname and a slip besides (Sara Simović, Sanja Knežević: with nj one letter, a slip
+    apart) are two departures, which two women born the same day explain better, and the
+    surname counts as another name. A pairing is worth what it is with every replaced
+    surname read as another name, or more where all else in it agrees exactly; so the
+    best is the better of those two tables' bests (the second of exact agreements and
+    replaced surnames alone)."""
+    others = [[_NAME_DIFFERENT if p == _NAME_MARRIED else p for p in row] for row in table]
+    allowed = (_NAME_EXACT, _NAME_MARRIED)
+    married = [[p if p in allowed else -inf for p in row] for row in table]
+    return max(_best_pairing(others), _best_pairing(married))
+
+
+def _best_pairing(table: list[list[float]]) -> float:
+    """The most a one-to-one pairing of the rows with the columns sums to. Each row's best
+    summed, where the rows that have a best (not all alike) have it in different columns
+    (most names compared: the tokens agree one to one, or not at all), the rows all alike
+    taking the columns left; else every pairing tried. The points are halves, summed
+    exactly in any order."""
+    best = [max(row) for row in table]
+    picky = [(row, top) for row, top in zip(table, best, strict=True) if min(row) != top]
+    if len({row.index(top) for row, top in picky}) == len(picky):
+        return sum(best)
     return max(
-        _pairing_points([table[i][j] for i, j in enumerate(chosen)])
-        for chosen in permutations(range(len(long_)), len(short))
+        sum(row[j] for row, j in zip(table, chosen, strict=True))
+        for chosen in permutations(range(len(table[0])), len(table))
     )
-
-
-def _pairing_points(pairs: list[float]) -> float:
-    """One pairing's points. A surname read as replaced by marriage leaves the rest of
-    the name as all the name evidence, so the rest must agree exactly: a replaced surname
-    and a slip besides (Sara Simović, Sanja Knežević: with nj one letter, a slip apart)
-    are two departures, which two women born the same day explain better."""
-    married = [p for p in pairs if p == _NAME_MARRIED]
-    rest = [p for p in pairs if p != _NAME_MARRIED]
-    if married and any(p != _NAME_EXACT for p in rest):
-        return sum(rest) + _NAME_DIFFERENT * len(married)
-    return sum(pairs)
 
 
 def rarity_points(namesakes: int | None) -> float:
@@ -515,7 +507,7 @@ def _date_slip(a: date, b: date) -> bool:
     if a.year != b.year:
         return False
     return any(
-        edit_distance(a.strftime(written), b.strftime(written), limit=1) == 1
+        edit_distance(a.strftime(written), b.strftime(written), score_cutoff=1) == 1
         for written in ("%d%m", "%m%d")
     )
 
@@ -575,16 +567,18 @@ def other_points(a: PersonRecord, b: PersonRecord, place_share: float | None = N
 def same_settlement(a: str, b: str) -> bool:
     """Two settlement names alike, folded (either script), within one typo."""
     x, y = "".join(_tokens(a)), "".join(_tokens(b))
-    return bool(x and y) and (x == y or edit_distance(x, y, limit=1) == 1)
+    return bool(x and y) and (x == y or edit_distance(x, y, score_cutoff=1) == 1)
 
 
 def document_points(a: PersonRecord, b: PersonRecord) -> float:
     """The same identity document number (of any kind: numbers do not repeat across
     kinds often enough to matter), or two numbers one slip apart."""
-    if set(a.documents) & set(b.documents):
+    if not (a.documents and b.documents):  # most pairs a batch scan compares
+        return 0.0
+    if not set(a.documents).isdisjoint(b.documents):
         return _DOCUMENT_SAME
     near = any(
-        min(len(x), len(y)) >= 6 and edit_distance(x, y, limit=1) == 1
+        min(len(x), len(y)) >= 6 and edit_distance(x, y, score_cutoff=1) == 1
         for x in a.documents
         for y in b.documents
     )
@@ -865,7 +859,7 @@ def numbers_swapped(a: str, b: str) -> bool:
     of 518 true pairs whose numbers differ on one street, 13 of 5,564 pairs of strangers
     on one street). One digit wrong is no evidence: it makes a neighbour's number (12,
     13, 22) as often (147 of 518 true pairs, 1,224 of 5,564 strangers)."""
-    return a != b and sorted(a) == sorted(b) and edit_distance(a, b, limit=1) == 1
+    return a != b and sorted(a) == sorted(b) and edit_distance(a, b, score_cutoff=1) == 1
 
 
 def address_keys(text: str) -> set[str]:
