@@ -84,6 +84,20 @@ def pages(client: Client) -> dict[str, Callable[[], int]]:
     }
 
 
+def database_cpu_ms() -> float | None:
+    """The CPU milliseconds PostgreSQL's server process for this connection has used so far
+    (the kernel's count in nanoseconds, ``/proc/<pid>/schedstat``), or ``None`` where the
+    server is not a process of this machine (SQLite, another host)."""
+    if connection.vendor != "postgresql":
+        return None
+    connection.ensure_connection()
+    try:
+        with open(f"/proc/{connection.connection.info.backend_pid}/schedstat") as stat:
+            return int(stat.read().split()[0]) / 1e6
+    except OSError:
+        return None
+
+
 def python_calls(request: Callable[[], int]) -> int:
     """Python function calls in one request: a measure of its Python work that, unlike time,
     does not depend on what else the machine runs."""
@@ -103,10 +117,11 @@ def main() -> None:
         if args.profile and name != args.profile:
             continue
         request()  # warm
-        times, cpu, queries = [], [], []
+        times, cpu, database, queries = [], [], [], []
         profiler = cProfile.Profile() if args.profile else None
         for _ in range(args.repeats):
             with CaptureQueriesContext(connection) as captured:
+                started_database = database_cpu_ms()
                 started, started_cpu = time.perf_counter(), time.process_time()
                 if profiler:
                     profiler.enable()
@@ -115,6 +130,8 @@ def main() -> None:
                     profiler.disable()
                 times.append((time.perf_counter() - started) * 1000)
                 cpu.append((time.process_time() - started_cpu) * 1000)
+                if started_database is not None:
+                    database.append((database_cpu_ms() or 0.0) - started_database)
             queries.append(len(captured))
             if status not in {200, 302}:
                 raise SystemExit(f"{name}: HTTP {status}")
@@ -122,7 +139,9 @@ def main() -> None:
         print(
             f"{name:16} median {statistics.median(times):6.1f} ms  "
             f"p95 {times[int(0.95 * (len(times) - 1))]:6.1f} ms  "
-            f"CPU {statistics.median(cpu):5.1f} ms  queries {statistics.median(queries):4.0f}  "
+            f"CPU {statistics.median(cpu):5.1f} ms  "
+            + (f"PostgreSQL CPU {statistics.median(database):4.2f} ms  " if database else "")
+            + f"queries {statistics.median(queries):4.0f}  "
             f"calls {python_calls(request):7d}"
         )
         if profiler:

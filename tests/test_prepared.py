@@ -153,3 +153,27 @@ def test_a_shaped_query_is_prepared_once_per_shape_and_per_value_left_out(make_u
     assert {institution for *_rest, institution in built} == {1003, 1004, None}
     with pytest.raises(TypeError, match="kind bool"):
         Shaped(by_role)("any", role=Role.CASE_MANAGER, institution=True)
+
+
+def _prepared_by_role() -> list[str]:
+    """The statements PostgreSQL holds prepared for this connection that read users by role."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        found = [statement for (statement,) in cursor.fetchall()]
+    return [sql for sql in found if sql.startswith("SELECT") and '"accounts_user"."role" =' in sql]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_a_statement_run_again_on_a_connection_is_prepared_by_postgresql(make_user) -> None:
+    """Parameters are bound by the server, so a query a connection runs a second time is
+    prepared there and planned once (settings: ``server_side_binding``, ``prepare_threshold``),
+    and each run still reads its own values."""
+    manager, supervisor = make_user(Role.CASE_MANAGER), make_user(Role.SUPERVISOR)
+    assert list(_by_role(Role.CASE_MANAGER)) == [manager]
+    assert _prepared_by_role() == []
+    assert list(_by_role(Role.SUPERVISOR)) == [supervisor]
+    prepared = _prepared_by_role()
+    assert len(prepared) == 1
+    assert '"accounts_user"."role" = $1' in prepared[0]  # a parameter, not written in
+    assert list(_by_role(Role.CASE_MANAGER)) == [manager]
+    assert _prepared_by_role() == prepared
