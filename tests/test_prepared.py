@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from spona.accounts.backends import UserBackend
 from spona.accounts.models import Role, User
+from spona.core.postgresql.base import PREPARED_MAX
 from spona.core.prepared import Prepared, Shaped
 from spona.institutions.models import Institution
 
@@ -169,6 +170,7 @@ def test_a_statement_run_again_on_a_connection_is_prepared_by_postgresql(make_us
     prepared there and planned once (settings: ``server_side_binding``, ``prepare_threshold``),
     and each run still reads its own values."""
     manager, supervisor = make_user(Role.CASE_MANAGER), make_user(Role.SUPERVISOR)
+    assert connection.connection.prepared_max == PREPARED_MAX
     assert list(_by_role(Role.CASE_MANAGER)) == [manager]
     assert _prepared_by_role() == []
     assert list(_by_role(Role.SUPERVISOR)) == [supervisor]

@@ -17,11 +17,22 @@ from typing import Any
 
 from django.db.backends.postgresql import base
 
+#: statements a connection keeps prepared on the server (psycopg's default is 100): three
+#: users' pages of the load mix prepare about 60, and every other page and shape of user
+#: adds its own; one evicted is parsed and planned again at its next use (settings:
+#: ``prepare_threshold``)
+PREPARED_MAX = 1000
+
 
 class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.before_commit_callbacks: list[tuple[set[str], Callable[[], None]]] = []
+
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        connection = super().get_new_connection(conn_params)
+        connection.prepared_max = PREPARED_MAX
+        return connection
 
     def in_application_transaction(self) -> bool:
         """Whether an atomic block of the application (not only a test case's) is open."""
