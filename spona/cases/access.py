@@ -345,10 +345,10 @@ def _team_people(
 ) -> Q:
     """The case team sees the persons of its cases whose identity it may see (the cases of
     :func:`cases_sharing` the identity, for a user of these values)."""
-    glass = glass_of(user, now)
+    glass = subquery(glass_of(user, now), "case")
     team = team_of(acting, glass)
     sharing = sharing_of(team, institution, institution_type, DataCategory.IDENTITY, glass)
-    return Q(pk__in=sharing.values("person"))
+    return Q(pk__in=subquery(sharing, "person"))
 
 
 @CASE_VIEW.rule
