@@ -109,10 +109,7 @@ class _Scope:
     of: Callable[[Any], Asked | None] | None
 
     def __call__(self, user: object) -> Any:
-        if self.of is None:
-            return self.function(user)
-        asked = self.of(user)
-        return None if asked is None else self.function(asked.shape, **asked.values)
+        return self.function(user) if self.of is None else _asked_of(self, user)
 
 
 _PERMISSIONS: dict[str, Permission[Any]] = {}
@@ -229,6 +226,16 @@ def per_request[**P, R](function: Callable[P, R]) -> Callable[P, R]:
             return answer
 
     return remembered
+
+
+@per_request
+def _asked_of(scope: _Scope, user: object) -> Any:
+    """A scope of values asked of the user's values. In a read-only request it is built once
+    and kept, with the subqueries it compiled (``subquery``), as a scope of the user keeps the
+    remembered scopes it embeds: its values are the request's (the moment of the user's
+    break-glass grants among them), as they were when each scope asked them itself."""
+    asked = scope.of(user)  # type: ignore[misc]
+    return None if asked is None else scope.function(asked.shape, **asked.values)
 
 
 def holds(scope: QuerySet[Any], pk: Any) -> bool:
