@@ -11,7 +11,10 @@ This module knows no app. Each app declares its permissions and row scopes in it
 * ``Permission[T]("name")`` with one ``@permission.rule`` function ``(user, obj: T | None) -> bool``;
 * ``@rows(Model)`` functions ``(user) -> Q | None`` that each grant a part of a model's rows (an app
   higher up may widen a lower app's model: a case team sees the persons of its cases), and
-  ``@only(Model)`` functions ``(user) -> Q`` that every visible row must also satisfy.
+  ``@only(Model)`` functions ``(user) -> Q`` that every visible row must also satisfy;
+* or either written as a function of values, ``@rows(Model, of=asked)``: ``asked(user)`` gives the
+  user as the scope asks them (``Asked``), so that a page can build ``visible``'s union once
+  for every user of a shape (``values_of``, ``visible_of``) without knowing which apps widen it.
 
 Rules follow need-to-know; the module docstrings of the ``access`` modules say how. Unknown users and
 inactive accounts may do nothing and see nothing.
@@ -21,10 +24,12 @@ A rule or scope that a page asks many times may be kept for the rest of a read-o
 """
 
 import functools
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Generic, TypeVar
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -73,26 +78,71 @@ class Permission(Generic[T]):  # noqa: UP046 - see T
         return f"Permission({self.name!r})"
 
 
+class Asked(NamedTuple):
+    """A user as a row scope of values asks them (``rows(..., of=...)``): ``shape``, what the
+    scope's form depends on (a role's branch), and ``values``, what it is asked with, by name:
+    keys, names, moments, each used by the scope's SQL as it is, and nothing the scope does not
+    use (``None``: a value the user has not, which may change the form: a user without an
+    institution is a query without its key)."""
+
+    shape: Hashable
+    values: dict[str, Any]
+
+
+#: The shapes of a model's row scopes and conditions (``values_of``): of each, ``Asked``'s shape
+#: and the names of its values, or ``None`` for a scope that grants the user nothing.
+type Shapes = tuple[tuple[Hashable, tuple[str, ...]] | None, ...]
+
+
+def unasked(user: object) -> Asked:
+    """The ``of`` of a scope or condition that asks nothing of the user."""
+    return Asked(None, {})
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """A registered row scope or condition: ``function`` of the user, or, with ``of``, of the
+    user's values: ``function(shape, **values)`` of ``of(user)``, which is ``None`` when the
+    scope grants the user nothing (their role has no part in it)."""
+
+    function: Callable[..., Any]
+    of: Callable[[Any], Asked | None] | None
+
+    def __call__(self, user: object) -> Any:
+        return self.function(user) if self.of is None else _asked_of(self, user)
+
+
 _PERMISSIONS: dict[str, Permission[Any]] = {}
-_ROWS: dict[type[Model], list[Callable[[Any], Q | None]]] = {}
-_PARTS: dict[type[Model], list[Callable[[Any], Q | None]]] = {}
-_ONLY: dict[type[Model], list[Callable[[Any], Q]]] = {}
+_ROWS: dict[type[Model], list[_Scope]] = {}
+_PARTS: dict[type[Model], list[_Scope]] = {}
+_ONLY: dict[type[Model], list[_Scope]] = {}
+
+
+def _registration(function: Callable[..., Any], *scopes: list[_Scope]) -> _Scope | None:
+    """How ``function`` is registered among ``scopes`` (``None``: it is not)."""
+    return next((scope for scope in chain(*scopes) if scope.function is function), None)
 
 
 def rows[M: Model](
-    model: type[M], *, within: Callable[[Any], Q | None] | None = None
-) -> Callable[[Callable[[Any], Q | None]], Callable[..., Any]]:
-    """Register a function that grants the rows of ``model`` it returns (``None``: none).
+    model: type[M],
+    *,
+    within: Callable[..., Q | None] | None = None,
+    of: Callable[[Any], Asked | None] | None = None,
+) -> Callable[[Callable[..., Q | None]], Callable[..., Any]]:
+    """Register a function that grants the rows of ``model`` it returns (``None``: none): a
+    function of the user, or, with ``of``, of the values ``of(user)`` gives (``Asked``; ``None``:
+    the scope grants this user nothing).
 
     A scope ``within`` another of the model's (every row it grants, the other grants too) is
     a part of it for ``granted`` alone: ``visible`` leaves it out of the union, which it would
     only make longer."""
 
-    def register(function: Callable[[Any], Q | None]) -> Callable[..., Any]:
+    def register(function: Callable[..., Q | None]) -> Callable[..., Any]:
+        scope = _Scope(function, of)
         if within is None:
-            _ROWS.setdefault(model, []).append(function)
-        elif within in _ROWS.get(model, ()):
-            _PARTS.setdefault(model, []).append(function)
+            _ROWS.setdefault(model, []).append(scope)
+        elif _registration(within, _ROWS.get(model, [])):
+            _PARTS.setdefault(model, []).append(scope)
         else:
             raise LookupError(f"{within.__name__} is not a row scope of {model.__name__}")
         return function
@@ -100,11 +150,14 @@ def rows[M: Model](
     return register
 
 
-def only[M: Model](model: type[M]) -> Callable[[Callable[[Any], Q]], Callable[..., Any]]:
-    """Register a condition every visible row of ``model`` must also meet."""
+def only[M: Model](
+    model: type[M], *, of: Callable[[Any], Asked] | None = None
+) -> Callable[[Callable[..., Q]], Callable[..., Any]]:
+    """Register a condition every visible row of ``model`` must also meet (of the user, or with
+    ``of`` of the user's values, as ``rows``)."""
 
-    def register(function: Callable[[Any], Q]) -> Callable[..., Any]:
-        _ONLY.setdefault(model, []).append(function)
+    def register(function: Callable[..., Q]) -> Callable[..., Any]:
+        _ONLY.setdefault(model, []).append(_Scope(function, of))
         return function
 
     return register
@@ -175,6 +228,16 @@ def per_request[**P, R](function: Callable[P, R]) -> Callable[P, R]:
     return remembered
 
 
+@per_request
+def _asked_of(scope: _Scope, user: object) -> Any:
+    """A scope of values asked of the user's values. In a read-only request it is built once
+    and kept, with the subqueries it compiled (``subquery``), as a scope of the user keeps the
+    remembered scopes it embeds: its values are the request's (the moment of the user's
+    break-glass grants among them), as they were when each scope asked them itself."""
+    asked = scope.of(user)  # type: ignore[misc]
+    return None if asked is None else scope.function(asked.shape, **asked.values)
+
+
 def holds(scope: QuerySet[Any], pk: Any) -> bool:
     """Is the row ``pk`` among ``scope``? In a ``remembering()`` block the keys of ``scope`` are
     read once and kept on it, so that further questions to the same (remembered) scope are
@@ -243,25 +306,88 @@ def visible[M: Model](user: object, model: type[M]) -> QuerySet[M]:
         raise LookupError(f"no row scope is registered for {model.__name__}")
     if not active(user):
         return model._default_manager.none()
-    grants = [q for q in (scope(user) for scope in _ROWS[model]) if q is not None]
-    if not grants:
+    union = _union(scope(user) for scope in _ROWS[model])
+    if union is None:
         return model._default_manager.none()
-    union = grants[0]
-    for grant in grants[1:]:
-        union |= grant
     return _meeting_only(user, model._default_manager.filter(union))
 
 
-def granted[M: Model](
-    user: object, model: type[M], scope: Callable[[Any], Q | None]
-) -> QuerySet[M]:
+def _union(grants: Iterable[Q | None]) -> Q | None:
+    """The rows any of ``grants`` grants (``None``: none)."""
+    union = None
+    for grant in grants:
+        if grant is not None:
+            union = grant if union is None else union | grant
+    return union
+
+
+def _of_values(model: type[Model]) -> list[_Scope]:
+    """The model's row scopes and conditions, in the order ``visible`` asks them, each one
+    of values."""
+    if model not in _ROWS:
+        raise LookupError(f"no row scope is registered for {model.__name__}")
+    scopes = [*_ROWS[model], *_ONLY.get(model, [])]
+    for scope in scopes:
+        if scope.of is None:
+            raise LookupError(f"{scope.function.__name__} is not a scope of values")
+    return scopes
+
+
+def values_of(user: object, model: type[Model]) -> tuple[Shapes, dict[str, Any]]:
+    """An active user as ``visible(user, model)`` asks them: the shape of each of the model's
+    row scopes and conditions (``Asked``'s shape and the names of its values; ``None``: a scope
+    that grants this user nothing), and their values, each named by its scope's place (the
+    values of two scopes never mix). ``visible_of(model, shape, **values)`` is then
+    ``visible(user, model)``, built alike for every user of the shape: a query prepared once
+    per shape (``spona.core.prepared.Shaped``). Every scope and condition of the model must be
+    of values (``rows(..., of=...)``)."""
+    if not active(user):
+        raise ValueError("an inactive user sees no rows: there are no values to ask with")
+    shapes: list[tuple[Hashable, tuple[str, ...]] | None] = []
+    values: dict[str, Any] = {}
+    for place, scope in enumerate(_of_values(model)):
+        asked = scope.of(user)  # type: ignore[misc]
+        if asked is None:
+            shapes.append(None)
+            continue
+        shapes.append((asked.shape, tuple(asked.values)))
+        values.update({f"s{place}_{name}": value for name, value in asked.values.items()})
+    return tuple(shapes), values
+
+
+def _values_at(place: int, values: dict[str, Any]) -> dict[str, Any]:
+    """The values of the scope at ``place`` among those :func:`values_of` named."""
+    prefix = f"s{place}_"
+    return {name.removeprefix(prefix): v for name, v in values.items() if name.startswith(prefix)}
+
+
+def visible_of[M: Model](model: type[M], shape: Shapes, **values: Any) -> QuerySet[M]:
+    """``visible(user, model)`` of the user :func:`values_of` gives ``shape`` and ``values``
+    of: the same scopes, asked with the same values, in the same union."""
+    scopes = _of_values(model)
+    asked = [
+        None if scope_shape is None else scope.function(scope_shape[0], **_values_at(place, values))
+        for place, (scope, scope_shape) in enumerate(zip(scopes, shape, strict=True))
+    ]
+    scoped = len(_ROWS[model])
+    union = _union(asked[:scoped])
+    if union is None:
+        return model._default_manager.none()
+    queryset = model._default_manager.filter(union)
+    for condition in asked[scoped:]:
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def granted[M: Model](user: object, model: type[M], scope: Callable[..., Q | None]) -> QuerySet[M]:
     """The rows of ``model`` that one of its row scopes (``scope``, registered with ``rows``,
     or a part of one) grants this user, with the model's ``only`` conditions: a part of
     ``visible(user, model)`` for a page that shows only these rows, asked without the union of
     every other scope (and the subqueries they embed)."""
-    if scope not in _ROWS.get(model, ()) and scope not in _PARTS.get(model, ()):
+    registered = _registration(scope, _ROWS.get(model, []), _PARTS.get(model, []))
+    if registered is None:
         raise LookupError(f"{scope.__name__} is not a row scope of {model.__name__}")
-    grant = scope(user) if active(user) else None
+    grant = registered(user) if active(user) else None
     if grant is None:
         return model._default_manager.none()
     return _meeting_only(user, model._default_manager.filter(grant))

@@ -1,14 +1,16 @@
 """Need-to-know: who sees which persons and accounts."""
 
 import pytest
+from django.utils import timezone
 
 from spona.accounts.access import MANAGE_USERS
 from spona.accounts.models import Role, User
+from spona.cases.models import Case
 from spona.institutions.access import VIEW_DIRECTORY
 from spona.institutions.models import InstitutionType
 from spona.people.access import PERSON_VIEW
 from spona.people.models import Person
-from spona.policy import can, visible
+from spona.policy import can, values_of, visible, visible_of
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +64,24 @@ def test_inactive_and_anonymous_users_may_do_nothing(make_user, person) -> None:
     for user in [AnonymousUser(), inactive, None]:
         assert not can(user, VIEW_DIRECTORY)
         assert not visible(user, Person).exists()
+
+
+def test_a_persons_scope_asked_with_values_is_the_same_query_as_asked_of_the_user(
+    make_user, monkeypatch
+) -> None:
+    """The person list builds ``visible``'s union once per shape of user (``visible_of``):
+    for the same user at the same moment it is the same SQL with the same parameters."""
+    moment = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    for user in (make_user(Role.CASE_MANAGER), make_user(Role.FRONTLINE)):
+        shape, values = values_of(user, Person)
+        asked = visible_of(Person, shape, **values).query.sql_with_params()
+        assert asked == visible(user, Person).query.sql_with_params()
+
+
+def test_only_a_model_whose_scopes_are_all_of_values_is_asked_with_values(make_user) -> None:
+    manager = make_user(Role.CASE_MANAGER)
+    with pytest.raises(LookupError, match="not a scope of values"):
+        values_of(manager, Case)  # its scopes are of the user
+    with pytest.raises(ValueError, match="inactive"):
+        values_of(make_user(Role.CASE_MANAGER, is_active=False), Person)

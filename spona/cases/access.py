@@ -32,6 +32,7 @@ from spona.institutions.models import Institution, InstitutionType
 from spona.people.models import Person
 from spona.policy import (
     ALL,
+    Asked,
     Permission,
     active,
     holds,
@@ -315,10 +316,39 @@ def referred_here(user: User) -> Q | None:
     return None if institution is None else referred_to(institution)
 
 
-@rows(Person)
-def _team_people(user: User) -> Q:
-    """The case team sees the persons of its cases whose identity it may see."""
-    return Q(pk__in=subquery(cases_sharing(user, DataCategory.IDENTITY), "person"))
+def _team_member(user: User) -> Asked | None:
+    """A user of the roles that see persons as :func:`_team_people` asks them: the institution
+    they act for, theirs and its type, and their key and the moment for their break-glass
+    grants (:func:`cases_sharing`'s values)."""
+    if user.role not in PERSON_ROLES:
+        return None
+    institution = user.institution
+    values = {
+        "acting": acting_for(user),
+        "institution": user.institution_id,
+        "institution_type": None if institution is None else institution.type,
+        "user": user.pk,
+        "now": timezone.now(),
+    }
+    return Asked(None, values)
+
+
+@rows(Person, of=_team_member)
+def _team_people(
+    shape: None,
+    *,
+    acting: int | None,
+    institution: int | None,
+    institution_type: str | None,
+    user: int,
+    now: datetime,
+) -> Q:
+    """The case team sees the persons of its cases whose identity it may see (the cases of
+    :func:`cases_sharing` the identity, for a user of these values)."""
+    glass = subquery(glass_of(user, now), "case")
+    team = team_of(acting, glass)
+    sharing = sharing_of(team, institution, institution_type, DataCategory.IDENTITY, glass)
+    return Q(pk__in=subquery(sharing, "person"))
 
 
 @CASE_VIEW.rule

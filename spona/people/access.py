@@ -11,7 +11,7 @@ from spona.accounts.models import User
 from spona.core.roles import INSTITUTION_WIDE_ROLES, PERSON_ROLES, Role
 from spona.institutions.models import InstitutionType
 from spona.people.models import Person
-from spona.policy import Permission, only, rows, sees
+from spona.policy import Asked, Permission, only, rows, sees, unasked
 
 
 @dataclass(frozen=True)
@@ -30,17 +30,26 @@ PERSON_MERGE = Permission[Merge]("person_merge")
 DUPLICATE_REVIEW = Permission[None]("duplicate_review")
 
 
-@rows(Person)
-def _registered(user: User) -> Q | None:
+def _registrant(user: User) -> Asked | None:
+    """Whose registrations the user sees: their institution's (the roles that act for all of
+    it), or their own (a frontline professional)."""
     if user.role in INSTITUTION_WIDE_ROLES:
-        return Q(registered_by_institution=user.institution_id)
+        return Asked("institution", {"institution": user.institution_id})
     if user.role == Role.FRONTLINE:
-        return Q(registered_by=user)
+        return Asked("user", {"user": user.pk})
     return None
 
 
-@only(Person)
-def _not_merged(user: User) -> Q:
+@rows(Person, of=_registrant)
+def _registered(by: str, *, institution: int | None = None, user: int | None = None) -> Q:
+    """The persons registered by the registrant (``_registrant``): an institution or a user."""
+    if by == "institution":
+        return Q(registered_by_institution=institution)
+    return Q(registered_by=user)
+
+
+@only(Person, of=unasked)
+def _not_merged(shape: None) -> Q:
     return Q(merged_into__isnull=True)
 
 

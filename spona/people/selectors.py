@@ -12,27 +12,59 @@ from django.utils.translation import gettext_lazy as _
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit, audit_listed
-from spona.core.listing import Listing, listing
+from spona.core.listing import PAGE_SIZE, Listing, first_page, listing
+from spona.core.prepared import Shaped
 from spona.people import jmbg, matching
 from spona.people.access import DUPLICATE_REVIEW, PERSON_VIEW
 from spona.people.duplicates import record_of
 from spona.people.filters import SCAN_LIMIT, PersonFilter
 from spona.people.models import DuplicateSuspicion, Person
-from spona.policy import require, visible
+from spona.policy import Shapes, require, values_of, visible, visible_of
+
+
+def _newest(people: QuerySet[Person]) -> QuerySet[Person]:
+    """The person list's rows: newest first, with their municipality."""
+    return people.select_related("municipality").order_by("-created_at", "-pk")
+
+
+def _first_people(shape: Shapes, **values: Any) -> QuerySet[Person]:
+    """The first page of the person list and one person more, of a user whose row scopes ask
+    them as ``values_of`` gives them: ``visible``'s union of every app's scope of persons."""
+    return _newest(visible_of(Person, shape, **values))[: PAGE_SIZE + 1]
+
+
+#: The person list's first page, unfiltered (the view of the list most often asked):
+#: compiled once per shape of user, not on every view (``spona.core.prepared``).
+_FIRST_PEOPLE = Shaped(_first_people)
+
+
+def _first_page(user: User) -> Listing[Person]:
+    """The person list unfiltered, its first page read by the prepared query; a list longer
+    than a page is counted through the ORM."""
+    shape, values = values_of(user, Person)
+    first = first_page(_FIRST_PEOPLE(shape, **values), lambda: visible(user, Person).count())
+    return Listing(filters=PersonFilter(None), page=first, page_param="page")
 
 
 def person_list_page(*, user: User, params: Mapping[str, Any] | None = None) -> dict[str, object]:
     """One page of the persons this user may see (newest first), searched by name (whole or
     part, either script) and filtered (``PersonFilter``). Showing names is a read of each
-    person shown: one audit event names the persons on this page, no others."""
+    person shown: one audit event names the persons on this page, no others. Asked with no
+    search, filter or page (the list as the menu opens it), the first page is read by a
+    query prepared per shape of user (:func:`_first_page`)."""
     require(user, PERSON_VIEW)
-    people: QuerySet[Person] = visible(user, Person).select_related("municipality")
-    shown: Listing[Person] = listing(PersonFilter, people.order_by("-created_at", "-pk"), params)
+    shown: Listing[Person]
+    if params:
+        people = visible(user, Person)
+        shown = listing(PersonFilter, _newest(people), params)
+        bounded = bool(params.get("name")) and people.count() > SCAN_LIMIT
+    else:
+        shown, bounded = _first_page(user), False
     audit_listed(user=user, purpose="person list", persons=shown.rows)
     return {
         "filters": shown.filters,
         "people": shown.page,
-        "search_bounded": bool((params or {}).get("name")) and people.count() > SCAN_LIMIT,
+        "search_bounded": bounded,
         "scan_limit": SCAN_LIMIT,
     }
 
