@@ -80,16 +80,23 @@ def _prepared(user: User) -> tuple[Any, Any]:
     return _page(first_cases), _page(first_referrals)
 
 
-def _listed(user: User, params: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The rows the case list shows, and what it audits (as ``audit_listed`` is asked: on
-    PostgreSQL the event is appended at the commit, which a test's transaction never makes)."""
+def _audits_of(selectors: Any, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """What the list of ``selectors`` (a module) audits from now on, as ``audit_listed`` is
+    asked: on PostgreSQL the event is appended at the commit, which a test's transaction
+    never makes."""
     audited: list[Any] = []
 
     def listed(*, user: User, purpose: str, **shown: Any) -> None:
         audited.append((user.pk, purpose, {k: [_named(o) for o in v] for k, v in shown.items()}))
         audit_listed(user=user, purpose=purpose, **shown)
 
-    monkeypatch.setattr(cases, "audit_listed", listed)
+    monkeypatch.setattr(selectors, "audit_listed", listed)
+    return audited
+
+
+def _listed(user: User, params: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The rows the case list shows, and what it audits."""
+    audited = _audits_of(cases, monkeypatch)
     page = cases.case_list_page(user=user, params=params)
     return (
         [case.pk for case in page["cases"].object_list],  # type: ignore[attr-defined]
@@ -209,14 +216,8 @@ def test_the_person_lists_first_page_prepared_per_shape_reads_what_the_whole_sco
 
 
 def _people_listed(user: User, params: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The persons the person list shows, and what it audits (as in ``_listed``)."""
-    audited: list[Any] = []
-
-    def listed(*, user: User, purpose: str, **shown: Any) -> None:
-        audited.append((user.pk, purpose, {k: [_named(o) for o in v] for k, v in shown.items()}))
-        audit_listed(user=user, purpose=purpose, **shown)
-
-    monkeypatch.setattr(people, "audit_listed", listed)
+    """The persons the person list shows, and what it audits."""
+    audited = _audits_of(people, monkeypatch)
     page = people.person_list_page(user=user, params=params)
     return [person.pk for person in page["people"].object_list], audited  # type: ignore[attr-defined]
 
