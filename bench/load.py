@@ -15,7 +15,10 @@ Spona's users sign in through the real forms (password, then the authenticator c
 mix home, person and case lists, a case, the risk map, survey results, the API and new
 signals (bench/load_users.py). The clock starts once every user has signed in; its first
 ``--warmup`` seconds (warm caches, settling) are not counted. Printed per target and workload: requests, errors, requests/s and the
-p50/p95/p99 milliseconds, and Spona's share of the bare page's requests/s.
+p50/p95/p99 milliseconds, and Spona's share of the bare page's requests/s; beneath each, the
+CPU milliseconds a request that the server's processes, PostgreSQL's sessions of the bench
+database and Locust used inside the measured window (bench/processcpu.py, read from
+``/proc``): unlike requests/s, a figure that holds when other work shares the machine.
 
 ``--setup`` (automatic on the first run) makes the database ``spona_bench_load`` with the
 demo data and 50 bench users (bench/loadsetup.py); bench/pages.py profiles single pages.
@@ -41,7 +44,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 
-from bench import loadsetup
+from bench import loadsetup, processcpu
 
 ROOT = loadsetup.ROOT
 PORT = 8790
@@ -58,6 +61,9 @@ class Result:
     p50: float
     p95: float
     p99: float
+    #: CPU milliseconds a request inside the window: the server's processes, PostgreSQL's
+    #: sessions of the bench database, Locust's
+    cpu_ms: dict[str, float]
 
 
 def start_server(target: str, workers: int, log: Path) -> subprocess.Popen[bytes]:
@@ -84,7 +90,9 @@ def start_server(target: str, workers: int, log: Path) -> subprocess.Popen[bytes
     raise SystemExit(f"the {target} server did not start; see {log}")
 
 
-def run_locust(user_class: str, users: int, rate: float, warmup: int, duration: int) -> Result:
+def run_locust(
+    user_class: str, users: int, rate: float, warmup: int, duration: int, server: int
+) -> Result:
     with tempfile.NamedTemporaryFile(suffix=".jsonl", delete=False) as samples:
         path = Path(samples.name)
     env = {
@@ -96,7 +104,46 @@ def run_locust(user_class: str, users: int, rate: float, warmup: int, duration: 
         "BENCH_USERS": str(users),
         "BENCH_RUN_SECONDS": str(warmup + duration),
     }
-    locust = subprocess.run(  # noqa: S603 - locust against our own server on 127.0.0.1
+    groups = {
+        "server": processcpu.process_tree(server),
+        "PostgreSQL": processcpu.command_contains("postgres:", f" {loadsetup.DATABASE} "),
+        "Locust": processcpu.command_contains("locust", "load_users.py"),
+    }
+    with processcpu.Sampler(groups) as sampler:
+        locust = _locust(user_class, users, warmup, duration, env)
+    first, *lines = path.read_text().splitlines() or ["{}"]
+    path.unlink()
+    released = json.loads(first).get("released")
+    if released is None:
+        raise SystemExit(f"the users did not all sign in:\n{locust.stderr[-3000:]}")
+    window = (released + warmup, released + warmup + duration)
+    counted = [json.loads(line) for line in lines]
+    inside = [(ms, ok) for end, ms, ok in counted if window[0] <= end < window[1]]
+    times = sorted(ms for ms, _ in inside)
+    if not times:
+        raise SystemExit(f"no request answered in the measured window:\n{locust.stderr[-3000:]}")
+
+    def pct(p: float) -> float:
+        return times[min(len(times) - 1, int(p * len(times)))]
+
+    used = sampler.used(*window)
+    return Result(
+        target="",
+        workload="",
+        requests=len(inside),
+        errors=sum(1 for _, ok in inside if not ok),
+        per_second=len(inside) / duration,
+        p50=statistics.median(times),
+        p95=pct(0.95),
+        p99=pct(0.99),
+        cpu_ms={name: 1000 * seconds / len(inside) for name, seconds in used.items()},
+    )
+
+
+def _locust(
+    user_class: str, users: int, warmup: int, duration: int, env: dict[str, str]
+) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(  # noqa: S603 - locust against our own server on 127.0.0.1
         [
             sys.executable,
             "-m",
@@ -124,31 +171,6 @@ def run_locust(user_class: str, users: int, rate: float, warmup: int, duration: 
         check=False,
         capture_output=True,
         timeout=SIGN_IN_BUDGET + warmup + duration + 120,
-    )
-    first, *lines = path.read_text().splitlines() or ["{}"]
-    path.unlink()
-    released = json.loads(first).get("released")
-    if released is None:
-        raise SystemExit(f"the users did not all sign in:\n{locust.stderr[-3000:]}")
-    window = (released + warmup, released + warmup + duration)
-    counted = [json.loads(line) for line in lines]
-    inside = [(ms, ok) for end, ms, ok in counted if window[0] <= end < window[1]]
-    times = sorted(ms for ms, _ in inside)
-    if not times:
-        raise SystemExit(f"no request answered in the measured window:\n{locust.stderr[-3000:]}")
-
-    def pct(p: float) -> float:
-        return times[min(len(times) - 1, int(p * len(times)))]
-
-    return Result(
-        target="",
-        workload="",
-        requests=len(inside),
-        errors=sum(1 for _, ok in inside if not ok),
-        per_second=len(inside) / duration,
-        p50=statistics.median(times),
-        p95=pct(0.95),
-        p99=pct(0.99),
     )
 
 
@@ -178,7 +200,9 @@ def main() -> None:
         server = start_server(target, args.workers, log)
         try:
             for workload, rate in (("closed loop", 0.0), (f"open {args.rate:g}/s", args.rate)):
-                result = run_locust(user_class, args.users, rate, args.warmup, args.duration)
+                result = run_locust(
+                    user_class, args.users, rate, args.warmup, args.duration, server.pid
+                )
                 results.append(Result(target, workload, *list(result.__dict__.values())[2:]))
                 print_result(results[-1])
         finally:
@@ -201,6 +225,9 @@ def print_result(r: Result) -> None:
         f"{r.per_second:7.1f}/s  p50 {r.p50:6.1f} ms  p95 {r.p95:6.1f} ms  p99 {r.p99:6.1f} ms",
         flush=True,
     )
+    if r.cpu_ms:
+        shares = ", ".join(f"{name} {ms:.2f}" for name, ms in r.cpu_ms.items())
+        print(f"{'':6} {'':12} CPU ms a request: {shares}", flush=True)
 
 
 if __name__ == "__main__":

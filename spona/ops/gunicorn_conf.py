@@ -4,6 +4,7 @@ Django: a graceful reload, SIGHUP, starts workers that load the code anew).
 Every value can be changed through the environment; see docs/deploy.md.
 """
 
+import gc
 import os
 
 from spona.ops.logs import logging_config
@@ -30,3 +31,17 @@ logconfig_dict = {
     **logging_config(level=os.environ.get("LOG_LEVEL", "WARNING"), json_lines=_json),
     "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["console"], "propagate": False}},
 }
+
+
+def post_worker_init(worker: object) -> None:
+    """Once a worker has loaded the application, load the views too (the URLconf imports
+    them; the first request would) and move every object alive then out of the garbage
+    collector's sight (``gc.freeze``): they live as long as the worker, and the oldest
+    generation's collections no longer walk the hundreds of thousands of them. Measured in
+    one process over the load mix: the collector's CPU 0.38 → 0.14 ms a request
+    (docs/performance.md, "The garbage collector after start-up")."""
+    from django.urls import get_resolver
+
+    get_resolver().reverse_dict  # noqa: B018 - populates the URLconf, importing every view
+    gc.collect()
+    gc.freeze()

@@ -1,6 +1,7 @@
 """``spona serve`` is the production server (Gunicorn, static files through WhiteNoise with
 hashed names, HTTPS redirects except for health checks); ``spona serve --dev`` is Django's."""
 
+import gc
 import re
 import urllib.error
 import urllib.request
@@ -65,6 +66,18 @@ def test_spona_serve_runs_gunicorn_with_hashed_static_files(production_env, tmp_
         assert status == 200
         assert "immutable" in headers["Cache-Control"]
         assert body == css.read_bytes()
+
+
+def test_a_gunicorn_worker_keeps_what_it_loaded_out_of_the_collectors_walks() -> None:
+    from spona.ops import gunicorn_conf
+
+    assert gc.get_freeze_count() == 0
+    try:
+        gunicorn_conf.post_worker_init(worker=None)
+        # the settings, the models and every view the URLconf imports: far more than a page makes
+        assert gc.get_freeze_count() > 100_000
+    finally:
+        gc.unfreeze()
 
 
 def test_spona_serve_dev_runs_the_development_server(tmp_path) -> None:
