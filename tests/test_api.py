@@ -249,20 +249,3 @@ def test_the_api_signal_list_reads_only_what_it_returns(make_user, municipality)
 
     assert _class_plan(SignalSerializer) is _class_plan(SignalSerializer)
     assert _class_plan(Own) is None
-
-
-def test_a_page_writes_a_text_field_as_str_unless_the_field_writes_it_otherwise() -> None:
-    """A page of signals writes DRF's text fields with ``str`` itself, what their
-    ``to_representation`` is (issue 18); a field that writes its text otherwise is asked."""
-    from rest_framework import fields
-
-    from spona.api.serializers import _writer
-
-    class Shouted(fields.CharField):
-        def to_representation(self, value):  # type: ignore[no-untyped-def]
-            return str(value).upper()
-
-    assert _writer(fields.CharField()) is str
-    assert _writer(fields.EmailField()) is str
-    assert _writer(Shouted())("тихо") == "ТИХО"
-    assert _writer(fields.ChoiceField(choices=["a"])) is not str

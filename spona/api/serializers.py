@@ -57,7 +57,7 @@ class AttributeListSerializer(serializers.ListSerializer[Any]):
         fields_plan = _class_plan(type(child))
         if fields_plan is None:
             return super().to_representation(data)
-        plan = [(name, read, _writer(field)) for name, read, field in fields_plan]
+        plan = [(name, read, _zoned(field).to_representation) for name, read, field in fields_plan]
         items = data.all() if isinstance(data, models.manager.BaseManager) else data
         return [
             {
@@ -108,15 +108,6 @@ def _attribute_plan(serializer: Any) -> _Plan | None:
             return None
         plan.append((field.field_name, attrgetter(field.source_attrs[0]), field))
     return plan
-
-
-def _writer(field: fields.Field[Any, Any, Any, Any]) -> Callable[[Any], Any]:
-    """How one page writes a value of ``field``: its ``to_representation``, or ``str`` itself
-    where that is all it is (DRF's ``CharField``: ``str(value)``), called without a frame of
-    Python for each of the page's texts."""
-    if type(field).to_representation is fields.CharField.to_representation:
-        return str
-    return _zoned(field).to_representation
 
 
 def _zoned(field: fields.Field[Any, Any, Any, Any]) -> fields.Field[Any, Any, Any, Any]:
