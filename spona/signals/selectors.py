@@ -1,4 +1,5 @@
-"""Reads of signals: the triage queue, one's own signals, one signal (audited)."""
+"""Reads of signals: the triage queue, one's own signals, the first page of a list of them, one
+signal (audited)."""
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
@@ -143,7 +144,7 @@ def _first_listed(listed: tuple[Shapes, tuple[str, ...], int], **values: Any) ->
     sees in all (the last column, counted beside the page): ``listed`` is the shape of the
     user's scopes (``values_of``), the columns and how many rows."""
     shape, columns, size = listed
-    seen = visible_of(Signal, shape, **values).annotate(seen=Window(Count("pk")))
+    seen = visible_of(Signal, shape, **values).annotate(seen=Window(Count("*")))
     return seen.values_list(*columns, "seen")[:size]
 
 
