@@ -453,3 +453,18 @@ def _opens(fernet: Fernet, token: bytes) -> bool:
     except InvalidToken:
         return False
     return True
+
+
+def test_an_empty_or_missing_value_is_read_without_asking_decrypt(monkeypatch) -> None:
+    """Most encrypted values are empty (three of a signal's four): ``''`` and ``NULL`` are
+    read as they are (issue 18); a token is opened."""
+    from spona.core import fields
+
+    asked: list[str] = []
+    monkeypatch.setattr(fields, "decrypt", lambda token: asked.append(token) or "opened")
+    field = fields.EncryptedTextField()
+    assert field.from_db_value("", None, connection) == ""  # type: ignore[arg-type]
+    assert field.from_db_value(None, None, connection) is None  # type: ignore[arg-type]
+    assert asked == []
+    assert field.from_db_value("gAAAA", None, connection) == "opened"  # type: ignore[arg-type]
+    assert asked == ["gAAAA"]

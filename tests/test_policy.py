@@ -11,6 +11,7 @@ from spona.institutions.models import InstitutionType
 from spona.people.access import PERSON_VIEW
 from spona.people.models import Person
 from spona.policy import can, values_of, visible, visible_of
+from spona.signals.models import Signal
 from tests.factories import InstitutionFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +78,32 @@ def test_a_persons_scope_asked_with_values_is_the_same_query_as_asked_of_the_use
         shape, values = values_of(user, Person)
         asked = visible_of(Person, shape, **values).query.sql_with_params()
         assert asked == visible(user, Person).query.sql_with_params()
+
+
+def test_a_signals_scope_asked_with_values_is_the_same_query_as_asked_of_the_user(
+    make_user, municipality
+) -> None:
+    """The API's signal list builds ``visible``'s union once per shape of user: for a triaging
+    case manager (their institution's municipality and its routed signals), the Centre (the
+    urgent signals and those about a child, and those routed to it) and a teacher (what they
+    raised), the same SQL with the same parameters."""
+    centre = InstitutionFactory(type=InstitutionType.NATIONAL_CENTRE, municipality=None)
+    school = InstitutionFactory(type=InstitutionType.SCHOOL, municipality=municipality)
+    users = [
+        make_user(Role.CASE_MANAGER),
+        make_user(Role.CENTRE_OFFICER, institution=centre),
+        make_user(Role.FRONTLINE, institution=school),
+    ]
+    for user in users:
+        shape, values = values_of(user, Signal)
+        asked = visible_of(Signal, shape, **values).query.sql_with_params()
+        assert asked == visible(user, Signal).query.sql_with_params(), user.role
+    # three shapes: a value the user has not (``None``) is part of the shape
+    shapes = {
+        (shape, *(value is None for value in values.values()))
+        for shape, values in (values_of(user, Signal) for user in users)
+    }
+    assert len(shapes) == 3
 
 
 def test_only_a_model_whose_scopes_are_all_of_values_is_asked_with_values(make_user) -> None:

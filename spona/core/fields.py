@@ -73,7 +73,9 @@ class EncryptedTextField(models.TextField[str, str]):
     def from_db_value(
         self, value: str | None, expression: Expression, connection: BaseDatabaseWrapper
     ) -> str | None:
-        return None if value is None else decrypt(value)
+        """The text; ``NULL`` and ``''`` as they are, without a call more (most values are
+        empty: three of a signal's four)."""
+        return decrypt(value) if value else value
 
     def formfield(self, **kwargs: Any) -> Any:
         """A one-line input: most encrypted values are names and places. Long texts set a

@@ -14,7 +14,7 @@ from spona.coordination.selectors import with_role
 from spona.core.phases import Phase
 from spona.core.roles import INSTITUTION_WIDE_ROLES, SIGNAL_ROLES, Role
 from spona.core.urgency import Urgency
-from spona.policy import Permission, per_request, rows, sees
+from spona.policy import Asked, Permission, per_request, rows, sees
 from spona.signals.models import ChildInvolved, Signal
 
 SIGNAL_RAISE = Permission[None]("signal_raise")
@@ -65,15 +65,30 @@ def triaged_by(municipality: int | None, routed: int | None, *, national: bool) 
     return scope
 
 
-@rows(Signal)
-def _raised(user: User) -> Q | None:
-    return Q(raised_by=user) if user.role in SIGNAL_ROLES else None
+def _raiser(user: User) -> Asked | None:
+    """The user as the signals they raised ask them: their key."""
+    return Asked(None, {"user": user.pk}) if user.role in SIGNAL_ROLES else None
 
 
-@rows(Signal)
-def triaged(user: User) -> Q | None:
-    """The signals the user triages (``triage_scope``)."""
-    return triage_scope(user) if user.role in SIGNAL_ROLES else None
+@rows(Signal, of=_raiser)
+def _raised(shape: None, *, user: int) -> Q:
+    return Q(raised_by=user)
+
+
+def _triager(user: User) -> Asked | None:
+    """The user as the signals they triage ask them (``triage_scope``): whether they are the
+    Centre's (the shape), the municipality they triage and the institution whose routed
+    signals they triage (``None``: none)."""
+    if user.role not in SIGNAL_ROLES:
+        return None
+    values = {"municipality": triage_municipality(user), "routed": routed_to(user)}
+    return Asked(user.role == Role.CENTRE_OFFICER, values)
+
+
+@rows(Signal, of=_triager)
+def triaged(national: bool, *, municipality: int | None, routed: int | None) -> Q | None:
+    """The signals the user triages (``triaged_by``; ``None``: none)."""
+    return triaged_by(municipality, routed, national=national)
 
 
 @SIGNAL_RAISE.rule

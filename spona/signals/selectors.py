@@ -1,10 +1,11 @@
-"""Reads of signals: the triage queue, one's own signals, one signal (audited)."""
+"""Reads of signals: the triage queue, one's own signals, the first page of a list of them, one
+signal (audited)."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Case, DateTimeField, F, Q, QuerySet, When
+from django.db.models import Case, Count, DateTimeField, F, Q, QuerySet, When, Window
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,7 +17,7 @@ from spona.core.prepared import Shaped
 from spona.core.roles import Role
 from spona.core.urgency import Urgency
 from spona.core.work import counted, read_counted
-from spona.policy import can, visible
+from spona.policy import Shapes, can, values_of, visible, visible_of
 from spona.signals.access import (
     SIGNAL_TRIAGE,
     routed_to,
@@ -136,6 +137,32 @@ def signal_list_page(*, user: User, params: Mapping[str, Any] | None = None) -> 
     )
     audit_listed(user=user, purpose="signal list", queue=queue.rows, mine=mine.rows)
     return {"filters": queue.filters, "queue": queue.page, "mine": mine.page}
+
+
+def _first_listed(listed: tuple[Shapes, tuple[str, ...], int], **values: Any) -> QuerySet[Signal]:
+    """The first signals of a list, as rows of its columns and the number of signals the user
+    sees in all (the last column, counted beside the page): ``listed`` is the shape of the
+    user's scopes (``values_of``), the columns and how many rows."""
+    shape, columns, size = listed
+    seen = visible_of(Signal, shape, **values).annotate(seen=Window(Count("*")))
+    return seen.values_list(*columns, "seen")[:size]
+
+
+#: The first page of a list of signals: compiled once per shape of user, not on every read.
+_FIRST_LISTED = Shaped(_first_listed)
+
+
+def first_signals(
+    *, user: User, columns: Sequence[str], size: int
+) -> tuple[list[tuple[Any, ...]], int]:
+    """The first ``size`` signals this user may see, in ``visible``'s order (newest first),
+    as rows of ``columns``; and how many they may see in all, counted by the same query
+    (``COUNT(*) OVER ()``). One query prepared per shape of user (``Shaped``): the scopes'
+    union is not built and compiled on every read, nor counted by a query of its own. Not
+    audited: the caller audits the rows it shows."""
+    shape, values = values_of(user, Signal)
+    rows = _FIRST_LISTED((shape, tuple(columns), size), **values)
+    return [row[:-1] for row in rows], rows[0][-1] if rows else 0
 
 
 def signal_get(*, user: User, code: str) -> Signal:
