@@ -134,3 +134,71 @@ def test_every_cases_timeline_is_what_its_events_say(demo) -> None:
     assert {entry.role is None for entry in everyone} == {True, False}
     assert {entry.institution is None for entry in everyone if entry.role} == {True, False}
     assert any(entry.link for entry in everyone)
+
+
+def _case_shown(case: Case) -> tuple[Any, ...]:
+    institution, municipality = case.opened_by_institution, case.municipality
+    return (
+        case.pk,
+        case.code,
+        case.status,
+        case.version,
+        case.person.code,
+        institution.name,
+        None if municipality is None else municipality.pk,
+    )
+
+
+def _shown_conferences(conferences: Any) -> list[tuple[Any, ...]]:
+    return [(c.pk, c.held_on, c.topic, c.status, c.content_shared) for c in conferences]
+
+
+@pytest.mark.django_db
+def test_the_case_pages_prepared_reads_are_the_general_paths_for_every_role(demo) -> None:
+    """For every demo user who sees cases and every case they see through the general path
+    (``visible``, the scopes' subqueries), the case page's prepared reads in a read-only
+    request (the team's keys, the consents of every category, the case's rows read by
+    their kept SQL and converters) give what the general path gives outside one: the same
+    answer to every category's consent, the same case, referrals, consents, timeline and
+    conferences, content withheld where the person did not consent."""
+    from spona.cases.access import cases_sharing, in_team, shares
+    from spona.cases.models import Consent, DataCategory, Referral
+    from spona.cases.selectors import _CODED, _coded, _events_of, _referrals_of, case_consents
+    from spona.conferences.selectors import case_conferences, conference_list
+    from spona.core.roles import PERSON_ROLES
+    from spona.policy import holds, visible
+
+    users = User.objects.filter(is_active=True, role__in=PERSON_ROLES).order_by("pk")
+    withheld = roles = 0
+    for user in users:
+        cases = list(visible(user, Case).order_by("pk"))
+        roles += bool(cases)
+        for case in cases:
+            with remembering():
+                assert in_team(user, case)
+                sharing = {category: shares(user, case, category) for category in DataCategory}
+                panel = _shown_conferences(case_conferences(user=user, case=case))
+                prepared = [
+                    _CODED(case.code),
+                    case_referrals(case),
+                    case_consents(case),
+                    timeline(case),
+                ]
+            assert sharing == {
+                category: holds(cases_sharing(user, category), case.pk) for category in DataCategory
+            }
+            withheld += not sharing[DataCategory.CASE_DETAILS]
+            seen = conference_list(user=user).filter(case=case).order_by("held_on")
+            assert panel == _shown_conferences(seen)
+            read, referrals, consents, events = prepared
+            assert [_case_shown(c) for c in read] == [_case_shown(c) for c in _coded(case.code)]
+            assert [(r.pk, r.status, r.sent_at, str(r.to_institution)) for r in referrals] == [
+                (r.pk, r.status, r.sent_at, str(r.to_institution)) for r in _referrals_of(case.pk)
+            ]
+            assert referrals == list(Referral.objects.filter(case=case))
+            assert consents == list(Consent.objects.filter(case=case))
+            assert [(e.at, e.kind) for e in events] == [
+                (at, kind) for kind, at, *_rest in _events_of(case.pk)
+            ]
+    assert roles > 3
+    assert withheld > 0  # a team member the person did not consent to share details with
