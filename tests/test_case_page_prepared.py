@@ -79,6 +79,29 @@ def test_the_warning_signs_are_the_active_catalogues_before_and_after_a_write(de
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])
+def test_the_warning_signs_are_written_in_the_language_asked_once(demo, language: str) -> None:
+    """Each sign's text is the catalogue's in the page's language (``localized``), the
+    language asked once for the list, not once a sign."""
+    from unittest.mock import patch
+
+    from django.utils import translation
+    from django.utils.translation import _trans, trans_real
+
+    from spona.screening.catalogue import localized
+
+    signs = IndicatorCatalogue.objects.get(is_active=True).data["warning_signs"]["default"]
+    with translation.override(language):
+        with patch.object(_trans, "get_language", wraps=trans_real.get_language) as asked:
+            shown = warning_signs("default")
+            texts = warning_sign_texts([sign["code"] for sign in signs])
+        assert asked.call_count == 2
+        assert shown == [(sign["code"], localized(sign["text"])) for sign in signs]
+        assert texts == [text for _code, text in shown]
+    assert len(signs) > 3
+
+
+@pytest.mark.django_db
 def test_the_referral_form_offers_what_it_accepts_to_every_user_who_may_refer(demo) -> None:
     cases = list(Case.objects.order_by("pk"))
     senders = [
