@@ -135,8 +135,10 @@ def _field_look(form: forms.BaseForm, name: str, field: forms.Field) -> tuple[An
 
 _PLAIN = frozenset({str, int})
 
-#: the kinds of Django's lazy translations of a fixed text (``gettext_lazy``, ``pgettext_lazy``)
-_TRANSLATED = frozenset({type(gettext_lazy("")), type(pgettext_lazy("", ""))})
+#: the kinds of Django's lazy translations of a fixed text (``gettext_lazy``, ``pgettext_lazy``;
+#: made of a name, not a literal, which the catalogues would take for a text to translate)
+_NO_TEXT = ""
+_TRANSLATED = frozenset({type(gettext_lazy(_NO_TEXT)), type(pgettext_lazy(_NO_TEXT, _NO_TEXT))})
 
 
 def _text(value: Any) -> Any:
