@@ -225,3 +225,61 @@ def test_the_case_pages_prepared_reads_are_the_general_paths_for_every_role(demo
             ]
     assert roles > 3
     assert withheld > 0  # a team member the person did not consent to share details with
+
+
+@pytest.mark.django_db
+def test_the_team_of_a_user_acting_for_no_institution_is_read_as_the_general_path(demo) -> None:
+    """The team's keys are one query prepared per shape: a user who acts for an institution,
+    and one who acts for none (a frontline professional, a case manager without an
+    institution), whose team is their live break-glass grants alone. In a read-only request
+    each answers whether a case is theirs, and by break-glass only, as the scope's subqueries
+    do outside one; an expired grant gives nothing."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from spona.cases.access import (
+        _TEAM_KEYS,
+        cases_sharing,
+        in_own_team,
+        in_team,
+        shares,
+        team_cases,
+    )
+    from spona.cases.models import BreakGlassGrant, DataCategory
+    from spona.policy import holds
+
+    live, expired, other = Case.objects.order_by("pk")[:3]
+    school = Institution.objects.filter(type="school").first()
+    users = [
+        UserFactory(role=Role.FRONTLINE, institution=school),
+        UserFactory(role=Role.CASE_MANAGER, institution=None),
+        User.objects.filter(role=Role.CASE_MANAGER, institution__isnull=False).first(),
+    ]
+    now = timezone.now()
+    for user in users:
+        BreakGlassGrant.objects.create(
+            case=live, user=user, reason="emergency", expires_at=now + timedelta(hours=1)
+        )
+        BreakGlassGrant.objects.create(
+            case=expired, user=user, reason="emergency", expires_at=now - timedelta(hours=1)
+        )
+    for user in users:
+        for case in (live, expired, other):
+            with remembering():
+                answers = (
+                    in_team(user, case),
+                    in_own_team(user, case),
+                    [shares(user, case, category) for category in DataCategory],
+                )
+            assert answers == (
+                holds(team_cases(user), case.pk),
+                in_own_team(user, case),
+                [holds(cases_sharing(user, category), case.pk) for category in DataCategory],
+            )
+        with remembering():
+            assert in_team(user, live)
+    with remembering():
+        assert not in_team(users[0], expired)
+        assert not in_team(users[1], other)
+    assert len(_TEAM_KEYS) == 2  # one query per shape, not one per user
