@@ -1,6 +1,9 @@
 """Parts of the case page written out in Python (issue 18) must be the template's markup."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
+from unittest.mock import patch
 
 import pytest
 from django.template import Context, Template
@@ -192,3 +195,32 @@ def test_the_referrals_rows_are_the_templates_markup(language: str, steps: str) 
     assert expected.count("csrfmiddlewaretoken") == (4 if steps == "all" else 0)
     assert ("&lt;хитно&gt;" in expected) is (steps == "all")
     assert "нема места &amp; &lt;b&gt;" in expected
+
+
+def _languages_asked(write: Callable[[], object]) -> int:
+    """How many times ``write`` asks the current language."""
+    from django.utils.translation import _trans, trans_real
+
+    with patch.object(_trans, "get_language", wraps=trans_real.get_language) as asked:
+        write()
+    return asked.call_count
+
+
+@pytest.mark.parametrize("language", ["sr", "en"])
+def test_the_rows_ask_the_language_once_a_page_not_once_a_row(language: str) -> None:
+    """The labels, institutions' names and moments of the timeline, the referrals and the
+    consents are written in the language asked once for all of a tag's rows (the forms'
+    addresses, which Django's ``reverse`` finds through the language, left out)."""
+    context = Context({"csrf_token": "token"})
+    with (
+        translation.override(language),
+        patch("spona.cases.templatetags.case_page.reverse", return_value="/to/"),
+    ):
+        for rows, write in (
+            ([_entry(event) for event in _events()], timeline_items),
+            (_referrals(), partial(referral_rows, context)),
+            (_consents(), partial(consent_rows, context)),
+        ):
+            few = _languages_asked(lambda write=write, rows=rows: write(rows))
+            many = _languages_asked(lambda write=write, rows=rows: write(rows * 10))
+            assert many == few <= 5

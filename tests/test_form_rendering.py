@@ -3,15 +3,19 @@ most of the case page's and the lists' form rendering); the markup must stay Dja
 and so must every select written out by ``ManyOptionsSelect``."""
 
 import re
+from unittest.mock import patch
 
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.test import override_settings
 from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy, trans_real
 
 from spona.core.forms import FormRenderer, KeptWhenEmpty, ManyOptionsSelect
-from spona.core.templatetags.spona_forms import _kept, _written, form_fields
+from spona.core.templatetags.spona_forms import _kept, _look, _written, form_fields
 
 
 class Everything(forms.Form):
@@ -226,3 +230,44 @@ def test_the_lists_filters_are_kept_empty_and_written_with_what_was_typed() -> N
     assert (_kept.cache_info().misses, _kept.cache_info().hits) == (1, 1)
     assert 'value="C-123"' in form_fields(typed)
     assert _kept.cache_info().currsize == 1
+
+
+class Translated(KeptWhenEmpty):
+    name = forms.CharField(label=gettext_lazy("Name"), help_text=gettext_lazy("Reason"))
+    kind = forms.CharField(label=pgettext_lazy("person", "Name"), required=False)
+
+
+def test_a_kept_forms_translated_texts_are_known_without_translating_them() -> None:
+    """A form's look holds the language, so a lazy translation of a fixed text is known by
+    what it translates: the look translates none of the labels and help texts, each language
+    is written once, and a text of another kind or context is another look."""
+    _kept.cache_clear()
+    for language in ("sr", "en", "sr", "en"):
+        with translation.override(language):
+            form = Translated()
+            with (
+                patch.object(trans_real, "gettext", wraps=trans_real.gettext) as translated,
+                patch.object(trans_real, "pgettext", wraps=trans_real.pgettext) as in_context,
+            ):
+                _look(form)
+            assert (translated.call_count, in_context.call_count) == (0, 0)
+            assert form_fields(form) == _written(form)
+    assert (_kept.cache_info().misses, _kept.cache_info().hits) == (2, 2)
+
+    other_context = Translated()
+    other_context.fields["kind"].label = pgettext_lazy("place", "Name")
+    plain_lazy = Translated()
+    plain_lazy.fields["kind"].label = gettext_lazy("Name")
+    other_lazy = Translated()
+    other_lazy.fields["kind"].label = format_lazy("{}", gettext_lazy("Name"))
+    for form in (other_context, plain_lazy, other_lazy):
+        assert form_fields(form) == _written(form)
+    assert _kept.cache_info().hits == 2
+
+
+def test_kept_forms_are_dropped_when_the_catalogues_change() -> None:
+    _kept.cache_clear()
+    form_fields(Translated())
+    assert _kept.cache_info().currsize == 1
+    with override_settings(LOCALE_PATHS=[]):
+        assert _kept.cache_info().currsize == 0

@@ -574,3 +574,31 @@ def test_a_kept_translation_follows_the_language_and_the_catalogues(settings) ->
 
     assert written == {"sr": "Статус", "sr-latn": "Status", "en": "Status"}
     assert untranslated == "Status"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "workspace/home.html",
+        "people/person_list.html",
+        "cases/case_list.html",
+        "includes/list_filters.html",
+        "includes/pagination.html",
+        "prevention/overview.html",
+        "surveys/wave_detail.html",
+        "surveys/wave_results.html",
+        "surveys/estimates_table.html",
+    ],
+)
+def test_the_load_mixs_templates_keep_their_fixed_texts(name: str) -> None:
+    """The pages of the load mix load ``spona_i18n`` after ``i18n``: each of their fixed
+    ``{% translate %}`` texts is kept per language, not looked up on every render."""
+    from django.template.loader import get_template
+    from django.templatetags.i18n import TranslateNode
+
+    from spona.core.templatetags.spona_i18n import _fixed_text, _KeptTranslateNode
+
+    nodes = get_template(name).template.nodelist.get_nodes_by_type(TranslateNode)
+    fixed = [node for node in nodes if _fixed_text(node) is not None]
+    assert fixed
+    assert all(isinstance(node, _KeptTranslateNode) for node in fixed)

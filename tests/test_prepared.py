@@ -4,9 +4,11 @@ with the SQL compiled when the process first asked, and reads what the database 
 import threading
 from datetime import datetime, timedelta
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from django.db import connection, connections
+from django.db.models.sql.compiler import SQLCompiler
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,6 +19,8 @@ from spona.accounts.models import Role, User
 from spona.core.postgresql.base import PREPARED_MAX
 from spona.core.prepared import Prepared, Shaped
 from spona.institutions.models import Institution
+from spona.people.models import Person
+from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +183,64 @@ def test_a_statement_run_again_on_a_connection_is_prepared_by_postgresql(make_us
     assert '"accounts_user"."role" = $1' in prepared[0]  # a parameter, not written in
     assert list(_by_role(Role.CASE_MANAGER)) == [manager]
     assert _prepared_by_role() == prepared
+
+
+def _persons_registered_by(user: int) -> Any:
+    """Persons (names encrypted: a converter of their own) with the user who registered them
+    and that user's institution (more columns, a converter each where the backend has one)."""
+    persons = Person.objects.filter(registered_by=user).order_by("pk")
+    return persons.select_related("registered_by__institution")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_querys_converters_are_found_once_per_connection(make_user) -> None:
+    """The rows read as the queryset reads them (names decrypted, moments as the backend
+    gives them), the converters of the kept columns found once on a connection, not at every
+    read; again on another thread's connection."""
+    lead = make_user(Role.CASE_MANAGER)
+    PersonFactory(registered_by=lead, given_name="Ана"), PersonFactory(registered_by=lead)
+    prepared = Prepared(_persons_registered_by, 1)
+    found = SQLCompiler.get_converters
+    with patch.object(SQLCompiler, "get_converters", autospec=True, side_effect=found) as asked:
+        first = prepared(lead.pk)
+        assert asked.call_count == 1
+        for _ in range(3):
+            assert prepared(lead.pk) == first
+        assert prepared(lead.pk + 1000) == []
+        assert asked.call_count == 1
+
+        def read() -> None:
+            try:
+                assert prepared(lead.pk) == first
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=read)
+        thread.start()
+        thread.join()
+        assert asked.call_count == 2
+
+    by_the_orm = list(_persons_registered_by(lead.pk))
+    assert first == by_the_orm
+    assert [_shown(person) for person in first] == [_shown(person) for person in by_the_orm]
+    assert [person.given_name for person in first] == ["Ана", "Милица"]
+
+
+def _shown(person: Person) -> tuple[Any, ...]:
+    registrant = person.registered_by
+    assert registrant is not None
+    assert registrant.institution is not None
+    return person.given_name, registrant.date_joined, registrant.institution.name
+
+
+def test_a_prepared_values_query_converts_its_columns_as_the_queryset_does(make_user) -> None:
+    lead = make_user(Role.CASE_MANAGER)
+    PersonFactory(registered_by=lead, given_name="Ана")
+
+    def names(user: int) -> Any:
+        persons = Person.objects.filter(registered_by=user)
+        return persons.values_list("given_name", "registered_by__date_joined")
+
+    prepared = Prepared(names, 1)
+    for _ in range(2):
+        assert prepared(lead.pk) == list(names(lead.pk)) == [("Ана", lead.date_joined)]

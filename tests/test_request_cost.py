@@ -6,6 +6,7 @@ the number of times a page asks the same access question."""
 
 from collections.abc import Callable
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from django.db import connection
@@ -337,3 +338,27 @@ def test_the_fixed_links_are_reversed_once_per_script_prefix() -> None:
     finally:
         set_script_prefix("/")
     assert link("workspace:home") == "/"
+
+
+def test_the_filters_choices_are_read_from_the_cache_once_a_read_only_request(
+    lead: User,
+) -> None:
+    """The case page offers the institutions twice (the nearby ones' order, the referral
+    form): one read of the cache in a read-only request, each language its own; every call
+    reads it elsewhere (a form's post)."""
+    from django.utils import translation
+
+    from spona.institutions import filters
+
+    InstitutionFactory(type=InstitutionType.POLICE, municipality=lead.institution.municipality)
+    offered = reference_choices("institution")
+    with patch.object(filters.cache, "get", wraps=filters.cache.get) as read:
+        with remembering():
+            assert reference_choices("institution") == offered
+            assert reference_choices("institution") == offered
+            with translation.override("en"):
+                latin = reference_choices("institution")
+                assert reference_choices("institution") == latin
+        assert read.call_count == 2
+        assert reference_choices("institution") == offered
+        assert read.call_count == 3

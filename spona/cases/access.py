@@ -26,7 +26,7 @@ from spona.cases.models import (
 )
 from spona.cases.referrals import STEPS, ReferralMove, Side
 from spona.cases.workflow import TRANSITIONS, Decider, Transition
-from spona.core.prepared import Prepared
+from spona.core.prepared import Shaped
 from spona.core.roles import INSTITUTION_WIDE_ROLES, PERSON_ROLES, Role
 from spona.institutions.models import Institution, InstitutionType
 from spona.people.models import Person
@@ -127,23 +127,26 @@ def _keys_by_glass(cases: QuerySet[Case], user: int, now: datetime) -> QuerySet[
     return cases.order_by().values_list("pk", Exists(grants))
 
 
-def _institution_team_keys(user: int, institution: int, now: datetime) -> QuerySet[Case, Any]:
-    return _keys_by_glass(_institution_team(institution, glass_of(user, now)), user, now)
+def _team_keys_of(
+    shape: None, *, acting: int | None, user: int, now: datetime
+) -> QuerySet[Case, Any]:
+    """:func:`team_cases`' keys, each with whether the user holds a live break-glass grant
+    of it, of a user who acts for the institution ``acting`` (``None``: for none)."""
+    return _keys_by_glass(team_of(acting, glass_of(user, now)), user, now)
 
 
-#: Asked on every read-only request that checks a case: compiled once per process.
-_INSTITUTION_TEAM_KEYS = Prepared(_institution_team_keys, 1, 2, timezone.now())
+#: Asked on every read-only request that checks a case: compiled once per process for each
+#: shape (a user who acts for an institution, one who acts for none: break-glass alone).
+_TEAM_KEYS = Shaped(_team_keys_of)
 
 
 @per_request
 def _team_keys(user: User) -> tuple[frozenset[int], frozenset[int]]:
     """The keys of the user's team cases, and of those among them the user opened by
     break-glass, in one query (a read-only request asks both many times)."""
-    now = timezone.now()
-    if user.role in INSTITUTION_WIDE_ROLES and user.institution_id is not None:
-        rows = _INSTITUTION_TEAM_KEYS(user.pk, user.institution_id, now)
-    else:
-        rows = list(_keys_by_glass(team_cases(user), user.pk, now))
+    if user.role not in PERSON_ROLES:
+        return frozenset(), frozenset()
+    rows = _TEAM_KEYS(None, acting=acting_for(user), user=user.pk, now=timezone.now())
     team, glass = set(), set()
     for pk, by_glass in rows:
         team.add(pk)

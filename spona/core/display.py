@@ -25,14 +25,15 @@ _TRANSLATED: list[dict[str | None, dict[Any, Any]]] = []
 
 
 @cache
-def _labeller(field: Field[Any, Any]) -> Callable[[Any], Any]:
+def _labeller(field: Field[Any, Any]) -> Callable[..., Any]:
     """The label of a value of ``field``, from its dict of labels (one per field)."""
     labels = dict(make_hashable(field.flatchoices))
     translated: dict[str | None, dict[Any, Any]] = {}
     _TRANSLATED.append(translated)
 
-    def label(value: Any) -> Any:
-        language = get_language()
+    def label(value: Any, language: str | None = None) -> Any:
+        if language is None:
+            language = get_language()
         shown = translated.get(language)
         if shown is None:
             shown = translated[language] = {
@@ -46,9 +47,11 @@ def _labeller(field: Field[Any, Any]) -> Callable[[Any], Any]:
     return label
 
 
-def label_of(model: type[Model], name: str) -> Callable[[Any], Any]:
+def label_of(model: type[Model], name: str) -> Callable[..., Any]:
     """``get_FOO_display()`` of the model's choice field ``name`` for a value read without
-    its model instance (a row of ``values_list``): the same label, from the same dict."""
+    its model instance (a row of ``values_list``): the same label, from the same dict; called
+    with ``language`` (the current one, asked once by a caller that labels many values), in
+    that language, not asking the current language for each value."""
     return _labeller(model._meta.get_field(name))
 
 

@@ -12,6 +12,7 @@ SQL text, which depends on the models alone, is kept.
 import copy
 from collections.abc import Callable, Hashable, Sequence
 from datetime import UTC, date, datetime, timedelta
+from operator import is_
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -22,13 +23,42 @@ from django.db.models.sql.query import Query
 
 class _Kept:
     """Mixed into a copy of the kept compiler: it answers with the kept SQL and this use's
-    values instead of compiling the query again."""
+    values instead of compiling the query again, and converts the rows of its columns with
+    the converters it found for them the first time on this connection.
+
+    The class made for each prepared query (``Prepared._prepare``) holds its columns
+    (``kept_fields``, the expressions the compiler selects, shared by every copy), whether any
+    is composite, and their converters by connection: the ORM looks each column's converters
+    up again on every read (about five Python calls a column, two hundred for a row with its
+    related rows), though they depend on the columns' fields and the connection alone."""
 
     kept_sql: str
     kept_params: tuple[Any, ...]
+    kept_fields: tuple[Any, ...]
+    kept_composite: bool
+    kept_converters: dict[Any, dict[int, Any]]
+    connection: Any
 
     def as_sql(self, *args: Any, **kwargs: Any) -> tuple[str, tuple[Any, ...]]:
         return self.kept_sql, self.kept_params
+
+    def _kept_columns(self, expressions: Any) -> bool:
+        kept = self.kept_fields
+        return len(expressions) == len(kept) and all(map(is_, expressions, kept))
+
+    def get_converters(self, expressions: Any) -> dict[int, Any]:
+        if not self._kept_columns(expressions):
+            return super().get_converters(expressions)  # type: ignore[misc, no-any-return]
+        converters = self.kept_converters.get(self.connection)
+        if converters is None:
+            converters = super().get_converters(expressions)  # type: ignore[misc]
+            self.kept_converters[self.connection] = converters
+        return converters
+
+    def has_composite_fields(self, expressions: Any) -> bool:
+        if not self._kept_columns(expressions):
+            return super().has_composite_fields(expressions)  # type: ignore[misc, no-any-return]
+        return self.kept_composite
 
 
 class _PreparedQuery(Query):
@@ -148,7 +178,15 @@ class Prepared[M: Model]:
         parameters = _Parameters(compiler.connection, self._samples, others, params, other_params)
         query: _PreparedQuery = queryset.query.chain(klass=_PreparedQuery)  # type: ignore[assignment]
         query.kept = compiler
-        query.kept_class = type(f"Kept{type(compiler).__name__}", (_Kept, type(compiler)), {})
+        fields = tuple(column[0] for column in compiler.select[: compiler.col_count])
+        kept_columns = {
+            "kept_fields": fields,
+            "kept_composite": compiler.has_composite_fields(fields),
+            "kept_converters": {},
+        }
+        query.kept_class = type(
+            f"Kept{type(compiler).__name__}", (_Kept, type(compiler)), kept_columns
+        )
         query.kept_sql = sql
         return queryset, query, parameters
 

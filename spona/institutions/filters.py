@@ -24,6 +24,7 @@ from spona.core.caching import forget
 from spona.core.collation import serbian_sorted
 from spona.core.forms import ManyOptionsSelect
 from spona.institutions.models import Institution, Municipality
+from spona.policy import per_request
 
 CHOICES_SECONDS = 300
 
@@ -43,8 +44,16 @@ def _cache_key(name: str, language: str) -> str:
 
 def reference_choices(name: str) -> list[tuple[int, str]]:
     """(key, label) of every row the ``name`` filter offers, in the Serbian alphabet's order
-    of the page's script."""
-    key = _cache_key(name, get_language())
+    of the page's script (not to be changed: a read-only request shares one list)."""
+    return _choices_in(name, get_language())
+
+
+@per_request
+def _choices_in(name: str, language: str) -> list[tuple[int, str]]:
+    """:func:`reference_choices` in ``language``, from the cache once per read-only request
+    (``per_request``): the case page offers the institutions twice, each a round trip to the
+    cache and the list unpickled anew."""
+    key = _cache_key(name, language)
     choices: list[tuple[int, str]] | None = cache.get(key)
     if choices is None:
         choices = [(row.pk, str(row)) for row in serbian_sorted(_offered(name), str)]

@@ -58,11 +58,13 @@ class InstitutionType(models.TextChoices):
     NATIONAL_CENTRE = "national_centre", _("Centre for Human Trafficking Victims Protection")
 
 
-def name_shown(name: str) -> str:
+def name_shown(name: str, language: str | None = None) -> str:
     """An institution's name in the page's script: names are kept as written (Cyrillic, as the
     register has them) and shown in Latin on Latin and English pages (transliterated only
-    then)."""
-    return name if get_language() == "sr" else to_latin(name)
+    then). ``language``: the current one, asked once by a caller that shows many names."""
+    if language is None:
+        language = get_language()
+    return name if language == "sr" else to_latin(name)
 
 
 class Institution(VersionedModel):

@@ -39,9 +39,10 @@ class CatalogueError(ValueError):
         self.errors = errors
 
 
-def localized(text: Mapping[str, str]) -> str:
-    """A catalogue text in the active language; Serbian Latin is made from the Cyrillic."""
-    language = get_language() or "sr"
+def localized(text: Mapping[str, str], language: str | None = None) -> str:
+    """A catalogue text in the active language (``language``: the active one, asked once by
+    a caller that localizes many texts); Serbian Latin is made from the Cyrillic."""
+    language = language or get_language() or "sr"
     if language == "en":
         return text.get("en") or text.get("sr", "")
     serbian = text.get("sr") or text.get("en", "")

@@ -8,6 +8,7 @@ from typing import Any, cast
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
@@ -268,11 +269,13 @@ def warning_signs(institution_type: str) -> list[tuple[str, str]]:
     default list), as (code, text) in the active language; none without a catalogue."""
     signs = _active_warning_signs()
     listed = signs.get(institution_type) or signs.get("default", [])
-    return [(sign["code"], localized(sign["text"])) for sign in listed]
+    language = get_language()
+    return [(sign["code"], localized(sign["text"], language)) for sign in listed]
 
 
 def warning_sign_texts(codes: list[str]) -> list[str]:
     """The texts of recorded warning signs, from the active catalogue (codes are kept)."""
     signs = _active_warning_signs()
-    texts = {s["code"]: localized(s["text"]) for listed in signs.values() for s in listed}
+    language = get_language()
+    texts = {s["code"]: localized(s["text"], language) for listed in signs.values() for s in listed}
     return [texts.get(code, code) for code in codes]

@@ -7,16 +7,15 @@ template's (``tests/test_case_page.py``)."""
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django import template
+from django.db.models import Model
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
-from django.utils.dateformat import format as date_format
-from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import localtime
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from spona.accounts.models import User
 from spona.cases.models import CaseEvent, CaseEventKind, Consent, Referral
@@ -24,6 +23,7 @@ from spona.cases.referrals import ReferralStep
 from spona.cases.selectors import TimelineEntry
 from spona.core.display import label_of
 from spona.core.markup import escaped
+from spona.core.moments import writer
 from spona.institutions.models import name_shown
 
 register = template.Library()
@@ -32,8 +32,14 @@ register = template.Library()
 def _short_datetime() -> Callable[[datetime], str]:
     """``{{ moment|date:"SHORT_DATETIME_FORMAT" }}`` in local time, the page's format looked up
     once for all its rows (the filter looks it up for each, through the language)."""
-    pattern = get_format("SHORT_DATETIME_FORMAT")
-    return lambda moment: date_format(localtime(moment), pattern)
+    return writer("SHORT_DATETIME_FORMAT")
+
+
+def _labels(model: type[Model], *names: str) -> tuple[Callable[[str], str], ...]:
+    """The labels of the model's choice fields ``names`` (``get_FOO_display()``) in the current
+    language, asked once for all the rows a tag writes, not for each label."""
+    language = get_language()
+    return tuple(partial(label_of(model, name), language=language) for name in names)
 
 
 @register.simple_tag
@@ -41,10 +47,12 @@ def timeline_items(timeline: list[TimelineEntry]) -> SafeString:
     """The ``<li>`` of each entry: when, what, its detail (a link to what it concerns), and
     who (the actor's institution and role, or the system). Every value is escaped as
     ``format_html`` escapes it (``escaped``), without its wrappers: a page has dozens."""
+    (kind,), (role,) = _labels(CaseEvent, "kind"), _labels(User, "role")
     labels = _Labels(
         when=_short_datetime(),
-        kind=label_of(CaseEvent, "kind"),
-        role=label_of(User, "role"),
+        kind=kind,
+        role=role,
+        name=partial(name_shown, language=get_language()),
         system=escaped(gettext("the system")),
     )
     return mark_safe("".join(_item(entry, labels) for entry in timeline))  # noqa: S308 - escaped
@@ -52,11 +60,13 @@ def timeline_items(timeline: list[TimelineEntry]) -> SafeString:
 
 @dataclass(frozen=True)
 class _Labels:
-    """How the timeline names a moment, a kind of event and a role, and the system."""
+    """How the timeline names a moment, a kind of event, a role and an institution (its name
+    in the page's script), and the system."""
 
     when: Callable[[datetime], str]
     kind: Callable[[str], str]
     role: Callable[[str], str]
+    name: Callable[[str], str]
     system: str
 
 
@@ -69,7 +79,7 @@ def _item(entry: TimelineEntry, labels: _Labels) -> str:
     if entry.role is None:
         who = labels.system
     elif entry.institution is not None:
-        who = f"{escaped(name_shown(entry.institution))}, {escaped(labels.role(entry.role))}"
+        who = f"{escaped(labels.name(entry.institution))}, {escaped(labels.role(entry.role))}"
     else:
         who = escaped(labels.role(entry.role))
     alert = ' class="alert"' if entry.kind == CaseEventKind.BREAK_GLASS else ""
@@ -90,7 +100,8 @@ def consent_rows(context: template.Context, consents: Iterable[Consent]) -> Safe
     )
     csrf = escaped(CsrfTokenNode().render(context))
     when = _short_datetime()
-    rows = [_consent_row(consent, withdraw, csrf, when) for consent in consents]
+    labels = _labels(Consent, "institution_type", "category", "method")
+    rows = [_consent_row(consent, withdraw, csrf, when, labels) for consent in consents]
     if not rows:
         none = gettext("No consent recorded: only your institution sees the person.")
         return format_html('<tr><td colspan="6">{}</td></tr>', none)
@@ -102,8 +113,10 @@ def _consent_row(
     withdraw: tuple[str, str, str],
     csrf: str,
     when: Callable[[datetime], str],
+    labels: tuple[Callable[[str], str], ...],
 ) -> str:
-    """One consent's row; ``withdraw`` (the form's three texts) and ``csrf`` escaped."""
+    """One consent's row; ``withdraw`` (the form's three texts) and ``csrf`` escaped;
+    ``labels``: of its institution type, category and method."""
     form = ""
     if not consent.withdrawn_at:
         action = escaped(reverse("cases:consent_withdraw", args=[consent.pk]))
@@ -113,10 +126,11 @@ def _consent_row(
             f'<button type="submit" class="danger">{withdraw[2]}</button></form></details>'
         )
     withdrawn = escaped(when(consent.withdrawn_at)) if consent.withdrawn_at else "—"
+    institution_type, category, method = labels
     return (
-        f"<tr><td>{escaped(consent.get_institution_type_display())}</td>"
-        f"<td>{escaped(consent.get_category_display())}</td>"
-        f"<td>{escaped(consent.get_method_display())}</td>"
+        f"<tr><td>{escaped(institution_type(consent.institution_type))}</td>"
+        f"<td>{escaped(category(consent.category))}</td>"
+        f"<td>{escaped(method(consent.method))}</td>"
         f"<td>{escaped(when(consent.given_at))}</td><td>{withdrawn}</td>\n"
         f"      <td>{form}</td></tr>\n    "
     )
@@ -155,10 +169,24 @@ def referral_rows(
         complete=escaped(gettext("Mark completed")),
     )
     csrf = escaped(CsrfTokenNode().render(context))
-    when = _short_datetime()
-    return mark_safe(  # noqa: S308 - every value escaped
-        "".join(_referral_row(r, steps, texts, csrf, when) for r, steps in referrals)
+    shown = _Shown(
+        when=_short_datetime(),
+        name=partial(name_shown, language=get_language()),
+        labels=_labels(Referral, "urgency", "status"),
     )
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(_referral_row(r, steps, texts, csrf, shown) for r, steps in referrals)
+    )
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """How a referral's row writes its moments, its institutions' names and the labels of
+    its urgency and status, in the page's language asked once."""
+
+    when: Callable[[datetime], str]
+    name: Callable[[str], str]
+    labels: tuple[Callable[[str], str], ...]
 
 
 def _referral_row(
@@ -166,17 +194,18 @@ def _referral_row(
     steps: list[ReferralStep],
     texts: _StepTexts,
     csrf: str,
-    when: Callable[[datetime], str],
+    shown: _Shown,
 ) -> str:
     """One referral's row; ``texts`` (the forms' translated texts) and ``csrf`` escaped."""
     declined = f": {escaped(referral.decline_reason)}" if referral.decline_reason else ""
     forms = "".join(_step_form(referral, step, texts, csrf) for step in steps)
+    when, (urgency, status) = shown.when, shown.labels
     return (
-        f"<tr><td>{escaped(referral.from_institution)}</td>"
-        f"<td>{escaped(referral.to_institution)}</td>"
-        f"<td>{escaped(referral.reason_text)} · {escaped(referral.get_urgency_display())}</td>"
+        f"<tr><td>{escaped(shown.name(referral.from_institution.name))}</td>"
+        f"<td>{escaped(shown.name(referral.to_institution.name))}</td>"
+        f"<td>{escaped(referral.reason_text)} · {escaped(urgency(referral.urgency))}</td>"
         f"<td>{escaped(when(referral.sent_at))}</td><td>{escaped(when(referral.due_at))}</td>"
-        f"<td>{escaped(referral.get_status_display())}{declined}</td>\n"
+        f"<td>{escaped(status(referral.status))}{declined}</td>\n"
         f'    <td class="actions">{forms}</td></tr>'
     )
 

@@ -9,9 +9,10 @@ from functools import lru_cache
 from typing import Any
 
 from django import forms, template
+from django.core.signals import setting_changed
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 
 from spona.core.forms import KeptWhenEmpty
 
@@ -134,14 +135,33 @@ def _field_look(form: forms.BaseForm, name: str, field: forms.Field) -> tuple[An
 
 _PLAIN = frozenset({str, int})
 
+#: the kinds of Django's lazy translations of a fixed text (``gettext_lazy``, ``pgettext_lazy``;
+#: made of a name, not a literal, which the catalogues would take for a text to translate)
+_NO_TEXT = ""
+_TRANSLATED = frozenset({type(gettext_lazy(_NO_TEXT)), type(pgettext_lazy(_NO_TEXT, _NO_TEXT))})
+
 
 def _text(value: Any) -> Any:
-    """A key's part as it is shown: an exact ``str`` or ``int`` as it is, anything else (a
-    lazy translation, a safe string, a choice value) as its plain text and its kind, so
-    that a safe label is never taken for an equal plain one."""
-    if type(value) in _PLAIN or value is None:
+    """A key's part as it is shown: an exact ``str`` or ``int`` as it is; a lazy translation
+    of a fixed text as its kind and what it translates (the look holds the language, and a
+    translation changes only with the catalogues: ``_forget_kept``), not translated for every
+    look, about fifteen Python calls a label or help text; anything else (a safe string, a
+    choice value, another lazy text) as its plain text and its kind, so that a safe label is
+    never taken for an equal plain one."""
+    kind = type(value)
+    if kind in _PLAIN or value is None:
         return value
-    return (type(value).__qualname__, str.__str__(str(value)))
+    if kind in _TRANSLATED and not value._kw:
+        return (kind, value._args)
+    return (kind.__qualname__, str.__str__(str(value)))
+
+
+def _forget_kept(*, setting: str, **kwargs: Any) -> None:
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
+        _kept.cache_clear()
+
+
+setting_changed.connect(_forget_kept)
 
 
 def _written(form: Any) -> SafeString:

@@ -1,0 +1,54 @@
+"""Moments written for a page's many rows (``spona.core.moments``) are what the ``date``
+filter writes of them in local time, in every language, format and time zone, across the
+changes of daylight saving time; a format the writer does not write from the fields alone
+is written by Django's code."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.template import Context, Template
+from django.utils import timezone, translation
+from django.utils.formats import get_format
+
+from spona.core.moments import _template, writer
+
+#: every hour around the changes of daylight saving time in Belgrade, midnight and noon, one
+#: early year (four digits with zeros), and a minute and second each side of a boundary
+MOMENTS = [
+    *(datetime(2026, 3, 29, 0, 0, tzinfo=UTC) + timedelta(minutes=37 * i) for i in range(12)),
+    *(datetime(2026, 10, 25, 0, 0, tzinfo=UTC) + timedelta(minutes=41 * i) for i in range(12)),
+    datetime(2026, 12, 31, 23, 0, tzinfo=UTC),
+    datetime(2027, 1, 1, 11, 0, 59, tzinfo=UTC),
+    datetime(999, 6, 5, 4, 3, 2, tzinfo=UTC),
+]
+FORMATS = [
+    "SHORT_DATETIME_FORMAT",
+    "DATETIME_FORMAT",
+    "DATE_FORMAT",
+    "SHORT_DATE_FORMAT",
+    "d.m.Y H:i:s",
+    "j/n/Y G %",
+    r"\Y Y",
+    "P",
+]
+
+
+@pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])
+@pytest.mark.parametrize("zone", ["Europe/Belgrade", "America/New_York", "UTC"])
+def test_a_writer_writes_what_the_date_filter_writes(language: str, zone: str) -> None:
+    filtered = Template("{{ moment|date:format }}")
+    with translation.override(language), timezone.override(zone):
+        for format_name in FORMATS:
+            write = writer(format_name)
+            for moment in MOMENTS:
+                expected = filtered.render(Context({"moment": moment, "format": format_name}))
+                assert write(moment) == expected, (format_name, moment)
+
+
+def test_the_serbian_short_format_is_written_from_the_fields() -> None:
+    """The case page's format on Serbian pages is not handed back to Django's code."""
+    for language in ("sr", "sr-latn"):
+        with translation.override(language):
+            assert _template(get_format("SHORT_DATETIME_FORMAT")) is not None
+    assert _template("P") is None
+    assert _template(r"\Y") is None
