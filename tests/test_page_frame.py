@@ -6,12 +6,15 @@ crosses languages, script prefixes or users' permissions (docs/performance.md, h
 from collections.abc import Callable
 
 import pytest
+from django.http import HttpResponse
 from django.template import Context, Template
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import set_script_prefix
 from django.utils import translation
+from django.utils.functional import LazyObject
 
 from spona.accounts.access import MANAGE_USERS
+from spona.accounts.middleware import SignedInUserMiddleware
 from spona.accounts.models import Role, User
 from spona.core.phases import Phase, tools_by_phase, tools_for
 from spona.core.templatetags.spona_layout import kept_per_language
@@ -165,3 +168,26 @@ def test_a_kept_fragment_is_written_per_language_prefix_and_arguments() -> None:
     finally:
         set_script_prefix("/")
     assert calls == [True, False, True, True]
+
+
+def test_the_request_user_is_read_at_once_and_as_strictly(make_user: Callable[..., User]) -> None:
+    """``SignedInUserMiddleware`` gives a view the user itself, not a lazy object (h18floor),
+    read as Django reads it: a session whose account's sessions were ended is anonymous at its
+    next request."""
+    user = make_user(Role.CASE_MANAGER)
+    client = Client()
+    client.force_login(user)
+    seen = []
+    for ended in (False, True):
+        if ended:
+            User.objects.filter(pk=user.pk).update(session_generation=5)
+        request = RequestFactory().get("/")
+        request.session = client.session
+        SignedInUserMiddleware(lambda request: HttpResponse()).process_request(request)
+        seen.append(request.user)
+
+    assert not any(isinstance(found, LazyObject) for found in seen)
+    assert seen[0] == user
+    assert seen[0].is_authenticated
+    assert not seen[1].is_authenticated
+    assert client.get("/").status_code == 302  # the ended session is asked to sign in again
