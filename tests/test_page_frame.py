@@ -191,3 +191,15 @@ def test_the_request_user_is_read_at_once_and_as_strictly(make_user: Callable[..
     assert seen[0].is_authenticated
     assert not seen[1].is_authenticated
     assert client.get("/").status_code == 302  # the ended session is asked to sign in again
+
+
+def test_the_phases_navigation_lists_every_phase_whatever_the_page_names_phases(
+    make_user: Callable[..., User],
+) -> None:
+    """A view's own ``phases`` (who does what, the convening form: the response's four) no longer
+    takes the place of the navigation's: every page lists every phase."""
+    context = _context(make_user(Role.CASE_MANAGER), None, 0, "t")
+    context["phases"] = [("prevention", "Prevention")]
+    written = Template(_FRAME_TAGS).render(Context(context))
+    for phase in Phase:
+        assert f'href="/phase/{phase.value}/"' in written
