@@ -114,7 +114,7 @@ MIDDLEWARE = [
     "spona.core.middleware.SerbianLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "spona.accounts.middleware.SignedInUserMiddleware",  # Django's, the user read at once
     "spona.policy.RequestMemoMiddleware",
     "spona.audit.middleware.AuditContextMiddleware",
     "spona.accounts.middleware.PasswordChangeRequiredMiddleware",

@@ -190,3 +190,36 @@ def test_finding_09_events_hashed_before_the_change_still_verify() -> None:
     )
     report = audit_chain_verify()
     assert (report.ok, report.broken_at, report.reason) == (False, 4, "hash version lowered")
+
+
+def test_an_event_is_stored_as_the_orms_insert_stores_it(make_user) -> None:
+    """The append writes its ``INSERT`` once per process (h18floor), each value made ready by
+    its field: every column read back is the event's, as an event saved by the ORM reads back,
+    and the chain verifies (the hash covers every stored column)."""
+    from spona.audit.context import AuditContext, acting
+
+    user = make_user(Role.CASE_MANAGER)
+    details = {"listed": {"cases": ["К-1", "C-2"]}, "n": 1.5, "empty": None, "quote": "'\"%s"}
+    with acting(AuditContext(user=user, client_address="2001:db8::1", channel="api")):
+        written = [
+            audit(AuditAction.READ, user, purpose="ćirilica: провера", details=details),
+            audit(AuditAction.EXPORT, details={}, username="someone"),
+        ]
+    with acting(AuditContext(client_address="192.0.2.7")):
+        written.append(audit(AuditAction.SIGN_IN_FAILED, username="who?"))
+    fields = [field.attname for field in AuditEvent._meta.concrete_fields]
+    _drop_trigger()  # to take the ORM's copies out again
+    for event in written:
+        stored = AuditEvent.objects.get(pk=event.pk)
+        assert not event._state.adding
+        assert [getattr(stored, f) for f in fields] == [getattr(event, f) for f in fields]
+        # an event stored through the ORM reads back the same, column by column
+        again = AuditEvent(**{f: getattr(event, f) for f in fields})
+        again.pk, again.seq, again.hash = None, event.seq + 1000, "f" * 64
+        again.save(force_insert=True)
+        reread = AuditEvent.objects.get(pk=again.pk)
+        assert [getattr(reread, f) for f in fields if f not in {"id", "seq", "hash"}] == [
+            getattr(stored, f) for f in fields if f not in {"id", "seq", "hash"}
+        ]
+        AuditEvent.objects.filter(pk=again.pk)._raw_delete(AuditEvent.objects.db)
+    assert audit_chain_verify().ok

@@ -342,3 +342,24 @@ def test_a_phase_of_the_tools_is_written_as_the_template_wrote_it(language, make
                 for shown in [tools, tools[:1]]:
                     context = Context({"phase": phase, "phase_tools": shown})
                     assert new.render(context) == old.render(context)
+
+
+@pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])
+def test_an_items_urgency_and_order_are_the_urgency_enums(language) -> None:
+    """``Item.urgency_label`` and ``Item.sort_key`` read the urgencies from dicts made once
+    (h18floor): the same label and order as asking ``Urgency`` itself."""
+    now = timezone.now()
+    dues = [None, now - timedelta(hours=1), now + timedelta(hours=1), now.date()]
+    items = [
+        Item(code="X", text="", url="", due=due, urgency=urgency)
+        for due in dues
+        for urgency in [*Urgency.values, "", "unknown"]
+    ]
+    with translation.override(language):
+        for item in items:
+            known = item.urgency in Urgency.values
+            assert item.urgency_label == (str(Urgency(item.urgency).label) if known else "")
+            order = {Urgency.IMMEDIATE: 0, Urgency.URGENT: 1, Urgency.NORMAL: 2}
+            assert item.sort_key()[2] == (order[Urgency(item.urgency)] if known else 3)
+    section = Section(key="k", title="t", count=len(items), items=items)
+    assert section.sort_key() == (0, sorted(items, key=Item.sort_key)[0].sort_key()[1])

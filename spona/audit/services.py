@@ -2,6 +2,7 @@
 ``audit``; sign-ins are audited by ``spona.accounts.services``."""
 
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any, Protocol, runtime_checkable
 
 from django.db import connection, models, transaction
@@ -128,4 +129,32 @@ def _append(event: AuditEvent) -> None:
     event.prev_hash = last_hash if last_hash is not None else GENESIS_HASH
     event.hash_version = HASH_VERSION
     event.hash = event.compute_hash()
-    event.save(force_insert=True)
+    _insert(event)
+
+
+@cache
+def _insert_sql(vendor: str) -> str:
+    """The ``INSERT`` of one event, every stored column (the primary key is taken under the
+    lock, before), quoted for the database's vendor."""
+    quote = connection.ops.quote_name
+    fields = AuditEvent._meta.concrete_fields
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    places = ", ".join(["%s"] * len(fields))
+    table = quote(AuditEvent._meta.db_table)
+    return f"INSERT INTO {table} ({columns}) VALUES ({places})"  # noqa: S608 - the model's names
+
+
+def _insert(event: AuditEvent) -> None:
+    """Store a new ``event`` as ``save(force_insert=True)`` would, in one statement written
+    once per process: each value made ready by its own field, as the ORM makes it. The ORM's
+    save (its signals, its insert query built and compiled anew) was about 500 Python calls on
+    every audited request. An event is only ever inserted; ``AuditEvent.save`` still refuses
+    a change."""
+    values = [
+        field.get_db_prep_save(getattr(event, field.attname), connection)
+        for field in AuditEvent._meta.concrete_fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(connection.vendor), values)
+    event._state.adding = False
+    event._state.db = connection.alias

@@ -15,6 +15,7 @@ from spona.cases.selectors import (
 )
 from spona.core.phases import Phase, Tool, offer
 from spona.core.roles import INSTITUTION_WIDE_ROLES
+from spona.core.templatetags.spona_layout import link
 from spona.core.work import Figure, Item, Section, provide, summarise
 from spona.institutions.models import Institution, InstitutionType
 
@@ -72,7 +73,7 @@ def _to_answer(user: User) -> Section | None:
         count=count,
         overdue_count=overdue,
         items=[_referral_item(r, r.from_institution) for r in shown],
-        url=reverse("cases:case_list"),
+        url=link("cases:case_list"),
         empty=_("No referral waits for your institution's answer."),
     )
 
@@ -88,7 +89,7 @@ def _unanswered(user: User) -> Section | None:
         count=count,
         overdue_count=overdue,
         items=[_referral_item(r, r.to_institution) for r in shown],
-        url=reverse("cases:case_list"),
+        url=link("cases:case_list"),
         empty=_("Every referral your institution sent has been answered."),
     )
 

@@ -14,6 +14,7 @@ from spona.conferences.access import CONFERENCE_CONVENE, CONFERENCE_VIEW, TASK_V
 from spona.conferences.selectors import case_conferences, open_tasks, overdue_tasks_count
 from spona.core.phases import Phase, Tool, offer
 from spona.core.roles import TASK_ROLES
+from spona.core.templatetags.spona_layout import link
 from spona.core.work import Figure, Item, Section, provide, summarise
 from spona.policy import can
 
@@ -71,7 +72,7 @@ def _my_tasks(user: User) -> Section | None:
             )
             for task in shown
         ],
-        url=reverse("conferences:task_list"),
+        url=link("conferences:task_list"),
         empty=_("No open task. Tasks agreed at a conference appear here until they are done."),
     )
 

@@ -36,8 +36,11 @@ RESPONSE_PHASES: tuple[Phase, ...] = (
 RESPONSE_PHASE_CHOICES = [(phase.value, phase.label) for phase in RESPONSE_PHASES]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Tool:
+    """A page an app offers to a phase; each is declared once, and is known (compared and
+    hashed) as that one object, so that a page's tools can key what is kept of them."""
+
     phase: Phase
     url_name: str
     title: Promise
@@ -56,3 +59,11 @@ def offer(*tools: Tool) -> None:
 def tools_for(user: object, phase: Phase) -> list[Tool]:
     """The tools of ``phase`` this user may use."""
     return [tool for tool in _TOOLS if tool.phase == phase and can(user, tool.permission)]
+
+
+def tools_by_phase(user: object) -> tuple[tuple[Phase, tuple[Tool, ...]], ...]:
+    """The tools this user may use, by phase, in the phases' order; phases without any left
+    out (the home page's list)."""
+    allowed = [tool for tool in _TOOLS if can(user, tool.permission)]
+    by_phase = ((phase, tuple(t for t in allowed if t.phase == phase)) for phase in Phase)
+    return tuple((phase, tools) for phase, tools in by_phase if tools)

@@ -13,6 +13,7 @@ Items name things by code, never by a person's name: the home page is seen over 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
+from functools import cached_property
 from typing import Any, cast
 
 from django.db.models import Count, Model, Q, QuerySet, Window
@@ -25,7 +26,11 @@ from spona.core.urgency import Urgency
 #: How many items a section shows; the count says how many there are in all.
 SHOWN = 5
 
-_URGENCY_ORDER = {Urgency.IMMEDIATE: 0, Urgency.URGENT: 1, Urgency.NORMAL: 2}
+_URGENCY_ORDER: dict[str, int] = {Urgency.IMMEDIATE: 0, Urgency.URGENT: 1, Urgency.NORMAL: 2}
+#: An urgency's label by its value: ``Urgency.values`` and ``Urgency(value)`` build a list and
+#: look the member up anew on each call (about 20 Python calls), and a page of items asks
+#: each item's urgency several times while sorting and writing it.
+_URGENCY_LABELS = dict(Urgency.choices)
 
 
 @dataclass(frozen=True)
@@ -38,9 +43,10 @@ class Item:
     due: datetime | date | None = None
     urgency: str = ""
 
-    @property
+    @cached_property
     def due_at(self) -> datetime | None:
-        """The due time as a moment (a due date ends at the end of that day)."""
+        """The due time as a moment (a due date ends at the end of that day); worked out once
+        per item, which is sorted and written by it several times."""
         if self.due is None or isinstance(self.due, datetime):
             return self.due
         return timezone.make_aware(datetime.combine(self.due, time.max))
@@ -60,14 +66,15 @@ class Item:
 
     @property
     def urgency_label(self) -> str:
-        return str(Urgency(self.urgency).label) if self.urgency in Urgency.values else ""
+        label = _URGENCY_LABELS.get(self.urgency)
+        return "" if label is None else str(label)
 
     def sort_key(self) -> tuple[int, datetime, int]:
         """Overdue first, then the soonest due, then the most urgent."""
         return (
             0 if self.overdue else 1,
             self.due_at or _NEVER,
-            _URGENCY_ORDER.get(Urgency(self.urgency), 3) if self.urgency in Urgency.values else 3,
+            _URGENCY_ORDER.get(self.urgency, 3),
         )
 
 
@@ -89,8 +96,7 @@ class Section:
     figures: Sequence[tuple[Promise | str, str]] = ()
 
     def sort_key(self) -> tuple[int, datetime]:
-        items = sorted(self.items, key=Item.sort_key)
-        first = items[0].sort_key() if items else None
+        first = min(map(Item.sort_key, self.items), default=None)
         if self.overdue_count or (first and first[0] == 0):
             return (0, first[1] if first else timezone.now())
         if first is not None:

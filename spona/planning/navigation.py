@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import Role, User
 from spona.core.phases import Phase, Tool, offer
+from spona.core.templatetags.spona_layout import link
 from spona.core.work import Item, Section, provide
 from spona.planning.access import PLAN_VIEW
 from spona.planning.selectors import overdue_for
@@ -53,7 +54,7 @@ def _overdue_activities(user: User) -> Section | None:
             )
             for activity in due
         ],
-        url=reverse("planning:action_plan") if user.role == Role.COORDINATOR else "",
+        url=link("planning:action_plan") if user.role == Role.COORDINATOR else "",
         empty=_("No activity of the action plan is overdue."),
     )
 

@@ -11,6 +11,7 @@ from spona.cases.models import Case
 from spona.cases.panels import Panel, add_panel
 from spona.core.phases import Phase, Tool, offer
 from spona.core.roles import Role
+from spona.core.templatetags.spona_layout import link
 from spona.core.work import Item, Section, provide
 from spona.plans.access import LEAD_ROLES, PLAN_DRAFT, PLAN_VIEW
 from spona.plans.selectors import case_plans, reviews_due_first
@@ -65,7 +66,7 @@ def _reviews_due(user: User) -> Section | None:
             )
             for review in shown
         ],
-        url=reverse("plans:plan_list"),
+        url=link("plans:plan_list"),
         empty=_("No plan review is due. A review falls due three months after approval."),
     )
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from spona.accounts.models import User
 from spona.core.phases import Phase, Tool, offer
 from spona.core.roles import PERSON_ROLES
+from spona.core.templatetags.spona_layout import link
 from spona.core.work import Item, Section, provide
 from spona.institutions.access import VIEW_DIRECTORY
 from spona.policy import can
@@ -56,7 +57,7 @@ def _steps_overdue(user: User) -> Section | None:
             )
             for step in steps_shown(user=user, steps=overdue)
         ],
-        url=reverse("screening:overdue") if can(user, PROTOCOL_OVERSEE) else "",
+        url=link("screening:overdue") if can(user, PROTOCOL_OVERSEE) else "",
         empty=_("No protocol step is overdue."),
     )
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
 from spona.core.phases import Phase, Tool, offer
+from spona.core.templatetags.spona_layout import link
 from spona.core.work import Figure, Item, Section, provide, summarise
 from spona.policy import can
 from spona.signals.access import SIGNAL_TRIAGE, SIGNAL_VIEW
@@ -42,7 +43,7 @@ def _to_triage(user: User) -> Section | None:
             )
             for signal in shown
         ],
-        url=reverse("signals:signal_list"),
+        url=link("signals:signal_list"),
         empty=_("No signal waits for triage. New signals from your municipality appear here."),
     )
 

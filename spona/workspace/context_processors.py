@@ -4,17 +4,16 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from spona.accounts.access import MANAGE_USERS
-from spona.core.phases import Phase
 from spona.inbox.selectors import unread_count
 from spona.institutions.access import MANAGE_INSTITUTIONS
 from spona.policy import can
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The phase navigation and the administration links this user may use."""
+    """What every page's frame asks: the administration links this user may use, the demo
+    mark and the unread count (the phases' navigation is ``{% phase_nav %}``'s)."""
     user = getattr(request, "user", None)
     return {
-        "phases": Phase.choices,
         "may_manage_users": can(user, MANAGE_USERS),
         "may_manage_institutions": can(user, MANAGE_INSTITUTIONS),
         "demo_mode": settings.DEMO,

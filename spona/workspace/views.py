@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.accounts.models import User
 from spona.core import numbers
-from spona.core.phases import Phase, tools_for
+from spona.core.phases import Phase, tools_by_phase, tools_for
 from spona.core.roles import Role
 from spona.core.work import Section, figures_for, sections_for
 from spona.disclosure import protect_vector, shown
@@ -47,12 +47,11 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     summary = municipality_summary(user)
     if summary is not None:  # after the sections with work waiting, before the empty ones
         sections = sorted([*sections, summary], key=Section.sort_key)
-    tools = [(phase, tools_for(user, phase)) for phase in Phase]
     context = {
         "sections": sections,
         "waiting": sum(section.count for section in sections),
         "overdue": sum(section.overdue_count for section in sections),
-        "tools": [(phase, phase_tools) for phase, phase_tools in tools if phase_tools],
+        "tools": tools_by_phase(user),
         "may_raise_signal": can(user, SIGNAL_RAISE),
     }
     return render(request, "workspace/home.html", context)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext, ngettext
 
 from spona.core.markup import escaped
 from spona.core.phases import Phase, Tool
-from spona.core.templatetags.spona_layout import link
+from spona.core.templatetags.spona_layout import kept_per_language, link
 from spona.core.work import Item, Section
 
 register = template.Library()
@@ -72,6 +72,19 @@ def phase_tools(phase: Phase, tools: list[Tool]) -> SafeString:
     return mark_safe(  # noqa: S308 - every value escaped
         f'<li><a href="{phase_link}">{escaped(phase.label)}</a>: {links}</li>'
     )
+
+
+@kept_per_language
+def _tools_written(tools: tuple[tuple[Phase, tuple[Tool, ...]], ...]) -> str:
+    lines = "".join(f"\n    {phase_tools(phase, list(shown))}\n  " for phase, shown in tools)
+    return f"\n  {lines}\n"
+
+
+@register.simple_tag
+def tools_list(tools: tuple[tuple[Phase, tuple[Tool, ...]], ...]) -> SafeString:
+    """The home page's tools, a line per phase (``tools_by_phase``): the same for every user
+    allowed the same tools, so kept per language (``kept_per_language``)."""
+    return mark_safe(_tools_written(tools))  # noqa: S308 - every value escaped (phase_tools)
 
 
 def work_item(item: Item) -> SafeString:
