@@ -8,7 +8,7 @@ other value is a Fernet token (docs/decisions.md, "Empty encrypted values stored
 import hashlib
 import hmac
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from cryptography.fernet import InvalidToken, MultiFernet
@@ -50,6 +50,14 @@ def decrypter() -> Callable[[str], str]:
         return opener.decrypt(token.encode()).decode() if token else ""
 
     return opened
+
+
+def decrypt_all(tokens: Sequence[str]) -> list[str]:
+    """``decrypt`` of each token, for opening many at once (the batch duplicate scan: a
+    chunk's some 7,000): the keys looked up once and the AES work of all of them done in
+    one call (``FernetOpener.decrypt_all``)."""
+    opener = fernet_opener(tuple(settings.FIELD_ENCRYPTION_KEYS))
+    return [text.decode() for text in opener.decrypt_all([token.encode() for token in tokens])]
 
 
 def blind_index(value: str) -> str:

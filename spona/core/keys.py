@@ -5,6 +5,7 @@ import binascii
 import hmac
 import secrets
 import threading
+from collections.abc import Sequence
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -63,15 +64,7 @@ class FernetOpener:
         return contexts
 
     def decrypt(self, token: bytes) -> bytes:
-        if not isinstance(token, bytes):
-            raise TypeError("token must be bytes")
-        try:
-            data = binascii.a2b_base64(token.translate(_URLSAFE))
-        except binascii.Error:
-            raise InvalidToken from None
-        if len(data) < _MIN_TOKEN or data[0] != 0x80 or (len(data) - _MIN_TOKEN) % 16:
-            raise InvalidToken
-        signed, signature = data[:-32], data[-32:]
+        signed, signature = _read(token)
         for signing, blocks in self._contexts():
             if hmac.compare_digest(hmac.digest(signing, signed, "sha256"), signature):
                 ciphertext = signed[25:]
@@ -83,6 +76,60 @@ class FernetOpener:
                 # as MultiFernet: a key whose MAC matched but whose padding did not is
                 # not this token's key; try the next
         raise InvalidToken
+
+    def decrypt_all(self, tokens: Sequence[bytes]) -> list[bytes]:
+        """``decrypt`` of each token (``b""`` for ``b""``), with the AES work of all of them
+        done in one call per key: what is left for each is its signature checked and its
+        padding taken off. CBC undone over all at once: each token's ciphertext blocks are
+        joined, decrypted together (ECB: block by block, so one call is the calls of each),
+        and XOR-ed with the same tokens' blocks one before (their IVs first). The checks
+        and their order are ``decrypt``'s: nothing is decrypted whose signature no key
+        made; a token whose padding does not hold under the key that signed it goes to
+        ``decrypt`` (the next key, or ``InvalidToken``). The batch duplicate scan opens
+        some 7,000 tokens a chunk."""
+        opened = [b""] * len(tokens)
+        signed_by: list[list[tuple[int, bytes, bytes]]] = [[] for _ in self._keys]
+        for i, token in enumerate(tokens):
+            if token:
+                at, ciphertext, before = self._signed(token)
+                signed_by[at].append((i, ciphertext, before))
+        for (_signing, blocks), signed in zip(self._contexts(), signed_by, strict=True):
+            if not signed:
+                continue
+            ciphertext = b"".join(text for _i, text, _chain in signed)
+            chains = int.from_bytes(b"".join(chain for _i, _text, chain in signed))
+            decrypted = int.from_bytes(blocks.update(ciphertext))
+            chained = (decrypted ^ chains).to_bytes(len(ciphertext))
+            end = 0
+            for i, text, _chain in signed:
+                start, end = end, end + len(text)
+                padded = chained[start:end]
+                pad = padded[-1]
+                good = 1 <= pad <= 16 and padded.endswith(_PADDING[pad])
+                opened[i] = padded[:-pad] if good else self.decrypt(tokens[i])
+        return opened
+
+    def _signed(self, token: bytes) -> tuple[int, bytes, bytes]:
+        """The index of the first key whose signature the token bears, its ciphertext, and
+        the blocks its CBC chains each block to (the IV, then all but the last)."""
+        signed, signature = _read(token)
+        for at, (signing, _key) in enumerate(self._keys):
+            if hmac.compare_digest(hmac.digest(signing, signed, "sha256"), signature):
+                return at, signed[25:], signed[9:-16]
+        raise InvalidToken
+
+
+def _read(token: bytes) -> tuple[bytes, bytes]:
+    """A token's signed part and its signature, if it can be a Fernet token at all."""
+    if not isinstance(token, bytes):
+        raise TypeError("token must be bytes")
+    try:
+        data = binascii.a2b_base64(token.translate(_URLSAFE))
+    except binascii.Error:
+        raise InvalidToken from None
+    if len(data) < _MIN_TOKEN or data[0] != 0x80 or (len(data) - _MIN_TOKEN) % 16:
+        raise InvalidToken
+    return data[:-32], data[-32:]
 
 
 @lru_cache(maxsize=8)

@@ -40,15 +40,14 @@ queue (``DuplicateSuspicion``); this module only reads.
 import gc
 import multiprocessing
 import os
-from collections import deque
+from collections import deque, namedtuple
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache, partial
-from itertools import pairwise
-from types import SimpleNamespace
+from itertools import islice, pairwise
 from typing import Any
 
 import numpy as np
@@ -58,7 +57,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from psycopg.sql import SQL
 
-from spona.core.fields import decrypter
+from spona.core.fields import decrypt_all
 from spona.people import matching
 from spona.people.duplicates import KIND_BITS, KINDS, hash_key, record_of
 from spona.people.matching import CEILINGS, MAX_TOKENS, THRESHOLD, PersonRecord
@@ -1036,21 +1035,24 @@ def _rows(ids: Sequence[int]) -> Iterator[list[tuple[Any, ...]]]:
             yield [(*row, tuple(numbers.get(row[0], ()))) for row in rows]
 
 
-def _record(
-    row: tuple[Any, ...], decrypt: Callable[[str], str], today: date
-) -> tuple[int, PersonRecord]:
-    """A row decrypted (``decrypt``: ``fields.decrypter()``) into the person's record."""
-    plain = dict(zip(_PLAIN, row, strict=False))
-    encrypted = row[len(_PLAIN) : -1]
-    fields = {name: decrypt(token) for name, token in zip(_ENCRYPTED, encrypted, strict=True)}
-    person = SimpleNamespace(pk=None, **plain, **fields)  # record_of reads it as a Person
-    record = record_of(person, documents=[decrypt(token) for token in row[-1]], today=today)
-    return int(plain["id"]), matching.prepared(record)
+#: a person's row decrypted, as ``duplicates.record_of`` reads a ``Person``'s fields (no
+#: ``pk``: it is read only to look up documents, which the scan hands over)
+_Decrypted = namedtuple("_Decrypted", _PLAIN + _ENCRYPTED)  # type: ignore[misc]
 
 
 def _records(rows: list[tuple[Any, ...]]) -> list[tuple[int, PersonRecord]]:
-    decrypt, today = decrypter(), timezone.localdate()
-    return [_record(row, decrypt, today) for row in rows]
+    """The rows decrypted into the persons' records: all their tokens (fields, then
+    documents, row by row) opened in one call (``fields.decrypt_all``), then each row
+    built from its share of them."""
+    plain, today = len(_PLAIN), timezone.localdate()
+    texts = iter(decrypt_all([token for row in rows for token in (*row[plain:-1], *row[-1])]))
+    records = []
+    for row in rows:
+        person = _Decrypted(*row[:plain], *islice(texts, len(_ENCRYPTED)))
+        documents = list(islice(texts, len(row[-1])))
+        record = matching.prepared(record_of(person, documents, today))
+        records.append((int(row[0]), record))
+    return records
 
 
 # --- 3. scoring --------------------------------------------------------------------------
