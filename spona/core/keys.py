@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import hashlib
 import hmac
 import secrets
 import threading
@@ -29,6 +30,31 @@ _PADDING = [bytes([n]) * n for n in range(17)]
 _MIN_TOKEN = 1 + 8 + 16 + 16 + 32  # version, time stamp, IV, one block, HMAC
 
 
+class _Signer:
+    """HMAC-SHA256 under one key, as ``hmac.digest(key, message, "sha256")`` gives it, with
+    the key's two padded blocks hashed once, not for every message (RFC 2104:
+    H((K ^ opad) || H((K ^ ipad) || message)), K padded with zeros to SHA-256's 64-byte
+    block; Fernet's signing key is 16 bytes). ``hmac.digest`` looks SHA-256 up in OpenSSL
+    and hashes both blocks at each call: some 3 µs of a token's 4; copying the two hashes
+    already fed is 1 µs."""
+
+    _BLOCK = 64
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) > self._BLOCK:
+            raise ValueError("a signing key longer than SHA-256's block is hashed first")
+        padded = key.ljust(self._BLOCK, b"\0")
+        self._inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in padded))
+        self._outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in padded))
+
+    def sign(self, message: bytes) -> bytes:
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
+
+
 class FernetOpener:
     """Opens Fernet tokens like ``MultiFernet(keys).decrypt`` (no time limit), with the
     per-key work done once instead of for every value.
@@ -51,13 +77,15 @@ class FernetOpener:
         self._keys = [(key[:16], key[16:]) for key in raw]
         self._local = threading.local()
 
-    def _contexts(self) -> list[tuple[bytes, CipherContext]]:
-        """(signing key, AES block decryptor) per key; a decryptor is not shared by threads."""
-        contexts: list[tuple[bytes, CipherContext]] | None = getattr(self._local, "contexts", None)
+    def _contexts(self) -> list[tuple[_Signer, CipherContext]]:
+        """(signer, AES block decryptor) per key; neither is shared by threads."""
+        contexts: list[tuple[_Signer, CipherContext]] | None = getattr(
+            self._local, "contexts", None
+        )
         if contexts is None:
             contexts = [
                 # ECB here decrypts single blocks for the CBC undone below, never a message
-                (signing, Cipher(algorithms.AES(key), modes.ECB()).decryptor())  # noqa: S305
+                (_Signer(signing), Cipher(algorithms.AES(key), modes.ECB()).decryptor())  # noqa: S305
                 for signing, key in self._keys
             ]
             self._local.contexts = contexts
@@ -65,8 +93,8 @@ class FernetOpener:
 
     def decrypt(self, token: bytes) -> bytes:
         signed, signature = _read(token)
-        for signing, blocks in self._contexts():
-            if hmac.compare_digest(hmac.digest(signing, signed, "sha256"), signature):
+        for signer, blocks in self._contexts():
+            if hmac.compare_digest(signer.sign(signed), signature):
                 ciphertext = signed[25:]
                 chained = int.from_bytes(blocks.update(ciphertext)) ^ int.from_bytes(signed[9:-16])
                 padded = chained.to_bytes(len(ciphertext))
@@ -93,7 +121,7 @@ class FernetOpener:
             if token:
                 at, ciphertext, before = self._signed(token)
                 signed_by[at].append((i, ciphertext, before))
-        for (_signing, blocks), signed in zip(self._contexts(), signed_by, strict=True):
+        for (_signer, blocks), signed in zip(self._contexts(), signed_by, strict=True):
             if not signed:
                 continue
             ciphertext = b"".join(text for _i, text, _chain in signed)
@@ -113,8 +141,8 @@ class FernetOpener:
         """The index of the first key whose signature the token bears, its ciphertext, and
         the blocks its CBC chains each block to (the IV, then all but the last)."""
         signed, signature = _read(token)
-        for at, (signing, _key) in enumerate(self._keys):
-            if hmac.compare_digest(hmac.digest(signing, signed, "sha256"), signature):
+        for at, (signer, _blocks) in enumerate(self._contexts()):
+            if hmac.compare_digest(signer.sign(signed), signature):
                 return at, signed[25:], signed[9:-16]
         raise InvalidToken
 
