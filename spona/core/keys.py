@@ -119,8 +119,8 @@ class FernetOpener:
         signed_by: list[list[tuple[int, bytes, bytes]]] = [[] for _ in self._keys]
         for i, token in enumerate(tokens):
             if token:
-                at, ciphertext, before = self._signed(token)
-                signed_by[at].append((i, ciphertext, before))
+                at, text, chain = self._signed(token)
+                signed_by[at].append((i, text, chain))
         for (_signer, blocks), signed in zip(self._contexts(), signed_by, strict=True):
             if not signed:
                 continue

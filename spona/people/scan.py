@@ -20,7 +20,9 @@ every pair of persons that share a stored blocking key:
    threshold cannot match and is dropped here (at a million, nine pairs in ten:
    docs/performance.md, "Fourth pass").
 2. **Reading**: only the persons in some pair left are read (a raw cursor, no model
-   instances) and decrypted, in ``PROCESSES`` worker processes.
+   instances) and decrypted, a chunk's tokens at once (``fields.decrypt_all``), in
+   ``PROCESSES`` worker processes; Python's cyclic garbage collector is paused for the
+   scan (``_collector_paused``).
 3. **Scoring**: each pair is scored (in the same workers, forked after the records are
    read, so they share them), a pair's ``namesakes`` counted as the registration check
    counts them (the other persons sharing the rarest name key the two share); the pairs
