@@ -6,6 +6,7 @@ confirms (merge, both histories kept) or rejects each suggestion; a rejected pai
 suggested again and a re-scan adds no second copy of an open one.
 """
 
+import gc
 import random
 from dataclasses import replace
 from datetime import date, timedelta
@@ -122,6 +123,31 @@ def test_the_scan_in_worker_processes_finds_the_same_links_with_progress(
     assert [done for done, _total in reports] == sorted(done for done, _total in reports)
 
 
+def test_the_collector_is_paused_while_the_scan_runs_and_restored_after(
+    register: dict[str, Person], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Python's cyclic garbage collector is paused while the records are read and scored
+    (its walks over them were a tenth of building them; the workers, forked meanwhile,
+    inherit it paused) and left as it was found when the scan ends."""
+    seen: list[bool] = []
+    score = scan._score_chunk
+    monkeypatch.setattr(
+        scan, "_score_chunk", lambda start: seen.append(gc.isenabled()) or score(start)
+    )
+    assert gc.isenabled()
+    links, _scored = scan.find_links(processes=1)
+    assert len(links) == 4
+    assert seen
+    assert not any(seen)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        scan.find_links(processes=1)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_the_blocks_limit_each_kind_of_key(register: dict[str, Person]) -> None:
     """Blocking reads the key table alone: a date of birth alone pairs its bearers where
     few share it, or else those of one municipality; a name with a date, or a name, pairs
@@ -176,6 +202,22 @@ def test_the_scan_reads_a_person_as_the_registration_check_does(
     assert pk == person.pk
     assert record == record_of(Person.objects.get(pk=person.pk))
     assert (record.settlement, record.documents) == ("Житковац", ("ab123456",))
+
+
+def test_a_chunk_of_persons_is_read_as_each_alone(register: dict[str, Person]) -> None:
+    """A chunk's tokens are opened together (``fields.decrypt_all``) and handed back row by
+    row: each person gets their own fields and documents, however many each has."""
+    first, second = register["djurdja"], register["namesake"]
+    for number in ("p 111 222", "l 333 444"):
+        IdentityDocument.objects.create(
+            person=first, kind=DocumentKind.PASSPORT, number=number, number_index="-"
+        )
+    Person.objects.filter(pk=second.pk).update(jmbg="0101990710006", address="Kneza Miloša 12")
+    (rows,) = scan._rows(sorted(p.pk for p in register.values()))
+    read = dict(scan._records(rows))
+    assert read == {p.pk: record_of(Person.objects.get(pk=p.pk)) for p in register.values()}
+    assert read[first.pk].documents == ("l333444", "p111222")
+    assert read[second.pk].address == "Kneza Miloša 12"
 
 
 def test_the_plain_columns_tell_whether_a_parent_and_a_settlement_are_stored(

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from spona.accounts.models import Role
-from spona.core.keys import FernetOpener
+from spona.core.keys import FernetOpener, _Signer
 from spona.people.models import Person
 from spona.people.selectors import person_list_page
 from spona.people.services import person_register
@@ -415,6 +415,46 @@ def test_tokens_open_as_fernet_opens_them() -> None:
         refused(_badly_padded(new, block))
 
 
+def test_the_opener_signs_as_hmac_does() -> None:
+    """The opener's HMAC-SHA256 (the key's padded blocks hashed once) is ``hmac``'s, for
+    keys up to SHA-256's block and messages of any length, each signer used many times."""
+    rng = random.Random(20)
+    for size in (0, 1, 16, 32, 63, 64):
+        key = os.urandom(size)
+        signer = _Signer(key)
+        for length in (0, 1, 55, 56, 64, 65, 119, 200, rng.randrange(1000)):
+            message = os.urandom(length)
+            assert signer.sign(message) == hmac.digest(key, message, "sha256")
+    with pytest.raises(ValueError, match="hashed first"):
+        _Signer(os.urandom(65))
+
+
+def test_tokens_opened_all_at_once_open_as_one_by_one() -> None:
+    """``FernetOpener.decrypt_all`` (one AES call for a batch) gives what MultiFernet gives
+    each token, empties as empties, in order, under either key; one changed byte anywhere
+    in a batch, or a token under another key, refuses the batch."""
+    old, new, other = (Fernet.generate_key() for _ in range(3))
+    reference = MultiFernet([Fernet(new), Fernet(old)])
+    opener = FernetOpener((new.decode(), old.decode()))
+    rng = random.Random(19)
+    texts = [os.urandom(rng.randrange(60)) for _ in range(300)] + ["Ђорђе Љубић".encode()]
+    tokens = [Fernet(rng.choice([new, old])).encrypt(text) for text in texts]
+    batch = [rng.choice([token, b""]) for token in tokens]
+    assert opener.decrypt_all(batch) == [reference.decrypt(t) if t else b"" for t in batch]
+    assert opener.decrypt_all([]) == []
+    for position in (0, 9, 30, 57, len(base64.urlsafe_b64decode(tokens[5])) - 1):
+        changed = bytearray(base64.urlsafe_b64decode(tokens[5]))
+        changed[position] ^= 1 << rng.randrange(8)
+        with pytest.raises(InvalidToken):
+            opener.decrypt_all([*tokens[:5], base64.urlsafe_b64encode(changed), *tokens[6:]])
+    with pytest.raises(InvalidToken):
+        opener.decrypt_all([*tokens, Fernet(other).encrypt(b"secret")])
+    with pytest.raises(InvalidToken):
+        opener.decrypt_all([_badly_padded(new, b"0" * 15 + b"\x11")])
+    with pytest.raises(TypeError):
+        opener.decrypt_all(["gAAAAA"])  # type: ignore[list-item]
+
+
 def test_the_opener_refuses_what_fernet_refuses_at_construction_and_call() -> None:
     """No key, or a key of another length than Fernet's 32 bytes, is refused when the
     opener is made (not at its first token); a token that is not bytes is a TypeError."""
@@ -445,6 +485,7 @@ def test_a_key_whose_signature_matches_but_whose_padding_does_not_passes_to_the_
     reference = MultiFernet([Fernet(first_key), Fernet(second)])
     opener = FernetOpener((first_key.decode(), second.decode()))
     assert opener.decrypt(token) == reference.decrypt(token) == b"x" * 15
+    assert opener.decrypt_all([token, token]) == [b"x" * 15] * 2
 
 
 def _opens(fernet: Fernet, token: bytes) -> bool:

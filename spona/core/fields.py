@@ -8,7 +8,7 @@ other value is a Fernet token (docs/decisions.md, "Empty encrypted values stored
 import hashlib
 import hmac
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from cryptography.fernet import InvalidToken, MultiFernet
@@ -50,6 +50,18 @@ def decrypter() -> Callable[[str], str]:
         return opener.decrypt(token.encode()).decode() if token else ""
 
     return opened
+
+
+def decrypt_all(tokens: Sequence[str]) -> list[str]:
+    """``decrypt`` of each token, for opening many at once (the batch duplicate scan: a
+    chunk's some 7,000): the keys looked up once and the AES work of all of them done in
+    one call (``FernetOpener.decrypt_all``)."""
+    opener = fernet_opener(tuple(settings.FIELD_ENCRYPTION_KEYS))
+    texts = [""] * len(tokens)
+    full = [i for i, token in enumerate(tokens) if token]  # most of a person's are empty
+    for i, text in zip(full, opener.decrypt_all([tokens[i].encode() for i in full]), strict=True):
+        texts[i] = text.decode()
+    return texts
 
 
 def blind_index(value: str) -> str:
