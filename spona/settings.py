@@ -364,6 +364,9 @@ REST_FRAMEWORK = {
         "spona.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # The API reads JSON bodies only: it takes no uploads, and one way to write a body is one
+    # way to read it (a form's empty values were dropped by some multipart writers; 415 else)
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
         "spona.api.throttling.AnonRateThrottle",
         "spona.api.throttling.UserRateThrottle",

@@ -145,6 +145,29 @@ def test_unknown_input_is_refused_with_its_field_and_nothing_is_written(api, bod
     assert (Screening.objects.count(), Person.objects.count()) == (0, 0)
 
 
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        # a multipart writer that leaves out an empty value's line end: the parser drops
+        # the values, and the screening was recorded without the means the client named
+        (
+            b'--b\r\nContent-Disposition: form-data; name="age_group"\r\n\r\nadult\r\n'
+            b'--b\r\nContent-Disposition: form-data; name="means"\r\n\r\n--b--\r\n',
+            "multipart/form-data; boundary=b",
+        ),
+        (b"age_group=adult&means=", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_a_body_that_is_not_json_is_refused_and_nothing_is_written(
+    api, body, content_type
+) -> None:
+    response = api["as_manager"].generic(
+        "POST", reverse("api_screening_list"), body, content_type=content_type
+    )
+    assert response.status_code == 415
+    assert Screening.objects.count() == 0
+
+
 def test_a_teacher_who_raised_the_signal_cannot_read_the_screening(api) -> None:
     signal = signal_raise(
         user=api["teacher"], municipality=api["municipality"], what_seen="Ученица изостаје"

@@ -30,6 +30,8 @@ def add_error_responses(
             if operation.get("security") == [{}]:
                 continue
             errors = {code: (text, "Error") for code, text in _ERRORS.items()}
+            if operation.get("requestBody"):
+                errors["415"] = ("The body is not JSON (Content-Type: application/json).", "Error")
             if operation.get("parameters") or operation.get("requestBody"):
                 errors["400"] = (
                     "A parameter or field is malformed; the answer names it.",
