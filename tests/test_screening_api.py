@@ -158,9 +158,7 @@ def test_unknown_input_is_refused_with_its_field_and_nothing_is_written(api, bod
         (b"age_group=adult&means=", "application/x-www-form-urlencoded"),
     ],
 )
-def test_a_body_that_is_not_json_is_refused_and_nothing_is_written(
-    api, body, content_type
-) -> None:
+def test_a_body_that_is_not_json_is_refused_and_nothing_is_written(api, body, content_type) -> None:
     response = api["as_manager"].generic(
         "POST", reverse("api_screening_list"), body, content_type=content_type
     )
