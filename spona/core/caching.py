@@ -1,7 +1,26 @@
-"""Dropping what the cache keeps when the rows it was read from change."""
+"""Dropping what the cache keeps when the rows it was read from change, and what a process
+keeps of the translations when the catalogues change."""
+
+from collections.abc import Callable
+from typing import Any
 
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import transaction
+
+#: the settings a translation depends on (the languages, the catalogues' folders and apps)
+_CATALOGUE_SETTINGS = frozenset({"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"})
+
+
+def forget_when_catalogues_change(clear: Callable[[], object]) -> None:
+    """Call ``clear`` (what a process keeps written in some language) whenever a setting the
+    translations depend on changes, as tests change them."""
+
+    def forget(*, setting: str, **kwargs: Any) -> None:
+        if setting in _CATALOGUE_SETTINGS:
+            clear()
+
+    setting_changed.connect(forget, weak=False)
 
 
 def forget(*keys: str) -> None:

@@ -14,11 +14,12 @@ from functools import cache, partialmethod
 from typing import Any
 
 from django.apps import apps
-from django.core.signals import setting_changed
 from django.db.models import Field, Model
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.translation import get_language
+
+from spona.core.caching import forget_when_catalogues_change
 
 #: per field (one dict each): language -> value -> its label in that language
 _TRANSLATED: list[dict[str | None, dict[Any, Any]]] = []
@@ -64,13 +65,12 @@ def _display(field: Field[Any, Any]) -> Callable[[Model], Any]:
     return display
 
 
-def _forget_translated(*, setting: str, **kwargs: Any) -> None:
-    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
-        for translated in _TRANSLATED:
-            translated.clear()
+def _forget_translated() -> None:
+    for translated in _TRANSLATED:
+        translated.clear()
 
 
-setting_changed.connect(_forget_translated)
+forget_when_catalogues_change(_forget_translated)
 
 
 def faster_choice_labels() -> None:

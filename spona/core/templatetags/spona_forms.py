@@ -9,11 +9,11 @@ from functools import lru_cache
 from typing import Any
 
 from django import forms, template
-from django.core.signals import setting_changed
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 
+from spona.core.caching import forget_when_catalogues_change
 from spona.core.forms import KeptWhenEmpty
 
 register = template.Library()
@@ -156,12 +156,7 @@ def _text(value: Any) -> Any:
     return (kind.__qualname__, str.__str__(str(value)))
 
 
-def _forget_kept(*, setting: str, **kwargs: Any) -> None:
-    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
-        _kept.cache_clear()
-
-
-setting_changed.connect(_forget_kept)
+forget_when_catalogues_change(_kept.cache_clear)
 
 
 def _written(form: Any) -> SafeString:

@@ -10,17 +10,15 @@ languages or the catalogues' folders change (as in tests). Django's node looks t
 translation up and escapes it on every render, about seventy Python calls a text; the case
 page has about eighty."""
 
-from typing import Any
-
 from django import template
 from django.conf import settings
-from django.core.signals import setting_changed
 from django.template.base import Parser, Token, Variable
 from django.template.defaulttags import CsrfTokenNode
 from django.templatetags.i18n import TranslateNode, do_translate
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from spona.core.caching import forget_when_catalogues_change
 from spona.core.markup import escaped
 from spona.core.templatetags.spona_layout import link
 
@@ -65,12 +63,7 @@ def translate(parser: Parser, token: Token) -> TranslateNode:
     return node if text is None else _KeptTranslateNode(node, text)
 
 
-def _forget_kept(*, setting: str, **kwargs: Any) -> None:
-    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
-        _KEPT.clear()
-
-
-setting_changed.connect(_forget_kept)
+forget_when_catalogues_change(_KEPT.clear)
 
 
 @register.simple_tag(takes_context=True)

@@ -7,13 +7,13 @@ from functools import lru_cache, wraps
 from typing import Any
 
 from django import template
-from django.core.signals import setting_changed
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import get_script_prefix, reverse
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from spona.core.caching import forget_when_catalogues_change
 from spona.core.markup import escaped
 from spona.core.phases import Phase
 from spona.core.stacking import label_cells
@@ -43,13 +43,12 @@ def kept_per_language[W](write: Callable[..., W]) -> Callable[..., W]:
     return kept
 
 
-def _forget_fragments(*, setting: str, **kwargs: Any) -> None:
-    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
-        for written in _KEPT_FRAGMENTS:
-            written.cache_clear()
+def _forget_fragments() -> None:
+    for written in _KEPT_FRAGMENTS:
+        written.cache_clear()
 
 
-setting_changed.connect(_forget_fragments)
+forget_when_catalogues_change(_forget_fragments)
 
 
 @register.filter(is_safe=True)
