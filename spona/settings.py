@@ -140,8 +140,12 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "spona.workspace.context_processors.navigation",
             ],
-            # one number format everywhere: |count |money |percent |share … (spona.core.numbers)
-            "builtins": ["spona.core.templatetags.spona_numbers"],
+            # one number format everywhere: |count |money |percent |share … (spona.core.numbers);
+            # {% url %} with its reversals kept per process (spona.core.links)
+            "builtins": [
+                "spona.core.templatetags.spona_numbers",
+                "spona.core.templatetags.spona_urls",
+            ],
         },
     },
 ]
