@@ -146,6 +146,9 @@ TEMPLATES = [
                 "spona.core.templatetags.spona_numbers",
                 "spona.core.templatetags.spona_urls",
             ],
+            # Django's i18n with fixed texts kept per language, the language asked once per
+            # template (spona.core.templatetags.spona_i18n)
+            "libraries": {"i18n": "spona.core.templatetags.spona_i18n"},
         },
     },
 ]
