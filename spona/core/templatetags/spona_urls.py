@@ -10,15 +10,16 @@ from django.template.base import Parser, Token
 from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as django_url
 from django.urls import NoReverseMatch
-from django.utils.html import conditional_escape
 
 from spona.core.links import reversed_url
+from spona.core.markup import escaped
 
 register = template.Library()
 
 
 class KeptURLNode(URLNode):
-    """Django's ``URLNode`` with ``reverse`` kept (``reversed_url``); the rest is Django's."""
+    """Django's ``URLNode`` with ``reverse`` kept (``reversed_url``) and the URL escaped by
+    ``escaped`` (``conditional_escape`` without its lazy-text wrapper); the rest is Django's."""
 
     def render(self, context: template.Context) -> str:
         args = [arg.resolve(context) for arg in self.args]
@@ -40,9 +41,7 @@ class KeptURLNode(URLNode):
         if self.asvar:
             context[self.asvar] = url
             return ""
-        if context.autoescape:
-            url = conditional_escape(url)
-        return url
+        return escaped(url) if context.autoescape else url
 
 
 @register.tag
