@@ -152,6 +152,9 @@ TEMPLATES = [
         },
     },
 ]
+# "i18n" names Spona's library on purpose (above): Django warns of any library name given to
+# two modules; tests/test_i18n.py checks that no other name is
+SILENCED_SYSTEM_CHECKS = ["templates.W003"]
 #: Django's, with labels, inputs and text areas written out in Python (spona.core.forms)
 FORM_RENDERER = "spona.core.forms.FormRenderer"
 

@@ -626,6 +626,22 @@ def test_spona_s_i18n_library_is_djangos_with_three_tags_of_its_own() -> None:
     assert Engine.get_default().template_libraries["i18n"] is library
 
 
+def test_no_library_name_but_i18n_is_given_to_two_modules() -> None:
+    """Django's check of library names (``templates.W003``), silenced for ``i18n`` alone."""
+    from collections import defaultdict
+
+    from django.core import checks
+    from django.template import engines
+    from django.template.backends.django import get_template_tag_modules
+
+    modules = defaultdict(set)
+    for name, module in [*get_template_tag_modules(), *engines["django"].engine.libraries.items()]:
+        modules[name].add(module)
+    assert {name for name, found in modules.items() if len(found) > 1} == {"i18n"}
+    assert django_settings.SILENCED_SYSTEM_CHECKS == ["templates.W003"]
+    assert all(found.is_silenced() for found in checks.run_checks(tags=[checks.Tags.templates]))
+
+
 def _asked(render: Callable[[], str]) -> tuple[str, int]:
     """What ``render`` writes, and how often the kept texts asked the active language."""
     from spona.core.templatetags import spona_i18n

@@ -15,7 +15,7 @@ change, so it is reversed each time. A kept answer is a URL of the application's
 names and codes, nothing a user sees that the URL does not show.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 from uuid import UUID
@@ -76,7 +76,7 @@ def _kept(
 def reversed_url(
     viewname: str,
     args: Sequence[Any] = (),
-    kwargs: Mapping[str, Any] | None = None,
+    kwargs: dict[str, Any] | None = None,
     current_app: str | None = None,
 ) -> str:
     """``reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)``, kept per

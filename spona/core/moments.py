@@ -36,7 +36,7 @@ _FIELDS = {
 
 
 @lru_cache(maxsize=32)
-def _template(pattern: str) -> tuple[str, Callable[[datetime], Any]] | None:
+def _template(pattern: str) -> tuple[str, Callable[[date], Any]] | None:
     """``pattern`` as a ``%`` template and the getter of its fields (one field: the value,
     more: a tuple), or ``None`` where it has a character written otherwise, an escape, or no
     field at all."""

@@ -16,6 +16,8 @@ language only inside ``{% language %}``, whose node (this library's) asks it aga
 block; an included template asks it again. A template tag of Spona's never changes the
 language around the nodes it renders (``tests/test_i18n.py`` checks)."""
 
+from typing import Any
+
 from django import template
 from django.conf import settings
 from django.template.base import Parser, Token, Variable
@@ -50,7 +52,7 @@ def rendered_language(context: template.Context) -> str | None:
     dicts = context.render_context.dicts
     if len(dicts) < 2:  # the first is the render context's own, kept from render to render
         return get_language()
-    state = dicts[-1]
+    state: dict[Any, Any] = dicts[-1]
     language = state.get(_LANGUAGE, _NOT_ASKED)
     if language is _NOT_ASKED:
         language = state[_LANGUAGE] = get_language()
@@ -101,7 +103,7 @@ class _LanguageNode(LanguageNode):
 
     def render(self, context: template.Context) -> str:
         dicts = context.render_context.dicts
-        state = dicts[-1] if len(dicts) > 1 else {}
+        state: dict[Any, Any] = dicts[-1] if len(dicts) > 1 else {}
         outer = state.pop(_LANGUAGE, _NOT_ASKED)
         try:
             with translation.override(self.language.resolve(context)):

@@ -26,10 +26,10 @@ class KeptURLNode(URLNode):
         kwargs = {k: v.resolve(context) for k, v in self.kwargs.items()}
         view_name = self.view_name.resolve(context)
         try:
-            current_app = context.request.current_app
+            current_app = context.request.current_app  # type: ignore[attr-defined]
         except AttributeError:
             try:
-                current_app = context.request.resolver_match.namespace
+                current_app = context.request.resolver_match.namespace  # type: ignore[attr-defined]
             except AttributeError:
                 current_app = None
         url = ""

@@ -5,6 +5,7 @@ markup is the one the template wrote (``tests/test_home.py``)."""
 
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from django import template
 from django.utils.formats import localize
@@ -96,16 +97,17 @@ def _due_writer() -> Callable[[date], str]:
     """What a section writes of its items' due times in the active language: a moment in
     local time in the short format with the time, a day in the short date format, each format
     read once a section (``spona.core.moments``), not once an item."""
-    writers: dict[bool, Callable[[date], str]] = {}
+    writers: dict[bool, Callable[[Any], str]] = {}
 
     def write(due: date) -> str:
         moment = isinstance(due, datetime)
         try:
             return writers[moment](due)
         except KeyError:
-            made = writers[moment] = (
+            made: Callable[[Any], str] = (
                 writer("SHORT_DATETIME_FORMAT") if moment else day_writer("SHORT_DATE_FORMAT")
             )
+            writers[moment] = made
             return made(due)
 
     return write
