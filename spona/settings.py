@@ -140,11 +140,21 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "spona.workspace.context_processors.navigation",
             ],
-            # one number format everywhere: |count |money |percent |share … (spona.core.numbers)
-            "builtins": ["spona.core.templatetags.spona_numbers"],
+            # one number format everywhere: |count |money |percent |share … (spona.core.numbers);
+            # {% url %} with its reversals kept per process (spona.core.links)
+            "builtins": [
+                "spona.core.templatetags.spona_numbers",
+                "spona.core.templatetags.spona_urls",
+            ],
+            # Django's i18n with fixed texts kept per language, the language asked once per
+            # template (spona.core.templatetags.spona_i18n)
+            "libraries": {"i18n": "spona.core.templatetags.spona_i18n"},
         },
     },
 ]
+# "i18n" names Spona's library on purpose (above): Django warns of any library name given to
+# two modules; tests/test_i18n.py checks that no other name is
+SILENCED_SYSTEM_CHECKS = ["templates.W003"]
 #: Django's, with labels, inputs and text areas written out in Python (spona.core.forms)
 FORM_RENDERER = "spona.core.forms.FormRenderer"
 

@@ -210,11 +210,11 @@ def _languages_asked(write: Callable[[], object]) -> int:
 def test_the_rows_ask_the_language_once_a_page_not_once_a_row(language: str) -> None:
     """The labels, institutions' names and moments of the timeline, the referrals and the
     consents are written in the language asked once for all of a tag's rows (the forms'
-    addresses, which Django's ``reverse`` finds through the language, left out)."""
+    addresses left out: a first reversal asks it of Django)."""
     context = Context({"csrf_token": "token"})
     with (
         translation.override(language),
-        patch("spona.cases.templatetags.case_page.reverse", return_value="/to/"),
+        patch("spona.cases.templatetags.case_page.reversed_url", return_value="/to/"),
     ):
         for rows, write in (
             ([_entry(event) for event in _events()], timeline_items),

@@ -267,8 +267,10 @@ _SECTION_TEMPLATE = (
     '        <li{% if item.overdue %} class="overdue-item"{% endif %}><a href="{{ item.url }}">'
     "<code>{{ item.code }}</code></a> {{ item.text }}{% if item.urgency_label %} · "
     "{{ item.urgency_label }}{% endif %}{% if item.due %} · {% if item.overdue %}"
-    '<span class="overdue">{% translate "overdue" %}, {% endif %}{% blocktranslate with '
-    "due=item.due_shown %}due {{ due }}{% endblocktranslate %}{% if item.overdue %}</span>"
+    '<span class="overdue">{% translate "overdue" %}, {% endif %}{% if item.due_at == item.due %}'
+    '{% blocktranslate with due=item.due|date:"SHORT_DATETIME_FORMAT" %}due {{ due }}'
+    '{% endblocktranslate %}{% else %}{% blocktranslate with due=item.due|date:"SHORT_DATE_FORMAT" %}'
+    "due {{ due }}{% endblocktranslate %}{% endif %}{% if item.overdue %}</span>"
     "{% endif %}{% endif %}</li>\n"
     "      {% endfor %}</ul>\n"
     "      {% if section.url and section.count > section.items|length %}<p><a "

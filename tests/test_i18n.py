@@ -7,8 +7,10 @@ the ``i18n_sync`` management command writes; they fail until it has been run.
 import gettext
 import shutil
 import unicodedata
+from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
+from unittest.mock import patch
 
 import polib
 import pytest
@@ -16,7 +18,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.commands.makemessages import Command as MakeMessagesCommand
 from django.core.management.commands.makemessages import TranslatableFile
-from django.template import Context, Template
+from django.template import Context, Engine, Template
 from django.test import RequestFactory
 from django.utils import translation
 from hypothesis import given
@@ -538,6 +540,10 @@ def test_the_language_switcher_is_written_as_its_template_wrote_it(language, tok
     assert ('value="a-masked-token"' in written) is (token == "a-masked-token")
 
 
+#: a template engine with Django's own ``i18n`` library (Spona's engine loads its own by that name)
+_DJANGOS = Engine(libraries={"i18n": "django.templatetags.i18n"})
+
+
 #: ``{% translate %}`` in each form it takes: a fixed text (kept per language), a text with a
 #: percent sign, a variable, a filter, a message context, ``noop`` and ``as``
 _TRANSLATE_FORMS = """{% autoescape MODE %}{% translate "Status" %}|{% translate "Status" %}|\
@@ -550,7 +556,7 @@ _TRANSLATE_FORMS = """{% autoescape MODE %}{% translate "Status" %}|{% translate
 @pytest.mark.parametrize("mode", ["on", "off"])
 def test_a_kept_translation_is_what_djangos_tag_writes(language, mode) -> None:
     body = _TRANSLATE_FORMS.replace("MODE", mode)
-    djangos = Template("{% load i18n %}" + body)
+    djangos = Template("{% load i18n %}" + body, engine=_DJANGOS)
     kept = Template("{% load i18n spona_i18n %}" + body)
     with translation.override(language):
         expected = djangos.render(Context({"what": "<Status>"}))
@@ -576,29 +582,141 @@ def test_a_kept_translation_follows_the_language_and_the_catalogues(settings) ->
     assert untranslated == "Status"
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "workspace/home.html",
-        "people/person_list.html",
-        "cases/case_list.html",
-        "includes/list_filters.html",
-        "includes/pagination.html",
-        "prevention/overview.html",
-        "surveys/wave_detail.html",
-        "surveys/wave_results.html",
-        "surveys/estimates_table.html",
-    ],
-)
-def test_the_load_mixs_templates_keep_their_fixed_texts(name: str) -> None:
-    """The pages of the load mix load ``spona_i18n`` after ``i18n``: each of their fixed
-    ``{% translate %}`` texts is kept per language, not looked up on every render."""
+def _templates() -> list[str]:
+    """The names of every template of Spona's."""
+    folders = [django_settings.BASE_DIR / "spona" / "templates"]
+    folders += sorted((django_settings.BASE_DIR / "spona").glob("*/templates"))
+    return sorted(
+        {str(path.relative_to(folder)) for folder in folders for path in folder.rglob("*.html")}
+    )
+
+
+def test_every_template_keeps_its_fixed_texts() -> None:
+    """``{% load i18n %}`` loads Spona's library (``TEMPLATES``' ``libraries``): each fixed
+    ``{% translate %}`` text of every template is kept per language, not looked up on every
+    render, and ``{% language %}`` is the library's own."""
     from django.template.loader import get_template
-    from django.templatetags.i18n import TranslateNode
+    from django.templatetags.i18n import LanguageNode, TranslateNode
 
-    from spona.core.templatetags.spona_i18n import _fixed_text, _KeptTranslateNode
+    from spona.core.templatetags.spona_i18n import _fixed_text, _KeptTranslateNode, _LanguageNode
 
-    nodes = get_template(name).template.nodelist.get_nodes_by_type(TranslateNode)
-    fixed = [node for node in nodes if _fixed_text(node) is not None]
-    assert fixed
-    assert all(isinstance(node, _KeptTranslateNode) for node in fixed)
+    names = _templates()
+    assert "cases/case_detail.html" in names
+    fixed = 0
+    for name in names:
+        nodelist = get_template(name).template.nodelist
+        nodes = [n for n in nodelist.get_nodes_by_type(TranslateNode) if _fixed_text(n) is not None]
+        assert all(isinstance(node, _KeptTranslateNode) for node in nodes), name
+        fixed += len(nodes)
+        languages = nodelist.get_nodes_by_type(LanguageNode)
+        assert all(isinstance(node, _LanguageNode) for node in languages), name
+    assert fixed > 1000
+
+
+def test_spona_s_i18n_library_is_djangos_with_three_tags_of_its_own() -> None:
+    from django.templatetags import i18n as djangos
+
+    from spona.core.templatetags import spona_i18n
+
+    library = spona_i18n.register
+    assert set(djangos.register.tags) <= set(library.tags)
+    assert library.filters == djangos.register.filters
+    changed = {name for name, tag in djangos.register.tags.items() if library.tags[name] != tag}
+    assert changed == {"translate", "trans", "language"}
+    assert Engine.get_default().template_libraries["i18n"] is library
+
+
+def test_no_library_name_but_i18n_is_given_to_two_modules() -> None:
+    """Django's check of library names (``templates.W003``), silenced for ``i18n`` alone."""
+    from collections import defaultdict
+
+    from django.core import checks
+    from django.template import engines
+    from django.template.backends.django import get_template_tag_modules
+
+    modules = defaultdict(set)
+    for name, module in [*get_template_tag_modules(), *engines["django"].engine.libraries.items()]:
+        modules[name].add(module)
+    assert {name for name, found in modules.items() if len(found) > 1} == {"i18n"}
+    assert django_settings.SILENCED_SYSTEM_CHECKS == ["templates.W003"]
+    assert all(found.is_silenced() for found in checks.run_checks(tags=[checks.Tags.templates]))
+
+
+def _asked(render: Callable[[], str]) -> tuple[str, int]:
+    """What ``render`` writes, and how often the kept texts asked the active language."""
+    from spona.core.templatetags import spona_i18n
+
+    with patch.object(spona_i18n, "get_language", wraps=translation.get_language) as asked:
+        written = render()
+    return written, asked.call_count
+
+
+def test_a_template_asks_the_language_once_for_all_its_fixed_texts() -> None:
+    page = Template("{% load i18n %}" + '{% translate "Status" %} ' * 20)
+    for language, status in (("sr", "Статус"), ("en", "Status"), ("sr", "Статус")):
+        with translation.override(language):
+            written, asked = _asked(lambda: page.render(Context()))
+        assert written == f"{status} " * 20
+        assert asked == 1
+
+
+def test_a_language_block_writes_its_language_and_the_outer_one_after_it() -> None:
+    """``{% language %}`` in a template, around an included template and around a block that
+    a child template fills: its texts in its language, the rest in the page's."""
+    engine = Engine(
+        loaders=[
+            (
+                "django.template.loaders.locmem.Loader",
+                {
+                    "status.html": '{% load i18n %}{% translate "Status" %}',
+                    "parent.html": '{% load i18n %}{% translate "Status" %}|'
+                    "{% language 'en' %}{% block inner %}{% endblock %}{% endlanguage %}|"
+                    '{% translate "Status" %}',
+                    "child.html": '{% extends "parent.html" %}{% load i18n %}'
+                    '{% block inner %}{% translate "Status" %}{% endblock %}',
+                },
+            )
+        ],
+        libraries={"i18n": "spona.core.templatetags.spona_i18n"},
+    )
+    page = Template(
+        '{% load i18n %}{% translate "Status" %}|{% language "en" %}{% translate "Status" %}|'
+        '{% include "status.html" %}|{% language "sr-latn" %}{% translate "Status" %}'
+        '{% endlanguage %}|{% translate "Status" %}{% endlanguage %}|{% translate "Status" %}|'
+        '{% include "status.html" %}',
+        engine=engine,
+    )
+    with translation.override("sr"):
+        assert page.render(Context()) == "Статус|Status|Status|Status|Status|Статус|Статус"
+        assert engine.get_template("child.html").render(Context()) == "Статус|Status|Статус"
+
+
+def test_one_context_rendered_in_two_languages_writes_each() -> None:
+    """The language is kept by the template's render, not by the context."""
+    page = Template('{% load i18n %}{% translate "Status" %}')
+    context = Context()
+    with translation.override("en"):
+        assert page.render(context) == "Status"
+    with translation.override("sr"):
+        assert page.render(context) == "Статус"
+    node = page.nodelist[-1]  # a node rendered by itself asks the language every time
+    with translation.override("en"):
+        assert node.render(context) == "Status"
+    with translation.override("sr"):
+        assert node.render(context) == "Статус"
+
+
+def test_no_template_tag_of_spona_s_changes_the_language_around_what_it_renders() -> None:
+    """A template's language is asked once per template (``rendered_language``): a tag that
+    rendered nodes of its template under ``translation.override`` would have them written in
+    the template's language. ``{% language %}`` is the only one, and asks it again."""
+    tags = sorted((django_settings.BASE_DIR / "spona").glob("**/templatetags/*.py"))
+    assert len(tags) > 5
+    for module in tags:
+        source = module.read_text()
+        changes = ("override(", "activate(", "deactivate(", "deactivate_all(")
+        if module.name == "spona_i18n.py":
+            source = source.replace(
+                "with translation.override(self.language.resolve(context)):", ""
+            )
+        assert not any(change in source for change in changes), module

@@ -1,7 +1,6 @@
 """What this app offers on the phase pages, the home page (referrals to answer, referrals
 sent and not answered) and the municipality's summary."""
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
@@ -13,6 +12,7 @@ from spona.cases.selectors import (
     referrals_to_answer,
     referrals_unanswered,
 )
+from spona.core.links import reversed_url
 from spona.core.phases import Phase, Tool, offer
 from spona.core.roles import INSTITUTION_WIDE_ROLES
 from spona.core.templatetags.spona_layout import link
@@ -55,7 +55,7 @@ def _referral_item(referral: Referral, institution: Institution) -> Item:
     return Item(
         code=referral.case.code,
         text=str(institution),
-        url=reverse("cases:case_detail", args=[referral.case.code]),
+        url=reversed_url("cases:case_detail", args=[referral.case.code]),
         due=referral.due_at,
         urgency=referral.urgency,
     )

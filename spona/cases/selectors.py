@@ -10,7 +10,6 @@ from typing import Any
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +49,7 @@ from spona.cases.referrals import ReferralMove, ReferralStep
 from spona.cases.workflow import Transition, phase_of, targets
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import with_role
+from spona.core.links import reversed_url
 from spona.core.listing import PAGE_SIZE, Listing, first_page, listing
 from spona.core.prepared import Prepared, Shaped
 from spona.core.roles import PERSON_ROLES
@@ -447,9 +447,11 @@ def _detail(kind: str, d: dict[str, Any], referrals: dict[int, Referral]) -> tup
         category = _label(DataCategory, d.get("category"))
         return f"{category} · {_label(InstitutionType, d.get('type'))}", ""
     if kind == CaseEventKind.CONFERENCE and d.get("conference"):
-        return d["conference"], reverse("conferences:conference_detail", args=[d["conference"]])
+        return d["conference"], reversed_url(
+            "conferences:conference_detail", args=[d["conference"]]
+        )
     if kind in {CaseEventKind.TASK_CREATED, CaseEventKind.TASK_DONE} and d.get("task"):
-        return d["task"], reverse("conferences:task_detail", args=[d["task"]])
+        return d["task"], reversed_url("conferences:task_detail", args=[d["task"]])
     if kind == CaseEventKind.PERSON_MERGED:
         return f"{d.get('from', '')} → {d.get('into', '')}", ""
     return "", ""

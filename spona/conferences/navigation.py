@@ -3,7 +3,6 @@ and in the municipality's summary."""
 
 from typing import Any
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
@@ -12,6 +11,7 @@ from spona.cases.models import Case
 from spona.cases.panels import Panel, add_panel
 from spona.conferences.access import CONFERENCE_CONVENE, CONFERENCE_VIEW, TASK_VIEW
 from spona.conferences.selectors import case_conferences, open_tasks, overdue_tasks_count
+from spona.core.links import reversed_url
 from spona.core.phases import Phase, Tool, offer
 from spona.core.roles import TASK_ROLES
 from spona.core.templatetags.spona_layout import link
@@ -67,7 +67,7 @@ def _my_tasks(user: User) -> Section | None:
             Item(
                 code=task.code,
                 text=task.title,
-                url=reverse("conferences:task_detail", args=[task.code]),
+                url=reversed_url("conferences:task_detail", args=[task.code]),
                 due=task.due_on,
             )
             for task in shown

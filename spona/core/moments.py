@@ -1,4 +1,5 @@
-"""Moments written as the ``date`` filter writes them in local time, for a page's many rows.
+"""Moments (and days) written as the ``date`` filter writes them in local time, for a page's
+many rows.
 
 ``dateformat.format`` splits its format with a regular expression and calls a method per
 format character, for every moment: about thirty Python calls a moment, and ``localtime``
@@ -10,7 +11,7 @@ name of a month, ``a.m.``, a time zone) is written by Django's ``dateformat`` as
 """
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from operator import attrgetter
 from typing import Any
@@ -35,7 +36,7 @@ _FIELDS = {
 
 
 @lru_cache(maxsize=32)
-def _template(pattern: str) -> tuple[str, Callable[[datetime], Any]] | None:
+def _template(pattern: str) -> tuple[str, Callable[[date], Any]] | None:
     """``pattern`` as a ``%`` template and the getter of its fields (one field: the value,
     more: a tuple), or ``None`` where it has a character written otherwise, an escape, or no
     field at all."""
@@ -65,3 +66,18 @@ def writer(format_name: str) -> Callable[[datetime], str]:
     template, fields = compiled
     zone = get_current_timezone()
     return lambda moment: template % fields(localtime(moment, zone))
+
+
+#: format characters of a time of day: Django refuses them for a day (a ``date``)
+_TIME_OF_DAY = frozenset("aABefgGhHiIOPrsTuUZ")
+
+
+def day_writer(format_name: str) -> Callable[[date], str]:
+    """What ``{{ day|date:format_name }}`` writes of a ``day`` (a date without a time), the
+    format looked up once for all the days the writer is given (in the current language)."""
+    pattern = get_format(format_name)
+    compiled = _template(pattern)
+    if compiled is None or _TIME_OF_DAY.intersection(re_formatchars.findall(pattern)):
+        return lambda day: date_format(day, pattern)
+    template, fields = compiled
+    return lambda day: template % fields(day)

@@ -18,7 +18,7 @@ from typing import Any, cast
 
 from django.db.models import Count, Model, Q, QuerySet, Window
 from django.db.models.expressions import RawSQL
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.functional import Promise
 
 from spona.core.urgency import Urgency
@@ -50,15 +50,6 @@ class Item:
         if self.due is None or isinstance(self.due, datetime):
             return self.due
         return timezone.make_aware(datetime.combine(self.due, time.max))
-
-    @property
-    def due_shown(self) -> str:
-        """The due time in the active language (a due date without a time)."""
-        if self.due is None:
-            return ""
-        if isinstance(self.due, datetime):
-            return formats.date_format(timezone.localtime(self.due), "SHORT_DATETIME_FORMAT")
-        return formats.date_format(self.due, "SHORT_DATE_FORMAT")
 
     @property
     def overdue(self) -> bool:

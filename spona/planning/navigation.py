@@ -1,9 +1,9 @@
 """What this app offers on the Planning phase page."""
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import Role, User
+from spona.core.links import reversed_url
 from spona.core.phases import Phase, Tool, offer
 from spona.core.templatetags.spona_layout import link
 from spona.core.work import Item, Section, provide
@@ -49,7 +49,7 @@ def _overdue_activities(user: User) -> Section | None:
             Item(
                 code=str(activity.year),
                 text=activity.title,
-                url=reverse("planning:activity_detail", args=[activity.pk]),
+                url=reversed_url("planning:activity_detail", args=[activity.pk]),
                 due=activity.ends_on,
             )
             for activity in due

@@ -2,13 +2,13 @@
 
 from typing import Any
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
 from spona.cases.models import Case
 from spona.cases.panels import Panel, add_panel
+from spona.core.links import reversed_url
 from spona.core.phases import Phase, Tool, offer
 from spona.core.roles import Role
 from spona.core.templatetags.spona_layout import link
@@ -61,7 +61,7 @@ def _reviews_due(user: User) -> Section | None:
             Item(
                 code=review.plan.code,
                 text=f"{review.plan.case.code} · {review.get_reason_display()}",
-                url=reverse("plans:plan_detail", args=[review.plan.code]),
+                url=reversed_url("plans:plan_detail", args=[review.plan.code]),
                 due=review.due_on,
             )
             for review in shown

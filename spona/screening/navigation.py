@@ -1,9 +1,9 @@
 """What this app offers on the phase pages and on the home page (protocol steps overdue)."""
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
+from spona.core.links import reversed_url
 from spona.core.phases import Phase, Tool, offer
 from spona.core.roles import PERSON_ROLES
 from spona.core.templatetags.spona_layout import link
@@ -52,7 +52,7 @@ def _steps_overdue(user: User) -> Section | None:
             Item(
                 code=step.screening.person.code,
                 text=step.title,
-                url=reverse("screening:screening_result", args=[step.screening_id]),
+                url=reversed_url("screening:screening_result", args=[step.screening_id]),
                 due=step.due_at,
             )
             for step in steps_shown(user=user, steps=overdue)

@@ -12,7 +12,6 @@ from functools import partial
 from django import template
 from django.db.models import Model
 from django.template.defaulttags import CsrfTokenNode
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
@@ -22,6 +21,7 @@ from spona.cases.models import CaseEvent, CaseEventKind, Consent, Referral
 from spona.cases.referrals import ReferralStep
 from spona.cases.selectors import TimelineEntry
 from spona.core.display import label_of
+from spona.core.links import reversed_url
 from spona.core.markup import escaped
 from spona.core.moments import writer
 from spona.institutions.models import name_shown
@@ -119,7 +119,7 @@ def _consent_row(
     ``labels``: of its institution type, category and method."""
     form = ""
     if not consent.withdrawn_at:
-        action = escaped(reverse("cases:consent_withdraw", args=[consent.pk]))
+        action = escaped(reversed_url("cases:consent_withdraw", [consent.pk]))
         form = (
             f'<details class="confirm"><summary class="button danger">{withdraw[0]}</summary>'
             f'<form method="post" action="{action}">{csrf}<p>{withdraw[1]}</p>'
@@ -212,7 +212,7 @@ def _referral_row(
 
 def _step_form(referral: Referral, step: ReferralStep, texts: _StepTexts, csrf: str) -> str:
     """The form of one step on a referral, as the template wrote it (its whitespace too)."""
-    action = escaped(reverse("cases:referral_act", args=[referral.pk, step]))
+    action = escaped(reversed_url("cases:referral_act", [referral.pk, step.value]))
     version = f'<input type="hidden" name="version" value="{referral.version}">'
     if step == ReferralStep.DECLINE:
         return (

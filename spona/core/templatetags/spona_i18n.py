@@ -1,20 +1,30 @@
-"""Template helpers for the language switcher, and ``{% translate %}`` of a fixed text
-kept per language.
+"""Django's ``i18n`` library, with ``{% translate %}`` of a fixed text kept per language and
+the language asked once per template; and the language switcher.
 
-Loaded after ``i18n`` (``{% load i18n spona_i18n %}``), this library's ``translate`` (and
-``trans``) takes the place of Django's: the same tag, so ``makemessages`` finds its texts.
-A fixed text (a quoted literal, with no filter, context, ``noop`` or ``as``) is written
-by Django's node once per language and autoescaping and kept for the process: a
-translation changes only with the catalogues, and the kept ones are dropped when the
-languages or the catalogues' folders change (as in tests). Django's node looks the
-translation up and escapes it on every render, about seventy Python calls a text; the case
-page has about eighty."""
+``TEMPLATES``' ``libraries`` names this library ``i18n``: every ``{% load i18n %}`` loads it,
+Django's tags and filters with three of its own in their place. Its ``translate`` (and
+``trans``) is Django's tag, so ``makemessages`` finds its texts. A fixed text (a quoted
+literal, with no filter, context, ``noop`` or ``as``) is written by Django's node once per
+language and autoescaping and kept for the process: a translation changes only with the
+catalogues, and the kept ones are dropped when the languages or the catalogues' folders
+change (as in tests). Django's node looks the translation up and escapes it on every render,
+about seventy Python calls a text; the case page has about eighty.
+
+The language such a node writes in is asked once per template rendered (``rendered_language``),
+not once per text (``get_language()`` is about twelve Python calls): a template changes the
+language only inside ``{% language %}``, whose node (this library's) asks it again for its
+block; an included template asks it again. A template tag of Spona's never changes the
+language around the nodes it renders (``tests/test_i18n.py`` checks)."""
+
+from typing import Any
 
 from django import template
 from django.conf import settings
 from django.template.base import Parser, Token, Variable
 from django.template.defaulttags import CsrfTokenNode
-from django.templatetags.i18n import TranslateNode, do_translate
+from django.templatetags import i18n as django_i18n
+from django.templatetags.i18n import LanguageNode, TranslateNode, do_translate
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
@@ -23,9 +33,30 @@ from spona.core.markup import escaped
 from spona.core.templatetags.spona_layout import link
 
 register = template.Library()
+register.tags.update(django_i18n.register.tags)
+register.filters.update(django_i18n.register.filters)
 
 #: (language, autoescape, text) -> what Django's node writes for the fixed text
 _KEPT: dict[tuple[str | None, bool, str], str] = {}
+
+#: where a template's render keeps the language it was asked in (its own state in the render
+#: context, pushed by ``Template.render`` for each template and dropped after it)
+_LANGUAGE = "spona_i18n.language"
+_NOT_ASKED = object()
+
+
+def rendered_language(context: template.Context) -> str | None:
+    """``get_language()``, asked once per template rendered: kept in the template's own state
+    in the render context. Outside a template's render (a node rendered by itself) it is
+    asked every time."""
+    dicts = context.render_context.dicts
+    if len(dicts) < 2:  # the first is the render context's own, kept from render to render
+        return get_language()
+    state: dict[Any, Any] = dicts[-1]
+    language = state.get(_LANGUAGE, _NOT_ASKED)
+    if language is _NOT_ASKED:
+        language = state[_LANGUAGE] = get_language()
+    return language  # type: ignore[no-any-return]
 
 
 class _KeptTranslateNode(TranslateNode):
@@ -36,7 +67,7 @@ class _KeptTranslateNode(TranslateNode):
         self.text = text
 
     def render(self, context: template.Context) -> str:
-        key = (get_language(), context.autoescape, self.text)
+        key = (rendered_language(context), context.autoescape, self.text)
         try:
             return _KEPT[key]
         except KeyError:
@@ -64,6 +95,30 @@ def translate(parser: Parser, token: Token) -> TranslateNode:
 
 
 forget_when_catalogues_change(_KEPT.clear)
+
+
+class _LanguageNode(LanguageNode):
+    """Django's ``{% language %}``: its block asks the language again
+    (``rendered_language``), and the template's language is the outer one after it."""
+
+    def render(self, context: template.Context) -> str:
+        dicts = context.render_context.dicts
+        state: dict[Any, Any] = dicts[-1] if len(dicts) > 1 else {}
+        outer = state.pop(_LANGUAGE, _NOT_ASKED)
+        try:
+            with translation.override(self.language.resolve(context)):
+                return self.nodelist.render(context)
+        finally:
+            state.pop(_LANGUAGE, None)
+            if outer is not _NOT_ASKED:
+                state[_LANGUAGE] = outer
+
+
+@register.tag
+def language(parser: Parser, token: Token) -> LanguageNode:
+    """Django's ``{% language %}``, parsed by Django."""
+    node = django_i18n.language(parser, token)
+    return _LanguageNode(node.nodelist, node.language)
 
 
 @register.simple_tag(takes_context=True)

@@ -8,12 +8,13 @@ from typing import Any
 
 from django import template
 from django.template.defaulttags import CsrfTokenNode
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from spona.core.caching import forget_when_catalogues_change
+from spona.core.links import reversed_url
 from spona.core.markup import escaped
 from spona.core.phases import Phase
 from spona.core.stacking import label_cells
@@ -57,17 +58,11 @@ def stack_tables(rendered: SafeString) -> SafeString:
     return mark_safe(label_cells(str(rendered)))  # noqa: S308 - only attributes are added, escaped
 
 
-@lru_cache(maxsize=256)
-def _reversed(viewname: str, args: tuple[str, ...], prefix: str) -> str:
-    return reverse(viewname, args=args)
-
-
 @register.simple_tag
 def link(viewname: str, *args: object) -> str:
-    """``{% url %}`` for the links that are the same on every request (the navigation, the
-    account's links, the tools): reversed once per process and script prefix, not on every page
-    (a reversal is about a hundred Python calls). Not for links to objects: they are many."""
-    return _reversed(viewname, tuple(str(arg) for arg in args), get_script_prefix())
+    """``{% url %}`` written from Python: the arguments written by ``str`` (a phase, a code),
+    the reversal kept per process (``reversed_url``)."""
+    return reversed_url(viewname, [str(arg) for arg in args])
 
 
 @kept_per_language

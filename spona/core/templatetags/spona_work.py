@@ -3,12 +3,17 @@ to five items in each of its sections and a dozen tools, and the template's tags
 for each were about a fifth of the page's Python work (docs/performance.md, h18scope). The
 markup is the one the template wrote (``tests/test_home.py``)."""
 
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
 from django import template
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from spona.core.markup import escaped
+from spona.core.moments import day_writer, writer
 from spona.core.phases import Phase, Tool
 from spona.core.templatetags.spona_layout import kept_per_language, link
 from spona.core.work import Item, Section
@@ -45,7 +50,8 @@ def work_section(section: Section) -> SafeString:
             f'\n      <dl class="figures">{figures}</dl>\n      <p class="muted">{mark}</p>\n    '
         )
     elif section.items:
-        items = "".join(f"\n        {work_item(item)}\n      " for item in section.items)
+        due = _due_writer()
+        items = "".join(f"\n        {work_item(item, due)}\n      " for item in section.items)
         more = ""
         if section.url and section.count > len(section.items):
             label = ngettext("See all %(counter)s", "See all %(counter)s", section.count)
@@ -87,9 +93,29 @@ def tools_list(tools: tuple[tuple[Phase, tuple[Tool, ...]], ...]) -> SafeString:
     return mark_safe(_tools_written(tools))  # noqa: S308 - every value escaped (phase_tools)
 
 
-def work_item(item: Item) -> SafeString:
+def _due_writer() -> Callable[[date], str]:
+    """What a section writes of its items' due times in the active language: a moment in
+    local time in the short format with the time, a day in the short date format, each format
+    read once a section (``spona.core.moments``), not once an item."""
+    writers: dict[bool, Callable[[Any], str]] = {}
+
+    def write(due: date) -> str:
+        moment = isinstance(due, datetime)
+        try:
+            return writers[moment](due)
+        except KeyError:
+            made: Callable[[Any], str] = (
+                writer("SHORT_DATETIME_FORMAT") if moment else day_writer("SHORT_DATE_FORMAT")
+            )
+            writers[moment] = made
+            return made(due)
+
+    return write
+
+
+def work_item(item: Item, due_written: Callable[[date], str]) -> SafeString:
     """One item as a list entry: its code linked, its line, its urgency and when it is due
-    (overdue ones marked)."""
+    (``due_written``; overdue ones marked)."""
     overdue = item.overdue
     parts = [
         '<li class="overdue-item">' if overdue else "<li>",
@@ -100,7 +126,7 @@ def work_item(item: Item) -> SafeString:
         parts.append(f" · {escaped(urgency)}")
     if item.due:
         # as {% blocktranslate %} writes it: the message as translated, the value escaped
-        due = gettext("due %(due)s") % {"due": escaped(item.due_shown)}
+        due = gettext("due %(due)s") % {"due": escaped(due_written(item.due))}
         late = f'<span class="overdue">{escaped(gettext("overdue"))}, {due}</span>'
         parts.append(f" · {late if overdue else due}")
     parts.append("</li>")
