@@ -668,7 +668,8 @@ def test_namesakes_over_the_limit_are_counted_for_a_chunk_as_from_each_persons_k
     ]
     found = blocks.namesakes_over_limit(pairs).tolist()
     assert [None if count < 0 else count for count in found] == expected
-    assert len(unknown) and any(count is not None for count in expected)
+    assert len(unknown)
+    assert any(count is not None for count in expected)
     assert None in expected
 
 
