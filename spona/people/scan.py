@@ -19,15 +19,17 @@ every pair of persons that share a stored blocking key:
    both have a parent's name and a settlement stored; a pair whose ceiling is below the
    threshold cannot match and is dropped here (at a million, nine pairs in ten:
    docs/performance.md, "Fourth pass").
-2. **Reading**: only the persons in some pair left are read (a raw cursor, no model
-   instances) and decrypted, a chunk's tokens at once (``fields.decrypt_all``), in
-   ``PROCESSES`` worker processes; Python's cyclic garbage collector is paused for the
-   scan (``_collector_paused``).
-3. **Scoring**: each pair is scored (in the same workers, forked after the records are
-   read, so they share them), a pair's ``namesakes`` counted as the registration check
-   counts them (the other persons sharing the rarest name key the two share); the pairs
-   at or above ``THRESHOLD`` are linked into clusters (connected components, labelled by
-   their smallest person id).
+2. **Reading**: the pairs left are split into ``PROCESSES`` shares by birth year (read
+   from the date keys: ``_shares``), each read and scored by a forked worker of its own on
+   a database connection of its own, so that no decrypted record passes from one process
+   to another. A worker reads only the persons in its pairs (a raw cursor, no model
+   instances) and decrypts them, a chunk's tokens at once (``fields.decrypt_all``);
+   Python's cyclic garbage collector is paused for the scan (``_collector_paused``).
+3. **Scoring**: then the worker scores its pairs, a pair's ``namesakes`` counted as the
+   registration check counts them (the other persons sharing the rarest name key the two
+   share); the pairs at or above ``THRESHOLD`` are linked into clusters (connected
+   components, labelled by their smallest person id). Not on PostgreSQL, or inside a
+   transaction (which the workers' connections would not see), one process does it all.
 
 Why not Splink on DuckDB (issue 19): it compares plain values, so every stored person
 would be decrypted first (eight Fernet fields, about 9 µs each: over a minute of one
@@ -1326,9 +1328,8 @@ def _in_workers(
 def _collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector paused for the scan, here and in the workers
     forked meanwhile (they inherit it paused). Its collections walk every object made
-    since the last (the records a worker builds, a chunk at a time; the parent's
-    unpickled copies of all of them, 718,282 at a million): some 5 µs of a worker's
-    45 µs a record. The scan makes no reference cycles to collect (records, tuples and
+    since the last (the records a worker builds and keeps, a chunk at a time, some
+    360,000 each at a million): some 5 µs of a worker's 45 µs a record. The scan makes no reference cycles to collect (records, tuples and
     strings), so nothing waits for it; it is restored as it was when the scan ends."""
     enabled = gc.isenabled()
     gc.disable()
