@@ -106,11 +106,14 @@ def test_the_scan_finds_clusters_with_reasons(register: dict[str, Person]) -> No
     assert AuditEvent.objects.filter(details__duplicate_scan__new=4).exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_scan_in_worker_processes_finds_the_same_links_with_progress(
     register: dict[str, Person], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Reading and scoring split among two forked workers, two pairs a chunk: the same
-    links as in one process, and progress counted up to the total."""
+    """The pairs split between two forked workers, each reading its persons on a
+    connection of its own and scoring its pairs, two a chunk: the same links as in one
+    process, and progress counted up to the total."""
+    _postgresql_only()
     alone, scored = scan.find_links(processes=1)
     monkeypatch.setattr(scan, "CHUNK", 2)
     reports: list[tuple[int, int]] = []
@@ -130,9 +133,9 @@ def test_the_collector_is_paused_while_the_scan_runs_and_restored_after(
     (its walks over them were a tenth of building them; the workers, forked meanwhile,
     inherit it paused) and left as it was found when the scan ends."""
     seen: list[bool] = []
-    score = scan._score_chunk
+    score = scan._scored_chunk
     monkeypatch.setattr(
-        scan, "_score_chunk", lambda start: seen.append(gc.isenabled()) or score(start)
+        scan, "_scored_chunk", lambda *chunk: seen.append(gc.isenabled()) or score(*chunk)
     )
     assert gc.isenabled()
     links, _scored = scan.find_links(processes=1)
@@ -197,7 +200,7 @@ def test_the_scan_reads_a_person_as_the_registration_check_does(
     IdentityDocument.objects.create(
         person=person, kind=DocumentKind.PASSPORT, number="ab 123 456", number_index="-"
     )
-    (rows,) = scan._rows([person.pk])
+    (rows,) = _rows([person.pk])
     ((pk, record),) = scan._records(rows)
     assert pk == person.pk
     assert record == record_of(Person.objects.get(pk=person.pk))
@@ -213,7 +216,7 @@ def test_a_chunk_of_persons_is_read_as_each_alone(register: dict[str, Person]) -
             person=first, kind=DocumentKind.PASSPORT, number=number, number_index="-"
         )
     Person.objects.filter(pk=second.pk).update(jmbg="0101990710006", address="Kneza Miloša 12")
-    (rows,) = scan._rows(sorted(p.pk for p in register.values()))
+    (rows,) = _rows(sorted(p.pk for p in register.values()))
     read = dict(scan._records(rows))
     assert read == {p.pk: record_of(Person.objects.get(pk=p.pk)) for p in register.values()}
     assert read[first.pk].documents == ("l333444", "p111222")
@@ -277,16 +280,24 @@ def test_the_second_connection_reads_the_snapshot_not_what_was_written_since(
     assert set(scan._key_table()[1].tolist()) == {before.pk, after.pk}
 
 
-def test_the_scan_reads_only_the_persons_asked_for_though_it_reads_ranges(
-    register: dict[str, Person],
+def _rows(ids: list[int]) -> list[list[tuple[Any, ...]]]:
+    """``scan._rows`` on this test's connection, as the scan in one process reads them."""
+    listed = scan._ANY if connection.vendor == "postgresql" else scan._IN
+    with connection.cursor() as cursor:
+        return list(scan._rows(ids, cursor, listed))
+
+
+def test_the_scan_reads_only_the_persons_asked_for(
+    register: dict[str, Person], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The rows are read by ranges of ids; the persons between those asked for are left
-    out before anything is decrypted, and a person merged away is not read."""
+    """The rows are read by the ids asked for, a chunk at a time; the persons between
+    them are not read, and a person merged away is not read."""
+    monkeypatch.setattr(scan, "CHUNK", 2)
     ids = sorted(person.pk for person in register.values())
     asked = ids[::2]
     Person.objects.filter(pk=asked[-1]).update(merged_into=register["marko"])
-    read = [row[0] for rows in scan._rows(asked) for row in rows]
-    assert read == asked[:-1]
+    read = [row[0] for rows in _rows(asked) for row in rows]
+    assert sorted(read) == asked[:-1]
 
 
 def test_a_rescan_adds_nothing_twice_and_never_a_rejected_pair(
@@ -626,3 +637,54 @@ def test_the_blocks_are_the_same_from_the_key_rows_split_in_parts(
     assert scan._UNKNOWN in one[1]  # some pairs share only name keys over the limit
     assert one[3]
     assert found(parts) == one
+
+
+def _generated_blocks(name_limit: int) -> tuple[Any, dict[int, PersonRecord]]:
+    """Stage 1 on 600 generated persons and 300 of them written again with slips, with
+    ``name_limit`` for the name keys (low: some pairs share only name keys over it)."""
+    gen = Generator(seed=23)
+    entities = [gen.entity() for _ in range(600)]
+    written = [gen.record(e, noisy=False) for e in entities]
+    records = dict(enumerate(written + [q.record for q in queries(gen, entities, 300)], start=1))
+    rows = [(hash_key(key), pk) for pk, rec in records.items() for key in blocking_keys(rec)]
+    keys, persons = (np.array(column) for column in zip(*rows, strict=True))
+    place = np.array([0, *(rec.municipality_id or 0 for rec in records.values())], np.int32)
+    plain = _plain(records, place, np.zeros(len(place), np.int8))
+    limits = {**scan.KIND_LIMITS, "n": name_limit, "e": name_limit}
+    return scan.blocked([keys, persons.astype(np.int32)], plain, limits), records
+
+
+def test_namesakes_over_the_limit_are_counted_for_a_chunk_as_from_each_persons_keys() -> None:
+    """The namesakes of pairs that share only name keys over the limit, counted for a
+    whole chunk at once in numpy: the same as from the two persons' keys, pair by pair
+    (the rarest key both bear, less the one person; none where they share none)."""
+    blocks, _records = _generated_blocks(name_limit=3)
+    unknown = blocks.pairs[blocks.namesakes == scan._UNKNOWN]
+    others = np.array([[a, b] for a in range(1, 40) for b in range(a + 1, 40)])
+    pairs = np.concatenate([unknown, others])
+    expected = [
+        scan._namesakes(blocks.common_keys(a), blocks.common_keys(b), blocks.common)
+        for a, b in pairs.tolist()
+    ]
+    found = blocks.namesakes_over_limit(pairs).tolist()
+    assert [None if count < 0 else count for count in found] == expected
+    assert len(unknown)
+    assert any(count is not None for count in expected)
+    assert None in expected
+
+
+def test_the_pairs_are_shared_among_the_workers_by_birth_year() -> None:
+    """Each pair goes to one worker, by the birth year its persons' date keys tell (the
+    lower person's, else the higher's); a year's pairs all go to one worker, and the
+    workers get about as many pairs (no more apart than the largest year's)."""
+    blocks, records = _generated_blocks(name_limit=30)
+    shares = scan._shares(blocks, 2)
+    assert sorted(np.concatenate(shares).tolist()) == list(range(len(blocks.pairs)))
+    years = scan._years(blocks.born, blocks.pairs)
+    for (low, high), year in zip(blocks.pairs.tolist(), years.tolist(), strict=True):
+        born = records[low].date_of_birth or records[high].date_of_birth
+        assert year == (born.year if born is not None and born.year >= 1880 else -1)
+    first, second = ({int(year) for year in years[share]} for share in shares)
+    assert not first & second
+    most = max(np.unique(years, return_counts=True)[1])
+    assert abs(len(shares[0]) - len(shares[1])) <= most

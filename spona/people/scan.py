@@ -19,15 +19,17 @@ every pair of persons that share a stored blocking key:
    both have a parent's name and a settlement stored; a pair whose ceiling is below the
    threshold cannot match and is dropped here (at a million, nine pairs in ten:
    docs/performance.md, "Fourth pass").
-2. **Reading**: only the persons in some pair left are read (a raw cursor, no model
-   instances) and decrypted, a chunk's tokens at once (``fields.decrypt_all``), in
-   ``PROCESSES`` worker processes; Python's cyclic garbage collector is paused for the
-   scan (``_collector_paused``).
-3. **Scoring**: each pair is scored (in the same workers, forked after the records are
-   read, so they share them), a pair's ``namesakes`` counted as the registration check
-   counts them (the other persons sharing the rarest name key the two share); the pairs
-   at or above ``THRESHOLD`` are linked into clusters (connected components, labelled by
-   their smallest person id).
+2. **Reading**: the pairs left are split into ``PROCESSES`` shares by birth year (read
+   from the date keys: ``_shares``), each read and scored by a forked worker of its own on
+   a database connection of its own, so that no decrypted record passes from one process
+   to another. A worker reads only the persons in its pairs (a raw cursor, no model
+   instances) and decrypts them, a chunk's tokens at once (``fields.decrypt_all``);
+   Python's cyclic garbage collector is paused for the scan (``_collector_paused``).
+3. **Scoring**: then the worker scores its pairs, a pair's ``namesakes`` counted as the
+   registration check counts them (the other persons sharing the rarest name key the two
+   share); the pairs at or above ``THRESHOLD`` are linked into clusters (connected
+   components, labelled by their smallest person id). Not on PostgreSQL, or inside a
+   transaction (which the workers' connections would not see), one process does it all.
 
 Why not Splink on DuckDB (issue 19): it compares plain values, so every stored person
 would be decrypted first (eight Fernet fields, about 9 µs each: over a minute of one
@@ -42,8 +44,8 @@ queue (``DuplicateSuspicion``); this module only reads.
 import gc
 import multiprocessing
 import os
-from collections import deque, namedtuple
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections import namedtuple
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -57,7 +59,7 @@ import psycopg
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-from psycopg.sql import SQL
+from psycopg.sql import SQL, Literal
 
 from spona.core.fields import decrypt_all
 from spona.people import matching
@@ -72,8 +74,6 @@ BLOCK_LIMIT = 30
 CHUNK = 2000
 #: worker processes that decrypt and score (fewer pairs than this many chunks: none)
 PROCESSES = min(os.cpu_count() or 1, 4)
-#: chunks handed to the workers ahead of the one awaited
-AHEAD = 2 * PROCESSES
 
 Progress = Callable[[int, int], None]
 #: a person's row as read: the plain columns, then the encrypted ones, then documents
@@ -334,8 +334,9 @@ class Blocks:
     its namesakes as far as the blocks tell (``_UNKNOWN`` if they share no name key borne
     by at most the limit) and the most points it could score (``ceilings``); how many
     persons bear each name key over the limit (``common``), and which of those keys each
-    person bears (``held_keys[held[pk]:held[pk + 1]]``: read from the key table, not made
-    again from the decrypted names)."""
+    person bears (``held_keys[held[pk]:held[pk + 1]]``, with their bearers' count in
+    ``held_counts``: read from the key table, not made again from the decrypted names), and
+    each person's date of birth key."""
 
     pairs: np.ndarray
     namesakes: np.ndarray
@@ -343,12 +344,41 @@ class Blocks:
     common: dict[int, int]
     held: np.ndarray
     held_keys: np.ndarray
+    held_counts: np.ndarray
+    #: each person's date of birth key (``b``; 0: none), by id: ``_shares`` reads the year
+    born: np.ndarray
 
     def common_keys(self, pk: int) -> frozenset[int]:
         """The person's name keys borne by more than the limit."""
         if pk + 1 >= len(self.held):
             return frozenset()
         return frozenset(self.held_keys[self.held[pk] : self.held[pk + 1]].tolist())
+
+    def namesakes_over_limit(self, pairs: np.ndarray) -> np.ndarray:
+        """For each pair ((n, 2) ids), the other persons bearing the rarest name key over
+        the limit that both bear, as ``_namesakes`` counts them from ``common_keys``; -1
+        where they share none. All the pairs at once, in numpy: a frozenset for each of a
+        pair's two persons cost some 4 µs a pair, for nine pairs in ten at a million."""
+        sides = [self._held_rows(pairs[:, side]) for side in (0, 1)]
+        which = np.concatenate([pair for pair, _row in sides])
+        rows = np.concatenate([row for _pair, row in sides])
+        keys = self.held_keys[rows]
+        order = np.lexsort((keys, which))
+        which, rows, keys = which[order], rows[order], keys[order]
+        both = (which[1:] == which[:-1]) & (keys[1:] == keys[:-1])  # a person's keys differ
+        fewest = np.full(len(pairs), _UNKNOWN, dtype=np.int64)
+        np.minimum.at(fewest, which[1:][both], self.held_counts[rows[1:][both]] - 1)
+        return np.where(fewest == _UNKNOWN, -1, fewest)
+
+    def _held_rows(self, persons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each name key over the limit borne by each of ``persons``: the person's
+        place in ``persons``, and the key's row in ``held_keys``."""
+        inside = persons + 1 < len(self.held)
+        first = np.where(inside, self.held[np.where(inside, persons, 0)], 0)
+        lengths = np.where(inside, self.held[np.where(inside, persons + 1, 0)], 0) - first
+        which = np.repeat(np.arange(len(persons)), lengths)
+        offsets = np.arange(len(which)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        return which, np.repeat(first, lengths) + offsets
 
     def reaching(self) -> "Blocks":
         """The pairs whose ceiling reaches the threshold: the only ones that can match."""
@@ -399,7 +429,7 @@ def blocked(rows: list[np.ndarray], plain: Plain, limits: Mapping[str, int]) -> 
         )
         bearers = _joined_bearers([part.bearers for part in parts])
         shared = {key: count for part in parts for key, count in part.common.items()}
-        held, held_keys = _held([part.held for part in parts], size)
+        held, held_keys, held_counts = _held([part.held for part in parts], size)
         made = [pairs for part in parts for pairs in part.made]
         del parts  # the pairs made go as they are packed
         pairs, namesakes = _unique(made, pool)
@@ -419,6 +449,8 @@ def blocked(rows: list[np.ndarray], plain: Plain, limits: Mapping[str, int]) -> 
         common=shared,
         held=held,
         held_keys=held_keys,
+        held_counts=held_counts,
+        born=bearers.born,
     )
 
 
@@ -438,12 +470,12 @@ def _part(keys: np.ndarray, persons: np.ndarray, part: int) -> tuple[np.ndarray,
 class _Part:
     """What one part of the key rows gives: the pairs made (encoded, not yet unique, with
     their namesakes), what it tells of each person, the name keys over the limit with
-    their bearers' count, and the rows of those keys (bearers, keys)."""
+    their bearers' count, and the rows of those keys (bearers, keys, the keys' counts)."""
 
     made: list[tuple[np.ndarray, np.ndarray]]
     bearers: "Bearers"
     common: dict[int, int]
-    held: tuple[np.ndarray, np.ndarray]
+    held: tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def _grouped_part(rows: list[Any], part: int, plain: Plain, limit: np.ndarray, size: int) -> _Part:
@@ -465,7 +497,9 @@ def _grouped_part(rows: list[Any], part: int, plain: Plain, limit: np.ndarray, s
         made += _local_pairs(persons, starts, sizes, wide, limit[date], plain)
     shared = dict(zip(keys[starts[common]].tolist(), sizes[common].tolist(), strict=True))
     chosen = np.repeat(common, sizes)
-    return _Part(made=made, bearers=bearers, common=shared, held=(persons[chosen], keys[chosen]))
+    counts = np.repeat(sizes[common], sizes[common])
+    held = (persons[chosen], keys[chosen], counts)
+    return _Part(made=made, bearers=bearers, common=shared, held=held)
 
 
 def _grouped(keys: np.ndarray, persons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -515,13 +549,17 @@ def _sort_runs_apart(grouped: np.ndarray, bearers: np.ndarray, shift: np.uint64)
     grouped[rows], bearers[rows] = grouped[rows][by_key], bearers[rows][by_key]
 
 
-def _held(parts: list[tuple[np.ndarray, np.ndarray]], size: int) -> tuple[np.ndarray, np.ndarray]:
-    """The key rows given (each part: bearers, keys) by bearer: where each person id's keys
-    start (``size`` + 1 offsets) and the keys."""
-    holders = _joined([holders for holders, _keys in parts], np.int32)
-    held_keys = _joined([keys for _holders, keys in parts], np.int64)
+def _held(
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The key rows given (each part: bearers, keys, the keys' counts) by bearer: where
+    each person id's keys start (``size`` + 1 offsets), the keys and their counts."""
+    holders = _joined([holders for holders, _keys, _counts in parts], np.int32)
+    held_keys = _joined([keys for _holders, keys, _counts in parts], np.int64)
+    counts = _joined([counts for _holders, _keys, counts in parts], np.int64)
     order = np.argsort(holders, kind="stable")
-    return np.searchsorted(holders[order], np.arange(size + 1)), held_keys[order]
+    offsets = np.searchsorted(holders[order], np.arange(size + 1))
+    return offsets, held_keys[order], counts[order]
 
 
 def _unique(
@@ -1008,33 +1046,35 @@ def ceilings(
 # --- 2. reading --------------------------------------------------------------------------
 
 
-def _rows(ids: Sequence[int]) -> Iterator[list[tuple[Any, ...]]]:
-    """The persons' rows (not merged away), ``CHUNK`` at a time: plain and encrypted
-    columns, then their documents' encrypted numbers. ``ids`` ascending: each chunk is
-    read as the range of ids from its first to its last, and the persons not asked for
-    left out here, before anything is decrypted (at a million three in four of a range
-    are asked for; a range is read in half the time of a list of 2,000 ids)."""
+def _rows(ids: Sequence[int], cursor: Any, listed: str) -> Iterator[list[tuple[Any, ...]]]:
+    """The persons' rows (not merged away), ``CHUNK`` at a time, on ``cursor``: plain and
+    encrypted columns, then their documents' encrypted numbers. A chunk's ids are asked
+    for as one array on PostgreSQL (``listed``: ``_ANY``; a worker's persons are spread
+    over all the ids, a range would read every other person too), as a list elsewhere
+    (``_IN``)."""
     person = connection.ops.quote_name(Person._meta.db_table)
     document = connection.ops.quote_name(IdentityDocument._meta.db_table)
     columns = ", ".join(_PLAIN + _ENCRYPTED)
-    with connection.cursor() as cursor:
-        for start in range(0, len(ids), CHUNK):
-            chunk = [int(pk) for pk in ids[start : start + CHUNK]]
-            wanted, among = set(chunk), [chunk[0], chunk[-1]]
-            cursor.execute(
-                f"SELECT person_id, number FROM {document} WHERE person_id BETWEEN %s AND %s",  # noqa: S608
-                among,
-            )
-            numbers: dict[int, list[str]] = {}
-            for pk, number in cursor.fetchall():
-                numbers.setdefault(pk, []).append(number)
-            cursor.execute(
-                f"SELECT {columns} FROM {person} WHERE id BETWEEN %s AND %s "  # noqa: S608
-                "AND merged_into_id IS NULL",
-                among,
-            )
-            rows = (row for row in cursor.fetchall() if row[0] in wanted)
-            yield [(*row, tuple(numbers.get(row[0], ()))) for row in rows]
+    for start in range(0, len(ids), CHUNK):
+        chunk = [int(pk) for pk in ids[start : start + CHUNK]]
+        which, params = (
+            (_ANY, [chunk])
+            if listed == _ANY
+            else (_IN.format(", ".join(["%s"] * len(chunk))), chunk)
+        )
+        cursor.execute(f"SELECT person_id, number FROM {document} WHERE person_id {which}", params)  # noqa: S608
+        numbers: dict[int, list[str]] = {}
+        for pk, number in cursor.fetchall():
+            numbers.setdefault(pk, []).append(number)
+        cursor.execute(
+            f"SELECT {columns} FROM {person} WHERE id {which} AND merged_into_id IS NULL",  # noqa: S608
+            params,
+        )
+        yield [(*row, tuple(numbers.get(row[0], ()))) for row in cursor.fetchall()]
+
+
+#: how ``_rows`` asks for a chunk's ids: one array parameter (PostgreSQL), or a list
+_ANY, _IN = "= ANY(%s)", "IN ({})"
 
 
 #: a person's row decrypted, as ``duplicates.record_of`` reads a ``Person``'s fields (no
@@ -1118,52 +1158,105 @@ def score_pairs[K: Hashable](
     return _clusters(links)
 
 
-#: what the scoring workers read, set before they are forked (shared, not copied)
+#: what the workers read, set before they are forked (shared, not copied)
 _shared: dict[str, Any] = {}
 
 
-def _score_chunk(start: int) -> tuple[int, list[Link]]:
-    """The pairs ``start`` to ``start + CHUNK`` scored; a pair with a person not read
-    (merged away meanwhile) is skipped. Namesakes as the blocks counted them, or, if the
-    two share only name keys over the limit, the fewest bearers of those."""
-    found: list[Link] = []
-    found_blocks: Blocks = _shared["blocks"]
-    records = _shared["records"]
-    pairs = found_blocks.pairs[start : start + CHUNK].tolist()
-    counted = found_blocks.namesakes[start : start + CHUNK].tolist()
-    for (a, b), namesakes in zip(pairs, counted, strict=True):
+def _scored_chunk(
+    pairs: np.ndarray,
+    counted: np.ndarray,
+    found_blocks: Blocks,
+    records: Mapping[int, PersonRecord],
+) -> list[Link]:
+    """A chunk of pairs scored; a pair with a person not read (merged away meanwhile) is
+    skipped. Namesakes as the blocks counted them, or, if the two share only name keys
+    over the limit, the fewest bearers of those (``Blocks.namesakes_over_limit``)."""
+    counted = counted.astype(np.int64)
+    unknown = counted == _UNKNOWN
+    if unknown.any():
+        counted[unknown] = found_blocks.namesakes_over_limit(pairs[unknown])
+    found = []
+    for (a, b), namesakes in zip(pairs.tolist(), counted.tolist(), strict=True):
         if a not in records or b not in records:
             continue
-        if namesakes == _UNKNOWN:
-            shared = found_blocks.common_keys(a), found_blocks.common_keys(b)
-            namesakes = _namesakes(*shared, found_blocks.common)
-        if (link := _link(a, b, records[a], records[b], namesakes)) is not None:
+        link = _link(a, b, records[a], records[b], namesakes if namesakes >= 0 else None)
+        if link is not None:
             found.append(link)
-    return len(pairs), found
+    return found
+
+
+def _share_scored(
+    found_blocks: Blocks, share: np.ndarray, cursor: Any, listed: str, report: Callable[[int], None]
+) -> list[Link]:
+    """The pairs ``share`` (their places in ``found_blocks.pairs``) scored: their persons
+    read on ``cursor`` (``_rows``) and decrypted, then the pairs, ``CHUNK`` at a time;
+    ``report(done)`` after each chunk of persons read (their count) and of pairs scored."""
+    pairs, counted = found_blocks.pairs[share], found_blocks.namesakes[share]
+    records: dict[int, PersonRecord] = {}
+    for rows in _rows(np.unique(pairs).tolist(), cursor, listed):
+        records.update(_records(rows))
+        report(len(rows))
+    links: list[Link] = []
+    for start in range(0, len(pairs), CHUNK):
+        chunk = pairs[start : start + CHUNK]
+        links += _scored_chunk(chunk, counted[start : start + CHUNK], found_blocks, records)
+        report(len(chunk))
+    return links
+
+
+def _shares(found_blocks: Blocks, count: int) -> list[np.ndarray]:
+    """The pairs (their places) split into ``count`` shares, each read and scored by a
+    worker of its own, so that no record is sent from one process to another: a pair
+    goes by the birth year of its lower person (of the higher where that one's is not
+    known; read from their ``b`` keys), and the years go to the shares with the fewest
+    pairs yet, the most pairs first. Two persons met on a name with the date, or on the
+    date, are born the same day, and a pair whose dates are not in one year can score
+    them only as another date: at a million, 98 % of the pairs are in one year, and one
+    person in a hundred is read in both shares (docs/performance.md, "Twelfth pass")."""
+    years = _years(found_blocks.born, found_blocks.pairs)
+    found, groups, sizes = np.unique(years, return_inverse=True, return_counts=True)
+    owner, load = np.zeros(len(found), dtype=np.int64), [0] * count
+    for group in np.argsort(-sizes, kind="stable").tolist():
+        owner[group] = lightest = load.index(min(load))
+        load[lightest] += int(sizes[group])
+    chosen = owner[groups]
+    return [np.flatnonzero(chosen == share) for share in range(count)]
+
+
+def _years(born: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Each pair's birth year by its persons' ``b`` keys (``born``), the lower person's
+    where the calendar knows it, else the higher's, else -1."""
+    calendar = _calendar(settings.BLIND_INDEX_KEY)
+    years = []
+    for side in (0, 1):
+        keys = born[pairs[:, side]]
+        at = np.minimum(np.searchsorted(calendar.keys, keys), len(calendar.keys) - 1)
+        years.append(np.where(calendar.keys[at] == keys, calendar.years[at], -1))
+    return np.where(years[0] >= 0, years[0], years[1])
+
+
+def _share_in_worker(share: int) -> list[Link]:
+    """``_share_scored`` of share ``share`` in a forked worker, on a database connection of
+    its own (Django's is the parent's); its progress, then ``None``, on the queue."""
+    progress = _shared["progress"]
+    try:
+        with psycopg.connect(**_shared["params"]) as own:
+            own.execute(SQL("SET TIME ZONE {}").format(Literal(_shared["timezone"])))
+            with own.cursor() as cursor:
+                found_blocks = _shared["blocks"]
+                return _share_scored(
+                    found_blocks, _shared["shares"][share], cursor, _ANY, progress.put
+                )
+    finally:
+        progress.put(None)
 
 
 def _pool(processes: int) -> Any:
-    """Worker processes forked from this one (they need no database: pure functions).
-    What is in memory now is frozen out of the garbage collector's reach, so that the
-    workers share it instead of copying it page by page."""
+    """Worker processes forked from this one. What is in memory now is frozen out of the
+    garbage collector's reach, so that the workers share it instead of copying it page by
+    page."""
     gc.freeze()
     return multiprocessing.get_context("fork").Pool(processes)
-
-
-def _map[T, R](pool: Any, function: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-    """``function`` over ``items`` in the pool's workers (in order; a few items ahead,
-    not all: the items are made here, in this thread, which owns the database
-    connection), or here if there is no pool."""
-    if pool is None:
-        yield from map(function, items)
-        return
-    ahead: deque[Any] = deque()
-    for item in items:
-        ahead.append(pool.apply_async(function, (item,)))
-        if len(ahead) > AHEAD:
-            yield ahead.popleft().get()
-    while ahead:
-        yield ahead.popleft().get()
 
 
 def find_links(
@@ -1171,9 +1264,10 @@ def find_links(
 ) -> tuple[list[Link], int]:
     """Every pair of stored persons (not merged away) at or above ``THRESHOLD``, clustered;
     and how many pairs were scored (those blocked whose ceiling reaches the threshold:
-    only their persons are decrypted). ``progress(done, total)`` counts persons read,
-    then pairs scored. ``processes``: the workers (``PROCESSES`` unless given; one: none,
-    as with fewer than two chunks of pairs)."""
+    only their persons are decrypted). ``progress(done, total)`` counts persons read and
+    pairs scored. ``processes``: the workers (``PROCESSES`` unless given; one: none, as
+    with fewer than two chunks of pairs, or where the workers' own connections would not
+    see what this one does: not PostgreSQL, or inside a transaction)."""
     with _collector_paused():
         return _found_links(progress or (lambda done, total: None), processes)
 
@@ -1181,37 +1275,61 @@ def find_links(
 def _found_links(report: Progress, processes: int | None) -> tuple[list[Link], int]:
     found_blocks = blocks().reaching()
     pairs = found_blocks.pairs
-    ids: list[int] = np.unique(pairs).tolist()
-    total = len(ids) + len(pairs)
-    report(0, total)
     workers = (processes or PROCESSES) if len(pairs) >= 2 * CHUNK else 1
-    records: dict[int, PersonRecord] = {}
-    links: list[Link] = []
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        workers = 1
+    shares = _shares(found_blocks, workers) if workers > 1 else [np.arange(len(pairs))]
+    total = sum(len(np.unique(pairs[share])) + len(share) for share in shares)
+    done = [0]
+
+    def step(count: int) -> None:
+        done[0] += count
+        report(done[0], total)
+
+    report(0, total)
+    if workers == 1:
+        listed = _ANY if connection.vendor == "postgresql" else _IN
+        with connection.cursor() as cursor:
+            links = _share_scored(found_blocks, shares[0], cursor, listed, step)
+    else:
+        links = _in_workers(found_blocks, shares, step)
+    return _clusters(links), len(pairs)
+
+
+def _in_workers(
+    found_blocks: Blocks, shares: list[np.ndarray], step: Callable[[int], None]
+) -> list[Link]:
+    """Each share read and scored in a worker of its own (``_share_in_worker``), their
+    progress passed on to ``step`` as it comes."""
+    context = multiprocessing.get_context("fork")
+    _shared.update(
+        blocks=found_blocks,
+        shares=shares,
+        params=connection.get_connection_params(),
+        timezone=connection.timezone_name,
+        progress=context.SimpleQueue(),
+    )
     try:
-        with _workers(workers) as pool:
-            for read, chunk in enumerate(_map(pool, _records, _rows(ids)), start=1):
-                records.update(chunk)
-                report(min(read * CHUNK, len(ids)), total)
-        _shared.update(blocks=found_blocks, records=records)
-        done = len(ids)
-        with _workers(workers) as pool:
-            for scored, found in _map(pool, _score_chunk, range(0, len(pairs), CHUNK)):
-                links += found
-                done += scored
-                report(done, total)
+        with _pool(len(shares)) as pool:
+            results = [pool.apply_async(_share_in_worker, (share,)) for share in range(len(shares))]
+            left = len(shares)
+            while left:
+                if (count := _shared["progress"].get()) is None:
+                    left -= 1
+                else:
+                    step(count)
+            return [link for result in results for link in result.get()]
     finally:
         _shared.clear()
         gc.unfreeze()
-    return _clusters(links), len(pairs)
 
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector paused for the scan, here and in the workers
     forked meanwhile (they inherit it paused). Its collections walk every object made
-    since the last (the records a worker builds, a chunk at a time; the parent's
-    unpickled copies of all of them, 718,282 at a million): some 5 µs of a worker's
-    45 µs a record. The scan makes no reference cycles to collect (records, tuples and
+    since the last (the records a worker builds and keeps, a chunk at a time, some
+    360,000 each at a million): some 5 µs of a worker's 45 µs a record. The scan makes no reference cycles to collect (records, tuples and
     strings), so nothing waits for it; it is restored as it was when the scan ends."""
     enabled = gc.isenabled()
     gc.disable()
@@ -1220,13 +1338,3 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-@contextmanager
-def _workers(processes: int) -> Iterator[Any]:
-    """A pool of ``processes`` workers, or none for one."""
-    if processes <= 1:
-        yield None
-        return
-    with _pool(processes) as pool:
-        yield pool
