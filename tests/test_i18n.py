@@ -585,6 +585,7 @@ def test_a_kept_translation_follows_the_language_and_the_catalogues(settings) ->
         "includes/list_filters.html",
         "includes/pagination.html",
         "prevention/overview.html",
+        "prevention/overview_content.html",
         "surveys/wave_detail.html",
         "surveys/wave_results.html",
         "surveys/estimates_table.html",
