@@ -15,7 +15,13 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy, pgettext_lazy, trans_real
 
 from spona.core.forms import FormRenderer, KeptWhenEmpty, ManyOptionsSelect
-from spona.core.templatetags.spona_forms import _kept, _look, _written, form_fields
+from spona.core.templatetags.spona_forms import (
+    _kept,
+    _look,
+    _written,
+    filter_fields,
+    form_fields,
+)
 
 
 class Everything(forms.Form):
@@ -230,6 +236,39 @@ def test_the_lists_filters_are_kept_empty_and_written_with_what_was_typed() -> N
     assert (_kept.cache_info().misses, _kept.cache_info().hits) == (1, 1)
     assert 'value="C-123"' in form_fields(typed)
     assert _kept.cache_info().currsize == 1
+
+
+@pytest.mark.django_db
+def test_a_lists_empty_filters_are_found_without_making_their_form(monkeypatch) -> None:
+    """Unbound, a list's filters are known by their form class's fields (``filter_fields``):
+    the same markup and the same kept entry as their form's, the form made only to be written;
+    a renamed municipality (another option) is written anew, and filters sent are written with
+    what was typed."""
+    from spona.cases.filters import ReferralFilter
+    from spona.cases.models import Referral
+    from spona.core.listing import ListFilters
+    from tests.factories import MunicipalityFactory
+
+    def filters(data: dict[str, str] | None = None) -> ListFilters:
+        return ReferralFilter(data, queryset=Referral.objects.none(), prefix="r")
+
+    place = MunicipalityFactory(name_cyr="Пирот")
+    _kept.cache_clear()
+    written = form_fields(filters().form)
+    made = []
+    form = ListFilters.form
+    monkeypatch.setattr(
+        ListFilters, "form", property(lambda self: made.append(1) or form.fget(self))
+    )
+
+    assert (filter_fields(filters()), made) == (written, [])
+    assert _kept.cache_info().hits == 1
+    place.name_cyr = "Град Пирот"
+    place.save()
+    renamed = filter_fields(filters())
+    assert ("Град Пирот" in renamed, made) == (True, [1])
+    assert renamed == _written(filters().form)
+    assert 'value="C-123"' in filter_fields(filters({"r-q": "C-123"}))
 
 
 class Translated(KeptWhenEmpty):
