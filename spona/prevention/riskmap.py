@@ -33,7 +33,6 @@ from spona.policy import require
 from spona.prevention import maps, selectors
 from spona.prevention.access import PREVENTION_VIEW
 
-ATTRIBUTION = "© OpenStreetMap contributors, geoBoundaries"
 STAMP_KEY = "prevention:risk-map:stamp"
 
 
@@ -72,7 +71,7 @@ def _drawn_map(
         labels=dict(labels),
         value_label=_("per 1,000 inhabitants (census 2022)"),
         suppressed_label=_("fewer than 11 or no data"),
-        attribution=ATTRIBUTION,
+        attribution=maps.ATTRIBUTION,
     )
     return maps.render(
         maps.load_boundaries(), layer, focus=focus, title=title, number_format=_number
