@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -85,8 +86,12 @@ def _raw(wave: SurveyWave) -> list[estimation.Estimate]:
 
 
 def _shown_wave(pk: int) -> QuerySet[SurveyWave]:
+    # counted in a subquery, not by grouping the wave's and its instrument's columns over a join
+    # with every response
+    responses = SurveyResponse.objects.filter(wave=OuterRef("pk")).order_by()
+    count = responses.values("wave").annotate(n=Count("pk")).values("n")
     waves = SurveyWave.objects.select_related("instrument")
-    return waves.annotate(responses_count=Count("responses")).filter(pk=pk)
+    return waves.annotate(responses_count=Coalesce(Subquery(count), 0)).filter(pk=pk)
 
 
 def _other_waves(code: str, pk: int) -> QuerySet[SurveyWave]:

@@ -101,6 +101,11 @@ def _kept(empty: _Empty) -> SafeString:
     return _written(empty.form())
 
 
+#: Django's forms' label suffix, translated as they translate it (a name, not a literal, which
+#: the catalogues would take for a text of Spona's)
+_LABEL_SUFFIX = ":"
+
+
 class _Unbound:
     """What ``_look`` reads of ``form_class(prefix=prefix)``, read without making the form:
     an unbound form's fields are its class's (``base_fields``, deep-copied, in their order), its
@@ -113,7 +118,7 @@ class _Unbound:
     def __init__(self, form_class: type[forms.BaseForm], prefix: str | None) -> None:
         self.prefix = form_class.prefix if prefix is None else prefix
         self.use_required_attribute = form_class.use_required_attribute
-        self.label_suffix = gettext(":")  # as Django's forms translate it
+        self.label_suffix = gettext(_LABEL_SUFFIX)
 
 
 def _look(form: forms.BaseForm) -> tuple[Any, ...]:
