@@ -121,7 +121,7 @@ def _offered(stamp: str) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
     return groups, {code: selectors.periods(group_code=code) for code in codes}
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=16)  # about 200 kB each, most of it the map
 def _national_content(stamp: str, language: str, prefix: str, group: str, period: str) -> str:
     """The page's content, written once per process for each key; ``language`` and ``prefix``
     are those the rendering reads (``get_language``, ``get_script_prefix``)."""
