@@ -109,13 +109,14 @@ _OTHER_WAVES = Prepared(_other_waves, "sample", 0)
 _PLACES = Prepared(_places, 0)
 
 
-def wave_shown(pk: int) -> SurveyWave:
-    """The wave of the key, with its instrument and its number of responses
-    (``responses_count``); 404 if there is none."""
+def wave_shown(pk: int) -> tuple[SurveyWave, int]:
+    """The wave of the key, with its instrument, and its number of responses; 404 if there
+    is none."""
     found = _SHOWN_WAVE(pk)
     if not found:
         raise Http404
-    return found[0]  # type: ignore[no-any-return]
+    wave: SurveyWave = found[0]
+    return wave, wave.responses_count  # type: ignore[attr-defined]
 
 
 def other_waves(wave: SurveyWave) -> list[SurveyWave]:

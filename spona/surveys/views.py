@@ -45,14 +45,14 @@ def wave_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def wave_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    wave = selectors.wave_shown(pk)
+    wave, responses = selectors.wave_shown(pk)
     context = {
         "wave": wave,
         "results": results.wave_results(user=request.user, wave=wave),
         "other_waves": selectors.other_waves(wave),
         "may_manage": can(request.user, SURVEY_MANAGE, wave),
         "may_enter": can(request.user, SURVEY_ENTER, wave),
-        "responses": wave.responses_count,
+        "responses": responses,
     }
     return render(request, "surveys/wave_detail.html", context)
 
