@@ -15,7 +15,13 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy, pgettext_lazy, trans_real
 
 from spona.core.forms import FormRenderer, KeptWhenEmpty, ManyOptionsSelect
-from spona.core.templatetags.spona_forms import _kept, _look, _written, form_fields
+from spona.core.templatetags.spona_forms import (
+    _kept,
+    _look,
+    _written,
+    filter_fields,
+    form_fields,
+)
 
 
 class Everything(forms.Form):
@@ -183,26 +189,27 @@ def test_an_empty_kept_form_is_written_once_as_its_fields_are() -> None:
 
 def test_what_a_kept_form_shows_is_its_key() -> None:
     """A form that looks different in any way is written anew, never taken from another."""
-    _kept.cache_clear()
-    form_fields(Kept(initial={"version": 3}))
+    with translation.override("sr"):  # whatever an earlier test left active
+        _kept.cache_clear()
+        form_fields(Kept(initial={"version": 3}))
 
-    another_version = Kept(initial={"version": 4})
-    other_choices = Kept(initial={"version": 3})
-    other_choices.fields["kind"].choices = [("a", "A & B"), ("b", "Ниш")]  # type: ignore[attr-defined]
-    other_label = Kept(initial={"version": 3})
-    other_label.fields["name"].label = "Full name"
-    safe_choice = Kept(initial={"version": 3})
-    safe_choice.fields["kind"].choices = [("a", mark_safe("A & B"))]  # type: ignore[attr-defined]
-    other_ids = Kept(initial={"version": 3}, auto_id="kept_%s")
-    for form in [another_version, other_choices, other_label, safe_choice, other_ids]:
-        assert form_fields(form) == _written(form)
-    with translation.override("en"):
-        in_english = Kept(initial={"version": 3})
-        assert form_fields(in_english) == _written(in_english)
+        another_version = Kept(initial={"version": 4})
+        other_choices = Kept(initial={"version": 3})
+        other_choices.fields["kind"].choices = [("a", "A & B"), ("b", "Ниш")]  # type: ignore[attr-defined]
+        other_label = Kept(initial={"version": 3})
+        other_label.fields["name"].label = "Full name"
+        safe_choice = Kept(initial={"version": 3})
+        safe_choice.fields["kind"].choices = [("a", mark_safe("A & B"))]  # type: ignore[attr-defined]
+        other_ids = Kept(initial={"version": 3}, auto_id="kept_%s")
+        for form in [another_version, other_choices, other_label, safe_choice, other_ids]:
+            assert form_fields(form) == _written(form)
+        with translation.override("en"):
+            in_english = Kept(initial={"version": 3})
+            assert form_fields(in_english) == _written(in_english)
 
-    assert _kept.cache_info().hits == 0
-    assert 'value="4"' in form_fields(another_version)
-    assert "Ниш" in form_fields(other_choices)
+        assert _kept.cache_info().hits == 0
+        assert 'value="4"' in form_fields(another_version)
+        assert "Ниш" in form_fields(other_choices)
 
 
 def test_a_form_sent_back_is_written_each_time_and_never_kept() -> None:
@@ -230,6 +237,40 @@ def test_the_lists_filters_are_kept_empty_and_written_with_what_was_typed() -> N
     assert (_kept.cache_info().misses, _kept.cache_info().hits) == (1, 1)
     assert 'value="C-123"' in form_fields(typed)
     assert _kept.cache_info().currsize == 1
+
+
+@pytest.mark.django_db
+def test_a_lists_empty_filters_are_found_without_making_their_form(monkeypatch) -> None:
+    """Unbound, a list's filters are known by their form class's fields (``filter_fields``):
+    the same markup and the same kept entry as their form's, the form made only to be written;
+    a renamed municipality (another option) is written anew, and filters sent are written with
+    what was typed."""
+    from spona.cases.filters import ReferralFilter
+    from spona.cases.models import Referral
+    from spona.core.listing import ListFilters
+    from tests.factories import MunicipalityFactory
+
+    def filters(data: dict[str, str] | None = None) -> ListFilters:
+        return ReferralFilter(data, queryset=Referral.objects.none(), prefix="r")
+
+    with translation.override("sr"):  # whatever an earlier test left active
+        place = MunicipalityFactory(name_cyr="Пирот")
+        _kept.cache_clear()
+        written = form_fields(filters().form)
+        made = []
+        form = ListFilters.form
+        monkeypatch.setattr(
+            ListFilters, "form", property(lambda self: made.append(1) or form.fget(self))
+        )
+
+        assert (filter_fields(filters()), made) == (written, [])
+        assert _kept.cache_info().hits == 1
+        place.name_cyr = "Град Пирот"
+        place.save()
+        renamed = filter_fields(filters())
+        assert ("Град Пирот" in renamed, made) == (True, [1])
+        assert renamed == _written(filters().form)
+        assert 'value="C-123"' in filter_fields(filters({"r-q": "C-123"}))
 
 
 class Translated(KeptWhenEmpty):

@@ -15,7 +15,7 @@ from spona.accounts.models import Role
 from spona.disclosure import part_of_whole
 from spona.institutions.models import InstitutionType
 from spona.jobs.models import Job, JobStatus
-from spona.prevention import maps, selectors, services, views
+from spona.prevention import maps, riskmap, selectors, services
 from spona.prevention.models import AggregateCount, Campaign, Settlement
 from spona.signals.services import signal_raise
 from tests.factories import InstitutionFactory, UserFactory
@@ -252,7 +252,7 @@ def test_a_drawn_map_is_kept_while_what_it_shows_stays_the_same(town, monkeypatc
     language (issue 18); a new count, a renamed municipality or another language draws it
     anew, the same as drawn from scratch."""
     _counts(town, {"Пирот": 120})
-    views._drawn_map.cache_clear()
+    riskmap._drawn_map.cache_clear()
     drawn = []
     draw = maps.render
     monkeypatch.setattr(maps, "render", lambda *a, **kw: drawn.append(1) or draw(*a, **kw))
@@ -268,7 +268,8 @@ def test_a_drawn_map_is_kept_while_what_it_shows_stays_the_same(town, monkeypatc
         return html[html.index("<svg") : html.index("</svg>")]
 
     def drawn_anew(language: str = "en") -> str:
-        views._drawn_map.cache_clear()
+        riskmap._drawn_map.cache_clear()
+        riskmap._national_content.cache_clear()
         return page(language)
 
     first = page()
@@ -283,6 +284,59 @@ def test_a_drawn_map_is_kept_while_what_it_shows_stays_the_same(town, monkeypatc
     renamed = page("sr-latn")
     assert "Pirot (grad):" in renamed
     assert renamed == drawn_anew("sr-latn")
+
+
+def test_the_risk_map_page_is_kept_until_what_it_shows_changes(town, monkeypatch) -> None:
+    """The national page's content is built once per process for a group and period (issue
+    18); a count entered, a settlement or a group added, or a municipality saved draws a new
+    stamp, and the next view shows it, exactly as built from scratch."""
+    _counts(town, {"Пирот": 120})
+    built = []
+    layer = selectors.protected_layer
+    monkeypatch.setattr(selectors, "protected_layer", lambda **kw: built.append(kw) or layer(**kw))
+    client = Client()
+    client.force_login(town["reporter"])
+
+    def page(group: str = "women-20-30") -> str:
+        html = client.get(reverse("prevention:overview"), {"group": group}).content.decode()
+        return html[html.index("<h1>") : html.index("</main>")]
+
+    def built_anew() -> str:
+        riskmap._national_content.cache_clear()
+        return page()
+
+    first = page()
+    assert (page(), len(built)) == (first, 1)
+    assert ">120<" in first
+    assert page("no-such-group") == page("girls-14-18")  # the first group's, kept as that
+    _counts(town, {"Гњилан": 30})
+    assert ">150<" in page()
+    assert page() == built_anew()
+    coordinator = town["coordinator"]
+    services.settlement_add(
+        user=coordinator, municipality=town["municipality"], name="Бела Паланка", population=None
+    )
+    services.count_enter(
+        user=town["reporter"],
+        group=town["groups"][0],
+        settlement=Settlement.objects.get(name="Бела Паланка"),
+        period="2026",
+        count=40,
+    )
+    assert 'value="2026" selected' in page()
+    services.risk_group_create(
+        user=coordinator,
+        municipality=town["municipality"],
+        code="street",
+        name="Деца у ситуацији улице",
+        factors=["street_situation"],
+        why="",
+    )
+    assert "Деца у ситуацији улице" in page()
+    town["municipality"].name_cyr = "Град Пирот"
+    town["municipality"].save()
+    assert "Град Пирот" in page()
+    assert page() == built_anew()
 
 
 def test_only_the_coordinator_defines_risk_groups(town) -> None:

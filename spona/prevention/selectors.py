@@ -69,6 +69,12 @@ def national_layer(*, user: User, group_code: str, period: str) -> list[Municipa
     """Group size per municipality, protected: small counts are suppressed with enough others
     that the national total cannot reveal them."""
     require(user, PREVENTION_VIEW)
+    return protected_layer(group_code=group_code, period=period)
+
+
+def protected_layer(*, group_code: str, period: str) -> list[MunicipalityValue]:
+    """``national_layer`` for a caller that has checked the reader may see it: the same for
+    everyone who may (the risk map's kept page, ``spona.prevention.riskmap``)."""
     counts = AggregateCount.objects.filter(group__code=group_code, period=period)
     by_municipality: dict[int, int] = defaultdict(int)
     settlements = dict(Settlement.objects.values_list("pk", "municipality_id"))

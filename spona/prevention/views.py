@@ -1,6 +1,5 @@
 """Prevention pages: the protected risk map and ranking, risk groups and counts, campaigns."""
 
-from functools import lru_cache
 from typing import Any
 
 from django.contrib import messages
@@ -8,16 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
-from spona.core import numbers
-from spona.institutions.filters import reference_choices
 from spona.institutions.models import Municipality
 from spona.policy import can, require, visible
-from spona.prevention import maps, selectors, services
+from spona.prevention import riskmap, selectors, services
 from spona.prevention.access import (
     CAMPAIGN_MANAGE,
     COUNTS_REPORT,
@@ -37,79 +33,15 @@ from spona.prevention.forms import (
 )
 from spona.prevention.models import Campaign, FollowUpStatus, PreventionFollowUp
 
-ATTRIBUTION = "© OpenStreetMap contributors, geoBoundaries"
-
-
-def _number(value: float) -> str:
-    return numbers.decimal(value, 1)
-
-
-def _map(
-    values: list[selectors.MunicipalityValue], *, title: str, focus: tuple[str, ...] = ()
-) -> str:
-    codes = dict(Municipality.objects.values_list("pk", "code"))
-    return _drawn_map(
-        tuple((v.municipality.code, v.rate) for v in values),
-        tuple((codes[pk], name) for pk, name in reference_choices("municipality") if pk in codes),
-        title,
-        focus,
-        get_language(),
-    )
-
-
-@lru_cache(maxsize=32)
-def _drawn_map(
-    rates: tuple[tuple[str, float | None], ...],
-    labels: tuple[tuple[str, str], ...],
-    title: str,
-    focus: tuple[str, ...],
-    language: str,
-) -> str:
-    """The map's SVG, drawn once per process for each different input: the protected rates
-    (the same for everyone who may see them), the municipalities' names, the title, the zoom
-    and the language (of the legend and the numbers). Drawing it was most of the page's work;
-    what it shows is all in the key, so a kept map is never stale."""
-    layer = maps.Layer(
-        values=dict(rates),
-        labels=dict(labels),
-        value_label=_("per 1,000 inhabitants (census 2022)"),
-        suppressed_label=_("fewer than 11 or no data"),
-        attribution=ATTRIBUTION,
-    )
-    return maps.render(
-        maps.load_boundaries(), layer, focus=focus, title=title, number_format=_number
-    )
-
-
-def _chosen(request: AuthenticatedHttpRequest, options: list[str], name: str) -> str:
-    value = request.GET.get(name, "")
-    return value if value in options else (options[0] if options else "")
-
 
 @login_required
 def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """All municipalities: the size of a risk group per 1,000 inhabitants."""
-    require(request.user, PREVENTION_VIEW)
-    groups = selectors.group_choices()
-    group = _chosen(request, [code for code, _name in groups], "group")
-    periods = selectors.periods(group_code=group)
-    period = _chosen(request, periods, "period")
-    values = (
-        selectors.national_layer(user=request.user, group_code=group, period=period)
-        if period
-        else []
+    """All municipalities: the size of a risk group per 1,000 inhabitants (kept, see
+    ``spona.prevention.riskmap``)."""
+    content = riskmap.national_page(
+        user=request.user, group=request.GET.get("group", ""), period=request.GET.get("period", "")
     )
-    title = dict(groups).get(group, "")
-    context = {
-        "groups": groups,
-        "group": group,
-        "periods": periods,
-        "period": period,
-        "values": values,
-        "map": _map(values, title=title),
-        "municipalities": Municipality.objects.filter(settlements__isnull=False).distinct(),
-    }
-    return render(request, "prevention/overview.html", context)
+    return render(request, "prevention/overview.html", {"content": content})
 
 
 @login_required
@@ -118,7 +50,7 @@ def municipality(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     require(request.user, PREVENTION_VIEW)
     place = get_object_or_404(Municipality, code=code)
     periods = selectors.periods(municipality=place)
-    period = _chosen(request, periods, "period")
+    period = riskmap.chosen(request.GET.get("period", ""), periods)
     first_group = place.risk_groups.order_by("name").first()
     values = (
         selectors.national_layer(user=request.user, group_code=first_group.code, period=period)
@@ -137,7 +69,7 @@ def municipality(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         "groups": place.risk_groups.all(),
         "settlements": place.settlements.all(),
         "campaigns": selectors.campaigns_for(user=request.user, municipality=place),
-        "map": _map(
+        "map": riskmap.drawn_map(
             values,
             title=f"{place} · {first_group}" if first_group else str(place),
             focus=(place.code,),

@@ -3,7 +3,12 @@ role that works with data, not the administrators.
 Coordinators run the waves of their municipality; the municipality's professionals enter
 interviews."""
 
+from typing import Any
+
+from django.db.models import QuerySet
+
 from spona.accounts.models import User
+from spona.core.prepared import Prepared
 from spona.core.roles import AGGREGATE_ROLES, SIGNAL_ROLES, Role
 from spona.institutions.access import home_municipality
 from spona.policy import Permission
@@ -14,11 +19,20 @@ SURVEY_MANAGE = Permission[SurveyWave]("survey_manage")
 SURVEY_ENTER = Permission[SurveyWave]("survey_enter")
 
 
+def _wave_in(wave: int, municipality: int) -> QuerySet[Any]:
+    places = SurveyWave.municipalities.through.objects
+    return places.filter(surveywave=wave, municipality=municipality).values_list("pk")[:1]
+
+
+#: asked on every view of a wave by a role that may enter or manage one: compiled once
+_WAVE_IN = Prepared(_wave_in, 0, 10)
+
+
 def _wave_is_local(user: User, wave: SurveyWave | None) -> bool:
     home = home_municipality(user)
     if home is None:
         return False
-    return wave is None or wave.municipalities.filter(pk=home).exists()
+    return wave is None or bool(_WAVE_IN(wave.pk, home))
 
 
 @SURVEY_VIEW.rule

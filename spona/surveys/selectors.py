@@ -7,10 +7,15 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
+from spona.core.prepared import Prepared
 from spona.disclosure import K
+from spona.institutions.models import Municipality
 from spona.policy import require
 from spona.surveys import estimation, instruments
 from spona.surveys.access import SURVEY_VIEW
@@ -80,9 +85,48 @@ def _raw(wave: SurveyWave) -> list[estimation.Estimate]:
     return estimation.table(columns, design, domains)
 
 
+def _shown_wave(pk: int) -> QuerySet[SurveyWave]:
+    # counted in a subquery, not by grouping the wave's and its instrument's columns over a join
+    # with every response
+    responses = SurveyResponse.objects.filter(wave=OuterRef("pk")).order_by()
+    count = responses.values("wave").annotate(n=Count("pk")).values("n")
+    waves = SurveyWave.objects.select_related("instrument")
+    return waves.annotate(responses_count=Coalesce(Subquery(count), 0)).filter(pk=pk)
+
+
+def _other_waves(code: str, pk: int) -> QuerySet[SurveyWave]:
+    return SurveyWave.objects.filter(instrument__code=code).exclude(pk=pk).only("name")
+
+
+def _places(pk: int) -> QuerySet[Municipality]:
+    return Municipality.objects.filter(surveywave=pk)
+
+
+#: The wave page's reads, asked on every view of a wave: their SQL compiled once per process,
+#: the wave's key (and its instrument's code) the parameters (``spona.core.prepared``).
+_SHOWN_WAVE = Prepared(_shown_wave, 0)
+_OTHER_WAVES = Prepared(_other_waves, "sample", 0)
+_PLACES = Prepared(_places, 0)
+
+
+def wave_shown(pk: int) -> tuple[SurveyWave, int]:
+    """The wave of the key, with its instrument, and its number of responses; 404 if there
+    is none."""
+    found = _SHOWN_WAVE(pk)
+    if not found:
+        raise Http404
+    wave: SurveyWave = found[0]
+    return wave, wave.responses_count  # type: ignore[attr-defined]
+
+
+def other_waves(wave: SurveyWave) -> list[SurveyWave]:
+    """The other waves of the wave's instrument (their names), newest first."""
+    return _OTHER_WAVES(wave.instrument.code, wave.pk)
+
+
 def level_names(wave: SurveyWave) -> dict[str, str]:
     """Domain levels as people read them: municipality names, translated sexes."""
-    names = {m.code: str(m) for m in wave.municipalities.all()}
+    names = {m.code: str(m) for m in _PLACES(wave.pk)}
     return {**names, "female": str(_("women")), "male": str(_("men"))}
 
 

@@ -45,16 +45,14 @@ def wave_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def wave_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    wave = get_object_or_404(SurveyWave.objects.select_related("instrument"), pk=pk)
+    wave, responses = selectors.wave_shown(pk)
     context = {
         "wave": wave,
         "results": results.wave_results(user=request.user, wave=wave),
-        "other_waves": SurveyWave.objects.filter(instrument__code=wave.instrument.code).exclude(
-            pk=wave.pk
-        ),
+        "other_waves": selectors.other_waves(wave),
         "may_manage": can(request.user, SURVEY_MANAGE, wave),
         "may_enter": can(request.user, SURVEY_ENTER, wave),
-        "responses": wave.responses.count(),
+        "responses": responses,
     }
     return render(request, "surveys/wave_detail.html", context)
 

@@ -5,13 +5,14 @@ the lists' filters); the markup is the same, whitespace aside
 (``tests/test_form_rendering.py``)."""
 
 import dataclasses
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
 from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy, pgettext_lazy
 
 from spona.core.caching import forget_when_catalogues_change
 from spona.core.forms import KeptWhenEmpty
@@ -63,16 +64,32 @@ def form_fields(form: Any) -> SafeString:
     """The form's errors, hidden fields and visible fields; those of an unbound
     ``KeptWhenEmpty`` form written once per process for each different look (``_kept``)."""
     if isinstance(form, KeptWhenEmpty) and not form.is_bound:
-        return _kept(_Empty(_look(form), form))
+        return _kept(_Empty(_look(form), lambda: form))
     return _written(form)
+
+
+@register.simple_tag
+def filter_fields(filters: Any) -> SafeString:
+    """A list's filters' fields (``filters``, a ``spona.core.listing.ListFilters``) as
+    ``form_fields`` writes its form's. Unbound (the list as the menu opens it), they are found
+    by the look of the form class's own fields, the same as the form's (``_Unbound``): the form
+    is made only if they are to be written, not on every view (Django deep-copies every field
+    into each form it makes, about 800 Python calls a list's filters)."""
+    form_class = filters.get_form_class()
+    if filters.is_bound or not issubclass(form_class, KeptWhenEmpty):
+        return form_fields(filters.form)
+    unbound = _Unbound(form_class, filters.form_prefix)
+    return _kept(
+        _Empty(_look_of(form_class, unbound, form_class.base_fields), lambda: filters.form)
+    )
 
 
 @dataclasses.dataclass(frozen=True)
 class _Empty:
-    """An unbound form, known (hashed and compared) by how it looks."""
+    """An unbound form, known (hashed and compared) by how it looks, and how to make it."""
 
     look: tuple[Any, ...]
-    form: forms.BaseForm = dataclasses.field(compare=False)
+    form: Callable[[], forms.BaseForm] = dataclasses.field(compare=False)
 
 
 @lru_cache(maxsize=64)
@@ -81,21 +98,47 @@ def _kept(empty: _Empty) -> SafeString:
     page's four forms and the lists' filters were a tenth to a fifth of those pages' work, and
     all that they show is in the key, so a kept one is never stale (a renamed institution, a
     case's next version, another language: another key)."""
-    return _written(empty.form)
+    return _written(empty.form())
+
+
+#: Django's forms' label suffix, translated as they translate it (a name, not a literal, which
+#: the catalogues would take for a text of Spona's)
+_LABEL_SUFFIX = ":"
+
+
+class _Unbound:
+    """What ``_look`` reads of ``form_class(prefix=prefix)``, read without making the form:
+    an unbound form's fields are its class's (``base_fields``, deep-copied, in their order), its
+    ids' pattern, initial values and label suffix Django's defaults."""
+
+    auto_id = "id_%s"
+    initial: dict[str, Any] = {}
+    get_initial_for_field = forms.BaseForm.get_initial_for_field
+
+    def __init__(self, form_class: type[forms.BaseForm], prefix: str | None) -> None:
+        self.prefix = form_class.prefix if prefix is None else prefix
+        self.use_required_attribute = form_class.use_required_attribute
+        self.label_suffix = gettext(_LABEL_SUFFIX)
 
 
 def _look(form: forms.BaseForm) -> tuple[Any, ...]:
     """All that an unbound form's fields show: its class, the language, its ids' pattern and
     prefix, and per field in order its kind, label, help text, whether it is required or
     disabled, its widget's kind and settings, its choices and its initial value."""
+    return _look_of(type(form), form, form.fields)
+
+
+def _look_of(
+    kind: type[forms.BaseForm], form: Any, fields: Mapping[str, forms.Field]
+) -> tuple[Any, ...]:
     return (
-        f"{type(form).__module__}.{type(form).__qualname__}",
+        f"{kind.__module__}.{kind.__qualname__}",
         get_language(),
         form.auto_id,
         form.prefix,
         form.label_suffix,
         form.use_required_attribute,
-        tuple(_field_look(form, name, field) for name, field in form.fields.items()),
+        tuple(_field_look(form, name, field) for name, field in fields.items()),
     )
 
 
@@ -103,7 +146,7 @@ def _look(form: forms.BaseForm) -> tuple[Any, ...]:
 _CHOICES_AND_ATTRS = frozenset({"attrs", "choices", "_choices"})
 
 
-def _field_look(form: forms.BaseForm, name: str, field: forms.Field) -> tuple[Any, ...]:
+def _field_look(form: Any, name: str, field: forms.Field) -> tuple[Any, ...]:
     widget = field.widget
     settings = vars(widget)
     choices = getattr(field, "choices", ())
