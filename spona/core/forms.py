@@ -1,3 +1,4 @@
+import copy
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -8,6 +9,7 @@ from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from spona.core.markup import escaped
 from spona.core.translit import fold
@@ -25,6 +27,123 @@ class VersionedForm(forms.ModelForm[Any]):  # any versioned model
     """Carries the version the edit began from, for optimistic locking."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class _QuicklyCopied(dict[str, forms.Field]):
+    """A form class's fields (``quickly_copied``), copied for each form as ``copy.deepcopy``
+    copies them, without its generic machinery for each field and widget (``_copy_field``)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
+        return {name: _copy_field(field, memo) for name, field in self.items()}
+
+
+def quickly_copied[F: type[forms.BaseForm]](form_class: F) -> F:
+    """Decorate a form class whose forms are built on pages asked often: Django deep-copies a
+    form's fields at every construction (``BaseForm.__init__``), about a hundred Python calls a
+    field (``copy.copy`` of each field and widget by pickling's protocol); this makes the same
+    copies for a few calls each. Not inherited: a subclass's fields are its own."""
+    form_class.base_fields = _QuicklyCopied(form_class.base_fields)  # type: ignore[attr-defined]
+    return form_class
+
+
+@lru_cache(maxsize=128)
+def _copier(kind: Any) -> Any:
+    """The ``__deepcopy__`` of Django's own that ``kind`` uses, if ``copy.copy`` makes of its
+    objects a new one of the class with the same attributes (no ``__copy__``, pickling or
+    ``__new__`` of its own, no slots); ``None`` otherwise."""
+    plain = (
+        getattr(kind, "__copy__", None) is None
+        and kind.__reduce_ex__ is object.__reduce_ex__
+        and kind.__reduce__ is object.__reduce__
+        and kind.__getstate__ is object.__getstate__
+        and not hasattr(kind, "__setstate__")
+        and kind.__new__ is object.__new__
+        and not any("__slots__" in vars(base) for base in kind.__mro__)
+    )
+    copier = getattr(kind, "__deepcopy__", None)
+    return copier if plain and copier in _DJANGO_COPIERS else None
+
+
+_DJANGO_COPIERS = frozenset(
+    {
+        forms.Field.__deepcopy__,
+        forms.ChoiceField.__deepcopy__,
+        forms.ModelChoiceField.__deepcopy__,
+        forms.Widget.__deepcopy__,
+        forms.widgets.ChoiceWidget.__deepcopy__,
+    }
+)
+
+
+def _shallow[T](obj: T) -> T:
+    """What ``copy.copy`` makes of an object of a class ``_copier`` accepts."""
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    return new
+
+
+def _copy_field(field: Any, memo: dict[int, Any]) -> Any:
+    """``copy.deepcopy(field, memo)``: what Django's ``__deepcopy__`` of fields makes (a
+    shallow copy with its own widget, error messages and validators; a choice field's choices
+    deep-copied; a model choice field's queryset cloned), written out for Django's own."""
+    if id(field) in memo:
+        return memo[id(field)]
+    kind: Any = type(field)
+    copier = _copier(kind)
+    if copier is None or copier not in _FIELD_COPIERS:
+        return copy.deepcopy(field, memo)
+    result = _shallow(field)
+    memo[id(field)] = result
+    result.widget = _copy_widget(field.widget, memo)
+    result.error_messages = field.error_messages.copy()
+    result.validators = field.validators[:]
+    if copier is forms.ChoiceField.__deepcopy__:
+        result._choices = _copy_choices(field._choices, memo)
+    elif copier is forms.ModelChoiceField.__deepcopy__ and field.queryset is not None:
+        result.queryset = field.queryset.all()
+    return result
+
+
+def _copy_choices(choices: Any, memo: dict[int, Any]) -> Any:
+    """``copy.deepcopy(choices, memo)``: of a list of tuples of plain values and lazy
+    translations, which deep-copy to themselves, a new list of the same tuples."""
+    if id(choices) in memo:
+        return memo[id(choices)]
+    if (
+        type(choices) is list
+        and {type(pair) for pair in choices} <= {tuple}
+        and {type(value) for pair in choices for value in pair} <= _ITSELF_COPIED
+    ):
+        memo[id(choices)] = copied = list(choices)
+        return copied
+    return copy.deepcopy(choices, memo)
+
+
+#: what ``copy.deepcopy`` gives back as it is (Django's lazy translations of a fixed text too)
+_ITSELF_COPIED = frozenset(
+    {str, int, bool, type(None), type(gettext_lazy("")), type(pgettext_lazy("", ""))}
+)
+
+
+_FIELD_COPIERS = frozenset(
+    {forms.Field.__deepcopy__, forms.ChoiceField.__deepcopy__, forms.ModelChoiceField.__deepcopy__}
+)
+
+
+def _copy_widget(widget: Any, memo: dict[int, Any]) -> Any:
+    """``copy.deepcopy(widget, memo)``, as Django's widgets' ``__deepcopy__`` make it."""
+    if id(widget) in memo:
+        return memo[id(widget)]
+    kind: Any = type(widget)
+    copier = _copier(kind)
+    if copier is None or copier in _FIELD_COPIERS:
+        return copy.deepcopy(widget, memo)
+    obj = _shallow(widget)
+    obj.attrs = widget.attrs.copy()
+    if copier is forms.widgets.ChoiceWidget.__deepcopy__:
+        obj.choices = copy.copy(widget.choices)
+    memo[id(widget)] = obj
+    return obj
 
 
 def limit_choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:

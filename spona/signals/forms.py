@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from spona.core.caching import forget_when_catalogues_change
-from spona.core.forms import ManyOptionsSelect, limit_choices, typeable
+from spona.core.forms import ManyOptionsSelect, limit_choices, quickly_copied, typeable
 from spona.core.prepared import Prepared
 from spona.core.templatetags.spona_forms import form_fields
 from spona.core.urgency import Urgency
@@ -35,6 +35,7 @@ MIN_SECONDS, MAX_SECONDS = 3, 2 * 60 * 60
 _SALT = "spona.citizen-signal"
 
 
+@quickly_copied
 class SignalForm(forms.ModelForm[Signal]):
     """The one-minute signal: what, where, who (if known), how urgent."""
 
