@@ -119,9 +119,18 @@ def _copy_choices(choices: Any, memo: dict[int, Any]) -> Any:
     return copy.deepcopy(choices, memo)
 
 
-#: what ``copy.deepcopy`` gives back as it is (Django's lazy translations of a fixed text too)
+#: what ``copy.deepcopy`` gives back as it is (Django's lazy translations of a fixed text too;
+#: made of a name, not a literal, which the catalogues would take for a text to translate)
+_NO_TEXT = ""
 _ITSELF_COPIED = frozenset(
-    {str, int, bool, type(None), type(gettext_lazy("")), type(pgettext_lazy("", ""))}
+    {
+        str,
+        int,
+        bool,
+        type(None),
+        type(gettext_lazy(_NO_TEXT)),
+        type(pgettext_lazy(_NO_TEXT, _NO_TEXT)),
+    }
 )
 
 
