@@ -1,3 +1,5 @@
+import copy
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -7,6 +9,7 @@ from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from spona.core.markup import escaped
 from spona.core.translit import fold
@@ -24,6 +27,132 @@ class VersionedForm(forms.ModelForm[Any]):  # any versioned model
     """Carries the version the edit began from, for optimistic locking."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class _QuicklyCopied(dict[str, forms.Field]):
+    """A form class's fields (``quickly_copied``), copied for each form as ``copy.deepcopy``
+    copies them, without its generic machinery for each field and widget (``_copy_field``)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
+        return {name: _copy_field(field, memo) for name, field in self.items()}
+
+
+def quickly_copied[F: type[forms.BaseForm]](form_class: F) -> F:
+    """Decorate a form class whose forms are built on pages asked often: Django deep-copies a
+    form's fields at every construction (``BaseForm.__init__``), about a hundred Python calls a
+    field (``copy.copy`` of each field and widget by pickling's protocol); this makes the same
+    copies for a few calls each. Not inherited: a subclass's fields are its own."""
+    form_class.base_fields = _QuicklyCopied(form_class.base_fields)  # type: ignore[attr-defined]
+    return form_class
+
+
+@lru_cache(maxsize=128)
+def _copier(kind: Any) -> Any:
+    """The ``__deepcopy__`` of Django's own that ``kind`` uses, if ``copy.copy`` makes of its
+    objects a new one of the class with the same attributes (no ``__copy__``, pickling or
+    ``__new__`` of its own, no slots); ``None`` otherwise."""
+    plain = (
+        getattr(kind, "__copy__", None) is None
+        and kind.__reduce_ex__ is object.__reduce_ex__
+        and kind.__reduce__ is object.__reduce__
+        and kind.__getstate__ is object.__getstate__
+        and not hasattr(kind, "__setstate__")
+        and kind.__new__ is object.__new__
+        and not any("__slots__" in vars(base) for base in kind.__mro__)
+    )
+    copier = getattr(kind, "__deepcopy__", None)
+    return copier if plain and copier in _DJANGO_COPIERS else None
+
+
+_DJANGO_COPIERS = frozenset(
+    {
+        forms.Field.__deepcopy__,
+        forms.ChoiceField.__deepcopy__,
+        forms.ModelChoiceField.__deepcopy__,
+        forms.Widget.__deepcopy__,
+        forms.widgets.ChoiceWidget.__deepcopy__,
+    }
+)
+
+
+def _shallow[T](obj: T) -> T:
+    """What ``copy.copy`` makes of an object of a class ``_copier`` accepts."""
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    return new
+
+
+def _copy_field(field: Any, memo: dict[int, Any]) -> Any:
+    """``copy.deepcopy(field, memo)``: what Django's ``__deepcopy__`` of fields makes (a
+    shallow copy with its own widget, error messages and validators; a choice field's choices
+    deep-copied; a model choice field's queryset cloned), written out for Django's own."""
+    if id(field) in memo:
+        return memo[id(field)]
+    kind: Any = type(field)
+    copier = _copier(kind)
+    if copier is None or copier not in _FIELD_COPIERS:
+        return copy.deepcopy(field, memo)
+    result = _shallow(field)
+    memo[id(field)] = result
+    result.widget = _copy_widget(field.widget, memo)
+    result.error_messages = field.error_messages.copy()
+    result.validators = field.validators[:]
+    if copier is forms.ChoiceField.__deepcopy__:
+        result._choices = _copy_choices(field._choices, memo)
+    elif copier is forms.ModelChoiceField.__deepcopy__ and field.queryset is not None:
+        result.queryset = field.queryset.all()
+    return result
+
+
+def _copy_choices(choices: Any, memo: dict[int, Any]) -> Any:
+    """``copy.deepcopy(choices, memo)``: of a list of tuples of plain values and lazy
+    translations, which deep-copy to themselves, a new list of the same tuples."""
+    if id(choices) in memo:
+        return memo[id(choices)]
+    if (
+        type(choices) is list
+        and {type(pair) for pair in choices} <= {tuple}
+        and {type(value) for pair in choices for value in pair} <= _ITSELF_COPIED
+    ):
+        memo[id(choices)] = copied = list(choices)
+        return copied
+    return copy.deepcopy(choices, memo)
+
+
+#: what ``copy.deepcopy`` gives back as it is (Django's lazy translations of a fixed text too;
+#: made of a name, not a literal, which the catalogues would take for a text to translate)
+_NO_TEXT = ""
+_ITSELF_COPIED = frozenset(
+    {
+        str,
+        int,
+        bool,
+        type(None),
+        type(gettext_lazy(_NO_TEXT)),
+        type(pgettext_lazy(_NO_TEXT, _NO_TEXT)),
+    }
+)
+
+
+_FIELD_COPIERS = frozenset(
+    {forms.Field.__deepcopy__, forms.ChoiceField.__deepcopy__, forms.ModelChoiceField.__deepcopy__}
+)
+
+
+def _copy_widget(widget: Any, memo: dict[int, Any]) -> Any:
+    """``copy.deepcopy(widget, memo)``, as Django's widgets' ``__deepcopy__`` make it."""
+    if id(widget) in memo:
+        return memo[id(widget)]
+    kind: Any = type(widget)
+    copier = _copier(kind)
+    if copier is None or copier in _FIELD_COPIERS:
+        return copy.deepcopy(widget, memo)
+    obj = _shallow(widget)
+    obj.attrs = widget.attrs.copy()
+    if copier is forms.widgets.ChoiceWidget.__deepcopy__:
+        obj.choices = copy.copy(widget.choices)
+    memo[id(widget)] = obj
+    return obj
 
 
 def limit_choices(form: forms.BaseForm, name: str, queryset: QuerySet[Any]) -> None:
@@ -151,13 +280,22 @@ class TypeableModelChoiceField(forms.ModelChoiceField[Any]):
     """A choice among many (the 161 municipalities) that can be typed into: the name in either
     script, any case and without diacritics ("cacak" is Čačak, Чачак); a choice's id (what
     a select sent) is still accepted. ``labels`` ((key, label) in the order offered; by
-    default read from the queryset) name the choices; the queryset decides what is accepted."""
+    default read from the queryset) name the choices; the queryset decides what is accepted,
+    read through the ORM or by ``read`` (the row of a key among the queryset's, ``None`` if
+    none: a prepared query of the same rows, not a query compiled on every post)."""
 
     widget = DatalistInput
 
-    def __init__(self, *args: Any, labels: list[tuple[Any, str]] | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        labels: list[tuple[Any, str]] | None = None,
+        read: Callable[[int], Any] | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self._labels = labels
+        self._read = read
 
     def labels(self) -> list[tuple[Any, str]]:
         if self._labels is None:
@@ -168,7 +306,7 @@ class TypeableModelChoiceField(forms.ModelChoiceField[Any]):
     def prepare_value(self, value: Any) -> Any:
         if hasattr(value, "_meta"):
             return str(value)
-        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        if isinstance(value, int) or (isinstance(value, str) and value.isdecimal()):
             return dict(self.labels()).get(int(value), value)
         return value
 
@@ -176,14 +314,29 @@ class TypeableModelChoiceField(forms.ModelChoiceField[Any]):
         if value in self.empty_values:
             return None
         text = str(value).strip()
-        if not text.isdigit():
+        if not text.isdecimal():
             key = _folded_keys(tuple(self.labels())).get(fold(text))
             if key is None:
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice"
                 )
             text = str(key)
-        return super().to_python(text)
+        if self._read is None:
+            return super().to_python(text)
+        return self._read_key(text, self._read)
+
+    def _read_key(self, text: str, read: Callable[[int], Any]) -> Any:
+        """The row of the key ``text`` (decimal digits) by ``read``, refused as the ORM's
+        read refuses a key that is no row's (a number past the 64-bit keys too)."""
+        key = int(text)
+        found = read(key) if -(2**63) <= key < 2**63 else None
+        if found is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": text},
+            )
+        return found
 
 
 @lru_cache(maxsize=16)
@@ -193,10 +346,15 @@ def _folded_keys(labels: tuple[tuple[Any, str], ...]) -> dict[str, Any]:
     return {fold(label): key for key, label in labels}
 
 
-def typeable(form: forms.BaseForm, name: str, labels: list[tuple[Any, str]] | None = None) -> None:
+def typeable(
+    form: forms.BaseForm,
+    name: str,
+    labels: list[tuple[Any, str]] | None = None,
+    read: Callable[[int], Any] | None = None,
+) -> None:
     """Make the form's model choice field ``name`` one that can be typed into, keeping its
     choices (in their order, or named and ordered by ``labels``), label, help text and whether
-    it is required."""
+    it is required; ``read``: as ``TypeableModelChoiceField``'s."""
     field = form.fields[name]
     if not isinstance(field, forms.ModelChoiceField):
         raise TypeError(f"{name} is not a model choice field")
@@ -205,6 +363,7 @@ def typeable(form: forms.BaseForm, name: str, labels: list[tuple[Any, str]] | No
     typed = TypeableModelChoiceField(
         queryset,
         labels=labels,
+        read=read,
         label=field.label,
         help_text=field.help_text,
         required=field.required,

@@ -1,19 +1,24 @@
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from django import forms
 from django.core import signing
+from django.db.models import QuerySet
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from spona.core.forms import ManyOptionsSelect, limit_choices, typeable
+from spona.core.caching import forget_when_catalogues_change
+from spona.core.forms import ManyOptionsSelect, limit_choices, quickly_copied, typeable
+from spona.core.prepared import Prepared
 from spona.core.templatetags.spona_forms import form_fields
 from spona.core.urgency import Urgency
 from spona.institutions.filters import OfferedInstitutions, reference_choices
-from spona.institutions.models import Institution
+from spona.institutions.models import Institution, Municipality
 from spona.signals.models import Signal
+from spona.signals.selectors import assignable, assignable_choices
 from spona.signals.warning_signs import choices_for
 
 SIGNAL_FIELDS = [
@@ -30,6 +35,7 @@ MIN_SECONDS, MAX_SECONDS = 3, 2 * 60 * 60
 _SALT = "spona.citizen-signal"
 
 
+@quickly_copied
 class SignalForm(forms.ModelForm[Signal]):
     """The one-minute signal: what, where, who (if known), how urgent."""
 
@@ -54,10 +60,8 @@ class SignalForm(forms.ModelForm[Signal]):
         super().__init__(*args, **kwargs)
         # 161 of them: type a few letters
         municipalities = reference_choices("municipality")
-        typeable(self, "municipality", municipalities)
+        typeable(self, "municipality", municipalities, read=_municipality)
         signs = choices_for(institution_type) if institution_type else []
-        #: all that the empty form's fields show besides the code's labels and help texts
-        self.shown = (get_language(), tuple(municipalities), tuple(signs), self.initial)
         if signs:  # the short checklist for the reporter's kind of institution
             self.fields["indicators"] = forms.MultipleChoiceField(
                 label=_("Warning signs you noticed"),
@@ -67,20 +71,52 @@ class SignalForm(forms.ModelForm[Signal]):
                 widget=forms.CheckboxSelectMultiple,
             )
 
+    def _get_validation_exclusions(self) -> set[str]:
+        """Django's, and the municipality: its field read it from the rows the model's
+        foreign key accepts (every municipality, ``_municipality``), so the model's validation
+        would only read it again, by a query compiled on every post."""
+        return {*super()._get_validation_exclusions(), "municipality"}  # type: ignore[misc]
+
     def fields_html(self) -> SafeString:
-        """The fields as ``{% form_fields %}`` writes them; those of an empty staff form
-        (``_empty_fields``) once per process for each different ``shown``."""
-        if self.is_bound or type(self) is not SignalForm:
-            return form_fields(self)
-        return _empty_fields(_Empty(repr(self.shown), self))
+        """The fields as ``{% form_fields %}`` writes them, with what was typed and its
+        errors (an empty staff form: ``empty_fields``)."""
+        return form_fields(self)
+
+
+def _of_key(key: int) -> QuerySet[Municipality]:
+    return Municipality.objects.filter(pk=key)
+
+
+#: a municipality by its key: what the signal form's field accepts (its queryset is every
+#: municipality, the foreign key's own rows), read by a query compiled once per process
+_OF_KEY = Prepared(_of_key, 1)
+
+
+def _municipality(key: int) -> Municipality | None:
+    found: list[Municipality] = _OF_KEY(key)
+    return found[0] if found else None
+
+
+def empty_fields(*, initial: dict[str, Any], institution_type: str) -> SafeString:
+    """The fields of an empty staff ``SignalForm`` as ``{% form_fields %}`` writes them,
+    written once per process for each different ``shown`` (``_empty_fields``) and, when
+    kept, without building the form."""
+    signs = choices_for(institution_type) if institution_type else []
+    #: all that the empty form's fields show besides the code's labels and help texts
+    shown = (get_language(), tuple(reference_choices("municipality")), tuple(signs), initial)
+
+    def build() -> SignalForm:
+        return SignalForm(initial=initial, institution_type=institution_type)
+
+    return _empty_fields(_Empty(repr(shown), build))
 
 
 @dataclass(frozen=True)
 class _Empty:
-    """An empty form, known (hashed and compared) by what it shows."""
+    """An empty form, known (hashed and compared) by what it shows, and how to build it."""
 
     shown: str
-    form: SignalForm = field(compare=False)
+    build: Callable[[], SignalForm] = field(compare=False)
 
 
 @lru_cache(maxsize=32)
@@ -89,7 +125,10 @@ def _empty_fields(empty: _Empty) -> SafeString:
     list of municipalities (their names, in order), list of warning signs and initial
     municipality: a form's fields were most of the page's work, and what they show is all in
     the key, so a kept one is never stale (a renamed municipality is a new key)."""
-    return form_fields(empty.form)
+    return form_fields(empty.build())
+
+
+forget_when_catalogues_change(_empty_fields.cache_clear)
 
 
 class CitizenSignalForm(SignalForm):
@@ -139,16 +178,15 @@ class FollowUpForm(forms.Form):
 
 
 class _AssignableChoices(OfferedInstitutions):
-    """The field's institutions, by one query of their keys instead of reading them all,
-    sorting them and reading them again in that order."""
+    """The institutions a signal of the field's municipality may be assigned to."""
 
     def offered(self) -> list[tuple[int, str]]:
-        keys = frozenset(self.queryset.values_list("pk", flat=True))
-        return [(pk, label) for pk, label in reference_choices("institution") if pk in keys]
+        return assignable_choices(getattr(self.field, "municipality"))  # noqa: B009 - set by AssignForm
 
 
 class _AssignableField(forms.ModelChoiceField[Institution]):
     iterator = _AssignableChoices
+    municipality: int
 
 
 class AssignForm(forms.Form):
@@ -164,9 +202,15 @@ class AssignForm(forms.Form):
         help_text=_("Raise or lower what the reporter chose; the time to act follows from it."),
     )
 
-    def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, municipality: int, **kwargs: Any) -> None:
+        """The form of a signal of ``municipality``: it offers ``assignable_choices``; a
+        form sent accepts ``assignable``'s institutions."""
         super().__init__(*args, **kwargs)
-        limit_choices(self, "institution", institutions)
+        field = self.fields["institution"]
+        assert isinstance(field, _AssignableField)  # noqa: S101 - declared above
+        field.municipality = municipality
+        if self.is_bound:
+            limit_choices(self, "institution", assignable(municipality))
 
 
 class DismissForm(forms.Form):
@@ -179,3 +223,30 @@ class DismissForm(forms.Form):
 class MergeForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     into = forms.CharField(label=_("Code of the signal this one repeats"), max_length=12)
+
+
+def triage_fields(signal: Signal) -> dict[str, SafeString]:
+    """The fields of the signal page's empty triage forms (``assign``, ``dismiss``,
+    ``merge``) as ``includes/form.html`` writes them: once per process for each different
+    language, version, urgency and list of institutions offered (``_triage_fields``), all
+    that they show; when kept, without building the forms."""
+    offered = tuple(assignable_choices(signal.municipality_id))
+    return _triage_fields(
+        get_language(), signal.municipality_id, signal.version, signal.urgency, offered
+    )
+
+
+@lru_cache(maxsize=64)
+def _triage_fields(
+    language: str, municipality: int, version: int, urgency: str, offered: tuple[Any, ...]
+) -> dict[str, SafeString]:
+    initial = {"version": version}
+    forms_shown = {
+        "assign": AssignForm(initial={**initial, "urgency": urgency}, municipality=municipality),
+        "dismiss": DismissForm(initial=initial),
+        "merge": MergeForm(initial=initial),
+    }
+    return {name: form_fields(form) + SafeString("\n") for name, form in forms_shown.items()}
+
+
+forget_when_catalogues_change(_triage_fields.cache_clear)

@@ -5,19 +5,23 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Case, Count, DateTimeField, F, Q, QuerySet, When, Window
 from django.http import Http404
 from django.utils import timezone
 
 from spona.accounts.models import User
+from spona.accounts.selectors import with_receivers
 from spona.audit.models import AuditAction
 from spona.audit.services import audit, audit_listed
 from spona.core.listing import Listing, listing
-from spona.core.prepared import Shaped
+from spona.core.prepared import Prepared, Shaped
 from spona.core.roles import Role
 from spona.core.urgency import Urgency
 from spona.core.work import counted, read_counted
-from spona.policy import Shapes, can, values_of, visible, visible_of
+from spona.institutions.filters import reference_choices
+from spona.institutions.models import Institution
+from spona.policy import Shapes, active, can, values_of, visible, visible_of
 from spona.signals.access import (
     SIGNAL_TRIAGE,
     routed_to,
@@ -26,7 +30,7 @@ from spona.signals.access import (
     triaged_by,
 )
 from spona.signals.filters import SignalFilter
-from spona.signals.models import Signal, Status
+from spona.signals.models import Signal, SignalNote, Status
 
 OPEN = [Status.NEW, Status.ASSIGNED]
 
@@ -165,17 +169,70 @@ def first_signals(
     return [row[:-1] for row in rows], rows[0][-1] if rows else 0
 
 
-def signal_get(*, user: User, code: str) -> Signal:
-    signal = (
-        visible(user, Signal)
-        .select_related("municipality", "raised_by_institution")
-        .filter(code=code)
-        .first()
+def _coded(shape: Shapes, *, code: str, **values: Any) -> QuerySet[Signal]:
+    """The signal of this code if a user of ``shape`` (``values_of``) sees it, with its
+    municipality and the raiser's institution, as ``visible(...).filter(code=...).first()``."""
+    seen = visible_of(Signal, shape, **values).select_related(
+        "municipality", "raised_by_institution"
     )
-    if signal is None:
+    return seen.filter(code=code)[:1]
+
+
+#: The signal's page and the API's signal: compiled once per shape of user, not on every read.
+_CODED = Shaped(_coded)
+
+
+def signal_get(*, user: User, code: str) -> Signal:
+    """The signal of this code if the user may see it (``Http404`` if not), its read audited:
+    one query prepared per shape of user (``Shaped``), not ``visible``'s union built and
+    compiled on every read."""
+    if not active(user):
         raise Http404
+    shape, values = values_of(user, Signal)
+    try:
+        found: list[Signal] = _CODED(shape, code=code, **values)
+    except EmptyResultSet:  # the user's scopes grant no signal at all
+        raise Http404 from None
+    if not found:
+        raise Http404
+    signal = found[0]
     audit(AuditAction.READ, signal, user=user)
     return signal
+
+
+def _notes_of(signal: int) -> QuerySet[SignalNote]:
+    return SignalNote.objects.filter(signal=signal)
+
+
+_NOTES_OF = Prepared(_notes_of, 1)
+
+
+def signal_notes(signal: Signal) -> list[SignalNote]:
+    """What was added to the signal later, oldest first (part of the signal's read: the
+    caller audits it), by a query prepared once per process."""
+    return _NOTES_OF(signal.pk)
+
+
+def assignable(municipality: int) -> QuerySet[Institution]:
+    """The active institutions of the municipality, and the national ones, that have someone
+    to receive a signal of it (a signal routed where nobody answers would wait forever)."""
+    here = Q(municipality=municipality) | Q(municipality__isnull=True)
+    return with_receivers(Institution.objects.filter(here, is_active=True))
+
+
+def _assignable_keys(municipality: int) -> QuerySet[Institution, Any]:
+    return assignable(municipality).values_list("pk", flat=True)
+
+
+_ASSIGNABLE_KEYS = Prepared(_assignable_keys, 1)
+
+
+def assignable_choices(municipality: int) -> list[tuple[int, str]]:
+    """(key, name) of the institutions a signal of the municipality may be assigned to
+    (``assignable``), in the alphabetical order of the page's script (``reference_choices``):
+    their keys read by one query prepared once per process."""
+    keys = frozenset(_ASSIGNABLE_KEYS(municipality))
+    return [(pk, name) for pk, name in reference_choices("institution") if pk in keys]
 
 
 def signals_raised_count(municipality: int) -> int:

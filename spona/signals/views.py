@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,9 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
-from spona.accounts.selectors import with_receivers
 from spona.core.actions import act_and_return, incomplete_and_return, submit_and_return
-from spona.institutions.models import Institution
 from spona.policy import can, require, visible
 from spona.signals import ratelimit, selectors, services
 from spona.signals.access import SIGNAL_RAISE, SIGNAL_TRIAGE, SIGNAL_VIEW
@@ -25,6 +22,8 @@ from spona.signals.forms import (
     FollowUpForm,
     MergeForm,
     SignalForm,
+    empty_fields,
+    triage_fields,
 )
 from spona.signals.models import Signal
 from spona.signals.warning_signs import texts_of
@@ -37,12 +36,12 @@ def signal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     require(request.user, SIGNAL_RAISE)
     institution = request.user.institution
     initial = {"municipality": institution.municipality_id if institution else None}
-    form = SignalForm(
-        request.POST or None,
-        initial=initial,
-        institution_type=institution.type if institution else "",
-    )
-    if request.method == "POST" and form.is_valid():
+    institution_type = institution.type if institution else ""
+    if not request.POST:  # the empty form, its fields kept (``empty_fields``)
+        fields = empty_fields(initial=initial, institution_type=institution_type)
+        return render(request, "signals/signal_form.html", {"fields": fields})
+    form = SignalForm(request.POST, initial=initial, institution_type=institution_type)
+    if form.is_valid():
         signal = services.signal_raise(user=request.user, **form.cleaned_data)
         messages.success(
             request,
@@ -52,7 +51,7 @@ def signal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             % {"code": signal.code},
         )
         return redirect("signals:signal_detail", code=signal.code)
-    return render(request, "signals/signal_form.html", {"form": form})
+    return render(request, "signals/signal_form.html", {"fields": form.fields_html()})
 
 
 @login_required
@@ -66,25 +65,6 @@ def signal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "signals/signal_list.html", context)
 
 
-def _assignable(signal: Signal) -> QuerySet[Institution]:
-    """Institutions of the signal's municipality, and the national ones, that have someone to
-    receive it (a signal routed where nobody answers would wait forever); ``AssignForm``
-    offers them in alphabetical order."""
-    here = Q(municipality=signal.municipality_id) | Q(municipality__isnull=True)
-    return with_receivers(Institution.objects.filter(here, is_active=True))
-
-
-def _triage_forms(signal: Signal) -> dict[str, object]:
-    initial = {"version": signal.version}
-    return {
-        "assign_form": AssignForm(
-            initial={**initial, "urgency": signal.urgency}, institutions=_assignable(signal)
-        ),
-        "dismiss_form": DismissForm(initial=initial),
-        "merge_form": MergeForm(initial=initial),
-    }
-
-
 @login_required
 def signal_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     signal = selectors.signal_get(user=request.user, code=code)
@@ -92,11 +72,11 @@ def signal_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     context = {
         "signal": signal,
         "may_triage": may_triage,
-        "notes": signal.notes.all(),
+        "notes": selectors.signal_notes(signal),
         "signs": texts_of(signal.indicators),
     }
     if may_triage:
-        context.update(_triage_forms(signal))
+        context["triage"] = triage_fields(signal)
     return render(request, "signals/signal_detail.html", context)
 
 
@@ -112,7 +92,7 @@ def signal_assign(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     signal = _triage_target(request, code)
     return submit_and_return(
         request,
-        AssignForm(request.POST, institutions=_assignable(signal)),
+        AssignForm(request.POST, municipality=signal.municipality_id),
         lambda data: services.signal_assign(
             user=request.user,
             signal=signal,
