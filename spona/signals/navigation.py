@@ -1,10 +1,10 @@
 """What this app offers on the phase pages, the home page (signals to triage) and the
 municipality's summary."""
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
+from spona.core.links import reversed_url
 from spona.core.phases import Phase, Tool, offer
 from spona.core.templatetags.spona_layout import link
 from spona.core.work import Figure, Item, Section, provide, summarise
@@ -37,7 +37,7 @@ def _to_triage(user: User) -> Section | None:
             Item(
                 code=signal.code,
                 text=str(signal.municipality),
-                url=reverse("signals:signal_detail", args=[signal.code]),
+                url=reversed_url("signals:signal_detail", args=[signal.code]),
                 due=triage_due(signal),
                 urgency=signal.urgency,
             )
