@@ -9,12 +9,13 @@ from spona.cases.models import (
     ConsentMethod,
     DataCategory,
 )
-from spona.core.forms import KeptWhenEmpty, ManyOptionsSelect, limit_choices
+from spona.core.forms import KeptWhenEmpty, ManyOptionsSelect, limit_choices, quickly_copied
 from spona.core.urgency import Urgency
 from spona.institutions.filters import OfferedInstitutions, reference_choices
 from spona.institutions.models import Institution, InstitutionType
 
 
+@quickly_copied
 class TransitionForm(KeptWhenEmpty):
     version = forms.IntegerField(widget=forms.HiddenInput)
     to = forms.ChoiceField(label=_("New status"), widget=ManyOptionsSelect)
@@ -77,6 +78,7 @@ class _ReceiverField(forms.ModelChoiceField[Institution]):
     sender_id: int | None = None
 
 
+@quickly_copied
 class ReferralForm(KeptWhenEmpty):
     to = _ReceiverField(
         label=_("Refer to"), queryset=Institution.objects.none(), widget=ManyOptionsSelect
@@ -103,6 +105,7 @@ class ReferralForm(KeptWhenEmpty):
             )
 
 
+@quickly_copied
 class ConsentForm(KeptWhenEmpty):
     institution_type = forms.ChoiceField(
         label=_("Share with institutions of the type"),
