@@ -605,7 +605,10 @@ class MemoryIndex:
             if likelihood >= matching.THRESHOLD:
                 found.append((likelihood, index))
         best = max(found, default=(0.0, 0))[0]
-        return [i for s, i in found if not matching.explained_away(best, s)], len(ranked)
+        kept = [(s, i) for s, i in found if not matching.explained_away(best, s)]
+        chances = matching.standing([(self.records[i], s) for s, i in kept])
+        at_least = matching.THRESHOLD
+        return [i for (_, i), c in zip(kept, chances, strict=True) if c >= at_least], len(ranked)
 
     def namesakes(self, record: PersonRecord) -> dict[str, tuple[int, int]]:
         """How many persons bear each name key of the record, in all and in its
