@@ -143,8 +143,9 @@ _PLACE_SAME, _PLACE_DIFFERENT = 3.0, -0.5
 # a town of 2,000 says far more than a city of a million; bounded (names and places are
 # not independent: families stay where they are)
 _PLACE_STAY, _PLACE_SAME_MIN, _PLACE_SAME_MAX = 0.9, 1.0, 5.0
-#: a share that says nothing of a municipality's size (``place_points``: its least)
-_WHOLE_REGISTER = 1.0
+# the same municipality where the name's count there decides (``points``): its size is in
+# the count, so what it tells against another municipality is only that people stay
+_PLACE_SAME_COUNTED = _PLACE_DIFFERENT + log(_PLACE_STAY / (1 - _PLACE_STAY))
 # the same settlement (within a typo) adds a little to the municipality; another one
 # counts neither way (people move, and a settlement is often left blank or misspelt)
 _SETTLEMENT_SAME = 1.0
@@ -555,15 +556,19 @@ def place_points(share: float | None) -> float:
     return max(_PLACE_SAME_MIN, min(_PLACE_SAME_MAX, log(_PLACE_STAY / share)))
 
 
-def other_points(a: PersonRecord, b: PersonRecord, place_share: float | None = None) -> float:
+def other_points(
+    a: PersonRecord, b: PersonRecord, place_share: float | None = None, *, counted: bool = False
+) -> float:
     """Sex (a conflict between two known values counts against), municipality (its
-    ``place_share`` of the population: ``place_points``) and settlement."""
+    ``place_share`` of the population: ``place_points``; where the name's count there
+    decided, ``counted``, its size is not counted again) and settlement."""
     points = 0.0
     if a.sex in _KNOWN_SEXES and b.sex in _KNOWN_SEXES:
         points += _SEX_SAME if a.sex == b.sex else _SEX_CONFLICT
     if a.municipality_id is not None and b.municipality_id is not None:
         same = a.municipality_id == b.municipality_id
-        points += place_points(place_share) if same else _PLACE_DIFFERENT
+        here = _PLACE_SAME_COUNTED if counted else place_points(place_share)
+        points += here if same else _PLACE_DIFFERENT
     if same_settlement(a.settlement, b.settlement):
         points += _SETTLEMENT_SAME
     return points
@@ -660,20 +665,19 @@ def points(
     (``written`` 0, ``a_slip``): otherwise ``a`` may be another name borne in the town
     (Mila beside Mina). Where that count decides, the municipality's size is in it (how
     likely someone new living there bears the name is its bearers there over the people
-    there, so the size cancels), and the same municipality adds only what any adds
-    (``_PLACE_SAME_MIN``), not its size a second time."""
+    there, so the size cancels): the same municipality then tells only that people stay
+    (``_PLACE_SAME_COUNTED``), not its size a second time."""
     dated = a.date_of_birth is not None and b.date_of_birth is not None
+    here = False  # the name's count in the municipality both live in decides
     if dated:
         rarity = rarity_points(namesakes)
     else:
         local = neighbours and a.municipality_id is not None
         alike = a_slip(written) or _same_name(a, b)
-        here = local and a.municipality_id == b.municipality_id and alike
+        here = bool(local and a.municipality_id == b.municipality_id and alike)
         rarity = undated_rarity_points(neighbours if here else namesakes)
-        if here:
-            place_share = _WHOLE_REGISTER  # its size counted: ``place_points`` at its least
     names = best_name_points(a, b)
-    others = other_points(a, b, place_share) + identifier_points(a, b)
+    others = other_points(a, b, place_share, counted=here) + identifier_points(a, b)
     return names + rarity + birth_points(a, b) + others + address_points(a.address, b.address)
 
 
