@@ -248,6 +248,46 @@ def test_the_municipalitys_count_does_not_help_a_candidate_living_elsewhere() ->
     assert score(dated, stored, namesakes=30, neighbours=1) == score(dated, stored, namesakes=30)
 
 
+def test_where_the_towns_count_decides_the_towns_size_is_not_counted_again() -> None:
+    """One Dragica Stanković lives in the town: rare there, whether the town is small or a
+    city (the count is of the people there); where the country's count decides (living
+    elsewhere, or no count of the town: the batch scan), the size of the town still counts."""
+    stored = rec("Dragica", "Stanković", sex="female", municipality_id=27)
+    undated = rec("Драгица", "Станковић", None, sex="female", municipality_id=27)
+
+    def alike(share: float, **counts: Any) -> float:
+        return score(stored, undated, namesakes=30, place_share=share, **counts)
+
+    assert alike(0.001, neighbours=1) == alike(0.06, neighbours=1) >= matching.THRESHOLD
+    assert alike(0.001) > alike(0.06)
+
+
+def test_namesakes_who_cannot_be_one_person_share_the_chance(manager: User) -> None:
+    """Two Dragica Stanković live in the town, born years apart: an undated registration of
+    that name is either of them, or someone new, so neither is suggested; one of them
+    alone is, and a person stored twice (the same date) is suggested twice."""
+    place = MunicipalityFactory()
+    first = _stanković(manager, place, "1971-02-03")
+    new = PersonRecord("Драгица", "Станковић", sex="female", municipality_id=place.pk)
+    assert [c.person_id for c in find_candidates(new)] == [first.pk]
+    _stanković(manager, place, "1994-10-12")
+    assert find_candidates(new) == []
+    again = _stanković(manager, place, "1971-02-03")
+    dated = replace(new, date_of_birth=date(1971, 2, 3))
+    assert {c.person_id for c in find_candidates(dated)} == {first.pk, again.pk}
+
+
+def _stanković(user: User, place: Any, born: str) -> Person:
+    return person_register(
+        user=user,
+        given_name="Dragica",
+        family_name="Stanković",
+        date_of_birth=born,
+        sex="female",
+        municipality=place,
+    )
+
+
 # --- two slips ---------------------------------------------------------------------------
 
 

@@ -292,8 +292,10 @@ def score_all(
     share: float | None = None,
 ) -> list[Candidate]:
     """The people likely to be ``record``'s person, most likely first, without those
-    the likeliest explains away (``matching.explained_away``). ``share``: the share of
-    the population in ``record``'s municipality (``place_share``)."""
+    the likeliest explains away (``matching.explained_away``) and those whose rivals
+    among the others leave them less than an even chance (``matching.standing``).
+    ``share``: the share of the population in ``record``'s municipality
+    (``place_share``)."""
     found = []
     written = matching.bearers_as_written(namesakes, record)
     for person in people:
@@ -303,9 +305,11 @@ def score_all(
             record, other, namesakes=fewest, neighbours=here, place_share=share, written=written
         )
         if likelihood >= THRESHOLD:
-            found.append(Candidate(person.pk, likelihood))
-    found.sort(key=lambda c: (-c.score, c.person_id))
-    return [c for c in found if not matching.explained_away(found[0].score, c.score)]
+            found.append((other, Candidate(person.pk, likelihood)))
+    found.sort(key=lambda f: (-f[1].score, f[1].person_id))
+    kept = [f for f in found if not matching.explained_away(found[0][1].score, f[1].score)]
+    chances = matching.standing([(other, c.score) for other, c in kept])
+    return [c for (_, c), chance in zip(kept, chances, strict=True) if chance >= THRESHOLD]
 
 
 def find_candidates(

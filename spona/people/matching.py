@@ -41,7 +41,10 @@ Evidence
     same date of birth and municipality. A record without a name matches only by the same
     identity document and date of birth (``known_without_a_name``). A new person is at
     most one stored person, so a candidate far less likely than the best is explained
-    away (``explained_away``).
+    away (``explained_away``), and candidates who cannot be one person (rivals: another
+    date of birth, another name) share the odds, as exclusive explanations of the record
+    do (``standing``): two namesakes in one town, each alone a likely match to an undated
+    record, are each at most an even chance beside the other.
 
     Identifiers (issue 19): an equal JMBG is decisive, two different valid ones nearly
     rule a match out; a parent's name counts either way; the birth and previous surnames
@@ -85,7 +88,7 @@ Blocking
 """
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache, wraps
@@ -140,6 +143,9 @@ _PLACE_SAME, _PLACE_DIFFERENT = 3.0, -0.5
 # a town of 2,000 says far more than a city of a million; bounded (names and places are
 # not independent: families stay where they are)
 _PLACE_STAY, _PLACE_SAME_MIN, _PLACE_SAME_MAX = 0.9, 1.0, 5.0
+# the same municipality where the name's count there decides (``points``): its size is in
+# the count, so what it tells against another municipality is only that people stay
+_PLACE_SAME_COUNTED = _PLACE_DIFFERENT + log(_PLACE_STAY / (1 - _PLACE_STAY))
 # the same settlement (within a typo) adds a little to the municipality; another one
 # counts neither way (people move, and a settlement is often left blank or misspelt)
 _SETTLEMENT_SAME = 1.0
@@ -550,15 +556,19 @@ def place_points(share: float | None) -> float:
     return max(_PLACE_SAME_MIN, min(_PLACE_SAME_MAX, log(_PLACE_STAY / share)))
 
 
-def other_points(a: PersonRecord, b: PersonRecord, place_share: float | None = None) -> float:
+def other_points(
+    a: PersonRecord, b: PersonRecord, place_share: float | None = None, *, counted: bool = False
+) -> float:
     """Sex (a conflict between two known values counts against), municipality (its
-    ``place_share`` of the population: ``place_points``) and settlement."""
+    ``place_share`` of the population: ``place_points``; where the name's count there
+    decided, ``counted``, its size is not counted again) and settlement."""
     points = 0.0
     if a.sex in _KNOWN_SEXES and b.sex in _KNOWN_SEXES:
         points += _SEX_SAME if a.sex == b.sex else _SEX_CONFLICT
     if a.municipality_id is not None and b.municipality_id is not None:
         same = a.municipality_id == b.municipality_id
-        points += place_points(place_share) if same else _PLACE_DIFFERENT
+        here = _PLACE_SAME_COUNTED if counted else place_points(place_share)
+        points += here if same else _PLACE_DIFFERENT
     if same_settlement(a.settlement, b.settlement):
         points += _SETTLEMENT_SAME
     return points
@@ -653,17 +663,21 @@ def points(
     name is there (``neighbours``): a common name borne by one person in a small town is
     rare there. For names a slip apart only where nobody bears ``a``'s name as written
     (``written`` 0, ``a_slip``): otherwise ``a`` may be another name borne in the town
-    (Mila beside Mina)."""
+    (Mila beside Mina). Where that count decides, the municipality's size is in it (how
+    likely someone new living there bears the name is its bearers there over the people
+    there, so the size cancels): the same municipality then tells only that people stay
+    (``_PLACE_SAME_COUNTED``), not its size a second time."""
     dated = a.date_of_birth is not None and b.date_of_birth is not None
+    here = False  # the name's count in the municipality both live in decides
     if dated:
         rarity = rarity_points(namesakes)
     else:
         local = neighbours and a.municipality_id is not None
         alike = a_slip(written) or _same_name(a, b)
-        here = local and a.municipality_id == b.municipality_id and alike
+        here = bool(local and a.municipality_id == b.municipality_id and alike)
         rarity = undated_rarity_points(neighbours if here else namesakes)
     names = best_name_points(a, b)
-    others = other_points(a, b, place_share) + identifier_points(a, b)
+    others = other_points(a, b, place_share, counted=here) + identifier_points(a, b)
     return names + rarity + birth_points(a, b) + others + address_points(a.address, b.address)
 
 
@@ -737,6 +751,28 @@ def explained_away(best: float, other: float) -> bool:
     (e**3, about 20 times) less likely than the best is not shown. Candidates about as
     likely as the best all stay: they may be duplicates of each other."""
     return _log_odds(best) - _log_odds(other) > RUNNER_UP_MARGIN
+
+
+def standing(found: Sequence[tuple[PersonRecord, float]]) -> list[float]:
+    """How likely each candidate (a stored record and its ``score`` against the new one)
+    is the new person once the other candidates are weighed: a new person is at most one
+    stored person, so the candidates who cannot be one person with each other (``rivals``)
+    are exclusive explanations of the new record, beside its being someone new. With
+    ``o`` the odds ``score`` gives each against someone new, a candidate's is ``o / (1 +
+    o + the rivals' o)``. Candidates who may be one person (stored twice: the reviewer
+    should see both) are not rivals, and a candidate without rivals keeps its score."""
+    odds = [exp(_log_odds(likelihood)) for _, likelihood in found]
+    shares = []
+    for i, (record, likelihood) in enumerate(found):
+        against = sum(o for j, o in enumerate(odds) if j != i and rivals(record, found[j][0]))
+        shares.append(likelihood if not against else odds[i] / (1 + odds[i] + against))
+    return shares
+
+
+def rivals(a: PersonRecord, b: PersonRecord) -> bool:
+    """Whether two stored records cannot be one person: compared as a new record with a
+    stored one (without the counts of the register), they are no likely match."""
+    return score(a, b) < THRESHOLD
 
 
 def _log_odds(likelihood: float) -> float:
