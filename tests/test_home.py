@@ -365,3 +365,24 @@ def test_an_items_urgency_and_order_are_the_urgency_enums(language) -> None:
             assert item.sort_key()[2] == (order[Urgency(item.urgency)] if known else 3)
     section = Section(key="k", title="t", count=len(items), items=items)
     assert section.sort_key() == (0, sorted(items, key=Item.sort_key)[0].sort_key()[1])
+
+
+def test_an_item_is_overdue_as_of_the_first_ask(monkeypatch) -> None:
+    """An item lives for one request and is sorted and written by whether it is overdue several
+    times: the clock is read once an item (h32home), not once an ask."""
+    asked: list[object] = []
+    now = timezone.now()
+
+    def clock():
+        asked.append(1)
+        return now
+
+    monkeypatch.setattr(timezone, "now", clock)
+    late = Item(code="X", text="", url="", due=now - timedelta(hours=1))
+    soon = Item(code="Y", text="", url="", due=now + timedelta(hours=1))
+    for _ in range(3):
+        assert late.overdue
+        assert late.sort_key()[0] == 0
+        assert not soon.overdue
+        assert soon.sort_key()[0] == 1
+    assert len(asked) == 2

@@ -4,6 +4,7 @@ home page's tools, written in Python with their fixed parts kept per language
 crosses languages, script prefixes or users' permissions (docs/performance.md, h18floor)."""
 
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from django.http import HttpResponse
@@ -11,13 +12,14 @@ from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.urls import set_script_prefix
 from django.utils import translation
+from django.utils.formats import localize
 from django.utils.functional import LazyObject
 
 from spona.accounts.access import MANAGE_USERS
 from spona.accounts.middleware import SignedInUserMiddleware
 from spona.accounts.models import Role, User
 from spona.core.phases import Phase, tools_by_phase, tools_for
-from spona.core.templatetags.spona_layout import kept_per_language
+from spona.core.templatetags.spona_layout import kept_per_language, whole_number
 from spona.institutions.access import MANAGE_INSTITUTIONS
 from spona.policy import can
 
@@ -203,3 +205,28 @@ def test_the_phases_navigation_lists_every_phase_whatever_the_page_names_phases(
     written = Template(_FRAME_TAGS).render(Context(context))
     for phase in Phase:
         assert f'href="/phase/{phase.value}/"' in written
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_whole_number_is_written_as_django_localizes_it(language: str, settings) -> None:
+    """``whole_number`` (the home page's counts, the unread badge) writes what ``{{ n }}``
+    writes: Django's ``localize``, without its way round for a whole number (h32home), with
+    thousands grouped or not as the setting says."""
+    numbers: list[object] = [
+        0,
+        7,
+        -3,
+        999,
+        1000,
+        16991,
+        -250000,
+        10**12,
+        True,
+        2.5,
+        Decimal("3.10"),
+    ]
+    for grouped in [False, True]:
+        settings.USE_THOUSAND_SEPARATOR = grouped
+        with translation.override(language):
+            for number in numbers:
+                assert whole_number(number) == str(localize(number)), (grouped, number)

@@ -51,8 +51,10 @@ class Item:
             return self.due
         return timezone.make_aware(datetime.combine(self.due, time.max))
 
-    @property
+    @cached_property
     def overdue(self) -> bool:
+        """Past due when first asked: an item lives for one request, and is sorted and written
+        by it several times (the clock read once an item, not once an ask)."""
         return self.due_at is not None and self.due_at < timezone.now()
 
     @property

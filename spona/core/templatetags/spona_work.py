@@ -5,17 +5,16 @@ markup is the one the template wrote (``tests/test_home.py``)."""
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django import template
-from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from spona.core.markup import escaped
 from spona.core.moments import day_writer, writer
 from spona.core.phases import Phase, Tool
-from spona.core.templatetags.spona_layout import kept_per_language, link
+from spona.core.templatetags.spona_layout import kept_per_language, link, whole_number
 from spona.core.work import Item, Section
 
 register = template.Library()
@@ -23,7 +22,7 @@ register = template.Library()
 
 def _number(value: int) -> str:
     """A count as ``{{ count }}`` writes it in the active language."""
-    return escaped(localize(value))
+    return escaped(whole_number(value))
 
 
 @register.simple_tag
@@ -50,8 +49,10 @@ def work_section(section: Section) -> SafeString:
             f'\n      <dl class="figures">{figures}</dl>\n      <p class="muted">{mark}</p>\n    '
         )
     elif section.items:
-        due = _due_writer()
-        items = "".join(f"\n        {work_item(item, due)}\n      " for item in section.items)
+        due, words = _due_writer(), _item_words()
+        items = "".join(
+            f"\n        {work_item(item, due, words)}\n      " for item in section.items
+        )
         more = ""
         if section.url and section.count > len(section.items):
             label = ngettext("See all %(counter)s", "See all %(counter)s", section.count)
@@ -113,9 +114,20 @@ def _due_writer() -> Callable[[date], str]:
     return write
 
 
-def work_item(item: Item, due_written: Callable[[date], str]) -> SafeString:
+class _ItemWords(NamedTuple):
+    """The texts every item of a section writes, translated once a section, not once an item."""
+
+    due: str  # "due %(due)s", as translated
+    overdue: str  # "overdue", translated and escaped
+
+
+def _item_words() -> _ItemWords:
+    return _ItemWords(gettext("due %(due)s"), escaped(gettext("overdue")))
+
+
+def work_item(item: Item, due_written: Callable[[date], str], words: _ItemWords) -> SafeString:
     """One item as a list entry: its code linked, its line, its urgency and when it is due
-    (``due_written``; overdue ones marked)."""
+    (``due_written``, with ``words``; overdue ones marked)."""
     overdue = item.overdue
     parts = [
         '<li class="overdue-item">' if overdue else "<li>",
@@ -126,8 +138,8 @@ def work_item(item: Item, due_written: Callable[[date], str]) -> SafeString:
         parts.append(f" · {escaped(urgency)}")
     if item.due:
         # as {% blocktranslate %} writes it: the message as translated, the value escaped
-        due = gettext("due %(due)s") % {"due": escaped(due_written(item.due))}
-        late = f'<span class="overdue">{escaped(gettext("overdue"))}, {due}</span>'
+        due = words.due % {"due": escaped(due_written(item.due))}
+        late = f'<span class="overdue">{words.overdue}, {due}</span>'
         parts.append(f" · {late if overdue else due}")
     parts.append("</li>")
     return mark_safe("".join(parts))  # noqa: S308 - every value escaped above
