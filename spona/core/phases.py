@@ -64,6 +64,7 @@ def tools_for(user: object, phase: Phase) -> list[Tool]:
 def tools_by_phase(user: object) -> tuple[tuple[Phase, tuple[Tool, ...]], ...]:
     """The tools this user may use, by phase, in the phases' order; phases without any left
     out (the home page's list)."""
-    allowed = [tool for tool in _TOOLS if can(user, tool.permission)]
+    granted = {permission: can(user, permission) for permission in {t.permission for t in _TOOLS}}
+    allowed = [tool for tool in _TOOLS if granted[tool.permission]]
     by_phase = ((phase, tuple(t for t in allowed if t.phase == phase)) for phase in Phase)
     return tuple((phase, tools) for phase, tools in by_phase if tools)
