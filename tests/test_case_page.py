@@ -224,3 +224,48 @@ def test_the_rows_ask_the_language_once_a_page_not_once_a_row(language: str) -> 
             few = _languages_asked(lambda write=write, rows=rows: write(rows))
             many = _languages_asked(lambda write=write, rows=rows: write(rows * 10))
             assert many == few <= 5
+
+
+#: the case team, the leads and the informed as the template wrote them, before
+#: ``{% team_items %}``, ``{% institutions_named %}`` and ``{% day_shown %}``
+NAMES_TEMPLATE = """{% load i18n %}<ul>{% for member in team %}<li>{{ member.institution }}: {{ member.role }}</li>{% endfor %}</ul>
+{% for i in next_leads %}{{ i }}{% if i.duty_phone %} ({% translate "duty line" %} {{ i.duty_phone }}){% endif %}{% if not forloop.last %}; {% endif %}{% endfor %}
+{% for i in informed %}{{ i }}{% if not forloop.last %}; {% endif %}{% endfor %}
+{{ decided_on }}"""
+NAMES_WRITTEN = """{% load case_page %}<ul>{% team_items team %}</ul>
+{% institutions_named next_leads duty_lines=True %}
+{% institutions_named informed %}
+{% day_shown decided_on %}"""
+
+
+def _named() -> dict[str, object]:
+    from datetime import date
+
+    from django.utils.translation import gettext_lazy
+
+    from spona.cases.selectors import TeamMember
+
+    centre = Institution(name='Центар за социјални рад "Пирот" & <b>', duty_phone="010 <1>")
+    police = Institution(name="ПУ Пирот")
+    return {
+        "team": [TeamMember(centre, gettext_lazy("leads the case")), TeamMember(police, "<x>")],
+        "next_leads": [centre, police, centre],
+        "informed": [police, centre],
+        "decided_on": date(2026, 12, 7),
+    }
+
+
+@pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])
+def test_the_team_and_the_phases_institutions_are_the_templates_markup(language: str) -> None:
+    """Names in the page's script, the language asked once for all of them (issue 18)."""
+    with translation.override(language):
+        expected = Template(NAMES_TEMPLATE).render(Context(_named()))
+
+        assert Template(NAMES_WRITTEN).render(Context(_named())) == expected
+        many = {key: value * 10 for key, value in _named().items() if key != "decided_on"}
+        assert _languages_asked(
+            lambda: Template(NAMES_WRITTEN).render(Context({**_named(), **many}))
+        ) == _languages_asked(lambda: Template(NAMES_WRITTEN).render(Context(_named())))
+    assert "&amp; &lt;b&gt;" in expected
+    assert "010 &lt;1&gt;" in expected
+    assert ("Pirot" in expected) is (language != "sr")

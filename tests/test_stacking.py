@@ -1,10 +1,13 @@
 """Tables read as stacked rows on a phone: every body cell carries its column's name
 (spona.core.stacking), written into every page by the base template."""
 
+import cProfile
+import pstats
+
 from django.test import Client
 from django.urls import reverse
 
-from spona.core.stacking import LABELLED, label_cells, labelled_once
+from spona.core.stacking import LABELLED, _scanned, label_cells, labelled_once
 from tests.factories import InstitutionFactory, UserFactory
 
 TABLE = """<table><caption>Referrals</caption>
@@ -63,3 +66,34 @@ def test_every_page_gets_labelled_tables(municipality) -> None:
     client.force_login(user)
     page = client.get(reverse("institutions:municipality_list"), HTTP_ACCEPT_LANGUAGE="en")
     assert 'data-label="' in page.content.decode()
+
+
+PLAIN = """<table>
+  <caption>Referrals</caption>
+  <thead><tr><th scope="col">From</th><th scope="col" class="num">Count &amp; share</th><th scope="col"><span class="visually-hidden">Actions</span></th><th></th></tr></thead>
+  <tbody>{rows}</tbody>
+</table>"""
+ROW = '<tr><td>Пирот</td><td class="num">12</td><td class="actions"><form><button>x</button></form></td><td>-</td><TD>beyond</TD></tr>\n'
+
+
+def test_a_plain_table_is_labelled_a_row_at_a_time_as_tag_by_tag() -> None:
+    """The case page's tables (issue 18): one header, no span, no nested table, no label of
+    their own are labelled in a few calls a row, and read as the tag-by-tag scan writes them;
+    a table that is not plain is scanned tag by tag."""
+    for rows in ("", ROW, ROW * 30, ROW.replace("<tr>", "<tr class='x'>") * 2):
+        table = PLAIN.format(rows=rows)
+        assert label_cells(table) == _scanned(table, 0, len(table))
+        assert label_cells(f"<p>a</p>{table}<p>b</p>") == f"<p>a</p>{label_cells(table)}<p>b</p>"
+    out = label_cells(PLAIN.format(rows=ROW))
+    assert '<td data-label="From">Пирот</td><td class="num" data-label="Count &amp; share">' in out
+    assert '<td class="actions" data-label="Actions">' in out
+    assert "<td>-</td><TD>beyond</TD>" in out  # an empty header's column, and one beyond them
+    counter = cProfile.Profile()
+    counter.runcall(label_cells, PLAIN.format(rows=ROW * 30))
+    calls = pstats.Stats(counter).total_calls  # type: ignore[attr-defined]
+    assert calls < 250  # 150 cells: tag by tag, over 2,000
+    unclosed = PLAIN.format(rows=ROW).replace("</th><th></th>", "<th></th>")
+    assert label_cells(unclosed) == _scanned(unclosed, 0, len(unclosed))
+    spanned = PLAIN.format(rows=ROW.replace("<td>-</td>", '<td colspan="2">-</td>'))
+    assert label_cells(spanned) == _scanned(spanned, 0, len(spanned))
+    assert '<td colspan="2" data-label="">' not in label_cells(spanned)

@@ -13,10 +13,11 @@ tables without a ``<thead>`` and cells beyond the header's columns are left as t
 
 import html
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.utils.html import escape
+
+from spona.core.markup import escaped
 
 _TAG = re.compile(r"<(/?)(table|thead|tr|th|td)\b([^>]*)>", re.IGNORECASE)
 _TABLE = re.compile(r"<table\b", re.IGNORECASE)
@@ -27,6 +28,13 @@ LABELLED = " data-labelled"
 _ANY_TAG = re.compile(r"<[^>]*>")
 _CELL_END = re.compile(r"</t[hd]\s*>", re.IGNORECASE)
 _COLSPAN = re.compile(r'\bcolspan\s*=\s*"?(\d+)', re.IGNORECASE)
+_TABLE_OPEN = re.compile(r"<table\b([^>]*)>", re.IGNORECASE)
+_HEAD = re.compile(r"<thead\b[^>]*>(.*?)</thead\b[^>]*>", re.IGNORECASE | re.DOTALL)
+_ROW_OR_CELL = re.compile(r"<(?:tr|t[hd])\b", re.IGNORECASE)
+_CELL_OPEN = re.compile(r"<t[hd]\b[^>]*>", re.IGNORECASE)
+_HEAD_CELL = re.compile(r"<t[hd]\b[^>]*>(.*?)</t[hd]\s*>", re.IGNORECASE | re.DOTALL)
+_ROW_TAG = re.compile(r"(<tr\b[^>]*>)", re.IGNORECASE)
+_CELL_TAG = re.compile(r"(<t[hd]\b[^>]*)>", re.IGNORECASE)
 
 
 @dataclass
@@ -46,12 +54,6 @@ def _header_text(text: str, start: int) -> str:
     end = _CELL_END.search(text, start)
     inner = text[start : end.start() if end else len(text)]
     return " ".join(html.unescape(_ANY_TAG.sub(" ", inner)).split())
-
-
-def _tags_of_next_table(text: str, start: int) -> Iterator[re.Match[str]]:
-    """The tags from the first table at or after ``start`` on; none if no table follows."""
-    following = _TABLE.search(text, start)
-    return _TAG.finditer(text, following.start()) if following else iter(())
 
 
 def _table_end(text: str, start: int) -> int:
@@ -86,23 +88,71 @@ def label_cells(text: str) -> str:
 
     Only the tables are scanned: from each outermost ``<table`` to its end, then on from the
     next one (a page's map or form around its tables is skipped); an outermost table marked
-    as labelled already (``labelled_once``) is passed over."""
-    tables: list[_Table] = []
+    as labelled already (``labelled_once``) is passed over. A plain table is labelled a row
+    at a time (``_plain_labelled``), any other tag by tag (``_scanned``): the same markup."""
     out: list[str] = []
     done = 0
-    matches = _tags_of_next_table(text, 0)
-    while (match := next(matches, None)) is not None:
+    opening = _TABLE_OPEN.search(text)
+    while opening is not None:
+        end = _table_end(text, opening.end())
+        if LABELLED not in opening.group(1):
+            labelled = _plain_labelled(text[opening.start() : end])
+            if labelled is None:
+                labelled = _scanned(text, opening.start(), end)
+            out += [text[done : opening.start()], labelled]
+            done = end
+        opening = _TABLE_OPEN.search(text, end)
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _plain_labelled(table: str) -> str | None:
+    """``_scanned`` of a plain table, in a few calls a row, not a dozen a cell (the
+    case page has a hundred cells): one ``<thead>`` before any row, each of its cells closed
+    before the next opens, no nested table, no ``colspan`` and no ``data-label`` anywhere.
+    ``None`` for any other table."""
+    lowered = table.lower()
+    head = _HEAD.search(table)
+    if (
+        head is None
+        or lowered.count("<table") != 1
+        or lowered.count("<thead") != 1
+        or "colspan" in lowered
+        or "data-label" in table
+        or _ROW_OR_CELL.search(table, 0, head.start()) is not None
+    ):
+        return None
+    texts = _HEAD_CELL.findall(head.group(1))
+    if len(texts) != len(_CELL_OPEN.findall(head.group(1))):
+        return None
+    names = [_ANY_TAG.sub(" ", inner) for inner in texts]
+    names = [" ".join((html.unescape(n) if "&" in n else n).split()) for n in names]
+    labels = [f' data-label="{escaped(name)}">' if name else ">" for name in names]
+    labels += [">"] * lowered.count("<t", head.end())  # a cell beyond the header's columns
+    out = []
+    for row in _ROW_TAG.split(table[head.end() :]):
+        pieces = _CELL_TAG.split(row)
+        out.append(pieces[0])
+        cells = zip(pieces[1::2], labels, pieces[2::2], strict=False)  # labels padded: longer
+        out += [part for trio in cells for part in trio]
+    return table[: head.end()] + "".join(out)
+
+
+def _scanned(text: str, start: int, end: int) -> str:
+    """``text[start:end]``, one outermost table, labelled tag by tag: any table. A header's
+    name is read up to its cell's closing tag wherever that is (as ever, the rest of ``text``
+    when the cell is not closed in the table)."""
+    tables: list[_Table] = []
+    out: list[str] = []
+    done = start
+    for match in _TAG.finditer(text, start, end):
         closing, tag, attributes = match.groups()
         tag = tag.lower()
         if tag == "table":
-            if not closing and not tables and LABELLED in attributes:
-                matches = _tags_of_next_table(text, _table_end(text, match.end()))
-            elif not closing:
+            if not closing:
                 tables.append(_Table())
             elif tables:
                 tables.pop()
-                if not tables:
-                    matches = _tags_of_next_table(text, match.end())
             continue
         if not tables:
             continue
@@ -126,5 +176,5 @@ def label_cells(text: str) -> str:
                     out.append(attribute)
                     done = done_at
             table.column += span
-    out.append(text[done:])
+    out.append(text[done:end])
     return "".join(out)
