@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.test import Client
 from django.utils.translation import trans_real
 from hypothesis import HealthCheck
@@ -16,6 +17,7 @@ from spona.accounts.models import Role, User
 from spona.accounts.services import api_token_create
 from spona.core.i18n import compile_catalogues
 from spona.institutions.models import Institution, InstitutionType
+from spona.workspace.demo import demo_load
 from tests.factories import InstitutionFactory, MunicipalityFactory, PersonFactory, UserFactory
 
 # CI replays the same examples on every run (a red CI must mean a change broke something);
@@ -390,3 +392,13 @@ def _add_plan(world: World) -> None:
 
     scan = check_content("решење о смештају", b"%PDF-1.4\n% a scanned decision\n", DOCUMENTS)
     world.attachment_pk = services.attachment_add(user=manager, plan=plan, upload=scan).pk
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """The demo loaded once for a module's tests, rolled back after them (a module may define
+    its own ``demo`` with more in it)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        demo_load()
+        yield
+        transaction.set_rollback(True)

@@ -8,7 +8,6 @@ rows, says what its events read through the ORM say."""
 from typing import Any
 
 import pytest
-from django.db import transaction
 
 from spona.accounts.models import Role, User
 from spona.accounts.selectors import receiving_institutions, with_receivers
@@ -21,16 +20,7 @@ from spona.institutions.models import Institution
 from spona.policy import can, remembering
 from spona.screening.models import IndicatorCatalogue
 from spona.screening.selectors import warning_sign_texts, warning_signs
-from spona.workspace.demo import demo_load
 from tests.factories import UserFactory
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
-    with django_db_blocker.unblock(), transaction.atomic():
-        demo_load()
-        yield
-        transaction.set_rollback(True)
 
 
 def _receiving_by_the_orm() -> frozenset[int]:

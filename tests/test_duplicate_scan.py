@@ -611,20 +611,12 @@ def test_the_blocks_are_the_same_from_the_key_rows_split_in_parts(
     """Stage 1 splits the key rows by key, a part to a thread, and makes the pairs unique
     by ranges: the same pairs, namesakes, ceilings and common name keys as from one part,
     also with a low name limit (name keys over it, namesakes unknown)."""
-    gen = Generator(seed=19)
-    entities = [gen.entity() for _ in range(600)]
-    written = [gen.record(e, noisy=False) for e in entities]
-    records = dict(enumerate(written + [q.record for q in queries(gen, entities, 300)], start=1))
-    rows = [(hash_key(key), pk) for pk, rec in records.items() for key in blocking_keys(rec)]
-    keys, persons = (np.array(column) for column in zip(*rows, strict=True))
-    place = np.array([0, *(rec.municipality_id or 0 for rec in records.values())], np.int32)
-    plain = _plain(records, place, np.zeros(len(place), np.int8))
-    limits = {**scan.KIND_LIMITS, "n": 3, "e": 3}
+    keys, persons, plain, limits, records = _generated_inputs(seed=19, name_limit=3)
 
     def found(threads: int) -> tuple[Any, ...]:
         monkeypatch.setattr(scan, "_THREADS", threads)
-        blocks = scan.blocked([keys.copy(), persons.astype(np.int32)], plain, limits)
-        held = [blocks.common_keys(pk) for pk in range(len(place))]
+        blocks = scan.blocked([keys.copy(), persons.copy()], plain, limits)
+        held = [blocks.common_keys(pk) for pk in range(len(records) + 1)]
         return (
             blocks.pairs.tolist(),
             blocks.namesakes.tolist(),
@@ -639,10 +631,11 @@ def test_the_blocks_are_the_same_from_the_key_rows_split_in_parts(
     assert found(parts) == one
 
 
-def _generated_blocks(name_limit: int) -> tuple[Any, dict[int, PersonRecord]]:
-    """Stage 1 on 600 generated persons and 300 of them written again with slips, with
-    ``name_limit`` for the name keys (low: some pairs share only name keys over it)."""
-    gen = Generator(seed=23)
+def _generated_inputs(seed: int, name_limit: int) -> tuple[Any, ...]:
+    """Stage 1's inputs for 600 generated persons and 300 of them written again with slips
+    (their key rows, plain columns and kinds' limits, ``name_limit`` for the name keys: low,
+    some pairs share only name keys over it), and the records by key."""
+    gen = Generator(seed=seed)
     entities = [gen.entity() for _ in range(600)]
     written = [gen.record(e, noisy=False) for e in entities]
     records = dict(enumerate(written + [q.record for q in queries(gen, entities, 300)], start=1))
@@ -651,7 +644,13 @@ def _generated_blocks(name_limit: int) -> tuple[Any, dict[int, PersonRecord]]:
     place = np.array([0, *(rec.municipality_id or 0 for rec in records.values())], np.int32)
     plain = _plain(records, place, np.zeros(len(place), np.int8))
     limits = {**scan.KIND_LIMITS, "n": name_limit, "e": name_limit}
-    return scan.blocked([keys, persons.astype(np.int32)], plain, limits), records
+    return keys, persons.astype(np.int32), plain, limits, records
+
+
+def _generated_blocks(name_limit: int) -> tuple[Any, dict[int, PersonRecord]]:
+    """Stage 1 on ``_generated_inputs`` (seed 23)."""
+    keys, persons, plain, limits, records = _generated_inputs(seed=23, name_limit=name_limit)
+    return scan.blocked([keys, persons], plain, limits), records
 
 
 def test_namesakes_over_the_limit_are_counted_for_a_chunk_as_from_each_persons_keys() -> None:

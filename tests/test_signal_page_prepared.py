@@ -6,7 +6,7 @@ municipality is read once, by a prepared query, and refused as before."""
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.http import Http404
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -19,16 +19,7 @@ from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.policy import visible
 from spona.signals import forms, selectors
 from spona.signals.models import Signal, SignalNote
-from spona.workspace.demo import demo_load
 from tests.factories import InstitutionFactory, UserFactory
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
-    with django_db_blocker.unblock(), transaction.atomic():
-        demo_load()
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.mark.django_db
