@@ -308,6 +308,50 @@ def test_a_work_section_is_written_as_the_template_wrote_it(language) -> None:
             assert new.render(context) == old.render(context)
 
 
+#: The home page's greeting and count of what waits as its template wrote them before
+#: ``{% greeting %}`` and ``{% work_total %}`` (h33home).
+_GREETING_TEMPLATE = (
+    "{% load i18n %}<h1>{% blocktranslate with name=user.get_full_name|default:user.username %}"
+    "Welcome, {{ name }}{% endblocktranslate %}</h1>\n<p>{% if user.institution %}"
+    "{{ user.institution }} · {% endif %}{{ user.role_title }}</p>"
+)
+_TOTAL_TEMPLATE = (
+    "{% load i18n %}{% blocktranslate count counter=waiting %}{{ counter }} thing waits for you "
+    "or your institution.{% plural %}{{ counter }} things wait for you or your institution."
+    '{% endblocktranslate %}{% if overdue %} <span class="overdue">{% blocktranslate count '
+    "counter=overdue %}{{ counter }} is overdue.{% plural %}{{ counter }} are overdue."
+    "{% endblocktranslate %}</span>{% endif %}"
+)
+
+
+@pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])
+def test_the_greeting_is_written_as_the_template_wrote_it(language, make_user) -> None:
+    police = InstitutionFactory(type=InstitutionType.POLICE, name='Полиција <&> "Пирот"')
+    users = [
+        make_user(Role.CASE_MANAGER, first_name="Ана", last_name="Петровић"),
+        make_user(Role.SUPERVISOR, first_name="", last_name="", username="o'brien<&>"),
+        make_user(Role.CASE_MANAGER, institution=police, first_name="<b>", last_name='"x"'),
+        make_user(Role.SYSTEM_ADMIN, first_name="", last_name="Admin"),
+    ]
+    old = Template(_GREETING_TEMPLATE)
+    new = Template("{% load spona_work %}{% greeting user %}")
+    with translation.override(language):
+        for user in users:
+            context = Context({"user": user})
+            assert new.render(context) == old.render(context)
+
+
+@pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])
+def test_the_count_of_what_waits_is_written_as_the_template_wrote_it(language) -> None:
+    old = Template(_TOTAL_TEMPLATE)
+    new = Template("{% load spona_work %}{% work_total waiting overdue %}")
+    with translation.override(language):
+        for waiting in [1, 2, 4, 5, 11, 21, 22, 25, 101, 1234]:
+            for overdue in [0, 1, 2, 5, 21, 1234]:
+                context = Context({"waiting": waiting, "overdue": min(overdue, waiting)})
+                assert new.render(context) == old.render(context)
+
+
 def test_the_sections_read_only_what_they_show(town) -> None:
     """The sections' queries leave out what their items do not show: no encrypted text of a
     signal or a person is read (nor decrypted) for the home page."""

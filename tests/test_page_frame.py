@@ -230,3 +230,23 @@ def test_a_whole_number_is_written_as_django_localizes_it(language: str, setting
         with translation.override(language):
             for number in numbers:
                 assert whole_number(number) == str(localize(number)), (grouped, number)
+
+
+def test_a_static_files_url_is_djangos_and_follows_the_settings(settings) -> None:
+    """``{% static %}`` of spona_layout keeps each file's URL per process (h33home): the same
+    markup as Django's tag, with ``as`` too, and a changed setting (the storage, its URL) is
+    seen at once."""
+    paths = ["spona.css", "favicon.svg", "a file & <more>.css"]
+    djangos = Template(
+        "{% load static %}"
+        + "".join(f'{{% static "{p}" %}}|{{% static "{p}" as u %}}{{{{ u }}}};' for p in paths)
+    )
+    kept = Template(
+        "{% load spona_layout %}"
+        + "".join(f'{{% static "{p}" %}}|{{% static "{p}" as u %}}{{{{ u }}}};' for p in paths)
+    )
+    assert kept.render(Context()) == djangos.render(Context())
+    assert "/static/spona.css|" in kept.render(Context())
+    settings.STATIC_URL = "/files/"
+    assert kept.render(Context()) == djangos.render(Context())
+    assert "/files/spona.css|" in kept.render(Context())

@@ -8,7 +8,8 @@ from spona.core.locking import VersionedModel
 from spona.core.translit import to_latin
 
 
-def _localised(cyrillic: str, latin: str) -> str:
+def localised(cyrillic: str, latin: str) -> str:
+    """A name written in both scripts, in the active language's (Cyrillic for ``sr``)."""
     return cyrillic if get_language() == "sr" else latin
 
 
@@ -23,7 +24,7 @@ class District(models.Model):
         verbose_name_plural = _("districts")
 
     def __str__(self) -> str:
-        return _localised(self.name_cyr, self.name_lat)
+        return localised(self.name_cyr, self.name_lat)
 
 
 class Municipality(models.Model):
@@ -40,7 +41,7 @@ class Municipality(models.Model):
         verbose_name_plural = _("municipalities")
 
     def __str__(self) -> str:
-        return _localised(self.name_cyr, self.name_lat)
+        return localised(self.name_cyr, self.name_lat)
 
 
 class InstitutionType(models.TextChoices):

@@ -8,9 +8,10 @@ from spona.core.links import reversed_url
 from spona.core.phases import Phase, Tool, offer
 from spona.core.templatetags.spona_layout import link
 from spona.core.work import Figure, Item, Section, provide, summarise
+from spona.institutions.models import localised
 from spona.policy import can
 from spona.signals.access import SIGNAL_TRIAGE, SIGNAL_VIEW
-from spona.signals.selectors import signals_raised_count, triage_due, triage_waiting
+from spona.signals.selectors import signals_raised_count, triage_waiting
 
 offer(
     Tool(
@@ -36,9 +37,10 @@ def _to_triage(user: User) -> Section | None:
         items=[
             Item(
                 code=signal.code,
-                text=str(signal.municipality),
+                # the selector's annotations (``triage_waiting``)
+                text=localised(signal.municipality_cyr, signal.municipality_lat),  # type: ignore[attr-defined]
                 url=reversed_url("signals:signal_detail", args=[signal.code]),
-                due=triage_due(signal),
+                due=signal.due,  # type: ignore[attr-defined]
                 urgency=signal.urgency,
             )
             for signal in shown

@@ -6,7 +6,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Case, Count, DateTimeField, F, Q, QuerySet, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+    Window,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,7 +31,7 @@ from spona.core.roles import Role
 from spona.core.urgency import Urgency
 from spona.core.work import counted, read_counted
 from spona.institutions.filters import reference_choices
-from spona.institutions.models import Institution
+from spona.institutions.models import Institution, Municipality
 from spona.policy import Shapes, active, can, values_of, visible, visible_of
 from spona.signals.access import (
     SIGNAL_TRIAGE,
@@ -80,11 +91,18 @@ def _waiting(
     if institution is not None:  # routed here: this institution acts on it next
         waiting |= Q(status=Status.ASSIGNED, assigned_institution=institution)
     scope = triaged_by(municipality, routed, national=national)
+    # the municipality's names, a subquery each: PostgreSQL works them out for the rows shown
+    # alone, after the sort and the limit; a join is made for every signal waiting, counted
+    # or not (h33home)
+    names = Municipality.objects.filter(pk=OuterRef("municipality")).order_by()
     signals = (
         Signal.objects.filter(scope, waiting)
-        .select_related("municipality")
-        .only("code", "urgency", "created_at", "municipality__name_cyr", "municipality__name_lat")
-        .annotate(due=_due())
+        .only("code", "urgency", "created_at")
+        .annotate(
+            due=_due(),
+            municipality_cyr=Subquery(names.values("name_cyr")),
+            municipality_lat=Subquery(names.values("name_lat")),
+        )
         .order_by("due", "pk")
     )
     late = Q(pk__in=[])
@@ -102,8 +120,8 @@ def triage_waiting(*, user: User) -> tuple[list[Signal], int, int]:
     untriaged ones in their scope (``triaged``) and those routed to their institution, each
     annotated with ``due`` (arrival plus what the urgency allows), soonest first; how many
     wait and how many are past the time their urgency allows (``read_counted``). Only what
-    the section shows is read: the code, the urgency, the time of arrival and the
-    municipality's name."""
+    the section shows is read: the code, the urgency, the time of arrival, when it is due and
+    the municipality's names (``municipality_cyr``, ``municipality_lat``)."""
     if not can(user, SIGNAL_TRIAGE):
         return [], 0, 0
     # ``can`` says the user triages: ``triaged_by`` grants some signals
@@ -120,11 +138,6 @@ def triage_waiting(*, user: User) -> tuple[list[Signal], int, int]:
             **late_before,
         )
     )
-
-
-def triage_due(signal: Signal) -> datetime:
-    """When the signal should be triaged: its arrival plus what its urgency allows."""
-    return signal.created_at + Urgency(signal.urgency).allowed_time
 
 
 def my_signals(*, user: User) -> QuerySet[Signal]:

@@ -8,7 +8,10 @@ from typing import Any
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.template.base import Parser, Token
 from django.template.defaulttags import CsrfTokenNode
+from django.templatetags.static import StaticNode
 from django.urls import get_script_prefix
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
@@ -67,6 +70,35 @@ def whole_number(value: object) -> str:
 def stack_tables(rendered: SafeString) -> SafeString:
     """Rendered page content with column names on its table cells (see spona.core.stacking)."""
     return mark_safe(label_cells(str(rendered)))  # noqa: S308 - only attributes are added, escaped
+
+
+@lru_cache(maxsize=64)
+def _static_url(path: str) -> str:
+    return str(StaticNode.handle_simple(path))
+
+
+def _forget_static_urls(**kwargs: Any) -> None:
+    _static_url.cache_clear()
+
+
+setting_changed.connect(_forget_static_urls, weak=False)  # the storage or its URL, in tests
+
+
+class _KeptStaticNode(StaticNode):
+    """Django's ``{% static %}`` with each file's URL kept per process: the staticfiles
+    storage's URL of a path (a manifest's lookups and ``urljoin``, about 40 Python calls) is a
+    function of the path and of what the process read at start (the settings, the manifest of
+    the collected files) alone; ``STATIC_URL`` is a full path, so no script prefix goes into
+    it. A path missing from the manifest fails on every render, as Django's does."""
+
+    def url(self, context: template.Context) -> str:
+        return _static_url(self.path.resolve(context))
+
+
+@register.tag
+def static(parser: Parser, token: Token) -> StaticNode:
+    """``{% static path [as name] %}``, as Django's, its URL kept (``_KeptStaticNode``)."""
+    return _KeptStaticNode.handle_token(parser, token)
 
 
 @register.simple_tag

@@ -1,7 +1,9 @@
-"""The home page's work sections, their items and its tools, written in Python: a page lists up
-to five items in each of its sections and a dozen tools, and the template's tags and lookups
-for each were about a fifth of the page's Python work (docs/performance.md, h18scope). The
-markup is the one the template wrote (``tests/test_home.py``)."""
+"""The home page's greeting, its count of what waits, its work sections, their items and its
+tools, written in Python: a page lists up to five items in each of its sections and a dozen
+tools, and the template's tags and lookups for each were about a fifth of the page's Python
+work (docs/performance.md, h18scope); the greeting's and the count's ``{% blocktranslate %}``
+were 400 calls more (h33home). The markup is the one the template wrote
+(``tests/test_home.py``)."""
 
 from collections.abc import Callable
 from datetime import date, datetime
@@ -23,6 +25,35 @@ register = template.Library()
 def _number(value: int) -> str:
     """A count as ``{{ count }}`` writes it in the active language."""
     return escaped(whole_number(value))
+
+
+@register.simple_tag
+def greeting(user: Any) -> SafeString:
+    """The page's heading and the line under it: the user's name (their full name, or their
+    username), their institution and their role as the institution calls it."""
+    welcome = gettext("Welcome, %(name)s") % {
+        "name": escaped(user.get_full_name() or user.username)
+    }
+    institution = user.institution
+    where = "" if institution is None else f"{escaped(institution)} · "
+    return mark_safe(  # noqa: S308 - every value escaped
+        f"<h1>{welcome}</h1>\n<p>{where}{escaped(user.role_title)}</p>"
+    )
+
+
+@register.simple_tag
+def work_total(waiting: int, overdue: int) -> SafeString:
+    """How many things wait in all, and how many of them are overdue (none: not said)."""
+    total = ngettext(
+        "%(counter)s thing waits for you or your institution.",
+        "%(counter)s things wait for you or your institution.",
+        waiting,
+    ) % {"counter": _number(waiting)}
+    if overdue:
+        late = ngettext("%(counter)s is overdue.", "%(counter)s are overdue.", overdue)
+        late %= {"counter": _number(overdue)}
+        total += f' <span class="overdue">{late}</span>'
+    return mark_safe(total)  # noqa: S308 - the counts are numbers
 
 
 @register.simple_tag
