@@ -410,3 +410,37 @@ def test_every_list_s_filters_are_list_filters() -> None:
     ]
     assert len(found) >= 6
     assert all(issubclass(found_class, listing.ListFilters) for found_class in found)
+
+
+#: the person list's rows as its template wrote them before ``person_rows``
+_PERSON_ROWS_TEMPLATE = """{% load i18n %}
+  {% for p in people %}
+    <tr><td><a href="{% url 'people:person_detail' p.code %}">{{ p.code }}</a></td><td>{{ p.full_name|default:"—" }}</td><td>{{ p.get_sex_display }}</td><td>{{ p.municipality|default:"" }}</td></tr>
+  {% empty %}
+    <tr><td colspan="4">{% translate "No persons." %}</td></tr>
+  {% endfor %}
+"""
+
+
+@pytest.mark.django_db
+def test_the_person_lists_rows_are_the_templates_markup() -> None:
+    """``person_rows`` writes what the template's loop wrote: a person with a name to escape,
+    one without a name, one without a municipality, in each language, and no persons."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from spona.people.templatetags.person_list import person_rows
+
+    place = MunicipalityFactory(name_cyr="Ћуприја", name_lat="Ćuprija")
+    people = [
+        PersonFactory(
+            given_name="Ана <б>", family_name="& Јовић", sex="female", municipality=place
+        ),
+        PersonFactory(given_name="", family_name="", sex="unknown", municipality=place),
+        PersonFactory(given_name="Марко", family_name="", sex="male", municipality=None),
+    ]
+    for language in ("sr", "sr-latn", "en"):
+        with translation.override(language):
+            for shown in (people, []):
+                loop = Template(_PERSON_ROWS_TEMPLATE).render(Context({"people": shown}))
+                assert loop == f"\n  {person_rows(shown)}\n"
