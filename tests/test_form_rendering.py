@@ -273,6 +273,40 @@ def test_a_lists_empty_filters_are_found_without_making_their_form(monkeypatch) 
         assert 'value="C-123"' in filter_fields(filters({"r-q": "C-123"}))
 
 
+@pytest.mark.django_db
+def test_a_lists_empty_filters_look_the_same_read_once_per_class(monkeypatch) -> None:
+    """What a list's unbound filters show is read once per form class, prefix and language,
+    but for the options read from the database: the look is the form's own in every
+    language, a municipality added is in the next view's look, and the fixed fields are not
+    looked at again."""
+    from spona.cases.filters import CaseFilter, ReferralFilter
+    from spona.conferences.filters import ConferenceFilter, TaskFilter
+    from spona.core.templatetags import spona_forms
+    from spona.people.filters import PersonFilter
+    from spona.signals.filters import SignalFilter
+    from tests.factories import MunicipalityFactory
+
+    lists = [CaseFilter, ConferenceFilter, PersonFilter, SignalFilter, TaskFilter]
+    made = [(filters(None), None) for filters in lists] + [(ReferralFilter(None, prefix="r"), "r")]
+    for language in ("sr", "sr-latn", "en"):
+        with translation.override(language):
+            for filters, prefix in made:
+                form_class = filters.get_form_class()
+                look = spona_forms._unbound_look(form_class, prefix)
+                assert look == _look(filters.form)
+
+    looked = []
+    field_look = spona_forms._field_look
+    monkeypatch.setattr(
+        spona_forms, "_field_look", lambda *args: looked.append(args[1]) or field_look(*args)
+    )
+    with translation.override("sr"):
+        MunicipalityFactory(name_cyr="Нова Варош")
+        added = spona_forms._unbound_look(PersonFilter(None).get_form_class(), None)
+        assert (looked, "Нова Варош" in str(added)) == ([], True)
+        assert added == _look(PersonFilter(None).form)
+
+
 class Translated(KeptWhenEmpty):
     name = forms.CharField(label=gettext_lazy("Name"), help_text=gettext_lazy("Reason"))
     kind = forms.CharField(label=pgettext_lazy("person", "Name"), required=False)

@@ -410,3 +410,93 @@ def test_every_list_s_filters_are_list_filters() -> None:
     ]
     assert len(found) >= 6
     assert all(issubclass(found_class, listing.ListFilters) for found_class in found)
+
+
+#: the person list's rows as its template wrote them before ``person_rows``
+_PERSON_ROWS_TEMPLATE = """{% load i18n %}
+  {% for p in people %}
+    <tr><td><a href="{% url 'people:person_detail' p.code %}">{{ p.code }}</a></td><td>{{ p.full_name|default:"—" }}</td><td>{{ p.get_sex_display }}</td><td>{{ p.municipality|default:"" }}</td></tr>
+  {% empty %}
+    <tr><td colspan="4">{% translate "No persons." %}</td></tr>
+  {% endfor %}
+"""
+
+
+@pytest.mark.django_db
+def test_the_person_lists_rows_are_the_templates_markup() -> None:
+    """``person_rows`` writes what the template's loop wrote: a person with a name to escape,
+    one without a name, one without a municipality, in each language, and no persons."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from spona.people.templatetags.person_list import person_rows
+
+    place = MunicipalityFactory(name_cyr="Ћуприја", name_lat="Ćuprija")
+    people = [
+        PersonFactory(
+            given_name="Ана <б>", family_name="& Јовић", sex="female", municipality=place
+        ),
+        PersonFactory(given_name="", family_name="", sex="unknown", municipality=place),
+        PersonFactory(given_name="Марко", family_name="", sex="male", municipality=None),
+    ]
+    for language in ("sr", "sr-latn", "en"):
+        with translation.override(language):
+            for shown in (people, []):
+                loop = Template(_PERSON_ROWS_TEMPLATE).render(Context({"people": shown}))
+                assert loop == f"\n  {person_rows(shown)}\n"
+
+
+#: the case list's rows as its template wrote them before ``referral_list_rows`` and
+#: ``case_list_rows``
+_CASE_LIST_ROWS_TEMPLATE = """{% load i18n %}
+  {% for r in referrals %}
+    <tr><td><a href="{% url 'cases:case_detail' r.case.code %}">{{ r.case.code }}</a></td><td>{{ r.from_institution }}</td><td>{{ r.sent_at|date:"SHORT_DATETIME_FORMAT" }}</td><td>{{ r.due_at|date:"SHORT_DATETIME_FORMAT" }}</td><td>{{ r.get_status_display }}</td></tr>
+  {% empty %}
+    <tr><td colspan="5">{% translate "No referrals." %}</td></tr>
+  {% endfor %}
+  {% for c in cases %}
+    <tr><td><a href="{% url 'cases:case_detail' c.code %}">{{ c.code }}</a></td><td>{{ c.person.code }}</td><td>{{ c.get_status_display }}</td><td>{{ c.opened_by_institution }}</td></tr>
+  {% empty %}
+    <tr><td colspan="4">{% translate "No cases." %}</td></tr>
+  {% endfor %}
+"""
+
+
+@pytest.mark.django_db
+def test_the_case_lists_rows_are_the_templates_markup(make_user) -> None:
+    """``referral_list_rows`` and ``case_list_rows`` write what the template's loops wrote:
+    referrals sent and accepted by an institution with a name to escape and transliterate,
+    cases of two statuses, in each language, and none of either."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from spona.cases.templatetags.case_list import case_list_rows, referral_list_rows
+
+    sender = make_user(Role.CASE_MANAGER)
+    sender.institution.name = "Центар <за> социјални рад & Ћуприја"
+    sender.institution.save()
+    police = InstitutionFactory(
+        municipality=sender.institution.municipality, type=InstitutionType.POLICE
+    )
+    cases = [_case(sender), _case(sender, status=CaseStatus.CLOSED)]
+    referrals = [
+        Referral.objects.create(
+            case=case,
+            from_institution=sender.institution,
+            to_institution=police,
+            urgency=Urgency.NORMAL,
+            status=status,
+            sent_by=sender,
+            due_at=timezone.now() + timedelta(days=1, minutes=7),
+        )
+        for case, status in zip(cases, (ReferralStatus.SENT, ReferralStatus.ACCEPTED), strict=True)
+    ]
+    for language in ("sr", "sr-latn", "en"):
+        with translation.override(language):
+            for shown_referrals, shown_cases in ((referrals, cases), ([], [])):
+                context = {"referrals": shown_referrals, "cases": shown_cases}
+                loops = Template(_CASE_LIST_ROWS_TEMPLATE).render(Context(context))
+                written = (
+                    f"\n  {referral_list_rows(shown_referrals)}\n  {case_list_rows(shown_cases)}\n"
+                )
+                assert loops == written

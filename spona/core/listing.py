@@ -6,6 +6,7 @@ import copy
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import django_filters
@@ -26,7 +27,9 @@ class ListFilters(django_filters.FilterSet):
     for each list, not on every view (a new class each time). Both hold only what the code
     declares (labels, choices, the rows a filter accepts), so a filter must not depend on the
     request: a ``queryset`` given as a function of the request is refused. Each view still
-    gets a form of its own (Django deep-copies the form class's fields into it)."""
+    gets a form of its own (Django deep-copies the form class's fields into it). The filters
+    are copied when first asked: an unbound list's, written from its form class
+    (``filter_fields``), never are."""
 
     def __init__(
         self,
@@ -44,12 +47,16 @@ class ListFilters(django_filters.FilterSet):
         self.queryset = queryset
         self.request = request
         self.form_prefix = prefix
-        self.filters = OrderedDict(
+
+    @cached_property
+    def filters(self) -> OrderedDict[str, django_filters.Filter]:  # type: ignore[override]
+        copied = OrderedDict(
             (name, _copied(declared)) for name, declared in self.base_filters.items()
         )
-        for filter_ in self.filters.values():
-            filter_.model = queryset.model  # type: ignore[attr-defined]
+        for filter_ in copied.values():
+            filter_.model = self.queryset.model  # type: ignore[attr-defined,union-attr]
             filter_.parent = self  # type: ignore[attr-defined]
+        return copied
 
     def get_form_class(self) -> type[forms.Form]:
         made = _FORM_CLASSES.get(type(self))

@@ -78,10 +78,7 @@ def filter_fields(filters: Any) -> SafeString:
     form_class = filters.get_form_class()
     if filters.is_bound or not issubclass(form_class, KeptWhenEmpty):
         return form_fields(filters.form)
-    unbound = _Unbound(form_class, filters.form_prefix)
-    return _kept(
-        _Empty(_look_of(form_class, unbound, form_class.base_fields), lambda: filters.form)
-    )
+    return _kept(_Empty(_unbound_look(form_class, filters.form_prefix), lambda: filters.form))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,6 +116,56 @@ class _Unbound:
         self.prefix = form_class.prefix if prefix is None else prefix
         self.use_required_attribute = form_class.use_required_attribute
         self.label_suffix = gettext(_LABEL_SUFFIX)
+
+
+def _unbound_look(form_class: type[forms.Form], prefix: str | None) -> tuple[Any, ...]:
+    """``_look_of`` the class's own fields unbound (``_Unbound``), the same tuple, with what
+    cannot change in a process read once for each class, prefix and language (``_Plan``):
+    the fields are the class's, made once per process and never changed (the filters hold
+    only what the code declares, ``spona.core.listing.ListFilters``), so only a field's
+    choices read from the database (an iterator: the municipalities and institutions
+    offered) and an initial value made by a function are read on every view."""
+    language = get_language()
+    plan = _PLANS.get((form_class, prefix, language))
+    if plan is None:
+        plan = _PLANS[form_class, prefix, language] = _Plan(form_class, prefix)
+    return (
+        *plan.head,
+        tuple(
+            [
+                look
+                if look is not None
+                else _field_look(plan.unbound, name, field)
+                if before is None
+                else (*before, _choices_look(field.choices), *after)
+                for name, field, look, before, after in plan.fields
+            ]
+        ),
+    )
+
+
+class _Plan:
+    """What ``_unbound_look`` reads once of a form class's fields, for one prefix and
+    language: the look's head, and per field its whole look when nothing in it can change,
+    else the parts around its choices when only those can (``before`` and ``after``), else
+    ``None`` for all three (an initial value a function makes: looked at every time)."""
+
+    def __init__(self, form_class: type[forms.Form], prefix: str | None) -> None:
+        self.unbound = _Unbound(form_class, prefix)
+        self.head = _look_of(form_class, self.unbound, {})[:-1]
+        self.fields = [self._parts(name, field) for name, field in form_class.base_fields.items()]
+
+    def _parts(self, name: str, field: forms.Field) -> tuple[Any, ...]:
+        if callable(field.initial):
+            return (name, field, None, None, None)
+        look = _field_look(self.unbound, name, field)
+        if isinstance(getattr(field, "choices", ()), list | tuple):
+            return (name, field, look, None, None)
+        return (name, field, None, look[:_CHOICES], look[_CHOICES + 1 :])
+
+
+#: (form class, prefix, language) -> what its unbound look reads once (``_unbound_look``)
+_PLANS: dict[tuple[type[forms.Form], str | None, str], _Plan] = {}
 
 
 def _look(form: forms.BaseForm) -> tuple[Any, ...]:
@@ -164,15 +211,23 @@ def _field_look(form: Any, name: str, field: forms.Field) -> tuple[Any, ...]:
         f"{type(widget).__module__}.{type(widget).__qualname__}",
         tuple(sorted((key, _text(value)) for key, value in widget.attrs.items())),
         tuple(sorted((k, repr(v)) for k, v in settings.items() if k not in _CHOICES_AND_ATTRS)),
-        # hundreds of options: a call only for a value that is not already a plain one
-        tuple(
-            [
-                (k if type(k) in _PLAIN else _text(k), v if type(v) in _PLAIN else _text(v))
-                for k, v in choices
-            ]
-        ),
+        _choices_look(choices),
         type(initial).__qualname__,
         _text(getattr(initial, "pk", initial)),
+    )
+
+
+#: where a field's choices are in its look (``_field_look``)
+_CHOICES = 12
+
+
+def _choices_look(choices: Any) -> tuple[Any, ...]:
+    # hundreds of options: a call only for a value that is not already a plain one
+    return tuple(
+        [
+            (k if type(k) in _PLAIN else _text(k), v if type(v) in _PLAIN else _text(v))
+            for k, v in choices
+        ]
     )
 
 
@@ -200,6 +255,7 @@ def _text(value: Any) -> Any:
 
 
 forget_when_catalogues_change(_kept.cache_clear)
+forget_when_catalogues_change(_PLANS.clear)
 
 
 def _written(form: Any) -> SafeString:
