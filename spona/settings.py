@@ -139,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "spona.workspace.context_processors.navigation",
+                "spona.core.csrf.csrf",  # Django's built-in one's token, masked for less
             ],
             # one number format everywhere: |count |money |percent |share … (spona.core.numbers);
             # {% url %} with its reversals kept per process (spona.core.links)
