@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
@@ -55,7 +56,7 @@ from spona.core.prepared import Prepared, Shaped
 from spona.core.roles import PERSON_ROLES
 from spona.core.work import counted, read_counted
 from spona.institutions.filters import reference_choices
-from spona.institutions.models import Institution, InstitutionType
+from spona.institutions.models import Institution, InstitutionType, name_shown
 from spona.people.models import Person
 from spona.policy import active, can, require, seen, visible
 
@@ -436,13 +437,17 @@ def _labels(choices: type[models.TextChoices]) -> dict[str, Any]:
     return dict(choices.choices)
 
 
-def _detail(kind: str, d: dict[str, Any], referrals: dict[int, Referral]) -> tuple[str, str]:
+def _detail(
+    kind: str, d: dict[str, Any], referrals: dict[int, Referral], language: str | None = None
+) -> tuple[str, str]:
     """What one timeline event (its kind and details) says beyond its kind, and where it
-    links (codes, not names)."""
+    links (codes, not names); ``language``: the current one, asked once by the timeline for
+    the institutions' names (``name_shown``) of all its events."""
     if kind == CaseEventKind.STATUS_CHANGED:
         return f"{_label(CaseStatus, d.get('from'))} → {_label(CaseStatus, d.get('to'))}", ""
     if kind.startswith("referral_") and (referral := referrals.get(d.get("referral", 0))):
-        return f"{referral.from_institution} → {referral.to_institution}", ""
+        sender = name_shown(referral.from_institution.name, language)
+        return f"{sender} → {name_shown(referral.to_institution.name, language)}", ""
     if kind in {CaseEventKind.CONSENT_GIVEN, CaseEventKind.CONSENT_WITHDRAWN}:
         category = _label(DataCategory, d.get("category"))
         return f"{category} · {_label(InstitutionType, d.get('type'))}", ""
@@ -462,8 +467,9 @@ def timeline(case: Case, referrals: list[Referral] | None = None) -> list[Timeli
     :func:`case_referrals`, read here if not given). The events are read as rows of what the
     timeline shows, not as events, users and institutions (three model instances an event)."""
     by_key = {r.pk: r for r in (case_referrals(case) if referrals is None else referrals)}
+    language = get_language()
     return [
-        TimelineEntry(at, kind, *_detail(kind, details, by_key), role, institution)
+        TimelineEntry(at, kind, *_detail(kind, details, by_key, language), role, institution)
         for kind, at, details, role, institution in _EVENTS_OF(case.pk)
     ]
 

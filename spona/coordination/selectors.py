@@ -32,9 +32,12 @@ def _choices_key(municipality_pk: int) -> str:
     return f"coordination:mandates:{municipality_pk}"
 
 
+@per_request
 def _choices(municipality_pk: int) -> dict[tuple[str, str], tuple[str, str]]:
     """The municipality's own cells, (type, phase) -> (role, note): read on every page that asks
-    who triages signals, so kept in the cache (the matrix is public reference data)."""
+    who triages signals, so kept in the cache (the matrix is public reference data), and once a
+    read-only request (``per_request``: the case page asks who leads and who is informed, each
+    a round trip to the cache otherwise). Callers read the dict and do not change it."""
     key = _choices_key(municipality_pk)
     local: dict[tuple[str, str], tuple[str, str]] | None = cache.get(key)
     if local is None:
