@@ -12,11 +12,12 @@ commit, or, inside a test case's own blocks, the release of the application's ou
 savepoint. A callback registered in a savepoint that is rolled back is dropped with it.
 """
 
+import select
 from collections.abc import Callable
 from typing import Any
 
 from django.db.backends.postgresql import base
-from psycopg.pq import TransactionStatus
+from psycopg.pq import ConnStatus, TransactionStatus
 
 #: statements a connection keeps prepared on the server (psycopg's default is 100): three
 #: users' pages of the load mix prepare about 60, and every other page and shape of user
@@ -63,6 +64,30 @@ class DatabaseWrapper(base.DatabaseWrapper):
         with self.wrap_database_errors, self.connection.pipeline():
             self._run_before_commit()
             self.connection.execute("COMMIT", prepare=False)
+
+    def close_if_health_check_failed(self) -> None:
+        """Django's check of a kept connection before a request's first query
+        (``CONN_HEALTH_CHECKS``: a ``SELECT 1``, a round trip on every request), made only when
+        the connection's socket has something to read. Between requests a live connection has
+        nothing to say; a server that ended it (a restart, a termination) sent its last message
+        and closed it, so its socket reads (tests/test_database_health_check.py)."""
+        if (
+            self.connection is not None
+            and self.health_check_enabled
+            and not self.health_check_done
+            and self._quiet()
+        ):
+            self.health_check_done = True
+            return
+        super().close_if_health_check_failed()
+
+    def _quiet(self) -> bool:
+        """Nothing to read on the connection's socket, and psycopg takes it for a good one."""
+        if self.connection.info.status != ConnStatus.OK:
+            return False
+        waiting = select.poll()
+        waiting.register(self.connection.fileno(), select.POLLIN)
+        return not waiting.poll(0)
 
     def in_own_transaction(self, func: Callable[[], None]) -> None:
         """Run ``func`` in a transaction of its own, outside any transaction (autocommit), in
