@@ -71,12 +71,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         the connection's socket has something to read. Between requests a live connection has
         nothing to say; a server that ended it (a restart, a termination) sent its last message
         and closed it, so its socket reads (tests/test_database_health_check.py)."""
-        if (
-            self.connection is not None
-            and self.health_check_enabled
-            and not self.health_check_done
-            and self._quiet()
-        ):
+        # Django's attributes, which its stubs do not declare
+        checking = self.health_check_enabled and not self.health_check_done  # type: ignore[attr-defined,has-type]
+        if checking and self.connection is not None and self._quiet():
             self.health_check_done = True
             return
         super().close_if_health_check_failed()
