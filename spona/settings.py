@@ -109,7 +109,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, the session and the reference data's stamp read in one round trip
+    "spona.ops.sessions.SessionMiddleware",
     "spona.ops.sessions.SessionTouchMiddleware",
     "spona.core.middleware.SerbianLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -268,7 +269,7 @@ API_TOKEN_LIFETIME = timedelta(days=env.int("API_TOKEN_DAYS", default=30))
 # sign-out in one process would not reach another's copy. Resets end sessions through the
 # account's ``session_generation``, read from the database on every request, as before.
 if CACHES["default"]["BACKEND"] in SHARED_CACHES:
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "spona.ops.sessions"  # Django's cached_db, read in one round trip with others
 # Idle sessions expire after this long without a request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 # Renewed at most once a minute (spona.ops.sessions), not written on every request.

@@ -1,7 +1,5 @@
 """The mandate matrix: the study's default, adapted per municipality by its coordinator."""
 
-from unittest.mock import patch
-
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
@@ -12,7 +10,6 @@ from spona.audit.models import AuditAction, AuditEvent
 from spona.coordination import selectors, services
 from spona.coordination.models import Mandate, MandateRole
 from spona.institutions.models import InstitutionType
-from spona.policy import remembering
 from spona.signals.access import triage_municipality
 from tests.factories import InstitutionFactory, MunicipalityFactory, UserFactory
 
@@ -104,18 +101,3 @@ def test_a_changed_cell_decides_who_triages_at_the_next_question(municipality) -
     assert triage_municipality(officer) is None
     Mandate.objects.filter(municipality=municipality).delete()  # back to the study's default
     assert triage_municipality(officer) == municipality.pk
-
-
-def test_a_read_only_request_reads_the_municipalitys_cells_from_the_cache_once(
-    municipality,
-) -> None:
-    """Who leads and who is informed (the case page asks both) are one read of the cache in a
-    read-only request; outside one, every question reads it, so a change is seen at once."""
-    with patch.object(selectors.cache, "get", wraps=selectors.cache.get) as read:
-        with remembering():
-            selectors.with_role(municipality, "protection", MandateRole.LEADS)
-            selectors.with_role(municipality, "protection", MandateRole.INFORMED)
-        assert read.call_count == 1
-        selectors.with_role(municipality, "protection", MandateRole.LEADS)
-        selectors.with_role(municipality, "protection", MandateRole.INFORMED)
-        assert read.call_count == 3

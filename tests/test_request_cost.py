@@ -6,9 +6,9 @@ the number of times a page asks the same access question."""
 
 from collections.abc import Callable
 from typing import Any
-from unittest.mock import patch
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
 from django.test import Client
@@ -19,6 +19,7 @@ from spona.accounts.models import Role, User
 from spona.cases.access import shares, team_cases
 from spona.cases.models import Case, DataCategory
 from spona.cases.services import case_open_for_presumed_victim, consent_record, referral_send
+from spona.core.reference import STAMP_KEY, stamped
 from spona.core.templatetags.spona_layout import link
 from spona.core.urgency import Urgency
 from spona.institutions.filters import reference_choices
@@ -340,25 +341,26 @@ def test_the_fixed_links_are_reversed_once_per_script_prefix() -> None:
     assert link("workspace:home") == "/"
 
 
-def test_the_filters_choices_are_read_from_the_cache_once_a_read_only_request(
-    lead: User,
-) -> None:
+def test_the_filters_choices_are_read_once_per_process_until_a_change(lead: User) -> None:
     """The case page offers the institutions twice (the nearby ones' order, the referral
-    form): one read of the cache in a read-only request, each language its own; every call
-    reads it elsewhere (a form's post)."""
+    form), every list page both filters: read from the database once per process and kept
+    under the reference data's stamp (``spona.core.reference``), each language its own;
+    outside a request (a command, a job) every call reads them."""
     from django.utils import translation
-
-    from spona.institutions import filters
 
     InstitutionFactory(type=InstitutionType.POLICE, municipality=lead.institution.municipality)
     offered = reference_choices("institution")
-    with patch.object(filters.cache, "get", wraps=filters.cache.get) as read:
-        with remembering():
-            assert reference_choices("institution") == offered
-            assert reference_choices("institution") == offered
-            with translation.override("en"):
-                latin = reference_choices("institution")
-                assert reference_choices("institution") == latin
-        assert read.call_count == 2
+    with CaptureQueriesContext(connection) as outside:
         assert reference_choices("institution") == offered
-        assert read.call_count == 3
+    with stamped(None), CaptureQueriesContext(connection) as first:
+        assert reference_choices("institution") == offered
+        with translation.override("en"):
+            latin = reference_choices("institution")
+    with stamped(cache.get(STAMP_KEY)), CaptureQueriesContext(connection) as next_request:
+        assert reference_choices("institution") is reference_choices("institution")
+        with translation.override("en"):
+            assert reference_choices("institution") == latin
+
+    assert len(outside) == 1
+    assert len(first) == 2  # one a language
+    assert len(next_request) == 0

@@ -171,7 +171,7 @@ def test_no_personal_data_reaches_the_logs_even_at_debug_level(make_user, caplog
 @pytest.mark.parametrize(
     ("cache_url", "engine"),
     [
-        ("rediscache://127.0.0.1:6379/1", "django.contrib.sessions.backends.cached_db"),
+        ("rediscache://127.0.0.1:6379/1", "spona.ops.sessions"),  # Django's cached_db
         ("locmemcache://spona", "django.contrib.sessions.backends.db"),
     ],
 )

@@ -16,9 +16,14 @@ GENESIS_HASH = "0" * 64
 
 @runtime_checkable
 class _DefersToCommit(Protocol):
-    """A database connection that runs work just before it commits (spona.core.postgresql)."""
+    """A database connection that runs work just before it commits, or in a transaction of its
+    own, sent with the work (spona.core.postgresql)."""
 
     def in_application_transaction(self) -> bool: ...
+
+    def get_autocommit(self) -> bool: ...
+
+    def in_own_transaction(self, func: Callable[[], None]) -> None: ...
 
     def before_commit(self, func: Callable[[], None]) -> None: ...
 
@@ -66,22 +71,29 @@ def audit(
     database = transaction.get_connection()
     if isinstance(database, _DefersToCommit) and database.in_application_transaction():
         # PostgreSQL inside a transaction: chain it at commit, so that the chain's lock is
-        # held for the append and the commit only (spona.core.postgresql).
+        # held for the append and the commit only, and the append is sent with the commit
+        # (spona.core.postgresql).
         database.before_commit(lambda: _append(event))
+    elif isinstance(database, _DefersToCommit) and database.get_autocommit():
+        # an audited read, outside any transaction: in a transaction of its own, sent with
+        # its statements
+        database.in_own_transaction(lambda: _append(event))
     else:
         with transaction.atomic():
             _append(event)
     return event
 
 
-#: The chain's lock, then its head (its last event's place and hash) and the key the next event
-#: will have; a row even when the log is empty. Two statements sent in one round trip (the simple
-#: query protocol, no parameters): PostgreSQL takes a new snapshot for each statement of a READ
-#: COMMITTED transaction, so the head is read after the lock is granted and sees every event
-#: committed before it (tests/ops/test_two_servers.py: no fork under concurrent appends).
-#: The lock's key, 1527423185 (0x5B0AA0D1), serialises appends so that the chain never forks.
-_LOCK_HEAD_AND_NEXT_ID = """
-SELECT pg_advisory_xact_lock(1527423185);
+#: The chain's lock; then its head (its last event's place and hash) and the key the next event
+#: will have, a row even when the log is empty. Two statements, sent in one round trip (with the
+#: transaction's ``BEGIN`` where the append opened it: pipeline mode, ``spona.core.postgresql``):
+#: PostgreSQL takes a new snapshot for each statement of a READ COMMITTED transaction, so the
+#: head is read after the lock is granted and sees every event committed before it
+#: (tests/test_audit_chain_concurrency.py, tests/ops/test_two_servers.py: no fork under
+#: concurrent appends). The lock's key, 1527423185 (0x5B0AA0D1), serialises appends so that
+#: the chain never forks.
+_LOCK = "SELECT pg_advisory_xact_lock(1527423185)"
+_HEAD_AND_NEXT_ID = """
 SELECT head.seq, head.hash, nextval(pg_get_serial_sequence('audit_auditevent', 'id'))
 FROM (SELECT 1) AS one
 LEFT JOIN LATERAL (SELECT seq, hash FROM audit_auditevent ORDER BY seq DESC LIMIT 1) AS head
@@ -95,8 +107,8 @@ def _lock_and_read_head() -> tuple[int | None, str | None, int]:
     too. On SQLite the transaction's write lock serialises appends."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(_LOCK_HEAD_AND_NEXT_ID)
-            cursor.nextset()
+            cursor.execute(_LOCK)
+            cursor.execute(_HEAD_AND_NEXT_ID)
             seq, last_hash, next_id = cursor.fetchone()
             return seq, last_hash, int(next_id)
         cursor.execute("SELECT seq, hash FROM audit_auditevent ORDER BY seq DESC LIMIT 1")

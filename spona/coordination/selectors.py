@@ -2,12 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
-
 from spona.coordination.defaults import CODES, DEFAULT_MATRIX, PHASES
 from spona.coordination.models import Mandate, MandateRole
-from spona.core.caching import forget
 from spona.core.collation import serbian_sorted
+from spona.core.reference import Kept, changed
 from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.policy import per_request
 
@@ -23,36 +21,29 @@ class Cell:
         return str(MandateRole(self.role).label)
 
 
-#: How long a municipality's own choices are kept in the cache at most; saving or deleting one
-#: drops them at once (``forget_choices``).
+#: How long a process keeps a municipality's own choices at most; saving or deleting one has
+#: every process read them anew at once (``forget_choices``, ``spona.core.reference``).
 CHOICES_SECONDS = 60
 
-
-def _choices_key(municipality_pk: int) -> str:
-    return f"coordination:mandates:{municipality_pk}"
+_KEPT: Kept[dict[tuple[str, str], tuple[str, str]]] = Kept(CHOICES_SECONDS)
 
 
-@per_request
 def _choices(municipality_pk: int) -> dict[tuple[str, str], tuple[str, str]]:
     """The municipality's own cells, (type, phase) -> (role, note): read on every page that asks
-    who triages signals, so kept in the cache (the matrix is public reference data), and once a
-    read-only request (``per_request``: the case page asks who leads and who is informed, each
-    a round trip to the cache otherwise). Callers read the dict and do not change it."""
-    key = _choices_key(municipality_pk)
-    local: dict[tuple[str, str], tuple[str, str]] | None = cache.get(key)
-    if local is None:
-        local = {
-            (m.institution_type, m.phase): (m.role, m.note)
-            for m in Mandate.objects.filter(municipality=municipality_pk)
-        }
-        cache.set(key, local, CHOICES_SECONDS)
-    return local
+    who triages signals, so kept by each process (the matrix is public reference data)."""
+    return _KEPT.get(municipality_pk, lambda: _read_choices(municipality_pk))
+
+
+def _read_choices(municipality_pk: int) -> dict[tuple[str, str], tuple[str, str]]:
+    return {
+        (m.institution_type, m.phase): (m.role, m.note)
+        for m in Mandate.objects.filter(municipality=municipality_pk)
+    }
 
 
 def forget_choices(sender: object, instance: Mandate, **kwargs: object) -> None:
-    """A ``post_save`` and ``post_delete`` receiver: read the municipality's choices anew, now
-    and once the change commits (a page reading in between would otherwise keep the old ones)."""
-    forget(_choices_key(instance.municipality_id))
+    """A ``post_save`` and ``post_delete`` receiver: every process reads the choices anew."""
+    changed()
 
 
 def _local(municipality: Municipality | None) -> dict[tuple[str, str], tuple[str, str]]:

@@ -2,8 +2,8 @@
 Serbian alphabet's order of the page's script.
 
 Every list page offers both, a few hundred options each. Their labels in alphabetical order
-are kept in the cache per language for ``CHOICES_SECONDS`` (dropped at once when a municipality
-or an institution is saved or deleted through the ORM), and written out
+are kept by each process per language for ``CHOICES_SECONDS`` (read anew at once when a
+municipality or an institution is saved or deleted through the ORM, in any process), and written out
 without a template per option (``ManyOptionsSelect``): sorting them and rendering each option through Django's widget
 templates was most of a list page's work. What a filter accepts is still checked against the
 database (``queryset``)."""
@@ -13,23 +13,17 @@ from functools import cached_property
 from typing import Any
 
 import django_filters
-from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from spona.core.caching import forget
 from spona.core.collation import serbian_sorted
 from spona.core.forms import ManyOptionsSelect
+from spona.core.reference import Kept, changed
 from spona.institutions.models import Institution, Municipality
-from spona.policy import per_request
 
 CHOICES_SECONDS = 300
-
-#: name -> the rows a filter offers (and accepts)
-_OFFERED: dict[str, type[Model]] = {"municipality": Municipality, "institution": Institution}
 
 
 def _offered(name: str) -> QuerySet[Any]:
@@ -38,39 +32,27 @@ def _offered(name: str) -> QuerySet[Any]:
     return Municipality.objects.all()
 
 
-def _cache_key(name: str, language: str) -> str:
-    return f"institutions:choices:{name}:{language}"
+#: the rows each filter offers, per language, kept by each process (``spona.core.reference``)
+_KEPT: Kept[list[tuple[int, str]]] = Kept(CHOICES_SECONDS)
 
 
 def reference_choices(name: str) -> list[tuple[int, str]]:
     """(key, label) of every row the ``name`` filter offers, in the Serbian alphabet's order
-    of the page's script (not to be changed: a read-only request shares one list)."""
-    return _choices_in(name, get_language())
+    of the page's script (not to be changed: the process keeps one list for every request).
+    Read from the database once per process until a municipality or an institution changes
+    (``spona.core.reference``): the case page offers the institutions twice, every list page
+    both filters."""
+    return _KEPT.get((name, get_language()), lambda: _read_choices(name))
 
 
-@per_request
-def _choices_in(name: str, language: str) -> list[tuple[int, str]]:
-    """:func:`reference_choices` in ``language``, from the cache once per read-only request
-    (``per_request``): the case page offers the institutions twice, each a round trip to the
-    cache and the list unpickled anew."""
-    key = _cache_key(name, language)
-    choices: list[tuple[int, str]] | None = cache.get(key)
-    if choices is None:
-        choices = [(row.pk, str(row)) for row in serbian_sorted(_offered(name), str)]
-        cache.set(key, choices, CHOICES_SECONDS)
-    return choices
+def _read_choices(name: str) -> list[tuple[int, str]]:
+    return [(row.pk, str(row)) for row in serbian_sorted(_offered(name), str)]
 
 
 def forget_reference_choices(**kwargs: Any) -> None:
-    """A municipality or an institution changed: offer the rows anew, now and at its commit
-    (a ``post_save`` and ``post_delete`` receiver; bulk writes wait for ``CHOICES_SECONDS``)."""
-    forget(
-        *[
-            _cache_key(name, language)
-            for name in _OFFERED
-            for language, _label in settings.LANGUAGES
-        ]
-    )
+    """A municipality or an institution changed: offer the rows anew (a ``post_save`` and
+    ``post_delete`` receiver; bulk writes wait for ``CHOICES_SECONDS``)."""
+    changed()
 
 
 class _ReferenceChoiceIterator(django_filters.fields.ModelChoiceIterator):  # type: ignore[type-arg]

@@ -12,10 +12,12 @@ commit, or, inside a test case's own blocks, the release of the application's ou
 savepoint. A callback registered in a savepoint that is rolled back is dropped with it.
 """
 
+import select
 from collections.abc import Callable
 from typing import Any
 
 from django.db.backends.postgresql import base
+from psycopg.pq import ConnStatus, TransactionStatus
 
 #: statements a connection keeps prepared on the server (psycopg's default is 100): three
 #: users' pages of the load mix prepare about 60, and every other page and shape of user
@@ -50,8 +52,58 @@ class DatabaseWrapper(base.DatabaseWrapper):
             func()
 
     def commit(self) -> None:
-        self._run_before_commit()
-        super().commit()
+        if self.before_commit_callbacks and not self.in_application_transaction():
+            self._run_before_commit_and_commit()
+        super().commit()  # psycopg sends nothing when the transaction has ended
+
+    def _run_before_commit_and_commit(self) -> None:
+        """Run the callbacks and commit in psycopg's pipeline mode: a statement is sent with
+        the next one that reads a result, the last with the ``COMMIT``. The audit chain's
+        append (its lock and head read, then its ``INSERT``) and the commit so take two round
+        trips instead of three."""
+        with self.wrap_database_errors, self.connection.pipeline():
+            self._run_before_commit()
+            self.connection.execute("COMMIT", prepare=False)
+
+    def close_if_health_check_failed(self) -> None:
+        """Django's check of a kept connection before a request's first query
+        (``CONN_HEALTH_CHECKS``: a ``SELECT 1``, a round trip on every request), made only when
+        the connection's socket has something to read. Between requests a live connection has
+        nothing to say; a server that ended it (a restart, a termination) sent its last message
+        and closed it, so its socket reads (tests/test_database_health_check.py)."""
+        # Django's attributes, which its stubs do not declare
+        checking = self.health_check_enabled and not self.health_check_done  # type: ignore[attr-defined,has-type]
+        if checking and self.connection is not None and self._quiet():
+            self.health_check_done = True
+            return
+        super().close_if_health_check_failed()
+
+    def _quiet(self) -> bool:
+        """Nothing to read on the connection's socket, and psycopg takes it for a good one."""
+        if self.connection.info.status != ConnStatus.OK:
+            return False
+        waiting = select.poll()
+        waiting.register(self.connection.fileno(), select.POLLIN)
+        return not waiting.poll(0)
+
+    def in_own_transaction(self, func: Callable[[], None]) -> None:
+        """Run ``func`` in a transaction of its own, outside any transaction (autocommit), in
+        pipeline mode: the ``BEGIN`` goes with ``func``'s first statement and the ``COMMIT``
+        with its last, where Django's ``atomic`` sends each in a round trip of its own (psycopg
+        waits for the ``BEGIN`` it sends, even in pipeline mode). An audited read's append:
+        two round trips instead of four. On any failure the transaction is rolled back."""
+        self.close_if_health_check_failed()  # before the pipeline: its check is a query
+        self.ensure_connection()
+        database = self.connection
+        with self.wrap_database_errors:
+            try:
+                with database.pipeline():
+                    database.execute("BEGIN", prepare=False)
+                    func()
+                    database.execute("COMMIT", prepare=False)
+            finally:
+                if database.info.transaction_status != TransactionStatus.IDLE:
+                    database.rollback()
 
     def savepoint_commit(self, sid: str) -> None:
         self._run_before_commit()
