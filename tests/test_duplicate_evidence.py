@@ -174,6 +174,35 @@ def test_a_parents_name_is_evidence_both_ways() -> None:
     )
 
 
+def married(family: str, **kw: Any) -> PersonRecord:
+    """Milica, born on BORN, living in municipality 3 (a small town: 0.5% of people)."""
+    return rec("Milica", family, sex="female", municipality_id=3, **kw)
+
+
+def small_town(a: PersonRecord, b: PersonRecord) -> bool:
+    return score(a, b, place_share=0.005) >= matching.THRESHOLD
+
+
+def test_a_replaced_surname_needs_the_same_parent_where_both_carry_one() -> None:
+    """A woman's parent's name does not change when she marries: the same given name, date
+    and small town under another surname is her married name, unless the two records
+    name another parent; then the surname counts as another name (two departures)."""
+    stored = married("Petrović", parent="Dragan")
+    assert small_town(stored, married("Marković", parent="Драган"))
+    assert small_town(stored, married("Marković"))  # one parent unknown: she may have married
+    assert not small_town(stored, married("Marković", parent="Zoran"))
+
+
+def test_a_woman_with_two_surnames_has_no_third_by_marriage() -> None:
+    """Registered with two surnames, her birth surname and her husband's, a woman is the
+    stored one whose surname is either of them, not one with a third surname."""
+    stored = married("Petrović")
+    assert likely(stored, married("Petrović Marković"))  # her birth surname, his added
+    assert likely(married("Marković"), married("Petrović Marković"))  # stored married
+    assert likely(stored, married("Marković"))  # one surname replaced
+    assert not likely(stored, married("Jovanović Marković"))  # a third surname
+
+
 # --- without a date of birth -------------------------------------------------------------
 
 

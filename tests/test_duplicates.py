@@ -604,8 +604,8 @@ def test_slips_are_counted_in_either_script_as_the_plain_table_counts_them() -> 
 
 def every_pairing(a: tuple[str, ...], b: tuple[str, ...], married: bool) -> float:
     """``name_points`` by its rule, every one-to-one pairing tried: a surname read as
-    replaced by marriage only where the rest of the pairing agrees exactly, else it
-    counts as another name."""
+    replaced by marriage only where the rest of the pairing agrees exactly and no surname
+    is left over, else it counts as another name."""
     short, long_ = sorted((a, b), key=len)
     if not short:
         return 0.0
@@ -617,7 +617,8 @@ def every_pairing(a: tuple[str, ...], b: tuple[str, ...], married: bool) -> floa
         ]
         replaced = [p for p in pairs if p == matching._NAME_MARRIED]
         rest = [p for p in pairs if p != matching._NAME_MARRIED]
-        if replaced and any(p != matching._NAME_EXACT for p in rest):
+        left_over = [t for t in long_ if t not in chosen and t.endswith("ic")]
+        if replaced and (left_over or any(p != matching._NAME_EXACT for p in rest)):
             pairs = rest + [matching._NAME_DIFFERENT] * len(replaced)
         best = max(best, sum(pairs))
     return best

@@ -21,7 +21,8 @@ Names
     a second surname) count neither way, and a token that is the record's own parent's
     name is a patronymic, not the person's name (``compared_names``); a token matching
     nothing counts against, less when both are surnames of a woman (she may have taken
-    her husband's). Edit distance
+    her husband's; not where the parent's names differ, nor beside a second surname of
+    hers left over: her birth and her husband's already). Edit distance
     rather than Jaro-Winkler, because Serbian surnames are built from given names:
     Jaro-Winkler rates "Jovan" and "Jovanović" 0.91 alike.
 
@@ -445,23 +446,37 @@ def name_points(a: Iterable[str], b: Iterable[str], *, may_have_married: bool = 
         return 0.0
     table = [[token_points(s, t, may_have_married=may_have_married) for t in long_] for s in short]
     if may_have_married and any(_NAME_MARRIED in row for row in table):
-        return _best_with_a_surname_replaced(table)
+        surnames = {j for j, token in enumerate(long_) if _surname_like(letters(token))}
+        return _best_with_a_surname_replaced(table, surnames)
     return _best_pairing(table)
 
 
-def _best_with_a_surname_replaced(table: list[list[float]]) -> float:
+def _best_with_a_surname_replaced(table: list[list[float]], surnames: set[int]) -> float:
     """The best pairing where a surname may be read as replaced by marriage: it leaves the
     rest of the name as all the name evidence, so the rest must agree exactly; a replaced
     surname and a slip besides (Sara Simović, Sanja Knežević: with nj one letter, a slip
     apart) are two departures, which two women born the same day explain better, and the
-    surname counts as another name. A pairing is worth what it is with every replaced
-    surname read as another name, or more where all else in it agrees exactly; so the
-    best is the better of those two tables' bests (the second of exact agreements and
-    replaced surnames alone)."""
+    surname counts as another name. Nor may a surname of the longer name (its columns:
+    ``surnames``) be left over: a woman known by two surnames carries her birth surname
+    and her husband's (Serbian law lets her add his to hers), so a third surname on the
+    other record is not her marriage but another name. A pairing is worth what it is with
+    every replaced surname read as another name, or more where all else in it agrees
+    exactly; so the best is the better of those two tables' bests (the second of exact
+    agreements and replaced surnames alone, every surname paired)."""
     others = [[_NAME_DIFFERENT if p == _NAME_MARRIED else p for p in row] for row in table]
     allowed = (_NAME_EXACT, _NAME_MARRIED)
     married = [[p if p in allowed else -inf for p in row] for row in table]
-    return max(_best_pairing(others), _best_pairing(married))
+    if len(table) == len(table[0]):  # every token paired: none left over
+        return max(_best_pairing(others), _best_pairing(married))
+    read_married = max(
+        (
+            sum(row[j] for row, j in zip(married, chosen, strict=True))
+            for chosen in permutations(range(len(table[0])), len(table))
+            if surnames.issubset(chosen)
+        ),
+        default=-inf,
+    )
+    return max(_best_pairing(others), read_married)
 
 
 def _best_pairing(table: list[list[float]]) -> float:
@@ -601,11 +616,19 @@ def identifier_points(a: PersonRecord, b: PersonRecord) -> float:
     found = document_points(a, b)
     if a.jmbg and b.jmbg:
         found += _JMBG_SAME if a.jmbg == b.jmbg else _JMBG_DIFFERENT
-    pa, pb = _tokens(a.parent), _tokens(b.parent)
-    if pa and pb:
-        same = any(token_points(x, y) > 0 for x in pa for y in pb)
-        found += _PARENT_SAME if same else _PARENT_DIFFERENT
+    parent = same_parent(a, b)
+    if parent is not None:
+        found += _PARENT_SAME if parent else _PARENT_DIFFERENT
     return found
+
+
+def same_parent(a: PersonRecord, b: PersonRecord) -> bool | None:
+    """Whether the parent's names the two records carry agree (a token the same, within a
+    typo); None where either carries none."""
+    pa, pb = _tokens(a.parent), _tokens(b.parent)
+    if not (pa and pb):
+        return None
+    return any(token_points(x, y) > 0 for x in pa for y in pb)
 
 
 def prepared(record: PersonRecord) -> PersonRecord:
@@ -634,10 +657,19 @@ def compared_names(record: PersonRecord) -> tuple[tuple[str, ...], ...]:
     return tuple(variants)
 
 
+def may_have_married(a: PersonRecord, b: PersonRecord) -> bool:
+    """Whether a surname may be read as replaced by marriage (``name_points``): only where
+    the two may be one woman whose surname changed: neither is a man, and the parent's
+    name, where both records carry one, agrees (her parent's name does not change when
+    she marries: a replaced surname beside another parent is two departures, which two
+    women born the same day explain better)."""
+    return "male" not in {a.sex, b.sex} and same_parent(a, b) is not False
+
+
 def best_name_points(a: PersonRecord, b: PersonRecord) -> float:
     """The names compared in every variant either person is known by (a birth surname
     stands in for a married one); the best agreement counts."""
-    married = "male" not in {a.sex, b.sex}
+    married = may_have_married(a, b)
     return max(
         (
             name_points(x, y, may_have_married=married)
@@ -715,7 +747,7 @@ def explain(a: PersonRecord, b: PersonRecord) -> list[str]:
     if document_points(a, b) == _DOCUMENT_SAME:
         reasons.append("same_document")
     own_a, own_b = (next(iter(compared_names(r)), ()) for r in (a, b))  # the name itself
-    plain = name_points(own_a, own_b, may_have_married="male" not in {a.sex, b.sex})
+    plain = name_points(own_a, own_b, may_have_married=may_have_married(a, b))
     best = best_name_points(a, b)
     if best > plain and best > 0:
         reasons.append("former_name")
@@ -723,8 +755,7 @@ def explain(a: PersonRecord, b: PersonRecord) -> list[str]:
         reasons.append("same_name")
     elif plain > 0:
         reasons.append("similar_name")
-    pa, pb = _tokens(a.parent), _tokens(b.parent)
-    if pa and pb and any(token_points(x, y) > 0 for x in pa for y in pb):
+    if same_parent(a, b):
         reasons.append("same_parent")
     born = birth_points(a, b)
     if born == _DOB_EXACT:
