@@ -10,6 +10,7 @@ from django.db.models import (
     Case,
     Count,
     DateTimeField,
+    Exists,
     F,
     OuterRef,
     Q,
@@ -184,11 +185,13 @@ def first_signals(
 
 def _coded(shape: Shapes, *, code: str, **values: Any) -> QuerySet[Signal]:
     """The signal of this code if a user of ``shape`` (``values_of``) sees it, with its
-    municipality and the raiser's institution, as ``visible(...).filter(code=...).first()``."""
+    municipality and the raiser's institution, as ``visible(...).filter(code=...).first()``;
+    and whether anything was added to it later (``has_notes``)."""
     seen = visible_of(Signal, shape, **values).select_related(
         "municipality", "raised_by_institution"
     )
-    return seen.filter(code=code)[:1]
+    notes = SignalNote.objects.filter(signal=OuterRef("pk"))
+    return seen.filter(code=code).annotate(has_notes=Exists(notes))[:1]
 
 
 #: The signal's page and the API's signal: compiled once per shape of user, not on every read.
@@ -222,7 +225,10 @@ _NOTES_OF = Prepared(_notes_of, 1)
 
 def signal_notes(signal: Signal) -> list[SignalNote]:
     """What was added to the signal later, oldest first (part of the signal's read: the
-    caller audits it), by a query prepared once per process."""
+    caller audits it), by a query prepared once per process; none read for a signal that
+    ``signal_get`` found without any (``has_notes``: most signals)."""
+    if not getattr(signal, "has_notes", True):
+        return []
     return _NOTES_OF(signal.pk)
 
 
