@@ -1,7 +1,8 @@
 """The new signal and its page in fewer round trips (issue 18, h33signal): a signal posted
 with no warning sign ticked does not read the catalogue and sets no savepoint, and is
 written and audited as before; a form sent back shows the checklist as before; the signal's
-page reads its notes and the signs' texts only when it has them."""
+page reads its notes and the signs' texts only when it has them; the API's first page opens
+its tokens together and reads what the ORM reads."""
 
 import re
 from typing import Any
@@ -14,8 +15,10 @@ from django.urls import reverse
 
 from spona.accounts.models import User
 from spona.audit.models import AuditEvent
-from spona.policy import can
+from spona.core.fields import EncryptedTextField
+from spona.policy import can, visible
 from spona.screening.selectors import warning_signs
+from spona.signals import selectors, services
 from spona.signals.access import SIGNAL_RAISE
 from spona.signals.models import Signal, SignalNote
 
@@ -133,3 +136,37 @@ def test_the_signal_page_reads_notes_and_signs_only_when_the_signal_has_them(rep
     assert "Added later" in shown
     assert "Видели смо је опет" in shown
     assert f"<li>{text}</li>" in shown
+
+
+@pytest.mark.django_db
+def test_the_first_page_opens_its_tokens_together_and_reads_what_the_orm_reads(
+    reporter, monkeypatch
+) -> None:
+    services.citizen_signal_submit(
+        what_seen="Девојчица без докумената",
+        municipality=reporter.institution.municipality,
+        settlement="Центар",
+        who="Непознат мушкарац",
+        contact="064 000 000",
+    )
+    columns = ["pk", "code", "what_seen", "settlement", "who", "contact", "status", "created_at"]
+    opened_one_by_one = []
+    one_by_one = EncryptedTextField.from_db_value
+    monkeypatch.setattr(
+        EncryptedTextField,
+        "from_db_value",
+        lambda *args: opened_one_by_one.append(args) or one_by_one(*args),
+    )
+    shown = set()
+    for user in User.objects.filter(is_active=True):
+        if not visible(user, Signal).exists():
+            continue
+        for size in [100, 2]:
+            rows, count = selectors.first_signals(user=user, columns=columns, size=size)
+            assert not opened_one_by_one
+            expected = visible(user, Signal).values_list(*columns)
+            assert rows == list(expected[:size])
+            assert count == expected.count()
+            opened_one_by_one.clear()  # the ORM's, above
+            shown.update(value for row in rows for value in row)
+    assert {"Центар", "Непознат мушкарац", "064 000 000"} <= shown
