@@ -61,8 +61,19 @@ class SignalForm(forms.ModelForm[Signal]):
         # 161 of them: type a few letters
         municipalities = reference_choices("municipality")
         typeable(self, "municipality", municipalities, read=_municipality)
-        signs = choices_for(institution_type) if institution_type else []
-        if signs:  # the short checklist for the reporter's kind of institution
+        self._institution_type = institution_type
+        if not self.is_bound or "indicators" in self.data:
+            self._add_signs()
+
+    def _add_signs(self) -> None:
+        """The short checklist for the reporter's kind of institution, if the catalogue has
+        one. A form sent with no sign ticked leaves it out until it is shown again
+        (``fields_html``): it would only clean to ``[]``, the model's default, and reading
+        the catalogue is a query."""
+        if "indicators" in self.fields or not self._institution_type:
+            return
+        signs = choices_for(self._institution_type)
+        if signs:
             self.fields["indicators"] = forms.MultipleChoiceField(
                 label=_("Warning signs you noticed"),
                 help_text=_("Tick the signs you saw; they help whoever screens the person."),
@@ -80,6 +91,7 @@ class SignalForm(forms.ModelForm[Signal]):
     def fields_html(self) -> SafeString:
         """The fields as ``{% form_fields %}`` writes them, with what was typed and its
         errors (an empty staff form: ``empty_fields``)."""
+        self._add_signs()
         return form_fields(self)
 
 

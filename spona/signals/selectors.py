@@ -10,11 +10,14 @@ from django.db.models import (
     Case,
     Count,
     DateTimeField,
+    Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    TextField,
     When,
     Window,
 )
@@ -25,6 +28,7 @@ from spona.accounts.models import User
 from spona.accounts.selectors import with_receivers
 from spona.audit.models import AuditAction
 from spona.audit.services import audit, audit_listed
+from spona.core.fields import EncryptedTextField, decrypt_all
 from spona.core.listing import Listing, listing
 from spona.core.prepared import Prepared, Shaped
 from spona.core.roles import Role
@@ -162,7 +166,20 @@ def _first_listed(listed: tuple[Shapes, tuple[str, ...], int], **values: Any) ->
     user's scopes (``values_of``), the columns and how many rows."""
     shape, columns, size = listed
     seen = visible_of(Signal, shape, **values).annotate(seen=Window(Count("*")))
-    return seen.values_list(*columns, "seen")[:size]
+    read = [_token(column) if column in _SEALED else column for column in columns]
+    return seen.values_list(*read, "seen")[:size]
+
+
+#: a signal's encrypted columns (``EncryptedTextField``)
+_SEALED = frozenset(
+    field.name for field in Signal._meta.concrete_fields if isinstance(field, EncryptedTextField)
+)
+
+
+def _token(column: str) -> "ExpressionWrapper[F]":
+    """An encrypted column read as it is stored (its token, or ``''``), not opened by its
+    field one value at a time."""
+    return ExpressionWrapper(F(column), output_field=TextField())
 
 
 #: The first page of a list of signals: compiled once per shape of user, not on every read.
@@ -175,20 +192,33 @@ def first_signals(
     """The first ``size`` signals this user may see, in ``visible``'s order (newest first),
     as rows of ``columns``; and how many they may see in all, counted by the same query
     (``COUNT(*) OVER ()``). One query prepared per shape of user (``Shaped``): the scopes'
-    union is not built and compiled on every read, nor counted by a query of its own. Not
+    union is not built and compiled on every read, nor counted by a query of its own. The
+    encrypted columns' tokens are opened together (``decrypt_all``), not one by one. Not
     audited: the caller audits the rows it shows."""
     shape, values = values_of(user, Signal)
     rows = _FIRST_LISTED((shape, tuple(columns), size), **values)
-    return [row[:-1] for row in rows], rows[0][-1] if rows else 0
+    sealed = [at for at, column in enumerate(columns) if column in _SEALED]
+    texts = decrypt_all([row[at] for row in rows for at in sealed])
+    opened: list[tuple[Any, ...]] = []
+    next_text = 0
+    for row in rows:
+        shown = list(row[:-1])
+        for at in sealed:
+            shown[at] = texts[next_text]
+            next_text += 1
+        opened.append(tuple(shown))
+    return opened, rows[0][-1] if rows else 0
 
 
 def _coded(shape: Shapes, *, code: str, **values: Any) -> QuerySet[Signal]:
     """The signal of this code if a user of ``shape`` (``values_of``) sees it, with its
-    municipality and the raiser's institution, as ``visible(...).filter(code=...).first()``."""
+    municipality and the raiser's institution, as ``visible(...).filter(code=...).first()``;
+    and whether anything was added to it later (``has_notes``)."""
     seen = visible_of(Signal, shape, **values).select_related(
         "municipality", "raised_by_institution"
     )
-    return seen.filter(code=code)[:1]
+    notes = SignalNote.objects.filter(signal=OuterRef("pk"))
+    return seen.filter(code=code).annotate(has_notes=Exists(notes))[:1]
 
 
 #: The signal's page and the API's signal: compiled once per shape of user, not on every read.
@@ -222,7 +252,10 @@ _NOTES_OF = Prepared(_notes_of, 1)
 
 def signal_notes(signal: Signal) -> list[SignalNote]:
     """What was added to the signal later, oldest first (part of the signal's read: the
-    caller audits it), by a query prepared once per process."""
+    caller audits it), by a query prepared once per process; none read for a signal that
+    ``signal_get`` found without any (``has_notes``: most signals)."""
+    if not getattr(signal, "has_notes", True):
+        return []
     return _NOTES_OF(signal.pk)
 
 

@@ -34,14 +34,19 @@ def new_receipt_code() -> str:
     return "-".join(groups)
 
 
-@transaction.atomic
 def signal_raise(*, user: User, **fields: Any) -> Signal:
-    """A signal from a professional of any institution."""
+    """A signal from a professional of any institution, and its audit, written together.
+    Inside a transaction (a request's) without a savepoint of its own (two round trips): they
+    are written or rolled back with that transaction."""
     require(user, SIGNAL_RAISE)
-    signal = Signal.objects.create(
-        source=Source.INSTITUTION, raised_by=user, raised_by_institution=user.institution, **fields
-    )
-    audit(AuditAction.CREATE, signal, user=user)
+    with transaction.atomic(savepoint=False):
+        signal = Signal.objects.create(
+            source=Source.INSTITUTION,
+            raised_by=user,
+            raised_by_institution=user.institution,
+            **fields,
+        )
+        audit(AuditAction.CREATE, signal, user=user)
     return signal
 
 

@@ -26,5 +26,6 @@ def choices_for(institution_type: str) -> Choices:
 
 
 def texts_of(codes: list[str]) -> list[str]:
-    """The texts of recorded signs (their codes where the catalogue no longer has them)."""
-    return _texts(codes) if _texts else list(codes)
+    """The texts of recorded signs (their codes where the catalogue no longer has them); a
+    signal with none (most) does not read the catalogue."""
+    return _texts(codes) if _texts and codes else list(codes)
