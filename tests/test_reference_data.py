@@ -1,5 +1,5 @@
 """Reference data kept by each server process under a stamp every process shares
-(``spona.core.reference``), and the session read with the stamp in one round trip to the cache
+(``spona.ops.reference``), and the session read with the stamp in one round trip to the cache
 (``spona.ops.sessions``): a change made anywhere is seen at the next request, a change rolled
 back is never kept, and a signed-out session stays signed out."""
 
@@ -15,9 +15,9 @@ from django.urls import reverse
 
 from spona.accounts.models import Role, User
 from spona.coordination.models import Mandate, MandateRole
-from spona.core.reference import STAMP_KEY, new_stamp, stamped
 from spona.institutions.filters import reference_choices
 from spona.institutions.models import Institution, InstitutionType
+from spona.ops.reference import STAMP_KEY, new_stamp, stamped
 from spona.signals.access import triage_municipality
 from tests.factories import InstitutionFactory, UserFactory
 
@@ -133,3 +133,18 @@ def test_a_signed_out_session_stays_signed_out(lead: User, settings) -> None:
     client.post(reverse("accounts:logout"))
 
     assert other_tab.get(reverse("cases:case_list")).status_code == 302
+
+
+def test_a_cache_that_cannot_be_read_leaves_the_session_to_the_database(
+    lead: User, settings
+) -> None:
+    """The one read of the session and the stamp fails (the cache is down): the request goes
+    on as Django's cached_db session goes on then, from the database, and the reference data
+    is read through, kept by no process."""
+    settings.SESSION_ENGINE = "spona.ops.sessions"
+    client = Client()
+    client.force_login(lead)
+    with patch.object(cache, "get_many", side_effect=ConnectionError("cache down")):
+        response = client.get(reverse("cases:case_list"))
+    assert response.status_code == 200
+    assert response.context["user"] == lead

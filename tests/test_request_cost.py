@@ -19,11 +19,11 @@ from spona.accounts.models import Role, User
 from spona.cases.access import shares, team_cases
 from spona.cases.models import Case, DataCategory
 from spona.cases.services import case_open_for_presumed_victim, consent_record, referral_send
-from spona.core.reference import STAMP_KEY, stamped
 from spona.core.templatetags.spona_layout import link
 from spona.core.urgency import Urgency
 from spona.institutions.filters import reference_choices
 from spona.institutions.models import InstitutionType
+from spona.ops.reference import STAMP_KEY, stamped
 from spona.policy import holds, remembering, subquery
 from tests.factories import InstitutionFactory, MunicipalityFactory, PersonFactory, UserFactory
 
@@ -344,7 +344,7 @@ def test_the_fixed_links_are_reversed_once_per_script_prefix() -> None:
 def test_the_filters_choices_are_read_once_per_process_until_a_change(lead: User) -> None:
     """The case page offers the institutions twice (the nearby ones' order, the referral
     form), every list page both filters: read from the database once per process and kept
-    under the reference data's stamp (``spona.core.reference``), each language its own;
+    under the reference data's stamp (``spona.ops.reference``), each language its own;
     outside a request (a command, a job) every call reads them."""
     from django.utils import translation
 

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from spona.coordination.defaults import CODES, DEFAULT_MATRIX, PHASES
 from spona.coordination.models import Mandate, MandateRole
 from spona.core.collation import serbian_sorted
-from spona.core.reference import Kept, changed
 from spona.institutions.models import Institution, InstitutionType, Municipality
+from spona.ops.reference import Kept, changed
 from spona.policy import per_request
 
 
@@ -22,7 +22,7 @@ class Cell:
 
 
 #: How long a process keeps a municipality's own choices at most; saving or deleting one has
-#: every process read them anew at once (``forget_choices``, ``spona.core.reference``).
+#: every process read them anew at once (``forget_choices``, ``spona.ops.reference``).
 CHOICES_SECONDS = 60
 
 _KEPT: Kept[dict[tuple[str, str], tuple[str, str]]] = Kept(CHOICES_SECONDS)

@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from spona.core.collation import serbian_sorted
 from spona.core.forms import ManyOptionsSelect
-from spona.core.reference import Kept, changed
 from spona.institutions.models import Institution, Municipality
+from spona.ops.reference import Kept, changed
 
 CHOICES_SECONDS = 300
 
@@ -32,7 +32,7 @@ def _offered(name: str) -> QuerySet[Any]:
     return Municipality.objects.all()
 
 
-#: the rows each filter offers, per language, kept by each process (``spona.core.reference``)
+#: the rows each filter offers, per language, kept by each process (``spona.ops.reference``)
 _KEPT: Kept[list[tuple[int, str]]] = Kept(CHOICES_SECONDS)
 
 
@@ -40,7 +40,7 @@ def reference_choices(name: str) -> list[tuple[int, str]]:
     """(key, label) of every row the ``name`` filter offers, in the Serbian alphabet's order
     of the page's script (not to be changed: the process keeps one list for every request).
     Read from the database once per process until a municipality or an institution changes
-    (``spona.core.reference``): the case page offers the institutions twice, every list page
+    (``spona.ops.reference``): the case page offers the institutions twice, every list page
     both filters."""
     return _KEPT.get((name, get_language()), lambda: _read_choices(name))
 

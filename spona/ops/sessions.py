@@ -3,7 +3,7 @@ without a database write on every request.
 
 With a cache every process shares, the session is read from the cache (``SessionStore``,
 Django's ``cached_db``); ``SessionMiddleware`` reads it together with the reference data's
-stamp (``spona.core.reference``) in one ``MGET``, where they were two round trips of every
+stamp (``spona.ops.reference``) in one ``MGET``, where they were two round trips of every
 request and the reference data one to three more.
 
 Sessions end after ``SESSION_COOKIE_AGE`` (30 minutes) without activity. Django's way,
@@ -23,7 +23,7 @@ from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessio
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-from spona.core.reference import STAMP_KEY, stamped
+from spona.ops.reference import STAMP_KEY, stamped
 
 TOUCHED = "spona.touched"
 
@@ -58,11 +58,16 @@ class SessionMiddleware(DjangoSessionMiddleware):
             and settings.SESSION_CACHE_ALIAS == "default"
             else None
         )
-        found = cache.get_many([STAMP_KEY, cached] if cached else [STAMP_KEY])
-        if cached:
+        try:
+            found = cache.get_many([STAMP_KEY, cached] if cached else [STAMP_KEY])
+        except Exception:  # the cache unreachable (readiness says so): the
+            # session read as Django's cached_db reads it then (from the database), the
+            # reference data read through
+            found = None
+        if cached and found is not None:
             session.read_with_others(found.get(cached))  # type: ignore[attr-defined]
         request.session = session
-        with stamped(found.get(STAMP_KEY)):
+        with stamped(found.get(STAMP_KEY) if found else None, read=found is not None):
             response = self.get_response(request)
             return self.process_response(request, response)  # type: ignore[arg-type]
 

@@ -44,9 +44,12 @@ def new_stamp() -> str:
 
 
 @contextmanager
-def stamped(stamp: str | None) -> Iterator[None]:
-    """A request: the stamp read at its start (``None`` when the cache had none: a new one)."""
-    token = _request.set(_Request(stamp if stamp is not None else new_stamp()))
+def stamped(stamp: str | None, *, read: bool = True) -> Iterator[None]:
+    """A request: the stamp read at its start (``None`` when the cache had none: a new one).
+    Where the cache could not be read (``read`` false), the request reads the reference data
+    through, as a command does, and sets no stamp."""
+    request = _Request(stamp if stamp is not None else new_stamp()) if read else None
+    token = _request.set(request)
     try:
         yield
     finally:
