@@ -15,7 +15,7 @@ from spona.core.links import reversed_url
 from spona.core.phases import Phase, Tool, offer
 from spona.core.roles import TASK_ROLES
 from spona.core.templatetags.spona_layout import link
-from spona.core.work import Figure, Item, Section, provide, summarise
+from spona.core.work import Asked, Figure, Item, Section, provide, summarise
 from spona.policy import can
 
 offer(
@@ -51,30 +51,35 @@ def _case_conferences(user: User, case: Case) -> dict[str, Any] | None:
 add_panel(Panel("conferences/case_panel.html", _case_conferences))
 
 
-def _my_tasks(user: User) -> Section | None:
+def _my_tasks(user: User) -> Asked | None:
     """Open tasks of the user's institution or the user, from conferences or given directly."""
     if user.role not in TASK_ROLES:
         return None
-    shown, count, overdue = open_tasks(user=user)
-    # a task's title can describe the person it is about: the home page's list is a read
-    audit_listed(user=user, purpose="home: my tasks", tasks=shown)
-    return Section(
-        key="tasks",
-        title=_("My tasks"),
-        count=count,
-        overdue_count=overdue,
-        items=[
-            Item(
-                code=task.code,
-                text=task.title,
-                url=reversed_url("conferences:task_detail", args=[task.code]),
-                due=task.due_on,
-            )
-            for task in shown
-        ],
-        url=link("conferences:task_list"),
-        empty=_("No open task. Tasks agreed at a conference appear here until they are done."),
-    )
+    tasks = open_tasks(user=user)
+
+    def section() -> Section:
+        shown, count, overdue = tasks()
+        # a task's title can describe the person it is about: the home page's list is a read
+        audit_listed(user=user, purpose="home: my tasks", tasks=shown)
+        return Section(
+            key="tasks",
+            title=_("My tasks"),
+            count=count,
+            overdue_count=overdue,
+            items=[
+                Item(
+                    code=task.code,
+                    text=task.title,
+                    url=reversed_url("conferences:task_detail", args=[task.code]),
+                    due=task.due_on,
+                )
+                for task in shown
+            ],
+            url=link("conferences:task_list"),
+            empty=_("No open task. Tasks agreed at a conference appear here until they are done."),
+        )
+
+    return section
 
 
 provide(_my_tasks)

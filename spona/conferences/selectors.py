@@ -29,9 +29,10 @@ from spona.coordination.defaults import PHASES
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import Cell, duty_contacts, matrix
 from spona.core.listing import Listing, listing
+from spona.core.pipelined_home import send
 from spona.core.prepared import Prepared, Shaped
 from spona.core.roles import CONFERENCE_ROLES, TASK_ROLES
-from spona.core.work import counted, read_counted
+from spona.core.work import Counted, counted, counted_when_read, nothing_counted
 from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.policy import active, granted, visible
 
@@ -226,14 +227,15 @@ def _open_tasks(
 _OPEN_TASKS = Shaped(_open_tasks)
 
 
-def open_tasks(*, user: User) -> tuple[list[Task], int, int]:
+def open_tasks(*, user: User) -> Counted[Task]:
     """The first open tasks of the user's institution (or the user), soonest due first, how
     many are open and how many overdue (``read_counted``)."""
     if not active(user):
-        return [], 0, 0
+        return nothing_counted
     institution = user.institution
-    return read_counted(
-        _OPEN_TASKS(
+    return counted_when_read(
+        send(
+            _OPEN_TASKS,
             None,
             user=user.pk,
             holding_for=holding_for(user),

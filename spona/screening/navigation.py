@@ -7,7 +7,7 @@ from spona.core.links import reversed_url
 from spona.core.phases import Phase, Tool, offer
 from spona.core.roles import PERSON_ROLES
 from spona.core.templatetags.spona_layout import link
-from spona.core.work import Item, Section, provide
+from spona.core.work import Asked, Item, Section, provide
 from spona.institutions.access import VIEW_DIRECTORY
 from spona.policy import can
 from spona.screening.access import PROTOCOL_OVERSEE, SCREENING_VIEW
@@ -38,28 +38,33 @@ offer(
 )
 
 
-def _steps_overdue(user: User) -> Section | None:
+def _steps_overdue(user: User) -> Asked | None:
     """First-contact protocol steps past their deadline (a supervisor: the institution's)."""
     if user.role not in PERSON_ROLES:
         return None
-    overdue, count, late = steps_overdue_for(user=user)
-    return Section(
-        key="protocol_steps_overdue",
-        title=_("First-contact steps overdue"),
-        count=count,
-        overdue_count=late,
-        items=[
-            Item(
-                code=step.screening.person.code,
-                text=step.title,
-                url=reversed_url("screening:screening_result", args=[step.screening_id]),
-                due=step.due_at,
-            )
-            for step in steps_shown(user=user, steps=overdue)
-        ],
-        url=link("screening:overdue") if can(user, PROTOCOL_OVERSEE) else "",
-        empty=_("No protocol step is overdue."),
-    )
+    steps = steps_overdue_for(user=user)
+
+    def section() -> Section:
+        overdue, count, late = steps()
+        return Section(
+            key="protocol_steps_overdue",
+            title=_("First-contact steps overdue"),
+            count=count,
+            overdue_count=late,
+            items=[
+                Item(
+                    code=step.screening.person.code,
+                    text=step.title,
+                    url=reversed_url("screening:screening_result", args=[step.screening_id]),
+                    due=step.due_at,
+                )
+                for step in steps_shown(user=user, steps=overdue)
+            ],
+            url=link("screening:overdue") if can(user, PROTOCOL_OVERSEE) else "",
+            empty=_("No protocol step is overdue."),
+        )
+
+    return section
 
 
 provide(_steps_overdue)
