@@ -36,6 +36,8 @@ from django.db.models import Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 
+from spona.core.prepared import Later
+
 
 def active(user: object) -> bool:
     """A signed-in, active account with a role."""
@@ -226,6 +228,20 @@ def per_request[**P, R](function: Callable[P, R]) -> Callable[P, R]:
             return answer
 
     return remembered
+
+
+def remembered_later[R](function: Callable[..., R], later: Later[R], *args: Any) -> Later[R]:
+    """The answer of ``function`` (a ``per_request`` function) for ``args`` as a read a page
+    sends with its others (``later``, ``read_together``): the answer remembered, if there is
+    one (``later`` is then not read), else ``later``'s, remembered as the function's for the
+    rest of a read-only request."""
+    memo = _MEMO.get()
+    if memo is None:
+        return later
+    key = _memo_key(function.__wrapped__, args, {})  # type: ignore[attr-defined]
+    if key in memo:
+        return Later.known(memo[key])
+    return later.then(lambda answer: memo.setdefault(key, answer))
 
 
 @per_request

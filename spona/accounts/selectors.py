@@ -5,10 +5,10 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 
 from spona.accounts.models import User
-from spona.core.prepared import Prepared
+from spona.core.prepared import Later, Prepared
 from spona.core.roles import INSTITUTION_WIDE_ROLES, Role
 from spona.institutions.models import Institution, Municipality
-from spona.policy import per_request
+from spona.policy import per_request, remembered_later
 
 
 def receiving_users(institution: Institution | int) -> QuerySet[User]:
@@ -51,6 +51,11 @@ _RECEIVING = Prepared(_receiving)
 def receiving_institutions() -> frozenset[int]:
     """The keys of the institutions that have at least one active account able to receive."""
     return frozenset(_RECEIVING())
+
+
+def receiving_later() -> Later[frozenset[int]]:
+    """:func:`receiving_institutions` as a read a page sends with its others (the case page)."""
+    return remembered_later(receiving_institutions, _RECEIVING.later().then(frozenset))
 
 
 def can_receive(institution: Institution) -> bool:
