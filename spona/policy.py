@@ -199,7 +199,8 @@ def _key(value: Any) -> Hashable:
     """A model instance by its class and primary key (the request's user is one object, the
     case a view loaded another); anything else as itself."""
     if isinstance(value, Model):
-        return (type(value), value.pk) if value.pk is not None else _UNSAVED
+        pk = value.pk
+        return (type(value), pk) if pk is not None else _UNSAVED
     return value  # type: ignore[no-any-return]
 
 
@@ -209,6 +210,8 @@ def remembers() -> bool:
 
 
 def _memo_key(function: Callable[..., Any], args: Any, kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    if not kwargs:  # most questions: the keyword arguments not sorted for nothing
+        return (function, *map(_key, args))
     return (function, *map(_key, args), *sorted((k, _key(v)) for k, v in kwargs.items()))
 
 

@@ -1,7 +1,7 @@
 """Reads of cases: the case team's list, one case (audited) with its referrals and timeline,
 the team and its consent, and who should lead the next step."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -51,6 +51,7 @@ from spona.cases.referrals import ReferralMove, ReferralStep
 from spona.cases.workflow import Transition, phase_of, targets
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import with_role
+from spona.core.display import label_of
 from spona.core.links import reversed_url
 from spona.core.listing import PAGE_SIZE, Listing, first_page, listing
 from spona.core.prepared import Later, Prepared, Shaped, read_together
@@ -428,16 +429,33 @@ class TimelineEntry:
     institution: str | None = None
 
 
-def _label(choices: type[models.TextChoices], value: object) -> str:
-    label = _labels(choices).get(value) if isinstance(value, str) else None
-    return "" if label is None else str(label)
+def _label(choices: type[models.TextChoices], value: object, language: str | None) -> str:
+    """The label of ``value`` among ``choices`` in ``language`` (empty outside them), as the
+    field of those choices shows it (``label_of``: translated once per language, not a lazy
+    text translated at every event)."""
+    if not isinstance(value, str) or value not in _values(choices):
+        return ""
+    return str(_labelled(choices)(value, language))
 
 
 @cache
-def _labels(choices: type[models.TextChoices]) -> dict[str, Any]:
-    """A choice class's labels by value (translated when shown), read once per process (the
-    class's ``values`` and ``label`` build its list of choices at every use)."""
-    return dict(choices.choices)
+def _values(choices: type[models.TextChoices]) -> frozenset[str]:
+    """A choice class's values, read once per process (the class's ``values`` builds its
+    list at every use)."""
+    return frozenset(choices.values)
+
+
+#: the field that shows each choice class of the timeline's events
+_SHOWN_BY: dict[type[models.TextChoices], tuple[type[models.Model], str]] = {
+    CaseStatus: (Case, "status"),
+    DataCategory: (Consent, "category"),
+    InstitutionType: (Institution, "type"),
+}
+
+
+@cache
+def _labelled(choices: type[models.TextChoices]) -> Callable[..., Any]:
+    return label_of(*_SHOWN_BY[choices])
 
 
 def _detail(
@@ -447,13 +465,17 @@ def _detail(
     links (codes, not names); ``language``: the current one, asked once by the timeline for
     the institutions' names (``name_shown``) of all its events."""
     if kind == CaseEventKind.STATUS_CHANGED:
-        return f"{_label(CaseStatus, d.get('from'))} → {_label(CaseStatus, d.get('to'))}", ""
+        moved = (
+            _label(CaseStatus, d.get("from"), language),
+            _label(CaseStatus, d.get("to"), language),
+        )
+        return " → ".join(moved), ""
     if kind.startswith("referral_") and (referral := referrals.get(d.get("referral", 0))):
         sender = name_shown(referral.from_institution.name, language)
         return f"{sender} → {name_shown(referral.to_institution.name, language)}", ""
     if kind in {CaseEventKind.CONSENT_GIVEN, CaseEventKind.CONSENT_WITHDRAWN}:
-        category = _label(DataCategory, d.get("category"))
-        return f"{category} · {_label(InstitutionType, d.get('type'))}", ""
+        category = _label(DataCategory, d.get("category"), language)
+        return f"{category} · {_label(InstitutionType, d.get('type'), language)}", ""
     if kind == CaseEventKind.CONFERENCE and d.get("conference"):
         return d["conference"], reversed_url(
             "conferences:conference_detail", args=[d["conference"]]

@@ -9,7 +9,6 @@ of each use as parameters. What a row holds is read from the database on every u
 SQL text, which depends on the models alone, is kept.
 """
 
-import copy
 from collections.abc import Callable, Hashable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from operator import is_
@@ -75,6 +74,15 @@ class _Kept:
         return self.kept_composite
 
 
+def _copied[T](value: T) -> T:
+    """``copy.copy(value)`` of an object whose state is its ``__getstate__`` (a query, a
+    compiler: no ``__copy__``, ``__setstate__`` or slots), in four calls, not copy's dozen: a
+    prepared read copies its query and its compiler each time."""
+    copied = object.__new__(type(value))
+    copied.__dict__.update(value.__getstate__())  # type: ignore[call-overload]
+    return copied
+
+
 class _PreparedQuery(Query):
     """The query of a prepared queryset: its compiler is the kept one, bound to this use's
     values and to the calling thread's connection."""
@@ -88,7 +96,7 @@ class _PreparedQuery(Query):
     def get_compiler(
         self, using: str | None = None, connection: Any = None, elide_empty: bool = True
     ) -> SQLCompiler:
-        compiler = copy.copy(self.kept)
+        compiler = _copied(self.kept)
         compiler.__class__ = self.kept_class
         compiler.connection = connections[using] if using else connection
         compiler.kept_sql = self.kept_sql  # type: ignore[attr-defined]
@@ -220,7 +228,8 @@ class Prepared[M: Model]:
         instances, or tuples for ``values_list``). A list, not a queryset: a queryset's
         further filters would not change the kept SQL."""
         self._checked(values)
-        return self._rows(values, using)
+        queryset, kept, parameters = self._kept_for(using)
+        return self._rows(queryset, kept, parameters.of(values), None)
 
     def later(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> "Later[list[Any]]":
         """The rows for ``values`` (as a call reads them) once asked for: sent with the other
@@ -229,23 +238,20 @@ class Prepared[M: Model]:
         read = _Read(self, values, using)
         return Later(read.rows, (read,))
 
-    def _send(self, values: tuple[Any, ...], using: str) -> Any:
-        """A cursor that ran the SQL for ``values`` (in pipeline mode: sent, not yet read)."""
-        _queryset, kept, parameters = self._kept_for(using)
-        cursor = connections[using].cursor()
-        cursor.execute(kept.kept_sql, parameters.of(values))
-        return cursor
-
     def _rows(
-        self, values: tuple[Any, ...], using: str, fetched: list[Any] | None = None
+        self,
+        queryset: QuerySet[M],
+        kept: _PreparedQuery,
+        params: tuple[Any, ...],
+        fetched: list[Any] | None,
     ) -> list[Any]:
-        """The rows for ``values``: read now, or made from the rows ``fetched`` by ``_send``'s
-        cursor, as the ORM makes them from what it reads."""
-        queryset, kept, parameters = self._kept_for(using)
-        query = copy.copy(kept)
-        query.kept_params = parameters.of(values)
+        """The rows of the kept query for ``params``: read now, or made from the rows
+        ``fetched`` by a cursor that ran it (``_Read``), as the ORM makes them from what it
+        reads."""
+        query = _copied(kept)
+        query.kept_params = params
         query.kept_rows = fetched
-        rows = type(queryset)(model=queryset.model, query=query, using=using)
+        rows = type(queryset)(model=queryset.model, query=query, using=queryset.db)
         # as the queryset reads its rows: model instances, or values (``values_list``)
         rows._iterable_class = queryset._iterable_class
         rows._fields = queryset._fields  # type: ignore[attr-defined]
@@ -254,30 +260,32 @@ class Prepared[M: Model]:
 
 class _Read:
     """A prepared read asked with its values: sent with others and read after
-    (``read_together``), or read alone when its rows are first asked for."""
+    (``read_together``), or read alone when its rows are first asked for (``read``: its
+    rows, ``None`` until then)."""
 
-    __slots__ = ("_cursor", "_prepared", "_rows_read", "_values", "using")
+    __slots__ = ("_cursor", "_kept", "_params", "_prepared", "read", "using")
 
     def __init__(self, prepared: Prepared[Any], values: tuple[Any, ...], using: str) -> None:
-        self._prepared, self._values, self.using = prepared, values, using
+        self._prepared, self.using = prepared, using
+        self._kept = prepared._kept_for(using)
+        self._params = self._kept[2].of(values)
         self._cursor: Any = None
-        self._rows_read: list[Any] | None = None
+        self.read: list[Any] | None = None
 
-    @property
-    def done(self) -> bool:
-        return self._rows_read is not None
-
-    def send(self) -> None:
-        self._cursor = self._prepared._send(self._values, self.using)
+    def send(self, database: Any) -> None:
+        """Run the SQL on a cursor of ``database`` (in pipeline mode: sent, not yet read)."""
+        self._cursor = database.cursor()
+        self._cursor.execute(self._kept[1].kept_sql, self._params)
 
     def rows(self) -> list[Any]:
-        if self._rows_read is None:
+        if self.read is None:
             fetched = None
             if self._cursor is not None:
                 with self._cursor as cursor:
                     fetched = cursor.fetchall()
-            self._rows_read = self._prepared._rows(self._values, self.using, fetched)
-        return self._rows_read
+            queryset, kept, _parameters = self._kept
+            self.read = self._prepared._rows(queryset, kept, self._params, fetched)
+        return self.read
 
 
 class Later[T]:
@@ -304,13 +312,16 @@ class Later[T]:
     def of[U](make: Callable[..., U], *values: "Later[Any]") -> "Later[U]":
         """What ``make`` makes of the values, from all their reads."""
         return Later(
-            lambda: make(*(value.get() for value in values)),
+            lambda: make(*[value.get() for value in values]),
             tuple(read for value in values for read in value.reads),
         )
 
     def get(self) -> T:
         if self._made is None:
-            read_together(self)
+            for read in self.reads:
+                if read.read is None:
+                    read_together(self)
+                    break
             self._made = (self._make(),)
         return self._made[0]
 
@@ -330,20 +341,21 @@ def read_together(*values: Later[Any]) -> None:
     by_database: dict[str, dict[int, _Read]] = {}
     for value in values:
         for read in value.reads:
-            if not read.done:
+            if read.read is None:
                 by_database.setdefault(read.using, {})[id(read)] = read
-    for using, reads in by_database.items():
+    for using, unread in by_database.items():
+        reads = list(unread.values())
         database = connections[using]
         if len(reads) > 1 and isinstance(database, _Pipelines):
-            database.pipelined(_sending(list(reads.values())))
-        for read in reads.values():
+            database.pipelined(_sending(reads, database))
+        for read in reads:
             read.rows()
 
 
-def _sending(reads: list[_Read]) -> Callable[[], None]:
+def _sending(reads: list[_Read], database: Any) -> Callable[[], None]:
     def send() -> None:
         for read in reads:
-            read.send()
+            read.send(database)
 
     return send
 
