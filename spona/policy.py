@@ -36,8 +36,6 @@ from django.db.models import Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 
-from spona.core.prepared import Later
-
 
 def active(user: object) -> bool:
     """A signed-in, active account with a role."""
@@ -233,18 +231,27 @@ def per_request[**P, R](function: Callable[P, R]) -> Callable[P, R]:
     return remembered
 
 
-def remembered_later[R](function: Callable[..., R], later: Later[R], *args: Any) -> Later[R]:
-    """The answer of ``function`` (a ``per_request`` function) for ``args`` as a read a page
-    sends with its others (``later``, ``read_together``): the answer remembered, if there is
-    one (``later`` is then not read), else ``later``'s, remembered as the function's for the
-    rest of a read-only request."""
+#: what ``recall`` answers when nothing is remembered
+UNKNOWN = object()
+
+
+def recall(function: Callable[..., Any], *args: Any) -> Any:
+    """What the ``per_request`` ``function`` remembers for ``args`` in this read-only request,
+    or ``UNKNOWN`` (nothing remembered yet, or outside such a request)."""
     memo = _MEMO.get()
     if memo is None:
-        return later
-    key = _memo_key(function.__wrapped__, args, {})  # type: ignore[attr-defined]
-    if key in memo:
-        return Later.known(memo[key])
-    return later.then(lambda answer: memo.setdefault(key, answer))
+        return UNKNOWN
+    return memo.get(_memo_key(function.__wrapped__, args, {}), UNKNOWN)  # type: ignore[attr-defined]
+
+
+def keep[R](function: Callable[..., R], answer: R, *args: Any) -> R:
+    """Keep ``answer`` as the ``per_request`` ``function``'s for ``args`` for the rest of this
+    read-only request (nothing outside one), as if it had answered: an answer a page read with
+    its other reads (``spona.core.prepared.read_together``). The answer kept (the first)."""
+    memo = _MEMO.get()
+    if memo is None:
+        return answer
+    return memo.setdefault(_memo_key(function.__wrapped__, args, {}), answer)  # type: ignore[attr-defined,no-any-return]
 
 
 @per_request
