@@ -197,7 +197,8 @@ def _key(value: Any) -> Hashable:
     """A model instance by its class and primary key (the request's user is one object, the
     case a view loaded another); anything else as itself."""
     if isinstance(value, Model):
-        return (type(value), value.pk) if value.pk is not None else _UNSAVED
+        pk = value.pk
+        return (type(value), pk) if pk is not None else _UNSAVED
     return value  # type: ignore[no-any-return]
 
 
@@ -207,6 +208,8 @@ def remembers() -> bool:
 
 
 def _memo_key(function: Callable[..., Any], args: Any, kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    if not kwargs:  # most questions: the keyword arguments not sorted for nothing
+        return (function, *map(_key, args))
     return (function, *map(_key, args), *sorted((k, _key(v)) for k, v in kwargs.items()))
 
 
@@ -226,6 +229,29 @@ def per_request[**P, R](function: Callable[P, R]) -> Callable[P, R]:
             return answer
 
     return remembered
+
+
+#: what ``recall`` answers when nothing is remembered
+UNKNOWN = object()
+
+
+def recall(function: Callable[..., Any], *args: Any) -> Any:
+    """What the ``per_request`` ``function`` remembers for ``args`` in this read-only request,
+    or ``UNKNOWN`` (nothing remembered yet, or outside such a request)."""
+    memo = _MEMO.get()
+    if memo is None:
+        return UNKNOWN
+    return memo.get(_memo_key(function.__wrapped__, args, {}), UNKNOWN)  # type: ignore[attr-defined]
+
+
+def keep[R](function: Callable[..., R], answer: R, *args: Any) -> R:
+    """Keep ``answer`` as the ``per_request`` ``function``'s for ``args`` for the rest of this
+    read-only request (nothing outside one), as if it had answered: an answer a page read with
+    its other reads (``spona.core.prepared.read_together``). The answer kept (the first)."""
+    memo = _MEMO.get()
+    if memo is None:
+        return answer
+    return memo.setdefault(_memo_key(function.__wrapped__, args, {}), answer)  # type: ignore[attr-defined,no-any-return]
 
 
 @per_request

@@ -139,7 +139,7 @@ def test_every_cases_timeline_is_what_its_events_say(demo) -> None:
     nowhere = UserFactory(role=Role.COORDINATOR, institution=None)
     CaseEvent.objects.create(case=cases[0], kind=CaseEventKind.STATUS_CHANGED, actor=None)
     CaseEvent.objects.create(case=cases[0], kind=CaseEventKind.OPENED, actor=nowhere)
-    entries = [(case, timeline(case, case_referrals(case))) for case in cases]
+    entries = [(case, timeline(case, case_referrals(case)).get()) for case in cases]
 
     for case, read in entries:
         assert read == _timeline_by_the_orm(case)
@@ -190,12 +190,12 @@ def test_the_case_pages_prepared_reads_are_the_general_paths_for_every_role(demo
             with remembering():
                 assert in_team(user, case)
                 sharing = {category: shares(user, case, category) for category in DataCategory}
-                panel = _shown_conferences(case_conferences(user=user, case=case))
+                panel = _shown_conferences(case_conferences(user=user, case=case).get())
                 prepared = [
                     _CODED(case.code),
-                    case_referrals(case),
-                    case_consents(case),
-                    timeline(case),
+                    case_referrals(case).get(),
+                    case_consents(case).get(),
+                    timeline(case).get(),
                 ]
             assert sharing == {
                 category: holds(cases_sharing(user, category), case.pk) for category in DataCategory

@@ -392,7 +392,7 @@ def test_the_matrix_names_who_leads_and_who_is_informed_in_the_case_phase(
 def test_the_timeline_says_what_each_event_concerns(team) -> None:
     consent = _share(team, InstitutionType.NATIONAL_CENTRE)
     consent_withdraw(user=team["manager"], consent=consent)
-    entries = {e.kind: e for e in selectors.timeline(team["case"])}
+    entries = {e.kind: e for e in selectors.timeline(team["case"]).get()}
     sent = entries[CaseEventKind.REFERRAL_SENT]
     assert sent.detail.startswith(str(team["csr"]))
     assert " → " in sent.detail

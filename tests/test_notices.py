@@ -5,10 +5,12 @@ import io
 import unicodedata
 from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
+from unittest.mock import patch
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -26,11 +28,14 @@ from spona.conferences.models import Task
 from spona.inbox.apps import duty_email_languages
 from spona.inbox.kinds import NotificationKind
 from spona.inbox.models import DutyNotice, Notification
-from spona.inbox.services import notify
+from spona.inbox.selectors import unread_count
+from spona.inbox.services import mark_read, notify
 from spona.institutions.models import Institution, InstitutionType
 from spona.jobs import schedule
 from spona.jobs.models import SweepRun
 from spona.jobs.worker import IsolatingWorker, Limits
+from spona.ops.early import read_early
+from spona.ops.sessions import _owners
 from spona.screening import reminders as screening_reminders
 from spona.screening.models import ProtocolStep, Screening
 from spona.screening.services import catalogue_load_default
@@ -436,3 +441,30 @@ def test_the_inbox_badge_counts_anew_when_a_notification_arrives_or_is_read(make
     assert '<span class="badge">2</span>' in badge()
     client.post(reverse("inbox:mark_read"))
     assert 'class="badge"' not in badge()
+
+
+def test_a_notice_written_or_read_in_the_request_that_read_the_count_is_counted(
+    make_user,
+) -> None:
+    """The count read with the session at the request's start (here a stale 7) is not
+    answered once the request itself writes or reads a notification of that user."""
+    user = make_user(Role.CASE_MANAGER)
+    with read_early({f"inbox:unread:{user.pk}": 7}):
+        assert unread_count(user=user) == 7  # as read at the start
+        notify(recipients=[user], kind=NotificationKind.CANNOT_RECEIVE, params={})
+        assert unread_count(user=user) == 1
+        mark_read(user=user)
+        assert unread_count(user=user) == 0
+
+
+def test_a_session_taken_for_another_users_never_shows_their_count(make_user) -> None:
+    """Who a session belongs to is a hint a process keeps; a wrong one reads another user's
+    key, which the page never shows: it asks for its own user's."""
+    user, other = make_user(Role.CASE_MANAGER), make_user(Role.CASE_MANAGER)
+    client = Client()
+    client.force_login(user)
+    assert client.get(reverse("workspace:home")).status_code == 200
+    cache.set(f"inbox:unread:{other.pk}", 7, 60)
+    with patch.dict(_owners._owners, {hash(client.session.session_key): str(other.pk)}):
+        html = client.get(reverse("workspace:home")).content.decode()
+    assert 'class="badge"' not in html.split(reverse("inbox:inbox"), 1)[1].split("</a>", 1)[0]

@@ -157,11 +157,11 @@ def _asked_of_the_case(user: User, case: Case) -> dict[str, Any]:
         "case": shown,
         "conferences": {
             (c.pk, c.content_shared)  # type: ignore[attr-defined]
-            for c in conferences.case_conferences(user=user, case=case)
+            for c in conferences.case_conferences(user=user, case=case).get()
         },
-        "plans": _keys(case_plans(user, case)),
-        "deliveries": _keys(providers.case_deliveries(user=user, case=case)),
-        "requests": _keys(providers.case_requests(user=user, case=case)),
+        "plans": _keys(case_plans(user, case).get()),
+        "deliveries": _keys(providers.case_deliveries(user=user, case=case).get()),
+        "requests": _keys(providers.case_requests(user=user, case=case).get()),
         "tasks": _keys(conferences.tasks_for(user=user)),
     }
 

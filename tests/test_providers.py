@@ -332,7 +332,7 @@ def _on_the_case_page(user: User, case: Case) -> list[Offer]:
     of ``offer_suggestions`` with the panel's columns."""
     from spona.providers.selectors import PANEL_OFFERS, case_offer_suggestions
 
-    shown = case_offer_suggestions(user=user, case=case)
+    shown = case_offer_suggestions(user=user, case=case).get()
     expected = list(offer_suggestions(user=user, case=case)[:PANEL_OFFERS])
     assert shown == expected
     assert [(o.title, str(o.provider), o.apply_by, o.places) for o in shown] == [

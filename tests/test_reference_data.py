@@ -18,6 +18,7 @@ from spona.coordination.models import Mandate, MandateRole
 from spona.institutions.filters import reference_choices
 from spona.institutions.models import Institution, InstitutionType
 from spona.ops.reference import STAMP_KEY, new_stamp, stamped
+from spona.prevention.riskmap import STAMP_KEY as RISK_MAP_STAMP_KEY
 from spona.signals.access import triage_municipality
 from tests.factories import InstitutionFactory, UserFactory
 
@@ -106,7 +107,9 @@ def test_a_mandate_set_in_another_process_decides_who_triages_at_the_next_reques
         assert triage_municipality(officer) is None
 
 
-def test_the_session_and_the_stamp_are_read_in_one_round_trip(lead: User, settings) -> None:
+def test_the_session_the_stamps_and_the_unread_count_are_read_in_one_round_trip(
+    lead: User, settings
+) -> None:
     settings.SESSION_ENGINE = "spona.ops.sessions"  # as with a cache every process shares
     client = Client()
     client.force_login(lead)
@@ -114,13 +117,20 @@ def test_the_session_and_the_stamp_are_read_in_one_round_trip(lead: User, settin
     with (
         patch.object(cache, "get_many", wraps=cache.get_many) as get_many,
         patch.object(cached_db.SessionStore, "load") as read_alone,
+        patch.object(cache, "get", wraps=cache.get) as get,
     ):
         assert client.get(reverse("cases:case_list")).status_code == 200
 
     assert get_many.call_count == 1
     (keys,), _ = get_many.call_args
-    assert keys == [STAMP_KEY, f"{cached_db.KEY_PREFIX}{client.session.session_key}"]
+    assert keys == [
+        STAMP_KEY,
+        RISK_MAP_STAMP_KEY,
+        f"inbox:unread:{lead.pk}",  # the process has seen this session: whose it is
+        f"{cached_db.KEY_PREFIX}{client.session.session_key}",
+    ]
     read_alone.assert_not_called()  # Django's read of the session: the cache, then the database
+    assert get.call_count == len(keys)  # the local cache's get_many: a get a key, none else
 
 
 def test_a_signed_out_session_stays_signed_out(lead: User, settings) -> None:

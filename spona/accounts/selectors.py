@@ -5,10 +5,10 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 
 from spona.accounts.models import User
-from spona.core.prepared import Prepared
+from spona.core.prepared import Later, Prepared
 from spona.core.roles import INSTITUTION_WIDE_ROLES, Role
 from spona.institutions.models import Institution, Municipality
-from spona.policy import per_request
+from spona.policy import UNKNOWN, keep, per_request, recall
 
 
 def receiving_users(institution: Institution | int) -> QuerySet[User]:
@@ -51,6 +51,15 @@ _RECEIVING = Prepared(_receiving)
 def receiving_institutions() -> frozenset[int]:
     """The keys of the institutions that have at least one active account able to receive."""
     return frozenset(_RECEIVING())
+
+
+def receiving_later() -> Later[frozenset[int]]:
+    """:func:`receiving_institutions` as a read a page sends with its others (the case page):
+    its answer, once read, is the function's for the rest of a read-only request."""
+    known = recall(receiving_institutions)
+    if known is not UNKNOWN:
+        return Later.known(known)
+    return _RECEIVING.later().then(lambda keys: keep(receiving_institutions, frozenset(keys)))
 
 
 def can_receive(institution: Institution) -> bool:

@@ -1,7 +1,7 @@
 """Reads of cases: the case team's list, one case (audited) with its referrals and timeline,
 the team and its consent, and who should lead the next step."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from spona.accounts.models import User
-from spona.accounts.selectors import receiving_institutions, receiving_users
+from spona.accounts.selectors import receiving_later, receiving_users
 from spona.audit.models import AuditAction
 from spona.audit.services import audit, audit_listed
 from spona.cases.access import (
@@ -46,14 +46,16 @@ from spona.cases.models import (
     Referral,
     ReferralStatus,
 )
+from spona.cases.panels import panels_for
 from spona.cases.referrals import ReferralMove, ReferralStep
 from spona.cases.workflow import Transition, phase_of, targets
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import with_role
+from spona.core.display import label_of
 from spona.core.links import reversed_url
 from spona.core.listing import PAGE_SIZE, Listing, first_page, listing
 from spona.core.pipelined_home import send
-from spona.core.prepared import Prepared, Shaped
+from spona.core.prepared import Later, Prepared, Shaped, read_together
 from spona.core.roles import PERSON_ROLES
 from spona.core.work import Counted, counted, counted_when_read, nothing_counted
 from spona.institutions.filters import reference_choices
@@ -197,10 +199,10 @@ def _referrals_of(case: int) -> QuerySet[Referral]:
 _REFERRALS_OF = Prepared(_referrals_of, 0)
 
 
-def case_referrals(case: Case) -> list[Referral]:
+def case_referrals(case: Case) -> Later[list[Referral]]:
     """The case's referrals, newest first, with the institutions at both ends: read once for
-    the case page's team, table, timeline and permissions."""
-    return _of_case(case, _REFERRALS_OF(case.pk))
+    the case page's team, table, timeline and the steps it offers."""
+    return _REFERRALS_OF.later(case.pk).then(lambda referrals: _of_case(case, referrals))
 
 
 @dataclass(frozen=True)
@@ -220,7 +222,7 @@ def case_team(case: Case, referrals: list[Referral] | None = None) -> list[TeamM
         ReferralStatus.COMPLETED: _("completed its part"),
     }
     if referrals is None:
-        referrals = case_referrals(case)
+        referrals = case_referrals(case).get()
     for referral in sorted(referrals, key=lambda referral: referral.sent_at):
         if referral.status in roles and referral.to_institution_id not in on_team:
             on_team.add(referral.to_institution_id)
@@ -236,15 +238,20 @@ def _nearby(municipality: int) -> QuerySet[Institution]:
 _NEARBY = Prepared(_nearby, 0)
 
 
-def nearby_institutions(case: Case) -> list[Institution]:
+def nearby_institutions(case: Case) -> Later[list[Institution]]:
     """The active institutions of the case's municipality and the national ones, in the
     Serbian alphabet's order (the cached order of every active institution's name)."""
     if case.municipality_id is None:
-        nearby = list(Institution.objects.filter(municipality__isnull=True, is_active=True))
+        national = Institution.objects.filter(municipality__isnull=True, is_active=True)
+        nearby: Later[list[Institution]] = Later(lambda: list(national))
     else:
-        nearby = _NEARBY(case.municipality_id)
+        nearby = _NEARBY.later(case.municipality_id)
+    return nearby.then(_in_name_order)
+
+
+def _in_name_order(institutions: list[Institution]) -> list[Institution]:
     order = {key: place for place, (key, _label) in enumerate(reference_choices("institution"))}
-    return sorted(nearby, key=lambda institution: order.get(institution.pk, len(order)))
+    return sorted(institutions, key=lambda institution: order.get(institution.pk, len(order)))
 
 
 def phase_institutions(
@@ -255,7 +262,7 @@ def phase_institutions(
     read here if not given)."""
     types = set(with_role(case.municipality, phase_of(case), role))
     if nearby is None:
-        nearby = nearby_institutions(case)
+        nearby = nearby_institutions(case).get()
     return [institution for institution in nearby if institution.type in types]
 
 
@@ -272,14 +279,14 @@ _GRANTS_OF = Prepared(_grants_of, 0, timezone.now())
 _CONSENTS_OF = Prepared(_consents_of, 0)
 
 
-def active_grants(case: Case) -> list[BreakGlassGrant]:
+def active_grants(case: Case) -> Later[list[BreakGlassGrant]]:
     """The case's break-glass grants that have not expired, with their users."""
-    return _of_case(case, _GRANTS_OF(case.pk, timezone.now()))
+    return _GRANTS_OF.later(case.pk, timezone.now()).then(lambda grants: _of_case(case, grants))
 
 
-def case_consents(case: Case) -> list[Consent]:
+def case_consents(case: Case) -> Later[list[Consent]]:
     """The case's consents, as ``case.consents`` orders them (withdrawn ones too)."""
-    return _of_case(case, _CONSENTS_OF(case.pk))
+    return _CONSENTS_OF.later(case.pk).then(lambda consents: _of_case(case, consents))
 
 
 def _of_case[R: models.Model](case: Case, rows: list[R]) -> list[R]:
@@ -319,15 +326,12 @@ def answerers(institution: Institution) -> list[User]:
     return list(receiving_users(institution))
 
 
-def unreachable_institutions(
-    case: Case, *, sender: Institution | None, nearby: list[Institution] | None = None
+def _unreachable(
+    nearby: list[Institution], receiving: frozenset[int], sender: Institution | None
 ) -> list[Institution]:
-    """Institutions of the case's municipality, and national ones, that nobody can answer for:
-    the referral form says so instead of offering them (``nearby``:
-    :func:`nearby_institutions`, read here if not given)."""
-    receiving = receiving_institutions()
-    if nearby is None:
-        nearby = nearby_institutions(case)
+    """Institutions of the case's municipality, and national ones (``nearby``:
+    :func:`nearby_institutions`), that nobody can answer for (not ``receiving``:
+    :func:`receiving_institutions`): the referral form says so instead of offering them."""
     return [
         institution
         for institution in nearby
@@ -426,16 +430,33 @@ class TimelineEntry:
     institution: str | None = None
 
 
-def _label(choices: type[models.TextChoices], value: object) -> str:
-    label = _labels(choices).get(value) if isinstance(value, str) else None
-    return "" if label is None else str(label)
+def _label(choices: type[models.TextChoices], value: object, language: str | None) -> str:
+    """The label of ``value`` among ``choices`` in ``language`` (empty outside them), as the
+    field of those choices shows it (``label_of``: translated once per language, not a lazy
+    text translated at every event)."""
+    if not isinstance(value, str) or value not in _values(choices):
+        return ""
+    return str(_labelled(choices)(value, language))
 
 
 @cache
-def _labels(choices: type[models.TextChoices]) -> dict[str, Any]:
-    """A choice class's labels by value (translated when shown), read once per process (the
-    class's ``values`` and ``label`` build its list of choices at every use)."""
-    return dict(choices.choices)
+def _values(choices: type[models.TextChoices]) -> frozenset[str]:
+    """A choice class's values, read once per process (the class's ``values`` builds its
+    list at every use)."""
+    return frozenset(choices.values)
+
+
+#: the field that shows each choice class of the timeline's events
+_SHOWN_BY: dict[type[models.TextChoices], tuple[type[models.Model], str]] = {
+    CaseStatus: (Case, "status"),
+    DataCategory: (Consent, "category"),
+    InstitutionType: (Institution, "type"),
+}
+
+
+@cache
+def _labelled(choices: type[models.TextChoices]) -> Callable[..., Any]:
+    return label_of(*_SHOWN_BY[choices])
 
 
 def _detail(
@@ -445,13 +466,17 @@ def _detail(
     links (codes, not names); ``language``: the current one, asked once by the timeline for
     the institutions' names (``name_shown``) of all its events."""
     if kind == CaseEventKind.STATUS_CHANGED:
-        return f"{_label(CaseStatus, d.get('from'))} → {_label(CaseStatus, d.get('to'))}", ""
+        moved = (
+            _label(CaseStatus, d.get("from"), language),
+            _label(CaseStatus, d.get("to"), language),
+        )
+        return " → ".join(moved), ""
     if kind.startswith("referral_") and (referral := referrals.get(d.get("referral", 0))):
         sender = name_shown(referral.from_institution.name, language)
         return f"{sender} → {name_shown(referral.to_institution.name, language)}", ""
     if kind in {CaseEventKind.CONSENT_GIVEN, CaseEventKind.CONSENT_WITHDRAWN}:
-        category = _label(DataCategory, d.get("category"))
-        return f"{category} · {_label(InstitutionType, d.get('type'))}", ""
+        category = _label(DataCategory, d.get("category"), language)
+        return f"{category} · {_label(InstitutionType, d.get('type'), language)}", ""
     if kind == CaseEventKind.CONFERENCE and d.get("conference"):
         return d["conference"], reversed_url(
             "conferences:conference_detail", args=[d["conference"]]
@@ -463,15 +488,23 @@ def _detail(
     return "", ""
 
 
-def timeline(case: Case, referrals: list[Referral] | None = None) -> list[TimelineEntry]:
+def timeline(
+    case: Case, referrals: Later[list[Referral]] | None = None
+) -> Later[list[TimelineEntry]]:
     """Every event of the case in order, each with what it concerns (``referrals``:
-    :func:`case_referrals`, read here if not given). The events are read as rows of what the
+    :func:`case_referrals`, asked here if not given). The events are read as rows of what the
     timeline shows, not as events, users and institutions (three model instances an event)."""
-    by_key = {r.pk: r for r in (case_referrals(case) if referrals is None else referrals)}
+    if referrals is None:
+        referrals = case_referrals(case)
+    return Later.of(_entries, _EVENTS_OF.later(case.pk), referrals)
+
+
+def _entries(events: list[tuple[Any, ...]], referrals: list[Referral]) -> list[TimelineEntry]:
+    by_key = {r.pk: r for r in referrals}
     language = get_language()
     return [
         TimelineEntry(at, kind, *_detail(kind, details, by_key, language), role, institution)
-        for kind, at, details, role, institution in _EVENTS_OF(case.pk)
+        for kind, at, details, role, institution in events
     ]
 
 
@@ -496,8 +529,6 @@ class CasePermissions:
     reopen: bool
     targets: list[tuple[str, str]]
     """The statuses the user may move the case to, with their labels."""
-    referral_steps: dict[int, list[ReferralStep]]
-    """Per referral of the case: the steps the user may take on it."""
 
 
 def allowed_targets(user: User, case: Case) -> list[tuple[str, str]]:
@@ -509,10 +540,7 @@ def allowed_targets(user: User, case: Case) -> list[tuple[str, str]]:
     ]
 
 
-def case_permissions(
-    user: User, case: Case, referrals: list[Referral] | None = None
-) -> CasePermissions:
-    """(``referrals``: :func:`case_referrals`, read here if not given.)"""
+def case_permissions(user: User, case: Case) -> CasePermissions:
     sharing = {category.value: shares(user, case, category) for category in DataCategory}
     return CasePermissions(
         sharing=sharing,
@@ -521,12 +549,45 @@ def case_permissions(
         refer=can(user, REFERRAL_SEND, case),
         reopen=case.status == CaseStatus.CLOSED and can(user, CASE_REOPEN, case),
         targets=allowed_targets(user, case),
-        referral_steps={
-            referral.pk: [
-                step
-                for step in ReferralStep
-                if can(user, REFERRAL_ACT, ReferralMove(referral, step))
-            ]
-            for referral in (case_referrals(case) if referrals is None else referrals)
-        },
     )
+
+
+def _with_steps(user: User, referrals: list[Referral]) -> list[tuple[Referral, list[ReferralStep]]]:
+    """Each referral of the case with the steps the user may take on it."""
+    return [
+        (referral, [s for s in ReferralStep if can(user, REFERRAL_ACT, ReferralMove(referral, s))])
+        for referral in referrals
+    ]
+
+
+def case_page(user: User, case: Case) -> dict[str, Any]:
+    """What the case page shows of ``case`` (its access checked and its read audited:
+    :func:`case_get`) beside its forms. What the user may do is asked first; then the reads
+    that depend only on the case (referrals, nearby institutions, consents and grants to the
+    lead, who can receive a referral to a sender, events, the other apps' panels) are asked
+    and read together (``read_together``: one round trip on PostgreSQL, where each was one);
+    what is read, and of whom, is what each selector reads alone."""
+    may = case_permissions(user, case)
+    referrals = case_referrals(case)
+    nearby = nearby_institutions(case)
+    consents = case_consents(case) if may.lead else Later.known(None)
+    grants = active_grants(case) if may.lead else Later.known(None)
+    receiving = receiving_later() if may.refer else Later.known(frozenset[int]())
+    events = timeline(case, referrals)
+    panels = panels_for(user, case)
+    read_together(referrals, nearby, consents, grants, receiving, events, panels)
+    return {
+        "case": case,
+        "may": may,
+        "team": case_team(case, referrals.get()),
+        "next_leads": phase_institutions(case, nearby=nearby.get()),
+        "informed": phase_institutions(case, MandateRole.INFORMED, nearby.get()),
+        "consents": consents.get(),
+        "grants": grants.get(),
+        "unreachable": _unreachable(nearby.get(), receiving.get(), user.institution)
+        if may.refer
+        else [],
+        "referrals": _with_steps(user, referrals.get()),
+        "timeline": events.get(),
+        "panels": panels.get(),
+    }

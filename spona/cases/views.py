@@ -31,10 +31,8 @@ from spona.cases.forms import (
     TransitionForm,
 )
 from spona.cases.models import Case, Consent, Referral
-from spona.cases.panels import panels_for
 from spona.cases.referrals import ReferralMove, ReferralStep
 from spona.cases.statistics import referral_statistics
-from spona.coordination.models import MandateRole
 from spona.core.actions import act_and_return, incomplete_and_return, submit_and_return
 from spona.disclosure import K
 from spona.policy import require, visible
@@ -51,29 +49,14 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def case_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     case = selectors.case_get(user=request.user, code=code)
     user = request.user
-    referrals = selectors.case_referrals(case)
-    nearby = selectors.nearby_institutions(case)
-    may = selectors.case_permissions(user, case, referrals)
+    page = selectors.case_page(user, case)
+    may: selectors.CasePermissions = page["may"]
     context = {
-        "case": case,
-        "may": may,
-        "team": selectors.case_team(case, referrals),
-        "next_leads": selectors.phase_institutions(case, nearby=nearby),
-        "informed": selectors.phase_institutions(case, MandateRole.INFORMED, nearby),
-        "consents": selectors.case_consents(case) if may.lead else None,
+        **page,
         "consent_form": ConsentForm(auto_id="consent_%s") if may.lead else None,
-        "grants": selectors.active_grants(case) if may.lead else None,
         "referral_form": ReferralForm(sender_id=user.institution_id, auto_id="referral_%s")
         if may.refer
         else None,
-        "unreachable": selectors.unreachable_institutions(
-            case, sender=user.institution, nearby=nearby
-        )
-        if may.refer
-        else [],
-        "referrals": [(referral, may.referral_steps[referral.pk]) for referral in referrals],
-        "timeline": selectors.timeline(case, referrals),
-        "panels": panels_for(user, case),
         "transition_form": TransitionForm(initial={"version": case.version}, targets=may.targets)
         if may.targets
         else None,

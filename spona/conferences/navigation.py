@@ -10,9 +10,11 @@ from spona.audit.services import audit_listed
 from spona.cases.models import Case
 from spona.cases.panels import Panel, add_panel
 from spona.conferences.access import CONFERENCE_CONVENE, CONFERENCE_VIEW, TASK_VIEW
+from spona.conferences.models import Conference
 from spona.conferences.selectors import case_conferences, open_tasks, overdue_tasks_count
 from spona.core.links import reversed_url
 from spona.core.phases import Phase, Tool, offer
+from spona.core.prepared import Later
 from spona.core.roles import TASK_ROLES
 from spona.core.templatetags.spona_layout import link
 from spona.core.work import Asked, Figure, Item, Section, provide, summarise
@@ -40,12 +42,16 @@ offer(
 )
 
 
-def _case_conferences(user: User, case: Case) -> dict[str, Any] | None:
+def _case_conferences(user: User, case: Case) -> Later[dict[str, Any] | None]:
     shown = case_conferences(user=user, case=case)
     may_convene = can(user, CONFERENCE_CONVENE, case)
-    if not may_convene and not shown:
-        return None
-    return {"conferences": shown, "may_convene": may_convene}
+
+    def panel(conferences: list[Conference]) -> dict[str, Any] | None:
+        if not may_convene and not conferences:
+            return None
+        return {"conferences": conferences, "may_convene": may_convene}
+
+    return shown.then(panel)
 
 
 add_panel(Panel("conferences/case_panel.html", _case_conferences))

@@ -30,7 +30,7 @@ from spona.coordination.models import MandateRole
 from spona.coordination.selectors import Cell, duty_contacts, matrix
 from spona.core.listing import Listing, listing
 from spona.core.pipelined_home import send
-from spona.core.prepared import Prepared, Shaped
+from spona.core.prepared import Later, Prepared, Shaped
 from spona.core.roles import CONFERENCE_ROLES, TASK_ROLES
 from spona.core.work import Counted, counted, counted_when_read, nothing_counted
 from spona.institutions.models import Institution, InstitutionType, Municipality
@@ -65,7 +65,7 @@ def _conferences_of(case: int) -> QuerySet[Conference]:
 _CONFERENCES_OF = Prepared(_conferences_of, 0)
 
 
-def case_conferences(*, user: User, case: Case) -> list[Conference]:
+def case_conferences(*, user: User, case: Case) -> Later[list[Conference]]:
     """:func:`conference_list` of one case, as its page's panel shows them, asked of that case:
     a case of the user's team shows the user every conference of it (the team's grant) and
     their content as far as the case's details are shared (``shares``), both answered from the
@@ -73,12 +73,15 @@ def case_conferences(*, user: User, case: Case) -> list[Conference]:
     through the whole scope."""
     if not in_team(user, case):
         seen = conference_list(user=user).filter(case=case).select_related(None)
-        return list(seen.only(*_PANEL_SHOWN).order_by("held_on"))
+        return Later(lambda: list(seen.only(*_PANEL_SHOWN).order_by("held_on")))
     shared = shares(user, case, DataCategory.CASE_DETAILS)
-    conferences: list[Conference] = _CONFERENCES_OF(case.pk)
-    for conference in conferences:
-        conference.content_shared = shared  # type: ignore[attr-defined]
-    return conferences
+
+    def shown(conferences: list[Conference]) -> list[Conference]:
+        for conference in conferences:
+            conference.content_shared = shared  # type: ignore[attr-defined]
+        return conferences
+
+    return _CONFERENCES_OF.later(case.pk).then(shown)
 
 
 def conference_list_page(

@@ -8,6 +8,8 @@ from django.core.cache import cache
 from django.core.signals import setting_changed
 from django.db import transaction
 
+from spona.ops.early import drop_early
+
 #: the settings a translation depends on (the languages, the catalogues' folders and apps)
 _CATALOGUE_SETTINGS = frozenset({"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"})
 
@@ -25,6 +27,8 @@ def forget_when_catalogues_change(clear: Callable[[], object]) -> None:
 
 def forget(*keys: str) -> None:
     """Drop ``keys`` now and again once the current transaction commits: a page reading
-    between the change and its commit would otherwise put the old value back."""
+    between the change and its commit would otherwise put the old value back. This request
+    reads them from the cache from now on, not as it found them at its start."""
+    drop_early(keys)
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))

@@ -9,15 +9,15 @@ of each use as parameters. What a row holds is read from the database on every u
 SQL text, which depends on the models alone, is kept.
 """
 
-import copy
 from collections.abc import Callable, Hashable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from operator import is_
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
+from django.db.models.sql.constants import MULTI
 from django.db.models.sql.query import Query
 
 
@@ -34,13 +34,26 @@ class _Kept:
 
     kept_sql: str
     kept_params: tuple[Any, ...]
+    kept_rows: list[tuple[Any, ...]] | None
     kept_fields: tuple[Any, ...]
     kept_composite: bool
     kept_converters: dict[Any, dict[int, Any]]
     connection: Any
+    col_count: int
+    has_extra_select: bool
 
     def as_sql(self, *args: Any, **kwargs: Any) -> tuple[str, tuple[Any, ...]]:
         return self.kept_sql, self.kept_params
+
+    def execute_sql(self, result_type: Any = MULTI, *args: Any, **kwargs: Any) -> Any:
+        """The rows already fetched (``kept_rows``: sent with other reads, ``read_together``)
+        as the ORM's read of them returns them (one chunk), else the query run."""
+        rows = self.kept_rows
+        if rows is None or result_type != MULTI:
+            return super().execute_sql(result_type, *args, **kwargs)  # type: ignore[misc]
+        if self.has_extra_select:
+            rows = [row[: self.col_count] for row in rows]
+        return [rows] if rows else []
 
     def _kept_columns(self, expressions: Any) -> bool:
         kept = self.kept_fields
@@ -61,6 +74,15 @@ class _Kept:
         return self.kept_composite
 
 
+def _copied[T](value: T) -> T:
+    """``copy.copy(value)`` of an object whose state is its ``__getstate__`` (a query, a
+    compiler: no ``__copy__``, ``__setstate__`` or slots), in four calls, not copy's dozen: a
+    prepared read copies its query and its compiler each time."""
+    copied = object.__new__(type(value))
+    copied.__dict__.update(value.__getstate__())  # type: ignore[call-overload]
+    return copied
+
+
 class _PreparedQuery(Query):
     """The query of a prepared queryset: its compiler is the kept one, bound to this use's
     values and to the calling thread's connection."""
@@ -69,15 +91,17 @@ class _PreparedQuery(Query):
     kept_class: type[SQLCompiler]
     kept_sql: str
     kept_params: tuple[Any, ...]
+    kept_rows: list[tuple[Any, ...]] | None = None
 
     def get_compiler(
         self, using: str | None = None, connection: Any = None, elide_empty: bool = True
     ) -> SQLCompiler:
-        compiler = copy.copy(self.kept)
+        compiler = _copied(self.kept)
         compiler.__class__ = self.kept_class
         compiler.connection = connections[using] if using else connection
         compiler.kept_sql = self.kept_sql  # type: ignore[attr-defined]
         compiler.kept_params = self.kept_params  # type: ignore[attr-defined]
+        compiler.kept_rows = self.kept_rows  # type: ignore[attr-defined]
         return compiler
 
 
@@ -190,22 +214,150 @@ class Prepared[M: Model]:
         query.kept_sql = sql
         return queryset, query, parameters
 
+    def _kept_for(self, using: str) -> tuple[QuerySet[M], _PreparedQuery, _Parameters]:
+        if using not in self._kept:
+            self._kept[using] = self._prepare(using)
+        return self._kept[using]
+
+    def _checked(self, values: tuple[Any, ...]) -> None:
+        if len(values) != len(self._samples) or None in values:
+            raise ValueError("a prepared query takes all its values, none of them None")
+
     def __call__(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> list[Any]:
         """The rows for ``values``, as ``list(build(*values))`` would read them (model
         instances, or tuples for ``values_list``). A list, not a queryset: a queryset's
         further filters would not change the kept SQL."""
-        if len(values) != len(self._samples) or None in values:
-            raise ValueError("a prepared query takes all its values, none of them None")
-        if using not in self._kept:
-            self._kept[using] = self._prepare(using)
-        queryset, kept, parameters = self._kept[using]
-        query = copy.copy(kept)
-        query.kept_params = parameters.of(values)
-        rows = type(queryset)(model=queryset.model, query=query, using=using)
+        self._checked(values)
+        queryset, kept, parameters = self._kept_for(using)
+        return self._rows(queryset, kept, parameters.of(values), None)
+
+    def later(self, *values: Any, using: str = DEFAULT_DB_ALIAS) -> "Later[list[Any]]":
+        """The rows for ``values`` (as a call reads them) once asked for: sent with the other
+        reads asked by the time they are (``read_together``)."""
+        self._checked(values)
+        read = _Read(self, values, using)
+        return Later(read.rows, (read,))
+
+    def _rows(
+        self,
+        queryset: QuerySet[M],
+        kept: _PreparedQuery,
+        params: tuple[Any, ...],
+        fetched: list[Any] | None,
+    ) -> list[Any]:
+        """The rows of the kept query for ``params``: read now, or made from the rows
+        ``fetched`` by a cursor that ran it (``_Read``), as the ORM makes them from what it
+        reads."""
+        query = _copied(kept)
+        query.kept_params = params
+        query.kept_rows = fetched
+        rows = type(queryset)(model=queryset.model, query=query, using=queryset.db)
         # as the queryset reads its rows: model instances, or values (``values_list``)
         rows._iterable_class = queryset._iterable_class
         rows._fields = queryset._fields  # type: ignore[attr-defined]
         return list(rows)
+
+
+class _Read:
+    """A prepared read asked with its values: sent with others and read after
+    (``read_together``), or read alone when its rows are first asked for (``read``: its
+    rows, ``None`` until then)."""
+
+    __slots__ = ("_cursor", "_kept", "_params", "_prepared", "read", "using")
+
+    def __init__(self, prepared: Prepared[Any], values: tuple[Any, ...], using: str) -> None:
+        self._prepared, self.using = prepared, using
+        self._kept = prepared._kept_for(using)
+        self._params = self._kept[2].of(values)
+        self._cursor: Any = None
+        self.read: list[Any] | None = None
+
+    def send(self, database: Any) -> None:
+        """Run the SQL on a cursor of ``database`` (in pipeline mode: sent, not yet read)."""
+        self._cursor = database.cursor()
+        self._cursor.execute(self._kept[1].kept_sql, self._params)
+
+    def rows(self) -> list[Any]:
+        if self.read is None:
+            fetched = None
+            if self._cursor is not None:
+                with self._cursor as cursor:
+                    fetched = cursor.fetchall()
+            queryset, kept, _parameters = self._kept
+            self.read = self._prepared._rows(queryset, kept, self._params, fetched)
+        return self.read
+
+
+class Later[T]:
+    """A value made from the rows of prepared reads (``Prepared.later``) once it is asked for
+    (``get``). The reads of several values asked before any of them is taken are sent together
+    (``read_together``): one round trip on PostgreSQL, where each read was one."""
+
+    __slots__ = ("_made", "_make", "reads")
+
+    def __init__(self, make: Callable[[], T], reads: tuple[_Read, ...] = ()) -> None:
+        self._make, self.reads = make, reads
+        self._made: tuple[T] | None = None
+
+    @classmethod
+    def known(cls, value: T) -> "Later[T]":
+        """A value that reads nothing."""
+        return cls(lambda: value)
+
+    def then[U](self, make: Callable[[T], U]) -> "Later[U]":
+        """The value ``make`` makes of this one, from the same reads."""
+        return Later(lambda: make(self.get()), self.reads)
+
+    @staticmethod
+    def of[U](make: Callable[..., U], *values: "Later[Any]") -> "Later[U]":
+        """What ``make`` makes of the values, from all their reads."""
+        return Later(
+            lambda: make(*[value.get() for value in values]),
+            tuple(read for value in values for read in value.reads),
+        )
+
+    def get(self) -> T:
+        if self._made is None:
+            for read in self.reads:
+                if read.read is None:
+                    read_together(self)
+                    break
+            self._made = (self._make(),)
+        return self._made[0]
+
+
+@runtime_checkable
+class _Pipelines(Protocol):
+    """A database connection that sends statements together (``spona.core.postgresql``)."""
+
+    def pipelined(self, send: Callable[[], None]) -> None: ...
+
+
+def read_together(*values: Later[Any]) -> None:
+    """Read every prepared read of ``values`` that is not read yet. On PostgreSQL each
+    database's are sent at once in pipeline mode and their rows read after: one round trip
+    (a statement's cost to the server is mostly its round trip, not its plan). Elsewhere they
+    are read one after the other, as they would be alone."""
+    by_database: dict[str, dict[int, _Read]] = {}
+    for value in values:
+        for read in value.reads:
+            if read.read is None:
+                by_database.setdefault(read.using, {})[id(read)] = read
+    for using, unread in by_database.items():
+        reads = list(unread.values())
+        database = connections[using]
+        if len(reads) > 1 and isinstance(database, _Pipelines):
+            database.pipelined(_sending(reads, database))
+        for read in reads:
+            read.rows()
+
+
+def _sending(reads: list[_Read], database: Any) -> Callable[[], None]:
+    def send() -> None:
+        for read in reads:
+            read.send(database)
+
+    return send
 
 
 #: The sample values of a shape, by kind: each value of a query a sample of its own, so that

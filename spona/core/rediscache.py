@@ -6,11 +6,34 @@ Python calls), though the client only borrows connections from the pool it is gi
 safe to share between threads. Every page reads the cache a few times (the session, the
 unread count, reference data), so the client is made once per pool and kept: the same
 commands reach the same server through the same pool.
+
+It also keeps a sliding-window rate limit in one round trip (``sliding_window``: the API's
+throttles, ``spona.api.throttling``).
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+#: DRF's sliding window (``SimpleRateThrottle.allow_request``) done in Redis, atomically: the
+#: history of one key, newest first, its entries older than the window dropped; a request is
+#: allowed, and added, only while fewer than the limit remain, and the history then kept for
+#: the window. Answers: allowed (1 or 0), the history's length, its oldest entry.
+_SLIDING_WINDOW = """
+local now, duration, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local oldest = redis.call('LINDEX', KEYS[1], -1)
+while oldest and tonumber(oldest) <= now - duration do
+  redis.call('RPOP', KEYS[1])
+  oldest = redis.call('LINDEX', KEYS[1], -1)
+end
+local count = redis.call('LLEN', KEYS[1])
+if count >= limit then
+  return {0, count, oldest or ARGV[1]}
+end
+redis.call('LPUSH', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return {1, count + 1, oldest or ARGV[1]}
+"""
 
 
 class KeptClientRedisCacheClient(RedisCacheClient):
@@ -19,6 +42,7 @@ class KeptClientRedisCacheClient(RedisCacheClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict[int, Any] = {}
+        self._window: Any = None
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
         # Django's private helpers, which its stubs do not declare
@@ -29,6 +53,17 @@ class KeptClientRedisCacheClient(RedisCacheClient):
             client = self._clients[index] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
         return client
 
+    def sliding_window(
+        self, key: str, now: float, duration: int, limit: int
+    ) -> tuple[bool, int, float]:
+        client = self.get_client(key, write=True)
+        if self._window is None:
+            self._window = client.register_script(_SLIDING_WINDOW)  # sent by its digest
+        allowed, count, oldest = self._window(
+            keys=[key], args=[repr(now), duration, limit], client=client
+        )
+        return bool(allowed), int(count), float(oldest)
+
 
 class KeptClientRedisCache(RedisCache):
     """Django's ``RedisCache`` (same settings, same keys and values) with kept clients."""
@@ -36,3 +71,14 @@ class KeptClientRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = KeptClientRedisCacheClient
+
+    def sliding_window(
+        self, key: str, now: float, duration: int, limit: int
+    ) -> tuple[bool, int, float]:
+        """One request at ``now`` against at most ``limit`` in any ``duration`` seconds, counted
+        in Redis for every server process (DRF's ``SimpleRateThrottle``, in one round trip and
+        atomically; DRF's read and write of the history were two, and two processes could each
+        read the history before the other wrote it). Answers whether it is allowed, how many
+        requests the window then holds, and the oldest of them (``now`` for none)."""
+        client = cast(KeptClientRedisCacheClient, self._cache)
+        return client.sliding_window(self.make_and_validate_key(key), now, duration, limit)

@@ -10,10 +10,12 @@ from spona.cases.models import Case
 from spona.cases.panels import Panel, add_panel
 from spona.core.links import reversed_url
 from spona.core.phases import Phase, Tool, offer
+from spona.core.prepared import Later
 from spona.core.roles import Role
 from spona.core.templatetags.spona_layout import link
 from spona.core.work import Asked, Item, Section, provide
 from spona.plans.access import LEAD_ROLES, PLAN_DRAFT, PLAN_VIEW
+from spona.plans.models import Plan
 from spona.plans.selectors import case_plans, reviews_due_first
 from spona.policy import can
 
@@ -34,12 +36,16 @@ offer(
 )
 
 
-def _case_plans(user: User, case: Case) -> dict[str, Any] | None:
-    plans = case_plans(user, case)
+def _case_plans(user: User, case: Case) -> Later[dict[str, Any] | None]:
+    asked = case_plans(user, case)
     may_draft = can(user, PLAN_DRAFT, case)
-    if not may_draft and not plans:
-        return None
-    return {"plans": plans, "may_draft": may_draft}
+
+    def panel(plans: list[Plan]) -> dict[str, Any] | None:
+        if not may_draft and not plans:
+            return None
+        return {"plans": plans, "may_draft": may_draft}
+
+    return asked.then(panel)
 
 
 add_panel(Panel("plans/case_panel.html", _case_plans))

@@ -19,7 +19,7 @@ from spona.cases.models import Case, DataCategory
 from spona.coordination.models import MandateRole
 from spona.coordination.selectors import with_role
 from spona.core.pipelined_home import send
-from spona.core.prepared import Prepared, Shaped
+from spona.core.prepared import Later, Prepared, Shaped
 from spona.core.roles import Role
 from spona.core.work import Counted, counted, counted_when_read, nothing_counted
 from spona.institutions.models import Institution, InstitutionType
@@ -127,14 +127,14 @@ _PLANS_OF = Prepared(_plans_of, 0)
 _COORDINATED_PLANS_OF = Prepared(_coordinated_plans_of, 0, 1)
 
 
-def case_plans(user: User, case: Case) -> list[Plan]:
+def case_plans(user: User, case: Case) -> Later[list[Plan]]:
     """``visible(user, Plan)`` of one case, as its page's panel shows them: asked of the case
     (``sees_case_plans``), not through the scope's subqueries."""
     if not active(user):
-        return []
+        return Later.known([])
     if sees_case_plans(user, case):
-        return _PLANS_OF(case.pk)
-    return _COORDINATED_PLANS_OF(case.pk, user.pk)
+        return _PLANS_OF.later(case.pk)
+    return _COORDINATED_PLANS_OF.later(case.pk, user.pk)
 
 
 def _answered_by(user: int, lead_institution: int | None) -> Q:

@@ -29,11 +29,13 @@ from spona.core.caching import forget, forget_when_catalogues_change
 from spona.core.stacking import labelled_once
 from spona.institutions.filters import reference_choices
 from spona.institutions.models import Municipality
+from spona.ops.early import READ_WITH_SESSION, cached
 from spona.policy import require
 from spona.prevention import maps, selectors
 from spona.prevention.access import PREVENTION_VIEW
 
 STAMP_KEY = "prevention:risk-map:stamp"
+READ_WITH_SESSION.append(STAMP_KEY)  # by every request, in the round trip that reads the session
 
 
 def _number(value: float) -> str:
@@ -86,7 +88,7 @@ def changed(**kwargs: Any) -> None:
 
 def _stamp() -> str:
     """The current stamp; a new one where the cache has none (first use, a write, eviction)."""
-    current: str | None = cache.get(STAMP_KEY)
+    current: str | None = cached(STAMP_KEY)
     if current is None:
         fresh = uuid.uuid4().hex
         current = fresh if cache.add(STAMP_KEY, fresh, None) else cache.get(STAMP_KEY, fresh)

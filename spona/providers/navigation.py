@@ -8,6 +8,7 @@ from spona.accounts.models import User
 from spona.cases.models import Case
 from spona.cases.panels import Panel, add_panel
 from spona.core.phases import Phase, Tool, offer
+from spona.core.prepared import Later
 from spona.policy import can
 from spona.providers import selectors
 from spona.providers.access import (
@@ -47,21 +48,24 @@ offer(
 )
 
 
-def _case_services(user: User, case: Case) -> dict[str, Any] | None:
+def _case_services(user: User, case: Case) -> Later[dict[str, Any] | None]:
     may_record = can(user, DELIVERY_RECORD, case)
     may_request = can(user, SERVICE_REQUEST, case)
     if not may_record and not may_request:
-        return None
-    deliveries = selectors.case_deliveries(user=user, case=case) if may_record else []
-    requests = selectors.case_requests(user=user, case=case)
-    offers = selectors.case_offer_suggestions(user=user, case=case) if may_request else []
-    return {
-        "deliveries": deliveries,
-        "requests": requests,
-        "offers": offers,
-        "may_record": may_record,
-        "may_request": may_request,
-    }
+        return Later.known(None)
+    nothing: Later[list[Any]] = Later.known([])
+    return Later.of(
+        lambda deliveries, requests, offers: {
+            "deliveries": deliveries,
+            "requests": requests,
+            "offers": offers,
+            "may_record": may_record,
+            "may_request": may_request,
+        },
+        selectors.case_deliveries(user=user, case=case) if may_record else nothing,
+        selectors.case_requests(user=user, case=case),
+        selectors.case_offer_suggestions(user=user, case=case) if may_request else nothing,
+    )
 
 
 add_panel(Panel("providers/case_panel.html", _case_services))

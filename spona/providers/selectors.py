@@ -9,7 +9,7 @@ from spona.accounts.models import User
 from spona.accounts.selectors import with_receivers
 from spona.cases.access import CASE_VIEW
 from spona.cases.models import Case
-from spona.core.prepared import Prepared
+from spona.core.prepared import Later, Prepared
 from spona.institutions.models import Institution, Municipality
 from spona.policy import require, visible
 from spona.providers.access import DIRECTORY_VIEW, sees_deliveries_of, sees_requests_of
@@ -118,15 +118,15 @@ def _panel_offers(municipality: int, case: int, today: date) -> QuerySet[Offer]:
 _PANEL_OFFERS = Prepared(_panel_offers, 1, 1000, date(2000, 1, 1))
 
 
-def case_offer_suggestions(*, user: User, case: Case) -> list[Offer]:
+def case_offer_suggestions(*, user: User, case: Case) -> Later[list[Offer]]:
     """``offer_suggestions``' first ones as the case page's panel shows them, read by a
     prepared query: offers are the directory's, which every user who may read it sees whole
     (``_offers`` in ``spona.providers.access``), so the query is the same for every user."""
     require(user, CASE_VIEW, case)
     require(user, DIRECTORY_VIEW)
     if case.municipality_id is None:
-        return []
-    return _PANEL_OFFERS(case.municipality_id, case.pk, timezone.localdate())
+        return Later.known([])
+    return _PANEL_OFFERS.later(case.municipality_id, case.pk, timezone.localdate())
 
 
 def services_for_case(*, user: User, case: Case) -> QuerySet[Service]:
@@ -168,13 +168,13 @@ _DELIVERIES_OF = Prepared(_deliveries_of, 0)
 _REQUESTS_OF = Prepared(_requests_of, 0)
 
 
-def case_deliveries(*, user: User, case: Case) -> list[Delivery]:
+def case_deliveries(*, user: User, case: Case) -> Later[list[Delivery]]:
     """``visible(user, Delivery)`` of one case, as its page's panel shows them: the scope asked
     of that case (in a read-only request without a query), not embedded in the query as
     subqueries."""
-    return _DELIVERIES_OF(case.pk) if sees_deliveries_of(user, case) else []
+    return _DELIVERIES_OF.later(case.pk) if sees_deliveries_of(user, case) else Later.known([])
 
 
-def case_requests(*, user: User, case: Case) -> list[ServiceRequest]:
+def case_requests(*, user: User, case: Case) -> Later[list[ServiceRequest]]:
     """``visible(user, ServiceRequest)`` of one case, as :func:`case_deliveries`."""
-    return _REQUESTS_OF(case.pk) if sees_requests_of(user, case) else []
+    return _REQUESTS_OF.later(case.pk) if sees_requests_of(user, case) else Later.known([])

@@ -13,6 +13,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Field,
     OuterRef,
     Q,
     QuerySet,
@@ -169,7 +170,10 @@ def _first_listed(listed: tuple[Shapes, tuple[str, ...], int], **values: Any) ->
     sees in all (the last column, counted beside the page): ``listed`` is the shape of the
     user's scopes (``values_of``), the columns and how many rows."""
     shape, columns, size = listed
-    seen = visible_of(Signal, shape, **values).annotate(seen=Window(Count("*")))
+    # the count as the database sends it (an integer from PostgreSQL and SQLite), without
+    # the integer field's converter (two Python calls a row)
+    count = Window(Count("*"), output_field=Field())
+    seen = visible_of(Signal, shape, **values).annotate(seen=count)
     read = [_token(column) if column in _SEALED else column for column in columns]
     return seen.values_list(*read, "seen")[:size]
 

@@ -1,7 +1,6 @@
 """Writes for signals: raising one (staff or citizen), citizens' additions, triage."""
 
 import hashlib
-import secrets
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +14,7 @@ from spona.accounts.selectors import can_receive
 from spona.audit.context import AuditContext, acting, current
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
-from spona.core.codes import ALPHABET
+from spona.core.codes import ALPHABET, drawn
 from spona.core.locking import save_versioned
 from spona.core.urgency import Urgency
 from spona.institutions.models import Institution
@@ -30,8 +29,7 @@ def _receipt_hash(code: str) -> str:
 
 
 def new_receipt_code() -> str:
-    groups = ["".join(secrets.choice(ALPHABET) for _ in range(4)) for _ in range(3)]
-    return "-".join(groups)
+    return "-".join([drawn(ALPHABET, 4) for _ in range(3)])
 
 
 def signal_raise(*, user: User, **fields: Any) -> Signal:

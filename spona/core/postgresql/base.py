@@ -105,6 +105,16 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 if database.info.transaction_status != TransactionStatus.IDLE:
                     database.rollback()
 
+    def pipelined(self, send: Callable[[], None]) -> None:
+        """Run ``send``'s statements in pipeline mode: sent together, each cursor's rows read
+        when they are all answered (one round trip, where each statement was one; reads of
+        the case page, ``spona.core.prepared.read_together``). Each statement still takes its
+        own snapshot (READ COMMITTED), as it would alone."""
+        self.close_if_health_check_failed()  # before the pipeline: its check is a query
+        self.ensure_connection()
+        with self.wrap_database_errors, self.connection.pipeline():
+            send()
+
     def savepoint_commit(self, sid: str) -> None:
         self._run_before_commit()
         super().savepoint_commit(sid)
