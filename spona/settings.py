@@ -108,7 +108,7 @@ MIDDLEWARE = [
     "spona.ops.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "spona.core.middleware.KeptPolicyCSPMiddleware",  # Django's, each header written once
     # Django's, the session and the reference data's stamp read in one round trip
     "spona.ops.sessions.SessionMiddleware",
     "spona.ops.sessions.SessionTouchMiddleware",
@@ -124,6 +124,9 @@ MIDDLEWARE = [
     # last with a process_view: GET and HEAD views run outside the request's transaction
     "spona.core.middleware.ReadOnlyRequestsMiddleware",
 ]
+
+# Django's cookie-then-session storage, the cookie's signer made only when used
+MESSAGE_STORAGE = "spona.core.messages.MessageStorage"
 
 ROOT_URLCONF = "spona.urls"
 WSGI_APPLICATION = "spona.wsgi.application"
@@ -143,10 +146,12 @@ TEMPLATES = [
                 "spona.core.csrf.csrf",  # Django's built-in one's token, masked for less
             ],
             # one number format everywhere: |count |money |percent |share … (spona.core.numbers);
-            # {% url %} with its reversals kept per process (spona.core.links)
+            # {% url %} with its reversals kept per process (spona.core.links); {% extends %} and
+            # {% csrf_token %} with less work per render (spona.core.templatetags.spona_engine)
             "builtins": [
                 "spona.core.templatetags.spona_numbers",
                 "spona.core.templatetags.spona_urls",
+                "spona.core.templatetags.spona_engine",
             ],
             # Django's i18n with fixed texts kept per language, the language asked once per
             # template (spona.core.templatetags.spona_i18n)

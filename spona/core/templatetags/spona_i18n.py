@@ -21,7 +21,6 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.template.base import Parser, Token, Variable
-from django.template.defaulttags import CsrfTokenNode
 from django.templatetags import i18n as django_i18n
 from django.templatetags.i18n import LanguageNode, TranslateNode, do_translate
 from django.utils import translation
@@ -29,8 +28,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from spona.core.caching import forget_when_catalogues_change
+from spona.core.csrf import csrf_input
 from spona.core.markup import escaped
-from spona.core.templatetags.spona_layout import link
+from spona.core.templatetags.spona_layout import kept_per_language, link
 
 register = template.Library()
 register.tags.update(django_i18n.register.tags)
@@ -121,6 +121,28 @@ def language(parser: Parser, token: Token) -> LanguageNode:
     return _LanguageNode(node.nodelist, node.language)
 
 
+@kept_per_language
+def _switcher_parts() -> tuple[str, str, str]:
+    """The language switcher's fixed markup in the current language: before the CSRF token,
+    between it and the page's path, and after the path (the buttons, the current language's
+    pressed)."""
+    current = get_language()
+    buttons = "".join(
+        f'\n      <button type="submit" name="language" value="{escaped(code)}" '
+        f'lang="{"sr-Latn" if code == "sr-latn" else escaped(code)}" '
+        f'aria-pressed="{"true" if code == current else "false"}">{escaped(name)}</button>\n    '
+        for code, name in settings.LANGUAGES
+    )
+    action = escaped(link("set_language"))
+    legend = escaped(gettext("Language"))
+    return (
+        f'\n<form class="language-switcher" method="post" action="{action}">',
+        '\n  <input type="hidden" name="next" value="',
+        f'">\n  <fieldset>\n    <legend class="visually-hidden">{legend}</legend>\n    '
+        f"{buttons}\n  </fieldset>\n</form>\n",
+    )
+
+
 @register.simple_tag(takes_context=True)
 def language_switcher(context: template.Context) -> SafeString:
     """The language switcher of every page's header: a form with a button per language, each
@@ -128,20 +150,12 @@ def language_switcher(context: template.Context) -> SafeString:
     ``get_available_languages`` would turn "English" into "енглески" on a Serbian page), the
     current one pressed. Written in Python: the included template with its loop was about 500
     Python calls more on every page. The markup is the one the template wrote
-    (``tests/test_i18n.py``)."""
-    current = get_language()
-    csrf = CsrfTokenNode().render(context)
-    buttons = "".join(
-        f'\n      <button type="submit" name="language" value="{escaped(code)}" '
-        f'lang="{"sr-Latn" if code == "sr-latn" else escaped(code)}" '
-        f'aria-pressed="{"true" if code == current else "false"}">{escaped(name)}</button>\n    '
-        for code, name in settings.LANGUAGES
-    )
+    (``tests/test_i18n.py``); all of it but the CSRF token and the page's path is kept per
+    language (``_switcher_parts``)."""
+    opening, before_path, closing = _switcher_parts()
+    csrf = csrf_input(context)
     request = context.get("request")
     path = request.get_full_path() if request is not None else ""
     return mark_safe(  # noqa: S308 - every value escaped
-        f'\n<form class="language-switcher" method="post" action="{escaped(link("set_language"))}">'
-        f'{csrf}\n  <input type="hidden" name="next" value="{escaped(path)}">\n  <fieldset>\n'
-        f'    <legend class="visually-hidden">{escaped(gettext("Language"))}</legend>\n    '
-        f"{buttons}\n  </fieldset>\n</form>\n"
+        f"{opening}{csrf}{before_path}{escaped(path)}{closing}"
     )

@@ -10,14 +10,15 @@ from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.template.base import Parser, Token
-from django.template.defaulttags import CsrfTokenNode
 from django.templatetags.static import StaticNode
 from django.urls import get_script_prefix
 from django.utils.formats import localize
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from spona.core.caching import forget_when_catalogues_change
+from spona.core.csrf import csrf_input
 from spona.core.links import reversed_url
 from spona.core.markup import escaped
 from spona.core.phases import Phase
@@ -77,22 +78,35 @@ def _static_url(path: str) -> str:
     return str(StaticNode.handle_simple(path))
 
 
+@lru_cache(maxsize=64)
+def _escaped_static_url(path: str) -> SafeString:
+    return conditional_escape(_static_url(path))
+
+
 def _forget_static_urls(**kwargs: Any) -> None:
     _static_url.cache_clear()
+    _escaped_static_url.cache_clear()
 
 
 setting_changed.connect(_forget_static_urls, weak=False)  # the storage or its URL, in tests
 
 
 class _KeptStaticNode(StaticNode):
-    """Django's ``{% static %}`` with each file's URL kept per process: the staticfiles
-    storage's URL of a path (a manifest's lookups and ``urljoin``, about 40 Python calls) is a
-    function of the path and of what the process read at start (the settings, the manifest of
-    the collected files) alone; ``STATIC_URL`` is a full path, so no script prefix goes into
-    it. A path missing from the manifest fails on every render, as Django's does."""
+    """Django's ``{% static %}`` with each file's URL kept per process, and escaped once:
+    the staticfiles storage's URL of a path (a manifest's lookups and ``urljoin``, about 40
+    Python calls) is a function of the path and of what the process read at start (the
+    settings, the manifest of the collected files) alone; ``STATIC_URL`` is a full path, so no
+    script prefix goes into it. A path missing from the manifest fails on every render, as
+    Django's does."""
 
-    def url(self, context: template.Context) -> str:
-        return _static_url(self.path.resolve(context))
+    def render(self, context: template.Context) -> str:
+        """Django's: the URL, escaped where autoescaping is on, written or set as ``as``'s."""
+        path = self.path.resolve(context)
+        url = _escaped_static_url(path) if context.autoescape else _static_url(path)
+        if self.varname is None:
+            return url
+        context[self.varname] = url
+        return ""
 
 
 @register.tag
@@ -182,7 +196,7 @@ def user_menu(context: template.Context) -> SafeString:
     name = user.get_full_name() or user.username
     unread = context.get("unread_notifications")
     badge = f' <span class="badge">{escaped(whole_number(unread))}</span>' if unread else ""
-    csrf = CsrfTokenNode().render(context)
+    csrf = csrf_input(context)
     return mark_safe(  # noqa: S308 - every value escaped
         f"{opening}{escaped(name)} · {escaped(user.role_title)}{inbox}{badge}"
         f"{account}{csrf}{closing}"

@@ -1,0 +1,202 @@
+"""What every request pays (docs/performance.md, h34floor): Django's ``{% extends %}`` and
+``{% csrf_token %}``, the CSP header, the messages' storage and the locale middleware, each
+with less work per request and each answering as Django's own does."""
+
+from collections.abc import Callable
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.messages import constants, get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.sessions.backends.signed_cookies import SessionStore
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csp import ContentSecurityPolicyMiddleware
+from django.middleware.locale import LocaleMiddleware
+from django.template import Context, Engine, Template
+from django.template.defaulttags import CsrfTokenNode
+from django.test import RequestFactory
+from django.utils import translation
+from django.utils.csp import CSP
+
+from spona.core.messages import MessageStorage
+from spona.core.middleware import KeptPolicyCSPMiddleware, SerbianLocaleMiddleware
+
+#: templates that extend one another: nested blocks, ``block.super``, a block the child leaves
+#: alone, an include inside a block, a parent named by a variable, two levels of children
+_TEMPLATES = {
+    "root.html": (
+        "<{% block title %}root title{% endblock %}>[{% block outer %}outer"
+        "{% block inner %}inner{% endblock %}{% endblock %}]"
+        "{% if x %}{% block in_if %}in if{% endblock %}{% endif %}"
+        "{% for i in items %}{% block in_for %}in for {{ i }}{% endblock %}{% endfor %}"
+    ),
+    "child.html": (
+        "{% extends 'root.html' %}{% block title %}child {{ block.super }}{% endblock %}"
+        "{% block inner %}child inner {% include 'part.html' %}{% endblock %}"
+    ),
+    "grandchild.html": (
+        "\n{% extends 'child.html' %}{% block title %}grand {{ block.super }}{% endblock %}"
+        "{% block outer %}grand outer {{ block.super }}{% endblock %}"
+        "{% block in_for %}g{{ i }} {{ block.super }}{% endblock %}"
+    ),
+    "by_name.html": "{% extends parent %}{% block inner %}named {{ x }}{% endblock %}",
+    "part.html": "part {{ x }}",
+}
+
+
+def _engine(builtins: list[str]) -> Engine:
+    return Engine(
+        loaders=[
+            (
+                "django.template.loaders.cached.Loader",
+                [("django.template.loaders.locmem.Loader", _TEMPLATES)],
+            )
+        ],
+        builtins=builtins,
+    )
+
+
+def test_extends_renders_as_djangos_and_keeps_the_roots_blocks() -> None:
+    djangos = _engine([])
+    ours = _engine(["spona.core.templatetags.spona_engine"])
+    contexts = [
+        {"x": 0, "items": [], "parent": "root.html"},
+        {"x": "<x>", "items": [1, 2], "parent": "child.html"},
+        {"x": 1, "items": ["a"], "parent": "root.html"},
+    ]
+    for _round in range(2):  # the second round reads the kept blocks
+        for name in ("child.html", "grandchild.html", "by_name.html"):
+            for context in contexts:
+                expected = djangos.get_template(name).render(Context(context))
+                assert ours.get_template(name).render(Context(context)) == expected
+    root = ours.get_template("root.html")
+    assert sorted(root.__dict__["_spona_root_blocks"]) == [
+        "in_for",
+        "in_if",
+        "inner",
+        "outer",
+        "title",
+    ]
+    assert ours.get_template("child.html").__dict__["_spona_root_blocks"] is None
+    assert "g2 in for 2" in ours.get_template("grandchild.html").render(Context({"items": [2]}))
+
+
+@pytest.mark.parametrize("token", ["a1B2c3", "<\"&'>", "NOTPROVIDED", "", None])
+def test_csrf_token_writes_djangos_input(token: str | None) -> None:
+    """The same markup as Django's node, or the same failure (Django 6.1's node fails on its
+    own ``NOTPROVIDED``: ``format_html("")``)."""
+    template = Template("{% csrf_token %}")  # Spona's engine: its builtin in Django's place
+    context = {} if token is None else {"csrf_token": token}
+
+    def written(render: Callable[[Context], str]) -> object:
+        try:
+            return render(Context(context))
+        except TypeError as error:
+            return type(error)
+
+    assert written(template.render) == written(CsrfTokenNode().render)
+
+
+def _nonce_page(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(f"<script nonce='{request._csp_nonce}'></script>")  # type: ignore[attr-defined]
+
+
+def _plain_page(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("plain")
+
+
+def _own_policy_page(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse("own")
+    response._csp_config = {"default-src": [CSP.NONE], "script-src": [CSP.NONCE, CSP.SELF]}  # type: ignore[attr-defined]
+    response._csp_ro_config = {"img-src": [CSP.SELF, CSP.NONCE]}  # type: ignore[attr-defined]
+    str(request._csp_nonce)  # type: ignore[attr-defined]
+    return response
+
+
+def _headers(middleware_class: type, page: Callable[..., HttpResponse]) -> dict[str, str]:
+    request = RequestFactory().get("/")
+    response = middleware_class(page)(request)
+    headers = {
+        name: value for name, value in response.headers.items() if name.startswith("Content-Sec")
+    }
+    nonce = getattr(request, "_csp_nonce", None)
+    # the nonce is drawn anew for each request: each header is compared with it taken out
+    return {
+        name: value.replace(str(nonce), "N") if nonce else value for name, value in headers.items()
+    }
+
+
+def test_the_csp_header_is_djangos_and_follows_the_settings(settings) -> None:
+    for _round in range(2):
+        for page in (_nonce_page, _plain_page, _own_policy_page):
+            kept = _headers(KeptPolicyCSPMiddleware, page)
+            assert kept == _headers(ContentSecurityPolicyMiddleware, page)
+    assert "'nonce-N'" in _headers(KeptPolicyCSPMiddleware, _nonce_page)["Content-Security-Policy"]
+    assert "nonce" not in _headers(KeptPolicyCSPMiddleware, _plain_page)["Content-Security-Policy"]
+    settings.SECURE_CSP = {
+        "default-src": [CSP.SELF],
+        "style-src": {CSP.NONCE, "b.example", "a.example"},
+    }
+    assert _headers(KeptPolicyCSPMiddleware, _nonce_page) == _headers(
+        ContentSecurityPolicyMiddleware, _nonce_page
+    )
+    settings.SECURE_CSP["default-src"].append("c.example")  # changed in place
+    header = _headers(KeptPolicyCSPMiddleware, _plain_page)["Content-Security-Policy"]
+    assert header == "default-src 'self' c.example; style-src a.example b.example"
+    settings.SECURE_CSP = {}
+    assert _headers(KeptPolicyCSPMiddleware, _plain_page) == {}
+
+
+def _messages_request(cookie: str | None = None) -> HttpRequest:
+    request = RequestFactory().get("/")
+    if cookie is not None:
+        request.COOKIES[CookieStorage.cookie_name] = cookie
+    request.session = SessionStore()
+    return request
+
+
+def test_the_messages_storage_is_djangos_with_its_signer_made_when_used() -> None:
+    request = _messages_request()
+    storage = MessageStorage(request)
+    assert list(storage) == []
+    storage.update(response := HttpResponse())
+    assert "signer" not in storage.storages[0].__dict__  # no cookie read, none written
+    assert CookieStorage.cookie_name not in response.cookies
+
+    storage = MessageStorage(_messages_request())
+    storage.add(constants.ERROR, "Отворите преглед <прво>")
+    storage.update(response := HttpResponse())
+    cookie = response.cookies[CookieStorage.cookie_name].value
+    read_by_django = CookieStorage(_messages_request(cookie))
+    assert [(m.level, m.message) for m in read_by_django] == [
+        (constants.ERROR, "Отворите преглед <прво>")
+    ]
+    written_by_django = CookieStorage(_messages_request())
+    written_by_django.add(constants.INFO, "info")
+    written_by_django.update(response := HttpResponse())
+    request = _messages_request(response.cookies[CookieStorage.cookie_name].value)
+    request._messages = MessageStorage(request)  # type: ignore[attr-defined]
+    assert [m.message for m in get_messages(request)] == ["info"]
+    assert [m.message for m in MessageStorage(_messages_request("forged:x:y"))] == []
+    assert django_settings.MESSAGE_STORAGE == "spona.core.messages.MessageStorage"
+
+
+@pytest.mark.parametrize(
+    "accept", ["", "en-US,en;q=0.9", "sr;q=0.5,en;q=0.9", "de", "hr", "sr-Latn-RS"]
+)
+@pytest.mark.parametrize("cookie", [None, "en", "sr-latn", "sr", "xx"])
+def test_the_locale_is_djangos(accept: str, cookie: str | None) -> None:
+    def answer(middleware_class: type) -> tuple[str, str, dict[str, str]]:
+        request = RequestFactory().get("/cases/", HTTP_ACCEPT_LANGUAGE=accept)
+        if cookie is not None:
+            request.COOKIES["django_language"] = cookie
+        with translation.override(None):
+            response = middleware_class(lambda request: HttpResponse())(request)
+            return request.LANGUAGE_CODE, translation.get_language(), dict(response.headers)
+
+    ours, djangos = answer(SerbianLocaleMiddleware), answer(LocaleMiddleware)
+    if not cookie and accept.lower().startswith(("hr", "sr-latn")):  # Spona's own rule
+        assert ours[:2] == ("sr-latn", "sr-latn")
+        assert ours[2]["Content-Language"] == "sr-latn"
+    else:
+        assert ours == djangos
