@@ -22,7 +22,7 @@ from spona.cases.models import BreakGlassGrant, Case, CaseStatus, Referral, Refe
 from spona.conferences import selectors as conferences
 from spona.conferences.access import own_tasks
 from spona.conferences.models import Task, TaskStatus
-from spona.core.pipelined_home import together
+from spona.core.prepared import read_together
 from spona.core.roles import INSTITUTION_WIDE_ROLES, PERSON_ROLES, TASK_ROLES
 from spona.core.work import first_counted, nothing_counted
 from spona.institutions.models import InstitutionType
@@ -167,14 +167,14 @@ PREPARED = [
     conferences._OPEN_TASKS,
 ]
 
-#: Each section: its read through the ORM (above), and the prepared read the home page sends
-#: (``pipelined_home.send``: its answer called gives the rows and counts).
+#: Each section: its read through the ORM (above), and the prepared read the home page asks
+#: (``Shaped.later``: its value, once read, the rows and counts).
 SECTIONS = {
     "referrals to answer": (_to_answer, lambda user: cases.referrals_to_answer(user=user)),
     "referrals unanswered": (_unanswered, lambda user: cases.referrals_unanswered(user=user)),
     "signals to triage": (
         _to_triage,
-        lambda user: signals.triage_waiting(user=user) or nothing_counted,
+        lambda user: signals.triage_waiting(user=user) or nothing_counted(),
     ),
     "steps overdue": (_steps_overdue, lambda user: screening.steps_overdue_for(user=user)),
     "plan reviews": (
@@ -189,7 +189,7 @@ SECTIONS = {
 def _answers(user: User, which: int) -> dict[str, tuple[list[int], int, int]]:
     answers = {}
     for name, reads in SECTIONS.items():
-        shown, count, overdue = reads[0](user) if which == 0 else reads[1](user)()
+        shown, count, overdue = reads[0](user) if which == 0 else reads[1](user).get()
         answers[name] = ([row.pk for row in shown], count, overdue)
     return answers
 
@@ -231,17 +231,17 @@ def test_every_section_prepared_per_shape_reads_what_the_whole_scope_reads(
 
 
 @pytest.mark.django_db
-def test_the_sections_sent_together_read_what_each_reads_alone(demo: Any) -> None:
-    """Sent in one round trip (``together``: psycopg's pipeline mode on PostgreSQL), each
-    section's read gives the rows, with every value and related row, and the counts that it
-    gives read alone."""
+def test_the_sections_read_together_read_what_each_reads_alone(demo: Any) -> None:
+    """Read together (``read_together``: one round trip in psycopg's pipeline mode on
+    PostgreSQL), each section's read gives the rows, with every value and related row, and the
+    counts that it gives read alone."""
     users = list(User.objects.select_related("institution__municipality").order_by("pk"))
     shown = 0
     for user in users:
-        alone = {name: reads[1](user)() for name, reads in SECTIONS.items()}
-        with together():
-            sent = {name: reads[1](user) for name, reads in SECTIONS.items()}
-        answered = {name: answer() for name, answer in sent.items()}
+        alone = {name: reads[1](user).get() for name, reads in SECTIONS.items()}
+        asked = {name: reads[1](user) for name, reads in SECTIONS.items()}
+        read_together(*asked.values())
+        answered = {name: later.get() for name, later in asked.items()}
         for name, (read, count, overdue) in answered.items():
             alone_read, alone_count, alone_overdue = alone[name]
             assert (count, overdue) == (alone_count, alone_overdue), (user.username, name)

@@ -14,9 +14,10 @@ from spona.cases.selectors import (
 )
 from spona.core.links import reversed_url
 from spona.core.phases import Phase, Tool, offer
+from spona.core.prepared import Later
 from spona.core.roles import INSTITUTION_WIDE_ROLES
 from spona.core.templatetags.spona_layout import link
-from spona.core.work import Asked, Figure, Item, Section, provide, summarise
+from spona.core.work import Figure, Item, Section, provide, summarise
 from spona.institutions.models import Institution, InstitutionType
 
 offer(
@@ -61,15 +62,14 @@ def _referral_item(referral: Referral, institution: Institution) -> Item:
     )
 
 
-def _to_answer(user: User) -> Asked | None:
+def _to_answer(user: User) -> Later[Section | None] | None:
     """Referrals to the user's institution; for the Centre, the national referral queue."""
     if user.role not in INSTITUTION_WIDE_ROLES or user.institution is None:
         return None
     centre = user.institution.type == InstitutionType.NATIONAL_CENTRE
-    waiting = referrals_to_answer(user=user)
 
-    def section() -> Section:
-        shown, count, overdue = waiting()
+    def section(read: tuple[list[Referral], int, int]) -> Section:
+        shown, count, overdue = read
         return Section(
             key="referrals_to_answer",
             title=_("National referral queue") if centre else _("Referrals to answer"),
@@ -80,17 +80,16 @@ def _to_answer(user: User) -> Asked | None:
             empty=_("No referral waits for your institution's answer."),
         )
 
-    return section
+    return referrals_to_answer(user=user).then(section)
 
 
-def _unanswered(user: User) -> Asked | None:
+def _unanswered(user: User) -> Later[Section | None] | None:
     """Referrals the user's institution sent that still wait for an answer."""
     if user.role not in INSTITUTION_WIDE_ROLES or user.institution_id is None:
         return None
-    waiting = referrals_unanswered(user=user)
 
-    def section() -> Section:
-        shown, count, overdue = waiting()
+    def section(read: tuple[list[Referral], int, int]) -> Section:
+        shown, count, overdue = read
         return Section(
             key="referrals_unanswered",
             title=_("Referrals sent, not answered yet"),
@@ -101,7 +100,7 @@ def _unanswered(user: User) -> Asked | None:
             empty=_("Every referral your institution sent has been answered."),
         )
 
-    return section
+    return referrals_unanswered(user=user).then(section)
 
 
 provide(_to_answer, _unanswered)

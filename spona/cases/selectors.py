@@ -54,10 +54,9 @@ from spona.coordination.selectors import with_role
 from spona.core.display import label_of
 from spona.core.links import reversed_url
 from spona.core.listing import PAGE_SIZE, Listing, first_page, listing
-from spona.core.pipelined_home import send
 from spona.core.prepared import Later, Prepared, Shaped, read_together
 from spona.core.roles import PERSON_ROLES
-from spona.core.work import Counted, counted, counted_when_read, nothing_counted
+from spona.core.work import Counted, counted, nothing_counted, read_counted
 from spona.institutions.filters import reference_choices
 from spona.institutions.models import Institution, InstitutionType, name_shown
 from spona.people.models import Person
@@ -386,21 +385,21 @@ _UNANSWERED = Shaped(_unanswered)
 def referrals_to_answer(*, user: User) -> Counted[Referral]:
     """The first referrals to the user's institution nobody has answered yet, soonest due
     first, how many wait and how many are overdue (``read_counted``), for those who answer
-    for it (case managers, supervisors, Centre officers): sent (``pipelined_home.send``)."""
+    for it (case managers, supervisors, Centre officers): once read (``Shaped.later``)."""
     institution = acting_for(user) if active(user) else None
     if institution is None:
-        return nothing_counted
-    return counted_when_read(send(_TO_ANSWER, None, institution=institution, now=timezone.now()))
+        return nothing_counted()
+    return _TO_ANSWER.later(None, institution=institution, now=timezone.now()).then(read_counted)
 
 
 def referrals_unanswered(*, user: User) -> Counted[Referral]:
     """The first referrals the user's institution sent that are not answered yet, soonest
-    due first, how many and how many overdue (``read_counted``): sent."""
+    due first, how many and how many overdue (``read_counted``): once read."""
     institution = acting_for(user) if active(user) else None
     if institution is None:
-        return nothing_counted
-    return counted_when_read(
-        send(_UNANSWERED, None, user=user.pk, institution=institution, now=timezone.now())
+        return nothing_counted()
+    return _UNANSWERED.later(None, user=user.pk, institution=institution, now=timezone.now()).then(
+        read_counted
     )
 
 

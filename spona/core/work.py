@@ -1,13 +1,13 @@
 """What waits for a user: the sections of the home page ("my work"), one definition.
 
 Each app adds the work it owns from its ``navigation`` module (``provide``): a function that
-takes the user and returns ``None`` when the section is not for this user, or else sends the
-section's read (its app's selector: ``spona.core.pipelined_home.send``) and returns what
-builds the ``Section`` from its rows (a count and the first few items; or ``None`` after all).
-The home page asks every provider, the reads sent together in one round trip, then builds the
-sections (``sections_for``) and shows them most urgent first. The municipality's
-summary works the same way (``summarise``): each app adds the figures it can count for a
-municipality; the page publishes them through ``spona.disclosure``.
+takes the user and returns ``None`` when the section is not for this user, or else the
+``Section`` to be made of its read's rows (a count and the first few items; or ``None`` after
+all), a ``spona.core.prepared.Later``: its app's selector asks its prepared read
+(``Shaped.later``). The home page asks every provider, reads all their reads together (one
+round trip on PostgreSQL), then makes the sections (``sections_for``) and shows them most
+urgent first. The municipality's summary works the same way (``summarise``): each app adds the
+figures it can count for a municipality; the page publishes them through ``spona.disclosure``.
 
 Items name things by code, never by a person's name: the home page is seen over shoulders.
 """
@@ -23,7 +23,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from spona.core.pipelined_home import together
+from spona.core.prepared import Later, read_together
 from spona.core.urgency import Urgency
 
 #: How many items a section shows; the count says how many there are in all.
@@ -123,19 +123,14 @@ def read_counted[M: Model](shown: list[M]) -> tuple[list[M], int, int]:
     return shown, int(shown[0].waiting_in_all), int(shown[0].overdue_in_all)  # type: ignore[attr-defined]
 
 
-#: A section's read sent: called, its rows, how many in all and how many overdue.
-type Counted[M: Model] = Callable[[], tuple[list[M], int, int]]
+#: A section's read once read (``Shaped.later(...).then(read_counted)``): its first rows, how
+#: many in all and how many overdue.
+type Counted[M: Model] = Later[tuple[list[M], int, int]]
 
 
-def counted_when_read[M: Model](rows: Callable[[], list[M]]) -> Counted[M]:
-    """:func:`read_counted` of a :func:`counted` query sent (``pipelined_home.send``), worked
-    out when its answer is asked."""
-    return lambda: read_counted(rows())
-
-
-def nothing_counted() -> tuple[list[Any], int, int]:
-    """The answer of a section's read for a user it shows nothing to (nothing sent)."""
-    return [], 0, 0
+def nothing_counted() -> Counted[Any]:
+    """A section's read for a user it shows nothing to: nothing to read."""
+    return Later.known(([], 0, 0))
 
 
 def first_counted[M: Model](
@@ -145,9 +140,8 @@ def first_counted[M: Model](
     return read_counted(list(counted(rows, overdue)))
 
 
-#: A section's read sent: called, its section from the rows (``None``: not for the user).
-Asked = Callable[[], Section | None]
-Provider = Callable[[Any], Asked | None]
+#: A user's section once its read is read (``None``: not for the user after all), or ``None``.
+Provider = Callable[[Any], Later[Section | None] | None]
 _PROVIDERS: list[Provider] = []
 
 
@@ -158,11 +152,11 @@ def provide(*providers: Provider) -> None:
 
 def sections_for(user: object) -> list[Section]:
     """This user's work, most urgent first: sections with overdue items, then by the soonest
-    due time, then the rest; the items of each section likewise. Every provider sends its
-    read first, in one round trip (``together``), and the sections are built from the rows."""
-    with together():
-        asked = [ask for provider in _PROVIDERS if (ask := provider(user)) is not None]
-    sections = [section for ask in asked if (section := ask()) is not None]
+    due time, then the rest; the items of each section likewise. Every provider asks its read
+    first; they are read together (``read_together``), then the sections made of the rows."""
+    asked = [later for provider in _PROVIDERS if (later := provider(user)) is not None]
+    read_together(*asked)
+    sections = [section for later in asked if (section := later.get()) is not None]
     ordered = [replace(s, items=sorted(s.items, key=Item.sort_key)) for s in sections]
     return sorted(ordered, key=Section.sort_key)
 

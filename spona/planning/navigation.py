@@ -5,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from spona.accounts.models import Role, User
 from spona.core.links import reversed_url
 from spona.core.phases import Phase, Tool, offer
+from spona.core.prepared import Later
 from spona.core.templatetags.spona_layout import link
-from spona.core.work import Asked, Item, Section, provide
+from spona.core.work import Item, Section, provide
 from spona.planning.access import PLAN_VIEW
+from spona.planning.models import Activity
 from spona.planning.selectors import overdue_for
 
 offer(
@@ -34,14 +36,13 @@ offer(
 )
 
 
-def _overdue_activities(user: User) -> Asked:
+def _overdue_activities(user: User) -> Later[Section | None]:
     """Activities of the local action plan past their end date that this user answers for
     (their institution leads them, or they coordinate the municipality); none overdue, the
     section is only a coordinator's."""
-    activities = overdue_for(user)
 
-    def section() -> Section | None:
-        due, count, _overdue = activities()
+    def section(read: tuple[list[Activity], int, int]) -> Section | None:
+        due, count, _overdue = read
         if not count and user.role != Role.COORDINATOR:
             return None
         return Section(
@@ -62,7 +63,7 @@ def _overdue_activities(user: User) -> Asked:
             empty=_("No activity of the action plan is overdue."),
         )
 
-    return section
+    return overdue_for(user).then(section)
 
 
 provide(_overdue_activities)

@@ -10,10 +10,9 @@ from django.utils import timezone
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit
-from spona.core.pipelined_home import send
 from spona.core.prepared import Shaped
 from spona.core.roles import Role
-from spona.core.work import Counted, counted, counted_when_read, nothing_counted
+from spona.core.work import Counted, counted, nothing_counted, read_counted
 from spona.planning import metrics
 from spona.planning.access import INTERVIEW_NOTES_VIEW
 from spona.planning.models import (
@@ -130,17 +129,14 @@ def overdue_for(user: User) -> Counted[Activity]:
     (every one is overdue: ``read_counted``)."""
     institution = user.institution
     if institution is None:
-        return nothing_counted
+        return nothing_counted()
     coordinates = user.role == Role.COORDINATOR
-    return counted_when_read(
-        send(
-            _OVERDUE_FOR,
-            coordinates,
-            institution=institution.pk,
-            municipality=institution.municipality_id if coordinates else None,
-            today=timezone.localdate(),
-        )
-    )
+    return _OVERDUE_FOR.later(
+        coordinates,
+        institution=institution.pk,
+        municipality=institution.municipality_id if coordinates else None,
+        today=timezone.localdate(),
+    ).then(read_counted)
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from spona.core.phases import Phase, Tool, offer
 from spona.core.prepared import Later
 from spona.core.roles import Role
 from spona.core.templatetags.spona_layout import link
-from spona.core.work import Asked, Item, Section, provide
+from spona.core.work import Item, Section, provide
 from spona.plans.access import LEAD_ROLES, PLAN_DRAFT, PLAN_VIEW
-from spona.plans.models import Plan
+from spona.plans.models import Plan, Review
 from spona.plans.selectors import case_plans, reviews_due_first
 from spona.policy import can
 
@@ -51,15 +51,14 @@ def _case_plans(user: User, case: Case) -> Later[dict[str, Any] | None]:
 add_panel(Panel("plans/case_panel.html", _case_plans))
 
 
-def _reviews_due(user: User) -> Asked | None:
+def _reviews_due(user: User) -> Later[Section | None] | None:
     """Reviews of the plans this user answers for, due within ``PLAN_REVIEW_NOTICE_DAYS`` or
     overdue (codes only: the home page is seen over shoulders)."""
     if user.role not in LEAD_ROLES | {Role.COORDINATOR}:
         return None
-    reviews = reviews_due_first(user, timezone.localdate())
 
-    def section() -> Section:
-        shown, count, overdue = reviews()
+    def section(read: tuple[list[Review], int, int]) -> Section:
+        shown, count, overdue = read
         return Section(
             key="plan_reviews",
             title=_("Plan reviews due"),
@@ -78,7 +77,7 @@ def _reviews_due(user: User) -> Asked | None:
             empty=_("No plan review is due. A review falls due three months after approval."),
         )
 
-    return section
+    return reviews_due_first(user, timezone.localdate()).then(section)
 
 
 provide(_reviews_due)

@@ -5,12 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from spona.accounts.models import User
 from spona.core.links import reversed_url
 from spona.core.phases import Phase, Tool, offer
+from spona.core.prepared import Later
 from spona.core.roles import PERSON_ROLES
 from spona.core.templatetags.spona_layout import link
-from spona.core.work import Asked, Item, Section, provide
+from spona.core.work import Item, Section, provide
 from spona.institutions.access import VIEW_DIRECTORY
 from spona.policy import can
 from spona.screening.access import PROTOCOL_OVERSEE, SCREENING_VIEW
+from spona.screening.models import ProtocolStep
 from spona.screening.selectors import steps_overdue_for, steps_shown
 
 offer(
@@ -38,14 +40,13 @@ offer(
 )
 
 
-def _steps_overdue(user: User) -> Asked | None:
+def _steps_overdue(user: User) -> Later[Section | None] | None:
     """First-contact protocol steps past their deadline (a supervisor: the institution's)."""
     if user.role not in PERSON_ROLES:
         return None
-    steps = steps_overdue_for(user=user)
 
-    def section() -> Section:
-        overdue, count, late = steps()
+    def section(read: tuple[list[ProtocolStep], int, int]) -> Section:
+        overdue, count, late = read
         return Section(
             key="protocol_steps_overdue",
             title=_("First-contact steps overdue"),
@@ -64,7 +65,7 @@ def _steps_overdue(user: User) -> Asked | None:
             empty=_("No protocol step is overdue."),
         )
 
-    return section
+    return steps_overdue_for(user=user).then(section)
 
 
 provide(_steps_overdue)

@@ -13,10 +13,9 @@ from django.utils.translation import get_language
 from spona.accounts.models import User
 from spona.audit.models import AuditAction
 from spona.audit.services import audit, audit_listed
-from spona.core.pipelined_home import send
 from spona.core.prepared import Prepared, Shaped
 from spona.core.roles import PERSON_ROLES
-from spona.core.work import Counted, counted, counted_when_read, nothing_counted
+from spona.core.work import Counted, counted, nothing_counted, read_counted
 from spona.policy import active, can, require, visible
 from spona.screening.access import (
     PROTOCOL_OVERSEE,
@@ -106,17 +105,14 @@ def steps_overdue_for(*, user: User) -> Counted[ProtocolStep]:
     supervisor's whole institution, anyone else's own screenings), the most overdue first;
     how many in all, twice (every one is overdue: ``read_counted``)."""
     if user.role not in PERSON_ROLES or not active(user):
-        return nothing_counted
+        return nothing_counted()
     oversees = can(user, PROTOCOL_OVERSEE)
-    return counted_when_read(
-        send(
-            _STEPS_OVERDUE,
-            oversees,
-            screener=None if oversees else user.pk,
-            institution=user.institution_id if oversees else None,
-            now=timezone.now(),
-        )
-    )
+    return _STEPS_OVERDUE.later(
+        oversees,
+        screener=None if oversees else user.pk,
+        institution=user.institution_id if oversees else None,
+        now=timezone.now(),
+    ).then(read_counted)
 
 
 def steps_shown(*, user: User, steps: Iterable[ProtocolStep]) -> list[ProtocolStep]:

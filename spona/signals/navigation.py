@@ -6,10 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from spona.accounts.models import User
 from spona.core.links import reversed_url
 from spona.core.phases import Phase, Tool, offer
+from spona.core.prepared import Later
 from spona.core.templatetags.spona_layout import link
-from spona.core.work import Asked, Figure, Item, Section, provide, summarise
+from spona.core.work import Figure, Item, Section, provide, summarise
 from spona.institutions.models import localised
 from spona.signals.access import SIGNAL_VIEW
+from spona.signals.models import Signal
 from spona.signals.selectors import signals_raised_count, triage_waiting
 
 offer(
@@ -23,14 +25,14 @@ offer(
 )
 
 
-def _to_triage(user: User) -> Asked | None:
+def _to_triage(user: User) -> Later[Section | None] | None:
     """Signals waiting for triage, for those who triage them."""
     waiting = triage_waiting(user=user)  # None: the user triages no signal
     if waiting is None:
         return None
 
-    def section() -> Section:
-        shown, count, overdue = waiting()
+    def section(read: tuple[list[Signal], int, int]) -> Section:
+        shown, count, overdue = read
         return Section(
             key="signals_to_triage",
             title=_("Signals to triage"),
@@ -51,7 +53,7 @@ def _to_triage(user: User) -> Asked | None:
             empty=_("No signal waits for triage. New signals from your municipality appear here."),
         )
 
-    return section
+    return waiting.then(section)
 
 
 provide(_to_triage)

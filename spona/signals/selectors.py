@@ -31,11 +31,10 @@ from spona.audit.models import AuditAction
 from spona.audit.services import audit, audit_listed
 from spona.core.fields import EncryptedTextField, decrypt_all
 from spona.core.listing import Listing, listing
-from spona.core.pipelined_home import send
 from spona.core.prepared import Prepared, Shaped
 from spona.core.roles import Role
 from spona.core.urgency import Urgency
-from spona.core.work import Counted, counted, counted_when_read
+from spona.core.work import Counted, counted, read_counted
 from spona.institutions.filters import reference_choices
 from spona.institutions.models import Institution, Municipality
 from spona.policy import Shapes, active, can, values_of, visible, visible_of
@@ -125,8 +124,8 @@ def triage_waiting(*, user: User) -> Counted[Signal] | None:
     """The first signals waiting for this user's triage (the home page's first section):
     untriaged ones in their scope (``triaged``) and those routed to their institution, each
     annotated with ``due`` (arrival plus what the urgency allows), soonest first; how many
-    wait and how many are past the time their urgency allows (``read_counted``); sent
-    (``pipelined_home.send``). ``None`` for a user who triages no signal (the section is not
+    wait and how many are past the time their urgency allows (``read_counted``), once
+    read (``Shaped.later``). ``None`` for a user who triages no signal (the section is not
     theirs: the policy asked once, here). Only what the section shows is read: the code, the
     urgency, the time of arrival, when it is due and the municipality's names
     (``municipality_cyr``, ``municipality_lat``)."""
@@ -137,16 +136,13 @@ def triage_waiting(*, user: User) -> Counted[Signal] | None:
     late_before: dict[str, Any] = {
         f"late_{urgency}": now - urgency.allowed_time for urgency in Urgency
     }
-    return counted_when_read(
-        send(
-            _WAITING,
-            user.role == Role.CENTRE_OFFICER,
-            municipality=triage_municipality(user),
-            routed=routed_to(user),
-            institution=user.institution_id,
-            **late_before,
-        )
-    )
+    return _WAITING.later(
+        user.role == Role.CENTRE_OFFICER,
+        municipality=triage_municipality(user),
+        routed=routed_to(user),
+        institution=user.institution_id,
+        **late_before,
+    ).then(read_counted)
 
 
 def my_signals(*, user: User) -> QuerySet[Signal]:
