@@ -7,9 +7,12 @@ account), in a read-only request and outside one."""
 from datetime import timedelta
 from typing import Any
 
+import psycopg
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from spona.accounts.models import Role, User
@@ -19,8 +22,9 @@ from spona.cases.models import BreakGlassGrant, Case, CaseStatus, Referral, Refe
 from spona.conferences import selectors as conferences
 from spona.conferences.access import own_tasks
 from spona.conferences.models import Task, TaskStatus
+from spona.core.prepared import read_together
 from spona.core.roles import INSTITUTION_WIDE_ROLES, PERSON_ROLES, TASK_ROLES
-from spona.core.work import first_counted
+from spona.core.work import first_counted, nothing_counted
 from spona.institutions.models import InstitutionType
 from spona.planning import selectors as planning
 from spona.plans import selectors as plans
@@ -163,17 +167,21 @@ PREPARED = [
     conferences._OPEN_TASKS,
 ]
 
-#: Each section: its read through the ORM (above), and the prepared read the home page makes.
+#: Each section: its read through the ORM (above), and the prepared read the home page asks
+#: (``Shaped.later``: its value, once read, the rows and counts).
 SECTIONS = {
     "referrals to answer": (_to_answer, lambda user: cases.referrals_to_answer(user=user)),
     "referrals unanswered": (_unanswered, lambda user: cases.referrals_unanswered(user=user)),
-    "signals to triage": (_to_triage, lambda user: signals.triage_waiting(user=user)),
+    "signals to triage": (
+        _to_triage,
+        lambda user: signals.triage_waiting(user=user) or nothing_counted(),
+    ),
     "steps overdue": (_steps_overdue, lambda user: screening.steps_overdue_for(user=user)),
     "plan reviews": (
         _reviews_due,
         lambda user: plans.reviews_due_first(user, timezone.localdate()),
     ),
-    "activities overdue": (_overdue_activities, planning.overdue_for),
+    "activities overdue": (_overdue_activities, lambda user: planning.overdue_for(user)),
     "tasks": (_tasks, lambda user: conferences.open_tasks(user=user)),
 }
 
@@ -181,9 +189,16 @@ SECTIONS = {
 def _answers(user: User, which: int) -> dict[str, tuple[list[int], int, int]]:
     answers = {}
     for name, reads in SECTIONS.items():
-        shown, count, overdue = reads[which](user)
+        shown, count, overdue = reads[0](user) if which == 0 else reads[1](user).get()
         answers[name] = ([row.pk for row in shown], count, overdue)
     return answers
+
+
+def _row(row: Any) -> Any:
+    """What a read gave of a row: its values and its related rows' (``select_related``)."""
+    values = {name: value for name, value in vars(row).items() if name != "_state"}
+    related = {name: _row(other) for name, other in row._state.fields_cache.items()}
+    return type(row), values, related
 
 
 def test_a_part_of_a_scope_must_be_within_a_registered_scope() -> None:
@@ -213,3 +228,69 @@ def test_every_section_prepared_per_shape_reads_what_the_whole_scope_reads(
     assert all(seen.values()), seen
     # and each section was compiled once per shape of user met, not once per user
     assert [len(prepared) for prepared in PREPARED] == [1, 1, 3, 3, 3, 3, 3]
+
+
+@pytest.mark.django_db
+def test_the_sections_read_together_read_what_each_reads_alone(demo: Any) -> None:
+    """Read together (``read_together``: one round trip in psycopg's pipeline mode on
+    PostgreSQL), each section's read gives the rows, with every value and related row, and the
+    counts that it gives read alone."""
+    users = list(User.objects.select_related("institution__municipality").order_by("pk"))
+    shown = 0
+    for user in users:
+        alone = {name: reads[1](user).get() for name, reads in SECTIONS.items()}
+        asked = {name: reads[1](user) for name, reads in SECTIONS.items()}
+        read_together(*asked.values())
+        answered = {name: later.get() for name, later in asked.items()}
+        for name, (read, count, overdue) in answered.items():
+            alone_read, alone_count, alone_overdue = alone[name]
+            assert (count, overdue) == (alone_count, alone_overdue), (user.username, name)
+            assert list(map(_row, read)) == list(map(_row, alone_read)), (user.username, name)
+            shown += len(read)
+    assert shown > 50
+
+
+@pytest.mark.django_db
+def test_the_home_page_sends_its_sections_reads_in_one_round_trip(demo: Any, monkeypatch) -> None:
+    """On PostgreSQL every section's statement is queued in one pipeline, and none of them
+    waits for its result before the pipeline ends (its Sync: one round trip for all)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("pipeline mode is PostgreSQL's")
+    sent: list[tuple[str, Any]] = []
+    waited: list[Any] = []
+    execute, fetch = psycopg.Cursor.execute, psycopg.Cursor._fetch_pipeline
+
+    def executing(cursor: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append((str(query), cursor.connection._pipeline))
+        return execute(cursor, query, *args, **kwargs)
+
+    def fetching(cursor: Any) -> None:
+        if not cursor.pgresult and cursor.connection._pipeline is not None:
+            waited.append(cursor.connection._pipeline)
+        fetch(cursor)
+
+    user = User.objects.filter(role=Role.SUPERVISOR, institution__isnull=False).first()
+    assert user is not None
+    client = Client()
+    client.force_login(user)
+    client.get(reverse("workspace:home"))  # prepared, the reference data kept
+    monkeypatch.setattr(psycopg.Cursor, "execute", executing)
+    monkeypatch.setattr(psycopg.Cursor, "_fetch_pipeline", fetching)
+    assert client.get(reverse("workspace:home")).status_code == 200
+    tables = [f'FROM "{table}"' for table in SECTION_TABLES]
+    reads = [(sql, pipeline) for sql, pipeline in sent if any(table in sql for table in tables)]
+    assert len(reads) == 7
+    [pipeline] = {pipeline for _sql, pipeline in reads}
+    assert pipeline is not None
+    assert pipeline not in waited
+
+
+#: The tables the home page's sections read from (the referrals twice).
+SECTION_TABLES = (
+    "signals_signal",
+    "screening_protocolstep",
+    "cases_referral",
+    "conferences_task",
+    "plans_review",
+    "planning_activity",
+)

@@ -56,7 +56,7 @@ from spona.core.links import reversed_url
 from spona.core.listing import PAGE_SIZE, Listing, first_page, listing
 from spona.core.prepared import Later, Prepared, Shaped, read_together
 from spona.core.roles import PERSON_ROLES
-from spona.core.work import counted, read_counted
+from spona.core.work import Counted, counted, nothing_counted, read_counted
 from spona.institutions.filters import reference_choices
 from spona.institutions.models import Institution, InstitutionType, name_shown
 from spona.people.models import Person
@@ -382,24 +382,24 @@ _TO_ANSWER = Shaped(_to_answer)
 _UNANSWERED = Shaped(_unanswered)
 
 
-def referrals_to_answer(*, user: User) -> tuple[list[Referral], int, int]:
+def referrals_to_answer(*, user: User) -> Counted[Referral]:
     """The first referrals to the user's institution nobody has answered yet, soonest due
     first, how many wait and how many are overdue (``read_counted``), for those who answer
-    for it (case managers, supervisors, Centre officers)."""
+    for it (case managers, supervisors, Centre officers): once read (``Shaped.later``)."""
     institution = acting_for(user) if active(user) else None
     if institution is None:
-        return [], 0, 0
-    return read_counted(_TO_ANSWER(None, institution=institution, now=timezone.now()))
+        return nothing_counted()
+    return _TO_ANSWER.later(None, institution=institution, now=timezone.now()).then(read_counted)
 
 
-def referrals_unanswered(*, user: User) -> tuple[list[Referral], int, int]:
+def referrals_unanswered(*, user: User) -> Counted[Referral]:
     """The first referrals the user's institution sent that are not answered yet, soonest
-    due first, how many and how many overdue (``read_counted``)."""
+    due first, how many and how many overdue (``read_counted``): once read."""
     institution = acting_for(user) if active(user) else None
     if institution is None:
-        return [], 0, 0
-    return read_counted(
-        _UNANSWERED(None, user=user.pk, institution=institution, now=timezone.now())
+        return nothing_counted()
+    return _UNANSWERED.later(None, user=user.pk, institution=institution, now=timezone.now()).then(
+        read_counted
     )
 
 

@@ -10,7 +10,7 @@ from spona.audit.services import audit_listed
 from spona.cases.models import Case
 from spona.cases.panels import Panel, add_panel
 from spona.conferences.access import CONFERENCE_CONVENE, CONFERENCE_VIEW, TASK_VIEW
-from spona.conferences.models import Conference
+from spona.conferences.models import Conference, Task
 from spona.conferences.selectors import case_conferences, open_tasks, overdue_tasks_count
 from spona.core.links import reversed_url
 from spona.core.phases import Phase, Tool, offer
@@ -57,30 +57,34 @@ def _case_conferences(user: User, case: Case) -> Later[dict[str, Any] | None]:
 add_panel(Panel("conferences/case_panel.html", _case_conferences))
 
 
-def _my_tasks(user: User) -> Section | None:
+def _my_tasks(user: User) -> Later[Section | None] | None:
     """Open tasks of the user's institution or the user, from conferences or given directly."""
     if user.role not in TASK_ROLES:
         return None
-    shown, count, overdue = open_tasks(user=user)
-    # a task's title can describe the person it is about: the home page's list is a read
-    audit_listed(user=user, purpose="home: my tasks", tasks=shown)
-    return Section(
-        key="tasks",
-        title=_("My tasks"),
-        count=count,
-        overdue_count=overdue,
-        items=[
-            Item(
-                code=task.code,
-                text=task.title,
-                url=reversed_url("conferences:task_detail", args=[task.code]),
-                due=task.due_on,
-            )
-            for task in shown
-        ],
-        url=link("conferences:task_list"),
-        empty=_("No open task. Tasks agreed at a conference appear here until they are done."),
-    )
+
+    def section(read: tuple[list[Task], int, int]) -> Section:
+        shown, count, overdue = read
+        # a task's title can describe the person it is about: the home page's list is a read
+        audit_listed(user=user, purpose="home: my tasks", tasks=shown)
+        return Section(
+            key="tasks",
+            title=_("My tasks"),
+            count=count,
+            overdue_count=overdue,
+            items=[
+                Item(
+                    code=task.code,
+                    text=task.title,
+                    url=reversed_url("conferences:task_detail", args=[task.code]),
+                    due=task.due_on,
+                )
+                for task in shown
+            ],
+            url=link("conferences:task_list"),
+            empty=_("No open task. Tasks agreed at a conference appear here until they are done."),
+        )
+
+    return open_tasks(user=user).then(section)
 
 
 provide(_my_tasks)

@@ -31,7 +31,7 @@ from spona.coordination.selectors import Cell, duty_contacts, matrix
 from spona.core.listing import Listing, listing
 from spona.core.prepared import Later, Prepared, Shaped
 from spona.core.roles import CONFERENCE_ROLES, TASK_ROLES
-from spona.core.work import counted, read_counted
+from spona.core.work import Counted, counted, nothing_counted, read_counted
 from spona.institutions.models import Institution, InstitutionType, Municipality
 from spona.policy import active, granted, visible
 
@@ -229,23 +229,21 @@ def _open_tasks(
 _OPEN_TASKS = Shaped(_open_tasks)
 
 
-def open_tasks(*, user: User) -> tuple[list[Task], int, int]:
+def open_tasks(*, user: User) -> Counted[Task]:
     """The first open tasks of the user's institution (or the user), soonest due first, how
     many are open and how many overdue (``read_counted``)."""
     if not active(user):
-        return [], 0, 0
+        return nothing_counted()
     institution = user.institution
-    return read_counted(
-        _OPEN_TASKS(
-            None,
-            user=user.pk,
-            holding_for=holding_for(user),
-            institution=user.institution_id,
-            institution_type=None if institution is None else institution.type,
-            now=timezone.now(),
-            today=timezone.localdate(),
-        )
-    )
+    return _OPEN_TASKS.later(
+        None,
+        user=user.pk,
+        holding_for=holding_for(user),
+        institution=user.institution_id,
+        institution_type=None if institution is None else institution.type,
+        now=timezone.now(),
+        today=timezone.localdate(),
+    ).then(read_counted)
 
 
 def overdue_tasks_count(municipality: int) -> int:

@@ -399,15 +399,28 @@ class Shaped[M: Model]:
         samples = (_sample(type(values[name]), i) for i, name in enumerate(given))
         return given, Prepared(built, *samples)
 
-    def __call__(
-        self, shape: Hashable, *, using: str = DEFAULT_DB_ALIAS, **values: Any
-    ) -> list[Any]:
-        """The rows of ``build(shape, **values)`` (as ``Prepared`` reads them)."""
+    def _given(self, shape: Hashable, values: dict[str, Any]) -> tuple[Prepared[M], list[Any]]:
+        """The query prepared for this shape (and these absent values), and what it takes."""
         key = (shape, *(value is None for value in values.values()), *values)
         if key not in self._prepared:
             self._prepared[key] = self._prepare(shape, values)
         given, prepared = self._prepared[key]
-        return prepared(*(values[name] for name in given), using=using)
+        return prepared, [values[name] for name in given]
+
+    def __call__(
+        self, shape: Hashable, *, using: str = DEFAULT_DB_ALIAS, **values: Any
+    ) -> list[Any]:
+        """The rows of ``build(shape, **values)`` (as ``Prepared`` reads them)."""
+        prepared, given = self._given(shape, values)
+        return prepared(*given, using=using)
+
+    def later(
+        self, shape: Hashable, *, using: str = DEFAULT_DB_ALIAS, **values: Any
+    ) -> Later[list[Any]]:
+        """The rows of ``build(shape, **values)`` once asked for, read with the others asked
+        by then (``Prepared.later``)."""
+        prepared, given = self._given(shape, values)
+        return prepared.later(*given, using=using)
 
     def __len__(self) -> int:
         """How many queries this process prepared: one per shape met (for the tests)."""

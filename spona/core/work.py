@@ -1,11 +1,13 @@
 """What waits for a user: the sections of the home page ("my work"), one definition.
 
 Each app adds the work it owns from its ``navigation`` module (``provide``): a function that
-takes the user and returns a ``Section`` (a count and the first few items, from the app's own
-selectors) or ``None`` when the section is not for this user. The home page asks every
-provider (``sections_for``) and shows the sections most urgent first. The municipality's
-summary works the same way (``summarise``): each app adds the figures it can count for a
-municipality; the page publishes them through ``spona.disclosure``.
+takes the user and returns ``None`` when the section is not for this user, or else the
+``Section`` to be made of its read's rows (a count and the first few items; or ``None`` after
+all), a ``spona.core.prepared.Later``: its app's selector asks its prepared read
+(``Shaped.later``). The home page asks every provider, reads all their reads together (one
+round trip on PostgreSQL), then makes the sections (``sections_for``) and shows them most
+urgent first. The municipality's summary works the same way (``summarise``): each app adds the
+figures it can count for a municipality; the page publishes them through ``spona.disclosure``.
 
 Items name things by code, never by a person's name: the home page is seen over shoulders.
 """
@@ -21,6 +23,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from spona.core.prepared import Later, read_together
 from spona.core.urgency import Urgency
 
 #: How many items a section shows; the count says how many there are in all.
@@ -120,6 +123,16 @@ def read_counted[M: Model](shown: list[M]) -> tuple[list[M], int, int]:
     return shown, int(shown[0].waiting_in_all), int(shown[0].overdue_in_all)  # type: ignore[attr-defined]
 
 
+#: A section's read once read (``Shaped.later(...).then(read_counted)``): its first rows, how
+#: many in all and how many overdue.
+type Counted[M: Model] = Later[tuple[list[M], int, int]]
+
+
+def nothing_counted() -> Counted[Any]:
+    """A section's read for a user it shows nothing to: nothing to read."""
+    return Later.known(([], 0, 0))
+
+
 def first_counted[M: Model](
     rows: QuerySet[M], overdue: Q | None = None
 ) -> tuple[list[M], int, int]:
@@ -127,7 +140,8 @@ def first_counted[M: Model](
     return read_counted(list(counted(rows, overdue)))
 
 
-Provider = Callable[[Any], Section | None]
+#: A user's section once its read is read (``None``: not for the user after all), or ``None``.
+Provider = Callable[[Any], Later[Section | None] | None]
 _PROVIDERS: list[Provider] = []
 
 
@@ -138,8 +152,11 @@ def provide(*providers: Provider) -> None:
 
 def sections_for(user: object) -> list[Section]:
     """This user's work, most urgent first: sections with overdue items, then by the soonest
-    due time, then the rest; the items of each section likewise."""
-    sections = [section for provider in _PROVIDERS if (section := provider(user)) is not None]
+    due time, then the rest; the items of each section likewise. Every provider asks its read
+    first; they are read together (``read_together``), then the sections made of the rows."""
+    asked = [later for provider in _PROVIDERS if (later := provider(user)) is not None]
+    read_together(*asked)
+    sections = [section for later in asked if (section := later.get()) is not None]
     ordered = [replace(s, items=sorted(s.items, key=Item.sort_key)) for s in sections]
     return sorted(ordered, key=Section.sort_key)
 

@@ -12,7 +12,7 @@ from spona.audit.models import AuditAction
 from spona.audit.services import audit
 from spona.core.prepared import Shaped
 from spona.core.roles import Role
-from spona.core.work import counted, read_counted
+from spona.core.work import Counted, counted, nothing_counted, read_counted
 from spona.planning import metrics
 from spona.planning.access import INTERVIEW_NOTES_VIEW
 from spona.planning.models import (
@@ -123,22 +123,20 @@ def _overdue_for(
 _OVERDUE_FOR = Shaped(_overdue_for)
 
 
-def overdue_for(user: User) -> tuple[list[Activity], int, int]:
+def overdue_for(user: User) -> Counted[Activity]:
     """The first overdue activities this user answers for (those their institution leads,
     and, for a coordinator, every one of their municipality's plan), how many in all, twice
     (every one is overdue: ``read_counted``)."""
     institution = user.institution
     if institution is None:
-        return [], 0, 0
+        return nothing_counted()
     coordinates = user.role == Role.COORDINATOR
-    return read_counted(
-        _OVERDUE_FOR(
-            coordinates,
-            institution=institution.pk,
-            municipality=institution.municipality_id if coordinates else None,
-            today=timezone.localdate(),
-        )
-    )
+    return _OVERDUE_FOR.later(
+        coordinates,
+        institution=institution.pk,
+        municipality=institution.municipality_id if coordinates else None,
+        today=timezone.localdate(),
+    ).then(read_counted)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from spona.coordination.models import MandateRole
 from spona.coordination.selectors import with_role
 from spona.core.prepared import Later, Prepared, Shaped
 from spona.core.roles import Role
-from spona.core.work import counted, read_counted
+from spona.core.work import Counted, counted, nothing_counted, read_counted
 from spona.institutions.models import Institution, InstitutionType
 from spona.plans.access import LEAD_ROLES, PLAN_ROLES, plans_of, sees_case_plans
 from spona.plans.models import (
@@ -201,24 +201,22 @@ def _reviews_due_shown(
 _REVIEWS_DUE = Shaped(_reviews_due_shown)
 
 
-def reviews_due_first(user: User, today: date) -> tuple[list[Review], int, int]:
+def reviews_due_first(user: User, today: date) -> Counted[Review]:
     """The first of :func:`reviews_due_rows`, how many in all and how many overdue
     (``read_counted``), for the lead roles and coordinators."""
     if not active(user) or user.role not in LEAD_ROLES | {Role.COORDINATOR}:
-        return [], 0, 0
+        return nothing_counted()
     leads = user.role in LEAD_ROLES
     institution = user.institution if leads else None
-    return read_counted(
-        _REVIEWS_DUE(
-            leads,
-            user=user.pk,
-            institution=None if institution is None else institution.pk,
-            institution_type=None if institution is None else institution.type,
-            now=timezone.now() if leads else None,  # their break-glass cases
-            today=today,
-            horizon=_horizon(today),
-        )
-    )
+    return _REVIEWS_DUE.later(
+        leads,
+        user=user.pk,
+        institution=None if institution is None else institution.pk,
+        institution_type=None if institution is None else institution.type,
+        now=timezone.now() if leads else None,  # their break-glass cases
+        today=today,
+        horizon=_horizon(today),
+    ).then(read_counted)
 
 
 def reviews_due(user: User, *, today: date | None = None) -> list[DueReview]:

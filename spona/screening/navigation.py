@@ -5,12 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from spona.accounts.models import User
 from spona.core.links import reversed_url
 from spona.core.phases import Phase, Tool, offer
+from spona.core.prepared import Later
 from spona.core.roles import PERSON_ROLES
 from spona.core.templatetags.spona_layout import link
 from spona.core.work import Item, Section, provide
 from spona.institutions.access import VIEW_DIRECTORY
 from spona.policy import can
 from spona.screening.access import PROTOCOL_OVERSEE, SCREENING_VIEW
+from spona.screening.models import ProtocolStep
 from spona.screening.selectors import steps_overdue_for, steps_shown
 
 offer(
@@ -38,28 +40,32 @@ offer(
 )
 
 
-def _steps_overdue(user: User) -> Section | None:
+def _steps_overdue(user: User) -> Later[Section | None] | None:
     """First-contact protocol steps past their deadline (a supervisor: the institution's)."""
     if user.role not in PERSON_ROLES:
         return None
-    overdue, count, late = steps_overdue_for(user=user)
-    return Section(
-        key="protocol_steps_overdue",
-        title=_("First-contact steps overdue"),
-        count=count,
-        overdue_count=late,
-        items=[
-            Item(
-                code=step.screening.person.code,
-                text=step.title,
-                url=reversed_url("screening:screening_result", args=[step.screening_id]),
-                due=step.due_at,
-            )
-            for step in steps_shown(user=user, steps=overdue)
-        ],
-        url=link("screening:overdue") if can(user, PROTOCOL_OVERSEE) else "",
-        empty=_("No protocol step is overdue."),
-    )
+
+    def section(read: tuple[list[ProtocolStep], int, int]) -> Section:
+        overdue, count, late = read
+        return Section(
+            key="protocol_steps_overdue",
+            title=_("First-contact steps overdue"),
+            count=count,
+            overdue_count=late,
+            items=[
+                Item(
+                    code=step.screening.person.code,
+                    text=step.title,
+                    url=reversed_url("screening:screening_result", args=[step.screening_id]),
+                    due=step.due_at,
+                )
+                for step in steps_shown(user=user, steps=overdue)
+            ],
+            url=link("screening:overdue") if can(user, PROTOCOL_OVERSEE) else "",
+            empty=_("No protocol step is overdue."),
+        )
+
+    return steps_overdue_for(user=user).then(section)
 
 
 provide(_steps_overdue)

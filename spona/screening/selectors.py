@@ -15,7 +15,7 @@ from spona.audit.models import AuditAction
 from spona.audit.services import audit, audit_listed
 from spona.core.prepared import Prepared, Shaped
 from spona.core.roles import PERSON_ROLES
-from spona.core.work import counted, read_counted
+from spona.core.work import Counted, counted, nothing_counted, read_counted
 from spona.policy import active, can, require, visible
 from spona.screening.access import (
     PROTOCOL_OVERSEE,
@@ -100,21 +100,19 @@ def _steps_overdue(
 _STEPS_OVERDUE = Shaped(_steps_overdue)
 
 
-def steps_overdue_for(*, user: User) -> tuple[list[ProtocolStep], int, int]:
+def steps_overdue_for(*, user: User) -> Counted[ProtocolStep]:
     """The first first-contact steps past their deadline that this user answers for (a
     supervisor's whole institution, anyone else's own screenings), the most overdue first;
     how many in all, twice (every one is overdue: ``read_counted``)."""
     if user.role not in PERSON_ROLES or not active(user):
-        return [], 0, 0
+        return nothing_counted()
     oversees = can(user, PROTOCOL_OVERSEE)
-    return read_counted(
-        _STEPS_OVERDUE(
-            oversees,
-            screener=None if oversees else user.pk,
-            institution=user.institution_id if oversees else None,
-            now=timezone.now(),
-        )
-    )
+    return _STEPS_OVERDUE.later(
+        oversees,
+        screener=None if oversees else user.pk,
+        institution=user.institution_id if oversees else None,
+        now=timezone.now(),
+    ).then(read_counted)
 
 
 def steps_shown(*, user: User, steps: Iterable[ProtocolStep]) -> list[ProtocolStep]:

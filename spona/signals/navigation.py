@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from spona.accounts.models import User
 from spona.core.links import reversed_url
 from spona.core.phases import Phase, Tool, offer
+from spona.core.prepared import Later
 from spona.core.templatetags.spona_layout import link
 from spona.core.work import Figure, Item, Section, provide, summarise
 from spona.institutions.models import localised
-from spona.policy import can
-from spona.signals.access import SIGNAL_TRIAGE, SIGNAL_VIEW
+from spona.signals.access import SIGNAL_VIEW
+from spona.signals.models import Signal
 from spona.signals.selectors import signals_raised_count, triage_waiting
 
 offer(
@@ -24,30 +25,35 @@ offer(
 )
 
 
-def _to_triage(user: User) -> Section | None:
+def _to_triage(user: User) -> Later[Section | None] | None:
     """Signals waiting for triage, for those who triage them."""
-    if not can(user, SIGNAL_TRIAGE):
+    waiting = triage_waiting(user=user)  # None: the user triages no signal
+    if waiting is None:
         return None
-    shown, count, overdue = triage_waiting(user=user)
-    return Section(
-        key="signals_to_triage",
-        title=_("Signals to triage"),
-        count=count,
-        overdue_count=overdue,
-        items=[
-            Item(
-                code=signal.code,
-                # the selector's annotations (``triage_waiting``)
-                text=localised(signal.municipality_cyr, signal.municipality_lat),  # type: ignore[attr-defined]
-                url=reversed_url("signals:signal_detail", args=[signal.code]),
-                due=signal.due,  # type: ignore[attr-defined]
-                urgency=signal.urgency,
-            )
-            for signal in shown
-        ],
-        url=link("signals:signal_list"),
-        empty=_("No signal waits for triage. New signals from your municipality appear here."),
-    )
+
+    def section(read: tuple[list[Signal], int, int]) -> Section:
+        shown, count, overdue = read
+        return Section(
+            key="signals_to_triage",
+            title=_("Signals to triage"),
+            count=count,
+            overdue_count=overdue,
+            items=[
+                Item(
+                    code=signal.code,
+                    # the selector's annotations (``triage_waiting``)
+                    text=localised(signal.municipality_cyr, signal.municipality_lat),  # type: ignore[attr-defined]
+                    url=reversed_url("signals:signal_detail", args=[signal.code]),
+                    due=signal.due,  # type: ignore[attr-defined]
+                    urgency=signal.urgency,
+                )
+                for signal in shown
+            ],
+            url=link("signals:signal_list"),
+            empty=_("No signal waits for triage. New signals from your municipality appear here."),
+        )
+
+    return waiting.then(section)
 
 
 provide(_to_triage)

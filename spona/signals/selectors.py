@@ -34,7 +34,7 @@ from spona.core.listing import Listing, listing
 from spona.core.prepared import Prepared, Shaped
 from spona.core.roles import Role
 from spona.core.urgency import Urgency
-from spona.core.work import counted, read_counted
+from spona.core.work import Counted, counted, read_counted
 from spona.institutions.filters import reference_choices
 from spona.institutions.models import Institution, Municipality
 from spona.policy import Shapes, active, can, values_of, visible, visible_of
@@ -120,29 +120,29 @@ def _waiting(
 _WAITING = Shaped(_waiting)
 
 
-def triage_waiting(*, user: User) -> tuple[list[Signal], int, int]:
+def triage_waiting(*, user: User) -> Counted[Signal] | None:
     """The first signals waiting for this user's triage (the home page's first section):
     untriaged ones in their scope (``triaged``) and those routed to their institution, each
     annotated with ``due`` (arrival plus what the urgency allows), soonest first; how many
-    wait and how many are past the time their urgency allows (``read_counted``). Only what
-    the section shows is read: the code, the urgency, the time of arrival, when it is due and
-    the municipality's names (``municipality_cyr``, ``municipality_lat``)."""
+    wait and how many are past the time their urgency allows (``read_counted``), once
+    read (``Shaped.later``). ``None`` for a user who triages no signal (the section is not
+    theirs: the policy asked once, here). Only what the section shows is read: the code, the
+    urgency, the time of arrival, when it is due and the municipality's names
+    (``municipality_cyr``, ``municipality_lat``)."""
     if not can(user, SIGNAL_TRIAGE):
-        return [], 0, 0
+        return None
     # ``can`` says the user triages: ``triaged_by`` grants some signals
     now = timezone.now()
     late_before: dict[str, Any] = {
         f"late_{urgency}": now - urgency.allowed_time for urgency in Urgency
     }
-    return read_counted(
-        _WAITING(
-            user.role == Role.CENTRE_OFFICER,
-            municipality=triage_municipality(user),
-            routed=routed_to(user),
-            institution=user.institution_id,
-            **late_before,
-        )
-    )
+    return _WAITING.later(
+        user.role == Role.CENTRE_OFFICER,
+        municipality=triage_municipality(user),
+        routed=routed_to(user),
+        institution=user.institution_id,
+        **late_before,
+    ).then(read_counted)
 
 
 def my_signals(*, user: User) -> QuerySet[Signal]:
