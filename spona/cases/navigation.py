@@ -17,7 +17,7 @@ from spona.core.phases import Phase, Tool, offer
 from spona.core.prepared import Later
 from spona.core.roles import INSTITUTION_WIDE_ROLES
 from spona.core.templatetags.spona_layout import link
-from spona.core.work import Figure, Item, Section, provide, summarise
+from spona.core.work import Figure, Item, Section, counted_section, provide, summarise
 from spona.institutions.models import Institution, InstitutionType
 
 offer(
@@ -67,40 +67,28 @@ def _to_answer(user: User) -> Later[Section | None] | None:
     if user.role not in INSTITUTION_WIDE_ROLES or user.institution is None:
         return None
     centre = user.institution.type == InstitutionType.NATIONAL_CENTRE
-
-    def section(read: tuple[list[Referral], int, int]) -> Section:
-        shown, count, overdue = read
-        return Section(
-            key="referrals_to_answer",
-            title=_("National referral queue") if centre else _("Referrals to answer"),
-            count=count,
-            overdue_count=overdue,
-            items=[_referral_item(r, r.from_institution) for r in shown],
-            url=link("cases:case_list"),
-            empty=_("No referral waits for your institution's answer."),
-        )
-
-    return referrals_to_answer(user=user).then(section)
+    return counted_section(
+        referrals_to_answer(user=user),
+        lambda referral: _referral_item(referral, referral.from_institution),
+        key="referrals_to_answer",
+        title=_("National referral queue") if centre else _("Referrals to answer"),
+        url=link("cases:case_list"),
+        empty=_("No referral waits for your institution's answer."),
+    )
 
 
 def _unanswered(user: User) -> Later[Section | None] | None:
     """Referrals the user's institution sent that still wait for an answer."""
     if user.role not in INSTITUTION_WIDE_ROLES or user.institution_id is None:
         return None
-
-    def section(read: tuple[list[Referral], int, int]) -> Section:
-        shown, count, overdue = read
-        return Section(
-            key="referrals_unanswered",
-            title=_("Referrals sent, not answered yet"),
-            count=count,
-            overdue_count=overdue,
-            items=[_referral_item(r, r.to_institution) for r in shown],
-            url=link("cases:case_list"),
-            empty=_("Every referral your institution sent has been answered."),
-        )
-
-    return referrals_unanswered(user=user).then(section)
+    return counted_section(
+        referrals_unanswered(user=user),
+        lambda referral: _referral_item(referral, referral.to_institution),
+        key="referrals_unanswered",
+        title=_("Referrals sent, not answered yet"),
+        url=link("cases:case_list"),
+        empty=_("Every referral your institution sent has been answered."),
+    )
 
 
 provide(_to_answer, _unanswered)

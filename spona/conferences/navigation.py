@@ -10,14 +10,14 @@ from spona.audit.services import audit_listed
 from spona.cases.models import Case
 from spona.cases.panels import Panel, add_panel
 from spona.conferences.access import CONFERENCE_CONVENE, CONFERENCE_VIEW, TASK_VIEW
-from spona.conferences.models import Conference, Task
+from spona.conferences.models import Conference
 from spona.conferences.selectors import case_conferences, open_tasks, overdue_tasks_count
 from spona.core.links import reversed_url
 from spona.core.phases import Phase, Tool, offer
 from spona.core.prepared import Later
 from spona.core.roles import TASK_ROLES
 from spona.core.templatetags.spona_layout import link
-from spona.core.work import Figure, Item, Section, provide, summarise
+from spona.core.work import Figure, Item, Section, counted_section, provide, summarise
 from spona.policy import can
 
 offer(
@@ -61,30 +61,21 @@ def _my_tasks(user: User) -> Later[Section | None] | None:
     """Open tasks of the user's institution or the user, from conferences or given directly."""
     if user.role not in TASK_ROLES:
         return None
-
-    def section(read: tuple[list[Task], int, int]) -> Section:
-        shown, count, overdue = read
+    return counted_section(
+        open_tasks(user=user),
+        lambda task: Item(
+            code=task.code,
+            text=task.title,
+            url=reversed_url("conferences:task_detail", args=[task.code]),
+            due=task.due_on,
+        ),
+        key="tasks",
+        title=_("My tasks"),
+        url=link("conferences:task_list"),
+        empty=_("No open task. Tasks agreed at a conference appear here until they are done."),
         # a task's title can describe the person it is about: the home page's list is a read
-        audit_listed(user=user, purpose="home: my tasks", tasks=shown)
-        return Section(
-            key="tasks",
-            title=_("My tasks"),
-            count=count,
-            overdue_count=overdue,
-            items=[
-                Item(
-                    code=task.code,
-                    text=task.title,
-                    url=reversed_url("conferences:task_detail", args=[task.code]),
-                    due=task.due_on,
-                )
-                for task in shown
-            ],
-            url=link("conferences:task_list"),
-            empty=_("No open task. Tasks agreed at a conference appear here until they are done."),
-        )
-
-    return open_tasks(user=user).then(section)
+        seen=lambda shown: audit_listed(user=user, purpose="home: my tasks", tasks=shown),
+    )
 
 
 provide(_my_tasks)

@@ -128,6 +128,37 @@ def read_counted[M: Model](shown: list[M]) -> tuple[list[M], int, int]:
 type Counted[M: Model] = Later[tuple[list[M], int, int]]
 
 
+def counted_section[M: Model](
+    read: Counted[M],
+    item: Callable[[M], Item],
+    *,
+    key: str,
+    title: Promise | str,
+    url: str = "",
+    empty: Promise | str = "",
+    seen: Callable[[list[M]], object] | None = None,
+) -> Later[Section | None]:
+    """The section a counted read makes once it is read: its first rows as items (``item``),
+    how many in all and how many overdue. ``seen`` is given the rows first (the audit of what
+    the home page lists, where a row can name a person)."""
+
+    def section(counts: tuple[list[M], int, int]) -> Section:
+        shown, count, overdue = counts
+        if seen is not None:
+            seen(shown)
+        return Section(
+            key=key,
+            title=title,
+            count=count,
+            overdue_count=overdue,
+            items=[item(row) for row in shown],
+            url=url,
+            empty=empty,
+        )
+
+    return read.then(section)
+
+
 def nothing_counted() -> Counted[Any]:
     """A section's read for a user it shows nothing to: nothing to read."""
     return Later.known(([], 0, 0))

@@ -13,9 +13,9 @@ from spona.core.phases import Phase, Tool, offer
 from spona.core.prepared import Later
 from spona.core.roles import Role
 from spona.core.templatetags.spona_layout import link
-from spona.core.work import Item, Section, provide
+from spona.core.work import Item, Section, counted_section, provide
 from spona.plans.access import LEAD_ROLES, PLAN_DRAFT, PLAN_VIEW
-from spona.plans.models import Plan, Review
+from spona.plans.models import Plan
 from spona.plans.selectors import case_plans, reviews_due_first
 from spona.policy import can
 
@@ -56,28 +56,19 @@ def _reviews_due(user: User) -> Later[Section | None] | None:
     overdue (codes only: the home page is seen over shoulders)."""
     if user.role not in LEAD_ROLES | {Role.COORDINATOR}:
         return None
-
-    def section(read: tuple[list[Review], int, int]) -> Section:
-        shown, count, overdue = read
-        return Section(
-            key="plan_reviews",
-            title=_("Plan reviews due"),
-            count=count,
-            overdue_count=overdue,
-            items=[
-                Item(
-                    code=review.plan.code,
-                    text=f"{review.plan.case.code} · {review.get_reason_display()}",
-                    url=reversed_url("plans:plan_detail", args=[review.plan.code]),
-                    due=review.due_on,
-                )
-                for review in shown
-            ],
-            url=link("plans:plan_list"),
-            empty=_("No plan review is due. A review falls due three months after approval."),
-        )
-
-    return reviews_due_first(user, timezone.localdate()).then(section)
+    return counted_section(
+        reviews_due_first(user, timezone.localdate()),
+        lambda review: Item(
+            code=review.plan.code,
+            text=f"{review.plan.case.code} · {review.get_reason_display()}",
+            url=reversed_url("plans:plan_detail", args=[review.plan.code]),
+            due=review.due_on,
+        ),
+        key="plan_reviews",
+        title=_("Plan reviews due"),
+        url=link("plans:plan_list"),
+        empty=_("No plan review is due. A review falls due three months after approval."),
+    )
 
 
 provide(_reviews_due)

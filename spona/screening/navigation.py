@@ -8,11 +8,10 @@ from spona.core.phases import Phase, Tool, offer
 from spona.core.prepared import Later
 from spona.core.roles import PERSON_ROLES
 from spona.core.templatetags.spona_layout import link
-from spona.core.work import Item, Section, provide
+from spona.core.work import Item, Section, counted_section, provide
 from spona.institutions.access import VIEW_DIRECTORY
 from spona.policy import can
 from spona.screening.access import PROTOCOL_OVERSEE, SCREENING_VIEW
-from spona.screening.models import ProtocolStep
 from spona.screening.selectors import steps_overdue_for, steps_shown
 
 offer(
@@ -44,28 +43,20 @@ def _steps_overdue(user: User) -> Later[Section | None] | None:
     """First-contact protocol steps past their deadline (a supervisor: the institution's)."""
     if user.role not in PERSON_ROLES:
         return None
-
-    def section(read: tuple[list[ProtocolStep], int, int]) -> Section:
-        overdue, count, late = read
-        return Section(
-            key="protocol_steps_overdue",
-            title=_("First-contact steps overdue"),
-            count=count,
-            overdue_count=late,
-            items=[
-                Item(
-                    code=step.screening.person.code,
-                    text=step.title,
-                    url=reversed_url("screening:screening_result", args=[step.screening_id]),
-                    due=step.due_at,
-                )
-                for step in steps_shown(user=user, steps=overdue)
-            ],
-            url=link("screening:overdue") if can(user, PROTOCOL_OVERSEE) else "",
-            empty=_("No protocol step is overdue."),
-        )
-
-    return steps_overdue_for(user=user).then(section)
+    return counted_section(
+        steps_overdue_for(user=user),
+        lambda step: Item(
+            code=step.screening.person.code,
+            text=step.title,
+            url=reversed_url("screening:screening_result", args=[step.screening_id]),
+            due=step.due_at,
+        ),
+        key="protocol_steps_overdue",
+        title=_("First-contact steps overdue"),
+        url=link("screening:overdue") if can(user, PROTOCOL_OVERSEE) else "",
+        empty=_("No protocol step is overdue."),
+        seen=lambda steps: steps_shown(user=user, steps=steps),
+    )
 
 
 provide(_steps_overdue)

@@ -8,10 +8,9 @@ from spona.core.links import reversed_url
 from spona.core.phases import Phase, Tool, offer
 from spona.core.prepared import Later
 from spona.core.templatetags.spona_layout import link
-from spona.core.work import Figure, Item, Section, provide, summarise
+from spona.core.work import Figure, Item, Section, counted_section, provide, summarise
 from spona.institutions.models import localised
 from spona.signals.access import SIGNAL_VIEW
-from spona.signals.models import Signal
 from spona.signals.selectors import signals_raised_count, triage_waiting
 
 offer(
@@ -30,30 +29,21 @@ def _to_triage(user: User) -> Later[Section | None] | None:
     waiting = triage_waiting(user=user)  # None: the user triages no signal
     if waiting is None:
         return None
-
-    def section(read: tuple[list[Signal], int, int]) -> Section:
-        shown, count, overdue = read
-        return Section(
-            key="signals_to_triage",
-            title=_("Signals to triage"),
-            count=count,
-            overdue_count=overdue,
-            items=[
-                Item(
-                    code=signal.code,
-                    # the selector's annotations (``triage_waiting``)
-                    text=localised(signal.municipality_cyr, signal.municipality_lat),  # type: ignore[attr-defined]
-                    url=reversed_url("signals:signal_detail", args=[signal.code]),
-                    due=signal.due,  # type: ignore[attr-defined]
-                    urgency=signal.urgency,
-                )
-                for signal in shown
-            ],
-            url=link("signals:signal_list"),
-            empty=_("No signal waits for triage. New signals from your municipality appear here."),
-        )
-
-    return waiting.then(section)
+    return counted_section(
+        waiting,
+        lambda signal: Item(
+            code=signal.code,
+            # the selector's annotations (``triage_waiting``)
+            text=localised(signal.municipality_cyr, signal.municipality_lat),  # type: ignore[attr-defined]
+            url=reversed_url("signals:signal_detail", args=[signal.code]),
+            due=signal.due,  # type: ignore[attr-defined]
+            urgency=signal.urgency,
+        ),
+        key="signals_to_triage",
+        title=_("Signals to triage"),
+        url=link("signals:signal_list"),
+        empty=_("No signal waits for triage. New signals from your municipality appear here."),
+    )
 
 
 provide(_to_triage)
