@@ -75,6 +75,12 @@ def social_welfare(municipality: Any) -> Institution:
 
 
 @pytest.fixture
+def lead(social_welfare: Institution) -> User:
+    """A case manager of the municipality's social welfare centre: who leads a case."""
+    return UserFactory(role=Role.CASE_MANAGER, institution=social_welfare)
+
+
+@pytest.fixture
 def make_user(social_welfare: Institution) -> Callable[..., User]:
     def make(
         role: Role = Role.CASE_MANAGER, institution: Institution | None = None, **kw: Any

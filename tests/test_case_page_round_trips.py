@@ -135,12 +135,6 @@ def test_who_can_receive_read_with_others_is_remembered_for_the_request(
     assert len(outside) == 2  # outside a read-only request nothing is remembered
 
 
-@pytest.fixture
-def lead(municipality: Any) -> User:
-    csr = InstitutionFactory(type=InstitutionType.SOCIAL_WELFARE, municipality=municipality)
-    return UserFactory(role=Role.CASE_MANAGER, institution=csr)
-
-
 def _case_with_a_team(lead: User) -> Case:
     person = PersonFactory(registered_by=lead)
     case = case_open_for_presumed_victim(user=lead, person=person, is_child=False, origin={})

@@ -25,12 +25,6 @@ from tests.factories import InstitutionFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def lead(municipality: Any) -> User:
-    csr = InstitutionFactory(type=InstitutionType.SOCIAL_WELFARE, municipality=municipality)
-    return UserFactory(role=Role.CASE_MANAGER, institution=csr)
-
-
 def _offered(client: Client, institution: Institution) -> str:
     """The name the case list's institution filter offers for ``institution``."""
     page = client.get(reverse("cases:case_list")).content.decode()

@@ -7,7 +7,6 @@ the number of times a page asks the same access question."""
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q
@@ -41,12 +40,6 @@ def _queries(client: Client, url: str) -> list[str]:
         answer = client.get(url)
     assert answer.status_code == 200
     return [query["sql"] for query in captured.captured_queries]
-
-
-@pytest.fixture
-def lead(municipality: Any) -> User:
-    csr = InstitutionFactory(type=InstitutionType.SOCIAL_WELFARE, municipality=municipality)
-    return UserFactory(role=Role.CASE_MANAGER, institution=csr)
 
 
 def _case(lead: User) -> Case:
