@@ -28,11 +28,13 @@ def _processes() -> dict[int, tuple[int, str, float]]:
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
-        # after the name: state ppid ... utime (14th field of the line) stime (15th)
+        # after the name: state ppid ... utime (14th field of the line), stime (15th), and
+        # cutime, cstime (16th, 17th): the CPU of the children it has reaped, so that a
+        # worker the server replaced (Gunicorn's max_requests) keeps its share in the group
         found[int(entry.name)] = (
             int(fields[1]),
             command,
-            (int(fields[11]) + int(fields[12])) / TICKS,
+            sum(int(field) for field in fields[11:15]) / TICKS,
         )
     return found
 
@@ -62,10 +64,11 @@ def command_contains(*words: str) -> Group:
 class Sampler:
     """Samples the CPU seconds of named groups every ``interval`` seconds in a thread.
 
-    A process that ends between two samples takes its last reading with it; the groups
-    measured here (the server's workers, the sessions of a persistent-connection pool,
-    Locust) live through the run. Gunicorn replaces a worker after ``max_requests``: the
-    window then loses at most that worker's last interval."""
+    A process that ends is counted by the parent that reaps it (its children's CPU): a
+    Gunicorn worker replaced after ``max_requests`` stays in the server's group, whose
+    master reaps it. A process whose parent is outside its group (a PostgreSQL session,
+    reaped by the postmaster) takes the CPU it used since the last sample with it; the
+    sessions of a persistent-connection pool live through the run."""
 
     def __init__(self, groups: dict[str, Group], interval: float = 0.5) -> None:
         self.groups = groups
