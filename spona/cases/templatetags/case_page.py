@@ -12,6 +12,7 @@ from functools import lru_cache, partial
 from django import template
 from django.db.models import Model
 from django.template.defaulttags import CsrfTokenNode
+from django.urls import URLResolver
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
@@ -22,7 +23,7 @@ from spona.cases.referrals import ReferralStep
 from spona.cases.selectors import TeamMember, TimelineEntry
 from spona.core.caching import forget_when_catalogues_change
 from spona.core.display import label_of
-from spona.core.links import reversed_url
+from spona.core.links import reversal_place, reversed_url
 from spona.core.markup import escaped
 from spona.core.moments import day_writer, writer
 from spona.core.templatetags.spona_i18n import rendered_language
@@ -135,7 +136,8 @@ def consent_rows(context: template.Context, consents: Iterable[Consent]) -> Safe
     csrf = escaped(CsrfTokenNode().render(context))
     when = _short_datetime()
     labels = _labels(Consent, "institution_type", "category", "method", language=language)
-    rows = [_consent_row(consent, withdraw, csrf, when, labels) for consent in consents]
+    place = reversal_place()
+    rows = [_consent_row(consent, withdraw, csrf, when, labels, place) for consent in consents]
     if not rows:
         none = gettext("No consent recorded: only your institution sees the person.")
         return format_html('<tr><td colspan="6">{}</td></tr>', none)
@@ -162,12 +164,14 @@ def _consent_row(
     csrf: str,
     when: Callable[[datetime], str],
     labels: tuple[Callable[[str], str], ...],
+    place: tuple[URLResolver, str],
 ) -> str:
     """One consent's row; ``withdraw`` (the form's three texts) and ``csrf`` escaped;
-    ``labels``: of its institution type, category and method."""
+    ``labels``: of its institution type, category and method; ``place``: where its form's
+    address is reversed (``reversal_place``, asked once for all the rows)."""
     form = ""
     if not consent.withdrawn_at:
-        action = escaped(reversed_url("cases:consent_withdraw", [consent.pk]))
+        action = escaped(reversed_url("cases:consent_withdraw", [consent.pk], place=place))
         form = (
             f'<details class="confirm"><summary class="button danger">{withdraw[0]}</summary>'
             f'<form method="post" action="{action}">{csrf}<p>{withdraw[1]}</p>'
@@ -212,6 +216,7 @@ def referral_rows(
         when=_short_datetime(),
         name=partial(name_shown, language=language),
         labels=_labels(Referral, "urgency", "status", language=language),
+        place=reversal_place(),
     )
     return mark_safe(  # noqa: S308 - every value escaped
         "".join(_referral_row(r, steps, texts, csrf, shown) for r, steps in referrals)
@@ -241,11 +246,13 @@ forget_when_catalogues_change(_step_texts.cache_clear)
 @dataclass(frozen=True)
 class _Shown:
     """How a referral's row writes its moments, its institutions' names and the labels of
-    its urgency and status, in the page's language asked once."""
+    its urgency and status, in the page's language asked once, and where its forms'
+    addresses are reversed (``reversal_place``, asked once)."""
 
     when: Callable[[datetime], str]
     name: Callable[[str], str]
     labels: tuple[Callable[[str], str], ...]
+    place: tuple[URLResolver, str]
 
 
 def _referral_row(
@@ -257,7 +264,7 @@ def _referral_row(
 ) -> str:
     """One referral's row; ``texts`` (the forms' translated texts) and ``csrf`` escaped."""
     declined = f": {escaped(referral.decline_reason)}" if referral.decline_reason else ""
-    forms = "".join(_step_form(referral, step, texts, csrf) for step in steps)
+    forms = "".join(_step_form(referral, step, texts, csrf, shown.place) for step in steps)
     when, (urgency, status) = shown.when, shown.labels
     return (
         f"<tr><td>{escaped(shown.name(referral.from_institution.name))}</td>"
@@ -269,9 +276,15 @@ def _referral_row(
     )
 
 
-def _step_form(referral: Referral, step: ReferralStep, texts: _StepTexts, csrf: str) -> str:
+def _step_form(
+    referral: Referral,
+    step: ReferralStep,
+    texts: _StepTexts,
+    csrf: str,
+    place: tuple[URLResolver, str],
+) -> str:
     """The form of one step on a referral, as the template wrote it (its whitespace too)."""
-    action = escaped(reversed_url("cases:referral_act", [referral.pk, step.value]))
+    action = escaped(reversed_url("cases:referral_act", [referral.pk, step.value], place=place))
     version = f'<input type="hidden" name="version" value="{referral.version}">'
     if step == ReferralStep.DECLINE:
         return (
