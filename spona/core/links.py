@@ -100,7 +100,10 @@ def reversed_url(
         or not _PLAIN.issuperset(map(type, kwargs.values()))
     ):
         return reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
-    resolver, prefix = place or reversal_place()
+    if place is None:  # reversal_place(), written out: most reversals are not a template's
+        resolver, prefix = get_resolver(get_urlconf()), get_script_prefix()
+    else:
+        resolver, prefix = place
     language = get_language() if depends_on_language(resolver) else None
     return _kept(
         resolver,

@@ -90,20 +90,21 @@ def _empty_look(empty: EmptyForm) -> tuple[Any, ...]:
     (``_unbound_look``) for its ids' pattern, but for the fields its initial values and
     options concern, looked at on every view as the form would hold them (a copy of the
     class's field with the options' settings, ``field_settings``)."""
-    form_class, initial = empty.form_class, empty.initial
+    form_class, initial, language = empty.form_class, empty.initial, get_language()
     settings = form_class.field_settings(**empty.options)
     concerned = initial.keys() | settings.keys()
-    plan = _plan(form_class, None, empty.auto_id)
-    looks = _planned_looks(plan, concerned)
-    if concerned:
-        unbound = plan.unbound.given(initial)
-        for position, (name, field, *_parts) in enumerate(plan.fields):
-            if name in settings:
-                field = copied_field(field)
-                set_on_fields({name: field}, {name: settings[name]})
-            if name in concerned:
-                looks[position] = _field_look(unbound, name, field)
-    return (*plan.head, tuple(looks))
+    look = _unbound_look(form_class, None, empty.auto_id, concerned, language)
+    if not concerned:
+        return look
+    plan = _PLANS[form_class, None, empty.auto_id, language]
+    unbound, looks = plan.unbound.given(initial), list(look[-1])
+    for position, (name, field, *_parts) in enumerate(plan.fields):
+        if name in settings:
+            field = copied_field(field)
+            set_on_fields({name: field}, {name: settings[name]})
+        if name in concerned:
+            looks[position] = _field_look(unbound, name, field)
+    return (*look[:-1], tuple(looks))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -150,37 +151,40 @@ class _Unbound:
         return given
 
 
-def _unbound_look(form_class: type[forms.Form], prefix: str | None) -> tuple[Any, ...]:
+def _unbound_look(
+    form_class: type[forms.Form],
+    prefix: str | None,
+    auto_id: str = "id_%s",
+    left: AbstractSet[str] = frozenset(),
+    language: str | None = None,
+) -> tuple[Any, ...]:
     """``_look_of`` the class's own fields unbound (``_Unbound``), the same tuple, with what
-    cannot change in a process read once for each class, prefix and language (``_Plan``):
-    the fields are the class's, made once per process and never changed (the filters hold
-    only what the code declares, ``spona.core.listing.ListFilters``), so only a field's
-    choices read from the database (an iterator: the municipalities and institutions
-    offered) and an initial value made by a function are read on every view."""
-    plan = _plan(form_class, prefix, "id_%s")
-    return (*plan.head, tuple(_planned_looks(plan, frozenset())))
-
-
-def _plan(form_class: type[forms.Form], prefix: str | None, auto_id: str) -> "_Plan":
-    language = get_language()
+    cannot change in a process read once for each class, prefix, ids' pattern and language
+    (``_Plan``): the fields are the class's, made once per process and never changed (the
+    filters hold only what the code declares, ``spona.core.listing.ListFilters``), so only a
+    field's choices read from the database (an iterator: the municipalities and institutions
+    offered) and an initial value made by a function are read on every view. The fields
+    named in ``left`` are ``None``, for the caller to look at (``_empty_look``, which has
+    asked the ``language``)."""
+    language = language or get_language()
     plan = _PLANS.get((form_class, prefix, auto_id, language))
     if plan is None:
         plan = _PLANS[form_class, prefix, auto_id, language] = _Plan(form_class, prefix, auto_id)
-    return plan
-
-
-def _planned_looks(plan: "_Plan", left: AbstractSet[str]) -> list[Any]:
-    """Each field's look by the plan, in order, ``None`` for the fields named in ``left``."""
-    return [
-        None
-        if name in left
-        else look
-        if look is not None
-        else _field_look(plan.unbound, name, field)
-        if before is None
-        else (*before, _choices_look(field.choices), *after)
-        for name, field, look, before, after in plan.fields
-    ]
+    return (
+        *plan.head,
+        tuple(
+            [
+                None
+                if name in left
+                else look
+                if look is not None
+                else _field_look(plan.unbound, name, field)
+                if before is None
+                else (*before, _choices_look(field.choices), *after)
+                for name, field, look, before, after in plan.fields
+            ]
+        ),
+    )
 
 
 class _Plan:

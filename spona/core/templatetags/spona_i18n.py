@@ -68,7 +68,11 @@ class _KeptTranslateNode(TranslateNode):
         self.text = text
 
     def render(self, context: template.Context) -> str:
-        key = (rendered_language(context), context.autoescape, self.text)
+        # the template's language if asked already (most texts), without a call
+        language: Any = context.render_context.dicts[-1].get(_LANGUAGE, _NOT_ASKED)
+        if language is _NOT_ASKED:
+            language = rendered_language(context)
+        key = (language, context.autoescape, self.text)
         try:
             written = _KEPT[key]
         except KeyError:

@@ -5,6 +5,8 @@ every template, the same tag with the same arguments, ``as``, escaping and error
 reverses about twenty-five links, each about ninety Python calls through Django's resolver.
 """
 
+from typing import Any
+
 from django import template
 from django.template.base import Parser, Token
 from django.template.defaulttags import URLNode
@@ -38,9 +40,13 @@ class KeptURLNode(URLNode):
                 current_app = context.request.resolver_match.namespace  # type: ignore[attr-defined]
             except AttributeError:
                 current_app = None
+        # the page's place if asked already (most links), without a call
+        dicts = context.render_context.dicts
+        place: Any = dicts[1].get(_PLACE) if len(dicts) > 1 else None
+        if place is None:
+            place = asked_once(context, _PLACE, reversal_place)
         url = ""
         try:
-            place = asked_once(context, _PLACE, reversal_place)
             url = reversed_url(view_name, args, kwargs, current_app, place)
         except NoReverseMatch:
             if self.asvar is None:
