@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy, pgettext_lazy, trans_real
 
-from spona.core.forms import FormRenderer, KeptWhenEmpty, ManyOptionsSelect
+from spona.core.forms import EmptyForm, FormRenderer, KeptWhenEmpty, ManyOptionsSelect
 from spona.core.templatetags.spona_forms import (
     _kept,
     _look,
@@ -346,3 +346,48 @@ def test_kept_forms_are_dropped_when_the_catalogues_change() -> None:
     assert _kept.cache_info().currsize == 1
     with override_settings(LOCALE_PATHS=[]):
         assert _kept.cache_info().currsize == 0
+
+
+@pytest.mark.django_db
+def test_the_case_pages_empty_forms_look_as_made_and_are_made_only_to_be_written(
+    lead, make_user, social_welfare, monkeypatch
+) -> None:
+    """The case page passes its forms unmade (``EmptyForm``): the look of each, with its ids'
+    pattern, its case's version and its options (the statuses offered, the sender left out
+    of the institutions), is the made form's in sr, sr-latn and en, and so are its fields;
+    a form of a look written before is not made again, and another version or sender is
+    another look."""
+    from spona.accounts.models import Role
+    from spona.cases.forms import ConsentForm, ReferralForm, ReopenForm, TransitionForm
+    from spona.core.templatetags import spona_forms
+    from tests.factories import InstitutionFactory
+
+    police = InstitutionFactory(municipality=social_welfare.municipality, name="Полиција <П>")
+    make_user(Role.CASE_MANAGER, institution=police)
+    targets = [("identified", gettext_lazy("Identified")), ("closed", "Затворен & сл.")]
+    empties = [
+        EmptyForm(ConsentForm, auto_id="consent_%s"),
+        EmptyForm(ReferralForm, auto_id="referral_%s", options={"sender_id": lead.institution_id}),
+        EmptyForm(ReferralForm, auto_id="referral_%s", options={"sender_id": police.pk}),
+        EmptyForm(TransitionForm, initial={"version": 3}, options={"targets": targets}),
+        EmptyForm(TransitionForm, initial={"version": 4}, options={"targets": targets[:1]}),
+        EmptyForm(ReopenForm, initial={"version": 3}),
+    ]
+    _kept.cache_clear()
+    for language in ("sr", "sr-latn", "en"):
+        with translation.override(language):
+            for empty in empties:
+                assert spona_forms._empty_look(empty) == _look(empty.made())
+                assert form_fields(empty) == _written(empty.made())
+    assert _kept.cache_info().misses == 3 * len(empties)
+
+    made = []
+    monkeypatch.setattr(EmptyForm, "made", lambda self: made.append(self) or self.made())
+    with translation.override("en"):
+        assert [form_fields(empty) for empty in empties] == [
+            _written(
+                empty.form_class(auto_id=empty.auto_id, initial=empty.initial, **empty.options)
+            )
+            for empty in empties
+        ]
+    assert made == []

@@ -545,11 +545,13 @@ _DJANGOS = Engine(libraries={"i18n": "django.templatetags.i18n"})
 
 
 #: ``{% translate %}`` in each form it takes: a fixed text (kept per language), a text with a
-#: percent sign, a variable, a filter, a message context, ``noop`` and ``as``
+#: percent sign, a variable, a filter, a message context, ``noop`` and ``as`` (a fixed text's
+#: value, kept as well, before and after the text is written)
 _TRANSLATE_FORMS = """{% autoescape MODE %}{% translate "Status" %}|{% translate "Status" %}|\
-{% translate "50%% of <b>" %}|{% translate what %}|{% translate "Status"|upper %}|\
+{% translate "50%% of <b>" as share %}{{ share }}|{% translate "50%% of <b>" %}|\
+{% translate what %}|{% translate "Status"|upper %}|\
 {% translate "Status" context "case" %}|{% translate "Status" noop %}|\
-{% translate "Status" as status %}{{ status }}{% endautoescape %}"""
+{% translate "Status" as status %}{{ status }}|{{ share|length }}{% endautoescape %}"""
 
 
 @pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])

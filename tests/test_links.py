@@ -188,3 +188,38 @@ def test_the_url_tag_follows_a_language_block_of_its_template() -> None:
     with translation.override("sr"):
         assert _written(source) == "/sr/cases/X/ /en/cases/X/"
         assert _written(source) == "/sr/cases/X/ /en/cases/X/"
+
+
+def test_the_url_tag_asks_the_urlconf_and_script_prefix_once_a_page(prefix: None) -> None:
+    """A page's links, in its template, its parent and the templates it includes, are
+    reversed under the URLconf and script prefix asked once for its render; the next render
+    asks them again (another request's prefix, another URLconf)."""
+    from django.template import Engine
+
+    engine = Engine(
+        loaders=[
+            (
+                "django.template.loaders.locmem.Loader",
+                {
+                    "parent.html": "{% url 'workspace:home' %}|{% block links %}{% endblock %}",
+                    "row.html": "{% url 'cases:case_detail' code %}",
+                    "page.html": '{% extends "parent.html" %}{% block links %}'
+                    "{% url 'cases:case_detail' 'PI-7' %}|{% include 'row.html' with code='PI-8' %}"
+                    "{% endblock %}",
+                },
+            )
+        ],
+        builtins=["spona.core.templatetags.spona_engine", "spona.core.templatetags.spona_urls"],
+    )
+    page = engine.get_template("page.html")
+    with patch.object(links, "get_script_prefix", wraps=links.get_script_prefix) as asked:
+        assert page.render(Context()) == "/|/cases/PI-7/|/cases/PI-8/"
+        set_script_prefix("/spona/")
+        assert page.render(Context()) == "/spona/|/spona/cases/PI-7/|/spona/cases/PI-8/"
+    assert asked.call_count == 2
+    set_script_prefix("/")
+    set_urlconf(OtherURLs)
+    try:
+        assert engine.from_string("{% url 'case' 'PI-9' %}").render(Context()) == "/elsewhere/PI-9/"
+    finally:
+        set_urlconf(None)

@@ -46,15 +46,22 @@ def test_a_writer_writes_what_the_date_filter_writes(language: str, zone: str) -
 
 
 def test_the_serbian_short_format_is_written_from_the_fields() -> None:
-    """The case page's format on Serbian pages is not handed back to Django's code."""
+    """The case page's format on Serbian pages, and its days (a month's name) in every
+    language, are not handed back to Django's code."""
     for language in ("sr", "sr-latn"):
         with translation.override(language):
             assert _template(get_format("SHORT_DATETIME_FORMAT")) is not None
+    for language in ("sr", "sr-latn", "en"):
+        with translation.override(language):
+            assert _template(get_format("DATE_FORMAT")) is not None
     assert _template("P") is None
     assert _template(r"\Y") is None
 
 
-DAYS = [date(2026, 3, 29), date(2026, 12, 31), date(2027, 1, 1), date(999, 6, 5), date(2028, 2, 29)]
+DAYS = [
+    *(date(2026, month, 2 * month) for month in range(1, 13)),
+    *[date(2026, 3, 29), date(2026, 12, 31), date(2027, 1, 1), date(999, 6, 5), date(2028, 2, 29)],
+]
 
 
 @pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])

@@ -9,7 +9,13 @@ from spona.cases.models import (
     ConsentMethod,
     DataCategory,
 )
-from spona.core.forms import KeptWhenEmpty, ManyOptionsSelect, limit_choices, quickly_copied
+from spona.core.forms import (
+    KeptWhenEmpty,
+    ManyOptionsSelect,
+    limit_choices,
+    quickly_copied,
+    set_on_fields,
+)
 from spona.core.urgency import Urgency
 from spona.institutions.filters import OfferedInstitutions, reference_choices
 from spona.institutions.models import Institution, InstitutionType
@@ -39,9 +45,12 @@ class TransitionForm(KeptWhenEmpty):
 
     def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        to = self.fields["to"]
-        assert isinstance(to, forms.ChoiceField)  # noqa: S101 - declared above
-        to.choices = targets
+        set_on_fields(self.fields, self.field_settings(targets=targets))
+
+    @classmethod
+    def field_settings(cls, **options: Any) -> dict[str, dict[str, Any]]:
+        """The statuses the case may move to offered as the new status (``targets``)."""
+        return {"to": {"choices": options["targets"]}}
 
     def details(self) -> dict[str, Any]:
         wanted = {
@@ -92,9 +101,7 @@ class ReferralForm(KeptWhenEmpty):
 
     def __init__(self, *args: Any, sender_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        to = self.fields["to"]
-        assert isinstance(to, _ReceiverField)  # noqa: S101 - declared above
-        to.sender_id = sender_id
+        set_on_fields(self.fields, self.field_settings(sender_id=sender_id))
         if self.is_bound:  # what a sent form accepts; the options shown are _ReceiverChoices'
             limit_choices(
                 self,
@@ -103,6 +110,12 @@ class ReferralForm(KeptWhenEmpty):
                     pk__in=[sender_id] if sender_id else []
                 ),
             )
+
+    @classmethod
+    def field_settings(cls, **options: Any) -> dict[str, dict[str, Any]]:
+        """The sender (``sender_id``) left out of the institutions offered
+        (``_ReceiverChoices``)."""
+        return {"to": {"sender_id": options["sender_id"]}}
 
 
 @quickly_copied

@@ -34,6 +34,7 @@ from spona.cases.models import Case, Consent, Referral
 from spona.cases.referrals import ReferralMove, ReferralStep
 from spona.cases.statistics import referral_statistics
 from spona.core.actions import act_and_return, incomplete_and_return, submit_and_return
+from spona.core.forms import EmptyForm
 from spona.disclosure import K
 from spona.policy import require, visible
 
@@ -53,14 +54,20 @@ def case_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     may: selectors.CasePermissions = page["may"]
     context = {
         **page,
-        "consent_form": ConsentForm(auto_id="consent_%s") if may.lead else None,
-        "referral_form": ReferralForm(sender_id=user.institution_id, auto_id="referral_%s")
+        "consent_form": EmptyForm(ConsentForm, auto_id="consent_%s") if may.lead else None,
+        "referral_form": EmptyForm(
+            ReferralForm, auto_id="referral_%s", options={"sender_id": user.institution_id}
+        )
         if may.refer
         else None,
-        "transition_form": TransitionForm(initial={"version": case.version}, targets=may.targets)
+        "transition_form": EmptyForm(
+            TransitionForm, initial={"version": case.version}, options={"targets": may.targets}
+        )
         if may.targets
         else None,
-        "reopen_form": ReopenForm(initial={"version": case.version}) if may.reopen else None,
+        "reopen_form": EmptyForm(ReopenForm, initial={"version": case.version})
+        if may.reopen
+        else None,
     }
     return render(request, "cases/case_detail.html", context)
 

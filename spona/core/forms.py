@@ -1,5 +1,6 @@
 import copy
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -21,6 +22,37 @@ class KeptWhenEmpty(forms.Form):
     person's data: ``{% form_fields %}`` writes such a form's empty fields once per process for
     each different look (``spona.core.templatetags.spona_forms``). A form sent back, with what
     was typed and its errors, is written each time. Also a FilterSet's ``Meta.form``."""
+
+    @classmethod
+    def field_settings(cls, **options: Any) -> dict[str, dict[str, Any]]:
+        """What the form's own keyword arguments (``options``) set on its fields, by field
+        name and attribute: none here; a form that takes some says it once, for its
+        ``__init__`` (``set_on_fields``) and for its look unmade (``EmptyForm``)."""
+        return {}
+
+
+def set_on_fields(fields: Mapping[str, forms.Field], settings: dict[str, dict[str, Any]]) -> None:
+    """Set each of ``settings``' attributes on the field it names (``field_settings``)."""
+    for name, values in settings.items():
+        for attribute, value in values.items():
+            setattr(fields[name], attribute, value)
+
+
+@dataclasses.dataclass(frozen=True)
+class EmptyForm:
+    """An unbound ``KeptWhenEmpty`` form not made: what a page passes where it shows a form
+    nobody has filled in. ``{% form_fields %}`` knows its look from its class, its ids'
+    pattern, its initial values and its options (``field_settings``), and makes the form
+    (``made``) only to write fields it has not written in that look before; making it on
+    every view deep-copied every field (a few hundred Python calls a form)."""
+
+    form_class: type[KeptWhenEmpty]
+    auto_id: str = "id_%s"
+    initial: dict[str, Any] = dataclasses.field(default_factory=dict)
+    options: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    def made(self) -> KeptWhenEmpty:
+        return self.form_class(auto_id=self.auto_id, initial=self.initial, **self.options)
 
 
 class VersionedForm(forms.ModelForm[Any]):  # any versioned model
@@ -80,6 +112,11 @@ def _shallow[T](obj: T) -> T:
     new = object.__new__(type(obj))
     new.__dict__.update(obj.__dict__)
     return new
+
+
+def copied_field[F: forms.Field](field: F) -> F:
+    """A form's own copy of a form class's ``field``, as Django makes it for each form."""
+    return _copy_field(field, {})  # type: ignore[no-any-return]
 
 
 def _copy_field(field: Any, memo: dict[int, Any]) -> Any:

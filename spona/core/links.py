@@ -73,16 +73,25 @@ def _kept(
     return reverse(viewname, args=args, kwargs=dict(kwargs), current_app=current_app)
 
 
+def reversal_place() -> tuple[URLResolver, str]:
+    """The resolver of the URLconf and the script prefix that a reversal in this thread is
+    asked under (a request's: set before its view runs, not changed by rendering), each
+    read from a thread-local (about fifteen Python calls the two)."""
+    return get_resolver(get_urlconf()), get_script_prefix()
+
+
 def reversed_url(
     viewname: str,
     args: Sequence[Any] = (),
     kwargs: dict[str, Any] | None = None,
     current_app: str | None = None,
+    place: tuple[URLResolver, str] | None = None,
 ) -> str:
     """``reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)``, kept per
     process for the URLconf, script prefix, language (where the URLconf depends on it) and
-    arguments it was asked under. Raises ``NoReverseMatch`` as ``reverse`` does (a failure
-    is not kept)."""
+    arguments it was asked under; ``place``: the ``reversal_place()`` a caller asked once
+    for many reversals (a template's ``{% url %}``). Raises ``NoReverseMatch`` as
+    ``reverse`` does (a failure is not kept)."""
     kwargs = kwargs or {}
     if (
         type(viewname) not in _TEXT
@@ -91,11 +100,14 @@ def reversed_url(
         or not _PLAIN.issuperset(map(type, kwargs.values()))
     ):
         return reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
-    resolver = get_resolver(get_urlconf())
+    if place is None:  # reversal_place(), written out: most reversals are not a template's
+        resolver, prefix = get_resolver(get_urlconf()), get_script_prefix()
+    else:
+        resolver, prefix = place
     language = get_language() if depends_on_language(resolver) else None
     return _kept(
         resolver,
-        get_script_prefix(),
+        prefix,
         language,
         current_app,
         viewname,

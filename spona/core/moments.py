@@ -6,8 +6,10 @@ format character, for every moment: about thirty Python calls a moment, and ``lo
 asks the current time zone each time. A page that writes dozens of moments in one format
 (the case page's timeline, referrals and consents) asks for a writer once: the format is
 read once per process into a ``%`` template of the moment's fields, and the time zone once
-per writer. A format with a character this module does not write from the fields alone (a
-name of a month, ``a.m.``, a time zone) is written by Django's ``dateformat`` as before.
+per writer; a month's name (``F``, ``N``: the case page's days in every language) is put
+in the template once per language and month. A format with a character this module does
+not write from the fields alone (a day's name, ``a.m.``, a time zone) is written by Django's
+``dateformat`` as before.
 """
 
 from collections.abc import Callable
@@ -18,8 +20,12 @@ from typing import Any
 
 from django.utils.dateformat import format as date_format
 from django.utils.dateformat import re_formatchars
+from django.utils.dates import MONTHS, MONTHS_AP
 from django.utils.formats import get_format
 from django.utils.timezone import get_current_timezone, localtime
+from django.utils.translation import get_language
+
+from spona.core.caching import forget_when_catalogues_change
 
 #: format characters written from one field of the moment, as ``DateFormat`` writes them
 _FIELDS = {
@@ -34,12 +40,17 @@ _FIELDS = {
     "s": ("second", "%02d"),
 }
 
+#: format characters written as the month's name, as ``DateFormat`` writes them (translated);
+#: in a template, a mark (``_NAMED``) and the character until ``_by_month`` puts the name in
+_NAMES = {"F": MONTHS, "N": MONTHS_AP}
+_NAMED = "\0"
+
 
 @lru_cache(maxsize=32)
 def _template(pattern: str) -> tuple[str, Callable[[date], Any]] | None:
     """``pattern`` as a ``%`` template and the getter of its fields (one field: the value,
-    more: a tuple), or ``None`` where it has a character written otherwise, an escape, or no
-    field at all."""
+    more: a tuple), a month's name marked (``_NAMES``), or ``None`` where it has a character
+    written otherwise, an escape, or no field at all."""
     if "\\" in pattern:
         return None
     template, fields = [], []
@@ -50,9 +61,38 @@ def _template(pattern: str) -> tuple[str, Callable[[date], Any]] | None:
             field, form = _FIELDS[piece]
             template.append(form)
             fields.append(field)
+        elif piece in _NAMES:
+            template.append(_NAMED + piece)
         else:
             return None
     return ("".join(template), attrgetter(*fields)) if fields else None
+
+
+@lru_cache(maxsize=32)
+def _by_month(template: str, language: str | None) -> tuple[str, ...]:
+    """``template`` with the months' names (in ``language``, the current one) put in for its
+    marks, one for each month (by its number; the first unused)."""
+    return (
+        "",
+        *(
+            _put_names(template, {char: str(names[month]) for char, names in _NAMES.items()})
+            for month in range(1, 13)
+        ),
+    )
+
+
+def _put_names(template: str, names: dict[str, str]) -> str:
+    for char, name in names.items():
+        template = template.replace(_NAMED + char, name.replace("%", "%%"))
+    return template
+
+
+forget_when_catalogues_change(_by_month.cache_clear)
+
+
+def _monthly(template: str) -> tuple[str, ...] | None:
+    """The template for each month if ``template`` names months, else ``None``."""
+    return _by_month(template, get_language()) if _NAMED in template else None
 
 
 def writer(format_name: str) -> Callable[[datetime], str]:
@@ -65,7 +105,16 @@ def writer(format_name: str) -> Callable[[datetime], str]:
         return lambda moment: date_format(localtime(moment), pattern)
     template, fields = compiled
     zone = get_current_timezone()
-    return lambda moment: template % fields(localtime(moment, zone))
+    by_month = _monthly(template)
+    if by_month is None:
+        return lambda moment: template % fields(localtime(moment, zone))
+
+    def write(moment: datetime) -> str:
+        local = localtime(moment, zone)
+        written: str = by_month[local.month] % fields(local)
+        return written
+
+    return write
 
 
 #: format characters of a time of day: Django refuses them for a day (a ``date``)
@@ -80,4 +129,7 @@ def day_writer(format_name: str) -> Callable[[date], str]:
     if compiled is None or _TIME_OF_DAY.intersection(re_formatchars.findall(pattern)):
         return lambda day: date_format(day, pattern)
     template, fields = compiled
-    return lambda day: template % fields(day)
+    by_month = _monthly(template)
+    if by_month is None:
+        return lambda day: template % fields(day)
+    return lambda day: by_month[day.month] % fields(day)

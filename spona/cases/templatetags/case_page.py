@@ -7,11 +7,12 @@ template's (``tests/test_case_page.py``)."""
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import partial
+from functools import lru_cache, partial
 
 from django import template
 from django.db.models import Model
 from django.template.defaulttags import CsrfTokenNode
+from django.urls import URLResolver
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
@@ -20,10 +21,12 @@ from spona.accounts.models import User
 from spona.cases.models import CaseEvent, CaseEventKind, Consent, Referral
 from spona.cases.referrals import ReferralStep
 from spona.cases.selectors import TeamMember, TimelineEntry
+from spona.core.caching import forget_when_catalogues_change
 from spona.core.display import label_of
-from spona.core.links import reversed_url
+from spona.core.links import reversal_place, reversed_url
 from spona.core.markup import escaped
 from spona.core.moments import day_writer, writer
+from spona.core.templatetags.spona_i18n import rendered_language
 from spona.institutions.models import Institution, name_shown
 
 register = template.Library()
@@ -35,10 +38,13 @@ def _short_datetime() -> Callable[[datetime], str]:
     return writer("SHORT_DATETIME_FORMAT")
 
 
-def _labels(model: type[Model], *names: str) -> tuple[Callable[[str], str], ...]:
-    """The labels of the model's choice fields ``names`` (``get_FOO_display()``) in the current
-    language, asked once for all the rows a tag writes, not for each label."""
-    language = get_language()
+def _labels(
+    model: type[Model], *names: str, language: str | None = None
+) -> tuple[Callable[[str], str], ...]:
+    """The labels of the model's choice fields ``names`` (``get_FOO_display()``) in the
+    ``language`` a tag has asked, or the current one asked once for all the rows it writes,
+    not for each label."""
+    language = language or get_language()
     return tuple(partial(label_of(model, name), language=language) for name in names)
 
 
@@ -125,19 +131,31 @@ def _item(entry: TimelineEntry, labels: _Labels) -> str:
 def consent_rows(context: template.Context, consents: Iterable[Consent]) -> SafeString:
     """A row per consent: with whom, what, how, given and withdrawn, and a form to withdraw
     it while it holds; a row that says there is none."""
-    withdraw = (
-        escaped(gettext("Withdraw…")),
-        escaped(gettext("Institutions of this type will no longer see these data of the person.")),
-        escaped(gettext("Withdraw the consent")),
-    )
+    language = rendered_language(context)
+    withdraw = _withdraw_texts(language)
     csrf = escaped(CsrfTokenNode().render(context))
     when = _short_datetime()
-    labels = _labels(Consent, "institution_type", "category", "method")
-    rows = [_consent_row(consent, withdraw, csrf, when, labels) for consent in consents]
+    labels = _labels(Consent, "institution_type", "category", "method", language=language)
+    place = reversal_place()
+    rows = [_consent_row(consent, withdraw, csrf, when, labels, place) for consent in consents]
     if not rows:
         none = gettext("No consent recorded: only your institution sees the person.")
         return format_html('<tr><td colspan="6">{}</td></tr>', none)
     return mark_safe("".join(rows))  # noqa: S308 - every value escaped
+
+
+@lru_cache(maxsize=8)
+def _withdraw_texts(language: str | None) -> tuple[str, str, str]:
+    """The consent's withdrawal form's three texts, translated and escaped once per
+    ``language`` (the current one) for the process."""
+    return (
+        escaped(gettext("Withdraw…")),
+        escaped(gettext("Institutions of this type will no longer see these data of the person.")),
+        escaped(gettext("Withdraw the consent")),
+    )
+
+
+forget_when_catalogues_change(_withdraw_texts.cache_clear)
 
 
 def _consent_row(
@@ -146,12 +164,14 @@ def _consent_row(
     csrf: str,
     when: Callable[[datetime], str],
     labels: tuple[Callable[[str], str], ...],
+    place: tuple[URLResolver, str],
 ) -> str:
     """One consent's row; ``withdraw`` (the form's three texts) and ``csrf`` escaped;
-    ``labels``: of its institution type, category and method."""
+    ``labels``: of its institution type, category and method; ``place``: where its form's
+    address is reversed (``reversal_place``, asked once for all the rows)."""
     form = ""
     if not consent.withdrawn_at:
-        action = escaped(reversed_url("cases:consent_withdraw", [consent.pk]))
+        action = escaped(reversed_url("cases:consent_withdraw", [consent.pk], place=place))
         form = (
             f'<details class="confirm"><summary class="button danger">{withdraw[0]}</summary>'
             f'<form method="post" action="{action}">{csrf}<p>{withdraw[1]}</p>'
@@ -170,7 +190,8 @@ def _consent_row(
 
 @dataclass(frozen=True)
 class _StepTexts:
-    """The referral forms' texts, translated and escaped once a page."""
+    """The referral forms' texts, translated and escaped once per language
+    (``_step_texts``)."""
 
     decline: str
     decline_reason: str
@@ -188,7 +209,24 @@ def referral_rows(
 ) -> SafeString:
     """A row per referral: from, to, why and how urgent, sent, due, its status, and a form
     for each step the user may take on it (``referrals``: each with those steps)."""
-    texts = _StepTexts(
+    language = rendered_language(context)
+    texts = _step_texts(language)
+    csrf = escaped(CsrfTokenNode().render(context))
+    shown = _Shown(
+        when=_short_datetime(),
+        name=partial(name_shown, language=language),
+        labels=_labels(Referral, "urgency", "status", language=language),
+        place=reversal_place(),
+    )
+    return mark_safe(  # noqa: S308 - every value escaped
+        "".join(_referral_row(r, steps, texts, csrf, shown) for r, steps in referrals)
+    )
+
+
+@lru_cache(maxsize=8)
+def _step_texts(language: str | None) -> _StepTexts:
+    """The referral forms' texts in ``language`` (the current one), for the process."""
+    return _StepTexts(
         decline=escaped(gettext("Decline…")),
         decline_reason=escaped(gettext("Reason for declining")),
         decline_button=escaped(gettext("Decline the referral")),
@@ -200,25 +238,21 @@ def referral_rows(
         accept=escaped(gettext("Accept")),
         complete=escaped(gettext("Mark completed")),
     )
-    csrf = escaped(CsrfTokenNode().render(context))
-    shown = _Shown(
-        when=_short_datetime(),
-        name=partial(name_shown, language=get_language()),
-        labels=_labels(Referral, "urgency", "status"),
-    )
-    return mark_safe(  # noqa: S308 - every value escaped
-        "".join(_referral_row(r, steps, texts, csrf, shown) for r, steps in referrals)
-    )
+
+
+forget_when_catalogues_change(_step_texts.cache_clear)
 
 
 @dataclass(frozen=True)
 class _Shown:
     """How a referral's row writes its moments, its institutions' names and the labels of
-    its urgency and status, in the page's language asked once."""
+    its urgency and status, in the page's language asked once, and where its forms'
+    addresses are reversed (``reversal_place``, asked once)."""
 
     when: Callable[[datetime], str]
     name: Callable[[str], str]
     labels: tuple[Callable[[str], str], ...]
+    place: tuple[URLResolver, str]
 
 
 def _referral_row(
@@ -230,7 +264,7 @@ def _referral_row(
 ) -> str:
     """One referral's row; ``texts`` (the forms' translated texts) and ``csrf`` escaped."""
     declined = f": {escaped(referral.decline_reason)}" if referral.decline_reason else ""
-    forms = "".join(_step_form(referral, step, texts, csrf) for step in steps)
+    forms = "".join(_step_form(referral, step, texts, csrf, shown.place) for step in steps)
     when, (urgency, status) = shown.when, shown.labels
     return (
         f"<tr><td>{escaped(shown.name(referral.from_institution.name))}</td>"
@@ -242,9 +276,15 @@ def _referral_row(
     )
 
 
-def _step_form(referral: Referral, step: ReferralStep, texts: _StepTexts, csrf: str) -> str:
+def _step_form(
+    referral: Referral,
+    step: ReferralStep,
+    texts: _StepTexts,
+    csrf: str,
+    place: tuple[URLResolver, str],
+) -> str:
     """The form of one step on a referral, as the template wrote it (its whitespace too)."""
-    action = escaped(reversed_url("cases:referral_act", [referral.pk, step.value]))
+    action = escaped(reversed_url("cases:referral_act", [referral.pk, step.value], place=place))
     version = f'<input type="hidden" name="version" value="{referral.version}">'
     if step == ReferralStep.DECLINE:
         return (

@@ -13,6 +13,7 @@ cached loader) and its nodes are not changed by rendering. This node finds them 
 compiled parent and keeps them on it; the rest is Django's.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django import template
@@ -30,6 +31,27 @@ from django.utils.safestring import SafeString
 from spona.core.csrf import CsrfInputNode
 
 register = template.Library()
+
+_NOT_ASKED = object()
+
+
+def asked_once[T](context: template.Context, key: str, ask: Callable[[], T]) -> T:
+    """``ask()``, asked once per render of a page: kept under ``key`` in the state of the
+    template rendered first (pushed by its ``Template.render`` and dropped when it ends, after
+    its parents and included templates, which all see it), for what no node of a template
+    changes (the URLconf and script prefix of ``{% url %}``, set before the view runs).
+    Outside a template's render (a node rendered by itself) it is asked every time.
+    (``spona_i18n.rendered_language`` keeps the language once per template, since
+    ``{% language %}`` changes it.)"""
+    dicts = context.render_context.dicts
+    if len(dicts) < 2:  # the first is the render context's own, kept from render to render
+        return ask()
+    state: dict[Any, Any] = dicts[1]
+    answer = state.get(key, _NOT_ASKED)
+    if answer is _NOT_ASKED:
+        answer = state[key] = ask()
+    return answer  # type: ignore[no-any-return]
+
 
 #: where a compiled root template keeps its blocks by name (or ``None`` when it extends
 #: another template itself: its own ``{% extends %}`` adds them)

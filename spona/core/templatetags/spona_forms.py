@@ -6,6 +6,7 @@ the lists' filters); the markup is the same, whitespace aside
 
 import dataclasses
 from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_lazy, pgettext_lazy
 
 from spona.core.caching import forget_when_catalogues_change
-from spona.core.forms import KeptWhenEmpty
+from spona.core.forms import EmptyForm, KeptWhenEmpty, copied_field, set_on_fields
 
 register = template.Library()
 
@@ -62,7 +63,10 @@ def _field(field: forms.BoundField) -> SafeString:
 @register.simple_tag
 def form_fields(form: Any) -> SafeString:
     """The form's errors, hidden fields and visible fields; those of an unbound
-    ``KeptWhenEmpty`` form written once per process for each different look (``_kept``)."""
+    ``KeptWhenEmpty`` form written once per process for each different look (``_kept``), and
+    an ``EmptyForm`` made only to be written so."""
+    if isinstance(form, EmptyForm):
+        return _kept(_Empty(_empty_look(form), form.made))
     if isinstance(form, KeptWhenEmpty) and not form.is_bound:
         return _kept(_Empty(_look(form), lambda: form))
     return _written(form)
@@ -79,6 +83,28 @@ def filter_fields(filters: Any) -> SafeString:
     if filters.is_bound or not issubclass(form_class, KeptWhenEmpty):
         return form_fields(filters.form)
     return _kept(_Empty(_unbound_look(form_class, filters.form_prefix), lambda: filters.form))
+
+
+def _empty_look(empty: EmptyForm) -> tuple[Any, ...]:
+    """``_look`` of ``empty.made()``, without making it: the class's look unbound
+    (``_unbound_look``) for its ids' pattern, but for the fields its initial values and
+    options concern, looked at on every view as the form would hold them (a copy of the
+    class's field with the options' settings, ``field_settings``)."""
+    form_class, initial, language = empty.form_class, empty.initial, get_language()
+    settings = form_class.field_settings(**empty.options)
+    concerned = initial.keys() | settings.keys()
+    look = _unbound_look(form_class, None, empty.auto_id, concerned, language)
+    if not concerned:
+        return look
+    plan = _PLANS[form_class, None, empty.auto_id, language]
+    unbound, looks = plan.unbound.given(initial), list(look[-1])
+    for position, (name, field, *_parts) in enumerate(plan.fields):
+        if name in settings:
+            field = copied_field(field)
+            set_on_fields({name: field}, {name: settings[name]})
+        if name in concerned:
+            looks[position] = _field_look(unbound, name, field)
+    return (*look[:-1], tuple(looks))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -108,32 +134,49 @@ class _Unbound:
     an unbound form's fields are its class's (``base_fields``, deep-copied, in their order), its
     ids' pattern, initial values and label suffix Django's defaults."""
 
-    auto_id = "id_%s"
-    initial: dict[str, Any] = {}
     get_initial_for_field = forms.BaseForm.get_initial_for_field
 
-    def __init__(self, form_class: type[forms.BaseForm], prefix: str | None) -> None:
+    initial: Mapping[str, Any] = {}
+
+    def __init__(self, form_class: type[forms.BaseForm], prefix: str | None, auto_id: str) -> None:
+        self.auto_id = auto_id
         self.prefix = form_class.prefix if prefix is None else prefix
         self.use_required_attribute = form_class.use_required_attribute
         self.label_suffix = gettext(_LABEL_SUFFIX)
 
+    def given(self, initial: Mapping[str, Any]) -> "_Unbound":
+        """The same form with ``initial`` values (its label suffix not translated again)."""
+        given = object.__new__(_Unbound)
+        given.__dict__.update(self.__dict__, initial=initial)
+        return given
 
-def _unbound_look(form_class: type[forms.Form], prefix: str | None) -> tuple[Any, ...]:
+
+def _unbound_look(
+    form_class: type[forms.Form],
+    prefix: str | None,
+    auto_id: str = "id_%s",
+    left: AbstractSet[str] = frozenset(),
+    language: str | None = None,
+) -> tuple[Any, ...]:
     """``_look_of`` the class's own fields unbound (``_Unbound``), the same tuple, with what
-    cannot change in a process read once for each class, prefix and language (``_Plan``):
-    the fields are the class's, made once per process and never changed (the filters hold
-    only what the code declares, ``spona.core.listing.ListFilters``), so only a field's
-    choices read from the database (an iterator: the municipalities and institutions
-    offered) and an initial value made by a function are read on every view."""
-    language = get_language()
-    plan = _PLANS.get((form_class, prefix, language))
+    cannot change in a process read once for each class, prefix, ids' pattern and language
+    (``_Plan``): the fields are the class's, made once per process and never changed (the
+    filters hold only what the code declares, ``spona.core.listing.ListFilters``), so only a
+    field's choices read from the database (an iterator: the municipalities and institutions
+    offered) and an initial value made by a function are read on every view. The fields
+    named in ``left`` are ``None``, for the caller to look at (``_empty_look``, which has
+    asked the ``language``)."""
+    language = language or get_language()
+    plan = _PLANS.get((form_class, prefix, auto_id, language))
     if plan is None:
-        plan = _PLANS[form_class, prefix, language] = _Plan(form_class, prefix)
+        plan = _PLANS[form_class, prefix, auto_id, language] = _Plan(form_class, prefix, auto_id)
     return (
         *plan.head,
         tuple(
             [
-                look
+                None
+                if name in left
+                else look
                 if look is not None
                 else _field_look(plan.unbound, name, field)
                 if before is None
@@ -150,8 +193,8 @@ class _Plan:
     else the parts around its choices when only those can (``before`` and ``after``), else
     ``None`` for all three (an initial value a function makes: looked at every time)."""
 
-    def __init__(self, form_class: type[forms.Form], prefix: str | None) -> None:
-        self.unbound = _Unbound(form_class, prefix)
+    def __init__(self, form_class: type[forms.Form], prefix: str | None, auto_id: str) -> None:
+        self.unbound = _Unbound(form_class, prefix, auto_id)
         self.head = _look_of(form_class, self.unbound, {})[:-1]
         self.fields = [self._parts(name, field) for name, field in form_class.base_fields.items()]
 
@@ -164,8 +207,9 @@ class _Plan:
         return (name, field, None, look[:_CHOICES], look[_CHOICES + 1 :])
 
 
-#: (form class, prefix, language) -> what its unbound look reads once (``_unbound_look``)
-_PLANS: dict[tuple[type[forms.Form], str | None, str], _Plan] = {}
+#: (form class, prefix, ids' pattern, language) -> what its unbound look reads once
+#: (``_unbound_look``, ``_empty_look``)
+_PLANS: dict[tuple[type[forms.Form], str | None, str, str], _Plan] = {}
 
 
 def _look(form: forms.BaseForm) -> tuple[Any, ...]:

@@ -4,8 +4,8 @@ the language asked once per template; and the language switcher.
 ``TEMPLATES``' ``libraries`` names this library ``i18n``: every ``{% load i18n %}`` loads it,
 Django's tags and filters with three of its own in their place. Its ``translate`` (and
 ``trans``) is Django's tag, so ``makemessages`` finds its texts. A fixed text (a quoted
-literal, with no filter, context, ``noop`` or ``as``) is written by Django's node once per
-language and autoescaping and kept for the process: a translation changes only with the
+literal, with no filter, context or ``noop``) is written by Django's node once per
+language and autoescaping and kept for the process (or, with ``as``, the value it sets): a translation changes only with the
 catalogues, and the kept ones are dropped when the languages or the catalogues' folders
 change (as in tests). Django's node looks the translation up and escapes it on every render,
 about seventy Python calls a text; the case page has about eighty.
@@ -60,26 +60,36 @@ def rendered_language(context: template.Context) -> str | None:
 
 
 class _KeptTranslateNode(TranslateNode):
-    """Django's node for a fixed text, its output kept per language and autoescaping."""
+    """Django's node for a fixed text, its output kept per language and autoescaping; with
+    ``as``, the value it sets (the same text that it would write), and nothing written."""
 
     def __init__(self, node: TranslateNode, text: str) -> None:
-        super().__init__(node.filter_expression, node.noop)
+        super().__init__(node.filter_expression, node.noop, node.asvar)
         self.text = text
 
     def render(self, context: template.Context) -> str:
-        key = (rendered_language(context), context.autoescape, self.text)
+        # the template's language if asked already (most texts), without a call
+        language: Any = context.render_context.dicts[-1].get(_LANGUAGE, _NOT_ASKED)
+        if language is _NOT_ASKED:
+            language = rendered_language(context)
+        key = (language, context.autoescape, self.text)
         try:
-            return _KEPT[key]
+            written = _KEPT[key]
         except KeyError:
-            written = _KEPT[key] = super().render(context)
-            return written
+            shown = super().render(context)
+            written = _KEPT[key] = context[self.asvar] if self.asvar else shown
+            return shown
+        if self.asvar:
+            context[self.asvar] = written
+            return ""
+        return written
 
 
 def _fixed_text(node: TranslateNode) -> str | None:
-    """The node's text if it is a quoted literal alone (no filter, context, noop or ``as``)."""
+    """The node's text if it is a quoted literal alone (no filter, context or noop)."""
     expression = node.filter_expression
     variable = expression.var
-    plain = not (node.noop or node.asvar or node.message_context or expression.filters)
+    plain = not (node.noop or node.message_context or expression.filters)
     if plain and isinstance(variable, Variable) and isinstance(variable.literal, str):
         return str.__str__(variable.literal)
     return None
