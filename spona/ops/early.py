@@ -47,13 +47,17 @@ class _Hints:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._by_path: dict[str, dict[tuple[str | None, str], str]] = {}
+        self._by_path: dict[str, dict[int, str]] = {}
 
     @staticmethod
-    def _language(request: HttpRequest) -> tuple[str | None, str]:
-        return (
-            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME),
-            request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
+    def _language(request: HttpRequest) -> int:
+        """A hash of the cookie and the header (a client's own text, of any length: not kept;
+        two choices that share a hash only miss)."""
+        return hash(
+            (
+                request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME),
+                request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
+            )
         )
 
     def pages(self) -> Container[str]:
