@@ -302,10 +302,17 @@ def test_a_work_section_is_written_as_the_template_wrote_it(language) -> None:
     ]
     old = Template(_SECTION_TEMPLATE)
     new = Template("{% load spona_work %}{% work_section section %}")
+    old_page = Template(
+        "{% for section in sections %}\n  {% include section_template %}\n{% endfor %}"
+    )
+    new_page = Template("{% load spona_work %}{% work_sections sections %}")
     with translation.override(language):
         for section in sections:
             context = Context({"section": section})
             assert new.render(context) == old.render(context)
+        for shown in (sections, sections[3:], []):  # with items, without, none
+            context = Context({"sections": shown, "section_template": old})
+            assert new_page.render(context) == old_page.render(context)
 
 
 #: The home page's greeting and count of what waits as its template wrote them before

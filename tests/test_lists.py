@@ -500,3 +500,36 @@ def test_the_case_lists_rows_are_the_templates_markup(make_user) -> None:
                     f"\n  {referral_list_rows(shown_referrals)}\n  {case_list_rows(shown_cases)}\n"
                 )
                 assert loops == written
+
+
+# --- the links to a list's other pages ------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])
+def test_the_pagination_tag_writes_what_the_include_wrote(language: str) -> None:
+    """``{% pagination %}`` against the include it stands for: one page, the first, a middle
+    and the last of many, a label given or left to the surrounding context, no list."""
+    from django.core.paginator import Paginator
+    from django.template import Context, Template
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    request = RequestFactory().get("/people/", {"sex": "female", "page": "2"})
+    old = Template(
+        "{% load i18n %}"
+        '{% translate "Pages <of> these" as label %}'
+        '{% include "includes/pagination.html" with page=page param="page" label=label %}|'
+        '{% include "includes/pagination.html" with page=page param="r-page" %}'
+    )
+    new = Template(
+        "{% load i18n spona_lists %}"
+        '{% translate "Pages <of> these" as label %}{% pagination page "page" label %}|'
+        '{% pagination page "r-page" %}'
+    )
+    one = Paginator(range(3), 10).page(1)
+    many = Paginator(range(30), 10)
+    with translation.override(language):
+        for page in (one, many.page(1), many.page(2), many.page(3), None):
+            for outer in ({}, {"label": "Outer <label>"}):
+                context = {"page": page, "request": request, **outer}
+                assert new.render(Context(context)) == old.render(Context(context))

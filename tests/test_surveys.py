@@ -4,6 +4,7 @@ CSV and XLSX (all or nothing), interviews, protected estimates, reports and comp
 import io
 import math
 from datetime import date
+from unittest.mock import patch
 
 import polars as pl
 import pytest
@@ -380,3 +381,29 @@ def test_kept_results_are_refused_to_whoever_may_not_see_the_wave(survey) -> Non
     _results(client, wave)
     client.force_login(UserFactory(role=Role.SYSTEM_ADMIN))
     assert client.get(reverse("surveys:wave_detail", args=[wave.pk])).status_code == 403
+
+
+def test_kept_results_are_read_with_the_session_at_the_pages_next_view(survey) -> None:
+    """The fragment's key needs the wave's stamp, read from the database: the first view of
+    the page in each language reads it alone, the next reads it in the round trip that reads
+    the session (``spona.ops.early``), never another language's."""
+    wave = survey["wave"]
+    _import(survey, "kobo.csv", demo_data.write_csv(_rows(survey, n=300)))
+    client = Client()
+    client.force_login(survey["coordinator"])
+    english = _results(client, wave, "en")
+    with (
+        patch.object(cache, "get_many", wraps=cache.get_many) as get_many,
+        patch.object(cache, "get", wraps=cache.get) as get,
+    ):
+        assert _results(client, wave, "en") == english
+        (keys,), _ = get_many.call_args
+        results_keys = [key for key in keys if key.startswith("surveys:results:")]
+        assert len(results_keys) == 1
+        assert ":en:" in results_keys[0]
+        asked_alone = [call.args[0] for call in get.call_args_list[len(keys) :]]
+        assert not any(key.startswith("surveys:results:") for key in asked_alone)
+
+        serbian = _results(client, wave, "sr")
+    assert "Сви" in serbian
+    assert serbian == _computed_anew(client, wave, "sr")

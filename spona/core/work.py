@@ -13,7 +13,7 @@ Items name things by code, never by a person's name: the home page is seen over 
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import cached_property
 from typing import Any, cast
@@ -33,7 +33,7 @@ _URGENCY_ORDER: dict[str, int] = {Urgency.IMMEDIATE: 0, Urgency.URGENT: 1, Urgen
 #: An urgency's label by its value: ``Urgency.values`` and ``Urgency(value)`` build a list and
 #: look the member up anew on each call (about 20 Python calls), and a page of items asks
 #: each item's urgency several times while sorting and writing it.
-_URGENCY_LABELS = dict(Urgency.choices)
+URGENCY_LABELS = dict(Urgency.choices)
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class Item:
 
     @property
     def urgency_label(self) -> str:
-        label = _URGENCY_LABELS.get(self.urgency)
+        label = URGENCY_LABELS.get(self.urgency)
         return "" if label is None else str(label)
 
     def sort_key(self) -> tuple[int, datetime, int]:
@@ -188,8 +188,9 @@ def sections_for(user: object) -> list[Section]:
     asked = [later for provider in _PROVIDERS if (later := provider(user)) is not None]
     read_together(*asked)
     sections = [section for later in asked if (section := later.get()) is not None]
-    ordered = [replace(s, items=sorted(s.items, key=Item.sort_key)) for s in sections]
-    return sorted(ordered, key=Section.sort_key)
+    for section in sections:  # each section's own list, made for this request
+        section.items.sort(key=Item.sort_key)
+    return sorted(sections, key=Section.sort_key)
 
 
 @dataclass(frozen=True)

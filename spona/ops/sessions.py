@@ -5,7 +5,7 @@ With a cache every process shares, the session is read from the cache (``Session
 Django's ``cached_db``); ``SessionMiddleware`` reads it together with the reference data's
 stamp (``spona.ops.reference``) and the keys registered in ``spona.ops.early`` in one
 ``MGET``, where they were two round trips of every request and the reference data one to
-three more. The keys of the session's user (the unread count) are in it where this process
+three more, and the key a page hinted (``spona.ops.early``: the survey results' fragment). The keys of the session's user (the unread count) are in it where this process
 has seen the session before: each process keeps who each session it served belonged to
 (``_Owners``), a hint only: a user's key is answered only to a request whose user it is (the
 key holds the user's primary key), and a session not known, or known wrongly, costs the
@@ -30,7 +30,13 @@ from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessio
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-from spona.ops.early import READ_WITH_SESSION, READ_WITH_SESSION_PER_USER, read_early
+from spona.ops.early import (
+    HINTED_PAGES,
+    READ_WITH_SESSION,
+    READ_WITH_SESSION_PER_USER,
+    hinted,
+    read_early,
+)
 from spona.ops.reference import STAMP_KEY, stamped
 
 TOUCHED = "spona.touched"
@@ -107,6 +113,8 @@ class SessionMiddleware(DjangoSessionMiddleware):
         early = [STAMP_KEY, *READ_WITH_SESSION]
         if owner is not None:
             early += [key_of(owner) for key_of in READ_WITH_SESSION_PER_USER]
+        if request.path in HINTED_PAGES:
+            early += hinted(request)
         try:
             found = cache.get_many([*early, cached] if cached else early)
         except Exception:  # the cache unreachable (readiness says so): the
@@ -118,7 +126,9 @@ class SessionMiddleware(DjangoSessionMiddleware):
         request.session = session
         with (
             stamped(found.get(STAMP_KEY) if found else None, read=found is not None),
-            read_early({key: found.get(key) for key in early[1:]} if found is not None else {}),
+            read_early(
+                {key: found.get(key) for key in early[1:]} if found is not None else {}, request
+            ),
         ):
             response = self.get_response(request)
             response = self.process_response(request, response)  # type: ignore[arg-type]

@@ -13,7 +13,6 @@ reader may is checked on every view.
 import hashlib
 import json
 
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from spona.accounts.models import User
 from spona.core.stacking import labelled_once
+from spona.ops.early import cached, keep
 from spona.policy import require
 from spona.surveys import selectors
 from spona.surveys.access import SURVEY_VIEW
@@ -55,8 +55,10 @@ def wave_results(*, user: User, wave: SurveyWave) -> SafeString:
     """The wave's charts and table of estimates, rendered (see the module's docstring)."""
     require(user, SURVEY_VIEW, wave)
     key = _key(wave, selectors.level_names(wave))
-    html: str | None = cache.get(key)
+    # the key needs the wave's stamp, read from the database: the page's next request reads
+    # it with its session (``spona.ops.early``), where it was a round trip of its own
+    html: str | None = cached(key, hint=True)
     if html is None:
         html = _render(user=user, wave=wave)
-        cache.set(key, html, RESULTS_SECONDS)
+        keep(key, html, RESULTS_SECONDS)
     return mark_safe(html)  # noqa: S308 - rendered by our template, every text autoescaped

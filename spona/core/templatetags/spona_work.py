@@ -17,7 +17,7 @@ from spona.core.markup import escaped
 from spona.core.moments import day_writer, writer
 from spona.core.phases import Phase, Tool
 from spona.core.templatetags.spona_layout import kept_per_language, link, whole_number
-from spona.core.work import Item, Section
+from spona.core.work import URGENCY_LABELS, Item, Section
 
 register = template.Library()
 
@@ -57,9 +57,25 @@ def work_total(waiting: int, overdue: int) -> SafeString:
 
 
 @register.simple_tag
+def work_sections(sections: list[Section]) -> SafeString:
+    """Every section, as ``{% for section in sections %}`` around ``{% work_section %}`` wrote
+    them: the words their items write translated once a page, not once a section."""
+    words = _item_words() if any(section.items for section in sections) else None
+    return mark_safe(  # noqa: S308 - every value escaped (_written)
+        "".join(f"\n  {_written(section, words)}\n" for section in sections)
+    )
+
+
+@register.simple_tag
 def work_section(section: Section) -> SafeString:
+    """One section (``_written``)."""
+    return mark_safe(_written(section, _item_words() if section.items else None))  # noqa: S308
+
+
+def _written(section: Section, words: "_ItemWords | None") -> str:
     """One section: its title, how many wait and how many are overdue, then its figures (the
-    municipality's summary), its items with a link to all of them, or what to do when empty."""
+    municipality's summary), its items (with ``words``) with a link to all of them, or what
+    to do when empty."""
     key = escaped(section.key)
     heading = escaped(section.title)
     if not section.figures:
@@ -79,11 +95,8 @@ def work_section(section: Section) -> SafeString:
         body = (
             f'\n      <dl class="figures">{figures}</dl>\n      <p class="muted">{mark}</p>\n    '
         )
-    elif section.items:
-        due, words = _due_writer(), _item_words()
-        items = "".join(
-            f"\n        {work_item(item, due, words)}\n      " for item in section.items
-        )
+    elif section.items and words is not None:
+        items = "".join(f"\n        {work_item(item, words)}\n      " for item in section.items)
         more = ""
         if section.url and section.count > len(section.items):
             label = ngettext("See all %(counter)s", "See all %(counter)s", section.count)
@@ -93,7 +106,7 @@ def work_section(section: Section) -> SafeString:
     else:
         body = f'\n      <p class="muted">{escaped(section.empty)}</p>\n    '
     overdue = " has-overdue" if section.overdue_count else ""
-    return mark_safe(  # noqa: S308 - every value escaped
+    return (
         f'<section id="work-{key}" class="work-section{overdue}" '
         f'aria-labelledby="work-{key}-heading">\n'
         f'    <h3 id="work-{key}-heading">{heading}</h3>\n    {body}\n  </section>'
@@ -146,30 +159,37 @@ def _due_writer() -> Callable[[date], str]:
 
 
 class _ItemWords(NamedTuple):
-    """The texts every item of a section writes, translated once a section, not once an item."""
+    """What every item of a page writes, translated once a page, not once an item."""
 
     due: str  # "due %(due)s", as translated
     overdue: str  # "overdue", translated and escaped
+    urgencies: dict[str, str]  # each urgency's label (``Item.urgency_label``), translated
+    due_written: Callable[[date], str]  # ``_due_writer``
 
 
 def _item_words() -> _ItemWords:
-    return _ItemWords(gettext("due %(due)s"), escaped(gettext("overdue")))
+    return _ItemWords(
+        gettext("due %(due)s"),
+        escaped(gettext("overdue")),
+        {value: str(label) for value, label in URGENCY_LABELS.items()},
+        _due_writer(),
+    )
 
 
-def work_item(item: Item, due_written: Callable[[date], str], words: _ItemWords) -> SafeString:
+def work_item(item: Item, words: _ItemWords) -> SafeString:
     """One item as a list entry: its code linked, its line, its urgency and when it is due
-    (``due_written``, with ``words``; overdue ones marked)."""
+    (written with ``words``; overdue ones marked)."""
     overdue = item.overdue
     parts = [
         '<li class="overdue-item">' if overdue else "<li>",
         f'<a href="{escaped(item.url)}"><code>{escaped(item.code)}</code></a> ',
         escaped(item.text),
     ]
-    if urgency := item.urgency_label:
+    if urgency := words.urgencies.get(item.urgency):
         parts.append(f" · {escaped(urgency)}")
     if item.due:
         # as {% blocktranslate %} writes it: the message as translated, the value escaped
-        due = words.due % {"due": escaped(due_written(item.due))}
+        due = words.due % {"due": escaped(words.due_written(item.due))}
         late = f'<span class="overdue">{words.overdue}, {due}</span>'
         parts.append(f" · {late if overdue else due}")
     parts.append("</li>")
