@@ -83,7 +83,7 @@ def test_a_code_is_written_in_without_asking_django() -> None:
 
 @pytest.mark.parametrize("code", ["a b", "a/b", "ć", "", "-S", "S.1", "..", "S?1", "S#1", "S%41"])
 def test_a_code_of_other_characters_is_reversed_by_django(code: str) -> None:
-    with patch.object(links, "_written_in") as written:
+    with patch.object(links, "_stand_in_url") as written:
         try:
             expected: object = [reverse(v, args=[code]) for v in SIGNAL_VIEWS]
         except NoReverseMatch:

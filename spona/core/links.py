@@ -150,14 +150,23 @@ def code_urls(code: str, viewnames: Sequence[str]) -> list[str]:
     resolver = get_resolver(get_urlconf())
     prefix = get_script_prefix()
     language = get_language() if depends_on_language(resolver) else None
-    return [_written_in(resolver, prefix, language, viewname, code) for viewname in viewnames]
+    urls = []
+    for viewname in viewnames:
+        stand_in = _stand_in_url(resolver, prefix, language, viewname)
+        urls.append(
+            stand_in.replace(_STAND_IN, code) if stand_in else reversed_url(viewname, args=[code])
+        )
+    return urls
 
 
-def _written_in(
-    resolver: URLResolver, prefix: str, language: str | None, viewname: str, code: str
-) -> str:
-    if takes_code_as_is(resolver, viewname):
-        url = _kept(resolver, prefix, language, None, viewname, (_STAND_IN,), ())
-        if url.count(_STAND_IN) == 1:
-            return url.replace(_STAND_IN, code)
-    return reversed_url(viewname, args=[code])
+@lru_cache(maxsize=256)
+def _stand_in_url(
+    resolver: URLResolver, prefix: str, language: str | None, viewname: str
+) -> str | None:
+    """The view's URL for the stand-in code, kept under the same key as ``_kept``'s; ``None``
+    where a code cannot be written in its place (``takes_code_as_is``, or the stand-in is
+    found elsewhere in the URL too)."""
+    if not takes_code_as_is(resolver, viewname):
+        return None
+    url = _kept(resolver, prefix, language, None, viewname, (_STAND_IN,), ())
+    return url if url.count(_STAND_IN) == 1 else None
