@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from spona.accounts.http import AuthenticatedHttpRequest
 from spona.core.actions import act_and_return, incomplete_and_return, submit_and_return
+from spona.core.links import code_urls
 from spona.policy import can, require, visible
 from spona.signals import ratelimit, selectors, services
 from spona.signals.access import SIGNAL_RAISE, SIGNAL_TRIAGE, SIGNAL_VIEW
@@ -50,7 +51,7 @@ def signal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
             % {"code": signal.code},
         )
-        return redirect("signals:signal_detail", code=signal.code)
+        return HttpResponseRedirect(code_urls(signal.code, ["signals:signal_detail"])[0])
     return render(request, "signals/signal_form.html", {"fields": form.fields_html()})
 
 
@@ -77,7 +78,18 @@ def signal_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     }
     if may_triage:
         context["triage"] = triage_fields(signal)
+        context["triage_to"] = triage_actions(signal.code)
     return render(request, "signals/signal_detail.html", context)
+
+
+def triage_actions(code: str) -> dict[str, str]:
+    """Where the signal page's triage forms are sent: a signal just raised has a code no
+    page has reversed yet (``code_urls``)."""
+    return dict(zip(TRIAGE_ACTIONS, code_urls(code, TRIAGE_VIEWS), strict=True))
+
+
+TRIAGE_ACTIONS = ("assign", "merge", "dismiss")
+TRIAGE_VIEWS = [f"signals:signal_{action}" for action in TRIAGE_ACTIONS]
 
 
 def _triage_target(request: AuthenticatedHttpRequest, code: str) -> Signal:
