@@ -44,49 +44,49 @@ class ByFirstSegment(URLResolver):
     nothing added to their routes, names or namespaces, for resolving and reversing alike),
     trying for each path only the patterns that could match it.
 
-    A match is the matching pattern's own, passed on as Django's resolver would have made it
-    again under the empty route (the same view, arguments, name, namespaces and route); only
-    its ``tried``, the patterns tried before it, leaves out those that could not match."""
+    A match is made as Django's ``URLResolver.resolve`` makes it of the matching pattern's,
+    with what this resolver adds known: its empty route captures nothing and it has no
+    default arguments, name or namespace (Django's match drops an empty name), so the
+    arguments, names and namespaces are the pattern's match's, and the route is the pattern's
+    joined to it as Django joins them. Only its ``tried``, the patterns tried before it, leaves
+    out those that could not match."""
 
     def __init__(self, patterns: list[Any]) -> None:
         super().__init__(RoutePattern(""), patterns)
         fixed = [(_fixed_start(pattern), pattern) for pattern in patterns]
-        self._by_segment: dict[str, list[URLPattern | URLResolver]] = {
-            segment: [pattern for start, pattern in fixed if _may_match(start, segment)]
+        #: for each first segment, the patterns that may match, each with the route Django's
+        #: resolver puts before its match's (a pattern's own, an include's prefix)
+        self._by_segment: dict[str, list[tuple[URLPattern | URLResolver, str]]] = {
+            segment: [
+                (pattern, "" if isinstance(pattern, URLPattern) else str(pattern.pattern))
+                for start, pattern in fixed
+                if _may_match(start, segment)
+            ]
             for segment in {_first_segment(start) for start, _pattern in fixed}
         }
 
     def resolve(self, path: Any) -> ResolverMatch:
         path = str(path)
         tried: list[list[Any]] = []
-        for pattern in self._by_segment.get(_first_segment(path), ()):
+        for pattern, route in self._by_segment.get(path[: path.find("/") + 1] or path, ()):
             try:
                 sub_match = pattern.resolve(path)
             except Resolver404 as missed:
                 self._extend_tried(tried, pattern, missed.args[0].get("tried"))
                 continue
             if sub_match:
-                return self._matched(pattern, sub_match, tried)
+                self._extend_tried(tried, pattern, sub_match.tried)
+                return ResolverMatch(
+                    sub_match.func,
+                    sub_match.args,
+                    sub_match.kwargs,
+                    sub_match.url_name,
+                    sub_match.app_names,
+                    sub_match.namespaces,
+                    route + sub_match.route.removeprefix("^") if route else sub_match.route,
+                    tried,
+                    captured_kwargs=sub_match.captured_kwargs,
+                    extra_kwargs=sub_match.extra_kwargs,
+                )
             tried.append([pattern])
         return super().resolve(path)
-
-    def _matched(
-        self, pattern: URLPattern | URLResolver, sub_match: ResolverMatch, tried: list[list[Any]]
-    ) -> ResolverMatch:
-        """The match Django's ``URLResolver.resolve`` makes of ``pattern``'s under this
-        resolver's empty route (which captures nothing), after the patterns ``tried``."""
-        kwargs = {**self.default_kwargs, **sub_match.kwargs}
-        route = "" if isinstance(pattern, URLPattern) else str(pattern.pattern)
-        self._extend_tried(tried, pattern, sub_match.tried)
-        return ResolverMatch(
-            sub_match.func,
-            sub_match.args,
-            kwargs,
-            sub_match.url_name,
-            [self.app_name, *sub_match.app_names],
-            [self.namespace, *sub_match.namespaces],
-            self._join_route(route, sub_match.route),
-            tried,
-            captured_kwargs=sub_match.captured_kwargs,
-            extra_kwargs={**self.default_kwargs, **sub_match.extra_kwargs},
-        )
