@@ -255,5 +255,6 @@ def test_a_prepared_query_reads_more_rows_than_the_orms_chunk_in_one_statement()
     with CaptureQueriesContext(connection) as captured:
         analysts = prepared(Role.ANALYST)
     assert analysts == list(_by_role(Role.ANALYST))
-    assert len(analysts) == 130 and len(captured) == 1
+    assert len(analysts) == 130
+    assert len(captured) == 1
     assert [user.username for user in analysts[:2]] == ["analyst000", "analyst001"]

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.models import AbstractUser
 from django.contrib.messages import constants, get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.sessions.backends.signed_cookies import SessionStore
@@ -16,13 +17,14 @@ from django.middleware.csp import ContentSecurityPolicyMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.template import Context, Engine, Template
 from django.template.defaulttags import CsrfTokenNode
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import URLResolver, get_resolver, reverse
 from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RegexPattern
 from django.utils import translation
 from django.utils.csp import CSP
 
+from spona.accounts.models import Role, User
 from spona.core.messages import MessageStorage
 from spona.core.middleware import KeptPolicyCSPMiddleware, SerbianLocaleMiddleware
 from spona.core.routing import ByFirstSegment
@@ -290,3 +292,46 @@ def test_every_named_url_reverses_to_the_path_it_resolves() -> None:
             assert reverse(match.view_name, args=match.args, kwargs=match.kwargs) == path
             reversed_paths += 1
     assert reversed_paths > 150
+
+
+def _made_anew(user: User) -> str:
+    """The session hash as made without the process's memo: Django's, with the generation."""
+    return user._with_generation(AbstractUser.get_session_auth_hash(user))
+
+
+@pytest.mark.django_db
+def test_the_session_hash_is_made_anew_whenever_what_it_is_made_of_changes(
+    make_user, settings
+) -> None:
+    user = make_user(Role.CASE_MANAGER)
+    first = user.get_session_auth_hash()
+    assert first == _made_anew(user) == user.get_session_auth_hash()
+    user.set_password("a new password for the test")
+    changed = user.get_session_auth_hash()
+    assert changed == _made_anew(user) != first
+    user.session_generation += 1
+    raised = user.get_session_auth_hash()
+    assert raised == _made_anew(user) != changed
+    settings.SECRET_KEY = "another secret key for the test, long enough to be one"
+    assert user.get_session_auth_hash() == _made_anew(user) != raised
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"password": "argon2$changed-elsewhere"},
+        {"session_generation": 7},
+        {"is_active": False},
+    ],
+)
+def test_a_session_ends_at_its_next_request_when_another_process_changes_the_user(
+    make_user, change: dict[str, Any]
+) -> None:
+    user = make_user(Role.CASE_MANAGER)
+    client = Client()
+    client.force_login(user)
+    assert client.get("/").status_code == 200
+    assert client.get("/").status_code == 200  # the session's hash now kept by this process
+    User.objects.filter(pk=user.pk).update(**change)
+    assert client.get("/").status_code == 302

@@ -68,14 +68,14 @@ class ByFirstSegment(URLResolver):
     def resolve(self, path: Any) -> ResolverMatch:
         path = str(path)
         tried: list[list[Any]] = []
-        for pattern, route in self._by_segment.get(path[: path.find("/") + 1] or path, ()):
+        for pattern, route in self._by_segment.get(_first_segment(path), ()):
             try:
-                sub_match = pattern.resolve(path)
+                sub_match: Any = pattern.resolve(path)  # (django-stubs lack its newer fields)
             except Resolver404 as missed:
-                self._extend_tried(tried, pattern, missed.args[0].get("tried"))
+                self._extend_tried(tried, pattern, missed.args[0].get("tried"))  # type: ignore[attr-defined]
                 continue
             if sub_match:
-                self._extend_tried(tried, pattern, sub_match.tried)
+                self._extend_tried(tried, pattern, sub_match.tried)  # type: ignore[attr-defined]
                 return ResolverMatch(
                     sub_match.func,
                     sub_match.args,
