@@ -244,3 +244,17 @@ def test_a_prepared_values_query_converts_its_columns_as_the_queryset_does(make_
     prepared = Prepared(names, 1)
     for _ in range(2):
         assert prepared(lead.pk) == list(names(lead.pk)) == [("Ана", lead.date_joined)]
+
+
+def test_a_prepared_query_reads_more_rows_than_the_orms_chunk_in_one_statement() -> None:
+    User.objects.bulk_create(
+        User(username=f"analyst{number:03}", role=Role.ANALYST) for number in range(130)
+    )
+    prepared = Prepared(_by_role, "sample")
+    prepared(Role.ANALYST)  # prepared at the first use
+    with CaptureQueriesContext(connection) as captured:
+        analysts = prepared(Role.ANALYST)
+    assert analysts == list(_by_role(Role.ANALYST))
+    assert len(analysts) == 130
+    assert len(captured) == 1
+    assert [user.username for user in analysts[:2]] == ["analyst000", "analyst001"]

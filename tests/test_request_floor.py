@@ -1,11 +1,14 @@
-"""What every request pays (docs/performance.md, h34floor): Django's ``{% extends %}`` and
+"""What every request pays (docs/performance.md, h34floor and h35floor): Django's ``{% extends %}`` and
 ``{% csrf_token %}``, the CSP header, the messages' storage and the locale middleware, each
 with less work per request and each answering as Django's own does."""
 
+import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.models import AbstractUser
 from django.contrib.messages import constants, get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.sessions.backends.signed_cookies import SessionStore
@@ -14,12 +17,17 @@ from django.middleware.csp import ContentSecurityPolicyMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.template import Context, Engine, Template
 from django.template.defaulttags import CsrfTokenNode
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
+from django.urls import URLResolver, get_resolver, reverse
+from django.urls.exceptions import Resolver404
+from django.urls.resolvers import RegexPattern
 from django.utils import translation
 from django.utils.csp import CSP
 
+from spona.accounts.models import Role, User
 from spona.core.messages import MessageStorage
 from spona.core.middleware import KeptPolicyCSPMiddleware, SerbianLocaleMiddleware
+from spona.core.routing import ByFirstSegment
 
 #: templates that extend one another: nested blocks, ``block.super``, a block the child leaves
 #: alone, an include inside a block, a parent named by a variable, two levels of children
@@ -200,3 +208,130 @@ def test_the_locale_is_djangos(accept: str, cookie: str | None) -> None:
         assert ours[2]["Content-Language"] == "sr-latn"
     else:
         assert ours == djangos
+
+
+#: a sample of each converter's values Spona's routes use
+_SAMPLES = {"int": "7", "str": "x-1", "slug": "a-b"}
+
+
+def _routes(patterns: list[Any], prefix: str = "") -> list[str]:
+    """Every route of ``patterns`` and their includes, whole from the root."""
+    routes = []
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            routes.extend(_routes(pattern.url_patterns, route))
+        else:
+            routes.append(route)
+    return routes
+
+
+def _paths_of(route: str) -> list[str]:
+    """A path each route matches, and paths near it that it does not (one character more,
+    its last segment dropped, the first segment changed)."""
+    path = re.sub(r"<(\w+):\w+>", lambda found: _SAMPLES[found[1]], route)
+    return [path, path + "x", path.rsplit("/", 2)[0] + "/", "zz" + path, path.upper()]
+
+
+def _answer(resolver: URLResolver, path: str) -> tuple[Any, ...]:
+    try:
+        match = resolver.resolve(path)
+    except Resolver404:
+        return ("404",)
+    return (
+        match.func,
+        match.args,
+        match.kwargs,
+        match.url_name,
+        match.route,
+        match.app_names,
+        match.namespaces,
+        match.view_name,
+        match.captured_kwargs,
+        match.extra_kwargs,
+    )
+
+
+def test_the_root_resolves_every_url_as_djangos_own_resolver() -> None:
+    spona = get_resolver()
+    (by_segment,) = spona.url_patterns
+    assert isinstance(by_segment, ByFirstSegment)
+    djangos = URLResolver(RegexPattern(r"^/"), list(by_segment.url_patterns))
+    paths = {"/", "/x", "//", "/manage/", "/manage/x/", "/i18n/setlang"}
+    for route in _routes(by_segment.url_patterns):
+        paths.update("/" + path for path in _paths_of(route))
+    assert len(paths) > 700
+    answered = [(path, _answer(spona, path), _answer(djangos, path)) for path in sorted(paths)]
+    assert [(path, ours) for path, ours, _theirs in answered] == [
+        (path, theirs) for path, _ours, theirs in answered
+    ]
+    assert sum(ours == ("404",) for _path, ours, _theirs in answered) > 100
+
+
+def test_the_root_tries_only_the_patterns_that_could_match() -> None:
+    (by_segment,) = get_resolver().url_patterns
+    tried = get_resolver().resolve("/prevention/").tried
+    assert list(dict.fromkeys(entry[1] for entry in tried)) == [
+        pattern
+        for pattern in by_segment.url_patterns
+        if str(pattern.pattern) in {"", "prevention/"}
+    ]
+    # a path no pattern matches lists every pattern tried, as Django's 404 does
+    with pytest.raises(Resolver404) as missed:
+        get_resolver().resolve("/prevention/nowhere/")
+    assert len(missed.value.args[0]["tried"]) > len(by_segment.url_patterns)
+
+
+def test_every_named_url_reverses_to_the_path_it_resolves() -> None:
+    (by_segment,) = get_resolver().url_patterns
+    reversed_paths = 0
+    for route in _routes(by_segment.url_patterns):
+        path = "/" + _paths_of(route)[0]
+        match = get_resolver().resolve(path)
+        if match.url_name:
+            assert reverse(match.view_name, args=match.args, kwargs=match.kwargs) == path
+            reversed_paths += 1
+    assert reversed_paths > 150
+
+
+def _made_anew(user: User) -> str:
+    """The session hash as made without the process's memo: Django's, with the generation."""
+    return user._with_generation(AbstractUser.get_session_auth_hash(user))
+
+
+@pytest.mark.django_db
+def test_the_session_hash_is_made_anew_whenever_what_it_is_made_of_changes(
+    make_user, settings
+) -> None:
+    user = make_user(Role.CASE_MANAGER)
+    first = user.get_session_auth_hash()
+    assert first == _made_anew(user) == user.get_session_auth_hash()
+    user.set_password("a new password for the test")
+    changed = user.get_session_auth_hash()
+    assert changed == _made_anew(user) != first
+    user.session_generation += 1
+    raised = user.get_session_auth_hash()
+    assert raised == _made_anew(user) != changed
+    settings.SECRET_KEY = "another secret key for the test, long enough to be one"
+    assert user.get_session_auth_hash() == _made_anew(user) != raised
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"password": "argon2$changed-elsewhere"},
+        {"session_generation": 7},
+        {"is_active": False},
+    ],
+)
+def test_a_session_ends_at_its_next_request_when_another_process_changes_the_user(
+    make_user, change: dict[str, Any]
+) -> None:
+    user = make_user(Role.CASE_MANAGER)
+    client = Client()
+    client.force_login(user)
+    assert client.get("/").status_code == 200
+    assert client.get("/").status_code == 200  # the session's hash now kept by this process
+    User.objects.filter(pk=user.pk).update(**change)
+    assert client.get("/").status_code == 302

@@ -15,6 +15,12 @@ from spona.core.roles import Role as Role
 from spona.institutions.models import Institution
 from spona.institutions.roles import role_title
 
+#: the session hashes made in this process, by what each is made of (two HMACs of the
+#: password's stored hash, about thirty Python calls on every request); a pure function of its
+#: key, so no process can hold one that is out of date; emptied when it holds this many
+_SESSION_HASHES: dict[tuple[str, int, str], str] = {}
+_SESSION_HASHES_KEPT = 1024
+
 
 class User(VersionedModel, AbstractUser):
     """A professional of one institution, acting in one role.
@@ -57,8 +63,19 @@ class User(VersionedModel, AbstractUser):
 
     def get_session_auth_hash(self) -> str:
         """Django's hash (it changes with the password), and the session generation: a
-        session whose stored hash no longer matches is ended at its next request."""
-        return self._with_generation(super().get_session_auth_hash())
+        session whose stored hash no longer matches is ended at its next request.
+
+        Asked on every request to check the session; kept by what it is made of (the
+        password's stored hash, the generation, the secret key), so a changed password,
+        generation or key is made anew, never answered from before (``_SESSION_HASHES``)."""
+        made_of = (self.password, self.session_generation, settings.SECRET_KEY)
+        session_hash = _SESSION_HASHES.get(made_of)
+        if session_hash is None:
+            session_hash = self._with_generation(super().get_session_auth_hash())
+            if len(_SESSION_HASHES) >= _SESSION_HASHES_KEPT:
+                _SESSION_HASHES.clear()
+            _SESSION_HASHES[made_of] = session_hash
+        return session_hash
 
     def get_session_auth_fallback_hash(self) -> Iterator[str]:
         for session_hash in super().get_session_auth_fallback_hash():

@@ -45,15 +45,28 @@ class _Kept:
     def as_sql(self, *args: Any, **kwargs: Any) -> tuple[str, tuple[Any, ...]]:
         return self.kept_sql, self.kept_params
 
-    def execute_sql(self, result_type: Any = MULTI, *args: Any, **kwargs: Any) -> Any:
-        """The rows already fetched (``kept_rows``: sent with other reads, ``read_together``)
-        as the ORM's read of them returns them (one chunk), else the query run."""
+    def execute_sql(
+        self, result_type: Any = MULTI, chunked_fetch: bool = False, *args: Any, **kwargs: Any
+    ) -> Any:
+        """The rows already fetched (``kept_rows``: sent with other reads, ``read_together``),
+        or fetched at once (``_fetched``), as the ORM's read of all of them returns them (one
+        chunk); a read of another kind, or in chunks, is the ORM's."""
+        if result_type != MULTI or chunked_fetch:
+            return super().execute_sql(result_type, chunked_fetch, *args, **kwargs)  # type: ignore[misc]
         rows = self.kept_rows
-        if rows is None or result_type != MULTI:
-            return super().execute_sql(result_type, *args, **kwargs)  # type: ignore[misc]
+        if rows is None:
+            rows = self._fetched()
         if self.has_extra_select:
             rows = [row[: self.col_count] for row in rows]
         return [rows] if rows else []
+
+    def _fetched(self) -> list[tuple[Any, ...]]:
+        """The query's rows read with one ``fetchall``: the ORM reads them a hundred at a
+        time until the cursor gives none (about twenty Python calls more for a row), though
+        it reads them all before it returns them when not asked for chunks."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(self.kept_sql, self.kept_params)
+            return cursor.fetchall()  # type: ignore[no-any-return]
 
     def _kept_columns(self, expressions: Any) -> bool:
         kept = self.kept_fields
