@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from spona.accounts.models import Role, User
-from spona.core.translit import fold
 from spona.people import matching
 from spona.people.duplicates import find_candidates, record_of
 from spona.people.matching import PersonRecord, blocking_keys, score
@@ -350,37 +349,6 @@ def test_two_slips_in_a_surname_count_less_against_than_another_surname(
     stored: PersonRecord, registered: PersonRecord, same: bool
 ) -> None:
     assert likely(stored, registered) is same
-
-
-@pytest.mark.parametrize(("typed", "stored"), [("Уk", "Vuk"), ("Вк", "Vuk"), ("Ан", "Ана")])
-def test_a_three_letter_name_typed_with_two_letters_is_one_slip(typed: str, stored: str) -> None:
-    """Two letters are nobody's name: "Уk" is Vuk with a letter dropped, one slip, as in a
-    long name; with the surname (a slip too), the date and the town the same, it is him."""
-    registered = rec(typed, "Ранквоић", sex="male", municipality_id=9)
-    assert matching.token_points(fold(typed), fold(stored)) == matching.token_points("ivan", "ivn")
-    assert likely(rec(stored, "Ranković", sex="male", municipality_id=9), registered)
-
-
-@pytest.mark.parametrize(("typed", "stored"), [("Iv", "Ivan"), ("Uk", "Ul"), ("Ан", "Ина")])
-def test_two_letters_are_no_slip_of_a_longer_name_nor_of_two_others(
-    typed: str, stored: str
-) -> None:
-    """Two letters against a four-letter name are two letters dropped, against two letters
-    or a three-letter name that is not them less one letter, another name: a man sharing
-    the surname, date and town but not the given name stays apart."""
-    assert matching.token_points(fold(typed), fold(stored)) == matching.token_points("ana", "mila")
-    registered = rec(typed, "Ранквоић", sex="male", municipality_id=9)
-    assert not likely(rec(stored, "Ranković", sex="male", municipality_id=9), registered)
-
-
-def test_a_name_typed_with_a_letter_dropped_finds_its_person(manager: User) -> None:
-    """The registration check on the stored records: "Вк Stojanović", born the same day,
-    is the stored Vuk Stojanović."""
-    stored = person_register(
-        user=manager, given_name="Vuk", family_name="Стојановић", date_of_birth="1997-07-12"
-    )
-    new = PersonRecord("Вк", "Stojanović", date(1997, 7, 12))
-    assert [c.person_id for c in find_candidates(new)] == [stored.pk]
 
 
 # --- Dj ----------------------------------------------------------------------------------

@@ -591,10 +591,6 @@ def reference_slips(a: str, b: str) -> int:
     shortest = min(len(a), len(b))
     if shortest >= 3 and 1 in in_either:
         return 1
-    if (
-        sorted((len(a), len(b))) == [2, 3] and osa(a, b) == 1
-    ):  # a three-letter name, a letter dropped
-        return 1
     surnames = a.endswith("ic") and b.endswith("ic")
     return 2 if shortest >= 7 and surnames and 2 in in_either else 3
 

@@ -14,8 +14,7 @@ Names
     sh, zh as d, c, s, z for people who type Đorđević as "Dordevic" or "Petrovich", and
     lj, nj, dž as one letter each, as in Cyrillic. Two tokens agree exactly, within one
     typo (optimal string alignment distance 1: a letter wrong, missing, extra, or two
-    swapped; a three-letter name typed with two letters, "Uk" for Vuk, too), or not: two
-    typos too often make another name (Populović, Božulović),
+    swapped), or not: two typos too often make another name (Populović, Božulović),
     though two long surnames two typos apart count less against than two others (a slip
     in each record: with the same date and municipality they still match).
     Tokens are paired by the best one-to-one assignment; tokens left over (a patronymic,
@@ -242,14 +241,13 @@ def one_typo_apart(a: str, b: str) -> bool:
 def slips(a: str, b: str) -> int:
     """How many slips two tokens (as ``letters``) are counted apart, typed in either script
     (as they are, or written out in Latin: lj, nj, dž two letters each): 1 where they are
-    one slip apart, both at least three letters long, or where a three-letter name lost a
-    letter (``a_letter_dropped``); 2 where two long surnames are two slips apart, more
-    likely a slip in each record (Стојтковић, Стојовић) than two families (not given
-    names: short, and two slips apart they are usually two names: Milena, Milica, twins
-    say); else 3, another name (two the same: 3 too)."""
+    one slip apart, both at least three letters long; 2 where two long surnames are two
+    slips apart, more likely a slip in each record (Стојтковић, Стојовић) than two
+    families (not given names: short, and two slips apart they are usually two names:
+    Milena, Milica, twins say); else 3, another name (two the same: 3 too)."""
     shortest = min(len(a), len(b))
     if shortest < 3:
-        return 1 if a_letter_dropped(a, b) else 3
+        return 3
     apart = in_latin = edit_distance(a, b, score_cutoff=2)
     if apart == 1:
         return 1
@@ -260,16 +258,6 @@ def slips(a: str, b: str) -> int:
     if 2 in (apart, in_latin) and shortest >= _TWO_TYPOS_MIN_LENGTH:
         return 2 if _surname_like(a) and _surname_like(b) else 3
     return 3
-
-
-def a_letter_dropped(a: str, b: str) -> bool:
-    """Whether one token (as ``letters``) is a three-letter name with a letter dropped
-    (Vuk typed "Uk" or "Vk", Ana "An"): two letters are nobody's name, so they are the
-    slip that made them, one as likely in a short name as in a long one, and no more
-    likely in a stranger's. Not two letters against two, nor against a longer name
-    ("Iv" for Ivan is two letters dropped: a guess, not a slip)."""
-    short, long_ = sorted((a, b), key=len)
-    return len(short) == 2 and len(long_) == 3 and edit_distance(a, b, score_cutoff=1) == 1
 
 
 @_CACHED
