@@ -104,8 +104,9 @@ the women of any age, minors too, a husband's surname.
 
 Eighth pass (h35online; docs/performance.md, "Eighth pass"): the wrong answers left at a
 million, as comparison vectors, mostly share their evidence with pairs of the opposite truth
-(a ceiling, and its cross-validation); a three-letter name typed with two letters is one
-slip. At 1,000,000 in memory: seed 8 0.977 / 0.970 → 0.977 / 0.973; seeds 7, 9, 31 unchanged.
+(a ceiling, and its cross-validation); a three-letter name typed with two letters counted as
+one slip found 3 more of seed 8 at a million, and was withdrawn: two-letter given names exist
+(An, Li, Vu), and twins of such names would match.
 """
 
 from __future__ import annotations
