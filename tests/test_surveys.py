@@ -407,3 +407,16 @@ def test_kept_results_are_read_with_the_session_at_the_pages_next_view(survey) -
         serbian = _results(client, wave, "sr")
     assert "Сви" in serbian
     assert serbian == _computed_anew(client, wave, "sr")
+
+
+def test_the_kept_hints_forget_their_oldest_and_a_second_forget_drops_nothing() -> None:
+    """Two threads of one process may both find the store full: the second finds the
+    oldest gone and drops nothing, where it would have failed the page."""
+    from spona.ops.early import forget_oldest
+
+    kept = {"first": 1, "second": 2}
+    forget_oldest(kept)
+    assert kept == {"second": 2}
+    forget_oldest(kept)
+    forget_oldest(kept)
+    assert kept == {}

@@ -37,6 +37,14 @@ _read_early: ContextVar[tuple[dict[str, Any], HttpRequest | None] | None] = Cont
 )
 
 
+def forget_oldest(kept: dict[Any, Any]) -> None:
+    """Drop the entry put first in ``kept``, if it has any. Another thread of the process
+    (``WEB_THREADS`` > 1) may be dropping it too: whichever comes second drops nothing."""
+    for oldest in kept:
+        kept.pop(oldest, None)
+        return
+
+
 class _Hints:
     """The key the last request of each page asked to be read with the session
     (``cached(key, hint=True)``), by the page's path, then by its language cookie and
@@ -74,11 +82,11 @@ class _Hints:
         by_language = self._by_path.get(request.path)
         if by_language is None:
             if len(self._by_path) >= self.size:
-                del self._by_path[next(iter(self._by_path))]
+                forget_oldest(self._by_path)
             by_language = self._by_path[request.path] = {}
         language = self._language(request)
         if language not in by_language and len(by_language) >= self.LANGUAGES:
-            del by_language[next(iter(by_language))]
+            forget_oldest(by_language)
         by_language[language] = key
 
 

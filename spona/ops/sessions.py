@@ -34,6 +34,7 @@ from spona.ops.early import (
     HINTED_PAGES,
     READ_WITH_SESSION,
     READ_WITH_SESSION_PER_USER,
+    forget_oldest,
     hinted,
     read_early,
 )
@@ -87,7 +88,7 @@ class _Owners:
             self._owners.pop(hash(key), None)
         elif self._owners.get(hash(key)) != owner:
             if len(self._owners) >= self.size:
-                del self._owners[next(iter(self._owners))]
+                forget_oldest(self._owners)
             self._owners[hash(key)] = owner
 
 
