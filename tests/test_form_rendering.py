@@ -391,3 +391,19 @@ def test_the_case_pages_empty_forms_look_as_made_and_are_made_only_to_be_written
             for empty in empties
         ]
     assert made == []
+
+
+def test_a_form_may_be_passed_unmade_only_if_it_says_its_look_is_its_classs() -> None:
+    """A form whose ``__init__`` might set its fields per user or record cannot have its
+    look known from its class: ``EmptyForm`` refuses it unless it says ``known_unmade``."""
+
+    class PerUserForm(KeptWhenEmpty):
+        name = forms.CharField()
+
+    with pytest.raises(TypeError, match="known_unmade"):
+        EmptyForm(PerUserForm)
+
+    class KnownForm(PerUserForm):
+        known_unmade = True
+
+    assert EmptyForm(KnownForm).made().fields.keys() == {"name"}

@@ -23,6 +23,8 @@ from spona.institutions.models import Institution, InstitutionType
 
 @quickly_copied
 class TransitionForm(KeptWhenEmpty):
+    known_unmade = True
+
     version = forms.IntegerField(widget=forms.HiddenInput)
     to = forms.ChoiceField(label=_("New status"), widget=ManyOptionsSelect)
     decided_on = forms.DateField(
@@ -62,6 +64,8 @@ class TransitionForm(KeptWhenEmpty):
 
 
 class ReopenForm(KeptWhenEmpty):
+    known_unmade = True
+
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Why is the case reopened?"), widget=forms.Textarea(attrs={"rows": 2})
@@ -89,6 +93,8 @@ class _ReceiverField(forms.ModelChoiceField[Institution]):
 
 @quickly_copied
 class ReferralForm(KeptWhenEmpty):
+    known_unmade = True
+
     to = _ReceiverField(
         label=_("Refer to"), queryset=Institution.objects.none(), widget=ManyOptionsSelect
     )
@@ -120,6 +126,8 @@ class ReferralForm(KeptWhenEmpty):
 
 @quickly_copied
 class ConsentForm(KeptWhenEmpty):
+    known_unmade = True
+
     institution_type = forms.ChoiceField(
         label=_("Share with institutions of the type"),
         choices=InstitutionType.choices,

@@ -2,7 +2,7 @@ import copy
 import dataclasses
 from collections.abc import Callable, Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import QuerySet
@@ -22,6 +22,11 @@ class KeptWhenEmpty(forms.Form):
     person's data: ``{% form_fields %}`` writes such a form's empty fields once per process for
     each different look (``spona.core.templatetags.spona_forms``). A form sent back, with what
     was typed and its errors, is written each time. Also a FilterSet's ``Meta.form``."""
+
+    #: whether an unbound form's fields are the class's with ``field_settings`` set and
+    #: nothing else per form (its ``__init__`` reads no user or record of its own): only
+    #: then may a page pass it unmade (``EmptyForm``), its look known from its class
+    known_unmade: ClassVar[bool] = False
 
     @classmethod
     def field_settings(cls, **options: Any) -> dict[str, dict[str, Any]]:
@@ -50,6 +55,13 @@ class EmptyForm:
     auto_id: str = "id_%s"
     initial: dict[str, Any] = dataclasses.field(default_factory=dict)
     options: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.form_class.known_unmade:
+            raise TypeError(
+                f"{self.form_class.__name__} does not say its unbound look is its class's "
+                "(known_unmade): make the form"
+            )
 
     def made(self) -> KeptWhenEmpty:
         return self.form_class(auto_id=self.auto_id, initial=self.initial, **self.options)
