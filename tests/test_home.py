@@ -18,6 +18,7 @@ from spona.cases.models import ConsentMethod, DataCategory, Referral
 from spona.cases.services import case_open_for_presumed_victim, consent_record
 from spona.conferences import services as conferences
 from spona.core.phases import Phase, tools_for
+from spona.core.templatetags import spona_work
 from spona.core.urgency import Urgency
 from spona.core.work import Item, Section
 from spona.institutions.models import InstitutionType
@@ -247,7 +248,8 @@ def test_a_section_counts_every_row_waiting_and_overdue_not_only_those_it_shows(
     assert "See all 8" in html
 
 
-#: A home page's section as its template wrote it before ``{% work_section %}`` (h18scope).
+#: A home page's section as its template wrote it before ``{% work_sections %}`` (h18scope);
+#: an item's urgency label as ``_Item`` gave it.
 _SECTION_TEMPLATE = (
     "{% load i18n %}"
     '<section id="work-{{ section.key }}" class="work-section{% if section.overdue_count %} '
@@ -283,15 +285,23 @@ _SECTION_TEMPLATE = (
 )
 
 
+class _Item(Item):
+    """An item as the section's old template read it: with its urgency's label."""
+
+    @property
+    def urgency_label(self) -> str:
+        return str(Urgency(self.urgency).label) if self.urgency in Urgency.values else ""
+
+
 @pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])
 def test_a_work_section_is_written_as_the_template_wrote_it(language) -> None:
     now = timezone.now()
     items = [
-        Item("S-1", "Пирот <&>", "/signals/S-1/", now - timedelta(hours=2), Urgency.URGENT),
-        Item("T-2", 'a "title"', "/tasks/T-2/", timezone.localdate() + timedelta(days=3)),
-        Item("C-3", "Центар", "/cases/C-3/?a=1&b=2", now + timedelta(hours=5), Urgency.NORMAL),
-        Item("P-4", "no due", "/x/", None, "not an urgency"),
-        Item("P-5", mark_safe("<b>marked safe</b>"), "/y/", timezone.localdate()),
+        _Item("S-1", "Пирот <&>", "/signals/S-1/", now - timedelta(hours=2), Urgency.URGENT),
+        _Item("T-2", 'a "title"', "/tasks/T-2/", timezone.localdate() + timedelta(days=3)),
+        _Item("C-3", "Центар", "/cases/C-3/?a=1&b=2", now + timedelta(hours=5), Urgency.NORMAL),
+        _Item("P-4", "no due", "/x/", None, "not an urgency"),
+        _Item("P-5", mark_safe("<b>marked safe</b>"), "/y/", timezone.localdate()),
     ]
     sections = [
         Section("many", "Сигнали <за> тријажу", 1234, items, "/signals/?a=1&b=2", 2),
@@ -301,16 +311,13 @@ def test_a_work_section_is_written_as_the_template_wrote_it(language) -> None:
         Section("summary", "Pirot", 0, [], figures=[("Open cases", "<11"), ("Signals", "42")]),
     ]
     old = Template(_SECTION_TEMPLATE)
-    new = Template("{% load spona_work %}{% work_section section %}")
     old_page = Template(
         "{% for section in sections %}\n  {% include section_template %}\n{% endfor %}"
     )
     new_page = Template("{% load spona_work %}{% work_sections sections %}")
     with translation.override(language):
-        for section in sections:
-            context = Context({"section": section})
-            assert new.render(context) == old.render(context)
-        for shown in (sections, sections[3:], []):  # with items, without, none
+        # each alone, with items, without, none
+        for shown in (*([section] for section in sections), sections, sections[3:], []):
             context = Context({"sections": shown, "section_template": old})
             assert new_page.render(context) == old_page.render(context)
 
@@ -399,8 +406,8 @@ def test_a_phase_of_the_tools_is_written_as_the_template_wrote_it(language, make
 
 @pytest.mark.parametrize("language", ["sr", "sr-latn", "en"])
 def test_an_items_urgency_and_order_are_the_urgency_enums(language) -> None:
-    """``Item.urgency_label`` and ``Item.sort_key`` read the urgencies from dicts made once
-    (h18floor): the same label and order as asking ``Urgency`` itself."""
+    """The items' words (``_item_words``) and ``Item.sort_key`` read the urgencies from dicts
+    made once (h18floor): the same label and order as asking ``Urgency`` itself."""
     now = timezone.now()
     dues = [None, now - timedelta(hours=1), now + timedelta(hours=1), now.date()]
     items = [
@@ -411,7 +418,8 @@ def test_an_items_urgency_and_order_are_the_urgency_enums(language) -> None:
     with translation.override(language):
         for item in items:
             known = item.urgency in Urgency.values
-            assert item.urgency_label == (str(Urgency(item.urgency).label) if known else "")
+            label = spona_work._item_words().urgencies.get(item.urgency, "")
+            assert label == (str(Urgency(item.urgency).label) if known else "")
             order = {Urgency.IMMEDIATE: 0, Urgency.URGENT: 1, Urgency.NORMAL: 2}
             assert item.sort_key()[2] == (order[Urgency(item.urgency)] if known else 3)
     section = Section(key="k", title="t", count=len(items), items=items)

@@ -60,11 +60,6 @@ class Item:
         by it several times (the clock read once an item, not once an ask)."""
         return self.due_at is not None and self.due_at < timezone.now()
 
-    @property
-    def urgency_label(self) -> str:
-        label = URGENCY_LABELS.get(self.urgency)
-        return "" if label is None else str(label)
-
     def sort_key(self) -> tuple[int, datetime, int]:
         """Overdue first, then the soonest due, then the most urgent."""
         return (

@@ -58,18 +58,12 @@ def work_total(waiting: int, overdue: int) -> SafeString:
 
 @register.simple_tag
 def work_sections(sections: list[Section]) -> SafeString:
-    """Every section, as ``{% for section in sections %}`` around ``{% work_section %}`` wrote
-    them: the words their items write translated once a page, not once a section."""
+    """Every section, as ``{% for section in sections %}`` around an include of one section
+    wrote them: the words their items write translated once a page, not once a section."""
     words = _item_words() if any(section.items for section in sections) else None
     return mark_safe(  # noqa: S308 - every value escaped (_written)
         "".join(f"\n  {_written(section, words)}\n" for section in sections)
     )
-
-
-@register.simple_tag
-def work_section(section: Section) -> SafeString:
-    """One section (``_written``)."""
-    return mark_safe(_written(section, _item_words() if section.items else None))  # noqa: S308
 
 
 def _written(section: Section, words: "_ItemWords | None") -> str:
@@ -163,7 +157,7 @@ class _ItemWords(NamedTuple):
 
     due: str  # "due %(due)s", as translated
     overdue: str  # "overdue", translated and escaped
-    urgencies: dict[str, str]  # each urgency's label (``Item.urgency_label``), translated
+    urgencies: dict[str, str]  # each urgency's label, translated
     due_written: Callable[[date], str]  # ``_due_writer``
 
 
