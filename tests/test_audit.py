@@ -1,23 +1,32 @@
 """The audit log: what is written, and that tampering is detected."""
 
+from datetime import UTC, datetime, timedelta, timezone
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from spona.accounts.models import Role
 from spona.audit.models import AppendOnlyError, AuditAction, AuditEvent
 from spona.audit.selectors import audit_chain_verify
-from spona.audit.services import audit
+from spona.audit.services import _preparer, audit
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
+def _stored_in_order() -> list[AuditEvent]:
+    return list(AuditEvent.objects.order_by("seq"))
+
+
 def _some_events(n: int = 5) -> list[AuditEvent]:
-    return [audit(AuditAction.READ, details={"n": i}) for i in range(n)]
+    for i in range(n):
+        audit(AuditAction.READ, details={"n": i})
+    return _stored_in_order()
 
 
 def _raw(sql: str, params: list[object]) -> None:
@@ -140,7 +149,9 @@ def test_finding_09_the_hash_covers_every_stored_column(make_user) -> None:
     _drop_trigger()
     for column in columns:
         AuditEvent.objects.all()._raw_delete(AuditEvent.objects.db)
-        events = [audit(AuditAction.READ, user=user, details={"n": i}) for i in range(5)]
+        for i in range(5):
+            audit(AuditAction.READ, user=user, details={"n": i})
+        events = _stored_in_order()
         call_command("audit_verify")  # intact before the edit
         _raw(
             f"UPDATE audit_auditevent SET {column} = %s WHERE id = %s",  # noqa: S608 - own columns
@@ -192,34 +203,89 @@ def test_finding_09_events_hashed_before_the_change_still_verify() -> None:
     assert (report.ok, report.broken_at, report.reason) == (False, 4, "hash version lowered")
 
 
+def _stored_row(pk: int) -> tuple[object, ...]:
+    """An event's row as the database gives it, every column, without the ORM."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM audit_auditevent WHERE id = %s", [pk])
+        names = [column[0] for column in cursor.description]
+        row = cursor.fetchone()
+    return tuple(value for name, value in zip(names, row, strict=True) if name not in UNIQUE)
+
+
+#: the columns two copies of one event cannot share
+UNIQUE = {"id", "seq", "hash"}
+
+
 def test_an_event_is_stored_as_the_orms_insert_stores_it(make_user) -> None:
-    """The append writes its ``INSERT`` once per process (h18floor), each value made ready by
-    its field: every column read back is the event's, as an event saved by the ORM reads back,
-    and the chain verifies (the hash covers every stored column)."""
+    """The append writes its ``INSERT`` once per process (h18floor) from the event's values,
+    with no model instance (h35audit): every stored column, as the database gives it back, is
+    what the ORM's own insert of the same event stores, and the chain verifies (the hash covers
+    every stored column)."""
     from spona.audit.context import AuditContext, acting
 
     user = make_user(Role.CASE_MANAGER)
     details = {"listed": {"cases": ["К-1", "C-2"]}, "n": 1.5, "empty": None, "quote": "'\"%s"}
     with acting(AuditContext(user=user, client_address="2001:db8::1", channel="api")):
-        written = [
-            audit(AuditAction.READ, user, purpose="ćirilica: провера", details=details),
-            audit(AuditAction.EXPORT, details={}, username="someone"),
-        ]
+        audit(AuditAction.READ, user, purpose="ćirilica: провера", details=details)
+        audit(AuditAction.EXPORT, details={}, username="someone")
     with acting(AuditContext(client_address="192.0.2.7")):
-        written.append(audit(AuditAction.SIGN_IN_FAILED, username="who?"))
+        audit(AuditAction.SIGN_IN_FAILED, username="who?")
+    with transaction.atomic(), acting(AuditContext(user=user, channel="worker")):
+        audit(AuditAction.UPDATE, user, details={"fields": ["role"]})
+    written = _stored_in_order()
+    assert [event.action for event in written] == ["read", "export", "sign_in_failed", "update"]
+    assert (written[0].actor_id, written[0].institution_id) == (user.pk, user.institution_id)
+    assert written[0].details == {"channel": "api", **details}
     fields = [field.attname for field in AuditEvent._meta.concrete_fields]
     _drop_trigger()  # to take the ORM's copies out again
-    for event in written:
-        stored = AuditEvent.objects.get(pk=event.pk)
-        assert not event._state.adding
-        assert [getattr(stored, f) for f in fields] == [getattr(event, f) for f in fields]
-        # an event stored through the ORM reads back the same, column by column
-        again = AuditEvent(**{f: getattr(event, f) for f in fields})
-        again.pk, again.seq, again.hash = None, event.seq + 1000, "f" * 64
+    for stored in written:
+        again = AuditEvent(**{f: getattr(stored, f) for f in fields})
+        again.pk, again.seq, again.hash = None, stored.seq + 1000, "f" * 64
         again.save(force_insert=True)
-        reread = AuditEvent.objects.get(pk=again.pk)
-        assert [getattr(reread, f) for f in fields if f not in {"id", "seq", "hash"}] == [
-            getattr(stored, f) for f in fields if f not in {"id", "seq", "hash"}
-        ]
+        assert _stored_row(again.pk) == _stored_row(stored.pk)
         AuditEvent.objects.filter(pk=again.pk)._raw_delete(AuditEvent.objects.db)
     assert audit_chain_verify().ok
+
+
+@pytest.mark.parametrize(
+    ("column", "values"),
+    [
+        ("actor_username", ["ана", "", AuditAction.READ, gettext_lazy("Read"), 7]),
+        ("action", [AuditAction.EXPORT, "read"]),
+        ("purpose", ["ćirilica: провера", ""]),
+        ("id", [1, 2**40, None, "3"]),
+        ("actor_id", [5, None, "6"]),
+        ("seq", [1, 2**40, "3"]),
+        ("institution_id", [None, 42, "42"]),
+        ("hash_version", [2, None, "2"]),
+        (
+            "at",
+            [
+                datetime(2026, 12, 8, 3, 0, tzinfo=UTC),
+                datetime(2026, 12, 8, 3, 0, 0, 1, tzinfo=timezone(timedelta(hours=1))),
+            ],
+        ),
+        ("details", [{}, {"channel": "web", "listed": {"cases": ["К-1"]}}, ["a"], "text"]),
+        (
+            "client_address",
+            [None, "", "10.0.0.1", "2001:DB8:0:0::1", "::ffff:192.0.2.1"],
+        ),
+    ],
+)
+def test_each_column_is_made_ready_as_its_field_makes_it(column: str, values: list[object]) -> None:
+    """The append's preparers, found once per process for each column, give the driver what
+    the column's field gives it (``get_db_prep_save``), for the values ``audit`` writes and for
+    any other."""
+    field = AuditEvent._meta.get_field(
+        column.removesuffix("_id") if column == "actor_id" else column
+    )
+    prepare = _preparer(field)
+    for value in values:
+        assert _as_sent(prepare(connection.ops, value)) == _as_sent(
+            field.get_db_prep_save(value, connection)
+        )
+
+
+def _as_sent(value: object) -> tuple[object, ...]:
+    """What the driver is given: its type, and its value (a ``Jsonb`` wrapper's document)."""
+    return type(value), getattr(value, "obj", value), getattr(value, "dumps", None)

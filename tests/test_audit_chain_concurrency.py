@@ -9,11 +9,12 @@ from collections.abc import Callable
 
 import pytest
 from django.db import connection, connections, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.utils import DatabaseError
 
 from spona.audit.models import AuditAction, AuditEvent
 from spona.audit.selectors import audit_chain_verify
-from spona.audit.services import audit
+from spona.audit.services import Row, audit
 from tests.ops.processes import needs_postgresql
 
 pytestmark = [needs_postgresql, pytest.mark.django_db(transaction=True)]
@@ -81,10 +82,9 @@ def test_reads_and_writes_appending_together_keep_the_chain_whole() -> None:
 def test_a_failed_append_leaves_no_transaction_and_no_lock(monkeypatch) -> None:
     _read(0)
 
-    def broken(event: AuditEvent) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(1527423185)")
-            cursor.execute("SELECT 1 / 0")
+    def broken(cursor: CursorWrapper, row: Row) -> None:
+        cursor.execute("SELECT pg_advisory_xact_lock(1527423185)")
+        cursor.execute("SELECT 1 / 0")
 
     monkeypatch.setattr("spona.audit.services._insert", broken)
     with pytest.raises(DatabaseError):

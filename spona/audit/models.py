@@ -7,6 +7,7 @@ model refuses updates and deletes, and database triggers refuse them too.
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, NoReturn
 
@@ -37,11 +38,21 @@ HASH_VERSION = 2
 """The hash of every new event covers every stored column (``AuditEvent.hash_version``)."""
 
 
-def _plain(value: Any) -> Any:
-    """A column's value as the canonical text writes it."""
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="microseconds")
-    return value
+def canonical_text(columns: Mapping[str, Any]) -> str:
+    """The exact text a hash of ``HASH_VERSION`` covers: every stored column but the hash
+    itself, by attribute name (``id``, ``actor_id``, ...), as ``AuditEvent.canonical`` and the
+    append (``spona.audit.services``) both write it; a time in ISO 8601 to the microsecond."""
+    body = {
+        name: value.isoformat(timespec="microseconds") if isinstance(value, datetime) else value
+        for name, value in columns.items()
+        if name != "hash"
+    }
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def text_hash(text: str) -> str:
+    """The chain's hash of a canonical text."""
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class AuditEvent(models.Model):
@@ -88,12 +99,9 @@ class AuditEvent(models.Model):
         """The exact text the hash covers (see ``hash_version``)."""
         if self.hash_version is None:
             return self._canonical_v1()
-        body = {
-            field.attname: _plain(getattr(self, field.attname))
-            for field in self._meta.concrete_fields
-            if field.attname != "hash"
-        }
-        return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return canonical_text(
+            {field.attname: getattr(self, field.attname) for field in self._meta.concrete_fields}
+        )
 
     def _canonical_v1(self) -> str:
         """The text the first events' hashes cover (kept so that they still verify)."""
@@ -114,4 +122,4 @@ class AuditEvent(models.Model):
         return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical().encode()).hexdigest()
+        return text_hash(self.canonical())
