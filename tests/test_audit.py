@@ -289,3 +289,18 @@ def test_each_column_is_made_ready_as_its_field_makes_it(column: str, values: li
 def _as_sent(value: object) -> tuple[object, ...]:
     """What the driver is given: its type, and its value (a ``Jsonb`` wrapper's document)."""
     return type(value), getattr(value, "obj", value), getattr(value, "dumps", None)
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [("2001:DB8:0:0::1", "2001:db8::1"), ("::ffff:192.0.2.7", "::ffff:192.0.2.7"), ("", None)],
+)
+def test_an_address_is_hashed_as_it_is_stored(given: str, stored: str | None) -> None:
+    """An IPv6 address written another way, or an empty one, is stored in its column's form:
+    the hash covers that form, so the chain still verifies."""
+    from spona.audit.context import AuditContext, acting
+
+    with acting(AuditContext(client_address=given)):
+        audit(AuditAction.SIGN_IN_FAILED, username="who?")
+    assert AuditEvent.objects.get().client_address == stored
+    assert audit_chain_verify().ok

@@ -72,7 +72,7 @@ def audit(
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
         purpose=purpose,
-        client_address=ctx.client_address,
+        client_address=_as_stored(ctx.client_address),
         details={"channel": ctx.channel, **(details or {})},
     )
     database = transaction.get_connection()
@@ -88,6 +88,16 @@ def audit(
     else:
         with transaction.atomic():
             _append(row)
+
+
+_ADDRESS = AuditEvent._meta.get_field("client_address")
+
+
+def _as_stored(address: str | None) -> str | None:
+    """The client's address as its column stores it (an IPv6 address in its short form, none
+    for an empty one): what is hashed must be what ``spona audit verify`` reads back, or the
+    event reads as changed."""
+    return _ADDRESS.get_prep_value(address) or None
 
 
 #: The chain's lock; then its head (its last event's place and hash) and the key the next event
