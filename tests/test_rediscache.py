@@ -10,8 +10,11 @@ from unittest.mock import patch
 
 import pytest
 from django.conf import settings
+from django.core.cache.backends.base import CacheKeyWarning
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
+from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from spona.api.throttling import UserRateThrottle
 from spona.core.rediscache import KeptClientRedisCache
@@ -47,6 +50,72 @@ def test_values_are_django_redis_cache_values() -> None:
     assert kept.get(key) == [2]
     kept.delete(key)
     assert django_cache.get(key) is None
+
+
+def _sent_and_answered(cache: RedisCache, keys: list[Any], **kw: Any) -> tuple[list[Any], Any]:
+    """What ``cache.get_many`` sends to Redis (each command's arguments) and answers."""
+    sent, execute = [], Redis.execute_command
+
+    def spied(client: Redis, *args: Any, **options: Any) -> Any:
+        sent.append(args)
+        return execute(client, *args, **options)
+
+    with patch.object(Redis, "execute_command", spied):  # Django makes a client a call
+        answered = cache.get_many(keys, **kw)
+    return sent, answered
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"KEY_PREFIX": "spona", "VERSION": 3}, {"KEY_FUNCTION": lambda k, p, v: f"{v}|{k}"}],
+    ids=["Django's defaults", "a prefix and version", "a key function of its own"],
+)
+def test_get_many_sends_djangos_mget_and_answers_djangos_values(params: dict[str, Any]) -> None:
+    """Every request's session read (``spona.ops.sessions``): the same keys in one ``MGET``,
+    the same values (pickled, integers, a falsy value), misses left out, another version."""
+    kept, django_cache = KeptClientRedisCache(LOCATION, params), RedisCache(LOCATION, params)
+    if not _reachable(kept):
+        pytest.skip("no Redis server at 127.0.0.1:6379")
+    base = f"spona-test-{uuid.uuid4()}"
+    values = {f"{base}-dict": {"n": [1, "Ђ"]}, f"{base}-int": 7, f"{base}-none": None}
+    values |= {f"{base}-empty": "", f"{base}-Ђ": b"\x00bytes"}
+    django_cache.set_many(values, 30)
+    django_cache.set(f"{base}-v2", "second", 30, version=2)
+    keys = [*values, f"{base}-missing", f"{base}-v2"]
+    for asked in ({}, {"version": 2}):
+        sent, answered = _sent_and_answered(kept, keys, **asked)
+        assert (sent, answered) == _sent_and_answered(django_cache, keys, **asked)
+        assert len(sent) == 1
+        assert sent[0][0] == "MGET"
+    assert _sent_and_answered(kept, keys)[1] == values
+    assert _sent_and_answered(kept, [])[1] == {} == django_cache.get_many([])
+    django_cache.delete_many([*values, f"{base}-v2"])
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["a key with spaces", "x" * 251, "tab\there", "\x7f"],
+    ids=["space", "long", "tab", "del"],
+)
+def test_get_many_warns_of_a_key_as_django_does(key: str) -> None:
+    kept, django_cache = KeptClientRedisCache(LOCATION, {}), RedisCache(LOCATION, {})
+    if not _reachable(kept):
+        pytest.skip("no Redis server at 127.0.0.1:6379")
+    with pytest.warns(CacheKeyWarning) as ours:
+        assert kept.get_many(["fine", key]) == {}
+    with pytest.warns(CacheKeyWarning) as djangos:
+        django_cache.get_many(["fine", key])
+    assert [str(w.message) for w in ours] == [str(w.message) for w in djangos]
+
+
+def test_get_many_from_a_cache_down_fails_as_djangos() -> None:
+    down = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    with pytest.raises(RedisConnectionError) as ours:
+        KeptClientRedisCache(down, {}).get_many(["spona-stamp", "session"])
+    with pytest.raises(RedisConnectionError) as djangos:
+        RedisCache(down, {}).get_many(["spona-stamp", "session"])
+    assert type(ours.value) is type(djangos.value)
+    assert str(ours.value) == str(djangos.value)
 
 
 def test_a_redis_url_takes_the_kept_client_backend_and_counts_as_shared() -> None:

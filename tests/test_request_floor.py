@@ -2,16 +2,22 @@
 ``{% csrf_token %}``, the CSP header, the messages' storage and the locale middleware, each
 with less work per request and each answering as Django's own does."""
 
+import copy
 import re
+import uuid
 from collections.abc import Callable
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import AbstractUser
 from django.contrib.messages import constants, get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.sessions.backends.signed_cookies import SessionStore
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import ContentSecurityPolicyMiddleware
 from django.middleware.locale import LocaleMiddleware
@@ -23,6 +29,7 @@ from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RegexPattern
 from django.utils import translation
 from django.utils.csp import CSP
+from redis import Redis
 
 from spona.accounts.models import Role, User
 from spona.core.messages import MessageStorage
@@ -335,3 +342,62 @@ def test_a_session_ends_at_its_next_request_when_another_process_changes_the_use
     assert client.get("/").status_code == 200  # the session's hash now kept by this process
     User.objects.filter(pk=user.pk).update(**change)
     assert client.get("/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_signed_in_requests_session_is_read_in_djangos_mget(make_user, settings) -> None:
+    """Every request's session read (``spona.ops.sessions``) through the kept-client Redis cache:
+    one ``MGET`` of the keys Django's ``RedisCache`` makes, answered with Django's values, and
+    the user signed in by it, request after request."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "spona.core.rediscache.KeptClientRedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": f"floor-{uuid.uuid4().hex}",
+        }
+    }
+    settings.SESSION_ENGINE = "spona.ops.sessions"
+    kept, django_cache = caches["default"], RedisCache(**_redis_args(settings.CACHES["default"]))
+    try:
+        kept.get("spona-test-ping")
+    except Exception:
+        pytest.skip("no Redis server at 127.0.0.1:6379")
+    user = make_user(Role.CASE_MANAGER)
+    client = Client()
+    client.force_login(user)
+    asked: list[tuple[list[str], dict[str, Any], dict[str, Any]]] = []
+    read = kept.get_many
+
+    def get_many(keys: Any, version: Any = None) -> dict[str, Any]:
+        keys = list(keys)
+        answered = read(keys, version)
+        # as read (the session changes its own dict), and Django's at once (a page writes keys)
+        asked.append((keys, copy.deepcopy(answered), django_cache.get_many(keys)))
+        return answered
+
+    sent, execute = [], Redis.execute_command
+
+    def spied(redis_client: Redis, *args: Any, **options: Any) -> Any:
+        sent.append(args)
+        return execute(redis_client, *args, **options)
+
+    try:
+        with (
+            patch.object(kept, "get_many", get_many),
+            patch.object(Redis, "execute_command", spied),
+        ):
+            for _ in range(3):
+                sent.clear()
+                assert client.get("/").status_code == 200
+                keys, answered, djangos = asked[-1]
+                assert sent[0] == ("MGET", *(django_cache.make_and_validate_key(k) for k in keys))
+                assert answered == djangos
+                assert any(value.get(SESSION_KEY) == str(user.pk) for value in answered.values()
+                           if isinstance(value, dict))  # fmt: skip
+    finally:  # the keys the test wrote
+        written = kept._cache.get_client()
+        written.delete(*written.keys(f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
+
+
+def _redis_args(options: dict[str, Any]) -> dict[str, Any]:
+    return {"server": options["LOCATION"], "params": {"KEY_PREFIX": options["KEY_PREFIX"]}}

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.urls import reverse
-from pythonjsonlogger.json import JsonFormatter
 
 from spona.accounts.models import Role
-from spona.ops.logs import logging_config
+from spona.ops.logs import JsonLines, logging_config
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +134,7 @@ def test_expired_form_gets_a_translated_page() -> None:
 def json_line(record: logging.LogRecord) -> str:
     """A log record as the production log writes it (spona.ops.logs)."""
     options = logging_config(level="DEBUG", json_lines=True)["formatters"]["spona"]
-    return JsonFormatter(**{k: v for k, v in options.items() if k != "()"}).format(record)
+    return JsonLines(**{k: v for k, v in options.items() if k != "()"}).format(record)
 
 
 def test_no_personal_data_reaches_the_logs_even_at_debug_level(make_user, caplog) -> None:

@@ -11,10 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
-from pythonjsonlogger.json import JsonFormatter
 
 from spona.jobs.services import run_job
-from spona.ops.logs import RequestIdFilter, logging_config
+from spona.ops.logs import JsonLines, RequestIdFilter, logging_config
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +72,7 @@ def test_every_request_gets_an_id_that_its_log_lines_carry() -> None:
     out = io.StringIO()
     handler = logging.StreamHandler(out)
     options = logging_config(level="INFO", json_lines=True)["formatters"]["spona"]
-    handler.setFormatter(JsonFormatter(**{k: v for k, v in options.items() if k != "()"}))
+    handler.setFormatter(JsonLines(**{k: v for k, v in options.items() if k != "()"}))
     handler.addFilter(RequestIdFilter())
     requests_log = logging.getLogger("spona.requests")
     requests_log.addHandler(handler)
