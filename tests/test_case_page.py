@@ -269,20 +269,3 @@ def test_the_team_and_the_phases_institutions_are_the_templates_markup(language:
     assert "&amp; &lt;b&gt;" in expected
     assert "010 &lt;1&gt;" in expected
     assert ("Pirot" in expected) is (language != "sr")
-
-
-def test_the_case_pages_kept_form_texts_are_in_the_language_they_are_kept_under() -> None:
-    """The consent's and the referral's form texts are kept per language for the process:
-    asked for English while Serbian is active, they are English (and stay so)."""
-    from spona.cases.templatetags import case_page
-
-    case_page._withdraw_texts.cache_clear()
-    case_page._step_texts.cache_clear()
-    with translation.override("sr"):
-        withdraw = case_page._withdraw_texts("en")
-        steps = case_page._step_texts("en")
-        serbian = case_page._step_texts("sr")
-    assert withdraw[2] == "Withdraw the consent"
-    assert steps.accept == "Accept"
-    assert serbian.accept != "Accept"
-    assert case_page._step_texts("en") is steps

@@ -15,7 +15,7 @@ from django.template.defaulttags import CsrfTokenNode
 from django.urls import URLResolver
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext, override
+from django.utils.translation import get_language, gettext
 
 from spona.accounts.models import User
 from spona.cases.models import CaseEvent, CaseEventKind, Consent, Referral
@@ -147,16 +147,12 @@ def consent_rows(context: template.Context, consents: Iterable[Consent]) -> Safe
 @lru_cache(maxsize=8)
 def _withdraw_texts(language: str | None) -> tuple[str, str, str]:
     """The consent's withdrawal form's three texts, translated and escaped once per
-    ``language`` for the process (translated in ``language``, whatever is active then: what
-    is kept under a language is in it)."""
-    with override(language):
-        return (
-            escaped(gettext("Withdraw…")),
-            escaped(
-                gettext("Institutions of this type will no longer see these data of the person.")
-            ),
-            escaped(gettext("Withdraw the consent")),
-        )
+    ``language`` (the current one) for the process."""
+    return (
+        escaped(gettext("Withdraw…")),
+        escaped(gettext("Institutions of this type will no longer see these data of the person.")),
+        escaped(gettext("Withdraw the consent")),
+    )
 
 
 forget_when_catalogues_change(_withdraw_texts.cache_clear)
@@ -229,14 +225,7 @@ def referral_rows(
 
 @lru_cache(maxsize=8)
 def _step_texts(language: str | None) -> _StepTexts:
-    """The referral forms' texts in ``language``, for the process (translated in it, whatever
-    is active then)."""
-    with override(language):
-        return _step_texts_now()
-
-
-def _step_texts_now() -> _StepTexts:
-    """The referral forms' texts in the active language."""
+    """The referral forms' texts in ``language`` (the current one), for the process."""
     return _StepTexts(
         decline=escaped(gettext("Decline…")),
         decline_reason=escaped(gettext("Reason for declining")),
