@@ -159,8 +159,7 @@ def code_urls(code: str, viewnames: Sequence[str]) -> list[str]:
     anything else is ``reversed_url``'s."""
     if type(code) not in _TEXT or not _AS_IS.fullmatch(code):
         return [reversed_url(viewname, args=[code]) for viewname in viewnames]
-    resolver = get_resolver(get_urlconf())
-    prefix = get_script_prefix()
+    resolver, prefix = reversal_place()
     language = get_language() if depends_on_language(resolver) else None
     urls = []
     for viewname in viewnames:
